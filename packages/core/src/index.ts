@@ -1,0 +1,57 @@
+/**
+ * @keel/core: the contracts every Keel layer speaks, and the few helpers they all need.
+ */
+export { isAbortError, throwIfAborted } from './abort';
+export { MAX_TIMER_DELAY_MS } from './assert-delay';
+export type {
+  CallOptions,
+  ChatModel,
+  ChatRequest,
+  GenerateResult,
+  RequestMetadata,
+  ResponseFormat,
+} from './chat-model';
+export { type Clock, systemClock, type TimerHandle } from './clock';
+export { type DeadlineSignal, type DeadlineSignalOptions, deadlineSignal } from './deadline-signal';
+export { InvalidArgumentError } from './invalid-argument-error';
+export type { JsonSchema, JsonValue } from './json';
+export { KeelError, type KeelErrorOptions } from './keel-error';
+export type {
+  AssistantMessage,
+  ContentPart,
+  ImagePart,
+  ImageSource,
+  Message,
+  ReasoningPart,
+  Role,
+  SystemMessage,
+  TextPart,
+  ToolCallPart,
+  ToolMessage,
+  ToolResultPart,
+  UserMessage,
+} from './message';
+export {
+  type AnthropicUsage,
+  normalizeUsage,
+  type OpenAIChatUsage,
+  type OpenAIResponsesUsage,
+  type RawUsage,
+} from './normalize-usage';
+export { type SleepOptions, sleep } from './sleep';
+export type {
+  ErrorPart,
+  FinishPart,
+  FinishReason,
+  ReasoningDeltaPart,
+  StreamPart,
+  StreamPartType,
+  TextDeltaPart,
+  ToolCallCompletePart,
+  ToolCallDeltaPart,
+  ToolCallStartPart,
+  UsagePart,
+} from './stream-part';
+export { TimeoutError } from './timeout-error';
+export type { ToolCall, ToolChoice, ToolDefinition } from './tool';
+export { addUsage, EMPTY_USAGE, type Usage } from './usage';

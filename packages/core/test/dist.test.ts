@@ -1,0 +1,54 @@
+/**
+ * The built package, as a consumer loads it: `dist/` through the exports map, from a plain
+ * `.mjs` and a plain `.cjs` file in separate Node processes.
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+
+async function consume(file: string): Promise<Record<string, unknown>> {
+  const path = fileURLToPath(new URL(`./fixtures/${file}`, import.meta.url));
+  const { stdout } = await run(process.execPath, [path]);
+  return JSON.parse(stdout) as Record<string, unknown>;
+}
+
+const runtimeExports = [
+  'EMPTY_USAGE',
+  'InvalidArgumentError',
+  'KeelError',
+  'MAX_TIMER_DELAY_MS',
+  'TimeoutError',
+  'addUsage',
+  'deadlineSignal',
+  'isAbortError',
+  'normalizeUsage',
+  'sleep',
+  'systemClock',
+  'throwIfAborted',
+];
+
+describe('built @keel/core', () => {
+  it('loads from an ES module', async () => {
+    const result = await consume('consumer.mjs');
+    expect(result).toMatchObject({ format: 'esm', inputTokens: 7, exports: runtimeExports });
+  });
+
+  it('loads from a CommonJS module', async () => {
+    const result = await consume('consumer.cjs');
+    expect(result).toEqual({
+      format: 'cjs',
+      inputTokens: 7,
+      aborted: false,
+      exports: runtimeExports,
+    });
+  });
+
+  it('recognises an error from the CJS copy in the ESM copy (dual-package hazard)', async () => {
+    const result = await consume('consumer.mjs');
+    expect(result.sameClassAcrossFormats).toBe(false);
+    expect(result.cjsErrorRecognisedByEsm).toBe(true);
+  });
+});
