@@ -16,6 +16,7 @@ export function keelTsup({ entry = ['src/index.ts'], ...overrides } = {}) {
     splitting: false,
     target: 'node20',
     platform: 'neutral',
+    removeNodeProtocol: false,
     ...overrides,
   });
 }

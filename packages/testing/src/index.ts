@@ -1,0 +1,25 @@
+/**
+ * @keel/testing: the real OpenAI and Anthropic wire protocols on loopback with faults on demand,
+ * a fake ChatModel and a fake clock.
+ */
+export type { MockError, MockFaults, MockReply, MockToolCall, ScriptedReply } from './mock-reply';
+export type { RecordedRequest } from './recorded-request';
+export { type MockProviderName, type MockRoute, ROUTES } from './routes';
+export {
+  type MockProvider,
+  type MockProviderOptions,
+  type MockRequest,
+  type MockScenario,
+  type MockScript,
+  type Responder,
+  startMockProvider,
+} from './start-mock-provider';
+export {
+  createFakeChatModel,
+  type FakeChatModel,
+  type FakeChatModelOptions,
+  type FakeScript,
+  type FakeStep,
+} from './fake-chat-model';
+export { createFakeClock, type FakeClock } from './fake-clock';
+export { loadScenario } from './load-scenario';

@@ -1,0 +1,89 @@
+/**
+ * Checks a scripted reply when it is queued, so a typo fails the test at the line that made
+ * it, with a message naming the field, instead of as a confusing response later.
+ */
+import { InvalidArgumentError } from '@keel/core';
+import type { MockReply } from './mock-reply';
+
+const finishReasons = new Set(['stop', 'length', 'tool-calls', 'content-filter']);
+const usageFields = [
+  'inputTokens',
+  'outputTokens',
+  'cacheReadTokens',
+  'cacheWriteTokens',
+  'reasoningTokens',
+] as const;
+const faultCounts = [
+  'delayMs',
+  'stallAfterBytes',
+  'stallAfterEvents',
+  'stallMs',
+  'resetAfterBytes',
+  'resetAfterEvents',
+  'malformedEvent',
+  'oversizedEventBytes',
+] as const;
+
+/** Throws an {@link InvalidArgumentError} naming the first field of `reply` that cannot be served. */
+export function validateReply(reply: MockReply, argument = 'reply'): void {
+  const fail = (field: string, expected: string, got: unknown): never => {
+    throw new InvalidArgumentError({
+      argument,
+      message: `${argument}.${field} must be ${expected}, got ${JSON.stringify(got) ?? String(got)}`,
+    });
+  };
+  if (reply === null || typeof reply !== 'object' || Array.isArray(reply)) {
+    throw new InvalidArgumentError({
+      argument,
+      message: `${argument} must be a reply object such as { text: 'Hi' } or a responder function, got ${JSON.stringify(reply)}`,
+    });
+  }
+  if (reply.text !== undefined && typeof reply.text !== 'string') fail('text', 'a string', reply.text);
+  if (reply.chunks !== undefined && !(Array.isArray(reply.chunks) && reply.chunks.every((c) => typeof c === 'string'))) {
+    fail('chunks', 'an array of strings', reply.chunks);
+  }
+  if (reply.reasoning !== undefined && typeof reply.reasoning !== 'string') {
+    fail('reasoning', 'a string', reply.reasoning);
+  }
+  if (reply.finishReason !== undefined && !finishReasons.has(reply.finishReason)) {
+    fail('finishReason', "one of 'stop', 'length', 'tool-calls', 'content-filter'", reply.finishReason);
+  }
+  reply.toolCalls?.forEach((call, i) => {
+    if (typeof call?.name !== 'string' || call.name === '') fail(`toolCalls[${i}].name`, 'a non-empty string', call?.name);
+    if (call.arguments !== undefined && typeof call.arguments !== 'string') {
+      fail(`toolCalls[${i}].arguments`, 'a string of JSON text', call.arguments);
+    }
+  });
+  if (reply.toolCalls !== undefined && !Array.isArray(reply.toolCalls)) fail('toolCalls', 'an array', reply.toolCalls);
+  for (const field of usageFields) {
+    const value = reply.usage?.[field];
+    if (value !== undefined && !(Number.isInteger(value) && value >= 0)) {
+      fail(`usage.${field}`, 'a non-negative integer', value);
+    }
+  }
+  const usage = reply.usage;
+  if (usage?.inputTokens !== undefined && (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0) > usage.inputTokens) {
+    fail('usage.inputTokens', 'at least cacheReadTokens + cacheWriteTokens (cached tokens are part of the input)', usage.inputTokens);
+  }
+  if (reply.error !== undefined) {
+    const { status } = reply.error;
+    if (!(Number.isInteger(status) && status >= 400 && status <= 599)) fail('error.status', 'an HTTP error status from 400 to 599', status);
+    const { retryAfterMs } = reply.error;
+    if (retryAfterMs !== undefined && !(Number.isFinite(retryAfterMs) && retryAfterMs >= 0)) {
+      fail('error.retryAfterMs', 'a number of milliseconds >= 0', retryAfterMs);
+    }
+  }
+  for (const field of faultCounts) {
+    const value = reply.faults?.[field];
+    if (value !== undefined && !(Number.isInteger(value) && value >= 0)) fail(`faults.${field}`, 'a non-negative integer', value);
+  }
+  const rate = reply.faults?.tokensPerSecond;
+  if (rate !== undefined && !(Number.isFinite(rate) && rate > 0)) fail('faults.tokensPerSecond', 'a number > 0', rate);
+  const streamError = reply.faults?.streamError;
+  if (streamError !== undefined && !(Number.isInteger(streamError.afterEvents) && streamError.afterEvents >= 0)) {
+    fail('faults.streamError.afterEvents', 'a non-negative integer', streamError.afterEvents);
+  }
+  if (reply.embeddings !== undefined && !(Array.isArray(reply.embeddings) && reply.embeddings.every((v) => Array.isArray(v) && v.every(Number.isFinite)))) {
+    fail('embeddings', 'an array of number arrays', reply.embeddings);
+  }
+}
