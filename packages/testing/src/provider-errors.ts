@@ -59,13 +59,16 @@ function defaultsFor(provider: MockProviderName, status: number, code?: string):
   return byCode ?? table[status] ?? (table[status >= 500 ? 500 : 400] as ErrorDefaults);
 }
 
+/** An error to answer with; `code: null` and `param` are for the server's own validation errors. */
+export type ServerError = Omit<MockError, 'code'> & { code?: string | null; param?: string };
+
 /** The JSON body of an error response, as the provider sends it. */
-export function errorBody(provider: MockProviderName, error: MockError & { param?: string }, requestId: string): unknown {
-  const defaults = defaultsFor(provider, error.status, error.code);
+export function errorBody(provider: MockProviderName, error: ServerError, requestId: string): unknown {
+  const defaults = defaultsFor(provider, error.status, error.code ?? undefined);
   const type = error.type ?? defaults.type;
   const message = error.message ?? defaults.message;
   if (provider === 'openai') {
-    return { error: { message, type, param: error.param ?? null, code: error.code ?? defaults.code ?? null } };
+    return { error: { message, type, param: error.param ?? null, code: error.code === undefined ? (defaults.code ?? null) : error.code } };
   }
   return { type: 'error', error: { type, message }, request_id: requestId };
 }
@@ -77,7 +80,7 @@ export function streamErrorData(provider: MockProviderName, type: string | undef
 }
 
 /** `retry-after`, `retry-after-ms` and `x-should-retry` headers of a scripted error. */
-export function retryHeaders(error: MockError): Record<string, string> {
+export function retryHeaders(error: ServerError): Record<string, string> {
   const headers: Record<string, string> = {};
   if (error.retryAfter !== undefined) headers['retry-after'] = String(error.retryAfter);
   if (error.retryAfterMs !== undefined) headers['retry-after-ms'] = String(error.retryAfterMs);

@@ -6,8 +6,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { InvalidArgumentError } from '@keel/core';
 import { bodySegments } from './body-segments';
-import type { MockError, MockFaults, MockReply } from './mock-reply';
-import { errorBody, retryHeaders, streamErrorData } from './provider-errors';
+import type { MockFaults, MockReply } from './mock-reply';
+import { errorBody, retryHeaders, type ServerError, streamErrorData } from './provider-errors';
 import { providerHeaders } from './provider-headers';
 import { type RecordedRequest, redactHeaders } from './recorded-request';
 import { defaultEmbeddings } from './render/openai-embeddings';
@@ -213,7 +213,7 @@ export async function startMockProvider({
       onRequestEnd?.(record);
     });
 
-    const sendError = (error: MockError & { param?: string }, faults: MockFaults = {}, extraHeaders: Record<string, string> = {}) => {
+    const sendError = (error: ServerError, faults: MockFaults = {}, extraHeaders: Record<string, string> = {}) => {
       const segments = bodySegments({ kind: 'json', body: errorBody(providerName, error, record.requestId) }, faults, () => ({ data: '' }));
       const headers = {
         ...providerHeaders(providerName, {
@@ -250,7 +250,7 @@ export async function startMockProvider({
     }
     const authorization = req.headers.authorization ?? '';
     if (providerName === 'openai' && !/^Bearer \S+/.test(authorization)) {
-      return sendError({ status: 401, message: NO_KEY_MESSAGE, type: 'invalid_request_error' });
+      return sendError({ status: 401, message: NO_KEY_MESSAGE, type: 'invalid_request_error', code: null });
     }
     if (providerName === 'anthropic') {
       if (!req.headers['x-api-key'] && !/^Bearer \S+/.test(authorization)) {

@@ -14,7 +14,8 @@ export function anthropicClient(mock: MockProvider, options: { maxRetries?: numb
   return new Anthropic({ apiKey: 'sk-ant-test-0123456789abcdef', baseURL: mock.anthropicBaseURL, maxRetries: 0, logLevel: 'off', ...options });
 }
 
-export const chatBody = (extra: Record<string, unknown> = {}) => ({
+/** A Chat Completions body; `extra` may hold fields the SDK's types do not know yet. */
+export const chatBody = (extra: Record<string, unknown> = {}): OpenAI.ChatCompletionCreateParamsNonStreaming => ({
   model: 'gpt-4o-mini',
   messages: [{ role: 'user', content: 'Hello there' }],
   ...extra,
