@@ -19,7 +19,12 @@ export function bodySegments(
 ): BodySegment[] {
   if (rendered.kind === 'json') {
     const json = JSON.stringify(rendered.body);
-    return [{ bytes: Buffer.from(faults.malformedEvent === undefined ? json : corrupt(json)), content: false }];
+    return [
+      {
+        bytes: Buffer.from(faults.malformedEvent === undefined ? json : corrupt(json)),
+        content: false,
+      },
+    ];
   }
   let events: SseEvent[] = rendered.events;
   if (faults.streamError) {
@@ -28,7 +33,11 @@ export function bodySegments(
   }
   if (faults.omitTerminalEvent) events = events.filter((event) => !event.terminal);
   return events.map((event, index) => ({
-    bytes: Buffer.from(encodeSseEvent(index === faults.malformedEvent ? { ...event, data: corrupt(event.data) } : event)),
+    bytes: Buffer.from(
+      encodeSseEvent(
+        index === faults.malformedEvent ? { ...event, data: corrupt(event.data) } : event,
+      ),
+    ),
     content: event.content === true,
   }));
 }

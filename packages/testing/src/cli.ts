@@ -37,22 +37,37 @@ async function main(): Promise<void> {
     onRequestEnd: values.quiet
       ? undefined
       : (request) => {
-          const ms = Math.round((request.timings.endedAt ?? request.disconnectedAt ?? performance.timeOrigin + performance.now()) - request.timings.receivedAt);
-          const note = request.clientDisconnected ? ' (client disconnected)' : request.reset ? ' (reset)' : '';
-          process.stdout.write(`${request.method} ${request.path} ${request.status ?? '-'} ${ms}ms${note}\n`);
+          const ms = Math.round(
+            (request.timings.endedAt ??
+              request.disconnectedAt ??
+              performance.timeOrigin + performance.now()) - request.timings.receivedAt,
+          );
+          const note = request.clientDisconnected
+            ? ' (client disconnected)'
+            : request.reset
+              ? ' (reset)'
+              : '';
+          process.stdout.write(
+            `${request.method} ${request.path} ${request.status ?? '-'} ${ms}ms${note}\n`,
+          );
         },
   });
   process.stdout.write(
     `keel-mock listening on ${mock.url}\n  OPENAI_BASE_URL=${mock.openaiBaseURL}\n  ANTHROPIC_BASE_URL=${mock.anthropicBaseURL}\n`,
   );
   const stop = () => {
-    mock.close().then(() => process.exit(0), () => process.exit(1));
+    mock.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`keel-mock: ${error instanceof Error ? error.message : String(error)}\n${usage}\n`);
+  process.stderr.write(
+    `keel-mock: ${error instanceof Error ? error.message : String(error)}\n${usage}\n`,
+  );
   process.exit(2);
 });

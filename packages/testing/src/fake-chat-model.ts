@@ -31,7 +31,9 @@ export interface FakeStep extends ScriptedReply {
 }
 
 /** A step, or a function of the request that returns one. */
-export type FakeScript = FakeStep | ((request: ChatRequest, callIndex: number) => FakeStep | Promise<FakeStep>);
+export type FakeScript =
+  | FakeStep
+  | ((request: ChatRequest, callIndex: number) => FakeStep | Promise<FakeStep>);
 
 /** Options for {@link createFakeChatModel}. */
 export interface FakeChatModelOptions {
@@ -44,7 +46,11 @@ export interface FakeChatModelOptions {
 /** A fake model that also records its calls. */
 export interface FakeChatModel extends ChatModel {
   /** Every call, in order. */
-  readonly calls: Array<{ method: 'generate' | 'stream'; request: ChatRequest; options?: CallOptions }>;
+  readonly calls: Array<{
+    method: 'generate' | 'stream';
+    request: ChatRequest;
+    options?: CallOptions;
+  }>;
   /** Adds steps to the queue. */
   enqueue(...steps: FakeScript[]): void;
   /** Steps left in the queue. */
@@ -84,16 +90,30 @@ export function createFakeChatModel(
   if (Array.isArray(script)) enqueue(...script);
   else if (typeof script !== 'function') validateStep(script, 'script');
 
-  async function nextStep(request: ChatRequest, options: CallOptions | undefined, method: 'generate' | 'stream') {
+  async function nextStep(
+    request: ChatRequest,
+    options: CallOptions | undefined,
+    method: 'generate' | 'stream',
+  ) {
     calls.push({ method, request, options });
     options?.signal?.throwIfAborted();
     const script = queue.shift() ?? always;
     const summary = summarizeChatRequest(request, modelId);
-    const step = script === undefined ? defaultReply(summary) : typeof script === 'function' ? await script(request, calls.length - 1) : script;
-    if (typeof script === 'function') validateStep(step, 'the step returned by the script function');
+    const step =
+      script === undefined
+        ? defaultReply(summary)
+        : typeof script === 'function'
+          ? await script(request, calls.length - 1)
+          : script;
+    if (typeof script === 'function')
+      validateStep(step, 'the step returned by the script function');
     const fake = step as FakeStep;
     if (fake.error !== undefined) throw fake.error;
-    return { step: fake, reply: resolveReply(fake, summary), responseId: `fake-response-${++responses}` };
+    return {
+      step: fake,
+      reply: resolveReply(fake, summary),
+      responseId: `fake-response-${++responses}`,
+    };
   }
 
   return {
@@ -142,9 +162,15 @@ function validateStep(step: FakeStep, argument: string): void {
   const { error: _thrown, streamError, delayMs, ...reply } = step;
   validateReply(reply, argument);
   if (delayMs !== undefined && !(Number.isFinite(delayMs) && delayMs >= 0)) {
-    throw new InvalidArgumentError({ argument, message: `${argument}.delayMs must be a number of milliseconds >= 0, got ${delayMs}` });
+    throw new InvalidArgumentError({
+      argument,
+      message: `${argument}.delayMs must be a number of milliseconds >= 0, got ${delayMs}`,
+    });
   }
-  if (streamError !== undefined && !(Number.isInteger(streamError.afterParts) && streamError.afterParts >= 0)) {
+  if (
+    streamError !== undefined &&
+    !(Number.isInteger(streamError.afterParts) && streamError.afterParts >= 0)
+  ) {
     throw new InvalidArgumentError({
       argument,
       message: `${argument}.streamError.afterParts must be a non-negative integer, got ${streamError.afterParts}`,
@@ -168,7 +194,8 @@ function toolCalls(reply: ResolvedReply): ToolCall[] {
 /** The stream parts of a reply, in provider order: reasoning, text, tool calls, usage, finish. */
 function streamParts(reply: ResolvedReply): StreamPart[] {
   const parts: StreamPart[] = [];
-  for (const text of wordChunks(reply.reasoning ?? '')) parts.push({ type: 'reasoning-delta', text });
+  for (const text of wordChunks(reply.reasoning ?? ''))
+    parts.push({ type: 'reasoning-delta', text });
   for (const text of reply.chunks) parts.push({ type: 'text-delta', text });
   for (const [i, call] of toolCalls(reply).entries()) {
     parts.push({ type: 'tool-call-start', toolCallId: call.toolCallId, toolName: call.toolName });

@@ -28,7 +28,13 @@ const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
  * await slept; // resolved without waiting a real second
  * ```
  */
-export function createFakeClock({ now: start = 0, maxTimers = 100_000 }: { now?: number; maxTimers?: number } = {}): FakeClock {
+export function createFakeClock({
+  now: start = 0,
+  maxTimers = 100_000,
+}: {
+  now?: number;
+  maxTimers?: number;
+} = {}): FakeClock {
   let current = start;
   let nextId = 1;
   const timers = new Map<number, { at: number; callback: () => void }>();
@@ -53,7 +59,10 @@ export function createFakeClock({ now: start = 0, maxTimers = 100_000 }: { now?:
     },
     async advance(ms) {
       if (!(Number.isFinite(ms) && ms >= 0)) {
-        throw new InvalidArgumentError({ argument: 'ms', message: `advance(ms) takes a finite number >= 0, got ${ms}` });
+        throw new InvalidArgumentError({
+          argument: 'ms',
+          message: `advance(ms) takes a finite number >= 0, got ${ms}`,
+        });
       }
       const until = current + ms;
       await settle();

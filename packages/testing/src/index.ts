@@ -2,6 +2,16 @@
  * @keel/testing: the real OpenAI and Anthropic wire protocols on loopback with faults on demand,
  * a fake ChatModel and a fake clock.
  */
+
+export {
+  createFakeChatModel,
+  type FakeChatModel,
+  type FakeChatModelOptions,
+  type FakeScript,
+  type FakeStep,
+} from './fake-chat-model';
+export { createFakeClock, type FakeClock } from './fake-clock';
+export { loadScenario } from './load-scenario';
 export type { MockError, MockFaults, MockReply, MockToolCall, ScriptedReply } from './mock-reply';
 export type { RecordedRequest } from './recorded-request';
 export { type MockProviderName, type MockRoute, ROUTES } from './routes';
@@ -14,12 +24,3 @@ export {
   type Responder,
   startMockProvider,
 } from './start-mock-provider';
-export {
-  createFakeChatModel,
-  type FakeChatModel,
-  type FakeChatModelOptions,
-  type FakeScript,
-  type FakeStep,
-} from './fake-chat-model';
-export { createFakeClock, type FakeClock } from './fake-clock';
-export { loadScenario } from './load-scenario';

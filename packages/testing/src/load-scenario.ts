@@ -24,7 +24,10 @@ export async function loadScenario(path: string): Promise<MockScenario> {
   try {
     if (extname(file) === '.json') scenario = JSON.parse(await readFile(file, 'utf8'));
     else {
-      const module = (await import(pathToFileURL(file).href)) as { default?: unknown; scenario?: unknown };
+      const module = (await import(pathToFileURL(file).href)) as {
+        default?: unknown;
+        scenario?: unknown;
+      };
       scenario = module.default ?? module.scenario;
     }
   } catch (cause) {

@@ -17,7 +17,12 @@ export interface RateLimitState {
 /** Request id and rate-limit headers for one response. */
 export function providerHeaders(
   provider: MockProviderName,
-  { requestId, limits, now, processingMs }: { requestId: string; limits: RateLimitState; now: number; processingMs: number },
+  {
+    requestId,
+    limits,
+    now,
+    processingMs,
+  }: { requestId: string; limits: RateLimitState; now: number; processingMs: number },
 ): Record<string, string> {
   if (provider === 'openai') {
     return {
@@ -33,7 +38,9 @@ export function providerHeaders(
       'x-ratelimit-reset-tokens': openaiDuration(limits.resetMs),
     };
   }
-  const reset = new Date(Math.ceil((now + limits.resetMs) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const reset = new Date(Math.ceil((now + limits.resetMs) / 1000) * 1000)
+    .toISOString()
+    .replace('.000Z', 'Z');
   return {
     'request-id': requestId,
     'anthropic-organization-id': '00000000-0000-4000-8000-000000000000',

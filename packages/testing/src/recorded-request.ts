@@ -55,7 +55,9 @@ const credentialHeaders = new Set([
  * Headers with credentials replaced: the scheme and the last four characters stay so tests can
  * tell keys apart, the rest never reaches a log or snapshot.
  */
-export function redactHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+export function redactHeaders(
+  raw: Record<string, string | string[] | undefined>,
+): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw)) {
     if (value === undefined) continue;
@@ -66,6 +68,8 @@ export function redactHeaders(raw: Record<string, string | string[] | undefined>
 }
 
 function redact(value: string): string {
-  const [scheme, secret] = value.includes(' ') ? [value.slice(0, value.indexOf(' ') + 1), value.slice(value.indexOf(' ') + 1)] : ['', value];
+  const [scheme, secret] = value.includes(' ')
+    ? [value.slice(0, value.indexOf(' ') + 1), value.slice(value.indexOf(' ') + 1)]
+    : ['', value];
   return secret.length > 12 ? `${scheme}[redacted]…${secret.slice(-4)}` : `${scheme}[redacted]`;
 }

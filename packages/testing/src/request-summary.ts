@@ -28,7 +28,8 @@ type Body = Record<string, unknown>;
 const asRecord = (value: unknown): Body =>
   value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Body) : {};
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const asString = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : undefined;
 const asNumber = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 
@@ -48,8 +49,20 @@ function lastUser(messages: unknown[]): string {
 /** Reads the request body of a mock route. */
 export function summarizeRequest(route: MockRoute, body: Body): RequestSummary {
   const model = asString(body.model) ?? 'unknown-model';
-  const promptText = JSON.stringify([body.system, body.instructions, body.messages, body.input, body.tools]);
-  const base: RequestSummary = { model, lastUserText: '', promptText, tools: [], embeddingInputs: [] };
+  const promptText = JSON.stringify([
+    body.system,
+    body.instructions,
+    body.messages,
+    body.input,
+    body.tools,
+  ]);
+  const base: RequestSummary = {
+    model,
+    lastUserText: '',
+    promptText,
+    tools: [],
+    embeddingInputs: [],
+  };
   switch (route) {
     case 'openai.chat': {
       const format = asRecord(body.response_format);
@@ -61,9 +74,12 @@ export function summarizeRequest(route: MockRoute, body: Body): RequestSummary {
           const fn = asRecord(asRecord(t).function);
           return { name: asString(fn.name) ?? 'tool', schema: fn.parameters };
         }),
-        forcedTool: choice === 'required' ? 'any' : asString(asRecord(asRecord(choice).function).name),
+        forcedTool:
+          choice === 'required' ? 'any' : asString(asRecord(asRecord(choice).function).name),
         json:
-          format.type === 'json_schema' ? (asRecord(format.json_schema).schema ?? {}) : format.type === 'json_object' || undefined,
+          format.type === 'json_schema'
+            ? (asRecord(format.json_schema).schema ?? {})
+            : format.type === 'json_object' || undefined,
         maxTokens: asNumber(body.max_completion_tokens) ?? asNumber(body.max_tokens),
       };
     }
@@ -74,9 +90,15 @@ export function summarizeRequest(route: MockRoute, body: Body): RequestSummary {
       return {
         ...base,
         lastUserText: typeof input === 'string' ? input : lastUser(asArray(input)),
-        tools: asArray(body.tools).map((t) => ({ name: asString(asRecord(t).name) ?? 'tool', schema: asRecord(t).parameters })),
+        tools: asArray(body.tools).map((t) => ({
+          name: asString(asRecord(t).name) ?? 'tool',
+          schema: asRecord(t).parameters,
+        })),
         forcedTool: choice === 'required' ? 'any' : asString(asRecord(choice).name),
-        json: format.type === 'json_schema' ? (format.schema ?? {}) : format.type === 'json_object' || undefined,
+        json:
+          format.type === 'json_schema'
+            ? (format.schema ?? {})
+            : format.type === 'json_object' || undefined,
         maxTokens: asNumber(body.max_output_tokens),
       };
     }
@@ -86,8 +108,16 @@ export function summarizeRequest(route: MockRoute, body: Body): RequestSummary {
       return {
         ...base,
         lastUserText: lastUser(asArray(body.messages)),
-        tools: asArray(body.tools).map((t) => ({ name: asString(asRecord(t).name) ?? 'tool', schema: asRecord(t).input_schema })),
-        forcedTool: choice.type === 'any' ? 'any' : choice.type === 'tool' ? asString(choice.name) : undefined,
+        tools: asArray(body.tools).map((t) => ({
+          name: asString(asRecord(t).name) ?? 'tool',
+          schema: asRecord(t).input_schema,
+        })),
+        forcedTool:
+          choice.type === 'any'
+            ? 'any'
+            : choice.type === 'tool'
+              ? asString(choice.name)
+              : undefined,
         maxTokens: asNumber(body.max_tokens),
       };
     }
@@ -113,7 +143,8 @@ export function summarizeChatRequest(request: ChatRequest, modelId: string): Req
     lastUserText: lastUser(request.messages),
     promptText: JSON.stringify([request.system, request.messages, request.tools]),
     tools: (request.tools ?? []).map((t) => ({ name: t.name, schema: t.inputSchema })),
-    forcedTool: choice === 'required' ? 'any' : typeof choice === 'object' ? choice.toolName : undefined,
+    forcedTool:
+      choice === 'required' ? 'any' : typeof choice === 'object' ? choice.toolName : undefined,
     json: request.responseFormat ? (request.responseFormat.schema ?? true) : undefined,
     maxTokens: request.maxTokens,
     embeddingInputs: [],

@@ -28,22 +28,33 @@ export interface ResolvedReply {
 export function defaultReply(summary: RequestSummary): MockReply {
   if (summary.forcedTool !== undefined && summary.tools.length > 0) {
     const tool = summary.tools.find((t) => t.name === summary.forcedTool) ?? summary.tools[0];
-    if (tool) return { toolCalls: [{ name: tool.name, input: sampleFromSchema(tool.schema) ?? {} }] };
+    if (tool)
+      return { toolCalls: [{ name: tool.name, input: sampleFromSchema(tool.schema) ?? {} }] };
   }
   if (summary.json !== undefined) {
-    return { text: JSON.stringify(summary.json === true ? { answer: 'mock' } : sampleFromSchema(summary.json)) };
+    return {
+      text: JSON.stringify(
+        summary.json === true ? { answer: 'mock' } : sampleFromSchema(summary.json),
+      ),
+    };
   }
   const quoted = summary.lastUserText.replace(/\s+/g, ' ').trim().slice(0, 80);
   const text = quoted === '' ? 'This is a mock answer.' : `This is a mock answer to "${quoted}".`;
   const words = wordChunks(text);
   if (summary.maxTokens !== undefined && summary.maxTokens < words.length) {
-    return { text: words.slice(0, Math.max(0, summary.maxTokens)).join(''), finishReason: 'length' };
+    return {
+      text: words.slice(0, Math.max(0, summary.maxTokens)).join(''),
+      finishReason: 'length',
+    };
   }
   return { text };
 }
 
 /** Fills in every default of `reply` for `summary`'s request. */
-export function resolveReply(reply: ScriptedReply & Pick<MockReply, 'model'>, summary: RequestSummary): ResolvedReply {
+export function resolveReply(
+  reply: ScriptedReply & Pick<MockReply, 'model'>,
+  summary: RequestSummary,
+): ResolvedReply {
   const chunks = reply.chunks ?? wordChunks(reply.text ?? '');
   const text = chunks.join('');
   const toolCalls = (reply.toolCalls ?? []).map((call) => ({
@@ -57,14 +68,20 @@ export function resolveReply(reply: ScriptedReply & Pick<MockReply, 'model'>, su
     chunks,
     text,
     reasoning: reply.reasoning,
-    reasoningSignature: reply.reasoningSignature ?? `mock-signature-${estimateTokens(reply.reasoning ?? '')}`,
+    reasoningSignature:
+      reply.reasoningSignature ?? `mock-signature-${estimateTokens(reply.reasoning ?? '')}`,
     toolCalls,
     finishReason: reply.finishReason ?? (toolCalls.length > 0 ? 'tool-calls' : 'stop'),
     usage: {
       inputTokens:
         reply.usage?.inputTokens ??
-        Math.max(1, estimateTokens(summary.promptText), (reply.usage?.cacheReadTokens ?? 0) + (reply.usage?.cacheWriteTokens ?? 0)),
-      outputTokens: reply.usage?.outputTokens ?? Math.max(1, estimateTokens(generated) + reasoningTokens),
+        Math.max(
+          1,
+          estimateTokens(summary.promptText),
+          (reply.usage?.cacheReadTokens ?? 0) + (reply.usage?.cacheWriteTokens ?? 0),
+        ),
+      outputTokens:
+        reply.usage?.outputTokens ?? Math.max(1, estimateTokens(generated) + reasoningTokens),
       cacheReadTokens: reply.usage?.cacheReadTokens ?? 0,
       cacheWriteTokens: reply.usage?.cacheWriteTokens ?? 0,
       reasoningTokens,

@@ -30,11 +30,20 @@ export interface WriteOptions {
 const SPLIT_GAP_MS = 5;
 
 /** Writes the response, honouring every fault. Resolves when done, reset, or the client left. */
-export async function writeResponse({ res, status, headers, segments, faults, record, signal }: WriteOptions): Promise<void> {
+export async function writeResponse({
+  res,
+  status,
+  headers,
+  segments,
+  faults,
+  record,
+  signal,
+}: WriteOptions): Promise<void> {
   const wait = (ms: number) => sleep(ms, { signal });
   const stall = async (): Promise<void> => {
     record.stalled = true;
-    if (faults.stallMs === undefined) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+    if (faults.stallMs === undefined)
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
     else await wait(faults.stallMs);
   };
   const reset = (): void => {
@@ -43,6 +52,10 @@ export async function writeResponse({ res, status, headers, segments, faults, re
   };
   const write = async (bytes: Buffer): Promise<void> => {
     if (bytes.length === 0 || signal.aborted) return;
+    if (record.status === null) {
+      record.status = status;
+      record.timings.headersSentAt = now();
+    }
     record.timings.firstByteAt ??= now();
     record.bytesWritten += bytes.length;
     await new Promise<void>((resolve) => res.write(bytes, () => resolve()));
@@ -57,24 +70,30 @@ export async function writeResponse({ res, status, headers, segments, faults, re
 
   try {
     if (faults.delayMs) await wait(faults.delayMs);
+    // Headers leave with the first body bytes, so a fault at byte or event 0 happens before the
+    // response starts: a reset there is a connection error, a stall there a first-byte timeout.
     res.writeHead(status, headers);
-    res.flushHeaders();
-    record.status = status;
-    record.timings.headersSentAt = now();
 
     const interval = faults.tokensPerSecond ? 1000 / faults.tokensPerSecond : 0;
     let contentSeen = false;
     for (const [index, segment] of segments.entries()) {
       if (index === faults.stallAfterEvents) await stall();
+      if (signal.aborted) return;
       if (index === faults.resetAfterEvents) return reset();
       if (segment.content && interval > 0 && contentSeen) await wait(interval);
       contentSeen ||= segment.content;
 
       let bytes = segment.bytes;
-      const stallAt = cutPoint(faults.stallAfterBytes, record.bytesWritten, bytes.length, record.stalled);
+      const stallAt = cutPoint(
+        faults.stallAfterBytes,
+        record.bytesWritten,
+        bytes.length,
+        record.stalled,
+      );
       if (stallAt !== undefined) {
         await writeSplittingUtf8(bytes.subarray(0, stallAt));
         await stall();
+        if (signal.aborted) return;
         bytes = bytes.subarray(stallAt);
       }
       const resetAt = cutPoint(faults.resetAfterBytes, record.bytesWritten, bytes.length, false);
@@ -85,6 +104,10 @@ export async function writeResponse({ res, status, headers, segments, faults, re
       await writeSplittingUtf8(bytes);
       record.eventsWritten++;
     }
+    if (record.status === null) {
+      record.status = status;
+      record.timings.headersSentAt = now();
+    }
     await new Promise<void>((resolve) => res.end(() => resolve()));
     record.timings.endedAt = now();
   } catch (error) {
@@ -93,7 +116,12 @@ export async function writeResponse({ res, status, headers, segments, faults, re
 }
 
 /** Where in a segment of `length` bytes, `written` bytes into the body, a byte limit falls. */
-function cutPoint(limit: number | undefined, written: number, length: number, done: boolean): number | undefined {
+function cutPoint(
+  limit: number | undefined,
+  written: number,
+  length: number,
+  done: boolean,
+): number | undefined {
   if (limit === undefined || done || written > limit || written + length <= limit) return undefined;
   return limit - written;
 }

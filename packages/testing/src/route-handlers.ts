@@ -2,7 +2,11 @@
  * Per route: which request fields are required (and their types), how a reply is rendered and
  * how a mid-stream error looks. Plain data, one row a route.
  */
-import { renderAnthropicCountTokens, renderAnthropicMessages, anthropicStreamError } from './render/anthropic-messages';
+import {
+  anthropicStreamError,
+  renderAnthropicCountTokens,
+  renderAnthropicMessages,
+} from './render/anthropic-messages';
 import { openaiChatStreamError, renderOpenAIChat } from './render/openai-chat';
 import { renderOpenAIEmbeddings } from './render/openai-embeddings';
 import { openaiResponsesStreamError, renderOpenAIResponses } from './render/openai-responses';
@@ -19,7 +23,10 @@ interface RouteHandler {
 
 export const ROUTE_HANDLERS: Readonly<Record<MockRoute, RouteHandler>> = {
   'openai.chat': {
-    required: [['model', 'string'], ['messages', 'array']],
+    required: [
+      ['model', 'string'],
+      ['messages', 'array'],
+    ],
     render: renderOpenAIChat,
     streamError: openaiChatStreamError,
   },
@@ -29,17 +36,27 @@ export const ROUTE_HANDLERS: Readonly<Record<MockRoute, RouteHandler>> = {
     streamError: openaiResponsesStreamError,
   },
   'openai.embeddings': {
-    required: [['model', 'string'], ['input', 'present']],
+    required: [
+      ['model', 'string'],
+      ['input', 'present'],
+    ],
     render: renderOpenAIEmbeddings,
     streamError: openaiChatStreamError,
   },
   'anthropic.messages': {
-    required: [['model', 'string'], ['max_tokens', 'integer'], ['messages', 'array']],
+    required: [
+      ['model', 'string'],
+      ['max_tokens', 'integer'],
+      ['messages', 'array'],
+    ],
     render: renderAnthropicMessages,
     streamError: anthropicStreamError,
   },
   'anthropic.count_tokens': {
-    required: [['model', 'string'], ['messages', 'array']],
+    required: [
+      ['model', 'string'],
+      ['messages', 'array'],
+    ],
     render: renderAnthropicCountTokens,
     streamError: anthropicStreamError,
   },
@@ -70,10 +87,17 @@ export function requestProblem(
     if (checks[type](value)) continue;
     const missing = value === undefined || value === null;
     if (provider === 'anthropic') {
-      return { param: field, message: `${field}: ${missing ? 'Field required' : expected[type].anthropic}` };
+      return {
+        param: field,
+        message: `${field}: ${missing ? 'Field required' : expected[type].anthropic}`,
+      };
     }
     return missing
-      ? { param: field, code: 'missing_required_parameter', message: `Missing required parameter: '${field}'.` }
+      ? {
+          param: field,
+          code: 'missing_required_parameter',
+          message: `Missing required parameter: '${field}'.`,
+        }
       : {
           param: field,
           code: 'invalid_type',

@@ -14,14 +14,17 @@ export function sampleFromSchema(schema: unknown, depth = 0): unknown {
   if ('default' in s) return s.default;
   for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
     const options = s[key];
-    if (Array.isArray(options) && options.length > 0) return sampleFromSchema(options[0], depth + 1);
+    if (Array.isArray(options) && options.length > 0)
+      return sampleFromSchema(options[0], depth + 1);
   }
   const type = Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
   switch (type) {
     case 'object': {
       const properties = (s.properties ?? {}) as Record<string, unknown>;
       const required = Array.isArray(s.required) ? (s.required as string[]) : [];
-      return Object.fromEntries(required.map((name) => [name, sampleFromSchema(properties[name], depth + 1)]));
+      return Object.fromEntries(
+        required.map((name) => [name, sampleFromSchema(properties[name], depth + 1)]),
+      );
     }
     case 'array': {
       const min = typeof s.minItems === 'number' ? s.minItems : 0;

@@ -16,7 +16,14 @@ import { summarizeRequest } from './request-summary';
 import { defaultReply, resolveReply } from './resolve-reply';
 import { now, writeResponse } from './response-writer';
 import { ROUTE_HANDLERS, requestProblem } from './route-handlers';
-import { isMockRoute, type MockProviderName, type MockRoute, providerForPath, ROUTES, routeForPath } from './routes';
+import {
+  isMockRoute,
+  type MockProviderName,
+  type MockRoute,
+  providerForPath,
+  ROUTES,
+  routeForPath,
+} from './routes';
 import { wordChunks } from './text-chunks';
 import { validateReply } from './validate-reply';
 
@@ -118,7 +125,10 @@ export async function startMockProvider({
   let sequence = 0;
   let closing = false;
   const ids: IdSource = { next: (prefix) => `${prefix}mock${String(++sequence).padStart(6, '0')}` };
-  const limits = { requests: rateLimits.requests ?? 10_000, tokens: rateLimits.tokens ?? 2_000_000 };
+  const limits = {
+    requests: rateLimits.requests ?? 10_000,
+    tokens: rateLimits.tokens ?? 2_000_000,
+  };
 
   const checkRoute = (route: unknown): MockRoute => {
     if (isMockRoute(route)) return route;
@@ -135,7 +145,7 @@ export async function startMockProvider({
     requests,
     enqueue(route, ...replies) {
       checkRoute(route);
-      replies.forEach((reply, i) => checkScript(reply, `replies[${i}]`));
+      for (const [i, reply] of replies.entries()) checkScript(reply, `replies[${i}]`);
       queues.set(route, [...(queues.get(route) ?? []), ...replies]);
     },
     respondWith(route, script) {
@@ -164,10 +174,16 @@ export async function startMockProvider({
     else if (script !== undefined) provider.respondWith(checkRoute(route), script);
   }
 
-  const rateLimitState = (providerName: MockProviderName, inputTokens: number, exhausted: boolean) => {
+  const rateLimitState = (
+    providerName: MockProviderName,
+    inputTokens: number,
+    exhausted: boolean,
+  ) => {
     const windowStart = now() - 60_000;
     const recent = requests.filter(
-      (r) => r.timings.receivedAt > windowStart && (r.route ? ROUTES[r.route].provider : providerForPath(r.path)) === providerName,
+      (r) =>
+        r.timings.receivedAt > windowStart &&
+        (r.route ? ROUTES[r.route].provider : providerForPath(r.path)) === providerName,
     );
     const oldest = recent[0]?.timings.receivedAt ?? now();
     return {
@@ -213,8 +229,16 @@ export async function startMockProvider({
       onRequestEnd?.(record);
     });
 
-    const sendError = (error: ServerError, faults: MockFaults = {}, extraHeaders: Record<string, string> = {}) => {
-      const segments = bodySegments({ kind: 'json', body: errorBody(providerName, error, record.requestId) }, faults, () => ({ data: '' }));
+    const sendError = (
+      error: ServerError,
+      faults: MockFaults = {},
+      extraHeaders: Record<string, string> = {},
+    ) => {
+      const segments = bodySegments(
+        { kind: 'json', body: errorBody(providerName, error, record.requestId) },
+        faults,
+        () => ({ data: '' }),
+      );
       const headers = {
         ...providerHeaders(providerName, {
           requestId: record.requestId,
@@ -227,12 +251,24 @@ export async function startMockProvider({
         ...retryHeaders(error),
         ...extraHeaders,
       };
-      return writeResponse({ res, status: error.status, headers, segments, faults, record, signal: controller.signal });
+      return writeResponse({
+        res,
+        status: error.status,
+        headers,
+        segments,
+        faults,
+        record,
+        signal: controller.signal,
+      });
     };
 
     const raw = await readBody(req, maxBodyBytes);
     if (raw === undefined) {
-      return sendError({ status: 413, type: providerName === 'openai' ? 'invalid_request_error' : 'request_too_large', message: `Request body exceeds ${maxBodyBytes} bytes.` });
+      return sendError({
+        status: 413,
+        type: providerName === 'openai' ? 'invalid_request_error' : 'request_too_large',
+        message: `Request body exceeds ${maxBodyBytes} bytes.`,
+      });
     }
     let body: unknown;
     try {
@@ -250,7 +286,12 @@ export async function startMockProvider({
     }
     const authorization = req.headers.authorization ?? '';
     if (providerName === 'openai' && !/^Bearer \S+/.test(authorization)) {
-      return sendError({ status: 401, message: NO_KEY_MESSAGE, type: 'invalid_request_error', code: null });
+      return sendError({
+        status: 401,
+        message: NO_KEY_MESSAGE,
+        type: 'invalid_request_error',
+        code: null,
+      });
     }
     if (providerName === 'anthropic') {
       if (!req.headers['x-api-key'] && !/^Bearer \S+/.test(authorization)) {
@@ -271,12 +312,16 @@ export async function startMockProvider({
     const summary = summarizeRequest(route, request);
     let reply: MockReply;
     try {
-      reply = await nextReply(route, {
+      reply = await nextReply(
         route,
-        body: request,
-        headers: record.headers,
-        callIndex: requests.filter((r) => r.route === route).length - 1,
-      }, summary);
+        {
+          route,
+          body: request,
+          headers: record.headers,
+          callIndex: requests.filter((r) => r.route === route).length - 1,
+        },
+        summary,
+      );
     } catch (error) {
       const message = `keel-mock: the script for ${route} failed: ${error instanceof Error ? error.message : String(error)}`;
       return sendError({ status: 500, message });
@@ -285,7 +330,13 @@ export async function startMockProvider({
     if (reply.error) return sendError(reply.error, faults, reply.headers);
 
     if (faults.oversizedEventBytes) {
-      reply = { ...reply, chunks: ['x'.repeat(faults.oversizedEventBytes), ...(reply.chunks ?? wordChunks(reply.text ?? ''))] };
+      reply = {
+        ...reply,
+        chunks: [
+          'x'.repeat(faults.oversizedEventBytes),
+          ...(reply.chunks ?? wordChunks(reply.text ?? '')),
+        ],
+      };
     }
     const resolved = resolveReply(reply, summary);
     const handler = ROUTE_HANDLERS[route];
@@ -304,19 +355,39 @@ export async function startMockProvider({
         processingMs: now() - record.timings.receivedAt,
       }),
       ...(rendered.kind === 'sse'
-        ? { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' }
+        ? {
+            'content-type': 'text/event-stream; charset=utf-8',
+            'cache-control': 'no-cache',
+            connection: 'keep-alive',
+          }
         : { 'content-type': 'application/json' }),
       ...reply.headers,
     };
     const error = faults.streamError;
     const segments = bodySegments(rendered, faults, (sequenceNumber) =>
-      handler.streamError(streamErrorData(providerName, error?.type, error?.message), sequenceNumber),
+      handler.streamError(
+        streamErrorData(providerName, error?.type, error?.message),
+        sequenceNumber,
+      ),
     );
-    if (rendered.kind === 'json') Object.assign(headers, { 'content-length': String(segments[0]?.bytes.length ?? 0) });
-    await writeResponse({ res, status: 200, headers, segments, faults, record, signal: controller.signal });
+    if (rendered.kind === 'json')
+      Object.assign(headers, { 'content-length': String(segments[0]?.bytes.length ?? 0) });
+    await writeResponse({
+      res,
+      status: 200,
+      headers,
+      segments,
+      faults,
+      record,
+      signal: controller.signal,
+    });
   }
 
-  async function nextReply(route: MockRoute, request: MockRequest, summary: ReturnType<typeof summarizeRequest>): Promise<MockReply> {
+  async function nextReply(
+    route: MockRoute,
+    request: MockRequest,
+    summary: ReturnType<typeof summarizeRequest>,
+  ): Promise<MockReply> {
     const script = queues.get(route)?.shift() ?? responders.get(route);
     if (script === undefined) return defaultReply(summary);
     const reply = typeof script === 'function' ? await script(request) : script;
@@ -327,7 +398,9 @@ export async function startMockProvider({
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(`keel-mock internal error: ${error instanceof Error ? error.message : String(error)}`);
+      res.end(
+        `keel-mock internal error: ${error instanceof Error ? error.message : String(error)}`,
+      );
     });
   });
   await new Promise<void>((resolve, reject) => {

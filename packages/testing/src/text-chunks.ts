@@ -11,7 +11,8 @@ export function wordChunks(text: string): string[] {
 export function argumentFragments(json: string, size = 8): string[] {
   const codePoints = Array.from(json);
   const fragments: string[] = [];
-  for (let i = 0; i < codePoints.length; i += size) fragments.push(codePoints.slice(i, i + size).join(''));
+  for (let i = 0; i < codePoints.length; i += size)
+    fragments.push(codePoints.slice(i, i + size).join(''));
   return fragments;
 }
 

@@ -38,23 +38,33 @@ export function validateReply(reply: MockReply, argument = 'reply'): void {
       message: `${argument} must be a reply object such as { text: 'Hi' } or a responder function, got ${JSON.stringify(reply)}`,
     });
   }
-  if (reply.text !== undefined && typeof reply.text !== 'string') fail('text', 'a string', reply.text);
-  if (reply.chunks !== undefined && !(Array.isArray(reply.chunks) && reply.chunks.every((c) => typeof c === 'string'))) {
+  if (reply.text !== undefined && typeof reply.text !== 'string')
+    fail('text', 'a string', reply.text);
+  if (
+    reply.chunks !== undefined &&
+    !(Array.isArray(reply.chunks) && reply.chunks.every((c) => typeof c === 'string'))
+  ) {
     fail('chunks', 'an array of strings', reply.chunks);
   }
   if (reply.reasoning !== undefined && typeof reply.reasoning !== 'string') {
     fail('reasoning', 'a string', reply.reasoning);
   }
   if (reply.finishReason !== undefined && !finishReasons.has(reply.finishReason)) {
-    fail('finishReason', "one of 'stop', 'length', 'tool-calls', 'content-filter'", reply.finishReason);
+    fail(
+      'finishReason',
+      "one of 'stop', 'length', 'tool-calls', 'content-filter'",
+      reply.finishReason,
+    );
   }
   reply.toolCalls?.forEach((call, i) => {
-    if (typeof call?.name !== 'string' || call.name === '') fail(`toolCalls[${i}].name`, 'a non-empty string', call?.name);
+    if (typeof call?.name !== 'string' || call.name === '')
+      fail(`toolCalls[${i}].name`, 'a non-empty string', call?.name);
     if (call.arguments !== undefined && typeof call.arguments !== 'string') {
       fail(`toolCalls[${i}].arguments`, 'a string of JSON text', call.arguments);
     }
   });
-  if (reply.toolCalls !== undefined && !Array.isArray(reply.toolCalls)) fail('toolCalls', 'an array', reply.toolCalls);
+  if (reply.toolCalls !== undefined && !Array.isArray(reply.toolCalls))
+    fail('toolCalls', 'an array', reply.toolCalls);
   for (const field of usageFields) {
     const value = reply.usage?.[field];
     if (value !== undefined && !(Number.isInteger(value) && value >= 0)) {
@@ -62,12 +72,20 @@ export function validateReply(reply: MockReply, argument = 'reply'): void {
     }
   }
   const usage = reply.usage;
-  if (usage?.inputTokens !== undefined && (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0) > usage.inputTokens) {
-    fail('usage.inputTokens', 'at least cacheReadTokens + cacheWriteTokens (cached tokens are part of the input)', usage.inputTokens);
+  if (
+    usage?.inputTokens !== undefined &&
+    (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0) > usage.inputTokens
+  ) {
+    fail(
+      'usage.inputTokens',
+      'at least cacheReadTokens + cacheWriteTokens (cached tokens are part of the input)',
+      usage.inputTokens,
+    );
   }
   if (reply.error !== undefined) {
     const { status } = reply.error;
-    if (!(Number.isInteger(status) && status >= 400 && status <= 599)) fail('error.status', 'an HTTP error status from 400 to 599', status);
+    if (!(Number.isInteger(status) && status >= 400 && status <= 599))
+      fail('error.status', 'an HTTP error status from 400 to 599', status);
     const { retryAfterMs } = reply.error;
     if (retryAfterMs !== undefined && !(Number.isFinite(retryAfterMs) && retryAfterMs >= 0)) {
       fail('error.retryAfterMs', 'a number of milliseconds >= 0', retryAfterMs);
@@ -75,15 +93,26 @@ export function validateReply(reply: MockReply, argument = 'reply'): void {
   }
   for (const field of faultCounts) {
     const value = reply.faults?.[field];
-    if (value !== undefined && !(Number.isInteger(value) && value >= 0)) fail(`faults.${field}`, 'a non-negative integer', value);
+    if (value !== undefined && !(Number.isInteger(value) && value >= 0))
+      fail(`faults.${field}`, 'a non-negative integer', value);
   }
   const rate = reply.faults?.tokensPerSecond;
-  if (rate !== undefined && !(Number.isFinite(rate) && rate > 0)) fail('faults.tokensPerSecond', 'a number > 0', rate);
+  if (rate !== undefined && !(Number.isFinite(rate) && rate > 0))
+    fail('faults.tokensPerSecond', 'a number > 0', rate);
   const streamError = reply.faults?.streamError;
-  if (streamError !== undefined && !(Number.isInteger(streamError.afterEvents) && streamError.afterEvents >= 0)) {
+  if (
+    streamError !== undefined &&
+    !(Number.isInteger(streamError.afterEvents) && streamError.afterEvents >= 0)
+  ) {
     fail('faults.streamError.afterEvents', 'a non-negative integer', streamError.afterEvents);
   }
-  if (reply.embeddings !== undefined && !(Array.isArray(reply.embeddings) && reply.embeddings.every((v) => Array.isArray(v) && v.every(Number.isFinite)))) {
+  if (
+    reply.embeddings !== undefined &&
+    !(
+      Array.isArray(reply.embeddings) &&
+      reply.embeddings.every((v) => Array.isArray(v) && v.every(Number.isFinite))
+    )
+  ) {
     fail('embeddings', 'an array of number arrays', reply.embeddings);
   }
 }

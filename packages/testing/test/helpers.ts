@@ -6,19 +6,47 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import type { MockProvider } from '../src/index';
 
-export function openaiClient(mock: MockProvider, options: { maxRetries?: number; timeout?: number } = {}): OpenAI {
-  return new OpenAI({ apiKey: 'sk-test-0123456789abcdef', baseURL: mock.openaiBaseURL, maxRetries: 0, logLevel: 'off', ...options });
+export function openaiClient(
+  mock: MockProvider,
+  options: { maxRetries?: number; timeout?: number } = {},
+): OpenAI {
+  return new OpenAI({
+    apiKey: 'sk-test-0123456789abcdef',
+    baseURL: mock.openaiBaseURL,
+    maxRetries: 0,
+    logLevel: 'off',
+    ...options,
+  });
 }
 
-export function anthropicClient(mock: MockProvider, options: { maxRetries?: number; timeout?: number } = {}): Anthropic {
-  return new Anthropic({ apiKey: 'sk-ant-test-0123456789abcdef', baseURL: mock.anthropicBaseURL, maxRetries: 0, logLevel: 'off', ...options });
+export function anthropicClient(
+  mock: MockProvider,
+  options: { maxRetries?: number; timeout?: number } = {},
+): Anthropic {
+  return new Anthropic({
+    apiKey: 'sk-ant-test-0123456789abcdef',
+    baseURL: mock.anthropicBaseURL,
+    maxRetries: 0,
+    logLevel: 'off',
+    ...options,
+  });
 }
 
 /** A Chat Completions body; `extra` may hold fields the SDK's types do not know yet. */
-export const chatBody = (extra: Record<string, unknown> = {}): OpenAI.ChatCompletionCreateParamsNonStreaming => ({
+export const chatBody = (
+  extra: Record<string, unknown> = {},
+): OpenAI.ChatCompletionCreateParamsNonStreaming => ({
   model: 'gpt-4o-mini',
   messages: [{ role: 'user', content: 'Hello there' }],
   ...extra,
+});
+
+/** The same body with `stream: true`, typed for the streaming overload. */
+export const chatStreamBody = (
+  extra: Record<string, unknown> = {},
+): OpenAI.ChatCompletionCreateParamsStreaming => ({
+  ...chatBody(extra),
+  stream: true,
 });
 
 /** POSTs JSON and returns status, headers and every body chunk as received. */
@@ -43,5 +71,11 @@ export function sseData(text: string): string[] {
   return text
     .split('\n\n')
     .filter(Boolean)
-    .map((event) => event.split('\n').find((line) => line.startsWith('data: '))?.slice(6) ?? '');
+    .map(
+      (event) =>
+        event
+          .split('\n')
+          .find((line) => line.startsWith('data: '))
+          ?.slice(6) ?? '',
+    );
 }

@@ -31,7 +31,10 @@ describe('Anthropic Messages', () => {
   });
 
   it('reports cache reads and writes beside input_tokens, which excludes them', async () => {
-    mock.enqueue('anthropic.messages', { text: 'ok', usage: { inputTokens: 2257, cacheReadTokens: 2048, cacheWriteTokens: 188, outputTokens: 393 } });
+    mock.enqueue('anthropic.messages', {
+      text: 'ok',
+      usage: { inputTokens: 2257, cacheReadTokens: 2048, cacheWriteTokens: 188, outputTokens: 393 },
+    });
     const message = await anthropicClient(mock).messages.create(body());
     expect(message.usage).toMatchObject({
       input_tokens: 21,
@@ -71,24 +74,41 @@ describe('Anthropic Messages', () => {
     const final = await stream.finalMessage();
     expect(text.join('')).toBe('Looking up both.');
     expect(final.content.map((b) => b.type)).toEqual(['thinking', 'text', 'tool_use', 'tool_use']);
-    expect(final.content[0]).toMatchObject({ thinking: 'Two lookups needed.', signature: expect.any(String) });
+    expect(final.content[0]).toMatchObject({
+      thinking: 'Two lookups needed.',
+      signature: expect.any(String),
+    });
     expect(final.content.slice(2).map((b) => b.type === 'tool_use' && b.input)).toEqual([
       { city: 'Oslo', units: 'metric' },
       { tz: 'Europe/Oslo' },
     ]);
-    expect(final.usage).toMatchObject({ input_tokens: 200, cache_read_input_tokens: 300, output_tokens: 40 });
+    expect(final.usage).toMatchObject({
+      input_tokens: 200,
+      cache_read_input_tokens: 300,
+      output_tokens: 40,
+    });
     expect(final.stop_reason).toBe('tool_use');
   });
 
   it('frames events as the API does: message_start, blocks, ping, message_delta, message_stop', async () => {
-    mock.enqueue('anthropic.messages', { chunks: ['Hi', '!'], toolCalls: [{ id: 'toolu_9', name: 'f', arguments: '{"a":1}' }] });
-    const { text } = await rawPost(`${mock.anthropicBaseURL}/v1/messages`, body({ stream: true }), anthropicHeaders);
-    const events = text.split('\n\n').filter(Boolean).map((block) => {
-      const [eventLine, dataLine] = block.split('\n');
-      const data = JSON.parse(dataLine?.slice(6) ?? '');
-      expect(eventLine).toBe(`event: ${data.type}`);
-      return data;
+    mock.enqueue('anthropic.messages', {
+      chunks: ['Hi', '!'],
+      toolCalls: [{ id: 'toolu_9', name: 'f', arguments: '{"a":1}' }],
     });
+    const { text } = await rawPost(
+      `${mock.anthropicBaseURL}/v1/messages`,
+      body({ stream: true }),
+      anthropicHeaders,
+    );
+    const events = text
+      .split('\n\n')
+      .filter(Boolean)
+      .map((block) => {
+        const [eventLine, dataLine] = block.split('\n');
+        const data = JSON.parse(dataLine?.slice(6) ?? '');
+        expect(eventLine).toBe(`event: ${data.type}`);
+        return data;
+      });
     expect(events.map((e) => e.type)).toEqual([
       'message_start',
       'content_block_start',
@@ -103,29 +123,60 @@ describe('Anthropic Messages', () => {
       'message_delta',
       'message_stop',
     ]);
-    expect(events[6].content_block).toEqual({ type: 'tool_use', id: 'toolu_9', name: 'f', input: {} });
+    expect(events[6].content_block).toEqual({
+      type: 'tool_use',
+      id: 'toolu_9',
+      name: 'f',
+      input: {},
+    });
     expect(events.slice(7, 9).map((e) => e.delta)).toEqual([
       { type: 'input_json_delta', partial_json: '' },
       { type: 'input_json_delta', partial_json: '{"a":1}' },
     ]);
-    expect(events[10]).toMatchObject({ delta: { stop_reason: 'tool_use' }, usage: { output_tokens: expect.any(Number) } });
+    expect(events[10]).toMatchObject({
+      delta: { stop_reason: 'tool_use' },
+      usage: { output_tokens: expect.any(Number) },
+    });
   });
 
   it('counts tokens of a prompt', async () => {
-    const counted = await anthropicClient(mock).messages.countTokens({ model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'Hello' }] });
+    const counted = await anthropicClient(mock).messages.countTokens({
+      model: 'claude-haiku-4-5',
+      messages: [{ role: 'user', content: 'Hello' }],
+    });
     expect(counted.input_tokens).toBeGreaterThan(0);
     mock.enqueue('anthropic.count_tokens', { usage: { inputTokens: 1234 } });
-    const scripted = await anthropicClient(mock).messages.countTokens({ model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'Hello' }] });
+    const scripted = await anthropicClient(mock).messages.countTokens({
+      model: 'claude-haiku-4-5',
+      messages: [{ role: 'user', content: 'Hello' }],
+    });
     expect(scripted).toEqual({ input_tokens: 1234 });
   });
 
   it('forces a tool by default when tool_choice asks for one', async () => {
     const message = await anthropicClient(mock).messages.create(
       body({
-        tools: [{ name: 'lookup', description: 'd', input_schema: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } }],
+        tools: [
+          {
+            name: 'lookup',
+            description: 'd',
+            input_schema: {
+              type: 'object',
+              properties: { id: { type: 'string' } },
+              required: ['id'],
+            },
+          },
+        ],
         tool_choice: { type: 'any' },
       }),
     );
-    expect(message.content).toEqual([{ type: 'tool_use', id: expect.stringMatching(/^toolu_/), name: 'lookup', input: { id: 'mock' } }]);
+    expect(message.content).toEqual([
+      {
+        type: 'tool_use',
+        id: expect.stringMatching(/^toolu_/),
+        name: 'lookup',
+        input: { id: 'mock' },
+      },
+    ]);
   });
 });

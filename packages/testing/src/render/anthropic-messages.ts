@@ -7,7 +7,12 @@ import type { Usage } from '@keel/core';
 import { argumentFragments, wordChunks } from '../text-chunks';
 import type { RenderContext, Rendered, SseEvent } from './rendered';
 
-const stopReasons = { stop: 'end_turn', length: 'max_tokens', 'tool-calls': 'tool_use', 'content-filter': 'refusal' } as const;
+const stopReasons = {
+  stop: 'end_turn',
+  length: 'max_tokens',
+  'tool-calls': 'tool_use',
+  'content-filter': 'refusal',
+} as const;
 
 /** Anthropic `usage`: `input_tokens` excludes the cached tokens reported beside it. */
 export function anthropicUsage(usage: Usage) {
@@ -15,7 +20,10 @@ export function anthropicUsage(usage: Usage) {
     input_tokens: usage.inputTokens - usage.cacheReadTokens - usage.cacheWriteTokens,
     cache_creation_input_tokens: usage.cacheWriteTokens,
     cache_read_input_tokens: usage.cacheReadTokens,
-    cache_creation: { ephemeral_5m_input_tokens: usage.cacheWriteTokens, ephemeral_1h_input_tokens: 0 },
+    cache_creation: {
+      ephemeral_5m_input_tokens: usage.cacheWriteTokens,
+      ephemeral_1h_input_tokens: 0,
+    },
     output_tokens: usage.outputTokens,
     service_tier: 'standard',
   };
@@ -40,11 +48,21 @@ export function renderAnthropicMessages({ body, reply, ids }: RenderContext): Re
   const id = ids.next('msg_');
   const blocks: Block[] = [];
   if (reply.reasoning !== undefined) {
-    blocks.push({ type: 'thinking', thinking: reply.reasoning, signature: reply.reasoningSignature });
+    blocks.push({
+      type: 'thinking',
+      thinking: reply.reasoning,
+      signature: reply.reasoningSignature,
+    });
   }
-  if (reply.text !== '' || reply.toolCalls.length === 0) blocks.push({ type: 'text', text: reply.text });
+  if (reply.text !== '' || reply.toolCalls.length === 0)
+    blocks.push({ type: 'text', text: reply.text });
   for (const call of reply.toolCalls) {
-    blocks.push({ type: 'tool_use', id: call.id ?? ids.next('toolu_'), name: call.name, arguments: call.arguments });
+    blocks.push({
+      type: 'tool_use',
+      id: call.id ?? ids.next('toolu_'),
+      name: call.name,
+      arguments: call.arguments,
+    });
   }
   const stopReason = stopReasons[reply.finishReason];
   const usage = anthropicUsage(reply.usage);
@@ -74,22 +92,34 @@ export function renderAnthropicMessages({ body, reply, ids }: RenderContext): Re
   };
   emit('message_start', { message: message([], null, { ...usage, output_tokens: 1 }) });
   blocks.forEach((block, index) => {
-    const delta = (value: Record<string, unknown>) => emit('content_block_delta', { index, delta: value }, true);
+    const delta = (value: Record<string, unknown>) =>
+      emit('content_block_delta', { index, delta: value }, true);
     if (block.type === 'thinking') {
-      emit('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } });
-      for (const thinking of wordChunks(block.thinking)) delta({ type: 'thinking_delta', thinking });
+      emit('content_block_start', {
+        index,
+        content_block: { type: 'thinking', thinking: '', signature: '' },
+      });
+      for (const thinking of wordChunks(block.thinking))
+        delta({ type: 'thinking_delta', thinking });
       delta({ type: 'signature_delta', signature: block.signature });
     } else if (block.type === 'text') {
       emit('content_block_start', { index, content_block: { type: 'text', text: '' } });
       for (const text of reply.chunks) delta({ type: 'text_delta', text });
     } else {
-      emit('content_block_start', { index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } });
-      for (const partial_json of ['', ...argumentFragments(block.arguments)]) delta({ type: 'input_json_delta', partial_json });
+      emit('content_block_start', {
+        index,
+        content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} },
+      });
+      for (const partial_json of ['', ...argumentFragments(block.arguments)])
+        delta({ type: 'input_json_delta', partial_json });
     }
     emit('content_block_stop', { index });
     if (index === 0) emit('ping', {});
   });
-  emit('message_delta', { delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: usage.output_tokens } });
+  emit('message_delta', {
+    delta: { stop_reason: stopReason, stop_sequence: null },
+    usage: { output_tokens: usage.output_tokens },
+  });
   emit('message_stop', {});
   const last = events.at(-1);
   if (last) last.terminal = true;
@@ -98,7 +128,10 @@ export function renderAnthropicMessages({ body, reply, ids }: RenderContext): Re
 
 /** Anthropic's mid-stream `error` event. */
 export function anthropicStreamError(error: { type: string; message: string }): SseEvent {
-  return { event: 'error', data: JSON.stringify({ type: 'error', error: { type: error.type, message: error.message } }) };
+  return {
+    event: 'error',
+    data: JSON.stringify({ type: 'error', error: { type: error.type, message: error.message } }),
+  };
 }
 
 /** `POST /v1/messages/count_tokens`: the prompt's input tokens. */

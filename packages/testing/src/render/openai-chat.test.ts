@@ -59,8 +59,16 @@ describe('OpenAI Chat Completions', () => {
     expect(completion.choices[0]?.finish_reason).toBe('tool_calls');
     expect(message?.content).toBeNull();
     expect(message?.tool_calls).toEqual([
-      { id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } },
-      { id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'get_time', arguments: '{"tz":"Europe/Oslo"}' } },
+      {
+        id: 'call_a',
+        type: 'function',
+        function: { name: 'get_weather', arguments: '{"city":"Oslo"}' },
+      },
+      {
+        id: expect.stringMatching(/^call_/),
+        type: 'function',
+        function: { name: 'get_time', arguments: '{"tz":"Europe/Oslo"}' },
+      },
     ]);
   });
 
@@ -78,7 +86,11 @@ describe('OpenAI Chat Completions', () => {
     );
     const final = await stream.finalChatCompletion();
     expect(final.choices[0]?.message.content).toBe('Checking both.');
-    expect(final.choices[0]?.message.tool_calls?.map((c) => c.type === 'function' && [c.function.name, JSON.parse(c.function.arguments)])).toEqual([
+    expect(
+      final.choices[0]?.message.tool_calls?.map(
+        (c) => c.type === 'function' && [c.function.name, JSON.parse(c.function.arguments)],
+      ),
+    ).toEqual([
       ['get_weather', { city: 'Oslo', units: 'metric' }],
       ['get_time', { tz: 'Europe/Oslo' }],
     ]);
@@ -87,8 +99,14 @@ describe('OpenAI Chat Completions', () => {
   });
 
   it('frames the stream as the API does: role first, fragments by index, usage chunk, [DONE]', async () => {
-    mock.enqueue('openai.chat', { chunks: ['Hel', 'lo'], toolCalls: [{ id: 'call_1', name: 'f', arguments: '{"a":1}' }] });
-    const { headers, text } = await rawPost(`${mock.openaiBaseURL}/chat/completions`, chatBody({ stream: true, stream_options: { include_usage: true } }));
+    mock.enqueue('openai.chat', {
+      chunks: ['Hel', 'lo'],
+      toolCalls: [{ id: 'call_1', name: 'f', arguments: '{"a":1}' }],
+    });
+    const { headers, text } = await rawPost(
+      `${mock.openaiBaseURL}/chat/completions`,
+      chatBody({ stream: true, stream_options: { include_usage: true } }),
+    );
     expect(headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     const data = sseData(text);
     expect(data.at(-1)).toBe('[DONE]');
@@ -96,15 +114,27 @@ describe('OpenAI Chat Completions', () => {
     expect(chunks.every((c) => c.object === 'chat.completion.chunk' && 'usage' in c)).toBe(true);
     expect(chunks[0].choices[0].delta).toEqual({ role: 'assistant', content: '', refusal: null });
     expect(chunks.slice(1, 3).map((c) => c.choices[0].delta.content)).toEqual(['Hel', 'lo']);
-    expect(chunks[3].choices[0].delta.tool_calls).toEqual([{ index: 0, id: 'call_1', type: 'function', function: { name: 'f', arguments: '' } }]);
-    expect(chunks[4].choices[0].delta.tool_calls).toEqual([{ index: 0, function: { arguments: '{"a":1}' } }]);
+    expect(chunks[3].choices[0].delta.tool_calls).toEqual([
+      { index: 0, id: 'call_1', type: 'function', function: { name: 'f', arguments: '' } },
+    ]);
+    expect(chunks[4].choices[0].delta.tool_calls).toEqual([
+      { index: 0, function: { arguments: '{"a":1}' } },
+    ]);
     expect(chunks.at(-2).choices[0].finish_reason).toBe('tool_calls');
-    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: expect.any(Number) } });
+    expect(chunks.at(-1)).toMatchObject({
+      choices: [],
+      usage: { prompt_tokens: expect.any(Number) },
+    });
   });
 
   it('sends no usage chunk and no usage fields without include_usage', async () => {
-    const { text } = await rawPost(`${mock.openaiBaseURL}/chat/completions`, chatBody({ stream: true }));
-    const chunks = sseData(text).slice(0, -1).map((d) => JSON.parse(d));
+    const { text } = await rawPost(
+      `${mock.openaiBaseURL}/chat/completions`,
+      chatBody({ stream: true }),
+    );
+    const chunks = sseData(text)
+      .slice(0, -1)
+      .map((d) => JSON.parse(d));
     expect(chunks.some((c) => 'usage' in c)).toBe(false);
     expect(chunks.at(-1).choices[0].finish_reason).toBe('stop');
   });
@@ -122,14 +152,21 @@ describe('OpenAI Chat Completions', () => {
     const completion = await openaiClient(mock).chat.completions.create(
       chatBody({
         tools: [
-          { type: 'function', function: { name: 'noop', parameters: { type: 'object', properties: {} } } },
+          {
+            type: 'function',
+            function: { name: 'noop', parameters: { type: 'object', properties: {} } },
+          },
           {
             type: 'function',
             function: {
               name: 'search',
               parameters: {
                 type: 'object',
-                properties: { query: { type: 'string' }, limit: { type: 'integer', minimum: 1 }, mode: { enum: ['fast', 'deep'] } },
+                properties: {
+                  query: { type: 'string' },
+                  limit: { type: 'integer', minimum: 1 },
+                  mode: { enum: ['fast', 'deep'] },
+                },
                 required: ['query', 'limit', 'mode'],
               },
             },
@@ -140,7 +177,11 @@ describe('OpenAI Chat Completions', () => {
     );
     const call = completion.choices[0]?.message.tool_calls?.[0];
     expect(call?.type === 'function' && call.function.name).toBe('search');
-    expect(call?.type === 'function' && JSON.parse(call.function.arguments)).toEqual({ query: 'mock', limit: 1, mode: 'fast' });
+    expect(call?.type === 'function' && JSON.parse(call.function.arguments)).toEqual({
+      query: 'mock',
+      limit: 1,
+      mode: 'fast',
+    });
   });
 
   it('answers structured-output requests with JSON matching the schema', async () => {
@@ -148,7 +189,10 @@ describe('OpenAI Chat Completions', () => {
       chatBody({
         response_format: {
           type: 'json_schema',
-          json_schema: { name: 'r', schema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] } },
+          json_schema: {
+            name: 'r',
+            schema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] },
+          },
         },
       }) as never,
     );
@@ -156,7 +200,9 @@ describe('OpenAI Chat Completions', () => {
   });
 
   it('stops at max_tokens with finish_reason length when unscripted', async () => {
-    const completion = await openaiClient(mock).chat.completions.create(chatBody({ max_completion_tokens: 3 }));
+    const completion = await openaiClient(mock).chat.completions.create(
+      chatBody({ max_completion_tokens: 3 }),
+    );
     expect(completion.choices[0]?.message.content).toBe('This is a');
     expect(completion.choices[0]?.finish_reason).toBe('length');
   });

@@ -6,7 +6,12 @@ import type { Usage } from '@keel/core';
 import { argumentFragments } from '../text-chunks';
 import type { RenderContext, Rendered, SseEvent } from './rendered';
 
-const finishReasons = { stop: 'stop', length: 'length', 'tool-calls': 'tool_calls', 'content-filter': 'content_filter' } as const;
+const finishReasons = {
+  stop: 'stop',
+  length: 'length',
+  'tool-calls': 'tool_calls',
+  'content-filter': 'content_filter',
+} as const;
 
 /** OpenAI Chat Completions `usage`. */
 export function openaiChatUsage(usage: Usage) {
@@ -28,7 +33,13 @@ export function openaiChatUsage(usage: Usage) {
 export function renderOpenAIChat({ body, reply, ids, created }: RenderContext): Rendered {
   const id = ids.next('chatcmpl-');
   const toolCalls = reply.toolCalls.map((call) => ({ ...call, id: call.id ?? ids.next('call_') }));
-  const head = { id, created, model: reply.model, service_tier: 'default', system_fingerprint: 'fp_keel_mock' };
+  const head = {
+    id,
+    created,
+    model: reply.model,
+    service_tier: 'default',
+    system_fingerprint: 'fp_keel_mock',
+  };
   const finishReason = finishReasons[reply.finishReason];
 
   if (body.stream !== true) {
@@ -62,8 +73,13 @@ export function renderOpenAIChat({ body, reply, ids, created }: RenderContext): 
     };
   }
 
-  const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
-  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}, content = false): SseEvent => ({
+  const includeUsage =
+    (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+  const chunk = (
+    choices: unknown[],
+    extra: Record<string, unknown> = {},
+    content = false,
+  ): SseEvent => ({
     data: JSON.stringify({
       ...head,
       object: 'chat.completion.chunk',
@@ -80,7 +96,14 @@ export function renderOpenAIChat({ body, reply, ids, created }: RenderContext): 
   for (const text of reply.chunks) events.push(delta({ content: text }));
   toolCalls.forEach((call, index) => {
     events.push(
-      delta({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }, false),
+      delta(
+        {
+          tool_calls: [
+            { index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } },
+          ],
+        },
+        false,
+      ),
     );
     for (const fragment of argumentFragments(call.arguments)) {
       events.push(delta({ tool_calls: [{ index, function: { arguments: fragment } }] }));
@@ -94,5 +117,9 @@ export function renderOpenAIChat({ body, reply, ids, created }: RenderContext): 
 
 /** OpenAI's mid-stream error: a data line holding an `error` object. */
 export function openaiChatStreamError(error: { type: string; message: string }): SseEvent {
-  return { data: JSON.stringify({ error: { message: error.message, type: error.type, param: null, code: null } }) };
+  return {
+    data: JSON.stringify({
+      error: { message: error.message, type: error.type, param: null, code: null },
+    }),
+  };
 }

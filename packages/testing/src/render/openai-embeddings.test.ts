@@ -12,8 +12,11 @@ const norm = (v: number[]) => Math.hypot(...v);
 
 describe('OpenAI embeddings', () => {
   it('serves the base64 encoding the SDK asks for by default, decoded to unit vectors', async () => {
-    const result = await openaiClient(mock).embeddings.create({ model: 'text-embedding-3-small', input: ['alpha', 'beta'] });
-    expect((mock.requests.at(-1)?.body as { encoding_format?: string }).encoding_format).toBe('base64');
+    const result = await openaiClient(mock).embeddings.create({
+      model: 'text-embedding-3-small',
+      input: ['alpha', 'beta'],
+    });
+    expect(mock.requests.at(-1)?.body).toMatchObject({ encoding_format: 'base64' });
     expect(result.data.map((d) => d.index)).toEqual([0, 1]);
     expect(result.data[0]?.embedding).toHaveLength(1536);
     expect(norm(result.data[0]?.embedding ?? [])).toBeCloseTo(1, 5);
@@ -23,15 +26,28 @@ describe('OpenAI embeddings', () => {
 
   it('derives the same vector from the same text, as floats when asked, at the requested size', async () => {
     const openai = openaiClient(mock);
-    const a = await openai.embeddings.create({ model: 'text-embedding-3-large', input: 'same', encoding_format: 'float', dimensions: 256 });
-    const b = await openai.embeddings.create({ model: 'text-embedding-3-large', input: 'same', encoding_format: 'float', dimensions: 256 });
+    const a = await openai.embeddings.create({
+      model: 'text-embedding-3-large',
+      input: 'same',
+      encoding_format: 'float',
+      dimensions: 256,
+    });
+    const b = await openai.embeddings.create({
+      model: 'text-embedding-3-large',
+      input: 'same',
+      encoding_format: 'float',
+      dimensions: 256,
+    });
     expect(a.data[0]?.embedding).toHaveLength(256);
     expect(a.data[0]?.embedding).toEqual(b.data[0]?.embedding);
   });
 
   it('returns scripted vectors exactly (float32 round-trip for base64)', async () => {
     mock.enqueue('openai.embeddings', { embeddings: [[0.5, -0.25, 1]] });
-    const result = await openaiClient(mock).embeddings.create({ model: 'text-embedding-3-small', input: 'x' });
+    const result = await openaiClient(mock).embeddings.create({
+      model: 'text-embedding-3-small',
+      input: 'x',
+    });
     expect(result.data[0]?.embedding).toEqual([0.5, -0.25, 1]);
   });
 });

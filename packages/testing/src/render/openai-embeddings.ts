@@ -15,7 +15,9 @@ export function renderOpenAIEmbeddings({ body, reply, embeddings }: RenderContex
       data: embeddings.map((vector, index) => ({
         object: 'embedding',
         index,
-        embedding: base64 ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector,
+        embedding: base64
+          ? Buffer.from(new Float32Array(vector).buffer).toString('base64')
+          : vector,
       })),
       model: reply.model,
       usage: { prompt_tokens: reply.usage.inputTokens, total_tokens: reply.usage.inputTokens },
@@ -28,7 +30,8 @@ export function defaultEmbeddings(summary: RequestSummary): number[][] {
   const dimensions = summary.dimensions ?? (summary.model.includes('3-large') ? 3072 : 1536);
   return summary.embeddingInputs.map((input) => {
     let state = 0x811c9dc5;
-    for (let i = 0; i < input.length; i++) state = Math.imul(state ^ input.charCodeAt(i), 0x01000193);
+    for (let i = 0; i < input.length; i++)
+      state = Math.imul(state ^ input.charCodeAt(i), 0x01000193);
     state ||= 1;
     const vector = Array.from({ length: dimensions }, () => {
       state ^= state << 13;

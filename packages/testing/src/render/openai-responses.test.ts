@@ -10,7 +10,11 @@ afterAll(() => mock.close());
 
 describe('OpenAI Responses API', () => {
   it('answers with a completed response whose output_text the SDK assembles', async () => {
-    const response = await openaiClient(mock).responses.create({ model: 'gpt-4.1', input: 'Say hi', instructions: 'Be brief' });
+    const response = await openaiClient(mock).responses.create({
+      model: 'gpt-4.1',
+      input: 'Say hi',
+      instructions: 'Be brief',
+    });
     expect(response).toMatchObject({
       object: 'response',
       status: 'completed',
@@ -29,9 +33,21 @@ describe('OpenAI Responses API', () => {
       toolCalls: [{ id: 'call_w', name: 'get_weather', input: { city: 'Oslo' } }],
       usage: { inputTokens: 328, cacheReadTokens: 128, outputTokens: 52, reasoningTokens: 20 },
     });
-    const response = await openaiClient(mock).responses.create({ model: 'o4-mini', input: [{ role: 'user', content: 'Weather?' }] });
-    expect(response.output.map((item) => item.type)).toEqual(['reasoning', 'message', 'function_call']);
-    expect(response.output[2]).toMatchObject({ type: 'function_call', call_id: 'call_w', name: 'get_weather', arguments: '{"city":"Oslo"}' });
+    const response = await openaiClient(mock).responses.create({
+      model: 'o4-mini',
+      input: [{ role: 'user', content: 'Weather?' }],
+    });
+    expect(response.output.map((item) => item.type)).toEqual([
+      'reasoning',
+      'message',
+      'function_call',
+    ]);
+    expect(response.output[2]).toMatchObject({
+      type: 'function_call',
+      call_id: 'call_w',
+      name: 'get_weather',
+      arguments: '{"city":"Oslo"}',
+    });
     expect(response.usage).toEqual({
       input_tokens: 328,
       input_tokens_details: { cached_tokens: 128 },
@@ -45,7 +61,10 @@ describe('OpenAI Responses API', () => {
     mock.enqueue('openai.responses', {
       reasoning: 'Thinking it over',
       text: 'Answer: 42',
-      toolCalls: [{ name: 'calc', input: { expr: '6*7' } }, { name: 'log', input: { level: 'info' } }],
+      toolCalls: [
+        { name: 'calc', input: { expr: '6*7' } },
+        { name: 'log', input: { level: 'info' } },
+      ],
     });
     const stream = openaiClient(mock).responses.stream({ model: 'gpt-4.1', input: 'What is 6*7?' });
     const deltas: string[] = [];
@@ -54,18 +73,26 @@ describe('OpenAI Responses API', () => {
     expect(deltas.join('')).toBe('Answer: 42');
     expect(final.status).toBe('completed');
     expect(final.output_text).toBe('Answer: 42');
-    expect(final.output.filter((o) => o.type === 'function_call').map((o) => o.type === 'function_call' && JSON.parse(o.arguments))).toEqual([
-      { expr: '6*7' },
-      { level: 'info' },
-    ]);
+    expect(
+      final.output
+        .filter((o) => o.type === 'function_call')
+        .map((o) => o.type === 'function_call' && JSON.parse(o.arguments)),
+    ).toEqual([{ expr: '6*7' }, { level: 'info' }]);
   });
 
   it('numbers events in order and names each in its event line, ending at response.completed', async () => {
-    const { text } = await rawPost(`${mock.openaiBaseURL}/responses`, { model: 'gpt-4.1', input: 'x', stream: true });
-    const events = text.split('\n\n').filter(Boolean).map((block) => {
-      const [eventLine, dataLine] = block.split('\n');
-      return { name: eventLine?.slice(7), data: JSON.parse(dataLine?.slice(6) ?? '') };
+    const { text } = await rawPost(`${mock.openaiBaseURL}/responses`, {
+      model: 'gpt-4.1',
+      input: 'x',
+      stream: true,
     });
+    const events = text
+      .split('\n\n')
+      .filter(Boolean)
+      .map((block) => {
+        const [eventLine, dataLine] = block.split('\n');
+        return { name: eventLine?.slice(7), data: JSON.parse(dataLine?.slice(6) ?? '') };
+      });
     expect(events.map((e) => e.data.sequence_number)).toEqual(events.map((_, i) => i));
     expect(events.every((e) => e.name === e.data.type)).toBe(true);
     expect(events.map((e) => e.name)).toEqual([

@@ -17,23 +17,32 @@ export function openaiResponsesUsage(usage: Usage) {
   };
 }
 
-const incompleteReasons = { length: 'max_output_tokens', 'content-filter': 'content_filter' } as const;
+const incompleteReasons = {
+  length: 'max_output_tokens',
+  'content-filter': 'content_filter',
+} as const;
 
 /** Renders a Responses API response or stream. */
 export function renderOpenAIResponses({ body, reply, ids, created }: RenderContext): Rendered {
   const responseId = ids.next('resp_');
-  const reasoningItem = reply.reasoning === undefined
-    ? undefined
-    : { id: ids.next('rs_'), type: 'reasoning', summary: [{ type: 'summary_text', text: reply.reasoning }] };
-  const messageItem = reply.text === '' && reply.toolCalls.length > 0
-    ? undefined
-    : {
-        id: ids.next('msg_'),
-        type: 'message',
-        status: 'completed',
-        role: 'assistant',
-        content: [{ type: 'output_text', text: reply.text, annotations: [], logprobs: [] }],
-      };
+  const reasoningItem =
+    reply.reasoning === undefined
+      ? undefined
+      : {
+          id: ids.next('rs_'),
+          type: 'reasoning',
+          summary: [{ type: 'summary_text', text: reply.reasoning }],
+        };
+  const messageItem =
+    reply.text === '' && reply.toolCalls.length > 0
+      ? undefined
+      : {
+          id: ids.next('msg_'),
+          type: 'message',
+          status: 'completed',
+          role: 'assistant',
+          content: [{ type: 'output_text', text: reply.text, annotations: [], logprobs: [] }],
+        };
   const callItems = reply.toolCalls.map((call) => ({
     id: ids.next('fc_'),
     type: 'function_call',
@@ -43,9 +52,10 @@ export function renderOpenAIResponses({ body, reply, ids, created }: RenderConte
     name: call.name,
   }));
   const output = [reasoningItem, messageItem, ...callItems].filter((item) => item !== undefined);
-  const incomplete = reply.finishReason === 'length' || reply.finishReason === 'content-filter'
-    ? incompleteReasons[reply.finishReason]
-    : undefined;
+  const incomplete =
+    reply.finishReason === 'length' || reply.finishReason === 'content-filter'
+      ? incompleteReasons[reply.finishReason]
+      : undefined;
 
   const response = (status: string, items: unknown[], usage: unknown) => ({
     id: responseId,
@@ -81,7 +91,11 @@ export function renderOpenAIResponses({ body, reply, ids, created }: RenderConte
 
   const events: SseEvent[] = [];
   const emit = (type: string, payload: Record<string, unknown>, content = false) => {
-    events.push({ event: type, data: JSON.stringify({ type, sequence_number: events.length, ...payload }), content });
+    events.push({
+      event: type,
+      data: JSON.stringify({ type, sequence_number: events.length, ...payload }),
+      content,
+    });
   };
   emit('response.created', { response: response('in_progress', [], null) });
   emit('response.in_progress', { response: response('in_progress', [], null) });
@@ -90,23 +104,51 @@ export function renderOpenAIResponses({ body, reply, ids, created }: RenderConte
       const text = reasoningItem.summary[0]?.text ?? '';
       const part = { item_id: item.id, output_index, summary_index: 0 };
       emit('response.output_item.added', { output_index, item: { ...item, summary: [] } });
-      emit('response.reasoning_summary_part.added', { ...part, part: { type: 'summary_text', text: '' } });
-      for (const piece of wordChunks(text)) emit('response.reasoning_summary_text.delta', { ...part, delta: piece }, true);
+      emit('response.reasoning_summary_part.added', {
+        ...part,
+        part: { type: 'summary_text', text: '' },
+      });
+      for (const piece of wordChunks(text))
+        emit('response.reasoning_summary_text.delta', { ...part, delta: piece }, true);
       emit('response.reasoning_summary_text.done', { ...part, text });
-      emit('response.reasoning_summary_part.done', { ...part, part: { type: 'summary_text', text } });
+      emit('response.reasoning_summary_part.done', {
+        ...part,
+        part: { type: 'summary_text', text },
+      });
     } else if (item.type === 'message') {
       const part = { item_id: item.id, output_index, content_index: 0 };
-      emit('response.output_item.added', { output_index, item: { ...item, status: 'in_progress', content: [] } });
-      emit('response.content_part.added', { ...part, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } });
-      for (const delta of reply.chunks) emit('response.output_text.delta', { ...part, delta, logprobs: [] }, true);
+      emit('response.output_item.added', {
+        output_index,
+        item: { ...item, status: 'in_progress', content: [] },
+      });
+      emit('response.content_part.added', {
+        ...part,
+        part: { type: 'output_text', text: '', annotations: [], logprobs: [] },
+      });
+      for (const delta of reply.chunks)
+        emit('response.output_text.delta', { ...part, delta, logprobs: [] }, true);
       emit('response.output_text.done', { ...part, text: reply.text, logprobs: [] });
-      emit('response.content_part.done', { ...part, part: { type: 'output_text', text: reply.text, annotations: [], logprobs: [] } });
+      emit('response.content_part.done', {
+        ...part,
+        part: { type: 'output_text', text: reply.text, annotations: [], logprobs: [] },
+      });
     } else if (item.type === 'function_call' && 'arguments' in item) {
-      emit('response.output_item.added', { output_index, item: { ...item, status: 'in_progress', arguments: '' } });
+      emit('response.output_item.added', {
+        output_index,
+        item: { ...item, status: 'in_progress', arguments: '' },
+      });
       for (const delta of argumentFragments(item.arguments)) {
-        emit('response.function_call_arguments.delta', { item_id: item.id, output_index, delta }, true);
+        emit(
+          'response.function_call_arguments.delta',
+          { item_id: item.id, output_index, delta },
+          true,
+        );
       }
-      emit('response.function_call_arguments.done', { item_id: item.id, output_index, arguments: item.arguments });
+      emit('response.function_call_arguments.done', {
+        item_id: item.id,
+        output_index,
+        arguments: item.arguments,
+      });
     }
     emit('response.output_item.done', { output_index, item });
   });
@@ -117,9 +159,18 @@ export function renderOpenAIResponses({ body, reply, ids, created }: RenderConte
 }
 
 /** The Responses API's mid-stream `error` event. */
-export function openaiResponsesStreamError(error: { type: string; message: string }, sequenceNumber: number): SseEvent {
+export function openaiResponsesStreamError(
+  error: { type: string; message: string },
+  sequenceNumber: number,
+): SseEvent {
   return {
     event: 'error',
-    data: JSON.stringify({ type: 'error', code: error.type, message: error.message, param: null, sequence_number: sequenceNumber }),
+    data: JSON.stringify({
+      type: 'error',
+      code: error.type,
+      message: error.message,
+      param: null,
+      sequence_number: sequenceNumber,
+    }),
   };
 }
