@@ -2,7 +2,9 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  anthropicBody,
   anthropicClient,
+  anthropicHeaders,
   chatBody,
   chatStreamBody,
   openaiClient,
@@ -17,13 +19,6 @@ beforeAll(async () => {
 });
 afterEach(() => mock.reset());
 afterAll(() => mock.close());
-
-const anthropicBody = {
-  model: 'claude-haiku-4-5',
-  max_tokens: 64,
-  messages: [{ role: 'user' as const, content: 'Hi' }],
-};
-const anthropicHeaders = { 'x-api-key': 'sk-ant-test', 'anthropic-version': '2023-06-01' };
 const streamBody = chatStreamBody();
 
 /** Reads a raw response body until it ends or stays silent for `idleMs`, then aborts. */

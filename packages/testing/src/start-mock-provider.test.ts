@@ -2,7 +2,14 @@ import Anthropic from '@anthropic-ai/sdk';
 import { InvalidArgumentError } from '@keel/core';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { anthropicClient, chatBody, openaiClient, rawPost } from '../test/helpers';
+import {
+  anthropicBody,
+  anthropicClient,
+  anthropicHeaders,
+  chatBody,
+  openaiClient,
+  rawPost,
+} from '../test/helpers';
 import { type MockProvider, startMockProvider } from './index';
 
 let mock: MockProvider;
@@ -11,13 +18,6 @@ beforeAll(async () => {
 });
 afterEach(() => mock.reset());
 afterAll(() => mock.close());
-
-const anthropicBody = {
-  model: 'claude-haiku-4-5',
-  max_tokens: 64,
-  messages: [{ role: 'user', content: 'Hi' }],
-};
-const anthropicHeaders = { 'x-api-key': 'sk-ant-test', 'anthropic-version': '2023-06-01' };
 
 describe('scripts', () => {
   it('answers queued replies in order, then falls back to the default answer', async () => {
@@ -76,7 +76,7 @@ describe('scripts', () => {
       throw new Error('fixture missing');
     });
     const error = await anthropicClient(mock)
-      .messages.create(anthropicBody as never)
+      .messages.create(anthropicBody)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Anthropic.InternalServerError);
     expect((error as Error).message).toContain(
@@ -106,7 +106,7 @@ describe('scripts', () => {
       );
       const anthropic = anthropicClient(scripted);
       for (let i = 0; i < 2; i++) {
-        expect((await anthropic.messages.create(anthropicBody as never)).content).toEqual([
+        expect((await anthropic.messages.create(anthropicBody)).content).toEqual([
           { type: 'text', text: 'always' },
         ]);
       }
@@ -190,7 +190,7 @@ describe('provider errors and retry headers', () => {
     );
     const anthropic = anthropicClient(mock);
     const overloaded = (await anthropic.messages
-      .create(anthropicBody as never)
+      .create(anthropicBody)
       .catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
     expect(overloaded.status).toBe(529);
     expect(overloaded.error).toEqual({
@@ -200,7 +200,7 @@ describe('provider errors and retry headers', () => {
     });
     expect(overloaded.requestID).toBe(mock.requests[0]?.requestId);
     const limited = (await anthropic.messages
-      .create(anthropicBody as never)
+      .create(anthropicBody)
       .catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
     expect(limited).toBeInstanceOf(Anthropic.RateLimitError);
     expect(limited.headers?.get('retry-after')).toBe('12');
@@ -232,7 +232,7 @@ describe('provider errors and retry headers', () => {
       { text: 'never reached' },
     );
     const error = await anthropicClient(mock, { maxRetries: 2 })
-      .messages.create(anthropicBody as never)
+      .messages.create(anthropicBody)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Anthropic.InternalServerError);
     expect(mock.requests).toHaveLength(1);

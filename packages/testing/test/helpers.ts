@@ -41,6 +41,16 @@ export const chatBody = (
   ...extra,
 });
 
+/** A small Anthropic Messages body. */
+export const anthropicBody: Anthropic.MessageCreateParamsNonStreaming = {
+  model: 'claude-haiku-4-5',
+  max_tokens: 64,
+  messages: [{ role: 'user', content: 'Hi' }],
+};
+
+/** The headers an Anthropic client sends, for raw requests. */
+export const anthropicHeaders = { 'x-api-key': 'sk-ant-test', 'anthropic-version': '2023-06-01' };
+
 /** The same body with `stream: true`, typed for the streaming overload. */
 export const chatStreamBody = (
   extra: Record<string, unknown> = {},
