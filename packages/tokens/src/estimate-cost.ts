@@ -1,0 +1,168 @@
+/**
+ * What a call cost, part by part, computed in integer nano-dollars so that sums over millions
+ * of calls are exact.
+ */
+import { InvalidArgumentError, type Usage } from '@keel/core';
+import { assertPrices, getModel, type ModelPrices } from './model-catalogue';
+import { PriceUnavailableError } from './price-unavailable-error';
+
+/** Amounts in nano-dollars (1e-9 USD): exact integers while below 2^53 (about $9 million). */
+export interface NanoUsd {
+  input: number;
+  cachedInput: number;
+  cacheWrite: number;
+  output: number;
+  total: number;
+}
+
+/**
+ * The cost of one call (or a sum of calls) in USD, each part at its own rate:
+ * `input` (prompt tokens neither read from nor written to the cache), `cachedInput` (cache
+ * reads), `cacheWrite`, `output` (reasoning included) and `total`. `nanoUsd` holds the exact
+ * integers the dollar figures are derived from; add costs with {@link addCosts}.
+ */
+export interface CostBreakdown {
+  input: number;
+  cachedInput: number;
+  cacheWrite: number;
+  output: number;
+  total: number;
+  nanoUsd: NanoUsd;
+}
+
+/** Options of {@link estimateCost}. */
+export interface EstimateCostOptions {
+  /** Prices to use instead of the catalogue's, in USD per million tokens. */
+  prices?: ModelPrices;
+  /** Which Anthropic cache-write rate applies: the 5-minute (default) or the 1-hour cache. */
+  cacheWriteTtl?: '5m' | '1h';
+}
+
+const USAGE_FIELDS = [
+  'inputTokens',
+  'outputTokens',
+  'cacheReadTokens',
+  'cacheWriteTokens',
+  'reasoningTokens',
+] as const;
+
+/** Throws unless `usage` is a well-formed {@link Usage}. */
+export function assertUsage(usage: unknown): asserts usage is Usage {
+  if (usage === null || typeof usage !== 'object') {
+    throw new InvalidArgumentError({
+      argument: 'usage',
+      message:
+        'usage must be a Usage object; build one with fromOpenAIUsage() or fromAnthropicUsage()',
+    });
+  }
+  const record = usage as Record<string, unknown>;
+  for (const field of USAGE_FIELDS) {
+    const value = record[field];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+      throw new InvalidArgumentError({
+        argument: `usage.${field}`,
+        message: `usage.${field} must be a whole number >= 0, got ${String(value)}; build usage with fromOpenAIUsage() or fromAnthropicUsage()`,
+      });
+    }
+  }
+  const { inputTokens, cacheReadTokens, cacheWriteTokens } = usage as Usage;
+  if (cacheReadTokens + cacheWriteTokens > inputTokens) {
+    throw new InvalidArgumentError({
+      argument: 'usage',
+      message: `usage.cacheReadTokens + usage.cacheWriteTokens (${cacheReadTokens + cacheWriteTokens}) exceed usage.inputTokens (${inputTokens}); inputTokens must include cached tokens, as fromAnthropicUsage() computes`,
+    });
+  }
+}
+
+/** Nano-dollars per token for a price in USD per million tokens. */
+function perToken(pricePerMillion: number): number {
+  return Math.round(pricePerMillion * 1000);
+}
+
+/** Dollar figures from exact nano-dollar amounts. */
+export function costFromNanoUsd(nanoUsd: NanoUsd): CostBreakdown {
+  return {
+    input: nanoUsd.input / 1e9,
+    cachedInput: nanoUsd.cachedInput / 1e9,
+    cacheWrite: nanoUsd.cacheWrite / 1e9,
+    output: nanoUsd.output / 1e9,
+    total: nanoUsd.total / 1e9,
+    nanoUsd,
+  };
+}
+
+/** The prices of `model`: `override` when given, else the catalogue's. */
+export function pricesOf(model: string, override?: ModelPrices): ModelPrices {
+  if (override !== undefined) {
+    assertPrices(override, 'prices');
+    return override;
+  }
+  const { prices, id } = getModel(model);
+  if (prices === null) throw new PriceUnavailableError({ model: id });
+  return prices;
+}
+
+/**
+ * Prices a call's usage with the model's rates.
+ *
+ * @throws ModelNotFoundError for a model not in the catalogue (pass `prices`).
+ * @throws PriceUnavailableError for a model whose price depends on the host (pass `prices`).
+ * @throws InvalidArgumentError for NaN, negative or fractional counts.
+ * @example
+ * ```ts
+ * const usage = fromAnthropicUsage({ input_tokens: 1_000, cache_read_input_tokens: 50_000, output_tokens: 500 });
+ * const cost = estimateCost(usage, 'claude-sonnet-4-5');
+ * cost.cachedInput; // 0.015
+ * cost.total; // 0.0255
+ * ```
+ */
+export function estimateCost(
+  usage: Usage,
+  model: string,
+  { prices: override, cacheWriteTtl = '5m' }: EstimateCostOptions = {},
+): CostBreakdown {
+  assertUsage(usage);
+  if (cacheWriteTtl !== '5m' && cacheWriteTtl !== '1h') {
+    throw new InvalidArgumentError({
+      argument: 'cacheWriteTtl',
+      message: `cacheWriteTtl must be '5m' or '1h', got ${JSON.stringify(cacheWriteTtl)}`,
+    });
+  }
+  const prices = pricesOf(model, override);
+  const writeRate = cacheWriteTtl === '1h' ? prices.cacheWrite1h : prices.cacheWrite5m;
+  const uncached = usage.inputTokens - usage.cacheReadTokens - usage.cacheWriteTokens;
+  const input = uncached * perToken(prices.input);
+  const cachedInput = usage.cacheReadTokens * perToken(prices.cachedInput ?? prices.input);
+  const cacheWrite = usage.cacheWriteTokens * perToken(writeRate ?? prices.input);
+  const output = usage.outputTokens * perToken(prices.output);
+  return costFromNanoUsd({
+    input,
+    cachedInput,
+    cacheWrite,
+    output,
+    total: input + cachedInput + cacheWrite + output,
+  });
+}
+
+/**
+ * The sum of two costs, exact (it adds the nano-dollar integers).
+ *
+ * @example
+ * ```ts
+ * const total = calls.reduce((sum, call) => addCosts(sum, estimateCost(call.usage, call.model)), ZERO_COST);
+ * ```
+ */
+export function addCosts(a: CostBreakdown, b: CostBreakdown): CostBreakdown {
+  return costFromNanoUsd({
+    input: a.nanoUsd.input + b.nanoUsd.input,
+    cachedInput: a.nanoUsd.cachedInput + b.nanoUsd.cachedInput,
+    cacheWrite: a.nanoUsd.cacheWrite + b.nanoUsd.cacheWrite,
+    output: a.nanoUsd.output + b.nanoUsd.output,
+    total: a.nanoUsd.total + b.nanoUsd.total,
+  });
+}
+
+/** The cost of nothing: the starting point for sums. */
+export const ZERO_COST: CostBreakdown = Object.freeze(
+  costFromNanoUsd(Object.freeze({ input: 0, cachedInput: 0, cacheWrite: 0, output: 0, total: 0 })),
+);

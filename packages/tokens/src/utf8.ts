@@ -1,0 +1,51 @@
+/**
+ * UTF-8 both ways, with lone surrogates read as U+FFFD (as `TextEncoder` and tiktoken do).
+ */
+
+let scratch = new Uint8Array(1024);
+
+/**
+ * Writes the UTF-8 bytes of `text[start, end)` into a reused buffer and returns it with the
+ * byte count. The buffer is overwritten by the next call.
+ */
+export function utf8Bytes(text: string, start: number, end: number): [Uint8Array, number] {
+  if (scratch.length < (end - start) * 3) scratch = new Uint8Array((end - start) * 3);
+  const bytes = scratch;
+  let length = 0;
+  for (let i = start; i < end; i++) {
+    let unit = text.charCodeAt(i);
+    if (unit < 0x80) {
+      bytes[length++] = unit;
+    } else if (unit < 0x800) {
+      bytes[length++] = 0xc0 | (unit >> 6);
+      bytes[length++] = 0x80 | (unit & 0x3f);
+    } else {
+      if (unit >= 0xd800 && unit <= 0xdfff) {
+        const low = i + 1 < end ? text.charCodeAt(i + 1) : 0;
+        if (unit <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) {
+          const codePoint = ((unit - 0xd800) << 10) + (low - 0xdc00) + 0x10000;
+          bytes[length++] = 0xf0 | (codePoint >> 18);
+          bytes[length++] = 0x80 | ((codePoint >> 12) & 0x3f);
+          bytes[length++] = 0x80 | ((codePoint >> 6) & 0x3f);
+          bytes[length++] = 0x80 | (codePoint & 0x3f);
+          i++;
+          continue;
+        }
+        unit = 0xfffd;
+      }
+      bytes[length++] = 0xe0 | (unit >> 12);
+      bytes[length++] = 0x80 | ((unit >> 6) & 0x3f);
+      bytes[length++] = 0x80 | (unit & 0x3f);
+    }
+  }
+  return [bytes, length];
+}
+
+const decoder = new TextDecoder();
+
+/** Decodes Latin-1 "binary" strings of UTF-8 bytes; invalid sequences become U+FFFD. */
+export function decodeBinary(binary: string): string {
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return decoder.decode(bytes);
+}
