@@ -2,7 +2,8 @@
  * The headers every response carries: request ids and rate-limit state, named and formatted
  * as each provider sends them.
  */
-import type { MockProviderName } from './routes';
+import type { RecordedRequest } from './recorded-request';
+import { type MockProviderName, providerForPath, ROUTES } from './routes';
 
 /** Rate-limit state reported in headers. */
 export interface RateLimitState {
@@ -12,6 +13,41 @@ export interface RateLimitState {
   tokensRemaining: number;
   /** Milliseconds until the limits reset. */
   resetMs: number;
+}
+
+/**
+ * Rate-limit state over the last minute of `requests` to `provider`; `exhausted` reports zero
+ * remaining, as a 429 does.
+ */
+export function rateLimitState(
+  requests: readonly RecordedRequest[],
+  provider: MockProviderName,
+  {
+    limits,
+    inputTokens,
+    exhausted,
+    now,
+  }: {
+    limits: { requests: number; tokens: number };
+    inputTokens: number;
+    exhausted: boolean;
+    now: number;
+  },
+): RateLimitState {
+  const windowStart = now - 60_000;
+  const recent = requests.filter(
+    (r) =>
+      r.timings.receivedAt > windowStart &&
+      (r.route ? ROUTES[r.route].provider : providerForPath(r.path)) === provider,
+  );
+  const oldest = recent[0]?.timings.receivedAt ?? now;
+  return {
+    requestsLimit: limits.requests,
+    requestsRemaining: exhausted ? 0 : Math.max(0, limits.requests - recent.length),
+    tokensLimit: limits.tokens,
+    tokensRemaining: exhausted ? 0 : Math.max(0, limits.tokens - inputTokens),
+    resetMs: Math.max(1, oldest + 60_000 - now),
+  };
 }
 
 /** Request id and rate-limit headers for one response. */

@@ -50,12 +50,19 @@ export function defaultReply(summary: RequestSummary): MockReply {
   return { text };
 }
 
-/** Fills in every default of `reply` for `summary`'s request. */
+/**
+ * Fills in every default of `reply` for `summary`'s request. The `oversizedEventBytes` fault
+ * becomes one extra text delta before the content.
+ */
 export function resolveReply(
-  reply: ScriptedReply & Pick<MockReply, 'model'>,
+  reply: ScriptedReply & Pick<MockReply, 'model' | 'faults'>,
   summary: RequestSummary,
 ): ResolvedReply {
-  const chunks = reply.chunks ?? wordChunks(reply.text ?? '');
+  const oversized = reply.faults?.oversizedEventBytes;
+  const chunks = [
+    ...(oversized ? ['x'.repeat(oversized)] : []),
+    ...(reply.chunks ?? wordChunks(reply.text ?? '')),
+  ];
   const text = chunks.join('');
   const toolCalls = (reply.toolCalls ?? []).map((call) => ({
     id: call.id,

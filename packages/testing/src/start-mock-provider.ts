@@ -8,23 +8,16 @@ import { InvalidArgumentError } from '@keel/core';
 import { bodySegments } from './body-segments';
 import type { MockFaults, MockReply } from './mock-reply';
 import { errorBody, retryHeaders, type ServerError, streamErrorData } from './provider-errors';
-import { providerHeaders } from './provider-headers';
+import { providerHeaders, rateLimitState } from './provider-headers';
 import { type RecordedRequest, redactHeaders } from './recorded-request';
 import { defaultEmbeddings } from './render/openai-embeddings';
 import type { IdSource } from './render/rendered';
+import { checkRequest } from './request-gate';
 import { summarizeRequest } from './request-summary';
 import { defaultReply, resolveReply } from './resolve-reply';
-import { now, writeResponse } from './response-writer';
-import { ROUTE_HANDLERS, requestProblem } from './route-handlers';
-import {
-  isMockRoute,
-  type MockProviderName,
-  type MockRoute,
-  providerForPath,
-  ROUTES,
-  routeForPath,
-} from './routes';
-import { wordChunks } from './text-chunks';
+import { type BodySegment, now, writeResponse } from './response-writer';
+import { ROUTE_HANDLERS } from './route-handlers';
+import { isMockRoute, type MockRoute, providerForPath, ROUTES, routeForPath } from './routes';
 import { validateReply } from './validate-reply';
 
 /** A request as a responder function sees it. */
@@ -87,14 +80,6 @@ export interface MockProvider {
   /** Stops the server, cutting open connections (stalled streams included). */
   close(): Promise<void>;
 }
-
-const NO_KEY_MESSAGE =
-  "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY). You can obtain an API key from https://platform.openai.com/account/api-keys.";
-const BAD_JSON_MESSAGE = {
-  openai:
-    "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)",
-  anthropic: 'There was an error parsing the body of your request: expected a JSON object.',
-};
 
 /**
  * Starts the mock provider on 127.0.0.1.
@@ -174,27 +159,6 @@ export async function startMockProvider({
     else if (script !== undefined) provider.respondWith(checkRoute(route), script);
   }
 
-  const rateLimitState = (
-    providerName: MockProviderName,
-    inputTokens: number,
-    exhausted: boolean,
-  ) => {
-    const windowStart = now() - 60_000;
-    const recent = requests.filter(
-      (r) =>
-        r.timings.receivedAt > windowStart &&
-        (r.route ? ROUTES[r.route].provider : providerForPath(r.path)) === providerName,
-    );
-    const oldest = recent[0]?.timings.receivedAt ?? now();
-    return {
-      requestsLimit: limits.requests,
-      requestsRemaining: exhausted ? 0 : Math.max(0, limits.requests - recent.length),
-      tokensLimit: limits.tokens,
-      tokensRemaining: exhausted ? 0 : Math.max(0, limits.tokens - inputTokens),
-      resetMs: Math.max(1, oldest + 60_000 - now()),
-    };
-  };
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = req.url ?? '/';
     const route = routeForPath(path) ?? null;
@@ -229,37 +193,44 @@ export async function startMockProvider({
       onRequestEnd?.(record);
     });
 
+    const send = (
+      status: number,
+      segments: BodySegment[],
+      headers: Record<string, string>,
+      faults: MockFaults,
+    ) =>
+      writeResponse({ res, status, headers, segments, faults, record, signal: controller.signal });
+    const standardHeaders = (inputTokens: number, exhausted: boolean) =>
+      providerHeaders(providerName, {
+        requestId: record.requestId,
+        limits: rateLimitState(requests, providerName, {
+          limits,
+          inputTokens,
+          exhausted,
+          now: now(),
+        }),
+        now: Date.now(),
+        processingMs: now() - record.timings.receivedAt,
+      });
     const sendError = (
       error: ServerError,
       faults: MockFaults = {},
       extraHeaders: Record<string, string> = {},
     ) => {
-      const segments = bodySegments(
-        { kind: 'json', body: errorBody(providerName, error, record.requestId) },
-        faults,
-        () => ({ data: '' }),
-      );
-      const headers = {
-        ...providerHeaders(providerName, {
-          requestId: record.requestId,
-          limits: rateLimitState(providerName, 0, error.status === 429),
-          now: Date.now(),
-          processingMs: now() - record.timings.receivedAt,
-        }),
-        'content-type': 'application/json',
-        'content-length': String(segments[0]?.bytes.length ?? 0),
-        ...retryHeaders(error),
-        ...extraHeaders,
-      };
-      return writeResponse({
-        res,
-        status: error.status,
-        headers,
+      const body = errorBody(providerName, error, record.requestId);
+      const segments = bodySegments({ kind: 'json', body }, faults, () => ({ data: '' }));
+      return send(
+        error.status,
         segments,
+        {
+          ...standardHeaders(0, error.status === 429),
+          'content-type': 'application/json',
+          'content-length': String(segments[0]?.bytes.length ?? 0),
+          ...retryHeaders(error),
+          ...extraHeaders,
+        },
         faults,
-        record,
-        signal: controller.signal,
-      });
+      );
     };
 
     const raw = await readBody(req, maxBodyBytes);
@@ -270,117 +241,76 @@ export async function startMockProvider({
         message: `Request body exceeds ${maxBodyBytes} bytes.`,
       });
     }
-    let body: unknown;
-    try {
-      body = raw === '' ? undefined : JSON.parse(raw);
-      record.body = body;
-    } catch {
-      record.body = raw;
-    }
-    if (!route || req.method !== 'POST') {
-      return sendError({
-        status: 404,
-        message: providerName === 'openai' ? `Invalid URL (${record.method} ${path})` : 'Not Found',
-        ...(providerName === 'openai' && { type: 'invalid_request_error', code: 'unknown_url' }),
-      });
-    }
-    const authorization = req.headers.authorization ?? '';
-    if (providerName === 'openai' && !/^Bearer \S+/.test(authorization)) {
-      return sendError({
-        status: 401,
-        message: NO_KEY_MESSAGE,
-        type: 'invalid_request_error',
-        code: null,
-      });
-    }
-    if (providerName === 'anthropic') {
-      if (!req.headers['x-api-key'] && !/^Bearer \S+/.test(authorization)) {
-        return sendError({ status: 401, message: 'x-api-key header is required' });
-      }
-      if (!req.headers['anthropic-version']) {
-        return sendError({ status: 400, message: 'anthropic-version: header is required' });
-      }
-    }
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      return sendError({ status: 400, message: BAD_JSON_MESSAGE[providerName] });
-    }
-    const request = body as Record<string, unknown>;
-    const problem = requestProblem(route, providerName, request);
-    if (problem) return sendError({ status: 400, ...problem });
-    record.stream = request.stream === true;
+    record.body = parseJson(raw);
+    const checked = checkRequest({
+      route,
+      provider: providerName,
+      method: record.method,
+      path,
+      headers: req.headers,
+      body: record.body,
+    });
+    if ('error' in checked) return sendError(checked.error);
+    const { body } = checked;
+    record.stream = body.stream === true;
 
-    const summary = summarizeRequest(route, request);
+    const summary = summarizeRequest(checked.route, body);
     let reply: MockReply;
     try {
+      const callIndex = requests.filter((r) => r.route === checked.route).length - 1;
       reply = await nextReply(
-        route,
-        {
-          route,
-          body: request,
-          headers: record.headers,
-          callIndex: requests.filter((r) => r.route === route).length - 1,
-        },
+        checked.route,
+        { route: checked.route, body, headers: record.headers, callIndex },
         summary,
       );
     } catch (error) {
-      const message = `keel-mock: the script for ${route} failed: ${error instanceof Error ? error.message : String(error)}`;
-      return sendError({ status: 500, message });
+      const cause = error instanceof Error ? error.message : String(error);
+      return sendError({
+        status: 500,
+        message: `keel-mock: the script for ${checked.route} failed: ${cause}`,
+      });
     }
     const faults = reply.faults ?? {};
     if (reply.error) return sendError(reply.error, faults, reply.headers);
 
-    if (faults.oversizedEventBytes) {
-      reply = {
-        ...reply,
-        chunks: [
-          'x'.repeat(faults.oversizedEventBytes),
-          ...(reply.chunks ?? wordChunks(reply.text ?? '')),
-        ],
-      };
-    }
     const resolved = resolveReply(reply, summary);
-    const handler = ROUTE_HANDLERS[route];
+    const handler = ROUTE_HANDLERS[checked.route];
     const rendered = handler.render({
-      body: request,
+      body,
       reply: resolved,
       ids,
       created: Math.floor(Date.now() / 1000),
       embeddings: reply.embeddings ?? defaultEmbeddings(summary),
     });
-    const headers = {
-      ...providerHeaders(providerName, {
-        requestId: record.requestId,
-        limits: rateLimitState(providerName, resolved.usage.inputTokens, false),
-        now: Date.now(),
-        processingMs: now() - record.timings.receivedAt,
-      }),
-      ...(rendered.kind === 'sse'
+    const streamError = streamErrorData(
+      providerName,
+      faults.streamError?.type,
+      faults.streamError?.message,
+    );
+    const segments = bodySegments(rendered, faults, (sequenceNumber) =>
+      handler.streamError(streamError, sequenceNumber),
+    );
+    const contentHeaders: Record<string, string> =
+      rendered.kind === 'sse'
         ? {
             'content-type': 'text/event-stream; charset=utf-8',
             'cache-control': 'no-cache',
             connection: 'keep-alive',
           }
-        : { 'content-type': 'application/json' }),
-      ...reply.headers,
-    };
-    const error = faults.streamError;
-    const segments = bodySegments(rendered, faults, (sequenceNumber) =>
-      handler.streamError(
-        streamErrorData(providerName, error?.type, error?.message),
-        sequenceNumber,
-      ),
-    );
-    if (rendered.kind === 'json')
-      Object.assign(headers, { 'content-length': String(segments[0]?.bytes.length ?? 0) });
-    await writeResponse({
-      res,
-      status: 200,
-      headers,
+        : {
+            'content-type': 'application/json',
+            'content-length': String(segments[0]?.bytes.length ?? 0),
+          };
+    await send(
+      200,
       segments,
+      {
+        ...standardHeaders(resolved.usage.inputTokens, false),
+        ...contentHeaders,
+        ...reply.headers,
+      },
       faults,
-      record,
-      signal: controller.signal,
-    });
+    );
   }
 
   async function nextReply(
@@ -413,6 +343,16 @@ export async function startMockProvider({
   const { port: boundPort } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
   return { ...provider, url, openaiBaseURL: `${url}/v1`, anthropicBaseURL: url };
+}
+
+/** The parsed JSON body, or the raw text when it is not JSON (undefined when empty). */
+function parseJson(raw: string): unknown {
+  if (raw === '') return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
 }
 
 /** The request body as text, or undefined when it exceeds `limit` bytes. */
