@@ -1,0 +1,150 @@
+import { EMPTY_USAGE, type Usage } from '@keel/core';
+import { describe, expect, it } from 'vitest';
+import { addCosts, estimateCost, ZERO_COST } from './estimate-cost';
+import { ModelNotFoundError } from './model-not-found-error';
+import { PriceUnavailableError } from './price-unavailable-error';
+import { fromAnthropicUsage, fromOpenAIUsage } from './provider-usage';
+
+describe('estimateCost', () => {
+  it('prices each part of an OpenAI call at its own rate', () => {
+    const usage = fromOpenAIUsage({
+      prompt_tokens: 10_000,
+      completion_tokens: 2_000,
+      prompt_tokens_details: { cached_tokens: 8_000 },
+    });
+    const cost = estimateCost(usage, 'gpt-4o');
+    expect(cost.input).toBe(0.005); // 2,000 uncached x $2.50/M
+    expect(cost.cachedInput).toBe(0.01); // 8,000 x $1.25/M
+    expect(cost.cacheWrite).toBe(0);
+    expect(cost.output).toBe(0.02); // 2,000 x $10/M
+    expect(cost.total).toBe(0.035);
+    expect(cost.nanoUsd.total).toBe(35_000_000);
+  });
+
+  it('prices Anthropic cache writes at the 5-minute or the 1-hour rate', () => {
+    const usage = fromAnthropicUsage({
+      input_tokens: 1_000,
+      cache_creation_input_tokens: 10_000,
+      cache_read_input_tokens: 50_000,
+      output_tokens: 500,
+    });
+    const fiveMinutes = estimateCost(usage, 'claude-sonnet-4-5');
+    expect(fiveMinutes).toMatchObject({
+      input: 0.003,
+      cacheWrite: 0.0375,
+      cachedInput: 0.015,
+      output: 0.0075,
+      total: 0.063,
+    });
+    expect(estimateCost(usage, 'claude-sonnet-4-5', { cacheWriteTtl: '1h' }).cacheWrite).toBe(0.06);
+  });
+
+  it('bills cached tokens at the input rate for models without a cache price', () => {
+    const usage: Usage = { ...EMPTY_USAGE, inputTokens: 1_000, cacheReadTokens: 1_000 };
+    expect(estimateCost(usage, 'gpt-4').cachedInput).toBe(0.03);
+  });
+
+  it('sums a million calls without drift', () => {
+    const usage = fromOpenAIUsage({
+      prompt_tokens: 1_234,
+      completion_tokens: 321,
+      prompt_tokens_details: { cached_tokens: 1_000 },
+    });
+    const one = estimateCost(usage, 'gpt-4o-mini');
+    let total = ZERO_COST;
+    let naive = 0;
+    for (let i = 0; i < 1_000_000; i++) {
+      total = addCosts(total, one);
+      naive += one.total;
+    }
+    // 234 x 150 + 1,000 x 75 + 321 x 600 nano-dollars per call
+    expect(one.nanoUsd.total).toBe(302_700);
+    expect(total.nanoUsd.total).toBe(302_700_000_000);
+    expect(total.total).toBe(302.7);
+    expect(naive).not.toBe(302.7); // what summing floats would have given
+  });
+
+  it('uses prices passed in, for models outside the catalogue', () => {
+    const usage: Usage = { ...EMPTY_USAGE, inputTokens: 1_000_000, outputTokens: 1_000_000 };
+    expect(estimateCost(usage, 'my-finetune', { prices: { input: 0.3, output: 1.2 } }).total).toBe(
+      1.5,
+    );
+  });
+
+  it('throws typed errors for unknown models and unknown prices', () => {
+    expect(() => estimateCost(EMPTY_USAGE, 'gpt-9')).toThrow(ModelNotFoundError);
+    expect(() => estimateCost(EMPTY_USAGE, 'llama-3.3-70b-instruct')).toThrow(
+      PriceUnavailableError,
+    );
+    expect(() => estimateCost(EMPTY_USAGE, 'llama-3.3-70b-instruct')).toThrow(
+      /pass your host's prices/,
+    );
+  });
+
+  it('rejects NaN, negative and inconsistent usage', () => {
+    expect(() => estimateCost({ ...EMPTY_USAGE, inputTokens: Number.NaN }, 'gpt-4o')).toThrow(
+      /usage.inputTokens must be a whole number >= 0, got NaN/,
+    );
+    expect(() => estimateCost({ ...EMPTY_USAGE, outputTokens: -5 }, 'gpt-4o')).toThrow(
+      /usage.outputTokens/,
+    );
+    expect(() =>
+      estimateCost({ ...EMPTY_USAGE, inputTokens: 10, cacheReadTokens: 20 }, 'gpt-4o'),
+    ).toThrow(/exceed usage.inputTokens/);
+    expect(() => estimateCost(null as unknown as Usage, 'gpt-4o')).toThrow(
+      /usage must be a Usage object/,
+    );
+    expect(() => estimateCost(EMPTY_USAGE, 'gpt-4o', { cacheWriteTtl: '2h' as '1h' })).toThrow(
+      /cacheWriteTtl/,
+    );
+    expect(() => estimateCost(EMPTY_USAGE, 'x', { prices: { input: -1, output: 1 } })).toThrow(
+      /prices.input/,
+    );
+  });
+});
+
+describe('fromOpenAIUsage and fromAnthropicUsage', () => {
+  it("account for each provider's cache reporting", () => {
+    expect(
+      fromOpenAIUsage({
+        prompt_tokens: 100,
+        completion_tokens: 5,
+        prompt_tokens_details: { cached_tokens: 60 },
+      }),
+    ).toMatchObject({
+      inputTokens: 100,
+      cacheReadTokens: 60,
+    });
+    expect(
+      fromOpenAIUsage({
+        input_tokens: 100,
+        output_tokens: 5,
+        input_tokens_details: { cached_tokens: 60 },
+      }),
+    ).toMatchObject({
+      inputTokens: 100,
+      cacheReadTokens: 60,
+    });
+    expect(
+      fromAnthropicUsage({
+        input_tokens: 40,
+        output_tokens: 5,
+        cache_read_input_tokens: 60,
+        cache_creation_input_tokens: 10,
+      }),
+    ).toMatchObject({
+      inputTokens: 110,
+      cacheReadTokens: 60,
+      cacheWriteTokens: 10,
+    });
+  });
+
+  it('reject malformed usage with a typed error', () => {
+    expect(() => fromAnthropicUsage({ input_tokens: -1, output_tokens: 0 })).toThrow(
+      /non-negative integer/,
+    );
+    expect(() => fromOpenAIUsage({ prompt_tokens: Number.NaN, completion_tokens: 0 })).toThrow(
+      /prompt_tokens/,
+    );
+  });
+});
