@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadScenario } from './load-scenario';
+import { now } from './response-writer';
 import { startMockProvider } from './start-mock-provider';
 
 const usage = `Usage: keel-mock [--port 4010] [--host 127.0.0.1] [--scenario file.json|file.mjs] [--quiet]
@@ -38,9 +39,8 @@ async function main(): Promise<void> {
       ? undefined
       : (request) => {
           const ms = Math.round(
-            (request.timings.endedAt ??
-              request.disconnectedAt ??
-              performance.timeOrigin + performance.now()) - request.timings.receivedAt,
+            (request.timings.endedAt ?? request.disconnectedAt ?? now()) -
+              request.timings.receivedAt,
           );
           const note = request.clientDisconnected
             ? ' (client disconnected)'
