@@ -54,4 +54,4 @@ export type {
 } from './stream-part';
 export { TimeoutError } from './timeout-error';
 export type { ToolCall, ToolChoice, ToolDefinition } from './tool';
-export { addUsage, EMPTY_USAGE, type Usage } from './usage';
+export { addUsage, EMPTY_USAGE, USAGE_FIELDS, type Usage } from './usage';

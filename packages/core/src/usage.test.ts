@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addUsage, EMPTY_USAGE } from './usage';
+import { addUsage, EMPTY_USAGE, USAGE_FIELDS } from './usage';
 
 describe('usage arithmetic', () => {
   const a = {
@@ -31,5 +31,10 @@ describe('usage arithmetic', () => {
   it('starts sums from a frozen zero', () => {
     expect([a, b].reduce(addUsage, EMPTY_USAGE)).toEqual(addUsage(a, b));
     expect(Object.isFrozen(EMPTY_USAGE)).toBe(true);
+  });
+
+  it('lists exactly the fields of Usage', () => {
+    expect([...USAGE_FIELDS].sort()).toEqual(Object.keys(EMPTY_USAGE).sort());
+    expect(Object.isFrozen(USAGE_FIELDS)).toBe(true);
   });
 });

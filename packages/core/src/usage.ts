@@ -23,6 +23,22 @@ export interface Usage {
 }
 
 /**
+ * The fields of {@link Usage}, for code that validates or iterates over usage.
+ *
+ * @example
+ * ```ts
+ * const bad = USAGE_FIELDS.filter((field) => !Number.isInteger(usage[field]) || usage[field] < 0);
+ * ```
+ */
+export const USAGE_FIELDS: readonly (keyof Usage)[] = Object.freeze([
+  'inputTokens',
+  'outputTokens',
+  'cacheReadTokens',
+  'cacheWriteTokens',
+  'reasoningTokens',
+]);
+
+/**
  * Usage of nothing: the starting point for sums.
  *
  * @example

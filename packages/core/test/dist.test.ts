@@ -21,6 +21,7 @@ const runtimeExports = [
   'KeelError',
   'MAX_TIMER_DELAY_MS',
   'TimeoutError',
+  'USAGE_FIELDS',
   'addUsage',
   'deadlineSignal',
   'isAbortError',

@@ -2,17 +2,10 @@
  * Checks a scripted reply when it is queued, so a typo fails the test at the line that made
  * it, with a message naming the field, instead of as a confusing response later.
  */
-import { InvalidArgumentError } from '@keel/core';
+import { InvalidArgumentError, USAGE_FIELDS } from '@keel/core';
 import type { MockReply } from './mock-reply';
 
 const finishReasons = new Set(['stop', 'length', 'tool-calls', 'content-filter']);
-const usageFields = [
-  'inputTokens',
-  'outputTokens',
-  'cacheReadTokens',
-  'cacheWriteTokens',
-  'reasoningTokens',
-] as const;
 const faultCounts = [
   'delayMs',
   'stallAfterBytes',
@@ -65,7 +58,7 @@ export function validateReply(reply: MockReply, argument = 'reply'): void {
   });
   if (reply.toolCalls !== undefined && !Array.isArray(reply.toolCalls))
     fail('toolCalls', 'an array', reply.toolCalls);
-  for (const field of usageFields) {
+  for (const field of USAGE_FIELDS) {
     const value = reply.usage?.[field];
     if (value !== undefined && !(Number.isInteger(value) && value >= 0)) {
       fail(`usage.${field}`, 'a non-negative integer', value);
