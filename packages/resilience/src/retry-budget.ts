@@ -1,0 +1,108 @@
+/**
+ * A retry budget shared by many calls: retries may add at most `ratio` of the requests seen in
+ * a sliding window (plus a small floor per second), so an outage does not multiply load.
+ */
+import { type Clock, InvalidArgumentError, systemClock } from '@keel/core';
+
+/** Options of {@link retryBudget}. */
+export interface RetryBudgetOptions {
+  /** Retries allowed per request in the window; default 0.1 (10 percent). */
+  ratio?: number;
+  /** Retries always allowed per second of window, for low traffic; default 1. */
+  minRetriesPerSecond?: number;
+  /** Window length; default 10 s. */
+  windowMs?: number;
+  clock?: Clock;
+}
+
+/** A shared retry budget. */
+export interface RetryBudget {
+  /** Counts one logical request (retry calls this once per `execute`). */
+  recordRequest(): void;
+  /** Takes one retry from the budget; false when it is spent. */
+  tryRetry(): boolean;
+  /** Requests and retries in the window, and how many retries it allows. */
+  snapshot(): { requests: number; retries: number; allowed: number };
+}
+
+/**
+ * Creates a retry budget to pass to any number of `retry` policies.
+ *
+ * @example
+ * ```ts
+ * const budget = retryBudget({ ratio: 0.2 });
+ * const openaiRetry = retry({ budget });
+ * const anthropicRetry = retry({ budget }); // one outage, one budget
+ * ```
+ */
+export function retryBudget({
+  ratio = 0.1,
+  minRetriesPerSecond = 1,
+  windowMs = 10_000,
+  clock = systemClock,
+}: RetryBudgetOptions = {}): RetryBudget {
+  for (const [argument, value] of [
+    ['ratio', ratio],
+    ['minRetriesPerSecond', minRetriesPerSecond],
+  ] as const) {
+    if (!(Number.isFinite(value) && value >= 0)) {
+      throw new InvalidArgumentError({
+        argument,
+        message: `${argument} must be a finite number >= 0, got ${value}`,
+      });
+    }
+  }
+  if (!(Number.isFinite(windowMs) && windowMs >= 1000)) {
+    throw new InvalidArgumentError({
+      argument: 'windowMs',
+      message: `windowMs must be at least 1000, got ${windowMs}`,
+    });
+  }
+  const slots = Math.ceil(windowMs / 1000);
+  // One slot per second: [second, requests, retries]; a ring indexed by second modulo slots.
+  const seconds = new Float64Array(slots).fill(-1);
+  const requests = new Float64Array(slots);
+  const retries = new Float64Array(slots);
+
+  const slot = (): number => {
+    const second = Math.floor(clock.now() / 1000);
+    const index = second % slots;
+    if (seconds[index] !== second) {
+      seconds[index] = second;
+      requests[index] = 0;
+      retries[index] = 0;
+    }
+    return index;
+  };
+  const totals = () => {
+    const oldest = Math.floor(clock.now() / 1000) - slots;
+    let req = 0;
+    let ret = 0;
+    for (let i = 0; i < slots; i++) {
+      if ((seconds[i] as number) > oldest) {
+        req += requests[i] as number;
+        ret += retries[i] as number;
+      }
+    }
+    return {
+      requests: req,
+      retries: ret,
+      allowed: Math.floor(req * ratio + minRetriesPerSecond * slots),
+    };
+  };
+
+  return {
+    recordRequest() {
+      const index = slot();
+      requests[index] = (requests[index] as number) + 1;
+    },
+    tryRetry() {
+      const index = slot();
+      const { retries: spent, allowed } = totals();
+      if (spent >= allowed) return false;
+      retries[index] = (retries[index] as number) + 1;
+      return true;
+    },
+    snapshot: totals,
+  };
+}

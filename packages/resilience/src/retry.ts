@@ -1,0 +1,193 @@
+/**
+ * Retry with jittered exponential backoff that obeys the provider: Retry-After in every form,
+ * x-should-retry, an overall deadline it never sleeps past, a shared budget, and no retry of an
+ * abort, ever.
+ */
+import {
+  type Clock,
+  deadlineSignal,
+  InvalidArgumentError,
+  sleep,
+  systemClock,
+  TimeoutError,
+} from '@keel/core';
+import { type BackoffKind, backoffDelay } from './backoff';
+import { type Classification, classify as defaultClassify } from './classify';
+import { createEvent, type Subscribe } from './event';
+import { type Policy, toContext } from './policy';
+import { retryAfterMs } from './retry-after';
+import type { RetryBudget } from './retry-budget';
+
+/** Options of {@link retry}. */
+export interface RetryOptions {
+  /** Attempts in all, the first included; default 3. */
+  maxAttempts?: number;
+  /** Jitter formula; default `full`. */
+  backoff?: BackoffKind;
+  /** Base delay; default 500 ms. */
+  baseDelayMs?: number;
+  /** Longest backoff delay; default 30 s. */
+  maxDelayMs?: number;
+  /** Time limit for the whole call, retries and waits included; attempts are cancelled at it. */
+  deadlineMs?: number;
+  /** A server-requested wait longer than this gives up at once instead of sleeping; default 60 s. */
+  maxRetryAfterMs?: number;
+  /** A shared budget that caps retries across calls. */
+  budget?: RetryBudget;
+  /** What is worth retrying; default {@link defaultClassify classify}. */
+  classify?: (error: unknown) => Classification;
+  clock?: Clock;
+  /** Random numbers in [0, 1) for jitter; default Math.random. */
+  random?: () => number;
+}
+
+/** A retry is about to wait `delayMs` before attempt `attempt + 1`. */
+export interface RetryEvent {
+  attempt: number;
+  delayMs: number;
+  error: unknown;
+  classification: Classification;
+  /** Whether the delay came from the server (Retry-After) rather than backoff. */
+  serverRequested: boolean;
+}
+
+/** Why retrying stopped with an error. */
+export type GiveUpReason =
+  | 'fatal'
+  | 'max-attempts'
+  | 'deadline'
+  | 'budget'
+  | 'retry-after-too-long';
+
+/** The call failed for good. */
+export interface GiveUpEvent {
+  attempts: number;
+  error: unknown;
+  reason: GiveUpReason;
+}
+
+/** A retry policy. */
+export interface RetryPolicy extends Policy {
+  onRetry: Subscribe<RetryEvent>;
+  onGiveUp: Subscribe<GiveUpEvent>;
+}
+
+function positive(argument: string, value: number, { integer = false, min = 0 } = {}): void {
+  if (!(Number.isFinite(value) && value >= min && (!integer || Number.isInteger(value)))) {
+    throw new InvalidArgumentError({
+      argument,
+      message: `${argument} must be ${integer ? 'an integer' : 'a finite number'} >= ${min}, got ${value}`,
+    });
+  }
+}
+
+/**
+ * Creates a retry policy. Use it with the SDKs' own retries off (`maxRetries: 0`).
+ *
+ * @example
+ * ```ts
+ * const openai = new OpenAI({ maxRetries: 0 });
+ * const policy = retry({ maxAttempts: 4, deadlineMs: 30_000 });
+ * policy.onRetry(({ attempt, delayMs, error }) => log.warn({ attempt, delayMs, error }));
+ * const completion = await policy.execute(({ signal }) => openai.chat.completions.create(body, { signal }));
+ * ```
+ */
+export function retry({
+  maxAttempts = 3,
+  backoff = 'full',
+  baseDelayMs = 500,
+  maxDelayMs = 30_000,
+  deadlineMs,
+  maxRetryAfterMs = 60_000,
+  budget,
+  classify = defaultClassify,
+  clock = systemClock,
+  random = Math.random,
+}: RetryOptions = {}): RetryPolicy {
+  positive('maxAttempts', maxAttempts, { integer: true, min: 1 });
+  positive('baseDelayMs', baseDelayMs);
+  positive('maxDelayMs', maxDelayMs);
+  positive('maxRetryAfterMs', maxRetryAfterMs);
+  if (deadlineMs !== undefined) positive('deadlineMs', deadlineMs, { min: 1 });
+  const retried = createEvent<RetryEvent>();
+  const gaveUp = createEvent<GiveUpEvent>();
+
+  return {
+    onRetry: retried.on,
+    onGiveUp: gaveUp.on,
+    async execute(fn, options) {
+      const parent = toContext(options);
+      budget?.recordRequest();
+      const startedAt = clock.now();
+      const deadline =
+        deadlineMs === undefined
+          ? undefined
+          : deadlineSignal({ signal: parent.signal, timeoutMs: deadlineMs, clock });
+      const signal = deadline?.signal ?? parent.signal;
+      let idempotencyKey = parent.idempotencyKey;
+      let previousMs = baseDelayMs;
+      const giveUp = (attempts: number, error: unknown, reason: GiveUpReason): unknown => {
+        gaveUp.emit({ attempts, error, reason });
+        return error;
+      };
+      try {
+        for (let attempt = 1; ; attempt++) {
+          signal.throwIfAborted();
+          try {
+            return await fn({
+              signal,
+              attempt,
+              heartbeat: parent.heartbeat,
+              get idempotencyKey() {
+                idempotencyKey ??= globalThis.crypto.randomUUID();
+                return idempotencyKey;
+              },
+            });
+          } catch (error) {
+            if (parent.signal.aborted) throw error;
+            if (deadline?.signal.aborted) {
+              throw giveUp(
+                attempt,
+                new TimeoutError({
+                  timeoutMs: deadlineMs as number,
+                  message: `Retry deadline of ${deadlineMs} ms passed during attempt ${attempt}; raise deadlineMs or make the call faster`,
+                  cause: error,
+                }),
+                'deadline',
+              );
+            }
+            const classification = classify(error);
+            if (classification === 'fatal' || classification === 'aborted')
+              throw giveUp(attempt, error, 'fatal');
+            if (attempt >= maxAttempts) throw giveUp(attempt, error, 'max-attempts');
+            const requested = retryAfterMs(error, clock.now());
+            if (requested !== undefined && requested > maxRetryAfterMs)
+              throw giveUp(attempt, error, 'retry-after-too-long');
+            previousMs =
+              requested ??
+              backoffDelay(backoff, {
+                retry: attempt,
+                previousMs,
+                baseMs: baseDelayMs,
+                maxMs: maxDelayMs,
+                random,
+              });
+            if (deadlineMs !== undefined && clock.now() + previousMs >= startedAt + deadlineMs)
+              throw giveUp(attempt, error, 'deadline');
+            if (budget && !budget.tryRetry()) throw giveUp(attempt, error, 'budget');
+            retried.emit({
+              attempt,
+              delayMs: previousMs,
+              error,
+              classification,
+              serverRequested: requested !== undefined,
+            });
+            await sleep(previousMs, { signal, clock });
+          }
+        }
+      } finally {
+        deadline?.clear();
+      }
+    },
+  };
+}
