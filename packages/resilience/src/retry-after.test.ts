@@ -21,7 +21,7 @@ describe('retryAfterMs', () => {
     expect(retryAfterMs(withHeaders(headers), now)).toBe(expected);
   });
 
-  it.each([
+  it.each<Record<string, string>>([
     { 'retry-after': '-5' },
     { 'retry-after': 'soon' },
     { 'retry-after': '' },
