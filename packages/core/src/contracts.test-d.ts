@@ -34,6 +34,9 @@ describe('contracts', () => {
     expectTypeOf<Extract<StreamPart, { type: 'tool-call' }>>().toMatchTypeOf<ToolCall>();
     expectTypeOf<Extract<StreamPart, { type: 'finish' }>['reason']>().toEqualTypeOf<FinishReason>();
     expectTypeOf<Extract<StreamPart, { type: 'usage' }>['usage']>().toEqualTypeOf<Usage>();
+    expectTypeOf<Extract<StreamPart, { type: 'reasoning-delta' }>['signature']>().toEqualTypeOf<
+      string | undefined
+    >();
   });
 
   it('pins the content part tags and message roles', () => {

@@ -21,6 +21,12 @@ export interface TextDeltaPart {
 export interface ReasoningDeltaPart {
   type: 'reasoning-delta';
   text: string;
+  /**
+   * The provider's signature over the reasoning block (Anthropic's `signature_delta`), usually
+   * on a part with empty `text` at the block's end. Send it back as `ReasoningPart.signature`
+   * so the reasoning survives a tool loop.
+   */
+  signature?: string;
 }
 
 /** A tool call has begun; its arguments follow as {@link ToolCallDeltaPart}s. */

@@ -1,0 +1,99 @@
+/**
+ * A whole stream of parts assembled into one result.
+ */
+import {
+  EMPTY_USAGE,
+  type FinishReason,
+  type StreamPart,
+  type ToolCall,
+  type Usage,
+} from '@keel/core';
+import { type ChunkSource, openSource } from './source-reader';
+import { StreamTruncatedError } from './stream-truncated-error';
+
+/** What {@link collect} assembles. */
+export interface CollectedStream {
+  /** All text deltas, joined. */
+  text: string;
+  /** All reasoning deltas, joined. */
+  reasoning: string;
+  /** The last reasoning signature (Anthropic), to send back with the reasoning. */
+  reasoningSignature: string | undefined;
+  /** Completed tool calls with parsed input, in order. */
+  toolCalls: ToolCall[];
+  /** The last usage reported, or zeros. */
+  usage: Usage;
+  finishReason: FinishReason;
+  /** The provider's own finish reason, when it gave one. */
+  providerFinishReason: string | undefined;
+  /** The errors of `error` parts, in order; empty unless `finishReason` is `error`. */
+  errors: unknown[];
+}
+
+/**
+ * Consumes a stream of parts and returns the assembled result. Failures reported in-stream are
+ * data here (`finishReason: 'error'`, `errors`); a failure thrown by the stream rejects. A stream
+ * that ends without a `finish` part is reported as `error` with a {@link StreamTruncatedError}.
+ *
+ * @example
+ * ```ts
+ * const result = await collect(fromOpenAIChat(stream));
+ * if (result.finishReason === 'error') throw result.errors[0];
+ * console.log(result.text, result.toolCalls, result.usage.outputTokens);
+ * ```
+ */
+export async function collect(parts: ChunkSource<StreamPart>): Promise<CollectedStream> {
+  const result: CollectedStream = {
+    text: '',
+    reasoning: '',
+    reasoningSignature: undefined,
+    toolCalls: [],
+    usage: { ...EMPTY_USAGE },
+    finishReason: 'error',
+    providerFinishReason: undefined,
+    errors: [],
+  };
+  const reader = openSource(parts);
+  let ended = false;
+  try {
+    while (!ended) {
+      const { done, value: part } = await reader.read();
+      if (done) {
+        ended = true;
+        break;
+      }
+      switch (part.type) {
+        case 'text-delta':
+          result.text += part.text;
+          break;
+        case 'reasoning-delta':
+          result.reasoning += part.text;
+          if (part.signature !== undefined) result.reasoningSignature = part.signature;
+          break;
+        case 'tool-call':
+          result.toolCalls.push({
+            toolCallId: part.toolCallId,
+            toolName: part.toolName,
+            input: part.input,
+          });
+          break;
+        case 'usage':
+          result.usage = part.usage;
+          break;
+        case 'error':
+          result.errors.push(part.error);
+          break;
+        case 'finish':
+          result.finishReason = part.reason;
+          result.providerFinishReason = part.providerReason;
+          return result;
+        default: // starts and deltas of tool calls are summed up by their `tool-call`
+      }
+    }
+  } finally {
+    // Stopping at `finish` (or on a throw) lets the producer release its upstream.
+    if (!ended) reader.cancel();
+  }
+  result.errors.push(new StreamTruncatedError({ expected: 'a finish part' }));
+  return result;
+}

@@ -1,0 +1,178 @@
+/**
+ * Anthropic Messages streams (`message_start` … `message_stop`) to StreamParts.
+ */
+import {
+  type AnthropicUsage,
+  type FinishReason,
+  normalizeUsage,
+  type StreamPart,
+} from '@keel/core';
+import {
+  adaptStream,
+  type ProviderStreamSource,
+  type StreamAdapterOptions,
+  type StreamProtocol,
+} from './adapt-stream';
+import type { PartWriter } from './part-writer';
+import { ProviderStreamError } from './provider-stream-error';
+import { StreamTruncatedError } from './stream-truncated-error';
+
+/** `stop_reason` to {@link FinishReason}; anything else is `stop`, with the original kept. */
+const stopReasons: Record<string, FinishReason> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  pause_turn: 'stop',
+  max_tokens: 'length',
+  model_context_window_exceeded: 'length',
+  tool_use: 'tool-calls',
+  refusal: 'content-filter',
+};
+
+/** Delta types that carry nothing for StreamParts (citations stay with the final message). */
+const ignoredDeltas: ReadonlySet<string> = new Set(['citations_delta']);
+
+interface ContentBlock {
+  type?: string;
+  id?: string;
+  name?: string;
+  text?: string;
+  thinking?: string;
+}
+
+interface Delta {
+  type?: string;
+  text?: string;
+  partial_json?: string;
+  thinking?: string;
+  signature?: string;
+  stop_reason?: string | null;
+}
+
+interface AnthropicEvent {
+  type?: string;
+  index?: number;
+  message?: { usage?: AnthropicUsage };
+  content_block?: ContentBlock;
+  delta?: Delta;
+  usage?: Partial<Record<keyof AnthropicUsage, number | null>>;
+  error?: { type?: string; message?: string };
+}
+
+const TERMINAL = 'message_stop';
+
+function anthropicProtocol(writer: PartWriter): StreamProtocol {
+  /** The type of each open content block, by index. */
+  const blocks = new Map<number, string>();
+  let usage: Record<string, unknown> = {};
+  let stopReason: string | undefined;
+
+  function blockStart(index: number, block: ContentBlock): void {
+    const type = block.type ?? '';
+    blocks.set(index, type);
+    if (type === 'tool_use') writer.toolCallStart(String(index), block.id ?? '', block.name ?? '');
+    else if (type === 'text' && block.text) writer.text(block.text);
+    else if (type === 'thinking' && block.thinking) writer.reasoning(block.thinking);
+  }
+
+  function blockDelta(index: number, delta: Delta): void {
+    switch (delta.type) {
+      case 'text_delta':
+        writer.text(delta.text ?? '');
+        return;
+      case 'thinking_delta':
+        writer.reasoning(delta.thinking ?? '');
+        return;
+      case 'signature_delta':
+        writer.reasoning('', delta.signature ?? '');
+        return;
+      case 'input_json_delta':
+        // Server tools (web search, code execution) stream inputs too; only tool_use is ours to run.
+        if (blocks.get(index) === 'tool_use')
+          writer.toolCallDelta(String(index), delta.partial_json ?? '');
+        return;
+      default:
+        if (!ignoredDeltas.has(delta.type ?? '')) writer.unknownEvent();
+    }
+  }
+
+  /** `message_delta` usage counts override those of `message_start`; nulls do not. */
+  function mergeUsage(update: AnthropicEvent['usage']): void {
+    for (const [field, value] of Object.entries(update ?? {})) {
+      if (value !== null && value !== undefined) usage = { ...usage, [field]: value };
+    }
+  }
+
+  return {
+    provider: 'anthropic',
+    terminal: TERMINAL,
+    chunk(payload) {
+      const event = payload as AnthropicEvent;
+      const index = event.index ?? 0;
+      switch (event.type) {
+        case 'message_start':
+          usage = { ...event.message?.usage };
+          writer.noteUsage(normalizeUsage(usage as unknown as AnthropicUsage));
+          return;
+        case 'content_block_start':
+          blockStart(index, event.content_block ?? {});
+          return;
+        case 'content_block_delta':
+          blockDelta(index, event.delta ?? {});
+          return;
+        case 'content_block_stop':
+          if (blocks.get(index) === 'tool_use') writer.toolCallEnd(String(index));
+          blocks.delete(index);
+          return;
+        case 'message_delta':
+          stopReason = event.delta?.stop_reason ?? stopReason;
+          mergeUsage(event.usage);
+          writer.emitUsage(normalizeUsage(usage as unknown as AnthropicUsage));
+          return;
+        case 'message_stop':
+          writer.finish(
+            stopReason === undefined ? 'stop' : (stopReasons[stopReason] ?? 'stop'),
+            stopReason,
+          );
+          return;
+        case 'ping':
+          return;
+        case 'error':
+          throw new ProviderStreamError({
+            provider: 'anthropic',
+            type: event.error?.type ?? 'error',
+            message: event.error?.message ?? '',
+            raw: payload,
+          });
+        default:
+          writer.unknownEvent();
+      }
+    },
+    done() {},
+    end() {
+      throw new StreamTruncatedError({ expected: TERMINAL });
+    },
+  };
+}
+
+/**
+ * Adapts an Anthropic Messages stream to StreamParts: `text_delta`, `thinking_delta` (as
+ * reasoning) with its `signature_delta`, `tool_use` blocks from `input_json_delta` (completed at
+ * `content_block_stop`), usage from `message_delta` merged over `message_start` (cache tokens
+ * included), `stop_reason` mapped to a {@link FinishReason}. Pings are skipped; an in-band
+ * `error` event ends with a {@link ProviderStreamError}; a stream without `message_stop` with a
+ * {@link StreamTruncatedError}.
+ *
+ * @example
+ * ```ts
+ * const stream = await anthropic.messages.create({ model, max_tokens: 1024, messages, stream: true });
+ * for await (const part of fromAnthropic(stream)) {
+ *   if (part.type === 'tool-call') await runTool(part.toolName, part.input);
+ * }
+ * ```
+ */
+export function fromAnthropic(
+  source: ProviderStreamSource,
+  options: StreamAdapterOptions = {},
+): AsyncGenerator<StreamPart, void, undefined> {
+  return adaptStream(source, anthropicProtocol, options);
+}
