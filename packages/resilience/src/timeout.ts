@@ -17,7 +17,7 @@ export interface TimeoutOptions {
   idleMs?: number;
   /**
    * Reject at the deadline even if the function ignores its signal (it keeps running in the
-   * background). Default false: wait for the function to stop.
+   * background). Default false: wait for the function to stop, then reject with the timeout.
    */
   aggressive?: boolean;
   clock?: Clock;
@@ -122,13 +122,18 @@ export function timeout({
       };
       try {
         const run = Promise.resolve(fn({ ...parent, signal: controller.signal, heartbeat }));
-        if (!aggressive) return await run;
-        return await Promise.race([
-          run,
-          new Promise<never>((_, reject) => {
-            rejectEarly = reject;
-          }),
-        ]);
+        const result = aggressive
+          ? await Promise.race([
+              run,
+              new Promise<never>((_, reject) => {
+                rejectEarly = reject;
+              }),
+            ])
+          : await run;
+        // Some callees end quietly when aborted (the openai SDK's stream iterator does): a call
+        // cut by a deadline is a timeout even if it then resolves.
+        if (controller.signal.aborted) throw controller.signal.reason;
+        return result;
       } catch (error) {
         throw controller.signal.aborted ? controller.signal.reason : error;
       } finally {
