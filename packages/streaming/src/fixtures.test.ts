@@ -1,0 +1,61 @@
+/**
+ * Every recorded stream, split at every byte offset and at random sets of offsets, adapts to
+ * exactly the parts it gives in one piece.
+ */
+import type { StreamPart } from '@keel/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { drain, fixture, iterate, splitAt } from './__fixtures__/fixtures';
+import type { ProviderStreamSource } from './adapt-stream';
+import { fromAnthropic } from './from-anthropic';
+import { fromOpenAIChat } from './from-openai-chat';
+import { fromOpenAIResponses } from './from-openai-responses';
+
+type Adapter = (source: ProviderStreamSource) => AsyncIterable<StreamPart>;
+
+const fixtures: [string, Adapter][] = [
+  ['anthropic-docs-text.sse', fromAnthropic],
+  ['anthropic-docs-tool-use.sse', fromAnthropic],
+  ['anthropic-docs-thinking.sse', fromAnthropic],
+  ['anthropic-docs-error.sse', fromAnthropic],
+  ['mock-anthropic-tools.sse', fromAnthropic],
+  ['openai-chat-docs-text.sse', fromOpenAIChat],
+  ['openai-chat-docs-parallel-tools.sse', fromOpenAIChat],
+  ['openai-chat-docs-refusal.sse', fromOpenAIChat],
+  ['mock-openai-chat-tools.sse', fromOpenAIChat],
+  ['openai-responses-docs-function-call.sse', fromOpenAIResponses],
+  ['openai-responses-docs-incomplete.sse', fromOpenAIResponses],
+  ['mock-openai-responses-tools.sse', fromOpenAIResponses],
+];
+
+describe.each(fixtures)('%s', (name, adapt) => {
+  const bytes = fixture(name);
+  const run = (chunks: Uint8Array[]) => drain(adapt(iterate(chunks)));
+
+  it('ends with exactly one finish part, last', async () => {
+    const parts = await run([bytes]);
+    expect(parts.filter((part) => part.type === 'finish')).toHaveLength(1);
+    expect(parts.at(-1)?.type).toBe('finish');
+  });
+
+  it('gives identical parts when split at any byte offset', async () => {
+    const whole = await run([bytes]);
+    for (let offset = 1; offset < bytes.length; offset++) {
+      expect(await run(splitAt(bytes, [offset]))).toEqual(whole);
+    }
+  });
+
+  it('gives identical parts for random multi-way splits and one byte at a time', async () => {
+    const whole = await run([bytes]);
+    expect(await run(Array.from(bytes, (byte) => Uint8Array.of(byte)))).toEqual(whole);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.nat(bytes.length), { minLength: 1, maxLength: 64 }),
+        async (offsets) => {
+          expect(await run(splitAt(bytes, offsets))).toEqual(whole);
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+});

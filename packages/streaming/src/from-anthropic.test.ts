@@ -1,0 +1,258 @@
+import type { StreamPart } from '@keel/core';
+import { describe, expect, it } from 'vitest';
+import { drain, fixture, iterate, trackedStream, utf8 } from './__fixtures__/fixtures';
+import { fromAnthropic } from './from-anthropic';
+import { parseSSE } from './parse-sse';
+import type { StreamStats } from './part-writer';
+import { ProviderStreamError } from './provider-stream-error';
+import { StreamTruncatedError } from './stream-truncated-error';
+import { ToolInputParseError } from './tool-input-parse-error';
+
+const event = (payload: Record<string, unknown>) =>
+  `event: ${String(payload.type)}\ndata: ${JSON.stringify(payload)}\n\n`;
+const messageStart = event({
+  type: 'message_start',
+  message: { usage: { input_tokens: 10, output_tokens: 1 } },
+});
+
+describe('fromAnthropic', () => {
+  it('adapts the documented text stream, skipping pings', async () => {
+    expect(await drain(fromAnthropic(iterate([fixture('anthropic-docs-text.sse')])))).toEqual([
+      { type: 'text-delta', text: 'Hello' },
+      { type: 'text-delta', text: '!' },
+      {
+        type: 'usage',
+        usage: {
+          inputTokens: 25,
+          outputTokens: 15,
+          cacheReadTokens: 0,
+          cacheWriteTokens: 0,
+          reasoningTokens: 0,
+        },
+      },
+      { type: 'finish', reason: 'stop', providerReason: 'end_turn' },
+    ]);
+  });
+
+  it('reassembles a tool_use block from input_json_delta and completes it at content_block_stop', async () => {
+    const parts = await drain(fromAnthropic(iterate([fixture('anthropic-docs-tool-use.sse')])));
+    const deltas = parts.filter((part) => part.type === 'tool-call-delta');
+    expect(deltas.map((part) => part.inputTextDelta).join('')).toBe(
+      '{"location": "San Francisco, CA", "unit": "fahrenheit"}',
+    );
+    expect(
+      parts.filter((part) => part.type !== 'text-delta' && part.type !== 'tool-call-delta'),
+    ).toEqual([
+      {
+        type: 'tool-call-start',
+        toolCallId: 'toolu_01T1x1fJ34qAmk2tNTrN7Up6',
+        toolName: 'get_weather',
+      },
+      {
+        type: 'tool-call',
+        toolCallId: 'toolu_01T1x1fJ34qAmk2tNTrN7Up6',
+        toolName: 'get_weather',
+        input: { location: 'San Francisco, CA', unit: 'fahrenheit' },
+      },
+      {
+        type: 'usage',
+        usage: {
+          inputTokens: 472,
+          outputTokens: 89,
+          cacheReadTokens: 0,
+          cacheWriteTokens: 0,
+          reasoningTokens: 0,
+        },
+      },
+      { type: 'finish', reason: 'tool-calls', providerReason: 'tool_use' },
+    ]);
+  });
+
+  it('streams thinking as reasoning with its signature, and merges message_delta usage over message_start', async () => {
+    const parts = await drain(fromAnthropic(iterate([fixture('anthropic-docs-thinking.sse')])));
+    const reasoning = parts.filter((part) => part.type === 'reasoning-delta');
+    expect(reasoning.at(-1)).toEqual({
+      type: 'reasoning-delta',
+      text: '',
+      signature: 'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds...',
+    });
+    expect(reasoning.map((part) => part.text).join('')).toContain('So GCD(1071, 462) = 21');
+    expect(parts.find((part) => part.type === 'usage')).toEqual({
+      type: 'usage',
+      usage: {
+        inputTokens: 1068,
+        cacheReadTokens: 1024,
+        cacheWriteTokens: 0,
+        outputTokens: 160,
+        reasoningTokens: 0,
+      },
+    });
+  });
+
+  it('turns an in-band error event into an error part with the provider type and message', async () => {
+    const parts = await drain(fromAnthropic(iterate([fixture('anthropic-docs-error.sse')])));
+    expect(parts[0]).toEqual({ type: 'text-delta', text: 'Once upon' });
+    const error = parts.find((part) => part.type === 'error')?.error;
+    expect(
+      ProviderStreamError.isInstance(error) && [
+        error.type,
+        error.providerMessage,
+        error.isRetryable,
+      ],
+    ).toEqual(['overloaded_error', 'Overloaded', true]);
+    expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'error' });
+    // the usage known so far: input from message_start, output estimated from 9 characters
+    expect(parts.find((part) => part.type === 'usage')).toMatchObject({
+      usage: { inputTokens: 12, outputTokens: 3 },
+    });
+  });
+
+  it('throws an error that arrives before any part, so callers can fall back', async () => {
+    const bytes = utf8(
+      `${messageStart}${event({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })}`,
+    );
+    await expect(drain(fromAnthropic(iterate([bytes])))).rejects.toSatisfy(
+      ProviderStreamError.isInstance,
+    );
+  });
+
+  it('ends a stream without message_stop with StreamTruncatedError and finish: error', async () => {
+    const text = new TextDecoder().decode(fixture('anthropic-docs-text.sse'));
+    const cut = text.slice(0, text.indexOf('event: message_stop'));
+    const parts = await drain(fromAnthropic(iterate([utf8(cut)])));
+    expect(parts.slice(-2)).toEqual([
+      { type: 'error', error: expect.any(StreamTruncatedError) },
+      { type: 'finish', reason: 'error' },
+    ]);
+    // the final usage was already reported, and is not repeated
+    expect(parts.filter((part) => part.type === 'usage')).toHaveLength(1);
+  });
+
+  it('reports invalid tool JSON with its raw text, never as {}', async () => {
+    const bytes = utf8(
+      messageStart +
+        event({
+          type: 'content_block_start',
+          index: 0,
+          content_block: { type: 'tool_use', id: 't1', name: 'f', input: {} },
+        }) +
+        event({
+          type: 'content_block_delta',
+          index: 0,
+          delta: { type: 'input_json_delta', partial_json: '{"a": ' },
+        }) +
+        event({ type: 'content_block_stop', index: 0 }) +
+        event({
+          type: 'message_delta',
+          delta: { stop_reason: 'tool_use' },
+          usage: { output_tokens: 5 },
+        }) +
+        event({ type: 'message_stop' }),
+    );
+    const parts = await drain(fromAnthropic(iterate([bytes])));
+    const error = parts.find((part) => part.type === 'error')?.error;
+    expect(ToolInputParseError.isInstance(error) && error.text).toBe('{"a": ');
+    expect(parts.some((part) => part.type === 'tool-call')).toBe(false);
+    expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'error', providerReason: 'tool_use' });
+  });
+
+  it('gives a tool_use block without input deltas the empty object', async () => {
+    const bytes = utf8(
+      messageStart +
+        event({
+          type: 'content_block_start',
+          index: 0,
+          content_block: { type: 'tool_use', id: 't1', name: 'now', input: {} },
+        }) +
+        event({ type: 'content_block_stop', index: 0 }) +
+        event({
+          type: 'message_delta',
+          delta: { stop_reason: 'tool_use' },
+          usage: { output_tokens: 5 },
+        }) +
+        event({ type: 'message_stop' }),
+    );
+    const parts = await drain(fromAnthropic(iterate([bytes])));
+    expect(parts).toContainEqual({
+      type: 'tool-call',
+      toolCallId: 't1',
+      toolName: 'now',
+      input: {},
+    });
+  });
+
+  it('skips and counts unknown events and deltas, ignores server tools', async () => {
+    let stats: StreamStats | undefined;
+    const bytes = utf8(
+      messageStart +
+        event({ type: 'future_event' }) +
+        event({
+          type: 'content_block_start',
+          index: 0,
+          content_block: { type: 'server_tool_use', id: 's1', name: 'web_search', input: {} },
+        }) +
+        event({
+          type: 'content_block_delta',
+          index: 0,
+          delta: { type: 'input_json_delta', partial_json: '{"q":"x"}' },
+        }) +
+        event({ type: 'content_block_stop', index: 0 }) +
+        event({ type: 'content_block_delta', index: 1, delta: { type: 'future_delta' } }) +
+        event({
+          type: 'message_delta',
+          delta: { stop_reason: 'end_turn' },
+          usage: { output_tokens: 5 },
+        }) +
+        event({ type: 'message_stop' }),
+    );
+    const parts = await drain(
+      fromAnthropic(iterate([bytes]), { onStats: (value) => (stats = value) }),
+    );
+    expect(parts.map((part) => part.type)).toEqual(['usage', 'finish']);
+    expect(stats?.unknownEvents).toBe(2);
+  });
+
+  it('accepts already-parsed SSE events', async () => {
+    const events = parseSSE(iterate([fixture('anthropic-docs-text.sse')]));
+    const parts = await drain(fromAnthropic(events));
+    expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'stop', providerReason: 'end_turn' });
+  });
+
+  it('cancels the body once the terminal event arrives and when the consumer stops early', async () => {
+    const complete = trackedStream([fixture('anthropic-docs-text.sse')], { endAfter: false });
+    await drain(fromAnthropic(complete.stream));
+    expect(complete.state.cancelled).toBe(true);
+
+    const early = trackedStream([fixture('anthropic-docs-tool-use.sse')], { endAfter: false });
+    for await (const part of fromAnthropic(early.stream)) if (part.type === 'text-delta') break;
+    expect(early.state.cancelled).toBe(true);
+  });
+
+  it('emits each part as soon as the chunk holding it arrives', async () => {
+    const [first, second] = new TextDecoder()
+      .decode(fixture('anthropic-docs-text.sse'))
+      .split(
+        'event: content_block_delta\ndata: {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "!"}}',
+      );
+    const chunks: string[] = [first ?? ''];
+    const seen: StreamPart[] = [];
+    let release: () => void = () => {};
+    const source = (async function* () {
+      yield utf8(chunks[0] ?? '');
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      yield utf8(
+        `event: content_block_delta\ndata: {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "!"}}${second}`,
+      );
+    })();
+    const reading = (async () => {
+      for await (const part of fromAnthropic(source)) seen.push(part);
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(seen).toEqual([{ type: 'text-delta', text: 'Hello' }]);
+    release();
+    await reading;
+    expect(seen.at(-1)?.type).toBe('finish');
+  });
+});
