@@ -71,8 +71,9 @@ export async function* adaptStream(
     if (data === '[DONE]') return protocol.done();
     protocol.chunk(parseData(data));
   };
-  const aborted = (error?: unknown) =>
-    signal?.aborted === true || controller?.signal?.aborted === true || isAbortError(error);
+  // An SDK aborts its own controller when it throws, so only a clean end checks the controller.
+  const abortedByError = (error: unknown) => signal?.aborted === true || isAbortError(error);
+  const abortedAtEnd = () => signal?.aborted === true || controller?.signal?.aborted === true;
 
   writer.start();
   try {
@@ -82,7 +83,7 @@ export async function* adaptStream(
         if (result.done) {
           sourceEnded = true;
           parser?.end();
-          if (aborted()) writer.abort();
+          if (abortedAtEnd()) writer.abort();
           else if (!writer.finished) protocol.end(fromSdk);
         } else {
           writer.received();
@@ -98,7 +99,7 @@ export async function* adaptStream(
           }
         }
       } catch (caught) {
-        if (aborted(caught)) {
+        if (abortedByError(caught)) {
           writer.abort();
         } else {
           const error = classify(caught, protocol);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { drain, fixture, iterate, utf8 } from './__fixtures__/fixtures';
+import { drain, fixture, iterate, trackedStream, utf8 } from './__fixtures__/fixtures';
 import { fromOpenAIChat } from './from-openai-chat';
 import { ProviderStreamError } from './provider-stream-error';
 import { StreamParseError } from './stream-parse-error';
@@ -157,11 +157,13 @@ describe('fromOpenAIChat', () => {
     expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'error' });
   });
 
-  it('turns malformed JSON into StreamParseError after the parts before it', async () => {
+  it('turns malformed JSON into StreamParseError after the parts before it, and cancels the body', async () => {
     const bytes = utf8(
       `${delta({ content: 'Hi' })}data: {"id":"c","choi\n\n${delta({ content: 'lost' })}`,
     );
-    const parts = await drain(fromOpenAIChat(iterate([bytes])));
+    const { stream, state } = trackedStream([bytes], { endAfter: false });
+    const parts = await drain(fromOpenAIChat(stream));
+    expect(state.cancelled).toBe(true);
     expect(parts[0]).toEqual({ type: 'text-delta', text: 'Hi' });
     const error = parts.find((part) => part.type === 'error')?.error;
     expect(StreamParseError.isInstance(error) && error.data).toBe('{"id":"c","choi');
