@@ -62,16 +62,14 @@ function mergeShort(bytes: Uint8Array, length: number, table: RankTable, out: nu
   for (const part of parts) out.push(part);
 }
 
-// Scratch arrays for long pieces, grown on demand and reused; released after a piece larger
-// than RETAINED_CAPACITY so one huge input does not pin its memory. A piece of n bytes needs
-// 16n bytes of node arrays and at most 16n bytes of heap.
+// Node arrays for long pieces, grown on demand and reused; released after a piece larger than
+// RETAINED_CAPACITY so that one huge input does not pin its memory.
 const RETAINED_CAPACITY = 1 << 17;
 let capacity = 0;
 let tokenOf = new Int32Array(0);
 let nextOf = new Int32Array(0);
 let previousOf = new Int32Array(0);
 let pairOf = new Int32Array(0);
-let heapOf = new Float64Array(0);
 
 function allocate(size: number): void {
   capacity = size;
@@ -79,18 +77,83 @@ function allocate(size: number): void {
   nextOf = new Int32Array(size);
   previousOf = new Int32Array(size);
   pairOf = new Int32Array(size);
-  heapOf = new Float64Array(2 * size);
 }
 
-// A heap entry packs (merged rank, node) into one double, so that plain numeric order is
-// "lowest rank first, then leftmost": exact, since ranks < 2^18 and nodes < 2^32.
-const NODE_RANGE = 2 ** 32;
 const ABSORBED = -1;
 
 /**
- * Heap-based merging. Entries go stale when a node is absorbed or its pair changes; a stale
- * entry is recognised on pop (the node's current pair no longer has that rank, because a
- * node's pair only ever grows into a longer, different token) and skipped.
+ * The positions waiting to merge into one token, in increasing order. Merges of one rank
+ * happen left to right, so positions almost always arrive in order and the bucket is a plain
+ * queue; one that arrives out of order turns the bucket into a binary heap.
+ */
+interface Bucket {
+  items: number[];
+  head: number;
+  heap: boolean;
+}
+
+function bucketPush(bucket: Bucket, position: number): void {
+  const { items } = bucket;
+  if (!bucket.heap) {
+    if (items.length === bucket.head || (items.at(-1) ?? 0) < position) {
+      items.push(position);
+      return;
+    }
+    // Out of order: keep the pending part as a heap from now on.
+    bucket.items = items.slice(bucket.head);
+    bucket.head = 0;
+    bucket.heap = true;
+    bucket.items.sort((a, b) => a - b); // a sorted array is a valid heap
+  }
+  heapPush(bucket.items, position);
+}
+
+function bucketPop(bucket: Bucket): number {
+  if (!bucket.heap) return bucket.items[bucket.head++] ?? 0;
+  return heapPop(bucket.items);
+}
+
+function bucketSize(bucket: Bucket): number {
+  return bucket.items.length - bucket.head;
+}
+
+function heapPush(heap: number[], value: number): void {
+  let index = heap.length;
+  heap.push(value);
+  while (index > 0) {
+    const parent = (index - 1) >> 1;
+    const above = heap[parent] ?? 0;
+    if (above <= value) break;
+    heap[index] = above;
+    index = parent;
+  }
+  heap[index] = value;
+}
+
+function heapPop(heap: number[]): number {
+  const top = heap[0] ?? 0;
+  const last = heap.pop() ?? 0;
+  const size = heap.length;
+  if (size === 0) return top;
+  let index = 0;
+  for (;;) {
+    let child = 2 * index + 1;
+    if (child >= size) break;
+    if (child + 1 < size && (heap[child + 1] ?? 0) < (heap[child] ?? 0)) child++;
+    const below = heap[child] ?? 0;
+    if (last <= below) break;
+    heap[index] = below;
+    index = child;
+  }
+  heap[index] = last;
+  return top;
+}
+
+/**
+ * Merging with a priority queue: a heap of the ranks that have pending pairs, and per rank a
+ * bucket of positions. Entries go stale when a node is absorbed or its pair changes; a stale
+ * entry is recognised when it comes up (the node's pair no longer has that rank, because a
+ * node's pair only ever grows into a longer, different token) and skipped. O(n log n).
  */
 function mergeLong(bytes: Uint8Array, length: number, table: RankTable, out: number[]): void {
   if (length > capacity) allocate(Math.max(length, RETAINED_CAPACITY));
@@ -98,8 +161,18 @@ function mergeLong(bytes: Uint8Array, length: number, table: RankTable, out: num
   const next = nextOf;
   const previous = previousOf;
   const pair = pairOf;
-  const heap = heapOf;
-  let size = 0;
+  const buckets = new Map<number, Bucket>();
+  const ranks: number[] = [];
+
+  const schedule = (rank: number, position: number): void => {
+    let bucket = buckets.get(rank);
+    if (bucket === undefined) {
+      bucket = { items: [], head: 0, heap: false };
+      buckets.set(rank, bucket);
+      heapPush(ranks, rank);
+    }
+    bucketPush(bucket, position);
+  };
 
   for (let i = 0; i < length; i++) {
     token[i] = table.byteTokens[bytes[i] ?? 0] ?? NO_MERGE;
@@ -109,19 +182,17 @@ function mergeLong(bytes: Uint8Array, length: number, table: RankTable, out: num
   for (let i = 0; i < length; i++) {
     const merged = i + 1 < length ? table.mergedToken(token[i] ?? 0, token[i + 1] ?? 0) : NO_MERGE;
     pair[i] = merged;
-    if (merged !== NO_MERGE) heap[size++] = merged * NODE_RANGE + i;
+    if (merged !== NO_MERGE) schedule(merged, i);
   }
-  for (let i = (size - 2) >> 2; i >= 0; i--) siftDown(heap, size, i);
 
-  while (size > 0) {
-    const top = heap[0] ?? 0;
-    size--;
-    if (size > 0) {
-      heap[0] = heap[size] ?? 0;
-      siftDown(heap, size, 0);
+  while (ranks.length > 0) {
+    const merged = ranks[0] ?? 0;
+    const bucket = buckets.get(merged) as Bucket;
+    const node = bucketPop(bucket);
+    if (bucketSize(bucket) === 0) {
+      buckets.delete(merged);
+      heapPop(ranks);
     }
-    const merged = Math.floor(top / NODE_RANGE) | 0;
-    const node = (top - merged * NODE_RANGE) | 0;
     if (token[node] === ABSORBED || pair[node] !== merged) continue;
 
     const absorbed = next[node] ?? -1;
@@ -132,51 +203,14 @@ function mergeLong(bytes: Uint8Array, length: number, table: RankTable, out: num
     if (after !== -1) previous[after] = node;
     const right = after === -1 ? NO_MERGE : table.mergedToken(merged, token[after] ?? 0);
     pair[node] = right;
-    if (right !== NO_MERGE) size = push(heap, size, right * NODE_RANGE + node);
+    if (right !== NO_MERGE) schedule(right, node);
     const left = previous[node] ?? -1;
     if (left !== -1) {
       const leftPair = table.mergedToken(token[left] ?? 0, merged);
       pair[left] = leftPair;
-      if (leftPair !== NO_MERGE) size = push(heap, size, leftPair * NODE_RANGE + left);
+      if (leftPair !== NO_MERGE) schedule(leftPair, left);
     }
   }
   for (let node = 0; node !== -1; node = next[node] ?? -1) out.push(token[node] ?? NO_MERGE);
   if (capacity > RETAINED_CAPACITY) allocate(0);
-}
-
-// A 4-ary heap: half the depth of a binary one, and its children share a cache line.
-function push(heap: Float64Array, size: number, entry: number): number {
-  let index = size;
-  while (index > 0) {
-    const parent = (index - 1) >> 2;
-    const above = heap[parent] ?? 0;
-    if (above <= entry) break;
-    heap[index] = above;
-    index = parent;
-  }
-  heap[index] = entry;
-  return size + 1;
-}
-
-function siftDown(heap: Float64Array, size: number, start: number): void {
-  const entry = heap[start] ?? 0;
-  let index = start;
-  for (;;) {
-    const first = 4 * index + 1;
-    if (first >= size) break;
-    let child = first;
-    let smallest = heap[first] ?? 0;
-    const last = Math.min(first + 4, size);
-    for (let candidate = first + 1; candidate < last; candidate++) {
-      const value = heap[candidate] ?? 0;
-      if (value < smallest) {
-        smallest = value;
-        child = candidate;
-      }
-    }
-    if (entry <= smallest) break;
-    heap[index] = smallest;
-    index = child;
-  }
-  heap[index] = entry;
 }

@@ -188,7 +188,20 @@ describe('agreement with tiktoken', () => {
     });
   }
 
-  it('agrees on long pieces merged by the heap', () => {
+  it('agrees on random long pieces merged by the priority queue', () => {
+    const longWord = fc
+      .array(fc.constantFrom('a', 'b', 'n', 'e', 'r', 'é', '中', '\u0301'), { minLength: 65, maxLength: 400 })
+      .map((chars) => chars.join(''));
+    fc.assert(
+      fc.property(longWord, (text) => {
+        expect(o200k.encode(text)).toEqual(tiktokenIds('o200k_base', text));
+        expect(cl100k.encode(text)).toEqual(tiktokenIds('cl100k_base', text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('agrees on long pieces merged by the priority queue', () => {
     const samples = [
       'abcdefghij'.repeat(300),
       'ab'.repeat(2_000),
