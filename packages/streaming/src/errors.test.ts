@@ -33,7 +33,9 @@ describe('errors', () => {
     ];
     errors.forEach((error, index) => {
       expect(KeelError.isInstance(error)).toBe(true);
-      checks.forEach((check, other) => expect(check(error)).toBe(index === other));
+      expect(checks.map((check) => check(error))).toEqual(
+        checks.map((_, other) => other === index),
+      );
     });
     expect(TimeoutError.isInstance(errors[5])).toBe(true);
   });

@@ -173,6 +173,6 @@ function anthropicProtocol(writer: PartWriter): StreamProtocol {
 export function fromAnthropic(
   source: ProviderStreamSource,
   options: StreamAdapterOptions = {},
-): AsyncGenerator<StreamPart, void, undefined> {
+): AsyncIterableIterator<StreamPart> {
   return adaptStream(source, anthropicProtocol, options);
 }

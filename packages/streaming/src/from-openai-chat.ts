@@ -136,6 +136,6 @@ function openAIChatProtocol(writer: PartWriter): StreamProtocol {
 export function fromOpenAIChat(
   source: ProviderStreamSource,
   options: StreamAdapterOptions = {},
-): AsyncGenerator<StreamPart, void, undefined> {
+): AsyncIterableIterator<StreamPart> {
   return adaptStream(source, openAIChatProtocol, options);
 }

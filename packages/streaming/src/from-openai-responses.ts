@@ -171,6 +171,6 @@ function openAIResponsesProtocol(writer: PartWriter): StreamProtocol {
 export function fromOpenAIResponses(
   source: ProviderStreamSource,
   options: StreamAdapterOptions = {},
-): AsyncGenerator<StreamPart, void, undefined> {
+): AsyncIterableIterator<StreamPart> {
   return adaptStream(source, openAIResponsesProtocol, options);
 }

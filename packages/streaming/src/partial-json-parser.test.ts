@@ -49,6 +49,14 @@ describe('createPartialJsonParser', () => {
     expect(parser.valid).toBe(true);
   });
 
+  it('keeps a "__proto__" key as an own property, never as the prototype', () => {
+    const parser = createPartialJsonParser();
+    const value = parser.push('{"__proto__": {"polluted": true}}') as Record<string, unknown>;
+    expect(Object.keys(value)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect((value as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
   it('is undefined before a value starts', () => {
     expect(createPartialJsonParser().push('  ')).toBeUndefined();
   });

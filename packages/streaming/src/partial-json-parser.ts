@@ -94,8 +94,19 @@ export function createPartialJsonParser(): PartialJsonParser {
 
   function assign(value: unknown): void {
     const frame = stack[stack.length - 1];
-    if (frame === undefined) root = value;
-    else (frame.container as Record<string | number, unknown>)[frame.slot] = value;
+    if (frame === undefined) {
+      root = value;
+    } else if (frame.slot === '__proto__') {
+      // An own property, as JSON.parse makes it; assignment would replace the prototype.
+      Object.defineProperty(frame.container, '__proto__', {
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    } else {
+      (frame.container as Record<string | number, unknown>)[frame.slot] = value;
+    }
   }
 
   /** A value begins: arrays get a new slot, objects already have their key. */

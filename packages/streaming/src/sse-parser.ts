@@ -98,23 +98,19 @@ export function createSSEParser({
     retry = undefined;
   }
 
-  function line(text: string): void {
-    if (text.length === 0) {
+  /** Handles the line `text[start, end)`, without copying it unless a value is kept. */
+  function line(text: string, start: number, end: number): void {
+    if (start === end) {
       dispatch();
       return;
     }
-    const colon = text.indexOf(':');
-    if (colon === 0) return; // a comment
-    let field: string;
-    let value: string;
-    if (colon === -1) {
-      field = text;
-      value = '';
-    } else {
-      field = text.slice(0, colon);
-      value = text.slice(text.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1);
-    }
-    switch (field) {
+    let colon = text.indexOf(':', start);
+    if (colon === start) return; // a comment
+    if (colon === -1 || colon > end) colon = end;
+    let valueStart = colon + 1;
+    if (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++;
+    const value = valueStart >= end ? '' : text.slice(valueStart, end);
+    switch (text.slice(start, colon)) {
       case 'data':
         if (hasData) {
           data = `${data}\n${value}`;
@@ -172,9 +168,9 @@ export function createSSEParser({
       if (pending.length > 0) {
         const carried = pending + text.slice(start, end);
         pending = '';
-        line(carried);
+        line(carried, 0, carried.length);
       } else {
-        line(text.slice(start, end));
+        line(text, start, end);
       }
       start = after;
       if (nextLF !== -1 && nextLF < start) nextLF = text.indexOf('\n', start);
