@@ -45,7 +45,8 @@ const OTHER_LETTER_RE = /[\p{Lm}\p{Lo}]/u;
 const MARK_RE = /\p{M}/u;
 const NUMBER_RE = /\p{N}/u;
 
-let table: Uint8Array | undefined;
+// Class bit by code point, 0 until first asked for. Zero-filled memory costs nothing until used.
+const table = new Uint8Array(0x110000);
 
 function classify(codePoint: number): number {
   if (codePoint === 0x0a || codePoint === 0x0d) return NEWLINE;
@@ -61,7 +62,6 @@ function classify(codePoint: number): number {
 
 /** The class bit of a code point. */
 export function classOf(codePoint: number): number {
-  table ??= new Uint8Array(0x110000);
   const known = table[codePoint] ?? 0;
   if (known !== 0) return known;
   const computed = classify(codePoint);

@@ -190,7 +190,10 @@ describe('agreement with tiktoken', () => {
 
   it('agrees on random long pieces merged by the priority queue', () => {
     const longWord = fc
-      .array(fc.constantFrom('a', 'b', 'n', 'e', 'r', 'é', '中', '\u0301'), { minLength: 65, maxLength: 400 })
+      .array(fc.constantFrom('a', 'b', 'n', 'e', 'r', 'é', '中', '\u0301'), {
+        minLength: 65,
+        maxLength: 400,
+      })
       .map((chars) => chars.join(''));
     fc.assert(
       fc.property(longWord, (text) => {

@@ -49,6 +49,14 @@ export function createEncoding(
   const bytesOfToken = new Map<number, string>();
   for (const [text, token] of Object.entries(specialTokens)) bytesOfToken.set(token, text);
   const cache = new Map<string, readonly number[]>();
+  // Pieces of one or two ASCII characters (punctuation, spaces, short words in code) skip the
+  // cache: twoAscii[a * 128 + b] is the token of the pair, or -1 when it is two byte tokens.
+  const twoAscii = new Int32Array(128 * 128);
+  for (let a = 0; a < 128; a++) {
+    for (let b = 0; b < 128; b++) {
+      twoAscii[a * 128 + b] = table.ranks.get(String.fromCharCode(a, b)) ?? -1;
+    }
+  }
 
   /** The tokens of `text[start, end)`; `piece` is that slice when the caller already made it. */
   function encodePiece(text: string, start: number, end: number, piece?: string): number[] {
@@ -68,6 +76,19 @@ export function createEncoding(
     return tokens;
   }
 
+  /**
+   * The token of a one- or two-character ASCII piece, -1 when it is two byte tokens, or -2
+   * when the piece is not such a piece.
+   */
+  function shortAscii(text: string, start: number, end: number): number {
+    const first = text.charCodeAt(start);
+    if (first >= 128) return -2;
+    if (end - start === 1) return table.byteTokens[first] ?? -2;
+    if (end - start !== 2) return -2;
+    const second = text.charCodeAt(start + 1);
+    return second < 128 ? (twoAscii[first * 128 + second] ?? -2) : -2;
+  }
+
   function tokensOf(text: string, start: number, end: number): readonly number[] {
     if (end - start > MAX_CACHED_PIECE) return encodePiece(text, start, end);
     const piece = text.slice(start, end);
@@ -84,7 +105,8 @@ export function createEncoding(
     let total = 0;
     for (let start = 0; start < text.length && total <= limit; ) {
       const end = scanner(text, start);
-      total += tokensOf(text, start, end).length;
+      const short = shortAscii(text, start, end);
+      total += short >= 0 ? 1 : short === -1 ? 2 : tokensOf(text, start, end).length;
       start = end;
     }
     return total;
@@ -119,7 +141,15 @@ export function createEncoding(
       const out: number[] = [];
       for (let start = 0; start < text.length; ) {
         const end = scanner(text, start);
-        for (const token of tokensOf(text, start, end)) out.push(token);
+        const short = shortAscii(text, start, end);
+        if (short >= 0) {
+          out.push(short);
+        } else if (short === -1) {
+          out.push(table.byteTokens[text.charCodeAt(start)] ?? 0);
+          out.push(table.byteTokens[text.charCodeAt(start + 1)] ?? 0);
+        } else {
+          for (const token of tokensOf(text, start, end)) out.push(token);
+        }
         start = end;
       }
       return out;
