@@ -87,10 +87,10 @@ export function concurrencyLimit({
       limit: reason === 'queue-full' ? maxQueue : (queueTimeoutMs as number),
     });
   };
-  const enqueue = (signal: AbortSignal) =>
+  const enqueue = (signal: AbortSignal | undefined) =>
     new Promise<void>((resolve, reject) => {
       let timer: unknown;
-      const onAbort = () => settle(() => reject(signal.reason));
+      const onAbort = () => settle(() => reject(signal?.reason));
       const settle = (finish: () => void) => {
         if (waiter.done) return;
         waiter.done = true;
@@ -101,32 +101,21 @@ export function concurrencyLimit({
         done: false,
         resolve() {
           if (timer !== undefined) clock.clearTimeout(timer);
-          signal.removeEventListener('abort', onAbort);
+          signal?.removeEventListener('abort', onAbort);
           resolve();
         },
         reject,
       };
       queue.push(waiter);
       waiting++;
-      signal.addEventListener('abort', onAbort, { once: true });
+      signal?.addEventListener('abort', onAbort, { once: true });
       if (queueTimeoutMs !== undefined) {
         timer = clock.setTimeout(() => {
-          signal.removeEventListener('abort', onAbort);
+          signal?.removeEventListener('abort', onAbort);
           settle(() => reject(refuse('queue-timeout')));
         }, queueTimeoutMs);
       }
     });
-
-  const run = async <T>(
-    fn: (context: ReturnType<typeof toContext>) => T | Promise<T>,
-    context: ReturnType<typeof toContext>,
-  ) => {
-    try {
-      return await fn(context);
-    } finally {
-      release();
-    }
-  };
 
   return {
     get active() {
@@ -138,14 +127,15 @@ export function concurrencyLimit({
     onReject: rejected.on,
     async execute(fn, options) {
       const context = toContext(options);
-      context.signal.throwIfAborted();
-      if (active < maxConcurrent) {
-        active++;
-        return run(fn, context);
+      context.throwIfAborted();
+      if (active < maxConcurrent) active++;
+      else if (waiting >= maxQueue) throw refuse('queue-full');
+      else await enqueue(context.neverAborts ? undefined : context.signal);
+      try {
+        return await fn(context);
+      } finally {
+        release();
       }
-      if (waiting >= maxQueue) throw refuse('queue-full');
-      await enqueue(context.signal);
-      return run(fn, context);
     },
   };
 }

@@ -34,11 +34,11 @@ export async function fallback<T>(
 ): Promise<T> {
   const context = toContext(options);
   for (const [index, alternative] of alternatives.entries()) {
-    context.signal.throwIfAborted();
+    context.throwIfAborted();
     try {
       return await alternative(context);
     } catch (error) {
-      if (context.signal.aborted || index === alternatives.length - 1 || !movesOn(classify(error)))
+      if (context.aborted || index === alternatives.length - 1 || !movesOn(classify(error)))
         throw error;
       onFallback?.({ from: index, to: index + 1, error });
     }
@@ -64,7 +64,7 @@ export async function* fallbackStream<T>(
 ): AsyncGenerator<T, void, undefined> {
   const context = toContext(options);
   for (const [index, alternative] of alternatives.entries()) {
-    context.signal.throwIfAborted();
+    context.throwIfAborted();
     let started = false;
     try {
       for await (const item of alternative(context)) {
@@ -75,7 +75,7 @@ export async function* fallbackStream<T>(
     } catch (error) {
       if (
         started ||
-        context.signal.aborted ||
+        context.aborted ||
         index === alternatives.length - 1 ||
         !movesOn(classify(error))
       )

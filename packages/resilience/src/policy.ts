@@ -1,16 +1,18 @@
 /**
- * The one shape every resilience policy has, and the context a policy hands to the function
- * it runs.
+ * The one shape every resilience policy has, and the context a policy hands to the function it
+ * runs. Contexts are built so that what a call does not use costs nothing: a signal that nobody
+ * reads is never created (creating an AbortSignal costs microseconds in Node), an idempotency
+ * key nobody asks for is never generated.
  */
 
 /** What the function run by a policy receives. */
 export interface PolicyContext {
   /** Aborts when the caller cancels or a policy's deadline passes; pass it to the SDK call. */
-  signal: AbortSignal;
+  readonly signal: AbortSignal;
   /** 1-based attempt number from the nearest `retry` (1 outside any retry). */
-  attempt: number;
+  readonly attempt: number;
   /** Stable across the attempts of one logical call (set by `retry`); send it where the API accepts one. */
-  idempotencyKey?: string;
+  readonly idempotencyKey?: string;
   /** Report progress (a byte, a chunk) to first-byte and idle timeouts; a no-op outside `timeout`. */
   heartbeat(): void;
 }
@@ -31,15 +33,144 @@ export interface Policy {
   execute<T>(fn: (context: PolicyContext) => T | Promise<T>, options?: ExecuteOptions): Promise<T>;
 }
 
-const never = new AbortController().signal;
+/** The signal of a call made without one: never aborts. */
+export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 const noop = (): void => {};
 
-/** Fills in the context a policy passes on: defaults for a call made outside any policy. */
-export function toContext(options: ExecuteOptions | undefined): PolicyContext {
-  return {
-    signal: options?.signal ?? never,
-    attempt: options?.attempt ?? 1,
-    idempotencyKey: options?.idempotencyKey,
-    heartbeat: options?.heartbeat ?? noop,
-  };
+/**
+ * A signal made only when first read. Aborting it before anyone read it just records the
+ * reason; a later read gets a signal that is already aborted. It follows its parent context.
+ */
+export class LazyAbort {
+  #controller: AbortController | undefined;
+  #reason: unknown;
+  #aborted = false;
+  #listening = false;
+  #onParentAbort: (() => void) | undefined;
+  readonly #parent: CallContext;
+
+  constructor(parent: CallContext) {
+    this.#parent = parent;
+  }
+
+  /** True once this signal or its parent aborted. */
+  get aborted(): boolean {
+    return this.#aborted || this.#parent.aborted;
+  }
+
+  /** The abort reason (this signal's own first, else the parent's). */
+  get reason(): unknown {
+    return this.#aborted ? this.#reason : this.#parent.signal.reason;
+  }
+
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.aborted) this.#controller.abort(this.reason);
+      else this.listen();
+    }
+    return this.#controller.signal;
+  }
+
+  /** Follows the parent's abort eagerly (only needed while someone waits on this signal). */
+  listen(onAbort?: (reason: unknown) => void): void {
+    if (this.#parent.neverAborts || this.#listening) return;
+    this.#listening = true;
+    this.#onParentAbort = () => {
+      const reason = this.#parent.signal.reason;
+      this.abort(reason);
+      onAbort?.(reason);
+    };
+    this.#parent.signal.addEventListener('abort', this.#onParentAbort, { once: true });
+  }
+
+  abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
+  }
+
+  /** Stops following the parent. */
+  dispose(): void {
+    if (this.#onParentAbort) this.#parent.signal.removeEventListener('abort', this.#onParentAbort);
+  }
+}
+
+/** A lazily generated idempotency key shared by the attempts of one call. */
+export interface KeyBox {
+  key?: string;
+}
+
+/** The context objects every policy builds: getters on the prototype, nothing made until read. */
+export class CallContext implements PolicyContext {
+  readonly #signal: AbortSignal | LazyAbort;
+  readonly #key: string | KeyBox | undefined;
+  readonly attempt: number;
+  readonly heartbeat: () => void;
+
+  constructor(
+    signal: AbortSignal | LazyAbort,
+    attempt: number,
+    heartbeat: () => void,
+    key: string | KeyBox | undefined,
+  ) {
+    this.#signal = signal;
+    this.attempt = attempt;
+    this.heartbeat = heartbeat;
+    this.#key = key;
+  }
+
+  get signal(): AbortSignal {
+    const source = this.#signal;
+    return source instanceof LazyAbort ? source.signal : source;
+  }
+
+  /** Whether the call was cancelled, without creating a lazy signal. */
+  get aborted(): boolean {
+    return this.#signal.aborted;
+  }
+
+  /** True for a call made without any signal: nothing to listen to. */
+  get neverAborts(): boolean {
+    return this.#signal === NEVER_ABORTED;
+  }
+
+  get idempotencyKey(): string | undefined {
+    const key = this.#key;
+    if (key === undefined || typeof key === 'string') return key;
+    key.key ??= globalThis.crypto.randomUUID();
+    return key.key;
+  }
+
+  /** Throws the abort reason if the call was cancelled. */
+  throwIfAborted(): void {
+    if (this.#signal.aborted) throw this.#signal.reason;
+  }
+
+  /** A child context with some parts replaced. */
+  with({
+    signal = this.#signal,
+    attempt = this.attempt,
+    heartbeat = this.heartbeat,
+    key = this.#key,
+  }: {
+    signal?: AbortSignal | LazyAbort;
+    attempt?: number;
+    heartbeat?: () => void;
+    key?: string | KeyBox;
+  }): CallContext {
+    return new CallContext(signal, attempt, heartbeat, key);
+  }
+}
+
+/** The context a policy works in: the enclosing policy's as it is, or one built from options. */
+export function toContext(options: ExecuteOptions | undefined): CallContext {
+  if (options instanceof CallContext) return options;
+  return new CallContext(
+    options?.signal ?? NEVER_ABORTED,
+    options?.attempt ?? 1,
+    options?.heartbeat ?? noop,
+    options?.idempotencyKey,
+  );
 }

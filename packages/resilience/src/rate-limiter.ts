@@ -191,7 +191,7 @@ export function rateLimiter({
     },
     async execute(fn, options) {
       const context = toContext(options);
-      await limiter.acquire({}, { signal: context.signal });
+      await limiter.acquire({}, { signal: context.neverAborts ? undefined : context.signal });
       return fn(context);
     },
   };

@@ -14,7 +14,7 @@ import {
 import { type BackoffKind, backoffDelay } from './backoff';
 import { type Classification, classify as defaultClassify } from './classify';
 import { createEvent, type Subscribe } from './event';
-import { type Policy, toContext } from './policy';
+import { type KeyBox, type Policy, toContext } from './policy';
 import { retryAfterMs } from './retry-after';
 import type { RetryBudget } from './retry-budget';
 
@@ -72,6 +72,17 @@ export interface RetryPolicy extends Policy {
   onGiveUp: Subscribe<GiveUpEvent>;
 }
 
+/** Reports the end of retrying and hands back the error to throw. */
+function giveUp(
+  channel: { emit(event: GiveUpEvent): void },
+  attempts: number,
+  error: unknown,
+  reason: GiveUpReason,
+): unknown {
+  channel.emit({ attempts, error, reason });
+  return error;
+}
+
 function positive(argument: string, value: number, { integer = false, min = 0 } = {}): void {
   if (!(Number.isFinite(value) && value >= min && (!integer || Number.isInteger(value)))) {
     throw new InvalidArgumentError({
@@ -123,46 +134,35 @@ export function retry({
         deadlineMs === undefined
           ? undefined
           : deadlineSignal({ signal: parent.signal, timeoutMs: deadlineMs, clock });
-      const signal = deadline?.signal ?? parent.signal;
-      let idempotencyKey = parent.idempotencyKey;
+      const key: string | KeyBox = parent.idempotencyKey ?? {};
       let previousMs = baseDelayMs;
-      const giveUp = (attempts: number, error: unknown, reason: GiveUpReason): unknown => {
-        gaveUp.emit({ attempts, error, reason });
-        return error;
-      };
       try {
         for (let attempt = 1; ; attempt++) {
-          signal.throwIfAborted();
+          const context = parent.with({
+            attempt,
+            key,
+            ...(deadline && { signal: deadline.signal }),
+          });
+          context.throwIfAborted();
           try {
-            return await fn({
-              signal,
-              attempt,
-              heartbeat: parent.heartbeat,
-              get idempotencyKey() {
-                idempotencyKey ??= globalThis.crypto.randomUUID();
-                return idempotencyKey;
-              },
-            });
+            return await fn(context);
           } catch (error) {
-            if (parent.signal.aborted) throw error;
+            if (parent.aborted) throw error;
             if (deadline?.signal.aborted) {
-              throw giveUp(
-                attempt,
-                new TimeoutError({
-                  timeoutMs: deadlineMs as number,
-                  message: `Retry deadline of ${deadlineMs} ms passed during attempt ${attempt}; raise deadlineMs or make the call faster`,
-                  cause: error,
-                }),
-                'deadline',
-              );
+              const timeoutError = new TimeoutError({
+                timeoutMs: deadlineMs as number,
+                message: `Retry deadline of ${deadlineMs} ms passed during attempt ${attempt}; raise deadlineMs or make the call faster`,
+                cause: error,
+              });
+              throw giveUp(gaveUp, attempt, timeoutError, 'deadline');
             }
             const classification = classify(error);
             if (classification === 'fatal' || classification === 'aborted')
-              throw giveUp(attempt, error, 'fatal');
-            if (attempt >= maxAttempts) throw giveUp(attempt, error, 'max-attempts');
+              throw giveUp(gaveUp, attempt, error, 'fatal');
+            if (attempt >= maxAttempts) throw giveUp(gaveUp, attempt, error, 'max-attempts');
             const requested = retryAfterMs(error, clock.now());
             if (requested !== undefined && requested > maxRetryAfterMs)
-              throw giveUp(attempt, error, 'retry-after-too-long');
+              throw giveUp(gaveUp, attempt, error, 'retry-after-too-long');
             previousMs =
               requested ??
               backoffDelay(backoff, {
@@ -173,8 +173,8 @@ export function retry({
                 random,
               });
             if (deadlineMs !== undefined && clock.now() + previousMs >= startedAt + deadlineMs)
-              throw giveUp(attempt, error, 'deadline');
-            if (budget && !budget.tryRetry()) throw giveUp(attempt, error, 'budget');
+              throw giveUp(gaveUp, attempt, error, 'deadline');
+            if (budget && !budget.tryRetry()) throw giveUp(gaveUp, attempt, error, 'budget');
             retried.emit({
               attempt,
               delayMs: previousMs,
@@ -182,7 +182,10 @@ export function retry({
               classification,
               serverRequested: requested !== undefined,
             });
-            await sleep(previousMs, { signal, clock });
+            await sleep(previousMs, {
+              signal: deadline?.signal ?? (parent.neverAborts ? undefined : parent.signal),
+              clock,
+            });
           }
         }
       } finally {

@@ -116,13 +116,42 @@ describe('timeout', () => {
     });
     controller.abort(new Error('user left'));
     await expect(running).rejects.toThrow('user left');
-    expect(clock.pendingTimers()).toBe(0);
   });
 
-  it('clears its timers after success', async () => {
+  it('lets nothing fire after a call finished', async () => {
     const clock = createFakeClock();
-    await timeout({ totalMs: 1_000, firstByteMs: 100, clock }).execute(async () => 'ok');
-    expect(clock.pendingTimers()).toBe(0);
+    const policy = timeout({ totalMs: 1_000, firstByteMs: 100, idleMs: 50, clock });
+    const onTimeout = vi.fn();
+    policy.onTimeout(onTimeout);
+    let seen: AbortSignal | undefined;
+    expect(
+      await policy.execute(async ({ signal }) => {
+        seen = signal;
+        return 'ok';
+      }),
+    ).toBe('ok');
+    await clock.advance(5_000);
+    expect(onTimeout).not.toHaveBeenCalled();
+    expect(seen?.aborted).toBe(false);
+  });
+
+  it('keeps a separate total deadline for each of many concurrent calls', async () => {
+    const clock = createFakeClock();
+    const policy = timeout({ totalMs: 100, clock });
+    const outcomes: string[] = [];
+    const calls = [0, 30, 60].map(async (startAt) => {
+      await clock.advance(0);
+      return new Promise<void>((resolve) => {
+        clock.setTimeout(() => {
+          policy
+            .execute((context) => untilAborted(context))
+            .catch(() => outcomes.push(`${startAt}->${clock.now()}`))
+            .finally(resolve);
+        }, startAt);
+      });
+    });
+    await drive(Promise.all(calls), clock);
+    expect(outcomes).toEqual(['0->100', '30->130', '60->160']);
   });
 
   it.each([[{}], [{ totalMs: 0 }], [{ idleMs: -1 }], [{ firstByteMs: 2 ** 31 }]])(

@@ -4,8 +4,9 @@
  * it, as the official SDKs and fetch do.
  */
 import { type Clock, InvalidArgumentError, systemClock, TimeoutError } from '@keel/core';
+import { deadlineQueue } from './deadline-queue';
 import { createEvent, type Subscribe } from './event';
-import { type Policy, toContext } from './policy';
+import { LazyAbort, type Policy, toContext } from './policy';
 
 /** Options of {@link timeout}. */
 export interface TimeoutOptions {
@@ -40,7 +41,9 @@ const messages: Record<TimeoutKind, (ms: number) => string> = {
 
 /**
  * Creates a timeout policy. The function calls `heartbeat()` from its context whenever a byte or
- * chunk arrives; the deadline that passes aborts the signal with a `TimeoutError`.
+ * chunk arrives; the deadline that passes aborts the signal with a `TimeoutError`. A call cut by
+ * a deadline rejects with that `TimeoutError` even if the function then resolves (the openai
+ * SDK's stream iterator ends quietly when aborted).
  *
  * @example
  * ```ts
@@ -73,73 +76,91 @@ export function timeout({
     });
   }
   const timedOut = createEvent<{ kind: TimeoutKind; timeoutMs: number }>();
+  const totals = totalMs === undefined ? undefined : deadlineQueue(clock, totalMs);
 
   return {
     onTimeout: timedOut.on,
     async execute(fn, options) {
       const parent = toContext(options);
-      parent.signal.throwIfAborted();
-      const controller = new AbortController();
-      const timers: unknown[] = [];
-      let lastBeat: number | undefined;
+      parent.throwIfAborted();
+      const abort = new LazyAbort(parent);
       let rejectEarly: ((reason: unknown) => void) | undefined;
-
       const expire = (kind: TimeoutKind, ms: number) => {
-        if (controller.signal.aborted) return;
+        if (abort.aborted) return;
         const error = new TimeoutError({ timeoutMs: ms, message: messages[kind](ms) });
         timedOut.emit({ kind, timeoutMs: ms });
-        controller.abort(error);
+        abort.abort(error);
         rejectEarly?.(error);
       };
-      const arm = (kind: TimeoutKind, ms: number, onFire: () => void = () => expire(kind, ms)) => {
-        timers.push(clock.setTimeout(onFire, ms));
-      };
-      // The idle timer re-arms itself lazily from the last heartbeat instead of on every chunk.
-      const armIdle = (ms: number) => {
-        const idle = idleMs as number;
-        arm('idle', ms, () => {
-          const silent = lastBeat === undefined ? idle : clock.now() - lastBeat;
-          if (silent >= idle) expire('idle', idle);
-          else armIdle(idle - silent);
-        });
-      };
-      const onParentAbort = () => {
-        controller.abort(parent.signal.reason);
-        rejectEarly?.(parent.signal.reason);
-      };
-      parent.signal.addEventListener('abort', onParentAbort, { once: true });
-      if (totalMs !== undefined) arm('total', totalMs);
-      if (firstByteMs !== undefined) arm('first-byte', firstByteMs);
-      else if (idleMs !== undefined) armIdle(idleMs);
-
-      const heartbeat = () => {
-        parent.heartbeat();
-        if (lastBeat === undefined && firstByteMs !== undefined) {
-          clock.clearTimeout(timers[totalMs === undefined ? 0 : 1]);
-          if (idleMs !== undefined) armIdle(idleMs);
-        }
-        lastBeat = clock.now();
-      };
+      const total = totals?.add(() => expire('total', totalMs as number));
+      const watch =
+        firstByteMs === undefined && idleMs === undefined
+          ? undefined
+          : watchProgress(clock, { firstByteMs, idleMs, expire });
+      const heartbeat = watch ? () => watch.beat(parent.heartbeat) : parent.heartbeat;
       try {
-        const run = Promise.resolve(fn({ ...parent, signal: controller.signal, heartbeat }));
-        const result = aggressive
-          ? await Promise.race([
-              run,
-              new Promise<never>((_, reject) => {
-                rejectEarly = reject;
-              }),
-            ])
-          : await run;
-        // Some callees end quietly when aborted (the openai SDK's stream iterator does): a call
-        // cut by a deadline is a timeout even if it then resolves.
-        if (controller.signal.aborted) throw controller.signal.reason;
+        const run = fn(parent.with({ signal: abort, heartbeat }));
+        let result: Awaited<typeof run>;
+        if (aggressive) {
+          const early = new Promise<never>((_, reject) => {
+            rejectEarly = reject;
+          });
+          abort.listen(rejectEarly);
+          result = await Promise.race([run, early]);
+        } else {
+          result = await run;
+        }
+        if (abort.aborted) throw abort.reason;
         return result;
       } catch (error) {
-        throw controller.signal.aborted ? controller.signal.reason : error;
+        throw abort.aborted ? abort.reason : error;
       } finally {
-        for (const handle of timers) clock.clearTimeout(handle);
-        parent.signal.removeEventListener('abort', onParentAbort);
+        total?.cancel();
+        watch?.stop();
+        abort.dispose();
       }
+    },
+  };
+}
+
+/**
+ * First-byte and idle timers for one call. The idle timer re-arms itself from the last heartbeat
+ * when it fires instead of being reset on every chunk.
+ */
+function watchProgress(
+  clock: Clock,
+  {
+    firstByteMs,
+    idleMs,
+    expire,
+  }: { firstByteMs?: number; idleMs?: number; expire: (kind: TimeoutKind, ms: number) => void },
+) {
+  let lastBeat: number | undefined;
+  let firstByteTimer: unknown;
+  let idleTimer: unknown;
+  const armIdle = (ms: number) => {
+    const idle = idleMs as number;
+    idleTimer = clock.setTimeout(() => {
+      const silent = lastBeat === undefined ? idle : clock.now() - lastBeat;
+      if (silent >= idle) expire('idle', idle);
+      else armIdle(idle - silent);
+    }, ms);
+  };
+  if (firstByteMs !== undefined)
+    firstByteTimer = clock.setTimeout(() => expire('first-byte', firstByteMs), firstByteMs);
+  else armIdle(idleMs as number);
+  return {
+    beat(parentBeat: () => void) {
+      parentBeat();
+      if (lastBeat === undefined && firstByteTimer !== undefined) {
+        clock.clearTimeout(firstByteTimer);
+        if (idleMs !== undefined) armIdle(idleMs);
+      }
+      lastBeat = clock.now();
+    },
+    stop() {
+      if (firstByteTimer !== undefined) clock.clearTimeout(firstByteTimer);
+      if (idleTimer !== undefined) clock.clearTimeout(idleTimer);
     },
   };
 }

@@ -1,0 +1,93 @@
+/**
+ * Deadlines of one fixed length, kept in arrival order under a single timer. Every call of a
+ * policy with the same limit expires in the order it started, so a FIFO replaces a timer per
+ * call (a Node timer costs about as much as the rest of a policy's success path).
+ */
+import type { Clock } from '@keel/core';
+
+/** A registered deadline. */
+export interface Deadline {
+  /** The call finished: its deadline will not fire, and nothing of the call is kept. */
+  cancel(): void;
+}
+
+class Entry implements Deadline {
+  constructor(
+    readonly at: number,
+    public onExpire: (() => void) | undefined,
+    readonly queue: Queue,
+  ) {}
+  cancel(): void {
+    this.onExpire = undefined;
+    this.queue.trim();
+  }
+}
+
+class Queue {
+  entries: Entry[] = [];
+  head = 0;
+  armed = false;
+
+  constructor(
+    readonly clock: Clock,
+    readonly ms: number,
+  ) {}
+
+  add(onExpire: () => void): Deadline {
+    const entry = new Entry(this.clock.now() + this.ms, onExpire, this);
+    this.entries.push(entry);
+    if (!this.armed) this.arm(this.ms);
+    return entry;
+  }
+
+  /** Drops finished deadlines from both ends, so a queue of finished calls stays empty. */
+  trim(): void {
+    const { entries } = this;
+    while (
+      entries.length > this.head &&
+      (entries[entries.length - 1] as Entry).onExpire === undefined
+    )
+      entries.pop();
+    while (this.head < entries.length && (entries[this.head] as Entry).onExpire === undefined)
+      this.head++;
+    if (this.head === entries.length) {
+      this.entries = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > entries.length) {
+      this.entries = entries.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  readonly fire = (): void => {
+    this.armed = false;
+    const now = this.clock.now();
+    while (this.head < this.entries.length) {
+      const entry = this.entries[this.head] as Entry;
+      if (entry.at > now && entry.onExpire !== undefined) break;
+      this.head++;
+      const onExpire = entry.onExpire;
+      entry.onExpire = undefined;
+      onExpire?.();
+    }
+    this.trim();
+    const next = this.entries[this.head];
+    if (next) this.arm(next.at - now);
+  };
+
+  arm(delay: number): void {
+    this.armed = true;
+    const handle = this.clock.setTimeout(this.fire, Math.max(0, delay)) as
+      | { unref?: () => void }
+      | undefined;
+    handle?.unref?.();
+  }
+}
+
+/**
+ * Creates a queue for deadlines `ms` after registration. Its one timer is unref'd where the
+ * clock's handles support it, so a pending deadline never keeps a process alive.
+ */
+export function deadlineQueue(clock: Clock, ms: number): { add(onExpire: () => void): Deadline } {
+  return new Queue(clock, ms);
+}
