@@ -5,7 +5,7 @@
 import { type Clock, InvalidArgumentError, systemClock } from '@keel/core';
 import { ConcurrencyLimitError, type ConcurrencyLimitReason } from './concurrency-limit-error';
 import { createEvent, type Subscribe } from './event';
-import { type Policy, toContext } from './policy';
+import { type CallContext, type Policy, type PolicyContext, toContext } from './policy';
 
 /** Options of {@link concurrencyLimit}. */
 export interface ConcurrencyLimitOptions {
@@ -24,10 +24,17 @@ export interface ConcurrencyLimit extends Policy {
   onReject: Subscribe<{ reason: ConcurrencyLimitReason }>;
 }
 
-interface Waiter {
-  resolve(): void;
-  reject(reason: unknown): void;
-  done: boolean;
+/** A call waiting for a slot. Listener and timer exist only when a signal or timeout needs them. */
+class Job {
+  done = false;
+  timer: unknown;
+  onAbort: (() => void) | undefined;
+  constructor(
+    readonly fn: (context: PolicyContext) => unknown,
+    readonly context: CallContext,
+    readonly resolve: (value: unknown) => void,
+    readonly reject: (reason: unknown) => void,
+  ) {}
 }
 
 /**
@@ -60,25 +67,10 @@ export function concurrencyLimit({
   const rejected = createEvent<{ reason: ConcurrencyLimitReason }>();
   let active = 0;
   // FIFO without Array#shift: a head index, compacted when the dead prefix grows.
-  let queue: Waiter[] = [];
+  let queue: Job[] = [];
   let head = 0;
   let waiting = 0;
 
-  const release = () => {
-    while (head < queue.length) {
-      const next = queue[head++] as Waiter;
-      if (next.done) continue;
-      next.done = true;
-      waiting--;
-      if (head > 1024 && head * 2 > queue.length) {
-        queue = queue.slice(head);
-        head = 0;
-      }
-      next.resolve(); // the slot passes to the waiter: `active` stays the same
-      return;
-    }
-    active--;
-  };
   const refuse = (reason: ConcurrencyLimitReason): ConcurrencyLimitError => {
     rejected.emit({ reason });
     return new ConcurrencyLimitError({
@@ -87,35 +79,42 @@ export function concurrencyLimit({
       limit: reason === 'queue-full' ? maxQueue : (queueTimeoutMs as number),
     });
   };
-  const enqueue = (signal: AbortSignal | undefined) =>
-    new Promise<void>((resolve, reject) => {
-      let timer: unknown;
-      const onAbort = () => settle(() => reject(signal?.reason));
-      const settle = (finish: () => void) => {
-        if (waiter.done) return;
-        waiter.done = true;
-        waiting--;
-        finish();
-      };
-      const waiter: Waiter = {
-        done: false,
-        resolve() {
-          if (timer !== undefined) clock.clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-        reject,
-      };
-      queue.push(waiter);
-      waiting++;
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (queueTimeoutMs !== undefined) {
-        timer = clock.setTimeout(() => {
-          signal?.removeEventListener('abort', onAbort);
-          settle(() => reject(refuse('queue-timeout')));
-        }, queueTimeoutMs);
+  const leave = (job: Job): void => {
+    job.done = true;
+    waiting--;
+    if (job.timer !== undefined) clock.clearTimeout(job.timer);
+    if (job.onAbort) job.context.signal.removeEventListener('abort', job.onAbort);
+  };
+  const drop = (job: Job, reason: unknown): void => {
+    if (job.done) return;
+    leave(job);
+    job.reject(reason);
+  };
+  const run = async <T>(
+    fn: (context: PolicyContext) => T | Promise<T>,
+    context: CallContext,
+  ): Promise<T> => {
+    try {
+      return await fn(context);
+    } finally {
+      release();
+    }
+  };
+  // A finished call hands its slot to the next live job; `active` only drops when none waits.
+  const release = (): void => {
+    while (head < queue.length) {
+      const job = queue[head++] as Job;
+      if (job.done) continue;
+      leave(job);
+      if (head > 1024 && head * 2 > queue.length) {
+        queue = queue.slice(head);
+        head = 0;
       }
-    });
+      run(job.fn, job.context).then(job.resolve, job.reject);
+      return;
+    }
+    active--;
+  };
 
   return {
     get active() {
@@ -125,17 +124,28 @@ export function concurrencyLimit({
       return waiting;
     },
     onReject: rejected.on,
-    async execute(fn, options) {
+    execute<T>(
+      fn: (context: PolicyContext) => T | Promise<T>,
+      options?: Partial<PolicyContext>,
+    ): Promise<T> {
       const context = toContext(options);
-      context.throwIfAborted();
-      if (active < maxConcurrent) active++;
-      else if (waiting >= maxQueue) throw refuse('queue-full');
-      else await enqueue(context.neverAborts ? undefined : context.signal);
-      try {
-        return await fn(context);
-      } finally {
-        release();
+      if (context.aborted) return Promise.reject(context.signal.reason);
+      if (active < maxConcurrent) {
+        active++;
+        return run(fn, context);
       }
+      if (waiting >= maxQueue) return Promise.reject(refuse('queue-full'));
+      return new Promise<T>((resolve, reject) => {
+        const job = new Job(fn, context, resolve as (value: unknown) => void, reject);
+        queue.push(job);
+        waiting++;
+        if (!context.neverAborts) {
+          job.onAbort = () => drop(job, context.signal.reason);
+          context.signal.addEventListener('abort', job.onAbort, { once: true });
+        }
+        if (queueTimeoutMs !== undefined)
+          job.timer = clock.setTimeout(() => drop(job, refuse('queue-timeout')), queueTimeoutMs);
+      });
     },
   };
 }
