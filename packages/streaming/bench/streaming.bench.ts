@@ -7,7 +7,7 @@
  */
 import { createParser } from 'eventsource-parser';
 import { bench, describe } from 'vitest';
-import { fromAnthropic, fromOpenAIChat } from '../dist/index.js';
+import { createPartialJsonParser, fromAnthropic, fromOpenAIChat } from '../dist/index.js';
 import {
   anthropicStream,
   deliver,
@@ -132,7 +132,15 @@ function reparsePrefix(prefix: string): unknown {
 const argumentBytes = fragments.join('').length;
 describe(`tool arguments: ${(argumentBytes / 1000).toFixed(0)} KB in ${fragments.length} fragments, a preview after each`, () => {
   bench(
-    '@keel/streaming incremental previews',
+    '@keel/streaming createPartialJsonParser: push every fragment',
+    () => {
+      const parser = createPartialJsonParser();
+      for (const fragment of fragments) parser.push(fragment);
+    },
+    { time: 0, iterations: 20, warmupIterations: 3 },
+  );
+  bench(
+    '@keel/streaming fromOpenAIChat with onToolInputPreview (whole adapter)',
     async () => {
       let previews = 0;
       const parts = fromOpenAIChat(deliver(callChunks as never), {

@@ -110,30 +110,25 @@ export function createSSEParser({
     let valueStart = colon + 1;
     if (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++;
     const value = valueStart >= end ? '' : text.slice(valueStart, end);
-    switch (text.slice(start, colon)) {
-      case 'data':
-        if (hasData) {
-          data = `${data}\n${value}`;
-        } else {
-          data = value;
-          hasData = true;
-        }
-        if (data.length > maxEventSize) tooLarge();
-        break;
-      case 'event':
-        eventType = value;
-        break;
-      case 'id':
-        if (!value.includes('\0')) lastEventId = value;
-        break;
-      case 'retry':
-        if (/^\d+$/.test(value)) {
-          retry = Number(value);
-          onRetry?.(retry);
-        }
-        break;
-      default: // unknown fields are ignored
+    // Fields are matched in place: no string is made for the field name.
+    const length = colon - start;
+    if (length === 4 && text.startsWith('data', start)) {
+      if (hasData) {
+        data = `${data}\n${value}`;
+      } else {
+        data = value;
+        hasData = true;
+      }
+      if (data.length > maxEventSize) tooLarge();
+    } else if (length === 5 && text.startsWith('event', start)) {
+      eventType = value;
+    } else if (length === 2 && text.startsWith('id', start)) {
+      if (!value.includes('\0')) lastEventId = value;
+    } else if (length === 5 && text.startsWith('retry', start) && /^\d+$/.test(value)) {
+      retry = Number(value);
+      onRetry?.(retry);
     }
+    // any other field is ignored
   }
 
   function tooLarge(): never {
