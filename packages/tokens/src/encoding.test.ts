@@ -257,6 +257,14 @@ describe('isWithinLimit', () => {
     expect(o200k.isWithinLimit('', 0)).toBe(true);
   });
 
+  it('rejects a huge input early, and agrees with count near the limit', () => {
+    expect(o200k.isWithinLimit('a'.repeat(5_000_000), 10)).toBe(false);
+    const run = 'a'.repeat(1_000);
+    const count = o200k.count(run);
+    expect(o200k.isWithinLimit(run, count)).toBe(true);
+    expect(o200k.isWithinLimit(run, count - 1)).toBe(false);
+  });
+
   it('rejects negative, fractional and NaN limits', () => {
     expect(() => o200k.isWithinLimit('x', -1)).toThrow(/limit must be a whole number >= 0, got -1/);
     expect(() => o200k.isWithinLimit('x', 1.5)).toThrow(/limit/);

@@ -105,6 +105,9 @@ export function createEncoding(
     let total = 0;
     for (let start = 0; start < text.length && total <= limit; ) {
       const end = scanner(text, start);
+      // A piece has at least one token per longestToken bytes (and per as many code units):
+      // a huge piece that cannot fit is rejected without merging it.
+      if (total + Math.ceil((end - start) / table.longestToken) > limit) return limit + 1;
       const short = shortAscii(text, start, end);
       total += short >= 0 ? 1 : short === -1 ? 2 : tokensOf(text, start, end).length;
       start = end;

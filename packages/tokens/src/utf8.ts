@@ -2,15 +2,19 @@
  * UTF-8 both ways, with lone surrogates read as U+FFFD (as `TextEncoder` and tiktoken do).
  */
 
+// A reused output buffer; pieces needing more than RETAINED_BYTES get a buffer of their own,
+// so that one huge input does not pin its memory.
+const RETAINED_BYTES = 1 << 20;
 let scratch = new Uint8Array(1024);
 
 /**
- * Writes the UTF-8 bytes of `text[start, end)` into a reused buffer and returns it with the
- * byte count. The buffer is overwritten by the next call.
+ * Writes the UTF-8 bytes of `text[start, end)` into a buffer and returns it with the byte
+ * count. The buffer may be reused, and overwritten, by the next call.
  */
 export function utf8Bytes(text: string, start: number, end: number): [Uint8Array, number] {
-  if (scratch.length < (end - start) * 3) scratch = new Uint8Array((end - start) * 3);
-  const bytes = scratch;
+  const needed = (end - start) * 3;
+  if (needed > scratch.length && needed <= RETAINED_BYTES) scratch = new Uint8Array(needed);
+  const bytes = needed > scratch.length ? new Uint8Array(needed) : scratch;
   let length = 0;
   for (let i = start; i < end; i++) {
     let unit = text.charCodeAt(i);
