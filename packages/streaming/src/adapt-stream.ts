@@ -116,6 +116,7 @@ export function adaptStream(
       }
       try {
         const result = await reader.read();
+        if (closed) return DONE; // the consumer stopped while the read was pending
         if (result.done) {
           sourceEnded = true;
           parser?.end();
@@ -135,6 +136,7 @@ export function adaptStream(
           }
         }
       } catch (caught) {
+        if (closed) return DONE;
         if (abortedByError(caught)) {
           writer.abort();
         } else {
@@ -151,9 +153,10 @@ export function adaptStream(
     return take();
   }
 
+  const again = () => iterator.next();
   const iterator: AsyncIterableIterator<StreamPart> = {
     next() {
-      if (reading) return reading.then(() => iterator.next());
+      if (reading) return reading.then(again, again);
       if (next < parts.length) return Promise.resolve(take());
       if (closed) return Promise.resolve(DONE);
       reading = read().finally(() => {

@@ -228,31 +228,49 @@ describe('fromAnthropic', () => {
     expect(early.state.cancelled).toBe(true);
   });
 
+  it('ends at once when the consumer returns while a read is pending, cancelling the body', async () => {
+    const { stream, state } = trackedStream([utf8(messageStart)], { endAfter: false });
+    const parts = fromAnthropic(stream);
+    const pending = parts.next();
+    await parts.return?.();
+    expect(await pending).toEqual({ value: undefined, done: true });
+    expect(state.cancelled).toBe(true);
+  });
+
+  it('answers next() calls made without waiting in order, as a generator does', async () => {
+    const parts = fromAnthropic(iterate([fixture('anthropic-docs-text.sse')]));
+    const results = await Promise.all([
+      parts.next(),
+      parts.next(),
+      parts.next(),
+      parts.next(),
+      parts.next(),
+    ]);
+    expect(results.map((result) => (result.done ? 'done' : result.value.type))).toEqual([
+      'text-delta',
+      'text-delta',
+      'usage',
+      'finish',
+      'done',
+    ]);
+  });
+
   it('emits each part as soon as the chunk holding it arrives', async () => {
-    const [first, second] = new TextDecoder()
-      .decode(fixture('anthropic-docs-text.sse'))
-      .split(
-        'event: content_block_delta\ndata: {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "!"}}',
-      );
-    const chunks: string[] = [first ?? ''];
-    const seen: StreamPart[] = [];
+    const text = new TextDecoder().decode(fixture('anthropic-docs-text.sse'));
+    const cut = text.indexOf('event: content_block_delta', text.indexOf('"Hello"'));
     let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const source = (async function* () {
-      yield utf8(chunks[0] ?? '');
-      await new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      yield utf8(
-        `event: content_block_delta\ndata: {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "!"}}${second}`,
-      );
+      yield utf8(text.slice(0, cut));
+      await held; // the rest of the body has not arrived yet
+      yield utf8(text.slice(cut));
     })();
-    const reading = (async () => {
-      for await (const part of fromAnthropic(source)) seen.push(part);
-    })();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(seen).toEqual([{ type: 'text-delta', text: 'Hello' }]);
+    const parts = fromAnthropic(source);
+    expect((await parts.next()).value).toEqual({ type: 'text-delta', text: 'Hello' });
+    const second = parts.next();
     release();
-    await reading;
-    expect(seen.at(-1)?.type).toBe('finish');
+    expect((await second).value).toEqual({ type: 'text-delta', text: '!' });
   });
 });

@@ -98,7 +98,7 @@ function anthropicProtocol(writer: PartWriter): StreamProtocol {
   /** `message_delta` usage counts override those of `message_start`; nulls do not. */
   function mergeUsage(update: AnthropicEvent['usage']): void {
     for (const [field, value] of Object.entries(update ?? {})) {
-      if (value !== null && value !== undefined) usage = { ...usage, [field]: value };
+      if (value !== null && value !== undefined) usage[field] = value;
     }
   }
 
