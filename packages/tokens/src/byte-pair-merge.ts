@@ -82,71 +82,83 @@ function allocate(size: number): void {
 const ABSORBED = -1;
 
 /**
- * The positions waiting to merge into one token, in increasing order. Merges of one rank
- * happen left to right, so positions almost always arrive in order and the bucket is a plain
- * queue; one that arrives out of order turns the bucket into a binary heap.
+ * Values waiting in increasing order, in a growable Int32Array. Merges of one rank happen left
+ * to right, so positions almost always arrive in order and a bucket is a plain queue
+ * (`items[head, size)`); a value that arrives out of order turns it into a binary heap
+ * (`items[0, size)`), which it then stays.
  */
 interface Bucket {
-  items: number[];
+  items: Int32Array;
   head: number;
+  size: number;
   heap: boolean;
 }
 
-function bucketPush(bucket: Bucket, position: number): void {
-  const { items } = bucket;
+function createBucket(heap: boolean): Bucket {
+  return { items: new Int32Array(8), head: 0, size: 0, heap };
+}
+
+/** Moves the pending values to the front, into an array with room for as many again. */
+function compact(bucket: Bucket): void {
+  const pending = bucket.items.subarray(bucket.head, bucket.size);
+  const items = new Int32Array(Math.max(8, pending.length * 2));
+  items.set(pending);
+  bucket.items = items;
+  bucket.size = pending.length;
+  bucket.head = 0;
+}
+
+function append(bucket: Bucket, value: number): void {
+  if (bucket.size === bucket.items.length) compact(bucket);
+  bucket.items[bucket.size++] = value;
+}
+
+function push(bucket: Bucket, value: number): void {
   if (!bucket.heap) {
-    if (items.length === bucket.head || (items.at(-1) ?? 0) < position) {
-      items.push(position);
+    if (bucket.size === bucket.head || (bucket.items[bucket.size - 1] ?? 0) < value) {
+      append(bucket, value);
       return;
     }
-    // Out of order: keep the pending part as a heap from now on.
-    bucket.items = items.slice(bucket.head);
-    bucket.head = 0;
+    // Out of order: the pending values are sorted, which is a valid heap.
+    compact(bucket);
     bucket.heap = true;
-    bucket.items.sort((a, b) => a - b); // a sorted array is a valid heap
   }
-  heapPush(bucket.items, position);
-}
-
-function bucketPop(bucket: Bucket): number {
-  if (!bucket.heap) return bucket.items[bucket.head++] ?? 0;
-  return heapPop(bucket.items);
-}
-
-function bucketSize(bucket: Bucket): number {
-  return bucket.items.length - bucket.head;
-}
-
-function heapPush(heap: number[], value: number): void {
-  let index = heap.length;
-  heap.push(value);
+  append(bucket, value);
+  const { items } = bucket;
+  let index = bucket.size - 1;
   while (index > 0) {
     const parent = (index - 1) >> 1;
-    const above = heap[parent] ?? 0;
+    const above = items[parent] ?? 0;
     if (above <= value) break;
-    heap[index] = above;
+    items[index] = above;
     index = parent;
   }
-  heap[index] = value;
+  items[index] = value;
 }
 
-function heapPop(heap: number[]): number {
-  const top = heap[0] ?? 0;
-  const last = heap.pop() ?? 0;
-  const size = heap.length;
-  if (size === 0) return top;
+/** Removes and returns the smallest value; the bucket must not be empty. */
+function pop(bucket: Bucket): number {
+  const { items } = bucket;
+  if (!bucket.heap) return items[bucket.head++] ?? 0;
+  const top = items[0] ?? 0;
+  const size = --bucket.size;
+  const last = items[size] ?? 0;
   let index = 0;
   for (;;) {
     let child = 2 * index + 1;
     if (child >= size) break;
-    if (child + 1 < size && (heap[child + 1] ?? 0) < (heap[child] ?? 0)) child++;
-    const below = heap[child] ?? 0;
+    if (child + 1 < size && (items[child + 1] ?? 0) < (items[child] ?? 0)) child++;
+    const below = items[child] ?? 0;
     if (last <= below) break;
-    heap[index] = below;
+    items[index] = below;
     index = child;
   }
-  heap[index] = last;
+  if (size > 0) items[index] = last;
   return top;
+}
+
+function isEmpty(bucket: Bucket): boolean {
+  return bucket.size === bucket.head;
 }
 
 /**
@@ -162,16 +174,16 @@ function mergeLong(bytes: Uint8Array, length: number, table: RankTable, out: num
   const previous = previousOf;
   const pair = pairOf;
   const buckets = new Map<number, Bucket>();
-  const ranks: number[] = [];
+  const ranks = createBucket(true);
 
   const schedule = (rank: number, position: number): void => {
     let bucket = buckets.get(rank);
     if (bucket === undefined) {
-      bucket = { items: [], head: 0, heap: false };
+      bucket = createBucket(false);
       buckets.set(rank, bucket);
-      heapPush(ranks, rank);
+      push(ranks, rank);
     }
-    bucketPush(bucket, position);
+    push(bucket, position);
   };
 
   for (let i = 0; i < length; i++) {
@@ -185,13 +197,13 @@ function mergeLong(bytes: Uint8Array, length: number, table: RankTable, out: num
     if (merged !== NO_MERGE) schedule(merged, i);
   }
 
-  while (ranks.length > 0) {
-    const merged = ranks[0] ?? 0;
+  while (!isEmpty(ranks)) {
+    const merged = ranks.items[0] ?? 0;
     const bucket = buckets.get(merged) as Bucket;
-    const node = bucketPop(bucket);
-    if (bucketSize(bucket) === 0) {
+    const node = pop(bucket);
+    if (isEmpty(bucket)) {
       buckets.delete(merged);
-      heapPop(ranks);
+      pop(ranks);
     }
     if (token[node] === ABSORBED || pair[node] !== merged) continue;
 

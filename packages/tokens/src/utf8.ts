@@ -12,7 +12,8 @@ let scratch = new Uint8Array(1024);
  * count. The buffer may be reused, and overwritten, by the next call.
  */
 export function utf8Bytes(text: string, start: number, end: number): [Uint8Array, number] {
-  const needed = (end - start) * 3;
+  let needed = (end - start) * 3;
+  if (needed > RETAINED_BYTES) needed = utf8Length(text, start, end);
   if (needed > scratch.length && needed <= RETAINED_BYTES) scratch = new Uint8Array(needed);
   const bytes = needed > scratch.length ? new Uint8Array(needed) : scratch;
   let length = 0;
@@ -43,6 +44,26 @@ export function utf8Bytes(text: string, start: number, end: number): [Uint8Array
     }
   }
   return [bytes, length];
+}
+
+/** The exact UTF-8 length of `text[start, end)`, for sizing buffers of huge pieces. */
+function utf8Length(text: string, start: number, end: number): number {
+  let length = 0;
+  for (let i = start; i < end; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) length += 1;
+    else if (unit < 0x800) length += 2;
+    else if (
+      unit >= 0xd800 &&
+      unit <= 0xdbff &&
+      i + 1 < end &&
+      (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00
+    ) {
+      length += 4;
+      i++;
+    } else length += 3;
+  }
+  return length;
 }
 
 const decoder = new TextDecoder();
