@@ -3,13 +3,14 @@
  * token has the lowest rank, leftmost first, exactly as tiktoken does.
  *
  * Short pieces (almost all of them) use tiktoken's array scan, which is quadratic in the
- * piece but fastest when the piece is small. Longer pieces use a linked list and a binary heap
- * keyed by (rank, position), O(n log n), so a megabyte-long run of one character cannot stall
- * the caller.
+ * piece but fastest when the piece is small. Longer pieces use a linked list and a priority
+ * queue keyed by (rank, position), O(n log n), so a megabyte-long run of one character cannot
+ * stall the caller.
  */
+import { type Bucket, createBucket, isEmpty, pop, push } from './bucket';
 import { NO_MERGE, type RankTable } from './rank-table';
 
-/** Pieces longer than this many bytes are merged with the heap. */
+/** Pieces longer than this many bytes are merged with the priority queue. */
 const LONG_PIECE_BYTES = 64;
 
 /**
@@ -62,8 +63,8 @@ function mergeShort(bytes: Uint8Array, length: number, table: RankTable, out: nu
   for (const part of parts) out.push(part);
 }
 
-// Node arrays for long pieces, grown on demand and reused; released after a piece larger than
-// RETAINED_CAPACITY so that one huge input does not pin its memory.
+// Node arrays for long pieces (16 bytes per byte of the piece), grown on demand and reused;
+// released after a piece larger than RETAINED_CAPACITY so one huge input does not pin them.
 const RETAINED_CAPACITY = 1 << 17;
 let capacity = 0;
 let tokenOf = new Int32Array(0);
@@ -80,86 +81,6 @@ function allocate(size: number): void {
 }
 
 const ABSORBED = -1;
-
-/**
- * Values waiting in increasing order, in a growable Int32Array. Merges of one rank happen left
- * to right, so positions almost always arrive in order and a bucket is a plain queue
- * (`items[head, size)`); a value that arrives out of order turns it into a binary heap
- * (`items[0, size)`), which it then stays.
- */
-interface Bucket {
-  items: Int32Array;
-  head: number;
-  size: number;
-  heap: boolean;
-}
-
-function createBucket(heap: boolean): Bucket {
-  return { items: new Int32Array(8), head: 0, size: 0, heap };
-}
-
-/** Moves the pending values to the front, into an array with room for as many again. */
-function compact(bucket: Bucket): void {
-  const pending = bucket.items.subarray(bucket.head, bucket.size);
-  const items = new Int32Array(Math.max(8, pending.length * 2));
-  items.set(pending);
-  bucket.items = items;
-  bucket.size = pending.length;
-  bucket.head = 0;
-}
-
-function append(bucket: Bucket, value: number): void {
-  if (bucket.size === bucket.items.length) compact(bucket);
-  bucket.items[bucket.size++] = value;
-}
-
-function push(bucket: Bucket, value: number): void {
-  if (!bucket.heap) {
-    if (bucket.size === bucket.head || (bucket.items[bucket.size - 1] ?? 0) < value) {
-      append(bucket, value);
-      return;
-    }
-    // Out of order: the pending values are sorted, which is a valid heap.
-    compact(bucket);
-    bucket.heap = true;
-  }
-  append(bucket, value);
-  const { items } = bucket;
-  let index = bucket.size - 1;
-  while (index > 0) {
-    const parent = (index - 1) >> 1;
-    const above = items[parent] ?? 0;
-    if (above <= value) break;
-    items[index] = above;
-    index = parent;
-  }
-  items[index] = value;
-}
-
-/** Removes and returns the smallest value; the bucket must not be empty. */
-function pop(bucket: Bucket): number {
-  const { items } = bucket;
-  if (!bucket.heap) return items[bucket.head++] ?? 0;
-  const top = items[0] ?? 0;
-  const size = --bucket.size;
-  const last = items[size] ?? 0;
-  let index = 0;
-  for (;;) {
-    let child = 2 * index + 1;
-    if (child >= size) break;
-    if (child + 1 < size && (items[child + 1] ?? 0) < (items[child] ?? 0)) child++;
-    const below = items[child] ?? 0;
-    if (last <= below) break;
-    items[index] = below;
-    index = child;
-  }
-  if (size > 0) items[index] = last;
-  return top;
-}
-
-function isEmpty(bucket: Bucket): boolean {
-  return bucket.size === bucket.head;
-}
 
 /**
  * Merging with a priority queue: a heap of the ranks that have pending pairs, and per rank a
