@@ -9,21 +9,26 @@ describe('PartWriter', () => {
     const writer = new PartWriter({ clock, onStats: (value) => (stats = value) });
     writer.start();
     await clock.advance(120);
-    writer.received();
+    writer.received(); // a chunk with no content (message_start)
     await clock.advance(30);
+    writer.received();
     writer.text('Hello');
     await clock.advance(15);
+    writer.received();
     writer.reasoning('hmm');
     await clock.advance(40);
+    writer.received(); // one chunk, two parts: they arrived together
     writer.toolCallStart('0', 'c1', 'f');
-    writer.toolCallDelta('0', '{}');
+    writer.toolCallDelta('0', '{');
+    writer.toolCallDelta('0', '}');
+    await clock.advance(5);
     writer.finish('stop');
     expect(stats).toEqual({
       timeToFirstByteMs: 120,
       timeToFirstTokenMs: 150,
-      interTokenGapsMs: [15, 40],
-      durationMs: 205,
-      contentParts: 3,
+      interTokenGapsMs: [15, 40, 0],
+      durationMs: 210,
+      contentParts: 4,
       unknownEvents: 0,
       estimatedOutputTokens: 3,
     });

@@ -76,6 +76,7 @@ export class PartWriter {
   private contentChars = 0;
   private startedAt = 0;
   private firstByteAt: number | undefined;
+  private receivedAt = 0;
   private firstContentAt: number | undefined;
   private lastContentAt = 0;
   private readonly gaps: number[] = [];
@@ -93,9 +94,13 @@ export class PartWriter {
     this.startedAt = this.clock.now();
   }
 
-  /** A chunk arrived from the source. */
+  /**
+   * A chunk arrived from the source: the arrival time of every part decoded from it, so the
+   * clock is read once per chunk, not once per part.
+   */
   received(): void {
-    if (this.firstByteAt === undefined) this.firstByteAt = this.clock.now();
+    this.receivedAt = this.clock.now();
+    if (this.firstByteAt === undefined) this.firstByteAt = this.receivedAt;
   }
 
   text(text: string): void {
@@ -221,7 +226,7 @@ export class PartWriter {
   }
 
   private content(chars: number): void {
-    const now = this.clock.now();
+    const now = this.receivedAt;
     if (this.firstContentAt === undefined) this.firstContentAt = now;
     else this.gaps.push(now - this.lastContentAt);
     this.lastContentAt = now;
