@@ -1,4 +1,3 @@
-import type { StreamPart } from '@keel/core';
 import { describe, expect, it } from 'vitest';
 import { drain, fixture, iterate, trackedStream, utf8 } from './__fixtures__/fixtures';
 import { fromAnthropic } from './from-anthropic';
