@@ -4,7 +4,13 @@
  */
 import { InvalidArgumentError, type Usage } from '@keel/core';
 import { BudgetExceededError } from './budget-exceeded-error';
-import { assertUsage, type EstimateCostOptions, estimateCost, pricesOf } from './estimate-cost';
+import {
+  assertUsage,
+  type EstimateCostOptions,
+  estimateCost,
+  nanoUsdPerToken,
+  pricesOf,
+} from './estimate-cost';
 import { getModel, type ModelPrices } from './model-catalogue';
 import { assertAmount, assertLimit } from './validate';
 
@@ -82,9 +88,6 @@ interface Hold {
   prices: ModelPrices | undefined;
 }
 
-/** Nano-dollars per token, from USD per million tokens. */
-const nanoPerToken = (pricePerMillion: number): number => Math.round(pricePerMillion * 1000);
-
 function worstCaseInputRate(prices: ModelPrices): number {
   return Math.max(prices.input, prices.cacheWrite5m ?? 0, prices.cacheWrite1h ?? 0);
 }
@@ -153,8 +156,8 @@ export function createBudget({ maxTokens, maxCostUsd, scope }: BudgetOptions): B
       if (maxNanoUsd !== undefined) {
         prices = pricesOf(model, override);
         nanoUsd =
-          inputTokens * nanoPerToken(worstCaseInputRate(prices)) +
-          outputTokens * nanoPerToken(prices.output);
+          inputTokens * nanoUsdPerToken(worstCaseInputRate(prices)) +
+          outputTokens * nanoUsdPerToken(prices.output);
       }
       if (maxTokens !== undefined && spentTokens + reservedTokens + tokens > maxTokens) {
         throw new BudgetExceededError({

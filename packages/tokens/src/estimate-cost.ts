@@ -75,12 +75,12 @@ export function assertUsage(usage: unknown): asserts usage is Usage {
 }
 
 /** Nano-dollars per token for a price in USD per million tokens. */
-function perToken(pricePerMillion: number): number {
+export function nanoUsdPerToken(pricePerMillion: number): number {
   return Math.round(pricePerMillion * 1000);
 }
 
 /** Dollar figures from exact nano-dollar amounts. */
-export function costFromNanoUsd(nanoUsd: NanoUsd): CostBreakdown {
+function costFromNanoUsd(nanoUsd: NanoUsd): CostBreakdown {
   return {
     input: nanoUsd.input / 1e9,
     cachedInput: nanoUsd.cachedInput / 1e9,
@@ -131,10 +131,10 @@ export function estimateCost(
   const prices = pricesOf(model, override);
   const writeRate = cacheWriteTtl === '1h' ? prices.cacheWrite1h : prices.cacheWrite5m;
   const uncached = usage.inputTokens - usage.cacheReadTokens - usage.cacheWriteTokens;
-  const input = uncached * perToken(prices.input);
-  const cachedInput = usage.cacheReadTokens * perToken(prices.cachedInput ?? prices.input);
-  const cacheWrite = usage.cacheWriteTokens * perToken(writeRate ?? prices.input);
-  const output = usage.outputTokens * perToken(prices.output);
+  const input = uncached * nanoUsdPerToken(prices.input);
+  const cachedInput = usage.cacheReadTokens * nanoUsdPerToken(prices.cachedInput ?? prices.input);
+  const cacheWrite = usage.cacheWriteTokens * nanoUsdPerToken(writeRate ?? prices.input);
+  const output = usage.outputTokens * nanoUsdPerToken(prices.output);
   return costFromNanoUsd({
     input,
     cachedInput,
@@ -162,7 +162,14 @@ export function addCosts(a: CostBreakdown, b: CostBreakdown): CostBreakdown {
   });
 }
 
-/** The cost of nothing: the starting point for sums. */
+/**
+ * The cost of nothing: the starting point for sums.
+ *
+ * @example
+ * ```ts
+ * const total = costs.reduce(addCosts, ZERO_COST);
+ * ```
+ */
 export const ZERO_COST: CostBreakdown = Object.freeze(
   costFromNanoUsd(Object.freeze({ input: 0, cachedInput: 0, cacheWrite: 0, output: 0, total: 0 })),
 );

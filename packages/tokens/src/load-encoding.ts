@@ -23,7 +23,14 @@ const sources: Record<EncodingName, EncodingSource> = {
   },
 };
 
-/** Every encoding name {@link loadEncoding} accepts. */
+/**
+ * Every encoding name {@link loadEncoding} accepts.
+ *
+ * @example
+ * ```ts
+ * ENCODING_NAMES.includes(name as EncodingName);
+ * ```
+ */
 export const ENCODING_NAMES: readonly EncodingName[] = Object.freeze(
   Object.keys(sources) as EncodingName[],
 );

@@ -21,9 +21,22 @@ export type ChatMessage = Message & { name?: string };
 /**
  * Multiplier from o200k_base counts to the Anthropic estimate. Claude's tokenizer yields more
  * tokens than o200k_base for the same text; the estimate is meant to err high.
+ *
+ * @example
+ * ```ts
+ * const roughClaudeTokens = Math.ceil(o200k.count(text) * ANTHROPIC_ESTIMATE_FACTOR);
+ * ```
  */
 export const ANTHROPIC_ESTIMATE_FACTOR = 1.3;
-/** The stated relative error bound of the Anthropic estimate (±30 %). */
+/**
+ * The stated relative error bound of the Anthropic estimate (±30 %).
+ *
+ * @example
+ * ```ts
+ * const { tokens } = await countMessageTokens(messages, { model: 'claude-haiku-4-5' });
+ * const worstCase = Math.ceil(tokens * (1 + ANTHROPIC_ESTIMATE_ERROR));
+ * ```
+ */
 export const ANTHROPIC_ESTIMATE_ERROR = 0.3;
 
 const TOKENS_PER_MESSAGE = 3;
