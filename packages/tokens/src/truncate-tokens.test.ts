@@ -58,6 +58,17 @@ describe('truncateTokens', () => {
     }
   });
 
+  it('fits inside a single long piece, where the cut changes how the rest merges', async () => {
+    for (const input of ['a'.repeat(20_000), '😀'.repeat(3_000), 'ab'.repeat(5_000)]) {
+      for (const keep of ['start', 'end', 'middle'] as const) {
+        const result = await truncateTokens(input, 777, { keep });
+        expect(o200k.count(result)).toBeLessThanOrEqual(777);
+        expect(o200k.count(result)).toBeGreaterThan(700);
+        expect(input.includes(result)).toBe(true);
+      }
+    }
+  });
+
   it('rejects bad arguments', async () => {
     await expect(truncateTokens(text, -1)).rejects.toThrow(/max must be a whole number >= 0/);
     await expect(truncateTokens(null as unknown as string, 1)).rejects.toThrow(

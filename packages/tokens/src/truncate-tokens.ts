@@ -46,12 +46,16 @@ function truncateWith(encoding: Encoding, text: string, max: number, keep: Trunc
   for (const token of tokens) {
     offsets.push((offsets.at(-1) ?? 0) + encoding.decodeBytes([token]).length);
   }
-  // Re-encoding a cut can merge differently at the cut, so shrink until the result fits.
-  for (let kept = max; kept > 0; kept--) {
+  // Re-encoding a cut can merge differently at the cut, so shrink by the overshoot until the
+  // result fits (one or two rounds in practice).
+  let kept = max;
+  while (kept > 0) {
     const dropped = tokens.length - kept;
     const from = keep === 'start' ? 0 : keep === 'end' ? dropped : Math.floor(dropped / 2);
     const result = slice(bytes, offsets, from, from + kept);
-    if (encoding.count(result) <= max) return result;
+    const count = encoding.count(result);
+    if (count <= max) return result;
+    kept -= Math.max(1, count - max);
   }
   return '';
 }
