@@ -1,13 +1,19 @@
 /**
  * Decoding plus adapting 10 MB provider streams, against a bare baseline (split lines,
- * JSON.parse each payload) and eventsource-parser plus JSON.parse, in one process; and tool-call
+ * JSON.parse each payload) and eventsource-parser plus JSON.parse, in one process (with our push
+ * parser plus JSON.parse beside them, to separate decoding from adapting); and tool-call
  * previews after every one of ~11,000 fragments against re-parsing the prefix each time. Every
  * contender reads the same chunks from the same kind of async source, as a response body
  * delivers them. @keel/streaming is measured as published (the built dist/).
  */
 import { createParser } from 'eventsource-parser';
 import { bench, describe } from 'vitest';
-import { createPartialJsonParser, fromAnthropic, fromOpenAIChat } from '../dist/index.js';
+import {
+  createPartialJsonParser,
+  createSSEParser,
+  fromAnthropic,
+  fromOpenAIChat,
+} from '../dist/index.js';
 import {
   anthropicStream,
   deliver,
@@ -51,6 +57,20 @@ async function eventsourceParser(chunks: readonly Uint8Array[]): Promise<number>
   return payloads;
 }
 
+async function keelParser(chunks: readonly Uint8Array[]): Promise<number> {
+  let payloads = 0;
+  const parser = createSSEParser({
+    onEvent(event) {
+      if (event.data !== '[DONE]') {
+        JSON.parse(event.data);
+        payloads++;
+      }
+    },
+  });
+  for await (const chunk of deliver(chunks)) parser.feed(chunk);
+  return payloads;
+}
+
 async function keel(adapt: Adapter, chunks: readonly Uint8Array[]): Promise<number> {
   let parts = 0;
   for await (const part of adapt(deliver(chunks))) if (part.type !== 'finish') parts++;
@@ -77,6 +97,11 @@ for (const [provider, text, adapt] of streams) {
       bench(
         'eventsource-parser + JSON.parse',
         () => eventsourceParser(chunks).then(() => undefined),
+        options,
+      );
+      bench(
+        '@keel/streaming createSSEParser + JSON.parse',
+        () => keelParser(chunks).then(() => undefined),
         options,
       );
       bench(

@@ -96,6 +96,11 @@ describe('toSSEStream', () => {
     expect(state).toEqual({ cancelled: true, reason: 'client gone' });
   });
 
+  it('rejects a negative heartbeat or retry', () => {
+    expect(() => toSSEStream(iterate([1]), { heartbeatMs: -1 })).toThrow(/heartbeatMs must be/);
+    expect(() => toSSEStream(iterate([1]), { retryMs: -1 })).toThrow(/retryMs must be/);
+  });
+
   it('rejects event names and ids with line breaks', async () => {
     const stream = toSSEStream(iterate([1]), { event: () => 'a\nb', heartbeatMs: 0 });
     expect(await decode(stream)).toContain('event: error\ndata: {"name":"InvalidArgumentError"');

@@ -81,6 +81,12 @@ export function toSSEStream<T>(
       message: `heartbeatMs must be a finite number >= 0 (0 disables heartbeats), got ${heartbeatMs}`,
     });
   }
+  if (retryMs !== undefined && !(Number.isFinite(retryMs) && retryMs >= 0)) {
+    throw new InvalidArgumentError({
+      argument: 'retryMs',
+      message: `retryMs must be a finite number >= 0, got ${retryMs}`,
+    });
+  }
   const reader = openSource(source);
   let index = startIndex;
   let waiting = false;
@@ -117,7 +123,7 @@ export function toSSEStream<T>(
           if (closed) return;
           const quiet = clock.now() - lastSentAt;
           if (waiting && quiet >= heartbeatMs) {
-            controller.enqueue(HEARTBEAT);
+            controller.enqueue(HEARTBEAT.slice()); // a copy: a consumer may transfer it
             lastSentAt = clock.now();
           }
           timer = clock.setTimeout(
