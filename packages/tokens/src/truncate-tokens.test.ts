@@ -41,7 +41,8 @@ describe('truncateTokens', () => {
         async (input, max, keep) => {
           const result = await truncateTokens(input, max, { keep });
           expect(o200k.count(result)).toBeLessThanOrEqual(max);
-          expect(result).not.toContain('\ufffd');
+          // A split character would decode to U+FFFD, which is not in the input.
+          if (!input.includes('\ufffd')) expect(result).not.toContain('\ufffd');
           expect(input.includes(result)).toBe(true);
         },
       ),
