@@ -66,17 +66,17 @@ export function adaptStream(
   const protocol = createProtocol(writer);
   const controller = (source as { controller?: { signal?: AbortSignal } }).controller;
   const reader = guardReader(openSource<unknown>(source), { ...options, clock });
-  const parts = writer.parts;
   let parser: SSEParser | undefined;
   let fromSdk = false;
   let started = false;
   let sourceEnded = false;
   let closed = false;
-  /** Parts handed out so far, and the position of the next one in `parts`. */
-  let yielded = 0;
+  /** The parts of the last chunk, the position of the next one, and how many were handed out. */
+  let batch: StreamPart[] = [];
   let next = 0;
+  let yielded = 0;
   /** The read in progress; `next()` calls made meanwhile wait for it, as with a generator. */
-  let reading: Promise<IteratorResult<StreamPart>> | undefined;
+  let busy: Promise<IteratorResult<StreamPart>> | undefined;
 
   const onEvent = ({ data }: SSEEvent) => {
     if (writer.finished || data.length === 0) return;
@@ -90,7 +90,7 @@ export function adaptStream(
   function close(): void {
     if (closed) return;
     closed = true;
-    parts.length = 0;
+    batch = [];
     next = 0;
     reader.dispose();
     if (!sourceEnded) reader.cancel();
@@ -98,71 +98,81 @@ export function adaptStream(
 
   function take(): IteratorResult<StreamPart> {
     yielded++;
-    return { value: parts[next++] as StreamPart, done: false };
+    return { value: batch[next++] as StreamPart, done: false };
   }
 
-  /** Reads chunks until they produce parts or the stream ends. */
+  /** Handles one chunk of the source, writing parts (or throwing what ends the stream). */
+  function handle(chunk: unknown): void {
+    writer.received();
+    if (chunk instanceof Uint8Array || typeof chunk === 'string') {
+      parser ??= createSSEParser({ onEvent, maxEventSize });
+      parser.feed(chunk);
+    } else if (isSSEEvent(chunk)) {
+      onEvent(chunk);
+    } else {
+      fromSdk = true;
+      protocol.chunk(chunk as Record<string, unknown>);
+    }
+  }
+
+  /**
+   * Reads chunks until they produce parts or the stream ends. Only called while the stream is
+   * open and unfinished, so it always awaits before `busy` is cleared.
+   */
   async function read(): Promise<IteratorResult<StreamPart>> {
-    parts.length = 0;
-    next = 0;
-    if (!started) {
-      started = true;
-      writer.start();
-    }
-    while (parts.length === 0) {
-      if (writer.finished || closed) {
-        close();
-        return DONE;
+    try {
+      if (!started) {
+        started = true;
+        writer.start();
       }
-      try {
-        const result = await reader.read();
-        if (closed) return DONE; // the consumer stopped while the read was pending
-        if (result.done) {
-          sourceEnded = true;
-          parser?.end();
-          if (abortedAtEnd()) writer.abort();
-          else if (!writer.finished) protocol.end(fromSdk);
-        } else {
-          writer.received();
-          const chunk = result.value;
-          if (chunk instanceof Uint8Array || typeof chunk === 'string') {
-            parser ??= createSSEParser({ onEvent, maxEventSize });
-            parser.feed(chunk);
-          } else if (isSSEEvent(chunk)) {
-            onEvent(chunk);
+      while (!writer.pending) {
+        if (writer.finished || closed) {
+          close();
+          return DONE;
+        }
+        try {
+          const result = await reader.read();
+          if (closed) return DONE; // the consumer stopped while the read was pending
+          if (result.done) {
+            sourceEnded = true;
+            parser?.end();
+            if (abortedAtEnd()) writer.abort();
+            else if (!writer.finished) protocol.end(fromSdk);
           } else {
-            fromSdk = true;
-            protocol.chunk(chunk as Record<string, unknown>);
+            handle(result.value);
           }
-        }
-      } catch (caught) {
-        if (closed) return DONE;
-        if (abortedByError(caught)) {
-          writer.abort();
-        } else {
-          const error = classify(caught, protocol);
-          // The core contract: a failure before the first part is thrown, so callers can fall back.
-          if (yielded === 0 && parts.length === 0) {
-            close();
-            throw error;
+        } catch (caught) {
+          if (closed) return DONE;
+          if (abortedByError(caught)) {
+            writer.abort();
+          } else {
+            const error = classify(caught, protocol);
+            // The core contract: a failure before the first part is thrown, so callers can fall back.
+            if (yielded === 0 && !writer.pending) {
+              close();
+              throw error;
+            }
+            writer.fail(error);
           }
-          writer.fail(error);
         }
       }
+      batch = writer.drain();
+      next = 0;
+      return take();
+    } finally {
+      busy = undefined;
     }
-    return take();
   }
 
   const again = () => iterator.next();
   const iterator: AsyncIterableIterator<StreamPart> = {
     next() {
-      if (reading) return reading.then(again, again);
-      if (next < parts.length) return Promise.resolve(take());
+      if (busy) return busy.then(again, again);
+      if (next < batch.length) return Promise.resolve(take());
+      if (writer.finished) close();
       if (closed) return Promise.resolve(DONE);
-      reading = read().finally(() => {
-        reading = undefined;
-      });
-      return reading;
+      busy = read();
+      return busy;
     },
     return() {
       close();

@@ -32,7 +32,7 @@ describe('PartWriter', () => {
       unknownEvents: 0,
       estimatedOutputTokens: 3,
     });
-    expect(writer.parts.at(-1)).toEqual({ type: 'finish', reason: 'stop' });
+    expect(writer.drain().at(-1)).toEqual({ type: 'finish', reason: 'stop' });
   });
 
   it('previews tool input after every fragment when asked', () => {
@@ -45,7 +45,7 @@ describe('PartWriter', () => {
     for (const fragment of ['{"q": "o', 'slo", "n": 1', '0}']) writer.toolCallDelta('0', fragment);
     writer.toolCallEnd('0');
     expect(previews).toEqual([{ q: 'o' }, { q: 'oslo', n: 1 }, { q: 'oslo', n: 10 }]);
-    expect(writer.parts.at(-1)).toEqual({
+    expect(writer.drain().at(-1)).toEqual({
       type: 'tool-call',
       toolCallId: 'c1',
       toolName: 'search',
@@ -69,7 +69,7 @@ describe('PartWriter', () => {
       writer.toolCallDelta('0', text.slice(index, index + size));
     writer.toolCallEnd('0');
     expect(last).toEqual(value);
-    expect(writer.parts.at(-1)).toMatchObject({ type: 'tool-call', input: value });
+    expect(writer.drain().at(-1)).toMatchObject({ type: 'tool-call', input: value });
   });
 
   it('finishes exactly once, whatever comes after', () => {
@@ -78,6 +78,6 @@ describe('PartWriter', () => {
     writer.fail(new Error('late'));
     writer.abort();
     writer.finish('length');
-    expect(writer.parts).toEqual([{ type: 'finish', reason: 'stop' }]);
+    expect(writer.drain()).toEqual([{ type: 'finish', reason: 'stop' }]);
   });
 });

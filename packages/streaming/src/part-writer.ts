@@ -59,11 +59,12 @@ interface OpenToolCall {
 const CHARS_PER_TOKEN = 4;
 
 /**
- * The sink adapters write into. `parts` is drained by the reading loop after every chunk, so
- * each part leaves in the tick its bytes arrived.
+ * The sink adapters write into. The reading loop drains it after every chunk, so each part
+ * leaves in the tick its bytes arrived.
  */
 export class PartWriter {
-  readonly parts: StreamPart[] = [];
+  /** Parts written since the last {@link PartWriter.drain}. */
+  private parts: StreamPart[] = [];
   finished = false;
 
   private readonly clock: Clock;
@@ -87,6 +88,18 @@ export class PartWriter {
     this.clock = clock;
     this.onStats = onStats;
     this.onToolInputPreview = onToolInputPreview;
+  }
+
+  /** Takes the parts written so far. */
+  drain(): StreamPart[] {
+    const parts = this.parts;
+    if (parts.length > 0) this.parts = [];
+    return parts;
+  }
+
+  /** True when parts are waiting to be drained. */
+  get pending(): boolean {
+    return this.parts.length > 0;
   }
 
   /** Reading begins: the origin of every timing. */
