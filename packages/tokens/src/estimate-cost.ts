@@ -2,7 +2,7 @@
  * What a call cost, part by part, computed in integer nano-dollars so that sums over millions
  * of calls are exact.
  */
-import { InvalidArgumentError, type Usage } from '@keel/core';
+import { InvalidArgumentError, USAGE_FIELDS, type Usage } from '@keel/core';
 import { assertPrices, getModel, type ModelPrices } from './model-catalogue';
 import { PriceUnavailableError } from './price-unavailable-error';
 
@@ -37,14 +37,6 @@ export interface EstimateCostOptions {
   /** Which Anthropic cache-write rate applies: the 5-minute (default) or the 1-hour cache. */
   cacheWriteTtl?: '5m' | '1h';
 }
-
-const USAGE_FIELDS = [
-  'inputTokens',
-  'outputTokens',
-  'cacheReadTokens',
-  'cacheWriteTokens',
-  'reasoningTokens',
-] as const;
 
 /** Throws unless `usage` is a well-formed {@link Usage}. */
 export function assertUsage(usage: unknown): asserts usage is Usage {
