@@ -98,8 +98,8 @@ export function randomChunks(bytes: Uint8Array, maxSize: number, seed = 3): Uint
   return chunks;
 }
 
-/** Yields the chunks asynchronously, as a response body does. */
-export async function* deliver(chunks: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
+/** Yields the chunks asynchronously, as a response body (or an SDK stream) does. */
+export async function* deliver<T>(chunks: readonly T[]): AsyncGenerator<T> {
   for (const chunk of chunks) yield chunk;
 }
 

@@ -168,7 +168,7 @@ describe(`tool arguments: ${(argumentBytes / 1000).toFixed(0)} KB in ${fragments
     '@keel/streaming fromOpenAIChat with onToolInputPreview (whole adapter)',
     async () => {
       let previews = 0;
-      const parts = fromOpenAIChat(deliver(callChunks as never), {
+      const parts = fromOpenAIChat(deliver(callChunks), {
         onToolInputPreview: () => {
           previews++;
         },
