@@ -217,6 +217,29 @@ describe('with the official SDKs (one-line adoption)', () => {
     ]);
     expect(await disconnected()).toBe(true);
   });
+
+  it('ends with finish: abort when the SDK stream itself is aborted through its controller', async () => {
+    mock.enqueue('anthropic.messages', {
+      text: 'one two three four five six',
+      usage: { inputTokens: 14, outputTokens: 30 },
+      faults: { tokensPerSecond: 20 },
+    });
+    const stream = await anthropic.messages.create({
+      model: 'claude',
+      max_tokens: 100,
+      messages,
+      stream: true,
+    });
+    const parts = [];
+    for await (const part of fromAnthropic(stream)) {
+      parts.push(part);
+      if (part.type === 'text-delta') stream.controller.abort();
+    }
+    expect(parts.slice(-2)).toEqual([
+      { type: 'usage', usage: expect.objectContaining({ inputTokens: 14, outputTokens: 1 }) },
+      { type: 'finish', reason: 'abort' },
+    ]);
+  });
 });
 
 describe('over raw fetch bodies', () => {
