@@ -100,6 +100,15 @@ export function concurrencyLimit({
       release();
     }
   };
+  const runJob = async (job: Job): Promise<void> => {
+    try {
+      job.resolve(await job.fn(job.context));
+    } catch (error) {
+      job.reject(error);
+    } finally {
+      release();
+    }
+  };
   // A finished call hands its slot to the next live job; `active` only drops when none waits.
   const release = (): void => {
     while (head < queue.length) {
@@ -110,7 +119,7 @@ export function concurrencyLimit({
         queue = queue.slice(head);
         head = 0;
       }
-      run(job.fn, job.context).then(job.resolve, job.reject);
+      runJob(job);
       return;
     }
     active--;

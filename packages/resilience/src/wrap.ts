@@ -16,17 +16,20 @@ import { type ExecuteOptions, type Policy, type PolicyContext, toContext } from 
  */
 export function wrap(...policies: Policy[]): Policy {
   return {
-    async execute<T>(
+    execute<T>(
       fn: (context: PolicyContext) => T | Promise<T>,
       options?: ExecuteOptions,
     ): Promise<T> {
-      const run = (index: number, context: PolicyContext): Promise<T> => {
+      // The innermost policy awaits `fn` itself; only a wrap of nothing needs a promise made here.
+      const run = (index: number, context: PolicyContext): T | Promise<T> => {
         const policy = policies[index];
-        return policy
-          ? policy.execute((inner) => run(index + 1, inner), context)
-          : Promise.resolve(fn(context));
+        return policy ? policy.execute((inner) => run(index + 1, inner), context) : fn(context);
       };
-      return run(0, toContext(options));
+      try {
+        return Promise.resolve(run(0, toContext(options)));
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
   };
 }
