@@ -181,7 +181,7 @@ describe('timeout against the mock provider', () => {
   it('cancels a stream that stalls mid-way (the SDK ends its iterator quietly on abort), and the server sees the disconnect', async () => {
     mock.enqueue('openai.chat', { chunks: ['a', 'b', 'c', 'd'], faults: { stallAfterEvents: 3 } });
     const received: string[] = [];
-    const error = await timeout({ idleMs: 150 })
+    const error = await timeout({ firstByteMs: 10_000, idleMs: 300 })
       .execute(async ({ signal, heartbeat }) => {
         const stream = await openai.chat.completions.create(
           { model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'x' }] },
