@@ -198,7 +198,7 @@ describe('with the official SDKs (one-line adoption)', () => {
   it('ends with finish: abort when the caller aborts an SDK stream, and the request is cancelled', async () => {
     mock.enqueue('openai.chat', {
       text: 'one two three four five six seven eight',
-      faults: { tokensPerSecond: 20 },
+      faults: { tokensPerSecond: 4 }, // 250 ms between deltas: the abort lands between two, even under load
     });
     const stream = await openai.chat.completions.create({
       model: 'gpt-4o-mini',
@@ -222,7 +222,7 @@ describe('with the official SDKs (one-line adoption)', () => {
     mock.enqueue('anthropic.messages', {
       text: 'one two three four five six',
       usage: { inputTokens: 14, outputTokens: 30 },
-      faults: { tokensPerSecond: 20 },
+      faults: { tokensPerSecond: 4 }, // 250 ms between deltas: the abort lands between two, even under load
     });
     const stream = await anthropic.messages.create({
       model: 'claude',
@@ -316,7 +316,7 @@ describe('over raw fetch bodies', () => {
     mock.enqueue('anthropic.messages', {
       text: 'alpha beta gamma delta epsilon zeta eta theta',
       usage: { inputTokens: 300, outputTokens: 90 },
-      faults: { tokensPerSecond: 20 },
+      faults: { tokensPerSecond: 4 }, // 250 ms between deltas: the abort lands between two, even under load
     });
     const controller = new AbortController();
     const parts = [];
