@@ -195,7 +195,9 @@ describe('timeout against the mock provider', () => {
       .catch((e: unknown) => e);
     expect(TimeoutError.isInstance(error)).toBe(true);
     expect(received).toEqual(['', 'a', 'b']);
-    await vi.waitFor(() => expect(mock.requests[0]?.clientDisconnected).toBe(true));
+    await vi.waitFor(() => expect(mock.requests[0]?.clientDisconnected).toBe(true), {
+      timeout: 5_000,
+    });
   });
 
   it('cancels slow headers with the first-byte deadline', async () => {

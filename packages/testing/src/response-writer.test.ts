@@ -22,7 +22,7 @@ afterAll(() => mock.close());
 const streamBody = chatStreamBody();
 
 /** Reads a raw response body until it ends or stays silent for `idleMs`, then aborts. */
-async function readUntilIdle(url: string, body: unknown, idleMs = 150) {
+async function readUntilIdle(url: string, body: unknown, idleMs = 500) {
   const controller = new AbortController();
   const response = await fetch(url, {
     method: 'POST',
@@ -49,12 +49,15 @@ async function readUntilIdle(url: string, body: unknown, idleMs = 150) {
 
 describe('faults', () => {
   it('delayMs holds the headers back; a client timeout shorter than that disconnects', async () => {
-    mock.enqueue('openai.chat', { text: 'late', faults: { delayMs: 300 } });
-    const error = await openaiClient(mock, { timeout: 100 })
+    // Margins wide enough that the request reaches the server even on a loaded machine.
+    mock.enqueue('openai.chat', { text: 'late', faults: { delayMs: 5_000 } });
+    const error = await openaiClient(mock, { timeout: 1_000 })
       .chat.completions.create(chatBody())
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
-    await vi.waitFor(() => expect(mock.requests[0]?.clientDisconnected).toBe(true));
+    await vi.waitFor(() => expect(mock.requests[0]?.clientDisconnected).toBe(true), {
+      timeout: 5_000,
+    });
     expect(mock.requests[0]?.status).toBeNull();
 
     mock.enqueue('openai.chat', { text: 'late', faults: { delayMs: 120 } });
@@ -89,8 +92,9 @@ describe('faults', () => {
     expect(ended).toBe(false);
     const data = sseData(bytes.toString()).map((d) => JSON.parse(d));
     expect(data.map((c) => c.choices[0].delta.content)).toEqual(['', 'one', 'two']);
-    await vi.waitFor(() =>
-      expect(mock.requests[0]).toMatchObject({ stalled: true, clientDisconnected: true }),
+    await vi.waitFor(
+      () => expect(mock.requests[0]).toMatchObject({ stalled: true, clientDisconnected: true }),
+      { timeout: 5_000 },
     );
     expect(mock.requests[0]?.eventsWritten).toBe(3);
     expect(mock.requests[0]?.disconnectedAt).toBeGreaterThan(
@@ -162,16 +166,18 @@ describe('faults', () => {
 
   it('stallAfterEvents: 0 holds back even the headers (a first-byte timeout)', async () => {
     mock.enqueue('anthropic.messages', { text: 'x', faults: { stallAfterEvents: 0 } });
-    const error = await anthropicClient(mock, { timeout: 150 })
+    const error = await anthropicClient(mock, { timeout: 1_000 })
       .messages.create({ ...anthropicBody, stream: true })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Anthropic.APIConnectionTimeoutError);
-    await vi.waitFor(() =>
-      expect(mock.requests[0]).toMatchObject({
-        status: null,
-        stalled: true,
-        clientDisconnected: true,
-      }),
+    await vi.waitFor(
+      () =>
+        expect(mock.requests[0]).toMatchObject({
+          status: null,
+          stalled: true,
+          clientDisconnected: true,
+        }),
+      { timeout: 5_000 },
     );
   });
 
@@ -343,7 +349,7 @@ describe('faults', () => {
     const reading = rawPost(`${local.openaiBaseURL}/chat/completions`, streamBody).catch(
       (e: unknown) => e,
     );
-    await vi.waitFor(() => expect(local.requests[0]?.stalled).toBe(true));
+    await vi.waitFor(() => expect(local.requests[0]?.stalled).toBe(true), { timeout: 5_000 });
     await local.close();
     const result = await reading;
     expect(result).toBeInstanceOf(Error);
