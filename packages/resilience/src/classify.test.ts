@@ -1,34 +1,20 @@
 import { createServer } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import { InvalidArgumentError, KeelError, TimeoutError } from '@keel/core';
-import { type MockProvider, startMockProvider } from '@keel/testing';
-import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { openaiAt, useMockProvider } from '../test/provider';
 import { BrokenCircuitError } from './broken-circuit-error';
 import { classify, createClassifier } from './classify';
 import { ConcurrencyLimitError } from './concurrency-limit-error';
 
-let mock: MockProvider;
-let openai: OpenAI;
-let anthropic: Anthropic;
-beforeAll(async () => {
-  mock = await startMockProvider();
-  openai = new OpenAI({ apiKey: 'k', baseURL: mock.openaiBaseURL, maxRetries: 0, logLevel: 'off' });
-  anthropic = new Anthropic({
-    apiKey: 'k',
-    baseURL: mock.anthropicBaseURL,
-    maxRetries: 0,
-    logLevel: 'off',
-  });
-});
-afterAll(() => mock.close());
+const env = useMockProvider();
 
 const chat = (options?: { signal?: AbortSignal; timeout?: number }) =>
-  openai.chat.completions
+  env.openai.chat.completions
     .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }, options)
     .catch((e: unknown) => e);
 const message = (options?: { signal?: AbortSignal }) =>
-  anthropic.messages
+  env.anthropic.messages
     .create(
       { model: 'claude-haiku-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] },
       options,
@@ -50,7 +36,7 @@ describe('classify: errors thrown by the official SDKs', () => {
     [503, 'retryable'],
     [504, 'retryable'],
   ] as const)('OpenAI %i is %s', async (status, expected) => {
-    mock.enqueue('openai.chat', { error: { status } });
+    env.mock.enqueue('openai.chat', { error: { status } });
     expect(classify(await chat())).toBe(expected);
   });
 
@@ -61,12 +47,12 @@ describe('classify: errors thrown by the official SDKs', () => {
     [500, 'retryable'],
     [529, 'retryable'],
   ] as const)('Anthropic %i is %s', async (status, expected) => {
-    mock.enqueue('anthropic.messages', { error: { status } });
+    env.mock.enqueue('anthropic.messages', { error: { status } });
     expect(classify(await message())).toBe(expected);
   });
 
   it("does not retry OpenAI's insufficient_quota 429", async () => {
-    mock.enqueue('openai.chat', { error: { status: 429, code: 'insufficient_quota' } });
+    env.mock.enqueue('openai.chat', { error: { status: 429, code: 'insufficient_quota' } });
     expect(classify(await chat())).toBe('fatal');
   });
 
@@ -88,7 +74,7 @@ describe('classify: errors thrown by the official SDKs', () => {
   });
 
   it('obeys x-should-retry in both directions', async () => {
-    mock.enqueue(
+    env.mock.enqueue(
       'openai.chat',
       { error: { status: 503, shouldRetry: false } },
       { error: { status: 400, shouldRetry: true } },
@@ -105,11 +91,14 @@ describe('classify: errors thrown by the official SDKs', () => {
   });
 
   it('retries connection resets, refusals, SDK timeouts and broken bodies', async () => {
-    mock.enqueue('openai.chat', { text: 'x', faults: { resetAfterBytes: 0 } });
+    env.mock.enqueue('openai.chat', { text: 'x', faults: { resetAfterBytes: 0 } });
     expect(classify(await chat())).toBe('retryable');
-    mock.enqueue('openai.chat', { text: 'x', faults: { delayMs: 300 } });
+    env.mock.enqueue('openai.chat', { text: 'x', faults: { delayMs: 300 } });
     expect(classify(await chat({ timeout: 50 }))).toBe('retryable');
-    mock.enqueue('openai.chat', { text: 'a long enough answer', faults: { resetAfterBytes: 20 } });
+    env.mock.enqueue('openai.chat', {
+      text: 'a long enough answer',
+      faults: { resetAfterBytes: 20 },
+    });
     const terminated = await chat();
     expect((terminated as Error).message).toBe('terminated');
     expect(classify(terminated)).toBe('retryable');
@@ -123,12 +112,7 @@ describe('classify: errors thrown by the official SDKs', () => {
     const refused = await fetch(`http://127.0.0.1:${port}/`).catch((e: unknown) => e);
     expect((refused as { cause?: { code?: string } }).cause?.code).toBe('ECONNREFUSED');
     expect(classify(refused)).toBe('retryable');
-    const dead = new OpenAI({
-      apiKey: 'k',
-      baseURL: `http://127.0.0.1:${port}/v1`,
-      maxRetries: 0,
-      logLevel: 'off',
-    });
+    const dead = openaiAt(`http://127.0.0.1:${port}/v1`);
     const viaSdk = await dead.chat.completions
       .create({ model: 'x', messages: [] })
       .catch((e: unknown) => e);

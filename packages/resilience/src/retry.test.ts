@@ -1,8 +1,9 @@
 import { TimeoutError } from '@keel/core';
-import { createFakeClock, type MockProvider, startMockProvider } from '@keel/testing';
+import { createFakeClock } from '@keel/testing';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { drive, httpError } from '../test/drive';
+import { useMockProvider } from '../test/provider';
 import { retry } from './retry';
 import { retryBudget } from './retry-budget';
 
@@ -242,27 +243,16 @@ describe('retry', () => {
 });
 
 describe('retry against the mock provider (official SDK, maxRetries: 0)', () => {
-  let mock: MockProvider;
-  let openai: OpenAI;
-  beforeAll(async () => {
-    mock = await startMockProvider();
-    openai = new OpenAI({
-      apiKey: 'k',
-      baseURL: mock.openaiBaseURL,
-      maxRetries: 0,
-      logLevel: 'off',
-    });
-  });
-  afterAll(() => mock.close());
+  const env = useMockProvider();
   const call = ({ signal }: { signal: AbortSignal }) =>
-    openai.chat.completions.create(
+    env.openai.chat.completions.create(
       { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] },
       { signal },
     );
 
   it('survives a 500/502/503/529 storm, then answers', async () => {
-    mock.reset();
-    mock.enqueue(
+    env.mock.reset();
+    env.mock.enqueue(
       'openai.chat',
       { error: { status: 500 } },
       { error: { status: 502 } },
@@ -273,12 +263,12 @@ describe('retry against the mock provider (official SDK, maxRetries: 0)', () => 
     const clock = createFakeClock();
     const completion = await drive(retry({ maxAttempts: 5, clock }).execute(call), clock);
     expect(completion.choices[0]?.message.content).toBe('finally');
-    expect(mock.requests.map((r) => r.status)).toEqual([500, 502, 503, 529, 200]);
+    expect(env.mock.requests.map((r) => r.status)).toEqual([500, 502, 503, 529, 200]);
   });
 
   it('honours the 429 retry-after-ms the server sent, waiting on the clock', async () => {
-    mock.reset();
-    mock.enqueue(
+    env.mock.reset();
+    env.mock.enqueue(
       'openai.chat',
       { error: { status: 429, retryAfterMs: 1_200, retryAfter: 2 } },
       { text: 'ok' },
@@ -286,12 +276,12 @@ describe('retry against the mock provider (official SDK, maxRetries: 0)', () => 
     const clock = createFakeClock();
     await drive(retry({ clock }).execute(call), clock);
     expect(clock.now()).toBe(1_200);
-    expect(mock.requests).toHaveLength(2);
+    expect(env.mock.requests).toHaveLength(2);
   });
 
   it('retries a connection reset and a reset mid-body', async () => {
-    mock.reset();
-    mock.enqueue(
+    env.mock.reset();
+    env.mock.enqueue(
       'openai.chat',
       { text: 'x', faults: { resetAfterBytes: 0 } },
       { text: 'long enough body', faults: { resetAfterBytes: 30 } },
@@ -300,16 +290,16 @@ describe('retry against the mock provider (official SDK, maxRetries: 0)', () => 
     const clock = createFakeClock();
     const completion = await drive(retry({ clock }).execute(call), clock);
     expect(completion.choices[0]?.message.content).toBe('ok');
-    expect(mock.requests.map((r) => r.reset)).toEqual([true, true, false]);
+    expect(env.mock.requests.map((r) => r.reset)).toEqual([true, true, false]);
   });
 
   it('gives up on insufficient_quota after one attempt', async () => {
-    mock.reset();
-    mock.enqueue('openai.chat', { error: { status: 429, code: 'insufficient_quota' } });
+    env.mock.reset();
+    env.mock.enqueue('openai.chat', { error: { status: 429, code: 'insufficient_quota' } });
     const error = await retry()
       .execute(call)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
-    expect(mock.requests).toHaveLength(1);
+    expect(env.mock.requests).toHaveLength(1);
   });
 });

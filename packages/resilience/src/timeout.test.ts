@@ -1,8 +1,8 @@
 import { TimeoutError } from '@keel/core';
-import { createFakeClock, type MockProvider, startMockProvider } from '@keel/testing';
-import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createFakeClock } from '@keel/testing';
+import { describe, expect, it, vi } from 'vitest';
 import { drive } from '../test/drive';
+import { useMockProvider } from '../test/provider';
 import type { PolicyContext } from './policy';
 import { timeout } from './timeout';
 
@@ -165,25 +165,17 @@ describe('timeout', () => {
 });
 
 describe('timeout against the mock provider', () => {
-  let mock: MockProvider;
-  let openai: OpenAI;
-  beforeAll(async () => {
-    mock = await startMockProvider();
-    openai = new OpenAI({
-      apiKey: 'k',
-      baseURL: mock.openaiBaseURL,
-      maxRetries: 0,
-      logLevel: 'off',
-    });
-  });
-  afterAll(() => mock.close());
+  const env = useMockProvider();
 
   it('cancels a stream that stalls mid-way (the SDK ends its iterator quietly on abort), and the server sees the disconnect', async () => {
-    mock.enqueue('openai.chat', { chunks: ['a', 'b', 'c', 'd'], faults: { stallAfterEvents: 3 } });
+    env.mock.enqueue('openai.chat', {
+      chunks: ['a', 'b', 'c', 'd'],
+      faults: { stallAfterEvents: 3 },
+    });
     const received: string[] = [];
     const error = await timeout({ firstByteMs: 10_000, idleMs: 300 })
       .execute(async ({ signal, heartbeat }) => {
-        const stream = await openai.chat.completions.create(
+        const stream = await env.openai.chat.completions.create(
           { model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'x' }] },
           { signal },
         );
@@ -195,16 +187,16 @@ describe('timeout against the mock provider', () => {
       .catch((e: unknown) => e);
     expect(TimeoutError.isInstance(error)).toBe(true);
     expect(received).toEqual(['', 'a', 'b']);
-    await vi.waitFor(() => expect(mock.requests[0]?.clientDisconnected).toBe(true), {
+    await vi.waitFor(() => expect(env.mock.requests[0]?.clientDisconnected).toBe(true), {
       timeout: 5_000,
     });
   });
 
   it('cancels slow headers with the first-byte deadline', async () => {
-    mock.enqueue('openai.chat', { text: 'late', faults: { delayMs: 2_000 } });
+    env.mock.enqueue('openai.chat', { text: 'late', faults: { delayMs: 2_000 } });
     const error = await timeout({ firstByteMs: 100 })
       .execute(async ({ signal, heartbeat }) => {
-        const response = await openai.chat.completions.create(
+        const response = await env.openai.chat.completions.create(
           { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] },
           { signal },
         );
