@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   anthropicBody,
   anthropicClient,
@@ -10,15 +10,11 @@ import {
   openaiClient,
   rawPost,
   sseData,
+  useMockProvider,
 } from '../test/helpers';
-import { type MockProvider, startMockProvider } from './index';
+import { startMockProvider } from './index';
 
-let mock: MockProvider;
-beforeAll(async () => {
-  mock = await startMockProvider();
-});
-afterEach(() => mock.reset());
-afterAll(() => mock.close());
+const env = useMockProvider({ reset: true });
 const streamBody = chatStreamBody();
 
 /** Reads a raw response body until it ends or stays silent for `idleMs`, then aborts. */
@@ -50,62 +46,62 @@ async function readUntilIdle(url: string, body: unknown, idleMs = 500) {
 describe('faults', () => {
   it('delayMs holds the headers back; a client timeout shorter than that disconnects', async () => {
     // Margins wide enough that the request reaches the server even on a loaded machine.
-    mock.enqueue('openai.chat', { text: 'late', faults: { delayMs: 5_000 } });
-    const error = await openaiClient(mock, { timeout: 1_000 })
+    env.mock.enqueue('openai.chat', { text: 'late', faults: { delayMs: 5_000 } });
+    const error = await openaiClient(env.mock, { timeout: 1_000 })
       .chat.completions.create(chatBody())
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
-    await vi.waitFor(() => expect(mock.requests[0]?.clientDisconnected).toBe(true), {
+    await vi.waitFor(() => expect(env.mock.requests[0]?.clientDisconnected).toBe(true), {
       timeout: 5_000,
     });
-    expect(mock.requests[0]?.status).toBeNull();
+    expect(env.mock.requests[0]?.status).toBeNull();
 
-    mock.enqueue('openai.chat', { text: 'late', faults: { delayMs: 120 } });
-    await openaiClient(mock).chat.completions.create(chatBody());
-    const { receivedAt, headersSentAt = 0 } = mock.requests[1]?.timings ?? { receivedAt: 0 };
+    env.mock.enqueue('openai.chat', { text: 'late', faults: { delayMs: 120 } });
+    await openaiClient(env.mock).chat.completions.create(chatBody());
+    const { receivedAt, headersSentAt = 0 } = env.mock.requests[1]?.timings ?? { receivedAt: 0 };
     expect(headersSentAt - receivedAt).toBeGreaterThanOrEqual(115);
   });
 
   it('tokensPerSecond drip-feeds the content deltas', async () => {
-    mock.enqueue('openai.chat', {
+    env.mock.enqueue('openai.chat', {
       chunks: ['a', 'b', 'c', 'd', 'e'],
       faults: { tokensPerSecond: 50 },
     });
     let text = '';
-    for await (const chunk of await openaiClient(mock).chat.completions.create(streamBody)) {
+    for await (const chunk of await openaiClient(env.mock).chat.completions.create(streamBody)) {
       text += chunk.choices[0]?.delta.content ?? '';
     }
     expect(text).toBe('abcde');
-    const { headersSentAt = 0, endedAt = 0 } = mock.requests[0]?.timings ?? {};
+    const { headersSentAt = 0, endedAt = 0 } = env.mock.requests[0]?.timings ?? {};
     expect(endedAt - headersSentAt).toBeGreaterThanOrEqual(4 * 20 - 5);
   });
 
   it('stallAfterEvents stops after N events and keeps the connection open until the client gives up', async () => {
-    mock.enqueue('openai.chat', {
+    env.mock.enqueue('openai.chat', {
       chunks: ['one', 'two', 'three', 'four'],
       faults: { stallAfterEvents: 3 },
     });
     const { ended, bytes } = await readUntilIdle(
-      `${mock.openaiBaseURL}/chat/completions`,
+      `${env.mock.openaiBaseURL}/chat/completions`,
       streamBody,
     );
     expect(ended).toBe(false);
     const data = sseData(bytes.toString()).map((d) => JSON.parse(d));
     expect(data.map((c) => c.choices[0].delta.content)).toEqual(['', 'one', 'two']);
     await vi.waitFor(
-      () => expect(mock.requests[0]).toMatchObject({ stalled: true, clientDisconnected: true }),
+      () => expect(env.mock.requests[0]).toMatchObject({ stalled: true, clientDisconnected: true }),
       { timeout: 5_000 },
     );
-    expect(mock.requests[0]?.eventsWritten).toBe(3);
-    expect(mock.requests[0]?.disconnectedAt).toBeGreaterThan(
-      mock.requests[0]?.timings.firstByteAt ?? 0,
+    expect(env.mock.requests[0]?.eventsWritten).toBe(3);
+    expect(env.mock.requests[0]?.disconnectedAt).toBeGreaterThan(
+      env.mock.requests[0]?.timings.firstByteAt ?? 0,
     );
   });
 
   it('stallAfterBytes stops mid-event after exactly N body bytes', async () => {
-    mock.enqueue('openai.chat', { text: 'a stalled answer', faults: { stallAfterBytes: 50 } });
+    env.mock.enqueue('openai.chat', { text: 'a stalled answer', faults: { stallAfterBytes: 50 } });
     const { ended, bytes } = await readUntilIdle(
-      `${mock.openaiBaseURL}/chat/completions`,
+      `${env.mock.openaiBaseURL}/chat/completions`,
       streamBody,
     );
     expect(ended).toBe(false);
@@ -114,49 +110,49 @@ describe('faults', () => {
   });
 
   it('stallMs resumes after the stall, delivering the whole stream', async () => {
-    mock.enqueue('anthropic.messages', {
+    env.mock.enqueue('anthropic.messages', {
       text: 'slow but complete',
       faults: { stallAfterEvents: 2, stallMs: 150 },
     });
-    const message = await anthropicClient(mock).messages.stream(anthropicBody).finalMessage();
+    const message = await anthropicClient(env.mock).messages.stream(anthropicBody).finalMessage();
     expect(message.content).toEqual([{ type: 'text', text: 'slow but complete' }]);
-    const { firstByteAt = 0, endedAt = 0 } = mock.requests[0]?.timings ?? {};
+    const { firstByteAt = 0, endedAt = 0 } = env.mock.requests[0]?.timings ?? {};
     expect(endedAt - firstByteAt).toBeGreaterThanOrEqual(145);
   });
 
   it('resetAfterBytes: 0 resets before the response starts: a connection error the SDK retries', async () => {
-    mock.enqueue(
+    env.mock.enqueue(
       'openai.chat',
       { text: 'lost', faults: { resetAfterBytes: 0 } },
       { text: 'second try' },
     );
-    const completion = await openaiClient(mock, { maxRetries: 1 }).chat.completions.create(
+    const completion = await openaiClient(env.mock, { maxRetries: 1 }).chat.completions.create(
       chatBody(),
     );
     expect(completion.choices[0]?.message.content).toBe('second try');
-    expect(mock.requests[0]).toMatchObject({
+    expect(env.mock.requests[0]).toMatchObject({
       reset: true,
       status: null,
       bytesWritten: 0,
       clientDisconnected: false,
     });
 
-    mock.enqueue('openai.chat', { text: 'lost', faults: { resetAfterBytes: 0 } });
-    const error = await openaiClient(mock)
+    env.mock.enqueue('openai.chat', { text: 'lost', faults: { resetAfterBytes: 0 } });
+    const error = await openaiClient(env.mock)
       .chat.completions.create(chatBody())
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.APIConnectionError);
   });
 
   it('resetAfterBytes mid-body fails the body read after a 200 (the SDK surfaces undici\'s "terminated")', async () => {
-    mock.enqueue('openai.chat', { text: 'never whole', faults: { resetAfterBytes: 20 } });
-    const error = await openaiClient(mock, { maxRetries: 2 })
+    env.mock.enqueue('openai.chat', { text: 'never whole', faults: { resetAfterBytes: 20 } });
+    const error = await openaiClient(env.mock, { maxRetries: 2 })
       .chat.completions.create(chatBody())
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toBe('terminated');
-    expect(mock.requests).toHaveLength(1);
-    expect(mock.requests[0]).toMatchObject({
+    expect(env.mock.requests).toHaveLength(1);
+    expect(env.mock.requests[0]).toMatchObject({
       reset: true,
       status: 200,
       clientDisconnected: false,
@@ -165,14 +161,14 @@ describe('faults', () => {
   });
 
   it('stallAfterEvents: 0 holds back even the headers (a first-byte timeout)', async () => {
-    mock.enqueue('anthropic.messages', { text: 'x', faults: { stallAfterEvents: 0 } });
-    const error = await anthropicClient(mock, { timeout: 1_000 })
+    env.mock.enqueue('anthropic.messages', { text: 'x', faults: { stallAfterEvents: 0 } });
+    const error = await anthropicClient(env.mock, { timeout: 1_000 })
       .messages.create({ ...anthropicBody, stream: true })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Anthropic.APIConnectionTimeoutError);
     await vi.waitFor(
       () =>
-        expect(mock.requests[0]).toMatchObject({
+        expect(env.mock.requests[0]).toMatchObject({
           status: null,
           stalled: true,
           clientDisconnected: true,
@@ -182,12 +178,12 @@ describe('faults', () => {
   });
 
   it('resetAfterEvents breaks a stream the SDK is iterating, after the text so far', async () => {
-    mock.enqueue('anthropic.messages', {
+    env.mock.enqueue('anthropic.messages', {
       chunks: ['Hel', 'lo', ' there'],
       faults: { resetAfterEvents: 4 },
     });
     const received: string[] = [];
-    const stream = anthropicClient(mock).messages.stream(anthropicBody);
+    const stream = anthropicClient(env.mock).messages.stream(anthropicBody);
     stream.on('text', (delta) => received.push(delta));
     const error = await stream.finalMessage().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
@@ -196,22 +192,22 @@ describe('faults', () => {
   });
 
   it('omitTerminalEvent ends the stream cleanly without [DONE], message_stop or response.completed', async () => {
-    mock.enqueue('openai.chat', { text: 'done?', faults: { omitTerminalEvent: true } });
-    const chat = await rawPost(`${mock.openaiBaseURL}/chat/completions`, streamBody);
+    env.mock.enqueue('openai.chat', { text: 'done?', faults: { omitTerminalEvent: true } });
+    const chat = await rawPost(`${env.mock.openaiBaseURL}/chat/completions`, streamBody);
     expect(sseData(chat.text)).not.toContain('[DONE]');
     expect(JSON.parse(sseData(chat.text).at(-1) ?? '').choices[0].finish_reason).toBe('stop');
 
-    mock.enqueue('anthropic.messages', { text: 'done?', faults: { omitTerminalEvent: true } });
+    env.mock.enqueue('anthropic.messages', { text: 'done?', faults: { omitTerminalEvent: true } });
     const anthropic = await rawPost(
-      `${mock.anthropicBaseURL}/v1/messages`,
+      `${env.mock.anthropicBaseURL}/v1/messages`,
       { ...anthropicBody, stream: true },
       anthropicHeaders,
     );
     expect(anthropic.text).toContain('event: message_delta');
     expect(anthropic.text).not.toContain('message_stop');
 
-    mock.enqueue('openai.responses', { text: 'done?', faults: { omitTerminalEvent: true } });
-    const responses = await rawPost(`${mock.openaiBaseURL}/responses`, {
+    env.mock.enqueue('openai.responses', { text: 'done?', faults: { omitTerminalEvent: true } });
+    const responses = await rawPost(`${env.mock.openaiBaseURL}/responses`, {
       model: 'gpt-4.1',
       input: 'x',
       stream: true,
@@ -221,13 +217,13 @@ describe('faults', () => {
   });
 
   it('malformedEvent corrupts one data line; the SDK fails on exactly that event', async () => {
-    mock.enqueue('openai.chat', {
+    env.mock.enqueue('openai.chat', {
       chunks: ['ok', 'broken', 'never'],
       faults: { malformedEvent: 2 },
     });
     const received: string[] = [];
     const error = await (async () => {
-      for await (const chunk of await openaiClient(mock).chat.completions.create(streamBody)) {
+      for await (const chunk of await openaiClient(env.mock).chat.completions.create(streamBody)) {
         received.push(chunk.choices[0]?.delta.content ?? '');
       }
     })().catch((e: unknown) => e);
@@ -236,9 +232,9 @@ describe('faults', () => {
   });
 
   it('malformedEvent on a JSON response truncates the body', async () => {
-    mock.enqueue('anthropic.messages', { text: 'x', faults: { malformedEvent: 0 } });
+    env.mock.enqueue('anthropic.messages', { text: 'x', faults: { malformedEvent: 0 } });
     const { status, text } = await rawPost(
-      `${mock.anthropicBaseURL}/v1/messages`,
+      `${env.mock.anthropicBaseURL}/v1/messages`,
       anthropicBody,
       anthropicHeaders,
     );
@@ -248,9 +244,9 @@ describe('faults', () => {
 
   it('splitUtf8 splits multi-byte characters across writes; correct decoders still get the text', async () => {
     const text = 'naïve café 🌍 — 東京';
-    mock.enqueue('anthropic.messages', { chunks: [text], faults: { splitUtf8: true } });
+    env.mock.enqueue('anthropic.messages', { chunks: [text], faults: { splitUtf8: true } });
     const { chunks } = await rawPost(
-      `${mock.anthropicBaseURL}/v1/messages`,
+      `${env.mock.anthropicBaseURL}/v1/messages`,
       { ...anthropicBody, stream: true },
       anthropicHeaders,
     );
@@ -266,14 +262,14 @@ describe('faults', () => {
     expect(splitChunks.length).toBeGreaterThan(0);
     expect(Buffer.concat(chunks).toString('utf8')).toContain(JSON.stringify(text).slice(1, -1));
 
-    mock.enqueue('anthropic.messages', { chunks: [text], faults: { splitUtf8: true } });
-    const message = await anthropicClient(mock).messages.stream(anthropicBody).finalMessage();
+    env.mock.enqueue('anthropic.messages', { chunks: [text], faults: { splitUtf8: true } });
+    const message = await anthropicClient(env.mock).messages.stream(anthropicBody).finalMessage();
     expect(message.content).toEqual([{ type: 'text', text }]);
   });
 
   it('oversizedEventBytes sends one text delta of that size before the content', async () => {
-    mock.enqueue('openai.chat', { text: 'tail', faults: { oversizedEventBytes: 200_000 } });
-    const { text } = await rawPost(`${mock.openaiBaseURL}/chat/completions`, streamBody);
+    env.mock.enqueue('openai.chat', { text: 'tail', faults: { oversizedEventBytes: 200_000 } });
+    const { text } = await rawPost(`${env.mock.openaiBaseURL}/chat/completions`, streamBody);
     const sizes = text.split('\n\n').map((event) => Buffer.byteLength(event));
     expect(Math.max(...sizes)).toBeGreaterThan(200_000);
     const content = sseData(text)
@@ -284,12 +280,12 @@ describe('faults', () => {
   });
 
   it('streamError sends the provider’s mid-stream error event after N events', async () => {
-    mock.enqueue('anthropic.messages', {
+    env.mock.enqueue('anthropic.messages', {
       chunks: ['par', 'tial', 'lost'],
       faults: { streamError: { afterEvents: 4 } },
     });
     const received: string[] = [];
-    const stream = anthropicClient(mock).messages.stream(anthropicBody);
+    const stream = anthropicClient(env.mock).messages.stream(anthropicBody);
     stream.on('text', (delta) => received.push(delta));
     const error = (await stream.finalMessage().catch((e: unknown) => e)) as InstanceType<
       typeof Anthropic.APIError
@@ -301,23 +297,23 @@ describe('faults', () => {
     });
     expect(received).toEqual(['par', 'tial']);
 
-    mock.enqueue('openai.chat', {
+    env.mock.enqueue('openai.chat', {
       text: 'a b c',
       faults: { streamError: { afterEvents: 2, type: 'server_error', message: 'boom' } },
     });
     const chatError = await (async () => {
-      for await (const _ of await openaiClient(mock).chat.completions.create(streamBody)) {
+      for await (const _ of await openaiClient(env.mock).chat.completions.create(streamBody)) {
         // drain
       }
     })().catch((e: unknown) => e);
     expect(chatError).toBeInstanceOf(OpenAI.APIError);
     expect((chatError as Error).message).toContain('boom');
 
-    mock.enqueue('openai.responses', {
+    env.mock.enqueue('openai.responses', {
       text: 'a b',
       faults: { streamError: { afterEvents: 3, type: 'server_error', message: 'gone' } },
     });
-    const { text } = await rawPost(`${mock.openaiBaseURL}/responses`, {
+    const { text } = await rawPost(`${env.mock.openaiBaseURL}/responses`, {
       model: 'gpt-4.1',
       input: 'x',
       stream: true,
@@ -334,12 +330,12 @@ describe('faults', () => {
   });
 
   it('applies faults to error responses too', async () => {
-    mock.enqueue('openai.chat', { error: { status: 500 }, faults: { delayMs: 80 } });
-    const error = await openaiClient(mock)
+    env.mock.enqueue('openai.chat', { error: { status: 500 }, faults: { delayMs: 80 } });
+    const error = await openaiClient(env.mock)
       .chat.completions.create(chatBody())
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.InternalServerError);
-    const { receivedAt, headersSentAt = 0 } = mock.requests[0]?.timings ?? { receivedAt: 0 };
+    const { receivedAt, headersSentAt = 0 } = env.mock.requests[0]?.timings ?? { receivedAt: 0 };
     expect(headersSentAt - receivedAt).toBeGreaterThanOrEqual(75);
   });
 

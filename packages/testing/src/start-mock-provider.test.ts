@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { InvalidArgumentError } from '@keel/core';
 import OpenAI from 'openai';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   anthropicBody,
   anthropicClient,
@@ -9,43 +9,39 @@ import {
   chatBody,
   openaiClient,
   rawPost,
+  useMockProvider,
 } from '../test/helpers';
-import { type MockProvider, startMockProvider } from './index';
+import { startMockProvider } from './index';
 
-let mock: MockProvider;
-beforeAll(async () => {
-  mock = await startMockProvider();
-});
-afterEach(() => mock.reset());
-afterAll(() => mock.close());
+const env = useMockProvider({ reset: true });
 
 describe('scripts', () => {
   it('answers queued replies in order, then falls back to the default answer', async () => {
-    mock.enqueue('openai.chat', { text: 'one' }, { text: 'two' });
-    expect(mock.pending('openai.chat')).toBe(2);
-    const openai = openaiClient(mock);
+    env.mock.enqueue('openai.chat', { text: 'one' }, { text: 'two' });
+    expect(env.mock.pending('openai.chat')).toBe(2);
+    const openai = openaiClient(env.mock);
     const answers = [];
     for (let i = 0; i < 3; i++)
       answers.push((await openai.chat.completions.create(chatBody())).choices[0]?.message.content);
     expect(answers).toEqual(['one', 'two', 'This is a mock answer to "Hello there".']);
-    expect(mock.pending('openai.chat')).toBe(0);
+    expect(env.mock.pending('openai.chat')).toBe(0);
   });
 
   it('keeps queues per route', async () => {
-    mock.enqueue('anthropic.messages', { text: 'from the anthropic queue' });
-    const completion = await openaiClient(mock).chat.completions.create(chatBody());
+    env.mock.enqueue('anthropic.messages', { text: 'from the anthropic queue' });
+    const completion = await openaiClient(env.mock).chat.completions.create(chatBody());
     expect(completion.choices[0]?.message.content).not.toBe('from the anthropic queue');
-    expect(mock.pending('anthropic.messages')).toBe(1);
+    expect(env.mock.pending('anthropic.messages')).toBe(1);
   });
 
   it('passes the parsed request and per-route call index to a responder', async () => {
     const seen: unknown[] = [];
-    mock.respondWith('openai.chat', ({ body, callIndex, headers, route }) => {
+    env.mock.respondWith('openai.chat', ({ body, callIndex, headers, route }) => {
       seen.push({ route, callIndex, auth: headers.authorization });
       const messages = body.messages as Array<{ content: string }>;
       return { text: `echo #${callIndex}: ${messages.at(-1)?.content}` };
     });
-    const openai = openaiClient(mock);
+    const openai = openaiClient(env.mock);
     const first = await openai.chat.completions.create(
       chatBody({ messages: [{ role: 'user', content: 'ping' }] }),
     );
@@ -60,22 +56,22 @@ describe('scripts', () => {
       { route: 'openai.chat', callIndex: 0, auth: 'Bearer [redacted]…cdef' },
       { route: 'openai.chat', callIndex: 1, auth: 'Bearer [redacted]…cdef' },
     ]);
-    mock.respondWith('openai.chat', undefined);
+    env.mock.respondWith('openai.chat', undefined);
     const third = await openai.chat.completions.create(chatBody());
     expect(third.choices[0]?.message.content).toMatch(/^This is a mock answer/);
   });
 
   it('lets a queued one-shot responder run asynchronously', async () => {
-    mock.enqueue('openai.chat', async () => ({ text: await Promise.resolve('async answer') }));
-    const completion = await openaiClient(mock).chat.completions.create(chatBody());
+    env.mock.enqueue('openai.chat', async () => ({ text: await Promise.resolve('async answer') }));
+    const completion = await openaiClient(env.mock).chat.completions.create(chatBody());
     expect(completion.choices[0]?.message.content).toBe('async answer');
   });
 
   it('answers 500 in the provider shape, naming the route, when a responder throws', async () => {
-    mock.enqueue('anthropic.messages', () => {
+    env.mock.enqueue('anthropic.messages', () => {
       throw new Error('fixture missing');
     });
-    const error = await anthropicClient(mock)
+    const error = await anthropicClient(env.mock)
       .messages.create(anthropicBody)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Anthropic.InternalServerError);
@@ -85,8 +81,8 @@ describe('scripts', () => {
   });
 
   it('answers 500 when a responder returns a reply that cannot be served', async () => {
-    mock.enqueue('openai.chat', () => ({ usage: { inputTokens: -1 } }));
-    const error = await openaiClient(mock)
+    env.mock.enqueue('openai.chat', () => ({ usage: { inputTokens: -1 } }));
+    const error = await openaiClient(env.mock)
       .chat.completions.create(chatBody())
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.InternalServerError);
@@ -116,10 +112,10 @@ describe('scripts', () => {
   });
 
   it('rejects unknown routes and unservable replies when they are queued', () => {
-    expect(() => mock.enqueue('openai.chats' as never, { text: 'x' })).toThrow(
+    expect(() => env.mock.enqueue('openai.chats' as never, { text: 'x' })).toThrow(
       InvalidArgumentError,
     );
-    expect(() => mock.enqueue('openai.chats' as never, { text: 'x' })).toThrow(
+    expect(() => env.mock.enqueue('openai.chats' as never, { text: 'x' })).toThrow(
       /Unknown mock route "openai.chats"; use one of openai.chat,/,
     );
     const bad: Array<[unknown, RegExp]> = [
@@ -143,17 +139,17 @@ describe('scripts', () => {
       [null, /replies\[0\] must be a reply object/],
     ];
     for (const [reply, message] of bad)
-      expect(() => mock.enqueue('openai.chat', reply as never)).toThrow(message);
-    expect(mock.pending('openai.chat')).toBe(0);
+      expect(() => env.mock.enqueue('openai.chat', reply as never)).toThrow(message);
+    expect(env.mock.pending('openai.chat')).toBe(0);
   });
 });
 
 describe('provider errors and retry headers', () => {
   it('answers OpenAI errors in its shape with retry-after, retry-after-ms and x-should-retry', async () => {
-    mock.enqueue('openai.chat', {
+    env.mock.enqueue('openai.chat', {
       error: { status: 429, retryAfter: 3, retryAfterMs: 2500, shouldRetry: true },
     });
-    const error = (await openaiClient(mock)
+    const error = (await openaiClient(env.mock)
       .chat.completions.create(chatBody())
       .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
@@ -167,12 +163,12 @@ describe('provider errors and retry headers', () => {
     expect(error.headers?.get('retry-after-ms')).toBe('2500');
     expect(error.headers?.get('x-should-retry')).toBe('true');
     expect(error.headers?.get('x-ratelimit-remaining-requests')).toBe('0');
-    expect(error.requestID).toBe(mock.requests[0]?.requestId);
+    expect(error.requestID).toBe(env.mock.requests[0]?.requestId);
   });
 
   it("answers OpenAI's insufficient_quota 429 with its own type and message", async () => {
-    mock.enqueue('openai.chat', { error: { status: 429, code: 'insufficient_quota' } });
-    const error = (await openaiClient(mock)
+    env.mock.enqueue('openai.chat', { error: { status: 429, code: 'insufficient_quota' } });
+    const error = (await openaiClient(env.mock)
       .chat.completions.create(chatBody())
       .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
     expect(error.error).toMatchObject({
@@ -183,12 +179,12 @@ describe('provider errors and retry headers', () => {
   });
 
   it('answers Anthropic errors in its shape with the request id', async () => {
-    mock.enqueue(
+    env.mock.enqueue(
       'anthropic.messages',
       { error: { status: 529 } },
       { error: { status: 429, retryAfter: 12 } },
     );
-    const anthropic = anthropicClient(mock);
+    const anthropic = anthropicClient(env.mock);
     const overloaded = (await anthropic.messages
       .create(anthropicBody)
       .catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
@@ -196,9 +192,9 @@ describe('provider errors and retry headers', () => {
     expect(overloaded.error).toEqual({
       type: 'error',
       error: { type: 'overloaded_error', message: 'Overloaded' },
-      request_id: mock.requests[0]?.requestId,
+      request_id: env.mock.requests[0]?.requestId,
     });
-    expect(overloaded.requestID).toBe(mock.requests[0]?.requestId);
+    expect(overloaded.requestID).toBe(env.mock.requests[0]?.requestId);
     const limited = (await anthropic.messages
       .create(anthropicBody)
       .catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
@@ -208,16 +204,16 @@ describe('provider errors and retry headers', () => {
   });
 
   it("drives the SDK's own retry: waits retry-after-ms, then succeeds, and the log shows the gap", async () => {
-    mock.enqueue(
+    env.mock.enqueue(
       'openai.chat',
       { error: { status: 503, retryAfterMs: 120 } },
       { text: 'recovered' },
     );
-    const completion = await openaiClient(mock, { maxRetries: 1 }).chat.completions.create(
+    const completion = await openaiClient(env.mock, { maxRetries: 1 }).chat.completions.create(
       chatBody(),
     );
     expect(completion.choices[0]?.message.content).toBe('recovered');
-    const [first, second] = mock.requests;
+    const [first, second] = env.mock.requests;
     expect(first?.status).toBe(503);
     expect(second?.headers['x-stainless-retry-count']).toBe('1');
     expect(
@@ -226,23 +222,23 @@ describe('provider errors and retry headers', () => {
   });
 
   it('stops the SDK from retrying with x-should-retry: false', async () => {
-    mock.enqueue(
+    env.mock.enqueue(
       'anthropic.messages',
       { error: { status: 500, shouldRetry: false } },
       { text: 'never reached' },
     );
-    const error = await anthropicClient(mock, { maxRetries: 2 })
+    const error = await anthropicClient(env.mock, { maxRetries: 2 })
       .messages.create(anthropicBody)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Anthropic.InternalServerError);
-    expect(mock.requests).toHaveLength(1);
+    expect(env.mock.requests).toHaveLength(1);
   });
 });
 
 describe('headers', () => {
   it('sends OpenAI request ids and rate-limit headers in its format', async () => {
-    const { headers } = await rawPost(`${mock.openaiBaseURL}/chat/completions`, chatBody());
-    expect(headers.get('x-request-id')).toBe(mock.requests[0]?.requestId);
+    const { headers } = await rawPost(`${env.mock.openaiBaseURL}/chat/completions`, chatBody());
+    expect(headers.get('x-request-id')).toBe(env.mock.requests[0]?.requestId);
     expect(headers.get('openai-version')).toBe('2020-10-01');
     expect(headers.get('x-ratelimit-limit-requests')).toBe('10000');
     expect(headers.get('x-ratelimit-remaining-requests')).toBe('9999');
@@ -251,11 +247,11 @@ describe('headers', () => {
 
   it('sends Anthropic request ids and rate-limit headers with RFC 3339 resets', async () => {
     const { headers } = await rawPost(
-      `${mock.anthropicBaseURL}/v1/messages`,
+      `${env.mock.anthropicBaseURL}/v1/messages`,
       anthropicBody,
       anthropicHeaders,
     );
-    expect(headers.get('request-id')).toBe(mock.requests[0]?.requestId);
+    expect(headers.get('request-id')).toBe(env.mock.requests[0]?.requestId);
     expect(headers.get('anthropic-ratelimit-requests-limit')).toBe('10000');
     expect(headers.get('anthropic-ratelimit-tokens-reset')).toMatch(
       /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/,
@@ -263,11 +259,11 @@ describe('headers', () => {
   });
 
   it('lets a script override or add headers', async () => {
-    mock.enqueue('openai.chat', {
+    env.mock.enqueue('openai.chat', {
       text: 'x',
       headers: { 'x-ratelimit-remaining-tokens': '7', 'x-custom': 'yes' },
     });
-    const { headers } = await rawPost(`${mock.openaiBaseURL}/chat/completions`, chatBody());
+    const { headers } = await rawPost(`${env.mock.openaiBaseURL}/chat/completions`, chatBody());
     expect(headers.get('x-ratelimit-remaining-tokens')).toBe('7');
     expect(headers.get('x-custom')).toBe('yes');
   });
@@ -275,8 +271,8 @@ describe('headers', () => {
 
 describe('request log', () => {
   it('records route, redacted headers, parsed body, status and ordered timings', async () => {
-    await openaiClient(mock).chat.completions.create(chatBody());
-    const [record] = mock.requests;
+    await openaiClient(env.mock).chat.completions.create(chatBody());
+    const [record] = env.mock.requests;
     expect(record).toMatchObject({
       index: 0,
       route: 'openai.chat',
@@ -304,31 +300,34 @@ describe('request log', () => {
   });
 
   it('redacts x-api-key too, keeping only the last four characters of long keys', async () => {
-    await rawPost(`${mock.anthropicBaseURL}/v1/messages`, anthropicBody, {
+    await rawPost(`${env.mock.anthropicBaseURL}/v1/messages`, anthropicBody, {
       ...anthropicHeaders,
       'x-api-key': 'sk-ant-api-secret-value-9876',
     });
-    expect(mock.requests[0]?.headers['x-api-key']).toBe('[redacted]…9876');
+    expect(env.mock.requests[0]?.headers['x-api-key']).toBe('[redacted]…9876');
   });
 
   it('reset() clears the log, queues and responders', async () => {
-    mock.enqueue('openai.chat', { text: 'queued' });
-    mock.respondWith('openai.responses', { text: 'always' });
-    await rawPost(`${mock.openaiBaseURL}/embeddings`, {
+    env.mock.enqueue('openai.chat', { text: 'queued' });
+    env.mock.respondWith('openai.responses', { text: 'always' });
+    await rawPost(`${env.mock.openaiBaseURL}/embeddings`, {
       model: 'text-embedding-3-small',
       input: 'x',
     });
-    mock.reset();
-    expect(mock.requests).toHaveLength(0);
-    expect(mock.pending('openai.chat')).toBe(0);
-    const response = await openaiClient(mock).responses.create({ model: 'gpt-4.1', input: 'q' });
+    env.mock.reset();
+    expect(env.mock.requests).toHaveLength(0);
+    expect(env.mock.pending('openai.chat')).toBe(0);
+    const response = await openaiClient(env.mock).responses.create({
+      model: 'gpt-4.1',
+      input: 'q',
+    });
     expect(response.output_text).not.toBe('always');
   });
 });
 
 describe('malformed requests get the real APIs’ answers', () => {
   const post = (path: string, body: unknown, headers: Record<string, string>) =>
-    rawPost(`${mock.url}${path}`, body, headers);
+    rawPost(`${env.mock.url}${path}`, body, headers);
 
   it('401 without an OpenAI key', async () => {
     const { status, text } = await post('/v1/chat/completions', chatBody(), {});
@@ -365,7 +364,7 @@ describe('malformed requests get the real APIs’ answers', () => {
     expect(JSON.parse(openai.text).error.message).toMatch(
       /^We could not parse the JSON body of your request/,
     );
-    expect(mock.requests[0]?.body).toBe('{"model": "gpt');
+    expect(env.mock.requests[0]?.body).toBe('{"model": "gpt');
     const anthropic = await post('/v1/messages', '[1, 2]', anthropicHeaders);
     expect(anthropic.status).toBe(400);
     expect(JSON.parse(anthropic.text).error.type).toBe('invalid_request_error');
@@ -428,10 +427,10 @@ describe('malformed requests get the real APIs’ answers', () => {
     const unknown = await post('/v1/completions-typo', {}, { authorization: 'Bearer k' });
     expect(unknown.status).toBe(404);
     expect(JSON.parse(unknown.text).error.message).toBe('Invalid URL (POST /v1/completions-typo)');
-    const get = await fetch(`${mock.url}/v1/messages`);
+    const get = await fetch(`${env.mock.url}/v1/messages`);
     expect(get.status).toBe(404);
     expect(await get.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
-    expect(mock.requests.map((r) => r.route)).toEqual([null, 'anthropic.messages']);
+    expect(env.mock.requests.map((r) => r.route)).toEqual([null, 'anthropic.messages']);
   });
 
   it('413 when the body is larger than the limit', async () => {

@@ -4,7 +4,8 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import type { MockProvider } from '../src/index';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { type MockProvider, startMockProvider } from '../src/index';
 
 export function openaiClient(
   mock: MockProvider,
@@ -88,4 +89,20 @@ export function sseData(text: string): string[] {
           .find((line) => line.startsWith('data: '))
           ?.slice(6) ?? '',
     );
+}
+
+/**
+ * One mock provider for the enclosing file or block, closed after its tests; with `reset`, its
+ * queues and request log are cleared after each test.
+ */
+export function useMockProvider({ reset = false }: { reset?: boolean } = {}): {
+  readonly mock: MockProvider;
+} {
+  const env = {} as { mock: MockProvider };
+  beforeAll(async () => {
+    env.mock = await startMockProvider();
+  });
+  if (reset) afterEach(() => env.mock.reset());
+  afterAll(() => env.mock.close());
+  return env;
 }

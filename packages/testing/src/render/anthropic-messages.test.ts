@@ -1,12 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anthropicClient, rawPost } from '../../test/helpers';
-import { type MockProvider, startMockProvider } from '../index';
+import { describe, expect, it } from 'vitest';
+import { anthropicClient, rawPost, useMockProvider } from '../../test/helpers';
 
-let mock: MockProvider;
-beforeAll(async () => {
-  mock = await startMockProvider();
-});
-afterAll(() => mock.close());
+const env = useMockProvider();
 
 const body = (extra: Record<string, unknown> = {}) => ({
   model: 'claude-haiku-4-5',
@@ -18,7 +13,7 @@ const anthropicHeaders = { 'x-api-key': 'sk-ant-test', 'anthropic-version': '202
 
 describe('Anthropic Messages', () => {
   it('answers an unscripted request with a text block and end_turn', async () => {
-    const message = await anthropicClient(mock).messages.create(body());
+    const message = await anthropicClient(env.mock).messages.create(body());
     expect(message).toMatchObject({
       type: 'message',
       role: 'assistant',
@@ -31,11 +26,11 @@ describe('Anthropic Messages', () => {
   });
 
   it('reports cache reads and writes beside input_tokens, which excludes them', async () => {
-    mock.enqueue('anthropic.messages', {
+    env.mock.enqueue('anthropic.messages', {
       text: 'ok',
       usage: { inputTokens: 2257, cacheReadTokens: 2048, cacheWriteTokens: 188, outputTokens: 393 },
     });
-    const message = await anthropicClient(mock).messages.create(body());
+    const message = await anthropicClient(env.mock).messages.create(body());
     expect(message.usage).toMatchObject({
       input_tokens: 21,
       cache_creation_input_tokens: 188,
@@ -45,12 +40,12 @@ describe('Anthropic Messages', () => {
   });
 
   it('returns thinking and tool_use blocks with stop_reason tool_use', async () => {
-    mock.enqueue('anthropic.messages', {
+    env.mock.enqueue('anthropic.messages', {
       reasoning: 'The user wants weather.',
       reasoningSignature: 'sig-1',
       toolCalls: [{ id: 'toolu_1', name: 'get_weather', input: { city: 'Oslo' } }],
     });
-    const message = await anthropicClient(mock).messages.create(body());
+    const message = await anthropicClient(env.mock).messages.create(body());
     expect(message.content).toEqual([
       { type: 'thinking', thinking: 'The user wants weather.', signature: 'sig-1' },
       { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Oslo' } },
@@ -59,7 +54,7 @@ describe('Anthropic Messages', () => {
   });
 
   it('streams thinking, text and parallel tool_use that the SDK accumulates', async () => {
-    mock.enqueue('anthropic.messages', {
+    env.mock.enqueue('anthropic.messages', {
       reasoning: 'Two lookups needed.',
       text: 'Looking up both.',
       toolCalls: [
@@ -68,7 +63,7 @@ describe('Anthropic Messages', () => {
       ],
       usage: { inputTokens: 500, cacheReadTokens: 300, outputTokens: 40 },
     });
-    const stream = anthropicClient(mock).messages.stream(body());
+    const stream = anthropicClient(env.mock).messages.stream(body());
     const text: string[] = [];
     stream.on('text', (delta) => text.push(delta));
     const final = await stream.finalMessage();
@@ -91,12 +86,12 @@ describe('Anthropic Messages', () => {
   });
 
   it('frames events as the API does: message_start, blocks, ping, message_delta, message_stop', async () => {
-    mock.enqueue('anthropic.messages', {
+    env.mock.enqueue('anthropic.messages', {
       chunks: ['Hi', '!'],
       toolCalls: [{ id: 'toolu_9', name: 'f', arguments: '{"a":1}' }],
     });
     const { text } = await rawPost(
-      `${mock.anthropicBaseURL}/v1/messages`,
+      `${env.mock.anthropicBaseURL}/v1/messages`,
       body({ stream: true }),
       anthropicHeaders,
     );
@@ -140,13 +135,13 @@ describe('Anthropic Messages', () => {
   });
 
   it('counts tokens of a prompt', async () => {
-    const counted = await anthropicClient(mock).messages.countTokens({
+    const counted = await anthropicClient(env.mock).messages.countTokens({
       model: 'claude-haiku-4-5',
       messages: [{ role: 'user', content: 'Hello' }],
     });
     expect(counted.input_tokens).toBeGreaterThan(0);
-    mock.enqueue('anthropic.count_tokens', { usage: { inputTokens: 1234 } });
-    const scripted = await anthropicClient(mock).messages.countTokens({
+    env.mock.enqueue('anthropic.count_tokens', { usage: { inputTokens: 1234 } });
+    const scripted = await anthropicClient(env.mock).messages.countTokens({
       model: 'claude-haiku-4-5',
       messages: [{ role: 'user', content: 'Hello' }],
     });
@@ -154,7 +149,7 @@ describe('Anthropic Messages', () => {
   });
 
   it('forces a tool by default when tool_choice asks for one', async () => {
-    const message = await anthropicClient(mock).messages.create(
+    const message = await anthropicClient(env.mock).messages.create(
       body({
         tools: [
           {

@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chatBody, openaiClient, rawPost, sseData } from '../../test/helpers';
-import { type MockProvider, startMockProvider } from '../index';
+import { describe, expect, it } from 'vitest';
+import { chatBody, openaiClient, rawPost, sseData, useMockProvider } from '../../test/helpers';
 
-let mock: MockProvider;
-beforeAll(async () => {
-  mock = await startMockProvider();
-});
-afterAll(() => mock.close());
+const env = useMockProvider();
 
 describe('OpenAI Chat Completions', () => {
   it('answers an unscripted request deterministically from the request', async () => {
-    const openai = openaiClient(mock);
+    const openai = openaiClient(env.mock);
     const first = await openai.chat.completions.create(chatBody());
     const second = await openai.chat.completions.create(chatBody());
     expect(first.choices[0]?.message.content).toBe('This is a mock answer to "Hello there".');
@@ -25,12 +20,12 @@ describe('OpenAI Chat Completions', () => {
   });
 
   it('returns scripted text, usage with cached and reasoning tokens, and the reported model', async () => {
-    mock.enqueue('openai.chat', {
+    env.mock.enqueue('openai.chat', {
       text: 'Scripted.',
       model: 'gpt-4o-mini-2024-07-18',
       usage: { inputTokens: 2006, cacheReadTokens: 1920, outputTokens: 300, reasoningTokens: 256 },
     });
-    const completion = await openaiClient(mock).chat.completions.create(chatBody());
+    const completion = await openaiClient(env.mock).chat.completions.create(chatBody());
     expect(completion.choices[0]?.message.content).toBe('Scripted.');
     expect(completion.model).toBe('gpt-4o-mini-2024-07-18');
     expect(completion.usage).toEqual({
@@ -48,13 +43,13 @@ describe('OpenAI Chat Completions', () => {
   });
 
   it('returns parallel tool calls with content null and finish_reason tool_calls', async () => {
-    mock.enqueue('openai.chat', {
+    env.mock.enqueue('openai.chat', {
       toolCalls: [
         { id: 'call_a', name: 'get_weather', input: { city: 'Oslo' } },
         { name: 'get_time', input: { tz: 'Europe/Oslo' } },
       ],
     });
-    const completion = await openaiClient(mock).chat.completions.create(chatBody());
+    const completion = await openaiClient(env.mock).chat.completions.create(chatBody());
     const message = completion.choices[0]?.message;
     expect(completion.choices[0]?.finish_reason).toBe('tool_calls');
     expect(message?.content).toBeNull();
@@ -73,7 +68,7 @@ describe('OpenAI Chat Completions', () => {
   });
 
   it('streams text and parallel tool calls that the SDK reassembles, with the include_usage chunk', async () => {
-    mock.enqueue('openai.chat', {
+    env.mock.enqueue('openai.chat', {
       text: 'Checking both.',
       toolCalls: [
         { name: 'get_weather', input: { city: 'Oslo', units: 'metric' } },
@@ -81,7 +76,7 @@ describe('OpenAI Chat Completions', () => {
       ],
       usage: { inputTokens: 50, outputTokens: 30 },
     });
-    const stream = openaiClient(mock).chat.completions.stream(
+    const stream = openaiClient(env.mock).chat.completions.stream(
       chatBody({ stream_options: { include_usage: true } }) as never,
     );
     const final = await stream.finalChatCompletion();
@@ -99,12 +94,12 @@ describe('OpenAI Chat Completions', () => {
   });
 
   it('frames the stream as the API does: role first, fragments by index, usage chunk, [DONE]', async () => {
-    mock.enqueue('openai.chat', {
+    env.mock.enqueue('openai.chat', {
       chunks: ['Hel', 'lo'],
       toolCalls: [{ id: 'call_1', name: 'f', arguments: '{"a":1}' }],
     });
     const { headers, text } = await rawPost(
-      `${mock.openaiBaseURL}/chat/completions`,
+      `${env.mock.openaiBaseURL}/chat/completions`,
       chatBody({ stream: true, stream_options: { include_usage: true } }),
     );
     expect(headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
@@ -129,7 +124,7 @@ describe('OpenAI Chat Completions', () => {
 
   it('sends no usage chunk and no usage fields without include_usage', async () => {
     const { text } = await rawPost(
-      `${mock.openaiBaseURL}/chat/completions`,
+      `${env.mock.openaiBaseURL}/chat/completions`,
       chatBody({ stream: true }),
     );
     const chunks = sseData(text)
@@ -143,13 +138,13 @@ describe('OpenAI Chat Completions', () => {
     ['length', 'length'],
     ['content-filter', 'content_filter'],
   ] as const)('maps finish reason %s to %s', async (finishReason, expected) => {
-    mock.enqueue('openai.chat', { text: 'cut', finishReason });
-    const completion = await openaiClient(mock).chat.completions.create(chatBody());
+    env.mock.enqueue('openai.chat', { text: 'cut', finishReason });
+    const completion = await openaiClient(env.mock).chat.completions.create(chatBody());
     expect(completion.choices[0]?.finish_reason).toBe(expected);
   });
 
   it('calls a forced tool by default with input that satisfies its schema', async () => {
-    const completion = await openaiClient(mock).chat.completions.create(
+    const completion = await openaiClient(env.mock).chat.completions.create(
       chatBody({
         tools: [
           {
@@ -185,7 +180,7 @@ describe('OpenAI Chat Completions', () => {
   });
 
   it('answers structured-output requests with JSON matching the schema', async () => {
-    const completion = await openaiClient(mock).chat.completions.create(
+    const completion = await openaiClient(env.mock).chat.completions.create(
       chatBody({
         response_format: {
           type: 'json_schema',
@@ -200,7 +195,7 @@ describe('OpenAI Chat Completions', () => {
   });
 
   it('stops at max_tokens with finish_reason length when unscripted', async () => {
-    const completion = await openaiClient(mock).chat.completions.create(
+    const completion = await openaiClient(env.mock).chat.completions.create(
       chatBody({ max_completion_tokens: 3 }),
     );
     expect(completion.choices[0]?.message.content).toBe('This is a');

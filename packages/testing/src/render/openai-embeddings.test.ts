@@ -1,22 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openaiClient } from '../../test/helpers';
-import { type MockProvider, startMockProvider } from '../index';
+import { describe, expect, it } from 'vitest';
+import { openaiClient, useMockProvider } from '../../test/helpers';
 
-let mock: MockProvider;
-beforeAll(async () => {
-  mock = await startMockProvider();
-});
-afterAll(() => mock.close());
+const env = useMockProvider();
 
 const norm = (v: number[]) => Math.hypot(...v);
 
 describe('OpenAI embeddings', () => {
   it('serves the base64 encoding the SDK asks for by default, decoded to unit vectors', async () => {
-    const result = await openaiClient(mock).embeddings.create({
+    const result = await openaiClient(env.mock).embeddings.create({
       model: 'text-embedding-3-small',
       input: ['alpha', 'beta'],
     });
-    expect(mock.requests.at(-1)?.body).toMatchObject({ encoding_format: 'base64' });
+    expect(env.mock.requests.at(-1)?.body).toMatchObject({ encoding_format: 'base64' });
     expect(result.data.map((d) => d.index)).toEqual([0, 1]);
     expect(result.data[0]?.embedding).toHaveLength(1536);
     expect(norm(result.data[0]?.embedding ?? [])).toBeCloseTo(1, 5);
@@ -25,7 +20,7 @@ describe('OpenAI embeddings', () => {
   });
 
   it('derives the same vector from the same text, as floats when asked, at the requested size', async () => {
-    const openai = openaiClient(mock);
+    const openai = openaiClient(env.mock);
     const a = await openai.embeddings.create({
       model: 'text-embedding-3-large',
       input: 'same',
@@ -43,8 +38,8 @@ describe('OpenAI embeddings', () => {
   });
 
   it('returns scripted vectors exactly (float32 round-trip for base64)', async () => {
-    mock.enqueue('openai.embeddings', { embeddings: [[0.5, -0.25, 1]] });
-    const result = await openaiClient(mock).embeddings.create({
+    env.mock.enqueue('openai.embeddings', { embeddings: [[0.5, -0.25, 1]] });
+    const result = await openaiClient(env.mock).embeddings.create({
       model: 'text-embedding-3-small',
       input: 'x',
     });

@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openaiClient, rawPost } from '../../test/helpers';
-import { type MockProvider, startMockProvider } from '../index';
+import { describe, expect, it } from 'vitest';
+import { openaiClient, rawPost, useMockProvider } from '../../test/helpers';
 
-let mock: MockProvider;
-beforeAll(async () => {
-  mock = await startMockProvider();
-});
-afterAll(() => mock.close());
+const env = useMockProvider();
 
 describe('OpenAI Responses API', () => {
   it('answers with a completed response whose output_text the SDK assembles', async () => {
-    const response = await openaiClient(mock).responses.create({
+    const response = await openaiClient(env.mock).responses.create({
       model: 'gpt-4.1',
       input: 'Say hi',
       instructions: 'Be brief',
@@ -27,13 +22,13 @@ describe('OpenAI Responses API', () => {
   });
 
   it('returns reasoning, text and function calls with usage in Responses terms', async () => {
-    mock.enqueue('openai.responses', {
+    env.mock.enqueue('openai.responses', {
       reasoning: 'Need the weather.',
       text: 'Let me check.',
       toolCalls: [{ id: 'call_w', name: 'get_weather', input: { city: 'Oslo' } }],
       usage: { inputTokens: 328, cacheReadTokens: 128, outputTokens: 52, reasoningTokens: 20 },
     });
-    const response = await openaiClient(mock).responses.create({
+    const response = await openaiClient(env.mock).responses.create({
       model: 'o4-mini',
       input: [{ role: 'user', content: 'Weather?' }],
     });
@@ -58,7 +53,7 @@ describe('OpenAI Responses API', () => {
   });
 
   it('streams events that the SDK accumulates into the same final response', async () => {
-    mock.enqueue('openai.responses', {
+    env.mock.enqueue('openai.responses', {
       reasoning: 'Thinking it over',
       text: 'Answer: 42',
       toolCalls: [
@@ -66,7 +61,10 @@ describe('OpenAI Responses API', () => {
         { name: 'log', input: { level: 'info' } },
       ],
     });
-    const stream = openaiClient(mock).responses.stream({ model: 'gpt-4.1', input: 'What is 6*7?' });
+    const stream = openaiClient(env.mock).responses.stream({
+      model: 'gpt-4.1',
+      input: 'What is 6*7?',
+    });
     const deltas: string[] = [];
     stream.on('response.output_text.delta', (event) => deltas.push(event.delta));
     const final = await stream.finalResponse();
@@ -81,7 +79,7 @@ describe('OpenAI Responses API', () => {
   });
 
   it('numbers events in order and names each in its event line, ending at response.completed', async () => {
-    const { text } = await rawPost(`${mock.openaiBaseURL}/responses`, {
+    const { text } = await rawPost(`${env.mock.openaiBaseURL}/responses`, {
       model: 'gpt-4.1',
       input: 'x',
       stream: true,
@@ -110,8 +108,11 @@ describe('OpenAI Responses API', () => {
   });
 
   it('reports a length stop as an incomplete response', async () => {
-    mock.enqueue('openai.responses', { text: 'cut', finishReason: 'length' });
-    const response = await openaiClient(mock).responses.create({ model: 'gpt-4.1', input: 'x' });
+    env.mock.enqueue('openai.responses', { text: 'cut', finishReason: 'length' });
+    const response = await openaiClient(env.mock).responses.create({
+      model: 'gpt-4.1',
+      input: 'x',
+    });
     expect(response.status).toBe('incomplete');
     expect(response.incomplete_details).toEqual({ reason: 'max_output_tokens' });
   });
