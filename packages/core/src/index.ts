@@ -13,6 +13,18 @@ export type {
 } from './chat-model';
 export { type Clock, systemClock, type TimerHandle } from './clock';
 export { type DeadlineSignal, type DeadlineSignalOptions, deadlineSignal } from './deadline-signal';
+export type {
+  CallObserver,
+  CallOutcome,
+  Instrumentation,
+  ModelCallEnd,
+  ModelCallStart,
+  RetrievalEnd,
+  RetrievalStart,
+  ToolCallEnd,
+  ToolCallStart,
+  ToolDecision,
+} from './instrumentation';
 export { InvalidArgumentError } from './invalid-argument-error';
 export type { JsonSchema, JsonValue } from './json';
 export { KeelError, type KeelErrorOptions } from './keel-error';

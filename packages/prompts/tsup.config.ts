@@ -1,0 +1,3 @@
+import { keelTsup } from '@keel/tsup-config';
+
+export default keelTsup();
