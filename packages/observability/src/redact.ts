@@ -1,0 +1,293 @@
+/**
+ * Redaction: a copy of any value with secrets and PII replaced, safe to log. Walks nested
+ * objects, arrays, maps, sets and errors; survives circular references, throwing getters,
+ * binary buffers and huge strings; and catches secrets split across adjacent fields.
+ */
+import { InvalidArgumentError } from '@keel/core';
+import { DEFAULT_REDACTION_RULES, type RedactionRule } from './redaction-rules';
+
+/** Options of {@link redact} and {@link createRedactor}. */
+export interface RedactOptions {
+  /** The rules applied to every string, in order. Default: {@link DEFAULT_REDACTION_RULES}. */
+  rules?: readonly RedactionRule[];
+  /** Rule ids to leave out of `rules`, e.g. `['phone']`. */
+  disable?: readonly string[];
+  /**
+   * Object keys whose string values are replaced whole, whatever they hold. Matched against
+   * the key in snake_case, as a suffix: the default covers `Authorization`, `x-api-key`,
+   * `apiKey`, `client_secret`, `access_token`, `password`, `Cookie`, `Set-Cookie`...
+   */
+  sensitiveKeys?: RegExp;
+  /** Strings longer than this are cut, with a marker saying how much. Default 16,384. */
+  maxStringLength?: number;
+  /** Deeper values become `'[MaxDepth]'`. Default 12. */
+  maxDepth?: number;
+  /** Values past this many (objects, arrays and leaves) become `'[Truncated]'`. Default 10,000. */
+  maxNodes?: number;
+}
+
+/** A compiled redactor: call it on any value. */
+export type Redactor = (value: unknown) => unknown;
+
+/** The default for {@link RedactOptions.sensitiveKeys}. */
+export const DEFAULT_SENSITIVE_KEYS =
+  /(?:^|_)(?:authorization|api_?key|secret|secret_key|password|passwd|passphrase|pwd|token|cookie|credentials?|private_key|access_key|session_id|signature)$/;
+
+/** Enough overlap past a cut for any secret straddling it (a 4096-bit PEM key) to be found whole. */
+const CUT_OVERLAP = 4_096;
+
+function replacement(id: string): string {
+  return `[REDACTED:${id}]`;
+}
+
+function snakeCase(key: string): string {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[-.\s]+/g, '_')
+    .toLowerCase();
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new InvalidArgumentError({
+      argument: name,
+      message: `${name} must be a positive integer, got ${String(value)}`,
+    });
+  }
+  return value;
+}
+
+/** Applies `rules` to one string. */
+function redactText(text: string, rules: readonly RedactionRule[]): string {
+  let out = text;
+  for (const rule of rules) {
+    rule.pattern.lastIndex = 0;
+    out = out.replace(rule.pattern, (match: string, ...args: unknown[]) => {
+      const groups = args[args.length - 1] as { keep?: string } | undefined;
+      const keep = typeof groups === 'object' && groups !== null ? (groups.keep ?? '') : '';
+      const candidate = match.slice(keep.length);
+      if (rule.validate && !rule.validate(candidate)) return match;
+      return keep + replacement(rule.id);
+    });
+  }
+  return out;
+}
+
+interface Leaf {
+  holder: Record<string, unknown> | unknown[];
+  key: string | number;
+  text: string;
+}
+
+/**
+ * Compiles options into a reusable redactor (validating them once).
+ *
+ * @example
+ * ```ts
+ * const redactor = createRedactor({ disable: ['phone'], maxStringLength: 2_000 });
+ * redactor({ headers: { authorization: 'Bearer abc' }, note: 'mail bob@example.com' });
+ * // { headers: { authorization: '[REDACTED:authorization]' }, note: 'mail [REDACTED:email]' }
+ * ```
+ */
+export function createRedactor(options: RedactOptions = {}): Redactor {
+  const {
+    rules: allRules = DEFAULT_REDACTION_RULES,
+    disable = [],
+    sensitiveKeys = DEFAULT_SENSITIVE_KEYS,
+  } = options;
+  const maxStringLength = positiveInteger('maxStringLength', options.maxStringLength, 16_384);
+  const maxDepth = positiveInteger('maxDepth', options.maxDepth, 12);
+  const maxNodes = positiveInteger('maxNodes', options.maxNodes, 10_000);
+  for (const rule of allRules) {
+    if (!(rule.pattern instanceof RegExp) || !rule.pattern.global) {
+      throw new InvalidArgumentError({
+        argument: 'rules',
+        message: `Redaction rule "${rule.id}" needs a global RegExp pattern (add the g flag)`,
+      });
+    }
+  }
+  const rules = allRules.filter((rule) => !disable.includes(rule.id));
+  const crossFieldRules = rules.filter((rule) => rule.crossField);
+
+  function redactString(text: string): string {
+    if (text.length <= maxStringLength) return redactText(text, rules);
+    const head = redactText(text.slice(0, maxStringLength + CUT_OVERLAP), rules);
+    return `${head.slice(0, maxStringLength)}…[truncated ${text.length - maxStringLength} chars]`;
+  }
+
+  return function redactor(value: unknown): unknown {
+    let nodes = 0;
+    const ancestors = new Set<object>();
+    const leaves: Leaf[] = [];
+
+    function sensitiveKey(key: string): boolean {
+      return sensitiveKeys.test(snakeCase(key));
+    }
+
+    function put(holder: Leaf['holder'], key: string | number, raw: unknown, depth: number) {
+      const out = walk(raw, depth);
+      (holder as Record<string | number, unknown>)[key] = out;
+      if (typeof out === 'string' && typeof raw === 'string')
+        leaves.push({ holder, key, text: out });
+    }
+
+    function walkObject(object: object, depth: number): unknown {
+      if (object instanceof Date) {
+        return Number.isNaN(object.getTime()) ? 'Invalid Date' : object.toISOString();
+      }
+      if (ArrayBuffer.isView(object)) return `[Binary ${object.byteLength} bytes]`;
+      if (object instanceof ArrayBuffer) return `[Binary ${object.byteLength} bytes]`;
+      if (object instanceof RegExp) return redactString(String(object));
+      if (ancestors.has(object)) return '[Circular]';
+      if (depth >= maxDepth) return '[MaxDepth]';
+      ancestors.add(object);
+      try {
+        if (Array.isArray(object) || object instanceof Set) {
+          const items = Array.isArray(object) ? object : [...object];
+          const out: unknown[] = [];
+          for (let i = 0; i < items.length; i++) put(out, i, items[i], depth + 1);
+          return out;
+        }
+        const out: Record<string, unknown> = {};
+        if (object instanceof Error) {
+          out.name = redactString(String(object.name));
+          out.message = redactString(String(object.message));
+        }
+        const entries =
+          object instanceof Map
+            ? [...object.entries()].map(([k, v]) => [String(k), v] as const)
+            : Object.keys(object).map((k) => [k, readProperty(object, k)] as const);
+        if (object instanceof Error && 'cause' in object && !entries.some(([k]) => k === 'cause')) {
+          entries.push(['cause', object.cause]);
+        }
+        // `{ name: 'Authorization', value: '...' }`: a header as a pair of fields.
+        const pairName = entries.find(([k]) => k === 'name' || k === 'key')?.[1];
+        const pairIsSecret = typeof pairName === 'string' && sensitiveKey(pairName);
+        for (const [key, raw] of entries) {
+          const secret =
+            sensitiveKey(key) || (pairIsSecret && (key === 'value' || key === 'values'));
+          if (
+            secret &&
+            raw !== undefined &&
+            raw !== null &&
+            typeof raw !== 'number' &&
+            typeof raw !== 'boolean'
+          ) {
+            nodes++;
+            out[key] = replacement(
+              snakeCase(pairIsSecret && !sensitiveKey(key) ? String(pairName) : key),
+            );
+          } else {
+            put(out, key, raw, depth + 1);
+          }
+        }
+        return out;
+      } finally {
+        ancestors.delete(object);
+      }
+    }
+
+    function walk(raw: unknown, depth: number): unknown {
+      if (++nodes > maxNodes) return '[Truncated]';
+      switch (typeof raw) {
+        case 'string':
+          return redactString(raw);
+        case 'number':
+        case 'boolean':
+        case 'undefined':
+          return raw;
+        case 'bigint':
+          return raw.toString();
+        case 'symbol':
+          return redactString(raw.toString());
+        case 'function':
+          return `[Function ${raw.name || 'anonymous'}]`;
+        default:
+          if (raw === null) return null;
+          try {
+            const json = (raw as { toJSON?: unknown }).toJSON;
+            if (typeof json === 'function' && !(raw instanceof Date)) {
+              return walk(json.call(raw), depth);
+            }
+            return walkObject(raw as object, depth);
+          } catch {
+            return '[Unreadable]';
+          }
+      }
+    }
+
+    const out = walk(value, 0);
+    if (crossFieldRules.length > 0 && leaves.length > 1)
+      redactAcrossFields(leaves, crossFieldRules);
+    return out;
+  };
+}
+
+function readProperty(object: object, key: string): unknown {
+  try {
+    return (object as Record<string, unknown>)[key];
+  } catch {
+    return '[Unreadable]';
+  }
+}
+
+/**
+ * Finds secrets that only appear when adjacent string fields are joined (a key split in two),
+ * and replaces every field the secret touches.
+ */
+function redactAcrossFields(leaves: Leaf[], rules: readonly RedactionRule[]): void {
+  const starts: number[] = [];
+  let joined = '';
+  for (const leaf of leaves) {
+    starts.push(joined.length);
+    joined += leaf.text;
+  }
+  const hit = new Map<number, string>();
+  for (const rule of rules) {
+    rule.pattern.lastIndex = 0;
+    for (const match of joined.matchAll(rule.pattern)) {
+      const from = match.index;
+      const to = from + match[0].length;
+      if (rule.validate && !rule.validate(match[0])) continue;
+      const first = lastIndexAtOrBefore(starts, from);
+      const last = lastIndexAtOrBefore(starts, to - 1);
+      if (first === last) continue; // inside one field: already handled there
+      for (let i = first; i <= last; i++) if (!hit.has(i)) hit.set(i, rule.id);
+    }
+  }
+  for (const [index, id] of hit) {
+    const leaf = leaves[index] as Leaf;
+    (leaf.holder as Record<string | number, unknown>)[leaf.key] = replacement(id);
+  }
+}
+
+function lastIndexAtOrBefore(sorted: number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((sorted[mid] as number) <= value) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+const defaultRedactor = createRedactor();
+
+/**
+ * Returns a copy of `value` with secrets and PII replaced by `[REDACTED:<rule>]`. Never throws
+ * on data: circular references, throwing getters, binary buffers and huge strings are rendered
+ * as markers. Options are validated (a bad option is an `InvalidArgumentError`).
+ *
+ * @example
+ * ```ts
+ * redact('call me at +44 20 7946 0958, key sk-proj-4f9Qx2Lw8Zr1Tb6Yc3Nd7Vh5');
+ * // 'call me at [REDACTED:phone], key [REDACTED:openai-key]'
+ * ```
+ */
+export function redact(value: string, options?: RedactOptions): string;
+export function redact(value: unknown, options?: RedactOptions): unknown;
+export function redact(value: unknown, options?: RedactOptions): unknown {
+  return (options === undefined ? defaultRedactor : createRedactor(options))(value);
+}

@@ -1,0 +1,180 @@
+/**
+ * The default redaction rules: secrets (provider keys, cloud and chat tokens, JWTs, private
+ * keys, credentials in URLs and high-entropy `key=value` pairs) and PII (e-mail addresses,
+ * phone numbers, Luhn-checked card numbers, mod-97-checked IBANs). Rules are data; pass your
+ * own list to `redact` or `createRedactor` to change them.
+ */
+
+/** One pattern that finds something to hide. */
+export interface RedactionRule {
+  /** Stable id, shown in the replacement: `[REDACTED:<id>]`. */
+  id: string;
+  kind: 'secret' | 'pii';
+  /**
+   * A global regular expression. When it has a named group `keep`, that group (which must be
+   * the start of the match) is kept and only the rest is replaced.
+   */
+  pattern: RegExp;
+  /** Confirms a candidate (the match without `keep`); a rejected candidate is left as is. */
+  validate?: (candidate: string) => boolean;
+  /**
+   * Also look for this secret across adjacent string fields of an object, so that a key split
+   * over two fields is still caught. Only for rules with a distinctive prefix.
+   */
+  crossField?: boolean;
+}
+
+/** Shannon entropy in bits per character. */
+export function shannonEntropy(text: string): number {
+  const counts = new Map<string, number>();
+  for (const char of text) counts.set(char, (counts.get(char) ?? 0) + 1);
+  let entropy = 0;
+  for (const count of counts.values()) {
+    const p = count / text.length;
+    entropy -= p * Math.log2(p);
+  }
+  return entropy;
+}
+
+/** True when the digits of `text` pass the Luhn check (card numbers). */
+export function luhnValid(text: string): boolean {
+  const digits = text.replace(/\D/g, '');
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let digit = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return digits.length > 0 && sum % 10 === 0;
+}
+
+/** True when `text` (spaces allowed) is an IBAN with a valid ISO 13616 mod-97 checksum. */
+export function ibanValid(text: string): boolean {
+  const iban = text.replace(/ /g, '').toUpperCase();
+  if (iban.length < 15 || iban.length > 34) return false;
+  const rearranged = iban.slice(4) + iban.slice(0, 4);
+  let remainder = 0;
+  for (const char of rearranged) {
+    const code = char.charCodeAt(0);
+    const value = code >= 65 ? String(code - 55) : char;
+    for (const digit of value) remainder = (remainder * 10 + (digit.charCodeAt(0) - 48)) % 97;
+  }
+  return remainder === 1;
+}
+
+const hasLetterAndDigit = (text: string) => /[A-Za-z]/.test(text) && /\d/.test(text);
+
+const cardValid = (candidate: string) => {
+  const digits = candidate.replace(/\D/g, '');
+  return digits.length >= 13 && digits.length <= 19 && /^[2-6]/.test(digits) && luhnValid(digits);
+};
+
+const phoneValid = (candidate: string) => {
+  const digits = candidate.replace(/\D/g, '').length;
+  return digits >= 9 && digits <= 15;
+};
+
+/** File extensions that look like top-level domains in `name@2x.png` asset names. */
+const ASSET_EXTENSIONS = /\.(?:png|jpe?g|gif|svg|webp|ico|js|mjs|cjs|ts|tsx|jsx|css|map|json)$/i;
+
+/** Values at least this long, mixing letters and digits, this random, are secrets. */
+const MIN_SECRET_ENTROPY = 3.2;
+
+/** The rules `redact` applies by default, in order. */
+export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
+  {
+    id: 'private-key',
+    kind: 'secret',
+    // A truncated key (no END line) is redacted to the end of the text.
+    pattern:
+      /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
+    crossField: true,
+  },
+  {
+    id: 'jwt',
+    kind: 'secret',
+    pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g,
+    crossField: true,
+  },
+  {
+    id: 'anthropic-key',
+    kind: 'secret',
+    pattern: /\bsk-ant-(?:api|admin|oat)\d{2}-[A-Za-z0-9_-]{20,}/g,
+    crossField: true,
+  },
+  {
+    id: 'openai-key',
+    kind: 'secret',
+    pattern: /\bsk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,}/g,
+    validate: hasLetterAndDigit,
+    crossField: true,
+  },
+  {
+    id: 'github-token',
+    kind: 'secret',
+    pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})/g,
+    crossField: true,
+  },
+  {
+    id: 'slack-token',
+    kind: 'secret',
+    pattern:
+      /\bxox[abposre]-[A-Za-z0-9-]{10,}|https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+/g,
+    crossField: true,
+  },
+  {
+    id: 'aws-access-key',
+    kind: 'secret',
+    pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g,
+    crossField: true,
+  },
+  {
+    id: 'bearer-token',
+    kind: 'secret',
+    pattern: /(?<keep>\b(?:Bearer|Basic)\s+)[A-Za-z0-9._~+/-]{12,}=*/g,
+  },
+  {
+    id: 'url-credentials',
+    kind: 'secret',
+    pattern: /(?<keep>\b[a-z][a-z0-9+.-]{0,20}:\/\/)[^\s:/@]{1,256}:[^\s/@]{1,256}(?=@)/gi,
+  },
+  {
+    id: 'key-value-secret',
+    kind: 'secret',
+    // `api_key=...`, `"client_secret": "..."`, `AWS_SECRET_ACCESS_KEY: ...`, `password=...`.
+    pattern:
+      /(?<keep>\b[A-Za-z0-9_.-]{0,40}(?:key|token|secret|passw(?:or)?d|pwd|credentials?|auth|signature)["']?\s*[:=]\s*["']?)[A-Za-z0-9+/_.~-]{12,}=*/gi,
+    validate: (value) => hasLetterAndDigit(value) && shannonEntropy(value) >= MIN_SECRET_ENTROPY,
+  },
+  {
+    id: 'email',
+    kind: 'pii',
+    pattern:
+      /\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/g,
+    validate: (email) => !ASSET_EXTENSIONS.test(email),
+  },
+  {
+    id: 'iban',
+    kind: 'pii',
+    pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g,
+    validate: ibanValid,
+  },
+  {
+    id: 'card-number',
+    kind: 'pii',
+    pattern: /\b\d(?:[ -]?\d){12,18}\b/g,
+    validate: cardValid,
+  },
+  {
+    id: 'phone',
+    kind: 'pii',
+    // International (+CC ...), North American (415) 555-0100 / 415-555-0100, and national
+    // numbers with a trunk 0 (020 7946 0958). Separators are required for the national forms.
+    pattern:
+      /(?:\+[1-9]\d{0,2}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}|\(\d{3}\) ?\d{3}[ .-]\d{4}|\b\d{3}[.-]\d{3}[.-]\d{4}|\b0\d{1,4}[ -]\d{3,4}[ -]\d{3,4})\b/g,
+    validate: phoneValid,
+  },
+]);
