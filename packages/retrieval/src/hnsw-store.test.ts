@@ -1,0 +1,164 @@
+import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidArgumentError } from '@keel/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CorruptIndexError } from './corrupt-index-error';
+import { DimensionMismatchError } from './dimension-mismatch-error';
+import { EmbeddingModelMismatchError } from './embedding-model-mismatch-error';
+import { createExactStore } from './exact-store';
+import { createHnswStore } from './hnsw-store';
+import { saveGeneration } from './index-directory';
+
+function random(seed: number) {
+  let state = seed;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+function vectors(count: number, dim: number, seed = 1) {
+  const next = random(seed);
+  return Array.from({ length: count }, (_, i) => ({
+    id: `v${i}`,
+    vector: Array.from({ length: dim }, () => next() - 0.5),
+    metadata: { tenant: `t${i % 50}`, even: i % 2 === 0 },
+  }));
+}
+
+const directories: string[] = [];
+async function tempDir() {
+  const dir = await mkdtemp(join(tmpdir(), 'keel-retrieval-'));
+  directories.push(dir);
+  return dir;
+}
+afterEach(async () => {
+  await Promise.all(directories.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describe('createHnswStore', () => {
+  it('adds, upserts and deletes by id without a rebuild, growing past its capacity', async () => {
+    const store = await createHnswStore({ dim: 8, capacity: 4 });
+    const items = vectors(50, 8);
+    store.add(items);
+    expect(store.size).toBe(50);
+    expect(store.search(items[7]?.vector ?? [], { k: 1 })[0]?.id).toBe('v7');
+    expect(() => store.add([items[0] as never])).toThrow(/already stored/);
+
+    expect(store.delete(['v7', 'missing'])).toBe(1);
+    expect(store.has('v7')).toBe(false);
+    expect(store.search(items[7]?.vector ?? [], { k: 5 }).map((hit) => hit.id)).not.toContain('v7');
+
+    // The freed slot is reused, and an upsert replaces the vector and metadata.
+    store.upsert([{ id: 'new', vector: items[3]?.vector ?? [], metadata: { tag: 'x' } }]);
+    store.upsert([{ id: 'v3', vector: items[9]?.vector ?? [], metadata: { tag: 'moved' } }]);
+    expect(store.size).toBe(50);
+    const hits = store.search(items[9]?.vector ?? [], { k: 2 }).map((hit) => hit.id).sort();
+    expect(hits).toEqual(['v3', 'v9']);
+    expect(store.search(items[3]?.vector ?? [], { k: 1 })[0]).toMatchObject({ id: 'new', metadata: { tag: 'x' } });
+  });
+
+  it('returns k results under a selective filter and under a broad one', async () => {
+    const items = vectors(600, 16);
+    const store = await createHnswStore({ dim: 16, m: 4, ef: 4 });
+    const exact = createExactStore({ dim: 16 });
+    store.add(items);
+    exact.add(items);
+    const query = items[11]?.vector ?? [];
+    const tenant = store.search(query, { k: 10, filter: { tenant: 't3' } });
+    expect(tenant).toHaveLength(10);
+    expect(tenant.every((hit) => hit.metadata.tenant === 't3')).toBe(true);
+    expect(tenant.map((hit) => hit.id)).toEqual(
+      exact.search(query, { k: 10, filter: { tenant: 't3' } }).map((hit) => hit.id),
+    );
+    const broad = store.search(query, { k: 25, filter: (metadata) => metadata.even === true });
+    expect(broad).toHaveLength(25);
+    expect(broad.every((hit) => hit.metadata.even === true)).toBe(true);
+    expect(store.search(query, { k: 10, filter: { tenant: 'nobody' } })).toEqual([]);
+    // Fewer matches than k: all of them.
+    store.upsert([{ id: 'lonely', vector: query, metadata: { tenant: 'solo' } }]);
+    expect(store.search(query, { k: 10, filter: { tenant: 'solo' } }).map((hit) => hit.id)).toEqual(['lonely']);
+  });
+
+  it('rejects wrong dimensions, NaN vectors and bad ids before changing anything', async () => {
+    const store = await createHnswStore({ dim: 4 });
+    expect(() => store.add([{ id: 'a', vector: [1, 2, 3] }])).toThrow(DimensionMismatchError);
+    expect(() => store.add([{ id: 'a', vector: [1, 0, 0, 0] }, { id: 'b', vector: [1, Number.NaN, 0, 0] }])).toThrow(
+      /finite numbers/,
+    );
+    expect(store.size).toBe(0);
+    expect(() => store.add([{ id: '', vector: [1, 0, 0, 0] }])).toThrow(InvalidArgumentError);
+    expect(() => store.search([1, 0, 0, 0], { k: 0 })).toThrow(/k must be/);
+    expect(() => store.search([1, 0], { k: 1 })).toThrow(DimensionMismatchError);
+    await expect(createHnswStore({ dim: 0 })).rejects.toThrow(/dim must be/);
+  });
+
+  it('saves atomically and loads with dimension and model checks', async () => {
+    const dir = await tempDir();
+    const store = await createHnswStore({ dim: 8, path: dir, model: 'local-8' });
+    const items = vectors(30, 8);
+    store.add(items);
+    store.delete(['v2']);
+    await store.save();
+    const loaded = await createHnswStore({ dim: 8, path: dir, model: 'local-8' });
+    expect(loaded.size).toBe(29);
+    expect(loaded.model).toBe('local-8');
+    expect(loaded.search(items[5]?.vector ?? [], { k: 1 })[0]).toMatchObject({ id: 'v5', metadata: { tenant: 't5' } });
+    loaded.add([{ id: 'v2', vector: items[2]?.vector ?? [] }]);
+    expect(loaded.search(items[2]?.vector ?? [], { k: 1 })[0]?.id).toBe('v2');
+
+    await expect(createHnswStore({ dim: 16, path: dir })).rejects.toThrow(DimensionMismatchError);
+    await expect(createHnswStore({ dim: 8, path: dir, model: 'text-embedding-3-small' })).rejects.toSatisfy(
+      (error) => EmbeddingModelMismatchError.isInstance(error) && error.indexModel === 'local-8',
+    );
+  });
+
+  it('recovers the last complete save after a crash at any step', async () => {
+    const dir = await tempDir();
+    const other = await tempDir();
+    const store = await createHnswStore({ dim: 8, path: dir });
+    store.add(vectors(10, 8));
+    await store.save();
+    const next = await createHnswStore({ dim: 8, path: other });
+    next.add(vectors(20, 8, 2));
+    await next.save();
+    const [generation] = (await readdir(other)).filter((entry) => entry.startsWith('gen-'));
+    for (const step of ['write', 'rename', 'pointer-temp'] as const) {
+      await expect(
+        saveGeneration(dir, (into) => cp(join(other, generation as string), into, { recursive: true }), step),
+      ).rejects.toThrow(/simulated crash/);
+      const reopened = await createHnswStore({ dim: 8, path: dir });
+      expect(reopened.size).toBe(10);
+      expect((await readdir(dir)).sort()).toEqual(['CURRENT', 'gen-00000001']);
+    }
+  });
+
+  it('refuses a damaged index with a typed error', async () => {
+    const dir = await tempDir();
+    const store = await createHnswStore({ dim: 8, path: dir });
+    store.add(vectors(10, 8));
+    await store.save();
+    await writeFile(join(dir, 'gen-00000001', 'index.hnsw'), 'garbage');
+    await expect(createHnswStore({ dim: 8, path: dir })).rejects.toSatisfy(CorruptIndexError.isInstance);
+    await writeFile(join(dir, 'CURRENT'), '../etc');
+    await expect(createHnswStore({ dim: 8, path: dir })).rejects.toSatisfy(CorruptIndexError.isInstance);
+  });
+});
+
+describe('createExactStore', () => {
+  it('finds exact neighbours, filters, and deletes by swapping', () => {
+    const store = createExactStore({ dim: 3, space: 'l2' });
+    store.add([
+      { id: 'a', vector: [0, 0, 0], metadata: { lang: 'en' } },
+      { id: 'b', vector: [1, 0, 0], metadata: { lang: 'fr' } },
+      { id: 'c', vector: [2, 0, 0], metadata: { lang: 'en' } },
+    ]);
+    expect(store.search([0.9, 0, 0], { k: 2 }).map((hit) => hit.id)).toEqual(['b', 'a']);
+    expect(store.search([0.9, 0, 0], { k: 2, filter: { lang: 'en' } }).map((hit) => hit.id)).toEqual(['a', 'c']);
+    expect(store.delete(['a'])).toBe(1);
+    expect(store.ids().sort()).toEqual(['b', 'c']);
+    expect(store.search([0, 0, 0], { k: 5 }).map((hit) => hit.id)).toEqual(['b', 'c']);
+    expect(store.search([0, 0, 0], { k: 1 })[0]?.score).toBeCloseTo(-1);
+  });
+});

@@ -1,0 +1,299 @@
+/**
+ * A vector store on hnswlib-node. Add, upsert and delete by id without rebuilding (deleted
+ * slots are reused), automatic resize, atomic persistence with dimension and model checks, and
+ * filtered search that returns k results whenever k vectors pass the filter: selective filters
+ * (tenants) are answered exactly over the matching vectors, broad ones by filter-aware HNSW
+ * search, with an exact pass when the graph search comes back short.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InvalidArgumentError } from '@keel/core';
+import { CorruptIndexError } from './corrupt-index-error';
+import { DimensionMismatchError } from './dimension-mismatch-error';
+import { EmbeddingModelMismatchError } from './embedding-model-mismatch-error';
+import { compileFilter } from './filter';
+import { fileDigest, openGeneration, saveGeneration } from './index-directory';
+import { assertItems, assertStoreShape } from './store-options';
+import { TopK } from './top-k';
+import type { Metadata } from './types';
+import { assertVector, type Vector } from './validate-vector';
+import {
+  distance,
+  prepare,
+  resolveK,
+  type Space,
+  scoreOf,
+  type VectorItem,
+  type VectorStore,
+} from './vector-store';
+
+/** Options of {@link createHnswStore}. */
+export interface HnswStoreOptions {
+  dim: number;
+  /** Default `cosine`. */
+  space?: Space;
+  /** Directory to load from and save to. */
+  path?: string;
+  /** Embedding model of the vectors, recorded on save and checked on load. */
+  model?: string;
+  /** Graph degree; default 16. */
+  m?: number;
+  /** Build-time candidate list; default 200. */
+  efConstruction?: number;
+  /** Search-time candidate list (raised to k when smaller); default 64. */
+  ef?: number;
+  /** Initial capacity; the index doubles when full. Default 1,024. */
+  capacity?: number;
+  /**
+   * Filters matching at most this fraction of the vectors are answered exactly over the
+   * matches; default 0.05.
+   */
+  exactFilterFraction?: number;
+  /** Random seed of the graph's levels; default 100. */
+  seed?: number;
+}
+
+/** An HNSW vector store. */
+export interface HnswStore extends VectorStore {
+  /** The embedding model recorded for this index, if any. */
+  readonly model: string | undefined;
+  /** Saves atomically to `path` (or the directory given). */
+  save(path?: string): Promise<void>;
+}
+
+interface Manifest {
+  format: 'keel-hnsw-1';
+  dim: number;
+  space: Space;
+  model?: string;
+  m: number;
+  efConstruction: number;
+  capacity: number;
+  ids: Array<string | null>;
+  metadata: Array<Metadata | null>;
+  indexSha256: string;
+}
+
+const INDEX_FILE = 'index.hnsw';
+const MANIFEST_FILE = 'manifest.json';
+
+async function readManifest(folder: string, path: string): Promise<Manifest> {
+  try {
+    const manifest = JSON.parse(await readFile(join(folder, MANIFEST_FILE), 'utf8')) as Manifest;
+    if (manifest.format !== 'keel-hnsw-1' || !Array.isArray(manifest.ids)) {
+      throw new Error(`unknown format ${JSON.stringify(manifest.format)}`);
+    }
+    if (manifest.indexSha256 !== (await fileDigest(join(folder, INDEX_FILE)))) {
+      throw new Error('index file does not match its checksum');
+    }
+    return manifest;
+  } catch (error) {
+    throw new CorruptIndexError({
+      path,
+      reason: error instanceof Error ? error.message : String(error),
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Creates an HNSW store, loading the index saved at `path` when there is one.
+ *
+ * @throws DimensionMismatchError / EmbeddingModelMismatchError when the saved index was built
+ * with another dimension or embedding model; CorruptIndexError when its files are damaged.
+ * @example
+ * ```ts
+ * const store = await createHnswStore({ dim: 384, path: '.keel/index', model: embedder.modelId });
+ * store.upsert([{ id: 'guide.md#0', vector, metadata: { tenant: 'acme' } }]);
+ * await store.save();
+ * ```
+ */
+export async function createHnswStore({
+  dim,
+  space = 'cosine',
+  path,
+  model,
+  m = 16,
+  efConstruction = 200,
+  ef = 64,
+  capacity = 1024,
+  exactFilterFraction = 0.05,
+  seed = 100,
+}: HnswStoreOptions): Promise<HnswStore> {
+  assertStoreShape(dim, space);
+  for (const [argument, value] of Object.entries({ m, efConstruction, ef, capacity })) {
+    if (!(Number.isInteger(value) && value >= 1)) {
+      throw new InvalidArgumentError({ argument, message: `${argument} must be an integer >= 1, got ${value}` });
+    }
+  }
+  const { HierarchicalNSW } = await import('hnswlib-node');
+  const index = new HierarchicalNSW(space, dim);
+  // By label (the hnswlib slot): the id and metadata, or undefined for a deleted slot.
+  let ids: Array<string | undefined> = [];
+  let metadata: Array<Metadata | undefined> = [];
+  const labels = new Map<string, number>();
+  const free: number[] = [];
+  let recordedModel = model;
+
+  const folder = path === undefined ? undefined : await openGeneration(path);
+  if (folder !== undefined && path !== undefined) {
+    const manifest = await readManifest(folder, path);
+    if (manifest.dim !== dim) {
+      throw new DimensionMismatchError({
+        expected: dim,
+        actual: manifest.dim,
+        message: `Index at ${path} holds ${manifest.dim}-dimensional vectors but ${dim} were requested; open it with dim: ${manifest.dim} or re-index into a new directory`,
+      });
+    }
+    if (model !== undefined && manifest.model !== undefined && manifest.model !== model) {
+      throw new EmbeddingModelMismatchError({ path, indexModel: manifest.model, requestedModel: model });
+    }
+    if (manifest.space !== space) {
+      throw new InvalidArgumentError({
+        argument: 'space',
+        message: `Index at ${path} uses the ${manifest.space} space but ${space} was requested`,
+      });
+    }
+    recordedModel = manifest.model ?? model;
+    try {
+      await index.readIndex(join(folder, INDEX_FILE));
+    } catch (error) {
+      throw new CorruptIndexError({ path, reason: 'hnswlib could not read the index file', cause: error });
+    }
+    ids = manifest.ids.map((id) => id ?? undefined);
+    metadata = manifest.metadata.map((entry) => entry ?? undefined);
+    for (const [label, id] of ids.entries()) {
+      if (id === undefined) free.push(label);
+      else labels.set(id, label);
+    }
+  } else {
+    index.initIndex({ maxElements: capacity, m, efConstruction, randomSeed: seed });
+  }
+
+  function put(item: VectorItem): void {
+    const existing = labels.get(item.id);
+    const label = existing ?? free.pop() ?? ids.length;
+    if (label >= index.getMaxElements()) index.resizeIndex(index.getMaxElements() * 2);
+    // Re-adding a label updates its vector in place and clears a deletion mark.
+    index.addPoint(Array.from(item.vector), label);
+    ids[label] = item.id;
+    metadata[label] = item.metadata ?? {};
+    labels.set(item.id, label);
+  }
+
+  function exactSearch(query: Vector, candidates: number[], k: number) {
+    const prepared = prepare(space, query);
+    const top = new TopK<number>(k);
+    for (const label of candidates) {
+      top.push(label, scoreOf(space, distance(space, prepared, index.getPoint(label))));
+    }
+    return top.sorted().map(({ item, score }) => ({ label: item, score }));
+  }
+
+  return {
+    dim,
+    space,
+    get model() {
+      return recordedModel;
+    },
+    get size() {
+      return labels.size;
+    },
+    add(items) {
+      assertItems(items, dim);
+      for (const item of items) {
+        if (labels.has(item.id)) {
+          throw new InvalidArgumentError({
+            argument: 'items',
+            message: `id "${item.id}" is already stored; use upsert to replace it`,
+          });
+        }
+      }
+      for (const item of items) put(item);
+    },
+    upsert(items) {
+      assertItems(items, dim);
+      for (const item of items) put(item);
+    },
+    delete(removed) {
+      let count = 0;
+      for (const id of removed) {
+        const label = labels.get(id);
+        if (label === undefined) continue;
+        index.markDelete(label);
+        labels.delete(id);
+        ids[label] = undefined;
+        metadata[label] = undefined;
+        free.push(label);
+        count++;
+      }
+      return count;
+    },
+    has(id) {
+      return labels.has(id);
+    },
+    ids() {
+      return [...labels.keys()];
+    },
+    search(vector, { k, filter } = {}) {
+      const wanted = resolveK(k);
+      assertVector(vector, dim, 'query');
+      if (labels.size === 0) return [];
+      const allowed = compileFilter(filter);
+      index.setEf(Math.max(ef, wanted));
+      let found: Array<{ label: number; score: number }>;
+      if (allowed === undefined) {
+        const { neighbors, distances } = index.searchKnn(Array.from(vector), Math.min(wanted, labels.size));
+        found = neighbors.map((label, i) => ({ label, score: scoreOf(space, distances[i] as number) }));
+      } else {
+        const matches: number[] = [];
+        const mask = new Uint8Array(ids.length);
+        for (let label = 0; label < ids.length; label++) {
+          const entry = metadata[label];
+          if (entry !== undefined && allowed(entry)) {
+            mask[label] = 1;
+            matches.push(label);
+          }
+        }
+        const want = Math.min(wanted, matches.length);
+        if (want === 0) return [];
+        if (matches.length <= labels.size * exactFilterFraction || matches.length <= wanted) {
+          found = exactSearch(vector, matches, want);
+        } else {
+          const { neighbors, distances } = index.searchKnn(Array.from(vector), want, (label) => mask[label] === 1);
+          found = neighbors.map((label, i) => ({ label, score: scoreOf(space, distances[i] as number) }));
+          if (found.length < want) found = exactSearch(vector, matches, want);
+        }
+      }
+      return found.map(({ label, score }) => ({
+        id: ids[label] as string,
+        score,
+        metadata: metadata[label] as Metadata,
+      }));
+    },
+    async save(target = path) {
+      if (target === undefined) {
+        throw new InvalidArgumentError({
+          argument: 'path',
+          message: 'This store has no path; pass save(directory) or create it with { path }',
+        });
+      }
+      await saveGeneration(target, async (into) => {
+          await index.writeIndex(join(into, INDEX_FILE));
+          const manifest: Manifest = {
+            format: 'keel-hnsw-1',
+            dim,
+            space,
+            ...(recordedModel !== undefined && { model: recordedModel }),
+            m,
+            efConstruction,
+            capacity: index.getMaxElements(),
+            ids: ids.map((id) => id ?? null),
+            metadata: metadata.map((entry) => entry ?? null),
+            indexSha256: await fileDigest(join(into, INDEX_FILE)),
+          };
+          await writeFile(join(into, MANIFEST_FILE), JSON.stringify(manifest));
+      });
+    },
+  };
+}
