@@ -1,0 +1,506 @@
+/**
+ * The dispatcher: one place where a model's tool call is checked, decided, run and recorded.
+ * Everything the model can get wrong comes back as a tool-result part it can read and correct;
+ * only the caller's own cancellation is thrown.
+ */
+import {
+  type CallObserver,
+  type Clock,
+  deadlineSignal,
+  type Instrumentation,
+  InvalidArgumentError,
+  type RequestMetadata,
+  systemClock,
+  TimeoutError,
+  type ToolCall,
+  type ToolCallEnd,
+  type ToolDefinition,
+  type ToolResultPart,
+} from '@keel/core';
+import type { EncodingName } from '@keel/tokens';
+import {
+  type ApprovalStore,
+  createMemoryApprovalStore,
+  type PendingApproval,
+} from './approval-store';
+import { assertPositiveInteger } from './assert-options';
+import { argumentsDigest } from './canonical-json';
+import type { AnyTool } from './define-tool';
+import { type ArgumentLimits, readArguments } from './inspect-arguments';
+import { defaultPolicy, type PolicyDecision, type PolicyVerdict, type ToolPolicy } from './policy';
+import { shapeResult } from './shape-result';
+import type { ToolCallRecord, ToolFailure } from './tool-call-record';
+import { validateInput } from './validate-input';
+
+/** Options of {@link createToolbox}. */
+export interface ToolboxOptions {
+  /** Names of the tools calls may use; default all. */
+  allow?: readonly string[];
+  /** Decides whether a validated call runs; default {@link defaultPolicy}. */
+  policy?: ToolPolicy;
+  /** Where pending approvals wait; default an in-process store. */
+  approvals?: ApprovalStore;
+  /** How long an approval token stays valid; default one hour. */
+  approvalTtlMs?: number;
+  /** Run time limit for tools without their own `timeoutMs`; default 30 s. */
+  timeoutMs?: number;
+  /** Result budget for tools without their own `maxResultTokens`; default 4,000. */
+  maxResultTokens?: number;
+  /** Encoding results are measured with; default `'o200k_base'`. */
+  encoding?: EncodingName;
+  /** Argument limits: default 32 levels and 1,000,000 characters. */
+  limits?: Partial<ArgumentLimits>;
+  /** Reports every dispatch (decision, argument digest, result size, outcome). */
+  instrumentation?: Instrumentation;
+  /** Receives the record of every dispatch. */
+  onRecord?: (record: ToolCallRecord) => void;
+  clock?: Clock;
+}
+
+/** An approval decision handed back to {@link Toolbox.dispatch}. */
+export interface ApprovalDecision {
+  /** The token of the {@link PendingApproval}. */
+  token: string;
+  approved: boolean;
+  /** Why (recorded; shown to the model when denied). */
+  reason?: string;
+}
+
+/** Per-call options of {@link Toolbox.dispatch}. */
+export interface DispatchContext {
+  /** Cancels the call; a cancelled dispatch rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** A further allowlist for this call (a tenant's or a user's tools). */
+  allow?: readonly string[];
+  metadata?: RequestMetadata;
+  /** The decision on a call that was held for approval. */
+  approval?: ApprovalDecision;
+}
+
+/** What a dispatch produced: a result for the model, or a call held for approval. */
+export type DispatchResult =
+  | { status: 'done'; part: ToolResultPart; record: ToolCallRecord }
+  | { status: 'pending-approval'; approval: PendingApproval; record: ToolCallRecord };
+
+/** A set of tools and the dispatcher that runs them. */
+export interface Toolbox {
+  readonly tools: readonly AnyTool[];
+  /** The tool with this name, if the toolbox has it. */
+  get(name: string): AnyTool | undefined;
+  /** What to send a model in `ChatRequest.tools`, optionally narrowed to `allow`. */
+  definitions(options?: { allow?: readonly string[] }): ToolDefinition[];
+  /** Checks, decides, runs and records one call. Rejects only when `context.signal` aborts. */
+  dispatch(call: ToolCall, context?: DispatchContext): Promise<DispatchResult>;
+}
+
+const MAX_ERROR_CHARS = 1_000;
+
+function messageOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}…` : text;
+}
+
+function nameOf(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}
+
+function verdictOf(value: PolicyDecision | PolicyVerdict): PolicyVerdict {
+  return typeof value === 'string' ? { decision: value } : value;
+}
+
+function randomToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let hex = '';
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
+  return `apv_${hex}`;
+}
+
+/** Runs `fn`, settling when it does or as soon as `signal` aborts (a hung tool is left behind). */
+function raceSignal<T>(fn: () => T | Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve()
+      .then(fn)
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * Creates a toolbox. Calls are parsed (a JSON string is accepted), checked against the limits,
+ * validated with the tool's schema, decided by the allowlists and the policy, run with a time
+ * limit, their output validated and cut to its token budget, and recorded.
+ *
+ * @throws InvalidArgumentError for duplicate tool names, an allowlist naming an unknown tool, or bad limits.
+ * @example
+ * ```ts
+ * const toolbox = createToolbox([getWeather, sendEmail], { allow: ['get_weather', 'send_email'] });
+ * const result = await toolbox.dispatch(call, { signal, metadata: { userId } });
+ * if (result.status === 'pending-approval') await askUser(result.approval);
+ * else messages.push({ role: 'tool', content: [result.part] });
+ * ```
+ */
+export function createToolbox(tools: readonly AnyTool[], options: ToolboxOptions = {}): Toolbox {
+  const {
+    allow,
+    policy = defaultPolicy,
+    approvals = createMemoryApprovalStore(),
+    approvalTtlMs = 3_600_000,
+    timeoutMs = 30_000,
+    maxResultTokens = 4_000,
+    encoding = 'o200k_base',
+    limits: limitOptions,
+    instrumentation,
+    onRecord,
+    clock = systemClock,
+  } = options;
+  assertPositiveInteger('approvalTtlMs', approvalTtlMs);
+  assertPositiveInteger('timeoutMs', timeoutMs);
+  assertPositiveInteger('maxResultTokens', maxResultTokens);
+  const limits: ArgumentLimits = { maxDepth: 32, maxChars: 1_000_000, ...limitOptions };
+  assertPositiveInteger('limits.maxDepth', limits.maxDepth);
+  assertPositiveInteger('limits.maxChars', limits.maxChars);
+
+  const byName = new Map<string, AnyTool>();
+  for (const tool of tools) {
+    if (byName.has(tool.name)) {
+      throw new InvalidArgumentError({
+        argument: 'tools',
+        message: `Two tools are named "${tool.name}"; tool names must be unique in a toolbox`,
+      });
+    }
+    byName.set(tool.name, tool);
+  }
+  const checkAllowlist = (list: readonly string[] | undefined, argument: string) => {
+    const unknown = list?.find((name) => !byName.has(name));
+    if (unknown !== undefined) {
+      throw new InvalidArgumentError({
+        argument,
+        message: `${argument} names "${unknown}", which is not in the toolbox (${[...byName.keys()].join(', ')})`,
+      });
+    }
+  };
+  checkAllowlist(allow, 'allow');
+
+  const isAllowed = (name: string, extra?: readonly string[]) =>
+    (allow === undefined || allow.includes(name)) && (extra === undefined || extra.includes(name));
+
+  const available = (extra?: readonly string[]) =>
+    [...byName.keys()].filter((name) => isAllowed(name, extra));
+
+  async function dispatch(call: ToolCall, context: DispatchContext = {}): Promise<DispatchResult> {
+    const { signal, metadata, approval } = context;
+    signal?.throwIfAborted();
+    const startedAt = clock.now();
+    const tool = byName.get(call.toolName);
+    let observer: CallObserver<ToolCallEnd> | undefined;
+    try {
+      observer = instrumentation?.startToolCall?.({
+        toolName: call.toolName,
+        toolCallId: call.toolCallId,
+        ...(tool !== undefined && { effect: tool.effect }),
+        ...(metadata !== undefined && { metadata }),
+      });
+    } catch {
+      // Instrumentation must never break the call it observes.
+    }
+
+    let recorded = false;
+    const record = (
+      fields: Omit<ToolCallRecord, 'toolCallId' | 'toolName' | 'startedAt' | 'latencyMs'>,
+    ) => {
+      const entry: ToolCallRecord = {
+        toolCallId: call.toolCallId,
+        toolName: call.toolName,
+        ...(tool !== undefined && { effect: tool.effect }),
+        ...fields,
+        startedAt,
+        latencyMs: clock.now() - startedAt,
+      };
+      recorded = true;
+      const {
+        outcome,
+        decision,
+        argumentsDigest: digest,
+        resultTokens,
+        resultBytes,
+        truncated,
+        errorType,
+        errorMessage,
+      } = entry;
+      try {
+        observer?.end({
+          outcome: outcome === 'pending' ? 'ok' : outcome,
+          decision,
+          ...(digest !== undefined && { argumentsDigest: digest }),
+          ...(resultTokens !== undefined && { resultTokens }),
+          ...(resultBytes !== undefined && { resultBytes }),
+          ...(truncated !== undefined && { truncated }),
+          ...(errorType !== undefined && { errorType }),
+          ...(errorMessage !== undefined && { errorMessage }),
+        });
+      } catch {
+        // As above: swallowed.
+      }
+      try {
+        onRecord?.(entry);
+      } catch {
+        // A failing listener must not turn a finished call into a failed one.
+      }
+      return entry;
+    };
+
+    const fail = (
+      failure: ToolFailure,
+      decision: ToolCallRecord['decision'],
+      message: string,
+      extra: Partial<ToolCallRecord> = {},
+    ): DispatchResult => ({
+      status: 'done',
+      part: {
+        type: 'tool-result',
+        toolCallId: call.toolCallId,
+        toolName: call.toolName,
+        output: message,
+        isError: true,
+      },
+      record: record({
+        decision,
+        outcome: failure === 'denied' ? 'ok' : 'error',
+        failure,
+        ...extra,
+      }),
+    });
+
+    const decide = async (): Promise<DispatchResult> => {
+      if (tool === undefined || !isAllowed(tool.name, context.allow)) {
+        const names = available(context.allow).join(', ') || 'none';
+        return tool === undefined
+          ? fail(
+              'unknown-tool',
+              'unknown-tool',
+              `There is no tool named "${call.toolName}". Available tools: ${names}.`,
+            )
+          : fail(
+              'not-allowed',
+              'denied',
+              `The tool "${call.toolName}" is not available here. Available tools: ${names}.`,
+            );
+      }
+      const parsed = readArguments(call.input, limits);
+      if (!parsed.ok) return fail(parsed.fault.kind, 'invalid-arguments', parsed.fault.message);
+      const validation = await validateInput(tool.input, parsed.value);
+      if (!validation.ok) return fail('invalid-arguments', 'invalid-arguments', validation.message);
+      const digest = await argumentsDigest(validation.accepted);
+
+      let decision: ToolCallRecord['decision'] = 'allowed';
+      let reason: string | undefined;
+      if (approval !== undefined) {
+        const pending = await approvals.take(approval.token);
+        const problem =
+          pending === undefined
+            ? 'the approval token is unknown or was already used'
+            : pending.toolCallId !== call.toolCallId || pending.toolName !== call.toolName
+              ? 'the approval was given for another call'
+              : pending.argumentsDigest !== digest
+                ? 'the arguments differ from the ones approved'
+                : clock.now() > pending.expiresAt
+                  ? 'the approval expired'
+                  : undefined;
+        if (problem !== undefined) {
+          return fail('approval-rejected', 'denied', `This call was not run: ${problem}.`, {
+            argumentsDigest: digest,
+            reason: problem,
+          });
+        }
+        if (!approval.approved) {
+          const why = approval.reason ?? 'the user declined';
+          return fail(
+            'denied',
+            'denied',
+            `This call was denied: ${why}. Do not retry it unchanged.`,
+            {
+              argumentsDigest: digest,
+              reason: why,
+            },
+          );
+        }
+        decision = 'approved';
+        reason = approval.reason;
+      } else {
+        let verdict: PolicyVerdict;
+        try {
+          verdict = verdictOf(
+            await policy({
+              tool,
+              input: validation.value,
+              toolCallId: call.toolCallId,
+              ...(metadata !== undefined && { metadata }),
+            }),
+          );
+        } catch (error) {
+          // A policy that cannot decide denies: fail closed.
+          return fail('denied', 'denied', 'This call was denied: the policy could not decide.', {
+            argumentsDigest: digest,
+            reason: 'the policy threw',
+            errorType: nameOf(error),
+            errorMessage: messageOf(error),
+          });
+        }
+        reason = verdict.reason;
+        if (verdict.decision === 'deny') {
+          const why = verdict.reason ?? 'the policy does not allow it';
+          return fail('denied', 'denied', `This call was denied: ${why}.`, {
+            argumentsDigest: digest,
+            reason: why,
+          });
+        }
+        if (verdict.decision === 'require-approval') {
+          const now = clock.now();
+          const pending: PendingApproval = {
+            token: randomToken(),
+            toolCallId: call.toolCallId,
+            toolName: tool.name,
+            effect: tool.effect,
+            input: validation.accepted,
+            argumentsDigest: digest,
+            createdAt: now,
+            expiresAt: now + approvalTtlMs,
+          };
+          await approvals.save(pending);
+          return {
+            status: 'pending-approval',
+            approval: pending,
+            record: record({
+              decision: 'pending-approval',
+              outcome: 'pending',
+              argumentsDigest: digest,
+              ...(reason !== undefined && { reason }),
+            }),
+          };
+        }
+      }
+
+      const decided = {
+        decision,
+        argumentsDigest: digest,
+        ...(reason !== undefined && { reason }),
+      };
+      const limitMs = tool.timeoutMs ?? timeoutMs;
+      const deadline = deadlineSignal({ signal, timeoutMs: limitMs, clock });
+      let output: unknown;
+      try {
+        output = await raceSignal(
+          () =>
+            tool.run(validation.value, {
+              signal: deadline.signal,
+              toolCallId: call.toolCallId,
+              ...(metadata !== undefined && { metadata }),
+            }),
+          deadline.signal,
+        );
+      } catch (error) {
+        if (signal?.aborted) {
+          record({ ...decided, outcome: 'abort' });
+          throw signal.reason;
+        }
+        if (deadline.signal.aborted && TimeoutError.isInstance(deadline.signal.reason)) {
+          return fail(
+            'timeout',
+            decision,
+            `The tool "${tool.name}" did not finish within ${limitMs} ms.`,
+            {
+              ...decided,
+              errorType: 'TimeoutError',
+              errorMessage: `timed out after ${limitMs} ms`,
+            },
+          );
+        }
+        const text = messageOf(error);
+        return fail('tool-error', decision, `The tool "${tool.name}" failed: ${text}`, {
+          ...decided,
+          errorType: nameOf(error),
+          errorMessage: text,
+        });
+      } finally {
+        deadline.clear();
+      }
+
+      if (tool.output !== undefined) {
+        const checked = await tool.output.safeParseAsync(output);
+        if (!checked.success) {
+          return fail(
+            'invalid-output',
+            decision,
+            `The tool "${tool.name}" returned a result that does not match its output schema.`,
+            {
+              ...decided,
+              errorType: 'ZodError',
+              errorMessage: messageOf(checked.error),
+            },
+          );
+        }
+        output = checked.data;
+      }
+      let shaped: Awaited<ReturnType<typeof shapeResult>>;
+      try {
+        shaped = await shapeResult(output, tool.maxResultTokens ?? maxResultTokens, encoding);
+      } catch (error) {
+        return fail(
+          'invalid-output',
+          decision,
+          `The tool "${tool.name}" returned a result that cannot be written as JSON.`,
+          {
+            ...decided,
+            errorType: nameOf(error),
+            errorMessage: messageOf(error),
+          },
+        );
+      }
+      return {
+        status: 'done',
+        part: {
+          type: 'tool-result',
+          toolCallId: call.toolCallId,
+          toolName: tool.name,
+          output: shaped.output,
+        },
+        record: record({
+          ...decided,
+          outcome: 'ok',
+          resultTokens: shaped.tokens,
+          resultBytes: shaped.bytes,
+          truncated: shaped.truncated,
+        }),
+      };
+    };
+    try {
+      return await decide();
+    } catch (error) {
+      // Failures of the machinery itself (an approval store that is down, a schema refinement
+      // that throws) are the application's to handle: recorded, then thrown.
+      if (!recorded) {
+        record({
+          decision: 'allowed',
+          outcome: signal?.aborted ? 'abort' : 'error',
+          errorType: nameOf(error),
+          errorMessage: messageOf(error),
+        });
+      }
+      throw error;
+    }
+  }
+
+  return {
+    tools: [...byName.values()],
+    get: (name) => byName.get(name),
+    definitions({ allow: extra } = {}) {
+      checkAllowlist(extra, 'allow');
+      return [...byName.values()]
+        .filter((tool) => isAllowed(tool.name, extra))
+        .map((tool) => tool.definition);
+    },
+    dispatch,
+  };
+}
