@@ -136,8 +136,8 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       if (object instanceof Date) {
         return Number.isNaN(object.getTime()) ? 'Invalid Date' : object.toISOString();
       }
-      if (ArrayBuffer.isView(object)) return `[Binary ${object.byteLength} bytes]`;
       if (object instanceof ArrayBuffer) return `[Binary ${object.byteLength} bytes]`;
+      if (isSerializedBuffer(object)) return `[Binary ${object.data.length} bytes]`;
       if (object instanceof RegExp) return redactString(String(object));
       if (ancestors.has(object)) return '[Circular]';
       if (depth >= maxDepth) return '[MaxDepth]';
@@ -206,6 +206,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
         default:
           if (raw === null) return null;
           try {
+            if (ArrayBuffer.isView(raw)) return `[Binary ${raw.byteLength} bytes]`;
             const json = (raw as { toJSON?: unknown }).toJSON;
             if (typeof json === 'function' && !(raw instanceof Date)) {
               return walk(json.call(raw), depth);
@@ -222,6 +223,12 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       redactAcrossFields(leaves, crossFieldRules);
     return out;
   };
+}
+
+/** A Node Buffer after `JSON.parse(JSON.stringify(buffer))`: its bytes as numbers. */
+function isSerializedBuffer(object: object): object is { type: 'Buffer'; data: unknown[] } {
+  const { type, data } = object as { type?: unknown; data?: unknown };
+  return type === 'Buffer' && Array.isArray(data);
 }
 
 function readProperty(object: object, key: string): unknown {
@@ -251,7 +258,16 @@ function redactAcrossFields(leaves: Leaf[], rules: readonly RedactionRule[]): vo
       const to = from + match[0].length;
       if (rule.validate && !rule.validate(match[0])) continue;
       const first = lastIndexAtOrBefore(starts, from);
-      const last = lastIndexAtOrBefore(starts, to - 1);
+      let last = lastIndexAtOrBefore(starts, to - 1);
+      // A match runs on into following fields of the same characters ('...Ws' + 'fine'): keep
+      // the fields the secret does not need.
+      const whole = anchored(rule);
+      for (let k = first + 1; k <= last; k++) {
+        if (whole.test(joined.slice(from, starts[k]))) {
+          last = k - 1;
+          break;
+        }
+      }
       if (first === last) continue; // inside one field: already handled there
       for (let i = first; i <= last; i++) if (!hit.has(i)) hit.set(i, rule.id);
     }
@@ -260,6 +276,18 @@ function redactAcrossFields(leaves: Leaf[], rules: readonly RedactionRule[]): vo
     const leaf = leaves[index] as Leaf;
     (leaf.holder as Record<string | number, unknown>)[leaf.key] = replacement(id);
   }
+}
+
+const anchoredPatterns = new WeakMap<RedactionRule, RegExp>();
+
+/** The rule's pattern matching a whole string. */
+function anchored(rule: RedactionRule): RegExp {
+  let pattern = anchoredPatterns.get(rule);
+  if (!pattern) {
+    pattern = new RegExp(`^(?:${rule.pattern.source})$`, rule.pattern.flags.replace('g', ''));
+    anchoredPatterns.set(rule, pattern);
+  }
+  return pattern;
 }
 
 function lastIndexAtOrBefore(sorted: number[], value: number): number {

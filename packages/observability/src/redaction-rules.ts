@@ -146,7 +146,7 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
     kind: 'secret',
     // `api_key=...`, `"client_secret": "..."`, `AWS_SECRET_ACCESS_KEY: ...`, `password=...`.
     pattern:
-      /(?<keep>\b[A-Za-z0-9_.-]{0,40}(?:key|token|secret|passw(?:or)?d|pwd|credentials?|auth|signature)["']?\s*[:=]\s*["']?)[A-Za-z0-9+/_.~-]{12,}=*/gi,
+      /(?<keep>\b[A-Za-z0-9_.-]{0,40}(?:key|token|secret|passw(?:or)?d|pwd|credentials?|auth|signature)["']?\s*[:=]\s*["']?)[^\s"'`,;(){}<>[\]]{12,}/gi,
     validate: (value) => hasLetterAndDigit(value) && shannonEntropy(value) >= MIN_SECRET_ENTROPY,
   },
   {

@@ -1,0 +1,170 @@
+import { InvalidArgumentError } from '@keel/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createRedactor, redact } from './redact';
+
+const OPENAI_KEY = 'sk-proj-4f9Qx2Lw8Zr1Tb6Yc3Nd7Vh5Jm0Kp2Ws';
+
+describe('redact', () => {
+  it('returns a redacted copy of nested objects and arrays, leaving the input untouched', () => {
+    const input = { user: { email: 'jane@example.com', tags: ['ok', `key ${OPENAI_KEY}`] }, n: 3 };
+    const out = redact(input);
+    expect(out).toEqual({
+      user: { email: '[REDACTED:email]', tags: ['ok', 'key [REDACTED:openai-key]'] },
+      n: 3,
+    });
+    expect(input.user.email).toBe('jane@example.com');
+  });
+
+  it('replaces sensitive headers whole, whatever their value looks like', () => {
+    const out = redact({
+      headers: { Authorization: 'Bearer x', 'x-api-key': 'short', 'Content-Type': 'application/json' },
+      apiKey: 'abc',
+      clientSecret: 'abc',
+      token_count: 12,
+      secretName: 'prod-db',
+    });
+    expect(out).toEqual({
+      headers: {
+        Authorization: '[REDACTED:authorization]',
+        'x-api-key': '[REDACTED:x_api_key]',
+        'Content-Type': 'application/json',
+      },
+      apiKey: '[REDACTED:api_key]',
+      clientSecret: '[REDACTED:client_secret]',
+      token_count: 12,
+      secretName: 'prod-db',
+    });
+  });
+
+  it('redacts headers given as name/value pairs', () => {
+    const out = redact([
+      { name: 'Authorization', value: 'Basic abc' },
+      { name: 'Accept', value: 'text/plain' },
+    ]);
+    expect(out).toEqual([
+      { name: 'Authorization', value: '[REDACTED:authorization]' },
+      { name: 'Accept', value: 'text/plain' },
+    ]);
+  });
+
+  it('renders errors with redacted messages and causes', () => {
+    const cause = new Error(`upstream said ${OPENAI_KEY} is invalid`);
+    const error = Object.assign(new TypeError('call bob@example.com', { cause }), { status: 401 });
+    expect(redact(error)).toEqual({
+      name: 'TypeError',
+      message: 'call [REDACTED:email]',
+      status: 401,
+      cause: { name: 'Error', message: 'upstream said [REDACTED:openai-key] is invalid' },
+    });
+  });
+
+  it('survives circular references, keeping shared non-circular ones', () => {
+    const shared = { x: 1 };
+    const a: Record<string, unknown> = { shared, again: shared };
+    a.self = a;
+    expect(redact(a)).toEqual({ shared: { x: 1 }, again: { x: 1 }, self: '[Circular]' });
+  });
+
+  it('renders binary buffers as their size, never their bytes', () => {
+    const out = redact({
+      buffer: Buffer.from(OPENAI_KEY),
+      bytes: new Uint8Array(10),
+      arrayBuffer: new ArrayBuffer(4),
+    });
+    expect(out).toEqual({
+      buffer: `[Binary ${OPENAI_KEY.length} bytes]`,
+      bytes: '[Binary 10 bytes]',
+      arrayBuffer: '[Binary 4 bytes]',
+    });
+  });
+
+  it('truncates huge strings with a marker, after redacting across the cut', () => {
+    const text = `${'a '.repeat(5_000)}${OPENAI_KEY}${' b'.repeat(500_000)}`;
+    const out = redact(text, { maxStringLength: 10_010 });
+    expect(out).toMatch(/…\[truncated \d+ chars\]$/);
+    expect(out).not.toContain('sk-proj');
+    expect(out.length).toBeLessThan(10_100);
+  });
+
+  it('catches a secret split across adjacent fields', () => {
+    const out = redact({ a: 'sk-proj-4f9Qx2Lw8Z', b: 'r1Tb6Yc3Nd7Vh5Jm0Kp2Ws', c: 'fine' });
+    expect(JSON.stringify(out)).not.toMatch(/4f9Qx2|r1Tb6Y/);
+    expect(out).toMatchObject({ c: 'fine' });
+    const pem = redact(['-----BEGIN RSA PRIVATE', ' KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----']);
+    expect(JSON.stringify(pem)).not.toContain('MIIEow');
+  });
+
+  it('copes with throwing getters, toJSON, maps, sets, dates, bigints, symbols and functions', () => {
+    const hostile = {
+      get boom(): string {
+        throw new Error('no');
+      },
+      json: { toJSON: () => ({ mail: 'a@b.example' }) },
+      map: new Map([['k', 'jane@example.com']]),
+      set: new Set([1, 2]),
+      date: new Date(0),
+      bad: new Date(Number.NaN),
+      big: 10n,
+      sym: Symbol('s'),
+      fn: function named() {},
+    };
+    expect(redact(hostile)).toEqual({
+      boom: '[Unreadable]',
+      json: { mail: '[REDACTED:email]' },
+      map: { k: '[REDACTED:email]' },
+      set: [1, 2],
+      date: '1970-01-01T00:00:00.000Z',
+      bad: 'Invalid Date',
+      big: '10',
+      sym: 'Symbol(s)',
+      fn: '[Function named]',
+    });
+    const proxy = new Proxy({}, { ownKeys: () => { throw new Error('trap'); } });
+    expect(redact({ proxy })).toEqual({ proxy: '[Unreadable]' });
+  });
+
+  it('limits depth and node count', () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 50; i++) deep = { deep };
+    expect(JSON.stringify(redact(deep, { maxDepth: 3 }))).toBe(
+      '{"deep":{"deep":{"deep":"[MaxDepth]"}}}',
+    );
+    const wide = Array.from({ length: 100 }, (_, i) => i);
+    expect((redact(wide, { maxNodes: 10 }) as unknown[]).filter((v) => v === '[Truncated]')).toHaveLength(91);
+  });
+
+  it('is configurable: disable a rule, add a rule, change sensitive keys', () => {
+    expect(redact('call +44 20 7946 0958', { disable: ['phone'] })).toBe('call +44 20 7946 0958');
+    const rules = [{ id: 'ticket', kind: 'pii' as const, pattern: /\bTCK-\d{6}\b/g }];
+    expect(redact('see TCK-123456 and jane@example.com', { rules })).toBe(
+      'see [REDACTED:ticket] and jane@example.com',
+    );
+    expect(redact({ pin: '1234' }, { sensitiveKeys: /(?:^|_)pin$/ })).toEqual({ pin: '[REDACTED:pin]' });
+  });
+
+  it('rejects bad options with InvalidArgumentError', () => {
+    expect(() => createRedactor({ maxStringLength: 0 })).toThrow(InvalidArgumentError);
+    expect(() => createRedactor({ maxDepth: 1.5 })).toThrow(/maxDepth must be a positive integer/);
+    expect(() =>
+      createRedactor({ rules: [{ id: 'x', kind: 'secret', pattern: /x/ }] }),
+    ).toThrow(/needs a global RegExp/);
+  });
+
+  it('never throws and never lets an embedded key through (property)', () => {
+    fc.assert(
+      fc.property(fc.anything(), fc.string(), (value, prefix) => {
+        const out = redact({ value, note: `${prefix} ${OPENAI_KEY} ` });
+        const json = JSON.stringify(out);
+        expect(json).not.toContain(OPENAI_KEY);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('is linear on hostile text (long runs that almost match)', () => {
+    const hostile = `${'a.'.repeat(200_000)}${'-----BEGIN PRIVATE KEY-----'.repeat(1_000)}${'1-'.repeat(100_000)}`;
+    const out = redact(hostile, { maxStringLength: 2_000_000 });
+    expect(out.length).toBeGreaterThan(0);
+  });
+});

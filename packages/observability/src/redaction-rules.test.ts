@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { redact } from './redact';
+import { ibanValid, luhnValid, shannonEntropy } from './redaction-rules';
+
+// Synthetic values only: none of these is a live credential.
+const cases: Record<string, { positive: string[]; negative: string[] }> = {
+  'private-key': {
+    positive: [
+      '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx4f\nQk2/abc==\n-----END RSA PRIVATE KEY-----',
+      '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA', // truncated: no END line
+      '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ\n-----END PRIVATE KEY-----',
+    ],
+    negative: ['-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----', 'a private key file'],
+  },
+  jwt: {
+    positive: [
+      'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+    ],
+    negative: ['eyJhbGciOiJIUzI1NiJ9 is only a header', 'a.b.c'],
+  },
+  'anthropic-key': {
+    positive: ['sk-ant-api03-Zx8Qw2Er4Ty6Ui8Op0As2Df4Gh6Jk8Lz0Xc2Vb4Nm6Q-AAAAA'],
+    negative: ['sk-ant-api03-short'],
+  },
+  'openai-key': {
+    positive: [
+      'sk-proj-4f9Qx2Lw8Zr1Tb6Yc3Nd7Vh5Jm0Kp2Ws',
+      'sk-Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3Gh5Jk7Lm9',
+      'sk-svcacct-Qw1Er2Ty3Ui4Op5As6Df7Gh8Jk9Lz0',
+    ],
+    negative: ['scikit-learn is sk-learn', 'sk-this-is-not-a-real-key-at-all', 'task-management-system-v2-2024'],
+  },
+  'github-token': {
+    positive: ['ghp_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dF3gH5', 'github_pat_11ABCDEFG0abcdefghijkl_mnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTU'],
+    negative: ['ghp_short', 'the gh_pages branch'],
+  },
+  'slack-token': {
+    positive: [
+      'xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx',
+      'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX',
+    ],
+    negative: ['xoxo hugs', 'https://hooks.slack.com/'],
+  },
+  'aws-access-key': {
+    positive: ['AKIAIOSFODNN7EXAMPLE', 'ASIAY34FZKBOKMUTVV7A'],
+    negative: ['AKIA is a prefix', 'AKIAIOSFODNN7EXAMPLEEXTRA'],
+  },
+  'bearer-token': {
+    positive: ['Authorization: Bearer abcDEF123456ghiJKL789', 'Basic dXNlcjpwYXNzd29yZA=='],
+    negative: ['Bearer of bad news', 'a basic idea'],
+  },
+  'url-credentials': {
+    positive: ['postgres://admin:hunter2@db.internal:5432/app', 'https://user:p4ss@example.org/x'],
+    negative: ['https://example.org/a:b@c', 'mailto:someone'],
+  },
+  'key-value-secret': {
+    positive: [
+      'api_key=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5',
+      '"client_secret": "q8Wn3Zr5Tb7Yc9Nd1Vh3Jm5Kp"',
+      'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      'password: Tr0ub4dor&3xyzQ9',
+    ],
+    negative: ['max_tokens=1024', 'token_count: 123456789012345', 'api_key=your-api-key-here', 'key: value'],
+  },
+  email: {
+    positive: ['write to jane.doe+news@example.co.uk', 'ops@keel.dev'],
+    negative: ['icon@2x.png', '@keel/core', 'user@localhost', 'git tag v1@latest'],
+  },
+  iban: {
+    positive: ['GB82 WEST 1234 5698 7654 32', 'DE89370400440532013000', 'FR1420041010050500013M02606'],
+    negative: ['GB82 WEST 1234 5698 7654 33', 'US12 3456 7890'],
+  },
+  'card-number': {
+    positive: ['4111 1111 1111 1111', '5500-0000-0000-0004', '378282246310005'],
+    negative: ['4111 1111 1111 1112', '1234567890123456', 'order 9000000000000008'],
+  },
+  phone: {
+    positive: ['+44 20 7946 0958', '(415) 555-0100', '415-555-0100', '+1-202-555-0143', '020 7946 0958'],
+    negative: ['version 1.2.3', 'on 2024-01-15 at 10:30', 'port 8080', 'ISBN 978-3-16-148410-0'],
+  },
+};
+
+describe('default redaction rules', () => {
+  for (const [id, { positive, negative }] of Object.entries(cases)) {
+    it(`${id}: redacts every positive case`, () => {
+      for (const text of positive) {
+        const out = redact(`before ${text} after`);
+        expect(out, text).toContain(`[REDACTED:${id}]`);
+        expect(out).toMatch(/^before /);
+      }
+    });
+    it(`${id}: leaves every negative case alone`, () => {
+      for (const text of negative) expect(redact(text), text).not.toContain(`[REDACTED:${id}]`);
+    });
+  }
+
+  it('keeps the label of key=value pairs and bearer tokens, hiding only the secret', () => {
+    expect(redact('api_key=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5')).toBe('api_key=[REDACTED:key-value-secret]');
+    expect(redact('Bearer abcDEF123456ghiJKL789')).toBe('Bearer [REDACTED:bearer-token]');
+    expect(redact('postgres://admin:hunter2@db:5432')).toBe('postgres://[REDACTED:url-credentials]@db:5432');
+  });
+});
+
+describe('validators', () => {
+  it('luhnValid accepts test card numbers and rejects a changed digit', () => {
+    expect(luhnValid('4111111111111111')).toBe(true);
+    expect(luhnValid('4111111111111112')).toBe(false);
+    expect(luhnValid('')).toBe(false);
+  });
+  it('ibanValid checks mod 97 and length', () => {
+    expect(ibanValid('GB82WEST12345698765432')).toBe(true);
+    expect(ibanValid('GB82WEST12345698765431')).toBe(false);
+    expect(ibanValid('GB82')).toBe(false);
+  });
+  it('shannonEntropy is 0 for one repeated character and higher for random text', () => {
+    expect(shannonEntropy('aaaa')).toBe(0);
+    expect(shannonEntropy('q8Wn3Zr5Tb7Yc9Nd1Vh3')).toBeGreaterThan(3.5);
+  });
+});
