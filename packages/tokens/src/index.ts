@@ -2,6 +2,7 @@
  * @keel/tokens: exact tiktoken-compatible counting, the model catalogue with prices, cost,
  * budgets, a cost ledger, and token-aware truncation and history fitting.
  */
+export { type AnthropicCountTokensParams, toAnthropicParams } from './anthropic-request';
 export {
   type Budget,
   type BudgetOptions,

@@ -1,0 +1,37 @@
+/**
+ * Cost of a call's usage, when the model's price is known.
+ */
+import type { Usage } from '@keel/core';
+import {
+  type CostBreakdown,
+  estimateCost,
+  ModelNotFoundError,
+  type ModelPrices,
+  PriceUnavailableError,
+} from '@keel/tokens';
+
+/** How a model's calls are priced. */
+export interface Pricing {
+  /** Prices to use instead of the catalogue's (USD per million tokens). */
+  prices?: ModelPrices;
+  /** Which Anthropic cache-write rate applies. */
+  cacheWriteTtl?: '5m' | '1h';
+}
+
+/**
+ * The cost of `usage` on `modelId`, or `undefined` when the model is not in the catalogue and no
+ * prices were given (an OpenAI-compatible server's local model, say).
+ */
+export function costOf(
+  usage: Usage,
+  modelId: string,
+  pricing: Pricing = {},
+): CostBreakdown | undefined {
+  try {
+    return estimateCost(usage, modelId, pricing);
+  } catch (error) {
+    if (ModelNotFoundError.isInstance(error) || PriceUnavailableError.isInstance(error))
+      return undefined;
+    throw error;
+  }
+}

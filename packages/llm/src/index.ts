@@ -1,0 +1,36 @@
+/**
+ * @keel/llm: one disciplined client over the official OpenAI and Anthropic SDKs, with Keel's
+ * token budgets, resilience, streaming, cost and instrumentation wired in.
+ */
+export { ContextOverflowError } from './context-overflow-error';
+export { type AnthropicModelOptions, createAnthropicModel } from './create-anthropic-model';
+export { createOpenAIModel, type OpenAIModelOptions } from './create-openai-model';
+export {
+  type GenerateObjectOptions,
+  generateObject,
+  type ObjectRequest,
+  type ObjectResult,
+  type ObjectStream,
+  streamObject,
+} from './generate-object';
+export { MissingApiKeyError } from './missing-api-key-error';
+export { MissingSdkError } from './missing-sdk-error';
+export { ObjectValidationError } from './object-validation-error';
+export type { PromptCaching } from './providers/driver';
+export type { MaxTokensField } from './providers/openai-chat';
+export {
+  createMemoryCache,
+  type MemoryCacheOptions,
+  type ResponseCache,
+  responseCacheKey,
+} from './response-cache';
+export type {
+  CallSummary,
+  LlmCallOptions,
+  LlmGenerateResult,
+  LlmModel,
+  LlmStream,
+  ModelOptions,
+  StreamSummary,
+  Timeouts,
+} from './types';

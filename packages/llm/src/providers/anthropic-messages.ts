@@ -1,0 +1,132 @@
+/**
+ * Anthropic's Messages API as a driver: prompt-caching breakpoints on the stable prefix, and
+ * JSON output through a forced tool (Anthropic's structured-output mode).
+ */
+import type Anthropic from '@anthropic-ai/sdk';
+import type { ChatRequest, StreamPart } from '@keel/core';
+import { fromAnthropic } from '@keel/streaming';
+import { toAnthropicParams } from '@keel/tokens';
+import type { Driver, PromptCaching } from './driver';
+import { tapResponseInfo } from './driver';
+
+type CacheControl = { type: 'ephemeral'; ttl?: '1h' };
+
+const JSON_INSTRUCTION = 'Respond with a single JSON object and nothing else.';
+/** The forced tool that carries structured output when no name is given. */
+const JSON_TOOL = 'json_response';
+
+/** Puts a cache breakpoint on the last block of `content`. */
+function withBreakpoint(content: string | unknown[], cacheControl: CacheControl): unknown[] {
+  const blocks = typeof content === 'string' ? [{ type: 'text', text: content }] : [...content];
+  const last = blocks.length - 1;
+  if (last >= 0) blocks[last] = { ...(blocks[last] as object), cache_control: cacheControl };
+  return blocks;
+}
+
+export function toAnthropicMessageParams(
+  modelId: string,
+  request: ChatRequest,
+  maxTokens: number,
+  caching: PromptCaching | undefined,
+): Anthropic.MessageCreateParamsStreaming {
+  const { system, messages, tools, toolChoice, responseFormat: format, metadata } = request;
+  const jsonTool =
+    format?.schema === undefined
+      ? undefined
+      : {
+          name: format.name ?? JSON_TOOL,
+          description: "Give the answer as this tool's input.",
+          inputSchema: format.schema,
+        };
+  const base = toAnthropicParams(
+    modelId,
+    [
+      ...(system === undefined ? [] : [{ role: 'system' as const, content: system }]),
+      ...(format !== undefined && format.schema === undefined
+        ? [{ role: 'system' as const, content: JSON_INSTRUCTION }]
+        : []),
+      ...messages,
+    ],
+    jsonTool === undefined ? tools : [jsonTool],
+  );
+  const cacheControl: CacheControl | undefined =
+    caching === undefined
+      ? undefined
+      : { type: 'ephemeral', ...(caching.ttl === '1h' && { ttl: '1h' }) };
+  const pinned = Math.min(caching?.pinnedMessages ?? 0, base.messages.length);
+  const params = {
+    ...base,
+    ...(cacheControl !== undefined &&
+      base.system !== undefined && { system: withBreakpoint(base.system, cacheControl) }),
+    ...(cacheControl !== undefined &&
+      base.tools !== undefined && {
+        tools: base.tools.map((tool, index, all) =>
+          index === all.length - 1 ? { ...tool, cache_control: cacheControl } : tool,
+        ),
+      }),
+    messages:
+      cacheControl === undefined || pinned === 0
+        ? base.messages
+        : base.messages.map((message, index) =>
+            index === pinned - 1
+              ? { ...message, content: withBreakpoint(message.content, cacheControl) }
+              : message,
+          ),
+    max_tokens: maxTokens,
+    stream: true as const,
+    ...(request.temperature !== undefined && { temperature: request.temperature }),
+    ...(request.topP !== undefined && { top_p: request.topP }),
+    ...(request.stop !== undefined && { stop_sequences: request.stop }),
+    ...(jsonTool !== undefined
+      ? { tool_choice: { type: 'tool' as const, name: jsonTool.name } }
+      : toolChoice !== undefined && {
+          tool_choice:
+            typeof toolChoice === 'object'
+              ? { type: 'tool' as const, name: toolChoice.toolName }
+              : { type: ({ auto: 'auto', required: 'any', none: 'none' } as const)[toolChoice] },
+        }),
+    ...(metadata?.userId !== undefined && { metadata: { user_id: metadata.userId } }),
+  };
+  return params as Anthropic.MessageCreateParamsStreaming;
+}
+
+/** Parts of the forced JSON tool's call that have no place in a text answer. */
+const TOOL_ONLY: ReadonlySet<StreamPart['type']> = new Set([
+  'text-delta',
+  'tool-call-start',
+  'tool-call',
+]);
+
+/**
+ * The forced JSON tool's arguments streamed as the answer's text (and only them: forced tool
+ * use has no other text).
+ */
+async function* jsonToolAsText(parts: AsyncIterable<StreamPart>): AsyncGenerator<StreamPart> {
+  for await (const part of parts) {
+    if (part.type === 'tool-call-delta') yield { type: 'text-delta', text: part.inputTextDelta };
+    else if (part.type === 'finish' && part.reason === 'tool-calls')
+      yield { ...part, reason: 'stop' };
+    else if (!TOOL_ONLY.has(part.type)) yield part;
+  }
+}
+
+export function anthropicDriver(modelId: string, client: () => Promise<Anthropic>): Driver {
+  return {
+    provider: 'anthropic',
+    modelId,
+    async open({ request, maxTokens, promptCaching, signal, adapter }, info) {
+      const params = toAnthropicMessageParams(modelId, request, maxTokens ?? 4096, promptCaching);
+      const stream = await (await client()).messages.create(params, { signal });
+      const parts = fromAnthropic(
+        tapResponseInfo(stream, (event) => {
+          if (event.type !== 'message_start') return false;
+          info.id = event.message.id;
+          info.model = event.message.model;
+          return true;
+        }),
+        adapter,
+      );
+      return request.responseFormat?.schema === undefined ? parts : jsonToolAsText(parts);
+    },
+  };
+}

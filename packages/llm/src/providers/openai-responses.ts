@@ -1,0 +1,131 @@
+/**
+ * The OpenAI Responses API as a driver.
+ */
+import { type ChatRequest, InvalidArgumentError, type Message } from '@keel/core';
+import { fromOpenAIResponses } from '@keel/streaming';
+import type OpenAI from 'openai';
+import { type Driver, imageUrl, tapResponseInfo, toolOutputText } from './driver';
+import { isStrictSchema } from './json-schema';
+import { openAIToolChoice } from './openai-chat';
+
+type InputItem = OpenAI.Responses.ResponseInputItem;
+
+function inputItems(message: Message): InputItem[] {
+  switch (message.role) {
+    case 'system':
+      return [{ role: 'system', content: message.content }];
+    case 'user':
+      return [
+        {
+          role: 'user',
+          content:
+            typeof message.content === 'string'
+              ? message.content
+              : message.content.map((part) =>
+                  part.type === 'text'
+                    ? { type: 'input_text' as const, text: part.text }
+                    : {
+                        type: 'input_image' as const,
+                        image_url: imageUrl(part.source),
+                        detail: 'auto' as const,
+                      },
+                ),
+        },
+      ];
+    case 'assistant': {
+      if (typeof message.content === 'string')
+        return [{ role: 'assistant', content: message.content }];
+      const items: InputItem[] = [];
+      const text = message.content
+        .flatMap((part) => (part.type === 'text' ? [part.text] : []))
+        .join('');
+      if (text !== '') items.push({ role: 'assistant', content: text });
+      for (const part of message.content) {
+        if (part.type !== 'tool-call') continue;
+        items.push({
+          type: 'function_call',
+          call_id: part.toolCallId,
+          name: part.toolName,
+          arguments: JSON.stringify(part.input ?? {}),
+        });
+      }
+      return items;
+    }
+    case 'tool':
+      return message.content.map((part) => ({
+        type: 'function_call_output' as const,
+        call_id: part.toolCallId,
+        output: toolOutputText(part.output),
+      }));
+  }
+}
+
+export function toResponsesParams(
+  modelId: string,
+  request: ChatRequest,
+  maxTokens: number | undefined,
+): OpenAI.Responses.ResponseCreateParamsStreaming {
+  const { system, messages, tools, toolChoice, responseFormat: format, metadata } = request;
+  if (request.stop !== undefined && request.stop.length > 0) {
+    throw new InvalidArgumentError({
+      argument: 'request.stop',
+      message: "The OpenAI Responses API has no stop sequences; drop stop or use api: 'chat'",
+    });
+  }
+  return {
+    model: modelId,
+    input: messages.flatMap(inputItems),
+    stream: true,
+    ...(system !== undefined && { instructions: system }),
+    ...(maxTokens !== undefined && { max_output_tokens: maxTokens }),
+    ...(request.temperature !== undefined && { temperature: request.temperature }),
+    ...(request.topP !== undefined && { top_p: request.topP }),
+    ...(tools !== undefined &&
+      tools.length > 0 && {
+        tools: tools.map((tool) => ({
+          type: 'function' as const,
+          name: tool.name,
+          description: tool.description,
+          parameters: tool.inputSchema as Record<string, unknown>,
+          strict: false,
+        })),
+      }),
+    ...(toolChoice !== undefined && {
+      tool_choice: openAIToolChoice(toolChoice, (name) => ({ type: 'function' as const, name })),
+    }),
+    ...(format !== undefined && {
+      text: {
+        format:
+          format.schema === undefined
+            ? { type: 'json_object' as const }
+            : {
+                type: 'json_schema' as const,
+                name: format.name ?? 'response',
+                schema: format.schema as Record<string, unknown>,
+                strict: isStrictSchema(format.schema),
+              },
+      },
+    }),
+    ...(metadata?.userId !== undefined && { user: metadata.userId }),
+  };
+}
+
+export function openAIResponsesDriver(modelId: string, client: () => Promise<OpenAI>): Driver {
+  return {
+    provider: 'openai',
+    modelId,
+    async open({ request, maxTokens, signal, adapter }, info) {
+      const params = toResponsesParams(modelId, request, maxTokens);
+      const stream = await (await client()).responses.create(params, { signal });
+      return fromOpenAIResponses(
+        tapResponseInfo(stream, (event) => {
+          if (event.type !== 'response.created') return false;
+          info.id = event.response.id;
+          info.model = event.response.model;
+          return true;
+        }),
+        adapter,
+      );
+    },
+  };
+}

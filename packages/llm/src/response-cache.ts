@@ -1,0 +1,90 @@
+/**
+ * The opt-in response cache: answers of `generate` keyed by everything that decides them.
+ */
+import { createHash } from 'node:crypto';
+import { type ChatRequest, type Clock, InvalidArgumentError, systemClock } from '@keel/core';
+import type { LlmGenerateResult } from './types';
+
+/**
+ * Where cached answers live. Any object with these two methods works (Redis, a database);
+ * {@link createMemoryCache} is the in-process LRU.
+ */
+export interface ResponseCache {
+  get(key: string): LlmGenerateResult | undefined | Promise<LlmGenerateResult | undefined>;
+  set(key: string, result: LlmGenerateResult): void | Promise<void>;
+}
+
+/** Options of {@link createMemoryCache}. */
+export interface MemoryCacheOptions {
+  /** Most answers kept; the least recently used go first. Default 1,000. */
+  maxEntries?: number;
+  /** How long an answer stays valid; default forever. */
+  ttlMs?: number;
+  clock?: Clock;
+}
+
+/**
+ * An in-memory LRU {@link ResponseCache}.
+ *
+ * @example
+ * ```ts
+ * const model = createOpenAIModel({ model: 'gpt-4o-mini', cache: createMemoryCache({ ttlMs: 3_600_000 }) });
+ * ```
+ */
+export function createMemoryCache({
+  maxEntries = 1_000,
+  ttlMs,
+  clock = systemClock,
+}: MemoryCacheOptions = {}): ResponseCache {
+  if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+    throw new InvalidArgumentError({
+      argument: 'maxEntries',
+      message: `maxEntries must be a whole number >= 1, got ${maxEntries}`,
+    });
+  }
+  if (ttlMs !== undefined && !(Number.isFinite(ttlMs) && ttlMs > 0)) {
+    throw new InvalidArgumentError({
+      argument: 'ttlMs',
+      message: `ttlMs must be a positive number of milliseconds, got ${ttlMs}`,
+    });
+  }
+  const entries = new Map<string, { result: LlmGenerateResult; expiresAt: number }>();
+  return {
+    get(key) {
+      const entry = entries.get(key);
+      if (entry === undefined) return undefined;
+      entries.delete(key);
+      if (entry.expiresAt <= clock.now()) return undefined;
+      entries.set(key, entry);
+      return structuredClone(entry.result);
+    },
+    set(key, result) {
+      entries.delete(key);
+      entries.set(key, {
+        result: structuredClone(result),
+        expiresAt: clock.now() + (ttlMs ?? Number.POSITIVE_INFINITY),
+      });
+      if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+    },
+  };
+}
+
+/** JSON with object keys sorted, so equal requests give equal keys. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, node: unknown) =>
+    node !== null && typeof node === 'object' && !Array.isArray(node)
+      ? Object.fromEntries(Object.entries(node).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : node,
+  );
+}
+
+/**
+ * The cache key of a request: provider, model, prompt id and version, the output schema, the
+ * inputs, tools and parameters. Who asked (`userId`, `feature`) is not part of it.
+ */
+export function responseCacheKey(provider: string, modelId: string, request: ChatRequest): string {
+  const { metadata, ...decisive } = request;
+  return createHash('sha256')
+    .update(stableJson({ provider, modelId, promptId: metadata?.promptId, ...decisive }))
+    .digest('hex');
+}
