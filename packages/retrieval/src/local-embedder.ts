@@ -42,7 +42,8 @@ export function createLocalEmbedder({ dimensions = 384 }: LocalEmbedderOptions =
 
   function add(vector: Float32Array, feature: string, weight: number): void {
     const h = hash(feature, 0x811c9dc5);
-    vector[h % dimensions] += h & 0x80000000 ? -weight : weight;
+    const slot = h % dimensions;
+    vector[slot] = (vector[slot] as number) + (h & 0x80000000 ? -weight : weight);
   }
 
   function embedOne(text: string): Float32Array {

@@ -101,8 +101,8 @@ export function createOpenAIEmbedder({
     const response = await limit.execute(
       () =>
         policy.execute(
-          ({ signal: attemptSignal }) =>
-            client.embeddings.create(
+          async ({ signal: attemptSignal }) =>
+            await client.embeddings.create(
               { model, input, ...(dimensions !== undefined && { dimensions }) },
               { signal: attemptSignal, maxRetries: 0 },
             ),

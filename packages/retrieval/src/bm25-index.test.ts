@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { referenceBm25 } from '../test/reference-bm25';
+import { createAnalyzer, stem } from './analyze';
+import { createBm25Index } from './bm25-index';
+
+const docs = [
+  { id: 'a', text: 'The quick brown fox jumps over the lazy dog', metadata: { tenant: 'x' } },
+  { id: 'b', text: 'A quick brown dog outpaces a quick red fox', metadata: { tenant: 'y' } },
+  { id: 'c', text: 'Vector search with HNSW graphs', metadata: { tenant: 'x' } },
+  { id: 'd', text: 'Indexing documents: indexes, indexed and indexing', metadata: { tenant: 'y' } },
+  { id: 'e', text: 'Ünïcode wörds and 日本語 text are tokenised', metadata: { tenant: 'x' } },
+];
+
+describe('createBm25Index', () => {
+  it('ranks like a reference BM25 with the same parameters', () => {
+    const index = createBm25Index({ k1: 1.5, b: 0.6 });
+    index.add(docs);
+    const reference = referenceBm25(docs, { k1: 1.5, b: 0.6 });
+    for (const query of ['quick fox', 'dog', 'hnsw vector', 'nothing here', 'QUICK brown dog']) {
+      const hits = index.search(query, { k: 3 });
+      const expected = reference(query, 3);
+      expect(hits.map((hit) => hit.id)).toEqual(expected.map((hit) => hit.id));
+      hits.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i]?.score ?? 0, 10));
+    }
+  });
+
+  it('filters, removes and replaces documents', () => {
+    const index = createBm25Index();
+    index.add(docs);
+    expect(index.search('quick fox', { filter: { tenant: 'y' } }).map((hit) => hit.id)).toEqual(['b']);
+    expect(index.remove('b')).toBe(true);
+    expect(index.remove('b')).toBe(false);
+    expect(index.search('quick').map((hit) => hit.id)).toEqual(['a']);
+    index.add([{ id: 'a', text: 'now about cats' }]);
+    expect(index.size).toBe(4);
+    expect(index.search('quick')).toEqual([]);
+    expect(index.search('cats')[0]).toMatchObject({ id: 'a', metadata: {} });
+  });
+
+  it('tokenises Unicode, lowercases, and applies stop words and stemming', () => {
+    const index = createBm25Index({ stemming: true, stopWords: true });
+    index.add(docs);
+    expect(index.search('WÖRDS')[0]?.id).toBe('e');
+    expect(index.search('日本語')[0]?.id).toBe('e');
+    expect(index.search('index')[0]?.id).toBe('d');
+    expect(index.search('the a and')).toEqual([]);
+    expect(stem('running')).toBe('run');
+    expect(stem('class')).toBe('class');
+    expect(createAnalyzer({ stopWords: ['Fox'] })('the fox')).toEqual(['the']);
+  });
+
+  it('rejects bad parameters and inputs', () => {
+    expect(() => createBm25Index({ b: 2 })).toThrow(/b must be/);
+    const index = createBm25Index();
+    expect(() => index.add([{ id: 'x', text: 42 as unknown as string }])).toThrow(/must be a string/);
+    expect(() => index.search('x', { k: 0 })).toThrow(/k must be/);
+  });
+
+  it('property: rankings equal the reference on random corpora', () => {
+    const word = fc.constantFrom('alpha', 'beta', 'gamma', 'delta', 'eps', 'zeta', 'eta', 'theta');
+    const text = fc.array(word, { minLength: 1, maxLength: 12 }).map((words) => words.join(' '));
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 30 }), fc.array(word, { minLength: 1, maxLength: 3 }), (texts, query) => {
+        const corpus = texts.map((t, i) => ({ id: `d${i}`, text: t }));
+        const index = createBm25Index();
+        index.add(corpus);
+        const q = query.join(' ');
+        const expected = referenceBm25(corpus)(q, 5);
+        const hits = index.search(q, { k: 5 });
+        expect(hits.map((hit) => hit.id)).toEqual(expected.map((hit) => hit.id));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

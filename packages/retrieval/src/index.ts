@@ -1,0 +1,69 @@
+/**
+ * @keel/retrieval: token-sized chunking with provenance, embedders (local by default, OpenAI)
+ * with a cache, an HNSW store with filtered search, BM25 and hybrid search, token-budget
+ * context packing with citations, and retrieval metrics.
+ */
+export { type AnalyzerOptions, createAnalyzer, ENGLISH_STOP_WORDS, stem } from './analyze';
+export {
+  type Bm25Document,
+  type Bm25Hit,
+  type Bm25Index,
+  type Bm25Options,
+  type Bm25SearchOptions,
+  createBm25Index,
+} from './bm25-index';
+export { type ChunkOptions, chunkDocument, formatOf } from './chunk-document';
+export { contentHash } from './content-hash';
+export { CorruptIndexError } from './corrupt-index-error';
+export { DimensionMismatchError } from './dimension-mismatch-error';
+export type { EmbedOptions, Embedder } from './embedder';
+export {
+  createEmbeddingCache,
+  type EmbeddingCache,
+  type EmbeddingCacheOptions,
+  withEmbeddingCache,
+} from './embedding-cache';
+export { EmbeddingModelMismatchError } from './embedding-model-mismatch-error';
+export {
+  type EvalQuery,
+  type EvaluateRetrievalOptions,
+  evaluateRetrieval,
+  formatEvaluation,
+  type QueryEvaluation,
+  type Qrels,
+  type RetrievalEvaluation,
+  type RetrievalMetrics,
+  scoreRanking,
+} from './evaluate-retrieval';
+export { type ExactStoreOptions, createExactStore } from './exact-store';
+export { type Citation, type ExtractedCitations, extractCitations } from './extract-citations';
+export { compileFilter, type Filter, type FilterValue, type MetadataPredicate } from './filter';
+export { createHnswStore, type HnswStore, type HnswStoreOptions } from './hnsw-store';
+export type { IngestProgress } from './ingest-progress';
+export { createLocalEmbedder, type LocalEmbedderOptions } from './local-embedder';
+export { type MmrOptions, maximalMarginalRelevance } from './maximal-marginal-relevance';
+export {
+  createOpenAIEmbedder,
+  type OpenAIEmbedderOptions,
+  type OpenAIEmbeddingsClient,
+} from './openai-embedder';
+export { type PackContextOptions, type PackedChunk, type PackedContext, packContext } from './pack-context';
+export { parseGolden } from './parse-golden';
+export { type ReadFolderOptions, readFolder } from './read-folder';
+export { type FusionOptions, reciprocalRankFusion } from './reciprocal-rank-fusion';
+export { removeNearDuplicates } from './remove-near-duplicates';
+export type { RerankFunction, Reranker } from './reranker';
+export {
+  createRetriever,
+  type IngestOptions,
+  type IngestResult,
+  indexedText,
+  type RetrievalMode,
+  type RetrieveOptions,
+  type Retriever,
+  type RetrieverOptions,
+} from './retriever';
+export type { Chunk, Document, DocumentFormat, Metadata, RetrievedChunk } from './types';
+export { UnsupportedDocumentError, type UnsupportedDocumentReason } from './unsupported-document-error';
+export type { Vector } from './validate-vector';
+export type { Space, VectorHit, VectorItem, VectorSearchOptions, VectorStore } from './vector-store';

@@ -1,0 +1,110 @@
+/**
+ * Packs retrieved chunks into a token budget for a prompt: the most relevant that fit, each
+ * fenced as untrusted text labelled with a stable citation id such as `guide.md#3`, plus the
+ * one system-prompt instruction that explains the fences and how to cite.
+ */
+import { InvalidArgumentError } from '@keel/core';
+import { fenceUntrusted, type UntrustedMode } from '@keel/prompts';
+import { type EncodingName, loadEncoding } from '@keel/tokens';
+import type { RetrievedChunk } from './types';
+
+/** A chunk that made it into the context. */
+export interface PackedChunk extends RetrievedChunk {
+  /** What the answer cites, in square brackets: `[guide.md#3]`. */
+  citationId: string;
+  /** Tokens of its fenced block. */
+  tokens: number;
+}
+
+/** The packed context. */
+export interface PackedContext {
+  /** The chunks kept, most relevant first. */
+  chunks: PackedChunk[];
+  /** The fenced blocks, ready for the prompt. */
+  context: string;
+  /** For the system prompt: how to treat the fenced blocks and how to cite them. */
+  instruction: string;
+  /** Tokens of `context`. */
+  tokens: number;
+  /** Chunks left out because they did not fit. */
+  dropped: RetrievedChunk[];
+}
+
+/** Options of {@link packContext}. */
+export interface PackContextOptions {
+  /** Most tokens in `context`. */
+  maxTokens: number;
+  /** Default `o200k_base`. */
+  encoding?: EncodingName;
+  /** How blocks are fenced; default `fence`. */
+  mode?: UntrustedMode;
+  /** The random code of each fence's closing tag (a test seam); default crypto-random. */
+  randomId?: () => string;
+}
+
+const CITATION_INSTRUCTION =
+  'Each retrieved block is labelled with its source id, such as source="guide.md#3". When you use a block, cite it by writing its id in square brackets right after the statement, e.g. [guide.md#3]. Cite only ids that appear in the blocks.';
+const SEPARATOR = '\n\n';
+
+/**
+ * Keeps the most relevant chunks that fit `maxTokens`, fenced and labelled for citation.
+ *
+ * @example
+ * ```ts
+ * const packed = await packContext(await retriever.retrieve(question), { maxTokens: 3_000 });
+ * const request = {
+ *   system: `${rules}\n\n${packed.instruction}`,
+ *   messages: [{ role: 'user', content: `${packed.context}\n\nQuestion: ${question}` }],
+ * };
+ * ```
+ */
+export async function packContext(
+  chunks: readonly RetrievedChunk[],
+  { maxTokens, encoding = 'o200k_base', mode = 'fence', randomId }: PackContextOptions,
+): Promise<PackedContext> {
+  if (!(Number.isInteger(maxTokens) && maxTokens >= 1)) {
+    throw new InvalidArgumentError({
+      argument: 'maxTokens',
+      message: `maxTokens must be an integer >= 1, got ${maxTokens}`,
+    });
+  }
+  const tokenizer = await loadEncoding(encoding);
+  const ranked = [...chunks].sort((a, b) => b.score - a.score);
+  const kept: PackedChunk[] = [];
+  const blocks: string[] = [];
+  const dropped: RetrievedChunk[] = [];
+  let instruction = '';
+  let used = 0;
+  const separatorTokens = tokenizer.count(SEPARATOR);
+  for (const result of ranked) {
+    const fenced = fenceUntrusted(result.chunk.text, {
+      source: result.chunk.id,
+      mode,
+      ...(randomId && { randomId }),
+    });
+    instruction = fenced.instruction;
+    const tokens = tokenizer.count(fenced.text);
+    const cost = tokens + (blocks.length > 0 ? separatorTokens : 0);
+    if (used + cost > maxTokens) {
+      dropped.push(result);
+      continue;
+    }
+    kept.push({ ...result, citationId: fenced.source, tokens });
+    blocks.push(fenced.text);
+    used += cost;
+  }
+  let context = blocks.join(SEPARATOR);
+  // Counts are not always additive across the separators: trim until the whole fits.
+  while (blocks.length > 0 && !tokenizer.isWithinLimit(context, maxTokens)) {
+    blocks.pop();
+    dropped.unshift(kept.pop() as PackedChunk);
+    context = blocks.join(SEPARATOR);
+  }
+  return {
+    chunks: kept,
+    context,
+    instruction: kept.length === 0 ? '' : `${instruction}\n${CITATION_INSTRUCTION}`,
+    tokens: tokenizer.count(context),
+    dropped,
+  };
+}

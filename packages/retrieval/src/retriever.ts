@@ -1,0 +1,378 @@
+/**
+ * The retrieval pipeline: documents in (chunk, embed, index in a vector store and BM25), ranked
+ * chunks out (vector, BM25 or hybrid by reciprocal-rank fusion, filtered on every side, with
+ * near-duplicate removal, an optional rerank hook and MMR), saved to a directory and reopened.
+ */
+import {
+  type Instrumentation,
+  InvalidArgumentError,
+  type RequestMetadata,
+  systemClock,
+  throwIfAborted,
+  type Clock,
+} from '@keel/core';
+import { type Bm25Options, createBm25Index } from './bm25-index';
+import { type ChunkOptions, chunkDocument } from './chunk-document';
+import { DimensionMismatchError } from './dimension-mismatch-error';
+import type { Embedder } from './embedder';
+import { createEmbeddingCache, type EmbeddingCache, withEmbeddingCache } from './embedding-cache';
+import type { Filter } from './filter';
+import { createHnswStore } from './hnsw-store';
+import type { IngestProgress } from './ingest-progress';
+import { createLocalEmbedder } from './local-embedder';
+import { maximalMarginalRelevance } from './maximal-marginal-relevance';
+import { reciprocalRankFusion } from './reciprocal-rank-fusion';
+import { removeNearDuplicates } from './remove-near-duplicates';
+import type { Reranker } from './reranker';
+import { loadChunks, saveChunks } from './saved-chunks';
+import type { Chunk, Document, RetrievedChunk } from './types';
+import { UnsupportedDocumentError } from './unsupported-document-error';
+import type { VectorStore } from './vector-store';
+
+/** Search mode of {@link Retriever.retrieve}. */
+export type RetrievalMode = 'vector' | 'bm25' | 'hybrid';
+
+/** Options of {@link createRetriever}. */
+export interface RetrieverOptions {
+  /** Default: the local embedder ({@link createLocalEmbedder}). */
+  embedder?: Embedder;
+  /** Default: an HNSW store, saved under `directory` when given. */
+  store?: VectorStore;
+  /** Where to save and reopen the index (chunks, vectors and the embedding cache). */
+  directory?: string;
+  chunking?: ChunkOptions;
+  bm25?: Bm25Options;
+  /** Default: a file cache under `directory`, else in memory; `false` for none. */
+  cache?: EmbeddingCache | false;
+  clock?: Clock;
+}
+
+/** Options of {@link Retriever.ingest}. */
+export interface IngestOptions {
+  onProgress?: (progress: IngestProgress) => void;
+  /** Chunks embedded per embedder call; default 256. */
+  batchSize?: number;
+  signal?: AbortSignal;
+}
+
+/** What {@link Retriever.ingest} did. */
+export interface IngestResult {
+  documents: number;
+  chunks: number;
+  /** Documents refused (binary, invalid UTF-8), with the typed error. */
+  skipped: Array<{ id: string; error: UnsupportedDocumentError }>;
+}
+
+/** Options of {@link Retriever.retrieve}. */
+export interface RetrieveOptions {
+  /** Results wanted; default 5. */
+  k?: number;
+  filter?: Filter;
+  /** Default `hybrid`. */
+  mode?: RetrievalMode;
+  /** Candidates fetched from each side before fusion and reranking; default 4 × k. */
+  candidates?: number;
+  /** Jaccard threshold of near-duplicate removal; default 0.9, `false` to keep duplicates. */
+  dedupe?: number | false;
+  /** Diversify with MMR; `lambda` 1 is pure relevance. Default off. */
+  mmr?: boolean | { lambda?: number };
+  rerank?: Reranker;
+  signal?: AbortSignal;
+  instrumentation?: Instrumentation;
+  metadata?: RequestMetadata;
+  /** Pass the query text to instrumentation; default false. */
+  recordQuery?: boolean;
+}
+
+/** A document collection you can query. */
+export interface Retriever {
+  readonly embedder: Embedder;
+  readonly store: VectorStore;
+  /** Chunks indexed. */
+  readonly size: number;
+  /** Chunks, embeds and indexes documents; a document already indexed is replaced. */
+  ingest(
+    documents: Iterable<Document> | AsyncIterable<Document>,
+    options?: IngestOptions,
+  ): Promise<IngestResult>;
+  /** Removes a document's chunks; returns how many. */
+  remove(sourceId: string): number;
+  retrieve(query: string, options?: RetrieveOptions): Promise<RetrievedChunk[]>;
+  chunk(id: string): Chunk | undefined;
+  /** Saves to `directory`. */
+  save(): Promise<void>;
+}
+
+/** The text embedded and indexed for a chunk: its heading path or imports, then its text. */
+export function indexedText(chunk: Chunk): string {
+  const context = chunk.headingPath?.join(' > ') ?? chunk.imports ?? '';
+  return context === '' ? chunk.text : `${context}\n${chunk.text}`;
+}
+
+function reportSafely(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // Instrumentation and progress callbacks never break retrieval.
+  }
+}
+
+/**
+ * Creates a retriever; with `directory`, reopens what was saved there.
+ *
+ * @throws EmbeddingModelMismatchError when `directory` was indexed with another embedder.
+ * @example
+ * ```ts
+ * const retriever = await createRetriever({ directory: '.keel/docs' });
+ * await retriever.ingest(documents, { onProgress: (p) => bar.update(p.documents) });
+ * const results = await retriever.retrieve('how do I rotate keys?', { k: 5, filter: { tenant: 'acme' } });
+ * await retriever.save();
+ * ```
+ */
+export async function createRetriever({
+  embedder: baseEmbedder = createLocalEmbedder(),
+  store: givenStore,
+  directory,
+  chunking,
+  bm25: bm25Options,
+  cache,
+  clock = systemClock,
+}: RetrieverOptions = {}): Promise<Retriever> {
+  const embeddingCache =
+    cache === false
+      ? undefined
+      : (cache ??
+        (await createEmbeddingCache(directory === undefined ? {} : { path: `${directory}/embeddings.bin` })));
+  const embedder = embeddingCache ? withEmbeddingCache(baseEmbedder, embeddingCache) : baseEmbedder;
+  const store =
+    givenStore ??
+    (await createHnswStore({
+      dim: baseEmbedder.dimensions,
+      model: baseEmbedder.modelId,
+      ...(directory !== undefined && { path: `${directory}/vectors` }),
+    }));
+  if (store.dim !== baseEmbedder.dimensions) {
+    throw new DimensionMismatchError({
+      expected: store.dim,
+      actual: baseEmbedder.dimensions,
+      message: `The store holds ${store.dim}-dimensional vectors but embedder "${baseEmbedder.modelId}" makes ${baseEmbedder.dimensions}; use matching ones`,
+    });
+  }
+  const bm25 = createBm25Index(bm25Options);
+  const chunks = new Map<string, Chunk>();
+  const bySource = new Map<string, string[]>();
+
+  function index(chunk: Chunk): void {
+    chunks.set(chunk.id, chunk);
+    const ids = bySource.get(chunk.sourceId) ?? [];
+    ids.push(chunk.id);
+    bySource.set(chunk.sourceId, ids);
+  }
+
+  if (directory !== undefined) {
+    // Saves write chunks, then vectors: keep only what both sides hold, so a crash between the
+    // two steps loses at most the last save's changes, never consistency.
+    const saved = await loadChunks(`${directory}/chunks.json`);
+    const live = new Set(store.ids());
+    const savedIds = new Set(saved.map((chunk) => chunk.id));
+    store.delete([...live].filter((id) => !savedIds.has(id)));
+    const kept = saved.filter((chunk) => live.has(chunk.id));
+    for (const chunk of kept) index(chunk);
+    bm25.add(kept.map((chunk) => ({ id: chunk.id, text: indexedText(chunk), metadata: chunk.metadata })));
+  }
+
+  function remove(sourceId: string): number {
+    const ids = bySource.get(sourceId) ?? [];
+    store.delete(ids);
+    for (const id of ids) {
+      bm25.remove(id);
+      chunks.delete(id);
+    }
+    bySource.delete(sourceId);
+    return ids.length;
+  }
+
+  async function embedQuery(query: string, signal?: AbortSignal) {
+    return (await embedder.embed([query], { signal }))[0] as Float32Array;
+  }
+
+  async function candidatesFor(query: string, mode: RetrievalMode, count: number, options: RetrieveOptions) {
+    const filter = options.filter;
+    const vectorHits =
+      mode === 'bm25'
+        ? []
+        : store.search(await embedQuery(query, options.signal), { k: count, ...(filter && { filter }) });
+    const lexicalHits = mode === 'vector' ? [] : bm25.search(query, { k: count, ...(filter && { filter }) });
+    if (mode !== 'hybrid') {
+      return (mode === 'vector' ? vectorHits : lexicalHits).map((hit) => ({
+        chunk: chunks.get(hit.id) as Chunk,
+        score: hit.score,
+      }));
+    }
+    return reciprocalRankFusion([vectorHits.map((hit) => hit.id), lexicalHits.map((hit) => hit.id)]).map(
+      ({ id, score }) => ({ chunk: chunks.get(id) as Chunk, score }),
+    );
+  }
+
+  async function run(query: string, options: RetrieveOptions, k: number, mode: RetrievalMode) {
+    const { dedupe = 0.9, mmr, rerank, signal } = options;
+    throwIfAborted(signal);
+    let results = (await candidatesFor(query, mode, options.candidates ?? k * 4, options)).filter(
+      (result) => result.chunk !== undefined,
+    );
+    if (dedupe !== false) {
+      results = removeNearDuplicates(results, { text: (result) => result.chunk.text, threshold: dedupe });
+    }
+    if (rerank) {
+      const rerankFunction = typeof rerank === 'function' ? rerank : rerank.rerank.bind(rerank);
+      results = await rerankFunction(query, results, { ...(signal && { signal }) });
+      throwIfAborted(signal);
+    }
+    if (mmr && results.length > k) {
+      const vectors = await embedder.embed(
+        results.map((result) => indexedText(result.chunk)),
+        { signal },
+      );
+      results = maximalMarginalRelevance({
+        query: await embedQuery(query, signal),
+        candidates: results.map((result, i) => ({ item: result, vector: vectors[i] as Float32Array })),
+        k,
+        ...(typeof mmr === 'object' && mmr.lambda !== undefined && { lambda: mmr.lambda }),
+      });
+    }
+    return results.slice(0, k);
+  }
+
+  return {
+    embedder: baseEmbedder,
+    store,
+    get size() {
+      return chunks.size;
+    },
+    chunk(id) {
+      return chunks.get(id);
+    },
+    remove,
+    async ingest(documents, { onProgress, batchSize = 256, signal } = {}) {
+      if (!(Number.isInteger(batchSize) && batchSize >= 1)) {
+        throw new InvalidArgumentError({ argument: 'batchSize', message: `batchSize must be an integer >= 1, got ${batchSize}` });
+      }
+      const startedAt = clock.now();
+      const totalDocuments = Array.isArray(documents) ? documents.length : undefined;
+      const result: IngestResult = { documents: 0, chunks: 0, skipped: [] };
+      let embeddings = 0;
+      let bytes = 0;
+      let pending: Chunk[] = [];
+
+      const report = () => {
+        if (!onProgress) return;
+        const elapsedMs = clock.now() - startedAt;
+        const seconds = Math.max(elapsedMs, 1) / 1000;
+        reportSafely(() =>
+          onProgress({
+            documents: result.documents,
+            ...(totalDocuments !== undefined && { totalDocuments }),
+            chunks: result.chunks,
+            embeddings,
+            bytes,
+            elapsedMs,
+            chunksPerSecond: embeddings / seconds,
+            bytesPerSecond: bytes / seconds,
+          }),
+        );
+      };
+
+      const flush = async () => {
+        if (pending.length === 0) return;
+        const batch = pending;
+        pending = [];
+        const vectors = await embedder.embed(batch.map(indexedText), { signal });
+        store.upsert(batch.map((chunk, i) => ({ id: chunk.id, vector: vectors[i] as Float32Array, metadata: chunk.metadata })));
+        bm25.add(batch.map((chunk) => ({ id: chunk.id, text: indexedText(chunk), metadata: chunk.metadata })));
+        for (const chunk of batch) index(chunk);
+        embeddings += batch.length;
+        report();
+      };
+
+      for await (const document of documents) {
+        throwIfAborted(signal);
+        let documentChunks: Chunk[];
+        try {
+          documentChunks = await chunkDocument(document, chunking);
+        } catch (error) {
+          if (!UnsupportedDocumentError.isInstance(error)) throw error;
+          result.skipped.push({ id: document.id, error });
+          result.documents++;
+          continue;
+        }
+        await flush();
+        remove(document.id);
+        result.documents++;
+        result.chunks += documentChunks.length;
+        bytes += typeof document.text === 'string' ? document.text.length : document.text.byteLength;
+        pending.push(...documentChunks);
+        if (pending.length >= batchSize) await flush();
+      }
+      await flush();
+      report();
+      return result;
+    },
+    async retrieve(query, options = {}) {
+      const { k = 5, mode = 'hybrid', instrumentation, metadata, recordQuery = false, signal } = options;
+      if (typeof query !== 'string') {
+        throw new InvalidArgumentError({ argument: 'query', message: `query must be a string, got ${typeof query}` });
+      }
+      if (!(Number.isInteger(k) && k >= 1)) {
+        throw new InvalidArgumentError({ argument: 'k', message: `k must be an integer >= 1, got ${k}` });
+      }
+      if (mode !== 'vector' && mode !== 'bm25' && mode !== 'hybrid') {
+        throw new InvalidArgumentError({
+          argument: 'mode',
+          message: `mode must be 'vector', 'bm25' or 'hybrid', got ${JSON.stringify(mode)}`,
+        });
+      }
+      let observer: ReturnType<NonNullable<Instrumentation['startRetrieval']>> | undefined;
+      reportSafely(() => {
+        observer = instrumentation?.startRetrieval?.({
+          mode,
+          k,
+          ...(metadata && { metadata }),
+          ...(recordQuery && { query }),
+        });
+      });
+      try {
+        const results = await run(query, options, k, mode);
+        reportSafely(() =>
+          observer?.end({
+            outcome: 'ok',
+            resultCount: results.length,
+            ...(results[0] && { topScore: results[0].score }),
+          }),
+        );
+        return results;
+      } catch (error) {
+        const aborted = signal?.aborted === true;
+        reportSafely(() =>
+          observer?.end({
+            outcome: aborted ? 'abort' : 'error',
+            resultCount: 0,
+            ...(!aborted &&
+              error instanceof Error && { errorType: error.name, errorMessage: error.message }),
+          }),
+        );
+        throw error;
+      }
+    },
+    async save() {
+      if (directory === undefined) {
+        throw new InvalidArgumentError({
+          argument: 'directory',
+          message: 'This retriever has no directory; create it with { directory } to save',
+        });
+      }
+      await saveChunks(`${directory}/chunks.json`, [...chunks.values()]);
+      if ('save' in store && typeof store.save === 'function') await store.save();
+      await embeddingCache?.flush();
+    },
+  };
+}
