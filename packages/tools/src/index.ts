@@ -2,6 +2,16 @@
  * @keel/tools: tools defined once with zod, JSON Schema per provider, a validating dispatcher
  * with allowlists, policies and single-use approvals, and a bounded agent loop.
  */
+
+export type {
+  AgentOptions,
+  AgentState,
+  AgentStep,
+  AgentStopReason,
+  AgentStreamPart,
+  PendingTurn,
+  ToolStatusEvent,
+} from './agent-state';
 export {
   type ApprovalStore,
   createMemoryApprovalStore,
@@ -37,6 +47,8 @@ export {
   toOpenAIChatTool,
   toOpenAIResponsesTool,
 } from './provider-tools';
+export { runAgent } from './run-agent';
+export { streamAgent } from './stream-agent';
 export { type StrictProfile, type StrictSchemaResult, toStrictSchema } from './strict-schema';
 export type { ToolCallRecord, ToolFailure, ToolOutcome } from './tool-call-record';
 export { ToolSchemaError } from './tool-schema-error';

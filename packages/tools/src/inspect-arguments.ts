@@ -11,6 +11,9 @@ export interface ArgumentLimits {
   maxChars: number;
 }
 
+/** The dispatcher's default limits: 32 levels, 1,000,000 characters. */
+export const DEFAULT_LIMITS: ArgumentLimits = Object.freeze({ maxDepth: 32, maxChars: 1_000_000 });
+
 /** Keys refused at any depth: they reach into prototypes when copied naively. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 

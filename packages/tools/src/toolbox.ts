@@ -26,7 +26,7 @@ import {
 import { assertPositiveInteger } from './assert-options';
 import { argumentsDigest } from './canonical-json';
 import type { AnyTool } from './define-tool';
-import { type ArgumentLimits, readArguments } from './inspect-arguments';
+import { type ArgumentLimits, DEFAULT_LIMITS, readArguments } from './inspect-arguments';
 import { defaultPolicy, type PolicyDecision, type PolicyVerdict, type ToolPolicy } from './policy';
 import { shapeResult } from './shape-result';
 import type { ToolCallRecord, ToolFailure } from './tool-call-record';
@@ -158,7 +158,7 @@ export function createToolbox(tools: readonly AnyTool[], options: ToolboxOptions
   assertPositiveInteger('approvalTtlMs', approvalTtlMs);
   assertPositiveInteger('timeoutMs', timeoutMs);
   assertPositiveInteger('maxResultTokens', maxResultTokens);
-  const limits: ArgumentLimits = { maxDepth: 32, maxChars: 1_000_000, ...limitOptions };
+  const limits: ArgumentLimits = { ...DEFAULT_LIMITS, ...limitOptions };
   assertPositiveInteger('limits.maxDepth', limits.maxDepth);
   assertPositiveInteger('limits.maxChars', limits.maxChars);
 
