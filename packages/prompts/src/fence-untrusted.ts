@@ -95,6 +95,40 @@ function body(text: string, mode: UntrustedMode): string {
 }
 
 /**
+ * `options` with defaults filled in, checked: a non-empty source, a known mode and invisible
+ * handling.
+ *
+ * @throws InvalidArgumentError naming the bad option.
+ */
+export function checkFenceOptions(
+  options: FenceOptions,
+): FenceOptions & { mode: UntrustedMode; invisible: InvisibleHandling } {
+  const { source, mode = 'fence', invisible = 'remove', randomId } = options ?? {};
+  if (typeof source !== 'string' || source.trim() === '') {
+    throw new InvalidArgumentError({
+      argument: 'source',
+      message:
+        "untrusted text needs a non-empty source naming where it came from, e.g. { source: 'tool:search' }",
+    });
+  }
+  if (!MODES.includes(mode)) {
+    throw new InvalidArgumentError({
+      argument: 'mode',
+      message: `mode must be one of ${MODES.join(', ')}, got ${JSON.stringify(mode)}`,
+    });
+  }
+  if (invisible !== 'remove' && invisible !== 'reveal') {
+    throw new InvalidArgumentError({
+      argument: 'invisible',
+      message: `invisible must be 'remove' or 'reveal', got ${JSON.stringify(invisible)}`,
+    });
+  }
+  return randomId === undefined
+    ? { source, mode, invisible }
+    : { source, mode, invisible, randomId };
+}
+
+/**
  * Fences untrusted `text` for a prompt. The block is labelled with its source and mode and
  * closed by `</untrusted-CODE>`, where CODE is random per call; anything inside the text that
  * looks like an untrusted tag has its `<` escaped as `&lt;`, so the content can neither close
@@ -116,31 +150,7 @@ export function fenceUntrusted(text: string, options: FenceOptions): FencedText 
       message: `fenceUntrusted needs a string, got ${text === null ? 'null' : typeof text}; convert tool output with JSON.stringify first`,
     });
   }
-  const {
-    source,
-    mode = 'fence',
-    invisible = 'remove',
-    randomId = defaultRandomId,
-  } = options ?? {};
-  if (typeof source !== 'string' || source.trim() === '') {
-    throw new InvalidArgumentError({
-      argument: 'source',
-      message:
-        "fenceUntrusted needs a non-empty source naming where the text came from, e.g. { source: 'tool:search' }",
-    });
-  }
-  if (!MODES.includes(mode)) {
-    throw new InvalidArgumentError({
-      argument: 'mode',
-      message: `mode must be one of ${MODES.join(', ')}, got ${JSON.stringify(mode)}`,
-    });
-  }
-  if (invisible !== 'remove' && invisible !== 'reveal') {
-    throw new InvalidArgumentError({
-      argument: 'invisible',
-      message: `invisible must be 'remove' or 'reveal', got ${JSON.stringify(invisible)}`,
-    });
-  }
+  const { source, mode, invisible, randomId = defaultRandomId } = checkFenceOptions(options);
   const id = randomId();
   if (typeof id !== 'string' || !RANDOM_ID.test(id)) {
     throw new InvalidArgumentError({

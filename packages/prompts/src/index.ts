@@ -3,6 +3,13 @@
  * syntax, a file registry, and fencing of untrusted text with injection heuristics.
  */
 export {
+  definePrompt,
+  type Prompt,
+  type PromptDefinition,
+  type PromptMessageTemplate,
+  type RenderOptions,
+} from './define-prompt';
+export {
   DATAMARK,
   type FencedText,
   type FenceOptions,
@@ -10,4 +17,17 @@ export {
   UNTRUSTED_INSTRUCTIONS,
   type UntrustedMode,
 } from './fence-untrusted';
+export { parseTemplate, type Template, type TemplateNode, type ValuePath } from './parse-template';
+export { PromptInputError, type ValueIssue } from './prompt-input-error';
+export { PromptOutputError } from './prompt-output-error';
+export { PromptTooLargeError } from './prompt-too-large-error';
+export type { PromptBudget } from './render-prompt';
 export { type InvisibleHandling, sanitizeText } from './sanitize-text';
+export { TemplateSyntaxError } from './template-syntax-error';
+export {
+  isUntrustedText,
+  type UntrustedOptions,
+  type UntrustedText,
+  untrusted,
+  untrustedText,
+} from './untrusted';

@@ -1,0 +1,108 @@
+/**
+ * Turns a validated input into Messages: untrusted values fenced with their instruction added to
+ * the system message, plain values written as text, and the token budget checked on the input
+ * before rendering and on the messages after.
+ */
+import { InvalidArgumentError, type Message } from '@keel/core';
+import { type Encoding, encodingFor, type TokenizerOptions } from '@keel/tokens';
+import { fenceUntrusted } from './fence-untrusted';
+import type { Template } from './parse-template';
+import { PromptTooLargeError } from './prompt-too-large-error';
+import { renderTemplate } from './render-template';
+import { isUntrustedText } from './untrusted';
+
+/** The most tokens a rendered prompt may have, counted with `tokenizer` (default o200k_base). */
+export interface PromptBudget {
+  maxTokens: number;
+  tokenizer?: TokenizerOptions;
+}
+
+interface PromptParts {
+  key: string;
+  input: unknown;
+  system: Template | undefined;
+  messages: ReadonlyArray<{ role: 'user' | 'assistant'; template: Template }>;
+  budget: PromptBudget | undefined;
+  randomId: (() => string) | undefined;
+}
+
+/** Every string in `value` (untrusted text included) with its path, depth first. */
+function* texts(value: unknown, path: string, seen: Set<object>): Generator<[string, string]> {
+  if (typeof value === 'string') yield [path, value];
+  else if (isUntrustedText(value)) yield [path, value.text];
+  else if (typeof value === 'object' && value !== null && !seen.has(value)) {
+    seen.add(value);
+    for (const [key, item] of Object.entries(value)) {
+      yield* texts(item, path === '' ? key : `${path}.${key}`, seen);
+    }
+  }
+}
+
+/** Refuses input whose strings alone pass the budget, reading little more than `limit` tokens. */
+function checkInput(key: string, input: unknown, encoding: Encoding, limit: number): void {
+  let remaining = limit;
+  for (const [path, text] of texts(input, '', new Set())) {
+    if (!encoding.isWithinLimit(text, remaining)) {
+      throw new PromptTooLargeError({ prompt: key, limit, tokens: limit + 1, path });
+    }
+    remaining -= encoding.count(text);
+  }
+}
+
+/** Renders a prompt whose input has been validated. */
+export async function renderPrompt({
+  key,
+  input,
+  system,
+  messages,
+  budget,
+  randomId,
+}: PromptParts): Promise<Message[]> {
+  const encoding = budget && (await encodingFor(budget.tokenizer));
+  if (budget && encoding) checkInput(key, input, encoding, budget.maxTokens);
+
+  const instructions = new Set<string>();
+  const format = (inSystem: boolean) => (value: unknown, path: string) => {
+    if (isUntrustedText(value)) {
+      if (inSystem) {
+        throw new InvalidArgumentError({
+          argument: 'input',
+          message: `Prompt ${key}: untrusted value {{${path}}} cannot go in the system message; move it to a user message`,
+        });
+      }
+      const { source, mode, invisible } = value;
+      const fenced = fenceUntrusted(value.text, {
+        source,
+        mode,
+        invisible,
+        ...(randomId && { randomId }),
+      });
+      instructions.add(fenced.instruction);
+      return fenced.text;
+    }
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+      return String(value);
+    if (value === undefined || value === null) return '';
+    throw new InvalidArgumentError({
+      argument: 'input',
+      message: `Prompt ${key}: {{${path}}} is an object; interpolate its fields or loop with {{#each}}`,
+    });
+  };
+
+  const systemText = system ? renderTemplate(system, input, format(true)) : '';
+  const rendered: Message[] = messages.map(({ role, template }) => ({
+    role,
+    content: renderTemplate(template, input, format(false)),
+  }));
+  const systemContent = [systemText, ...instructions].filter((part) => part !== '').join('\n\n');
+  const result: Message[] =
+    systemContent === '' ? rendered : [{ role: 'system', content: systemContent }, ...rendered];
+
+  if (budget && encoding) {
+    const tokens = result.reduce((sum, m) => sum + encoding.count(m.content as string), 0);
+    if (tokens > budget.maxTokens)
+      throw new PromptTooLargeError({ prompt: key, limit: budget.maxTokens, tokens });
+  }
+  return result;
+}
