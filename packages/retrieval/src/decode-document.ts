@@ -19,6 +19,9 @@ export function decodeDocument(document: Document): string {
   let text: string;
   if (typeof document.text === 'string') text = document.text;
   else {
+    if (document.text.includes(0)) {
+      throw new UnsupportedDocumentError({ documentId: document.id, reason: 'binary' });
+    }
     try {
       text = decoder.decode(document.text);
     } catch (error) {

@@ -83,8 +83,12 @@ describe('createOpenAIEmbedder', () => {
     mock.enqueue('openai.embeddings', { embeddings: [[1, 2, 3]] });
     const embedder = createOpenAIEmbedder({ client, dimensions: 4 });
     await expect(embedder.embed(['x'])).rejects.toThrow(DimensionMismatchError);
-    mock.enqueue('openai.embeddings', { embeddings: [[Number.NaN, 0, 0, 0]] });
-    await expect(embedder.embed(['x'])).rejects.toThrow(/finite numbers/);
+    // JSON cannot carry NaN: a compatible server that sends it through base64 is faked here.
+    const nan = createOpenAIEmbedder({
+      client: { embeddings: { create: async () => ({ data: [{ embedding: [Number.NaN, 0, 0, 0], index: 0 }] }) } },
+      dimensions: 4,
+    });
+    await expect(nan.embed(['x'])).rejects.toThrow(/finite numbers/);
     expect(() => createOpenAIEmbedder({ client, model: 'my-model' })).toThrow(/pass dimensions/);
     expect(() => createOpenAIEmbedder({ client: {} as never })).toThrow(/OpenAI client/);
   });

@@ -1,0 +1,196 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CallObserver, Instrumentation, RetrievalEnd, RetrievalStart } from '@keel/core';
+import { createFakeClock } from '@keel/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DimensionMismatchError } from './dimension-mismatch-error';
+import { EmbeddingModelMismatchError } from './embedding-model-mismatch-error';
+import { createExactStore } from './exact-store';
+import type { IngestProgress } from './ingest-progress';
+import { createLocalEmbedder } from './local-embedder';
+import { readFolder } from './read-folder';
+import { createRetriever } from './retriever';
+import type { Document } from './types';
+
+const documents: Document[] = [
+  {
+    id: 'keys.md',
+    text: '# API keys\n\nRotate API keys every ninety days. Revoke a leaked key at once.\n',
+    metadata: { tenant: 'acme' },
+  },
+  {
+    id: 'billing.md',
+    text: '# Billing\n\nInvoices are sent monthly. Update the card on the billing page.\n',
+    metadata: { tenant: 'acme' },
+  },
+  {
+    id: 'other-keys.md',
+    text: '# Keys\n\nRotate API keys every ninety days. Revoke a leaked key at once.\n',
+    metadata: { tenant: 'globex' },
+  },
+  {
+    id: 'deploy.txt',
+    text: 'Deploy with the blue-green strategy. Roll back by switching the router.',
+    metadata: { tenant: 'globex' },
+  },
+];
+
+const directories: string[] = [];
+async function tempDir() {
+  const dir = await mkdtemp(join(tmpdir(), 'keel-retrieval-'));
+  directories.push(dir);
+  return dir;
+}
+afterEach(async () => {
+  await Promise.all(directories.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describe('createRetriever', () => {
+  it('retrieves by vector, BM25 and hybrid, with provenance and filters on every side', async () => {
+    const retriever = await createRetriever();
+    const { documents: count, chunks, skipped } = await retriever.ingest(documents);
+    expect({ count, chunks, skipped }).toEqual({ count: 4, chunks: 4, skipped: [] });
+    for (const mode of ['vector', 'bm25', 'hybrid'] as const) {
+      const results = await retriever.retrieve('how often should I rotate api keys', { k: 2, mode, dedupe: false });
+      expect(results[0]?.chunk.sourceId).toMatch(/keys\.md$/);
+      const filtered = await retriever.retrieve('rotate api keys', { k: 3, mode, filter: { tenant: 'globex' } });
+      expect(filtered.length).toBeGreaterThan(0);
+      expect(filtered.every((result) => result.chunk.metadata.tenant === 'globex')).toBe(true);
+    }
+    const [top] = await retriever.retrieve('billing invoices', { k: 1 });
+    expect(top?.chunk).toMatchObject({ id: 'billing.md#0', sourceId: 'billing.md', startLine: 1, headingPath: ['Billing'] });
+  });
+
+  it('removes near-duplicates unless asked not to, and diversifies with MMR', async () => {
+    const retriever = await createRetriever();
+    await retriever.ingest(documents);
+    const deduped = await retriever.retrieve('rotate api keys', { k: 4, mode: 'bm25' });
+    const ids = deduped.map((result) => result.chunk.sourceId);
+    expect(ids.filter((id) => id.endsWith('keys.md'))).toHaveLength(1);
+    const all = await retriever.retrieve('rotate api keys', { k: 4, mode: 'bm25', dedupe: false });
+    expect(all.map((result) => result.chunk.sourceId).filter((id) => id.endsWith('keys.md'))).toHaveLength(2);
+    const diverse = await retriever.retrieve('rotate api keys', { k: 2, mode: 'vector', dedupe: false, mmr: { lambda: 0.3 } });
+    expect(diverse).toHaveLength(2);
+    expect(diverse.map((result) => result.chunk.sourceId).filter((id) => id.endsWith('keys.md'))).toHaveLength(1);
+  });
+
+  it('applies a rerank hook given as a function or a model', async () => {
+    const retriever = await createRetriever();
+    await retriever.ingest(documents);
+    const reversed = await retriever.retrieve('rotate api keys', {
+      k: 2,
+      rerank: (_query, candidates) => [...candidates].reverse().map((result, i) => ({ ...result, score: 10 - i })),
+    });
+    expect(reversed[0]?.score).toBe(10);
+    const byModel = await retriever.retrieve('rotate api keys', {
+      k: 1,
+      rerank: { rerank: async (_query, candidates) => candidates.filter((result) => result.chunk.sourceId === 'deploy.txt') },
+    });
+    expect(byModel.map((result) => result.chunk.sourceId)).toEqual(['deploy.txt']);
+  });
+
+  it('reports through instrumentation and survives instrumentation that throws', async () => {
+    const retriever = await createRetriever();
+    await retriever.ingest(documents);
+    const starts: RetrievalStart[] = [];
+    const ends: RetrievalEnd[] = [];
+    const instrumentation: Instrumentation = {
+      startRetrieval(start): CallObserver<RetrievalEnd> {
+        starts.push(start);
+        return { end: (end) => ends.push(end) };
+      },
+    };
+    await retriever.retrieve('billing', { k: 2, instrumentation, recordQuery: true });
+    expect(starts).toEqual([{ mode: 'hybrid', k: 2, query: 'billing' }]);
+    expect(ends[0]).toMatchObject({ outcome: 'ok', resultCount: 2 });
+    expect(ends[0]?.topScore).toBeGreaterThan(0);
+    await expect(
+      retriever.retrieve('x', { k: 1, instrumentation, rerank: () => Promise.reject(new Error('reranker down')) }),
+    ).rejects.toThrow('reranker down');
+    expect(ends[1]).toMatchObject({ outcome: 'error', errorMessage: 'reranker down' });
+    const throwing: Instrumentation = {
+      startRetrieval() {
+        throw new Error('broken instrumentation');
+      },
+    };
+    expect(await retriever.retrieve('billing', { k: 1, instrumentation: throwing })).toHaveLength(1);
+  });
+
+  it('reports ingestion progress, skips binary files and replaces re-ingested documents', async () => {
+    const clock = createFakeClock();
+    const retriever = await createRetriever({ clock, chunking: { maxTokens: 32, overlapTokens: 4 } });
+    const progress: IngestProgress[] = [];
+    const long = { id: 'long.txt', text: 'Sentence about retrieval quality. '.repeat(40) };
+    const binary = { id: 'image.png', text: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13]) };
+    const result = await retriever.ingest([long, binary, ...documents], {
+      batchSize: 4,
+      onProgress: (update) => {
+        progress.push(update);
+        clock.advance(100);
+        throw new Error('a broken progress bar does not stop ingestion');
+      },
+    });
+    expect(result.skipped.map((entry) => [entry.id, entry.error.reason])).toEqual([['image.png', 'binary']]);
+    expect(progress.length).toBeGreaterThan(2);
+    const last = progress[progress.length - 1] as IngestProgress;
+    expect(last).toMatchObject({ documents: 6, totalDocuments: 6, chunks: result.chunks, embeddings: result.chunks });
+    expect(last.bytes).toBeGreaterThan(long.text.length);
+    expect(last.chunksPerSecond).toBeGreaterThan(0);
+    const sizeBefore = retriever.size;
+    await retriever.ingest([{ id: 'long.txt', text: 'Now short.' }]);
+    expect(retriever.size).toBeLessThan(sizeBefore);
+    expect(retriever.chunk('long.txt#1')).toBeUndefined();
+    expect(retriever.remove('billing.md')).toBe(1);
+    expect((await retriever.retrieve('invoices', { k: 5, mode: 'bm25' })).length).toBe(0);
+  });
+
+  it('saves to a directory, reopens it, and refuses another embedding model', async () => {
+    const dir = await tempDir();
+    const retriever = await createRetriever({ directory: dir });
+    await retriever.ingest(documents);
+    await retriever.save();
+    const reopened = await createRetriever({ directory: dir });
+    expect(reopened.size).toBe(4);
+    const [top] = await reopened.retrieve('blue-green deploy', { k: 1 });
+    expect(top?.chunk.sourceId).toBe('deploy.txt');
+    await expect(
+      createRetriever({ directory: dir, embedder: createLocalEmbedder({ dimensions: 384 }), store: undefined, cache: false }),
+    ).resolves.toBeDefined();
+    const otherModel = { ...createLocalEmbedder(), modelId: 'text-embedding-3-small' };
+    await expect(createRetriever({ directory: dir, embedder: otherModel })).rejects.toSatisfy(
+      EmbeddingModelMismatchError.isInstance,
+    );
+    await expect(createRetriever({ store: createExactStore({ dim: 8 }) })).rejects.toThrow(DimensionMismatchError);
+  });
+
+  it('keeps chunks and vectors consistent when a save crashed between its steps', async () => {
+    const dir = await tempDir();
+    const retriever = await createRetriever({ directory: dir });
+    await retriever.ingest(documents.slice(0, 2));
+    await retriever.save();
+    // A later save wrote its chunk file but crashed before the vectors.
+    await retriever.ingest(documents.slice(2));
+    await writeFile(
+      join(dir, 'chunks.json'),
+      JSON.stringify({ format: 'keel-chunks-1', chunks: [...['keys.md#0', 'other-keys.md#0', 'deploy.txt#0'].map((id) => retriever.chunk(id))] }),
+    );
+    const reopened = await createRetriever({ directory: dir });
+    expect(reopened.size).toBe(1);
+    expect(reopened.store.ids()).toEqual(['keys.md#0']);
+    expect((await reopened.retrieve('billing', { k: 5, mode: 'bm25' })).length).toBe(0);
+  });
+
+  it('indexes a folder and rejects bad arguments', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'a.md'), '# Alpha\n\nThe alpha document.\n');
+    await writeFile(join(dir, 'b.bin'), new Uint8Array([0, 1, 2, 3]));
+    const retriever = await createRetriever();
+    const result = await retriever.ingest(readFolder(dir, { metadata: { tenant: 'acme' } }));
+    expect(result.skipped.map((entry) => entry.id)).toEqual(['b.bin']);
+    expect(retriever.chunk('a.md#0')?.metadata.tenant).toBe('acme');
+    await expect(retriever.retrieve('alpha', { k: 0 })).rejects.toThrow(/k must be/);
+    await expect(retriever.retrieve('alpha', { mode: 'fuzzy' as never })).rejects.toThrow(/mode must be/);
+    await expect(retriever.save()).rejects.toThrow(/no directory/);
+  });
+});
