@@ -220,7 +220,8 @@ export function createModel(
               timeoutMs: timeouts.totalMs,
               clock,
             });
-      const callSignal = deadline?.signal ?? userSignal;
+      // Always a signal of this call's own: the SDK hangs listeners on it.
+      const callSignal = deadline?.signal ?? userSignal ?? new AbortController().signal;
       const budgets = [modelBudget, callOptions.budget].filter((budget) => budget !== undefined);
       const reservations: Reservation[] = [];
       const response: ResponseInfo = {};
@@ -233,7 +234,8 @@ export function createModel(
       let failure: unknown;
       let timeToFirstTokenMs: number | undefined;
       let output = '';
-      let done = false;
+      /** The `finish` part was handed out: the stream is whole even if the consumer stops now. */
+      let finished = false;
       const timedOut = () => deadline?.signal.aborted === true && userSignal?.aborted !== true;
 
       try {
@@ -268,9 +270,7 @@ export function createModel(
         const primary = (context: ExecuteOptions) =>
           policy.execute(async (attempt) => {
             attempts = attempt.attempt;
-            const signal = callSignal
-              ? AbortSignal.any([callSignal, attempt.signal])
-              : attempt.signal;
+            const signal = AbortSignal.any([callSignal, attempt.signal]);
             const stream = await driver.open(
               {
                 request,
@@ -293,9 +293,7 @@ export function createModel(
           }, context);
         const alternative = (model: ChatModel) => async (): Promise<Opened> => {
           attempts = 1;
-          const iterator = model
-            .stream(request, callSignal ? { signal: callSignal } : {})
-            [Symbol.asyncIterator]();
+          const iterator = model.stream(request, { signal: callSignal })[Symbol.asyncIterator]();
           return {
             iterator,
             first: await iterator.next(),
@@ -306,9 +304,9 @@ export function createModel(
         try {
           opened =
             fallbacks.length === 0
-              ? await primary(callSignal ? { signal: callSignal } : {})
+              ? await primary({ signal: callSignal })
               : await fallback([primary, ...fallbacks.map(alternative)], {
-                  ...(callSignal && { signal: callSignal }),
+                  signal: callSignal,
                   onFallback: ({ from, to, error }) =>
                     observer.event('fallback', { from, to, error: errorType(error) }),
                 });
@@ -338,9 +336,9 @@ export function createModel(
                 failure = deadline?.signal.reason;
                 finishReason = 'error';
                 yield { type: 'error', error: failure };
+                finished = true;
                 yield { type: 'finish', reason: 'error' };
-                next = { done: true, value: undefined };
-                continue;
+                return;
               }
               break;
             case 'text-delta':
@@ -350,20 +348,18 @@ export function createModel(
             default:
               timeToFirstTokenMs ??= clock.now() - startedAt;
           }
+          if (part.type === 'finish') finished = true;
           yield part;
           next = await opened.iterator.next();
         }
-        done = true;
       } catch (error) {
         failure = error;
         finishReason = timedOut() || !isAbortError(error) ? 'error' : 'abort';
         throw error;
       } finally {
-        if (opened !== undefined && !done) {
-          // The consumer stopped early (or failed): cancel the upstream, bill what arrived.
-          if (failure === undefined) finishReason = 'abort';
-          await opened.iterator.return?.();
-        }
+        // The consumer stopped before the finish: cancel the upstream and bill what arrived.
+        if (opened !== undefined && !finished && failure === undefined) finishReason = 'abort';
+        await opened?.iterator.return?.();
         deadline?.clear();
         const billed = opened === undefined ? EMPTY_USAGE : billedUsage(usage, count, stats);
         const answeredBy = opened?.modelId ?? modelId;
