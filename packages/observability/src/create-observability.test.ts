@@ -25,7 +25,13 @@ const ok: ModelCallEnd = {
   responseModel: 'gpt-4o-mini-2024-07-18',
   responseId: 'chatcmpl-1',
   finishReason: 'stop',
-  usage: { inputTokens: 1200, outputTokens: 80, cacheReadTokens: 1000, cacheWriteTokens: 0, reasoningTokens: 16 },
+  usage: {
+    inputTokens: 1200,
+    outputTokens: 80,
+    cacheReadTokens: 1000,
+    cacheWriteTokens: 0,
+    reasoningTokens: 16,
+  },
   costUsd: 0.0042,
   attempts: 2,
   timeToFirstTokenMs: 350,
@@ -132,7 +138,9 @@ describe('createObservability: model calls', () => {
     expect(JSON.parse(String(attributes['gen_ai.input.messages']))).toEqual([
       {
         role: 'user',
-        parts: [{ type: 'text', content: 'my key is [REDACTED:openai-key], mail me at [REDACTED:email]' }],
+        parts: [
+          { type: 'text', content: 'my key is [REDACTED:openai-key], mail me at [REDACTED:email]' },
+        ],
       },
     ]);
     expect(JSON.parse(String(attributes['gen_ai.system_instructions']))).toEqual([
@@ -177,14 +185,16 @@ describe('createObservability: model calls', () => {
       error_type: 'AuthenticationError',
       error_message: 'Incorrect API key provided: [REDACTED:openai-key]',
     });
-    expect(obs.metrics?.value('keel.errors', {
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.provider.name': 'openai',
-      'gen_ai.request.model': 'gpt-4o-mini',
-      feature: 'chat',
-      kind: 'model-call',
-      'error.type': 'AuthenticationError',
-    })).toBe(1);
+    expect(
+      obs.metrics?.value('keel.errors', {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': 'gpt-4o-mini',
+        feature: 'chat',
+        kind: 'model-call',
+        'error.type': 'AuthenticationError',
+      }),
+    ).toBe(1);
   });
 
   it('logs an abort as a warning, not an error', () => {
@@ -207,8 +217,12 @@ describe('createObservability: model calls', () => {
     };
     const tokenLabels = { ...labels, 'gen_ai.response.model': 'gpt-4o-mini-2024-07-18' };
     const metrics = obs.metrics;
-    expect(metrics?.value('keel.tokens', { ...tokenLabels, 'gen_ai.token.type': 'cache_read' })).toBe(1000);
-    expect(metrics?.value('keel.tokens', { ...tokenLabels, 'gen_ai.token.type': 'reasoning' })).toBe(16);
+    expect(
+      metrics?.value('keel.tokens', { ...tokenLabels, 'gen_ai.token.type': 'cache_read' }),
+    ).toBe(1000);
+    expect(
+      metrics?.value('keel.tokens', { ...tokenLabels, 'gen_ai.token.type': 'reasoning' }),
+    ).toBe(16);
     expect(metrics?.value('keel.cost', tokenLabels)).toBe(0.0042);
     expect(metrics?.value('keel.retries', labels)).toBe(1);
     expect(metrics?.value('gen_ai.client.operation.duration', labels)).toBe(2);
@@ -246,13 +260,21 @@ describe('createObservability: model calls', () => {
   it('keeps secrets split across metadata fields out of logs', () => {
     const { logs, obs } = setup();
     obs
-      .startModelCall({ ...start, metadata: { userId: 'sk-proj-4f9Qx2Lw8Z', feature: 'r1Tb6Yc3Nd7Vh5Jm0Kp2Ws' } })
+      .startModelCall({
+        ...start,
+        metadata: { userId: 'sk-proj-4f9Qx2Lw8Z', feature: 'r1Tb6Yc3Nd7Vh5Jm0Kp2Ws' },
+      })
       .end(ok);
     expect(JSON.stringify(logs.records)).not.toMatch(/4f9Qx2|r1Tb6Y/);
   });
 
   it('can turn off tracing, logs, metrics and redaction', () => {
-    const obs = createObservability({ tracer: false, logger: false, metrics: false, redaction: false });
+    const obs = createObservability({
+      tracer: false,
+      logger: false,
+      metrics: false,
+      redaction: false,
+    });
     expect(obs.tracer).toBeUndefined();
     expect(obs.metrics).toBeUndefined();
     expect(() => obs.startModelCall(start).end(ok)).not.toThrow();
@@ -299,13 +321,23 @@ describe('createObservability: tool calls and retrievals', () => {
       result_bytes: 48,
       latency_ms: 40,
     });
-    expect(obs.metrics?.value('gen_ai.execute_tool.duration', { 'gen_ai.tool.name': 'get_weather', feature: 'chat' })).toBe(0.04);
+    expect(
+      obs.metrics?.value('gen_ai.execute_tool.duration', {
+        'gen_ai.tool.name': 'get_weather',
+        feature: 'chat',
+      }),
+    ).toBe(0.04);
   });
 
   it('traces a retrieval, with the query only when content is on', () => {
     const { tracer, logs, obs } = setup({ recordContent: true });
     obs
-      .startRetrieval({ mode: 'hybrid', k: 5, query: 'refund for jane@example.com', metadata: { feature: 'docs' } })
+      .startRetrieval({
+        mode: 'hybrid',
+        k: 5,
+        query: 'refund for jane@example.com',
+        metadata: { feature: 'docs' },
+      })
       .end({ outcome: 'ok', resultCount: 5, topScore: 0.82 });
     expect(tracer.finishedSpans()[0]).toMatchObject({
       name: 'retrieval',
@@ -318,7 +350,12 @@ describe('createObservability: tool calls and retrievals', () => {
         'keel.retrieval.top_score': 0.82,
       },
     });
-    expect(logs.records[0]).toMatchObject({ event: 'retrieval', mode: 'hybrid', result_count: 5, query: 'refund for [REDACTED:email]' });
+    expect(logs.records[0]).toMatchObject({
+      event: 'retrieval',
+      mode: 'hybrid',
+      result_count: 5,
+      query: 'refund for [REDACTED:email]',
+    });
   });
 });
 
@@ -326,11 +363,17 @@ describe('createObservability: breakers', () => {
   it('follows breaker state as a gauge', () => {
     const { obs } = setup();
     const listeners: Record<string, () => void> = {};
+    const subscribe = (name: string) => (listener: () => void) => {
+      listeners[name] = listener;
+      return () => {
+        delete listeners[name];
+      };
+    };
     const breaker = {
       state: 'closed' as const,
-      onBreak: (l: () => void) => ((listeners.break = l), () => delete listeners.break),
-      onHalfOpen: (l: () => void) => ((listeners.half = l), () => delete listeners.half),
-      onReset: (l: () => void) => ((listeners.reset = l), () => delete listeners.reset),
+      onBreak: subscribe('break'),
+      onHalfOpen: subscribe('half'),
+      onReset: subscribe('reset'),
     };
     const stop = obs.watchBreaker(breaker, 'openai:gpt-4o');
     expect(obs.metrics?.value('keel.breaker.state', { breaker: 'openai:gpt-4o' })).toBe(0);

@@ -22,7 +22,8 @@ describe('log sinks', () => {
   it('jsonLinesSink writes to stdout by default', () => {
     const chunks: string[] = [];
     const original = process.stdout.write;
-    process.stdout.write = ((chunk: string) => chunks.push(chunk)) as typeof process.stdout.write;
+    process.stdout.write = ((chunk: string) =>
+      chunks.push(chunk)) as unknown as typeof process.stdout.write;
     try {
       jsonLinesSink().write(record);
     } finally {
@@ -42,7 +43,12 @@ describe('log sinks', () => {
     const logger = pino({ base: undefined }, stream);
     pinoSink(logger).write(record);
     const logged = JSON.parse(lines[0] ?? '{}');
-    expect(logged).toMatchObject({ level: 40, msg: 'chat m abort', event: 'model-call', tokens_in: 3 });
+    expect(logged).toMatchObject({
+      level: 40,
+      msg: 'chat m abort',
+      event: 'model-call',
+      tokens_in: 3,
+    });
   });
 
   it('memorySink keeps records', () => {

@@ -39,7 +39,9 @@ describe('createMetricsRegistry', () => {
     expect(text).toContain('# TYPE gen_ai_client_token_usage histogram');
     expect(text).toContain('gen_ai_client_token_usage_bucket{gen_ai_token_type="input",le="16"} 0');
     expect(text).toContain('gen_ai_client_token_usage_bucket{gen_ai_token_type="input",le="64"} 1');
-    expect(text).toContain('gen_ai_client_token_usage_bucket{gen_ai_token_type="input",le="+Inf"} 1');
+    expect(text).toContain(
+      'gen_ai_client_token_usage_bucket{gen_ai_token_type="input",le="+Inf"} 1',
+    );
     expect(text).toContain('gen_ai_client_token_usage_sum{gen_ai_token_type="input"} 20');
     expect(text).toContain('gen_ai_client_token_usage_count{gen_ai_token_type="input"} 1');
     expect(text.endsWith('\n')).toBe(true);

@@ -18,7 +18,11 @@ describe('redact', () => {
 
   it('replaces sensitive headers whole, whatever their value looks like', () => {
     const out = redact({
-      headers: { Authorization: 'Bearer x', 'x-api-key': 'short', 'Content-Type': 'application/json' },
+      headers: {
+        Authorization: 'Bearer x',
+        'x-api-key': 'short',
+        'Content-Type': 'application/json',
+      },
       apiKey: 'abc',
       clientSecret: 'abc',
       token_count: 12,
@@ -91,7 +95,10 @@ describe('redact', () => {
     const out = redact({ a: 'sk-proj-4f9Qx2Lw8Z', b: 'r1Tb6Yc3Nd7Vh5Jm0Kp2Ws', c: 'fine' });
     expect(JSON.stringify(out)).not.toMatch(/4f9Qx2|r1Tb6Y/);
     expect(out).toMatchObject({ c: 'fine' });
-    const pem = redact(['-----BEGIN RSA PRIVATE', ' KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----']);
+    const pem = redact([
+      '-----BEGIN RSA PRIVATE',
+      ' KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----',
+    ]);
     expect(JSON.stringify(pem)).not.toContain('MIIEow');
   });
 
@@ -120,7 +127,14 @@ describe('redact', () => {
       sym: 'Symbol(s)',
       fn: '[Function named]',
     });
-    const proxy = new Proxy({}, { ownKeys: () => { throw new Error('trap'); } });
+    const proxy = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('trap');
+        },
+      },
+    );
     expect(redact({ proxy })).toEqual({ proxy: '[Unreadable]' });
   });
 
@@ -131,7 +145,9 @@ describe('redact', () => {
       '{"deep":{"deep":{"deep":"[MaxDepth]"}}}',
     );
     const wide = Array.from({ length: 100 }, (_, i) => i);
-    expect((redact(wide, { maxNodes: 10 }) as unknown[]).filter((v) => v === '[Truncated]')).toHaveLength(91);
+    expect(
+      (redact(wide, { maxNodes: 10 }) as unknown[]).filter((v) => v === '[Truncated]'),
+    ).toHaveLength(91);
   });
 
   it('is configurable: disable a rule, add a rule, change sensitive keys', () => {
@@ -140,15 +156,17 @@ describe('redact', () => {
     expect(redact('see TCK-123456 and jane@example.com', { rules })).toBe(
       'see [REDACTED:ticket] and jane@example.com',
     );
-    expect(redact({ pin: '1234' }, { sensitiveKeys: /(?:^|_)pin$/ })).toEqual({ pin: '[REDACTED:pin]' });
+    expect(redact({ pin: '1234' }, { sensitiveKeys: /(?:^|_)pin$/ })).toEqual({
+      pin: '[REDACTED:pin]',
+    });
   });
 
   it('rejects bad options with InvalidArgumentError', () => {
     expect(() => createRedactor({ maxStringLength: 0 })).toThrow(InvalidArgumentError);
     expect(() => createRedactor({ maxDepth: 1.5 })).toThrow(/maxDepth must be a positive integer/);
-    expect(() =>
-      createRedactor({ rules: [{ id: 'x', kind: 'secret', pattern: /x/ }] }),
-    ).toThrow(/needs a global RegExp/);
+    expect(() => createRedactor({ rules: [{ id: 'x', kind: 'secret', pattern: /x/ }] })).toThrow(
+      /needs a global RegExp/,
+    );
   });
 
   it('never throws and never lets an embedded key through (property)', () => {

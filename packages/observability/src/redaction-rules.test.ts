@@ -10,7 +10,10 @@ const cases: Record<string, { positive: string[]; negative: string[] }> = {
       '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA', // truncated: no END line
       '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ\n-----END PRIVATE KEY-----',
     ],
-    negative: ['-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----', 'a private key file'],
+    negative: [
+      '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----',
+      'a private key file',
+    ],
   },
   jwt: {
     positive: [
@@ -28,10 +31,17 @@ const cases: Record<string, { positive: string[]; negative: string[] }> = {
       'sk-Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3Gh5Jk7Lm9',
       'sk-svcacct-Qw1Er2Ty3Ui4Op5As6Df7Gh8Jk9Lz0',
     ],
-    negative: ['scikit-learn is sk-learn', 'sk-this-is-not-a-real-key-at-all', 'task-management-system-v2-2024'],
+    negative: [
+      'scikit-learn is sk-learn',
+      'sk-this-is-not-a-real-key-at-all',
+      'task-management-system-v2-2024',
+    ],
   },
   'github-token': {
-    positive: ['ghp_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dF3gH5', 'github_pat_11ABCDEFG0abcdefghijkl_mnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTU'],
+    positive: [
+      'ghp_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dF3gH5',
+      'github_pat_11ABCDEFG0abcdefghijkl_mnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTU',
+    ],
     negative: ['ghp_short', 'the gh_pages branch'],
   },
   'slack-token': {
@@ -60,14 +70,23 @@ const cases: Record<string, { positive: string[]; negative: string[] }> = {
       'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
       'password: Tr0ub4dor&3xyzQ9',
     ],
-    negative: ['max_tokens=1024', 'token_count: 123456789012345', 'api_key=your-api-key-here', 'key: value'],
+    negative: [
+      'max_tokens=1024',
+      'token_count: 123456789012345',
+      'api_key=your-api-key-here',
+      'key: value',
+    ],
   },
   email: {
     positive: ['write to jane.doe+news@example.co.uk', 'ops@keel.dev'],
     negative: ['icon@2x.png', '@keel/core', 'user@localhost', 'git tag v1@latest'],
   },
   iban: {
-    positive: ['GB82 WEST 1234 5698 7654 32', 'DE89370400440532013000', 'FR1420041010050500013M02606'],
+    positive: [
+      'GB82 WEST 1234 5698 7654 32',
+      'DE89370400440532013000',
+      'FR1420041010050500013M02606',
+    ],
     negative: ['GB82 WEST 1234 5698 7654 33', 'US12 3456 7890'],
   },
   'card-number': {
@@ -75,7 +94,13 @@ const cases: Record<string, { positive: string[]; negative: string[] }> = {
     negative: ['4111 1111 1111 1112', '1234567890123456', 'order 9000000000000008'],
   },
   phone: {
-    positive: ['+44 20 7946 0958', '(415) 555-0100', '415-555-0100', '+1-202-555-0143', '020 7946 0958'],
+    positive: [
+      '+44 20 7946 0958',
+      '(415) 555-0100',
+      '415-555-0100',
+      '+1-202-555-0143',
+      '020 7946 0958',
+    ],
     negative: ['version 1.2.3', 'on 2024-01-15 at 10:30', 'port 8080', 'ISBN 978-3-16-148410-0'],
   },
 };
@@ -95,9 +120,13 @@ describe('default redaction rules', () => {
   }
 
   it('keeps the label of key=value pairs and bearer tokens, hiding only the secret', () => {
-    expect(redact('api_key=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5')).toBe('api_key=[REDACTED:key-value-secret]');
+    expect(redact('api_key=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5')).toBe(
+      'api_key=[REDACTED:key-value-secret]',
+    );
     expect(redact('Bearer abcDEF123456ghiJKL789')).toBe('Bearer [REDACTED:bearer-token]');
-    expect(redact('postgres://admin:hunter2@db:5432')).toBe('postgres://[REDACTED:url-credentials]@db:5432');
+    expect(redact('postgres://admin:hunter2@db:5432')).toBe(
+      'postgres://[REDACTED:url-credentials]@db:5432',
+    );
   });
 });
 

@@ -19,7 +19,9 @@ describe('createSpendGuard', () => {
     expect(events).toHaveLength(0);
     guard.record({ userId: 'u1' }, 0.6);
     guard.record({ userId: 'u1' }, 0.6); // still over: no second event
-    expect(events).toEqual([{ by: 'userId', key: 'u1', spendUsd: 1.2, thresholdUsd: 1, windowMs: HOUR }]);
+    expect(events).toEqual([
+      { by: 'userId', key: 'u1', spendUsd: 1.2, thresholdUsd: 1, windowMs: HOUR },
+    ]);
     expect(guard.spend('userId', 'u1')).toBeCloseTo(1.8);
     await clock.advance(HOUR + 60_000);
     expect(guard.spend('userId', 'u1')).toBe(0);
@@ -67,7 +69,11 @@ describe('createSpendGuard', () => {
       createSpendGuard({ limits: [{ by: '', thresholdUsd: 1, windowMs: 1 }], onExceeded }),
     ).toThrow(/by/);
     expect(() =>
-      createSpendGuard({ limits: [{ by: 'u', thresholdUsd: 1, windowMs: 1 }], onExceeded, buckets: 0 }),
+      createSpendGuard({
+        limits: [{ by: 'u', thresholdUsd: 1, windowMs: 1 }],
+        onExceeded,
+        buckets: 0,
+      }),
     ).toThrow(/buckets/);
   });
 });
