@@ -118,6 +118,10 @@ function randomToken(): string {
 /** Runs `fn`, settling when it does or as soon as `signal` aborts (a hung tool is left behind). */
 function raceSignal<T>(fn: () => T | Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
     Promise.resolve()

@@ -32,7 +32,7 @@ export async function validateInput(schema: z.ZodType, input: unknown): Promise<
   const first = await schema.safeParseAsync(input);
   if (first.success) return { ok: true, accepted: input, value: first.data };
   const nullPaths = first.error.issues
-    .filter((issue) => issue.code === 'invalid_type' && valueAt(input, issue.path) === null)
+    .filter((issue) => valueAt(input, issue.path) === null)
     .map((issue) => issue.path);
   if (nullPaths.length > 0 && nullPaths.every((path) => typeof path.at(-1) === 'string')) {
     const cleaned = withoutPaths(input, nullPaths);
