@@ -21,14 +21,17 @@ describe('createBm25Index', () => {
       const hits = index.search(query, { k: 3 });
       const expected = reference(query, 3);
       expect(hits.map((hit) => hit.id)).toEqual(expected.map((hit) => hit.id));
-      hits.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i]?.score ?? 0, 10));
+      for (const [i, hit] of hits.entries())
+        expect(hit.score).toBeCloseTo(expected[i]?.score ?? 0, 10);
     }
   });
 
   it('filters, removes and replaces documents', () => {
     const index = createBm25Index();
     index.add(docs);
-    expect(index.search('quick fox', { filter: { tenant: 'y' } }).map((hit) => hit.id)).toEqual(['b']);
+    expect(index.search('quick fox', { filter: { tenant: 'y' } }).map((hit) => hit.id)).toEqual([
+      'b',
+    ]);
     expect(index.remove('b')).toBe(true);
     expect(index.remove('b')).toBe(false);
     expect(index.search('quick').map((hit) => hit.id)).toEqual(['a']);
@@ -53,7 +56,9 @@ describe('createBm25Index', () => {
   it('rejects bad parameters and inputs', () => {
     expect(() => createBm25Index({ b: 2 })).toThrow(/b must be/);
     const index = createBm25Index();
-    expect(() => index.add([{ id: 'x', text: 42 as unknown as string }])).toThrow(/must be a string/);
+    expect(() => index.add([{ id: 'x', text: 42 as unknown as string }])).toThrow(
+      /must be a string/,
+    );
     expect(() => index.search('x', { k: 0 })).toThrow(/k must be/);
   });
 
@@ -61,15 +66,19 @@ describe('createBm25Index', () => {
     const word = fc.constantFrom('alpha', 'beta', 'gamma', 'delta', 'eps', 'zeta', 'eta', 'theta');
     const text = fc.array(word, { minLength: 1, maxLength: 12 }).map((words) => words.join(' '));
     fc.assert(
-      fc.property(fc.array(text, { minLength: 1, maxLength: 30 }), fc.array(word, { minLength: 1, maxLength: 3 }), (texts, query) => {
-        const corpus = texts.map((t, i) => ({ id: `d${i}`, text: t }));
-        const index = createBm25Index();
-        index.add(corpus);
-        const q = query.join(' ');
-        const expected = referenceBm25(corpus)(q, 5);
-        const hits = index.search(q, { k: 5 });
-        expect(hits.map((hit) => hit.id)).toEqual(expected.map((hit) => hit.id));
-      }),
+      fc.property(
+        fc.array(text, { minLength: 1, maxLength: 30 }),
+        fc.array(word, { minLength: 1, maxLength: 3 }),
+        (texts, query) => {
+          const corpus = texts.map((t, i) => ({ id: `d${i}`, text: t }));
+          const index = createBm25Index();
+          index.add(corpus);
+          const q = query.join(' ');
+          const expected = referenceBm25(corpus)(q, 5);
+          const hits = index.search(q, { k: 5 });
+          expect(hits.map((hit) => hit.id)).toEqual(expected.map((hit) => hit.id));
+        },
+      ),
       { numRuns: 200 },
     );
   });

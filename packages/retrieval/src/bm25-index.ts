@@ -90,10 +90,16 @@ class Postings {
  */
 export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options = {}): Bm25Index {
   if (!(Number.isFinite(k1) && k1 >= 0)) {
-    throw new InvalidArgumentError({ argument: 'k1', message: `k1 must be a finite number >= 0, got ${k1}` });
+    throw new InvalidArgumentError({
+      argument: 'k1',
+      message: `k1 must be a finite number >= 0, got ${k1}`,
+    });
   }
   if (!(Number.isFinite(b) && b >= 0 && b <= 1)) {
-    throw new InvalidArgumentError({ argument: 'b', message: `b must be between 0 and 1, got ${b}` });
+    throw new InvalidArgumentError({
+      argument: 'b',
+      message: `b must be between 0 and 1, got ${b}`,
+    });
   }
   const analyze = createAnalyzer(analyzer);
   const postings = new Map<string, Postings>();
@@ -181,10 +187,16 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
     },
     search(query, { k = 10, filter } = {}) {
       if (!(Number.isInteger(k) && k >= 1)) {
-        throw new InvalidArgumentError({ argument: 'k', message: `k must be an integer >= 1, got ${k}` });
+        throw new InvalidArgumentError({
+          argument: 'k',
+          message: `k must be an integer >= 1, got ${k}`,
+        });
       }
       if (typeof query !== 'string') {
-        throw new InvalidArgumentError({ argument: 'query', message: `query must be a string, got ${typeof query}` });
+        throw new InvalidArgumentError({
+          argument: 'query',
+          message: `query must be a string, got ${typeof query}`,
+        });
       }
       const count = slots.size;
       if (count === 0) return [];
@@ -205,7 +217,8 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
           const slot = docs[i] as number;
           const tf = tfs[i] as number;
           if (scores[slot] === 0) touched.push(slot);
-          scores[slot] = (scores[slot] as number) + (idf * tf * (k1 + 1)) / (tf + (norms[slot] as number));
+          scores[slot] =
+            (scores[slot] as number) + (idf * tf * (k1 + 1)) / (tf + (norms[slot] as number));
         }
       }
       const allowed = compileFilter(filter);

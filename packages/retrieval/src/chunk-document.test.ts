@@ -52,7 +52,10 @@ describe('chunkDocument', () => {
 
   it('records line ranges and overlap with the previous chunk', async () => {
     const text = Array.from({ length: 40 }, (_, i) => `Line ${i + 1} says something.`).join('\n\n');
-    const chunks = await chunkDocument({ id: 'notes.txt', text }, { maxTokens: 40, overlapTokens: 10 });
+    const chunks = await chunkDocument(
+      { id: 'notes.txt', text },
+      { maxTokens: 40, overlapTokens: 10 },
+    );
     expect(chunks.length).toBeGreaterThan(2);
     const second = chunks[1];
     expect(second?.overlap).toBeGreaterThan(0);
@@ -81,7 +84,10 @@ export class Counter {
   }
 }
 `;
-    const chunks = await chunkDocument({ id: 'src/math.ts', text: code }, { maxTokens: 32, overlapTokens: 0 });
+    const chunks = await chunkDocument(
+      { id: 'src/math.ts', text: code },
+      { maxTokens: 32, overlapTokens: 0 },
+    );
     expect(rejoin(chunks)).toBe(code);
     const add = chunks.find((chunk) => chunk.text.includes('function add'));
     expect(add?.text.startsWith('/** Adds. */')).toBe(true);
@@ -92,13 +98,19 @@ export class Counter {
   it('returns no chunks for an empty document and cuts a huge unbroken one by tokens', async () => {
     expect(await chunkDocument({ id: 'empty.txt', text: '' })).toEqual([]);
     const huge = 'x'.repeat(60_000);
-    const chunks = await chunkDocument({ id: 'huge.txt', text: huge }, { maxTokens: 512, overlapTokens: 0 });
+    const chunks = await chunkDocument(
+      { id: 'huge.txt', text: huge },
+      { maxTokens: 512, overlapTokens: 0 },
+    );
     expect(rejoin(chunks)).toBe(huge);
     expect(Math.max(...chunks.map((chunk) => chunk.tokens))).toBeLessThanOrEqual(512);
   });
 
   it('refuses binary files and invalid UTF-8 with a typed error', async () => {
-    const binary = chunkDocument({ id: 'a.bin', text: new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0, 1]) });
+    const binary = chunkDocument({
+      id: 'a.bin',
+      text: new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0, 1]),
+    });
     await expect(binary).rejects.toSatisfy(
       (error) => UnsupportedDocumentError.isInstance(error) && error.reason === 'binary',
     );
@@ -106,12 +118,17 @@ export class Counter {
     await expect(invalid).rejects.toSatisfy(
       (error) => UnsupportedDocumentError.isInstance(error) && error.reason === 'invalid-utf8',
     );
-    const decoded = await chunkDocument({ id: 'ok.txt', text: new TextEncoder().encode('héllo wörld') });
+    const decoded = await chunkDocument({
+      id: 'ok.txt',
+      text: new TextEncoder().encode('héllo wörld'),
+    });
     expect(decoded[0]?.text).toBe('héllo wörld');
   });
 
   it('rejects impossible sizes', async () => {
-    await expect(chunkDocument({ id: 'a', text: 'a' }, { maxTokens: 8 })).rejects.toThrow(/maxTokens/);
+    await expect(chunkDocument({ id: 'a', text: 'a' }, { maxTokens: 8 })).rejects.toThrow(
+      /maxTokens/,
+    );
     await expect(
       chunkDocument({ id: 'a', text: 'a' }, { maxTokens: 64, overlapTokens: 40 }),
     ).rejects.toThrow(/overlapTokens/);
@@ -119,7 +136,18 @@ export class Counter {
 
   it('property: chunks minus overlap reproduce the document, each within the budget', async () => {
     const piece = fc.oneof(
-      fc.constantFrom('# Title\n', '## Sub\n', '\n\n', '\n', '```\ncode\n```\n', '. ', 'export function f() {\n', '}\n', 'import x from "y";\n', '  '),
+      fc.constantFrom(
+        '# Title\n',
+        '## Sub\n',
+        '\n\n',
+        '\n',
+        '```\ncode\n```\n',
+        '. ',
+        'export function f() {\n',
+        '}\n',
+        'import x from "y";\n',
+        '  ',
+      ),
       fc.string({ unit: 'grapheme', maxLength: 40 }),
       fc.lorem({ maxCount: 20 }),
     );
@@ -130,7 +158,10 @@ export class Counter {
         fc.integer({ min: 16, max: 80 }),
         async (text, format, maxTokens) => {
           const overlapTokens = Math.floor(maxTokens / 4);
-          const chunks = await chunkDocument({ id: 'doc', text, format }, { maxTokens, overlapTokens });
+          const chunks = await chunkDocument(
+            { id: 'doc', text, format },
+            { maxTokens, overlapTokens },
+          );
           expect(rejoin(chunks)).toBe(text);
           for (const chunk of chunks) {
             expect(chunk.tokens).toBeLessThanOrEqual(maxTokens);

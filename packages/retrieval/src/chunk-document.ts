@@ -84,7 +84,8 @@ function splitByTokens(text: string, unit: Unit, budget: number, encoding: Encod
     }
     // Never cut a surrogate pair.
     const code = text.charCodeAt(high - 1);
-    if (code >= 0xd800 && code <= 0xdbff && high < unit.end) high = high - 1 > start ? high - 1 : high + 1;
+    if (code >= 0xd800 && code <= 0xdbff && high < unit.end)
+      high = high - 1 > start ? high - 1 : high + 1;
     pieces.push({ ...unit, heading: false, start, end: high });
     start = high;
   }
@@ -105,9 +106,14 @@ function fitUnits(
   for (const unit of units) {
     const tokens = encoding.count(text.slice(unit.start, unit.end));
     if (tokens <= budget) sized.push({ ...unit, tokens });
-    else if (level === 0) sized.push(...fitUnits(text, splitBy(text, unit, SENTENCE), budget, encoding, 1));
-    else if (level === 1) sized.push(...fitUnits(text, splitBy(text, unit, WORD), budget, encoding, 2));
-    else sized.push(...fitUnits(text, splitByTokens(text, unit, budget, encoding), budget, encoding, 3));
+    else if (level === 0)
+      sized.push(...fitUnits(text, splitBy(text, unit, SENTENCE), budget, encoding, 1));
+    else if (level === 1)
+      sized.push(...fitUnits(text, splitBy(text, unit, WORD), budget, encoding, 2));
+    else
+      sized.push(
+        ...fitUnits(text, splitByTokens(text, unit, budget, encoding), budget, encoding, 3),
+      );
   }
   return sized;
 }
@@ -147,7 +153,13 @@ function pack(text: string, units: Sized[], budget: number, encoding: Encoding):
 }
 
 /** The end of `previous` holding at most `limit` tokens, starting at a word when it can. */
-function overlapStart(text: string, start: number, end: number, limit: number, encoding: Encoding): number {
+function overlapStart(
+  text: string,
+  start: number,
+  end: number,
+  limit: number,
+  encoding: Encoding,
+): number {
   if (limit <= 0) return end;
   const tokens = encoding.encode(text.slice(start, end));
   if (tokens.length <= limit) return start;

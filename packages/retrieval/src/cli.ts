@@ -29,13 +29,19 @@ async function main(): Promise<number> {
       help: { type: 'boolean', default: false },
     },
   });
-  if (values.help || values.golden === undefined || (values.docs === undefined) === (values.index === undefined)) {
+  if (
+    values.help ||
+    values.golden === undefined ||
+    (values.docs === undefined) === (values.index === undefined)
+  ) {
     process.stdout.write(`${usage}\n`);
     return values.help ? 0 : 2;
   }
   const k = Number(values.k);
   const { queries, qrels } = parseGolden(await readFile(values.golden, 'utf8'));
-  const retriever = await createRetriever(values.index === undefined ? { cache: false } : { directory: values.index });
+  const retriever = await createRetriever(
+    values.index === undefined ? { cache: false } : { directory: values.index },
+  );
   if (values.docs !== undefined) {
     const { skipped } = await retriever.ingest(readFolder(values.docs));
     for (const { id, error } of skipped) process.stderr.write(`skipped ${id}: ${error.message}\n`);
@@ -49,7 +55,9 @@ async function main(): Promise<number> {
         (result) => result.chunk.sourceId,
       ),
   });
-  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatEvaluation(report));
+  process.stdout.write(
+    values.json ? `${JSON.stringify(report, null, 2)}\n` : formatEvaluation(report),
+  );
   return 0;
 }
 
@@ -58,7 +66,9 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`keel-retrieval-eval: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `keel-retrieval-eval: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exitCode = 1;
   },
 );

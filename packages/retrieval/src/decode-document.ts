@@ -5,8 +5,8 @@ import type { Document } from './types';
 import { UnsupportedDocumentError } from './unsupported-document-error';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
-// Control characters other than tab, newline, vertical tab, form feed and carriage return.
-const CONTROL = /[\u0000-\u0008\u000e-\u001f]/g;
+/** Whether a UTF-16 code is a control character other than tab, newline, VT, FF and CR. */
+const isControl = (code: number) => code < 0x09 || (code > 0x0d && code < 0x20);
 const SAMPLE = 8_192;
 
 /**
@@ -33,7 +33,8 @@ export function decodeDocument(document: Document): string {
     }
   }
   const sample = text.slice(0, SAMPLE);
-  const controls = sample.match(CONTROL)?.length ?? 0;
+  let controls = 0;
+  for (let i = 0; i < sample.length; i++) if (isControl(sample.charCodeAt(i))) controls++;
   if (text.includes('\u0000') || controls > sample.length / 10) {
     throw new UnsupportedDocumentError({ documentId: document.id, reason: 'binary' });
   }

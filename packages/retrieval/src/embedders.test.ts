@@ -11,7 +11,8 @@ import { createEmbeddingCache, withEmbeddingCache } from './embedding-cache';
 import { createLocalEmbedder } from './local-embedder';
 import { createOpenAIEmbedder } from './openai-embedder';
 
-const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * (b[i] as number), 0);
+const dot = (a: Float32Array, b: Float32Array) =>
+  a.reduce((sum, x, i) => sum + x * (b[i] as number), 0);
 
 describe('createLocalEmbedder', () => {
   it('makes deterministic unit vectors where shared words mean closer vectors', async () => {
@@ -28,12 +29,16 @@ describe('createLocalEmbedder', () => {
     expect(dot(a as Float32Array, a as Float32Array)).toBeCloseTo(1, 5);
     expect(dot(empty as Float32Array, empty as Float32Array)).toBeCloseTo(1, 5);
     expect(again).toEqual(a);
-    expect(dot(a as Float32Array, b as Float32Array)).toBeGreaterThan(dot(a as Float32Array, c as Float32Array) + 0.2);
+    expect(dot(a as Float32Array, b as Float32Array)).toBeGreaterThan(
+      dot(a as Float32Array, c as Float32Array) + 0.2,
+    );
   });
 
   it('rejects a tiny dimension and honours an aborted signal', async () => {
     expect(() => createLocalEmbedder({ dimensions: 2 })).toThrow(InvalidArgumentError);
-    await expect(createLocalEmbedder().embed(['x'], { signal: AbortSignal.abort() })).rejects.toThrow();
+    await expect(
+      createLocalEmbedder().embed(['x'], { signal: AbortSignal.abort() }),
+    ).rejects.toThrow();
   });
 });
 
@@ -48,13 +53,20 @@ describe('createOpenAIEmbedder', () => {
 
   it('embeds through the official SDK in batches within the limits, in input order', async () => {
     mock.reset();
-    const embedder = createOpenAIEmbedder({ client, dimensions: 8, maxBatchInputs: 3, concurrency: 2 });
+    const embedder = createOpenAIEmbedder({
+      client,
+      dimensions: 8,
+      maxBatchInputs: 3,
+      concurrency: 2,
+    });
     const texts = Array.from({ length: 7 }, (_, i) => `text number ${i}`);
     const vectors = await embedder.embed(texts);
     expect(vectors).toHaveLength(7);
     expect(vectors[0]).toHaveLength(8);
     const requests = mock.requests.filter((request) => request.route === 'openai.embeddings');
-    expect(requests.map((request) => (request.body as { input: string[] }).input.length)).toEqual([3, 3, 1]);
+    expect(requests.map((request) => (request.body as { input: string[] }).input.length)).toEqual([
+      3, 3, 1,
+    ]);
     // Same text, same vector (the mock derives vectors from the text): order is kept.
     const [single] = await embedder.embed(['text number 5']);
     expect(Array.from(single as Float32Array)).toEqual(Array.from(vectors[5] as Float32Array));
@@ -62,7 +74,12 @@ describe('createOpenAIEmbedder', () => {
 
   it('splits batches by tokens and refuses inputs past the per-input limit', async () => {
     mock.reset();
-    const embedder = createOpenAIEmbedder({ client, dimensions: 4, maxBatchTokens: 10, maxInputTokens: 20 });
+    const embedder = createOpenAIEmbedder({
+      client,
+      dimensions: 4,
+      maxBatchTokens: 10,
+      maxInputTokens: 20,
+    });
     await embedder.embed(['one two three four five six', 'seven eight nine ten eleven twelve']);
     expect(mock.requests).toHaveLength(2);
     await expect(embedder.embed(['word '.repeat(50)])).rejects.toThrow(/1 to 20 tokens/);
@@ -85,7 +102,11 @@ describe('createOpenAIEmbedder', () => {
     await expect(embedder.embed(['x'])).rejects.toThrow(DimensionMismatchError);
     // JSON cannot carry NaN: a compatible server that sends it through base64 is faked here.
     const nan = createOpenAIEmbedder({
-      client: { embeddings: { create: async () => ({ data: [{ embedding: [Number.NaN, 0, 0, 0], index: 0 }] }) } },
+      client: {
+        embeddings: {
+          create: async () => ({ data: [{ embedding: [Number.NaN, 0, 0, 0], index: 0 }] }),
+        },
+      },
       dimensions: 4,
     });
     await expect(nan.embed(['x'])).rejects.toThrow(/finite numbers/);

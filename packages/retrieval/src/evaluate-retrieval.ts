@@ -53,7 +53,11 @@ export interface RetrievalEvaluation {
 }
 
 /** The metrics of one ranking against its judgements. */
-export function scoreRanking(ranking: readonly string[], judged: Record<string, number>, k: number): RetrievalMetrics {
+export function scoreRanking(
+  ranking: readonly string[],
+  judged: Record<string, number>,
+  k: number,
+): RetrievalMetrics {
   const relevant = Object.entries(judged).filter(([, grade]) => grade > 0);
   const top = [...new Set(ranking)].slice(0, k);
   let hits = 0;
@@ -104,7 +108,10 @@ export async function evaluateRetrieval({
   k = 10,
 }: EvaluateRetrievalOptions): Promise<RetrievalEvaluation> {
   if (!(Number.isInteger(k) && k >= 1)) {
-    throw new InvalidArgumentError({ argument: 'k', message: `k must be an integer >= 1, got ${k}` });
+    throw new InvalidArgumentError({
+      argument: 'k',
+      message: `k must be an integer >= 1, got ${k}`,
+    });
   }
   const perQuery: QueryEvaluation[] = [];
   const unjudged: string[] = [];
@@ -113,13 +120,21 @@ export async function evaluateRetrieval({
     const retrieved = [...new Set(await retrieve(query))].slice(0, k);
     const relevant = Object.values(judged).filter((grade) => grade > 0).length;
     if (relevant === 0) unjudged.push(query.id);
-    perQuery.push({ id: query.id, query: query.query, retrieved, relevant, ...scoreRanking(retrieved, judged, k) });
+    perQuery.push({
+      id: query.id,
+      query: query.query,
+      retrieved,
+      relevant,
+      ...scoreRanking(retrieved, judged, k),
+    });
   }
   const scored = perQuery.filter((entry) => entry.relevant > 0);
   const overall = Object.fromEntries(
     METRICS.map((metric) => [
       metric,
-      scored.length === 0 ? 0 : scored.reduce((sum, entry) => sum + entry[metric], 0) / scored.length,
+      scored.length === 0
+        ? 0
+        : scored.reduce((sum, entry) => sum + entry[metric], 0) / scored.length,
     ]),
   ) as unknown as RetrievalMetrics;
   return { k, perQuery, overall, unjudged };
@@ -135,10 +150,21 @@ export async function evaluateRetrieval({
  */
 export function formatEvaluation({ k, perQuery, overall }: RetrievalEvaluation): string {
   const header = ['query', `recall@${k}`, `precision@${k}`, 'mrr', `ndcg@${k}`, 'map'];
-  const row = (name: string, metrics: RetrievalMetrics) => [name, ...METRICS.map((metric) => metrics[metric].toFixed(3))];
+  const row = (name: string, metrics: RetrievalMetrics) => [
+    name,
+    ...METRICS.map((metric) => metrics[metric].toFixed(3)),
+  ];
   const rows = [header, ...perQuery.map((entry) => row(entry.id, entry)), row('mean', overall)];
-  const widths = header.map((_, column) => Math.max(...rows.map((cells) => (cells[column] as string).length)));
+  const widths = header.map((_, column) =>
+    Math.max(...rows.map((cells) => (cells[column] as string).length)),
+  );
   const line = (cells: string[]) =>
-    cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] as number) : cell.padStart(widths[column] as number))).join('  ');
+    cells
+      .map((cell, column) =>
+        column === 0
+          ? cell.padEnd(widths[column] as number)
+          : cell.padStart(widths[column] as number),
+      )
+      .join('  ');
   return `${[line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.slice(1).map(line)].join('\n')}\n`;
 }

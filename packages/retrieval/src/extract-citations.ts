@@ -30,7 +30,10 @@ const BRACKETS = /\[([^[\]\n]{1,400})\]/g;
  * citations.map((c) => `${c.chunk.chunk.sourceId}:${c.chunk.chunk.startLine}`);
  * ```
  */
-export function extractCitations(answer: string, chunks: readonly PackedChunk[]): ExtractedCitations {
+export function extractCitations(
+  answer: string,
+  chunks: readonly PackedChunk[],
+): ExtractedCitations {
   const byId = new Map(chunks.map((chunk) => [chunk.citationId, chunk]));
   const citations: Citation[] = [];
   const unknown: string[] = [];

@@ -54,9 +54,15 @@ describe('createHnswStore', () => {
     store.upsert([{ id: 'new', vector: items[3]?.vector ?? [], metadata: { tag: 'x' } }]);
     store.upsert([{ id: 'v3', vector: items[9]?.vector ?? [], metadata: { tag: 'moved' } }]);
     expect(store.size).toBe(50);
-    const hits = store.search(items[9]?.vector ?? [], { k: 2 }).map((hit) => hit.id).sort();
+    const hits = store
+      .search(items[9]?.vector ?? [], { k: 2 })
+      .map((hit) => hit.id)
+      .sort();
     expect(hits).toEqual(['v3', 'v9']);
-    expect(store.search(items[3]?.vector ?? [], { k: 1 })[0]).toMatchObject({ id: 'new', metadata: { tag: 'x' } });
+    expect(store.search(items[3]?.vector ?? [], { k: 1 })[0]).toMatchObject({
+      id: 'new',
+      metadata: { tag: 'x' },
+    });
   });
 
   it('returns k results under a selective filter and under a broad one', async () => {
@@ -78,15 +84,20 @@ describe('createHnswStore', () => {
     expect(store.search(query, { k: 10, filter: { tenant: 'nobody' } })).toEqual([]);
     // Fewer matches than k: all of them.
     store.upsert([{ id: 'lonely', vector: query, metadata: { tenant: 'solo' } }]);
-    expect(store.search(query, { k: 10, filter: { tenant: 'solo' } }).map((hit) => hit.id)).toEqual(['lonely']);
+    expect(store.search(query, { k: 10, filter: { tenant: 'solo' } }).map((hit) => hit.id)).toEqual(
+      ['lonely'],
+    );
   });
 
   it('rejects wrong dimensions, NaN vectors and bad ids before changing anything', async () => {
     const store = await createHnswStore({ dim: 4 });
     expect(() => store.add([{ id: 'a', vector: [1, 2, 3] }])).toThrow(DimensionMismatchError);
-    expect(() => store.add([{ id: 'a', vector: [1, 0, 0, 0] }, { id: 'b', vector: [1, Number.NaN, 0, 0] }])).toThrow(
-      /finite numbers/,
-    );
+    expect(() =>
+      store.add([
+        { id: 'a', vector: [1, 0, 0, 0] },
+        { id: 'b', vector: [1, Number.NaN, 0, 0] },
+      ]),
+    ).toThrow(/finite numbers/);
     expect(store.size).toBe(0);
     expect(() => store.add([{ id: '', vector: [1, 0, 0, 0] }])).toThrow(InvalidArgumentError);
     expect(() => store.search([1, 0, 0, 0], { k: 0 })).toThrow(/k must be/);
@@ -104,12 +115,17 @@ describe('createHnswStore', () => {
     const loaded = await createHnswStore({ dim: 8, path: dir, model: 'local-8' });
     expect(loaded.size).toBe(29);
     expect(loaded.model).toBe('local-8');
-    expect(loaded.search(items[5]?.vector ?? [], { k: 1 })[0]).toMatchObject({ id: 'v5', metadata: { tenant: 't5' } });
+    expect(loaded.search(items[5]?.vector ?? [], { k: 1 })[0]).toMatchObject({
+      id: 'v5',
+      metadata: { tenant: 't5' },
+    });
     loaded.add([{ id: 'v2', vector: items[2]?.vector ?? [] }]);
     expect(loaded.search(items[2]?.vector ?? [], { k: 1 })[0]?.id).toBe('v2');
 
     await expect(createHnswStore({ dim: 16, path: dir })).rejects.toThrow(DimensionMismatchError);
-    await expect(createHnswStore({ dim: 8, path: dir, model: 'text-embedding-3-small' })).rejects.toSatisfy(
+    await expect(
+      createHnswStore({ dim: 8, path: dir, model: 'text-embedding-3-small' }),
+    ).rejects.toSatisfy(
       (error) => EmbeddingModelMismatchError.isInstance(error) && error.indexModel === 'local-8',
     );
   });
@@ -126,7 +142,11 @@ describe('createHnswStore', () => {
     const [generation] = (await readdir(other)).filter((entry) => entry.startsWith('gen-'));
     for (const step of ['write', 'rename', 'pointer-temp'] as const) {
       await expect(
-        saveGeneration(dir, (into) => cp(join(other, generation as string), into, { recursive: true }), step),
+        saveGeneration(
+          dir,
+          (into) => cp(join(other, generation as string), into, { recursive: true }),
+          step,
+        ),
       ).rejects.toThrow(/simulated crash/);
       const reopened = await createHnswStore({ dim: 8, path: dir });
       expect(reopened.size).toBe(10);
@@ -140,9 +160,13 @@ describe('createHnswStore', () => {
     store.add(vectors(10, 8));
     await store.save();
     await writeFile(join(dir, 'gen-00000001', 'index.hnsw'), 'garbage');
-    await expect(createHnswStore({ dim: 8, path: dir })).rejects.toSatisfy(CorruptIndexError.isInstance);
+    await expect(createHnswStore({ dim: 8, path: dir })).rejects.toSatisfy(
+      CorruptIndexError.isInstance,
+    );
     await writeFile(join(dir, 'CURRENT'), '../etc');
-    await expect(createHnswStore({ dim: 8, path: dir })).rejects.toSatisfy(CorruptIndexError.isInstance);
+    await expect(createHnswStore({ dim: 8, path: dir })).rejects.toSatisfy(
+      CorruptIndexError.isInstance,
+    );
   });
 });
 
@@ -155,7 +179,9 @@ describe('createExactStore', () => {
       { id: 'c', vector: [2, 0, 0], metadata: { lang: 'en' } },
     ]);
     expect(store.search([0.9, 0, 0], { k: 2 }).map((hit) => hit.id)).toEqual(['b', 'a']);
-    expect(store.search([0.9, 0, 0], { k: 2, filter: { lang: 'en' } }).map((hit) => hit.id)).toEqual(['a', 'c']);
+    expect(
+      store.search([0.9, 0, 0], { k: 2, filter: { lang: 'en' } }).map((hit) => hit.id),
+    ).toEqual(['a', 'c']);
     expect(store.delete(['a'])).toBe(1);
     expect(store.ids().sort()).toEqual(['b', 'c']);
     expect(store.search([0, 0, 0], { k: 5 }).map((hit) => hit.id)).toEqual(['b', 'c']);

@@ -123,7 +123,10 @@ export async function createHnswStore({
   assertStoreShape(dim, space);
   for (const [argument, value] of Object.entries({ m, efConstruction, ef, capacity })) {
     if (!(Number.isInteger(value) && value >= 1)) {
-      throw new InvalidArgumentError({ argument, message: `${argument} must be an integer >= 1, got ${value}` });
+      throw new InvalidArgumentError({
+        argument,
+        message: `${argument} must be an integer >= 1, got ${value}`,
+      });
     }
   }
   const { HierarchicalNSW } = await import('hnswlib-node');
@@ -146,7 +149,11 @@ export async function createHnswStore({
       });
     }
     if (model !== undefined && manifest.model !== undefined && manifest.model !== model) {
-      throw new EmbeddingModelMismatchError({ path, indexModel: manifest.model, requestedModel: model });
+      throw new EmbeddingModelMismatchError({
+        path,
+        indexModel: manifest.model,
+        requestedModel: model,
+      });
     }
     if (manifest.space !== space) {
       throw new InvalidArgumentError({
@@ -158,7 +165,11 @@ export async function createHnswStore({
     try {
       await index.readIndex(join(folder, INDEX_FILE));
     } catch (error) {
-      throw new CorruptIndexError({ path, reason: 'hnswlib could not read the index file', cause: error });
+      throw new CorruptIndexError({
+        path,
+        reason: 'hnswlib could not read the index file',
+        cause: error,
+      });
     }
     ids = manifest.ids.map((id) => id ?? undefined);
     metadata = manifest.metadata.map((entry) => entry ?? undefined);
@@ -243,8 +254,14 @@ export async function createHnswStore({
       index.setEf(Math.max(ef, wanted));
       let found: Array<{ label: number; score: number }>;
       if (allowed === undefined) {
-        const { neighbors, distances } = index.searchKnn(Array.from(vector), Math.min(wanted, labels.size));
-        found = neighbors.map((label, i) => ({ label, score: scoreOf(space, distances[i] as number) }));
+        const { neighbors, distances } = index.searchKnn(
+          Array.from(vector),
+          Math.min(wanted, labels.size),
+        );
+        found = neighbors.map((label, i) => ({
+          label,
+          score: scoreOf(space, distances[i] as number),
+        }));
       } else {
         const matches: number[] = [];
         const mask = new Uint8Array(ids.length);
@@ -260,8 +277,15 @@ export async function createHnswStore({
         if (matches.length <= labels.size * exactFilterFraction || matches.length <= wanted) {
           found = exactSearch(vector, matches, want);
         } else {
-          const { neighbors, distances } = index.searchKnn(Array.from(vector), want, (label) => mask[label] === 1);
-          found = neighbors.map((label, i) => ({ label, score: scoreOf(space, distances[i] as number) }));
+          const { neighbors, distances } = index.searchKnn(
+            Array.from(vector),
+            want,
+            (label) => mask[label] === 1,
+          );
+          found = neighbors.map((label, i) => ({
+            label,
+            score: scoreOf(space, distances[i] as number),
+          }));
           if (found.length < want) found = exactSearch(vector, matches, want);
         }
       }
@@ -279,20 +303,20 @@ export async function createHnswStore({
         });
       }
       await saveGeneration(target, async (into) => {
-          await index.writeIndex(join(into, INDEX_FILE));
-          const manifest: Manifest = {
-            format: 'keel-hnsw-1',
-            dim,
-            space,
-            ...(recordedModel !== undefined && { model: recordedModel }),
-            m,
-            efConstruction,
-            capacity: index.getMaxElements(),
-            ids: ids.map((id) => id ?? null),
-            metadata: metadata.map((entry) => entry ?? null),
-            indexSha256: await fileDigest(join(into, INDEX_FILE)),
-          };
-          await writeFile(join(into, MANIFEST_FILE), JSON.stringify(manifest));
+        await index.writeIndex(join(into, INDEX_FILE));
+        const manifest: Manifest = {
+          format: 'keel-hnsw-1',
+          dim,
+          space,
+          ...(recordedModel !== undefined && { model: recordedModel }),
+          m,
+          efConstruction,
+          capacity: index.getMaxElements(),
+          ids: ids.map((id) => id ?? null),
+          metadata: metadata.map((entry) => entry ?? null),
+          indexSha256: await fileDigest(join(into, INDEX_FILE)),
+        };
+        await writeFile(join(into, MANIFEST_FILE), JSON.stringify(manifest));
       });
     },
   };

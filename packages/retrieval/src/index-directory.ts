@@ -14,7 +14,9 @@ const GENERATION = /^gen-(\d{8})$/;
 
 /** SHA-256 of a file, hex. */
 export async function fileDigest(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 }
 
 /** The folder of the current generation, or undefined for a new index; cleans leftovers. */

@@ -16,7 +16,7 @@ export { type ChunkOptions, chunkDocument, formatOf } from './chunk-document';
 export { contentHash } from './content-hash';
 export { CorruptIndexError } from './corrupt-index-error';
 export { DimensionMismatchError } from './dimension-mismatch-error';
-export type { EmbedOptions, Embedder } from './embedder';
+export type { Embedder, EmbedOptions } from './embedder';
 export {
   createEmbeddingCache,
   type EmbeddingCache,
@@ -29,13 +29,13 @@ export {
   type EvaluateRetrievalOptions,
   evaluateRetrieval,
   formatEvaluation,
-  type QueryEvaluation,
   type Qrels,
+  type QueryEvaluation,
   type RetrievalEvaluation,
   type RetrievalMetrics,
   scoreRanking,
 } from './evaluate-retrieval';
-export { type ExactStoreOptions, createExactStore } from './exact-store';
+export { createExactStore, type ExactStoreOptions } from './exact-store';
 export { type Citation, type ExtractedCitations, extractCitations } from './extract-citations';
 export { compileFilter, type Filter, type FilterValue, type MetadataPredicate } from './filter';
 export { createHnswStore, type HnswStore, type HnswStoreOptions } from './hnsw-store';
@@ -47,12 +47,17 @@ export {
   type OpenAIEmbedderOptions,
   type OpenAIEmbeddingsClient,
 } from './openai-embedder';
-export { type PackContextOptions, type PackedChunk, type PackedContext, packContext } from './pack-context';
+export {
+  type PackContextOptions,
+  type PackedChunk,
+  type PackedContext,
+  packContext,
+} from './pack-context';
 export { parseGolden } from './parse-golden';
 export { type ReadFolderOptions, readFolder } from './read-folder';
 export { type FusionOptions, reciprocalRankFusion } from './reciprocal-rank-fusion';
 export { removeNearDuplicates } from './remove-near-duplicates';
-export type { RerankFunction, Reranker } from './reranker';
+export type { Reranker, RerankFunction } from './reranker';
 export {
   createRetriever,
   type IngestOptions,
@@ -64,6 +69,15 @@ export {
   type RetrieverOptions,
 } from './retriever';
 export type { Chunk, Document, DocumentFormat, Metadata, RetrievedChunk } from './types';
-export { UnsupportedDocumentError, type UnsupportedDocumentReason } from './unsupported-document-error';
+export {
+  UnsupportedDocumentError,
+  type UnsupportedDocumentReason,
+} from './unsupported-document-error';
 export type { Vector } from './validate-vector';
-export type { Space, VectorHit, VectorItem, VectorSearchOptions, VectorStore } from './vector-store';
+export type {
+  Space,
+  VectorHit,
+  VectorItem,
+  VectorSearchOptions,
+  VectorStore,
+} from './vector-store';

@@ -35,7 +35,12 @@ function cosine(a: Vector, b: Vector): number {
  * const diverse = maximalMarginalRelevance({ query, candidates, k: 5, lambda: 0.7 });
  * ```
  */
-export function maximalMarginalRelevance<T>({ query, candidates, k, lambda = 0.5 }: MmrOptions<T>): T[] {
+export function maximalMarginalRelevance<T>({
+  query,
+  candidates,
+  k,
+  lambda = 0.5,
+}: MmrOptions<T>): T[] {
   const relevance = candidates.map((candidate) => cosine(query, candidate.vector));
   const remaining = candidates.map((_, i) => i);
   const chosen: number[] = [];
@@ -45,7 +50,13 @@ export function maximalMarginalRelevance<T>({ query, candidates, k, lambda = 0.5
     for (const [position, index] of remaining.entries()) {
       let redundancy = 0;
       for (const picked of chosen) {
-        redundancy = Math.max(redundancy, cosine((candidates[index] as { vector: Vector }).vector, (candidates[picked] as { vector: Vector }).vector));
+        redundancy = Math.max(
+          redundancy,
+          cosine(
+            (candidates[index] as { vector: Vector }).vector,
+            (candidates[picked] as { vector: Vector }).vector,
+          ),
+        );
       }
       const score = lambda * (relevance[index] as number) - (1 - lambda) * redundancy;
       if (score > bestScore) {

@@ -31,8 +31,16 @@ export async function* readFolder(
   const files = entries
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name))
-    .filter((path) => !relative(folder, path).split(sep).some((part) => part.startsWith('.') || part === 'node_modules'))
-    .filter((path) => extensions === undefined || extensions.some((extension) => path.endsWith(extension)))
+    .filter(
+      (path) =>
+        !relative(folder, path)
+          .split(sep)
+          .some((part) => part.startsWith('.') || part === 'node_modules'),
+    )
+    .filter(
+      (path) =>
+        extensions === undefined || extensions.some((extension) => path.endsWith(extension)),
+    )
     .sort();
   for (const path of files) {
     const { mtime } = await stat(path);

@@ -24,9 +24,11 @@ export function reciprocalRankFusion(
   { k = 60, weights }: FusionOptions = {},
 ): Array<{ id: string; score: number }> {
   const scores = new Map<string, number>();
-  lists.forEach((list, listIndex) => {
+  for (const [listIndex, list] of lists.entries()) {
     const weight = weights?.[listIndex] ?? 1;
-    list.forEach((id, rank) => scores.set(id, (scores.get(id) ?? 0) + weight / (k + rank + 1)));
-  });
+    for (const [rank, id] of list.entries()) {
+      scores.set(id, (scores.get(id) ?? 0) + weight / (k + rank + 1));
+    }
+  }
   return [...scores].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score);
 }

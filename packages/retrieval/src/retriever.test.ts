@@ -52,14 +52,27 @@ describe('createRetriever', () => {
     const { documents: count, chunks, skipped } = await retriever.ingest(documents);
     expect({ count, chunks, skipped }).toEqual({ count: 4, chunks: 4, skipped: [] });
     for (const mode of ['vector', 'bm25', 'hybrid'] as const) {
-      const results = await retriever.retrieve('how often should I rotate api keys', { k: 2, mode, dedupe: false });
+      const results = await retriever.retrieve('how often should I rotate api keys', {
+        k: 2,
+        mode,
+        dedupe: false,
+      });
       expect(results[0]?.chunk.sourceId).toMatch(/keys\.md$/);
-      const filtered = await retriever.retrieve('rotate api keys', { k: 3, mode, filter: { tenant: 'globex' } });
+      const filtered = await retriever.retrieve('rotate api keys', {
+        k: 3,
+        mode,
+        filter: { tenant: 'globex' },
+      });
       expect(filtered.length).toBeGreaterThan(0);
       expect(filtered.every((result) => result.chunk.metadata.tenant === 'globex')).toBe(true);
     }
     const [top] = await retriever.retrieve('billing invoices', { k: 1 });
-    expect(top?.chunk).toMatchObject({ id: 'billing.md#0', sourceId: 'billing.md', startLine: 1, headingPath: ['Billing'] });
+    expect(top?.chunk).toMatchObject({
+      id: 'billing.md#0',
+      sourceId: 'billing.md',
+      startLine: 1,
+      headingPath: ['Billing'],
+    });
   });
 
   it('removes near-duplicates unless asked not to, and diversifies with MMR', async () => {
@@ -69,10 +82,19 @@ describe('createRetriever', () => {
     const ids = deduped.map((result) => result.chunk.sourceId);
     expect(ids.filter((id) => id.endsWith('keys.md'))).toHaveLength(1);
     const all = await retriever.retrieve('rotate api keys', { k: 4, mode: 'bm25', dedupe: false });
-    expect(all.map((result) => result.chunk.sourceId).filter((id) => id.endsWith('keys.md'))).toHaveLength(2);
-    const diverse = await retriever.retrieve('rotate api keys', { k: 2, mode: 'vector', dedupe: false, mmr: { lambda: 0.3 } });
+    expect(
+      all.map((result) => result.chunk.sourceId).filter((id) => id.endsWith('keys.md')),
+    ).toHaveLength(2);
+    const diverse = await retriever.retrieve('rotate api keys', {
+      k: 2,
+      mode: 'vector',
+      dedupe: false,
+      mmr: { lambda: 0.3 },
+    });
     expect(diverse).toHaveLength(2);
-    expect(diverse.map((result) => result.chunk.sourceId).filter((id) => id.endsWith('keys.md'))).toHaveLength(1);
+    expect(
+      diverse.map((result) => result.chunk.sourceId).filter((id) => id.endsWith('keys.md')),
+    ).toHaveLength(1);
   });
 
   it('applies a rerank hook given as a function or a model', async () => {
@@ -80,12 +102,16 @@ describe('createRetriever', () => {
     await retriever.ingest(documents);
     const reversed = await retriever.retrieve('rotate api keys', {
       k: 2,
-      rerank: (_query, candidates) => [...candidates].reverse().map((result, i) => ({ ...result, score: 10 - i })),
+      rerank: (_query, candidates) =>
+        [...candidates].reverse().map((result, i) => ({ ...result, score: 10 - i })),
     });
     expect(reversed[0]?.score).toBe(10);
     const byModel = await retriever.retrieve('rotate api keys', {
       k: 1,
-      rerank: { rerank: async (_query, candidates) => candidates.filter((result) => result.chunk.sourceId === 'deploy.txt') },
+      rerank: {
+        rerank: async (_query, candidates) =>
+          candidates.filter((result) => result.chunk.sourceId === 'deploy.txt'),
+      },
     });
     expect(byModel.map((result) => result.chunk.sourceId)).toEqual(['deploy.txt']);
   });
@@ -106,7 +132,11 @@ describe('createRetriever', () => {
     expect(ends[0]).toMatchObject({ outcome: 'ok', resultCount: 2 });
     expect(ends[0]?.topScore).toBeGreaterThan(0);
     await expect(
-      retriever.retrieve('x', { k: 1, instrumentation, rerank: () => Promise.reject(new Error('reranker down')) }),
+      retriever.retrieve('x', {
+        k: 1,
+        instrumentation,
+        rerank: () => Promise.reject(new Error('reranker down')),
+      }),
     ).rejects.toThrow('reranker down');
     expect(ends[1]).toMatchObject({ outcome: 'error', errorMessage: 'reranker down' });
     const throwing: Instrumentation = {
@@ -114,12 +144,17 @@ describe('createRetriever', () => {
         throw new Error('broken instrumentation');
       },
     };
-    expect(await retriever.retrieve('billing', { k: 1, instrumentation: throwing })).toHaveLength(1);
+    expect(await retriever.retrieve('billing', { k: 1, instrumentation: throwing })).toHaveLength(
+      1,
+    );
   });
 
   it('reports ingestion progress, skips binary files and replaces re-ingested documents', async () => {
     const clock = createFakeClock();
-    const retriever = await createRetriever({ clock, chunking: { maxTokens: 32, overlapTokens: 4 } });
+    const retriever = await createRetriever({
+      clock,
+      chunking: { maxTokens: 32, overlapTokens: 4 },
+    });
     const progress: IngestProgress[] = [];
     const long = { id: 'long.txt', text: 'Sentence about retrieval quality. '.repeat(40) };
     const binary = { id: 'image.png', text: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13]) };
@@ -131,10 +166,17 @@ describe('createRetriever', () => {
         throw new Error('a broken progress bar does not stop ingestion');
       },
     });
-    expect(result.skipped.map((entry) => [entry.id, entry.error.reason])).toEqual([['image.png', 'binary']]);
+    expect(result.skipped.map((entry) => [entry.id, entry.error.reason])).toEqual([
+      ['image.png', 'binary'],
+    ]);
     expect(progress.length).toBeGreaterThan(2);
     const last = progress[progress.length - 1] as IngestProgress;
-    expect(last).toMatchObject({ documents: 6, totalDocuments: 6, chunks: result.chunks, embeddings: result.chunks });
+    expect(last).toMatchObject({
+      documents: 6,
+      totalDocuments: 6,
+      chunks: result.chunks,
+      embeddings: result.chunks,
+    });
     expect(last.bytes).toBeGreaterThan(long.text.length);
     expect(last.chunksPerSecond).toBeGreaterThan(0);
     const sizeBefore = retriever.size;
@@ -155,13 +197,20 @@ describe('createRetriever', () => {
     const [top] = await reopened.retrieve('blue-green deploy', { k: 1 });
     expect(top?.chunk.sourceId).toBe('deploy.txt');
     await expect(
-      createRetriever({ directory: dir, embedder: createLocalEmbedder({ dimensions: 384 }), store: undefined, cache: false }),
+      createRetriever({
+        directory: dir,
+        embedder: createLocalEmbedder({ dimensions: 384 }),
+        store: undefined,
+        cache: false,
+      }),
     ).resolves.toBeDefined();
     const otherModel = { ...createLocalEmbedder(), modelId: 'text-embedding-3-small' };
     await expect(createRetriever({ directory: dir, embedder: otherModel })).rejects.toSatisfy(
       EmbeddingModelMismatchError.isInstance,
     );
-    await expect(createRetriever({ store: createExactStore({ dim: 8 }) })).rejects.toThrow(DimensionMismatchError);
+    await expect(createRetriever({ store: createExactStore({ dim: 8 }) })).rejects.toThrow(
+      DimensionMismatchError,
+    );
   });
 
   it('keeps chunks and vectors consistent when a save crashed between its steps', async () => {
@@ -173,7 +222,12 @@ describe('createRetriever', () => {
     await retriever.ingest(documents.slice(2));
     await writeFile(
       join(dir, 'chunks.json'),
-      JSON.stringify({ format: 'keel-chunks-1', chunks: [...['keys.md#0', 'other-keys.md#0', 'deploy.txt#0'].map((id) => retriever.chunk(id))] }),
+      JSON.stringify({
+        format: 'keel-chunks-1',
+        chunks: [
+          ...['keys.md#0', 'other-keys.md#0', 'deploy.txt#0'].map((id) => retriever.chunk(id)),
+        ],
+      }),
     );
     const reopened = await createRetriever({ directory: dir });
     expect(reopened.size).toBe(1);
@@ -190,7 +244,9 @@ describe('createRetriever', () => {
     expect(result.skipped.map((entry) => entry.id)).toEqual(['b.bin']);
     expect(retriever.chunk('a.md#0')?.metadata.tenant).toBe('acme');
     await expect(retriever.retrieve('alpha', { k: 0 })).rejects.toThrow(/k must be/);
-    await expect(retriever.retrieve('alpha', { mode: 'fuzzy' as never })).rejects.toThrow(/mode must be/);
+    await expect(retriever.retrieve('alpha', { mode: 'fuzzy' as never })).rejects.toThrow(
+      /mode must be/,
+    );
     await expect(retriever.save()).rejects.toThrow(/no directory/);
   });
 });

@@ -4,12 +4,12 @@
  * near-duplicate removal, an optional rerank hook and MMR), saved to a directory and reopened.
  */
 import {
+  type Clock,
   type Instrumentation,
   InvalidArgumentError,
   type RequestMetadata,
   systemClock,
   throwIfAborted,
-  type Clock,
 } from '@keel/core';
 import { type Bm25Options, createBm25Index } from './bm25-index';
 import { type ChunkOptions, chunkDocument } from './chunk-document';
@@ -142,7 +142,9 @@ export async function createRetriever({
     cache === false
       ? undefined
       : (cache ??
-        (await createEmbeddingCache(directory === undefined ? {} : { path: `${directory}/embeddings.bin` })));
+        (await createEmbeddingCache(
+          directory === undefined ? {} : { path: `${directory}/embeddings.bin` },
+        )));
   const embedder = embeddingCache ? withEmbeddingCache(baseEmbedder, embeddingCache) : baseEmbedder;
   const store =
     givenStore ??
@@ -178,7 +180,9 @@ export async function createRetriever({
     store.delete([...live].filter((id) => !savedIds.has(id)));
     const kept = saved.filter((chunk) => live.has(chunk.id));
     for (const chunk of kept) index(chunk);
-    bm25.add(kept.map((chunk) => ({ id: chunk.id, text: indexedText(chunk), metadata: chunk.metadata })));
+    bm25.add(
+      kept.map((chunk) => ({ id: chunk.id, text: indexedText(chunk), metadata: chunk.metadata })),
+    );
   }
 
   function remove(sourceId: string): number {
@@ -196,22 +200,32 @@ export async function createRetriever({
     return (await embedder.embed([query], { signal }))[0] as Float32Array;
   }
 
-  async function candidatesFor(query: string, mode: RetrievalMode, count: number, options: RetrieveOptions) {
+  async function candidatesFor(
+    query: string,
+    mode: RetrievalMode,
+    count: number,
+    options: RetrieveOptions,
+  ) {
     const filter = options.filter;
     const vectorHits =
       mode === 'bm25'
         ? []
-        : store.search(await embedQuery(query, options.signal), { k: count, ...(filter && { filter }) });
-    const lexicalHits = mode === 'vector' ? [] : bm25.search(query, { k: count, ...(filter && { filter }) });
+        : store.search(await embedQuery(query, options.signal), {
+            k: count,
+            ...(filter && { filter }),
+          });
+    const lexicalHits =
+      mode === 'vector' ? [] : bm25.search(query, { k: count, ...(filter && { filter }) });
     if (mode !== 'hybrid') {
       return (mode === 'vector' ? vectorHits : lexicalHits).map((hit) => ({
         chunk: chunks.get(hit.id) as Chunk,
         score: hit.score,
       }));
     }
-    return reciprocalRankFusion([vectorHits.map((hit) => hit.id), lexicalHits.map((hit) => hit.id)]).map(
-      ({ id, score }) => ({ chunk: chunks.get(id) as Chunk, score }),
-    );
+    return reciprocalRankFusion([
+      vectorHits.map((hit) => hit.id),
+      lexicalHits.map((hit) => hit.id),
+    ]).map(({ id, score }) => ({ chunk: chunks.get(id) as Chunk, score }));
   }
 
   async function run(query: string, options: RetrieveOptions, k: number, mode: RetrievalMode) {
@@ -221,7 +235,10 @@ export async function createRetriever({
       (result) => result.chunk !== undefined,
     );
     if (dedupe !== false) {
-      results = removeNearDuplicates(results, { text: (result) => result.chunk.text, threshold: dedupe });
+      results = removeNearDuplicates(results, {
+        text: (result) => result.chunk.text,
+        threshold: dedupe,
+      });
     }
     if (rerank) {
       const rerankFunction = typeof rerank === 'function' ? rerank : rerank.rerank.bind(rerank);
@@ -235,7 +252,10 @@ export async function createRetriever({
       );
       results = maximalMarginalRelevance({
         query: await embedQuery(query, signal),
-        candidates: results.map((result, i) => ({ item: result, vector: vectors[i] as Float32Array })),
+        candidates: results.map((result, i) => ({
+          item: result,
+          vector: vectors[i] as Float32Array,
+        })),
         k,
         ...(typeof mmr === 'object' && mmr.lambda !== undefined && { lambda: mmr.lambda }),
       });
@@ -255,7 +275,10 @@ export async function createRetriever({
     remove,
     async ingest(documents, { onProgress, batchSize = 256, signal } = {}) {
       if (!(Number.isInteger(batchSize) && batchSize >= 1)) {
-        throw new InvalidArgumentError({ argument: 'batchSize', message: `batchSize must be an integer >= 1, got ${batchSize}` });
+        throw new InvalidArgumentError({
+          argument: 'batchSize',
+          message: `batchSize must be an integer >= 1, got ${batchSize}`,
+        });
       }
       const startedAt = clock.now();
       const totalDocuments = Array.isArray(documents) ? documents.length : undefined;
@@ -287,8 +310,20 @@ export async function createRetriever({
         const batch = pending;
         pending = [];
         const vectors = await embedder.embed(batch.map(indexedText), { signal });
-        store.upsert(batch.map((chunk, i) => ({ id: chunk.id, vector: vectors[i] as Float32Array, metadata: chunk.metadata })));
-        bm25.add(batch.map((chunk) => ({ id: chunk.id, text: indexedText(chunk), metadata: chunk.metadata })));
+        store.upsert(
+          batch.map((chunk, i) => ({
+            id: chunk.id,
+            vector: vectors[i] as Float32Array,
+            metadata: chunk.metadata,
+          })),
+        );
+        bm25.add(
+          batch.map((chunk) => ({
+            id: chunk.id,
+            text: indexedText(chunk),
+            metadata: chunk.metadata,
+          })),
+        );
         for (const chunk of batch) index(chunk);
         embeddings += batch.length;
         report();
@@ -309,7 +344,8 @@ export async function createRetriever({
         remove(document.id);
         result.documents++;
         result.chunks += documentChunks.length;
-        bytes += typeof document.text === 'string' ? document.text.length : document.text.byteLength;
+        bytes +=
+          typeof document.text === 'string' ? document.text.length : document.text.byteLength;
         pending.push(...documentChunks);
         if (pending.length >= batchSize) await flush();
       }
@@ -318,12 +354,25 @@ export async function createRetriever({
       return result;
     },
     async retrieve(query, options = {}) {
-      const { k = 5, mode = 'hybrid', instrumentation, metadata, recordQuery = false, signal } = options;
+      const {
+        k = 5,
+        mode = 'hybrid',
+        instrumentation,
+        metadata,
+        recordQuery = false,
+        signal,
+      } = options;
       if (typeof query !== 'string') {
-        throw new InvalidArgumentError({ argument: 'query', message: `query must be a string, got ${typeof query}` });
+        throw new InvalidArgumentError({
+          argument: 'query',
+          message: `query must be a string, got ${typeof query}`,
+        });
       }
       if (!(Number.isInteger(k) && k >= 1)) {
-        throw new InvalidArgumentError({ argument: 'k', message: `k must be an integer >= 1, got ${k}` });
+        throw new InvalidArgumentError({
+          argument: 'k',
+          message: `k must be an integer >= 1, got ${k}`,
+        });
       }
       if (mode !== 'vector' && mode !== 'bm25' && mode !== 'hybrid') {
         throw new InvalidArgumentError({

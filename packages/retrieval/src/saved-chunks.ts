@@ -25,7 +25,8 @@ export async function loadChunks(path: string): Promise<Chunk[]> {
   }
   try {
     const saved = JSON.parse(text) as { format?: string; chunks?: Chunk[] };
-    if (saved.format !== 'keel-chunks-1' || !Array.isArray(saved.chunks)) throw new Error('unknown format');
+    if (saved.format !== 'keel-chunks-1' || !Array.isArray(saved.chunks))
+      throw new Error('unknown format');
     return saved.chunks;
   } catch (error) {
     throw new CorruptIndexError({ path, reason: 'the chunk file is not valid', cause: error });

@@ -41,8 +41,7 @@ export function segmentText(text: string): Unit[] {
     start = end;
     BLANK_LINE.lastIndex = end;
   }
-  if (start < text.length)
-    units.push({ start, end: text.length, heading: false, headingPath: [] });
+  if (start < text.length) units.push({ start, end: text.length, heading: false, headingPath: [] });
   return units;
 }
 

@@ -10,7 +10,10 @@ const SPACES: readonly Space[] = ['cosine', 'ip', 'l2'];
 /** Throws for a dimension or space a store cannot use. */
 export function assertStoreShape(dim: number, space: Space): void {
   if (!(Number.isInteger(dim) && dim >= 1)) {
-    throw new InvalidArgumentError({ argument: 'dim', message: `dim must be an integer >= 1, got ${dim}` });
+    throw new InvalidArgumentError({
+      argument: 'dim',
+      message: `dim must be an integer >= 1, got ${dim}`,
+    });
   }
   if (!SPACES.includes(space)) {
     throw new InvalidArgumentError({
@@ -23,14 +26,20 @@ export function assertStoreShape(dim: number, space: Space): void {
 /** Checks every item before any is stored, so a bad batch changes nothing. */
 export function assertItems(items: readonly VectorItem[], dim: number): void {
   if (!Array.isArray(items)) {
-    throw new InvalidArgumentError({ argument: 'items', message: 'items must be an array of { id, vector, metadata }' });
+    throw new InvalidArgumentError({
+      argument: 'items',
+      message: 'items must be an array of { id, vector, metadata }',
+    });
   }
   const seen = new Set<string>();
   for (const item of items) {
     assertId(item?.id);
     assertVector(item.vector, dim, `vector of "${item.id}"`);
     if (seen.has(item.id)) {
-      throw new InvalidArgumentError({ argument: 'items', message: `id "${item.id}" appears twice in one batch` });
+      throw new InvalidArgumentError({
+        argument: 'items',
+        message: `id "${item.id}" appears twice in one batch`,
+      });
     }
     seen.add(item.id);
   }

@@ -20,7 +20,10 @@ export class TopK<T> {
   private worse(a: number, b: number): boolean {
     const scoreA = this.scores[a] as number;
     const scoreB = this.scores[b] as number;
-    return scoreA < scoreB || (scoreA === scoreB && (this.orders[a] as number) > (this.orders[b] as number));
+    return (
+      scoreA < scoreB ||
+      (scoreA === scoreB && (this.orders[a] as number) > (this.orders[b] as number))
+    );
   }
 
   /** Offers an item; `order` breaks ties (lower wins), default arrival order. */
@@ -46,7 +49,11 @@ export class TopK<T> {
   /** The kept entries, best first. */
   sorted(): Array<{ item: T; score: number }> {
     return this.items
-      .map((item, i) => ({ item, score: this.scores[i] as number, order: this.orders[i] as number }))
+      .map((item, i) => ({
+        item,
+        score: this.scores[i] as number,
+        order: this.orders[i] as number,
+      }))
       .sort((a, b) => b.score - a.score || a.order - b.order)
       .map(({ item, score }) => ({ item, score }));
   }

@@ -18,7 +18,8 @@ export function assertVector(vector: Vector, dim: number, argument = 'vector'): 
       message: `${argument} must be an array of numbers or a Float32Array, got ${typeof vector}`,
     });
   }
-  if (vector.length !== dim) throw new DimensionMismatchError({ expected: dim, actual: vector.length });
+  if (vector.length !== dim)
+    throw new DimensionMismatchError({ expected: dim, actual: vector.length });
   for (let i = 0; i < vector.length; i++) {
     if (!Number.isFinite(vector[i])) {
       throw new InvalidArgumentError({

@@ -59,7 +59,10 @@ export function scoreOf(space: Space, distance: number): number {
 export function resolveK(k: number | undefined): number {
   const value = k ?? 10;
   if (!(Number.isInteger(value) && value >= 1)) {
-    throw new InvalidArgumentError({ argument: 'k', message: `k must be an integer >= 1, got ${value}` });
+    throw new InvalidArgumentError({
+      argument: 'k',
+      message: `k must be an integer >= 1, got ${value}`,
+    });
   }
   return value;
 }

@@ -17,7 +17,8 @@ export function referenceBm25(
   const analyzed = documents.map((document) => analyze(document.text));
   const average = analyzed.reduce((sum, words) => sum + words.length, 0) / documents.length || 1;
   const frequency = new Map<string, number>();
-  for (const words of analyzed) for (const term of new Set(words)) frequency.set(term, (frequency.get(term) ?? 0) + 1);
+  for (const words of analyzed)
+    for (const term of new Set(words)) frequency.set(term, (frequency.get(term) ?? 0) + 1);
   return (query: string, k: number): ReferenceHit[] => {
     const queryTerms = [...new Set(analyze(query))];
     const hits: Array<ReferenceHit & { index: number }> = [];
