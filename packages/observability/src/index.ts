@@ -10,7 +10,6 @@ export {
   createObservability,
   type Observability,
   type ObservabilityOptions,
-  type RecordContent,
 } from './create-observability';
 export { type InstrumentOptions, instrument } from './instrument';
 export { type LoadOpenTelemetryOptions, loadOpenTelemetry } from './load-open-telemetry';
@@ -34,6 +33,7 @@ export {
   type SeriesSnapshot,
 } from './metrics-registry';
 export { otelMetricsRecorder } from './otel-metrics';
+export type { RecordContent } from './recorder';
 export {
   createRedactor,
   DEFAULT_SENSITIVE_KEYS,
