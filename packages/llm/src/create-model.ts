@@ -428,15 +428,19 @@ export function createModel(
     callOptions: LlmCallOptions = {},
   ): Promise<LlmGenerateResult> {
     const useCache = cache !== undefined && callOptions.cache !== false;
+    if (useCache) assertRequest(request);
     const key = useCache ? responseCacheKey(provider, modelId, request) : undefined;
     if (key !== undefined) {
       const hit = await cache?.get(key);
       if (hit !== undefined) {
-        observeModelCall(instrumentation, {
+        const observer = observeModelCall(instrumentation, {
           operation: 'generate',
           provider,
           requestModel: modelId,
-        }).end({
+          ...(request.metadata && { metadata: request.metadata }),
+        });
+        observer.event('cache-hit');
+        observer.end({
           outcome: 'ok',
           usage: EMPTY_USAGE,
           costUsd: 0,
