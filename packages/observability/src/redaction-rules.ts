@@ -174,7 +174,7 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
     // International (+CC ...), North American (415) 555-0100 / 415-555-0100, and national
     // numbers with a trunk 0 (020 7946 0958). Separators are required for the national forms.
     pattern:
-      /(?:\+[1-9]\d{0,2}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}|\(\d{3}\) ?\d{3}[ .-]\d{4}|\b\d{3}[.-]\d{3}[.-]\d{4}|\b0\d{1,4}[ -]\d{3,4}[ -]\d{3,4})\b/g,
+      /(?:\+[1-9]\d{0,2}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}|\(\d{3}\) ?\d{3}[ .-]\d{4}|\b\d{3}[.-]\d{3}[.-]\d{4}|\b0[1-9]\d{0,3}[ -]\d{3,4}[ -]\d{3,4})\b/g,
     validate: phoneValid,
   },
 ]);
