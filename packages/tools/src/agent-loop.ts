@@ -271,7 +271,7 @@ export async function* agentLoop(
       yield { type: 'step-start', index };
       const request: ChatRequest = {
         ...extra,
-        messages: state.messages,
+        messages: [...state.messages],
         ...(system !== undefined && { system }),
         ...(definitions.length > 0 && { tools: definitions }),
       };
