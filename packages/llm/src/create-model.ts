@@ -313,7 +313,6 @@ export function createModel(
         } catch (error) {
           // A cancelled call ends as the stream contract says: `finish: abort`, not a throw.
           if (userSignal?.aborted !== true || timedOut()) throw error;
-          opened = undefined;
           finishReason = 'abort';
           yield { type: 'finish', reason: 'abort' };
           return;
@@ -353,9 +352,10 @@ export function createModel(
           next = await opened.iterator.next();
         }
       } catch (error) {
-        failure = error;
+        // The total deadline surfaces from the SDK as an abort; report it as the timeout it is.
+        failure = timedOut() ? deadline?.signal.reason : error;
         finishReason = timedOut() || !isAbortError(error) ? 'error' : 'abort';
-        throw error;
+        throw failure;
       } finally {
         // The consumer stopped before the finish: cancel the upstream and bill what arrived.
         if (opened !== undefined && !finished && failure === undefined) finishReason = 'abort';

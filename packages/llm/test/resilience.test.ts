@@ -120,6 +120,16 @@ describe('timeouts', () => {
     expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'error' });
   });
 
+  it('fails with a TimeoutError when the total deadline passes before the first byte', async () => {
+    env.mock.enqueue('anthropic.messages', { text: 'late', faults: { delayMs: 3_000 } });
+    const error = await env
+      .anthropic({ timeouts: { totalMs: 200 } })
+      .generate(ask('Hi'))
+      .catch((caught: unknown) => caught);
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect(env.mock.requests).toHaveLength(1);
+  });
+
   it('ends a stream at the total deadline with a TimeoutError, not an abort', async () => {
     env.mock.enqueue('openai.chat', {
       text: 'one two three four five six',
