@@ -1,3 +1,3 @@
 import { keelTsup } from '@keel/tsup-config';
 
-export default keelTsup();
+export default keelTsup({ entry: ['src/index.ts', 'src/node.ts'] });

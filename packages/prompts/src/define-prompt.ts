@@ -5,9 +5,9 @@
  */
 import { InvalidArgumentError, type Message } from '@keel/core';
 import { z } from 'zod';
+import { jsonSchemaOf } from './json-schema-of';
 import { parseTemplate, type Template } from './parse-template';
-import type { ValueIssue } from './prompt-input-error';
-import { PromptInputError } from './prompt-input-error';
+import { PromptInputError, type ValueIssue } from './prompt-input-error';
 import { PromptOutputError } from './prompt-output-error';
 import { type PromptBudget, renderPrompt } from './render-prompt';
 import { sha256 } from './sha256';
@@ -174,10 +174,6 @@ function parseChecked(
     });
   }
   return template;
-}
-
-function jsonSchemaOf(schema: z.ZodType | undefined): unknown {
-  return schema === undefined ? null : z.toJSONSchema(schema, { unrepresentable: 'any' });
 }
 
 /**

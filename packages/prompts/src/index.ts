@@ -9,6 +9,7 @@ export {
   type PromptMessageTemplate,
   type RenderOptions,
 } from './define-prompt';
+export { diffPrompts } from './diff-prompts';
 export {
   DATAMARK,
   type FencedText,
@@ -17,9 +18,18 @@ export {
   UNTRUSTED_INSTRUCTIONS,
   type UntrustedMode,
 } from './fence-untrusted';
+export { formatMessages } from './format-messages';
+export { type PromptFile, parsePromptFile } from './parse-prompt-file';
 export { parseTemplate, type Template, type TemplateNode, type ValuePath } from './parse-template';
+export { PromptFileError } from './prompt-file-error';
 export { PromptInputError, type ValueIssue } from './prompt-input-error';
+export { PromptNotFoundError } from './prompt-not-found-error';
 export { PromptOutputError } from './prompt-output-error';
+export {
+  createPromptRegistry,
+  type PromptRegistry,
+  type PromptRegistryOptions,
+} from './prompt-registry';
 export { PromptTooLargeError } from './prompt-too-large-error';
 export type { PromptBudget } from './render-prompt';
 export { type InvisibleHandling, sanitizeText } from './sanitize-text';
