@@ -11,7 +11,9 @@ import { createToolbox } from './toolbox';
 
 const ask: Message[] = [{ role: 'user', content: 'Weather in Oslo?' }];
 
-function weather(run = vi.fn(async ({ city }: { city: string }) => ({ city, tempC: 4 }))) {
+function weather(
+  run: (input: { city: string }) => Promise<unknown> = async ({ city }) => ({ city, tempC: 4 }),
+) {
   return defineTool({
     name: 'get_weather',
     description: 'Current weather for a city.',
@@ -21,7 +23,10 @@ function weather(run = vi.fn(async ({ city }: { city: string }) => ({ city, temp
   });
 }
 
-function email(run = vi.fn(async ({ to }: { to: string }) => `sent to ${to}`)) {
+function email(
+  run: (input: { to: string; body: string }) => Promise<unknown> = async ({ to }) =>
+    `sent to ${to}`,
+) {
   return defineTool({
     name: 'send_email',
     description: 'Send an email.',

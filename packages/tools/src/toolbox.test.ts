@@ -9,7 +9,10 @@ import type { ToolCallRecord } from './tool-call-record';
 import { createToolbox, type DispatchResult } from './toolbox';
 
 function weatherTool(
-  run = vi.fn(async ({ city }: { city: string; unit?: 'C' | 'F' }) => ({ city, tempC: 4 })),
+  run: (input: { city: string; unit?: 'C' | 'F' }) => Promise<unknown> = async ({ city }) => ({
+    city,
+    tempC: 4,
+  }),
 ) {
   return defineTool({
     name: 'get_weather',
@@ -20,7 +23,9 @@ function weatherTool(
   });
 }
 
-const sendEmail = (run = vi.fn(async (_: { to: string; body: string }) => 'sent')) =>
+const sendEmail = (
+  run: (input: { to: string; body: string }) => Promise<unknown> = async () => 'sent',
+) =>
   defineTool({
     name: 'send_email',
     description: 'Send an email.',
