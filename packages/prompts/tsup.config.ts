@@ -1,3 +1,4 @@
 import { keelTsup } from '@keel/tsup-config';
 
-export default keelTsup({ entry: ['src/index.ts', 'src/node.ts'] });
+// `@keel/prompts/node` reads prompt files; its `node:` imports stay imports.
+export default keelTsup({ entry: ['src/index.ts', 'src/node.ts'], external: [/^node:/] });
