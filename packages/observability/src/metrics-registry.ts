@@ -60,12 +60,11 @@ interface Series {
   counts: number[];
 }
 
+/** A series key: sorted `name=value` pairs joined by control characters labels never hold. */
 function labelKey(labels: Labels): string {
-  return JSON.stringify(
-    Object.keys(labels)
-      .sort()
-      .map((k) => [k, labels[k]]),
-  );
+  let key = '';
+  for (const name of Object.keys(labels).sort()) key += `${name}\u0001${labels[name]}\u0002`;
+  return key;
 }
 
 function escapeLabel(value: string): string {

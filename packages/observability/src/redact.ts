@@ -62,6 +62,7 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
 function redactText(text: string, rules: readonly RedactionRule[]): string {
   let out = text;
   for (const rule of rules) {
+    if (rule.hint && !rule.hint.test(out)) continue;
     rule.pattern.lastIndex = 0;
     out = out.replace(rule.pattern, (match: string, ...args: unknown[]) => {
       const groups = args[args.length - 1] as { keep?: string } | undefined;
@@ -252,6 +253,7 @@ function redactAcrossFields(leaves: Leaf[], rules: readonly RedactionRule[]): vo
   }
   const hit = new Map<number, string>();
   for (const rule of rules) {
+    if (rule.hint && !rule.hint.test(joined)) continue;
     rule.pattern.lastIndex = 0;
     for (const match of joined.matchAll(rule.pattern)) {
       const from = match.index;

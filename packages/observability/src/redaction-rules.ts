@@ -15,6 +15,11 @@ export interface RedactionRule {
    * the start of the match) is kept and only the rest is replaced.
    */
   pattern: RegExp;
+  /**
+   * A cheap test that must pass for `pattern` to match at all (a literal the secret always
+   * contains), so short strings skip the full pattern. Not global.
+   */
+  hint?: RegExp;
   /** Confirms a candidate (the match without `keep`); a rejected candidate is left as is. */
   validate?: (candidate: string) => boolean;
   /**
@@ -87,6 +92,7 @@ const MIN_SECRET_ENTROPY = 3.2;
 export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   {
     id: 'private-key',
+    hint: /-----BEGIN /,
     kind: 'secret',
     // A truncated key (no END line) is redacted to the end of the text.
     pattern:
@@ -95,18 +101,21 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   },
   {
     id: 'jwt',
+    hint: /eyJ/,
     kind: 'secret',
     pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g,
     crossField: true,
   },
   {
     id: 'anthropic-key',
+    hint: /sk-ant-/,
     kind: 'secret',
     pattern: /\bsk-ant-(?:api|admin|oat)\d{2}-[A-Za-z0-9_-]{20,}/g,
     crossField: true,
   },
   {
     id: 'openai-key',
+    hint: /sk-/,
     kind: 'secret',
     pattern: /\bsk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,}/g,
     validate: hasLetterAndDigit,
@@ -114,12 +123,14 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   },
   {
     id: 'github-token',
+    hint: /gh[pousr]_|github_pat_/,
     kind: 'secret',
     pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})/g,
     crossField: true,
   },
   {
     id: 'slack-token',
+    hint: /xox|hooks\.slack\.com/,
     kind: 'secret',
     pattern:
       /\bxox[abposre]-[A-Za-z0-9-]{10,}|https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+/g,
@@ -127,22 +138,26 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   },
   {
     id: 'aws-access-key',
+    hint: /A[KSBC][IC]A/,
     kind: 'secret',
     pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g,
     crossField: true,
   },
   {
     id: 'bearer-token',
+    hint: /Bearer|Basic/,
     kind: 'secret',
     pattern: /(?<keep>\b(?:Bearer|Basic)\s+)[A-Za-z0-9._~+/-]{12,}=*/g,
   },
   {
     id: 'url-credentials',
+    hint: /:\/\//,
     kind: 'secret',
     pattern: /(?<keep>\b[a-z][a-z0-9+.-]{0,20}:\/\/)[^\s:/@]{1,256}:[^\s/@]{1,256}(?=@)/gi,
   },
   {
     id: 'key-value-secret',
+    hint: /[:=]/,
     kind: 'secret',
     // `api_key=...`, `"client_secret": "..."`, `AWS_SECRET_ACCESS_KEY: ...`, `password=...`.
     pattern:
@@ -151,6 +166,7 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   },
   {
     id: 'email',
+    hint: /@/,
     kind: 'pii',
     pattern:
       /\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/g,
@@ -158,18 +174,21 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   },
   {
     id: 'iban',
+    hint: /[A-Z]{2}\d\d/,
     kind: 'pii',
     pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g,
     validate: ibanValid,
   },
   {
     id: 'card-number',
+    hint: /\d{4}/,
     kind: 'pii',
     pattern: /\b\d(?:[ -]?\d){12,18}\b/g,
     validate: cardValid,
   },
   {
     id: 'phone',
+    hint: /\d\d\d|\+\d/,
     kind: 'pii',
     // International (+CC ...), North American (415) 555-0100 / 415-555-0100, and national
     // numbers with a trunk 0 (020 7946 0958). Separators are required for the national forms.

@@ -7,7 +7,9 @@ describe('redaction on the labelled synthetic set', () => {
 
   it('detects every synthetic secret and PII sample', () => {
     expect(result.positives).toBeGreaterThan(500);
-    expect(result.detection).toEqual(Object.fromEntries(Object.keys(result.detection).map((rule) => [rule, 1])));
+    expect(result.detection).toEqual(
+      Object.fromEntries(Object.keys(result.detection).map((rule) => [rule, 1])),
+    );
   });
 
   it('leaves ordinary prose alone', () => {
