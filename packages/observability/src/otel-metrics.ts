@@ -17,43 +17,36 @@ import type { CounterLike, HistogramLike, MeterLike, MetricInstrumentOptions } f
  * ```
  */
 export function otelMetricsRecorder(meter: MeterLike): MetricsRecorder {
-  const counters = new Map<string, CounterLike>();
-  const histograms = new Map<string, HistogramLike>();
-  const gauges = new Map<string, HistogramLike | undefined>();
+  const instruments = new Map<string, unknown>();
 
-  function options(name: string): MetricInstrumentOptions {
-    const descriptor = METRIC_DESCRIPTORS[name];
-    if (!descriptor) return {};
-    return {
-      description: descriptor.description,
-      unit: descriptor.unit,
-      ...(descriptor.buckets
-        ? { advice: { explicitBucketBoundaries: [...descriptor.buckets] } }
-        : {}),
-    };
+  /** The instrument of a metric, created on first use. */
+  function instrument<T>(name: string, create: (options: MetricInstrumentOptions) => T): T {
+    if (!instruments.has(name)) instruments.set(name, create(options(name)));
+    return instruments.get(name) as T;
   }
 
   return {
     add(name, value, labels) {
-      let counter = counters.get(name);
-      if (!counter) {
-        counter = meter.createCounter(name, options(name));
-        counters.set(name, counter);
-      }
-      counter.add(value, labels);
+      instrument(name, (o) => meter.createCounter(name, o)).add(value, labels);
     },
     record(name, value, labels) {
-      let histogram = histograms.get(name);
-      if (!histogram) {
-        histogram = meter.createHistogram(name, options(name));
-        histograms.set(name, histogram);
-      }
-      histogram.record(value, labels);
+      instrument(name, (o) => meter.createHistogram(name, o)).record(value, labels);
     },
     set(name, value, labels) {
       // Gauges arrived in @opentelemetry/api 1.9 (`createGauge`); older meters skip them.
-      if (!gauges.has(name)) gauges.set(name, meter.createGauge?.(name, options(name)));
-      gauges.get(name)?.record(value, labels);
+      instrument(name, (o) => meter.createGauge?.(name, o))?.record(value, labels);
     },
+  };
+}
+
+function options(name: string): MetricInstrumentOptions {
+  const descriptor = METRIC_DESCRIPTORS[name];
+  if (!descriptor) return {};
+  return {
+    description: descriptor.description,
+    unit: descriptor.unit,
+    ...(descriptor.buckets
+      ? { advice: { explicitBucketBoundaries: [...descriptor.buckets] } }
+      : {}),
   };
 }
