@@ -64,9 +64,9 @@ function groups(toolbox: Toolbox, calls: readonly ToolCall[]): number[][] {
 }
 
 /** A key equal for calls of the same tool with the same arguments, whatever their key order. */
-async function identity(call: ToolCall): Promise<string> {
+function identity(call: ToolCall): string {
   const parsed = readArguments(call.input, DEFAULT_LIMITS);
-  return `${call.toolName}\u0000${parsed.ok ? await argumentsDigest(parsed.value) : parsed.fault.kind}`;
+  return `${call.toolName}\u0000${parsed.ok ? argumentsDigest(parsed.value) : parsed.fault.kind}`;
 }
 
 function costFunction(options: AgentOptions): (usage: Usage) => number | undefined {
@@ -307,7 +307,7 @@ export async function* agentLoop(
       };
       const seen = new Map<string, number>();
       for (const earlier of state.steps.flatMap((s) => s.toolCalls)) {
-        const key = await identity(earlier);
+        const key = identity(earlier);
         seen.set(key, (seen.get(key) ?? 0) + 1);
       }
       const repeated = [...seen.values()].some((count) => count > maxIdenticalCalls);

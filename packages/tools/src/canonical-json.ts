@@ -2,6 +2,7 @@
  * A stable text form of JSON arguments (keys sorted at every depth) and its SHA-256 digest, so
  * that the same arguments always give the same digest, however the model ordered the keys.
  */
+import { sha256 } from './sha256';
 
 /**
  * JSON with object keys sorted, written without building intermediate objects (so a key such
@@ -28,20 +29,14 @@ export function canonicalJson(value: unknown): string {
   return `{${members.join(',')}}`;
 }
 
-const encoder = new TextEncoder();
-
 /**
- * The SHA-256 of the canonical JSON of `value`, as `sha256:<hex>`. Uses Web Crypto, so it runs
- * on Node and edge runtimes.
+ * The SHA-256 of the canonical JSON of `value`, as `sha256:<hex>`.
  *
  * @example
  * ```ts
- * await argumentsDigest({ city: 'Oslo' }) === await argumentsDigest({ city: 'Oslo' }); // true
+ * argumentsDigest({ city: 'Oslo' }) === argumentsDigest({ city: 'Oslo' }); // true
  * ```
  */
-export async function argumentsDigest(value: unknown): Promise<string> {
-  const bytes = await crypto.subtle.digest('SHA-256', encoder.encode(canonicalJson(value)));
-  let hex = '';
-  for (const byte of new Uint8Array(bytes)) hex += byte.toString(16).padStart(2, '0');
-  return `sha256:${hex}`;
+export function argumentsDigest(value: unknown): string {
+  return `sha256:${sha256(canonicalJson(value))}`;
 }

@@ -71,7 +71,7 @@ describe('dispatch', () => {
       decision: 'allowed',
       outcome: 'ok',
       effect: 'read',
-      argumentsDigest: await argumentsDigest({ city: 'Oslo' }),
+      argumentsDigest: argumentsDigest({ city: 'Oslo' }),
       truncated: false,
       resultBytes: JSON.stringify({ city: 'Oslo', tempC: 4 }).length,
     });
@@ -326,7 +326,7 @@ describe('approvals', () => {
       toolCallId: 'call_1',
       effect: 'external',
       input: { to: 'ana@example.com', body: 'Hi' },
-      argumentsDigest: await argumentsDigest({ body: 'Hi', to: 'ana@example.com' }),
+      argumentsDigest: argumentsDigest({ body: 'Hi', to: 'ana@example.com' }),
     });
     expect(held.approval.token).toMatch(/^apv_[0-9a-f]{32}$/);
     expect(held.record).toMatchObject({ decision: 'pending-approval', outcome: 'pending' });

@@ -296,7 +296,7 @@ export function createToolbox(tools: readonly AnyTool[], options: ToolboxOptions
       if (!parsed.ok) return fail(parsed.fault.kind, 'invalid-arguments', parsed.fault.message);
       const validation = await validateInput(tool.input, parsed.value);
       if (!validation.ok) return fail('invalid-arguments', 'invalid-arguments', validation.message);
-      const digest = await argumentsDigest(validation.accepted);
+      const digest = argumentsDigest(validation.accepted);
 
       let decision: ToolCallRecord['decision'] = 'allowed';
       let reason: string | undefined;
