@@ -19,6 +19,7 @@ export {
   type UntrustedMode,
 } from './fence-untrusted';
 export { formatMessages } from './format-messages';
+export { INJECTION_RULES, type InjectionCategory, type InjectionRule } from './injection-rules';
 export { type PromptFile, parsePromptFile } from './parse-prompt-file';
 export { parseTemplate, type Template, type TemplateNode, type ValuePath } from './parse-template';
 export { PromptFileError } from './prompt-file-error';
@@ -33,6 +34,12 @@ export {
 export { PromptTooLargeError } from './prompt-too-large-error';
 export type { PromptBudget } from './render-prompt';
 export { type InvisibleHandling, sanitizeText } from './sanitize-text';
+export {
+  type InjectionFinding,
+  type InjectionReport,
+  type ScoreInjectionOptions,
+  scoreInjection,
+} from './score-injection';
 export { TemplateSyntaxError } from './template-syntax-error';
 export {
   isUntrustedText,

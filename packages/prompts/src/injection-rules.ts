@@ -1,0 +1,240 @@
+/**
+ * The heuristics of the injection scorer as data: each rule is a category, a pattern over the
+ * normalised text (NFKC, lower case, invisible characters removed, whitespace collapsed) and a
+ * weight, the rule's confidence alone. Patterns use bounded gaps (`.{0,40}`), so none can
+ * backtrack without limit.
+ */
+
+/** What an injection attempt is trying to do. */
+export type InjectionCategory =
+  | 'instruction-override'
+  | 'role-play'
+  | 'system-prompt-extraction'
+  | 'exfiltration'
+  | 'encoded-payload'
+  | 'hidden-characters'
+  | 'fake-boundary';
+
+/** One heuristic. */
+export interface InjectionRule {
+  id: string;
+  category: InjectionCategory;
+  pattern: RegExp;
+  weight: number;
+}
+
+const AI = '(?:ai|assistant|model|llm|chatbot|bot|agent|gpt|chatgpt|claude|gemini|copilot)';
+const DIRECTIVES =
+  '(?:instructions?|prompts?|rules|directions|directives|guidelines|context|messages?|constraints|programming|commands?|orders|guardrails)';
+
+/** The rules, in the order findings are reported. */
+export const INJECTION_RULES: readonly InjectionRule[] = [
+  {
+    id: 'ignore-previous',
+    category: 'instruction-override',
+    pattern: new RegExp(
+      `\\b(?:ignore|disregard|forget|skip|override|bypass|neglect|abandon|drop|discard)\\b.{0,40}?\\b(?:previous|prior|above|earlier|preceding|all|any|your|the|system|original|initial|every|those|these)\\b.{0,40}?\\b${DIRECTIVES}\\b`,
+    ),
+    weight: 0.85,
+  },
+  {
+    id: 'new-instructions',
+    category: 'instruction-override',
+    pattern:
+      /\b(?:new|updated|real|actual|revised|additional) (?:instructions?|task|directives?|orders)\s*[:\-!]/,
+    weight: 0.55,
+  },
+  {
+    id: 'from-now-on',
+    category: 'instruction-override',
+    pattern:
+      /\b(?:from now on|henceforth|starting now|for the rest of this conversation)\b.{0,60}?\b(?:you (?:will|must|are|shall|should)|respond|answer|reply|act|only)\b/,
+    weight: 0.55,
+  },
+  {
+    id: 'do-not-follow',
+    category: 'instruction-override',
+    pattern: new RegExp(
+      `\\b(?:do not|don't|stop|never) (?:follow|obey|listen to|comply with)\\b.{0,30}?\\b(?:${DIRECTIVES}|system|developer|user)\\b`,
+    ),
+    weight: 0.7,
+  },
+  {
+    id: 'addressed-to-ai',
+    category: 'instruction-override',
+    pattern: new RegExp(
+      `(?:\\b(?:dear|hey|hi|attention|note to|message for|instructions for|to the)\\s+(?:the\\s+)?${AI}s?\\b|\\b(?:if|when) (?:you are|you're) (?:an? )?(?:ai|language model|llm|assistant)\\b|\\b(?:if|when) (?:an? |the )?${AI} (?:reads|sees|processes|summari[sz]es)\\b)`,
+    ),
+    weight: 0.6,
+  },
+  {
+    id: 'when-you-read-this',
+    category: 'instruction-override',
+    pattern:
+      /\b(?:when|once|after|as soon as) you (?:read|see|process|summari[sz]e|encounter|parse) this\b/,
+    weight: 0.45,
+  },
+  {
+    id: 'stop-task',
+    category: 'instruction-override',
+    pattern:
+      /\b(?:stop|quit|cease|abandon) (?:summari[sz]ing|translating|answering|classifying|what you are doing|your (?:current |original )?task)\b/,
+    weight: 0.5,
+  },
+  {
+    id: 'ai-must',
+    category: 'instruction-override',
+    pattern: new RegExp(
+      `\\bthe ${AI} (?:must|should|shall|will|is required to) (?:now |always |never |not |only )`,
+    ),
+    weight: 0.5,
+  },
+  {
+    id: 'must-obey',
+    category: 'instruction-override',
+    pattern:
+      /\byou (?:must|will|shall|are required to|have to) (?:now |instead |immediately |always )?(?:obey|comply|follow (?:these|my|the following|only))\b/,
+    weight: 0.6,
+  },
+  {
+    id: 'impersonate-authority',
+    category: 'instruction-override',
+    pattern: new RegExp(
+      `\\b(?:this is|message from|i am|i'm) (?:the |your )?(?:system|developer|administrator|admin|openai|anthropic|operator|creator)s?\\b.{0,60}?\\b(?:${DIRECTIVES}|you (?:must|will|are)|override|update)\\b`,
+    ),
+    weight: 0.65,
+  },
+  {
+    id: 'user-wants',
+    category: 'instruction-override',
+    pattern:
+      /\bthe user (?:has |now |actually |really )?(?:asked|wants|instructed|requests|requested|would like) (?:you )?to\b/,
+    weight: 0.35,
+  },
+  {
+    id: 'unrestricted-persona',
+    category: 'role-play',
+    pattern:
+      /\b(?:you are|you're|(?:if )?you were|act as|acting as|pretend (?:to be|you are|you're)|roleplay as|role-play as|play the role of|imagine (?:you are|you're)|behave (?:like|as)|become|simulate)\b.{0,50}?\b(?:dan|unrestricted|unfiltered|uncensored|jailbroken|evil|amoral|unethical|without (?:any )?(?:restrictions|limits|limitations|filters|rules|guidelines|ethics|morals)|no (?:restrictions|limits|limitations|rules|filters|guidelines|ethics|morals))\b/,
+    weight: 0.85,
+  },
+  {
+    id: 'jailbreak-names',
+    category: 'role-play',
+    pattern:
+      /\b(?:do anything now|dan mode|developer mode (?:enabled|on|activated)|god mode|jailbreak(?:ed|ing)? mode|evil confidant|aim mode|stan mode)\b/,
+    weight: 0.8,
+  },
+  {
+    id: 'free-from-rules',
+    category: 'role-play',
+    pattern:
+      /\b(?:no longer|not|never|aren't|are not) (?:bound|restricted|limited|constrained) by\b.{0,40}?\b(?:rules|guidelines|policies|restrictions|openai|anthropic|ethics|filters|content policy)\b|\b(?:broken|break|escaped|free) (?:free )?(?:of|from) (?:the )?(?:typical |usual )?(?:confines|restrictions|rules|limitations)\b/,
+    weight: 0.75,
+  },
+  {
+    id: 'drop-safety',
+    category: 'role-play',
+    pattern:
+      /\b(?:ignore|disable|turn off|bypass|without|forget|remove)\b.{0,20}?\b(?:your |any |all |the )?(?:ethical|safety|content|moral)\s+(?:guidelines|policies|policy|filters?|restrictions|rules|training|protocols)\b/,
+    weight: 0.75,
+  },
+  {
+    id: 'rules-do-not-apply',
+    category: 'role-play',
+    pattern:
+      /\b(?:rules|guidelines|restrictions|filters|policies|limits) (?:don't|do not|no longer|doesn't|does not|won't) apply\b|\b(?:disable|turn off|no more|stop) (?:all )?(?:refusals|refusing)\b/,
+    weight: 0.7,
+  },
+  {
+    id: 'stay-in-character',
+    category: 'role-play',
+    pattern:
+      /\b(?:stay in character|never break character|do not break character|don't break character)\b/,
+    weight: 0.45,
+  },
+  {
+    id: 'reveal-system-prompt',
+    category: 'system-prompt-extraction',
+    pattern:
+      /\b(?:reveal|show|print|output|repeat|display|tell me|give me|write (?:out|down)|leak|share|dump|recite|list|copy|paste|return|echo|spell out|translate|append|include|add)\b.{0,40}?\b(?:system prompt|system message|system instructions|initial (?:prompt|instructions)|hidden (?:prompt|instructions)|(?:instructions|prompt|text|words) (?:above|before this)|original (?:prompt|instructions)|developer (?:message|prompt|instructions)|pre-?prompt|your (?:instructions|rules|guidelines|configuration))\b/,
+    weight: 0.8,
+  },
+  {
+    id: 'what-are-your-instructions',
+    category: 'system-prompt-extraction',
+    pattern:
+      /\bwhat (?:is|are|were|was) (?:your|the) (?:system prompt|system message|initial instructions|original instructions|instructions|hidden instructions|rules you (?:were|are) given)\b/,
+    weight: 0.65,
+  },
+  {
+    id: 'repeat-above',
+    category: 'system-prompt-extraction',
+    pattern:
+      /\b(?:repeat|print|output|copy) (?:all |the |everything )?(?:words|text|everything|content|lines)? ?(?:above|before this|so far)\b|\bstarting with ["']?you are\b|\b(?:verbatim|word for word)\b.{0,40}?\b(?:instructions|prompt|above)\b/,
+    weight: 0.65,
+  },
+  {
+    id: 'image-url',
+    category: 'exfiltration',
+    pattern:
+      /!\[[^\]\n]{0,200}\]\(\s*<?(?:https?:)?\/\/[^)\s]{1,2000}|<img\b[^>]{0,200}\bsrc\s*=\s*["']?(?:https?:)?\/\/[^\s"'>]{1,2000}/,
+    weight: 0.35,
+  },
+  {
+    id: 'image-url-with-query',
+    category: 'exfiltration',
+    pattern:
+      /!\[[^\]\n]{0,200}\]\(\s*<?(?:https?:)?\/\/[^)\s?]{1,500}\?[^)\s]{1,2000}|<img\b[^>]{0,200}\bsrc\s*=\s*["']?(?:https?:)?\/\/[^\s"'>?]{1,500}\?/,
+    weight: 0.6,
+  },
+  {
+    id: 'url-placeholder',
+    category: 'exfiltration',
+    pattern:
+      /(?:https?:)?\/\/[^\s)"'>]{1,500}?[?&=/](?:[^\s)"'>]{0,200}?)(?:\{|%7b|\[|<|\$\{|\$[a-z_])/,
+    weight: 0.7,
+  },
+  {
+    id: 'send-data',
+    category: 'exfiltration',
+    pattern:
+      /\b(?:send|post|forward|upload|exfiltrate|transmit|leak|email|submit|append|encode|include|embed|attach)\b.{0,60}?\b(?:conversation|chat history|chat log|previous messages|message history|(?:the )?user'?s? (?:data|e-?mails?|passwords?|information|info|details|messages|name|address|credentials|files|documents)|api keys?|access tokens?|credentials|passwords?|secrets?|session (?:id|token|cookie)s?|personal (?:data|information))\b.{0,80}?\b(?:to|into|in|at|via)\b.{0,40}?(?:https?:\/\/|\burl\b|\blink\b|\bendpoint\b|\bserver\b|\bwebhook\b|\baddress\b|@|\bimage\b)/,
+    weight: 0.75,
+  },
+  {
+    id: 'call-tool',
+    category: 'exfiltration',
+    pattern:
+      /\b(?:call|invoke|use|run|execute|trigger)\b (?:the |your )?[\w-]{1,40} (?:tool|function|plugin|api|action)\b.{0,80}?\b(?:with|to|and)\b/,
+    weight: 0.4,
+  },
+  {
+    id: 'decode-and-follow',
+    category: 'encoded-payload',
+    pattern:
+      /\b(?:decode|decipher|decrypt|translate|convert|base64|rot13|rot-13|hex|reverse)\b.{0,60}?\b(?:and|then)\b.{0,20}?\b(?:follow|execute|run|obey|do|perform|carry out|act on|comply)\b/,
+    weight: 0.7,
+  },
+  {
+    id: 'chat-template-tokens',
+    category: 'fake-boundary',
+    pattern:
+      /<\|(?:im_start|im_end|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id)\|>|\[\/?inst\]|<<\/?sys>>|<\/?(?:system|instructions?|untrusted[\w-]*|user_query|admin)>/,
+    weight: 0.75,
+  },
+  {
+    id: 'fake-role-line',
+    category: 'fake-boundary',
+    pattern:
+      /(?:^|\n)[ \t#*>[(-]{0,6}(?:system|assistant|developer|admin|administrator)\s*(?:message|prompt|note|override|instruction)?\s*[\])]?\s*:/,
+    weight: 0.4,
+  },
+  {
+    id: 'end-of-context',
+    category: 'fake-boundary',
+    pattern:
+      /\b(?:end of (?:the )?(?:document|context|untrusted (?:content|text)|input|data|email|page|user input|search results?)|(?:document|context|input|data) (?:ends|ended|is over))\b/,
+    weight: 0.35,
+  },
+];
