@@ -4,7 +4,7 @@
  */
 import { METRIC_DESCRIPTORS } from './metric-descriptors';
 import type { MetricsRecorder } from './metrics-registry';
-import type { CounterLike, HistogramLike, MeterLike, MetricInstrumentOptions } from './span-types';
+import type { MeterLike, MetricInstrumentOptions } from './span-types';
 
 /**
  * Records Keel's metrics through an OpenTelemetry `Meter`. With no metrics SDK registered,
