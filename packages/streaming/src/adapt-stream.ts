@@ -40,6 +40,12 @@ export interface StreamProtocol {
   readonly terminal: string;
   /** A parsed event payload (from the wire or from the SDK). */
   chunk(payload: Record<string, unknown>): void;
+  /**
+   * Reads an event's data straight from the wire when it has a layout the protocol knows byte
+   * for byte, without building it with `JSON.parse`; returns false to have it parsed and passed
+   * to {@link StreamProtocol.chunk}. Must give exactly what `chunk` would give for the parse.
+   */
+  raw?(data: string): boolean;
   /** A `data: [DONE]` line. */
   done(): void;
   /**
@@ -81,7 +87,7 @@ export function adaptStream(
   const onEvent = ({ data }: SSEEvent) => {
     if (writer.finished || data.length === 0) return;
     if (data === '[DONE]') return protocol.done();
-    protocol.chunk(parseData(data));
+    if (protocol.raw?.(data) !== true) protocol.chunk(parseData(data));
   };
   // An SDK aborts its own controller when it throws, so only a clean end checks the controller.
   const abortedByError = (error: unknown) => signal?.aborted === true || isAbortError(error);

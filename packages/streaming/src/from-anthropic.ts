@@ -60,6 +60,29 @@ interface AnthropicEvent {
 
 const TERMINAL = 'message_stop';
 
+/** The characters of a JSON string between its quotes, escapes included. */
+const JSON_STRING_BODY = String.raw`(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[\dA-Fa-f]{4}))*`;
+
+/**
+ * Content deltas, most of a stream's events, always come in one layout, e.g.
+ * `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}`. Data in
+ * exactly that layout (the JSON grammar of its index and string included) is read with this
+ * pattern instead of being built by `JSON.parse`: groups 1 to 4 are the index and the text,
+ * thinking or partial JSON. Any other spelling (spaces, key order, more fields, other delta
+ * types) is parsed as usual, so both paths give the same parts.
+ */
+const CONTENT_DELTA = new RegExp(
+  String.raw`^\{"type":"content_block_delta","index":(0|[1-9]\d{0,8}),"delta":\{"type":"(?:` +
+    String.raw`text_delta","text":"(${JSON_STRING_BODY})|` +
+    String.raw`thinking_delta","thinking":"(${JSON_STRING_BODY})|` +
+    String.raw`input_json_delta","partial_json":"(${JSON_STRING_BODY}))"\}\}$`,
+);
+
+/** The value of a JSON string's body the pattern above has checked. */
+function unescapeJson(body: string): string {
+  return body.includes('\\') ? (JSON.parse(`"${body}"`) as string) : body;
+}
+
 function anthropicProtocol(writer: PartWriter): StreamProtocol {
   /** The type of each open content block, by index. */
   const blocks = new Map<number, string>();
@@ -86,13 +109,16 @@ function anthropicProtocol(writer: PartWriter): StreamProtocol {
         writer.reasoning('', delta.signature ?? '');
         return;
       case 'input_json_delta':
-        // Server tools (web search, code execution) stream inputs too; only tool_use is ours to run.
-        if (blocks.get(index) === 'tool_use')
-          writer.toolCallDelta(String(index), delta.partial_json ?? '');
+        toolInputDelta(index, delta.partial_json ?? '');
         return;
       default:
         if (!ignoredDeltas.has(delta.type ?? '')) writer.unknownEvent();
     }
+  }
+
+  function toolInputDelta(index: number, json: string): void {
+    // Server tools (web search, code execution) stream inputs too; only tool_use is ours to run.
+    if (blocks.get(index) === 'tool_use') writer.toolCallDelta(String(index), json);
   }
 
   /** `message_delta` usage counts override those of `message_start`; nulls do not. */
@@ -146,6 +172,15 @@ function anthropicProtocol(writer: PartWriter): StreamProtocol {
         default:
           writer.unknownEvent();
       }
+    },
+    raw(data) {
+      const match = CONTENT_DELTA.exec(data);
+      if (match === null) return false;
+      const [, index, text, thinking, json = ''] = match;
+      if (text !== undefined) writer.text(unescapeJson(text));
+      else if (thinking !== undefined) writer.reasoning(unescapeJson(thinking));
+      else toolInputDelta(Number(index), unescapeJson(json));
+      return true;
     },
     done() {},
     end() {

@@ -241,7 +241,8 @@ export class PartWriter {
   private content(chars: number): void {
     const now = this.receivedAt;
     if (this.firstContentAt === undefined) this.firstContentAt = now;
-    else this.gaps.push(now - this.lastContentAt);
+    // The gaps are only ever read by onStats: without it, none are kept.
+    else if (this.onStats) this.gaps.push(now - this.lastContentAt);
     this.lastContentAt = now;
     this.contentChars += chars;
     this.contentParts++;
