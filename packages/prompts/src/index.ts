@@ -22,6 +22,13 @@ export { formatMessages } from './format-messages';
 export { INJECTION_RULES, type InjectionCategory, type InjectionRule } from './injection-rules';
 export { type PromptFile, parsePromptFile } from './parse-prompt-file';
 export { parseTemplate, type Template, type TemplateNode, type ValuePath } from './parse-template';
+export {
+  type PromptCase,
+  type PromptCaseResult,
+  parsePromptCases,
+  type RunPromptCaseOptions,
+  runPromptCase,
+} from './prompt-cases';
 export { PromptFileError } from './prompt-file-error';
 export { PromptInputError, type ValueIssue } from './prompt-input-error';
 export { PromptNotFoundError } from './prompt-not-found-error';
@@ -40,6 +47,7 @@ export {
   type ScoreInjectionOptions,
   scoreInjection,
 } from './score-injection';
+export { snapshotPrompt } from './snapshot-prompt';
 export { TemplateSyntaxError } from './template-syntax-error';
 export {
   isUntrustedText,

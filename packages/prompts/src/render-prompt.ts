@@ -49,6 +49,15 @@ function checkInput(key: string, input: unknown, encoding: Encoding, limit: numb
   }
 }
 
+/** The tokens of the messages' text content (message framing not included). */
+export function contentTokens(encoding: Encoding, messages: readonly Message[]): number {
+  return messages.reduce(
+    (sum, { content }) =>
+      sum + encoding.count(typeof content === 'string' ? content : JSON.stringify(content)),
+    0,
+  );
+}
+
 /** Renders a prompt whose input has been validated. */
 export async function renderPrompt({
   key,
@@ -100,7 +109,7 @@ export async function renderPrompt({
     systemContent === '' ? rendered : [{ role: 'system', content: systemContent }, ...rendered];
 
   if (budget && encoding) {
-    const tokens = result.reduce((sum, m) => sum + encoding.count(m.content as string), 0);
+    const tokens = contentTokens(encoding, result);
     if (tokens > budget.maxTokens)
       throw new PromptTooLargeError({ prompt: key, limit: budget.maxTokens, tokens });
   }
