@@ -182,6 +182,13 @@ export function openAISchema(
     : { strict: false, schema, reason: result.reason };
 }
 
+/** The function description both OpenAI APIs share. */
+function openAIFunction(source: ToolSource, options: ProviderToolOptions | undefined) {
+  const { definition } = unpack(source);
+  const { strict, schema } = openAISchema(source, options);
+  return { name: definition.name, description: definition.description, parameters: schema, strict };
+}
+
 /**
  * A tool for OpenAI Chat Completions (`tools` of `chat.completions.create`).
  *
@@ -195,17 +202,7 @@ export function toOpenAIChatTool(
   source: ToolSource,
   options?: ProviderToolOptions,
 ): OpenAIChatTool {
-  const { definition } = unpack(source);
-  const { strict, schema } = openAISchema(source, options);
-  return {
-    type: 'function',
-    function: {
-      name: definition.name,
-      description: definition.description,
-      parameters: schema,
-      strict,
-    },
-  };
+  return { type: 'function', function: openAIFunction(source, options) };
 }
 
 /**
@@ -222,15 +219,7 @@ export function toOpenAIResponsesTool(
   source: ToolSource,
   options?: ProviderToolOptions,
 ): OpenAIResponsesTool {
-  const { definition } = unpack(source);
-  const { strict, schema } = openAISchema(source, options);
-  return {
-    type: 'function',
-    name: definition.name,
-    description: definition.description,
-    parameters: schema,
-    strict,
-  };
+  return { type: 'function', ...openAIFunction(source, options) };
 }
 
 /**
