@@ -79,7 +79,7 @@ describe('createBm25Index', () => {
           expect(hits.map((hit) => hit.id)).toEqual(expected.map((hit) => hit.id));
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
   });
 });

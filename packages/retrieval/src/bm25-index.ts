@@ -1,11 +1,13 @@
 /**
- * A BM25 index: postings in typed arrays, per-document length norms cached between changes,
- * and scores accumulated in one reusable array, so a query touches only its terms' postings.
+ * A BM25 index: postings sorted by document in typed arrays, carrying each posting's term
+ * weight (refreshed once after the corpus changes), scores accumulated in one reusable array,
+ * and MaxScore pruning: once the terms left cannot lift an unseen document into the top k,
+ * their postings are only probed, by binary search, for the documents already found.
  * Scoring is Lucene's BM25: idf = ln(1 + (N - df + 0.5) / (df + 0.5)).
  */
 import { InvalidArgumentError } from '@keel/core';
 import { type AnalyzerOptions, createAnalyzer } from './analyze';
-import { compileFilter, type Filter } from './filter';
+import { compileFilter, type Filter, type MetadataPredicate } from './filter';
 import { TopK } from './top-k';
 import type { Metadata } from './types';
 import { assertId } from './vector-store';
@@ -53,6 +55,10 @@ export interface Bm25Index {
 class Postings {
   docs = new Int32Array(4);
   tfs = new Int32Array(4);
+  /** BM25 term weight of each posting without idf, recomputed after the corpus changes. */
+  impacts = new Float64Array(4);
+  /** The largest of `impacts`. */
+  maxImpact = 0;
   length = 0;
 
   push(doc: number, tf: number): void {
@@ -63,10 +69,25 @@ class Postings {
       const tfs = new Int32Array(this.length * 2);
       tfs.set(this.tfs);
       this.tfs = tfs;
+      this.impacts = new Float64Array(this.length * 2);
     }
     this.docs[this.length] = doc;
     this.tfs[this.length] = tf;
     this.length++;
+  }
+
+  /** Position of `doc` (postings are sorted by slot), or -1. */
+  find(doc: number): number {
+    let low = 0;
+    let high = this.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const value = this.docs[middle] as number;
+      if (value === doc) return middle;
+      if (value < doc) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
   }
 
   remove(doc: number): void {
@@ -108,10 +129,23 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
   const metadata: Array<Metadata | undefined> = [];
   const terms: Array<Map<string, number> | undefined> = [];
   let lengths = new Int32Array(64);
-  let norms = new Float64Array(64);
-  let normsDirty = true;
+  let impactsDirty = true;
   let totalLength = 0;
   let scores = new Float64Array(64);
+  let touched = new Int32Array(64);
+
+  /** The k-th best partial score among the documents found so far that pass the filter. */
+  function kthScore(found: number, k: number, allowed: MetadataPredicate | undefined): number {
+    const best = new TopK<number>(k);
+    for (let i = 0; i < found; i++) {
+      const slot = touched[i] as number;
+      const score = scores[slot] as number;
+      if (score < best.threshold) continue;
+      if (allowed && !allowed(metadata[slot] as Metadata)) continue;
+      best.push(slot, score, slot);
+    }
+    return best.threshold;
+  }
 
   function removeSlot(slot: number): void {
     for (const term of (terms[slot] as Map<string, number>).keys()) {
@@ -124,7 +158,7 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
     ids[slot] = undefined;
     metadata[slot] = undefined;
     terms[slot] = undefined;
-    normsDirty = true;
+    impactsDirty = true;
   }
 
   function grow(size: number): void {
@@ -133,8 +167,8 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
     const next = new Int32Array(capacity);
     next.set(lengths);
     lengths = next;
-    norms = new Float64Array(capacity);
     scores = new Float64Array(capacity);
+    touched = new Int32Array(capacity);
   }
 
   return {
@@ -174,7 +208,7 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
         totalLength += words.length;
         slots.set(document.id, slot);
       }
-      normsDirty = true;
+      impactsDirty = true;
     },
     remove(id) {
       const slot = slots.get(id);
@@ -200,32 +234,79 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
       }
       const count = slots.size;
       if (count === 0) return [];
-      if (normsDirty) {
+      if (impactsDirty) {
         const average = totalLength / count || 1;
-        for (let slot = 0; slot < ids.length; slot++) {
-          norms[slot] = k1 * (1 - b + (b * (lengths[slot] as number)) / average);
+        for (const list of postings.values()) {
+          const { docs, tfs, impacts, length } = list;
+          let max = 0;
+          for (let i = 0; i < length; i++) {
+            const tf = tfs[i] as number;
+            const norm = k1 * (1 - b + (b * (lengths[docs[i] as number] as number)) / average);
+            impacts[i] = (tf * (k1 + 1)) / (tf + norm);
+            if ((impacts[i] as number) > max) max = impacts[i] as number;
+          }
+          list.maxImpact = max;
         }
-        normsDirty = false;
+        impactsDirty = false;
       }
-      const touched: number[] = [];
+      const allowed = compileFilter(filter);
+      const terms: Array<{ list: Postings; idf: number; upper: number }> = [];
       for (const term of new Set(analyze(query))) {
         const list = postings.get(term);
         if (list === undefined) continue;
         const idf = Math.log(1 + (count - list.length + 0.5) / (list.length + 0.5));
-        const { docs, tfs, length } = list;
+        terms.push({ list, idf, upper: idf * list.maxImpact });
+      }
+      // Rare terms first: they touch few documents and set a high bar early.
+      terms.sort((x, y) => y.upper - x.upper);
+      const remaining = new Float64Array(terms.length + 1);
+      for (let i = terms.length - 1; i >= 0; i--) {
+        remaining[i] = (remaining[i + 1] as number) + (terms[i] as { upper: number }).upper;
+      }
+      let touchedCount = 0;
+      let next = 0;
+      for (; next < terms.length; next++) {
+        if (
+          next > 0 &&
+          touchedCount >= k &&
+          (remaining[next] as number) < kthScore(touchedCount, k, allowed)
+        ) {
+          break;
+        }
+        const { list, idf } = terms[next] as { list: Postings; idf: number };
+        const { docs, impacts, length } = list;
         for (let i = 0; i < length; i++) {
           const slot = docs[i] as number;
-          const tf = tfs[i] as number;
-          if (scores[slot] === 0) touched.push(slot);
-          scores[slot] =
-            (scores[slot] as number) + (idf * tf * (k1 + 1)) / (tf + (norms[slot] as number));
+          const score = scores[slot] as number;
+          if (score === 0) touched[touchedCount++] = slot;
+          scores[slot] = score + idf * (impacts[i] as number);
         }
       }
-      const allowed = compileFilter(filter);
+      // Terms left can only add to documents already found.
+      for (; next < terms.length; next++) {
+        const { list, idf } = terms[next] as { list: Postings; idf: number };
+        if (touchedCount * Math.log2(list.length + 1) < list.length) {
+          for (let i = 0; i < touchedCount; i++) {
+            const slot = touched[i] as number;
+            const at = list.find(slot);
+            if (at !== -1)
+              scores[slot] = (scores[slot] as number) + idf * (list.impacts[at] as number);
+          }
+        } else {
+          const { docs, impacts, length } = list;
+          for (let i = 0; i < length; i++) {
+            const slot = docs[i] as number;
+            const score = scores[slot] as number;
+            if (score !== 0) scores[slot] = score + idf * (impacts[i] as number);
+          }
+        }
+      }
       const top = new TopK<number>(k);
-      for (const slot of touched) {
+      for (let i = 0; i < touchedCount; i++) {
+        const slot = touched[i] as number;
         const score = scores[slot] as number;
         scores[slot] = 0;
+        if (score < top.threshold) continue;
         if (allowed && !allowed(metadata[slot] as Metadata)) continue;
         top.push(slot, score, slot);
       }

@@ -72,9 +72,11 @@ interface Manifest {
   ids: Array<string | null>;
   metadata: Array<Metadata | null>;
   indexSha256: string;
+  vectorsSha256: string;
 }
 
 const INDEX_FILE = 'index.hnsw';
+const VECTORS_FILE = 'vectors.f32';
 const MANIFEST_FILE = 'manifest.json';
 
 async function readManifest(folder: string, path: string): Promise<Manifest> {
@@ -83,8 +85,11 @@ async function readManifest(folder: string, path: string): Promise<Manifest> {
     if (manifest.format !== 'keel-hnsw-1' || !Array.isArray(manifest.ids)) {
       throw new Error(`unknown format ${JSON.stringify(manifest.format)}`);
     }
-    if (manifest.indexSha256 !== (await fileDigest(join(folder, INDEX_FILE)))) {
-      throw new Error('index file does not match its checksum');
+    if (
+      manifest.indexSha256 !== (await fileDigest(join(folder, INDEX_FILE))) ||
+      manifest.vectorsSha256 !== (await fileDigest(join(folder, VECTORS_FILE)))
+    ) {
+      throw new Error('a file does not match its checksum');
     }
     return manifest;
   } catch (error) {
@@ -129,7 +134,9 @@ export async function createHnswStore({
       });
     }
   }
-  const { HierarchicalNSW } = await import('hnswlib-node');
+  // hnswlib-node is CommonJS: Node's ESM loader exposes it as the default export.
+  const loaded = await import('hnswlib-node');
+  const { HierarchicalNSW } = loaded.default ?? loaded;
   const index = new HierarchicalNSW(space, dim);
   // By label (the hnswlib slot): the id and metadata, or undefined for a deleted slot.
   let ids: Array<string | undefined> = [];
@@ -137,6 +144,9 @@ export async function createHnswStore({
   const labels = new Map<string, number>();
   const free: number[] = [];
   let recordedModel = model;
+  // A float32 copy of every vector (normalised for cosine), by label: exact passes over a
+  // filter's matches read it instead of crossing into hnswlib once per vector.
+  let vectors = new Float32Array(capacity * dim);
 
   const folder = path === undefined ? undefined : await openGeneration(path);
   if (folder !== undefined && path !== undefined) {
@@ -171,6 +181,9 @@ export async function createHnswStore({
         cause: error,
       });
     }
+    const bytes = await readFile(join(folder, VECTORS_FILE));
+    vectors = new Float32Array(index.getMaxElements() * dim);
+    vectors.set(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4));
     ids = manifest.ids.map((id) => id ?? undefined);
     metadata = manifest.metadata.map((entry) => entry ?? undefined);
     for (const [label, id] of ids.entries()) {
@@ -184,9 +197,15 @@ export async function createHnswStore({
   function put(item: VectorItem): void {
     const existing = labels.get(item.id);
     const label = existing ?? free.pop() ?? ids.length;
-    if (label >= index.getMaxElements()) index.resizeIndex(index.getMaxElements() * 2);
+    if (label >= index.getMaxElements()) {
+      index.resizeIndex(index.getMaxElements() * 2);
+      const grown = new Float32Array(index.getMaxElements() * dim);
+      grown.set(vectors);
+      vectors = grown;
+    }
     // Re-adding a label updates its vector in place and clears a deletion mark.
     index.addPoint(Array.from(item.vector), label);
+    vectors.set(prepare(space, item.vector), label * dim);
     ids[label] = item.id;
     metadata[label] = item.metadata ?? {};
     labels.set(item.id, label);
@@ -196,7 +215,8 @@ export async function createHnswStore({
     const prepared = prepare(space, query);
     const top = new TopK<number>(k);
     for (const label of candidates) {
-      top.push(label, scoreOf(space, distance(space, prepared, index.getPoint(label))));
+      const row = vectors.subarray(label * dim, (label + 1) * dim);
+      top.push(label, scoreOf(space, distance(space, prepared, row)), label);
     }
     return top.sorted().map(({ item, score }) => ({ label: item, score }));
   }
@@ -304,6 +324,11 @@ export async function createHnswStore({
       }
       await saveGeneration(target, async (into) => {
         await index.writeIndex(join(into, INDEX_FILE));
+        const used = vectors.subarray(0, ids.length * dim);
+        await writeFile(
+          join(into, VECTORS_FILE),
+          new Uint8Array(used.buffer, used.byteOffset, used.byteLength),
+        );
         const manifest: Manifest = {
           format: 'keel-hnsw-1',
           dim,
@@ -315,6 +340,7 @@ export async function createHnswStore({
           ids: ids.map((id) => id ?? null),
           metadata: metadata.map((entry) => entry ?? null),
           indexSha256: await fileDigest(join(into, INDEX_FILE)),
+          vectorsSha256: await fileDigest(join(into, VECTORS_FILE)),
         };
         await writeFile(join(into, MANIFEST_FILE), JSON.stringify(manifest));
       });

@@ -16,6 +16,11 @@ export class TopK<T> {
     return this.items.length;
   }
 
+  /** The lowest score kept once full (anything below it is rejected), else -Infinity. */
+  get threshold(): number {
+    return this.items.length < this.k ? Number.NEGATIVE_INFINITY : (this.scores[0] as number);
+  }
+
   /** Whether entry a ranks below entry b. */
   private worse(a: number, b: number): boolean {
     const scoreA = this.scores[a] as number;
