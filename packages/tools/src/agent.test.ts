@@ -244,6 +244,41 @@ describe('runAgent', () => {
     );
   });
 
+  it('answers a throwing tool and a tool outside the run allowlist, then continues', async () => {
+    const broken = defineTool({
+      name: 'broken',
+      description: 'x',
+      input: z.object({}),
+      effect: 'read',
+      run: async () => {
+        throw new Error('disk full');
+      },
+    });
+    const model = createFakeChatModel([
+      {
+        toolCalls: [
+          { name: 'broken', input: {} },
+          { name: 'get_weather', input: { city: 'Oslo' } },
+        ],
+      },
+      { text: 'Partly done.' },
+    ]);
+    const state = await runAgent({
+      model,
+      tools: [broken, weather()],
+      messages: ask,
+      allow: ['broken'],
+      cost: () => 0,
+    });
+    expect(model.calls[0]?.request.tools?.map((t) => t.name)).toEqual(['broken']);
+    expect(state.stopReason).toBe('final-answer');
+    expect(state.steps[0]?.records.map((r) => r.failure).sort()).toEqual([
+      'not-allowed',
+      'tool-error',
+    ]);
+    expect(toolMessages(state)[0]?.content[0]?.output).toBe('The tool "broken" failed: disk full');
+  });
+
   it('keeps going through hostile calls, each answered with a readable error', async () => {
     const run = vi.fn(async () => 'ok');
     const model = createFakeChatModel([

@@ -86,6 +86,19 @@ describe('dispatch', () => {
     expect(run).toHaveBeenCalledWith({ city: 'Oslo' }, expect.anything());
   });
 
+  it('applies a default when a strict-mode model sends null for it', async () => {
+    const run = vi.fn(async () => 'ok');
+    const paged = defineTool({
+      name: 'list',
+      description: 'x',
+      input: z.object({ page: z.number().int().default(1), query: z.string() }),
+      effect: 'read',
+      run,
+    });
+    done(await createToolbox([paged]).dispatch(call('list', { page: null, query: 'a' })));
+    expect(run).toHaveBeenCalledWith({ page: 1, query: 'a' }, expect.anything());
+  });
+
   it('answers an unknown tool with the tools that exist', async () => {
     const toolbox = createToolbox([weatherTool(), sendEmail()]);
     const result = done(await toolbox.dispatch(call('rm_rf', {})));
