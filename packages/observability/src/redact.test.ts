@@ -91,6 +91,20 @@ describe('redact', () => {
     expect(out.length).toBeLessThan(10_100);
   });
 
+  it('redacts long multi-line text line by line, and private keys across lines', () => {
+    const lines = Array.from({ length: 2_000 }, (_, i) => `line ${i}: nothing to see`);
+    lines[700] = `user jane@example.com key=${'Zm9vYmFyYmF6cXV4MTIz'}9z`;
+    lines[1_500] = '-----BEGIN PRIVATE KEY-----';
+    lines[1_501] = 'MC4CAQAwBQYDK2VwBCIEIJ';
+    lines[1_502] = '-----END PRIVATE KEY-----';
+    const out = redact(lines.join('\n'), { maxStringLength: 1_000_000 }).split('\n');
+    expect(out[700]).toBe('user [REDACTED:email] key=[REDACTED:key-value-secret]');
+    expect(out).toContain('[REDACTED:private-key]');
+    expect(out.join('\n')).not.toContain('MC4CAQ');
+    expect(out[0]).toBe('line 0: nothing to see');
+    expect(out).toHaveLength(1_998);
+  });
+
   it('catches a secret split across adjacent fields', () => {
     const out = redact({ a: 'sk-proj-4f9Qx2Lw8Z', b: 'r1Tb6Yc3Nd7Vh5Jm0Kp2Ws', c: 'fine' });
     expect(JSON.stringify(out)).not.toMatch(/4f9Qx2|r1Tb6Y/);

@@ -58,19 +58,59 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
   return value;
 }
 
+/** Texts longer than this run line-local rules only on the lines their hint occurs in. */
+const LINE_MODE_MIN_LENGTH = 4_096;
+/** Fewer bytes than this per hinted line: the hint is common, one pass over the rest is faster. */
+const DENSE_HINT_BYTES = 2_048;
+
+function replaceMatches(text: string, rule: RedactionRule): string {
+  rule.pattern.lastIndex = 0;
+  return text.replace(rule.pattern, (match: string, ...args: unknown[]) => {
+    const groups = args[args.length - 1] as { keep?: string } | undefined;
+    const keep = typeof groups === 'object' && groups !== null ? (groups.keep ?? '') : '';
+    const candidate = match.slice(keep.length);
+    if (rule.validate && !rule.validate(candidate)) return match;
+    return keep + replacement(rule.id);
+  });
+}
+
+const globalHints = new WeakMap<RegExp, RegExp>();
+
+/** Runs a line-local rule on the lines of a long text that contain its hint. */
+function replaceOnHintedLines(text: string, rule: RedactionRule, hint: RegExp): string {
+  let finder = globalHints.get(hint);
+  if (!finder) {
+    finder = new RegExp(hint.source, `${hint.flags.replace('g', '')}g`);
+    globalHints.set(hint, finder);
+  }
+  finder.lastIndex = 0;
+  let out = '';
+  let done = 0;
+  let lines = 0;
+  for (let found = finder.exec(text); found !== null; found = finder.exec(text)) {
+    // A hint on most lines (digits, `:`) makes line by line slower than one pass: finish so.
+    if (++lines > 32 && done < lines * DENSE_HINT_BYTES) {
+      return out + replaceMatches(text.slice(done), rule);
+    }
+    const lineStart = text.lastIndexOf('\n', found.index) + 1;
+    const newline = text.indexOf('\n', found.index);
+    const lineEnd = newline === -1 ? text.length : newline;
+    out += text.slice(done, lineStart) + replaceMatches(text.slice(lineStart, lineEnd), rule);
+    done = lineEnd;
+    finder.lastIndex = lineEnd;
+  }
+  return done === 0 ? text : out + text.slice(done);
+}
+
 /** Applies `rules` to one string. */
 function redactText(text: string, rules: readonly RedactionRule[]): string {
   let out = text;
   for (const rule of rules) {
-    if (rule.hint && !rule.hint.test(out)) continue;
-    rule.pattern.lastIndex = 0;
-    out = out.replace(rule.pattern, (match: string, ...args: unknown[]) => {
-      const groups = args[args.length - 1] as { keep?: string } | undefined;
-      const keep = typeof groups === 'object' && groups !== null ? (groups.keep ?? '') : '';
-      const candidate = match.slice(keep.length);
-      if (rule.validate && !rule.validate(candidate)) return match;
-      return keep + replacement(rule.id);
-    });
+    if (!rule.hint) out = replaceMatches(out, rule);
+    else if (!rule.hint.test(out)) continue;
+    else if (out.length >= LINE_MODE_MIN_LENGTH && !rule.multiline) {
+      out = replaceOnHintedLines(out, rule, rule.hint);
+    } else out = replaceMatches(out, rule);
   }
   return out;
 }
@@ -110,6 +150,17 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
   }
   const rules = allRules.filter((rule) => !disable.includes(rule.id));
   const crossFieldRules = rules.filter((rule) => rule.crossField);
+  // Records reuse a handful of key names: remember which are sensitive (bounded).
+  const keyVerdicts = new Map<string, boolean>();
+
+  function sensitiveKey(key: string): boolean {
+    let verdict = keyVerdicts.get(key);
+    if (verdict === undefined) {
+      verdict = sensitiveKeys.test(snakeCase(key));
+      if (keyVerdicts.size < 10_000) keyVerdicts.set(key, verdict);
+    }
+    return verdict;
+  }
 
   function redactString(text: string): string {
     if (text.length <= maxStringLength) return redactText(text, rules);
@@ -121,10 +172,6 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     let nodes = 0;
     const ancestors = new Set<object>();
     const leaves: Leaf[] = [];
-
-    function sensitiveKey(key: string): boolean {
-      return sensitiveKeys.test(snakeCase(key));
-    }
 
     function put(holder: Leaf['holder'], key: string | number, raw: unknown, depth: number) {
       const out = walk(raw, depth);

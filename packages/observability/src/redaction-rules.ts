@@ -16,10 +16,13 @@ export interface RedactionRule {
    */
   pattern: RegExp;
   /**
-   * A cheap test that must pass for `pattern` to match at all (a literal the secret always
-   * contains), so short strings skip the full pattern. Not global.
+   * A cheap test that must pass for `pattern` to match at all (a literal every match contains),
+   * so strings without it skip the pattern, and long texts run it only on the lines that have
+   * it. Not global. A rule whose matches can span lines must also set `multiline`.
    */
   hint?: RegExp;
+  /** Matches may span lines: the pattern always runs on the whole text. */
+  multiline?: boolean;
   /** Confirms a candidate (the match without `keep`); a rejected candidate is left as is. */
   validate?: (candidate: string) => boolean;
   /**
@@ -93,6 +96,7 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   {
     id: 'private-key',
     hint: /-----BEGIN /,
+    multiline: true,
     kind: 'secret',
     // A truncated key (no END line) is redacted to the end of the text.
     pattern:
@@ -147,21 +151,22 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
     id: 'bearer-token',
     hint: /Bearer|Basic/,
     kind: 'secret',
-    pattern: /(?<keep>\b(?:Bearer|Basic)\s+)[A-Za-z0-9._~+/-]{12,}=*/g,
+    pattern: /(?<keep>\b(?:Bearer|Basic)[ \t]+)[A-Za-z0-9._~+/-]{12,}=*/g,
   },
   {
     id: 'url-credentials',
     hint: /:\/\//,
     kind: 'secret',
-    pattern: /(?<keep>\b[a-z][a-z0-9+.-]{0,20}:\/\/)[^\s:/@]{1,256}:[^\s/@]{1,256}(?=@)/gi,
+    pattern: /(?<keep>:\/\/)[^\s:/@]{1,256}:[^\s/@]{1,256}(?=@)/g,
   },
   {
     id: 'key-value-secret',
     hint: /[:=]/,
     kind: 'secret',
-    // `api_key=...`, `"client_secret": "..."`, `AWS_SECRET_ACCESS_KEY: ...`, `password=...`.
+    // `api_key=...`, `"client_secret": "..."`, `AWS_SECRET_ACCESS_KEY: ...`, `password=...`:
+    // anchored on the keyword (whatever precedes it stays), which keeps the scan fast.
     pattern:
-      /(?<keep>\b[A-Za-z0-9_.-]{0,40}(?:key|token|secret|passw(?:or)?d|pwd|credentials?|auth|signature)["']?\s*[:=]\s*["']?)[^\s"'`,;(){}<>[\]]{12,}/gi,
+      /(?<keep>(?:key|token|secret|passw(?:or)?d|pwd|credentials?|auth|signature)[A-Za-z0-9_.-]{0,40}?["']?[ \t]*[:=][ \t]*["']?)[^\s"'`,;(){}<>[\]]{12,}/gi,
     validate: (value) => hasLetterAndDigit(value) && shannonEntropy(value) >= MIN_SECRET_ENTROPY,
   },
   {
