@@ -27,7 +27,8 @@ import { assertPositiveInteger } from './assert-options';
 import { argumentsDigest } from './canonical-json';
 import { DEFAULT_LIMITS, readArguments } from './inspect-arguments';
 import { assistantMessage, generateTurn, type ModelTurn, streamTurn } from './model-turn';
-import { type ApprovalDecision, createToolbox, type DispatchResult, type Toolbox } from './toolbox';
+import { createToolbox } from './toolbox';
+import type { ApprovalDecision, DispatchResult, Toolbox } from './toolbox-types';
 
 type Settled = { index: number; result: DispatchResult } | { index: number; error: unknown };
 

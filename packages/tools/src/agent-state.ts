@@ -16,7 +16,7 @@ import type {
 import type { PendingApproval } from './approval-store';
 import type { AnyTool } from './define-tool';
 import type { ToolCallRecord } from './tool-call-record';
-import type { ApprovalDecision, Toolbox } from './toolbox';
+import type { ApprovalDecision, Toolbox } from './toolbox-types';
 
 /**
  * Why the loop stopped: the model answered (`final-answer`), or a bound was reached

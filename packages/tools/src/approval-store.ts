@@ -1,6 +1,7 @@
 /**
  * Where pending approvals wait. Taking an approval removes it, so a token works once.
  */
+import type { ToolCall } from '@keel/core';
 import type { ToolEffect } from './define-tool';
 
 /** A call held for approval: what will run, exactly, if it is approved. */
@@ -59,4 +60,31 @@ export function createMemoryApprovalStore({
       return approval;
     },
   };
+}
+
+/** A random single-use token (128 bits from Web Crypto). */
+export function approvalToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let hex = '';
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
+  return `apv_${hex}`;
+}
+
+/**
+ * Why an approval taken from the store cannot run `call` with arguments of `digest` at `now`,
+ * or undefined when it can.
+ */
+export function approvalProblem(
+  pending: PendingApproval | undefined,
+  call: ToolCall,
+  digest: string,
+  now: number,
+): string | undefined {
+  if (pending === undefined) return 'the approval token is unknown or was already used';
+  if (pending.toolCallId !== call.toolCallId || pending.toolName !== call.toolName) {
+    return 'the approval was given for another call';
+  }
+  if (pending.argumentsDigest !== digest) return 'the arguments differ from the ones approved';
+  if (now > pending.expiresAt) return 'the approval expired';
+  return undefined;
 }

@@ -52,11 +52,11 @@ export { streamAgent } from './stream-agent';
 export { type StrictProfile, type StrictSchemaResult, toStrictSchema } from './strict-schema';
 export type { ToolCallRecord, ToolFailure, ToolOutcome } from './tool-call-record';
 export { ToolSchemaError } from './tool-schema-error';
-export {
-  type ApprovalDecision,
-  createToolbox,
-  type DispatchContext,
-  type DispatchResult,
-  type Toolbox,
-  type ToolboxOptions,
-} from './toolbox';
+export { createToolbox } from './toolbox';
+export type {
+  ApprovalDecision,
+  DispatchContext,
+  DispatchResult,
+  Toolbox,
+  ToolboxOptions,
+} from './toolbox-types';

@@ -6,7 +6,8 @@ import { createMemoryApprovalStore } from './approval-store';
 import { argumentsDigest } from './canonical-json';
 import { defineTool } from './define-tool';
 import type { ToolCallRecord } from './tool-call-record';
-import { createToolbox, type DispatchResult } from './toolbox';
+import { createToolbox } from './toolbox';
+import type { DispatchResult } from './toolbox-types';
 
 function weatherTool(
   run: (input: { city: string; unit?: 'C' | 'F' }) => Promise<unknown> = async ({ city }) => ({

@@ -3,95 +3,24 @@
  * Everything the model can get wrong comes back as a tool-result part it can read and correct;
  * only the caller's own cancellation is thrown.
  */
+import { InvalidArgumentError, systemClock, type ToolCall } from '@keel/core';
 import {
-  type CallObserver,
-  type Clock,
-  deadlineSignal,
-  type Instrumentation,
-  InvalidArgumentError,
-  type RequestMetadata,
-  systemClock,
-  TimeoutError,
-  type ToolCall,
-  type ToolCallEnd,
-  type ToolDefinition,
-  type ToolResultPart,
-} from '@keel/core';
-import type { EncodingName } from '@keel/tokens';
-import {
-  type ApprovalStore,
+  approvalProblem,
+  approvalToken,
   createMemoryApprovalStore,
   type PendingApproval,
 } from './approval-store';
 import { assertPositiveInteger } from './assert-options';
 import { argumentsDigest } from './canonical-json';
 import type { AnyTool } from './define-tool';
+import { type RecordFields, startDispatchReport } from './dispatch-report';
 import { type ArgumentLimits, DEFAULT_LIMITS, readArguments } from './inspect-arguments';
-import { defaultPolicy, type PolicyDecision, type PolicyVerdict, type ToolPolicy } from './policy';
+import { defaultPolicy, type PolicyDecision, type PolicyVerdict } from './policy';
+import { runTool, type ToolRun } from './run-tool';
 import { shapeResult } from './shape-result';
 import type { ToolCallRecord, ToolFailure } from './tool-call-record';
+import type { DispatchContext, DispatchResult, Toolbox, ToolboxOptions } from './toolbox-types';
 import { validateInput } from './validate-input';
-
-/** Options of {@link createToolbox}. */
-export interface ToolboxOptions {
-  /** Names of the tools calls may use; default all. */
-  allow?: readonly string[];
-  /** Decides whether a validated call runs; default {@link defaultPolicy}. */
-  policy?: ToolPolicy;
-  /** Where pending approvals wait; default an in-process store. */
-  approvals?: ApprovalStore;
-  /** How long an approval token stays valid; default one hour. */
-  approvalTtlMs?: number;
-  /** Run time limit for tools without their own `timeoutMs`; default 30 s. */
-  timeoutMs?: number;
-  /** Result budget for tools without their own `maxResultTokens`; default 4,000. */
-  maxResultTokens?: number;
-  /** Encoding results are measured with; default `'o200k_base'`. */
-  encoding?: EncodingName;
-  /** Argument limits: default 32 levels and 1,000,000 characters. */
-  limits?: Partial<ArgumentLimits>;
-  /** Reports every dispatch (decision, argument digest, result size, outcome). */
-  instrumentation?: Instrumentation;
-  /** Receives the record of every dispatch. */
-  onRecord?: (record: ToolCallRecord) => void;
-  clock?: Clock;
-}
-
-/** An approval decision handed back to {@link Toolbox.dispatch}. */
-export interface ApprovalDecision {
-  /** The token of the {@link PendingApproval}. */
-  token: string;
-  approved: boolean;
-  /** Why (recorded; shown to the model when denied). */
-  reason?: string;
-}
-
-/** Per-call options of {@link Toolbox.dispatch}. */
-export interface DispatchContext {
-  /** Cancels the call; a cancelled dispatch rejects with the signal's reason. */
-  signal?: AbortSignal;
-  /** A further allowlist for this call (a tenant's or a user's tools). */
-  allow?: readonly string[];
-  metadata?: RequestMetadata;
-  /** The decision on a call that was held for approval. */
-  approval?: ApprovalDecision;
-}
-
-/** What a dispatch produced: a result for the model, or a call held for approval. */
-export type DispatchResult =
-  | { status: 'done'; part: ToolResultPart; record: ToolCallRecord }
-  | { status: 'pending-approval'; approval: PendingApproval; record: ToolCallRecord };
-
-/** A set of tools and the dispatcher that runs them. */
-export interface Toolbox {
-  readonly tools: readonly AnyTool[];
-  /** The tool with this name, if the toolbox has it. */
-  get(name: string): AnyTool | undefined;
-  /** What to send a model in `ChatRequest.tools`, optionally narrowed to `allow`. */
-  definitions(options?: { allow?: readonly string[] }): ToolDefinition[];
-  /** Checks, decides, runs and records one call. Rejects only when `context.signal` aborts. */
-  dispatch(call: ToolCall, context?: DispatchContext): Promise<DispatchResult>;
-}
 
 const MAX_ERROR_CHARS = 1_000;
 
@@ -106,29 +35,6 @@ function nameOf(error: unknown): string {
 
 function verdictOf(value: PolicyDecision | PolicyVerdict): PolicyVerdict {
   return typeof value === 'string' ? { decision: value } : value;
-}
-
-function randomToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  let hex = '';
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
-  return `apv_${hex}`;
-}
-
-/** Runs `fn`, settling when it does or as soon as `signal` aborts (a hung tool is left behind). */
-function raceSignal<T>(fn: () => T | Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    Promise.resolve()
-      .then(fn)
-      .then(resolve, reject)
-      .finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /**
@@ -196,70 +102,22 @@ export function createToolbox(tools: readonly AnyTool[], options: ToolboxOptions
   async function dispatch(call: ToolCall, context: DispatchContext = {}): Promise<DispatchResult> {
     const { signal, metadata, approval } = context;
     signal?.throwIfAborted();
-    const startedAt = clock.now();
     const tool = byName.get(call.toolName);
-    let observer: CallObserver<ToolCallEnd> | undefined;
-    try {
-      observer = instrumentation?.startToolCall?.({
-        toolName: call.toolName,
-        toolCallId: call.toolCallId,
-        ...(tool !== undefined && { effect: tool.effect }),
-        ...(metadata !== undefined && { metadata }),
-      });
-    } catch {
-      // Instrumentation must never break the call it observes.
-    }
-
-    let recorded = false;
-    const record = (
-      fields: Omit<ToolCallRecord, 'toolCallId' | 'toolName' | 'startedAt' | 'latencyMs'>,
-    ) => {
-      const entry: ToolCallRecord = {
-        toolCallId: call.toolCallId,
-        toolName: call.toolName,
-        ...(tool !== undefined && { effect: tool.effect }),
-        ...fields,
-        startedAt,
-        latencyMs: clock.now() - startedAt,
-      };
-      recorded = true;
-      const {
-        outcome,
-        decision,
-        argumentsDigest: digest,
-        resultTokens,
-        resultBytes,
-        truncated,
-        errorType,
-        errorMessage,
-      } = entry;
-      try {
-        observer?.end({
-          outcome: outcome === 'pending' ? 'ok' : outcome,
-          decision,
-          ...(digest !== undefined && { argumentsDigest: digest }),
-          ...(resultTokens !== undefined && { resultTokens }),
-          ...(resultBytes !== undefined && { resultBytes }),
-          ...(truncated !== undefined && { truncated }),
-          ...(errorType !== undefined && { errorType }),
-          ...(errorMessage !== undefined && { errorMessage }),
-        });
-      } catch {
-        // As above: swallowed.
-      }
-      try {
-        onRecord?.(entry);
-      } catch {
-        // A failing listener must not turn a finished call into a failed one.
-      }
-      return entry;
-    };
+    const report = startDispatchReport({
+      call,
+      effect: tool?.effect,
+      metadata,
+      clock,
+      instrumentation,
+      onRecord,
+    });
+    const { record } = report;
 
     const fail = (
       failure: ToolFailure,
       decision: ToolCallRecord['decision'],
       message: string,
-      extra: Partial<ToolCallRecord> = {},
+      extra: Partial<RecordFields> = {},
     ): DispatchResult => ({
       status: 'done',
       part: {
@@ -302,16 +160,7 @@ export function createToolbox(tools: readonly AnyTool[], options: ToolboxOptions
       let reason: string | undefined;
       if (approval !== undefined) {
         const pending = await approvals.take(approval.token);
-        const problem =
-          pending === undefined
-            ? 'the approval token is unknown or was already used'
-            : pending.toolCallId !== call.toolCallId || pending.toolName !== call.toolName
-              ? 'the approval was given for another call'
-              : pending.argumentsDigest !== digest
-                ? 'the arguments differ from the ones approved'
-                : clock.now() > pending.expiresAt
-                  ? 'the approval expired'
-                  : undefined;
+        const problem = approvalProblem(pending, call, digest, clock.now());
         if (problem !== undefined) {
           return fail('approval-rejected', 'denied', `This call was not run: ${problem}.`, {
             argumentsDigest: digest,
@@ -363,7 +212,7 @@ export function createToolbox(tools: readonly AnyTool[], options: ToolboxOptions
         if (verdict.decision === 'require-approval') {
           const now = clock.now();
           const pending: PendingApproval = {
-            token: randomToken(),
+            token: approvalToken(),
             toolCallId: call.toolCallId,
             toolName: tool.name,
             effect: tool.effect,
@@ -392,45 +241,40 @@ export function createToolbox(tools: readonly AnyTool[], options: ToolboxOptions
         ...(reason !== undefined && { reason }),
       };
       const limitMs = tool.timeoutMs ?? timeoutMs;
-      const deadline = deadlineSignal({ signal, timeoutMs: limitMs, clock });
-      let output: unknown;
+      let ran: ToolRun;
       try {
-        output = await raceSignal(
-          () =>
-            tool.run(validation.value, {
-              signal: deadline.signal,
-              toolCallId: call.toolCallId,
-              ...(metadata !== undefined && { metadata }),
-            }),
-          deadline.signal,
-        );
+        ran = await runTool(tool, validation.value, {
+          signal,
+          timeoutMs: limitMs,
+          clock,
+          toolCallId: call.toolCallId,
+          metadata,
+        });
       } catch (error) {
-        if (signal?.aborted) {
-          record({ ...decided, outcome: 'abort' });
-          throw signal.reason;
-        }
-        if (deadline.signal.aborted && TimeoutError.isInstance(deadline.signal.reason)) {
-          return fail(
-            'timeout',
-            decision,
-            `The tool "${tool.name}" did not finish within ${limitMs} ms.`,
-            {
-              ...decided,
-              errorType: 'TimeoutError',
-              errorMessage: `timed out after ${limitMs} ms`,
-            },
-          );
-        }
-        const text = messageOf(error);
+        record({ ...decided, outcome: 'abort' });
+        throw error;
+      }
+      if (!ran.ok && ran.timedOut) {
+        return fail(
+          'timeout',
+          decision,
+          `The tool "${tool.name}" did not finish within ${limitMs} ms.`,
+          {
+            ...decided,
+            errorType: 'TimeoutError',
+            errorMessage: `timed out after ${limitMs} ms`,
+          },
+        );
+      }
+      if (!ran.ok) {
+        const text = messageOf(ran.error);
         return fail('tool-error', decision, `The tool "${tool.name}" failed: ${text}`, {
           ...decided,
-          errorType: nameOf(error),
+          errorType: nameOf(ran.error),
           errorMessage: text,
         });
-      } finally {
-        deadline.clear();
       }
-
+      let output = ran.output;
       if (tool.output !== undefined) {
         const checked = await tool.output.safeParseAsync(output);
         if (!checked.success) {
@@ -484,7 +328,7 @@ export function createToolbox(tools: readonly AnyTool[], options: ToolboxOptions
     } catch (error) {
       // Failures of the machinery itself (an approval store that is down, a schema refinement
       // that throws) are the application's to handle: recorded, then thrown.
-      if (!recorded) {
+      if (!report.recorded) {
         record({
           decision: 'allowed',
           outcome: signal?.aborted ? 'abort' : 'error',
