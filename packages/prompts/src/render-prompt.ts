@@ -6,7 +6,7 @@
 import { InvalidArgumentError, type Message } from '@keel/core';
 import { type Encoding, encodingFor, type TokenizerOptions } from '@keel/tokens';
 import { fenceUntrusted } from './fence-untrusted';
-import type { Template } from './parse-template';
+import type { Template, ValuePath } from './parse-template';
 import { PromptTooLargeError } from './prompt-too-large-error';
 import { renderTemplate } from './render-template';
 import { isUntrustedText } from './untrusted';
@@ -71,12 +71,12 @@ export async function renderPrompt({
   if (budget && encoding) checkInput(key, input, encoding, budget.maxTokens);
 
   const instructions = new Set<string>();
-  const format = (inSystem: boolean) => (value: unknown, path: string) => {
+  const format = (inSystem: boolean) => (value: unknown, path: ValuePath) => {
     if (isUntrustedText(value)) {
       if (inSystem) {
         throw new InvalidArgumentError({
           argument: 'input',
-          message: `Prompt ${key}: untrusted value {{${path}}} cannot go in the system message; move it to a user message`,
+          message: `Prompt ${key}: untrusted value {{${path.join('.')}}} cannot go in the system message; move it to a user message`,
         });
       }
       const { source, mode, invisible } = value;
@@ -95,7 +95,7 @@ export async function renderPrompt({
     if (value === undefined || value === null) return '';
     throw new InvalidArgumentError({
       argument: 'input',
-      message: `Prompt ${key}: {{${path}}} is an object; interpolate its fields or loop with {{#each}}`,
+      message: `Prompt ${key}: {{${path.join('.')}}} is an object; interpolate its fields or loop with {{#each}}`,
     });
   };
 

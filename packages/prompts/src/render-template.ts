@@ -6,14 +6,16 @@ import { InvalidArgumentError } from '@keel/core';
 import type { Template, TemplateNode, ValuePath } from './parse-template';
 
 /** Turns one interpolated value into text; `path` is how the template named it. */
-export type FormatValue = (value: unknown, path: string) => string;
+export type FormatValue = (value: unknown, path: ValuePath) => string;
 
 type Scope = ReadonlyMap<string, unknown>;
 
+const EMPTY_SCOPE: Scope = new Map();
+
 function lookup(input: unknown, scope: Scope, path: ValuePath): unknown {
-  const [root, ...rest] = path as [string, ...string[]];
+  const root = path[0] as string;
   let value: unknown = scope.has(root) ? scope.get(root) : own(input, root);
-  for (const key of rest) value = own(value, key);
+  for (let i = 1; i < path.length; i++) value = own(value, path[i] as string);
   return value;
 }
 
@@ -32,16 +34,16 @@ function renderNodes(
   input: unknown,
   scope: Scope,
   format: FormatValue,
-  out: string[],
-): void {
+): string {
+  let out = '';
   for (const node of nodes) {
     if (node.type === 'text') {
-      out.push(node.text);
+      out += node.text;
     } else if (node.type === 'value') {
-      out.push(format(lookup(input, scope, node.path), node.path.join('.')));
+      out += format(lookup(input, scope, node.path), node.path);
     } else if (node.type === 'if') {
       const branch = truthy(lookup(input, scope, node.path)) ? node.consequent : node.alternate;
-      renderNodes(branch, input, scope, format, out);
+      out += renderNodes(branch, input, scope, format);
     } else {
       const items = lookup(input, scope, node.path);
       if (items === undefined || items === null) continue;
@@ -51,16 +53,17 @@ function renderNodes(
           message: `{{#each ${node.path.join('.')}}} needs an array, got ${typeof items}; fix the input schema`,
         });
       }
-      items.forEach((item, index) => {
-        const inner = new Map(scope);
-        inner.set(node.alias, item);
+      const inner = new Map(scope);
+      for (let index = 0; index < items.length; index++) {
+        inner.set(node.alias, items[index]);
         inner.set('@index', index);
         inner.set('@first', index === 0);
         inner.set('@last', index === items.length - 1);
-        renderNodes(node.body, input, inner, format, out);
-      });
+        out += renderNodes(node.body, input, inner, format);
+      }
     }
   }
+  return out;
 }
 
 /**
@@ -73,7 +76,5 @@ function renderNodes(
  * ```
  */
 export function renderTemplate(template: Template, input: unknown, format: FormatValue): string {
-  const out: string[] = [];
-  renderNodes(template.nodes, input, new Map(), format, out);
-  return out.join('');
+  return renderNodes(template.nodes, input, EMPTY_SCOPE, format);
 }
