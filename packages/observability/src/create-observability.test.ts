@@ -160,6 +160,17 @@ describe('createObservability: model calls', () => {
     expect(predicate.logs.records[0]).toHaveProperty('output');
   });
 
+  it('bounds huge content: each string and each content attribute is cut with a marker', () => {
+    const { tracer, logs, obs } = setup({ recordContent: true });
+    const huge = 'lorem ipsum '.repeat(100_000);
+    const messages = Array.from({ length: 20 }, () => ({ role: 'user' as const, content: huge }));
+    obs.startModelCall({ ...start, request: { messages } }).end({ ...ok, output: huge });
+    const input = String(tracer.finishedSpans()[0]?.attributes['gen_ai.input.messages']);
+    expect(input.length).toBeLessThan(70_000);
+    expect(input).toMatch(/…\[truncated \d+ chars\]$/);
+    expect(String(logs.records[0]?.output)).toMatch(/…\[truncated \d+ chars\]$/);
+  });
+
   it('marks failures on the span and the record, with the message redacted', () => {
     const { tracer, logs, obs } = setup();
     obs.startModelCall(start).end({

@@ -50,7 +50,7 @@ export interface Recorder {
   /** Redacts untrusted fields together (so a secret split across them is caught). */
   clean<T extends Record<string, unknown>>(fields: T): T;
   redact: Redactor;
-  /** Redacted JSON of a value. */
+  /** Redacted JSON of a value, cut at 64 KiB with a marker. */
   json(value: unknown): string;
   who(metadata: RequestMetadata | undefined): Who;
   contentAllowed(metadata: RequestMetadata | undefined): boolean;
@@ -62,6 +62,9 @@ export interface Recorder {
     complete: (end: End) => Completion,
   ): CallObserver<End>;
 }
+
+/** Content attributes longer than this are cut (each string is already cut by the redactor). */
+const MAX_JSON_LENGTH = 65_536;
 
 const LEVELS: Record<CallOutcome, LogRecord['level']> = {
   ok: 'info',
@@ -179,7 +182,12 @@ export function createRecorder({
     metrics,
     clean,
     redact,
-    json: (value) => JSON.stringify(redact(value)),
+    json(value) {
+      const text = JSON.stringify(redact(value));
+      return text.length <= MAX_JSON_LENGTH
+        ? text
+        : `${text.slice(0, MAX_JSON_LENGTH)}…[truncated ${text.length - MAX_JSON_LENGTH} chars]`;
+    },
     who: (metadata) =>
       clean({
         user_id: metadata?.userId,
