@@ -1,7 +1,14 @@
-import type { StreamPart } from '@keel/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { drain, fixture, iterate, trackedStream, utf8 } from './__fixtures__/fixtures';
+import {
+  drain,
+  fixture,
+  iterate,
+  jsonStringBodies,
+  trackedStream,
+  utf8,
+  withAndWithoutLayout,
+} from './__fixtures__/fixtures';
 import { fromAnthropic } from './from-anthropic';
 import { parseSSE } from './parse-sse';
 import type { StreamStats } from './part-writer';
@@ -276,43 +283,6 @@ describe('fromAnthropic', () => {
   });
 
   it('reads content deltas in their usual layout exactly as JSON.parse would, whatever they hold', async () => {
-    const sse = (data: string) => ({ event: 'content_block_delta', data, id: '' });
-    const start = (index: number, block: Record<string, unknown>) =>
-      sse(JSON.stringify({ type: 'content_block_start', index, content_block: block }));
-    const run = async (datas: string[]) => {
-      const events = [
-        start(0, { type: 'text', text: '' }),
-        start(1, { type: 'tool_use', id: 'toolu_1', name: 'lookup' }),
-        start(2, { type: 'thinking', thinking: '' }),
-        ...datas.map(sse),
-        sse('{"type":"content_block_stop","index":1}'),
-        sse('{"type":"message_stop"}'),
-      ];
-      // Errors compared by class: their text quotes the data, which differs between the two runs.
-      const name = (part: StreamPart) =>
-        part.type === 'error' ? { type: 'error', name: (part.error as Error).name } : part;
-      return (await drain(fromAnthropic(iterate(events)))).map(name);
-    };
-    const unit = fc.oneof(
-      fc.string({ unit: 'binary', maxLength: 6 }),
-      fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
-      fc.constantFrom(
-        '"',
-        '\\',
-        '\\"',
-        '\\n',
-        '\\u00e9',
-        '\\uD83C\\uDF0D',
-        '\\x',
-        '\\u12',
-        '\u0000',
-        '\t',
-      ),
-    );
-    const body = fc.oneof(
-      fc.string({ unit: 'binary' }).map((text) => JSON.stringify(text).slice(1, -1)),
-      fc.array(unit, { maxLength: 8 }).map((units) => units.join('')),
-    );
     const data = fc
       .tuple(
         fc.oneof(
@@ -327,17 +297,27 @@ describe('fromAnthropic', () => {
           'text_delta","thinking',
           'citations_delta","text',
         ),
-        body,
+        jsonStringBodies,
         fc.constantFrom('"}}', '"}}', '"}}', '"} }', '"}}x', '"},"extra":1}', '"}'),
       )
       .map(
         ([index, layout, value, tail]) =>
           `{"type":"content_block_delta","index":${index},"delta":{"type":"${layout}":"${value}${tail}`,
       );
+    const start = (index: number, block: Record<string, unknown>) =>
+      JSON.stringify({ type: 'content_block_start', index, content_block: block });
+    const around = {
+      before: [
+        start(0, { type: 'text', text: '' }),
+        start(1, { type: 'tool_use', id: 'toolu_1', name: 'lookup' }),
+        start(2, { type: 'thinking', thinking: '' }),
+      ],
+      after: ['{"type":"content_block_stop","index":1}', '{"type":"message_stop"}'],
+    };
     await fc.assert(
       fc.asyncProperty(fc.array(data, { minLength: 1, maxLength: 6 }), async (datas) => {
-        // A leading space keeps the same JSON out of the layout read in place: JSON.parse reads it.
-        expect(await run(datas)).toEqual(await run(datas.map((text) => ` ${text}`)));
+        const [asIs, parsed] = await withAndWithoutLayout(fromAnthropic, datas, around);
+        expect(asIs).toEqual(parsed);
       }),
       { numRuns: 500 },
     );

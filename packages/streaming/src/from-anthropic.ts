@@ -13,6 +13,7 @@ import {
   type StreamAdapterOptions,
   type StreamProtocol,
 } from './adapt-stream';
+import { JSON_STRING_BODY, unescapeJsonString } from './json-layout';
 import type { PartWriter } from './part-writer';
 import { ProviderStreamError } from './provider-stream-error';
 import { StreamTruncatedError } from './stream-truncated-error';
@@ -60,9 +61,6 @@ interface AnthropicEvent {
 
 const TERMINAL = 'message_stop';
 
-/** The characters of a JSON string between its quotes, escapes included. */
-const JSON_STRING_BODY = String.raw`(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[\dA-Fa-f]{4}))*`;
-
 /**
  * Content deltas, most of a stream's events, always come in one layout, e.g.
  * `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}`. Data in
@@ -77,11 +75,6 @@ const CONTENT_DELTA = new RegExp(
     String.raw`thinking_delta","thinking":"(${JSON_STRING_BODY})|` +
     String.raw`input_json_delta","partial_json":"(${JSON_STRING_BODY}))"\}\}$`,
 );
-
-/** The value of a JSON string's body the pattern above has checked. */
-function unescapeJson(body: string): string {
-  return body.includes('\\') ? (JSON.parse(`"${body}"`) as string) : body;
-}
 
 function anthropicProtocol(writer: PartWriter): StreamProtocol {
   /** The type of each open content block, by index. */
@@ -177,9 +170,9 @@ function anthropicProtocol(writer: PartWriter): StreamProtocol {
       const match = CONTENT_DELTA.exec(data);
       if (match === null) return false;
       const [, index, text, thinking, json = ''] = match;
-      if (text !== undefined) writer.text(unescapeJson(text));
-      else if (thinking !== undefined) writer.reasoning(unescapeJson(thinking));
-      else toolInputDelta(Number(index), unescapeJson(json));
+      if (text !== undefined) writer.text(unescapeJsonString(text));
+      else if (thinking !== undefined) writer.reasoning(unescapeJsonString(thinking));
+      else toolInputDelta(Number(index), unescapeJsonString(json));
       return true;
     },
     done() {},

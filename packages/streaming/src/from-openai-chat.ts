@@ -13,6 +13,7 @@ import {
   type StreamAdapterOptions,
   type StreamProtocol,
 } from './adapt-stream';
+import { JSON_NUMBER, JSON_STRING_BODY, unescapeJsonString } from './json-layout';
 import type { PartWriter } from './part-writer';
 import { ProviderStreamError } from './provider-stream-error';
 import { StreamTruncatedError } from './stream-truncated-error';
@@ -52,6 +53,23 @@ interface ChatChunk {
 }
 
 const TERMINAL = 'data: [DONE]';
+
+/** A member the adapter never reads, with a plain value (string, number or null). */
+const IGNORED_MEMBER =
+  String.raw`(?:"(?:id|object|created|model|service_tier|system_fingerprint|obfuscation)":` +
+  String.raw`(?:"${JSON_STRING_BODY}"|${JSON_NUMBER}|null)|"usage":null)`;
+
+/**
+ * Text chunks, most of a stream, come in one layout: members the adapter ignores, then
+ * `"choices":[{"index":0,"delta":{"content":"…"},"logprobs":null,"finish_reason":null}]`. Data
+ * in exactly that layout (the JSON grammar of every value included) is read with this pattern
+ * instead of being built by `JSON.parse`: group 1 is the content. Anything else (a role, tool
+ * calls, a finish reason, usage, spaces) is parsed as usual, so both paths give the same parts.
+ */
+const CONTENT_CHUNK = new RegExp(
+  String.raw`^\{(?:${IGNORED_MEMBER},)*"choices":\[\{"index":0,"delta":\{"content":"(${JSON_STRING_BODY})"\},` +
+    String.raw`"logprobs":null,"finish_reason":null\}\](?:,${IGNORED_MEMBER})*\}$`,
+);
 
 function openAIChatProtocol(writer: PartWriter): StreamProtocol {
   let finishReason: string | undefined;
@@ -103,6 +121,12 @@ function openAIChatProtocol(writer: PartWriter): StreamProtocol {
         for (const item of choices) if ((item.index ?? 0) === 0) choice(item);
       }
       if (usage) writer.emitUsage(normalizeUsage(usage));
+    },
+    raw(data) {
+      const match = CONTENT_CHUNK.exec(data);
+      if (match === null) return false;
+      writer.text(unescapeJsonString(match[1] ?? ''));
+      return true;
     },
     done() {
       const reason = finishReason === undefined ? 'stop' : (finishReasons[finishReason] ?? 'stop');
