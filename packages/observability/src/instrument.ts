@@ -18,6 +18,7 @@ import {
   systemClock,
   type Usage,
 } from '@keel/core';
+import { KEEL } from './attributes';
 
 /** Options of {@link instrument}. */
 export interface InstrumentOptions {
@@ -145,7 +146,7 @@ export function instrument(model: ChatModel, options: InstrumentOptions): ChatMo
         for await (const part of model.stream(request, callOptions)) {
           if (timeToFirstTokenMs === undefined && isFirstToken(part)) {
             timeToFirstTokenMs = clock.now() - started;
-            observer.event?.('first-token', { 'keel.time_to_first_token_ms': timeToFirstTokenMs });
+            observer.event?.('first-token', { [KEEL.timeToFirstTokenMs]: timeToFirstTokenMs });
           }
           if (part.type === 'usage') usage = part.usage;
           else if (part.type === 'finish') finishReason = part.reason;

@@ -181,6 +181,10 @@ describe('redact', () => {
     expect(() => createRedactor({ rules: [{ id: 'x', kind: 'secret', pattern: /x/ }] })).toThrow(
       /needs a global RegExp/,
     );
+    expect(() =>
+      createRedactor({ rules: [{ id: 'x', kind: 'secret', pattern: /x/g, hint: /x/g }] }),
+    ).toThrow(/global or sticky hint/);
+    expect(() => createRedactor({ sensitiveKeys: /pin/g })).toThrow(InvalidArgumentError);
   });
 
   it('never throws and never lets an embedded key through (property)', () => {

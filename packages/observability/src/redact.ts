@@ -147,6 +147,18 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
         message: `Redaction rule "${rule.id}" needs a global RegExp pattern (add the g flag)`,
       });
     }
+    if (rule.hint && (rule.hint.global || rule.hint.sticky)) {
+      throw new InvalidArgumentError({
+        argument: 'rules',
+        message: `Redaction rule "${rule.id}" has a global or sticky hint; drop the g and y flags`,
+      });
+    }
+  }
+  if (sensitiveKeys.global || sensitiveKeys.sticky) {
+    throw new InvalidArgumentError({
+      argument: 'sensitiveKeys',
+      message: 'sensitiveKeys must not be a global or sticky RegExp; drop the g and y flags',
+    });
   }
   const rules = allRules.filter((rule) => !disable.includes(rule.id));
   const crossFieldRules = rules.filter((rule) => rule.crossField);
