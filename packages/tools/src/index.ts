@@ -37,6 +37,7 @@ export {
 export {
   ANTHROPIC_STRICT,
   type AnthropicTool,
+  type ObjectSchema,
   OPENAI_STRICT,
   type OpenAIChatTool,
   type OpenAIResponsesTool,

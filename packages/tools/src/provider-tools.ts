@@ -82,6 +82,9 @@ export const ANTHROPIC_STRICT: StrictProfile = {
   nullableAsAnyOf: true,
 };
 
+/** A JSON Schema whose root is an object, as every provider requires of a tool's input. */
+export type ObjectSchema = JsonSchema & { type: 'object' };
+
 /** A tool as OpenAI Chat Completions takes it in `tools`. */
 export interface OpenAIChatTool {
   type: 'function';
@@ -101,7 +104,7 @@ export interface OpenAIResponsesTool {
 export interface AnthropicTool {
   name: string;
   description: string;
-  input_schema: JsonSchema;
+  input_schema: ObjectSchema;
   strict?: true;
 }
 
@@ -123,7 +126,7 @@ function unpack(source: ToolSource): { definition: ToolDefinition; strict?: bool
 }
 
 /** The root checks every provider applies: an object schema, no combinator at the top. */
-function rootSchema(definition: ToolDefinition, provider: string): JsonSchema {
+function rootSchema(definition: ToolDefinition, provider: string): ObjectSchema {
   const { $schema: _ignored, ...schema } = definition.inputSchema;
   const combinator = ['anyOf', 'oneOf', 'allOf'].find((key) => key in schema);
   if (schema.type !== 'object' || combinator !== undefined) {
@@ -137,7 +140,7 @@ function rootSchema(definition: ToolDefinition, provider: string): JsonSchema {
       advice: 'make the input an object and put unions inside one of its properties',
     });
   }
-  return schema;
+  return schema as ObjectSchema;
 }
 
 /** The strict schema, or a {@link ToolSchemaError} saying why there is none. */
@@ -244,7 +247,8 @@ export function toAnthropicTool(
   if (strict !== true) return { ...base, input_schema: schema };
   return {
     ...base,
-    input_schema: requireStrict(definition, schema, ANTHROPIC_STRICT, 'Anthropic'),
+    // The strict rewrite keeps the root's type: object.
+    input_schema: requireStrict(definition, schema, ANTHROPIC_STRICT, 'Anthropic') as ObjectSchema,
     strict: true,
   };
 }
