@@ -1,10 +1,5 @@
-/**
- * An exact (brute-force) vector store: every search scans every vector. Exact results, O(n)
- * per query, no native dependency; the right choice below roughly 10,000 vectors.
- */
-import { InvalidArgumentError } from '@keel/core';
 import { compileFilter } from './filter';
-import { assertItems, assertStoreShape } from './store-options';
+import { assertStoreShape, storeWriters } from './store-options';
 import { TopK } from './top-k';
 import type { Metadata } from './types';
 import { assertVector } from './validate-vector';
@@ -64,22 +59,7 @@ export function createExactStore({ dim, space = 'cosine' }: ExactStoreOptions): 
     get size() {
       return ids.length;
     },
-    add(items) {
-      assertItems(items, dim);
-      for (const item of items) {
-        if (slots.has(item.id)) {
-          throw new InvalidArgumentError({
-            argument: 'items',
-            message: `id "${item.id}" is already stored; use upsert to replace it`,
-          });
-        }
-      }
-      for (const item of items) put(item);
-    },
-    upsert(items) {
-      assertItems(items, dim);
-      for (const item of items) put(item);
-    },
+    ...storeWriters(dim, slots, put),
     delete(removed) {
       let count = 0;
       for (const id of removed) {

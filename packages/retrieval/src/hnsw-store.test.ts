@@ -1,8 +1,8 @@
-import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@keel/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDirs } from '../test/temp-dirs';
 import { CorruptIndexError } from './corrupt-index-error';
 import { DimensionMismatchError } from './dimension-mismatch-error';
 import { EmbeddingModelMismatchError } from './embedding-model-mismatch-error';
@@ -27,15 +27,7 @@ function vectors(count: number, dim: number, seed = 1) {
   }));
 }
 
-const directories: string[] = [];
-async function tempDir() {
-  const dir = await mkdtemp(join(tmpdir(), 'keel-retrieval-'));
-  directories.push(dir);
-  return dir;
-}
-afterEach(async () => {
-  await Promise.all(directories.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
+const tempDir = useTempDirs();
 
 describe('createHnswStore', () => {
   it('adds, upserts and deletes by id without a rebuild, growing past its capacity', async () => {

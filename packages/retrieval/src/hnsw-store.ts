@@ -13,7 +13,7 @@ import { DimensionMismatchError } from './dimension-mismatch-error';
 import { EmbeddingModelMismatchError } from './embedding-model-mismatch-error';
 import { compileFilter } from './filter';
 import { fileDigest, openGeneration, saveGeneration } from './index-directory';
-import { assertItems, assertStoreShape } from './store-options';
+import { assertStoreShape, storeWriters } from './store-options';
 import { TopK } from './top-k';
 import type { Metadata } from './types';
 import { assertVector, type Vector } from './validate-vector';
@@ -230,22 +230,7 @@ export async function createHnswStore({
     get size() {
       return labels.size;
     },
-    add(items) {
-      assertItems(items, dim);
-      for (const item of items) {
-        if (labels.has(item.id)) {
-          throw new InvalidArgumentError({
-            argument: 'items',
-            message: `id "${item.id}" is already stored; use upsert to replace it`,
-          });
-        }
-      }
-      for (const item of items) put(item);
-    },
-    upsert(items) {
-      assertItems(items, dim);
-      for (const item of items) put(item);
-    },
+    ...storeWriters(dim, labels, put),
     delete(removed) {
       let count = 0;
       for (const id of removed) {

@@ -1,9 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CallObserver, Instrumentation, RetrievalEnd, RetrievalStart } from '@keel/core';
 import { createFakeClock } from '@keel/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDirs } from '../test/temp-dirs';
 import { DimensionMismatchError } from './dimension-mismatch-error';
 import { EmbeddingModelMismatchError } from './embedding-model-mismatch-error';
 import { createExactStore } from './exact-store';
@@ -36,15 +36,7 @@ const documents: Document[] = [
   },
 ];
 
-const directories: string[] = [];
-async function tempDir() {
-  const dir = await mkdtemp(join(tmpdir(), 'keel-retrieval-'));
-  directories.push(dir);
-  return dir;
-}
-afterEach(async () => {
-  await Promise.all(directories.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
+const tempDir = useTempDirs();
 
 describe('createRetriever', () => {
   it('retrieves by vector, BM25 and hybrid, with provenance and filters on every side', async () => {

@@ -3,7 +3,7 @@
  */
 import { InvalidArgumentError } from '@keel/core';
 import { assertVector } from './validate-vector';
-import { assertId, type Space, type VectorItem } from './vector-store';
+import { assertId, type Space, type VectorItem, type VectorStore } from './vector-store';
 
 const SPACES: readonly Space[] = ['cosine', 'ip', 'l2'];
 
@@ -43,4 +43,33 @@ export function assertItems(items: readonly VectorItem[], dim: number): void {
     }
     seen.add(item.id);
   }
+}
+
+/**
+ * `add` and `upsert` over a store's own `put`: the whole batch is checked first, and `add`
+ * refuses ids already stored, so a rejected batch changes nothing.
+ */
+export function storeWriters(
+  dim: number,
+  stored: { has(id: string): boolean },
+  put: (item: VectorItem) => void,
+): Pick<VectorStore, 'add' | 'upsert'> {
+  return {
+    add(items) {
+      assertItems(items, dim);
+      for (const item of items) {
+        if (stored.has(item.id)) {
+          throw new InvalidArgumentError({
+            argument: 'items',
+            message: `id "${item.id}" is already stored; use upsert to replace it`,
+          });
+        }
+      }
+      for (const item of items) put(item);
+    },
+    upsert(items) {
+      assertItems(items, dim);
+      for (const item of items) put(item);
+    },
+  };
 }
