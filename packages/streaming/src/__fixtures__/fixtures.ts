@@ -2,8 +2,6 @@
  * Test helpers: recorded streams from this folder, and ways to deliver them in pieces.
  */
 import { readFileSync } from 'node:fs';
-import type { StreamPart } from '@keel/core';
-import fc from 'fast-check';
 
 /** The raw bytes of a recorded stream in this folder. */
 export function fixture(name: string): Uint8Array {
@@ -56,65 +54,3 @@ export async function drain<T>(source: AsyncIterable<T>): Promise<T[]> {
 
 /** UTF-8 encoding of `text`. */
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
-
-/**
- * Bodies of JSON strings (what goes between the quotes): valid ones escaping any text, and
- * arbitrary pieces that may not be (raw quotes and control characters, lone surrogates, bad
- * escapes).
- */
-export const jsonStringBodies: fc.Arbitrary<string> = fc.oneof(
-  fc.string({ unit: 'binary' }).map((text) => JSON.stringify(text).slice(1, -1)),
-  fc
-    .array(
-      fc.oneof(
-        fc.string({ unit: 'binary', maxLength: 6 }),
-        fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
-        fc.constantFrom(
-          '"',
-          '\\',
-          '\\"',
-          '\\n',
-          '\\u00e9',
-          '\\uD83C\\uDF0D',
-          '\\x',
-          '\\u12',
-          '\0',
-          '\t',
-        ),
-      ),
-      { maxLength: 8 },
-    )
-    .map((pieces) => pieces.join('')),
-);
-
-/**
- * The parts `adapt` gives for server-sent events with these data, between `before` and `after`,
- * as they are and with a space before each of `datas`: the same JSON, but never in a layout an
- * adapter reads without `JSON.parse`. Errors, in parts or thrown, are compared by name, since
- * their text quotes the data.
- */
-export async function withAndWithoutLayout(
-  adapt: (source: AsyncIterable<object>) => AsyncIterable<StreamPart>,
-  datas: readonly string[],
-  { before = [], after = [] }: { before?: readonly string[]; after?: readonly string[] } = {},
-): Promise<[unknown[], unknown[]]> {
-  const run = async (middle: readonly string[]) => {
-    const events = [...before, ...middle, ...after].map((data) => ({
-      event: 'message',
-      data,
-      id: '',
-    }));
-    const parts: unknown[] = [];
-    try {
-      for await (const part of adapt(iterate(events))) {
-        parts.push(
-          part.type === 'error' ? { type: 'error', name: (part.error as Error).name } : part,
-        );
-      }
-    } catch (error) {
-      parts.push({ thrown: (error as Error).name });
-    }
-    return parts;
-  };
-  return [await run(datas), await run(datas.map((data) => ` ${data}`))];
-}
