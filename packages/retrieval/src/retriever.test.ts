@@ -171,6 +171,11 @@ describe('createRetriever', () => {
     });
     expect(last.bytes).toBeGreaterThan(long.text.length);
     expect(last.chunksPerSecond).toBeGreaterThan(0);
+    await retriever.ingest([
+      { id: 'twice.txt', text: 'First version.' },
+      { id: 'twice.txt', text: 'Second version.' },
+    ]);
+    expect(retriever.chunk('twice.txt#0')?.text).toBe('Second version.');
     const sizeBefore = retriever.size;
     await retriever.ingest([{ id: 'long.txt', text: 'Now short.' }]);
     expect(retriever.size).toBeLessThan(sizeBefore);

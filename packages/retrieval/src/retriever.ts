@@ -340,8 +340,9 @@ export async function createRetriever({
           result.documents++;
           continue;
         }
-        await flush();
+        // A document seen again replaces its earlier version, indexed or still pending.
         remove(document.id);
+        pending = pending.filter((chunk) => chunk.sourceId !== document.id);
         result.documents++;
         result.chunks += documentChunks.length;
         bytes +=
