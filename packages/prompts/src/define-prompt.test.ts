@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '@keel/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { rejectionOf, thrownBy } from '../test/helpers';
 import { definePrompt } from './define-prompt';
 import { UNTRUSTED_INSTRUCTIONS } from './fence-untrusted';
 import { PromptInputError } from './prompt-input-error';
@@ -27,24 +28,6 @@ const summarize = definePrompt({
   template: 'Summarise in {{words}} words:\n\n{{page}}',
   output: z.object({ summary: z.string(), keywords: z.array(z.string()) }),
 });
-
-async function caught(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
-
-function caughtSync(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('definePrompt', () => {
   it('renders a system message with the untrusted instruction, then the fenced user message', async () => {
@@ -94,7 +77,7 @@ describe('definePrompt', () => {
   });
 
   it('reports every missing, extra and mistyped variable in one PromptInputError', async () => {
-    const error = await caught(
+    const error = await rejectionOf(
       summarize.render({ page: 'plain text', words: 'fifty', extra: 1, other: 2 } as never),
     );
     expect(PromptInputError.isInstance(error)).toBe(true);
@@ -142,7 +125,7 @@ describe('definePrompt', () => {
       system: '{{a}}',
       template: 'x',
     });
-    const error = await caught(prompt.render({ a: untrusted('x', { source: 's' }) }));
+    const error = await rejectionOf(prompt.render({ a: untrusted('x', { source: 's' }) }));
     expect(InvalidArgumentError.isInstance(error)).toBe(true);
     expect((error as Error).message).toContain('cannot go in the system message');
   });
@@ -154,7 +137,7 @@ describe('definePrompt', () => {
       input: z.object({ a: z.object({ b: z.string() }) }),
       template: '{{a}}',
     });
-    const error = await caught(prompt.render({ a: { b: 'x' } }));
+    const error = await rejectionOf(prompt.render({ a: { b: 'x' } }));
     expect((error as Error).message).toContain('{{a}} is an object');
   });
 
@@ -171,7 +154,7 @@ describe('definePrompt', () => {
   });
 
   it('catches a template variable the schema does not declare, with its position', () => {
-    const error = caughtSync(() =>
+    const error = thrownBy(() =>
       definePrompt({
         id: 'p',
         version: 1,
@@ -217,7 +200,7 @@ describe('definePrompt', () => {
       keywords: [],
     });
     expect(() => summarize.parseOutput('Sure! here it is')).toThrow(PromptOutputError);
-    const error = caughtSync(() => summarize.parseOutput('{"summary":1}')) as PromptOutputError;
+    const error = thrownBy(() => summarize.parseOutput('{"summary":1}')) as PromptOutputError;
     expect(error.issues.map((i) => i.path)).toEqual(['summary', 'keywords']);
     expect(error.text).toBe('{"summary":1}');
     const noOutput = definePrompt({ id: 'p', version: 1, input: z.object({}), template: 'x' });
@@ -233,7 +216,7 @@ describe('definePrompt', () => {
       budget: { maxTokens: 1_000 },
     });
     const page = untrusted('lorem ipsum dolor sit amet '.repeat(40_000), { source: 'upload' });
-    const error = await caught(prompt.render({ question: 'What is it?', page }));
+    const error = await rejectionOf(prompt.render({ question: 'What is it?', page }));
     expect(PromptTooLargeError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({
       limit: 1_000,
@@ -251,7 +234,7 @@ describe('definePrompt', () => {
       template: '{{page}}',
       budget: { maxTokens: 60 },
     });
-    const error = await caught(prompt.render({ page: untrusted('short', { source: 's' }) }));
+    const error = await rejectionOf(prompt.render({ page: untrusted('short', { source: 's' }) }));
     expect(error).toMatchObject({ name: 'PromptTooLargeError', limit: 60 });
     expect((error as PromptTooLargeError).tokens).toBeGreaterThan(60);
     expect((error as PromptTooLargeError).path).toBeUndefined();

@@ -1,17 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../test/helpers';
 import { parsePromptFile } from './parse-prompt-file';
 import { PromptFileError } from './prompt-file-error';
 import { TemplateSyntaxError } from './template-syntax-error';
 import { untrusted } from './untrusted';
 
 function fileError(path: string, content: string): PromptFileError {
-  try {
-    parsePromptFile({ path, content });
-  } catch (error) {
-    if (PromptFileError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a PromptFileError');
+  const error = thrownBy(() => parsePromptFile({ path, content }));
+  if (!PromptFileError.isInstance(error)) throw error;
+  return error;
 }
 
 describe('parsePromptFile', () => {

@@ -1,5 +1,4 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { type ChatModel, type ChatRequest, EMPTY_USAGE } from '@keel/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -12,32 +11,10 @@ import {
   untrustedText,
 } from '../src/index';
 import { loadPromptDirectory } from '../src/node';
+import { fakeModel } from './helpers';
 
 const directory = new URL('./fixtures/prompts/', import.meta.url);
 const registry = await loadPromptDirectory(directory.pathname);
-
-/** A ChatModel that answers `text` and remembers the requests it got. */
-function fakeModel(text: string): ChatModel & { requests: ChatRequest[] } {
-  const requests: ChatRequest[] = [];
-  return {
-    provider: 'fake',
-    modelId: 'fake-1',
-    requests,
-    async generate(request) {
-      requests.push(request);
-      return {
-        text,
-        responseModelId: 'fake-1',
-        toolCalls: [],
-        finishReason: 'stop',
-        usage: EMPTY_USAGE,
-      };
-    },
-    stream() {
-      throw new Error('not used');
-    },
-  };
-}
 
 // Every <id>.v<N>.cases.jsonl beside the prompts runs as a vitest suite.
 for (const file of readdirSync(directory).filter((name) => name.endsWith('.cases.jsonl'))) {

@@ -10,17 +10,9 @@ import {
   PromptNotFoundError,
 } from '../src/index';
 import { loadPromptDirectory } from '../src/node';
+import { thrownBy } from './helpers';
 
 const directory = new URL('./fixtures/prompts', import.meta.url).pathname;
-
-function caught(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('prompt registry', () => {
   const temp: string[] = [];
@@ -67,14 +59,14 @@ describe('prompt registry', () => {
 
   it('reports unknown ids and versions with what is available', async () => {
     const registry = await loadPromptDirectory(directory);
-    const missing = caught(() => registry.get('nope'));
+    const missing = thrownBy(() => registry.get('nope'));
     expect(PromptNotFoundError.isInstance(missing)).toBe(true);
     expect(missing).toMatchObject({ id: 'nope', available: [] });
-    expect(caught(() => registry.get('summarize', 7))).toMatchObject({
+    expect(thrownBy(() => registry.get('summarize', 7))).toMatchObject({
       version: 7,
       available: [1, 2],
     });
-    expect(caught(() => registry.pin('summarize', 9))).toMatchObject({
+    expect(thrownBy(() => registry.pin('summarize', 9))).toMatchObject({
       name: 'PromptNotFoundError',
     });
     await expect(loadPromptDirectory(directory, { pins: { classify: 4 } })).rejects.toThrow(

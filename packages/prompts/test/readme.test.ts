@@ -1,28 +1,13 @@
 /**
  * The README's first example, run as written (with a fake model), so it keeps compiling.
  */
-import { type ChatModel, EMPTY_USAGE } from '@keel/core';
 import { expect, it } from 'vitest';
 import { z } from 'zod';
 import { definePrompt, untrusted, untrustedText } from '../src/index';
+import { fakeModel } from './helpers';
 
 const html = '<p>Cats sleep 16 hours a day.</p>';
-const model: ChatModel = {
-  provider: 'fake',
-  modelId: 'fake-1',
-  async generate() {
-    return {
-      text: '```json\n{"summary": "Cats sleep a lot.", "keywords": ["cats"]}\n```',
-      responseModelId: 'fake-1',
-      toolCalls: [],
-      finishReason: 'stop',
-      usage: EMPTY_USAGE,
-    };
-  },
-  stream() {
-    throw new Error('not used');
-  },
-};
+const model = fakeModel('```json\n{"summary": "Cats sleep a lot.", "keywords": ["cats"]}\n```');
 
 it('runs the README example', async () => {
   const summarize = definePrompt({
