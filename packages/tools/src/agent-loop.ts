@@ -262,6 +262,7 @@ export async function* agentLoop(
     const lastStep = state.steps.at(-1);
     if (resumed !== undefined && lastStep !== undefined) {
       const done = yield* settleTurn(resumed, lastStep);
+      yield { type: 'step-finish', step: lastStep };
       await onStep?.(lastStep, state);
       if (!done) return stop('pending-approval');
     }
