@@ -22,7 +22,10 @@ export interface RedactOptions {
   maxStringLength?: number;
   /** Deeper values become `'[MaxDepth]'`. Default 12. */
   maxDepth?: number;
-  /** Values past this many (objects, arrays and leaves) become `'[Truncated]'`. Default 10,000. */
+  /**
+   * Values past this many (objects, arrays and leaves) are left out, with a `'[Truncated ...]'`
+   * marker. Default 10,000.
+   */
   maxNodes?: number;
 }
 
@@ -206,7 +209,13 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
         if (Array.isArray(object) || object instanceof Set) {
           const items = Array.isArray(object) ? object : [...object];
           const out: unknown[] = [];
-          for (let i = 0; i < items.length; i++) put(out, i, items[i], depth + 1);
+          for (let i = 0; i < items.length; i++) {
+            if (nodes >= maxNodes) {
+              out.push(`[Truncated ${items.length - i} items]`);
+              break;
+            }
+            put(out, i, items[i], depth + 1);
+          }
           return out;
         }
         const out: Record<string, unknown> = {};
@@ -225,6 +234,10 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
         const pairName = entries.find(([k]) => k === 'name' || k === 'key')?.[1];
         const pairIsSecret = typeof pairName === 'string' && sensitiveKey(pairName);
         for (const [key, raw] of entries) {
+          if (nodes >= maxNodes) {
+            out['…'] = '[Truncated]';
+            break;
+          }
           const secret =
             sensitiveKey(key) || (pairIsSecret && (key === 'value' || key === 'values'));
           if (
