@@ -1,5 +1,6 @@
 import type { CallObserver, Instrumentation, ToolCallEnd, ToolCallStart } from '@keel/core';
 import { createFakeClock } from '@keel/testing';
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createMemoryApprovalStore } from './approval-store';
@@ -521,5 +522,57 @@ describe('instrumentation', () => {
     expect(
       done(await failingStart.dispatch(call('get_weather', { city: 'Oslo' }))).record.outcome,
     ).toBe('ok');
+  });
+});
+
+describe('hostile arguments, generated', () => {
+  const failures = new Set(['invalid-json', 'invalid-arguments', 'input-too-large']);
+  const keys = fc.constantFrom('city', 'unit', '__proto__', 'constructor', 'prototype', 'x');
+  const json = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.dictionary(keys, tie('value'), { maxKeys: 4 }),
+      fc.array(tie('value'), { maxLength: 3 }),
+    ),
+  })).value;
+
+  it('every input ends in a typed outcome, and run sees only what the schema accepts', async () => {
+    const input = z.object({ city: z.string().max(100), unit: z.enum(['C', 'F']).optional() });
+    const seen: unknown[] = [];
+    const tool = defineTool({
+      name: 'get_weather',
+      description: 'x',
+      input,
+      effect: 'read',
+      run: async (value) => {
+        seen.push(value);
+        return 'ok';
+      },
+    });
+    const toolbox = createToolbox([tool], { limits: { maxDepth: 6, maxChars: 2_000 } });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          json,
+          json.map((value) => JSON.stringify(value)),
+          fc.string(),
+        ),
+        async (raw) => {
+          seen.length = 0;
+          const result = done(await toolbox.dispatch(call('get_weather', raw)));
+          if (result.record.outcome === 'ok') {
+            expect(seen).toHaveLength(1);
+            expect(input.safeParse(seen[0]).success).toBe(true);
+          } else {
+            expect(seen).toHaveLength(0);
+            expect(failures.has(result.record.failure ?? '')).toBe(true);
+            expect(typeof result.part.output).toBe('string');
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(({} as Record<string, unknown>).city).toBeUndefined();
   });
 });
