@@ -37,7 +37,10 @@ export interface ObservabilityOptions {
   meter?: MeterLike;
   /** Where log records go; default JSON lines on stdout; `false` for none. */
   logger?: LogSink | false;
-  /** The in-process metrics registry; default a new one; `false` for none. */
+  /**
+   * The in-process metrics registry. Default: a new one when there is no OTel meter (pass one
+   * to have both); `false` for none.
+   */
   metrics?: MetricsRegistry | false;
   /**
    * Redaction of everything that leaves: on by default with the default rules. `false` turns
@@ -72,7 +75,7 @@ const BREAKER_VALUES: Record<BreakerState, number> = { closed: 0, 'half-open': 1
 export interface Observability extends Required<Instrumentation> {
   /** The tracer spans go to (`undefined` when tracing is off). */
   readonly tracer: TracerLike | undefined;
-  /** The in-process registry (`undefined` when turned off). */
+  /** The in-process registry (`undefined` when off, by default when metrics go to OTel). */
   readonly metrics: MetricsRegistry | undefined;
   /** The redactor every record goes through. */
   readonly redact: Redactor;
@@ -104,7 +107,9 @@ export function createObservability(options: ObservabilityOptions = {}): Observa
   const meter = options.meter ?? otel?.metrics?.getMeter('@keel/observability');
   const sink = options.logger === false ? undefined : (options.logger ?? jsonLinesSink());
   const registry =
-    options.metrics === false ? undefined : (options.metrics ?? createMetricsRegistry());
+    options.metrics === false
+      ? undefined
+      : (options.metrics ?? (meter ? undefined : createMetricsRegistry()));
   const redactor =
     options.redaction === false
       ? createRedactor({ rules: [], sensitiveKeys: /(?!)/ })

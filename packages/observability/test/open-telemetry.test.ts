@@ -10,7 +10,12 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { createObservability, memorySink, type TracerLike } from '../src/index';
+import {
+  createMetricsRegistry,
+  createObservability,
+  memorySink,
+  type TracerLike,
+} from '../src/index';
 
 class PullReader extends MetricReader {
   constructor() {
@@ -87,9 +92,10 @@ describe('with the OpenTelemetry SDK', () => {
     });
   });
 
-  it('exports execute_tool spans with the INTERNAL kind', () => {
+  it('exports execute_tool spans with the INTERNAL kind, metrics going to OTel only', () => {
     const { exporter, otel } = sdk();
     const obs = createObservability({ otel, logger: false });
+    expect(obs.metrics).toBeUndefined();
     obs
       .startToolCall({ toolName: 'search', toolCallId: 't1' })
       .end({ outcome: 'ok', decision: 'allowed' });
@@ -101,7 +107,7 @@ describe('with the OpenTelemetry SDK', () => {
 
   it('records metrics through the OTel meter, as well as in process', async () => {
     const { reader, otel } = sdk();
-    const obs = createObservability({ otel, logger: false });
+    const obs = createObservability({ otel, logger: false, metrics: createMetricsRegistry() });
     obs.startModelCall({ operation: 'generate', provider: 'openai', requestModel: 'gpt-4o' }).end({
       outcome: 'ok',
       usage,
