@@ -1,6 +1,6 @@
 /**
  * HNSW search through createHnswStore against raw hnswlib-node with the same parameters and
- * ef, on clustered 384-dimensional vectors (KEEL_BENCH_VECTORS, default 100,000): recall@10
+ * ef (KEEL_BENCH_EF, default 64 and 200), on clustered 384-dimensional vectors (KEEL_BENCH_VECTORS, default 100,000): recall@10
  * against exact search, queries per second, and a tenant filter matching 1% of the vectors.
  * The graph is built once by createHnswStore and saved; raw hnswlib-node loads the same file,
  * so both search the identical graph. @keel/retrieval is measured as published (dist/).
@@ -17,7 +17,7 @@ const count = sizeFromEnv('KEEL_BENCH_VECTORS', 100_000);
 const queriesCount = sizeFromEnv('KEEL_BENCH_QUERIES', 200);
 const dim = 384;
 const k = 10;
-const ef = sizeFromEnv('KEEL_BENCH_EF', 64);
+const efs = (process.env.KEEL_BENCH_EF ?? '64,200').split(',').map(Number);
 const tenants = 100;
 const params = { m: 16, efConstruction: sizeFromEnv('KEEL_BENCH_EF_CONSTRUCTION', 200), seed: 100 };
 
@@ -28,7 +28,7 @@ const unit = normalised(data);
 const unitQueries = normalised(queries);
 
 const started = performance.now();
-const store = await createHnswStore({ dim, capacity: count, ef, ...params });
+const store = await createHnswStore({ dim, capacity: count, ...params });
 const batch = 1000;
 for (let from = 0; from < count; from += batch) {
   store.add(
@@ -46,7 +46,6 @@ await store.save(directory);
 const [generation] = (await readdir(directory)).filter((entry) => entry.startsWith('gen-'));
 const raw = new hnswlib.HierarchicalNSW('cosine', dim);
 await raw.readIndex(join(directory, generation as string, 'index.hnsw'));
-raw.setEf(ef);
 await rm(directory, { recursive: true, force: true });
 
 const truth = unitQueries.map((query) => exactNeighbours(unit, query, k));
@@ -66,55 +65,58 @@ function recall(found: number[][], expected: number[][]): number {
   return hits / total;
 }
 
-const rawFound = queries.map((query) => raw.searchKnn(query, k).neighbors);
-const keelFound = queries.map((query) =>
-  store.search(query, { k }).map((hit) => Number(hit.id.slice(1))),
-);
+const tenantFilter = (q: number) => ({ tenant: `t${q % tenants}` });
+const lines: string[] = [`build (once, shared): ${buildSeconds.toFixed(1)} s`];
 const keelFiltered = queries.map((query, q) =>
-  store
-    .search(query, { k, filter: { tenant: `t${q % tenants}` } })
-    .map((hit) => Number(hit.id.slice(1))),
+  store.search(query, { k, filter: tenantFilter(q) }).map((hit) => Number(hit.id.slice(1))),
 );
-const rawFiltered = queries.map(
-  (query, q) => raw.searchKnn(query, k, (label) => tenantOf(label) === q % tenants).neighbors,
+lines.push(
+  `1% tenant filter recall@${k}: keel ${recall(keelFiltered, filteredTruth).toFixed(4)} (fewest results ${Math.min(...keelFiltered.map((ids) => ids.length))})`,
 );
 
 let next = 0;
 const query = () => queries[next++ % queries.length] as number[];
 
-describe(`HNSW search, ${count} vectors of ${dim} dimensions, k=${k}, ef=${ef}`, () => {
-  bench('raw hnswlib-node searchKnn', () => {
-    raw.searchKnn(query(), k);
-  });
-  bench('@keel/retrieval createHnswStore search', () => {
-    store.search(query(), { k });
-  });
-});
+for (const ef of efs) {
+  raw.setEf(ef);
+  const rawFound = queries.map((vector) => raw.searchKnn(vector, k).neighbors);
+  const keelFound = queries.map((vector) =>
+    store.search(vector, { k, ef }).map((hit) => Number(hit.id.slice(1))),
+  );
+  const rawFiltered = queries.map(
+    (vector, q) => raw.searchKnn(vector, k, (label) => tenantOf(label) === q % tenants).neighbors,
+  );
+  lines.push(
+    `ef=${ef} recall@${k}: raw ${recall(rawFound, truth).toFixed(4)}, keel ${recall(keelFound, truth).toFixed(4)}; raw with a 1% filter function ${recall(rawFiltered, filteredTruth).toFixed(4)} (fewest results ${Math.min(...rawFiltered.map((ids) => ids.length))})`,
+  );
 
-describe('HNSW search with a tenant filter matching 1%', () => {
-  bench('raw hnswlib-node searchKnn with a filter function', () => {
-    const q = next++;
-    raw.searchKnn(
-      queries[q % queries.length] as number[],
-      k,
-      (label) => tenantOf(label) === q % tenants,
-    );
-  });
-  bench('@keel/retrieval createHnswStore search with filter', () => {
-    const q = next++;
-    store.search(queries[q % queries.length] as number[], {
-      k,
-      filter: { tenant: `t${q % tenants}` },
+  describe(`HNSW search, ${count} vectors of ${dim} dimensions, k=${k}, ef=${ef}`, () => {
+    bench('raw hnswlib-node searchKnn', () => {
+      raw.setEf(ef);
+      raw.searchKnn(query(), k);
+    });
+    bench('@keel/retrieval createHnswStore search', () => {
+      store.search(query(), { k, ef });
     });
   });
-});
+
+  describe(`HNSW search with a tenant filter matching 1%, ef=${ef}`, () => {
+    bench('raw hnswlib-node searchKnn with a filter function', () => {
+      raw.setEf(ef);
+      const q = next++;
+      raw.searchKnn(
+        queries[q % queries.length] as number[],
+        k,
+        (label) => tenantOf(label) === q % tenants,
+      );
+    });
+    bench('@keel/retrieval createHnswStore search with filter', () => {
+      const q = next++;
+      store.search(queries[q % queries.length] as number[], { k, ef, filter: tenantFilter(q) });
+    });
+  });
+}
 
 afterAll(() => {
-  console.log(
-    [
-      `build (once, shared): ${buildSeconds.toFixed(1)} s`,
-      `recall@${k}: raw ${recall(rawFound, truth).toFixed(4)}, keel ${recall(keelFound, truth).toFixed(4)}`,
-      `1% tenant filter recall@${k}: raw ${recall(rawFiltered, filteredTruth).toFixed(4)} (fewest results ${Math.min(...rawFiltered.map((ids) => ids.length))}), keel ${recall(keelFiltered, filteredTruth).toFixed(4)} (fewest results ${Math.min(...keelFiltered.map((ids) => ids.length))})`,
-    ].join('\n'),
-  );
+  console.log(lines.join('\n'));
 });

@@ -79,6 +79,17 @@ describe('createHnswStore', () => {
     expect(store.search(query, { k: 10, filter: { tenant: 'solo' } }).map((hit) => hit.id)).toEqual(
       ['lonely'],
     );
+    // The value index follows upserts, deletes and array fields.
+    store.upsert([
+      { id: 'lonely', vector: query, metadata: { tenant: 'moved', tags: ['a', 'b'] } },
+    ]);
+    expect(store.search(query, { k: 10, filter: { tenant: 'solo' } })).toEqual([]);
+    expect(
+      store.search(query, { k: 10, filter: { tags: 'b', tenant: ['x', 'moved'] } }),
+    ).toHaveLength(1);
+    store.delete(['lonely']);
+    expect(store.search(query, { k: 10, filter: { tags: 'b' } })).toEqual([]);
+    expect(() => store.search(query, { k: 10, ef: 0 })).toThrow(/ef must be/);
   });
 
   it('rejects wrong dimensions, NaN vectors and bad ids before changing anything', async () => {
@@ -107,6 +118,9 @@ describe('createHnswStore', () => {
     const loaded = await createHnswStore({ dim: 8, path: dir, model: 'local-8' });
     expect(loaded.size).toBe(29);
     expect(loaded.model).toBe('local-8');
+    expect(loaded.search(items[5]?.vector ?? [], { k: 3, filter: { tenant: 't5' } })[0]?.id).toBe(
+      'v5',
+    );
     expect(loaded.search(items[5]?.vector ?? [], { k: 1 })[0]).toMatchObject({
       id: 'v5',
       metadata: { tenant: 't5' },

@@ -13,6 +13,7 @@ import { DimensionMismatchError } from './dimension-mismatch-error';
 import { EmbeddingModelMismatchError } from './embedding-model-mismatch-error';
 import { compileFilter } from './filter';
 import { fileDigest, openGeneration, saveGeneration } from './index-directory';
+import { MetadataIndex } from './metadata-index';
 import { assertStoreShape, storeWriters } from './store-options';
 import { TopK } from './top-k';
 import type { Metadata } from './types';
@@ -147,6 +148,7 @@ export async function createHnswStore({
   // A float32 copy of every vector (normalised for cosine), by label: exact passes over a
   // filter's matches read it instead of crossing into hnswlib once per vector.
   let vectors = new Float32Array(capacity * dim);
+  const byValue = new MetadataIndex();
 
   const folder = path === undefined ? undefined : await openGeneration(path);
   if (folder !== undefined && path !== undefined) {
@@ -188,7 +190,10 @@ export async function createHnswStore({
     metadata = manifest.metadata.map((entry) => entry ?? undefined);
     for (const [label, id] of ids.entries()) {
       if (id === undefined) free.push(label);
-      else labels.set(id, label);
+      else {
+        labels.set(id, label);
+        byValue.add(label, metadata[label] ?? {});
+      }
     }
   } else {
     index.initIndex({ maxElements: capacity, m, efConstruction, randomSeed: seed });
@@ -206,8 +211,11 @@ export async function createHnswStore({
     // Re-adding a label updates its vector in place and clears a deletion mark.
     index.addPoint(Array.from(item.vector), label);
     vectors.set(prepare(space, item.vector), label * dim);
+    const previous = metadata[label];
+    if (previous !== undefined) byValue.remove(label, previous);
     ids[label] = item.id;
     metadata[label] = item.metadata ?? {};
+    byValue.add(label, metadata[label]);
     labels.set(item.id, label);
   }
 
@@ -238,6 +246,7 @@ export async function createHnswStore({
         if (label === undefined) continue;
         index.markDelete(label);
         labels.delete(id);
+        byValue.remove(label, metadata[label] ?? {});
         ids[label] = undefined;
         metadata[label] = undefined;
         free.push(label);
@@ -251,12 +260,18 @@ export async function createHnswStore({
     ids() {
       return [...labels.keys()];
     },
-    search(vector, { k, filter } = {}) {
+    search(vector, { k, filter, ef: searchEf = ef } = {}) {
       const wanted = resolveK(k);
       assertVector(vector, dim, 'query');
+      if (!(Number.isInteger(searchEf) && searchEf >= 1)) {
+        throw new InvalidArgumentError({
+          argument: 'ef',
+          message: `ef must be an integer >= 1, got ${searchEf}`,
+        });
+      }
       if (labels.size === 0) return [];
       const allowed = compileFilter(filter);
-      index.setEf(Math.max(ef, wanted));
+      index.setEf(Math.max(searchEf, wanted));
       let found: Array<{ label: number; score: number }>;
       if (allowed === undefined) {
         const { neighbors, distances } = index.searchKnn(
@@ -268,15 +283,20 @@ export async function createHnswStore({
           score: scoreOf(space, distances[i] as number),
         }));
       } else {
+        // Equality filters come from the value index; anything else is a scan.
+        const candidates = filter === undefined ? undefined : byValue.candidates(filter);
         const matches: number[] = [];
         const mask = new Uint8Array(ids.length);
-        for (let label = 0; label < ids.length; label++) {
+        const consider = (label: number) => {
           const entry = metadata[label];
           if (entry !== undefined && allowed(entry)) {
             mask[label] = 1;
             matches.push(label);
           }
-        }
+        };
+        if (candidates === undefined)
+          for (let label = 0; label < ids.length; label++) consider(label);
+        else for (const label of candidates) consider(label);
         const want = Math.min(wanted, matches.length);
         if (want === 0) return [];
         if (matches.length <= labels.size * exactFilterFraction || matches.length <= wanted) {

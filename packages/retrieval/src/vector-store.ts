@@ -29,6 +29,8 @@ export interface VectorSearchOptions {
   /** Results wanted; default 10. */
   k?: number;
   filter?: Filter;
+  /** HNSW candidate list for this search (raised to k); default the store's. Exact stores ignore it. */
+  ef?: number;
 }
 
 /** Vectors by id with filtered nearest-neighbour search. */
