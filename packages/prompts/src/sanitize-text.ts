@@ -8,7 +8,7 @@
 export type InvisibleHandling = 'remove' | 'reveal';
 
 /** Code point ranges [first, last] of the characters treated as invisible. */
-const INVISIBLE_RANGES: ReadonlyArray<readonly [number, number]> = [
+export const INVISIBLE_RANGES: ReadonlyArray<readonly [number, number]> = [
   [0x0000, 0x0008], // C0 controls before tab
   [0x000b, 0x000c], // vertical tab, form feed
   [0x000e, 0x001f], // the rest of C0
@@ -31,17 +31,29 @@ const INVISIBLE_RANGES: ReadonlyArray<readonly [number, number]> = [
   [0xe0100, 0xe01ef], // variation selectors supplement, used to smuggle bytes
 ];
 
-const hex = (code: number) => `\\u{${code.toString(16)}}`;
-const INVISIBLE = new RegExp(
-  `[${INVISIBLE_RANGES.map(([first, last]) => `${hex(first)}-${hex(last)}`).join('')}]`,
-  'gu',
-);
+// One flag per BMP code unit, and the few astral ranges, so cleaning is a single pass over the
+// text: a regular expression with this many ranges runs about ten times slower in V8.
+const BMP_INVISIBLE = new Uint8Array(0x10000);
+const ASTRAL_INVISIBLE: Array<readonly [number, number]> = [];
+for (const range of INVISIBLE_RANGES) {
+  if (range[0] >= 0x10000) ASTRAL_INVISIBLE.push(range);
+  else BMP_INVISIBLE.fill(1, range[0], range[1] + 1);
+}
 
-const LINE_BREAKS = /\r\n?|[\u2028\u2029\u0085]/g;
-
-function reveal(char: string): string {
-  const code = char.codePointAt(0) ?? 0;
+function reveal(code: number): string {
   return `[U+${code.toString(16).toUpperCase().padStart(4, '0')}]`;
+}
+
+/** How many code units at `i` are an invisible character (0, 1 or 2), line breaks excluded. */
+function invisibleWidth(text: string, i: number, code: number): number {
+  if (code >= 0xd800 && code <= 0xdbff) {
+    const point = text.codePointAt(i) as number;
+    return point > 0xffff &&
+      ASTRAL_INVISIBLE.some(([first, last]) => point >= first && point <= last)
+      ? 2
+      : 0;
+  }
+  return BMP_INVISIBLE[code] ?? 0;
 }
 
 /**
@@ -55,6 +67,22 @@ function reveal(char: string): string {
  * ```
  */
 export function sanitizeText(text: string, invisible: InvisibleHandling = 'remove'): string {
-  const lines = text.replace(LINE_BREAKS, '\n');
-  return invisible === 'remove' ? lines.replace(INVISIBLE, '') : lines.replace(INVISIBLE, reveal);
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    let width: number;
+    let replacement = '\n';
+    if (code === 0x0d) width = text.charCodeAt(i + 1) === 0x0a ? 2 : 1;
+    else if (code === 0x85 || code === 0x2028 || code === 0x2029) width = 1;
+    else {
+      width = invisibleWidth(text, i, code);
+      if (width === 0) continue;
+      replacement = invisible === 'remove' ? '' : reveal(text.codePointAt(i) as number);
+    }
+    out += text.slice(from, i) + replacement;
+    i += width - 1;
+    from = i + 1;
+  }
+  return from === 0 ? text : out + text.slice(from);
 }
