@@ -6,6 +6,28 @@ import type { JsonSchema, ToolDefinition } from '@keel/core';
 import { type StrictProfile, toStrictSchema } from './strict-schema';
 import { ToolSchemaError } from './tool-schema-error';
 
+/** String formats both providers' strict modes understand. */
+const STRICT_FORMATS = [
+  'date-time',
+  'time',
+  'date',
+  'duration',
+  'email',
+  'hostname',
+  'ipv4',
+  'ipv6',
+  'uuid',
+];
+
+/** Constraints neither strict mode accepts. */
+const LENGTH_AND_COUNT_KEYWORDS = [
+  'minLength',
+  'maxLength',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
+];
+
 /**
  * OpenAI Structured Outputs (strict function calling): every property required (optional ones
  * nullable), `additionalProperties: false` everywhere, no `allOf`/`not`/conditionals, string
@@ -14,25 +36,8 @@ import { ToolSchemaError } from './tool-schema-error';
  * enum values (15,000 for one enum of more than 250 values).
  */
 export const OPENAI_STRICT: StrictProfile = {
-  formats: new Set([
-    'date-time',
-    'time',
-    'date',
-    'duration',
-    'email',
-    'hostname',
-    'ipv4',
-    'ipv6',
-    'uuid',
-  ]),
-  dropped: new Set([
-    'minLength',
-    'maxLength',
-    'default',
-    'uniqueItems',
-    'minProperties',
-    'maxProperties',
-  ]),
+  formats: new Set(STRICT_FORMATS),
+  dropped: new Set([...LENGTH_AND_COUNT_KEYWORDS, 'default']),
   requireAll: true,
   refs: true,
   nullableAsAnyOf: false,
@@ -51,30 +56,15 @@ export const OPENAI_STRICT: StrictProfile = {
  * nullable values as `anyOf` with a null branch. Optional properties stay optional.
  */
 export const ANTHROPIC_STRICT: StrictProfile = {
-  formats: new Set([
-    'date-time',
-    'time',
-    'date',
-    'duration',
-    'email',
-    'hostname',
-    'uri',
-    'ipv4',
-    'ipv6',
-    'uuid',
-  ]),
+  formats: new Set([...STRICT_FORMATS, 'uri']),
   dropped: new Set([
+    ...LENGTH_AND_COUNT_KEYWORDS,
     'minimum',
     'maximum',
     'exclusiveMinimum',
     'exclusiveMaximum',
     'multipleOf',
-    'minLength',
-    'maxLength',
     'maxItems',
-    'uniqueItems',
-    'minProperties',
-    'maxProperties',
   ]),
   maxMinItems: 1,
   requireAll: false,
