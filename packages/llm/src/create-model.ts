@@ -236,6 +236,11 @@ export function createModel(
       let output = '';
       /** The `finish` part was handed out: the stream is whole even if the consumer stops now. */
       let finished = false;
+      const firstToken = () => {
+        if (timeToFirstTokenMs !== undefined) return;
+        timeToFirstTokenMs = clock.now() - startedAt;
+        observer.event('first-token', { ms: timeToFirstTokenMs });
+      };
       const timedOut = () => deadline?.signal.aborted === true && userSignal?.aborted !== true;
 
       try {
@@ -270,6 +275,7 @@ export function createModel(
         const primary = (context: ExecuteOptions) =>
           policy.execute(async (attempt) => {
             attempts = attempt.attempt;
+            if (attempts > 1) observer.event('retry', { attempt: attempts });
             const signal = AbortSignal.any([callSignal, attempt.signal]);
             const stream = await driver.open(
               {
@@ -342,10 +348,10 @@ export function createModel(
               break;
             case 'text-delta':
               if (recordContent) output += part.text;
-              timeToFirstTokenMs ??= clock.now() - startedAt;
+              firstToken();
               break;
             default:
-              timeToFirstTokenMs ??= clock.now() - startedAt;
+              firstToken();
           }
           if (part.type === 'finish') finished = true;
           yield part;
