@@ -10,7 +10,7 @@ export interface IngestProgress {
   totalDocuments?: number;
   chunks: number;
   embeddings: number;
-  /** Characters of document text read, as UTF-16 code units. */
+  /** Size of the documents read: bytes for byte input, UTF-16 code units for strings. */
   bytes: number;
   elapsedMs: number;
   chunksPerSecond: number;
