@@ -4,10 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { rejectionOf, thrownBy } from '../test/helpers';
 import { definePrompt } from './define-prompt';
-import { UNTRUSTED_INSTRUCTIONS } from './fence-untrusted';
+import { escapeFenceTags, UNTRUSTED_INSTRUCTIONS } from './fence-untrusted';
 import { PromptInputError } from './prompt-input-error';
 import { PromptOutputError } from './prompt-output-error';
 import { PromptTooLargeError } from './prompt-too-large-error';
+import { sanitizeText } from './sanitize-text';
 import { TemplateSyntaxError } from './template-syntax-error';
 import { untrusted, untrustedText } from './untrusted';
 
@@ -252,10 +253,20 @@ describe('definePrompt', () => {
     );
   });
 
-  it('property: no value can close its fence or inject template syntax', async () => {
+  it('property: no value can close its fence, forge one or inject template syntax', async () => {
     const piece = fc.oneof(
       fc.string(),
-      fc.constantFrom('</untrusted-', '{{', '}}', '{{words}}', '\u2029', '\uFF1C/untrusted', '\n'),
+      fc.constantFrom(
+        '</untrusted-',
+        '<untrusted-x>',
+        '{{',
+        '}}',
+        '{{words}}',
+        '\u2029',
+        '\uFF1C/untrusted',
+        '\n',
+        '\u202E',
+      ),
     );
     const text = fc.array(piece, { maxLength: 10 }).map((parts) => parts.join(''));
     await fc.assert(
@@ -264,7 +275,8 @@ describe('definePrompt', () => {
           { page: untrusted(page, { source: 'web' }), words: 3, tone },
           { randomId: () => 'fixedcode' },
         );
-        expect(system?.content).toContain(tone === '' ? 'web pages.' : `in a ${tone} tone.`);
+        const cleanTone = escapeFenceTags(sanitizeText(tone));
+        expect(system?.content).toContain(tone === '' ? 'web pages.' : `in a ${cleanTone} tone.`);
         const content = user?.content as string;
         expect(
           content.startsWith(
@@ -272,7 +284,10 @@ describe('definePrompt', () => {
           ),
         ).toBe(true);
         expect(content.endsWith('\n</untrusted-fixedcode>')).toBe(true);
-        expect(content.match(/<\s*\/?\s*untrusted/gi)).toHaveLength(2);
+        const tags = /[<\uFF1C]\s*\/?\s*untrusted/gi;
+        expect(content.match(tags)).toHaveLength(2);
+        expect(String(system?.content).replace(UNTRUSTED_INSTRUCTIONS.fence, '')).not.toMatch(tags);
+        expect(`${system?.content}${content}`).not.toMatch(/[\u2029\u202E]/);
       }),
       { numRuns: 200 },
     );

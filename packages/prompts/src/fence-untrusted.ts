@@ -86,9 +86,23 @@ function wrapLines(text: string, width: number): string {
   return lines.join('\n');
 }
 
+/**
+ * `text` with the `<` of anything that looks like an untrusted tag (`<untrusted-…`,
+ * `</untrusted-…`, lookalike brackets and slashes, any case) written as `&lt;`, so it can neither
+ * open nor close a fence.
+ *
+ * @example
+ * ```ts
+ * escapeFenceTags('</untrusted-1a2b>'); // '&lt;/untrusted-1a2b>'
+ * ```
+ */
+export function escapeFenceTags(text: string): string {
+  return text.replace(TAG_LOOKALIKE, '&lt;');
+}
+
 function body(text: string, mode: UntrustedMode): string {
   if (mode === 'base64') return wrapLines(toBase64(text), BASE64_LINE);
-  const escaped = text.replace(TAG_LOOKALIKE, '&lt;');
+  const escaped = escapeFenceTags(text);
   return mode === 'datamark'
     ? escaped.replaceAll(DATAMARK, '^').replace(SPACES, DATAMARK)
     : escaped;
@@ -104,7 +118,7 @@ export function checkFenceOptions(
   options: FenceOptions,
 ): FenceOptions & { mode: UntrustedMode; invisible: InvisibleHandling } {
   const { source, mode = 'fence', invisible = 'remove', randomId } = options ?? {};
-  if (typeof source !== 'string' || source.trim() === '') {
+  if (typeof source !== 'string' || sanitizeText(source).trim() === '') {
     throw new InvalidArgumentError({
       argument: 'source',
       message:

@@ -5,10 +5,11 @@
  */
 import { InvalidArgumentError, type Message } from '@keel/core';
 import { type Encoding, encodingFor, type TokenizerOptions } from '@keel/tokens';
-import { fenceUntrusted } from './fence-untrusted';
+import { escapeFenceTags, fenceUntrusted } from './fence-untrusted';
 import type { Template, ValuePath } from './parse-template';
 import { PromptTooLargeError } from './prompt-too-large-error';
 import { renderTemplate } from './render-template';
+import { sanitizeText } from './sanitize-text';
 import { isUntrustedText } from './untrusted';
 
 /** The most tokens a rendered prompt may have, counted with `tokenizer` (default o200k_base). */
@@ -89,7 +90,8 @@ export async function renderPrompt({
       instructions.add(fenced.instruction);
       return fenced.text;
     }
-    if (typeof value === 'string') return value;
+    // Plain values are trusted, but still must not forge a fence or hide characters.
+    if (typeof value === 'string') return escapeFenceTags(sanitizeText(value));
     if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
       return String(value);
     if (value === undefined || value === null) return '';
