@@ -57,6 +57,11 @@ export interface GenerateResult {
   text: string;
   /** Visible reasoning, when the model produced any. */
   reasoning?: string;
+  /**
+   * The provider's signature over the reasoning (Anthropic). Send it back as
+   * `ReasoningPart.signature` so the reasoning survives a tool loop.
+   */
+  reasoningSignature?: string;
   /** Tools the model asked to run, in order. */
   toolCalls: ToolCall[];
   finishReason: FinishReason;

@@ -475,6 +475,9 @@ export function createModel(
     const answer: LlmGenerateResult = {
       text: collected.text,
       ...(collected.reasoning !== '' && { reasoning: collected.reasoning }),
+      ...(collected.reasoningSignature !== undefined && {
+        reasoningSignature: collected.reasoningSignature,
+      }),
       toolCalls: collected.toolCalls,
       finishReason: collected.finishReason,
       ...(collected.providerFinishReason !== undefined && {

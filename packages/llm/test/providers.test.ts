@@ -263,6 +263,7 @@ describe('Anthropic Messages', () => {
     });
     expect(result.text).toBe('Let me check.');
     expect(result.reasoning).toBe('Weather lookup.');
+    expect(result.reasoningSignature).toEqual(expect.any(String));
     expect(result.toolCalls[0]).toMatchObject({ toolName: 'get_weather', input: { city: 'Oslo' } });
     expect(result.usage).toMatchObject({
       inputTokens: 2257,
