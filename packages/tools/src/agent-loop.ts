@@ -123,6 +123,14 @@ export async function* agentLoop(
       message: 'runAgent needs messages to start from, or the state of a stopped run to resume',
     });
   }
+  if (!isToolbox(options.tools) && (options.approvals?.length ?? 0) > 0) {
+    // A toolbox made here from an array has a fresh approval store that knows no token.
+    throw new InvalidArgumentError({
+      argument: 'tools',
+      message:
+        'approvals can only be checked by the toolbox that issued them; pass tools: createToolbox(tools) to both runs instead of an array',
+    });
+  }
   const costOf = costFunction(options);
   const toolbox = isToolbox(options.tools) ? options.tools : createToolbox(options.tools);
   const definitions = toolbox.definitions(allow === undefined ? {} : { allow });
@@ -261,6 +269,7 @@ export async function* agentLoop(
     const resumed = state.pendingTurn;
     const lastStep = state.steps.at(-1);
     if (resumed !== undefined && lastStep !== undefined) {
+      yield { type: 'step-start', index: lastStep.index };
       const done = yield* settleTurn(resumed, lastStep);
       yield { type: 'step-finish', step: lastStep };
       await onStep?.(lastStep, state);

@@ -373,6 +373,45 @@ describe('approvals in the loop', () => {
     });
   });
 
+  it('refuses approvals with tools given as an array, whose fresh toolbox knows no token', async () => {
+    const send = vi.fn(async () => 'sent');
+    const model = createFakeChatModel([
+      { toolCalls: [{ name: 'send_email', input: { to: 'a@example.com', body: 'x' } }] },
+    ]);
+    const stopped = await runAgent({ model, tools: [email(send)], messages: ask, cost: () => 0 });
+    expect(stopped.stopReason).toBe('pending-approval');
+    const token = stopped.pendingApprovals[0]?.token as string;
+    await expect(
+      runAgent({
+        model,
+        tools: [email(send)],
+        state: stopped,
+        approvals: [{ token, approved: true }],
+        cost: () => 0,
+      }),
+    ).rejects.toThrow(/pass tools: createToolbox\(tools\)/);
+    expect(send).not.toHaveBeenCalled();
+  });
+
+  it('runs an approved call once when two resumes of the same state race', async () => {
+    const send = vi.fn(async () => 'sent');
+    const toolbox = createToolbox([email(send)]);
+    const model = createFakeChatModel([
+      { toolCalls: [{ name: 'send_email', input: { to: 'a@example.com', body: 'x' } }] },
+      { text: 'done' },
+      { text: 'done' },
+    ]);
+    const stopped = await runAgent({ model, tools: toolbox, messages: ask, cost: () => 0 });
+    const approvals = [{ token: stopped.pendingApprovals[0]?.token as string, approved: true }];
+    const [a, b] = await Promise.all([
+      runAgent({ model, tools: toolbox, state: stopped, approvals, cost: () => 0 }),
+      runAgent({ model, tools: toolbox, state: stopped, approvals, cost: () => 0 }),
+    ]);
+    expect(send).toHaveBeenCalledTimes(1);
+    const outcomes = [a, b].map((state) => state.steps[0]?.records.at(-1)?.decision).sort();
+    expect(outcomes).toEqual(['approved', 'denied']);
+  });
+
   it('rejects an approval whose stored arguments were altered', async () => {
     const send = vi.fn(async () => 'sent');
     const toolbox = createToolbox([email(send)]);
@@ -528,6 +567,68 @@ describe('streamAgent', () => {
       type: 'agent-finish',
       state: { stopReason: 'final-answer', text: 'ok' },
     });
+  });
+
+  it('opens a resumed step with step-start before its tool status and step-finish', async () => {
+    const toolbox = createToolbox([email()]);
+    const model = createFakeChatModel([
+      { toolCalls: [{ name: 'send_email', input: { to: 'a@b.co', body: 'x' } }] },
+      { text: 'Sent.' },
+    ]);
+    const first = await collect(
+      streamAgent({ model, tools: toolbox, messages: ask, cost: () => 0 }),
+    );
+    const last = first.at(-1);
+    if (last?.type !== 'agent-finish') throw new Error('expected agent-finish');
+    const token = last.state.pendingApprovals[0]?.token as string;
+    const parts = await collect(
+      streamAgent({
+        model,
+        tools: toolbox,
+        state: last.state,
+        approvals: [{ token, approved: true }],
+        cost: () => 0,
+      }),
+    );
+    const outline = parts
+      .filter((p) => p.type !== 'text-delta' && p.type !== 'usage')
+      .map((p) =>
+        p.type === 'tool-status'
+          ? `tool-status:${p.status}`
+          : p.type === 'step-start'
+            ? `step-start:${p.index}`
+            : p.type === 'step-finish'
+              ? `step-finish:${p.step.index}`
+              : p.type,
+      );
+    expect(outline).toEqual([
+      'step-start:0',
+      'tool-status:running',
+      'tool-status:done',
+      'step-finish:0',
+      'step-start:1',
+      'finish',
+      'step-finish:1',
+      'agent-finish',
+    ]);
+  });
+
+  it('keeps a stream that finished with error and no error part as finish reason error', async () => {
+    const model: ChatModel = {
+      provider: 'test',
+      modelId: 'test',
+      generate: () => Promise.reject(new Error('unused')),
+      async *stream() {
+        yield { type: 'text-delta', text: 'partial' } satisfies StreamPart;
+        yield { type: 'finish', reason: 'error' } satisfies StreamPart;
+      },
+    };
+    const parts = await collect(
+      streamAgent({ model, tools: [weather()], messages: ask, cost: () => 0 }),
+    );
+    const last = parts.at(-1);
+    if (last?.type !== 'agent-finish') throw new Error('expected agent-finish');
+    expect(last.state.steps[0]?.finishReason).toBe('error');
   });
 
   it('throws a stream error that is not about tool arguments', async () => {

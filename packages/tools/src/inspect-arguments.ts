@@ -1,6 +1,7 @@
 /**
  * The checks a model's tool arguments pass before any schema sees them: parseable JSON, bounded
- * size and depth, and no keys that reach into JavaScript prototypes.
+ * size and depth, plain objects and arrays only, and no keys that reach into JavaScript
+ * prototypes.
  */
 
 /** Limits on the arguments of one tool call. */
@@ -62,7 +63,9 @@ export function readArguments(input: unknown, limits: ArgumentLimits): ParsedArg
 
 /**
  * Walks the value without recursion (deep input cannot overflow the stack) and returns a fault
- * for input nested or sized past the limits, or holding a forbidden key; undefined when fine.
+ * for input nested or sized past the limits, holding a forbidden key, or holding an object that
+ * is not plain data (its prototype would lend the schema properties it never saw as keys);
+ * undefined when fine.
  */
 export function inspectArguments(
   value: unknown,
@@ -80,6 +83,17 @@ export function inspectArguments(
         return {
           kind: 'input-too-large',
           message: `The arguments are nested deeper than ${limits.maxDepth} levels. Send a flatter value.`,
+        };
+      }
+      const proto: unknown = Object.getPrototypeOf(current);
+      if (
+        proto !== (Array.isArray(current) ? Array.prototype : Object.prototype) &&
+        proto !== null
+      ) {
+        // Schemas read inherited properties: only plain data may reach them.
+        return {
+          kind: 'invalid-arguments',
+          message: 'The arguments hold a value that is not plain JSON data. Send a JSON object.',
         };
       }
       if (Array.isArray(current)) {

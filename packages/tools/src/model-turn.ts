@@ -88,6 +88,7 @@ export async function* streamTurn(
     responseModelId: model.modelId,
   };
   let failure: { error: unknown } | undefined;
+  let unparsed = false;
   for await (const part of model.stream(request, { signal })) {
     yield part;
     switch (part.type) {
@@ -111,7 +112,10 @@ export async function* streamTurn(
       case 'error': {
         const call = unparsedToolCall(part.error);
         if (call === undefined) failure ??= { error: part.error };
-        else turn.toolCalls.push(call);
+        else {
+          turn.toolCalls.push(call);
+          unparsed = true;
+        }
         break;
       }
       case 'finish':
@@ -121,6 +125,8 @@ export async function* streamTurn(
   }
   if (turn.finishReason === 'abort') throw signal.reason;
   if (failure !== undefined) throw failure.error;
-  if (turn.finishReason === 'error') turn.finishReason = 'tool-calls';
+  // @keel/streaming ends a stream whose tool arguments did not parse with `finish: error`;
+  // those calls are answered, so the turn ended for tool calls. Any other `error` stays.
+  if (unparsed && turn.finishReason === 'error') turn.finishReason = 'tool-calls';
   return turn;
 }

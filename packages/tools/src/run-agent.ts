@@ -17,7 +17,8 @@ import type { AgentOptions, AgentState } from './agent-state';
  * ```ts
  * let state = await runAgent({ model, tools: toolbox, messages: [{ role: 'user', content: 'Refund order 42' }] });
  * if (state.stopReason === 'pending-approval') {
- *   const approvals = state.pendingApprovals.map((p) => ({ token: p.token, approved: await ask(p) }));
+ *   const approvals = [];
+ *   for (const p of state.pendingApprovals) approvals.push({ token: p.token, approved: await ask(p) });
  *   state = await runAgent({ model, tools: toolbox, state, approvals });
  * }
  * console.log(state.text, state.costUsd);

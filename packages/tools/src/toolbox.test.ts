@@ -3,7 +3,7 @@ import { createFakeClock } from '@keel/testing';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { createMemoryApprovalStore } from './approval-store';
+import { type ApprovalStore, createMemoryApprovalStore } from './approval-store';
 import { argumentsDigest } from './canonical-json';
 import { defineTool } from './define-tool';
 import type { ToolCallRecord } from './tool-call-record';
@@ -173,6 +173,29 @@ describe('dispatch', () => {
     expect(deep.part.output).toContain('nested deeper than 32 levels');
     expect(run).not.toHaveBeenCalled();
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
+  });
+
+  it('refuses already-parsed arguments whose prototype would lend the schema properties', async () => {
+    const run = vi.fn(async (input: { admin?: boolean }) => input);
+    const account = defineTool({
+      name: 'account',
+      description: 'x',
+      input: z.object({ admin: z.boolean().optional() }),
+      effect: 'read',
+      run,
+    });
+    const toolbox = createToolbox([account]);
+    // An object literal's __proto__ sets the prototype: `admin` is inherited, not a key.
+    const inherited = { __proto__: { admin: true } };
+    for (const input of [inherited, Object.create({ admin: true }), { nested: [new Date(0)] }]) {
+      const result = done(await toolbox.dispatch(call('account', input)));
+      expect(result.record.failure).toBe('invalid-arguments');
+      expect(result.part.output).toContain('not plain JSON data');
+    }
+    const bare = done(await toolbox.dispatch(call('account', Object.create(null))));
+    expect(bare.part.isError).toBeUndefined();
+    expect(run).toHaveBeenCalledTimes(1);
+    expect(run.mock.calls[0]?.[0]).toEqual({});
   });
 
   it('hands SQL and shell payloads to the tool as plain data', async () => {
@@ -437,6 +460,91 @@ describe('approvals', () => {
     );
     expect(expired.record.reason).toBe('the approval expired');
     expect(run).not.toHaveBeenCalled();
+  });
+
+  it('runs a token once when two dispatches race with it, with a synchronous or async store', async () => {
+    const memory = createMemoryApprovalStore();
+    const slow: ApprovalStore = {
+      save: (approval) => memory.save(approval),
+      // An atomic take that answers later, as a shared store does.
+      take: (token) => new Promise((resolve) => setTimeout(() => resolve(memory.take(token)), 5)),
+    };
+    for (const approvals of [createMemoryApprovalStore(), slow]) {
+      const run = vi.fn(async () => 'sent');
+      const toolbox = createToolbox([sendEmail(run)], { approvals });
+      const args = { to: 'ana@example.com', body: 'Hi' };
+      const { approval } = pending(await toolbox.dispatch(call('send_email', args)));
+      const decision = { approval: { token: approval.token, approved: true } };
+      const results = await Promise.all([
+        toolbox.dispatch(call('send_email', args), decision),
+        toolbox.dispatch(call('send_email', args), decision),
+      ]);
+      expect(results.map((result) => done(result).record.decision).sort()).toEqual([
+        'approved',
+        'denied',
+      ]);
+      expect(results.map((result) => done(result).record.failure)).toContain('approval-rejected');
+      expect(run).toHaveBeenCalledTimes(1);
+    }
+  });
+
+  it('binds the token to the arguments, not to their key order or JSON whitespace', async () => {
+    const run = vi.fn(async () => 'sent');
+    const toolbox = createToolbox([sendEmail(run)]);
+    const held = async () =>
+      pending(await toolbox.dispatch(call('send_email', '{"to":"ana@example.com","body":"Hi"}')))
+        .approval.token;
+    const approve = async (input: unknown, token: string) =>
+      done(
+        await toolbox.dispatch(call('send_email', input), { approval: { token, approved: true } }),
+      ).record;
+
+    // The same arguments, written differently: approved.
+    const reordered = await approve('{\n  "body" : "Hi",\t"to":"ana@example.com"\n}', await held());
+    expect(reordered.decision).toBe('approved');
+    const parsed = await approve({ body: 'Hi', to: 'ana@example.com' }, await held());
+    expect(parsed.decision).toBe('approved');
+    expect(run).toHaveBeenCalledTimes(2);
+
+    // Whitespace inside a value, a changed case, an extra key, a duplicate key: refused.
+    for (const altered of [
+      '{"to":"ana@example.com","body":"Hi "}',
+      '{"to":"Ana@example.com","body":"Hi"}',
+      '{"to":"ana@example.com","body":"Hi","cc":"eve@example.com"}',
+      '{"to":"ana@example.com","body":"Hi","to":"eve@example.com"}',
+    ]) {
+      const record = await approve(altered, await held());
+      expect(record, altered).toMatchObject({
+        failure: 'approval-rejected',
+        reason: 'the arguments differ from the ones approved',
+      });
+    }
+    expect(run).toHaveBeenCalledTimes(2);
+  });
+
+  it('measures expiry on the injected clock: valid through the TTL, refused one ms after', async () => {
+    const clock = createFakeClock();
+    const run = vi.fn(async () => 'sent');
+    const toolbox = createToolbox([sendEmail(run)], { clock, approvalTtlMs: 60_000 });
+    const args = { to: 'ana@example.com', body: 'Hi' };
+    const first = pending(await toolbox.dispatch(call('send_email', args)));
+    expect(first.approval.expiresAt - first.approval.createdAt).toBe(60_000);
+    await clock.advance(60_000);
+    const inTime = done(
+      await toolbox.dispatch(call('send_email', args), {
+        approval: { token: first.approval.token, approved: true },
+      }),
+    );
+    expect(inTime.record.decision).toBe('approved');
+    const second = pending(await toolbox.dispatch(call('send_email', args)));
+    await clock.advance(60_001);
+    const late = done(
+      await toolbox.dispatch(call('send_email', args), {
+        approval: { token: second.approval.token, approved: true },
+      }),
+    );
+    expect(late.record.reason).toBe('the approval expired');
+    expect(run).toHaveBeenCalledTimes(1);
   });
 
   it('runs reads without approval unless the tool asks for it', async () => {
