@@ -109,9 +109,11 @@ export class PartWriter {
 
   /**
    * A chunk arrived from the source: the arrival time of every part decoded from it, so the
-   * clock is read once per chunk, not once per part.
+   * clock is read once per chunk, not once per part. Timing is only ever reported to onStats:
+   * without it, no chunk or part is timed.
    */
   received(): void {
+    if (this.onStats === undefined) return;
     this.receivedAt = this.clock.now();
     if (this.firstByteAt === undefined) this.firstByteAt = this.receivedAt;
   }
@@ -239,13 +241,13 @@ export class PartWriter {
   }
 
   private content(chars: number): void {
-    const now = this.receivedAt;
-    if (this.firstContentAt === undefined) this.firstContentAt = now;
-    // The gaps are only ever read by onStats: without it, none are kept.
-    else if (this.onStats) this.gaps.push(now - this.lastContentAt);
-    this.lastContentAt = now;
     this.contentChars += chars;
     this.contentParts++;
+    if (this.onStats === undefined) return; // see received()
+    const now = this.receivedAt;
+    if (this.firstContentAt === undefined) this.firstContentAt = now;
+    else this.gaps.push(now - this.lastContentAt);
+    this.lastContentAt = now;
   }
 
   private end(reason: FinishReason, providerReason?: string): void {
