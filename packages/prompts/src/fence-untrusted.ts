@@ -63,6 +63,7 @@ export const UNTRUSTED_INSTRUCTIONS: Readonly<Record<UntrustedMode, string>> = O
 // `<` or a lookalike, optional `/` or a lookalike, then "untrusted": what could open or close a fence.
 const TAG_LOOKALIKE =
   /[<\uFF1C\uFE64\u2039\u3008\u27E8\u2329](?=\s*[/\uFF0F\u2215\u2044]?\s*untrusted)/giu;
+const TAG_BRACKET = /[<\uFF1C\uFE64\u2039\u3008\u27E8\u2329]/;
 const SPACES = /[ \t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]+/g;
 const SOURCE_UNSAFE = /[^\p{L}\p{N} ._:/@#?=&%+~,()\-[\]]/gu;
 const RANDOM_ID = /^[A-Za-z0-9]{8,64}$/;
@@ -97,7 +98,8 @@ function wrapLines(text: string, width: number): string {
  * ```
  */
 export function escapeFenceTags(text: string): string {
-  return text.replace(TAG_LOOKALIKE, '&lt;');
+  // Most values hold no bracket at all; testing for one is much cheaper than the replace.
+  return TAG_BRACKET.test(text) ? text.replace(TAG_LOOKALIKE, '&lt;') : text;
 }
 
 function body(text: string, mode: UntrustedMode): string {
