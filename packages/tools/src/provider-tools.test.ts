@@ -80,6 +80,9 @@ function violationsOfOpenAIStrict(schema: JsonSchema, path = '#', depth = 0): st
   for (const [i, branch] of ((schema.anyOf as JsonSchema[]) ?? []).entries()) {
     found.push(...violationsOfOpenAIStrict(branch, `${path}/anyOf/${i}`, depth));
   }
+  for (const [name, def] of Object.entries((schema.$defs as Record<string, JsonSchema>) ?? {})) {
+    found.push(...violationsOfOpenAIStrict(def, `${path}/$defs/${name}`, depth));
+  }
   return found;
 }
 
@@ -297,6 +300,82 @@ describe('Anthropic tools', () => {
 });
 
 describe('strict schemas and validation agree', () => {
+  it('nested objects, arrays of objects, unions and recursion: nullable optionals that validate', async () => {
+    interface Category {
+      name: string;
+      children?: Category[];
+    }
+    const category: z.ZodType<Category> = z.object({
+      name: z.string(),
+      get children() {
+        return z.array(category).optional();
+      },
+    });
+    const input = z.object({
+      unit: z.enum(['C', 'F']).optional(),
+      address: z.object({ street: z.string(), floor: z.number().int().optional() }).optional(),
+      lines: z.array(z.object({ sku: z.string(), note: z.string().optional() })),
+      target: z.union([
+        z.object({ email: z.email(), cc: z.email().optional() }),
+        z.object({ phone: z.string(), ext: z.string().optional() }),
+      ]),
+      action: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('hold'), until: z.iso.date().optional() }),
+        z.object({ kind: z.literal('ship') }),
+      ]),
+      category: category.optional(),
+    });
+    const received: unknown[] = [];
+    const tool = defineTool({
+      name: 'order',
+      description: 'x',
+      input,
+      effect: 'read',
+      run: (value) => received.push(value),
+    });
+    const { strict, schema } = openAISchema(tool);
+    expect(strict).toBe(true);
+    expect(violationsOfOpenAIStrict(schema)).toEqual([]);
+    const properties = schema.properties as Record<string, JsonSchema>;
+    expect(properties.unit).toEqual({ type: ['string', 'null'], enum: ['C', 'F', null] });
+    expect(properties.category).toEqual({
+      anyOf: [{ $ref: expect.any(String) }, { type: 'null' }],
+    });
+    const [def] = Object.values(schema.$defs as Record<string, JsonSchema>);
+    expect(def).toMatchObject({
+      required: ['name', 'children'],
+      additionalProperties: false,
+      properties: { children: { type: ['array', 'null'] } },
+    });
+
+    // What a strict-mode model sends: every key, null wherever it leaves an optional out.
+    const args = {
+      unit: null,
+      address: { street: 'Main St', floor: null },
+      lines: [
+        { sku: 'A1', note: null },
+        { sku: 'B2', note: 'gift' },
+      ],
+      target: { phone: '+47 1234', ext: null },
+      action: { kind: 'hold', until: null },
+      category: { name: 'root', children: [{ name: 'leaf', children: null }] },
+    };
+    const validation = await validateInput(input, args);
+    expect(validation).toMatchObject({
+      ok: true,
+      value: {
+        address: { street: 'Main St' },
+        lines: [{ sku: 'A1' }, { sku: 'B2', note: 'gift' }],
+        target: { phone: '+47 1234' },
+        action: { kind: 'hold' },
+        category: { name: 'root', children: [{ name: 'leaf' }] },
+      },
+    });
+    // A null the schema really refuses is still reported.
+    const wrong = await validateInput(input, { ...args, target: { phone: null } });
+    expect(wrong.ok).toBe(false);
+  });
+
   const leaf = fc.constantFrom<[string, z.ZodType, fc.Arbitrary<unknown>]>(
     ['string', z.string(), fc.string({ maxLength: 5 })],
     ['bounded string', z.string().max(5), fc.string({ maxLength: 5 })],

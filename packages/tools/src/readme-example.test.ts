@@ -1,17 +1,45 @@
 /**
  * The README's agent example, run against a scripted model so that it keeps compiling and
- * working.
+ * working. The code between the markers is the README's code block (checked below); the
+ * services it calls (`helpCentre`, `orders`, `payments`, `mailer`, `audit`, `confirm`) are
+ * stand-ins declared here.
  */
+import { readFileSync } from 'node:fs';
 import type { ChatModel } from '@keel/core';
 import { createFakeChatModel } from '@keel/testing';
 import { expect, it } from 'vitest';
 import { z } from 'zod';
 import { createToolbox, defineTool, runAgent } from './index';
 
-const orders = new Map([
+interface Order {
+  id: string;
+  email: string;
+  totalUsd: number;
+  refunded: boolean;
+}
+const orders = new Map<string, Order>([
   ['A-1001', { id: 'A-1001', email: 'ana@example.com', totalUsd: 42, refunded: false }],
 ]);
 const outbox: string[] = [];
+const helpCentre = {
+  search: async (query: string, limit: number) =>
+    [`Refunds are possible within 30 days (${query})`].slice(0, limit),
+};
+const payments = {
+  refund: async (orderId: string, _reason: string, _options: { signal: AbortSignal }) => {
+    const order = orders.get(orderId);
+    if (order !== undefined) order.refunded = true;
+    return { refunded: orderId };
+  },
+};
+const mailer = {
+  send: async ({ to, subject }: { to: string; subject: string; body: string }) => {
+    outbox.push(`${to}: ${subject}`);
+    return 'sent';
+  },
+};
+const audit: unknown[] = [];
+const confirm = (_question: string) => true;
 
 // --- README example starts here ---
 const searchDocs = defineTool({
@@ -22,8 +50,7 @@ const searchDocs = defineTool({
     limit: z.number().int().min(1).max(10).optional(),
   }),
   effect: 'read',
-  run: async ({ query, limit = 3 }) =>
-    [`Refunds are possible within 30 days (${query})`].slice(0, limit),
+  run: async ({ query, limit = 3 }) => helpCentre.search(query, limit),
 });
 
 const getOrder = defineTool({
@@ -37,11 +64,7 @@ const getOrder = defineTool({
     refunded: z.boolean(),
   }),
   effect: 'read',
-  run: async ({ orderId }) => {
-    const order = orders.get(orderId);
-    if (order === undefined) throw new Error(`No order ${orderId}`);
-    return order;
-  },
+  run: async ({ orderId }) => orders.get(orderId),
 });
 
 const refundOrder = defineTool({
@@ -50,11 +73,7 @@ const refundOrder = defineTool({
   input: z.object({ orderId: z.string().regex(/^A-\d{4}$/), reason: z.string().max(500) }),
   effect: 'write', // waits for approval by default
   timeoutMs: 10_000,
-  run: async ({ orderId }) => {
-    const order = orders.get(orderId);
-    if (order !== undefined) order.refunded = true;
-    return { refunded: orderId };
-  },
+  run: async ({ orderId, reason }, { signal }) => payments.refund(orderId, reason, { signal }),
 });
 
 const sendEmail = defineTool({
@@ -62,10 +81,7 @@ const sendEmail = defineTool({
   description: 'Email a customer.',
   input: z.object({ to: z.email(), subject: z.string().max(120), body: z.string().max(5_000) }),
   effect: 'external', // waits for approval by default
-  run: async ({ to, subject }) => {
-    outbox.push(`${to}: ${subject}`);
-    return 'sent';
-  },
+  run: async ({ to, subject, body }) => mailer.send({ to, subject, body }),
 });
 
 const toolbox = createToolbox([searchDocs, getOrder, refundOrder, sendEmail], {
@@ -101,9 +117,6 @@ async function handle(model: ChatModel, question: string) {
 }
 // --- README example ends here ---
 
-const audit: unknown[] = [];
-const confirm = (_question: string) => true;
-
 it('runs the README agent with a scripted model', async () => {
   const model = createFakeChatModel(
     [
@@ -137,4 +150,18 @@ it('runs the README agent with a scripted model', async () => {
   expect(orders.get('A-1001')?.refunded).toBe(true);
   expect(outbox).toEqual(['ana@example.com: Your refund']);
   expect(audit).toHaveLength(6); // 2 reads, 2 held calls, 2 approved runs
+});
+
+it('is the README example, letter for letter but for formatting', () => {
+  // Whitespace and trailing commas differ: the README is not run through the formatter.
+  const normalise = (code: string) => code.replace(/\s+/g, '').replace(/,([)\]}])/g, '$1');
+  const source = readFileSync(new URL('./readme-example.test.ts', import.meta.url), 'utf8');
+  const inTest = source
+    .split('// --- README example starts here ---\n')[1]
+    ?.split('// --- README example ends here ---')[0];
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const block = readme.split('## A support agent with four tools')[1]?.split('```ts\n')[1];
+  const inReadme = block?.split('```')[0]?.split("import { z } from 'zod';\n")[1];
+  expect(inTest).toBeDefined();
+  expect(normalise(inReadme ?? '')).toBe(normalise(inTest ?? ''));
 });

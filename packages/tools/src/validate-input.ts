@@ -19,8 +19,9 @@ export type InputValidation =
 const MAX_REPORT_CHARS = 2_000;
 
 /**
- * Validates `input` against `schema`. When the only complaint about a property is that it is
- * null, the call is retried without it, so a strict-mode `null` for an optional field passes.
+ * Validates `input` against `schema`. When the schema complains that properties are null (in
+ * any branch of a union too), the call is retried without them, so a strict-mode `null` for an
+ * optional field passes; the retry must validate on its own, or the first report stands.
  *
  * @example
  * ```ts
@@ -31,10 +32,8 @@ const MAX_REPORT_CHARS = 2_000;
 export async function validateInput(schema: z.ZodType, input: unknown): Promise<InputValidation> {
   const first = await schema.safeParseAsync(input);
   if (first.success) return { ok: true, accepted: input, value: first.data };
-  const nullPaths = first.error.issues
-    .filter((issue) => valueAt(input, issue.path) === null)
-    .map((issue) => issue.path);
-  if (nullPaths.length > 0 && nullPaths.every((path) => typeof path.at(-1) === 'string')) {
+  const nullPaths = nullPropertyPaths(first.error.issues, input, []);
+  if (nullPaths.length > 0) {
     const cleaned = withoutPaths(input, nullPaths);
     const second = await schema.safeParseAsync(cleaned);
     if (second.success) return { ok: true, accepted: cleaned, value: second.data };
@@ -46,6 +45,34 @@ export async function validateInput(schema: z.ZodType, input: unknown): Promise<
       report.length > MAX_REPORT_CHARS ? `${report.slice(0, MAX_REPORT_CHARS)}\n…` : report
     }\nFix them and call the tool again.`,
   };
+}
+
+/** An issue as far as this module reads it: a union's issue holds each branch's issues. */
+interface IssueLike {
+  readonly path: readonly PropertyKey[];
+  readonly code?: string;
+  readonly errors?: ReadonlyArray<readonly IssueLike[]>;
+}
+
+/**
+ * Paths of the object properties that hold null and that an issue complains about, looking into
+ * every branch of a union (whose issues are relative to the union's path).
+ */
+function nullPropertyPaths(
+  issues: readonly IssueLike[],
+  input: unknown,
+  base: readonly PropertyKey[],
+): PropertyKey[][] {
+  const paths: PropertyKey[][] = [];
+  for (const issue of issues) {
+    const path = [...base, ...issue.path];
+    if (issue.code === 'invalid_union' && issue.errors !== undefined) {
+      for (const branch of issue.errors) paths.push(...nullPropertyPaths(branch, input, path));
+    } else if (typeof path.at(-1) === 'string' && valueAt(input, path) === null) {
+      paths.push(path);
+    }
+  }
+  return paths;
 }
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
