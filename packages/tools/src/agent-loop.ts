@@ -132,7 +132,9 @@ export async function* agentLoop(
     });
   }
   const costOf = costFunction(options);
-  const toolbox = isToolbox(options.tools) ? options.tools : createToolbox(options.tools);
+  const toolbox = isToolbox(options.tools)
+    ? options.tools
+    : createToolbox(options.tools, clock === undefined ? {} : { clock });
   const definitions = toolbox.definitions(allow === undefined ? {} : { allow });
   const decisions = new Map<string, ApprovalDecision>(
     (options.approvals ?? []).map((decision) => [decision.token, decision]),

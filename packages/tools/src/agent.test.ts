@@ -223,6 +223,32 @@ describe('runAgent', () => {
     expect((await waiting).stopReason).toBe('timeout');
   });
 
+  it("times a hung tool out on the run's clock when tools are given as an array", async () => {
+    const clock = createFakeClock();
+    let started = false;
+    const hang = defineTool({
+      name: 'hang',
+      description: 'x',
+      input: z.object({}),
+      effect: 'read',
+      timeoutMs: 5_000,
+      run: () => {
+        started = true;
+        return new Promise(() => {});
+      },
+    });
+    const model = createFakeChatModel([
+      { toolCalls: [{ name: 'hang', input: {} }] },
+      { text: 'It timed out.' },
+    ]);
+    const running = runAgent({ model, tools: [hang], messages: ask, clock, cost: () => 0 });
+    await vi.waitFor(() => expect(started).toBe(true));
+    await clock.advance(5_000);
+    const state = await running;
+    expect(state.stopReason).toBe('final-answer');
+    expect(state.steps[0]?.records[0]).toMatchObject({ failure: 'timeout', latencyMs: 5_000 });
+  });
+
   it('rejects with the reason when the caller aborts', async () => {
     const controller = new AbortController();
     const model = createFakeChatModel([{ text: 'x', delayMs: 60_000 }]);

@@ -75,14 +75,14 @@ export type AnyTool = Tool<any, any>;
  * The JSON Schema of a zod input schema, as the model must produce it (before transforms and
  * defaults). The `$schema` keyword is left out: providers do not need it.
  */
-export function inputJsonSchema(schema: z.ZodType, argument = 'input'): JsonSchema {
+function inputJsonSchema(schema: z.ZodType): JsonSchema {
   let converted: JsonSchema;
   try {
     converted = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' }) as JsonSchema;
   } catch (cause) {
     throw new InvalidArgumentError({
-      argument,
-      message: `${argument} cannot be written as JSON Schema (${
+      argument: 'input',
+      message: `input cannot be written as JSON Schema (${
         cause instanceof Error ? cause.message : String(cause)
       }); use JSON types the model can produce (no z.date(), z.bigint() or bare transforms)`,
       cause,

@@ -67,10 +67,7 @@ export function readArguments(input: unknown, limits: ArgumentLimits): ParsedArg
  * is not plain data (its prototype would lend the schema properties it never saw as keys);
  * undefined when fine.
  */
-export function inspectArguments(
-  value: unknown,
-  limits: ArgumentLimits,
-): ArgumentFault | undefined {
+function inspectArguments(value: unknown, limits: ArgumentLimits): ArgumentFault | undefined {
   const stack: Array<[unknown, number]> = [[value, 0]];
   let chars = 0;
   for (let next = stack.pop(); next !== undefined; next = stack.pop()) {

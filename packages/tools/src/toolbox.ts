@@ -33,6 +33,11 @@ function nameOf(error: unknown): string {
   return error instanceof Error ? error.name : typeof error;
 }
 
+/** A tool name as echoed to the model: a hostile one is cut (real names have at most 64). */
+function shownName(name: string): string {
+  return JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name);
+}
+
 function verdictOf(value: PolicyDecision | PolicyVerdict): PolicyVerdict {
   return typeof value === 'string' ? { decision: value } : value;
 }
@@ -142,12 +147,12 @@ export function createToolbox(tools: readonly AnyTool[], options: ToolboxOptions
           ? fail(
               'unknown-tool',
               'unknown-tool',
-              `There is no tool named "${call.toolName}". Available tools: ${names}.`,
+              `There is no tool named ${shownName(call.toolName)}. Available tools: ${names}.`,
             )
           : fail(
               'not-allowed',
               'denied',
-              `The tool "${call.toolName}" is not available here. Available tools: ${names}.`,
+              `The tool ${shownName(call.toolName)} is not available here. Available tools: ${names}.`,
             );
       }
       const parsed = readArguments(call.input, limits);
