@@ -2,6 +2,7 @@
  * Where pending approvals wait. Taking an approval removes it, so a token works once.
  */
 import type { ToolCall } from '@keel/core';
+import { assertPositiveInteger } from './assert-options';
 import type { ToolEffect } from './define-tool';
 
 /** A call held for approval: what will run, exactly, if it is approved. */
@@ -35,6 +36,8 @@ export interface ApprovalStore {
  * An in-process approval store holding up to `maxEntries` approvals (the oldest are dropped
  * first). Approvals do not survive a restart; use a shared store for that.
  *
+ * @throws InvalidArgumentError when `maxEntries` is not a whole number from 1.
+ *
  * @example
  * ```ts
  * const toolbox = createToolbox(tools, { approvals: createMemoryApprovalStore({ maxEntries: 1_000 }) });
@@ -45,6 +48,7 @@ export function createMemoryApprovalStore({
 }: {
   maxEntries?: number;
 } = {}): ApprovalStore {
+  assertPositiveInteger('maxEntries', maxEntries);
   const entries = new Map<string, PendingApproval>();
   return {
     save(approval) {

@@ -1,4 +1,10 @@
-import type { CallObserver, Instrumentation, ToolCallEnd, ToolCallStart } from '@keel/core';
+import {
+  type CallObserver,
+  type Instrumentation,
+  InvalidArgumentError,
+  type ToolCallEnd,
+  type ToolCallStart,
+} from '@keel/core';
 import { createFakeClock } from '@keel/testing';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
@@ -556,6 +562,27 @@ describe('approvals', () => {
     );
     expect(late.record.reason).toBe('the approval expired');
     expect(run).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps at most maxEntries approvals, dropping the oldest, and refuses a bad maxEntries', async () => {
+    const approvals = createMemoryApprovalStore({ maxEntries: 2 });
+    const run = vi.fn(async () => 'sent');
+    const toolbox = createToolbox([sendEmail(run)], { approvals });
+    const args = { to: 'ana@example.com', body: 'Hi' };
+    const held = [];
+    for (const id of ['c1', 'c2', 'c3']) {
+      held.push(pending(await toolbox.dispatch(call('send_email', args, id))).approval.token);
+    }
+    const decide = (id: string, token: string) =>
+      toolbox.dispatch(call('send_email', args, id), { approval: { token, approved: true } });
+    expect(done(await decide('c1', held[0] as string)).record.failure).toBe('approval-rejected');
+    expect(done(await decide('c3', held[2] as string)).record.decision).toBe('approved');
+    expect(run).toHaveBeenCalledTimes(1);
+    for (const maxEntries of [0, -1, 1.5, Number.NaN]) {
+      expect(() => createMemoryApprovalStore({ maxEntries }), String(maxEntries)).toThrow(
+        InvalidArgumentError,
+      );
+    }
   });
 
   it('runs reads without approval unless the tool asks for it', async () => {
