@@ -36,6 +36,21 @@ function email(
   });
 }
 
+/** A read tool that never returns; `onStart` tells when it was called. */
+function hanging({ timeoutMs, onStart }: { timeoutMs?: number; onStart?: () => void } = {}) {
+  return defineTool({
+    name: 'hang',
+    description: 'Never returns.',
+    input: z.object({}),
+    effect: 'read',
+    ...(timeoutMs !== undefined && { timeoutMs }),
+    run: () => {
+      onStart?.();
+      return new Promise<never>(() => {});
+    },
+  });
+}
+
 const toolMessages = (state: AgentState) =>
   state.messages.filter((m): m is ToolMessage => m.role === 'tool');
 
@@ -185,13 +200,7 @@ describe('runAgent', () => {
 
   it('stops at its timeout, even inside a hung tool, closing the turn', async () => {
     const clock = createFakeClock();
-    const hang = defineTool({
-      name: 'hang',
-      description: 'x',
-      input: z.object({}),
-      effect: 'read',
-      run: () => new Promise(() => {}),
-    });
+    const hang = hanging();
     const model = createFakeChatModel([{ toolCalls: [{ name: 'hang', input: {} }] }]);
     const running = runAgent({
       model,
@@ -226,15 +235,10 @@ describe('runAgent', () => {
   it("times a hung tool out on the run's clock when tools are given as an array", async () => {
     const clock = createFakeClock();
     let started = false;
-    const hang = defineTool({
-      name: 'hang',
-      description: 'x',
-      input: z.object({}),
-      effect: 'read',
+    const hang = hanging({
       timeoutMs: 5_000,
-      run: () => {
+      onStart: () => {
         started = true;
-        return new Promise(() => {});
       },
     });
     const model = createFakeChatModel([
