@@ -107,7 +107,9 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
     id: 'jwt',
     hint: /eyJ/,
     kind: 'secret',
-    pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g,
+    // Starts only where a base64url run starts: with `\b`, every `-eyJ` inside a run was a new
+    // start that rescanned the rest of the run (quadratic on `eyJ-eyJ-...`).
+    pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g,
     crossField: true,
   },
   {
