@@ -151,7 +151,13 @@ export async function* agentLoop(
           text: '',
           pendingApprovals: [],
         };
-  const deadline = deadlineSignal({ signal, timeoutMs, clock });
+  // A stream closed early (a UI that stops reading) cancels the model call and tools in flight.
+  const closed = new AbortController();
+  const deadline = deadlineSignal({
+    signal: signal === undefined ? closed.signal : AbortSignal.any([signal, closed.signal]),
+    timeoutMs,
+    clock,
+  });
   const dispatchContext = (approval?: ApprovalDecision) => ({
     signal: deadline.signal,
     ...(allow !== undefined && { allow }),
@@ -347,6 +353,8 @@ export async function* agentLoop(
       closeTurn(turn, step, 'the agent ran out of time');
     return stop('timeout');
   } finally {
+    // Reached with calls in flight only when the consumer stopped early; a no-op otherwise.
+    closed.abort(new DOMException('The agent stream was closed before it finished', 'AbortError'));
     deadline.clear();
   }
 }

@@ -37,15 +37,21 @@ function email(
 }
 
 /** A read tool that never returns; `onStart` tells when it was called. */
-function hanging({ timeoutMs, onStart }: { timeoutMs?: number; onStart?: () => void } = {}) {
+function hanging({
+  timeoutMs,
+  onStart,
+}: {
+  timeoutMs?: number;
+  onStart?: (signal: AbortSignal) => void;
+} = {}) {
   return defineTool({
     name: 'hang',
     description: 'Never returns.',
     input: z.object({}),
     effect: 'read',
     ...(timeoutMs !== undefined && { timeoutMs }),
-    run: () => {
-      onStart?.();
+    run: (_input, { signal }) => {
+      onStart?.(signal);
       return new Promise<never>(() => {});
     },
   });
@@ -659,6 +665,28 @@ describe('streamAgent', () => {
     const last = parts.at(-1);
     if (last?.type !== 'agent-finish') throw new Error('expected agent-finish');
     expect(last.state.steps[0]?.finishReason).toBe('error');
+  });
+
+  it('cancels the tools in flight when the consumer stops reading', async () => {
+    const seen: AbortSignal[] = [];
+    const model = createFakeChatModel([
+      {
+        toolCalls: [
+          { name: 'hang', input: {} },
+          { name: 'hang', input: {} },
+        ],
+      },
+    ]);
+    const hang = hanging({ onStart: (signal) => seen.push(signal) });
+    let running = 0;
+    for await (const part of streamAgent({ model, tools: [hang], messages: ask, cost: () => 0 })) {
+      // The first call starts once its `running` status has been read.
+      if (part.type === 'tool-status' && part.status === 'running' && ++running === 2) {
+        await vi.waitFor(() => expect(seen).toHaveLength(1));
+        break;
+      }
+    }
+    expect(seen[0]?.aborted).toBe(true);
   });
 
   it('throws a stream error that is not about tool arguments', async () => {
