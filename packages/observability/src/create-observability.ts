@@ -3,7 +3,7 @@
  * becomes a span on the GenAI conventions, one redacted JSON log record, metrics (OTel and/or
  * the in-process registry) and, for model calls, an entry in the spend guard.
  */
-import { type Clock, type Instrumentation, systemClock } from '@keel/core';
+import { type CallObserver, type Clock, type Instrumentation, systemClock } from '@keel/core';
 import { METRICS } from './attributes';
 import { jsonLinesSink, type LogSink } from './log-sink';
 import {
@@ -70,6 +70,21 @@ export interface BreakerLike {
 export type BreakerState = 'closed' | 'half-open' | 'open';
 
 const BREAKER_VALUES: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+const NOOP_OBSERVER: CallObserver<never> = { end() {} };
+
+/** A `start*` hook that never throws into the work: on a failure, that work goes unobserved. */
+function neverThrowing<Start, End>(
+  observe: (start: Start) => CallObserver<End>,
+): (start: Start) => CallObserver<End> {
+  return function startObserving(start) {
+    try {
+      return observe(start);
+    } catch {
+      return NOOP_OBSERVER;
+    }
+  };
+}
 
 /** The object {@link createObservability} returns: an `Instrumentation`, and more. */
 export interface Observability extends Required<Instrumentation> {
@@ -150,9 +165,9 @@ export function createObservability(options: ObservabilityOptions = {}): Observa
     tracer,
     metrics: registry,
     redact: redactor,
-    startModelCall: (start) => observeModelCall(recorder, start, spendGuard),
-    startToolCall: (start) => observeToolCall(recorder, start),
-    startRetrieval: (start) => observeRetrieval(recorder, start),
+    startModelCall: neverThrowing((start) => observeModelCall(recorder, start, spendGuard)),
+    startToolCall: neverThrowing((start) => observeToolCall(recorder, start)),
+    startRetrieval: neverThrowing((start) => observeRetrieval(recorder, start)),
     recordBreakerState,
     watchBreaker(breaker, key) {
       recordBreakerState(key, breaker.state);

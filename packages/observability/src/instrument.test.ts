@@ -191,3 +191,23 @@ describe('instrument', () => {
     await expect(drain(throwingEnd.stream(request))).resolves.toHaveLength(3);
   });
 });
+
+describe('instrument with a throwing event hook', () => {
+  it('streams every part although the first-token event throws', async () => {
+    const model = createFakeChatModel({ text: 'fine' });
+    const ended: unknown[] = [];
+    const wrapped = instrument(model, {
+      instrumentation: {
+        startModelCall: () => ({
+          event() {
+            throw new Error('event failed');
+          },
+          end: (result) => ended.push(result),
+        }),
+      },
+    });
+    const parts = await drain(wrapped.stream(request));
+    expect(parts.map((part) => part.type)).toContain('finish');
+    expect(ended).toHaveLength(1);
+  });
+});

@@ -146,7 +146,11 @@ export function instrument(model: ChatModel, options: InstrumentOptions): ChatMo
         for await (const part of model.stream(request, callOptions)) {
           if (timeToFirstTokenMs === undefined && isFirstToken(part)) {
             timeToFirstTokenMs = clock.now() - started;
-            observer.event?.('first-token', { [KEEL.timeToFirstTokenMs]: timeToFirstTokenMs });
+            try {
+              observer.event?.('first-token', { [KEEL.timeToFirstTokenMs]: timeToFirstTokenMs });
+            } catch {
+              // Instrumentation must never break the stream it observes.
+            }
           }
           if (part.type === 'usage') usage = part.usage;
           else if (part.type === 'finish') finishReason = part.reason;

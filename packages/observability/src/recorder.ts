@@ -25,6 +25,12 @@ export interface Who {
   prompt_id?: string;
 }
 
+/** The redacted error of a failed piece of work, as log fields. */
+interface Fault {
+  error_type?: string;
+  error_message?: string;
+}
+
 /** How a piece of work ended, as far as the shared part cares. */
 interface Ending {
   outcome: CallOutcome;
@@ -123,58 +129,57 @@ export function createRecorder({
     return redact(definedOnly(fields)) as T;
   }
 
-  function end<End extends Ending>(
-    span: SpanLike | undefined,
-    recording: boolean,
-    started: number,
-    result: End,
-    completion: Completion,
-  ): void {
-    const ended = clock.now();
-    const error = clean({ error_type: result.errorType, error_message: result.errorMessage });
-    const failed = result.outcome === 'error';
-    const errorType = error.error_type ?? '_OTHER';
-    if (span && recording) {
-      span.setAttributes({
-        ...completion.attributes,
-        [KEEL.outcome]: result.outcome,
-        [GEN_AI.errorType]: failed ? errorType : undefined,
-      });
-      if (failed) {
-        span.addEvent('exception', {
-          'exception.type': error.error_type,
-          'exception.message': error.error_message,
-        });
-        span.setStatus({ code: SPAN_STATUS.error, message: error.error_message });
-      }
-    }
-    span?.end(ended);
-    const context = span?.spanContext();
-    const latencyMs = ended - started;
-    safely(() =>
-      sink?.write(
-        definedOnly({
-          time: new Date(ended).toISOString(),
-          level: LEVELS[result.outcome],
-          event: completion.event,
-          msg: completion.msg,
-          outcome: result.outcome,
-          trace_id: context && validId(context.traceId),
-          span_id: context && validId(context.spanId),
-          ...completion.who,
-          ...completion.fields,
-          latency_ms: latencyMs,
-          ...error,
-        }),
-      ),
-    );
-    const { labels } = completion;
-    metrics.add(METRICS.calls, 1, { ...labels, kind: completion.event, outcome: result.outcome });
+  /** The span's attributes, exception event and status for how the work ended. */
+  function annotate(span: SpanLike, completion: Completion, outcome: CallOutcome, error: Fault) {
+    const failed = outcome === 'error';
+    span.setAttributes({
+      ...completion.attributes,
+      [KEEL.outcome]: outcome,
+      [GEN_AI.errorType]: failed ? (error.error_type ?? '_OTHER') : undefined,
+    });
     if (failed) {
+      span.addEvent('exception', {
+        'exception.type': error.error_type,
+        'exception.message': error.error_message,
+      });
+      span.setStatus({ code: SPAN_STATUS.error, message: error.error_message });
+    }
+  }
+
+  function log(
+    completion: Completion,
+    outcome: CallOutcome,
+    error: Fault,
+    span: SpanLike | undefined,
+    ended: number,
+    latencyMs: number,
+  ): void {
+    const context = span?.spanContext();
+    sink?.write(
+      definedOnly({
+        time: new Date(ended).toISOString(),
+        level: LEVELS[outcome],
+        event: completion.event,
+        msg: completion.msg,
+        outcome,
+        trace_id: context && validId(context.traceId),
+        span_id: context && validId(context.spanId),
+        ...completion.who,
+        ...completion.fields,
+        latency_ms: latencyMs,
+        ...error,
+      }),
+    );
+  }
+
+  function measure(completion: Completion, outcome: CallOutcome, error: Fault, latencyMs: number) {
+    const { labels } = completion;
+    metrics.add(METRICS.calls, 1, { ...labels, kind: completion.event, outcome });
+    if (outcome === 'error') {
       metrics.add(METRICS.errors, 1, {
         ...labels,
         kind: completion.event,
-        [GEN_AI.errorType]: errorType,
+        [GEN_AI.errorType]: error.error_type ?? '_OTHER',
       });
     }
     completion.after?.(latencyMs);
@@ -199,20 +204,31 @@ export function createRecorder({
       }),
     contentAllowed(metadata) {
       if (typeof recordContent === 'boolean') return recordContent;
-      if (typeof recordContent === 'function') return recordContent(metadata);
+      if (typeof recordContent === 'function') {
+        try {
+          return recordContent(metadata) === true;
+        } catch {
+          return false; // in doubt, content stays out
+        }
+      }
       return metadata?.feature !== undefined && recordContent.includes(metadata.feature);
     },
     observe(name, kind, attributes, complete) {
       const started = clock.now();
-      const span = tracer?.startSpan(name, { kind, startTime: started });
-      const recording = span?.isRecording() ?? false;
-      if (span && recording) span.setAttributes(attributes());
+      let span: SpanLike | undefined;
+      let recording = false;
+      safely(() => {
+        span = tracer?.startSpan(name, { kind, startTime: started });
+        recording = span?.isRecording() ?? false;
+        if (span && recording) span.setAttributes(attributes());
+      });
       let ended = false;
       return {
         event(eventName, eventAttributes) {
           if (ended || !span || !recording) return;
+          const target = span;
           safely(() =>
-            span.addEvent(
+            target.addEvent(
               eventName,
               eventAttributes && (redact(eventAttributes) as Attributes),
               clock.now(),
@@ -222,7 +238,26 @@ export function createRecorder({
         end(result) {
           if (ended) return;
           ended = true;
-          safely(() => end(span, recording, started, result, complete(result)));
+          const endedAt = clock.now();
+          const latencyMs = endedAt - started;
+          // Each step on its own, so that one failing (a throwing exporter, sink or metric, or
+          // an end result of the wrong shape) neither skips the others nor leaves the span open.
+          let completion: Completion | undefined;
+          let error: Fault = {};
+          safely(() => {
+            error = clean({ error_type: result.errorType, error_message: result.errorMessage });
+            completion = complete(result);
+          });
+          const target = span;
+          if (target && recording && completion) {
+            const done = completion;
+            safely(() => annotate(target, done, result.outcome, error));
+          }
+          if (target) safely(() => target.end(endedAt));
+          if (!completion) return;
+          const done = completion;
+          safely(() => log(done, result.outcome, error, target, endedAt, latencyMs));
+          safely(() => measure(done, result.outcome, error, latencyMs));
         },
       };
     },

@@ -17,7 +17,11 @@ const adversarial: Record<string, string[]> = {
   'anthropic-key': ['sk-ant-api01-', 'sk-ant-'],
   'openai-key': ['sk-', 'sk-a', 'sk-proj-'],
   'github-token': ['ghp_', 'github_pat_a'],
-  'slack-token': ['xoxb-', 'https://hooks.slack.com/services/T', 'https://hooks.slack.com/services/TA/B'],
+  'slack-token': [
+    'xoxb-',
+    'https://hooks.slack.com/services/T',
+    'https://hooks.slack.com/services/TA/B',
+  ],
   'aws-access-key': ['AKIA', 'AKIAA'],
   'bearer-token': ['Bearer ', 'Bearer  \t', 'Basic a'],
   'url-credentials': ['://', '://a:', '://a:a'],
