@@ -7,6 +7,7 @@
  */
 import { InvalidArgumentError } from '@keel/core';
 import { type AnalyzerOptions, createAnalyzer } from './analyze';
+import { assertInteger } from './assert-integer';
 import { compileFilter, type Filter, type MetadataPredicate } from './filter';
 import { TopK } from './top-k';
 import type { Metadata } from './types';
@@ -220,12 +221,7 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
       return slots.has(id);
     },
     search(query, { k = 10, filter } = {}) {
-      if (!(Number.isInteger(k) && k >= 1)) {
-        throw new InvalidArgumentError({
-          argument: 'k',
-          message: `k must be an integer >= 1, got ${k}`,
-        });
-      }
+      assertInteger('k', k);
       if (typeof query !== 'string') {
         throw new InvalidArgumentError({
           argument: 'query',

@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError } from '@keel/core';
 import { type Encoding, type EncodingName, loadEncoding } from '@keel/tokens';
+import { assertInteger } from './assert-integer';
 import { contentHash } from './content-hash';
 import { decodeDocument } from './decode-document';
 import {
@@ -189,12 +190,7 @@ export async function chunkDocument(
   document: Document,
   { maxTokens = 512, overlapTokens = 64, encoding = 'o200k_base' }: ChunkOptions = {},
 ): Promise<Chunk[]> {
-  if (!(Number.isInteger(maxTokens) && maxTokens >= 16)) {
-    throw new InvalidArgumentError({
-      argument: 'maxTokens',
-      message: `maxTokens must be an integer >= 16, got ${maxTokens}`,
-    });
-  }
+  assertInteger('maxTokens', maxTokens, 16);
   if (!(Number.isInteger(overlapTokens) && overlapTokens >= 0 && overlapTokens * 2 < maxTokens)) {
     throw new InvalidArgumentError({
       argument: 'overlapTokens',

@@ -1,8 +1,4 @@
-/**
- * Retrieval metrics without an LLM judge: recall@k, precision@k, MRR, nDCG@k and MAP, per
- * query and averaged, from judged relevance (qrels). Deterministic.
- */
-import { InvalidArgumentError } from '@keel/core';
+import { assertInteger } from './assert-integer';
 
 /** A query to evaluate. */
 export interface EvalQuery {
@@ -107,12 +103,7 @@ export async function evaluateRetrieval({
   retrieve,
   k = 10,
 }: EvaluateRetrievalOptions): Promise<RetrievalEvaluation> {
-  if (!(Number.isInteger(k) && k >= 1)) {
-    throw new InvalidArgumentError({
-      argument: 'k',
-      message: `k must be an integer >= 1, got ${k}`,
-    });
-  }
+  assertInteger('k', k);
   const perQuery: QueryEvaluation[] = [];
   const unjudged: string[] = [];
   for (const query of queries) {

@@ -8,6 +8,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@keel/core';
+import { assertInteger } from './assert-integer';
 import { CorruptIndexError } from './corrupt-index-error';
 import { DimensionMismatchError } from './dimension-mismatch-error';
 import { EmbeddingModelMismatchError } from './embedding-model-mismatch-error';
@@ -128,12 +129,7 @@ export async function createHnswStore({
 }: HnswStoreOptions): Promise<HnswStore> {
   assertStoreShape(dim, space);
   for (const [argument, value] of Object.entries({ m, efConstruction, ef, capacity })) {
-    if (!(Number.isInteger(value) && value >= 1)) {
-      throw new InvalidArgumentError({
-        argument,
-        message: `${argument} must be an integer >= 1, got ${value}`,
-      });
-    }
+    assertInteger(argument, value);
   }
   // hnswlib-node is CommonJS: Node's ESM loader exposes it as the default export.
   const loaded = await import('hnswlib-node');
@@ -263,12 +259,7 @@ export async function createHnswStore({
     search(vector, { k, filter, ef: searchEf = ef } = {}) {
       const wanted = resolveK(k);
       assertVector(vector, dim, 'query');
-      if (!(Number.isInteger(searchEf) && searchEf >= 1)) {
-        throw new InvalidArgumentError({
-          argument: 'ef',
-          message: `ef must be an integer >= 1, got ${searchEf}`,
-        });
-      }
+      assertInteger('ef', searchEf);
       if (labels.size === 0) return [];
       const allowed = compileFilter(filter);
       index.setEf(Math.max(searchEf, wanted));

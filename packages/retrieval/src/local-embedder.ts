@@ -3,8 +3,9 @@
  * features (words, word pairs and character trigrams) with signed feature hashing, then is
  * L2-normalised, so cosine similarity measures shared vocabulary and spelling.
  */
-import { InvalidArgumentError, throwIfAborted } from '@keel/core';
+import { throwIfAborted } from '@keel/core';
 import { createAnalyzer } from './analyze';
+import { assertInteger } from './assert-integer';
 import type { Embedder } from './embedder';
 
 /** Options of {@link createLocalEmbedder}. */
@@ -32,12 +33,7 @@ function hash(text: string, seed: number): number {
  * ```
  */
 export function createLocalEmbedder({ dimensions = 384 }: LocalEmbedderOptions = {}): Embedder {
-  if (!(Number.isInteger(dimensions) && dimensions >= 8)) {
-    throw new InvalidArgumentError({
-      argument: 'dimensions',
-      message: `dimensions must be an integer >= 8, got ${dimensions}`,
-    });
-  }
+  assertInteger('dimensions', dimensions, 8);
   const analyze = createAnalyzer({ stemming: true });
 
   function add(vector: Float32Array, feature: string, weight: number): void {

@@ -6,6 +6,7 @@
 import { InvalidArgumentError } from '@keel/core';
 import { concurrencyLimit, type RetryOptions, retry } from '@keel/resilience';
 import { type EncodingName, loadEncoding } from '@keel/tokens';
+import { assertInteger } from './assert-integer';
 import type { Embedder } from './embedder';
 import { assertVector } from './validate-vector';
 
@@ -47,15 +48,6 @@ const NATIVE_DIMENSIONS: Record<string, number> = {
   'text-embedding-ada-002': 1536,
 };
 
-function positiveInteger(argument: string, value: number): void {
-  if (!(Number.isInteger(value) && value >= 1)) {
-    throw new InvalidArgumentError({
-      argument,
-      message: `${argument} must be an integer >= 1, got ${value}`,
-    });
-  }
-}
-
 /**
  * Creates an embedder on OpenAI's embeddings API.
  *
@@ -90,10 +82,10 @@ export function createOpenAIEmbedder({
       message: `Model "${model}" has no known vector size; pass dimensions`,
     });
   }
-  positiveInteger('dimensions', size);
-  positiveInteger('maxBatchInputs', maxBatchInputs);
-  positiveInteger('maxBatchTokens', maxBatchTokens);
-  positiveInteger('maxInputTokens', maxInputTokens);
+  assertInteger('dimensions', size);
+  assertInteger('maxBatchInputs', maxBatchInputs);
+  assertInteger('maxBatchTokens', maxBatchTokens);
+  assertInteger('maxInputTokens', maxInputTokens);
   const limit = concurrencyLimit({ maxConcurrent: concurrency });
   const policy = retry({ maxAttempts: 4, ...retryOptions });
 

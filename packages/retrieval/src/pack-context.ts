@@ -1,11 +1,6 @@
-/**
- * Packs retrieved chunks into a token budget for a prompt: the most relevant that fit, each
- * fenced as untrusted text labelled with a stable citation id such as `guide.md#3`, plus the
- * one system-prompt instruction that explains the fences and how to cite.
- */
-import { InvalidArgumentError } from '@keel/core';
 import { fenceUntrusted, type UntrustedMode } from '@keel/prompts';
 import { type EncodingName, loadEncoding } from '@keel/tokens';
+import { assertInteger } from './assert-integer';
 import type { RetrievedChunk } from './types';
 
 /** A chunk that made it into the context. */
@@ -62,12 +57,7 @@ export async function packContext(
   chunks: readonly RetrievedChunk[],
   { maxTokens, encoding = 'o200k_base', mode = 'fence', randomId }: PackContextOptions,
 ): Promise<PackedContext> {
-  if (!(Number.isInteger(maxTokens) && maxTokens >= 1)) {
-    throw new InvalidArgumentError({
-      argument: 'maxTokens',
-      message: `maxTokens must be an integer >= 1, got ${maxTokens}`,
-    });
-  }
+  assertInteger('maxTokens', maxTokens);
   const tokenizer = await loadEncoding(encoding);
   const ranked = [...chunks].sort((a, b) => b.score - a.score);
   const kept: PackedChunk[] = [];

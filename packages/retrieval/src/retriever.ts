@@ -11,6 +11,7 @@ import {
   systemClock,
   throwIfAborted,
 } from '@keel/core';
+import { assertInteger } from './assert-integer';
 import { type Bm25Options, createBm25Index } from './bm25-index';
 import { type ChunkOptions, chunkDocument } from './chunk-document';
 import { DimensionMismatchError } from './dimension-mismatch-error';
@@ -274,12 +275,7 @@ export async function createRetriever({
     },
     remove,
     async ingest(documents, { onProgress, batchSize = 256, signal } = {}) {
-      if (!(Number.isInteger(batchSize) && batchSize >= 1)) {
-        throw new InvalidArgumentError({
-          argument: 'batchSize',
-          message: `batchSize must be an integer >= 1, got ${batchSize}`,
-        });
-      }
+      assertInteger('batchSize', batchSize);
       const startedAt = clock.now();
       const totalDocuments = Array.isArray(documents) ? documents.length : undefined;
       const result: IngestResult = { documents: 0, chunks: 0, skipped: [] };
@@ -369,12 +365,7 @@ export async function createRetriever({
           message: `query must be a string, got ${typeof query}`,
         });
       }
-      if (!(Number.isInteger(k) && k >= 1)) {
-        throw new InvalidArgumentError({
-          argument: 'k',
-          message: `k must be an integer >= 1, got ${k}`,
-        });
-      }
+      assertInteger('k', k);
       if (mode !== 'vector' && mode !== 'bm25' && mode !== 'hybrid') {
         throw new InvalidArgumentError({
           argument: 'mode',

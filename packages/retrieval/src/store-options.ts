@@ -2,6 +2,7 @@
  * Validation shared by the vector stores' factories and mutations.
  */
 import { InvalidArgumentError } from '@keel/core';
+import { assertInteger } from './assert-integer';
 import { assertVector } from './validate-vector';
 import { assertId, type Space, type VectorItem, type VectorStore } from './vector-store';
 
@@ -9,12 +10,7 @@ const SPACES: readonly Space[] = ['cosine', 'ip', 'l2'];
 
 /** Throws for a dimension or space a store cannot use. */
 export function assertStoreShape(dim: number, space: Space): void {
-  if (!(Number.isInteger(dim) && dim >= 1)) {
-    throw new InvalidArgumentError({
-      argument: 'dim',
-      message: `dim must be an integer >= 1, got ${dim}`,
-    });
-  }
+  assertInteger('dim', dim);
   if (!SPACES.includes(space)) {
     throw new InvalidArgumentError({
       argument: 'space',

@@ -2,6 +2,7 @@
  * The vector store contract shared by the HNSW store and the exact store.
  */
 import { InvalidArgumentError } from '@keel/core';
+import { assertInteger } from './assert-integer';
 import type { Filter } from './filter';
 import type { Metadata } from './types';
 import type { Vector } from './validate-vector';
@@ -60,12 +61,7 @@ export function scoreOf(space: Space, distance: number): number {
 /** `k` checked and defaulted. */
 export function resolveK(k: number | undefined): number {
   const value = k ?? 10;
-  if (!(Number.isInteger(value) && value >= 1)) {
-    throw new InvalidArgumentError({
-      argument: 'k',
-      message: `k must be an integer >= 1, got ${value}`,
-    });
-  }
+  assertInteger('k', value);
   return value;
 }
 
