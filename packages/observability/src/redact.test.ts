@@ -52,6 +52,33 @@ describe('redact', () => {
     ]);
   });
 
+  it('redacts headers as entry tuples, raw header lists and fetch Headers', () => {
+    expect(
+      redact({
+        entries: [
+          ['Authorization', 'Token abc'],
+          ['x-api-key', 'plainkey'],
+          ['Accept', 'text/plain'],
+        ],
+        rawHeaders: ['X-Api-Key', 'plainkey', 'Accept', 'text/plain'],
+        headers: new Headers({ 'x-api-key': 'plainkey', accept: 'text/plain' }),
+      }),
+    ).toEqual({
+      entries: [
+        ['Authorization', '[REDACTED:authorization]'],
+        ['x-api-key', '[REDACTED:x_api_key]'],
+        ['Accept', 'text/plain'],
+      ],
+      rawHeaders: ['X-Api-Key', '[REDACTED:x_api_key]', 'Accept', 'text/plain'],
+      headers: { accept: 'text/plain', 'x-api-key': '[REDACTED:x_api_key]' },
+    });
+  });
+
+  it('leaves lists that are not name/value pairs alone', () => {
+    const lists = { odd: ['token', 'abc', 'def'], mixed: ['password', 3], words: ['a', 'b'] };
+    expect(redact(lists)).toEqual(lists);
+  });
+
   it('renders errors with redacted messages and causes', () => {
     const cause = new Error(`upstream said ${OPENAI_KEY} is invalid`);
     const error = Object.assign(new TypeError('call bob@example.com', { cause }), { status: 401 });

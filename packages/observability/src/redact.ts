@@ -208,13 +208,18 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       try {
         if (Array.isArray(object) || object instanceof Set) {
           const items = Array.isArray(object) ? object : [...object];
+          const pairs = Array.isArray(object) && isNameValueList(items);
           const out: unknown[] = [];
           for (let i = 0; i < items.length; i++) {
             if (nodes >= maxNodes) {
               out.push(`[Truncated ${items.length - i} items]`);
               break;
             }
-            put(out, i, items[i], depth + 1);
+            const name = items[i - 1];
+            if (pairs && i % 2 === 1 && sensitiveKey(name as string)) {
+              nodes++;
+              out.push(replacement(snakeCase(name as string)));
+            } else put(out, i, items[i], depth + 1);
           }
           return out;
         }
@@ -224,7 +229,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
           out.message = redactString(String(object.message));
         }
         const entries =
-          object instanceof Map
+          object instanceof Map || isHeaders(object)
             ? [...object.entries()].map(([k, v]) => [String(k), v] as const)
             : Object.keys(object).map((k) => [k, readProperty(object, k)] as const);
         if (object instanceof Error && 'cause' in object && !entries.some(([k]) => k === 'cause')) {
@@ -296,6 +301,21 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       redactAcrossFields(leaves, crossFieldRules);
     return out;
   };
+}
+
+/**
+ * `['Authorization', 'Bearer ...']` (a header entry) or `['X-Api-Key', 'k', 'Accept', '*']`
+ * (Node's `rawHeaders`): an even number of strings, read as name, value, name, value.
+ */
+function isNameValueList(items: readonly unknown[]): boolean {
+  if (items.length === 0 || items.length % 2 === 1) return false;
+  for (const item of items) if (typeof item !== 'string') return false;
+  return true;
+}
+
+/** A fetch `Headers` object, whose entries are not own properties. */
+function isHeaders(object: object): object is Headers {
+  return typeof Headers === 'function' && object instanceof Headers;
 }
 
 /** A Node Buffer after `JSON.parse(JSON.stringify(buffer))`: its bytes as numbers. */

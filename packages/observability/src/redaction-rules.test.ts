@@ -56,8 +56,18 @@ const cases: Record<string, { positive: string[]; negative: string[] }> = {
     negative: ['AKIA is a prefix', 'AKIAIOSFODNN7EXAMPLEEXTRA'],
   },
   'bearer-token': {
-    positive: ['Authorization: Bearer abcDEF123456ghiJKL789', 'Basic dXNlcjpwYXNzd29yZA=='],
-    negative: ['Bearer of bad news', 'a basic idea'],
+    positive: [
+      'Authorization: Bearer abcDEF123456ghiJKL789',
+      'Basic dXNlcjpwYXNzd29yZA==',
+      'Authorization: Token abcdef123456xyz',
+      '"authorization": "ak_live_0123456789abcdef"',
+    ],
+    negative: [
+      'Bearer of bad news',
+      'a basic idea',
+      'authorization: required for every endpoint',
+      'Authorization: Token expired',
+    ],
   },
   'url-credentials': {
     positive: ['postgres://admin:hunter2@db.internal:5432/app', 'https://user:p4ss@example.org/x'],

@@ -151,9 +151,12 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   },
   {
     id: 'bearer-token',
-    hint: /Bearer|Basic/,
+    hint: /Bearer|Basic|uthorization|UTHORIZATION/,
     kind: 'secret',
-    pattern: /(?<keep>\b(?:Bearer|Basic)[ \t]+)[A-Za-z0-9._~+/-]{12,}=*/g,
+    // `Bearer <token>`, `Basic <token>`, and an `Authorization:` header line with any scheme
+    // (`Token <token>`, `Key <token>`) or none.
+    pattern:
+      /(?<keep>\b(?:Bearer|Basic)[ \t]+|\b(?:[Aa]uthorization|AUTHORIZATION)["']?[ \t]*[:=][ \t]*["']?(?:[A-Za-z]+[ \t]+)?)[A-Za-z0-9._~+/-]{12,}=*/g,
   },
   {
     id: 'url-credentials',
