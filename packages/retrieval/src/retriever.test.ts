@@ -208,6 +208,9 @@ describe('createRetriever', () => {
     await expect(createRetriever({ store: createExactStore({ dim: 8 }) })).rejects.toThrow(
       DimensionMismatchError,
     );
+    await expect(
+      createRetriever({ directory: dir, store: createExactStore({ dim: 384 }) }),
+    ).rejects.toThrow(/store that can save/);
   });
 
   it('keeps chunks and vectors consistent when a save crashed between its steps', async () => {

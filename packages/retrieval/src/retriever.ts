@@ -154,6 +154,13 @@ export async function createRetriever({
       model: baseEmbedder.modelId,
       ...(directory !== undefined && { path: `${directory}/vectors` }),
     }));
+  if (directory !== undefined && givenStore !== undefined && !('save' in givenStore)) {
+    throw new InvalidArgumentError({
+      argument: 'store',
+      message:
+        'A retriever with a directory needs a store that can save (createHnswStore); leave store out to get one',
+    });
+  }
   if (store.dim !== baseEmbedder.dimensions) {
     throw new DimensionMismatchError({
       expected: store.dim,
