@@ -106,11 +106,10 @@ export interface Observability extends Required<Instrumentation> {
  *
  * @example
  * ```ts
- * import * as otel from '@opentelemetry/api';
- * const obs = createObservability({ otel, recordContent: ['support-bot'] });
+ * const obs = createObservability({ otel: await loadOpenTelemetry(), recordContent: ['support-bot'] });
  * const model = instrument(createFakeChatModel({ text: 'hi' }), { instrumentation: obs });
  * await model.generate({ messages: [{ role: 'user', content: 'hello' }], metadata: { feature: 'chat' } });
- * obs.metrics.prometheus(); // keel_calls_total{kind="model",outcome="ok",...} 1 ...
+ * obs.metrics?.prometheus(); // without OTel: keel_calls_total{kind="model-call",outcome="ok",...} 1
  * ```
  */
 export function createObservability(options: ObservabilityOptions = {}): Observability {

@@ -114,8 +114,9 @@ function descriptorOf(name: string, kind: MetricKind): MetricDescriptor {
  *
  * @example
  * ```ts
- * const obs = createObservability();
- * app.get('/metrics', () => new Response(obs.metrics.prometheus(), {
+ * const metrics = createMetricsRegistry();
+ * const obs = createObservability({ metrics, otel: await loadOpenTelemetry() }); // OTel or not
+ * app.get('/metrics', () => new Response(metrics.prometheus(), {
  *   headers: { 'content-type': 'text/plain; version=0.0.4' },
  * }));
  * ```
