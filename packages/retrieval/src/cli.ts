@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import { evaluateRetrieval, formatEvaluation } from './evaluate-retrieval';
 import { parseGolden } from './parse-golden';
 import { readFolder } from './read-folder';
-import { createRetriever, type RetrievalMode } from './retriever';
+import { createRetriever } from './retriever';
+import type { RetrievalMode } from './retriever-options';
 
 const usage = `Usage: keel-retrieval-eval --golden queries.jsonl (--docs <folder> | --index <directory>)
                            [--k 10] [--mode hybrid|vector|bm25] [--json]

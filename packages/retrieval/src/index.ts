@@ -58,16 +58,15 @@ export { type ReadFolderOptions, readFolder } from './read-folder';
 export { type FusionOptions, reciprocalRankFusion } from './reciprocal-rank-fusion';
 export { removeNearDuplicates } from './remove-near-duplicates';
 export type { Reranker, RerankFunction } from './reranker';
-export {
-  createRetriever,
-  type IngestOptions,
-  type IngestResult,
-  indexedText,
-  type RetrievalMode,
-  type RetrieveOptions,
-  type Retriever,
-  type RetrieverOptions,
-} from './retriever';
+export { createRetriever, indexedText } from './retriever';
+export type {
+  IngestOptions,
+  IngestResult,
+  RetrievalMode,
+  RetrieveOptions,
+  Retriever,
+  RetrieverOptions,
+} from './retriever-options';
 export type { Chunk, Document, DocumentFormat, Metadata, RetrievedChunk } from './types';
 export {
   UnsupportedDocumentError,

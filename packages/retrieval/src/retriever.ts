@@ -4,105 +4,31 @@
  * near-duplicate removal, an optional rerank hook and MMR), saved to a directory and reopened.
  */
 import {
-  type Clock,
   type Instrumentation,
   InvalidArgumentError,
-  type RequestMetadata,
   systemClock,
   throwIfAborted,
 } from '@keel/core';
 import { assertInteger } from './assert-integer';
-import { type Bm25Options, createBm25Index } from './bm25-index';
-import { type ChunkOptions, chunkDocument } from './chunk-document';
+import { createBm25Index } from './bm25-index';
+import { chunkDocument } from './chunk-document';
 import { DimensionMismatchError } from './dimension-mismatch-error';
-import type { Embedder } from './embedder';
-import { createEmbeddingCache, type EmbeddingCache, withEmbeddingCache } from './embedding-cache';
-import type { Filter } from './filter';
+import { createEmbeddingCache, withEmbeddingCache } from './embedding-cache';
 import { createHnswStore } from './hnsw-store';
-import type { IngestProgress } from './ingest-progress';
 import { createLocalEmbedder } from './local-embedder';
 import { maximalMarginalRelevance } from './maximal-marginal-relevance';
 import { reciprocalRankFusion } from './reciprocal-rank-fusion';
 import { removeNearDuplicates } from './remove-near-duplicates';
-import type { Reranker } from './reranker';
+import type {
+  IngestResult,
+  RetrievalMode,
+  RetrieveOptions,
+  Retriever,
+  RetrieverOptions,
+} from './retriever-options';
 import { loadChunks, saveChunks } from './saved-chunks';
-import type { Chunk, Document, RetrievedChunk } from './types';
+import type { Chunk } from './types';
 import { UnsupportedDocumentError } from './unsupported-document-error';
-import type { VectorStore } from './vector-store';
-
-/** Search mode of {@link Retriever.retrieve}. */
-export type RetrievalMode = 'vector' | 'bm25' | 'hybrid';
-
-/** Options of {@link createRetriever}. */
-export interface RetrieverOptions {
-  /** Default: the local embedder ({@link createLocalEmbedder}). */
-  embedder?: Embedder;
-  /** Default: an HNSW store, saved under `directory` when given. */
-  store?: VectorStore;
-  /** Where to save and reopen the index (chunks, vectors and the embedding cache). */
-  directory?: string;
-  chunking?: ChunkOptions;
-  bm25?: Bm25Options;
-  /** Default: a file cache under `directory`, else in memory; `false` for none. */
-  cache?: EmbeddingCache | false;
-  clock?: Clock;
-}
-
-/** Options of {@link Retriever.ingest}. */
-export interface IngestOptions {
-  onProgress?: (progress: IngestProgress) => void;
-  /** Chunks embedded per embedder call; default 256. */
-  batchSize?: number;
-  signal?: AbortSignal;
-}
-
-/** What {@link Retriever.ingest} did. */
-export interface IngestResult {
-  documents: number;
-  chunks: number;
-  /** Documents refused (binary, invalid UTF-8), with the typed error. */
-  skipped: Array<{ id: string; error: UnsupportedDocumentError }>;
-}
-
-/** Options of {@link Retriever.retrieve}. */
-export interface RetrieveOptions {
-  /** Results wanted; default 5. */
-  k?: number;
-  filter?: Filter;
-  /** Default `hybrid`. */
-  mode?: RetrievalMode;
-  /** Candidates fetched from each side before fusion and reranking; default 4 × k. */
-  candidates?: number;
-  /** Jaccard threshold of near-duplicate removal; default 0.9, `false` to keep duplicates. */
-  dedupe?: number | false;
-  /** Diversify with MMR; `lambda` 1 is pure relevance. Default off. */
-  mmr?: boolean | { lambda?: number };
-  rerank?: Reranker;
-  signal?: AbortSignal;
-  instrumentation?: Instrumentation;
-  metadata?: RequestMetadata;
-  /** Pass the query text to instrumentation; default false. */
-  recordQuery?: boolean;
-}
-
-/** A document collection you can query. */
-export interface Retriever {
-  readonly embedder: Embedder;
-  readonly store: VectorStore;
-  /** Chunks indexed. */
-  readonly size: number;
-  /** Chunks, embeds and indexes documents; a document already indexed is replaced. */
-  ingest(
-    documents: Iterable<Document> | AsyncIterable<Document>,
-    options?: IngestOptions,
-  ): Promise<IngestResult>;
-  /** Removes a document's chunks; returns how many. */
-  remove(sourceId: string): number;
-  retrieve(query: string, options?: RetrieveOptions): Promise<RetrievedChunk[]>;
-  chunk(id: string): Chunk | undefined;
-  /** Saves to `directory`. */
-  save(): Promise<void>;
-}
 
 /** The text embedded and indexed for a chunk: its heading path or imports, then its text. */
 export function indexedText(chunk: Chunk): string {
