@@ -60,6 +60,7 @@ describe('createObservability: model calls', () => {
       'gen_ai.operation.name': 'chat',
       'gen_ai.provider.name': 'openai',
       'gen_ai.request.model': 'gpt-4o-mini',
+      'gen_ai.request.stream': true,
       'gen_ai.request.max_tokens': 256,
       'gen_ai.request.temperature': 0.2,
       'gen_ai.request.top_p': 0.9,
@@ -71,7 +72,8 @@ describe('createObservability: model calls', () => {
       'gen_ai.usage.output_tokens': 80,
       'gen_ai.usage.cache_read.input_tokens': 1000,
       'gen_ai.usage.cache_creation.input_tokens': 0,
-      'keel.usage.reasoning_tokens': 16,
+      'gen_ai.usage.reasoning.output_tokens': 16,
+      'gen_ai.response.time_to_first_chunk': 0.35,
       'keel.cost_usd': 0.0042,
       'keel.attempts': 2,
       'keel.time_to_first_token_ms': 350,
@@ -82,6 +84,25 @@ describe('createObservability: model calls', () => {
       'keel.outcome': 'ok',
     });
     expect(span?.events.map((e) => e.name)).toEqual(['retry']);
+  });
+
+  it('spells finish reasons as the conventions do, and marks generate as not streamed', () => {
+    const { tracer, obs } = setup();
+    obs
+      .startModelCall({ ...start, operation: 'generate' })
+      .end({ ...ok, finishReason: 'tool-calls', timeToFirstTokenMs: undefined });
+    obs
+      .startModelCall({ ...start, operation: 'embed' })
+      .end({ ...ok, finishReason: 'content-filter' });
+    const [generate, embed] = tracer.finishedSpans();
+    expect(generate?.attributes).toMatchObject({
+      'gen_ai.request.stream': false,
+      'gen_ai.response.finish_reasons': ['tool_call'],
+    });
+    expect(generate?.attributes).not.toHaveProperty('gen_ai.response.time_to_first_chunk');
+    expect(embed?.name).toBe('embeddings gpt-4o-mini');
+    expect(embed?.attributes).not.toHaveProperty('gen_ai.request.stream');
+    expect(embed?.attributes['gen_ai.response.finish_reasons']).toEqual(['content_filter']);
   });
 
   it('writes one structured log record per call', async () => {

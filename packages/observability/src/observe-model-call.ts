@@ -4,13 +4,23 @@
  * token; a `model-call` record; token, cost, duration, first-chunk and retry metrics; and its
  * cost handed to the spend guard.
  */
-import type { CallObserver, ModelCallEnd, ModelCallStart } from '@keel/core';
+import type { CallObserver, FinishReason, ModelCallEnd, ModelCallStart } from '@keel/core';
 import { GEN_AI, KEEL, METRICS } from './attributes';
 import { inputMessages, outputMessages } from './content';
 import type { Labels } from './metrics-registry';
 import { definedOnly, type Recorder, whoAttributes } from './recorder';
 import { SPAN_KIND } from './span-types';
 import type { SpendGuard } from './spend-guard';
+
+/** Keel's finish reasons as the conventions spell them (their output-message schema). */
+const FINISH_REASONS: Record<FinishReason, string> = {
+  stop: 'stop',
+  length: 'length',
+  'tool-calls': 'tool_call',
+  'content-filter': 'content_filter',
+  error: 'error',
+  abort: 'abort',
+};
 
 /** Observes one model call. */
 export function observeModelCall(
@@ -38,6 +48,7 @@ export function observeModelCall(
       [GEN_AI.operationName]: operation,
       [GEN_AI.providerName]: names.provider,
       [GEN_AI.requestModel]: names.request_model,
+      [GEN_AI.requestStream]: operation === 'chat' ? start.operation === 'stream' : undefined,
       [GEN_AI.requestMaxTokens]: start.parameters?.maxTokens,
       [GEN_AI.requestTemperature]: start.parameters?.temperature,
       [GEN_AI.requestTopP]: start.parameters?.topP,
@@ -67,15 +78,19 @@ export function observeModelCall(
         attributes: {
           [GEN_AI.responseModel]: answered.response_model,
           [GEN_AI.responseId]: answered.response_id,
-          [GEN_AI.responseFinishReasons]: end.finishReason && [end.finishReason],
+          [GEN_AI.responseFinishReasons]: end.finishReason && [
+            FINISH_REASONS[end.finishReason] ?? end.finishReason,
+          ],
           [GEN_AI.usageInputTokens]: usage.inputTokens,
           [GEN_AI.usageOutputTokens]: usage.outputTokens,
           [GEN_AI.usageCacheReadInputTokens]: usage.cacheReadTokens,
           [GEN_AI.usageCacheCreationInputTokens]: usage.cacheWriteTokens,
-          [KEEL.reasoningTokens]: usage.reasoningTokens,
+          [GEN_AI.usageReasoningOutputTokens]: usage.reasoningTokens,
           [KEEL.costUsd]: end.costUsd,
           [KEEL.attempts]: end.attempts,
           [KEEL.timeToFirstTokenMs]: end.timeToFirstTokenMs,
+          [GEN_AI.responseTimeToFirstChunk]:
+            end.timeToFirstTokenMs === undefined ? undefined : end.timeToFirstTokenMs / 1000,
           [GEN_AI.outputMessages]: output === undefined ? undefined : json(outputMessages(output)),
         },
         fields: {
