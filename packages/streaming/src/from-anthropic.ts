@@ -71,8 +71,8 @@ const TERMINAL = 'message_stop';
  */
 const CONTENT_DELTA = new RegExp(
   String.raw`^\{"type":"content_block_delta","index":(0|[1-9]\d{0,8}),"delta":\{"type":"(?:` +
-    String.raw`text_delta","text":"(${JSON_STRING_BODY})|` +
-    String.raw`thinking_delta","thinking":"(${JSON_STRING_BODY})|` +
+    `text_delta","text":"(${JSON_STRING_BODY})|` +
+    `thinking_delta","thinking":"(${JSON_STRING_BODY})|` +
     String.raw`input_json_delta","partial_json":"(${JSON_STRING_BODY}))"\}\}$`,
 );
 

@@ -56,8 +56,8 @@ const TERMINAL = 'data: [DONE]';
 
 /** A member the adapter never reads, with a plain value (string, number or null). */
 const IGNORED_MEMBER =
-  String.raw`(?:"(?:id|object|created|model|service_tier|system_fingerprint|obfuscation)":` +
-  String.raw`(?:"${JSON_STRING_BODY}"|${JSON_NUMBER}|null)|"usage":null)`;
+  `(?:"(?:id|object|created|model|service_tier|system_fingerprint|obfuscation)":` +
+  `(?:"${JSON_STRING_BODY}"|${JSON_NUMBER}|null)|"usage":null)`;
 
 /**
  * Text chunks, most of a stream, come in one layout: members the adapter ignores, then
