@@ -118,6 +118,21 @@ describe('redact', () => {
     expect(out.length).toBeLessThan(10_100);
   });
 
+  it('catches a key wrapped over two lines, replacing only the runs it touches', () => {
+    const wrapped = `first line\nour ${OPENAI_KEY.slice(0, 14)}\n${OPENAI_KEY.slice(14)}\nlast line`;
+    expect(redact(wrapped)).toBe(
+      'first line\nour [REDACTED:openai-key]\n[REDACTED:openai-key]\nlast line',
+    );
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9';
+    expect(redact(`${jwt.slice(0, 30)}\n${jwt.slice(30)}`)).not.toContain('eyJzdWIi');
+  });
+
+  it('leaves multi-line text whose joined lines hold no secret unchanged', () => {
+    const text =
+      'Use the sk-\nprefix for keys\ntask-\nmanagement-system-v2-2024\nAKIA\nis a prefix';
+    expect(redact(text)).toBe(text);
+  });
+
   it('redacts long multi-line text line by line, and private keys across lines', () => {
     const lines = Array.from({ length: 2_000 }, (_, i) => `line ${i}: nothing to see`);
     lines[700] = `user jane@example.com key=${'Zm9vYmFyYmF6cXV4MTIz'}9z`;

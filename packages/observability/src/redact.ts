@@ -61,6 +61,26 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
   return value;
 }
 
+/** The longest run of non-space characters looked at on either side of a line break. */
+const MAX_RUN = 1_024;
+const SPACE = /\s/;
+
+/** The run of non-space characters (at most {@link MAX_RUN}) ending a line; '' when none. */
+function trailingRun(line: string): string {
+  const stop = Math.max(0, line.length - MAX_RUN);
+  let from = line.length;
+  while (from > stop && !SPACE.test(line[from - 1] as string)) from--;
+  return line.slice(from);
+}
+
+/** The run of non-space characters (at most {@link MAX_RUN}) starting a line; '' when none. */
+function leadingRun(line: string): string {
+  const stop = Math.min(line.length, MAX_RUN);
+  let to = 0;
+  while (to < stop && !SPACE.test(line[to] as string)) to++;
+  return line.slice(0, to);
+}
+
 /** Texts longer than this run line-local rules only on the lines their hint occurs in. */
 const LINE_MODE_MIN_LENGTH = 4_096;
 /** Fewer bytes than this per hinted line: the hint is common, one pass over the rest is faster. */
@@ -165,6 +185,8 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
   }
   const rules = allRules.filter((rule) => !disable.includes(rule.id));
   const crossFieldRules = rules.filter((rule) => rule.crossField);
+  // Multi-line rules already run over whole texts.
+  const crossLineRules = crossFieldRules.filter((rule) => !rule.multiline);
   // Records reuse a handful of key names: remember which are sensitive (bounded).
   const keyVerdicts = new Map<string, boolean>();
 
@@ -178,9 +200,50 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
   }
 
   function redactString(text: string): string {
-    if (text.length <= maxStringLength) return redactText(text, rules);
-    const head = redactText(text.slice(0, maxStringLength + CUT_OVERLAP), rules);
+    if (text.length <= maxStringLength) return redactAcrossLines(redactText(text, rules));
+    const head = redactAcrossLines(redactText(text.slice(0, maxStringLength + CUT_OVERLAP), rules));
     return `${head.slice(0, maxStringLength)}…[truncated ${text.length - maxStringLength} chars]`;
+  }
+
+  /**
+   * A key wrapped over lines (`sk-proj-4f9Q\nx2Lw8Z...`). The prefixed rules match runs without
+   * whitespace, so only a line ending in such a run followed by one starting with one can hide
+   * a key: those runs (and whole-run lines between them) are joined and searched, and the runs
+   * a key touches are replaced.
+   */
+  function redactAcrossLines(text: string): string {
+    if (crossLineRules.length === 0 || !text.includes('\n')) return text;
+    const candidates = crossLineRules.filter((rule) => !rule.hint || rule.hint.test(text));
+    if (candidates.length === 0) return text;
+    const lines = text.split('\n');
+    let changed = false;
+    for (let i = 0; i + 1 < lines.length; i++) {
+      const tail = trailingRun(lines[i] as string);
+      if (tail === '' || leadingRun(lines[i + 1] as string) === '') continue;
+      // The pieces: the tail run of line i, whole-run lines, then the head run of the last line.
+      const pieces = [tail];
+      let j = i + 1;
+      while (
+        j + 1 < lines.length &&
+        leadingRun(lines[j] as string) === lines[j] &&
+        leadingRun(lines[j + 1] as string) !== ''
+      ) {
+        pieces.push(lines[j] as string);
+        j++;
+      }
+      const head = leadingRun(lines[j] as string);
+      pieces.push(head);
+      const leaves = pieces.map((piece, key): Leaf => ({ holder: pieces, key, text: piece }));
+      if (redactAcrossFields(leaves, candidates)) {
+        changed = true;
+        const first = lines[i] as string;
+        lines[i] = first.slice(0, first.length - tail.length) + pieces[0];
+        for (let k = i + 1; k < j; k++) lines[k] = pieces[k - i] as string;
+        lines[j] = pieces[pieces.length - 1] + (lines[j] as string).slice(head.length);
+      }
+      i = j - 1;
+    }
+    return changed ? lines.join('\n') : text;
   }
 
   return function redactor(value: unknown): unknown {
@@ -333,10 +396,10 @@ function readProperty(object: object, key: string): unknown {
 }
 
 /**
- * Finds secrets that only appear when adjacent string fields are joined (a key split in two),
- * and replaces every field the secret touches.
+ * Finds secrets that only appear when adjacent string fields (or lines) are joined (a key split
+ * in two), and replaces every field the secret touches. True when it replaced any.
  */
-function redactAcrossFields(leaves: Leaf[], rules: readonly RedactionRule[]): void {
+function redactAcrossFields(leaves: Leaf[], rules: readonly RedactionRule[]): boolean {
   const starts: number[] = [];
   let joined = '';
   for (const leaf of leaves) {
@@ -370,6 +433,7 @@ function redactAcrossFields(leaves: Leaf[], rules: readonly RedactionRule[]): vo
     const leaf = leaves[index] as Leaf;
     (leaf.holder as Record<string | number, unknown>)[leaf.key] = replacement(id);
   }
+  return hit.size > 0;
 }
 
 const anchoredPatterns = new WeakMap<RedactionRule, RegExp>();

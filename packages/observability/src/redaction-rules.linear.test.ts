@@ -65,6 +65,15 @@ describe('every default rule runs in linear time on 1 MB of adversarial text', (
     });
   }
 
+  it('the cross-line pass stays linear on lines that each could continue a key', () => {
+    const redactor = createRedactor({ maxStringLength: 2 * SIZE });
+    for (const unit of ['x sk-\n', 'sk-aaaa1\n', 'sk-proj-\nabc1\n', 'ghp_a1\n', 'AKIA\n']) {
+      const started = performance.now();
+      redactor(fill(unit));
+      expect(performance.now() - started, JSON.stringify(unit)).toBeLessThan(BOUND_MS);
+    }
+  });
+
   it('the cross-field pass stays linear on many adversarial fields', () => {
     const fields = Object.fromEntries(
       Array.from({ length: 64 }, (_, i) => [`f${i}`, fill('eyJ-').slice(0, 16_384)]),

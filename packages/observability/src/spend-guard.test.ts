@@ -76,4 +76,32 @@ describe('createSpendGuard', () => {
       }),
     ).toThrow(/buckets/);
   });
+
+  it('tracks at most maxKeys keys, forgetting the one tracked longest', async () => {
+    const clock = createFakeClock();
+    const events: SpendExceededEvent[] = [];
+    const guard = createSpendGuard({
+      limits: [{ by: 'userId', thresholdUsd: 1, windowMs: HOUR }],
+      onExceeded: (event) => events.push(event),
+      clock,
+      maxKeys: 3,
+    });
+    guard.record({ userId: 'idle' }, 0.5);
+    await clock.advance(HOUR + 60_000);
+    for (const userId of ['a', 'b', 'c']) guard.record({ userId }, 0.5);
+    expect(guard.spend('userId', 'a')).toBe(0.5); // `idle`, tracked longest, made room
+    guard.record({ userId: 'd' }, 0.5); // full of live keys: the oldest (`a`) goes
+    expect(guard.spend('userId', 'a')).toBe(0);
+    expect(['b', 'c', 'd'].map((userId) => guard.spend('userId', userId))).toEqual([0.5, 0.5, 0.5]);
+    for (let i = 0; i < 10_000; i++) guard.record({ userId: `attacker-${i}` }, 0.01);
+    guard.record({ userId: 'd' }, 0.6);
+    expect(events).toEqual([]); // `d` was evicted by the flood and starts again from 0.6
+    expect(() =>
+      createSpendGuard({
+        limits: [{ by: 'userId', thresholdUsd: 1, windowMs: HOUR }],
+        onExceeded() {},
+        maxKeys: 0,
+      }),
+    ).toThrow(InvalidArgumentError);
+  });
 });

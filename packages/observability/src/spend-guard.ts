@@ -36,6 +36,11 @@ export interface SpendGuardOptions {
   clock?: Clock;
   /** Resolution of the window: it slides in this many steps. Default 60. */
   buckets?: number;
+  /**
+   * Keys tracked per limit. Past it, the key tracked longest is forgotten (its spend starts
+   * again from 0), so ids from untrusted input cannot grow memory without bound. Default 100,000.
+   */
+  maxKeys?: number;
 }
 
 /** A spend guard. */
@@ -66,7 +71,7 @@ interface Window {
  * ```
  */
 export function createSpendGuard(options: SpendGuardOptions): SpendGuard {
-  const { limits, onExceeded, clock = systemClock, buckets = 60 } = options;
+  const { limits, onExceeded, clock = systemClock, buckets = 60, maxKeys = 100_000 } = options;
   if (!Array.isArray(limits) || limits.length === 0) {
     throw new InvalidArgumentError({
       argument: 'limits',
@@ -93,11 +98,16 @@ export function createSpendGuard(options: SpendGuardOptions): SpendGuard {
       });
     }
   }
-  if (!Number.isInteger(buckets) || buckets < 1) {
-    throw new InvalidArgumentError({
-      argument: 'buckets',
-      message: `buckets must be a positive integer, got ${String(buckets)}`,
-    });
+  for (const [name, value] of [
+    ['buckets', buckets],
+    ['maxKeys', maxKeys],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw new InvalidArgumentError({
+        argument: name,
+        message: `${name} must be a positive integer, got ${String(value)}`,
+      });
+    }
   }
   const tracked = limits.map((limit) => ({ limit, windows: new Map<string, Window>() }));
 
@@ -119,6 +129,17 @@ export function createSpendGuard(options: SpendGuardOptions): SpendGuard {
     }
   }
 
+  /**
+   * Forgets the key tracked longest (maps keep insertion order), in O(1): sweeping the map for
+   * idle keys on every new key would let a flood of ids cost O(maxKeys) per call.
+   */
+  function makeRoom(map: Map<string, Window>): void {
+    for (const key of map.keys()) {
+      map.delete(key);
+      return;
+    }
+  }
+
   let recorded = 0;
   return {
     record(metadata, costUsd) {
@@ -129,6 +150,7 @@ export function createSpendGuard(options: SpendGuardOptions): SpendGuard {
         if (typeof key !== 'string' || key === '') continue;
         let window = windows.get(key);
         if (!window) {
+          if (windows.size >= maxKeys) makeRoom(windows);
           window = { buckets: [], total: 0, fired: false };
           windows.set(key, window);
         }

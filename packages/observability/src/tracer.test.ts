@@ -72,6 +72,18 @@ describe('createTracer', () => {
     expect(tracer.finishedSpans()).toEqual([]);
   });
 
+  it('keeps exactly the newest maxSpans through many trims, for the list and the tree', () => {
+    const tracer = createTracer({ maxSpans: 3 });
+    for (let i = 0; i < 20; i++) {
+      tracer.startSpan(`s${i}`).end();
+      const names = tracer.finishedSpans().map((s) => s.name);
+      expect(names).toEqual(
+        Array.from({ length: Math.min(i + 1, 3) }, (_, k) => `s${i - Math.min(i, 2) + k}`),
+      );
+      expect(tracer.spanTree()).toHaveLength(names.length);
+    }
+  });
+
   it('rejects a bad maxSpans', () => {
     expect(() => createTracer({ maxSpans: -1 })).toThrow(InvalidArgumentError);
   });

@@ -177,14 +177,20 @@ export function createTracer(options: TracerOptions = {}): Tracer {
       message: `maxSpans must be an integer >= 0, got ${String(maxSpans)}`,
     });
   }
+  // Up to twice `maxSpans` are held and trimmed in one go, so ending a span stays O(1) once
+  // the buffer is full (trimming on every end copied the whole buffer each time).
   let finished: SpanRecord[] = [];
 
   function finish(record: SpanRecord): void {
     if (maxSpans > 0) {
       finished.push(record);
-      if (finished.length > maxSpans) finished = finished.slice(finished.length - maxSpans);
+      if (finished.length >= 2 * maxSpans) finished = finished.slice(-maxSpans);
     }
     onEnd?.(record);
+  }
+
+  function kept(): SpanRecord[] {
+    return finished.length > maxSpans ? finished.slice(-maxSpans) : finished;
   }
 
   return {
@@ -211,9 +217,9 @@ export function createTracer(options: TracerOptions = {}): Tracer {
     withSpan(span, fn) {
       return contextStorage ? contextStorage.run(span, fn) : fn();
     },
-    finishedSpans: () => finished,
+    finishedSpans: kept,
     spanTree(traceId) {
-      const spans = traceId ? finished.filter((s) => s.traceId === traceId) : finished;
+      const spans = traceId ? kept().filter((s) => s.traceId === traceId) : kept();
       const nodes = new Map<string, SpanNode>();
       for (const span of spans) nodes.set(span.spanId, { span, children: [] });
       const roots: SpanNode[] = [];
