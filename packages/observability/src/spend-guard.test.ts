@@ -5,15 +5,22 @@ import { createSpendGuard, type SpendExceededEvent } from './spend-guard';
 
 const HOUR = 3_600_000;
 
+/** A guard of one `userId` limit of $1 an hour on a fake clock, collecting its events. */
+function userGuard(options: { maxKeys?: number } = {}) {
+  const clock = createFakeClock();
+  const events: SpendExceededEvent[] = [];
+  const guard = createSpendGuard({
+    limits: [{ by: 'userId', thresholdUsd: 1, windowMs: HOUR }],
+    onExceeded: (event) => events.push(event),
+    clock,
+    ...options,
+  });
+  return { clock, events, guard };
+}
+
 describe('createSpendGuard', () => {
   it('fires once when a user passes the threshold in the window, again after it slides below', async () => {
-    const clock = createFakeClock();
-    const events: SpendExceededEvent[] = [];
-    const guard = createSpendGuard({
-      limits: [{ by: 'userId', thresholdUsd: 1, windowMs: HOUR }],
-      onExceeded: (event) => events.push(event),
-      clock,
-    });
+    const { clock, events, guard } = userGuard();
     guard.record({ userId: 'u1' }, 0.6);
     guard.record({ userId: 'u2' }, 0.6);
     expect(events).toHaveLength(0);
@@ -78,14 +85,7 @@ describe('createSpendGuard', () => {
   });
 
   it('tracks at most maxKeys keys, forgetting the one tracked longest', async () => {
-    const clock = createFakeClock();
-    const events: SpendExceededEvent[] = [];
-    const guard = createSpendGuard({
-      limits: [{ by: 'userId', thresholdUsd: 1, windowMs: HOUR }],
-      onExceeded: (event) => events.push(event),
-      clock,
-      maxKeys: 3,
-    });
+    const { clock, events, guard } = userGuard({ maxKeys: 3 });
     guard.record({ userId: 'idle' }, 0.5);
     await clock.advance(HOUR + 60_000);
     for (const userId of ['a', 'b', 'c']) guard.record({ userId }, 0.5);
