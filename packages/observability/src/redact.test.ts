@@ -194,6 +194,18 @@ describe('redact', () => {
     expect(redact({ proxy })).toEqual({ proxy: '[Unreadable]' });
   });
 
+  it('reads a toJSON that returns its own object, and ends an endless toJSON chain', () => {
+    const self = {
+      mail: 'jane@example.com',
+      toJSON() {
+        return this;
+      },
+    };
+    expect(redact(self)).toMatchObject({ mail: '[REDACTED:email]' });
+    const chain = (): object => ({ toJSON: chain });
+    expect(redact({ a: chain() })).toEqual({ a: '[MaxDepth]' });
+  });
+
   it('limits depth and node count', () => {
     let deep: unknown = 'leaf';
     for (let i = 0; i < 50; i++) deep = { deep };

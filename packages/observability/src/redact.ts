@@ -350,7 +350,11 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
             if (ArrayBuffer.isView(raw)) return `[Binary ${raw.byteLength} bytes]`;
             const json = (raw as { toJSON?: unknown }).toJSON;
             if (typeof json === 'function' && !(raw instanceof Date)) {
-              return walk(json.call(raw), depth);
+              // A `toJSON` returning its own object is read as that object; one returning a
+              // fresh object with a `toJSON` each time ends at `maxDepth`.
+              if (depth >= maxDepth) return '[MaxDepth]';
+              const converted: unknown = json.call(raw);
+              if (converted !== raw) return walk(converted, depth + 1);
             }
             return walkObject(raw as object, depth);
           } catch {
