@@ -229,6 +229,21 @@ describe('createObservability: model calls', () => {
     ).toBe(1);
   });
 
+  it('leaves zero token counts out of the token-usage histogram', () => {
+    const { obs } = setup();
+    obs.startModelCall({ ...start, operation: 'embed' }).end({
+      ...ok,
+      usage: { ...EMPTY_USAGE, inputTokens: 12 },
+    });
+    obs.startModelCall(start).end({ outcome: 'error', usage: { ...EMPTY_USAGE }, attempts: 1 });
+    const histograms = (obs.metrics?.snapshot() ?? []).filter(
+      (series) => series.name === 'gen_ai.client.token.usage',
+    );
+    expect(histograms.map((series) => [series.labels['gen_ai.token.type'], series.count])).toEqual([
+      ['input', 1],
+    ]);
+  });
+
   it('logs an abort as a warning, not an error', () => {
     const { tracer, logs, obs } = setup();
     obs.startModelCall(start).end({ outcome: 'abort', usage: { ...EMPTY_USAGE }, attempts: 1 });

@@ -112,14 +112,18 @@ export function observeModelCall(
           output: output === undefined ? undefined : redact(output),
         },
         after(latencyMs) {
-          metrics.record(METRICS.tokenUsage, usage.inputTokens, {
-            ...tokenLabels,
-            [GEN_AI.tokenType]: 'input',
-          });
-          metrics.record(METRICS.tokenUsage, usage.outputTokens, {
-            ...tokenLabels,
-            [GEN_AI.tokenType]: 'output',
-          });
+          // Only counts that were reported: a failed call's or an embedding's zero output would
+          // drag the token histograms towards 0.
+          for (const [type, count] of [
+            ['input', usage.inputTokens],
+            ['output', usage.outputTokens],
+          ] as const) {
+            if (count > 0)
+              metrics.record(METRICS.tokenUsage, count, {
+                ...tokenLabels,
+                [GEN_AI.tokenType]: type,
+              });
+          }
           for (const [type, count] of [
             ['input', usage.inputTokens],
             ['cache_read', usage.cacheReadTokens],
