@@ -28,6 +28,7 @@ import {
 } from '@keel/resilience';
 import { collect, type StreamStats } from '@keel/streaming';
 import {
+  type Budget,
   countMessageTokens,
   getModel,
   type ModelInfo,
@@ -136,6 +137,30 @@ function billedUsage(
     inputTokens: reported.inputTokens || (count?.tokens ?? 0),
     outputTokens: reported.outputTokens || (stats?.estimatedOutputTokens ?? 0),
   };
+}
+
+/**
+ * Settles a fallback's answer on `budget` at the price of the model that answered: the actual
+ * usage is booked on an empty hold for that model and this model's worst-case hold returned.
+ * When the answering model has no price (or the budget is already over), the usage is booked
+ * on this model's hold instead, so it is never lost.
+ */
+function settleAs(
+  budget: Budget,
+  reservation: Reservation,
+  answeredBy: string,
+  usage: Usage,
+  options: { cacheWriteTtl?: '5m' | '1h' },
+): void {
+  let hold: Reservation;
+  try {
+    hold = budget.reserve({ model: answeredBy, inputTokens: 0, maxOutputTokens: 0 });
+  } catch {
+    budget.settle(reservation, usage, options);
+    return;
+  }
+  budget.release(reservation);
+  budget.settle(hold, usage, options);
 }
 
 /**
@@ -375,8 +400,11 @@ export function createModel(
         const cost = costOf(billed, answeredBy, answeredPricing);
         for (const [index, reservation] of reservations.entries()) {
           const budget = budgets[index];
-          if (opened === undefined) budget?.release(reservation);
-          else budget?.settle(reservation, billed, { cacheWriteTtl: pricing.cacheWriteTtl });
+          const settled = { cacheWriteTtl: pricing.cacheWriteTtl };
+          if (budget === undefined) continue;
+          if (opened === undefined) budget.release(reservation);
+          else if (answeredBy === modelId) budget.settle(reservation, billed, settled);
+          else settleAs(budget, reservation, answeredBy, billed, settled);
         }
         if (ledger !== undefined && opened !== undefined && cost !== undefined) {
           ledger.record({

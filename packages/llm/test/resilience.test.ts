@@ -2,6 +2,7 @@ import { TimeoutError } from '@keel/core';
 import { BrokenCircuitError } from '@keel/resilience';
 import { StreamTimeoutError, StreamTruncatedError } from '@keel/streaming';
 import { createFakeChatModel } from '@keel/testing';
+import { createBudget, estimateCost } from '@keel/tokens';
 import { describe, expect, it } from 'vitest';
 import { ask, useMock } from './helpers';
 
@@ -158,6 +159,22 @@ describe('fallback and the breaker', () => {
     expect(result.provider).toBe('anthropic');
     expect(result.modelId).toBe('claude-haiku-4-5');
     expect(result.costUsd).toBeGreaterThan(0);
+  });
+
+  it("charges a fallback's answer to the budget at the answering model's price", async () => {
+    env.mock.respondWith('openai.chat', { error: { status: 503 } });
+    env.mock.enqueue('anthropic.messages', {
+      text: 'from claude',
+      usage: { inputTokens: 1_000, outputTokens: 500 },
+    });
+    const budget = createBudget({ scope: 'app', maxCostUsd: 10 });
+    const model = env.openai({ model: 'gpt-4o', retry: false, fallbacks: [env.anthropic()] });
+    const result = await model.generate(ask('Hi'), { budget });
+    const expected = estimateCost(result.usage, 'claude-haiku-4-5').total;
+    expect(result.costUsd).toBeCloseTo(expected, 9);
+    expect(estimateCost(result.usage, 'gpt-4o').total).not.toBeCloseTo(expected, 6);
+    expect(budget.snapshot()).toMatchObject({ reservedUsd: 0, inFlight: 0 });
+    expect(budget.snapshot().spentUsd).toBeCloseTo(expected, 9);
   });
 
   it('never falls back once output started', async () => {
