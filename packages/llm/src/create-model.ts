@@ -29,6 +29,7 @@ import {
 import { collect, type StreamStats } from '@keel/streaming';
 import {
   type Budget,
+  type CostLedger,
   countMessageTokens,
   getModel,
   type ModelInfo,
@@ -61,7 +62,12 @@ interface Opened {
   first: IteratorResult<StreamPart>;
   provider: string;
   modelId: string;
+  /** The ledger the answering model records its calls in itself, when it is a Keel model. */
+  ledger?: CostLedger | undefined;
 }
+
+/** The ledger of each Keel model that has one, so a fallback's answer is never recorded twice. */
+const ledgers = new WeakMap<ChatModel, CostLedger>();
 
 function catalogueEntry(modelId: string): ModelInfo | undefined {
   try {
@@ -330,6 +336,7 @@ export function createModel(
             first: await iterator.next(),
             provider: model.provider,
             modelId: model.modelId,
+            ledger: ledgers.get(model),
           };
         };
         try {
@@ -406,7 +413,12 @@ export function createModel(
           else if (answeredBy === modelId) budget.settle(reservation, billed, settled);
           else settleAs(budget, reservation, answeredBy, billed, settled);
         }
-        if (ledger !== undefined && opened !== undefined && cost !== undefined) {
+        if (
+          ledger !== undefined &&
+          opened !== undefined &&
+          opened.ledger !== ledger &&
+          cost !== undefined
+        ) {
           ledger.record({
             model: answeredBy,
             usage: billed,
@@ -526,10 +538,12 @@ export function createModel(
     return answer;
   }
 
-  return {
+  const model: LlmModel = {
     provider,
     modelId,
     generate,
     stream: (request, callOptions = {}) => run(request, callOptions, 'stream'),
   };
+  if (ledger !== undefined) ledgers.set(model, ledger);
+  return model;
 }

@@ -2,7 +2,7 @@ import { TimeoutError } from '@keel/core';
 import { BrokenCircuitError } from '@keel/resilience';
 import { StreamTimeoutError, StreamTruncatedError } from '@keel/streaming';
 import { createFakeChatModel } from '@keel/testing';
-import { createBudget, estimateCost } from '@keel/tokens';
+import { createBudget, createCostLedger, estimateCost } from '@keel/tokens';
 import { describe, expect, it } from 'vitest';
 import { ask, useMock } from './helpers';
 
@@ -175,6 +175,18 @@ describe('fallback and the breaker', () => {
     expect(estimateCost(result.usage, 'gpt-4o').total).not.toBeCloseTo(expected, 6);
     expect(budget.snapshot()).toMatchObject({ reservedUsd: 0, inFlight: 0 });
     expect(budget.snapshot().spentUsd).toBeCloseTo(expected, 9);
+  });
+
+  it('records a fallback that shares the ledger once', async () => {
+    env.mock.respondWith('openai.chat', { error: { status: 503 } });
+    env.mock.enqueue('anthropic.messages', { text: 'from claude' });
+    const ledger = createCostLedger();
+    const claude = env.anthropic({ ledger });
+    const model = env.openai({ retry: false, fallbacks: [claude], ledger });
+    const result = await model.generate(ask('Hi'));
+    const { total } = ledger.snapshot();
+    expect(total.calls).toBe(1);
+    expect(total.cost.total).toBeCloseTo(result.costUsd ?? Number.NaN, 9);
   });
 
   it('never falls back once output started', async () => {
