@@ -339,22 +339,14 @@ export function createModel(
             ledger: ledgers.get(model),
           };
         };
-        try {
-          opened =
-            fallbacks.length === 0
-              ? await primary({ signal: callSignal })
-              : await fallback([primary, ...fallbacks.map(alternative)], {
-                  signal: callSignal,
-                  onFallback: ({ from, to, error }) =>
-                    observer.event('fallback', { from, to, error: errorType(error) }),
-                });
-        } catch (error) {
-          // A cancelled call ends as the stream contract says: `finish: abort`, not a throw.
-          if (userSignal?.aborted !== true || timedOut()) throw error;
-          finishReason = 'abort';
-          yield { type: 'finish', reason: 'abort' };
-          return;
-        }
+        opened =
+          fallbacks.length === 0
+            ? await primary({ signal: callSignal })
+            : await fallback([primary, ...fallbacks.map(alternative)], {
+                signal: callSignal,
+                onFallback: ({ from, to, error }) =>
+                  observer.event('fallback', { from, to, error: errorType(error) }),
+              });
 
         let next = opened.first;
         while (!next.done) {
@@ -390,6 +382,14 @@ export function createModel(
           next = await opened.iterator.next();
         }
       } catch (error) {
+        // A cancelled call ends as the stream contract says, whenever the cancellation came
+        // (already aborted, while counting, while connecting): `finish: abort`, not a throw.
+        if (userSignal?.aborted === true && !timedOut()) {
+          finishReason = 'abort';
+          finished = true;
+          yield { type: 'finish', reason: 'abort' };
+          return;
+        }
         // The total deadline surfaces from the SDK as an abort; report it as the timeout it is.
         failure = timedOut() ? deadline?.signal.reason : error;
         finishReason = timedOut() || !isAbortError(error) ? 'error' : 'abort';

@@ -258,6 +258,22 @@ describe('cancellation', () => {
     expect((await stream.result).usage.inputTokens).toBe(0);
   });
 
+  it('ends with finish: abort, not a throw, when the signal is already aborted', async () => {
+    env.mock.enqueue('openai.chat', { text: 'never sent' });
+    const budget = createBudget({ scope: 'user:1', maxTokens: 100_000 });
+    const controller = new AbortController();
+    controller.abort();
+    const stream = env.openai().stream(ask('Hi'), { signal: controller.signal, budget });
+    const parts = [];
+    for await (const part of stream) parts.push(part);
+    expect(parts).toEqual([{ type: 'finish', reason: 'abort' }]);
+    const summary = await stream.result;
+    expect(summary).toMatchObject({ finishReason: 'abort', usage: { inputTokens: 0 } });
+    expect(summary.error).toBeUndefined();
+    expect(budget.snapshot()).toMatchObject({ spentTokens: 0, reservedTokens: 0, inFlight: 0 });
+    expect(env.mock.requests).toHaveLength(0);
+  });
+
   it('rejects generate with the abort reason', async () => {
     env.mock.enqueue('openai.chat', { text: 'slow', faults: { delayMs: 5_000 } });
     const error = await env
