@@ -315,6 +315,50 @@ describe('Anthropic Messages', () => {
     expect(result.costUsd).toBeGreaterThan(estimateCost(result.usage, 'claude-haiku-4-5').total);
   });
 
+  it('leaves out the empty text blocks and messages Anthropic refuses', async () => {
+    await env.anthropic().generate({
+      messages: [
+        { role: 'user', content: 'Weather in Oslo?' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: '' },
+            { type: 'tool-call', toolCallId: 'c1', toolName: 'get_weather', input: { city: 'Oslo' } },
+          ],
+        },
+        {
+          role: 'tool',
+          content: [
+            {
+              type: 'tool-result',
+              toolCallId: 'c1',
+              toolName: 'get_weather',
+              output: 'service down',
+              isError: true,
+            },
+          ],
+        },
+        { role: 'assistant', content: '' },
+        { role: 'user', content: 'Try again?' },
+      ],
+      tools: [weatherTool],
+    });
+    expect(bodyOf(env.mock).messages).toEqual([
+      { role: 'user', content: 'Weather in Oslo?' },
+      {
+        role: 'assistant',
+        content: [{ type: 'tool_use', id: 'c1', name: 'get_weather', input: { city: 'Oslo' } }],
+      },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'c1', content: 'service down', is_error: true },
+        ],
+      },
+      { role: 'user', content: 'Try again?' },
+    ]);
+  });
+
   it('can turn prompt caching off per call', async () => {
     await env
       .anthropic({ promptCaching: true })

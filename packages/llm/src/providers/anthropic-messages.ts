@@ -23,6 +23,25 @@ function withBreakpoint(content: string | unknown[], cacheControl: CacheControl)
   return blocks;
 }
 
+type WireMessage = { role: 'user' | 'assistant'; content: string | unknown[] };
+
+const isEmptyText = (block: unknown) =>
+  (block as { type?: unknown }).type === 'text' && (block as { text?: unknown }).text === '';
+
+/**
+ * Anthropic refuses empty text blocks and empty messages (an assistant turn that only called
+ * tools often carries an empty text): they are left out.
+ */
+function withoutEmptyText(messages: WireMessage[]): WireMessage[] {
+  return messages.flatMap((message) => {
+    const content =
+      typeof message.content === 'string'
+        ? message.content
+        : message.content.filter((block) => !isEmptyText(block));
+    return content.length === 0 ? [] : [{ ...message, content }];
+  });
+}
+
 export function toAnthropicMessageParams(
   modelId: string,
   request: ChatRequest,
@@ -53,7 +72,8 @@ export function toAnthropicMessageParams(
     caching === undefined
       ? undefined
       : { type: 'ephemeral', ...(caching.ttl === '1h' && { ttl: '1h' }) };
-  const pinned = Math.min(caching?.pinnedMessages ?? 0, base.messages.length);
+  const turns = withoutEmptyText(base.messages);
+  const pinned = Math.min(caching?.pinnedMessages ?? 0, turns.length);
   const params = {
     ...base,
     ...(cacheControl !== undefined &&
@@ -66,8 +86,8 @@ export function toAnthropicMessageParams(
       }),
     messages:
       cacheControl === undefined || pinned === 0
-        ? base.messages
-        : base.messages.map((message, index) =>
+        ? turns
+        : turns.map((message, index) =>
             index === pinned - 1
               ? { ...message, content: withBreakpoint(message.content, cacheControl) }
               : message,
