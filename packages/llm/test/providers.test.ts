@@ -323,7 +323,12 @@ describe('Anthropic Messages', () => {
           role: 'assistant',
           content: [
             { type: 'text', text: '' },
-            { type: 'tool-call', toolCallId: 'c1', toolName: 'get_weather', input: { city: 'Oslo' } },
+            {
+              type: 'tool-call',
+              toolCallId: 'c1',
+              toolName: 'get_weather',
+              input: { city: 'Oslo' },
+            },
           ],
         },
         {

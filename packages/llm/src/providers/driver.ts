@@ -3,7 +3,14 @@
  * StreamParts. Everything else (budgets, retries, timeouts, cost, caching, instrumentation) is
  * the engine's, the same for every provider.
  */
-import type { ChatRequest, StreamPart } from '@keel/core';
+import type {
+  AssistantMessage,
+  ChatRequest,
+  ImageSource,
+  StreamPart,
+  ToolCallPart,
+  UserMessage,
+} from '@keel/core';
 import type { StreamAdapterOptions } from '@keel/streaming';
 
 /** Anthropic prompt caching: where the stable prefix ends and how long the cache lives. */
@@ -86,8 +93,36 @@ export function toolOutputText(output: unknown): string {
 }
 
 /** A Keel image as an URL (a data: URL for base64 images), as OpenAI takes them. */
-export function imageUrl(
-  source: { type: 'url'; url: string } | { type: 'base64'; mediaType: string; data: string },
-): string {
+function imageUrl(source: ImageSource): string {
   return source.type === 'url' ? source.url : `data:${source.mediaType};base64,${source.data}`;
+}
+
+/** A user message's content in an OpenAI API's shape: text as is, each part through `text` or `image`. */
+export function openAIUserContent<Part>(
+  content: UserMessage['content'],
+  text: (text: string) => Part,
+  image: (url: string) => Part,
+): string | Part[] {
+  return typeof content === 'string'
+    ? content
+    : content.map((part) =>
+        part.type === 'text' ? text(part.text) : image(imageUrl(part.source)),
+      );
+}
+
+/** An assistant message's text and tool calls apart, as the OpenAI APIs take them. */
+export function splitAssistant(content: Exclude<AssistantMessage['content'], string>): {
+  text: string;
+  toolCalls: Array<{ id: string; name: string; arguments: string }>;
+} {
+  return {
+    text: content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join(''),
+    toolCalls: content
+      .filter((part): part is ToolCallPart => part.type === 'tool-call')
+      .map((part) => ({
+        id: part.toolCallId,
+        name: part.toolName,
+        arguments: JSON.stringify(part.input ?? {}),
+      })),
+  };
 }

@@ -5,7 +5,13 @@
 import type { ChatRequest, Message, ToolChoice } from '@keel/core';
 import { fromOpenAIChat } from '@keel/streaming';
 import type OpenAI from 'openai';
-import { type Driver, imageUrl, tapResponseInfo, toolOutputText } from './driver';
+import {
+  type Driver,
+  openAIUserContent,
+  splitAssistant,
+  tapResponseInfo,
+  toolOutputText,
+} from './driver';
 import { isStrictSchema } from './json-schema';
 
 /** Which field carries the output limit: OpenAI's own, or the older one compatible servers know. */
@@ -21,38 +27,28 @@ function chatMessage(message: Message): ChatMessageParam[] {
       return [
         {
           role: 'user',
-          content:
-            typeof message.content === 'string'
-              ? message.content
-              : message.content.map((part) =>
-                  part.type === 'text'
-                    ? { type: 'text' as const, text: part.text }
-                    : { type: 'image_url' as const, image_url: { url: imageUrl(part.source) } },
-                ),
+          content: openAIUserContent<OpenAI.Chat.ChatCompletionContentPart>(
+            message.content,
+            (text) => ({ type: 'text', text }),
+            (url) => ({ type: 'image_url', image_url: { url } }),
+          ),
         },
       ];
     case 'assistant': {
       if (typeof message.content === 'string')
         return [{ role: 'assistant', content: message.content }];
-      const text = message.content
-        .flatMap((part) => (part.type === 'text' ? [part.text] : []))
-        .join('');
-      const toolCalls = message.content.flatMap((part) =>
-        part.type === 'tool-call'
-          ? [
-              {
-                id: part.toolCallId,
-                type: 'function' as const,
-                function: { name: part.toolName, arguments: JSON.stringify(part.input ?? {}) },
-              },
-            ]
-          : [],
-      );
+      const { text, toolCalls } = splitAssistant(message.content);
       return [
         {
           role: 'assistant',
           content: text === '' && toolCalls.length > 0 ? null : text,
-          ...(toolCalls.length > 0 && { tool_calls: toolCalls }),
+          ...(toolCalls.length > 0 && {
+            tool_calls: toolCalls.map(({ id, name, arguments: args }) => ({
+              id,
+              type: 'function' as const,
+              function: { name, arguments: args },
+            })),
+          }),
         },
       ];
     }

@@ -4,7 +4,13 @@
 import { type ChatRequest, InvalidArgumentError, type Message } from '@keel/core';
 import { fromOpenAIResponses } from '@keel/streaming';
 import type OpenAI from 'openai';
-import { type Driver, imageUrl, tapResponseInfo, toolOutputText } from './driver';
+import {
+  type Driver,
+  openAIUserContent,
+  splitAssistant,
+  tapResponseInfo,
+  toolOutputText,
+} from './driver';
 import { isStrictSchema } from './json-schema';
 import { openAIToolChoice } from './openai-chat';
 
@@ -18,38 +24,26 @@ function inputItems(message: Message): InputItem[] {
       return [
         {
           role: 'user',
-          content:
-            typeof message.content === 'string'
-              ? message.content
-              : message.content.map((part) =>
-                  part.type === 'text'
-                    ? { type: 'input_text' as const, text: part.text }
-                    : {
-                        type: 'input_image' as const,
-                        image_url: imageUrl(part.source),
-                        detail: 'auto' as const,
-                      },
-                ),
+          content: openAIUserContent<OpenAI.Responses.ResponseInputContent>(
+            message.content,
+            (text) => ({ type: 'input_text', text }),
+            (url) => ({ type: 'input_image', image_url: url, detail: 'auto' }),
+          ),
         },
       ];
     case 'assistant': {
       if (typeof message.content === 'string')
         return [{ role: 'assistant', content: message.content }];
-      const items: InputItem[] = [];
-      const text = message.content
-        .flatMap((part) => (part.type === 'text' ? [part.text] : []))
-        .join('');
-      if (text !== '') items.push({ role: 'assistant', content: text });
-      for (const part of message.content) {
-        if (part.type !== 'tool-call') continue;
-        items.push({
-          type: 'function_call',
-          call_id: part.toolCallId,
-          name: part.toolName,
-          arguments: JSON.stringify(part.input ?? {}),
-        });
-      }
-      return items;
+      const { text, toolCalls } = splitAssistant(message.content);
+      return [
+        ...(text === '' ? [] : [{ role: 'assistant' as const, content: text }]),
+        ...toolCalls.map(({ id, name, arguments: args }) => ({
+          type: 'function_call' as const,
+          call_id: id,
+          name,
+          arguments: args,
+        })),
+      ];
     }
     case 'tool':
       return message.content.map((part) => ({
