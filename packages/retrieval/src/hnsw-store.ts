@@ -13,7 +13,7 @@ import { CorruptIndexError } from './corrupt-index-error';
 import { DimensionMismatchError } from './dimension-mismatch-error';
 import { EmbeddingModelMismatchError } from './embedding-model-mismatch-error';
 import { compileFilter } from './filter';
-import { fileDigest, openGeneration, saveGeneration } from './index-directory';
+import { fileDigest, openGeneration, saveGeneration, withDirectoryLock } from './index-directory';
 import { MetadataIndex } from './metadata-index';
 import { assertStoreShape, storeWriters } from './store-options';
 import { TopK } from './top-k';
@@ -59,7 +59,10 @@ export interface HnswStoreOptions {
 export interface HnswStore extends VectorStore {
   /** The embedding model recorded for this index, if any. */
   readonly model: string | undefined;
-  /** Saves atomically to `path` (or the directory given). */
+  /**
+   * Saves atomically to `path` (or the directory given). Saves of one directory run one after
+   * another; each writes a consistent snapshot of the store as it is when its turn comes.
+   */
   save(path?: string): Promise<void>;
 }
 
@@ -146,8 +149,12 @@ export async function createHnswStore({
   let vectors = new Float32Array(capacity * dim);
   const byValue = new MetadataIndex();
 
-  const folder = path === undefined ? undefined : await openGeneration(path);
-  if (folder !== undefined && path !== undefined) {
+  async function load(path: string): Promise<void> {
+    const folder = await openGeneration(path);
+    if (folder === undefined) {
+      index.initIndex({ maxElements: capacity, m, efConstruction, randomSeed: seed });
+      return;
+    }
     const manifest = await readManifest(folder, path);
     if (manifest.dim !== dim) {
       throw new DimensionMismatchError({
@@ -180,8 +187,21 @@ export async function createHnswStore({
       });
     }
     const bytes = await readFile(join(folder, VECTORS_FILE));
+    const slots = manifest.ids.length;
+    if (
+      bytes.byteLength !== slots * dim * 4 ||
+      manifest.metadata?.length !== slots ||
+      slots > index.getMaxElements() ||
+      new Set(manifest.ids.filter((id) => id !== null)).size !==
+        manifest.ids.filter((id) => id !== null).length
+    ) {
+      throw new CorruptIndexError({
+        path,
+        reason: 'the manifest, the vectors and the index do not agree',
+      });
+    }
     vectors = new Float32Array(index.getMaxElements() * dim);
-    vectors.set(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4));
+    vectors.set(new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
     ids = manifest.ids.map((id) => id ?? undefined);
     metadata = manifest.metadata.map((entry) => entry ?? undefined);
     for (const [label, id] of ids.entries()) {
@@ -191,8 +211,12 @@ export async function createHnswStore({
         byValue.add(label, metadata[label] ?? {});
       }
     }
-  } else {
+  }
+
+  if (path === undefined) {
     index.initIndex({ maxElements: capacity, m, efConstruction, randomSeed: seed });
+  } else {
+    await withDirectoryLock(path, () => load(path));
   }
 
   function put(item: VectorItem): void {
@@ -223,6 +247,14 @@ export async function createHnswStore({
       top.push(label, scoreOf(space, distance(space, prepared, row)), label);
     }
     return top.sorted().map(({ item, score }) => ({ label: item, score }));
+  }
+
+  function graphSearch(query: Vector, k: number, accept?: (label: number) => boolean) {
+    const { neighbors, distances } = index.searchKnn(Array.from(query), k, accept);
+    return neighbors.map((label, i) => ({
+      label,
+      score: scoreOf(space, distances[i] as number),
+    }));
   }
 
   return {
@@ -265,14 +297,10 @@ export async function createHnswStore({
       index.setEf(Math.max(searchEf, wanted));
       let found: Array<{ label: number; score: number }>;
       if (allowed === undefined) {
-        const { neighbors, distances } = index.searchKnn(
-          Array.from(vector),
-          Math.min(wanted, labels.size),
-        );
-        found = neighbors.map((label, i) => ({
-          label,
-          score: scoreOf(space, distances[i] as number),
-        }));
+        // The graph can miss vectors it no longer reaches after updates: fall back to exact.
+        const want = Math.min(wanted, labels.size);
+        found = graphSearch(vector, want);
+        if (found.length < want) found = exactSearch(vector, [...labels.values()], want);
       } else {
         // Equality filters come from the value index; anything else is a scan.
         const candidates = filter === undefined ? undefined : byValue.candidates(filter);
@@ -293,15 +321,7 @@ export async function createHnswStore({
         if (matches.length <= labels.size * exactFilterFraction || matches.length <= wanted) {
           found = exactSearch(vector, matches, want);
         } else {
-          const { neighbors, distances } = index.searchKnn(
-            Array.from(vector),
-            want,
-            (label) => mask[label] === 1,
-          );
-          found = neighbors.map((label, i) => ({
-            label,
-            score: scoreOf(space, distances[i] as number),
-          }));
+          found = graphSearch(vector, want, (label) => mask[label] === 1);
           if (found.length < want) found = exactSearch(vector, matches, want);
         }
       }
@@ -319,13 +339,11 @@ export async function createHnswStore({
         });
       }
       await saveGeneration(target, async (into) => {
-        await index.writeIndex(join(into, INDEX_FILE));
-        const used = vectors.subarray(0, ids.length * dim);
-        await writeFile(
-          join(into, VECTORS_FILE),
-          new Uint8Array(used.buffer, used.byteOffset, used.byteLength),
-        );
-        const manifest: Manifest = {
+        // Snapshot synchronously: mutations made while the files are written belong to the
+        // next save, never half to this one.
+        index.writeIndexSync(join(into, INDEX_FILE));
+        const vectorBytes = new Uint8Array(vectors.buffer.slice(0, ids.length * dim * 4));
+        const snapshot = {
           format: 'keel-hnsw-1',
           dim,
           space,
@@ -334,7 +352,11 @@ export async function createHnswStore({
           efConstruction,
           capacity: index.getMaxElements(),
           ids: ids.map((id) => id ?? null),
-          metadata: metadata.map((entry) => entry ?? null),
+          metadata: JSON.parse(JSON.stringify(metadata.map((entry) => entry ?? null))),
+        } satisfies Omit<Manifest, 'indexSha256' | 'vectorsSha256'>;
+        await writeFile(join(into, VECTORS_FILE), vectorBytes);
+        const manifest: Manifest = {
+          ...snapshot,
           indexSha256: await fileDigest(join(into, INDEX_FILE)),
           vectorsSha256: await fileDigest(join(into, VECTORS_FILE)),
         };

@@ -1,16 +1,34 @@
 /**
- * Atomic saves of an index directory. Each save writes a complete generation into a fresh
+ * Atomic saves of an index directory. Each save writes a complete generation into a temporary
  * folder, renames it into place, then atomically points `CURRENT` at it (write a temporary
- * file, rename). A crash at any step leaves `CURRENT` on the last complete generation, and
- * leftovers of an unfinished save are removed on the next open.
+ * file, rename) and removes every other generation and leftover. A crash at any step leaves
+ * `CURRENT` on the last complete generation; the next save removes what the crash left.
+ * Saves and loads of one directory are serialised within the process, so concurrent saves
+ * cannot interleave and a load never reads a generation a save is removing.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CorruptIndexError } from './corrupt-index-error';
 
 const POINTER = 'CURRENT';
 const GENERATION = /^gen-(\d{8})$/;
+
+/** The tail of the queue of saves and loads of each directory. */
+const queues = new Map<string, Promise<unknown>>();
+
+/** Runs `task` once every earlier task on `directory` in this process has settled. */
+export function withDirectoryLock<T>(directory: string, task: () => Promise<T>): Promise<T> {
+  const key = resolve(directory);
+  const previous = queues.get(key) ?? Promise.resolve();
+  const run = previous.then(task, task);
+  const tail = run.catch(() => undefined);
+  queues.set(key, tail);
+  void tail.then(() => {
+    if (queues.get(key) === tail) queues.delete(key);
+  });
+  return run;
+}
 
 /** SHA-256 of a file, hex. */
 export async function fileDigest(path: string): Promise<string> {
@@ -19,7 +37,10 @@ export async function fileDigest(path: string): Promise<string> {
     .digest('hex');
 }
 
-/** The folder of the current generation, or undefined for a new index; cleans leftovers. */
+/**
+ * The folder of the current generation, or undefined for a new index. Call it under
+ * {@link withDirectoryLock}, and read the generation before releasing the lock.
+ */
 export async function openGeneration(directory: string): Promise<string | undefined> {
   await mkdir(directory, { recursive: true });
   const pointer = await readFile(join(directory, POINTER), 'utf8').catch(
@@ -32,42 +53,44 @@ export async function openGeneration(directory: string): Promise<string | undefi
   if (current !== undefined && !GENERATION.test(current)) {
     throw new CorruptIndexError({ path: directory, reason: `CURRENT names "${current}"` });
   }
-  for (const entry of await readdir(directory)) {
-    if (entry !== POINTER && entry !== current) {
-      await rm(join(directory, entry), { recursive: true, force: true });
-    }
-  }
   return current === undefined ? undefined : join(directory, current);
 }
 
 /**
- * Writes a new generation with `write(folder)` and makes it current.
+ * Writes a new generation with `write(folder)` and makes it current. `write` should take
+ * its snapshot of the index synchronously, before its first `await`.
  * `failAfter` is a test seam that throws after the named step, like a crash there.
  */
-export async function saveGeneration(
+export function saveGeneration(
   directory: string,
   write: (folder: string) => Promise<void>,
-  failAfter?: 'write' | 'rename' | 'pointer-temp',
+  failAfter?: 'mkdir' | 'write' | 'rename' | 'pointer-temp' | 'pointer',
 ): Promise<void> {
-  await mkdir(directory, { recursive: true });
-  const generations = (await readdir(directory))
-    .map((entry) => GENERATION.exec(entry)?.[1])
-    .filter((number) => number !== undefined)
-    .map(Number);
-  const name = `gen-${String(Math.max(0, ...generations) + 1).padStart(8, '0')}`;
-  const temporary = join(directory, `${name}.tmp`);
-  await rm(temporary, { recursive: true, force: true });
-  await mkdir(temporary);
-  await write(temporary);
-  if (failAfter === 'write') throw new Error('simulated crash after write');
-  await rename(temporary, join(directory, name));
-  if (failAfter === 'rename') throw new Error('simulated crash after rename');
-  await writeFile(join(directory, `${POINTER}.tmp`), name);
-  if (failAfter === 'pointer-temp') throw new Error('simulated crash before the pointer rename');
-  await rename(join(directory, `${POINTER}.tmp`), join(directory, POINTER));
-  for (const entry of await readdir(directory)) {
-    if (entry !== POINTER && entry !== name) {
-      await rm(join(directory, entry), { recursive: true, force: true });
+  const crash = (step: typeof failAfter) => {
+    if (failAfter === step) throw new Error(`simulated crash after ${step}`);
+  };
+  return withDirectoryLock(directory, async () => {
+    await mkdir(directory, { recursive: true });
+    const generations = (await readdir(directory))
+      .map((entry) => /^gen-(\d{8})/.exec(entry)?.[1])
+      .filter((number) => number !== undefined)
+      .map(Number);
+    const name = `gen-${String(Math.max(0, ...generations) + 1).padStart(8, '0')}`;
+    const temporary = join(directory, `${name}.tmp`);
+    await mkdir(temporary);
+    crash('mkdir');
+    await write(temporary);
+    crash('write');
+    await rename(temporary, join(directory, name));
+    crash('rename');
+    await writeFile(join(directory, `${POINTER}.tmp`), name);
+    crash('pointer-temp');
+    await rename(join(directory, `${POINTER}.tmp`), join(directory, POINTER));
+    crash('pointer');
+    for (const entry of await readdir(directory)) {
+      if (entry !== POINTER && entry !== name) {
+        await rm(join(directory, entry), { recursive: true, force: true });
+      }
     }
-  }
+  });
 }
