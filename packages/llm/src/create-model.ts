@@ -397,7 +397,11 @@ export function createModel(
       } finally {
         // The consumer stopped before the finish: cancel the upstream and bill what arrived.
         if (opened !== undefined && !finished && failure === undefined) finishReason = 'abort';
-        await opened?.iterator.return?.();
+        try {
+          await opened?.iterator.return?.();
+        } catch {
+          // A stream that fails to close (a third-party fallback's, say) still bills and reports.
+        }
         deadline?.clear();
         const billed = opened === undefined ? EMPTY_USAGE : billedUsage(usage, count, stats);
         const answeredBy = opened?.modelId ?? modelId;

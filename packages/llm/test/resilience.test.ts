@@ -1,4 +1,4 @@
-import { TimeoutError } from '@keel/core';
+import { type ChatModel, TimeoutError } from '@keel/core';
 import { BrokenCircuitError } from '@keel/resilience';
 import { StreamTimeoutError, StreamTruncatedError } from '@keel/streaming';
 import { createFakeChatModel } from '@keel/testing';
@@ -187,6 +187,28 @@ describe('fallback and the breaker', () => {
     const { total } = ledger.snapshot();
     expect(total.calls).toBe(1);
     expect(total.cost.total).toBeCloseTo(result.costUsd ?? Number.NaN, 9);
+  });
+
+  it('settles the budget and the result when a fallback stream fails to close', async () => {
+    env.mock.respondWith('openai.chat', { error: { status: 503 } });
+    const backup: ChatModel = {
+      provider: 'other',
+      modelId: 'other-model',
+      generate: () => Promise.reject(new Error('unused')),
+      stream: () => ({
+        [Symbol.asyncIterator]: () => ({
+          next: async () => ({ done: false, value: { type: 'text-delta', text: 'hi' } }),
+          return: () => Promise.reject(new Error('cannot close')),
+        }),
+      }),
+    };
+    const budget = createBudget({ scope: 'user:1', maxTokens: 100_000 });
+    const stream = env.openai({ retry: false, fallbacks: [backup] }).stream(ask('Hi'), { budget });
+    for await (const part of stream) if (part.type === 'text-delta') break;
+    const summary = await stream.result;
+    expect(summary).toMatchObject({ finishReason: 'abort', modelId: 'other-model' });
+    expect(budget.snapshot()).toMatchObject({ reservedTokens: 0, inFlight: 0 });
+    expect(budget.snapshot().spentTokens).toBeGreaterThan(0);
   });
 
   it('never falls back once output started', async () => {
