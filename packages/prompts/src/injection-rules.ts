@@ -1,8 +1,9 @@
 /**
  * The heuristics of the injection scorer as data: each rule is a category, a pattern over the
  * normalised text (NFKC, lower case, invisible characters removed, whitespace collapsed) and a
- * weight, the rule's confidence alone. Patterns use bounded gaps (`.{0,40}`), so none can
- * backtrack without limit.
+ * weight, the rule's confidence alone. Patterns use bounded gaps (`.{0,40}`) and never two
+ * adjacent gaps that can match the same characters, so the work per starting position is bounded
+ * and a megabyte of hostile text scores in linear time (the tests check it).
  */
 
 /** What an injection attempt is trying to do. */
@@ -192,7 +193,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: 'url-placeholder',
     category: 'exfiltration',
     pattern:
-      /(?:https?:)?\/\/[^\s)"'>]{1,500}?[?&=/](?:[^\s)"'>]{0,200}?)(?:\{|%7b|\[|<|\$\{|\$[a-z_])/,
+      /(?<![^\s(<"'[\]>])(?:https?:)?\/\/[^\s()"'>?&=/]{1,253}[?&=/](?:[^\s()"'>{[<$%]|%(?!7b)|\$(?![{a-z_])){0,500}(?:\{|%7b|\[|<|\$[{a-z_])/,
     weight: 0.7,
   },
   {
@@ -227,7 +228,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: 'fake-role-line',
     category: 'fake-boundary',
     pattern:
-      /(?:^|\n)[ \t#*>[(-]{0,6}(?:system|assistant|developer|admin|administrator)\s*(?:message|prompt|note|override|instruction)?\s*[\])]?\s*:/,
+      /(?:^|\n)[ \t#*>[(-]{0,6}(?:system|assistant|developer|admin|administrator)[ \t]{0,3}(?:(?:message|prompt|note|override|instruction)[ \t]{0,3})?(?:[\])][ \t]{0,3})?:/,
     weight: 0.4,
   },
   {

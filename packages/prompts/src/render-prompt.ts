@@ -5,7 +5,8 @@
  */
 import { InvalidArgumentError, type Message } from '@keel/core';
 import { type Encoding, encodingFor, type TokenizerOptions } from '@keel/tokens';
-import { escapeFenceTags, fenceUntrusted } from './fence-untrusted';
+import { escapeFenceTags } from './escape-fence-tags';
+import { fenceUntrusted } from './fence-untrusted';
 import type { Template, ValuePath } from './parse-template';
 import { PromptTooLargeError } from './prompt-too-large-error';
 import { renderTemplate } from './render-template';

@@ -72,7 +72,7 @@ function decodeBase64Runs(text: string): string {
       continue;
     }
     const printable = plain.replace(/[^\x20-\x7E\n\t\u00A0-\uFFFF]/g, '').length;
-    if (printable / plain.length >= 0.9 && /[a-z]{3,} [a-z]{2,}/i.test(plain)) decoded.push(plain);
+    if (printable / plain.length >= 0.9 && /[a-z]{3} [a-z]{2}/i.test(plain)) decoded.push(plain);
   }
   return decoded.join('\n');
 }
