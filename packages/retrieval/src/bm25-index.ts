@@ -261,50 +261,59 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
       }
       let touchedCount = 0;
       let next = 0;
-      for (; next < terms.length; next++) {
-        if (
-          next > 0 &&
-          touchedCount >= k &&
-          (remaining[next] as number) < kthScore(touchedCount, k, allowed)
-        ) {
-          break;
-        }
-        const { list, idf } = terms[next] as { list: Postings; idf: number };
-        const { docs, impacts, length } = list;
-        for (let i = 0; i < length; i++) {
-          const slot = docs[i] as number;
-          const score = scores[slot] as number;
-          if (score === 0) touched[touchedCount++] = slot;
-          scores[slot] = score + idf * (impacts[i] as number);
-        }
-      }
-      // Terms left can only add to documents already found.
-      for (; next < terms.length; next++) {
-        const { list, idf } = terms[next] as { list: Postings; idf: number };
-        if (touchedCount * Math.log2(list.length + 1) < list.length) {
-          for (let i = 0; i < touchedCount; i++) {
-            const slot = touched[i] as number;
-            const at = list.find(slot);
-            if (at !== -1)
-              scores[slot] = (scores[slot] as number) + idf * (list.impacts[at] as number);
+      // The shared score array must be clean for the next search, even when a filter throws.
+      const rank = () => {
+        for (; next < terms.length; next++) {
+          if (
+            next > 0 &&
+            touchedCount >= k &&
+            (remaining[next] as number) < kthScore(touchedCount, k, allowed)
+          ) {
+            break;
           }
-        } else {
+          const { list, idf } = terms[next] as { list: Postings; idf: number };
           const { docs, impacts, length } = list;
           for (let i = 0; i < length; i++) {
             const slot = docs[i] as number;
             const score = scores[slot] as number;
-            if (score !== 0) scores[slot] = score + idf * (impacts[i] as number);
+            if (score === 0) touched[touchedCount++] = slot;
+            scores[slot] = score + idf * (impacts[i] as number);
           }
         }
-      }
-      const top = new TopK<number>(k);
-      for (let i = 0; i < touchedCount; i++) {
-        const slot = touched[i] as number;
-        const score = scores[slot] as number;
-        scores[slot] = 0;
-        if (score < top.threshold) continue;
-        if (allowed && !allowed(metadata[slot] as Metadata)) continue;
-        top.push(slot, score, slot);
+        // Terms left can only add to documents already found.
+        for (; next < terms.length; next++) {
+          const { list, idf } = terms[next] as { list: Postings; idf: number };
+          if (touchedCount * Math.log2(list.length + 1) < list.length) {
+            for (let i = 0; i < touchedCount; i++) {
+              const slot = touched[i] as number;
+              const at = list.find(slot);
+              if (at !== -1)
+                scores[slot] = (scores[slot] as number) + idf * (list.impacts[at] as number);
+            }
+          } else {
+            const { docs, impacts, length } = list;
+            for (let i = 0; i < length; i++) {
+              const slot = docs[i] as number;
+              const score = scores[slot] as number;
+              if (score !== 0) scores[slot] = score + idf * (impacts[i] as number);
+            }
+          }
+        }
+        const top = new TopK<number>(k);
+        for (let i = 0; i < touchedCount; i++) {
+          const slot = touched[i] as number;
+          const score = scores[slot] as number;
+          if (score < top.threshold) continue;
+          if (allowed && !allowed(metadata[slot] as Metadata)) continue;
+          top.push(slot, score, slot);
+        }
+        return top;
+      };
+      let top: TopK<number>;
+      try {
+        top = rank();
+      } finally {
+        for (let i = 0; i < touchedCount; i++) scores[touched[i] as number] = 0;
       }
       return top.sorted().map(({ item, score }) => ({
         id: ids[item] as string,

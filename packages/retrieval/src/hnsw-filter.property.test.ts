@@ -1,0 +1,107 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createHnswStore } from './hnsw-store';
+import type { Metadata } from './types';
+
+const DIM = 4;
+const vector = fc.array(fc.float({ min: -1, max: 1, noNaN: true }), {
+  minLength: DIM,
+  maxLength: DIM,
+});
+const operation = fc.oneof(
+  fc.record({
+    kind: fc.constant('upsert' as const),
+    id: fc.integer({ min: 0, max: 30 }),
+    vector,
+    tag: fc.constantFrom('a', 'b', 'c'),
+  }),
+  fc.record({ kind: fc.constant('delete' as const), id: fc.integer({ min: 0, max: 30 }) }),
+);
+
+describe('HNSW filtered search (property)', () => {
+  it('returns min(k, matches) live, matching, current results after any upserts and deletes', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(operation, { minLength: 1, maxLength: 80 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.constantFrom(0, 0.05, 1),
+        vector,
+        async (operations, k, exactFilterFraction, query) => {
+          const store = await createHnswStore({
+            dim: DIM,
+            capacity: 4,
+            m: 4,
+            efConstruction: 8,
+            ef: 4,
+            exactFilterFraction,
+          });
+          const model = new Map<string, { vector: number[]; metadata: Metadata }>();
+          for (const op of operations) {
+            const id = `d${op.id}`;
+            if (op.kind === 'delete') {
+              expect(store.delete([id])).toBe(model.delete(id) ? 1 : 0);
+            } else {
+              const metadata = { tag: op.tag, id };
+              store.upsert([{ id, vector: op.vector, metadata }]);
+              model.set(id, { vector: op.vector, metadata });
+            }
+          }
+          expect(store.size).toBe(model.size);
+          const tags = ['a', 'b', 'c', 'none'] as const;
+          for (const tag of tags) {
+            const matching = [...model].filter(([, entry]) => entry.metadata.tag === tag);
+            for (const filter of [{ tag }, (metadata: Metadata) => metadata.tag === tag]) {
+              const hits = store.search(query, { k, filter });
+              expect(hits).toHaveLength(Math.min(k, matching.length));
+              expect(new Set(hits.map((hit) => hit.id)).size).toBe(hits.length);
+              for (const hit of hits) expect(hit.metadata).toEqual(model.get(hit.id)?.metadata);
+            }
+          }
+          const all = store.search(query, { k });
+          expect(all).toHaveLength(Math.min(k, model.size));
+          for (const hit of all) expect(hit.metadata).toEqual(model.get(hit.id)?.metadata);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('answers filters matching 0, 1, k-1, k and k+1 vectors with exactly min(k, matches)', async () => {
+    const k = 5;
+    for (const fraction of [0, 1]) {
+      const store = await createHnswStore({ dim: 2, exactFilterFraction: fraction });
+      const counts = [0, 1, k - 1, k, k + 1];
+      let n = 0;
+      for (const count of counts) {
+        for (let i = 0; i < count; i++) {
+          store.add([{ id: `x${n}`, vector: [Math.cos(n), Math.sin(n)], metadata: { group: count } }]);
+          n++;
+        }
+      }
+      // Filler that no filter matches, then churn so slots are reused.
+      for (let i = 0; i < 40; i++) store.add([{ id: `f${i}`, vector: [i, 1], metadata: {} }]);
+      store.delete(Array.from({ length: 20 }, (_, i) => `f${i}`));
+      store.upsert([{ id: 'x0', vector: [1, 0], metadata: { group: 1 } }]);
+      for (const count of counts) {
+        const hits = store.search([1, 0], { k, filter: { group: count } });
+        expect(hits, `group of ${count}`).toHaveLength(Math.min(k, count));
+      }
+      expect(store.search([1, 0], { k, filter: { group: 99 } })).toEqual([]);
+    }
+  });
+
+  it('never shows a deleted vector or its metadata through a reused slot', async () => {
+    const store = await createHnswStore({ dim: 2, capacity: 2 });
+    store.add([
+      { id: 'old', vector: [1, 0], metadata: { tenant: 'secret' } },
+      { id: 'keep', vector: [0, 1], metadata: { tenant: 'public' } },
+    ]);
+    store.delete(['old']);
+    store.add([{ id: 'new', vector: [-1, 0], metadata: { tenant: 'public' } }]);
+    expect(store.search([1, 0], { k: 10, filter: { tenant: 'secret' } })).toEqual([]);
+    const hits = store.search([1, 0], { k: 10 });
+    expect(hits.map((hit) => hit.id).sort()).toEqual(['keep', 'new']);
+    expect(hits.find((hit) => hit.id === 'new')?.metadata).toEqual({ tenant: 'public' });
+    expect(hits.find((hit) => hit.id === 'new')?.score).toBeCloseTo(-1);
+  });
+});
