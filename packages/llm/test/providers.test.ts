@@ -315,13 +315,14 @@ describe('Anthropic Messages', () => {
     expect(result.costUsd).toBeGreaterThan(estimateCost(result.usage, 'claude-haiku-4-5').total);
   });
 
-  it('leaves out the empty text blocks and messages Anthropic refuses', async () => {
+  it('leaves out the empty text, unsigned thinking and empty messages Anthropic refuses', async () => {
     await env.anthropic().generate({
       messages: [
         { role: 'user', content: 'Weather in Oslo?' },
         {
           role: 'assistant',
           content: [
+            { type: 'reasoning', text: 'Thought of another provider, unsigned.' },
             { type: 'text', text: '' },
             {
               type: 'tool-call',

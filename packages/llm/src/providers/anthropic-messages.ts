@@ -25,19 +25,27 @@ function withBreakpoint(content: string | unknown[], cacheControl: CacheControl)
 
 type WireMessage = { role: 'user' | 'assistant'; content: string | unknown[] };
 
-const isEmptyText = (block: unknown) =>
-  (block as { type?: unknown }).type === 'text' && (block as { text?: unknown }).text === '';
+/** A block Anthropic refuses: an empty text, or thinking without the signature it was given. */
+function isRefused(block: unknown): boolean {
+  const { type, text, signature } = block as {
+    type?: unknown;
+    text?: unknown;
+    signature?: unknown;
+  };
+  return (type === 'text' && text === '') || (type === 'thinking' && signature === '');
+}
 
 /**
- * Anthropic refuses empty text blocks and empty messages (an assistant turn that only called
- * tools often carries an empty text): they are left out.
+ * Anthropic refuses empty text blocks, thinking blocks without a signature (reasoning from
+ * another provider) and empty messages (an assistant turn that only called tools often carries
+ * an empty text): they are left out.
  */
-function withoutEmptyText(messages: WireMessage[]): WireMessage[] {
+function withoutRefused(messages: WireMessage[]): WireMessage[] {
   return messages.flatMap((message) => {
     const content =
       typeof message.content === 'string'
         ? message.content
-        : message.content.filter((block) => !isEmptyText(block));
+        : message.content.filter((block) => !isRefused(block));
     return content.length === 0 ? [] : [{ ...message, content }];
   });
 }
@@ -72,7 +80,7 @@ export function toAnthropicMessageParams(
     caching === undefined
       ? undefined
       : { type: 'ephemeral', ...(caching.ttl === '1h' && { ttl: '1h' }) };
-  const turns = withoutEmptyText(base.messages);
+  const turns = withoutRefused(base.messages);
   const pinned = Math.min(caching?.pinnedMessages ?? 0, turns.length);
   const params = {
     ...base,
