@@ -74,7 +74,9 @@ describe('HNSW filtered search (property)', () => {
       let n = 0;
       for (const count of counts) {
         for (let i = 0; i < count; i++) {
-          store.add([{ id: `x${n}`, vector: [Math.cos(n), Math.sin(n)], metadata: { group: count } }]);
+          store.add([
+            { id: `x${n}`, vector: [Math.cos(n), Math.sin(n)], metadata: { group: count } },
+          ]);
           n++;
         }
       }

@@ -201,7 +201,9 @@ export async function createHnswStore({
       });
     }
     vectors = new Float32Array(index.getMaxElements() * dim);
-    vectors.set(new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+    vectors.set(
+      new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)),
+    );
     ids = manifest.ids.map((id) => id ?? undefined);
     metadata = manifest.metadata.map((entry) => entry ?? undefined);
     for (const [label, id] of ids.entries()) {

@@ -40,6 +40,48 @@ export interface PackContextOptions {
 const CITATION_INSTRUCTION =
   'Each retrieved block is labelled with its source id, such as source="guide.md#3". When you use a block, cite it by writing its id in square brackets right after the statement, e.g. [guide.md#3]. Cite only ids that appear in the blocks.';
 const SEPARATOR = '\n\n';
+/** Characters that would stop `[id]` from being read back by {@link extractCitations}. */
+const CITATION_UNSAFE = /[[\],;\s]/g;
+
+/**
+ * A citation id for every distinct chunk id: the id as the fence labels it, with characters
+ * that break `[id]` citations replaced, and `~2`, `~3`… on ids that would otherwise collide
+ * (an id already clean keeps itself; the rest are numbered in id order, so a citation id
+ * depends on the chunks offered, never on their scores or the budget).
+ */
+function citationIds(ids: readonly string[], mode: UntrustedMode): Map<string, string> {
+  // Two passes reach a fixed point: the second replaces the ellipsis of a truncated label.
+  const clean = (source: string) => {
+    let label = source;
+    for (let pass = 0; pass < 2; pass++) {
+      label = fenceUntrusted('', { source: label.replace(CITATION_UNSAFE, '_'), mode }).source;
+    }
+    return label;
+  };
+  const result = new Map<string, string>();
+  const taken = new Set<string>();
+  const colliding: Array<[string, string]> = [];
+  // Ids that are already clean keep themselves; the others come after, in id order.
+  const labelled = [...new Set(ids)].sort().map((id) => [id, clean(id)] as const);
+  const ordered = [
+    ...labelled.filter(([id, label]) => id === label),
+    ...labelled.filter(([id, label]) => id !== label),
+  ];
+  for (const [id, label] of ordered) {
+    if (taken.has(label)) colliding.push([id, label]);
+    else {
+      taken.add(label);
+      result.set(id, label);
+    }
+  }
+  for (const [id, label] of colliding) {
+    let candidate = label;
+    for (let n = 2; taken.has(candidate); n++) candidate = clean(`${label.slice(0, 180)}~${n}`);
+    taken.add(candidate);
+    result.set(id, candidate);
+  }
+  return result;
+}
 
 /**
  * Keeps the most relevant chunks that fit `maxTokens`, fenced and labelled for citation.
@@ -60,6 +102,11 @@ export async function packContext(
   assertInteger('maxTokens', maxTokens);
   const tokenizer = await loadEncoding(encoding);
   const ranked = [...chunks].sort((a, b) => b.score - a.score);
+  const citations = citationIds(
+    ranked.map((result) => result.chunk.id),
+    mode,
+  );
+  const packed = new Set<string>();
   const kept: PackedChunk[] = [];
   const blocks: string[] = [];
   const dropped: RetrievedChunk[] = [];
@@ -67,8 +114,11 @@ export async function packContext(
   let used = 0;
   const separatorTokens = tokenizer.count(SEPARATOR);
   for (const result of ranked) {
+    // A chunk retrieved twice is packed once, at its best score.
+    if (packed.has(result.chunk.id)) continue;
+    packed.add(result.chunk.id);
     const fenced = fenceUntrusted(result.chunk.text, {
-      source: result.chunk.id,
+      source: citations.get(result.chunk.id) as string,
       mode,
       ...(randomId && { randomId }),
     });
