@@ -41,6 +41,23 @@ describe('generateObject', () => {
     });
   });
 
+  it('is not strict for a tuple or a root that is not an object', async () => {
+    const strictOf = async (schema: z.ZodType, text: string) => {
+      env.mock.enqueue('openai.chat', { text });
+      await generateObject(env.openai(), { ...ask('x'), schema });
+      const format = bodyOf(env.mock, env.mock.requests.length - 1).response_format as {
+        json_schema: { strict: boolean };
+      };
+      return format.json_schema.strict;
+    };
+    const open = z.object({ note: z.string() }).loose();
+    expect(
+      await strictOf(z.object({ pair: z.tuple([open, z.number()]) }), '{"pair":[{"note":"a"},1]}'),
+    ).toBe(false);
+    expect(await strictOf(z.array(z.string()), '["a"]')).toBe(false);
+    expect(await strictOf(z.object({ list: z.array(z.string()) }), '{"list":[]}')).toBe(true);
+  });
+
   it("uses Anthropic's forced tool and reads its input as the answer", async () => {
     env.mock.enqueue('anthropic.messages', {
       toolCalls: [{ name: 'recipe', input: { title: 'Stew', minutes: 90, tags: [] } }],
