@@ -41,7 +41,7 @@ import { ContextOverflowError } from './context-overflow-error';
 import { costOf, type Pricing } from './cost';
 import { observeModelCall } from './instrumentation';
 import type { Driver, PromptCaching, ResponseInfo } from './providers/driver';
-import { responseCacheKey } from './response-cache';
+import { type ResponseCache, responseCacheKey } from './response-cache';
 import type {
   LlmCallOptions,
   LlmGenerateResult,
@@ -167,6 +167,24 @@ function settleAs(
   }
   budget.release(reservation);
   budget.settle(hold, usage, options);
+}
+
+/** A cache store that fails (Redis down, say) is a miss: it never fails the call. */
+async function readCache(cache: ResponseCache, key: string) {
+  try {
+    return await cache.get(key);
+  } catch {
+    return undefined;
+  }
+}
+
+/** An answer that could not be stored was still paid for: it is returned all the same. */
+async function writeCache(cache: ResponseCache, key: string, answer: LlmGenerateResult) {
+  try {
+    await cache.set(key, answer);
+  } catch {
+    // The next identical request asks the provider again.
+  }
 }
 
 /**
@@ -480,8 +498,8 @@ export function createModel(
     const useCache = cache !== undefined && callOptions.cache !== false;
     if (useCache) assertRequest(request);
     const key = useCache ? responseCacheKey(provider, modelId, request) : undefined;
-    if (key !== undefined) {
-      const hit = await cache?.get(key);
+    if (key !== undefined && cache !== undefined) {
+      const hit = await readCache(cache, key);
       if (hit !== undefined) {
         const observer = observeModelCall(instrumentation, {
           operation: 'generate',
@@ -538,7 +556,7 @@ export function createModel(
       ...(summary.responseId !== undefined && { responseId: summary.responseId }),
       cached: false,
     };
-    if (key !== undefined) await cache?.set(key, answer);
+    if (key !== undefined && cache !== undefined) await writeCache(cache, key, answer);
     return answer;
   }
 

@@ -121,6 +121,16 @@ describe('response cache', () => {
     expect(env.mock.requests).toHaveLength(3);
   });
 
+  it('answers from the provider when the cache store fails', async () => {
+    env.mock.enqueue('openai.chat', { text: 'fresh' });
+    const broken = {
+      get: () => Promise.reject(new Error('redis down')),
+      set: () => Promise.reject(new Error('redis down')),
+    };
+    const result = await env.openai({ cache: broken }).generate(ask('Hi'));
+    expect(result).toMatchObject({ text: 'fresh', cached: false });
+  });
+
   it('never caches an error', async () => {
     env.mock.enqueue('openai.chat', { error: { status: 400 } }, { text: 'fine' });
     const model = env.openai({ cache: createMemoryCache() });
