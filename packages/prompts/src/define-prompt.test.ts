@@ -155,6 +155,65 @@ describe('definePrompt', () => {
     expect(a.variables).toEqual(['name']);
   });
 
+  it('keeps the hash when only key order changes, and changes it with any part of the prompt', () => {
+    const base = {
+      id: 'h',
+      version: 1,
+      system: 'Be {{tone}}.',
+      template: '{{a}} {{b}}',
+      output: z.object({ x: z.string(), y: z.number() }),
+    };
+    const input: z.ZodObject = z.object({ a: z.string(), b: z.number(), tone: z.string() });
+    const hash = definePrompt({ ...base, input }).hash;
+    const reordered = definePrompt({
+      template: base.template,
+      output: z.object({ y: z.number(), x: z.string() }),
+      system: base.system,
+      input: z.object({ tone: z.string(), b: z.number(), a: z.string() }),
+      version: 1,
+      id: 'h',
+    });
+    expect(reordered.hash).toBe(hash);
+    const changes: Array<Record<string, unknown>> = [
+      { system: 'Be {{tone}}!' },
+      { template: '{{b}} {{a}}' },
+      { version: 2 },
+      { id: 'h2' },
+      { input: z.object({ a: z.string(), b: z.string(), tone: z.string() }) },
+      { input: z.object({ a: z.string(), b: z.number(), tone: z.string().optional() }) },
+      { output: z.object({ x: z.string(), y: z.string() }) },
+      { output: undefined },
+    ];
+    for (const change of changes) {
+      expect(definePrompt({ ...base, input, ...change }).hash).not.toBe(hash);
+    }
+  });
+
+  it('lists every undeclared variable of every template in one error', () => {
+    const error = thrownBy(() =>
+      definePrompt({
+        id: 'p',
+        version: 1,
+        input: z.object({ name: z.string() }),
+        system: 'You are {{role}}.',
+        messages: [
+          { role: 'user', content: 'Hi {{name}}' },
+          { role: 'assistant', content: 'Ok' },
+          {
+            role: 'user',
+            content: '{{#if vip}}\n{{#each items as item}}{{item}}{{/each}}\n{{/if}}',
+          },
+        ],
+      }),
+    );
+    expect(TemplateSyntaxError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ line: 1, column: 9 });
+    const message = (error as Error).message;
+    expect(message).toContain('the system template reads "role" (1:9)');
+    expect(message).toContain('the messages[2] template reads "vip" (1:1)');
+    expect(message).toContain('the messages[2] template reads "items" (2:1)');
+  });
+
   it('catches a template variable the schema does not declare, with its position', () => {
     const error = thrownBy(() =>
       definePrompt({

@@ -157,23 +157,66 @@ function assertDefinition(definition: PromptDefinition<z.ZodType, z.ZodType | un
   }
 }
 
-function parseChecked(
-  source: string,
+/** Where each variable a template reads but `declared` lacks first appears, as "name" (line:column). */
+function undeclaredIn(
+  template: Template,
+  declared: ReadonlySet<string>,
+): Array<{ name: string; line: number; column: number }> {
+  return template.variables
+    .filter((name) => !declared.has(name))
+    .map((name) => {
+      const offset = template.source.search(
+        new RegExp(`\\{\\{\\s*(?:#if\\s+|#each\\s+)?${name}\\b`),
+      );
+      const before = template.source.slice(0, Math.max(0, offset));
+      return { name, line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
+    });
+}
+
+/**
+ * Parses every template and checks them all against the declared variables, so one error lists
+ * every undeclared variable of every template.
+ *
+ * @throws TemplateSyntaxError at the first syntax error, or listing every undeclared variable
+ *   with the line and column of the first.
+ */
+function parseAll(
+  sources: ReadonlyArray<readonly [where: string, source: string]>,
   declared: ReadonlySet<string> | undefined,
-  where: string,
-): Template {
-  const template = parseTemplate(source);
-  const unknown = declared && template.variables.find((name) => !declared.has(name));
-  if (unknown) {
-    const offset = source.search(new RegExp(`\\{\\{\\s*(?:#if\\s+|#each\\s+)?${unknown}\\b`));
-    const before = source.slice(0, Math.max(0, offset));
+): Template[] {
+  const templates = sources.map(([, source]) => parseTemplate(source));
+  if (!declared) return templates;
+  const problems = templates.flatMap((template, i) =>
+    undeclaredIn(template, declared).map((found) => ({ where: sources[i]?.[0], ...found })),
+  );
+  const [first] = problems;
+  if (first) {
+    const list = problems
+      .map(
+        ({ where, name, line, column }) =>
+          `the ${where} template reads "${name}" (${line}:${column})`,
+      )
+      .join('; ');
     throw new TemplateSyntaxError({
-      problem: `the ${where} template reads "${unknown}", which the input schema does not declare`,
-      line: before.split('\n').length,
-      column: offset - before.lastIndexOf('\n'),
+      problem: `${list}; the input schema does not declare ${problems.length === 1 ? 'it' : 'them'}`,
+      line: first.line,
+      column: first.column,
     });
   }
-  return template;
+  return templates;
+}
+
+/** JSON with object keys sorted (and JSON Schema `required` lists sorted), so key order never changes a hash. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (key, item: unknown) => {
+    if (key === 'required' && Array.isArray(item)) return [...item].sort();
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) return item;
+    return Object.fromEntries(
+      Object.entries(item as Record<string, unknown>).sort(([a], [b]) =>
+        a < b ? -1 : a > b ? 1 : 0,
+      ),
+    );
+  });
 }
 
 /**
@@ -205,16 +248,20 @@ export function definePrompt<
       ? [{ role: 'user', content: definition.template }]
       : (definition.messages ?? []).map(({ role, content }) => ({ role, content }));
   const declared = input instanceof z.ZodObject ? new Set(Object.keys(input.shape)) : undefined;
-  const systemTemplate =
-    system === undefined ? undefined : parseChecked(system, declared, 'system');
-  const messageTemplates = messages.map((m, i) =>
-    parseChecked(m.content, declared, `messages[${i}]`),
+  const templates = parseAll(
+    [
+      ...(system === undefined ? [] : [['system', system] as const]),
+      ...messages.map((m, i) => [`messages[${i}]`, m.content] as const),
+    ],
+    declared,
   );
+  const systemTemplate = system === undefined ? undefined : templates[0];
+  const messageTemplates = system === undefined ? templates : templates.slice(1);
   const validator =
     input instanceof z.ZodObject && input.def.catchall === undefined ? input.strict() : input;
   const key = `${id}@${version}`;
   const hash = sha256(
-    JSON.stringify({
+    canonicalJson({
       id,
       version,
       system,

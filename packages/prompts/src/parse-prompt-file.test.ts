@@ -76,6 +76,36 @@ describe('parsePromptFile', () => {
     expect(error.message).toContain(problem);
   });
 
+  it.each([
+    [
+      'a __proto__ input field',
+      '---\ninput:\n  __proto__: string\n  name: string\n---\nHi {{name}}',
+      '__proto__',
+    ],
+    [
+      'a nested __proto__ field',
+      '---\ninput:\n  user:\n    __proto__: string\n---\nHi',
+      '__proto__',
+    ],
+    [
+      'a top-level __proto__ key',
+      '---\n__proto__:\n  polluted: 1\n---\nHi',
+      'unknown front matter key "__proto__"',
+    ],
+    ['a non-string key', '---\ninput:\n  [a, b]: string\n---\nHi', 'keys must be names'],
+    [
+      'an alias bomb',
+      '---\na: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n---\nHi',
+      'alias',
+    ],
+    ['a custom tag', '---\ninput: !!js/function "x"\n---\nHi', 'tag'],
+  ])('refuses hostile front matter: %s', (_, content, problem) => {
+    const error = thrownBy(() => parsePromptFile({ path: 'p.v1.md', content }));
+    expect(PromptFileError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain(problem);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('keeps the template error as the cause', () => {
     const error = fileError('t.v1.md', '{{#each}}');
     expect(TemplateSyntaxError.isInstance(error.cause)).toBe(true);

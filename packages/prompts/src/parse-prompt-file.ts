@@ -45,11 +45,25 @@ function splitBody(body: string): { system?: string; messages: PromptMessageTemp
   return system === undefined ? { messages } : { system, messages };
 }
 
+/** YAML maps as plain objects whose keys are all own data properties (`__proto__` included). */
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plain);
+  if (!(value instanceof Map)) return value;
+  return Object.fromEntries(
+    [...value].map(([key, item]) => {
+      if (typeof key !== 'string')
+        throw new Error(`keys must be names, got ${JSON.stringify(key)}`);
+      return [key, plain(item)];
+    }),
+  );
+}
+
 function readFrontMatter(text: string): Record<string, unknown> {
   const document = parseDocument(text, { logLevel: 'silent', uniqueKeys: true });
   const [problem] = [...document.errors, ...document.warnings];
   if (problem) throw problem;
-  const data: unknown = document.toJS({ maxAliasCount: 10 }) ?? {};
+  // Maps, not objects, so that a `__proto__` key is kept as data and reported, never dropped.
+  const data: unknown = plain(document.toJS({ maxAliasCount: 10, mapAsMap: true })) ?? {};
   if (typeof data !== 'object' || Array.isArray(data))
     throw new Error('front matter must be a mapping');
   const unknown = Object.keys(data as object).find((key) => !KEYS.has(key));

@@ -43,7 +43,7 @@ function fieldSchema(spec: unknown, path: string): z.ZodType {
 /**
  * A strict `z.object` for a mapping of names to type strings.
  *
- * @throws TypeError naming the first field with an unknown type.
+ * @throws TypeError naming the first field with an unknown type or named `__proto__`.
  * @example
  * ```ts
  * objectFromTypes({ page: 'untrusted', tags: 'string[]?' }, 'input');
@@ -51,7 +51,11 @@ function fieldSchema(spec: unknown, path: string): z.ZodType {
  */
 export function objectFromTypes(types: Record<string, unknown>, path: string): z.ZodObject {
   const shape: Record<string, z.ZodType> = {};
-  for (const [name, spec] of Object.entries(types))
+  for (const [name, spec] of Object.entries(types)) {
+    if (name === '__proto__') {
+      throw new TypeError(`"${path}.__proto__" is not a usable field name; rename the field`);
+    }
     shape[name] = fieldSchema(spec, `${path}.${name}`);
+  }
   return z.strictObject(shape);
 }
