@@ -135,17 +135,17 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
   let scores = new Float64Array(64);
   let touched = new Int32Array(64);
 
-  /** The k-th best partial score among the documents found so far that pass the filter. */
-  function kthScore(found: number, k: number, allowed: MetadataPredicate | undefined): number {
-    const best = new TopK<number>(k);
+  /** The k best (partial) scores among the first `found` touched documents that pass the filter. */
+  function best(found: number, k: number, allowed: MetadataPredicate | undefined): TopK<number> {
+    const top = new TopK<number>(k);
     for (let i = 0; i < found; i++) {
       const slot = touched[i] as number;
       const score = scores[slot] as number;
-      if (score < best.threshold) continue;
+      if (score < top.threshold) continue;
       if (allowed && !allowed(metadata[slot] as Metadata)) continue;
-      best.push(slot, score, slot);
+      top.push(slot, score, slot);
     }
-    return best.threshold;
+    return top;
   }
 
   function removeSlot(slot: number): void {
@@ -267,7 +267,7 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
           if (
             next > 0 &&
             touchedCount >= k &&
-            (remaining[next] as number) < kthScore(touchedCount, k, allowed)
+            (remaining[next] as number) < best(touchedCount, k, allowed).threshold
           ) {
             break;
           }
@@ -299,15 +299,7 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
             }
           }
         }
-        const top = new TopK<number>(k);
-        for (let i = 0; i < touchedCount; i++) {
-          const slot = touched[i] as number;
-          const score = scores[slot] as number;
-          if (score < top.threshold) continue;
-          if (allowed && !allowed(metadata[slot] as Metadata)) continue;
-          top.push(slot, score, slot);
-        }
-        return top;
+        return best(touchedCount, k, allowed);
       };
       let top: TopK<number>;
       try {

@@ -1,5 +1,5 @@
 import { compileFilter } from './filter';
-import { assertStoreShape, storeWriters } from './store-options';
+import { assertStoreShape, storeMethods } from './store-options';
 import { TopK } from './top-k';
 import type { Metadata } from './types';
 import { assertVector } from './validate-vector';
@@ -59,34 +59,19 @@ export function createExactStore({ dim, space = 'cosine' }: ExactStoreOptions): 
     get size() {
       return ids.length;
     },
-    ...storeWriters(dim, slots, put),
-    delete(removed) {
-      let count = 0;
-      for (const id of removed) {
-        const slot = slots.get(id);
-        if (slot === undefined) continue;
-        // Move the last vector into the freed slot.
-        const last = ids.length - 1;
-        if (slot !== last) {
-          vectors.copyWithin(slot * dim, last * dim, (last + 1) * dim);
-          const lastId = ids[last] as string;
-          ids[slot] = lastId;
-          metadata[slot] = metadata[last] as Metadata;
-          slots.set(lastId, slot);
-        }
-        ids.pop();
-        metadata.pop();
-        slots.delete(id);
-        count++;
+    ...storeMethods(dim, slots, put, (slot) => {
+      // Move the last vector into the freed slot.
+      const last = ids.length - 1;
+      if (slot !== last) {
+        vectors.copyWithin(slot * dim, last * dim, (last + 1) * dim);
+        const lastId = ids[last] as string;
+        ids[slot] = lastId;
+        metadata[slot] = metadata[last] as Metadata;
+        slots.set(lastId, slot);
       }
-      return count;
-    },
-    has(id) {
-      return slots.has(id);
-    },
-    ids() {
-      return [...ids];
-    },
+      ids.pop();
+      metadata.pop();
+    }),
     search(vector, { k, filter } = {}) {
       const wanted = resolveK(k);
       assertVector(vector, dim, 'query');

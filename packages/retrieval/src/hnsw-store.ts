@@ -15,7 +15,7 @@ import { EmbeddingModelMismatchError } from './embedding-model-mismatch-error';
 import { compileFilter } from './filter';
 import { fileDigest, openGeneration, saveGeneration, withDirectoryLock } from './index-directory';
 import { MetadataIndex } from './metadata-index';
-import { assertStoreShape, storeWriters } from './store-options';
+import { assertStoreShape, storeMethods } from './store-options';
 import { TopK } from './top-k';
 import type { Metadata } from './types';
 import { assertVector, type Vector } from './validate-vector';
@@ -268,28 +268,13 @@ export async function createHnswStore({
     get size() {
       return labels.size;
     },
-    ...storeWriters(dim, labels, put),
-    delete(removed) {
-      let count = 0;
-      for (const id of removed) {
-        const label = labels.get(id);
-        if (label === undefined) continue;
-        index.markDelete(label);
-        labels.delete(id);
-        byValue.remove(label, metadata[label] ?? {});
-        ids[label] = undefined;
-        metadata[label] = undefined;
-        free.push(label);
-        count++;
-      }
-      return count;
-    },
-    has(id) {
-      return labels.has(id);
-    },
-    ids() {
-      return [...labels.keys()];
-    },
+    ...storeMethods(dim, labels, put, (label) => {
+      index.markDelete(label);
+      byValue.remove(label, metadata[label] ?? {});
+      ids[label] = undefined;
+      metadata[label] = undefined;
+      free.push(label);
+    }),
     search(vector, { k, filter, ef: searchEf = ef } = {}) {
       const wanted = resolveK(k);
       assertVector(vector, dim, 'query');

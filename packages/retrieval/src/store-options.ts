@@ -42,19 +42,21 @@ export function assertItems(items: readonly VectorItem[], dim: number): void {
 }
 
 /**
- * `add` and `upsert` over a store's own `put`: the whole batch is checked first, and `add`
- * refuses ids already stored, so a rejected batch changes nothing.
+ * The by-id methods of a store over its slot map, its own `put` and its own `drop` (which
+ * frees a slot; the map entry is removed here). `add` and `upsert` check the whole batch
+ * first, and `add` refuses ids already stored, so a rejected batch changes nothing.
  */
-export function storeWriters(
+export function storeMethods(
   dim: number,
-  stored: { has(id: string): boolean },
+  slots: Map<string, number>,
   put: (item: VectorItem) => void,
-): Pick<VectorStore, 'add' | 'upsert'> {
+  drop: (slot: number) => void,
+): Pick<VectorStore, 'add' | 'upsert' | 'delete' | 'has' | 'ids'> {
   return {
     add(items) {
       assertItems(items, dim);
       for (const item of items) {
-        if (stored.has(item.id)) {
+        if (slots.has(item.id)) {
           throw new InvalidArgumentError({
             argument: 'items',
             message: `id "${item.id}" is already stored; use upsert to replace it`,
@@ -66,6 +68,23 @@ export function storeWriters(
     upsert(items) {
       assertItems(items, dim);
       for (const item of items) put(item);
+    },
+    delete(removed) {
+      let count = 0;
+      for (const id of removed) {
+        const slot = slots.get(id);
+        if (slot === undefined) continue;
+        slots.delete(id);
+        drop(slot);
+        count++;
+      }
+      return count;
+    },
+    has(id) {
+      return slots.has(id);
+    },
+    ids() {
+      return [...slots.keys()];
     },
   };
 }
