@@ -78,6 +78,27 @@ function catalogueEntry(modelId: string): ModelInfo | undefined {
   }
 }
 
+/** The content each role takes: text for system, results for tool, text or parts otherwise. */
+function assertMessage(message: unknown, index: number): void {
+  const { role, content } = (message ?? {}) as { role?: unknown; content?: unknown };
+  const valid =
+    role === 'system'
+      ? typeof content === 'string'
+      : role === 'tool'
+        ? Array.isArray(content)
+        : (role === 'user' || role === 'assistant') &&
+          (typeof content === 'string' || Array.isArray(content));
+  if (!valid) {
+    throw new InvalidArgumentError({
+      argument: `request.messages[${index}]`,
+      message:
+        `request.messages[${index}] needs a role and content such as { role: 'system', content: ` +
+        "text }, { role: 'user' | 'assistant', content: text or parts } or { role: 'tool', " +
+        'content: results }',
+    });
+  }
+}
+
 function assertRequest(request: ChatRequest): void {
   if (request === null || typeof request !== 'object') {
     throw new InvalidArgumentError({
@@ -91,6 +112,7 @@ function assertRequest(request: ChatRequest): void {
       message: 'request.messages must be a non-empty array of messages',
     });
   }
+  request.messages.forEach(assertMessage);
   const { maxTokens, temperature, topP } = request;
   if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) {
     throw new InvalidArgumentError({

@@ -1,4 +1,10 @@
-import type { CallObserver, Instrumentation, ModelCallEnd, ModelCallStart } from '@keel/core';
+import {
+  type CallObserver,
+  type Instrumentation,
+  InvalidArgumentError,
+  type ModelCallEnd,
+  type ModelCallStart,
+} from '@keel/core';
 import { BudgetExceededError, createBudget, createCostLedger } from '@keel/tokens';
 import { describe, expect, it } from 'vitest';
 import { ContextOverflowError, createMemoryCache, responseCacheKey } from '../src/index';
@@ -92,6 +98,20 @@ describe('token discipline', () => {
     await expect(
       model.generate({ messages: [{ role: 'wizard', content: 'x' }] } as never),
     ).rejects.toThrow(/role/);
+    expect(env.mock.requests).toHaveLength(0);
+  });
+});
+
+describe('malformed requests', () => {
+  it('names the bad message with a typed error, before anything is sent', async () => {
+    const model = env.openai({ model: 'my-local-model', baseURL: env.mock.openaiBaseURL });
+    for (const message of [null, { role: 'bogus', content: 'x' }, { role: 'user', content: 42 }]) {
+      const error = await model
+        .generate({ messages: [ask('Hi').messages[0], message] } as never)
+        .catch((caught: unknown) => caught);
+      expect(InvalidArgumentError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ argument: 'request.messages[1]' });
+    }
     expect(env.mock.requests).toHaveLength(0);
   });
 });
