@@ -34,6 +34,7 @@ import {
   getModel,
   type ModelInfo,
   ModelNotFoundError,
+  type ModelPrices,
   type Reservation,
   type TokenCount,
 } from '@keel/tokens';
@@ -62,12 +63,19 @@ interface Opened {
   first: IteratorResult<StreamPart>;
   provider: string;
   modelId: string;
+  /** A Keel fallback's own account of its call: usage and cost priced as that model prices them. */
+  summary?: Promise<StreamSummary>;
   /** The ledger the answering model records its calls in itself, when it is a Keel model. */
   ledger?: CostLedger | undefined;
+  /** The answering Keel model's price override. */
+  prices?: ModelPrices | undefined;
 }
 
-/** The ledger of each Keel model that has one, so a fallback's answer is never recorded twice. */
-const ledgers = new WeakMap<ChatModel, CostLedger>();
+/** Every Keel model, with its ledger and prices: a Keel fallback accounts for its own call. */
+const keelModels = new WeakMap<
+  ChatModel,
+  { ledger: CostLedger | undefined; prices: ModelPrices | undefined }
+>();
 
 function catalogueEntry(modelId: string): ModelInfo | undefined {
   try {
@@ -178,11 +186,17 @@ function settleAs(
   reservation: Reservation,
   answeredBy: string,
   usage: Usage,
-  options: { cacheWriteTtl?: '5m' | '1h' },
+  { prices, cacheWriteTtl }: Pricing,
 ): void {
+  const options = { ...(cacheWriteTtl !== undefined && { cacheWriteTtl }) };
   let hold: Reservation;
   try {
-    hold = budget.reserve({ model: answeredBy, inputTokens: 0, maxOutputTokens: 0 });
+    hold = budget.reserve({
+      model: answeredBy,
+      inputTokens: 0,
+      maxOutputTokens: 0,
+      ...(prices && { prices }),
+    });
   } catch {
     budget.settle(reservation, usage, options);
     return;
@@ -370,13 +384,15 @@ export function createModel(
           }, context);
         const alternative = (model: ChatModel) => async (): Promise<Opened> => {
           attempts = 1;
-          const iterator = model.stream(request, { signal: callSignal })[Symbol.asyncIterator]();
+          const stream = model.stream(request, { signal: callSignal });
+          const iterator = stream[Symbol.asyncIterator]();
+          const keel = keelModels.get(model);
           return {
             iterator,
             first: await iterator.next(),
             provider: model.provider,
             modelId: model.modelId,
-            ledger: ledgers.get(model),
+            ...(keel !== undefined && { summary: (stream as LlmStream).result, ...keel }),
           };
         };
         opened =
@@ -443,19 +459,29 @@ export function createModel(
           // A stream that fails to close (a third-party fallback's, say) still bills and reports.
         }
         deadline?.clear();
-        const billed = opened === undefined ? EMPTY_USAGE : billedUsage(usage, count, stats);
+        // A Keel fallback has closed by now and settled its own account.
+        const theirs = await opened?.summary;
+        const billed =
+          opened === undefined ? EMPTY_USAGE : (theirs?.usage ?? billedUsage(usage, count, stats));
         const answeredBy = opened?.modelId ?? modelId;
-        // A fallback model is priced from the catalogue, not with this model's price override.
+        // A fallback is priced as it prices itself (a Keel model's override, else the
+        // catalogue), never with this model's price override.
         const answeredPricing: Pricing =
-          answeredBy === modelId ? pricing : { cacheWriteTtl: pricing.cacheWriteTtl };
-        const cost = costOf(billed, answeredBy, answeredPricing);
+          answeredBy === modelId
+            ? pricing
+            : {
+                ...(opened?.prices !== undefined && { prices: opened.prices }),
+                cacheWriteTtl: pricing.cacheWriteTtl,
+              };
+        const cost =
+          theirs !== undefined ? theirs.cost : costOf(billed, answeredBy, answeredPricing);
         for (const [index, reservation] of reservations.entries()) {
           const budget = budgets[index];
           const settled = { cacheWriteTtl: pricing.cacheWriteTtl };
           if (budget === undefined) continue;
           if (opened === undefined) budget.release(reservation);
           else if (answeredBy === modelId) budget.settle(reservation, billed, settled);
-          else settleAs(budget, reservation, answeredBy, billed, settled);
+          else settleAs(budget, reservation, answeredBy, billed, answeredPricing);
         }
         if (
           ledger !== undefined &&
@@ -588,6 +614,6 @@ export function createModel(
     generate,
     stream: (request, callOptions = {}) => run(request, callOptions, 'stream'),
   };
-  if (ledger !== undefined) ledgers.set(model, ledger);
+  keelModels.set(model, { ledger, prices });
   return model;
 }

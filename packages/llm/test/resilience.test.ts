@@ -177,6 +177,26 @@ describe('fallback and the breaker', () => {
     expect(budget.snapshot().spentUsd).toBeCloseTo(expected, 9);
   });
 
+  it('prices a Keel fallback as it prices itself, in the result, the budget and the ledger', async () => {
+    env.mock.respondWith('openai.chat', { error: { status: 503 } });
+    env.mock.enqueue('anthropic.messages', {
+      text: 'from claude',
+      usage: { inputTokens: 1_000, outputTokens: 1_000 },
+    });
+    const prices = { input: 100, output: 100 };
+    const claude = env.anthropic({ prices });
+    const budget = createBudget({ scope: 'app', maxCostUsd: 10 });
+    const ledger = createCostLedger();
+    const model = env.openai({ retry: false, fallbacks: [claude], budget, ledger });
+    const result = await model.generate(ask('Hi'));
+    const expected = estimateCost(result.usage, 'claude-haiku-4-5', { prices }).total;
+    expect(result.usage).toMatchObject({ inputTokens: 1_000, outputTokens: 1_000 });
+    expect(result.costUsd).toBeCloseTo(expected, 9);
+    expect(expected).toBeCloseTo(0.2, 9);
+    expect(budget.snapshot().spentUsd).toBeCloseTo(expected, 9);
+    expect(ledger.snapshot().total.cost.total).toBeCloseTo(expected, 9);
+  });
+
   it('records a fallback that shares the ledger once', async () => {
     env.mock.respondWith('openai.chat', { error: { status: 503 } });
     env.mock.enqueue('anthropic.messages', { text: 'from claude' });
