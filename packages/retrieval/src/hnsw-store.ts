@@ -13,7 +13,13 @@ import { CorruptIndexError } from './corrupt-index-error';
 import { DimensionMismatchError } from './dimension-mismatch-error';
 import { EmbeddingModelMismatchError } from './embedding-model-mismatch-error';
 import { compileFilter } from './filter';
-import { fileDigest, openGeneration, saveGeneration, withDirectoryLock } from './index-directory';
+import {
+  digestOf,
+  fileDigest,
+  openGeneration,
+  saveGeneration,
+  withDirectoryLock,
+} from './index-directory';
 import { MetadataIndex } from './metadata-index';
 import { assertStoreShape, storeMethods } from './store-options';
 import { TopK } from './top-k';
@@ -78,11 +84,31 @@ interface Manifest {
   metadata: Array<Metadata | null>;
   indexSha256: string;
   vectorsSha256: string;
+  companionSha256?: string;
 }
 
 const INDEX_FILE = 'index.hnsw';
 const VECTORS_FILE = 'vectors.f32';
 const MANIFEST_FILE = 'manifest.json';
+const COMPANION_FILE = 'companion.json';
+
+/**
+ * Text saved in the same generation as a store's vectors, so that a retriever's chunks and
+ * its vectors are swapped in by one rename (internal to this package).
+ */
+interface Companion {
+  /** The text loaded with the store, or last set. */
+  get(): string | undefined;
+  /** Sets the text the next save writes. */
+  set(text: string): void;
+}
+
+const companions = new WeakMap<object, Companion>();
+
+/** The companion text of a store created by {@link createHnswStore}; undefined for others. */
+export function companionOf(store: VectorStore): Companion | undefined {
+  return companions.get(store);
+}
 
 async function readManifest(folder: string, path: string): Promise<Manifest> {
   try {
@@ -144,6 +170,7 @@ export async function createHnswStore({
   const labels = new Map<string, number>();
   const free: number[] = [];
   let recordedModel = model;
+  let companion: string | undefined;
   // A float32 copy of every vector (normalised for cosine), by label: exact passes over a
   // filter's matches read it instead of crossing into hnswlib once per vector.
   let vectors = new Float32Array(capacity * dim);
@@ -175,6 +202,13 @@ export async function createHnswStore({
         argument: 'space',
         message: `Index at ${path} uses the ${manifest.space} space but ${space} was requested`,
       });
+    }
+    if (manifest.companionSha256 !== undefined) {
+      const text = await readFile(join(folder, COMPANION_FILE), 'utf8').catch(() => undefined);
+      if (text === undefined || digestOf(text) !== manifest.companionSha256) {
+        throw new CorruptIndexError({ path, reason: 'companion.json does not match its checksum' });
+      }
+      companion = text;
     }
     recordedModel = manifest.model ?? model;
     try {
@@ -259,7 +293,7 @@ export async function createHnswStore({
     }));
   }
 
-  return {
+  const store: HnswStore = {
     dim,
     space,
     get model() {
@@ -341,14 +375,26 @@ export async function createHnswStore({
           ids: ids.map((id) => id ?? null),
           metadata: JSON.parse(JSON.stringify(metadata.map((entry) => entry ?? null))),
         } satisfies Omit<Manifest, 'indexSha256' | 'vectorsSha256'>;
+        const companionText = companion;
         await writeFile(join(into, VECTORS_FILE), vectorBytes);
+        if (companionText !== undefined) {
+          await writeFile(join(into, COMPANION_FILE), companionText);
+        }
         const manifest: Manifest = {
           ...snapshot,
           indexSha256: await fileDigest(join(into, INDEX_FILE)),
           vectorsSha256: await fileDigest(join(into, VECTORS_FILE)),
+          ...(companionText !== undefined && { companionSha256: digestOf(companionText) }),
         };
         await writeFile(join(into, MANIFEST_FILE), JSON.stringify(manifest));
       });
     },
   };
+  companions.set(store, {
+    get: () => companion,
+    set: (text) => {
+      companion = text;
+    },
+  });
+  return store;
 }

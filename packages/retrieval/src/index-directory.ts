@@ -3,11 +3,12 @@
  * folder, renames it into place, then atomically points `CURRENT` at it (write a temporary
  * file, rename) and removes every other generation and leftover. A crash at any step leaves
  * `CURRENT` on the last complete generation; the next save removes what the crash left.
+ * Files and directories are flushed before each rename, so this holds across a power loss.
  * Saves and loads of one directory are serialised within the process, so concurrent saves
  * cannot interleave and a load never reads a generation a save is removing.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CorruptIndexError } from './corrupt-index-error';
 
@@ -30,11 +31,24 @@ export function withDirectoryLock<T>(directory: string, task: () => Promise<T>):
   return run;
 }
 
+/** Flushes a file or a directory to disk, so a rename after it survives a power loss. */
+async function syncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** SHA-256 of text or bytes, hex. */
+export function digestOf(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
 /** SHA-256 of a file, hex. */
 export async function fileDigest(path: string): Promise<string> {
-  return createHash('sha256')
-    .update(await readFile(path))
-    .digest('hex');
+  return digestOf(await readFile(path));
 }
 
 /**
@@ -80,12 +94,16 @@ export function saveGeneration(
     await mkdir(temporary);
     crash('mkdir');
     await write(temporary);
+    for (const file of await readdir(temporary)) await syncPath(join(temporary, file));
+    await syncPath(temporary);
     crash('write');
     await rename(temporary, join(directory, name));
     crash('rename');
     await writeFile(join(directory, `${POINTER}.tmp`), name);
+    await syncPath(join(directory, `${POINTER}.tmp`));
     crash('pointer-temp');
     await rename(join(directory, `${POINTER}.tmp`), join(directory, POINTER));
+    await syncPath(directory);
     crash('pointer');
     for (const entry of await readdir(directory)) {
       if (entry !== POINTER && entry !== name) {

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CallObserver, Instrumentation, RetrievalEnd, RetrievalStart } from '@keel/core';
 import { createFakeClock } from '@keel/testing';
@@ -213,26 +213,28 @@ describe('createRetriever', () => {
     ).rejects.toThrow(/store that can save/);
   });
 
-  it('keeps chunks and vectors consistent when a save crashed between its steps', async () => {
+  it('saves chunks with their vectors, so a crashed save never pairs new text with old vectors', async () => {
     const dir = await tempDir();
     const retriever = await createRetriever({ directory: dir });
     await retriever.ingest(documents.slice(0, 2));
     await retriever.save();
-    // A later save wrote its chunk file but crashed before the vectors.
-    await retriever.ingest(documents.slice(2));
+    const before = retriever.chunk('keys.md#0');
+    // The document changes under the same chunk ids; a chunk file written by a save that
+    // crashed before its vectors (the layout of a separate chunk file) must not be read.
+    await retriever.ingest([
+      { ...documents[0], text: '# Keys\n\nKeys never expire.\n' } as Document,
+    ]);
     await writeFile(
       join(dir, 'chunks.json'),
-      JSON.stringify({
-        format: 'keel-chunks-1',
-        chunks: [
-          ...['keys.md#0', 'other-keys.md#0', 'deploy.txt#0'].map((id) => retriever.chunk(id)),
-        ],
-      }),
+      JSON.stringify({ format: 'keel-chunks-1', chunks: [retriever.chunk('keys.md#0')] }),
     );
     const reopened = await createRetriever({ directory: dir });
-    expect(reopened.size).toBe(1);
-    expect(reopened.store.ids()).toEqual(['keys.md#0']);
-    expect((await reopened.retrieve('billing', { k: 5, mode: 'bm25' })).length).toBe(0);
+    expect(reopened.size).toBe(2);
+    expect(reopened.chunk('keys.md#0')).toEqual(before);
+    await retriever.save();
+    const saved = await createRetriever({ directory: dir });
+    expect(saved.chunk('keys.md#0')?.text).toContain('never expire');
+    expect((await readdir(dir)).sort()).not.toContain('chunks.json');
   });
 
   it('indexes a folder and rejects bad arguments', async () => {

@@ -3,6 +3,7 @@
  * chunks out (vector, BM25 or hybrid by reciprocal-rank fusion, filtered on every side, with
  * near-duplicate removal, an optional rerank hook and MMR), saved to a directory and reopened.
  */
+import { rm } from 'node:fs/promises';
 import {
   type Instrumentation,
   InvalidArgumentError,
@@ -14,7 +15,7 @@ import { createBm25Index } from './bm25-index';
 import { chunkDocument } from './chunk-document';
 import { DimensionMismatchError } from './dimension-mismatch-error';
 import { createEmbeddingCache, withEmbeddingCache } from './embedding-cache';
-import { createHnswStore } from './hnsw-store';
+import { companionOf, createHnswStore } from './hnsw-store';
 import { createLocalEmbedder } from './local-embedder';
 import { maximalMarginalRelevance } from './maximal-marginal-relevance';
 import { reciprocalRankFusion } from './reciprocal-rank-fusion';
@@ -26,7 +27,7 @@ import type {
   Retriever,
   RetrieverOptions,
 } from './retriever-options';
-import { loadChunks, saveChunks } from './saved-chunks';
+import { loadChunks, parseChunks, saveChunks, serializeChunks } from './saved-chunks';
 import type { Chunk } from './types';
 import { UnsupportedDocumentError } from './unsupported-document-error';
 
@@ -106,9 +107,14 @@ export async function createRetriever({
   }
 
   if (directory !== undefined) {
-    // Saves write chunks, then vectors: keep only what both sides hold, so a crash between the
-    // two steps loses at most the last save's changes, never consistency.
-    const saved = await loadChunks(`${directory}/chunks.json`);
+    // The HNSW store keeps the chunks in the generation of its vectors, swapped in together.
+    // Another store saves them in a file beside it, chunks then vectors: keep only what both
+    // sides hold.
+    const companion = companionOf(store)?.get();
+    const saved =
+      companion === undefined
+        ? await loadChunks(`${directory}/chunks.json`)
+        : parseChunks(companion, `${directory}/vectors`);
     const live = new Set(store.ids());
     const savedIds = new Set(saved.map((chunk) => chunk.id));
     store.delete([...live].filter((id) => !savedIds.has(id)));
@@ -344,8 +350,15 @@ export async function createRetriever({
           message: 'This retriever has no directory; create it with { directory } to save',
         });
       }
-      await saveChunks(`${directory}/chunks.json`, [...chunks.values()]);
+      const companion = companionOf(store);
+      if (companion === undefined) {
+        await saveChunks(`${directory}/chunks.json`, [...chunks.values()]);
+      } else {
+        companion.set(serializeChunks([...chunks.values()]));
+      }
       if ('save' in store && typeof store.save === 'function') await store.save();
+      // A chunk file beside the vectors is from before chunks were saved with them.
+      if (companion !== undefined) await rm(`${directory}/chunks.json`, { force: true });
       await embeddingCache?.flush();
     },
   };
