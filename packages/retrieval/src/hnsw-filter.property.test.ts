@@ -107,3 +107,22 @@ describe('HNSW filtered search (property)', () => {
     expect(hits.find((hit) => hit.id === 'new')?.score).toBeCloseTo(-1);
   });
 });
+
+describe('HNSW metadata', () => {
+  it('keeps its own frozen copy, so changing the caller’s object cannot stale the filters', async () => {
+    const store = await createHnswStore({ dim: 2 });
+    const metadata: Metadata = { tenant: 'acme', tags: ['a'] };
+    store.add([{ id: 'x', vector: [1, 0], metadata }]);
+    metadata.tenant = 'globex';
+    expect(store.search([1, 0], { filter: { tenant: 'acme' } }).map((hit) => hit.id)).toEqual([
+      'x',
+    ]);
+    expect(store.search([1, 0], { filter: { tenant: 'globex' } })).toEqual([]);
+    const [hit] = store.search([1, 0]);
+    expect(() => {
+      (hit?.metadata as { tenant: string }).tenant = 'other';
+    }).toThrow(TypeError);
+    store.delete(['x']);
+    expect(store.search([1, 0], { filter: { tenant: 'acme' } })).toEqual([]);
+  });
+});

@@ -132,6 +132,14 @@ async function readManifest(folder: string, path: string): Promise<Manifest> {
   }
 }
 
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const entry of Object.values(value)) deepFreeze(entry);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 /**
  * Creates an HNSW store, loading the index saved at `path` when there is one.
  *
@@ -270,7 +278,8 @@ export async function createHnswStore({
     const previous = metadata[label];
     if (previous !== undefined) byValue.remove(label, previous);
     ids[label] = item.id;
-    metadata[label] = item.metadata ?? {};
+    // A frozen copy: the value index must not go stale when the caller's object changes.
+    metadata[label] = deepFreeze(structuredClone(item.metadata ?? {}));
     byValue.add(label, metadata[label]);
     labels.set(item.id, label);
   }
