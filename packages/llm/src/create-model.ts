@@ -383,7 +383,8 @@ export function createModel(
             return { iterator, first: await iterator.next(), provider, modelId } satisfies Opened;
           }, context);
         const alternative = (model: ChatModel) => async (): Promise<Opened> => {
-          attempts = 1;
+          // Attempts count every request of the call, the primary's failed ones included.
+          attempts += 1;
           const stream = model.stream(request, { signal: callSignal });
           const iterator = stream[Symbol.asyncIterator]();
           const keel = keelModels.get(model);
@@ -461,6 +462,7 @@ export function createModel(
         deadline?.clear();
         // A Keel fallback has closed by now and settled its own account.
         const theirs = await opened?.summary;
+        if (theirs !== undefined) attempts += theirs.attempts - 1;
         const billed =
           opened === undefined ? EMPTY_USAGE : (theirs?.usage ?? billedUsage(usage, count, stats));
         const answeredBy = opened?.modelId ?? modelId;

@@ -79,7 +79,7 @@ export interface CallSummary {
   /** The cost in USD; `undefined` when the model's price is unknown. */
   costUsd: number | undefined;
   cost: CostBreakdown | undefined;
-  /** Attempts on the model that answered (1 without retries). */
+  /** Requests made for the call, retries and fallbacks included (1 when the first answered). */
   attempts: number;
   /** Provider and model that answered: a fallback's when the primary failed. */
   provider: string;

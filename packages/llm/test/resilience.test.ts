@@ -158,6 +158,7 @@ describe('fallback and the breaker', () => {
     expect(result.text).toBe('from claude');
     expect(result.provider).toBe('anthropic');
     expect(result.modelId).toBe('claude-haiku-4-5');
+    expect(result.attempts).toBe(2);
     expect(result.costUsd).toBeGreaterThan(0);
   });
 
@@ -187,8 +188,14 @@ describe('fallback and the breaker', () => {
     const claude = env.anthropic({ prices });
     const budget = createBudget({ scope: 'app', maxCostUsd: 10 });
     const ledger = createCostLedger();
-    const model = env.openai({ retry: false, fallbacks: [claude], budget, ledger });
+    const model = env.openai({
+      retry: { maxAttempts: 2, baseDelayMs: 1 },
+      fallbacks: [claude],
+      budget,
+      ledger,
+    });
     const result = await model.generate(ask('Hi'));
+    expect(result.attempts).toBe(3);
     const expected = estimateCost(result.usage, 'claude-haiku-4-5', { prices }).total;
     expect(result.usage).toMatchObject({ inputTokens: 1_000, outputTokens: 1_000 });
     expect(result.costUsd).toBeCloseTo(expected, 9);
