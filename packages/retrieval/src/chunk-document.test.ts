@@ -114,10 +114,18 @@ export class Counter {
     await expect(binary).rejects.toSatisfy(
       (error) => UnsupportedDocumentError.isInstance(error) && error.reason === 'binary',
     );
-    const invalid = chunkDocument({ id: 'bad.txt', text: new Uint8Array([0x68, 0xc3, 0x28]) });
-    await expect(invalid).rejects.toSatisfy(
-      (error) => UnsupportedDocumentError.isInstance(error) && error.reason === 'invalid-utf8',
-    );
+    // A broken sequence, an overlong '/', an encoded surrogate, a truncated tail.
+    for (const bytes of [
+      [0x68, 0xc3, 0x28],
+      [0x61, 0xc0, 0xaf],
+      [0xed, 0xa0, 0x80],
+      [0x61, 0xe2, 0x82],
+    ]) {
+      const invalid = chunkDocument({ id: 'bad.txt', text: new Uint8Array(bytes) });
+      await expect(invalid).rejects.toSatisfy(
+        (error) => UnsupportedDocumentError.isInstance(error) && error.reason === 'invalid-utf8',
+      );
+    }
     const decoded = await chunkDocument({
       id: 'ok.txt',
       text: new TextEncoder().encode('héllo wörld'),

@@ -106,6 +106,18 @@ describe('createHnswStore', () => {
     expect(() => store.search([1, 0, 0, 0], { k: 0 })).toThrow(/k must be/);
     expect(() => store.search([1, 0], { k: 1 })).toThrow(DimensionMismatchError);
     await expect(createHnswStore({ dim: 0 })).rejects.toThrow(/dim must be/);
+    const exact = createExactStore({ dim: 4 });
+    for (const bad of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN]) {
+      const vector = Float32Array.from([1, bad, 0, 0]);
+      for (const target of [store, exact]) {
+        expect(() => target.upsert([{ id: 'c', vector }])).toThrow(InvalidArgumentError);
+        expect(() => target.search(vector)).toThrow(/finite numbers/);
+        expect(target.size).toBe(0);
+      }
+    }
+    expect(() => exact.add([{ id: 'd', vector: new Float32Array(5) }])).toThrow(
+      DimensionMismatchError,
+    );
   });
 
   it('saves atomically and loads with dimension and model checks', async () => {
