@@ -214,6 +214,17 @@ describe('definePrompt', () => {
     expect(message).toContain('the messages[2] template reads "items" (2:1)');
   });
 
+  it('counts undeclared variables past the first 20 instead of searching for each', () => {
+    const template = Array.from({ length: 60_000 }, (_, i) => `{{v${i}}}`).join('');
+    const error = thrownBy(() =>
+      definePrompt({ id: 'p', version: 1, input: z.object({}), template }),
+    );
+    expect(TemplateSyntaxError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('"v19" (1:');
+    expect((error as Error).message).not.toContain('"v20"');
+    expect((error as Error).message).toContain('and 59980 more');
+  });
+
   it('catches a template variable the schema does not declare, with its position', () => {
     const error = thrownBy(() =>
       definePrompt({

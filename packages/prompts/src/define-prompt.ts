@@ -157,28 +157,21 @@ function assertDefinition(definition: PromptDefinition<z.ZodType, z.ZodType | un
   }
 }
 
-/** Where each variable a template reads but `declared` lacks first appears, as "name" (line:column). */
-function undeclaredIn(
-  template: Template,
-  declared: ReadonlySet<string>,
-): Array<{ name: string; line: number; column: number }> {
-  return template.variables
-    .filter((name) => !declared.has(name))
-    .map((name) => {
-      const offset = template.source.search(
-        new RegExp(`\\{\\{\\s*(?:#if\\s+|#each\\s+)?${name}\\b`),
-      );
-      const before = template.source.slice(0, Math.max(0, offset));
-      return { name, line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
-    });
+const MAX_LISTED = 20;
+
+/** The line and column where `template` first reads `name`. */
+function positionOf(template: Template, name: string): { line: number; column: number } {
+  const offset = template.source.search(new RegExp(`\\{\\{\\s*(?:#if\\s+|#each\\s+)?${name}\\b`));
+  const before = template.source.slice(0, Math.max(0, offset));
+  return { line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
 }
 
 /**
  * Parses every template and checks them all against the declared variables, so one error lists
  * every undeclared variable of every template.
  *
- * @throws TemplateSyntaxError at the first syntax error, or listing every undeclared variable
- *   with the line and column of the first.
+ * @throws TemplateSyntaxError at the first syntax error, or naming every undeclared variable
+ *   (the first 20 with their positions, then a count) with the line and column of the first.
  */
 function parseAll(
   sources: ReadonlyArray<readonly [where: string, source: string]>,
@@ -186,9 +179,15 @@ function parseAll(
 ): Template[] {
   const templates = sources.map(([, source]) => parseTemplate(source));
   if (!declared) return templates;
-  const problems = templates.flatMap((template, i) =>
-    undeclaredIn(template, declared).map((found) => ({ where: sources[i]?.[0], ...found })),
+  const undeclared = templates.flatMap((template, i) =>
+    template.variables
+      .filter((name) => !declared.has(name))
+      .map((name) => ({ where: sources[i]?.[0], template, name })),
   );
+  // Positions of the first few only: finding each is a search through the template.
+  const problems = undeclared
+    .slice(0, MAX_LISTED)
+    .map(({ where, template, name }) => ({ where, name, ...positionOf(template, name) }));
   const [first] = problems;
   if (first) {
     const list = problems
@@ -197,8 +196,10 @@ function parseAll(
           `the ${where} template reads "${name}" (${line}:${column})`,
       )
       .join('; ');
+    const more =
+      undeclared.length > problems.length ? ` and ${undeclared.length - problems.length} more` : '';
     throw new TemplateSyntaxError({
-      problem: `${list}; the input schema does not declare ${problems.length === 1 ? 'it' : 'them'}`,
+      problem: `${list}${more}; the input schema does not declare ${undeclared.length === 1 ? 'it' : 'them'}`,
       line: first.line,
       column: first.column,
     });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../test/helpers';
 import { parseTemplate } from './parse-template';
 import { renderTemplate } from './render-template';
 import { TemplateSyntaxError } from './template-syntax-error';
@@ -113,5 +114,14 @@ describe('template syntax', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('refuses sections nested more than 64 deep instead of overflowing the stack when rendering', () => {
+    const nested = (depth: number) => `${'{{#if a}}'.repeat(depth)}x${'{{/if}}'.repeat(depth)}`;
+    expect(parseTemplate(nested(64)).variables).toEqual(['a']);
+    const error = thrownBy(() => parseTemplate(nested(50_000)));
+    expect(TemplateSyntaxError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ line: 1, column: 64 * 9 + 1 });
+    expect((error as Error).message).toContain('nest more than 64 deep');
   });
 });

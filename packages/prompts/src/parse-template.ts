@@ -26,6 +26,8 @@ export interface Template {
 const PATH = /^(?:@(?:index|first|last)|[A-Za-z_]\w*(?:\.(?:[A-Za-z_]\w*|\d+))*)$/;
 const NAME = /^[A-Za-z_]\w*$/;
 const LOOP_VARIABLES = new Set(['@index', '@first', '@last']);
+/** How deep sections may nest: far beyond any real prompt, well within the renderer's stack. */
+const MAX_DEPTH = 64;
 
 type Token = { kind: 'text'; text: string } | { kind: 'tag'; body: string; offset: number };
 
@@ -145,6 +147,9 @@ export function parseTemplate(source: string): Template {
     }
     const { body, offset } = token;
     if (body.startsWith('!')) continue;
+    if (body.startsWith('#') && stack.length > MAX_DEPTH) {
+      fail(source, offset, `sections nest more than ${MAX_DEPTH} deep; flatten the template`);
+    }
     const ifMatch = /^#if\s+(\S+)$/.exec(body);
     const eachMatch = /^#each\s+(\S+)\s+as\s+(\S+)$/.exec(body);
     if (ifMatch) {
