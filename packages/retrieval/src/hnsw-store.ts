@@ -97,10 +97,10 @@ const COMPANION_FILE = 'companion.json';
  * its vectors are swapped in by one rename (internal to this package).
  */
 interface Companion {
-  /** The text loaded with the store, or last set. */
-  get(): string | undefined;
-  /** Sets the text the next save writes. */
-  set(text: string): void;
+  /** The text loaded with the store, if any. */
+  loaded(): string | undefined;
+  /** Sets what each save writes, read in the same tick as the vectors' snapshot. */
+  provide(source: () => string): void;
 }
 
 const companions = new WeakMap<object, Companion>();
@@ -179,6 +179,7 @@ export async function createHnswStore({
   const free: number[] = [];
   let recordedModel = model;
   let companion: string | undefined;
+  let companionSource: (() => string) | undefined;
   // A float32 copy of every vector (normalised for cosine), by label: exact passes over a
   // filter's matches read it instead of crossing into hnswlib once per vector.
   let vectors = new Float32Array(capacity * dim);
@@ -373,6 +374,7 @@ export async function createHnswStore({
         // next save, never half to this one.
         index.writeIndexSync(join(into, INDEX_FILE));
         const vectorBytes = new Uint8Array(vectors.buffer.slice(0, ids.length * dim * 4));
+        const companionText = companionSource?.() ?? companion;
         const snapshot = {
           format: 'keel-hnsw-1',
           dim,
@@ -384,7 +386,6 @@ export async function createHnswStore({
           ids: ids.map((id) => id ?? null),
           metadata: JSON.parse(JSON.stringify(metadata.map((entry) => entry ?? null))),
         } satisfies Omit<Manifest, 'indexSha256' | 'vectorsSha256'>;
-        const companionText = companion;
         await writeFile(join(into, VECTORS_FILE), vectorBytes);
         if (companionText !== undefined) {
           await writeFile(join(into, COMPANION_FILE), companionText);
@@ -400,9 +401,9 @@ export async function createHnswStore({
     },
   };
   companions.set(store, {
-    get: () => companion,
-    set: (text) => {
-      companion = text;
+    loaded: () => companion,
+    provide: (source) => {
+      companionSource = source;
     },
   });
   return store;

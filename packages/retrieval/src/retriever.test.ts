@@ -10,8 +10,8 @@ import { createExactStore } from './exact-store';
 import type { IngestProgress } from './ingest-progress';
 import { createLocalEmbedder } from './local-embedder';
 import { readFolder } from './read-folder';
-import { createRetriever } from './retriever';
-import type { Document } from './types';
+import { createRetriever, indexedText } from './retriever';
+import type { Chunk, Document } from './types';
 
 const documents: Document[] = [
   {
@@ -235,6 +235,31 @@ describe('createRetriever', () => {
     const saved = await createRetriever({ directory: dir });
     expect(saved.chunk('keys.md#0')?.text).toContain('never expire');
     expect((await readdir(dir)).sort()).not.toContain('chunks.json');
+  });
+
+  it('saves each chunk with the vector of its own text while ingestion goes on', async () => {
+    const dir = await tempDir();
+    const retriever = await createRetriever({ directory: dir });
+    await retriever.ingest(documents);
+    const changed = documents.map((document, i) => ({
+      ...document,
+      text: `# Changed ${i}\n\nEntirely different words number ${i} about gardening.\n`,
+    }));
+    const saves = [retriever.save()];
+    for (const document of changed) {
+      await retriever.ingest([document]);
+      saves.push(retriever.save());
+    }
+    await Promise.all(saves);
+    const reopened = await createRetriever({ directory: dir });
+    expect(reopened.size).toBe(4);
+    for (const id of reopened.store.ids()) {
+      const chunk = reopened.chunk(id) as Chunk;
+      const [vector] = await reopened.embedder.embed([indexedText(chunk)]);
+      const [hit] = reopened.store.search(vector as Float32Array, { k: 1 });
+      expect(hit?.id).toBe(id);
+      expect(hit?.score).toBeCloseTo(1, 4);
+    }
   });
 
   it('indexes a folder and rejects bad arguments', async () => {

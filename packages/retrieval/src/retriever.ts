@@ -110,7 +110,7 @@ export async function createRetriever({
     // The HNSW store keeps the chunks in the generation of its vectors, swapped in together.
     // Another store saves them in a file beside it, chunks then vectors: keep only what both
     // sides hold.
-    const companion = companionOf(store)?.get();
+    const companion = companionOf(store)?.loaded();
     const saved =
       companion === undefined
         ? await loadChunks(`${directory}/chunks.json`)
@@ -124,6 +124,9 @@ export async function createRetriever({
       kept.map((chunk) => ({ id: chunk.id, text: indexedText(chunk), metadata: chunk.metadata })),
     );
   }
+
+  // The HNSW store snapshots the chunks in the same tick as its vectors on every save.
+  companionOf(store)?.provide(() => serializeChunks([...chunks.values()]));
 
   function remove(sourceId: string): number {
     const ids = bySource.get(sourceId) ?? [];
@@ -353,8 +356,6 @@ export async function createRetriever({
       const companion = companionOf(store);
       if (companion === undefined) {
         await saveChunks(`${directory}/chunks.json`, [...chunks.values()]);
-      } else {
-        companion.set(serializeChunks([...chunks.values()]));
       }
       if ('save' in store && typeof store.save === 'function') await store.save();
       // A chunk file beside the vectors is from before chunks were saved with them.
