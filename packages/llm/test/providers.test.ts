@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@keel/core';
 import { estimateCost } from '@keel/tokens';
 import { describe, expect, it } from 'vitest';
 import { MissingApiKeyError } from '../src/index';
@@ -363,6 +364,16 @@ describe('Anthropic Messages', () => {
       },
       { role: 'user', content: 'Try again?' },
     ]);
+  });
+
+  it('refuses a temperature above 1, which Anthropic does not take', async () => {
+    const error = await env
+      .anthropic()
+      .generate({ ...ask('Hi'), temperature: 1.5 })
+      .catch((caught: unknown) => caught);
+    expect(InvalidArgumentError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ argument: 'request.temperature' });
+    expect(env.mock.requests).toHaveLength(0);
   });
 
   it('can turn prompt caching off per call', async () => {

@@ -3,7 +3,7 @@
  * JSON output through a forced tool (Anthropic's structured-output mode).
  */
 import type Anthropic from '@anthropic-ai/sdk';
-import type { ChatRequest, StreamPart } from '@keel/core';
+import { type ChatRequest, InvalidArgumentError, type StreamPart } from '@keel/core';
 import { fromAnthropic } from '@keel/streaming';
 import { toAnthropicParams } from '@keel/tokens';
 import type { Driver, PromptCaching } from './driver';
@@ -57,6 +57,12 @@ export function toAnthropicMessageParams(
   caching: PromptCaching | undefined,
 ): Anthropic.MessageCreateParamsStreaming {
   const { system, messages, tools, toolChoice, responseFormat: format, metadata } = request;
+  if (request.temperature !== undefined && request.temperature > 1) {
+    throw new InvalidArgumentError({
+      argument: 'request.temperature',
+      message: `Anthropic takes a temperature between 0 and 1, got ${request.temperature}`,
+    });
+  }
   const jsonTool =
     format?.schema === undefined
       ? undefined
