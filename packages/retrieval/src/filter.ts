@@ -41,6 +41,15 @@ export function compileFilter(filter: Filter | undefined): MetadataPredicate | u
     });
   }
   const entries = Object.entries(filter);
+  for (const [key, expected] of entries) {
+    const options: unknown[] = Array.isArray(expected) ? expected : [expected];
+    if (options.some((option) => option !== null && typeof option === 'object')) {
+      throw new InvalidArgumentError({
+        argument: 'filter',
+        message: `filter field "${key}" must be a string, number, boolean or null, or an array of them, got ${JSON.stringify(expected)}; use a function filter for anything else`,
+      });
+    }
+  }
   return function metadataFilter(metadata) {
     for (const [key, expected] of entries) {
       const value = metadata[key];

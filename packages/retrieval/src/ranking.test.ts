@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@keel/core';
 import { describe, expect, it } from 'vitest';
 import { compileFilter } from './filter';
 import { maximalMarginalRelevance } from './maximal-marginal-relevance';
@@ -56,5 +57,10 @@ describe('compileFilter', () => {
     expect(compileFilter({ tags: 'x' })?.({ tags: ['x', 'y'] })).toBe(true);
     expect(compileFilter(undefined)).toBeUndefined();
     expect(() => compileFilter('tenant=acme' as never)).toThrow(/filter must be/);
+    // A query-language object would otherwise match nothing, silently.
+    expect(() => compileFilter({ tenant: { $in: ['acme'] } } as never)).toThrow(
+      /field "tenant" must be/,
+    );
+    expect(() => compileFilter({ tags: [['x']] } as never)).toThrow(InvalidArgumentError);
   });
 });
