@@ -240,6 +240,15 @@ describe('OpenAI Responses API', () => {
     });
   });
 
+  it('sends a tool choice only with tools, as every API requires', async () => {
+    const request = { ...ask('Hi'), tools: [], toolChoice: 'auto' as const };
+    await env.openai().generate(request);
+    await env.openai({ api: 'responses' }).generate(request);
+    await env.anthropic().generate(request);
+    for (const index of [0, 1, 2])
+      expect(bodyOf(env.mock, index)).not.toHaveProperty('tool_choice');
+  });
+
   it('refuses stop sequences, which the Responses API does not have', async () => {
     await expect(
       env.openai({ api: 'responses' }).generate({ ...ask('Hi'), stop: ['x'] }),

@@ -113,7 +113,9 @@ export function toAnthropicMessageParams(
     ...(request.stop !== undefined && { stop_sequences: request.stop }),
     ...(jsonTool !== undefined
       ? { tool_choice: { type: 'tool' as const, name: jsonTool.name } }
-      : toolChoice !== undefined && {
+      : toolChoice !== undefined &&
+        tools !== undefined &&
+        tools.length > 0 && {
           tool_choice:
             typeof toolChoice === 'object'
               ? { type: 'tool' as const, name: toolChoice.toolName }

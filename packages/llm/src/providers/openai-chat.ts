@@ -100,12 +100,15 @@ export function toChatParams(
           },
         })),
       }),
-    ...(toolChoice !== undefined && {
-      tool_choice: openAIToolChoice(toolChoice, (name) => ({
-        type: 'function' as const,
-        function: { name },
-      })),
-    }),
+    // A tool choice without tools is refused by the API: it only goes with tools.
+    ...(toolChoice !== undefined &&
+      tools !== undefined &&
+      tools.length > 0 && {
+        tool_choice: openAIToolChoice(toolChoice, (name) => ({
+          type: 'function' as const,
+          function: { name },
+        })),
+      }),
     ...(format !== undefined && {
       response_format:
         format.schema === undefined

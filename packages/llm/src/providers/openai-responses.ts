@@ -84,9 +84,12 @@ export function toResponsesParams(
           strict: false,
         })),
       }),
-    ...(toolChoice !== undefined && {
-      tool_choice: openAIToolChoice(toolChoice, (name) => ({ type: 'function' as const, name })),
-    }),
+    // A tool choice without tools is refused by the API: it only goes with tools.
+    ...(toolChoice !== undefined &&
+      tools !== undefined &&
+      tools.length > 0 && {
+        tool_choice: openAIToolChoice(toolChoice, (name) => ({ type: 'function' as const, name })),
+      }),
     ...(format !== undefined && {
       text: {
         format:
