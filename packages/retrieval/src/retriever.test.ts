@@ -262,6 +262,34 @@ describe('createRetriever', () => {
     }
   });
 
+  it('keeps a document searchable when its new version fails to embed', async () => {
+    const local = createLocalEmbedder();
+    let failure: 'throw' | 'nan' | undefined;
+    const embedder = {
+      modelId: local.modelId,
+      dimensions: local.dimensions,
+      async embed(texts: readonly string[]) {
+        if (failure === 'throw') throw new Error('embedding service down');
+        const vectors = await local.embed(texts);
+        if (failure !== 'nan') return vectors;
+        return vectors.map((vector) => new Float32Array(vector.length).fill(Number.NaN));
+      },
+    };
+    const retriever = await createRetriever({ embedder, cache: false });
+    await retriever.ingest(documents.slice(0, 1));
+    const changed = { ...documents[0], text: '# Keys\n\nKeys never expire.\n' } as Document;
+    failure = 'throw';
+    await expect(retriever.ingest([changed])).rejects.toThrow('embedding service down');
+    failure = 'nan';
+    await expect(retriever.ingest([changed])).rejects.toThrow(/finite numbers/);
+    failure = undefined;
+    expect(retriever.chunk('keys.md#0')?.text).toContain('ninety days');
+    const [hit] = await retriever.retrieve('rotate keys ninety days', { k: 1 });
+    expect(hit?.chunk.id).toBe('keys.md#0');
+    await retriever.ingest([changed, { id: 'keys.md', text: '' }]);
+    expect(retriever.size).toBe(0);
+  });
+
   it('indexes a folder and rejects bad arguments', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'a.md'), '# Alpha\n\nThe alpha document.\n');

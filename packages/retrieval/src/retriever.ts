@@ -30,6 +30,7 @@ import type {
 import { loadChunks, parseChunks, saveChunks, serializeChunks } from './saved-chunks';
 import type { Chunk } from './types';
 import { UnsupportedDocumentError } from './unsupported-document-error';
+import { assertVector } from './validate-vector';
 
 /** The text embedded and indexed for a chunk: its heading path or imports, then its text. */
 export function indexedText(chunk: Chunk): string {
@@ -243,11 +244,22 @@ export async function createRetriever({
         );
       };
 
+      // Documents seen again: their earlier version goes once the new one is embedded, so a
+      // failed embedding leaves the earlier version searchable.
+      let replaced = new Set<string>();
+
       const flush = async () => {
-        if (pending.length === 0) return;
+        if (pending.length === 0 && replaced.size === 0) return;
         const batch = pending;
+        const replacing = replaced;
         pending = [];
-        const vectors = await embedder.embed(batch.map(indexedText), { signal });
+        replaced = new Set();
+        const vectors =
+          batch.length === 0 ? [] : await embedder.embed(batch.map(indexedText), { signal });
+        for (const [i, chunk] of batch.entries()) {
+          assertVector(vectors[i] as Float32Array, store.dim, `embedding of "${chunk.id}"`);
+        }
+        for (const sourceId of replacing) remove(sourceId);
         store.upsert(
           batch.map((chunk, i) => ({
             id: chunk.id,
@@ -279,7 +291,7 @@ export async function createRetriever({
           continue;
         }
         // A document seen again replaces its earlier version, indexed or still pending.
-        remove(document.id);
+        replaced.add(document.id);
         pending = pending.filter((chunk) => chunk.sourceId !== document.id);
         result.documents++;
         result.chunks += documentChunks.length;
