@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '@keel/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { escapeFenceTags } from './escape-fence-tags';
 import { DATAMARK, fenceUntrusted, UNTRUSTED_INSTRUCTIONS } from './fence-untrusted';
 import { sanitizeText } from './sanitize-text';
 
@@ -156,6 +157,27 @@ describe('fenceUntrusted', () => {
     const body = parse(fenceUntrusted(hostile, { source: 's', randomId: fixedId }).text)?.body;
     expect(body?.startsWith('<'.repeat(299_999))).toBe(true);
     expect(readsAsTag(body ?? '')).toBe(false);
+  });
+
+  it('property: base64 decodes to exactly the cleaned text, datamark to it with spaces joined', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (text) => {
+        const clean = sanitizeText(text);
+        const encoded = parse(fenceUntrusted(text, { source: 's', mode: 'base64' }).text)?.body;
+        const bytes = Uint8Array.from(atob((encoded ?? '').replaceAll('\n', '')), (c) =>
+          c.charCodeAt(0),
+        );
+        expect(new TextDecoder().decode(bytes)).toBe(clean);
+        const marked = parse(fenceUntrusted(text, { source: 's', mode: 'datamark' }).text)?.body;
+        expect(marked?.replaceAll(DATAMARK, ' ')).toBe(
+          escapeFenceTags(clean.replaceAll(DATAMARK, '^')).replace(
+            /[ \t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]+/g,
+            ' ',
+          ),
+        );
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('property: no text or source can close its fence, open another or forge the label', () => {
