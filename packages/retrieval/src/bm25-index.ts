@@ -162,6 +162,38 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
     impactsDirty = true;
   }
 
+  function post(slot: number, counts: Map<string, number>): void {
+    for (const [term, tf] of counts) {
+      let list = postings.get(term);
+      if (list === undefined) {
+        list = new Postings();
+        postings.set(term, list);
+      }
+      list.push(slot, tf);
+    }
+  }
+
+  /** Renumbers the live documents from 0 once removed slots outnumber them. */
+  function compact(): void {
+    const live = ids.flatMap((id, slot) => (id === undefined ? [] : [slot]));
+    const before = { ids: [...ids], metadata: [...metadata], terms: [...terms] };
+    postings.clear();
+    ids.length = 0;
+    metadata.length = 0;
+    terms.length = 0;
+    for (const [slot, old] of live.entries()) {
+      const id = before.ids[old] as string;
+      const counts = before.terms[old] as Map<string, number>;
+      ids.push(id);
+      metadata.push(before.metadata[old]);
+      terms.push(counts);
+      lengths[slot] = lengths[old] as number;
+      slots.set(id, slot);
+      post(slot, counts);
+    }
+    impactsDirty = true;
+  }
+
   function grow(size: number): void {
     if (size <= lengths.length) return;
     const capacity = Math.max(size, lengths.length * 2);
@@ -194,14 +226,7 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
         const counts = new Map<string, number>();
         const words = analyze(document.text);
         for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);
-        for (const [term, tf] of counts) {
-          let list = postings.get(term);
-          if (list === undefined) {
-            list = new Postings();
-            postings.set(term, list);
-          }
-          list.push(slot, tf);
-        }
+        post(slot, counts);
         ids.push(document.id);
         metadata.push(document.metadata ?? {});
         terms.push(counts);
@@ -230,6 +255,7 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
       }
       const count = slots.size;
       if (count === 0) return [];
+      if (ids.length - count > count) compact();
       if (impactsDirty) {
         const average = totalLength / count || 1;
         for (const list of postings.values()) {
