@@ -50,6 +50,7 @@ export {
   type OpenAIResponsesUsage,
   type RawUsage,
 } from './normalize-usage';
+export { sha256 } from './sha256';
 export { type SleepOptions, sleep } from './sleep';
 export type {
   ErrorPart,

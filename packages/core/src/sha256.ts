@@ -1,7 +1,7 @@
 /**
  * SHA-256 (FIPS 180-4) of a string's UTF-8 bytes, synchronous and dependency-free. `node:crypto`
  * is not available on edge runtimes, and Web Crypto's `subtle.digest` is asynchronous and took
- * about 200 µs per call in Node (README, Benchmarks), more than the rest of a dispatch; this
+ * about 200 µs per call in Node (see @keel/tools' README, Benchmarks), more than the rest of a tool dispatch; this
  * takes about 17 µs on tool-sized arguments, on every runtime. Checked against `node:crypto` in
  * the tests, block boundaries and multi-byte UTF-8 included.
  */

@@ -26,6 +26,7 @@ const runtimeExports = [
   'deadlineSignal',
   'isAbortError',
   'normalizeUsage',
+  'sha256',
   'sleep',
   'systemClock',
   'throwIfAborted',

@@ -3,14 +3,13 @@
  * prompt and the messages, optionally an output schema and a token budget. Rendering validates
  * the input, fences untrusted values and returns @keel/core Messages.
  */
-import { InvalidArgumentError, type Message } from '@keel/core';
+import { InvalidArgumentError, type Message, sha256 } from '@keel/core';
 import { z } from 'zod';
 import { jsonSchemaOf } from './json-schema-of';
 import { parseTemplate, type Template } from './parse-template';
 import { PromptInputError, type ValueIssue } from './prompt-input-error';
 import { PromptOutputError } from './prompt-output-error';
 import { type PromptBudget, renderPrompt } from './render-prompt';
-import { sha256 } from './sha256';
 import { TemplateSyntaxError } from './template-syntax-error';
 
 /** One message of a prompt, its content a template. */
