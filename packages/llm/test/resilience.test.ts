@@ -280,7 +280,7 @@ describe('cancellation', () => {
     expect(summary.usage.outputTokens).toBeGreaterThan(0);
     expect(summary.costUsd).toBeGreaterThan(0);
     await expect.poll(() => env.mock.requests[0]?.clientDisconnected).toBe(true);
-    expect((env.mock.requests[0]?.disconnectedAt ?? 0) - abortedAt).toBeLessThan(1_000);
+    expect((env.mock.requests[0]?.disconnectedAt ?? 0) - abortedAt).toBeLessThan(5_000);
   });
 
   it('cancels the upstream and bills what arrived when the consumer stops reading', async () => {
