@@ -472,7 +472,7 @@ const defaultRedactor = createRedactor();
  *
  * @example
  * ```ts
- * redact('call me at +44 20 7946 0958, key sk-proj-4f9Qx2Lw8Zr1Tb6Yc3Nd7Vh5');
+ * redact(`call me at +44 20 7946 0958, key sk-proj-${'a1B2'.repeat(6)}`);
  * // 'call me at [REDACTED:phone], key [REDACTED:openai-key]'
  * ```
  */
