@@ -1,0 +1,571 @@
+/**
+ * The docs-chat page: sends a question to POST /api/chat, reads the server-sent events of the
+ * turn (see src/chat-events.ts) and renders text, tool lines, approvals, citations and meters.
+ * Server data (answers, chunk text, tool input) is untrusted: it only ever goes into textContent.
+ */
+
+const USER_KEY = 'docs-chat.userId';
+const CONVERSATION_KEY = 'docs-chat.conversationId';
+/** Matches `[docs/x.md#3]`: a citation id in brackets, no spaces or nested brackets. */
+const CITATION = /\[([^[\]\s]+)\]/g;
+
+const $ = (id) => document.getElementById(id);
+const els = {
+  messages: $('messages'),
+  empty: $('empty'),
+  error: $('error'),
+  form: $('composer'),
+  input: $('input'),
+  send: $('send'),
+  cancel: $('cancel'),
+  newChat: $('new-chat'),
+  modeBadge: document.querySelector('[data-testid="mode-badge"]'),
+  modeName: $('mode-name'),
+  modeNote: $('mode-note'),
+  total: $('total-meter'),
+  panel: $('source-panel'),
+  panelTitle: $('source-title'),
+  panelClose: $('source-close'),
+  sourceId: $('source-id'),
+  sourceHeading: $('source-heading'),
+  sourceLines: $('source-lines'),
+  sourceText: $('source-text'),
+};
+
+const state = {
+  userId: loadUserId(),
+  conversationId: localStorage.getItem(CONVERSATION_KEY) ?? undefined,
+  /** The AbortController of the turn streaming now, if any. */
+  controller: undefined,
+  /** The element that opened the source panel, to give focus back on close. */
+  panelOpener: undefined,
+};
+
+function loadUserId() {
+  let id = localStorage.getItem(USER_KEY);
+  if (!id) {
+    id = crypto.randomUUID();
+    localStorage.setItem(USER_KEY, id);
+  }
+  return id;
+}
+
+function setConversationId(id) {
+  state.conversationId = id;
+  if (id) localStorage.setItem(CONVERSATION_KEY, id);
+  else localStorage.removeItem(CONVERSATION_KEY);
+  els.messages.dataset.conversationId = id ?? '';
+}
+
+/** Creates an element with optional class, text and attributes. */
+function el(tag, { className, text, attrs } = {}) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  for (const [name, value] of Object.entries(attrs ?? {})) node.setAttribute(name, value);
+  return node;
+}
+
+// ---------- formatting ----------
+
+const count = new Intl.NumberFormat('en-US');
+
+function formatCost(usd) {
+  return `$${usd.toFixed(usd > 0 && usd < 0.0001 ? 6 : 4)}`;
+}
+
+function formatUsage(u) {
+  return `${count.format(u.inputTokens)} in · ${count.format(u.outputTokens)} out · ${formatCost(u.costUsd)}`;
+}
+
+/** Roughly four characters per token: only shown, marked "~", until the server's count arrives. */
+function estimateTokens(text) {
+  return Math.ceil(text.length / 4);
+}
+
+const MODE_NOTES = {
+  offline:
+    'Extractive answers quoted from the docs, no model. Set OPENAI_API_KEY or ANTHROPIC_API_KEY to use a model.',
+};
+
+function showMode(mode, model) {
+  els.modeBadge.hidden = false;
+  els.modeBadge.dataset.mode = mode;
+  if (mode === 'offline') {
+    els.modeName.textContent = 'Offline mode';
+    els.modeNote.textContent = MODE_NOTES.offline;
+  } else {
+    els.modeName.textContent = mode;
+    els.modeNote.textContent = `model ${model}`;
+  }
+}
+
+function showTotal(usage) {
+  els.total.textContent = formatUsage(usage);
+}
+
+function showError(text) {
+  els.error.textContent = text;
+  els.error.hidden = !text;
+}
+
+// ---------- messages ----------
+
+function addUserMessage(text) {
+  els.empty.hidden = true;
+  const li = el('li', {
+    className: 'message user',
+    attrs: { 'data-testid': 'message', 'data-role': 'user' },
+  });
+  li.append(el('p', { className: 'who', text: 'You' }), el('p', { className: 'text', text }));
+  els.messages.append(li);
+  li.scrollIntoView({ block: 'end' });
+}
+
+/**
+ * One assistant message: its DOM and what has streamed into it so far. `approvals` holds the
+ * pending approvals of the turn; they are sent together once each has a decision.
+ */
+function addAssistantMessage() {
+  els.empty.hidden = true;
+  const li = el('li', {
+    className: 'message assistant',
+    attrs: { 'data-testid': 'message', 'data-role': 'assistant' },
+  });
+  const tools = el('ul', { className: 'tools', attrs: { 'aria-label': 'Tool calls' } });
+  const text = el('div', {
+    className: 'text',
+    attrs: { 'data-testid': 'message-text', 'aria-live': 'polite', 'aria-busy': 'false' },
+  });
+  const sources = el('div', { className: 'sources', attrs: { 'data-testid': 'source-list' } });
+  const status = el('p', { className: 'status', attrs: { 'data-testid': 'message-status' } });
+  const meter = el('p', { className: 'meter', attrs: { 'data-testid': 'message-meter' } });
+  tools.hidden = true;
+  sources.hidden = true;
+  status.hidden = true;
+  li.append(el('p', { className: 'who', text: 'Assistant' }), tools, text, sources, status, meter);
+  els.messages.append(li);
+  return {
+    li,
+    tools,
+    text,
+    sources,
+    status,
+    meter,
+    raw: '',
+    citations: new Map(),
+    toolLines: new Map(),
+    approvals: [],
+    usage: undefined,
+  };
+}
+
+function appendText(msg, delta) {
+  msg.raw += delta;
+  msg.text.append(delta);
+  if (!msg.usage) msg.meter.textContent = `~${count.format(estimateTokens(msg.raw))} out`;
+  msg.li.scrollIntoView({ block: 'end' });
+}
+
+function setStatus(msg, text, kind) {
+  msg.status.textContent = text;
+  msg.status.hidden = !text;
+  msg.status.dataset.kind = kind ?? '';
+}
+
+function setUsage(msg, usage) {
+  msg.usage = usage;
+  msg.meter.textContent = formatUsage(usage);
+}
+
+/** Re-renders the message text with each known `[citationId]` as a button that opens the source. */
+function linkifyCitations(msg) {
+  const parts = [];
+  let last = 0;
+  for (const match of msg.raw.matchAll(CITATION)) {
+    const source = msg.citations.get(match[1]);
+    if (!source) continue;
+    parts.push(msg.raw.slice(last, match.index));
+    const button = el('button', {
+      className: 'cite',
+      text: match[0],
+      attrs: {
+        type: 'button',
+        'data-testid': 'citation',
+        'data-citation-id': source.citationId,
+        'aria-label': `Source ${source.citationId}`,
+      },
+    });
+    button.addEventListener('click', () => openSource(source, button));
+    parts.push(button);
+    last = match.index + match[0].length;
+  }
+  parts.push(msg.raw.slice(last));
+  msg.text.replaceChildren(...parts);
+}
+
+function setCitations(msg, citations) {
+  msg.citations = new Map(citations.map((c) => [c.citationId, c]));
+  linkifyCitations(msg);
+  msg.sources.replaceChildren();
+  if (citations.length === 0) {
+    msg.sources.hidden = true;
+    return;
+  }
+  msg.sources.append(el('p', { className: 'label', text: 'Sources' }));
+  const list = el('ul');
+  for (const source of citations) {
+    const button = el('button', {
+      className: 'source-link',
+      text: `${source.citationId} ${source.headingPath.join(' › ')}`.trim(),
+      attrs: {
+        type: 'button',
+        'data-testid': 'source-link',
+        'data-citation-id': source.citationId,
+      },
+    });
+    button.addEventListener('click', () => openSource(source, button));
+    const item = el('li');
+    item.append(button);
+    list.append(item);
+  }
+  msg.sources.append(list);
+  msg.sources.hidden = false;
+}
+
+function openSource(source, opener) {
+  state.panelOpener = opener;
+  els.panel.dataset.citationId = source.citationId;
+  els.panelTitle.textContent = `Source ${source.citationId}`;
+  els.sourceId.textContent = source.sourceId;
+  els.sourceHeading.textContent = source.headingPath.join(' › ') || '(top of document)';
+  els.sourceLines.textContent = `${source.startLine}–${source.endLine}`;
+  els.sourceText.textContent = source.text;
+  els.panel.hidden = false;
+  els.panelTitle.focus();
+}
+
+function closeSource() {
+  els.panel.hidden = true;
+  state.panelOpener?.focus();
+  state.panelOpener = undefined;
+}
+
+// ---------- tools and approvals ----------
+
+function onToolEvent(msg, event) {
+  msg.tools.hidden = false;
+  let line = msg.toolLines.get(event.toolCallId);
+  if (!line) {
+    line = el('li', { className: 'tool', attrs: { 'data-testid': 'tool-line' } });
+    msg.toolLines.set(event.toolCallId, line);
+    msg.tools.append(line);
+  }
+  line.dataset.status = event.status;
+  line.dataset.toolName = event.toolName;
+  const summary = event.summary || event.toolName;
+  line.replaceChildren(
+    el('span', { className: 'tool-status', text: event.status }),
+    el('span', { className: 'tool-summary', text: summary }),
+  );
+  if (event.status === 'pending-approval' && event.approval) {
+    line.append(approvalBox(msg, event, line));
+  }
+}
+
+function approvalBox(msg, event, line) {
+  const pending = { token: event.approval.token, approved: undefined, reset: undefined };
+  msg.approvals.push(pending);
+  const box = el('div', { className: 'approval', attrs: { role: 'group' } });
+  const id = `approval-${event.toolCallId}`;
+  box.setAttribute('aria-labelledby', id);
+  box.append(
+    el('p', { text: `Run ${event.toolName} with this input?`, attrs: { id } }),
+    el('pre', { text: JSON.stringify(event.approval.input, null, 2) }),
+  );
+  const approve = el('button', {
+    text: 'Approve',
+    attrs: { type: 'button', 'data-testid': 'approve' },
+  });
+  const deny = el('button', { text: 'Deny', attrs: { type: 'button', 'data-testid': 'deny' } });
+  const decision = el('p', { className: 'decision', attrs: { 'data-testid': 'decision' } });
+  const decide = (approved) => {
+    pending.approved = approved;
+    approve.disabled = true;
+    deny.disabled = true;
+    line.dataset.decision = approved ? 'approved' : 'denied';
+    decision.textContent = approved ? 'Approved, running…' : 'Denied.';
+    sendApprovals(msg);
+  };
+  pending.reset = () => {
+    pending.approved = undefined;
+    approve.disabled = false;
+    deny.disabled = false;
+    delete line.dataset.decision;
+    decision.textContent = '';
+  };
+  approve.addEventListener('click', () => decide(true));
+  deny.addEventListener('click', () => decide(false));
+  const row = el('div', { className: 'row' });
+  row.append(approve, deny);
+  box.append(row, decision);
+  return box;
+}
+
+/** Resumes the turn once every pending approval has a decision and nothing is streaming. */
+function sendApprovals(msg) {
+  if (state.controller || msg.approvals.length === 0) return;
+  if (msg.approvals.some((a) => a.approved === undefined)) return;
+  const pending = msg.approvals;
+  msg.approvals = [];
+  const approvals = pending.map(({ token, approved }) => ({ token, approved }));
+  runTurn({ conversationId: state.conversationId, approvals }, msg).then((sent) => {
+    if (sent) return;
+    // Refused before streaming (the error is shown): let the user decide again.
+    msg.approvals = pending;
+    for (const p of pending) p.reset();
+  });
+}
+
+// ---------- the turn ----------
+
+const OUTCOME_TEXT = {
+  stop: '',
+  length: 'Stopped: the answer reached its length limit.',
+  cancelled: 'Cancelled.',
+  'pending-approval': 'Waiting for your approval.',
+  error: 'The turn failed.',
+};
+
+function setBusy(busy) {
+  els.send.disabled = busy;
+  els.cancel.disabled = !busy;
+}
+
+async function readErrorBody(res) {
+  let text = `Request failed (${res.status}).`;
+  try {
+    const { error } = await res.json();
+    text = `${error.message} (${error.code})`;
+    for (const [path, problem] of Object.entries(error.fields ?? {}))
+      text += `\n${path}: ${problem}`;
+  } catch {
+    // not JSON: keep the status line
+  }
+  const retryAfter = res.headers.get('retry-after');
+  if (res.status === 429 && retryAfter) text += `\nTry again in ${retryAfter} s.`;
+  return text;
+}
+
+/** Splits an event-stream body into `{ event, data }` blocks; `: ping` comments are skipped. */
+async function* readEvents(body) {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value.replace(/\r\n?/g, '\n');
+    let end = buffer.indexOf('\n\n');
+    while (end !== -1) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let event = 'message';
+      const data = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith(':')) continue;
+        const colon = line.indexOf(':');
+        const field = colon === -1 ? line : line.slice(0, colon);
+        const val = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+        if (field === 'event') event = val;
+        else if (field === 'data') data.push(val);
+      }
+      if (data.length > 0) yield { event, data: data.join('\n') };
+      end = buffer.indexOf('\n\n');
+    }
+  }
+}
+
+function onEvent(msg, event) {
+  switch (event.type) {
+    case 'meta':
+      setConversationId(event.conversationId);
+      msg.li.dataset.turnId = event.turnId;
+      showMode(event.mode, event.model);
+      break;
+    case 'text':
+      appendText(msg, event.delta);
+      break;
+    case 'tool':
+      onToolEvent(msg, event);
+      break;
+    case 'citations':
+      setCitations(msg, event.citations);
+      break;
+    case 'usage':
+      setUsage(msg, event.turn);
+      showTotal(event.conversation);
+      break;
+    case 'error':
+      setStatus(msg, `Error: ${event.message} (${event.code})`, 'error');
+      msg.li.dataset.error = event.code;
+      break;
+    case 'finish':
+      msg.li.dataset.outcome = event.outcome;
+      if (event.outcome !== 'error' || !msg.li.dataset.error) {
+        setStatus(msg, OUTCOME_TEXT[event.outcome] ?? event.outcome, event.outcome);
+      }
+      break;
+  }
+}
+
+/**
+ * Sends one POST /api/chat and streams its events into `existing` (a resumed turn after an
+ * approval) or a new assistant message. Resolves false when the server refused the request.
+ */
+async function runTurn(body, existing) {
+  showError('');
+  const controller = new AbortController();
+  state.controller = controller;
+  setBusy(true);
+  let msg = existing;
+  try {
+    const res = await fetch('/api/chat', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-user-id': state.userId },
+      body: JSON.stringify(body),
+      signal: controller.signal,
+    });
+    if (!res.ok || !res.body) {
+      showError(await readErrorBody(res));
+      return false;
+    }
+    msg ??= addAssistantMessage();
+    msg.li.dataset.outcome = 'streaming';
+    msg.text.setAttribute('aria-busy', 'true');
+    setStatus(msg, '');
+    for await (const { event, data } of readEvents(res.body)) {
+      let parsed;
+      try {
+        parsed = JSON.parse(data);
+      } catch {
+        continue;
+      }
+      onEvent(msg, { ...parsed, type: parsed.type ?? event });
+    }
+    if (msg.li.dataset.outcome === 'streaming') {
+      msg.li.dataset.outcome = 'error';
+      setStatus(msg, 'The connection closed before the answer finished.', 'error');
+    }
+    return true;
+  } catch (error) {
+    if (controller.signal.aborted) {
+      if (msg) {
+        msg.li.dataset.outcome = 'cancelled';
+        setStatus(msg, OUTCOME_TEXT.cancelled, 'cancelled');
+      }
+    } else {
+      const text = `Connection failed: ${error instanceof Error ? error.message : String(error)}`;
+      if (msg) {
+        msg.li.dataset.outcome = 'error';
+        setStatus(msg, text, 'error');
+      } else showError(text);
+    }
+    return msg !== undefined;
+  } finally {
+    if (msg) msg.text.setAttribute('aria-busy', 'false');
+    if (state.controller === controller) {
+      state.controller = undefined;
+      setBusy(false);
+      if (msg && msg.li.dataset.outcome === 'pending-approval') sendApprovals(msg);
+    }
+  }
+}
+
+// ---------- restore, new chat ----------
+
+async function restore(id) {
+  let res;
+  try {
+    res = await fetch(`/api/conversations/${encodeURIComponent(id)}`, {
+      headers: { 'x-user-id': state.userId },
+    });
+  } catch {
+    return;
+  }
+  if (res.status === 404) {
+    setConversationId(undefined);
+    return;
+  }
+  if (!res.ok) {
+    showError(await readErrorBody(res));
+    return;
+  }
+  const conversation = await res.json();
+  if (state.conversationId !== id || els.messages.children.length > 0) return; // user moved on
+  for (const turn of conversation.turns) {
+    if (turn.role === 'user') {
+      addUserMessage(turn.text);
+      continue;
+    }
+    const msg = addAssistantMessage();
+    msg.raw = turn.text;
+    msg.text.textContent = turn.text;
+    setCitations(msg, turn.citations ?? []);
+    if (turn.usage) setUsage(msg, turn.usage);
+    else msg.meter.textContent = '';
+    if (turn.outcome) {
+      msg.li.dataset.outcome = turn.outcome;
+      const text =
+        turn.outcome === 'pending-approval'
+          ? 'Was waiting for an approval; ask again to continue.'
+          : OUTCOME_TEXT[turn.outcome];
+      setStatus(msg, text ?? turn.outcome, turn.outcome);
+    }
+  }
+  if (conversation.usage) showTotal(conversation.usage);
+}
+
+function newChat() {
+  state.controller?.abort();
+  setConversationId(undefined);
+  els.messages.replaceChildren();
+  els.empty.hidden = false;
+  showTotal({ inputTokens: 0, outputTokens: 0, costUsd: 0 });
+  showError('');
+  if (!els.panel.hidden) closeSource();
+  els.input.focus();
+}
+
+// ---------- wiring ----------
+
+els.form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const message = els.input.value.trim();
+  if (!message || state.controller) return;
+  els.input.value = '';
+  addUserMessage(message);
+  const body = state.conversationId
+    ? { message, conversationId: state.conversationId }
+    : { message };
+  runTurn(body);
+});
+
+els.input.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    els.form.requestSubmit();
+  }
+});
+
+els.cancel.addEventListener('click', () => {
+  state.controller?.abort();
+  els.input.focus();
+});
+els.newChat.addEventListener('click', newChat);
+els.panelClose.addEventListener('click', closeSource);
+els.panel.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape') closeSource();
+});
+
+setConversationId(state.conversationId);
+if (state.conversationId) restore(state.conversationId);

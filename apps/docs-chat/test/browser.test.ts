@@ -1,0 +1,247 @@
+/**
+ * The page at `/` in headless Chromium against the offline server: streaming text, the offline
+ * badge, citations that open their source, meters, Cancel, and tool approvals.
+ * Needs Chromium (CHROMIUM_PATH or /usr/bin/chromium); DOCS_CHAT_SKIP_BROWSER=1 skips it.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp } from './start-test-app.js';
+
+const SKIP = process.env.DOCS_CHAT_SKIP_BROWSER === '1';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+/** Words are streamed this many ms apart, so a turn is slow enough to watch and to cancel. */
+const PACE_MS = 40;
+/** Generous: two cores shared with other suites. */
+const WAIT_MS = 20_000;
+
+interface Turn {
+  role: 'user' | 'assistant';
+  text: string;
+  outcome?: string;
+  citations: { citationId: string; text: string }[];
+}
+
+describe.skipIf(SKIP)('docs-chat page in Chromium', () => {
+  let app: Awaited<ReturnType<typeof startTestApp>>;
+  let context: BrowserContext;
+  let userDataDir: string;
+  /** Console errors, uncaught exceptions and failed loads (CSP violations land here too). */
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}: run \`apt-get install chromium\` or set CHROMIUM_PATH; ` +
+          'DOCS_CHAT_SKIP_BROWSER=1 skips this test.',
+      );
+    }
+    app = await startTestApp({ env: { DOCS_CHAT_OFFLINE_PACE_MS: String(PACE_MS) } });
+    userDataDir = await mkdtemp(join(tmpdir(), 'docs-chat-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await app?.close();
+    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+  });
+
+  /** A page on a fresh conversation. */
+  async function openPage(): Promise<Page> {
+    const page = await context.newPage();
+    page.on('console', (m) => {
+      // Failed loads are reported below with their URL.
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) {
+        pageErrors.push(m.text());
+      }
+    });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('response', (r) => {
+      if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) {
+        pageErrors.push(`${r.status()} ${r.url()}`);
+      }
+    });
+    await page.goto(app.url);
+    await page.getByTestId('new-chat').click();
+    return page;
+  }
+
+  async function ask(page: Page, question: string): Promise<Locator> {
+    const before = await page.locator('[data-role="assistant"]').count();
+    await page.getByTestId('input').fill(question);
+    await page.getByTestId('send').click();
+    const message = page.locator('[data-role="assistant"]').nth(before);
+    await message.waitFor({ timeout: WAIT_MS });
+    return message;
+  }
+
+  async function waitForOutcome(message: Locator, outcome: string): Promise<void> {
+    await message.and(message.page().locator(`[data-outcome="${outcome}"]`)).waitFor({
+      timeout: WAIT_MS,
+    });
+  }
+
+  async function conversation(page: Page): Promise<{ turns: Turn[] }> {
+    const ids = await page.evaluate(() => ({
+      user: localStorage.getItem('docs-chat.userId') ?? '',
+      conversation: localStorage.getItem('docs-chat.conversationId') ?? '',
+    }));
+    expect(ids.conversation).not.toBe('');
+    const res = await page.request.get(`${app.url}/api/conversations/${ids.conversation}`, {
+      headers: { 'x-user-id': ids.user },
+    });
+    expect(res.status()).toBe(200);
+    return (await res.json()) as { turns: Turn[] };
+  }
+
+  it('streams an answer with the offline badge, clickable citations and meters', async () => {
+    const page = await openPage();
+    // Record what the streaming message shows on every change, before the first event lands.
+    await page.evaluate(() => {
+      const seen: { length: number; outcome: string }[] = [];
+      Object.assign(window, { seen });
+      new MutationObserver(() => {
+        const message = [...document.querySelectorAll('[data-role="assistant"]')].at(-1);
+        const text = message?.querySelector('[data-testid="message-text"]')?.textContent ?? '';
+        seen.push({ length: text.length, outcome: message?.getAttribute('data-outcome') ?? '' });
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await page.getByTestId('input').fill('How do budgets work?');
+    await page.getByTestId('input').press('Enter'); // sends without the mouse
+    const message = page.locator('[data-role="assistant"]').first();
+    await message.waitFor({ timeout: WAIT_MS });
+    await expect(page.getByTestId('cancel').isEnabled()).resolves.toBe(true);
+    await waitForOutcome(message, 'stop');
+
+    const seen = (await page.evaluate(() => Reflect.get(window, 'seen'))) as {
+      length: number;
+      outcome: string;
+    }[];
+    const streamingLengths = new Set(
+      seen.filter((s) => s.outcome === 'streaming' && s.length > 0).map((s) => s.length),
+    );
+    expect(streamingLengths.size).toBeGreaterThanOrEqual(2);
+    const finalText = (await message.getByTestId('message-text').textContent()) ?? '';
+    expect(finalText.length).toBeGreaterThan(Math.max(...streamingLengths) - 1);
+    expect(await page.getByTestId('cancel').isEnabled()).toBe(false);
+
+    const badge = page.getByTestId('mode-badge');
+    expect(await badge.isVisible()).toBe(true);
+    expect(await badge.textContent()).toContain('Offline mode');
+    expect(await badge.textContent()).toContain('OPENAI_API_KEY');
+
+    // A citation in the text opens the panel with the chunk the server cited.
+    const citation = message.getByTestId('citation').first();
+    const citationId = (await citation.getAttribute('data-citation-id')) ?? '';
+    expect(finalText).toContain(`[${citationId}]`);
+    await citation.click();
+    const panel = page.getByTestId('source-panel');
+    await panel.waitFor({ timeout: WAIT_MS });
+    const { turns } = await conversation(page);
+    const assistantTurn = turns.find((t) => t.role === 'assistant');
+    const cited = assistantTurn?.citations.find((c) => c.citationId === citationId);
+    expect(cited).toBeDefined();
+    expect(await panel.getByTestId('source-text').textContent()).toBe(cited?.text);
+    expect(await panel.textContent()).toContain(citationId.split('#')[0]);
+    await page.keyboard.press('Escape');
+    expect(await panel.isVisible()).toBe(false);
+    expect(await message.getByTestId('source-link').count()).toBeGreaterThan(0);
+
+    // Meters: server counts, not the "~" estimate.
+    const meter = (await message.getByTestId('message-meter').textContent()) ?? '';
+    expect(meter).toMatch(/^[\d,]+ in · [\d,]+ out · \$\d+\.\d+$/);
+    expect(meter).not.toMatch(/^0 in/);
+    expect(meter).not.toMatch(/ 0 out/);
+    const total = (await page.getByTestId('conversation-meter').textContent()) ?? '';
+    expect(total).toMatch(/[1-9][\d,]* in · [1-9][\d,]* out/);
+
+    // A reload restores the conversation from the server.
+    await page.reload();
+    const restored = page.locator('[data-role="assistant"]').first();
+    await restored.getByTestId('citation').first().waitFor({ timeout: WAIT_MS });
+    expect(await page.locator('[data-role="user"]').first().textContent()).toContain(
+      'How do budgets work?',
+    );
+    expect(await restored.getByTestId('message-text').textContent()).toBe(finalText);
+    await page.close();
+  });
+
+  it('cancels a streaming turn and keeps the input usable', async () => {
+    const page = await openPage();
+    const message = await ask(page, 'How are tokens counted and what does a turn cost?');
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('[data-role="assistant"] [data-testid="message-text"]')?.textContent
+          ?.length ?? 0) > 0,
+      undefined,
+      { timeout: WAIT_MS },
+    );
+    await page.getByTestId('cancel').click();
+    await waitForOutcome(message, 'cancelled');
+    expect(await message.getByTestId('message-status').textContent()).toContain('Cancelled');
+    const input = page.getByTestId('input');
+    expect(await input.isEnabled()).toBe(true);
+    expect(await page.getByTestId('send').isEnabled()).toBe(true);
+    expect(await page.getByTestId('cancel').isEnabled()).toBe(false);
+    await input.fill('still usable');
+    expect(await input.inputValue()).toBe('still usable');
+
+    // The text stops growing, and the server recorded the turn as cancelled.
+    const atCancel = await message.getByTestId('message-text').textContent();
+    let outcome: string | undefined;
+    for (const deadline = Date.now() + WAIT_MS; Date.now() < deadline; ) {
+      const { turns } = await conversation(page);
+      outcome = turns.filter((t) => t.role === 'assistant').at(-1)?.outcome;
+      if (outcome === 'cancelled') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(outcome).toBe('cancelled');
+    expect(await message.getByTestId('message-text').textContent()).toBe(atCancel);
+    await page.close();
+  });
+
+  for (const decision of ['approve', 'deny'] as const) {
+    it(`runs save_note only after approval (${decision})`, async () => {
+      const page = await openPage();
+      const message = await ask(page, 'Save a note: check the HNSW ef setting');
+      const button = message.getByTestId(decision);
+      await button.waitFor({ timeout: WAIT_MS });
+      const line = message
+        .getByTestId('tool-line')
+        .and(page.locator('[data-tool-name="save_note"]'));
+      expect(await line.getAttribute('data-status')).toBe('pending-approval');
+      // The user sees what would run: the tool and its input.
+      expect(await line.textContent()).toContain('save_note');
+      expect(await line.locator('pre').textContent()).toContain('HNSW ef setting');
+      await waitForOutcome(message, 'pending-approval');
+      await button.click();
+      const status = decision === 'approve' ? 'done' : 'denied';
+      await line.and(page.locator(`[data-status="${status}"]`)).waitFor({ timeout: WAIT_MS });
+      await waitForOutcome(message, 'stop');
+      expect(await message.getByTestId('approve').count()).toBe(0);
+      await page.close();
+    });
+  }
+
+  it('shows no console errors or CSP violations', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
