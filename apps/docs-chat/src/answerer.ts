@@ -1,0 +1,107 @@
+/**
+ * Which model answers, chosen from the configuration: the offline answerer, OpenAI, any
+ * OpenAI-compatible server (Ollama, vLLM, llama.cpp) or Anthropic. Real models get retries
+ * with a shared retry budget, one circuit breaker, timeouts, the user's budget, and the offline
+ * answerer as the fallback when the provider fails before answering.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import type { ChatModel, Instrumentation } from '@keel/core';
+import { createAnthropicModel, createOpenAIModel, type ModelOptions } from '@keel/llm';
+import { circuitBreaker, retryBudget } from '@keel/resilience';
+import type { PackedChunk } from '@keel/retrieval';
+import type { Budget } from '@keel/tokens';
+import OpenAI from 'openai';
+import type { AnswerMode } from './chat-events';
+import type { Config } from './config';
+import { createOfflineModel, OFFLINE_MODEL_ID } from './offline-model';
+
+/** What one turn's model is built from. */
+export interface TurnModelOptions {
+  question: string;
+  sources: () => readonly PackedChunk[];
+  budget: Budget;
+}
+
+/** The answerer of the app. */
+export interface Answerer {
+  readonly mode: AnswerMode;
+  /** The model id the answers come from. */
+  readonly model: string;
+  /** A model for one turn (it closes over the turn's question, sources and budget). */
+  forTurn(options: TurnModelOptions): ChatModel;
+}
+
+/** The mode the configuration selects. */
+export function answerMode(config: Config): AnswerMode {
+  const { provider, openai, anthropic } = config;
+  if (provider === 'offline') return 'offline';
+  if (provider === 'anthropic') return 'anthropic';
+  const openaiMode = openai.baseURL ? 'openai-compatible' : 'openai';
+  if (provider === 'openai') return openaiMode;
+  if (openai.apiKey || openai.baseURL) return openaiMode;
+  if (anthropic.apiKey) return 'anthropic';
+  return 'offline';
+}
+
+/** Creates the answerer the configuration selects. */
+export function createAnswerer(
+  config: Config,
+  { instrumentation }: { instrumentation: Instrumentation },
+): Answerer {
+  const mode = answerMode(config);
+  const offline = (options: TurnModelOptions, fallback: boolean) =>
+    createOfflineModel({
+      ...options,
+      paceMs: config.offlinePaceMs,
+      fallback,
+      instrumentation,
+    });
+  if (mode === 'offline') {
+    return { mode, model: OFFLINE_MODEL_ID, forTurn: (options) => offline(options, false) };
+  }
+  const shared: ModelOptions = {
+    retry: { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 4_000, budget: retryBudget() },
+    breaker: circuitBreaker({ key: mode, halfOpenAfterMs: 15_000 }),
+    timeouts: { firstByteMs: 30_000, idleMs: 30_000, totalMs: 180_000 },
+    instrumentation,
+  };
+  if (mode === 'anthropic') {
+    const { apiKey, baseURL, model } = config.anthropic;
+    const client = new Anthropic({ apiKey, ...(baseURL && { baseURL }), maxRetries: 0 });
+    return {
+      mode,
+      model,
+      forTurn: (options) =>
+        createAnthropicModel({
+          ...shared,
+          model,
+          client,
+          budget: options.budget,
+          fallbacks: [offline(options, true)],
+        }),
+    };
+  }
+  const { apiKey, baseURL, model } = config.openai;
+  // A local server takes any key; the SDK insists on one.
+  const client = new OpenAI({
+    apiKey: apiKey ?? 'unused',
+    ...(baseURL && { baseURL }),
+    maxRetries: 0,
+  });
+  return {
+    mode,
+    model,
+    forTurn: (options) =>
+      createOpenAIModel({
+        ...shared,
+        model,
+        client,
+        ...(mode === 'openai-compatible' && {
+          provider: 'openai-compatible',
+          ...(!apiKey && { prices: { input: 0, output: 0 } }),
+        }),
+        budget: options.budget,
+        fallbacks: [offline(options, true)],
+      }),
+  };
+}

@@ -1,0 +1,308 @@
+/**
+ * One chat turn, from question to stored answer: limits, the conversation (serialised per
+ * conversation), hybrid retrieval packed into the token budget, the versioned prompt, the
+ * agent loop with tools and approvals, citations, usage and cost. The CLI and the HTTP API
+ * both consume the events it yields.
+ */
+import type { Instrumentation, Message } from '@keel/core';
+import { extractCitations, type PackedChunk, packContext } from '@keel/retrieval';
+import { fitMessages, getModel } from '@keel/tokens';
+import {
+  type AgentState,
+  type ApprovalDecision,
+  type ApprovalStore,
+  createToolbox,
+  streamAgent,
+  type ToolStatusEvent,
+} from '@keel/tools';
+import { renderAnswer } from './answer-prompt';
+import type { Answerer } from './answerer';
+import { ChatError } from './chat-error';
+import type { ChatEvent, ChatEventBody, CitedSource, TurnOutcome } from './chat-events';
+import { chatTools } from './chat-tools';
+import type { Config } from './config';
+import {
+  addTotals,
+  type ConversationStore,
+  type PendingState,
+  ZERO_USAGE,
+} from './conversation-store';
+import { createKeyedMutex } from './keyed-mutex';
+import type { Knowledge } from './knowledge';
+import type { NotesStore } from './notes-store';
+import type { UserLimits } from './user-limits';
+
+/** A turn to run: a new message, or decisions on the approvals a turn waits for. */
+export interface TurnRequest {
+  userId: string;
+  conversationId?: string;
+  message?: string;
+  approvals?: ApprovalDecision[];
+  /** Aborting cancels the turn and the upstream model call. */
+  signal?: AbortSignal;
+  /** The product feature, for the ledger: `chat` (HTTP) or `cli`. */
+  feature?: string;
+  traceId?: string;
+}
+
+/** The chat engine. */
+export interface ChatEngine {
+  /**
+   * Runs a turn. Refusals (limits, unknown conversation, no pending approval) are thrown as
+   * {@link ChatError} by the first `next()`, before any event; after the first event every
+   * problem is reported as an `error` event followed by `finish`.
+   */
+  turn(request: TurnRequest): AsyncGenerator<ChatEvent, void, undefined>;
+}
+
+/** What the engine is built from. */
+export interface ChatEngineOptions {
+  config: Config;
+  knowledge: Knowledge;
+  conversations: ConversationStore;
+  notes: NotesStore;
+  approvals: ApprovalStore;
+  answerer: Answerer;
+  limits: UserLimits;
+  instrumentation: Instrumentation;
+}
+
+function cited(chunk: PackedChunk): CitedSource {
+  return {
+    citationId: chunk.citationId,
+    sourceId: chunk.chunk.sourceId,
+    headingPath: chunk.chunk.headingPath ?? [],
+    startLine: chunk.chunk.startLine,
+    endLine: chunk.chunk.endLine,
+    text: chunk.chunk.text,
+    score: chunk.score,
+  };
+}
+
+function toolSummary(event: ToolStatusEvent): string {
+  const { toolName, status, record, result } = event;
+  if (status === 'running') return `${toolName}: running`;
+  if (status === 'pending-approval') return `${toolName}: waiting for your approval`;
+  if (record?.decision === 'denied')
+    return `${toolName}: denied${record.reason ? ` (${record.reason})` : ''}`;
+  if (status === 'failed')
+    return `${toolName}: failed${record?.errorMessage ? ` (${record.errorMessage})` : ''}`;
+  const output = result?.output as Record<string, unknown> | undefined;
+  if (output && Array.isArray(output.results))
+    return `${toolName}: ${output.results.length} results`;
+  if (output?.saved) return `${toolName}: saved note #${String(output.id)}`;
+  if (output?.found === false) return `${toolName}: not found`;
+  if (output?.found) return `${toolName}: read ${String(output.sourceId)}`;
+  return `${toolName}: done`;
+}
+
+/** Creates the chat engine. */
+export function createChatEngine(options: ChatEngineOptions): ChatEngine {
+  const { config, knowledge, conversations, notes, approvals, answerer, limits, instrumentation } =
+    options;
+  const locks = createKeyedMutex();
+  const fitModel = (() => {
+    try {
+      return getModel(answerer.model).id;
+    } catch {
+      return 'gpt-4o';
+    }
+  })();
+
+  async function* run(request: TurnRequest): AsyncGenerator<ChatEventBody, void, undefined> {
+    const { userId, signal, feature = 'chat' } = request;
+    if (request.approvals && !request.conversationId) {
+      throw new ChatError({
+        code: 'invalid_request',
+        message: 'Approvals need the conversationId of the turn that waits for them',
+        fields: { conversationId: 'required with approvals' },
+      });
+    }
+    await limits.admit(userId);
+    const budget = await limits.budget(userId);
+    const conversationId = request.conversationId ?? crypto.randomUUID();
+    const release = await locks.acquire(conversationId, signal);
+    try {
+      const loaded = request.conversationId
+        ? await conversations.load(conversationId, userId)
+        : { history: [], usage: ZERO_USAGE, nextSeq: 1 };
+      if (!loaded) {
+        throw new ChatError({
+          code: 'not_found',
+          message: `No conversation ${conversationId} for this user; omit conversationId to start one`,
+        });
+      }
+      const metadata = { userId, feature, conversationId };
+      const sources = new Map<string, PackedChunk>();
+      const cite = (chunks: readonly PackedChunk[]) => {
+        for (const chunk of chunks)
+          if (!sources.has(chunk.citationId)) sources.set(chunk.citationId, chunk);
+      };
+
+      let turnId: string;
+      let seq: number;
+      let question: string;
+      let agentInput:
+        | { state: AgentState; approvals: ApprovalDecision[] }
+        | { system: string; messages: Message[] };
+      let usageBefore = ZERO_USAGE;
+      let textBefore = '';
+      let begun: Promise<void> = Promise.resolve();
+
+      if (request.approvals) {
+        const pending = await conversations.pending(conversationId, userId);
+        const stored = pending?.state;
+        const tokens = new Set(stored?.agent.pendingApprovals.map((approval) => approval.token));
+        const unknown = request.approvals.filter((decision) => !tokens.has(decision.token));
+        if (!pending || !stored || unknown.length > 0) {
+          throw new ChatError({
+            code: 'approval_not_found',
+            message:
+              'Nothing in this conversation waits for these approvals (already decided, expired or superseded by a newer turn)',
+          });
+        }
+        ({ turnId, seq } = pending);
+        question = stored.question;
+        cite(stored.sources);
+        usageBefore = pending.usage;
+        textBefore = pending.text;
+        agentInput = { state: stored.agent, approvals: request.approvals };
+      } else {
+        question = request.message ?? '';
+        turnId = crypto.randomUUID();
+        seq = loaded.nextSeq + 1;
+        const retrieved = await knowledge.search(question, {
+          k: 8,
+          ...(signal && { signal }),
+          instrumentation,
+          metadata,
+        });
+        const packed = await packContext(retrieved, { maxTokens: config.contextTokens });
+        cite(packed.chunks);
+        const prompt = await renderAnswer(question, packed);
+        const history = await fitMessages(loaded.history, {
+          model: fitModel,
+          maxTokens: config.historyTokens,
+        });
+        agentInput = { system: prompt.system, messages: [...history.messages, prompt.message] };
+        begun = conversations.begin({
+          conversationId,
+          userId,
+          create: !request.conversationId,
+          seq: loaded.nextSeq,
+          turnId,
+          text: question,
+        });
+        begun.catch(() => {});
+      }
+
+      yield {
+        type: 'meta',
+        conversationId,
+        turnId,
+        mode: answerer.mode,
+        model: answerer.model,
+        ...(request.traceId && { traceId: request.traceId }),
+      };
+
+      const model = answerer.forTurn({ question, sources: () => [...sources.values()], budget });
+      const toolbox = createToolbox(chatTools({ knowledge, notes, cite, metadata }), {
+        approvals,
+        instrumentation,
+      });
+      let text = textBefore;
+      let turnUsage = usageBefore;
+      let outcome: TurnOutcome = 'stop';
+      let finalState: AgentState | undefined;
+      let failure: unknown;
+      try {
+        for await (const part of streamAgent({
+          model,
+          tools: toolbox,
+          ...agentInput,
+          maxSteps: 6,
+          request: { maxTokens: config.maxOutputTokens, metadata },
+          ...(signal && { signal }),
+        })) {
+          if (part.type === 'text-delta') {
+            text += part.text;
+            yield { type: 'text', delta: part.text };
+          } else if (part.type === 'tool-status') {
+            yield {
+              type: 'tool',
+              toolCallId: part.toolCallId,
+              toolName: part.toolName,
+              status: part.record?.decision === 'denied' ? 'denied' : part.status,
+              summary: toolSummary(part),
+              ...(part.approval && {
+                approval: {
+                  token: part.approval.token,
+                  input: part.approval.input,
+                  expiresAt: part.approval.expiresAt,
+                },
+              }),
+            };
+          } else if (part.type === 'step-finish') {
+            turnUsage = addTotals(turnUsage, {
+              inputTokens: part.step.usage.inputTokens,
+              outputTokens: part.step.usage.outputTokens,
+              costUsd: part.step.costUsd ?? 0,
+            });
+            yield {
+              type: 'usage',
+              turn: turnUsage,
+              conversation: addTotals(loaded.usage, turnUsage),
+            };
+          } else if (part.type === 'error') {
+            failure = part.error;
+          } else if (part.type === 'agent-finish') {
+            finalState = part.state;
+            if (part.state.stopReason === 'pending-approval') outcome = 'pending-approval';
+            else if (part.state.steps.at(-1)?.finishReason === 'length') outcome = 'length';
+          }
+        }
+      } catch (error) {
+        if (signal?.aborted) outcome = 'cancelled';
+        else failure = error;
+      }
+      if (failure !== undefined && outcome !== 'cancelled') {
+        outcome = 'error';
+        yield {
+          type: 'error',
+          code: 'upstream_error',
+          message: `The model call failed: ${failure instanceof Error ? failure.message : String(failure)}`,
+        };
+      }
+      const citations = extractCitations(text, [...sources.values()]).citations.map((c) =>
+        cited(c.chunk),
+      );
+      if (citations.length > 0) yield { type: 'citations', citations };
+      yield { type: 'usage', turn: turnUsage, conversation: addTotals(loaded.usage, turnUsage) };
+      const stored: PendingState | undefined =
+        outcome === 'pending-approval' && finalState
+          ? { agent: finalState, sources: [...sources.values()], question }
+          : undefined;
+      await begun;
+      await conversations.finish(conversationId, seq, {
+        text,
+        citations,
+        usage: turnUsage,
+        outcome,
+        ...(stored && { state: stored }),
+      });
+      yield { type: 'finish', outcome, turnId };
+    } finally {
+      release();
+    }
+  }
+
+  return {
+    async *turn(request) {
+      let seq = 0;
+      for await (const event of run(request)) {
+        seq++;
+        yield { ...event, seq } as ChatEvent;
+      }
+    },
+  };
+}

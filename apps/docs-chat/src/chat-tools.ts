@@ -1,0 +1,107 @@
+/**
+ * The agent's tools: `search_docs` and `get_document` read the collection (their results are
+ * fenced as untrusted and their chunks become citable), `save_note` writes and so waits for a
+ * person's approval.
+ */
+import type { RequestMetadata } from '@keel/core';
+import { type PackedChunk, packContext, type RetrievedChunk } from '@keel/retrieval';
+import { defineTool } from '@keel/tools';
+import { z } from 'zod';
+import type { Knowledge } from './knowledge';
+import type { NotesStore } from './notes-store';
+
+/** What the tools of one turn share. */
+export interface ToolContext {
+  knowledge: Knowledge;
+  notes: NotesStore;
+  /** Adds chunks the model may now cite. */
+  cite(chunks: readonly PackedChunk[]): void;
+  metadata: RequestMetadata;
+}
+
+async function packed(results: readonly RetrievedChunk[], maxTokens: number, context: ToolContext) {
+  const pack = await packContext(results, { maxTokens });
+  context.cite(pack.chunks);
+  return pack;
+}
+
+/** The three tools, bound to one turn. */
+export function chatTools(context: ToolContext) {
+  const searchDocs = defineTool({
+    name: 'search_docs',
+    description:
+      'Searches the ingested documents (hybrid keyword and semantic search). Returns fenced blocks labelled with citation ids.',
+    input: z.object({
+      query: z.string().min(1).max(500).describe('What to look for, in a few words'),
+      k: z.number().int().min(1).max(10).optional().describe('How many chunks; default 5'),
+    }),
+    effect: 'read',
+    timeoutMs: 10_000,
+    async run({ query, k }, { signal }) {
+      const results = await context.knowledge.search(query, {
+        k: k ?? 5,
+        signal,
+        metadata: context.metadata,
+      });
+      const pack = await packed(results, 2_000, context);
+      return {
+        results: pack.chunks.map((chunk) => ({
+          citationId: chunk.citationId,
+          sourceId: chunk.chunk.sourceId,
+          lines: `${chunk.chunk.startLine}-${chunk.chunk.endLine}`,
+        })),
+        blocks: pack.context,
+      };
+    },
+  });
+
+  const getDocument = defineTool({
+    name: 'get_document',
+    description:
+      'Reads one whole document by its source id (the part of a citation id before "#"), as fenced blocks labelled with citation ids.',
+    input: z.object({ sourceId: z.string().min(1).max(500) }),
+    effect: 'read',
+    timeoutMs: 10_000,
+    async run({ sourceId }) {
+      const document = context.knowledge.document(sourceId);
+      if (!document) {
+        return { found: false, message: `No document "${sourceId}"; use search_docs to find ids` };
+      }
+      const chunks: RetrievedChunk[] = [];
+      for (let index = 0; index < document.chunks; index++) {
+        const chunk = context.knowledge.retriever.chunk(`${sourceId}#${index}`);
+        if (chunk) chunks.push({ chunk, score: document.chunks - index });
+      }
+      const pack = await packed(chunks, 3_000, context);
+      return {
+        found: true,
+        sourceId,
+        chunks: document.chunks,
+        truncated: pack.dropped.length > 0,
+        blocks: pack.context,
+      };
+    },
+  });
+
+  const saveNote = defineTool({
+    name: 'save_note',
+    description: 'Saves a note for the user. A person must approve it before it is saved.',
+    input: z.object({
+      title: z.string().min(1).max(200),
+      body: z.string().min(1).max(10_000),
+    }),
+    effect: 'write',
+    timeoutMs: 10_000,
+    async run({ title, body }) {
+      const id = await context.notes.add({
+        userId: context.metadata.userId ?? 'anonymous',
+        ...(context.metadata.conversationId && { conversationId: context.metadata.conversationId }),
+        title,
+        body,
+      });
+      return { saved: true, id, title };
+    },
+  });
+
+  return [searchDocs, getDocument, saveNote];
+}

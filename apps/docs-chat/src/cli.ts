@@ -1,0 +1,191 @@
+#!/usr/bin/env node
+/**
+ * The docs-chat command: `serve`, `ask`, `ingest` and `eval`. Configuration comes from the
+ * environment (see .env.example) and is checked before anything starts.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type App, createApp } from './app';
+import { type Config, loadConfig } from './config';
+import { ConfigError } from './config-error';
+import { formatUsage } from './format-usage';
+import { progressBar } from './progress-bar';
+import { runEval } from './run-eval';
+
+const USAGE = `Usage: docs-chat <command>
+
+  serve                     ingest the corpus (only what changed) and serve the chat on DOCS_CHAT_PORT
+  ask "question"            answer one question in the terminal (--conversation <id> to continue one)
+  ingest <folder|file>...   add markdown, text and code to the index (only changed files are embedded)
+  eval <golden.jsonl>       retrieval metrics and answer checks (--k <n>, default 5)
+
+Configuration: environment variables, see .env.example. No key: offline mode.`;
+
+const out = (text: string) => process.stdout.write(text);
+const err = (text: string) => process.stderr.write(text);
+
+function banner(app: App): string {
+  const { mode, model } = app.answerer;
+  return mode === 'offline'
+    ? 'offline mode: extractive answers quoted from the documents, no model. Set OPENAI_API_KEY, ANTHROPIC_API_KEY or OPENAI_BASE_URL to use one.\n'
+    : `${mode} mode: ${model}\n`;
+}
+
+async function ingestWithBar(app: App, paths?: string[]): Promise<void> {
+  const bar = progressBar();
+  const report = paths
+    ? await app.knowledge.ingest(paths, { onProgress: bar.update })
+    : await app.ingestCorpus(bar.update);
+  bar.done();
+  err(
+    `indexed ${report.scanned} files: ${report.changed} embedded, ${report.unchanged} unchanged, ${report.removed} removed, ${report.chunks} chunks in ${(report.elapsedMs / 1_000).toFixed(1)} s; ${app.knowledge.documents} documents, ${app.knowledge.chunks} chunks in the index\n`,
+  );
+  for (const { id, reason } of report.skipped) err(`skipped ${id}: ${reason}\n`);
+}
+
+async function ask(app: App, question: string, conversationId?: string): Promise<number> {
+  if (app.knowledge.documents === 0) await ingestWithBar(app);
+  err(banner(app));
+  const controller = new AbortController();
+  const onInterrupt = () => controller.abort(new Error('Interrupted'));
+  process.once('SIGINT', onInterrupt);
+  const started = performance.now();
+  let status = 0;
+  let lastUsage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  let conversation = '';
+  try {
+    for await (const event of app.engine.turn({
+      userId: process.env.USER ?? 'cli',
+      message: question,
+      feature: 'cli',
+      signal: controller.signal,
+      ...(conversationId && { conversationId }),
+    })) {
+      if (event.type === 'text') out(event.delta);
+      else if (event.type === 'tool') err(`\n· ${event.summary}\n`);
+      else if (event.type === 'citations') {
+        out('\n\nSources:\n');
+        for (const c of event.citations) {
+          out(`  [${c.citationId}] ${c.sourceId}:${c.startLine}-${c.endLine}\n`);
+        }
+      } else if (event.type === 'error') {
+        err(`\nerror: ${event.message}\n`);
+        status = 1;
+      } else if (event.type === 'usage') {
+        // The last usage event is the turn's total; printed with finish.
+        lastUsage = event.turn;
+      } else if (event.type === 'finish') {
+        if (event.outcome === 'pending-approval') {
+          err('\nA tool waits for approval: approve it in the web page (docs-chat serve).\n');
+        }
+        if (event.outcome === 'cancelled') err('\ncancelled\n');
+        err(
+          `\n${formatUsage({ mode: app.answerer.mode, model: app.answerer.model, usage: lastUsage, seconds: (performance.now() - started) / 1_000 })}\n`,
+        );
+      } else if (event.type === 'meta') {
+        conversation = event.conversationId;
+      }
+    }
+    err(`conversation ${conversation} (continue with --conversation ${conversation})\n`);
+    return status;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
+async function serve(app: App): Promise<void> {
+  await ingestWithBar(app);
+  const url = await app.listen();
+  err(banner(app));
+  err(`docs-chat is listening on ${url} (Ctrl-C stops it)\n`);
+  await new Promise<void>((resolveStop) => {
+    const stop = () => resolveStop();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  err('stopping…\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      conversation: { type: 'string' },
+      k: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    out(`${USAGE}\n`);
+    return command || values.help ? 0 : 2;
+  }
+  const checks: Record<string, () => string | undefined> = {
+    serve: () => undefined,
+    ask: () =>
+      rest.length === 0 ? 'ask needs a question: docs-chat ask "How do budgets work?"' : undefined,
+    ingest: () =>
+      rest.length === 0 ? 'ingest needs a folder or file: docs-chat ingest ./docs' : undefined,
+    eval: () =>
+      rest.length !== 1 ? 'eval needs one golden file: docs-chat eval golden.jsonl' : undefined,
+  };
+  const check = checks[command];
+  if (!check) {
+    err(`Unknown command "${command}".\n\n${USAGE}\n`);
+    return 2;
+  }
+  const problem = check();
+  if (problem) {
+    err(`${problem}\n`);
+    return 2;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (ConfigError.isInstance(error)) {
+      err(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  // The CLI commands print to the terminal; request logs only matter when serving.
+  const app = await createApp({ config, ...(command !== 'serve' && { write: false }) });
+  try {
+    if (command === 'serve') await serve(app);
+    else if (command === 'ask') return await ask(app, rest.join(' '), values.conversation);
+    else if (command === 'ingest')
+      await ingestWithBar(
+        app,
+        rest.map((path) => resolve(path)),
+      );
+    else {
+      if (app.knowledge.documents === 0) await ingestWithBar(app);
+      const k = values.k ? Number.parseInt(values.k, 10) : 5;
+      const report = await runEval(app, readFileSync(rest[0] as string, 'utf8'), k);
+      out(`${report.table}\n\nAnswer checks:\n`);
+      for (const check of report.answers) {
+        out(
+          `  ${check.passed ? 'pass' : 'FAIL'}  ${check.id}${check.problems.length > 0 ? `: ${check.problems.join('; ')}` : ''}\n`,
+        );
+      }
+      const failed = report.answers.filter((check) => !check.passed).length;
+      out(`${report.answers.length - failed}/${report.answers.length} answers passed\n`);
+      return failed > 0 ? 1 : 0;
+    }
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    err(`docs-chat: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,148 @@
+/**
+ * Configuration from the environment, validated at start. Every variable is documented in
+ * `.env.example`; a bad value stops the app with a {@link ConfigError} naming each problem.
+ */
+import { readdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { ConfigError } from './config-error';
+
+/** The app's folder (`apps/docs-chat`), from `src/` in tests and from `dist/` when built. */
+export const APP_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Which answerer the app uses; `auto` picks the first provider with a key or base URL. */
+export type ProviderChoice = 'auto' | 'offline' | 'openai' | 'anthropic';
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const money = z.coerce.number().min(0).max(1_000_000);
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+const url = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional())
+  .optional();
+
+const schema = z.object({
+  DOCS_CHAT_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  DOCS_CHAT_PORT: integer(0, 65_535).default(3000),
+  DOCS_CHAT_DATA_DIR: z.string().trim().min(1).optional(),
+  DOCS_CHAT_CORPUS: optionalText,
+  DOCS_CHAT_PROVIDER: z.enum(['auto', 'offline', 'openai', 'anthropic']).default('auto'),
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: url,
+  DOCS_CHAT_OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
+  ANTHROPIC_API_KEY: optionalText,
+  ANTHROPIC_BASE_URL: url,
+  DOCS_CHAT_ANTHROPIC_MODEL: z.string().trim().min(1).default('claude-haiku-4-5'),
+  DOCS_CHAT_MAX_OUTPUT_TOKENS: integer(16, 32_000).default(1_024),
+  DOCS_CHAT_CONTEXT_TOKENS: integer(200, 100_000).default(3_000),
+  DOCS_CHAT_HISTORY_TOKENS: integer(0, 100_000).default(2_000),
+  DOCS_CHAT_RATE_LIMIT_RPM: integer(1, 1_000_000).default(30),
+  DOCS_CHAT_USER_DAILY_TOKENS: integer(1, 1_000_000_000).default(2_000_000),
+  DOCS_CHAT_USER_DAILY_USD: money.default(1),
+  DOCS_CHAT_MAX_BODY_BYTES: integer(256, 10_485_760).default(65_536),
+  DOCS_CHAT_MAX_STREAMS: integer(1, 100_000).default(2_000),
+  DOCS_CHAT_OFFLINE_PACE_MS: integer(0, 10_000).default(15),
+  DOCS_CHAT_LOG: z.enum(['json', 'off']).default('json'),
+});
+
+/** The validated configuration. */
+export interface Config {
+  host: string;
+  port: number;
+  /** Database, index and lock live here. */
+  dataDir: string;
+  /** Files and folders ingested at start (the bundled corpus by default). */
+  corpus: string[];
+  provider: ProviderChoice;
+  openai: { apiKey?: string; baseURL?: string; model: string };
+  anthropic: { apiKey?: string; baseURL?: string; model: string };
+  maxOutputTokens: number;
+  /** Token budget of the retrieved context packed into the prompt. */
+  contextTokens: number;
+  /** Token budget of earlier turns sent along. */
+  historyTokens: number;
+  /** Chat requests per user per minute. */
+  rateLimitPerMinute: number;
+  /** Per user per UTC day. */
+  userDailyTokens: number;
+  userDailyUsd: number;
+  maxBodyBytes: number;
+  /** Open chat streams at once; beyond it requests get 429. */
+  maxStreams: number;
+  /** Milliseconds between words of the offline answer (so streaming is visible). */
+  offlinePaceMs: number;
+  log: 'json' | 'off';
+}
+
+/**
+ * The bundled corpus: Keel's own docs and package READMEs, read from the repository the app
+ * sits in.
+ */
+export function bundledCorpus(): string[] {
+  const root = resolve(APP_DIR, '..', '..');
+  const packages = readdirSync(resolve(root, 'packages'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => resolve(root, 'packages', entry.name, 'README.md'));
+  return [resolve(root, 'README.md'), resolve(root, 'docs'), ...packages];
+}
+
+/**
+ * Reads and validates the configuration.
+ *
+ * @throws ConfigError listing every invalid variable.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.DOCS_CHAT_PROVIDER === 'openai' && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) {
+    problems.push(
+      'DOCS_CHAT_PROVIDER: openai needs OPENAI_API_KEY, or OPENAI_BASE_URL for a compatible server',
+    );
+  }
+  if (e.DOCS_CHAT_PROVIDER === 'anthropic' && !e.ANTHROPIC_API_KEY) {
+    problems.push('DOCS_CHAT_PROVIDER: anthropic needs ANTHROPIC_API_KEY');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    host: e.DOCS_CHAT_HOST,
+    port: e.DOCS_CHAT_PORT,
+    dataDir: resolve(e.DOCS_CHAT_DATA_DIR ?? resolve(APP_DIR, '.data')),
+    corpus: e.DOCS_CHAT_CORPUS
+      ? e.DOCS_CHAT_CORPUS.split(',').map((folder) => resolve(folder.trim()))
+      : bundledCorpus(),
+    provider: e.DOCS_CHAT_PROVIDER,
+    openai: {
+      apiKey: e.OPENAI_API_KEY,
+      baseURL: e.OPENAI_BASE_URL,
+      model: e.DOCS_CHAT_OPENAI_MODEL,
+    },
+    anthropic: {
+      apiKey: e.ANTHROPIC_API_KEY,
+      baseURL: e.ANTHROPIC_BASE_URL,
+      model: e.DOCS_CHAT_ANTHROPIC_MODEL,
+    },
+    maxOutputTokens: e.DOCS_CHAT_MAX_OUTPUT_TOKENS,
+    contextTokens: e.DOCS_CHAT_CONTEXT_TOKENS,
+    historyTokens: e.DOCS_CHAT_HISTORY_TOKENS,
+    rateLimitPerMinute: e.DOCS_CHAT_RATE_LIMIT_RPM,
+    userDailyTokens: e.DOCS_CHAT_USER_DAILY_TOKENS,
+    userDailyUsd: e.DOCS_CHAT_USER_DAILY_USD,
+    maxBodyBytes: e.DOCS_CHAT_MAX_BODY_BYTES,
+    maxStreams: e.DOCS_CHAT_MAX_STREAMS,
+    offlinePaceMs: e.DOCS_CHAT_OFFLINE_PACE_MS,
+    log: e.DOCS_CHAT_LOG,
+  };
+}

@@ -1,0 +1,232 @@
+/**
+ * Conversations and their turns in the database. A turn is a user row and an assistant row
+ * written together before the answer starts, so a crash mid-answer loses nothing the user
+ * typed; the assistant row is completed (text, citations, usage, outcome) when the turn ends.
+ * Callers serialise turns of one conversation (see `createKeyedMutex`), so seq numbers never
+ * interleave.
+ */
+import type { Message } from '@keel/core';
+import type { PackedChunk } from '@keel/retrieval';
+import type { AgentState } from '@keel/tools';
+import type { CitedSource, TurnOutcome, UsageTotals } from './chat-events';
+import type { Database } from './database';
+
+/** A stored turn half, as GET /api/conversations/:id returns it. */
+export interface TurnView {
+  seq: number;
+  turnId: string;
+  role: 'user' | 'assistant';
+  text: string;
+  citations: CitedSource[];
+  usage?: UsageTotals;
+  /** Assistant rows: `streaming` while the answer runs, then how it ended. */
+  outcome?: TurnOutcome | 'streaming' | 'interrupted';
+  createdAt: string;
+}
+
+/** A conversation with its turns and usage totals. */
+export interface ConversationView {
+  id: string;
+  createdAt: string;
+  turns: TurnView[];
+  usage: UsageTotals;
+}
+
+/** What a turn waiting for approval keeps, to resume once the decisions arrive. */
+export interface PendingState {
+  agent: AgentState;
+  /** The chunks the turn could cite. */
+  sources: PackedChunk[];
+  question: string;
+}
+
+/** An assistant turn waiting for approval decisions. */
+export interface PendingTurn {
+  seq: number;
+  turnId: string;
+  text: string;
+  usage: UsageTotals;
+  state: PendingState;
+}
+
+/** How an assistant turn ended. */
+export interface TurnEnd {
+  text: string;
+  citations: CitedSource[];
+  usage: UsageTotals;
+  outcome: TurnOutcome;
+  /** Kept while the turn waits for approval. */
+  state?: PendingState;
+}
+
+export const ZERO_USAGE: UsageTotals = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+
+/** Adds two usage totals. */
+export function addTotals(a: UsageTotals, b: UsageTotals): UsageTotals {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    costUsd: a.costUsd + b.costUsd,
+  };
+}
+
+interface TurnRow {
+  seq: number;
+  turn_id: string;
+  role: 'user' | 'assistant';
+  text: string;
+  citations: CitedSource[];
+  usage: UsageTotals | null;
+  outcome: TurnView['outcome'] | null;
+  created_at: Date;
+}
+
+/** The conversation store. */
+export interface ConversationStore {
+  /**
+   * The owner and completed history of a conversation, or undefined when it does not exist or
+   * belongs to another user (the two are not told apart, so ids cannot be probed).
+   */
+  load(
+    conversationId: string,
+    userId: string,
+  ): Promise<{ history: Message[]; usage: UsageTotals; nextSeq: number } | undefined>;
+  /** Creates the conversation (when `create`) and writes the user row and the assistant row. */
+  begin(turn: {
+    conversationId: string;
+    userId: string;
+    create: boolean;
+    seq: number;
+    turnId: string;
+    text: string;
+  }): Promise<void>;
+  /** Completes the assistant row. */
+  finish(conversationId: string, seq: number, end: TurnEnd): Promise<void>;
+  /** The last assistant turn, when it waits for approval. */
+  pending(conversationId: string, userId: string): Promise<PendingTurn | undefined>;
+  view(conversationId: string, userId: string): Promise<ConversationView | undefined>;
+  /** Marks answers left `streaming` by a crash as `interrupted`; returns how many. */
+  recoverInterrupted(): Promise<number>;
+}
+
+function totalsOf(rows: Array<{ usage: UsageTotals | null }>): UsageTotals {
+  return rows.reduce((sum, row) => (row.usage ? addTotals(sum, row.usage) : sum), ZERO_USAGE);
+}
+
+/** The store over `db`. */
+export function createConversationStore(db: Database): ConversationStore {
+  async function rows(conversationId: string, userId: string): Promise<TurnRow[] | undefined> {
+    const result = await db.query<TurnRow & { user_id: string }>(
+      `select c.user_id, t.seq, t.turn_id, t.role, t.text, t.citations, t.usage, t.outcome, t.created_at
+         from conversations c left join turns t on t.conversation_id = c.id
+        where c.id = $1 order by t.seq`,
+      [conversationId],
+    );
+    const first = result.rows[0];
+    if (!first || first.user_id !== userId) return undefined;
+    return result.rows.filter((row) => row.seq !== null);
+  }
+
+  return {
+    async load(conversationId, userId) {
+      const turns = await rows(conversationId, userId);
+      if (!turns) return undefined;
+      const history: Message[] = [];
+      for (const row of turns) {
+        if (row.role === 'user') history.push({ role: 'user', content: row.text });
+        else if (row.text !== '') history.push({ role: 'assistant', content: row.text });
+      }
+      const last = turns.at(-1);
+      return { history, usage: totalsOf(turns), nextSeq: last ? last.seq + 1 : 1 };
+    },
+
+    async begin({ conversationId, userId, create, seq, turnId, text }) {
+      await db.transaction(async (tx) => {
+        if (create) {
+          await tx.query('insert into conversations (id, user_id) values ($1, $2)', [
+            conversationId,
+            userId,
+          ]);
+        }
+        await tx.query(
+          `insert into turns (conversation_id, seq, turn_id, role, text, outcome)
+           values ($1, $2, $3, 'user', $4, null), ($1, $2 + 1, $3, 'assistant', '', 'streaming')`,
+          [conversationId, seq, turnId, text],
+        );
+      });
+    },
+
+    async finish(conversationId, seq, { text, citations, usage, outcome, state }) {
+      await db.query(
+        `update turns set text = $3, citations = $4, usage = $5, outcome = $6, agent_state = $7
+          where conversation_id = $1 and seq = $2`,
+        [
+          conversationId,
+          seq,
+          text,
+          JSON.stringify(citations),
+          JSON.stringify(usage),
+          outcome,
+          state ? JSON.stringify(state) : null,
+        ],
+      );
+    },
+
+    async pending(conversationId, userId) {
+      const result = await db.query<{
+        seq: number;
+        turn_id: string;
+        text: string;
+        usage: UsageTotals | null;
+        outcome: string | null;
+        agent_state: PendingState | null;
+      }>(
+        `select t.seq, t.turn_id, t.text, t.usage, t.outcome, t.agent_state
+           from turns t join conversations c on c.id = t.conversation_id
+          where t.conversation_id = $1 and c.user_id = $2
+          order by t.seq desc limit 1`,
+        [conversationId, userId],
+      );
+      const row = result.rows[0];
+      if (row?.outcome !== 'pending-approval' || !row.agent_state) return undefined;
+      return {
+        seq: row.seq,
+        turnId: row.turn_id,
+        text: row.text,
+        usage: row.usage ?? ZERO_USAGE,
+        state: row.agent_state,
+      };
+    },
+
+    async view(conversationId, userId) {
+      const turns = await rows(conversationId, userId);
+      if (!turns) return undefined;
+      const created = await db.query<{ created_at: Date }>(
+        'select created_at from conversations where id = $1',
+        [conversationId],
+      );
+      return {
+        id: conversationId,
+        createdAt: (created.rows[0]?.created_at ?? new Date(0)).toISOString(),
+        usage: totalsOf(turns),
+        turns: turns.map((row) => ({
+          seq: row.seq,
+          turnId: row.turn_id,
+          role: row.role,
+          text: row.text,
+          citations: row.citations,
+          ...(row.usage && { usage: row.usage }),
+          ...(row.outcome && { outcome: row.outcome }),
+          createdAt: row.created_at.toISOString(),
+        })),
+      };
+    },
+
+    async recoverInterrupted() {
+      const result = await db.query(
+        `update turns set outcome = 'interrupted' where outcome = 'streaming'`,
+      );
+      return result.affectedRows ?? 0;
+    },
+  };
+}

@@ -1,0 +1,364 @@
+/**
+ * The HTTP API and the page, on node:http: POST /api/chat streams a turn as server-sent
+ * events (written with backpressure, so a slow reader only ever holds its own turn), the JSON
+ * endpoints, /healthz, /metrics and the static page. A client that goes away aborts its turn
+ * and the upstream model call. Every request gets a trace and one redacted log line.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { toSSEStream } from '@keel/streaming';
+import type { Answerer } from './answerer';
+import type { AppObservability } from './app-observability';
+import type { ChatEngine } from './chat-engine';
+import { ChatError } from './chat-error';
+import type { ChatEvent, ErrorCode } from './chat-events';
+import { parseChatBody, parseUserId } from './chat-request';
+import type { Config } from './config';
+import type { ConversationStore } from './conversation-store';
+import type { Knowledge } from './knowledge';
+import type { LedgerStore } from './ledger-store';
+
+/** What the server serves from. */
+export interface HttpDependencies {
+  config: Config;
+  engine: ChatEngine;
+  conversations: ConversationStore;
+  ledger: LedgerStore;
+  knowledge: Knowledge;
+  answerer: Answerer;
+  observability: AppObservability;
+  publicDir: string;
+}
+
+/** How long a stream may wait for a client to read before it is cut. */
+const WRITE_STALL_MS = 30_000;
+
+const STATIC: Record<string, { file: string; type: string }> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
+};
+
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+class ResponseError {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    readonly message: string,
+  ) {}
+}
+
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    ...SECURITY_HEADERS,
+    ...headers,
+  });
+  response.end(text);
+}
+
+function sendError(response: ServerResponse, error: unknown): number {
+  if (ChatError.isInstance(error)) {
+    const headers: Record<string, string> = {};
+    if (error.retryAfterMs !== undefined) {
+      headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterMs / 1_000)));
+    }
+    sendJson(
+      response,
+      error.status,
+      {
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.fields && { fields: error.fields }),
+        },
+      },
+      headers,
+    );
+    return error.status;
+  }
+  if (error instanceof ResponseError) {
+    sendJson(response, error.status, { error: { code: error.code, message: error.message } });
+    return error.status;
+  }
+  sendJson(response, 500, {
+    error: { code: 'internal_error', message: 'Something went wrong on the server; it is logged' },
+  });
+  return 500;
+}
+
+/** Reads a JSON body of at most `limit` bytes. */
+async function readBody(request: IncomingMessage, limit: number): Promise<string> {
+  const type = request.headers['content-type'] ?? '';
+  if (!/^application\/json\b/i.test(type)) {
+    throw new ChatError({
+      code: 'unsupported_media_type',
+      message: 'Send the body as JSON with Content-Type: application/json',
+    });
+  }
+  const declared = Number(request.headers['content-length']);
+  const tooLarge = () =>
+    new ChatError({
+      code: 'payload_too_large',
+      message: `The body is larger than ${limit} bytes; send a shorter message`,
+    });
+  if (declared > limit) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw tooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Resolves when `response` can take more, or false when it closed or stalled. */
+function drained(response: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      response.off('drain', onDrain);
+      response.off('close', onClose);
+      resolve(ok);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(false);
+    const timer = setTimeout(() => done(false), WRITE_STALL_MS);
+    response.on('drain', onDrain);
+    response.on('close', onClose);
+  });
+}
+
+/** Creates the HTTP server (not listening yet). */
+export function createHttpServer(deps: HttpDependencies): Server & { openStreams(): number } {
+  const { config, engine, conversations, ledger, knowledge, answerer, observability, publicDir } =
+    deps;
+  const { metrics, tracer, log } = observability;
+  const files = new Map(
+    Object.entries(STATIC).map(([path, { file, type }]) => [
+      path,
+      { body: readFileSync(join(publicDir, file)), type },
+    ]),
+  );
+  const startedAt = Date.now();
+  let openStreams = 0;
+
+  async function chat(request: IncomingMessage, response: ServerResponse, traceId: string) {
+    const userId = parseUserId(request.headers['x-user-id']);
+    const body = parseChatBody(await readBody(request, config.maxBodyBytes));
+    if (openStreams >= config.maxStreams) {
+      throw new ChatError({
+        code: 'overloaded',
+        message: `The server has ${config.maxStreams} chats open; retry shortly`,
+        retryAfterMs: 1_000,
+      });
+    }
+    const controller = new AbortController();
+    const onClose = () => {
+      if (!response.writableFinished) controller.abort(new Error('The client went away'));
+    };
+    response.on('close', onClose);
+    openStreams++;
+    metrics.set('docs_chat.streams.open', openStreams, {});
+    const started = performance.now();
+    try {
+      const events = engine.turn({
+        userId,
+        ...(body.conversationId && { conversationId: body.conversationId }),
+        ...(body.message !== undefined && { message: body.message }),
+        ...(body.approvals && { approvals: body.approvals }),
+        signal: controller.signal,
+        traceId,
+      });
+      const first = await events.next();
+      if (first.done) throw new Error('The turn produced no events');
+      async function* all(): AsyncGenerator<ChatEvent> {
+        yield first.value as ChatEvent;
+        yield* events;
+      }
+      response.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        'x-accel-buffering': 'no',
+        'x-trace-id': traceId,
+        ...SECURITY_HEADERS,
+      });
+      response.flushHeaders();
+      const reader = toSSEStream(all(), {
+        event: (event) => event.type,
+        id: (event) => String(event.seq),
+      }).getReader();
+      let firstEvent = true;
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          // After a disconnect the turn still runs to its end, quickly, to record itself as
+          // cancelled; its last events are read and dropped.
+          if (controller.signal.aborted) continue;
+          if (firstEvent) {
+            firstEvent = false;
+            metrics.record(
+              'docs_chat.time_to_first_event',
+              (performance.now() - started) / 1_000,
+              {},
+            );
+          }
+          if (!response.write(value) && !(await drained(response))) {
+            controller.abort(new Error('The client stopped reading'));
+          }
+        }
+      } finally {
+        await reader.cancel().catch(() => {});
+        if (!response.writableEnded) response.end();
+        metrics.add('docs_chat.streams', 1, {
+          outcome: controller.signal.aborted ? 'cancelled' : 'completed',
+        });
+      }
+    } finally {
+      openStreams--;
+      metrics.set('docs_chat.streams.open', openStreams, {});
+      response.off('close', onClose);
+    }
+  }
+
+  async function route(request: IncomingMessage, response: ServerResponse, traceId: string) {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const method = request.method ?? 'GET';
+    const file = files.get(path);
+    if (file) {
+      if (method !== 'GET' && method !== 'HEAD')
+        throw new ResponseError(405, 'method_not_allowed', 'Use GET');
+      response.writeHead(200, {
+        'content-type': file.type,
+        'content-length': file.body.length,
+        'cache-control': 'no-cache',
+        ...SECURITY_HEADERS,
+      });
+      response.end(method === 'HEAD' ? undefined : file.body);
+      return '/static';
+    }
+    const only = (allowed: string) => {
+      if (method !== allowed) {
+        throw new ResponseError(405, 'method_not_allowed', `Use ${allowed} for ${path}`);
+      }
+    };
+    if (path === '/api/chat') {
+      only('POST');
+      await chat(request, response, traceId);
+      return path;
+    }
+    if (path.startsWith('/api/conversations/')) {
+      only('GET');
+      const id = decodeURIComponent(path.slice('/api/conversations/'.length));
+      const view = await conversations.view(id, parseUserId(request.headers['x-user-id']));
+      if (!view) throw new ResponseError(404, 'not_found', `No conversation ${id} for this user`);
+      sendJson(response, 200, view);
+      return '/api/conversations/:id';
+    }
+    if (path === '/api/usage') {
+      only('GET');
+      sendJson(response, 200, await ledger.report());
+      return path;
+    }
+    if (path === '/healthz') {
+      only('GET');
+      sendJson(response, 200, {
+        status: 'ok',
+        mode: answerer.mode,
+        model: answerer.model,
+        documents: knowledge.documents,
+        chunks: knowledge.chunks,
+        openStreams,
+        uptimeSeconds: Math.round((Date.now() - startedAt) / 1_000),
+      });
+      return path;
+    }
+    if (path === '/metrics') {
+      only('GET');
+      const text = metrics.prometheus();
+      response.writeHead(200, {
+        'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+      });
+      response.end(text);
+      return path;
+    }
+    throw new ResponseError(404, 'not_found', `Nothing at ${path}`);
+  }
+
+  const server = createServer((request, response) => {
+    const started = performance.now();
+    const span = tracer.startSpan(`HTTP ${request.method ?? 'GET'}`, { kind: 1 });
+    const traceId = span.spanContext().traceId;
+    let routeName = 'unknown';
+    tracer
+      .withSpan(span, async () => {
+        try {
+          routeName = await route(request, response, traceId);
+        } catch (error) {
+          if (response.headersSent) {
+            if (!response.writableEnded) response.end();
+          } else {
+            sendError(response, error);
+          }
+          if (!(error instanceof ResponseError || ChatError.isInstance(error))) {
+            log({
+              time: new Date().toISOString(),
+              level: 'error',
+              event: 'http-error',
+              msg: error instanceof Error ? error.message : String(error),
+              traceId,
+            });
+          }
+        }
+      })
+      .finally(() => {
+        const status = response.statusCode;
+        const durationMs = performance.now() - started;
+        span.setAttributes({
+          'http.request.method': request.method ?? 'GET',
+          'http.route': routeName,
+          'http.response.status_code': status,
+        });
+        span.end();
+        const labels = { route: routeName, status: String(status) };
+        metrics.add('docs_chat.http.requests', 1, labels);
+        metrics.record('docs_chat.http.duration', durationMs / 1_000, { route: routeName });
+        if (routeName !== '/metrics' && routeName !== '/healthz' && routeName !== '/static') {
+          log({
+            time: new Date().toISOString(),
+            level: status >= 500 ? 'error' : 'info',
+            event: 'http-request',
+            msg: `${request.method} ${routeName} ${status}`,
+            route: routeName,
+            status,
+            durationMs: Math.round(durationMs),
+            traceId,
+          });
+        }
+      });
+  });
+  // Slowloris: headers must arrive within 10 s and a whole request within 30 s.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+  return Object.assign(server, { openStreams: () => openStreams });
+}

@@ -1,0 +1,50 @@
+/**
+ * One holder at a time per key, first come first served: turns of one conversation run one
+ * after another, so their rows never interleave. Keys without waiters are forgotten.
+ */
+
+/** A lock per key. */
+export interface KeyedMutex {
+  /** Resolves, once it is the caller's turn, with the function that releases the lock. */
+  acquire(key: string, signal?: AbortSignal): Promise<() => void>;
+}
+
+/** Creates a keyed mutex. */
+export function createKeyedMutex(): KeyedMutex {
+  const tails = new Map<string, Promise<void>>();
+  return {
+    async acquire(key, signal) {
+      const previous = tails.get(key) ?? Promise.resolve();
+      let release!: () => void;
+      const current = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const tail = previous.then(() => current);
+      tails.set(key, tail);
+      const done = () => {
+        release();
+        if (tails.get(key) === tail) tails.delete(key);
+      };
+      if (signal) {
+        let onAbort = () => {};
+        const aborted = new Promise<never>((_, reject) => {
+          onAbort = () => reject(signal.reason);
+          if (signal.aborted) onAbort();
+          else signal.addEventListener('abort', onAbort, { once: true });
+        });
+        try {
+          await Promise.race([previous, aborted]);
+        } catch (error) {
+          // Give up our place without blocking those behind us.
+          previous.then(done, done);
+          throw error;
+        } finally {
+          signal.removeEventListener('abort', onAbort);
+        }
+      } else {
+        await previous;
+      }
+      return done;
+    },
+  };
+}

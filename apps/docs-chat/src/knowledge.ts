@@ -1,0 +1,250 @@
+/**
+ * The searchable document collection: a @keel/retrieval retriever (local embedder, HNSW index
+ * and BM25 on disk), fed incrementally. A manifest of content hashes beside the index means a
+ * re-ingest embeds only files that changed, and drops files that were deleted.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import { type Instrumentation, type RequestMetadata, sha256 } from '@keel/core';
+import {
+  createRetriever,
+  type Document,
+  type IngestProgress,
+  type RetrievedChunk,
+  type Retriever,
+  readFolder,
+} from '@keel/retrieval';
+
+/** File extensions ingested from folders: markdown, text and code. */
+export const INGESTED_EXTENSIONS = [
+  '.md',
+  '.mdx',
+  '.markdown',
+  '.txt',
+  '.rst',
+  '.ts',
+  '.tsx',
+  '.js',
+  '.mjs',
+  '.cjs',
+  '.py',
+  '.go',
+  '.rs',
+  '.java',
+  '.rb',
+  '.c',
+  '.h',
+  '.cpp',
+  '.cs',
+  '.sh',
+  '.sql',
+];
+
+/** What an ingest did. */
+export interface IngestReport {
+  /** Files found. */
+  scanned: number;
+  /** Files (new or changed) chunked and embedded. */
+  changed: number;
+  unchanged: number;
+  /** Files gone since the last ingest, removed from the index. */
+  removed: number;
+  /** Chunks embedded. */
+  chunks: number;
+  /** Files refused (binary, invalid UTF-8), with why. */
+  skipped: Array<{ id: string; reason: string }>;
+  elapsedMs: number;
+}
+
+/** A whole document, rebuilt from its chunks. */
+export interface StoredDocument {
+  sourceId: string;
+  text: string;
+  chunks: number;
+}
+
+/** The collection. */
+export interface Knowledge {
+  readonly retriever: Retriever;
+  /** Documents indexed. */
+  readonly documents: number;
+  /** Chunks indexed. */
+  readonly chunks: number;
+  /**
+   * Ingests files and folders (ids are paths relative to their common parent folder).
+   * Progress counts only the changed files.
+   */
+  ingest(
+    paths: readonly string[],
+    options?: { onProgress?: (progress: IngestProgress) => void; signal?: AbortSignal },
+  ): Promise<IngestReport>;
+  /** Hybrid (BM25 + vector) search. */
+  search(
+    query: string,
+    options?: {
+      k?: number;
+      signal?: AbortSignal;
+      instrumentation?: Instrumentation;
+      metadata?: RequestMetadata;
+    },
+  ): Promise<RetrievedChunk[]>;
+  document(sourceId: string): StoredDocument | undefined;
+  /** Every document id, sorted. */
+  sourceIds(): string[];
+}
+
+interface ManifestEntry {
+  hash: string;
+  chunks: number;
+}
+
+/** The folder two or more paths share (each path's own folder for files and folders alike). */
+function commonParent(paths: readonly string[]): string {
+  const parts = paths.map((path) => dirname(path).split(sep));
+  const first = parts[0] ?? [];
+  let length = first.length;
+  for (const other of parts) {
+    let same = 0;
+    while (same < Math.min(length, other.length) && other[same] === first[same]) same++;
+    length = same;
+  }
+  return first.slice(0, length).join(sep) || sep;
+}
+
+function toId(base: string, path: string): string {
+  return relative(base, path).split(sep).join('/');
+}
+
+/** Opens (or creates) the collection stored in `directory`. */
+export async function openKnowledge(directory: string): Promise<Knowledge> {
+  const retriever = await createRetriever({ directory });
+  const manifestPath = join(directory, 'manifest.json');
+  const manifest = new Map<string, ManifestEntry>(
+    existsSync(manifestPath)
+      ? Object.entries(JSON.parse(await readFile(manifestPath, 'utf8')) as object)
+      : [],
+  );
+
+  async function saveManifest(): Promise<void> {
+    const temporary = `${manifestPath}.${process.pid}.tmp`;
+    await writeFile(temporary, JSON.stringify(Object.fromEntries(manifest)));
+    await rename(temporary, manifestPath);
+  }
+
+  async function* scan(paths: readonly string[]): AsyncGenerator<Document> {
+    const base = commonParent(paths);
+    for (const path of paths) {
+      if ((await stat(path)).isDirectory()) {
+        const prefix = toId(base, path);
+        for await (const document of readFolder(path, { extensions: INGESTED_EXTENSIONS })) {
+          yield { ...document, id: `${prefix}/${document.id}` };
+        }
+      } else {
+        yield { id: toId(base, path), text: await readFile(path) };
+      }
+    }
+  }
+
+  return {
+    retriever,
+    get documents() {
+      return manifest.size;
+    },
+    get chunks() {
+      return retriever.size;
+    },
+
+    async ingest(paths, { onProgress, signal } = {}) {
+      const started = performance.now();
+      const base = commonParent(paths);
+      const missing = paths.filter((path) => !existsSync(path));
+      if (missing.length > 0) {
+        throw new Error(`Nothing to ingest at ${missing.join(', ')}: check the path`);
+      }
+      const scopes = await Promise.all(
+        paths.map(async (path) => ({
+          id: toId(base, path),
+          folder: (await stat(path)).isDirectory(),
+        })),
+      );
+      const seen = new Set<string>();
+      const changed: Array<Document & { hash: string }> = [];
+      for await (const document of scan(paths)) {
+        seen.add(document.id);
+        const hash = sha256(
+          typeof document.text === 'string'
+            ? document.text
+            : Buffer.from(document.text).toString('latin1'),
+        );
+        if (manifest.get(document.id)?.hash !== hash) changed.push({ ...document, hash });
+      }
+      const gone = [...manifest.keys()].filter(
+        (id) =>
+          !seen.has(id) &&
+          scopes.some((scope) => (scope.folder ? id.startsWith(`${scope.id}/`) : id === scope.id)),
+      );
+      for (const id of gone) {
+        retriever.remove(id);
+        manifest.delete(id);
+      }
+      const result = await retriever.ingest(changed, {
+        signal,
+        ...(onProgress && { onProgress }),
+      });
+      const skipped = new Map(result.skipped.map((entry) => [entry.id, entry.error.message]));
+      for (const document of changed) {
+        if (skipped.has(document.id)) {
+          manifest.delete(document.id);
+          continue;
+        }
+        let chunks = 0;
+        while (retriever.chunk(`${document.id}#${chunks}`)) chunks++;
+        manifest.set(document.id, { hash: document.hash, chunks });
+      }
+      if (changed.length > 0 || gone.length > 0) {
+        await retriever.save();
+        await saveManifest();
+      }
+      return {
+        scanned: seen.size,
+        changed: changed.length - skipped.size,
+        unchanged: seen.size - changed.length,
+        removed: gone.length,
+        chunks: result.chunks,
+        skipped: [...skipped].map(([id, reason]) => ({ id, reason })),
+        elapsedMs: performance.now() - started,
+      };
+    },
+
+    search(query, { k = 6, signal, instrumentation, metadata } = {}) {
+      return retriever.retrieve(query, {
+        k,
+        mode: 'hybrid',
+        ...(signal && { signal }),
+        ...(instrumentation && { instrumentation }),
+        ...(metadata && { metadata }),
+      });
+    },
+
+    document(sourceId) {
+      const entry = manifest.get(sourceId);
+      if (!entry) return undefined;
+      let text = '';
+      for (let index = 0; index < entry.chunks; index++) {
+        const chunk = retriever.chunk(`${sourceId}#${index}`);
+        if (chunk) text += chunk.text.slice(chunk.overlap);
+      }
+      return { sourceId, text, chunks: entry.chunks };
+    },
+
+    sourceIds() {
+      return [...manifest.keys()].sort();
+    },
+  };
+}
+
+/** A short title for a source id: its file name. */
+export function sourceTitle(sourceId: string): string {
+  return basename(sourceId);
+}

@@ -1,0 +1,192 @@
+/**
+ * The offline answerer: a `ChatModel` that needs no key and no network. It behaves as a small
+ * agent over the app's tools: first it calls `search_docs` with the question (or `save_note`
+ * when asked to save one), then it streams an extractive answer citing the chunks found,
+ * word by word. It reports through the instrumentation seam and spends from the budget like
+ * a real model (at a price of zero), so traces, the ledger and token limits see it too.
+ */
+import {
+  type ChatModel,
+  type ChatRequest,
+  EMPTY_USAGE,
+  type Instrumentation,
+  type Message,
+  type StreamPart,
+  sleep,
+  type ToolResultPart,
+} from '@keel/core';
+import type { PackedChunk } from '@keel/retrieval';
+import { type Budget, countTokens } from '@keel/tokens';
+import { extractAnswer } from './extractive-answer';
+
+/** The offline answerer's model id, as it appears in the ledger and traces. */
+export const OFFLINE_MODEL_ID = 'keel-extractive';
+
+/** Options of {@link createOfflineModel}. */
+export interface OfflineModelOptions {
+  /** The user's question (the request carries it wrapped in the prompt). */
+  question: string;
+  /** The chunks retrieved so far in this turn, most relevant first. */
+  sources: () => readonly PackedChunk[];
+  /** Milliseconds between streamed words; 0 streams at once. */
+  paceMs?: number;
+  /** Says the answer is a fallback because the configured model failed. */
+  fallback?: boolean;
+  budget?: Budget;
+  instrumentation?: Instrumentation;
+}
+
+const SAVE_NOTE = /^\s*(?:save|remember|note)(?:\s+(?:a|this))?(?:\s+note)?\s*:\s*([\s\S]+)$/i;
+const ZERO_PRICES = { input: 0, output: 0 };
+
+function toolResults(messages: readonly Message[]): ToolResultPart[] {
+  const last = messages.at(-1);
+  return last?.role === 'tool' ? last.content : [];
+}
+
+function describeResult(result: ToolResultPart): string {
+  return typeof result.output === 'string' ? result.output : JSON.stringify(result.output);
+}
+
+/** The text and tool calls of one offline step. */
+function plan(
+  question: string,
+  messages: readonly Message[],
+  sources: readonly PackedChunk[],
+  fallback: boolean,
+): { text: string; toolCall?: { name: string; input: Record<string, unknown> } } {
+  const results = toolResults(messages);
+  const note = SAVE_NOTE.exec(question);
+  if (results.length === 0) {
+    if (note) {
+      const body = (note[1] as string).trim();
+      const title = body.split('\n')[0]?.slice(0, 80) ?? body;
+      return { text: '', toolCall: { name: 'save_note', input: { title, body } } };
+    }
+    return { text: '', toolCall: { name: 'search_docs', input: { query: question } } };
+  }
+  const saved = results.find((result) => result.toolName === 'save_note');
+  if (saved) {
+    return {
+      text: saved.isError
+        ? `The note was not saved: ${describeResult(saved)}`
+        : `Saved the note "${(note?.[1] ?? '').trim().split('\n')[0]?.slice(0, 80)}".`,
+    };
+  }
+  const picked = extractAnswer(question, sources);
+  const lead = fallback
+    ? 'The configured model is unavailable, so here is an extractive answer from the documents (offline mode):'
+    : 'From the documents (offline mode: extracted, not generated):';
+  if (picked.length === 0) {
+    return {
+      text: `${lead}\n\nI found nothing about this in the ingested documents. Try other words, or ingest the documents that cover it.`,
+    };
+  }
+  return {
+    text: `${lead}\n\n${picked.map(({ sentence, citationId }) => `- ${sentence} [${citationId}]`).join('\n')}`,
+  };
+}
+
+function requestText(request: ChatRequest): string {
+  return [
+    request.system ?? '',
+    ...request.messages.map((message) => JSON.stringify(message.content)),
+  ].join('\n');
+}
+
+/** Creates the offline answerer of one turn. */
+export function createOfflineModel({
+  question,
+  sources,
+  paceMs = 0,
+  fallback = false,
+  budget,
+  instrumentation,
+}: OfflineModelOptions): ChatModel {
+  async function* stream(
+    request: ChatRequest,
+    { signal }: { signal?: AbortSignal } = {},
+  ): AsyncGenerator<StreamPart> {
+    signal?.throwIfAborted();
+    const observer = instrumentation?.startModelCall?.({
+      operation: 'stream',
+      provider: 'offline',
+      requestModel: OFFLINE_MODEL_ID,
+      ...(request.metadata && { metadata: request.metadata }),
+    });
+    const inputTokens = await countTokens(requestText(request));
+    const maxOutputTokens = request.maxTokens ?? 1_024;
+    const reservation = budget?.reserve({
+      model: OFFLINE_MODEL_ID,
+      inputTokens,
+      maxOutputTokens,
+      prices: ZERO_PRICES,
+    });
+    const step = plan(question, request.messages, sources(), fallback);
+    let sent = '';
+    let outcome: 'ok' | 'abort' | 'error' = 'ok';
+    const started = performance.now();
+    let firstTokenMs: number | undefined;
+    try {
+      if (step.toolCall) {
+        const toolCallId = `offline_${crypto.randomUUID()}`;
+        firstTokenMs = performance.now() - started;
+        yield { type: 'tool-call-start', toolCallId, toolName: step.toolCall.name };
+        yield {
+          type: 'tool-call',
+          toolCallId,
+          toolName: step.toolCall.name,
+          input: step.toolCall.input,
+        };
+      } else {
+        const words = step.text.split(/(?<=\s)/);
+        for (const [index, word] of words.entries()) {
+          if (index > 0 && paceMs > 0) await sleep(paceMs, signal ? { signal } : {});
+          signal?.throwIfAborted();
+          firstTokenMs ??= performance.now() - started;
+          sent += word;
+          yield { type: 'text-delta', text: word };
+        }
+      }
+      const usage = { ...EMPTY_USAGE, inputTokens, outputTokens: await countTokens(sent) };
+      yield { type: 'usage', usage };
+      yield { type: 'finish', reason: step.toolCall ? 'tool-calls' : 'stop' };
+    } catch (error) {
+      outcome = signal?.aborted ? 'abort' : 'error';
+      throw error;
+    } finally {
+      const usage = { ...EMPTY_USAGE, inputTokens, outputTokens: await countTokens(sent) };
+      if (reservation) budget?.settle(reservation, usage);
+      observer?.end({
+        outcome,
+        responseModel: OFFLINE_MODEL_ID,
+        usage,
+        costUsd: 0,
+        attempts: 1,
+        ...(firstTokenMs !== undefined && { timeToFirstTokenMs: firstTokenMs }),
+        finishReason: outcome === 'ok' ? (step.toolCall ? 'tool-calls' : 'stop') : outcome,
+      });
+    }
+  }
+
+  return {
+    provider: 'offline',
+    modelId: OFFLINE_MODEL_ID,
+    stream,
+    async generate(request, options) {
+      let text = '';
+      const toolCalls = [];
+      let usage = EMPTY_USAGE;
+      let finishReason: 'stop' | 'tool-calls' = 'stop';
+      for await (const part of stream(request, options)) {
+        if (part.type === 'text-delta') text += part.text;
+        else if (part.type === 'tool-call') {
+          const { type: _type, ...call } = part;
+          toolCalls.push(call);
+          finishReason = 'tool-calls';
+        } else if (part.type === 'usage') usage = part.usage;
+      }
+      return { text, toolCalls, finishReason, usage, responseModelId: OFFLINE_MODEL_ID };
+    },
+  };
+}
