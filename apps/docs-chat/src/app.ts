@@ -64,6 +64,7 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
       requestsPerMinute: config.rateLimitPerMinute,
       dailyTokens: config.userDailyTokens,
       dailyUsd: config.userDailyUsd,
+      minTurnTokens: config.maxOutputTokens,
       ledger,
     });
     const engine = createChatEngine({

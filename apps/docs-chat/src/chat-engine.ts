@@ -6,7 +6,7 @@
  */
 import type { Instrumentation, Message } from '@keel/core';
 import { extractCitations, type PackedChunk, packContext } from '@keel/retrieval';
-import { fitMessages, getModel } from '@keel/tokens';
+import { BudgetExceededError, fitMessages, getModel } from '@keel/tokens';
 import {
   type AgentState,
   type ApprovalDecision,
@@ -267,11 +267,10 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
       }
       if (failure !== undefined && outcome !== 'cancelled') {
         outcome = 'error';
-        yield {
-          type: 'error',
-          code: 'upstream_error',
-          message: `The model call failed: ${failure instanceof Error ? failure.message : String(failure)}`,
-        };
+        const reason = failure instanceof Error ? failure.message : String(failure);
+        yield BudgetExceededError.isInstance(failure)
+          ? { type: 'error', code: 'budget_exceeded', message: reason }
+          : { type: 'error', code: 'upstream_error', message: `The model call failed: ${reason}` };
       }
       const citations = extractCitations(text, [...sources.values()]).citations.map((c) =>
         cited(c.chunk),

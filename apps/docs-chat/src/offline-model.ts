@@ -123,10 +123,28 @@ export function createOfflineModel({
       prices: ZERO_PRICES,
     });
     const step = plan(question, request.messages, sources(), fallback);
-    let sent = '';
-    let outcome: 'ok' | 'abort' | 'error' = 'ok';
+    const finishReason = step.toolCall ? 'tool-calls' : 'stop';
     const started = performance.now();
+    let sent = '';
     let firstTokenMs: number | undefined;
+    let ended = false;
+    /** Settles the budget and reports the call, once, with what was streamed. */
+    const end = async (outcome: 'ok' | 'abort' | 'error') => {
+      if (ended) return undefined;
+      ended = true;
+      const usage = { ...EMPTY_USAGE, inputTokens, outputTokens: await countTokens(sent) };
+      if (reservation) budget?.settle(reservation, usage);
+      observer?.end({
+        outcome,
+        responseModel: OFFLINE_MODEL_ID,
+        usage,
+        costUsd: 0,
+        attempts: 1,
+        ...(firstTokenMs !== undefined && { timeToFirstTokenMs: firstTokenMs }),
+        finishReason: outcome === 'ok' ? finishReason : outcome,
+      });
+      return usage;
+    };
     try {
       if (step.toolCall) {
         const toolCallId = `offline_${crypto.randomUUID()}`;
@@ -139,8 +157,7 @@ export function createOfflineModel({
           input: step.toolCall.input,
         };
       } else {
-        const words = step.text.split(/(?<=\s)/);
-        for (const [index, word] of words.entries()) {
+        for (const [index, word] of step.text.split(/(?<=\s)/).entries()) {
           if (index > 0 && paceMs > 0) await sleep(paceMs, signal ? { signal } : {});
           signal?.throwIfAborted();
           firstTokenMs ??= performance.now() - started;
@@ -148,24 +165,12 @@ export function createOfflineModel({
           yield { type: 'text-delta', text: word };
         }
       }
-      const usage = { ...EMPTY_USAGE, inputTokens, outputTokens: await countTokens(sent) };
+      const usage = (await end('ok')) as NonNullable<Awaited<ReturnType<typeof end>>>;
       yield { type: 'usage', usage };
-      yield { type: 'finish', reason: step.toolCall ? 'tool-calls' : 'stop' };
-    } catch (error) {
-      outcome = signal?.aborted ? 'abort' : 'error';
-      throw error;
+      yield { type: 'finish', reason: finishReason };
     } finally {
-      const usage = { ...EMPTY_USAGE, inputTokens, outputTokens: await countTokens(sent) };
-      if (reservation) budget?.settle(reservation, usage);
-      observer?.end({
-        outcome,
-        responseModel: OFFLINE_MODEL_ID,
-        usage,
-        costUsd: 0,
-        attempts: 1,
-        ...(firstTokenMs !== undefined && { timeToFirstTokenMs: firstTokenMs }),
-        finishReason: outcome === 'ok' ? (step.toolCall ? 'tool-calls' : 'stop') : outcome,
-      });
+      // Reached without `end('ok')` when aborted, failed, or abandoned by the consumer.
+      await end(signal?.aborted ? 'abort' : 'error');
     }
   }
 

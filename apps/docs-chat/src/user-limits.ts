@@ -24,12 +24,15 @@ export function createUserLimits({
   requestsPerMinute,
   dailyTokens,
   dailyUsd,
+  minTurnTokens,
   ledger,
   now = Date.now,
 }: {
   requestsPerMinute: number;
   dailyTokens: number;
   dailyUsd: number;
+  /** Tokens a turn needs at least (its output allowance); less left counts as spent. */
+  minTurnTokens: number;
   ledger: LedgerStore;
   now?: () => number;
 }): UserLimits {
@@ -73,7 +76,7 @@ export function createUserLimits({
       }
       const budget = await pending;
       const { spentTokens, spentUsd, maxTokens = 0, maxCostUsd = 0 } = budget.snapshot();
-      if (spentTokens >= maxTokens || spentUsd >= maxCostUsd) {
+      if (maxTokens - spentTokens < minTurnTokens || spentUsd >= maxCostUsd) {
         throw new ChatError({
           code: 'budget_exceeded',
           message: `Daily budget spent (${dailyTokens} tokens or $${dailyUsd} a day per user); it resets at 00:00 UTC`,

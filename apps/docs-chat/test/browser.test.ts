@@ -114,14 +114,22 @@ describe.skipIf(SKIP)('docs-chat page in Chromium', () => {
 
   it('streams an answer with the offline badge, clickable citations and meters', async () => {
     const page = await openPage();
+    // The mode is shown before the first question.
+    const badge = page.getByTestId('mode-badge');
+    await badge.waitFor({ timeout: WAIT_MS });
+    expect(await badge.textContent()).toContain('Offline mode');
     // Record what the streaming message shows on every change, before the first event lands.
     await page.evaluate(() => {
-      const seen: { length: number; outcome: string }[] = [];
+      const seen: { length: number; outcome: string; meter: string }[] = [];
       Object.assign(window, { seen });
       new MutationObserver(() => {
         const message = [...document.querySelectorAll('[data-role="assistant"]')].at(-1);
         const text = message?.querySelector('[data-testid="message-text"]')?.textContent ?? '';
-        seen.push({ length: text.length, outcome: message?.getAttribute('data-outcome') ?? '' });
+        seen.push({
+          length: text.length,
+          outcome: message?.getAttribute('data-outcome') ?? '',
+          meter: message?.querySelector('[data-testid="message-meter"]')?.textContent ?? '',
+        });
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     });
     await page.getByTestId('input').fill('How do budgets work?');
@@ -134,16 +142,18 @@ describe.skipIf(SKIP)('docs-chat page in Chromium', () => {
     const seen = (await page.evaluate(() => Reflect.get(window, 'seen'))) as {
       length: number;
       outcome: string;
+      meter: string;
     }[];
     const streamingLengths = new Set(
       seen.filter((s) => s.outcome === 'streaming' && s.length > 0).map((s) => s.length),
     );
     expect(streamingLengths.size).toBeGreaterThanOrEqual(2);
+    // Before the server counts the streamed text, the meter shows an estimate marked "~".
+    expect(seen.some((s) => s.outcome === 'streaming' && /~\d+ out/.test(s.meter))).toBe(true);
     const finalText = (await message.getByTestId('message-text').textContent()) ?? '';
     expect(finalText.length).toBeGreaterThan(Math.max(...streamingLengths) - 1);
     expect(await page.getByTestId('cancel').isEnabled()).toBe(false);
 
-    const badge = page.getByTestId('mode-badge');
     expect(await badge.isVisible()).toBe(true);
     expect(await badge.textContent()).toContain('Offline mode');
     expect(await badge.textContent()).toContain('OPENAI_API_KEY');

@@ -2,14 +2,29 @@
  * Starts the app in-process for tests: offline mode, a temporary data directory, the fixture
  * corpus ingested, HTTP on 127.0.0.1 with a free port, logs off (or collected).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type App, createApp } from '../src/app';
 import { loadConfig } from '../src/config';
+import { openDatabase } from '../src/database';
 
 /** The fixture corpus: a few markdown files and a text file. */
 export const FIXTURE_CORPUS = join(import.meta.dirname, 'fixtures', 'corpus');
+
+let template: Promise<string> | undefined;
+
+/** A new data directory holding an empty database (copied: creating one takes seconds). */
+async function freshDataDir(): Promise<string> {
+  template ??= (async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'docs-chat-template-'));
+    await (await openDatabase(join(directory, 'db'))).close();
+    return directory;
+  })();
+  const directory = mkdtempSync(join(tmpdir(), 'docs-chat-test-'));
+  cpSync(join(await template, 'db'), join(directory, 'db'), { recursive: true });
+  return directory;
+}
 
 /** A running test app. */
 export interface TestApp {
@@ -24,7 +39,7 @@ export interface TestApp {
 /** Starts the app; `env` overrides its environment, `dataDir` reopens an earlier one. */
 export async function startTestApp({
   env = {},
-  dataDir = mkdtempSync(join(tmpdir(), 'docs-chat-test-')),
+  dataDir,
   listen = true,
   keepData = false,
 }: {
@@ -33,6 +48,7 @@ export async function startTestApp({
   listen?: boolean;
   keepData?: boolean;
 } = {}): Promise<TestApp> {
+  dataDir ??= await freshDataDir();
   const config = loadConfig({
     DOCS_CHAT_PROVIDER: 'offline',
     DOCS_CHAT_PORT: '0',

@@ -1,0 +1,152 @@
+import { appendFileSync, cpSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DataDirLockedError } from '../src/data-dir-locked-error';
+import { ofType, postChat, textOf } from './sse-client';
+import { FIXTURE_CORPUS, startTestApp, type TestApp } from './start-test-app';
+
+const running: TestApp[] = [];
+async function start(options: Parameters<typeof startTestApp>[0] = {}) {
+  const app = await startTestApp(options);
+  running.push(app);
+  return app;
+}
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((app) => app.close()));
+});
+
+describe('per-user limits', () => {
+  it('answers 429 with Retry-After past the per-user request rate, other users unaffected', async () => {
+    const { url } = await start({ env: { DOCS_CHAT_RATE_LIMIT_RPM: '2' } });
+    expect((await postChat(url, { message: 'budgets?' })).status).toBe(200);
+    expect((await postChat(url, { message: 'budgets?' })).status).toBe(200);
+    const third = await postChat(url, { message: 'budgets?' });
+    expect(third.status).toBe(429);
+    expect(third.error?.code).toBe('rate_limited');
+    expect(Number(third.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await postChat(url, { message: 'budgets?' }, { userId: 'bob' })).status).toBe(200);
+  });
+
+  it('answers 429 until midnight UTC once the daily token budget is spent, also after a restart', async () => {
+    const first = await start({ keepData: true });
+    const answered = await postChat(first.url, { message: 'How do budgets work?' });
+    const spent = ofType(answered.events, 'usage').at(-1)?.turn;
+    await first.close();
+    running.pop();
+    // Reopened with a daily limit the first answer has nearly used up (the ledger remembers it).
+    const limit = String((spent?.inputTokens ?? 0) + (spent?.outputTokens ?? 0) + 100);
+    const second = await start({
+      dataDir: first.dataDir,
+      env: { DOCS_CHAT_USER_DAILY_TOKENS: limit, DOCS_CHAT_MAX_OUTPUT_TOKENS: '200' },
+    });
+    const refused = await postChat(second.url, { message: 'And the ledger?' });
+    expect(refused.status).toBe(429);
+    expect(refused.error?.code).toBe('budget_exceeded');
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(86_400);
+    expect((await postChat(second.url, { message: 'Budgets?' }, { userId: 'bob' })).status).toBe(
+      200,
+    );
+  });
+
+  it('stops a turn that would pass the budget with a budget_exceeded event', async () => {
+    const { url } = await start({
+      env: { DOCS_CHAT_USER_DAILY_TOKENS: '1500', DOCS_CHAT_MAX_OUTPUT_TOKENS: '1024' },
+    });
+    const { status, events } = await postChat(url, { message: 'How do budgets work?' });
+    expect(status).toBe(200);
+    expect(ofType(events, 'error')[0]).toMatchObject({ code: 'budget_exceeded' });
+    expect(events.at(-1)).toMatchObject({ type: 'finish', outcome: 'error' });
+  });
+});
+
+describe('cancellation', () => {
+  it('a client that goes away cancels the turn; the partial answer and its usage are kept', async () => {
+    const { url, app } = await start({ env: { DOCS_CHAT_OFFLINE_PACE_MS: '40' } });
+    const controller = new AbortController();
+    let conversationId = '';
+    let texts = 0;
+    await postChat(
+      url,
+      { message: 'How does hybrid search rank chunks?' },
+      {
+        signal: controller.signal,
+        onEvent(event) {
+          if (event.type === 'meta') conversationId = event.conversationId;
+          if (event.type === 'text' && ++texts === 3) controller.abort();
+        },
+      },
+    );
+    let view: Awaited<ReturnType<typeof app.conversations.view>>;
+    const deadline = Date.now() + 10_000;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      view = await app.conversations.view(conversationId, 'alice');
+    } while (view?.turns[1]?.outcome === 'streaming' && Date.now() < deadline);
+    const answer = view?.turns[1];
+    expect(answer?.outcome).toBe('cancelled');
+    expect(answer?.text.length).toBeGreaterThan(0);
+    expect(answer?.text.length).toBeLessThan(200);
+    await app.observability.flush();
+    const usage = await app.ledger.report();
+    expect(usage.byUser.alice?.calls).toBe(2);
+  });
+});
+
+describe('persistence and ingestion', () => {
+  it('keeps conversations and the ledger across a restart, and refuses a second process', async () => {
+    const first = await start({ keepData: true });
+    const { events } = await postChat(first.url, { message: 'What is ef?' });
+    const conversationId = (events[0] as { conversationId: string }).conversationId;
+    await expect(start({ dataDir: first.dataDir })).rejects.toSatisfy(
+      DataDirLockedError.isInstance,
+    );
+    const before = await first.app.ledger.report();
+    await first.close();
+    running.pop();
+    const second = await start({ dataDir: first.dataDir });
+    const view = await second.app.conversations.view(conversationId, 'alice');
+    expect(view?.turns.map((turn) => turn.text)).toEqual(['What is ef?', textOf(events)]);
+    expect(await second.app.ledger.report()).toEqual(before);
+    const next = await postChat(second.url, { message: 'And recall?', conversationId });
+    expect(ofType(next.events, 'usage').at(-1)?.conversation.inputTokens).toBeGreaterThan(
+      view?.usage.inputTokens ?? 0,
+    );
+  });
+
+  it('re-ingests only changed files and drops deleted ones', async () => {
+    const corpus = mkdtempSync(join(tmpdir(), 'docs-chat-corpus-'));
+    cpSync(FIXTURE_CORPUS, corpus, { recursive: true });
+    try {
+      const { app } = await start({ env: { DOCS_CHAT_CORPUS: corpus }, listen: false });
+      expect(app.knowledge.documents).toBe(4);
+      expect(await app.ingestCorpus()).toMatchObject({
+        scanned: 4,
+        changed: 0,
+        unchanged: 4,
+        chunks: 0,
+      });
+      appendFileSync(
+        join(corpus, 'guide', 'budgets.md'),
+        '\nBudgets also cap tokens per minute.\n',
+      );
+      unlinkSync(join(corpus, 'notes.txt'));
+      expect(await app.ingestCorpus()).toMatchObject({
+        scanned: 3,
+        changed: 1,
+        unchanged: 2,
+        removed: 1,
+      });
+      expect(app.knowledge.sourceIds()).not.toContain(expect.stringContaining('notes.txt'));
+      const hits = await app.knowledge.search('tokens per minute', { k: 1 });
+      expect(hits[0]?.chunk.sourceId).toMatch(/guide\/budgets\.md$/);
+      expect(app.knowledge.document(hits[0]?.chunk.sourceId as string)?.text).toContain(
+        'tokens per minute',
+      );
+    } finally {
+      rmSync(corpus, { recursive: true, force: true });
+    }
+  });
+});
