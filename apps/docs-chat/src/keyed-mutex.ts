@@ -14,6 +14,7 @@ export function createKeyedMutex(): KeyedMutex {
   const tails = new Map<string, Promise<void>>();
   return {
     async acquire(key, signal) {
+      signal?.throwIfAborted();
       const previous = tails.get(key) ?? Promise.resolve();
       let release!: () => void;
       const current = new Promise<void>((resolve) => {

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { answerMode } from './answerer';
+import { bundledCorpus, loadConfig } from './config';
+import { ConfigError } from './config-error';
+
+describe('loadConfig', () => {
+  it('runs offline on the bundled corpus with no variables set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 3000, provider: 'auto', log: 'json' });
+    expect(config.corpus).toEqual(bundledCorpus());
+    expect(config.corpus.some((path) => path.endsWith('packages/tokens/README.md'))).toBe(true);
+    expect(answerMode(config)).toBe('offline');
+  });
+
+  it('reports every bad variable at once, naming each', () => {
+    let caught: unknown;
+    try {
+      loadConfig({
+        DOCS_CHAT_PORT: '70000',
+        DOCS_CHAT_PROVIDER: 'gemini',
+        OPENAI_BASE_URL: 'localhost:11434',
+        DOCS_CHAT_USER_DAILY_USD: '-1',
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(ConfigError.isInstance(caught)).toBe(true);
+    const problems = (caught as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/DOCS_CHAT_PORT/);
+    expect(problems).toMatch(/DOCS_CHAT_PROVIDER/);
+    expect(problems).toMatch(/OPENAI_BASE_URL: must be an http\(s\) URL/);
+    expect(problems).toMatch(/DOCS_CHAT_USER_DAILY_USD/);
+    expect((caught as Error).message).toContain('.env.example');
+  });
+
+  it('refuses a provider chosen without its key', () => {
+    expect(() => loadConfig({ DOCS_CHAT_PROVIDER: 'anthropic' })).toThrow(/ANTHROPIC_API_KEY/);
+    expect(() => loadConfig({ DOCS_CHAT_PROVIDER: 'openai' })).toThrow(/OPENAI_API_KEY/);
+  });
+
+  it.each([
+    [{ OPENAI_API_KEY: 'k' }, 'openai'],
+    [{ ANTHROPIC_API_KEY: 'k' }, 'anthropic'],
+    [{ OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1' }, 'openai-compatible'],
+    [{ OPENAI_API_KEY: 'k', ANTHROPIC_API_KEY: 'k' }, 'openai'],
+    [{ OPENAI_API_KEY: 'k', DOCS_CHAT_PROVIDER: 'offline' }, 'offline'],
+    [{ OPENAI_API_KEY: ' ' }, 'offline'],
+  ])('picks the answerer from the keys: %j -> %s', (env, mode) => {
+    expect(answerMode(loadConfig(env))).toBe(mode);
+  });
+});

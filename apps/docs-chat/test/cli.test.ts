@@ -1,0 +1,91 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FIXTURE_CORPUS } from './start-test-app';
+
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '..', 'dist', 'cli.js');
+const dataDir = mkdtempSync(join(tmpdir(), 'docs-chat-cli-'));
+const env = {
+  PATH: process.env.PATH ?? '',
+  DOCS_CHAT_DATA_DIR: dataDir,
+  DOCS_CHAT_CORPUS: FIXTURE_CORPUS,
+  DOCS_CHAT_OFFLINE_PACE_MS: '0',
+};
+
+async function cli(args: string[], extra: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run('node', [CLI, ...args], { env: { ...env, ...extra } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('docs-chat CLI', () => {
+  it('ingest shows progress and counts, then embeds nothing when nothing changed', async () => {
+    const first = await cli(['ingest', FIXTURE_CORPUS]);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/\[#+\] 4\/4 files · \d+ chunks · \d+ chunks\/s/);
+    expect(first.stderr).toMatch(/indexed 4 files: 4 embedded, 0 unchanged/);
+    const again = await cli(['ingest', FIXTURE_CORPUS]);
+    expect(again.stderr).toMatch(/indexed 4 files: 0 embedded, 4 unchanged, 0 removed, 0 chunks/);
+  });
+
+  it('ask streams a cited answer, lists sources and prints one usage line', async () => {
+    const { code, stdout, stderr } = await cli(['ask', 'What does the ef parameter control?']);
+    expect(code).toBe(0);
+    expect(stderr).toContain('offline mode: extractive answers');
+    expect(stdout).toMatch(
+      /ef controls the trade-off between search speed and recall\. \[corpus\/notes\.txt#0\]/,
+    );
+    expect(stdout).toMatch(/Sources:\n {2}\[corpus\/notes\.txt#0\] corpus\/notes\.txt:1-2/);
+    expect(stderr).toMatch(
+      /offline mode · keel-extractive · [\d,]+ in \/ [\d,]+ out tokens · \$0\.0000 · [\d.]+ s/,
+    );
+  });
+
+  it('eval prints the retrieval metrics table and answer checks', async () => {
+    const golden = join(dataDir, 'golden.jsonl');
+    writeFileSync(
+      golden,
+      [
+        {
+          id: 'ef',
+          query: 'What does ef control in HNSW?',
+          relevant: ['corpus/notes.txt'],
+          answerIncludes: ['recall'],
+        },
+        {
+          id: 'cancel',
+          query: 'What happens when I press cancel?',
+          relevant: ['corpus/guide/streaming.md'],
+          answerIncludes: ['aborts'],
+        },
+      ]
+        .map((line) => JSON.stringify(line))
+        .join('\n'),
+    );
+    const { code, stdout } = await cli(['eval', golden]);
+    expect(stdout).toMatch(/recall/i);
+    expect(stdout).toMatch(/pass {2}ef/);
+    expect(stdout).toMatch(/2\/2 answers passed/);
+    expect(code).toBe(0);
+  });
+
+  it('says what is wrong with the configuration or the command, with exit code 2', async () => {
+    const bad = await cli(['serve'], { DOCS_CHAT_PORT: 'abc', DOCS_CHAT_PROVIDER: 'openai' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /Invalid configuration \(see \.env\.example\):\n {2}- DOCS_CHAT_PORT/,
+    );
+    expect((await cli(['ask'])).stderr).toContain('ask needs a question');
+    expect((await cli(['frobnicate'])).code).toBe(2);
+  });
+});
