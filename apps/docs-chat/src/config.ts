@@ -31,7 +31,7 @@ const url = z
 const schema = z.object({
   DOCS_CHAT_HOST: z.string().trim().min(1).default('127.0.0.1'),
   DOCS_CHAT_PORT: integer(0, 65_535).default(3000),
-  DOCS_CHAT_DATA_DIR: z.string().trim().min(1).optional(),
+  DOCS_CHAT_DATA_DIR: optionalText,
   DOCS_CHAT_CORPUS: optionalText,
   DOCS_CHAT_PROVIDER: z.enum(['auto', 'offline', 'openai', 'anthropic']).default('auto'),
   OPENAI_API_KEY: optionalText,
