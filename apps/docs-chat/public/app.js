@@ -153,6 +153,8 @@ function addAssistantMessage() {
     status,
     meter,
     raw: '',
+    /** Text streamed since the last `usage` event: its tokens are not counted yet. */
+    uncounted: '',
     citations: new Map(),
     toolLines: new Map(),
     approvals: [],
@@ -162,9 +164,19 @@ function addAssistantMessage() {
 
 function appendText(msg, delta) {
   msg.raw += delta;
+  msg.uncounted += delta;
   msg.text.append(delta);
-  if (!msg.usage) msg.meter.textContent = `~${count.format(estimateTokens(msg.raw))} out`;
+  showEstimate(msg);
   msg.li.scrollIntoView({ block: 'end' });
+}
+
+/** While text streams ahead of the server's count, the output tokens are an estimate, marked "~". */
+function showEstimate(msg) {
+  const u = msg.usage ?? { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  const out = `~${count.format(u.outputTokens + estimateTokens(msg.uncounted))} out`;
+  msg.meter.textContent = msg.usage
+    ? `${count.format(u.inputTokens)} in · ${out} · ${formatCost(u.costUsd)}`
+    : out;
 }
 
 function setStatus(msg, text, kind) {
@@ -175,6 +187,7 @@ function setStatus(msg, text, kind) {
 
 function setUsage(msg, usage) {
   msg.usage = usage;
+  msg.uncounted = '';
   msg.meter.textContent = formatUsage(usage);
 }
 
@@ -567,5 +580,18 @@ els.panel.addEventListener('keydown', (e) => {
   if (e.key === 'Escape') closeSource();
 });
 
+/** Shows the answerer's mode before the first turn; a turn's `meta` event updates it. */
+async function loadMode() {
+  try {
+    const res = await fetch('/healthz');
+    if (!res.ok) return;
+    const { mode, model } = await res.json();
+    if (mode && els.modeBadge.hidden) showMode(mode, model);
+  } catch {
+    // the first turn's meta event shows it
+  }
+}
+
 setConversationId(state.conversationId);
+loadMode();
 if (state.conversationId) restore(state.conversationId);

@@ -123,7 +123,7 @@ describe.skipIf(SKIP)('docs-chat page in Chromium', () => {
       const seen: { length: number; outcome: string; meter: string }[] = [];
       Object.assign(window, { seen });
       new MutationObserver(() => {
-        const message = [...document.querySelectorAll('[data-role="assistant"]')].at(-1);
+        const message = Array.from(document.querySelectorAll('[data-role="assistant"]')).at(-1);
         const text = message?.querySelector('[data-testid="message-text"]')?.textContent ?? '';
         seen.push({
           length: text.length,
@@ -231,7 +231,8 @@ describe.skipIf(SKIP)('docs-chat page in Chromium', () => {
   for (const decision of ['approve', 'deny'] as const) {
     it(`runs save_note only after approval (${decision})`, async () => {
       const page = await openPage();
-      const message = await ask(page, 'Save a note: check the HNSW ef setting');
+      // Markup in what the user typed comes back in the approval and the answer: shown as text.
+      const message = await ask(page, 'Save a note: check the HNSW ef setting <b id="xss">!</b>');
       const button = message.getByTestId(decision);
       await button.waitFor({ timeout: WAIT_MS });
       const line = message
@@ -247,6 +248,11 @@ describe.skipIf(SKIP)('docs-chat page in Chromium', () => {
       await line.and(page.locator(`[data-status="${status}"]`)).waitFor({ timeout: WAIT_MS });
       await waitForOutcome(message, 'stop');
       expect(await message.getByTestId('approve').count()).toBe(0);
+      expect(await page.locator('#xss').count()).toBe(0);
+      expect(await page.locator('[data-role="user"]').textContent()).toContain('<b id="xss">');
+      if (decision === 'approve') {
+        expect(await message.getByTestId('message-text').textContent()).toContain('<b id="xss">');
+      }
       await page.close();
     });
   }
