@@ -1,0 +1,95 @@
+/**
+ * Scenario 1: a thousand streaming chats open at once. The mock holds every upstream reply
+ * until all of them have arrived (so they are all open together), then drips 40 chunks each;
+ * every stream is checked event by event, and memory is sampled before, at the peak and after.
+ */
+
+import { chat, createAgent, now, streamProblem } from './load-client.mjs';
+import { CHUNKS, EXPECTED_TEXT, tagOf } from './load-setup.mjs';
+import { memoryPeak, settledMemory } from './load-stats.mjs';
+
+/** Runs the scenario; resolves with its figures. */
+export async function concurrentStreams(target, { count = 1_000, tokensPerSecond = 10 } = {}) {
+  const agent = createAgent();
+  let arrived = 0;
+  let live;
+  let release;
+  const allOpen = new Promise((resolve) => {
+    release = resolve;
+  });
+  // A chat that never reaches the mock must not hold the others forever.
+  const giveUp = setTimeout(() => release('timeout'), 60_000);
+  target.setResponder(async (request) => {
+    if (!tagOf(request.body)?.startsWith('load-stream-')) return { chunks: CHUNKS };
+    arrived++;
+    if (arrived === count) {
+      // Every chat is open and waiting for its first token: the live memory of 1,000 streams.
+      live = settledMemory();
+      release('all');
+    }
+    await allOpen;
+    return { chunks: CHUNKS, faults: { tokensPerSecond } };
+  });
+
+  const before = settledMemory();
+  const peak = memoryPeak();
+  const started = now();
+  let openAtPeak = 0;
+  let rampMs = Number.NaN;
+  allOpen.then(async (how) => {
+    rampMs = now() - started;
+    peak.sample();
+    const health = await fetch(`${target.url}/healthz`).then((r) => r.json());
+    openAtPeak = health.openStreams;
+    if (how !== 'all') live = undefined;
+  });
+  const results = await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      chat({
+        url: target.url,
+        agent,
+        userId: `load-user-${i}`,
+        message: `How does streaming work? load-stream-${i}`,
+      }),
+    ),
+  );
+  const totalMs = now() - started;
+  const top = peak.stop();
+  clearTimeout(giveUp);
+  agent.destroy();
+  const after = settledMemory();
+
+  const problems = new Map();
+  let failures = 0;
+  let events = 0;
+  for (const result of results) {
+    events += result.events.length;
+    const problem = streamProblem(result, EXPECTED_TEXT);
+    if (problem) {
+      failures++;
+      const key = problem.replace(/\d+/g, 'N');
+      problems.set(key, (problems.get(key) ?? 0) + 1);
+    }
+  }
+  return {
+    count,
+    failures,
+    problems: Object.fromEntries(problems),
+    events,
+    totalMs,
+    rampMs,
+    openAtPeak,
+    eventsPerSecond: events / (totalMs / 1_000),
+    memory: {
+      before,
+      live,
+      peak: top,
+      after,
+      perStreamKb: {
+        rss: ((top.rss - before.rss) * 1024) / count,
+        heap: ((top.heap - before.heap) * 1024) / count,
+        liveHeap: live ? ((live.heap - before.heap) * 1024) / count : Number.NaN,
+      },
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Scenario 3: time to first token the app adds. Sequential requests, alternating: straight to
+ * the mock with the openai SDK (time to the first content delta) and through the app (time to
+ * the first `text` event). Same reply, no pacing; a warm-up of each first.
+ */
+import OpenAI from 'openai';
+import { chat, createAgent, now, streamProblem } from './load-client.mjs';
+import { CHUNKS, EXPECTED_TEXT } from './load-setup.mjs';
+import { percentile } from './load-stats.mjs';
+
+async function direct(client, i) {
+  const started = now();
+  const stream = await client.chat.completions.create({
+    model: 'gpt-4o-mini',
+    stream: true,
+    stream_options: { include_usage: true },
+    messages: [{ role: 'user', content: `How are budgets kept? load-direct-${i}` }],
+  });
+  let first;
+  let text = '';
+  for await (const part of stream) {
+    const delta = part.choices[0]?.delta?.content;
+    if (delta) {
+      first ??= now() - started;
+      text += delta;
+    }
+  }
+  if (text !== EXPECTED_TEXT) throw new Error(`direct stream ${i}: unexpected text`);
+  return first;
+}
+
+async function viaApp(url, agent, i) {
+  const result = await chat({
+    url,
+    agent,
+    userId: `load-ttft-user-${i % 10}`,
+    message: `How are budgets kept? load-app-${i}`,
+  });
+  const problem = streamProblem(result, EXPECTED_TEXT);
+  if (problem) throw new Error(`app stream ${i}: ${problem}`);
+  return result.firstTextAt - result.startedAt;
+}
+
+/** Runs the scenario; resolves with its figures (ms). */
+export async function timeToFirstToken(target, { count = 300, warmup = 20 } = {}) {
+  target.setResponder(() => ({ chunks: CHUNKS }));
+  const client = new OpenAI({ apiKey: 'test', baseURL: target.mock.openaiBaseURL, maxRetries: 0 });
+  const agent = createAgent();
+  for (let i = 0; i < warmup; i++) {
+    await direct(client, -1 - i);
+    await viaApp(target.url, agent, -1 - i);
+  }
+  const directMs = [];
+  const appMs = [];
+  for (let i = 0; i < count; i++) {
+    directMs.push(await direct(client, i));
+    appMs.push(await viaApp(target.url, agent, i));
+  }
+  agent.destroy();
+  const figures = (p) => ({
+    direct: percentile(directMs, p),
+    app: percentile(appMs, p),
+    added: percentile(appMs, p) - percentile(directMs, p),
+  });
+  return { count, p50: figures(50), p99: figures(99) };
+}
