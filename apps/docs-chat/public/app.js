@@ -120,6 +120,7 @@ function addUserMessage(text) {
   li.append(el('p', { className: 'who', text: 'You' }), el('p', { className: 'text', text }));
   els.messages.append(li);
   li.scrollIntoView({ block: 'end' });
+  return li;
 }
 
 /**
@@ -556,11 +557,17 @@ els.form.addEventListener('submit', (e) => {
   const message = els.input.value.trim();
   if (!message || state.controller) return;
   els.input.value = '';
-  addUserMessage(message);
+  const asked = addUserMessage(message);
   const body = state.conversationId
     ? { message, conversationId: state.conversationId }
     : { message };
-  runTurn(body);
+  runTurn(body).then((sent) => {
+    if (sent) return;
+    // Refused before streaming: the question is not in the conversation; give it back to edit.
+    asked.remove();
+    els.empty.hidden = els.messages.children.length > 0;
+    if (!els.input.value) els.input.value = message;
+  });
 });
 
 els.input.addEventListener('keydown', (e) => {

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startTestApp } from './start-test-app.js';
 
 const SKIP = process.env.DOCS_CHAT_SKIP_BROWSER === '1';
@@ -41,6 +41,8 @@ describe.skipIf(SKIP)('docs-chat page in Chromium', () => {
   let userDataDir: string;
   /** Console errors, uncaught exceptions and failed loads (CSP violations land here too). */
   const pageErrors: string[] = [];
+  /** Set while a test makes the server refuse on purpose. */
+  let refusalsExpected = false;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
@@ -75,7 +77,7 @@ describe.skipIf(SKIP)('docs-chat page in Chromium', () => {
     });
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('response', (r) => {
-      if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) {
+      if (r.status() >= 400 && !r.url().endsWith('/favicon.ico') && !refusalsExpected) {
         pageErrors.push(`${r.status()} ${r.url()}`);
       }
     });
@@ -162,7 +164,8 @@ describe.skipIf(SKIP)('docs-chat page in Chromium', () => {
     const citation = message.getByTestId('citation').first();
     const citationId = (await citation.getAttribute('data-citation-id')) ?? '';
     expect(finalText).toContain(`[${citationId}]`);
-    await citation.click();
+    await citation.focus();
+    await page.keyboard.press('Enter'); // opens without the mouse
     const panel = page.getByTestId('source-panel');
     await panel.waitFor({ timeout: WAIT_MS });
     const { turns } = await conversation(page);
@@ -173,6 +176,7 @@ describe.skipIf(SKIP)('docs-chat page in Chromium', () => {
     expect(await panel.textContent()).toContain(citationId.split('#')[0]);
     await page.keyboard.press('Escape');
     expect(await panel.isVisible()).toBe(false);
+    expect(await citation.evaluate((node) => node === document.activeElement)).toBe(true);
     expect(await message.getByTestId('source-link').count()).toBeGreaterThan(0);
 
     // Meters: server counts, not the "~" estimate.
@@ -256,6 +260,57 @@ describe.skipIf(SKIP)('docs-chat page in Chromium', () => {
       await page.close();
     });
   }
+
+  it('shows refusals from the server, with field errors and Retry-After', async () => {
+    const page = await openPage();
+    refusalsExpected = true;
+    onTestFinished(() => {
+      refusalsExpected = false;
+    });
+    const refusals: {
+      status: number;
+      headers: Record<string, string>;
+      error: { code: string; message: string; fields?: Record<string, string> };
+    }[] = [
+      {
+        status: 400,
+        headers: {},
+        error: {
+          code: 'invalid_request',
+          message: 'The body has invalid fields',
+          fields: { message: 'must not be empty' },
+        },
+      },
+      {
+        status: 429,
+        headers: { 'retry-after': '7' },
+        error: { code: 'rate_limited', message: 'Too many requests' },
+      },
+    ];
+    for (const { status, headers, error } of refusals) {
+      await page.route('**/api/chat', (route) =>
+        route.fulfill({
+          status,
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ error }),
+        }),
+      );
+      await page.getByTestId('input').fill('How do budgets work?');
+      await page.getByTestId('send').click();
+      await page.getByTestId('error').filter({ hasText: error.code }).waitFor({ timeout: WAIT_MS });
+      const shown = (await page.getByTestId('error').textContent()) ?? '';
+      expect(shown).toContain(error.message);
+      expect(shown).toContain(error.code);
+      if (status === 400) expect(shown).toContain('message: must not be empty');
+      if (status === 429) expect(shown).toContain('7 s');
+      expect(await page.getByTestId('send').isEnabled()).toBe(true);
+      // The refused question is not in the list; it is back in the input to edit or resend.
+      expect(await page.getByTestId('message').count()).toBe(0);
+      expect(await page.getByTestId('input').inputValue()).toBe('How do budgets work?');
+      await page.unroute('**/api/chat');
+    }
+    await page.close();
+  });
 
   it('shows no console errors or CSP violations', () => {
     expect(pageErrors).toEqual([]);
