@@ -124,6 +124,15 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
             stopping.close(() => resolve());
             stopping.closeAllConnections();
           });
+          // Cut turns still record themselves (outcome, ledger rows): wait, within reason.
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([
+            stopping.streamsEnded(),
+            new Promise<void>((resolve) => {
+              timer = setTimeout(resolve, 10_000);
+            }),
+          ]);
+          clearTimeout(timer);
         }
         await observability.flush();
         await db.close();

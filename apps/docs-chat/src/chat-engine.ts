@@ -146,6 +146,9 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
         | { state: AgentState; approvals: ApprovalDecision[] }
         | { system: string; messages: Message[] };
       let usageBefore = ZERO_USAGE;
+      // The conversation's usage without this turn: a resumed turn's earlier usage is already
+      // in `loaded.usage` (its stored row) and comes back in `turnUsage`.
+      let conversationBefore = loaded.usage;
       let textBefore = '';
       let begun: Promise<void> = Promise.resolve();
 
@@ -165,6 +168,11 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
         question = stored.question;
         cite(stored.sources);
         usageBefore = pending.usage;
+        conversationBefore = {
+          inputTokens: loaded.usage.inputTokens - usageBefore.inputTokens,
+          outputTokens: loaded.usage.outputTokens - usageBefore.outputTokens,
+          costUsd: loaded.usage.costUsd - usageBefore.costUsd,
+        };
         textBefore = pending.text;
         agentInput = { state: stored.agent, approvals: request.approvals };
       } else {
@@ -251,7 +259,7 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
             yield {
               type: 'usage',
               turn: turnUsage,
-              conversation: addTotals(loaded.usage, turnUsage),
+              conversation: addTotals(conversationBefore, turnUsage),
             };
           } else if (part.type === 'error') {
             failure = part.error;
@@ -276,7 +284,11 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
         cited(c.chunk),
       );
       if (citations.length > 0) yield { type: 'citations', citations };
-      yield { type: 'usage', turn: turnUsage, conversation: addTotals(loaded.usage, turnUsage) };
+      yield {
+        type: 'usage',
+        turn: turnUsage,
+        conversation: addTotals(conversationBefore, turnUsage),
+      };
       const stored: PendingState | undefined =
         outcome === 'pending-approval' && finalState
           ? { agent: finalState, sources: [...sources.values()], question }

@@ -146,7 +146,9 @@ function drained(response: ServerResponse): Promise<boolean> {
 }
 
 /** Creates the HTTP server (not listening yet). */
-export function createHttpServer(deps: HttpDependencies): Server & { openStreams(): number } {
+export function createHttpServer(
+  deps: HttpDependencies,
+): Server & { openStreams(): number; streamsEnded(): Promise<void> } {
   const { config, engine, conversations, ledger, knowledge, answerer, observability, publicDir } =
     deps;
   const { metrics, tracer, log } = observability;
@@ -158,6 +160,7 @@ export function createHttpServer(deps: HttpDependencies): Server & { openStreams
   );
   const startedAt = Date.now();
   let openStreams = 0;
+  const whenNoStreams: Array<() => void> = [];
 
   async function chat(request: IncomingMessage, response: ServerResponse, traceId: string) {
     const userId = parseUserId(request.headers['x-user-id']);
@@ -234,6 +237,9 @@ export function createHttpServer(deps: HttpDependencies): Server & { openStreams
     } finally {
       openStreams--;
       metrics.set('docs_chat.streams.open', openStreams, {});
+      if (openStreams === 0) {
+        for (const resolve of whenNoStreams.splice(0)) resolve();
+      }
       response.off('close', onClose);
     }
   }
@@ -267,8 +273,14 @@ export function createHttpServer(deps: HttpDependencies): Server & { openStreams
     }
     if (path.startsWith('/api/conversations/')) {
       only('GET');
-      const id = decodeURIComponent(path.slice('/api/conversations/'.length));
-      const view = await conversations.view(id, parseUserId(request.headers['x-user-id']));
+      const userId = parseUserId(request.headers['x-user-id']);
+      let id: string;
+      try {
+        id = decodeURIComponent(path.slice('/api/conversations/'.length));
+      } catch {
+        throw new ResponseError(404, 'not_found', 'No such conversation for this user');
+      }
+      const view = await conversations.view(id, userId);
       if (!view) throw new ResponseError(404, 'not_found', `No conversation ${id} for this user`);
       sendJson(response, 200, view);
       return '/api/conversations/:id';
@@ -360,5 +372,14 @@ export function createHttpServer(deps: HttpDependencies): Server & { openStreams
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
-  return Object.assign(server, { openStreams: () => openStreams });
+  return Object.assign(server, {
+    openStreams: () => openStreams,
+    /** Resolves once no turn is streaming (cut turns record themselves first). */
+    streamsEnded: () =>
+      openStreams === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            whenNoStreams.push(resolve);
+          }),
+  });
 }

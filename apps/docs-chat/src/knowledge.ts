@@ -195,6 +195,8 @@ export async function openKnowledge(directory: string): Promise<Knowledge> {
       const skipped = new Map(result.skipped.map((entry) => [entry.id, entry.error.message]));
       for (const document of changed) {
         if (skipped.has(document.id)) {
+          // An earlier readable version must not stay searchable (nor be forgotten, untracked).
+          retriever.remove(document.id);
           manifest.delete(document.id);
           continue;
         }
