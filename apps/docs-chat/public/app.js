@@ -297,6 +297,10 @@ function approvalBox(msg, event, line) {
     el('p', { text: `Run ${event.toolName} with this input?`, attrs: { id } }),
     el('pre', { text: JSON.stringify(event.approval.input, null, 2) }),
   );
+  if (Number.isFinite(event.approval.expiresAt)) {
+    const at = new Date(event.approval.expiresAt).toLocaleTimeString();
+    box.append(el('p', { className: 'expires', text: `Decide before ${at}.` }));
+  }
   const approve = el('button', {
     text: 'Approve',
     attrs: { type: 'button', 'data-testid': 'approve' },
