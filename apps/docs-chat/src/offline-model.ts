@@ -116,12 +116,26 @@ export function createOfflineModel({
     });
     const inputTokens = await countTokens(requestText(request));
     const maxOutputTokens = request.maxTokens ?? 1_024;
-    const reservation = budget?.reserve({
-      model: OFFLINE_MODEL_ID,
-      inputTokens,
-      maxOutputTokens,
-      prices: ZERO_PRICES,
-    });
+    let reservation: ReturnType<Budget['reserve']> | undefined;
+    try {
+      reservation = budget?.reserve({
+        model: OFFLINE_MODEL_ID,
+        inputTokens,
+        maxOutputTokens,
+        prices: ZERO_PRICES,
+      });
+    } catch (error) {
+      // Refused by the budget: the reported call ends here, having spent nothing.
+      observer?.end({
+        outcome: 'error',
+        responseModel: OFFLINE_MODEL_ID,
+        usage: EMPTY_USAGE,
+        costUsd: 0,
+        attempts: 1,
+        finishReason: 'error',
+      });
+      throw error;
+    }
     const step = plan(question, request.messages, sources(), fallback);
     const finishReason = step.toolCall ? 'tool-calls' : 'stop';
     const started = performance.now();

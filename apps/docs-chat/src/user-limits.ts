@@ -73,6 +73,11 @@ export function createUserLimits({
           }),
         );
         budgets.set(userId, pending);
+        // A failed read is not kept: the next request reads the ledger again.
+        const failed = pending;
+        failed.catch(() => {
+          if (budgets.get(userId) === failed) budgets.delete(userId);
+        });
       }
       const budget = await pending;
       const { spentTokens, spentUsd, maxTokens = 0, maxCostUsd = 0 } = budget.snapshot();
