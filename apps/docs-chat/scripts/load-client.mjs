@@ -30,7 +30,7 @@ function parseBlock(block) {
 
 /**
  * Sends one chat and collects its events. Resolves (never rejects) with
- * `{ status, events, startedAt, headersAt, firstTextAt, endedAt, error, destroyedAt }`.
+ * `{ status, events, startedAt, headersAt, firstEventAt, firstTextAt, endedAt, error, destroyedAt }`.
  *
  * - `onFirstText(destroy)`: called once at the first `text` event; calling `destroy()` cuts
  *   the request there (the result then has `destroyedAt`).
@@ -45,6 +45,7 @@ export function chat({ url, agent, userId, message, onFirstText, readNothing = f
       events: [],
       startedAt: now(),
       headersAt: undefined,
+      firstEventAt: undefined,
       firstTextAt: undefined,
       endedAt: undefined,
       error: undefined,
@@ -104,6 +105,7 @@ export function chat({ url, agent, userId, message, onFirstText, readNothing = f
           }
           if (!parsed) continue;
           result.events.push(parsed);
+          result.firstEventAt ??= now();
           if (parsed.event === 'text' && result.firstTextAt === undefined) {
             result.firstTextAt = now();
             if (onFirstText) {

@@ -31,6 +31,9 @@ export async function concurrentStreams(target, { count = 1_000, tokensPerSecond
     return { chunks: CHUNKS, faults: { tokensPerSecond } };
   });
 
+  // The mock keeps every request it saw (bodies included): start and end with an empty log so
+  // that before and after are the app's own memory (during the run it holds ~5 KB a request).
+  target.mock.requests.length = 0;
   const before = settledMemory();
   const peak = memoryPeak();
   const started = now();
@@ -57,6 +60,10 @@ export async function concurrentStreams(target, { count = 1_000, tokensPerSecond
   const top = peak.stop();
   clearTimeout(giveUp);
   agent.destroy();
+  target.mock.requests.length = 0;
+  // Idle keep-alive sockets (client to app, app to mock) close after 4-5 s; wait them out so
+  // that `after` is what the app keeps, not a pool of a thousand idle connections.
+  await new Promise((resolve) => setTimeout(resolve, 6_000));
   const after = settledMemory();
 
   const problems = new Map();
