@@ -531,10 +531,16 @@ async function restore(id) {
     setCitations(msg, turn.citations ?? []);
     if (turn.usage) setUsage(msg, turn.usage);
     else msg.meter.textContent = '';
+    const approvals = new Map((turn.pendingApprovals ?? []).map((a) => [a.toolCallId, a]));
+    for (const line of turn.tools ?? []) {
+      const approval = approvals.get(line.toolCallId);
+      onToolEvent(msg, approval ? { ...line, approval } : line);
+    }
     if (turn.outcome) {
       msg.li.dataset.outcome = turn.outcome;
+      const waiting = turn.outcome === 'pending-approval';
       const text =
-        turn.outcome === 'pending-approval'
+        waiting && !turn.pendingApprovals
           ? 'Was waiting for an approval; ask again to continue.'
           : OUTCOME_TEXT[turn.outcome];
       setStatus(msg, text ?? turn.outcome, turn.outcome);

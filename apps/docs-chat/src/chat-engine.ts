@@ -18,7 +18,7 @@ import {
 import { renderAnswer } from './answer-prompt';
 import type { Answerer } from './answerer';
 import { ChatError } from './chat-error';
-import type { ChatEvent, ChatEventBody, CitedSource, TurnOutcome } from './chat-events';
+import type { ChatEvent, ChatEventBody, CitedSource, ToolLine, TurnOutcome } from './chat-events';
 import { chatTools } from './chat-tools';
 import type { Config } from './config';
 import {
@@ -150,6 +150,7 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
       // in `loaded.usage` (its stored row) and comes back in `turnUsage`.
       let conversationBefore = loaded.usage;
       let textBefore = '';
+      const tools = new Map<string, ToolLine>();
       let begun: Promise<void> = Promise.resolve();
 
       if (request.approvals) {
@@ -174,6 +175,7 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
           costUsd: loaded.usage.costUsd - usageBefore.costUsd,
         };
         textBefore = pending.text;
+        for (const line of pending.tools) tools.set(line.toolCallId, line);
         agentInput = { state: stored.agent, approvals: request.approvals };
       } else {
         question = request.message ?? '';
@@ -236,12 +238,16 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
             text += part.text;
             yield { type: 'text', delta: part.text };
           } else if (part.type === 'tool-status') {
-            yield {
-              type: 'tool',
+            const line: ToolLine = {
               toolCallId: part.toolCallId,
               toolName: part.toolName,
               status: part.record?.decision === 'denied' ? 'denied' : part.status,
               summary: toolSummary(part),
+            };
+            tools.set(line.toolCallId, line);
+            yield {
+              type: 'tool',
+              ...line,
               ...(part.approval && {
                 approval: {
                   token: part.approval.token,
@@ -293,14 +299,24 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
         outcome === 'pending-approval' && finalState
           ? { agent: finalState, sources: [...sources.values()], question }
           : undefined;
-      await begun;
-      await conversations.finish(conversationId, seq, {
-        text,
-        citations,
-        usage: turnUsage,
-        outcome,
-        ...(stored && { state: stored }),
-      });
+      try {
+        await begun;
+        await conversations.finish(conversationId, seq, {
+          text,
+          citations,
+          tools: [...tools.values()],
+          usage: turnUsage,
+          outcome,
+          ...(stored && { state: stored }),
+        });
+      } catch (error) {
+        outcome = 'error';
+        yield {
+          type: 'error',
+          code: 'internal_error',
+          message: `The answer could not be stored: ${error instanceof Error ? error.message : String(error)}`,
+        };
+      }
       yield { type: 'finish', outcome, turnId };
     } finally {
       release();

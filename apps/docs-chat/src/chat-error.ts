@@ -18,6 +18,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   not_found: 404,
   method_not_allowed: 405,
   overloaded: 503,
+  unauthorized: 401,
   approval_not_found: 409,
   upstream_error: 502,
   internal_error: 500,

@@ -30,6 +30,24 @@ export interface UsageTotals {
 /** Why a turn ended. */
 export type TurnOutcome = 'stop' | 'length' | 'cancelled' | 'pending-approval' | 'error';
 
+/** The last status of a tool call, as a message shows it. */
+export interface ToolLine {
+  toolCallId: string;
+  toolName: string;
+  status: 'running' | 'done' | 'failed' | 'pending-approval' | 'denied';
+  /** One line for the page, e.g. `search_docs: 5 results`. */
+  summary: string;
+}
+
+/** A tool call waiting for a person: what approving runs, and the token to send back. */
+export interface ApprovalRequest {
+  token: string;
+  toolCallId: string;
+  toolName: string;
+  input: unknown;
+  expiresAt: number;
+}
+
 /** Closed set of error codes, in SSE `error` events and JSON error bodies. */
 export type ErrorCode =
   | 'invalid_request'
@@ -40,6 +58,7 @@ export type ErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'overloaded'
+  | 'unauthorized'
   | 'approval_not_found'
   | 'upstream_error'
   | 'internal_error';
@@ -56,17 +75,12 @@ export type ChatEvent =
       traceId?: string;
     }
   | { type: 'text'; seq: number; delta: string }
-  | {
+  | (ToolLine & {
       type: 'tool';
       seq: number;
-      toolCallId: string;
-      toolName: string;
-      status: 'running' | 'done' | 'failed' | 'pending-approval' | 'denied';
-      /** One line for the page, e.g. `search_docs: 5 results`. */
-      summary: string;
       /** Present when `pending-approval`: what approving runs, and the token to send back. */
       approval?: { token: string; input: unknown; expiresAt: number };
-    }
+    })
   | { type: 'citations'; seq: number; citations: CitedSource[] }
   | { type: 'usage'; seq: number; turn: UsageTotals; conversation: UsageTotals }
   | { type: 'error'; seq: number; code: ErrorCode; message: string }

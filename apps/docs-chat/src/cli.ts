@@ -5,8 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { type App, createApp } from './app';
+import type { TurnRequest } from './chat-engine';
+import { parseUserId } from './chat-request';
 import { type Config, loadConfig } from './config';
 import { ConfigError } from './config-error';
 import { formatUsage } from './format-usage';
@@ -16,7 +19,8 @@ import { runEval } from './run-eval';
 const USAGE = `Usage: docs-chat <command>
 
   serve                     ingest the corpus (only what changed) and serve the chat on DOCS_CHAT_PORT
-  ask "question"            answer one question in the terminal (--conversation <id> to continue one)
+  ask "question"            answer one question in the terminal (--conversation <id> to continue
+                            one, --user <id> to ask as that user; approvals are asked for here)
   ingest <folder|file>...   add markdown, text and code to the index (only changed files are embedded)
   eval <golden.jsonl>       retrieval metrics and answer checks (--k <n>, default 5)
 
@@ -44,55 +48,91 @@ async function ingestWithBar(app: App, paths?: string[]): Promise<void> {
   for (const { id, reason } of report.skipped) err(`skipped ${id}: ${reason}\n`);
 }
 
-async function ask(app: App, question: string, conversationId?: string): Promise<number> {
+/** Prints one turn; returns its outcome, conversation and the approvals it waits for. */
+async function printTurn(app: App, request: TurnRequest) {
+  const started = performance.now();
+  let usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  let conversationId = request.conversationId ?? '';
+  let outcome = 'error';
+  let failed = false;
+  const waiting: Array<{ token: string; toolName: string; input: unknown }> = [];
+  for await (const event of app.engine.turn(request)) {
+    if (event.type === 'text') out(event.delta);
+    else if (event.type === 'tool') {
+      err(`\n· ${event.summary}\n`);
+      if (event.approval) waiting.push({ ...event.approval, toolName: event.toolName });
+    } else if (event.type === 'citations') {
+      out('\n\nSources:\n');
+      for (const c of event.citations) {
+        out(`  [${c.citationId}] ${c.sourceId}:${c.startLine}-${c.endLine}\n`);
+      }
+    } else if (event.type === 'error') {
+      err(`\nerror: ${event.message}\n`);
+      failed = true;
+    } else if (event.type === 'usage') {
+      usage = event.turn; // the last one is the turn's total
+    } else if (event.type === 'meta') {
+      conversationId = event.conversationId;
+    } else if (event.type === 'finish') {
+      outcome = event.outcome;
+      if (outcome === 'cancelled') err('\ncancelled\n');
+      const seconds = (performance.now() - started) / 1_000;
+      err(
+        `\n${formatUsage({ mode: app.answerer.mode, model: app.answerer.model, usage, seconds })}\n`,
+      );
+    }
+  }
+  return { outcome, conversationId, waiting, failed };
+}
+
+/** Asks the person at the terminal to decide each waiting call. */
+async function decide(waiting: Array<{ token: string; toolName: string; input: unknown }>) {
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const decisions = [];
+    for (const call of waiting) {
+      const answer = await prompt.question(
+        `\n${call.toolName} wants to run with ${JSON.stringify(call.input)}\nApprove? [y/N] `,
+      );
+      decisions.push({ token: call.token, approved: /^y(es)?$/i.test(answer.trim()) });
+    }
+    return decisions;
+  } finally {
+    prompt.close();
+  }
+}
+
+async function ask(app: App, question: string, userId: string, conversationId?: string) {
   if (app.knowledge.documents === 0) await ingestWithBar(app);
   err(banner(app));
   const controller = new AbortController();
   const onInterrupt = () => controller.abort(new Error('Interrupted'));
   process.once('SIGINT', onInterrupt);
-  const started = performance.now();
-  let status = 0;
-  let lastUsage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
-  let conversation = '';
+  const base = { userId, feature: 'cli', signal: controller.signal };
   try {
-    for await (const event of app.engine.turn({
-      userId: process.env.USER ?? 'cli',
+    let turn = await printTurn(app, {
+      ...base,
       message: question,
-      feature: 'cli',
-      signal: controller.signal,
       ...(conversationId && { conversationId }),
-    })) {
-      if (event.type === 'text') out(event.delta);
-      else if (event.type === 'tool') err(`\n· ${event.summary}\n`);
-      else if (event.type === 'citations') {
-        out('\n\nSources:\n');
-        for (const c of event.citations) {
-          out(`  [${c.citationId}] ${c.sourceId}:${c.startLine}-${c.endLine}\n`);
-        }
-      } else if (event.type === 'error') {
-        err(`\nerror: ${event.message}\n`);
-        status = 1;
-      } else if (event.type === 'usage') {
-        // The last usage event is the turn's total; printed with finish.
-        lastUsage = event.turn;
-      } else if (event.type === 'finish') {
-        if (event.outcome === 'pending-approval') {
-          err('\nA tool waits for approval: approve it in the web page (docs-chat serve).\n');
-        }
-        if (event.outcome === 'cancelled') err('\ncancelled\n');
-        err(
-          `\n${formatUsage({ mode: app.answerer.mode, model: app.answerer.model, usage: lastUsage, seconds: (performance.now() - started) / 1_000 })}\n`,
-        );
-      } else if (event.type === 'meta') {
-        conversation = event.conversationId;
-      }
+    });
+    while (turn.outcome === 'pending-approval' && process.stdin.isTTY) {
+      const approvals = await decide(turn.waiting);
+      turn = await printTurn(app, { ...base, conversationId: turn.conversationId, approvals });
     }
-    err(`conversation ${conversation} (continue with --conversation ${conversation})\n`);
-    return status;
+    if (turn.outcome === 'pending-approval') {
+      err(
+        `\nA tool waits for approval. Decide in the web page (docs-chat serve, user "${userId}"), or run this command in a terminal.\n`,
+      );
+    }
+    err(
+      `conversation ${turn.conversationId} (continue with --conversation ${turn.conversationId} --user ${userId})\n`,
+    );
+    return turn.failed ? 1 : 0;
   } finally {
     process.off('SIGINT', onInterrupt);
   }
 }
+
 async function serve(app: App): Promise<void> {
   await ingestWithBar(app);
   const url = await app.listen();
@@ -112,6 +152,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       conversation: { type: 'string' },
+      user: { type: 'string' },
       k: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -154,8 +195,10 @@ async function main(argv: string[]): Promise<number> {
   const app = await createApp({ config, ...(command !== 'serve' && { write: false }) });
   try {
     if (command === 'serve') await serve(app);
-    else if (command === 'ask') return await ask(app, rest.join(' '), values.conversation);
-    else if (command === 'ingest')
+    else if (command === 'ask') {
+      const userId = parseUserId(values.user ?? process.env.USER ?? 'cli');
+      return await ask(app, rest.join(' '), userId, values.conversation);
+    } else if (command === 'ingest')
       await ingestWithBar(
         app,
         rest.map((path) => resolve(path)),

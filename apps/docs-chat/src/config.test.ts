@@ -33,6 +33,13 @@ describe('loadConfig', () => {
     expect((caught as Error).message).toContain('.env.example');
   });
 
+  it('refuses limits that would refuse every turn', () => {
+    expect(() => loadConfig({ DOCS_CHAT_USER_DAILY_USD: '0' })).toThrow(/DOCS_CHAT_USER_DAILY_USD/);
+    expect(() =>
+      loadConfig({ DOCS_CHAT_USER_DAILY_TOKENS: '500', DOCS_CHAT_MAX_OUTPUT_TOKENS: '1024' }),
+    ).toThrow(/DOCS_CHAT_USER_DAILY_TOKENS: 500 is below DOCS_CHAT_MAX_OUTPUT_TOKENS \(1024\)/);
+  });
+
   it('refuses a provider chosen without its key', () => {
     expect(() => loadConfig({ DOCS_CHAT_PROVIDER: 'anthropic' })).toThrow(/ANTHROPIC_API_KEY/);
     expect(() => loadConfig({ DOCS_CHAT_PROVIDER: 'openai' })).toThrow(/OPENAI_API_KEY/);

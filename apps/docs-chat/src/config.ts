@@ -15,7 +15,7 @@ export const APP_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export type ProviderChoice = 'auto' | 'offline' | 'openai' | 'anthropic';
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const money = z.coerce.number().min(0).max(1_000_000);
+const money = z.coerce.number().positive().max(1_000_000);
 const optionalText = z
   .string()
   .trim()
@@ -50,6 +50,7 @@ const schema = z.object({
   DOCS_CHAT_MAX_STREAMS: integer(1, 100_000).default(2_000),
   DOCS_CHAT_OFFLINE_PACE_MS: integer(0, 10_000).default(15),
   DOCS_CHAT_LOG: z.enum(['json', 'off']).default('json'),
+  DOCS_CHAT_ADMIN_TOKEN: optionalText,
 });
 
 /** The validated configuration. */
@@ -79,6 +80,8 @@ export interface Config {
   /** Milliseconds between words of the offline answer (so streaming is visible). */
   offlinePaceMs: number;
   log: 'json' | 'off';
+  /** When set, GET /api/usage and /metrics need it as a bearer token. */
+  adminToken?: string;
 }
 
 /**
@@ -115,6 +118,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.DOCS_CHAT_PROVIDER === 'anthropic' && !e.ANTHROPIC_API_KEY) {
     problems.push('DOCS_CHAT_PROVIDER: anthropic needs ANTHROPIC_API_KEY');
   }
+  if (e.DOCS_CHAT_USER_DAILY_TOKENS < e.DOCS_CHAT_MAX_OUTPUT_TOKENS) {
+    problems.push(
+      `DOCS_CHAT_USER_DAILY_TOKENS: ${e.DOCS_CHAT_USER_DAILY_TOKENS} is below DOCS_CHAT_MAX_OUTPUT_TOKENS (${e.DOCS_CHAT_MAX_OUTPUT_TOKENS}), so no turn could run`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     host: e.DOCS_CHAT_HOST,
@@ -144,5 +152,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxStreams: e.DOCS_CHAT_MAX_STREAMS,
     offlinePaceMs: e.DOCS_CHAT_OFFLINE_PACE_MS,
     log: e.DOCS_CHAT_LOG,
+    ...(e.DOCS_CHAT_ADMIN_TOKEN && { adminToken: e.DOCS_CHAT_ADMIN_TOKEN }),
   };
 }

@@ -8,7 +8,13 @@
 import type { Message } from '@keel/core';
 import type { PackedChunk } from '@keel/retrieval';
 import type { AgentState } from '@keel/tools';
-import type { CitedSource, TurnOutcome, UsageTotals } from './chat-events';
+import type {
+  ApprovalRequest,
+  CitedSource,
+  ToolLine,
+  TurnOutcome,
+  UsageTotals,
+} from './chat-events';
 import type { Database } from './database';
 
 /** A stored turn half, as GET /api/conversations/:id returns it. */
@@ -18,6 +24,10 @@ export interface TurnView {
   role: 'user' | 'assistant';
   text: string;
   citations: CitedSource[];
+  /** Assistant rows: the tools the answer called, with their last status. */
+  tools: ToolLine[];
+  /** The last assistant row, when it waits for approval: the calls to decide. */
+  pendingApprovals?: ApprovalRequest[];
   usage?: UsageTotals;
   /** Assistant rows: `streaming` while the answer runs, then how it ended. */
   outcome?: TurnOutcome | 'streaming' | 'interrupted';
@@ -45,6 +55,7 @@ export interface PendingTurn {
   seq: number;
   turnId: string;
   text: string;
+  tools: ToolLine[];
   usage: UsageTotals;
   state: PendingState;
 }
@@ -53,6 +64,7 @@ export interface PendingTurn {
 export interface TurnEnd {
   text: string;
   citations: CitedSource[];
+  tools: ToolLine[];
   usage: UsageTotals;
   outcome: TurnOutcome;
   /** Kept while the turn waits for approval. */
@@ -76,8 +88,10 @@ interface TurnRow {
   role: 'user' | 'assistant';
   text: string;
   citations: CitedSource[];
+  tools: ToolLine[];
   usage: UsageTotals | null;
   outcome: TurnView['outcome'] | null;
+  agent_state: PendingState | null;
   created_at: Date;
 }
 
@@ -117,7 +131,8 @@ function totalsOf(rows: Array<{ usage: UsageTotals | null }>): UsageTotals {
 export function createConversationStore(db: Database): ConversationStore {
   async function rows(conversationId: string, userId: string): Promise<TurnRow[] | undefined> {
     const result = await db.query<TurnRow & { user_id: string }>(
-      `select c.user_id, t.seq, t.turn_id, t.role, t.text, t.citations, t.usage, t.outcome, t.created_at
+      `select c.user_id, t.seq, t.turn_id, t.role, t.text, t.citations, t.tools, t.usage, t.outcome,
+              t.agent_state, t.created_at
          from conversations c left join turns t on t.conversation_id = c.id
         where c.id = $1 order by t.seq`,
       [conversationId],
@@ -156,9 +171,10 @@ export function createConversationStore(db: Database): ConversationStore {
       });
     },
 
-    async finish(conversationId, seq, { text, citations, usage, outcome, state }) {
+    async finish(conversationId, seq, { text, citations, tools, usage, outcome, state }) {
       await db.query(
-        `update turns set text = $3, citations = $4, usage = $5, outcome = $6, agent_state = $7
+        `update turns set text = $3, citations = $4, usage = $5, outcome = $6, agent_state = $7,
+                tools = $8
           where conversation_id = $1 and seq = $2`,
         [
           conversationId,
@@ -168,6 +184,7 @@ export function createConversationStore(db: Database): ConversationStore {
           JSON.stringify(usage),
           outcome,
           state ? JSON.stringify(state) : null,
+          JSON.stringify(tools),
         ],
       );
     },
@@ -177,11 +194,12 @@ export function createConversationStore(db: Database): ConversationStore {
         seq: number;
         turn_id: string;
         text: string;
+        tools: ToolLine[];
         usage: UsageTotals | null;
         outcome: string | null;
         agent_state: PendingState | null;
       }>(
-        `select t.seq, t.turn_id, t.text, t.usage, t.outcome, t.agent_state
+        `select t.seq, t.turn_id, t.text, t.tools, t.usage, t.outcome, t.agent_state
            from turns t join conversations c on c.id = t.conversation_id
           where t.conversation_id = $1 and c.user_id = $2
           order by t.seq desc limit 1`,
@@ -193,6 +211,7 @@ export function createConversationStore(db: Database): ConversationStore {
         seq: row.seq,
         turnId: row.turn_id,
         text: row.text,
+        tools: row.tools,
         usage: row.usage ?? ZERO_USAGE,
         state: row.agent_state,
       };
@@ -215,6 +234,18 @@ export function createConversationStore(db: Database): ConversationStore {
           role: row.role,
           text: row.text,
           citations: row.citations,
+          tools: row.tools,
+          ...(row.outcome === 'pending-approval' &&
+            row.agent_state &&
+            row.seq === turns.at(-1)?.seq && {
+              pendingApprovals: row.agent_state.agent.pendingApprovals.map((approval) => ({
+                token: approval.token,
+                toolCallId: approval.toolCallId,
+                toolName: approval.toolName,
+                input: approval.input,
+                expiresAt: approval.expiresAt,
+              })),
+            }),
           ...(row.usage && { usage: row.usage }),
           ...(row.outcome && { outcome: row.outcome }),
           createdAt: row.created_at.toISOString(),

@@ -41,6 +41,7 @@ create table if not exists ledger (
   cache_read_tokens integer not null,
   cost_usd double precision not null
 );
+alter table turns add column if not exists tools jsonb not null default '[]';
 create index if not exists ledger_user_day on ledger (user_id, at);
 create table if not exists notes (
   id bigserial primary key,

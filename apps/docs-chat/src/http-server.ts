@@ -4,6 +4,7 @@
  * endpoints, /healthz, /metrics and the static page. A client that goes away aborts its turn
  * and the upstream model call. Every request gets a trace and one redacted log line.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -30,6 +31,9 @@ export interface HttpDependencies {
   observability: AppObservability;
   publicDir: string;
 }
+
+/** The status logged for a client that left before its answer began (nginx's 499). */
+const CLIENT_CLOSED_REQUEST = 499;
 
 /** How long a stream may wait for a client to read before it is cut. */
 const WRITE_STALL_MS = 30_000;
@@ -159,6 +163,7 @@ export function createHttpServer(
     ]),
   );
   const startedAt = Date.now();
+  const adminToken = config.adminToken ? Buffer.from(`Bearer ${config.adminToken}`) : undefined;
   let openStreams = 0;
   const whenNoStreams: Array<() => void> = [];
 
@@ -189,7 +194,17 @@ export function createHttpServer(
         signal: controller.signal,
         traceId,
       });
-      const first = await events.next();
+      let first: IteratorResult<ChatEvent>;
+      try {
+        first = await events.next();
+      } catch (error) {
+        // The client left while the turn waited for its conversation or for retrieval.
+        if (!controller.signal.aborted) throw error;
+        response.statusCode = CLIENT_CLOSED_REQUEST;
+        response.destroy();
+        metrics.add('docs_chat.streams', 1, { outcome: 'cancelled' });
+        return;
+      }
       if (first.done) throw new Error('The turn produced no events');
       async function* all(): AsyncGenerator<ChatEvent> {
         yield first.value as ChatEvent;
@@ -244,6 +259,18 @@ export function createHttpServer(
     }
   }
 
+  /** With DOCS_CHAT_ADMIN_TOKEN set, the operator routes need it as a bearer token. */
+  function authorize(request: IncomingMessage): void {
+    if (!adminToken) return;
+    const given = Buffer.from(request.headers.authorization ?? '');
+    if (given.length !== adminToken.length || !timingSafeEqual(given, adminToken)) {
+      throw new ChatError({
+        code: 'unauthorized',
+        message: 'This route needs Authorization: Bearer <DOCS_CHAT_ADMIN_TOKEN>',
+      });
+    }
+  }
+
   async function route(request: IncomingMessage, response: ServerResponse, traceId: string) {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const path = url.pathname;
@@ -285,8 +312,14 @@ export function createHttpServer(
       sendJson(response, 200, view);
       return '/api/conversations/:id';
     }
+    if (path === '/favicon.ico') {
+      response.writeHead(204, SECURITY_HEADERS);
+      response.end();
+      return '/static';
+    }
     if (path === '/api/usage') {
       only('GET');
+      authorize(request);
       sendJson(response, 200, await ledger.report());
       return path;
     }
@@ -305,10 +338,12 @@ export function createHttpServer(
     }
     if (path === '/metrics') {
       only('GET');
+      authorize(request);
       const text = metrics.prometheus();
       response.writeHead(200, {
         'content-type': 'text/plain; version=0.0.4; charset=utf-8',
         'content-length': Buffer.byteLength(text),
+        ...SECURITY_HEADERS,
       });
       response.end(text);
       return path;
@@ -337,7 +372,7 @@ export function createHttpServer(
               level: 'error',
               event: 'http-error',
               msg: error instanceof Error ? error.message : String(error),
-              traceId,
+              trace_id: traceId,
             });
           }
         }
@@ -362,8 +397,8 @@ export function createHttpServer(
             msg: `${request.method} ${routeName} ${status}`,
             route: routeName,
             status,
-            durationMs: Math.round(durationMs),
-            traceId,
+            duration_ms: Math.round(durationMs),
+            trace_id: traceId,
           });
         }
       });

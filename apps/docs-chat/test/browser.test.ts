@@ -173,6 +173,9 @@ describe.skipIf(SKIP)('docs-chat page in Chromium', () => {
     const cited = assistantTurn?.citations.find((c) => c.citationId === citationId);
     expect(cited).toBeDefined();
     expect(await panel.getByTestId('source-text').textContent()).toBe(cited?.text);
+    // The chunk's markup is shown as text, never rendered.
+    expect(cited?.text).toContain('<b>tokens and dollars</b>');
+    expect(await panel.locator('b').count()).toBe(0);
     expect(await panel.textContent()).toContain(citationId.split('#')[0]);
     await page.keyboard.press('Escape');
     expect(await panel.isVisible()).toBe(false);
@@ -236,9 +239,15 @@ describe.skipIf(SKIP)('docs-chat page in Chromium', () => {
     it(`runs save_note only after approval (${decision})`, async () => {
       const page = await openPage();
       // Markup in what the user typed comes back in the approval and the answer: shown as text.
-      const message = await ask(page, 'Save a note: check the HNSW ef setting <b id="xss">!</b>');
-      const button = message.getByTestId(decision);
-      await button.waitFor({ timeout: WAIT_MS });
+      let message = await ask(page, 'Save a note: check the HNSW ef setting <b id="xss">!</b>');
+      await message.getByTestId(decision).waitFor({ timeout: WAIT_MS });
+      await waitForOutcome(message, 'pending-approval');
+      if (decision === 'deny') {
+        // After a reload the decision is still on offer: the page restores the waiting call.
+        await page.reload();
+        message = page.locator('[data-role="assistant"]').last();
+        await message.getByTestId(decision).waitFor({ timeout: WAIT_MS });
+      }
       const line = message
         .getByTestId('tool-line')
         .and(page.locator('[data-tool-name="save_note"]'));
@@ -246,8 +255,7 @@ describe.skipIf(SKIP)('docs-chat page in Chromium', () => {
       // The user sees what would run: the tool and its input.
       expect(await line.textContent()).toContain('save_note');
       expect(await line.locator('pre').textContent()).toContain('HNSW ef setting');
-      await waitForOutcome(message, 'pending-approval');
-      await button.click();
+      await message.getByTestId(decision).click();
       const status = decision === 'approve' ? 'done' : 'denied';
       await line.and(page.locator(`[data-status="${status}"]`)).waitFor({ timeout: WAIT_MS });
       await waitForOutcome(message, 'stop');

@@ -111,6 +111,13 @@ describe('POST /api/chat', () => {
     });
     const conversationId = (held.events[0] as { conversationId: string }).conversationId;
     const token = pending?.approval?.token as string;
+    // A page reloaded now can still offer the decision.
+    const waiting = JSON.parse((await get(`/api/conversations/${conversationId}`, 'dave')).text);
+    expect(waiting.turns[1]).toMatchObject({
+      outcome: 'pending-approval',
+      pendingApprovals: [{ token, toolName: 'save_note', input: pending?.approval?.input }],
+      tools: [{ toolName: 'save_note', status: 'pending-approval' }],
+    });
     const approved = await postChat(
       test.url,
       { conversationId, approvals: [{ token, approved: true }] },
@@ -210,6 +217,7 @@ describe('refused requests', () => {
 
   it('answers 404 for unknown paths and 405 for wrong methods', async () => {
     expect((await get('/nope')).status).toBe(404);
+    expect((await get('/favicon.ico')).status).toBe(204);
     const wrong = await fetch(`${test.url}/api/chat`);
     expect(wrong.status).toBe(405);
     expect((await wrong.json()).error.code).toBe('method_not_allowed');
@@ -244,7 +252,7 @@ describe('GET endpoints', () => {
     );
     const traceId = headers.get('x-trace-id');
     const lines = test.logs.map((line) => JSON.parse(line));
-    expect(lines.find((l) => l.event === 'http-request' && l.traceId === traceId)).toMatchObject({
+    expect(lines.find((l) => l.event === 'http-request' && l.trace_id === traceId)).toMatchObject({
       route: '/api/chat',
       status: 200,
     });

@@ -95,6 +95,44 @@ describe('cancellation', () => {
   });
 });
 
+describe('operator routes and early disconnects', () => {
+  it('needs the admin token for /api/usage and /metrics when one is set', async () => {
+    const { url } = await start({ env: { DOCS_CHAT_ADMIN_TOKEN: 'let-me-in' } });
+    for (const path of ['/api/usage', '/metrics']) {
+      const refused = await fetch(`${url}${path}`, { headers: { authorization: 'Bearer wrong' } });
+      expect(refused.status).toBe(401);
+      expect((await refused.json()).error.code).toBe('unauthorized');
+      const allowed = await fetch(`${url}${path}`, {
+        headers: { authorization: 'Bearer let-me-in' },
+      });
+      expect(allowed.status).toBe(200);
+    }
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  });
+
+  it('a client leaving while its turn waits for the conversation is a cancel, not a server error', async () => {
+    const { url, logs } = await start({ env: { DOCS_CHAT_OFFLINE_PACE_MS: '30' } });
+    const first = await postChat(url, { message: 'What is ef?' });
+    const conversationId = (first.events[0] as { conversationId: string }).conversationId;
+    const slow = postChat(url, { message: 'How does hybrid search rank chunks?', conversationId });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const controller = new AbortController();
+    const waiting = postChat(
+      url,
+      { message: 'Budgets?', conversationId },
+      { signal: controller.signal },
+    ).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort();
+    await waiting;
+    expect((await slow).events.at(-1)).toMatchObject({ type: 'finish', outcome: 'stop' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const records = logs.map((line) => JSON.parse(line));
+    expect(records.filter((r) => r.event === 'http-error')).toEqual([]);
+    expect(records.filter((r) => r.event === 'http-request').map((r) => r.status)).toContain(499);
+  });
+});
+
 describe('persistence and ingestion', () => {
   it('keeps conversations and the ledger across a restart, and refuses a second process', async () => {
     const first = await start({ keepData: true });
