@@ -6,7 +6,7 @@
 import type { PackedChunk } from '@keel/retrieval';
 
 const STOPWORDS = new Set(
-  'a an and are as at be by can do does for from how i if in is it its me my of on or so that the their them then there these this to use used using was what when where which who why will with you your'.split(
+  'a about an and are as at be by can do does explain for from get happen happens how i if in is it its keep keeps make me mean means my of on or so tell that the their them then there these this to use used using was what when where which who why will with work works you your'.split(
     ' ',
   ),
 );
@@ -40,7 +40,7 @@ function sentences(text: string): string[] {
         sentence.length >= 25 &&
         sentence.length <= 600 &&
         // Code that lost its fence at a chunk boundary is not an answer.
-        (sentence.match(/[{};]|=>|\/\/|\bconst\b|\bimport\b/g) ?? []).length < 2,
+        (sentence.match(/[{}]|=>|\/\/|\bconst\b|\bimport\b|\w\([^)]*\);/g) ?? []).length < 2,
     );
 }
 
@@ -70,10 +70,11 @@ export function extractAnswer(
     for (const term of termsOf[index] as Set<string>) {
       if (wanted.has(term)) score += Math.log(1 + candidates.length / (frequency.get(term) ?? 1));
     }
-    candidate.score = score / (1 + 0.15 * candidate.rank);
+    candidate.score = score / (1 + 0.3 * candidate.rank);
   });
   const picked: Candidate[] = [];
   const pickedTerms: Array<Set<string>> = [];
+  const perChunk = new Map<string, number>();
   for (const index of candidates
     .map((_, i) => i)
     .filter((i) => (candidates[i] as Candidate).score > 0)
@@ -84,8 +85,11 @@ export function extractAnswer(
       for (const term of own) if (other.has(term)) shared++;
       return shared / Math.max(1, Math.min(own.size, other.size)) > 0.7;
     });
-    if (repeats) continue;
-    picked.push(candidates[index] as Candidate);
+    const candidate = candidates[index] as Candidate;
+    // At most two sentences from one chunk, so an answer draws on several sources.
+    if (repeats || (perChunk.get(candidate.citationId) ?? 0) === 2) continue;
+    perChunk.set(candidate.citationId, (perChunk.get(candidate.citationId) ?? 0) + 1);
+    picked.push(candidate);
     pickedTerms.push(own);
     if (picked.length === maxSentences) break;
   }
