@@ -6,7 +6,7 @@
 import net from 'node:net';
 import { chat, createAgent, now, streamProblem } from './load-client.mjs';
 import { CHUNKS, EXPECTED_TEXT, tagOf } from './load-setup.mjs';
-import { pool, summary } from './load-stats.mjs';
+import { pool, settledMemory, summary } from './load-stats.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -79,6 +79,7 @@ export async function abusers(
   await normalChats(target, { count: 20, concurrency, label: 'warm' });
   const alone = await normalChats(target, { count: normal, concurrency, label: 'alone' });
 
+  const heapBefore = settledMemory().heap;
   const port = Number(new URL(target.url).port);
   const sockets = Array.from({ length: lorises }, (_, i) => slowloris(port, i));
   const readerAgent = createAgent();
@@ -101,6 +102,8 @@ export async function abusers(
   const fillStart = now();
   while (slowUpstream().some(filling) && now() - fillStart < 15_000) await sleep(100);
   const fillMs = now() - fillStart;
+  // Live heap held per stalled slow reader (slowloris sockets are a rounding error in it).
+  const heapPerReaderMb = (settledMemory().heap - heapBefore) / slowReaders;
   const abused = await normalChats(target, { count: normal, concurrency, label: 'abused' });
   const health = await fetch(`${target.url}/healthz`).then((r) => r.json());
 
@@ -132,6 +135,7 @@ export async function abusers(
       answered: readers.filter((r) => r.status === 200).length,
       openStreamsDuringAbuse: health.openStreams,
       fillMs,
+      heapPerReaderMb,
       // The mock sent the whole reply: backpressure never reached the provider.
       upstreamFinished: upstream.filter((r) => r.timings.endedAt !== undefined).length,
       upstreamCut: upstreamCut.length,

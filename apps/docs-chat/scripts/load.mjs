@@ -62,7 +62,11 @@ const rows = [
   ['1,000 concurrent streams', 'failed streams', `${streams.failures} of ${streams.count}`],
   ['', 'events received', `${streams.events} (${fixed(streams.eventsPerSecond, 0)}/s)`],
   ['', 'total time / all open after', `${ms(streams.totalMs)} / ${ms(streams.rampMs)}`],
-  ['', 'open streams at peak (/healthz)', String(streams.openAtPeak)],
+  [
+    '',
+    'open streams at peak (/healthz)',
+    `${streams.openAtPeak}${streams.allArrived ? '' : ' (not all had reached the mock 20 s after the first)'}`,
+  ],
   [
     '',
     'RSS before / peak / after (6 s later)',
@@ -117,13 +121,18 @@ const rows = [
   ],
   [
     '',
-    'slow readers: MB sent upstream each / fill time',
-    `${fixed(abuse.slowReaders.mbSentPerReader.p50)} MB / ${ms(abuse.slowReaders.fillMs)}`,
+    'slow readers: MB sent upstream each / live heap each once stalled / fill time',
+    `${fixed(abuse.slowReaders.mbSentPerReader.p50)} MB / ${fixed(abuse.slowReaders.heapPerReaderMb)} MB / ${ms(abuse.slowReaders.fillMs)}`,
   ],
   [
     '',
     'slow-reader streams open during / at watch end',
     `${abuse.slowReaders.openStreamsDuringAbuse} / ${abuse.slowReaders.openStreamsAtWatchEnd} (watched ${ms(abuse.slowloris.watchedMs)})`,
+  ],
+  [
+    '',
+    'slow-reader turns all ended by the server (write stall) after',
+    ms(abuse.slowReaders.allClosedAfterMs),
   ],
 ];
 const table = markdownTable(['scenario', 'figure', 'value'], rows);
