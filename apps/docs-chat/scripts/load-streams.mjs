@@ -1,6 +1,7 @@
 /**
  * Scenario 1: a thousand streaming chats open at once. The mock holds every upstream reply
- * until all of them have arrived (so they are all open together), then drips 40 chunks each;
+ * until all of them have arrived (so they are all open together; at most 20 s), then drips 40
+ * chunks each;
  * every stream is checked event by event, and memory is sampled before, at the peak and after.
  */
 
