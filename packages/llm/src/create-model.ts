@@ -41,6 +41,7 @@ import {
 import { ContextOverflowError } from './context-overflow-error';
 import { costOf, type Pricing } from './cost';
 import { observeModelCall } from './instrumentation';
+import { type LinkedSignal, linkSignals } from './link-signals';
 import type { Driver, PromptCaching, ResponseInfo } from './providers/driver';
 import { type ResponseCache, responseCacheKey } from './response-cache';
 import type {
@@ -309,6 +310,7 @@ export function createModel(
       const callSignal = deadline?.signal ?? userSignal ?? new AbortController().signal;
       const budgets = [modelBudget, callOptions.budget].filter((budget) => budget !== undefined);
       const reservations: Reservation[] = [];
+      const links: LinkedSignal[] = [];
       const response: ResponseInfo = {};
       let count: TokenCount | undefined;
       let stats: StreamStats | undefined;
@@ -361,7 +363,9 @@ export function createModel(
           policy.execute(async (attempt) => {
             attempts = attempt.attempt;
             if (attempts > 1) observer.event('retry', { attempt: attempts });
-            const signal = AbortSignal.any([callSignal, attempt.signal]);
+            const link = linkSignals([callSignal, attempt.signal]);
+            links.push(link);
+            const { signal } = link;
             const stream = await driver.open(
               {
                 request,
@@ -460,6 +464,7 @@ export function createModel(
           // A stream that fails to close (a third-party fallback's, say) still bills and reports.
         }
         deadline?.clear();
+        for (const link of links) link.unlink();
         // A Keel fallback has closed by now and settled its own account.
         const theirs = await opened?.summary;
         if (theirs !== undefined) attempts += theirs.attempts - 1;

@@ -1,4 +1,4 @@
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CallObserver, Instrumentation, RetrievalEnd, RetrievalStart } from '@keel/core';
 import { createFakeClock } from '@keel/testing';
@@ -303,5 +303,32 @@ describe('createRetriever', () => {
       /mode must be/,
     );
     await expect(retriever.save()).rejects.toThrow(/no directory/);
+  });
+});
+
+describe('query embeddings', () => {
+  it('are not written to the embedding cache, and repeated questions are embedded once', async () => {
+    const directory = await tempDir();
+    {
+      const base = createLocalEmbedder();
+      let embedded = 0;
+      const embedder = {
+        modelId: base.modelId,
+        dimensions: base.dimensions,
+        embed: (texts: readonly string[]) => {
+          embedded += texts.length;
+          return base.embed(texts);
+        },
+      };
+      const retriever = await createRetriever({ embedder, directory });
+      await retriever.ingest([{ id: 'a.md', text: 'Budgets cap spend.\n\nRetries back off.' }]);
+      await retriever.save();
+      const cacheBytes = (await stat(join(directory, 'embeddings.bin'))).size;
+      const chunkEmbeddings = embedded;
+      for (let i = 0; i < 20; i++) await retriever.retrieve(`question number ${i}`);
+      await retriever.retrieve('question number 3');
+      expect(embedded - chunkEmbeddings).toBe(20);
+      expect((await stat(join(directory, 'embeddings.bin'))).size).toBe(cacheBytes);
+    }
   });
 });

@@ -46,6 +46,9 @@ function reportSafely(action: () => void): void {
   }
 }
 
+/** Query vectors kept in memory per retriever. */
+const QUERY_CACHE_SIZE = 1_000;
+
 /**
  * Creates a retriever; with `directory`, reopens what was saved there.
  *
@@ -140,8 +143,23 @@ export async function createRetriever({
     return ids.length;
   }
 
+  // Queries skip the embedding cache, which is for chunks: it keeps every entry (on disk, with a
+  // directory), and a stream of questions would grow it without bound. A small in-memory LRU
+  // still spares the embedder repeated questions.
+  const queryVectors = new Map<string, Float32Array>();
   async function embedQuery(query: string, signal?: AbortSignal) {
-    return (await embedder.embed([query], { signal }))[0] as Float32Array;
+    const known = queryVectors.get(query);
+    if (known) {
+      queryVectors.delete(query);
+      queryVectors.set(query, known);
+      return known;
+    }
+    const vector = (await baseEmbedder.embed([query], { signal }))[0] as Float32Array;
+    queryVectors.set(query, vector);
+    if (queryVectors.size > QUERY_CACHE_SIZE) {
+      queryVectors.delete(queryVectors.keys().next().value as string);
+    }
+    return vector;
   }
 
   async function candidatesFor(
