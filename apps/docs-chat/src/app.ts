@@ -76,6 +76,7 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
       answerer,
       limits,
       instrumentation: observability.instrumentation,
+      ledgerWritten: observability.flush,
     });
     let server: ReturnType<typeof createHttpServer> | undefined;
     let closed = false;

@@ -4,7 +4,7 @@
  * agent loop with tools and approvals, citations, usage and cost. The CLI and the HTTP API
  * both consume the events it yields.
  */
-import type { Instrumentation, Message } from '@keel/core';
+import type { Instrumentation, Message, RequestMetadata } from '@keel/core';
 import { extractCitations, type PackedChunk, packContext } from '@keel/retrieval';
 import { BudgetExceededError, fitMessages, getModel } from '@keel/tokens';
 import {
@@ -65,6 +65,8 @@ export interface ChatEngineOptions {
   answerer: Answerer;
   limits: UserLimits;
   instrumentation: Instrumentation;
+  /** Resolves once the ledger has stored the turn's model calls (awaited before the turn ends). */
+  ledgerWritten?: () => Promise<void>;
 }
 
 function cited(chunk: PackedChunk): CitedSource {
@@ -98,9 +100,28 @@ function toolSummary(event: ToolStatusEvent): string {
 
 /** Creates the chat engine. */
 export function createChatEngine(options: ChatEngineOptions): ChatEngine {
-  const { config, knowledge, conversations, notes, approvals, answerer, limits, instrumentation } =
-    options;
+  const {
+    config,
+    knowledge,
+    conversations,
+    notes,
+    approvals,
+    answerer,
+    limits,
+    instrumentation,
+    ledgerWritten,
+  } = options;
   const locks = createKeyedMutex();
+  /** What each running turn may cite, by turn id (tools find their turn through metadata). */
+  const citable = new Map<string, (chunks: readonly PackedChunk[]) => void>();
+  const toolbox = createToolbox(
+    chatTools({
+      knowledge,
+      notes,
+      cite: (metadata, chunks) => citable.get(metadata?.turnId ?? '')?.(chunks),
+    }),
+    { approvals, instrumentation },
+  );
   const fitModel = (() => {
     try {
       return getModel(answerer.model).id;
@@ -122,6 +143,7 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
     const budget = await limits.budget(userId);
     const conversationId = request.conversationId ?? crypto.randomUUID();
     const release = await locks.acquire(conversationId, signal);
+    let citing: string | undefined;
     try {
       const loaded = request.conversationId
         ? await conversations.load(conversationId, userId)
@@ -132,7 +154,7 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
           message: `No conversation ${conversationId} for this user; omit conversationId to start one`,
         });
       }
-      const metadata = { userId, feature, conversationId };
+      const metadata: RequestMetadata = { userId, feature, conversationId };
       const sources = new Map<string, PackedChunk>();
       const cite = (chunks: readonly PackedChunk[]) => {
         for (const chunk of chunks)
@@ -151,7 +173,7 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
       let conversationBefore = loaded.usage;
       let textBefore = '';
       const tools = new Map<string, ToolLine>();
-      let begun: Promise<void> = Promise.resolve();
+      let begin: () => Promise<void> = () => Promise.resolve();
 
       if (request.approvals) {
         const pending = await conversations.pending(conversationId, userId);
@@ -182,7 +204,7 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
         turnId = crypto.randomUUID();
         seq = loaded.nextSeq + 1;
         const retrieved = await knowledge.search(question, {
-          k: 8,
+          k: 6,
           ...(signal && { signal }),
           instrumentation,
           metadata,
@@ -195,15 +217,20 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
           maxTokens: config.historyTokens,
         });
         agentInput = { system: prompt.system, messages: [...history.messages, prompt.message] };
-        begun = conversations.begin({
-          conversationId,
-          userId,
-          create: !request.conversationId,
-          seq: loaded.nextSeq,
-          turnId,
-          text: question,
-        });
-        begun.catch(() => {});
+        // The rows are written once the model has started (the embedded database runs on this
+        // thread, and a write before the call would delay the first token), or at the end.
+        let begun: Promise<void> | undefined;
+        begin = () => {
+          begun ??= conversations.begin({
+            conversationId,
+            userId,
+            create: !request.conversationId,
+            seq: loaded.nextSeq,
+            turnId,
+            text: question,
+          });
+          return begun;
+        };
       }
 
       yield {
@@ -216,15 +243,15 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
       };
 
       const model = answerer.forTurn({ question, sources: () => [...sources.values()], budget });
-      const toolbox = createToolbox(chatTools({ knowledge, notes, cite, metadata }), {
-        approvals,
-        instrumentation,
-      });
+      metadata.turnId = turnId;
+      citable.set(turnId, cite);
+      citing = turnId;
       let text = textBefore;
       let turnUsage = usageBefore;
       let outcome: TurnOutcome = 'stop';
       let finalState: AgentState | undefined;
       let failure: unknown;
+      let modelStarted = false;
       try {
         for await (const part of streamAgent({
           model,
@@ -234,6 +261,10 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
           request: { maxTokens: config.maxOutputTokens, metadata },
           ...(signal && { signal }),
         })) {
+          if (!modelStarted) {
+            modelStarted = true;
+            begin().catch(() => {}); // awaited, and its failure reported, when the turn ends
+          }
           if (part.type === 'text-delta') {
             text += part.text;
             yield { type: 'text', delta: part.text };
@@ -300,7 +331,10 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
           ? { agent: finalState, sources: [...sources.values()], question }
           : undefined;
       try {
-        await begun;
+        // The turn's database work is done before it ends, so none of it runs on the thread
+        // while the next turn is starting.
+        await ledgerWritten?.();
+        await begin();
         await conversations.finish(conversationId, seq, {
           text,
           citations,
@@ -319,6 +353,7 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
       }
       yield { type: 'finish', outcome, turnId };
     } finally {
+      if (citing) citable.delete(citing);
       release();
     }
   }

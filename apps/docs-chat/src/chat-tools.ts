@@ -10,23 +10,26 @@ import { z } from 'zod';
 import type { Knowledge } from './knowledge';
 import type { NotesStore } from './notes-store';
 
-/** What the tools of one turn share. */
+/** What the tools read and write. */
 export interface ToolContext {
   knowledge: Knowledge;
   notes: NotesStore;
-  /** Adds chunks the model may now cite. */
-  cite(chunks: readonly PackedChunk[]): void;
-  metadata: RequestMetadata;
+  /** Records chunks the turn named in the call's metadata (`turnId`) may now cite. */
+  cite(metadata: RequestMetadata | undefined, chunks: readonly PackedChunk[]): void;
 }
 
-async function packed(results: readonly RetrievedChunk[], maxTokens: number, context: ToolContext) {
-  const pack = await packContext(results, { maxTokens });
-  context.cite(pack.chunks);
-  return pack;
-}
-
-/** The three tools, bound to one turn. */
+/** The three tools; defined once (their JSON Schemas are built here), shared by every turn. */
 export function chatTools(context: ToolContext) {
+  async function packed(
+    results: readonly RetrievedChunk[],
+    maxTokens: number,
+    metadata: RequestMetadata | undefined,
+  ) {
+    const pack = await packContext(results, { maxTokens });
+    context.cite(metadata, pack.chunks);
+    return pack;
+  }
+
   const searchDocs = defineTool({
     name: 'search_docs',
     description:
@@ -37,13 +40,13 @@ export function chatTools(context: ToolContext) {
     }),
     effect: 'read',
     timeoutMs: 10_000,
-    async run({ query, k }, { signal }) {
+    async run({ query, k }, { signal, metadata }) {
       const results = await context.knowledge.search(query, {
         k: k ?? 5,
         signal,
-        metadata: context.metadata,
+        ...(metadata && { metadata }),
       });
-      const pack = await packed(results, 2_000, context);
+      const pack = await packed(results, 2_000, metadata);
       return {
         results: pack.chunks.map((chunk) => ({
           citationId: chunk.citationId,
@@ -62,7 +65,7 @@ export function chatTools(context: ToolContext) {
     input: z.object({ sourceId: z.string().min(1).max(500) }),
     effect: 'read',
     timeoutMs: 10_000,
-    async run({ sourceId }) {
+    async run({ sourceId }, { metadata }) {
       const document = context.knowledge.document(sourceId);
       if (!document) {
         return { found: false, message: `No document "${sourceId}"; use search_docs to find ids` };
@@ -72,7 +75,7 @@ export function chatTools(context: ToolContext) {
         const chunk = context.knowledge.retriever.chunk(`${sourceId}#${index}`);
         if (chunk) chunks.push({ chunk, score: document.chunks - index });
       }
-      const pack = await packed(chunks, 3_000, context);
+      const pack = await packed(chunks, 3_000, metadata);
       return {
         found: true,
         sourceId,
@@ -92,10 +95,10 @@ export function chatTools(context: ToolContext) {
     }),
     effect: 'write',
     timeoutMs: 10_000,
-    async run({ title, body }) {
+    async run({ title, body }, { metadata }) {
       const id = await context.notes.add({
-        userId: context.metadata.userId ?? 'anonymous',
-        ...(context.metadata.conversationId && { conversationId: context.metadata.conversationId }),
+        userId: metadata?.userId ?? 'anonymous',
+        ...(metadata?.conversationId && { conversationId: metadata.conversationId }),
         title,
         body,
       });

@@ -238,7 +238,12 @@ export function createHttpServer(
               {},
             );
           }
-          if (!response.write(value) && !(await drained(response))) {
+          const accepted = response.write(value);
+          // Node corks a chunked response until the next tick, and the turn's own work (the
+          // model call being set up, a burst of parts) can hold that tick for milliseconds:
+          // each event is sent now.
+          response.socket?.uncork();
+          if (!accepted && !(await drained(response))) {
             controller.abort(new Error('The client stopped reading'));
           }
         }
@@ -351,7 +356,9 @@ export function createHttpServer(
     throw new ResponseError(404, 'not_found', `Nothing at ${path}`);
   }
 
-  const server = createServer((request, response) => {
+  // Idle and slow connections are checked every second (Node's default is 30 s), so a
+  // slowloris socket is cut soon after headersTimeout.
+  const server = createServer({ connectionsCheckingInterval: 1_000 }, (request, response) => {
     const started = performance.now();
     const span = tracer.startSpan(`HTTP ${request.method ?? 'GET'}`, { kind: 1 });
     const traceId = span.spanContext().traceId;
