@@ -408,6 +408,7 @@ function onEvent(msg, event) {
     case 'meta':
       setConversationId(event.conversationId);
       msg.li.dataset.turnId = event.turnId;
+      msg.model = event.model;
       showMode(event.mode, event.model);
       break;
     case 'text':
@@ -430,7 +431,15 @@ function onEvent(msg, event) {
     case 'finish':
       msg.li.dataset.outcome = event.outcome;
       if (event.outcome !== 'error' || !msg.li.dataset.error) {
-        setStatus(msg, OUTCOME_TEXT[event.outcome] ?? event.outcome, event.outcome);
+        const fallback =
+          event.answeredBy && msg.model && event.answeredBy !== msg.model
+            ? ` Answered by ${event.answeredBy}: the configured model was unavailable.`
+            : '';
+        setStatus(
+          msg,
+          `${OUTCOME_TEXT[event.outcome] ?? event.outcome}${fallback}`.trim(),
+          event.outcome,
+        );
       }
       break;
   }

@@ -20,6 +20,8 @@ export interface TurnModelOptions {
   question: string;
   sources: () => readonly PackedChunk[];
   budget: Budget;
+  /** Called when the offline answerer takes over from a failed real model. */
+  onFallback?: () => void;
 }
 
 /** The answerer of the app. */
@@ -49,12 +51,13 @@ export function createAnswerer(
   { instrumentation }: { instrumentation: Instrumentation },
 ): Answerer {
   const mode = answerMode(config);
-  const offline = (options: TurnModelOptions, fallback: boolean) =>
+  const offline = ({ onFallback, ...options }: TurnModelOptions, fallback: boolean) =>
     createOfflineModel({
       ...options,
       paceMs: config.offlinePaceMs,
       fallback,
       instrumentation,
+      ...(fallback && onFallback && { onStart: onFallback }),
     });
   if (mode === 'offline') {
     return { mode, model: OFFLINE_MODEL_ID, forTurn: (options) => offline(options, false) };

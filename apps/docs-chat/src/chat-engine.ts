@@ -30,6 +30,7 @@ import {
 import { createKeyedMutex } from './keyed-mutex';
 import type { Knowledge } from './knowledge';
 import type { NotesStore } from './notes-store';
+import { OFFLINE_MODEL_ID } from './offline-model';
 import type { UserLimits } from './user-limits';
 
 /** A turn to run: a new message, or decisions on the approvals a turn waits for. */
@@ -242,7 +243,15 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
         ...(request.traceId && { traceId: request.traceId }),
       };
 
-      const model = answerer.forTurn({ question, sources: () => [...sources.values()], budget });
+      let answeredBy = answerer.model;
+      const model = answerer.forTurn({
+        question,
+        sources: () => [...sources.values()],
+        budget,
+        onFallback: () => {
+          answeredBy = OFFLINE_MODEL_ID;
+        },
+      });
       metadata.turnId = turnId;
       citable.set(turnId, cite);
       citing = turnId;
@@ -351,7 +360,7 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
           message: `The answer could not be stored: ${error instanceof Error ? error.message : String(error)}`,
         };
       }
-      yield { type: 'finish', outcome, turnId };
+      yield { type: 'finish', outcome, turnId, answeredBy };
     } finally {
       if (citing) citable.delete(citing);
       release();

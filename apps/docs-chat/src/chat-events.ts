@@ -84,7 +84,14 @@ export type ChatEvent =
   | { type: 'citations'; seq: number; citations: CitedSource[] }
   | { type: 'usage'; seq: number; turn: UsageTotals; conversation: UsageTotals }
   | { type: 'error'; seq: number; code: ErrorCode; message: string }
-  | { type: 'finish'; seq: number; outcome: TurnOutcome; turnId: string };
+  | {
+      type: 'finish';
+      seq: number;
+      outcome: TurnOutcome;
+      turnId: string;
+      /** The model that answered: the configured one, or the offline answerer when it took over. */
+      answeredBy: string;
+    };
 
 /** A {@link ChatEvent} before it is numbered. */
 export type ChatEventBody = ChatEvent extends infer E

@@ -34,6 +34,8 @@ export interface OfflineModelOptions {
   fallback?: boolean;
   budget?: Budget;
   instrumentation?: Instrumentation;
+  /** Called as each of its calls starts. */
+  onStart?: () => void;
 }
 
 const SAVE_NOTE = /^\s*(?:save|remember|note)(?:\s+(?:a|this))?(?:\s+note)?\s*:\s*([\s\S]+)$/i;
@@ -102,12 +104,14 @@ export function createOfflineModel({
   fallback = false,
   budget,
   instrumentation,
+  onStart,
 }: OfflineModelOptions): ChatModel {
   async function* stream(
     request: ChatRequest,
     { signal }: { signal?: AbortSignal } = {},
   ): AsyncGenerator<StreamPart> {
     signal?.throwIfAborted();
+    onStart?.();
     const observer = instrumentation?.startModelCall?.({
       operation: 'stream',
       provider: 'offline',

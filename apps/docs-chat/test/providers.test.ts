@@ -84,7 +84,11 @@ describe('with a real model (the mock provider)', () => {
     mock.respondWith('openai.chat', { error: { status: 503, message: 'overloaded' } });
     const { events } = await postChat(url, { message: 'How does hybrid search work?' });
     expect(textOf(events)).toContain('The configured model is unavailable');
-    expect(events.at(-1)).toMatchObject({ type: 'finish', outcome: 'stop' });
+    expect(events.at(-1)).toMatchObject({
+      type: 'finish',
+      outcome: 'stop',
+      answeredBy: 'keel-extractive',
+    });
     expect(mock.requests.length).toBeGreaterThanOrEqual(3);
   });
 
