@@ -218,8 +218,8 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
           maxTokens: config.historyTokens,
         });
         agentInput = { system: prompt.system, messages: [...history.messages, prompt.message] };
-        // The rows are written once the model has started (the embedded database runs on this
-        // thread, and a write before the call would delay the first token), or at the end.
+        // The rows are written once the model's first part is out (the embedded database runs
+        // on this thread, and a write before it would delay the first token), or at the end.
         let begun: Promise<void> | undefined;
         begin = () => {
           begun ??= conversations.begin({
@@ -270,10 +270,6 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
           request: { maxTokens: config.maxOutputTokens, metadata },
           ...(signal && { signal }),
         })) {
-          if (!modelStarted) {
-            modelStarted = true;
-            begin().catch(() => {}); // awaited, and its failure reported, when the turn ends
-          }
           if (part.type === 'text-delta') {
             text += part.text;
             yield { type: 'text', delta: part.text };
@@ -313,6 +309,11 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
             finalState = part.state;
             if (part.state.stopReason === 'pending-approval') outcome = 'pending-approval';
             else if (part.state.steps.at(-1)?.finishReason === 'length') outcome = 'length';
+          }
+          // Here, after the first event has been handed on: the write runs on this thread.
+          if (!modelStarted) {
+            modelStarted = true;
+            begin().catch(() => {}); // awaited, and its failure reported, when the turn ends
           }
         }
       } catch (error) {
