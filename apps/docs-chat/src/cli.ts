@@ -115,7 +115,7 @@ async function ask(app: App, question: string, userId: string, conversationId?: 
       message: question,
       ...(conversationId && { conversationId }),
     });
-    while (turn.outcome === 'pending-approval' && process.stdin.isTTY) {
+    while (turn.outcome === 'pending-approval' && turn.waiting.length > 0 && process.stdin.isTTY) {
       const approvals = await decide(turn.waiting);
       turn = await printTurn(app, { ...base, conversationId: turn.conversationId, approvals });
     }
