@@ -1,20 +1,12 @@
 import { appendFileSync, cpSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DataDirLockedError } from '../src/data-dir-locked-error';
 import { ofType, postChat, textOf } from './sse-client';
-import { FIXTURE_CORPUS, startTestApp, type TestApp } from './start-test-app';
+import { FIXTURE_CORPUS, useTestApps } from './start-test-app';
 
-const running: TestApp[] = [];
-async function start(options: Parameters<typeof startTestApp>[0] = {}) {
-  const app = await startTestApp(options);
-  running.push(app);
-  return app;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((app) => app.close()));
-});
+const start = useTestApps();
 
 describe('per-user limits', () => {
   it('answers 429 with Retry-After past the per-user request rate, other users unaffected', async () => {
@@ -33,7 +25,6 @@ describe('per-user limits', () => {
     const answered = await postChat(first.url, { message: 'How do budgets work?' });
     const spent = ofType(answered.events, 'usage').at(-1)?.turn;
     await first.close();
-    running.pop();
     // Reopened with a daily limit the first answer has nearly used up (the ledger remembers it).
     const limit = String((spent?.inputTokens ?? 0) + (spent?.outputTokens ?? 0) + 100);
     const second = await start({
@@ -143,7 +134,6 @@ describe('persistence and ingestion', () => {
     );
     const before = await first.app.ledger.report();
     await first.close();
-    running.pop();
     const second = await start({ dataDir: first.dataDir });
     const view = await second.app.conversations.view(conversationId, 'alice');
     expect(view?.turns.map((turn) => turn.text)).toEqual(['What is ef?', textOf(events)]);

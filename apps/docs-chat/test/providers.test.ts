@@ -1,20 +1,15 @@
 import { type MockProvider, startMockProvider } from '@keel/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ofType, postChat, textOf } from './sse-client';
-import { startTestApp, type TestApp } from './start-test-app';
+import { useTestApps } from './start-test-app';
 
 let mock: MockProvider;
-const running: TestApp[] = [];
-async function start(env: Record<string, string>) {
-  const app = await startTestApp({ env });
-  running.push(app);
-  return app;
-}
+const startApp = useTestApps();
+const start = (env: Record<string, string>) => startApp({ env });
 beforeAll(async () => {
   mock = await startMockProvider();
 });
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((app) => app.close()));
+afterEach(() => {
   mock.reset();
 });
 afterAll(async () => {

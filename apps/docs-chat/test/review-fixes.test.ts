@@ -6,19 +6,11 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ofType, postChat } from './sse-client';
-import { FIXTURE_CORPUS, startTestApp, type TestApp } from './start-test-app';
+import { FIXTURE_CORPUS, useTestApps } from './start-test-app';
 
-const running: TestApp[] = [];
-async function start(options: Parameters<typeof startTestApp>[0] = {}) {
-  const app = await startTestApp(options);
-  running.push(app);
-  return app;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((app) => app.close()));
-});
+const start = useTestApps();
 
 describe('review fixes', () => {
   it('reports the conversation usage once after an approval, as stored', async () => {
@@ -79,7 +71,6 @@ describe('review fixes', () => {
       },
     ).catch(() => {});
     await closing;
-    running.pop();
     const second = await start({ dataDir: first.dataDir });
     const view = await second.app.conversations.view(conversationId, 'alice');
     expect(view?.turns[1]?.outcome).toBe('cancelled');

@@ -5,6 +5,7 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { type App, createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/database';
@@ -62,14 +63,30 @@ export async function startTestApp({
   const app = await createApp({ config, write: (line) => logs.push(line) });
   await app.ingestCorpus();
   const url = listen ? await app.listen() : '';
+  let closing: Promise<void> | undefined;
   return {
     url,
     dataDir,
     app,
     logs,
-    async close() {
-      await app.close();
-      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+    close() {
+      closing ??= app.close().then(() => {
+        if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+      });
+      return closing;
     },
+  };
+}
+
+/** A `startTestApp` whose apps are closed after each test (closing one earlier is fine). */
+export function useTestApps(): typeof startTestApp {
+  const running: TestApp[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((app) => app.close()));
+  });
+  return async (options) => {
+    const app = await startTestApp(options);
+    running.push(app);
+    return app;
   };
 }
