@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { type Instrumentation, type RequestMetadata, sha256 } from '@keel/core';
 import {
   createRetriever,
@@ -244,9 +244,4 @@ export async function openKnowledge(directory: string): Promise<Knowledge> {
       return [...manifest.keys()].sort();
     },
   };
-}
-
-/** A short title for a source id: its file name. */
-export function sourceTitle(sourceId: string): string {
-  return basename(sourceId);
 }
