@@ -310,8 +310,9 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
             if (part.state.stopReason === 'pending-approval') outcome = 'pending-approval';
             else if (part.state.steps.at(-1)?.finishReason === 'length') outcome = 'length';
           }
-          // Here, after the first event has been handed on: the write runs on this thread.
-          if (!modelStarted) {
+          // After the model's first part has been handed on (not at `step-start`, which comes
+          // before the model call): the write runs on this thread.
+          if (!modelStarted && part.type !== 'step-start') {
             modelStarted = true;
             begin().catch(() => {}); // awaited, and its failure reported, when the turn ends
           }
