@@ -46,6 +46,15 @@ describe('createTracer', () => {
     expect(span.isRecording()).toBe(false);
   });
 
+  it('orders spans started in the same millisecond by when they started, not ended', () => {
+    const tracer = createTracer({ clock: createFakeClock({ now: 5_000 }) });
+    const first = tracer.startSpan('first');
+    const second = tracer.startSpan('second');
+    second.end();
+    first.end();
+    expect(tracer.spanTree().map((n) => n.span.name)).toEqual(['first', 'second']);
+  });
+
   it('parents spans through withSpan and a context storage, across awaits', async () => {
     const tracer = createTracer({ contextStorage: new AsyncLocalStorage() });
     const root = tracer.startSpan('agent');

@@ -180,6 +180,8 @@ export function createTracer(options: TracerOptions = {}): Tracer {
   // Up to twice `maxSpans` are held and trimmed in one go, so ending a span stays O(1) once
   // the buffer is full (trimming on every end copied the whole buffer each time).
   let finished: SpanRecord[] = [];
+  const startOrder = new WeakMap<SpanRecord, number>();
+  let started = 0;
 
   function finish(record: SpanRecord): void {
     if (maxSpans > 0) {
@@ -211,6 +213,7 @@ export function createTracer(options: TracerOptions = {}): Tracer {
         status: 'unset',
       };
       if (parentContext) record.parentSpanId = parentContext.spanId;
+      startOrder.set(record, started++);
       clean(attributes, record.attributes);
       return new BuiltinSpan(record, clock, finish);
     },
@@ -227,7 +230,10 @@ export function createTracer(options: TracerOptions = {}): Tracer {
         const parent = node.span.parentSpanId ? nodes.get(node.span.parentSpanId) : undefined;
         (parent ? parent.children : roots).push(node);
       }
-      const byStart = (a: SpanNode, b: SpanNode) => a.span.startTime - b.span.startTime;
+      // Spans started in the same millisecond keep the order they were started in.
+      const byStart = (a: SpanNode, b: SpanNode) =>
+        a.span.startTime - b.span.startTime ||
+        (startOrder.get(a.span) ?? 0) - (startOrder.get(b.span) ?? 0);
       for (const node of nodes.values()) node.children.sort(byStart);
       return roots.sort(byStart);
     },
