@@ -129,22 +129,39 @@ function totalsOf(rows: Array<{ usage: UsageTotals | null }>): UsageTotals {
 
 /** The store over `db`. */
 export function createConversationStore(db: Database): ConversationStore {
-  async function rows(conversationId: string, userId: string): Promise<TurnRow[] | undefined> {
-    const result = await db.query<TurnRow & { user_id: string }>(
-      `select c.user_id, t.seq, t.turn_id, t.role, t.text, t.citations, t.tools, t.usage, t.outcome,
-              t.agent_state, t.created_at
+  /**
+   * The turns of a conversation with `columns` (and its creation time), or undefined when it
+   * does not exist or belongs to another user.
+   */
+  async function owned<Row extends { seq: number }>(
+    columns: string,
+    conversationId: string,
+    userId: string,
+  ): Promise<{ createdAt: Date; turns: Row[] } | undefined> {
+    const result = await db.query<Row & { user_id: string; conversation_created_at: Date }>(
+      `select c.user_id, c.created_at as conversation_created_at, ${columns}
          from conversations c left join turns t on t.conversation_id = c.id
         where c.id = $1 order by t.seq`,
       [conversationId],
     );
     const first = result.rows[0];
     if (!first || first.user_id !== userId) return undefined;
-    return result.rows.filter((row) => row.seq !== null);
+    return {
+      createdAt: first.conversation_created_at,
+      turns: result.rows.filter((row) => row.seq !== null),
+    };
   }
 
   return {
     async load(conversationId, userId) {
-      const turns = await rows(conversationId, userId);
+      // Only what the next prompt needs: this runs before every answer.
+      const turns = (
+        await owned<Pick<TurnRow, 'seq' | 'role' | 'text' | 'usage'>>(
+          't.seq, t.role, t.text, t.usage',
+          conversationId,
+          userId,
+        )
+      )?.turns;
       if (!turns) return undefined;
       const history: Message[] = [];
       for (const row of turns) {
@@ -218,15 +235,17 @@ export function createConversationStore(db: Database): ConversationStore {
     },
 
     async view(conversationId, userId) {
-      const turns = await rows(conversationId, userId);
-      if (!turns) return undefined;
-      const created = await db.query<{ created_at: Date }>(
-        'select created_at from conversations where id = $1',
-        [conversationId],
+      const conversation = await owned<TurnRow>(
+        `t.seq, t.turn_id, t.role, t.text, t.citations, t.tools, t.usage, t.outcome,
+         t.agent_state, t.created_at`,
+        conversationId,
+        userId,
       );
+      if (!conversation) return undefined;
+      const { turns } = conversation;
       return {
         id: conversationId,
-        createdAt: (created.rows[0]?.created_at ?? new Date(0)).toISOString(),
+        createdAt: conversation.createdAt.toISOString(),
         usage: totalsOf(turns),
         turns: turns.map((row) => ({
           seq: row.seq,

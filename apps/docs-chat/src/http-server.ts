@@ -13,7 +13,7 @@ import type { Answerer } from './answerer';
 import type { AppObservability } from './app-observability';
 import type { ChatEngine } from './chat-engine';
 import { ChatError } from './chat-error';
-import type { ChatEvent, ErrorCode } from './chat-events';
+import type { ChatEvent } from './chat-events';
 import { parseChatBody, parseUserId } from './chat-request';
 import type { Config } from './config';
 import type { ConversationStore } from './conversation-store';
@@ -51,14 +51,6 @@ const SECURITY_HEADERS = {
   'referrer-policy': 'no-referrer',
 };
 
-class ResponseError {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    readonly message: string,
-  ) {}
-}
-
 function sendJson(
   response: ServerResponse,
   status: number,
@@ -94,10 +86,6 @@ function sendError(response: ServerResponse, error: unknown): number {
       },
       headers,
     );
-    return error.status;
-  }
-  if (error instanceof ResponseError) {
-    sendJson(response, error.status, { error: { code: error.code, message: error.message } });
     return error.status;
   }
   sendJson(response, 500, {
@@ -283,7 +271,7 @@ export function createHttpServer(
     const file = files.get(path);
     if (file) {
       if (method !== 'GET' && method !== 'HEAD')
-        throw new ResponseError(405, 'method_not_allowed', 'Use GET');
+        throw new ChatError({ code: 'method_not_allowed', message: 'Use GET' });
       response.writeHead(200, {
         'content-type': file.type,
         'content-length': file.body.length,
@@ -295,7 +283,7 @@ export function createHttpServer(
     }
     const only = (allowed: string) => {
       if (method !== allowed) {
-        throw new ResponseError(405, 'method_not_allowed', `Use ${allowed} for ${path}`);
+        throw new ChatError({ code: 'method_not_allowed', message: `Use ${allowed} for ${path}` });
       }
     };
     if (path === '/api/chat') {
@@ -310,10 +298,11 @@ export function createHttpServer(
       try {
         id = decodeURIComponent(path.slice('/api/conversations/'.length));
       } catch {
-        throw new ResponseError(404, 'not_found', 'No such conversation for this user');
+        throw new ChatError({ code: 'not_found', message: 'No such conversation for this user' });
       }
       const view = await conversations.view(id, userId);
-      if (!view) throw new ResponseError(404, 'not_found', `No conversation ${id} for this user`);
+      if (!view)
+        throw new ChatError({ code: 'not_found', message: `No conversation ${id} for this user` });
       sendJson(response, 200, view);
       return '/api/conversations/:id';
     }
@@ -353,7 +342,7 @@ export function createHttpServer(
       response.end(text);
       return path;
     }
-    throw new ResponseError(404, 'not_found', `Nothing at ${path}`);
+    throw new ChatError({ code: 'not_found', message: `Nothing at ${path}` });
   }
 
   // Idle and slow connections are checked every second (Node's default is 30 s), so a
@@ -373,7 +362,7 @@ export function createHttpServer(
           } else {
             sendError(response, error);
           }
-          if (!(error instanceof ResponseError || ChatError.isInstance(error))) {
+          if (!ChatError.isInstance(error)) {
             log({
               time: new Date().toISOString(),
               level: 'error',

@@ -16,6 +16,7 @@ import {
   type ToolResultPart,
 } from '@keel/core';
 import type { PackedChunk } from '@keel/retrieval';
+import { collect } from '@keel/streaming';
 import { type Budget, countTokens } from '@keel/tokens';
 import { extractAnswer } from './extractive-answer';
 
@@ -197,18 +198,7 @@ export function createOfflineModel({
     modelId: OFFLINE_MODEL_ID,
     stream,
     async generate(request, options) {
-      let text = '';
-      const toolCalls = [];
-      let usage = EMPTY_USAGE;
-      let finishReason: 'stop' | 'tool-calls' = 'stop';
-      for await (const part of stream(request, options)) {
-        if (part.type === 'text-delta') text += part.text;
-        else if (part.type === 'tool-call') {
-          const { type: _type, ...call } = part;
-          toolCalls.push(call);
-          finishReason = 'tool-calls';
-        } else if (part.type === 'usage') usage = part.usage;
-      }
+      const { text, toolCalls, finishReason, usage } = await collect(stream(request, options));
       return { text, toolCalls, finishReason, usage, responseModelId: OFFLINE_MODEL_ID };
     },
   };
