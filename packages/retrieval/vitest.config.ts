@@ -3,8 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // CI runs every package's suite at once on two cores.
-    testTimeout: 30_000,
+    // Sized for a loaded machine (every package's tests on two shared cores), never a speed
+    // check: suites here start servers, databases or Chromium.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     benchmark: { include: ['bench/**/*.bench.ts'] },
   },
 });

@@ -3,9 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
-    // Property tests against js-tiktoken and the hostile-input tests take a few seconds each,
-    // more when CI runs every package at once on two cores; they check correctness, not speed.
+    // Sized for a loaded machine (every package's tests on two shared cores), never a speed
+    // check: property tests are bounded by their runs and input sizes.
     testTimeout: 60_000,
+    hookTimeout: 60_000,
     benchmark: { include: ['bench/**/*.bench.ts'] },
   },
 });

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FIXTURE_CORPUS } from './start-test-app';
 
 const run = promisify(execFile);
-const CLI = join(import.meta.dirname, '..', 'dist', 'cli.js');
+const CLI = join(import.meta.dirname, '..', 'bin', 'docs-chat.js');
 const dataDir = mkdtempSync(join(tmpdir(), 'docs-chat-cli-'));
 const env = {
   PATH: process.env.PATH ?? '',

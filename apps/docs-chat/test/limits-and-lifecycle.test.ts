@@ -1,7 +1,7 @@
 import { appendFileSync, cpSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DataDirLockedError } from '../src/data-dir-locked-error';
 import { ofType, postChat, textOf } from './sse-client';
 import { FIXTURE_CORPUS, useTestApps } from './start-test-app';
@@ -70,12 +70,15 @@ describe('cancellation', () => {
         },
       },
     );
-    let view: Awaited<ReturnType<typeof app.conversations.view>>;
-    const deadline = Date.now() + 10_000;
-    do {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      view = await app.conversations.view(conversationId, 'alice');
-    } while (view?.turns[1]?.outcome === 'streaming' && Date.now() < deadline);
+    // The server notices the disconnect on its own time; wait for it to settle the turn.
+    const view = await vi.waitFor(
+      async () => {
+        const settled = await app.conversations.view(conversationId, 'alice');
+        expect(settled?.turns[1]?.outcome).not.toBe('streaming');
+        return settled;
+      },
+      { timeout: 30_000, interval: 20 },
+    );
     const answer = view?.turns[1];
     expect(answer?.outcome).toBe('cancelled');
     expect(answer?.text.length).toBeGreaterThan(0);
@@ -117,10 +120,15 @@ describe('operator routes and early disconnects', () => {
     controller.abort();
     await waiting;
     expect((await slow).events.at(-1)).toMatchObject({ type: 'finish', outcome: 'stop' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const records = logs.map((line) => JSON.parse(line));
+    const records = await vi.waitFor(
+      () => {
+        const parsed = logs.map((line) => JSON.parse(line));
+        expect(parsed.filter((r) => r.event === 'http-request').map((r) => r.status)).toContain(499);
+        return parsed;
+      },
+      { timeout: 30_000, interval: 20 },
+    );
     expect(records.filter((r) => r.event === 'http-error')).toEqual([]);
-    expect(records.filter((r) => r.event === 'http-request').map((r) => r.status)).toContain(499);
   });
 });
 

@@ -1,5 +1,5 @@
 import { type MockProvider, startMockProvider } from '@keel/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ofType, postChat, textOf } from './sse-client';
 import { useTestApps } from './start-test-app';
 
@@ -104,12 +104,10 @@ describe('with a real model (the mock provider)', () => {
         },
       },
     );
-    const aborted = Date.now();
-    const deadline = aborted + 5_000;
-    while (mock.requests[0]?.disconnectedAt === undefined && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    expect(mock.requests[0]?.disconnectedAt).toBeDefined();
+    await vi.waitFor(() => expect(mock.requests[0]?.disconnectedAt).toBeDefined(), {
+      timeout: 30_000,
+      interval: 5,
+    });
   });
 
   it('Anthropic: answers through the Messages API', async () => {

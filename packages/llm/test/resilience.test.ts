@@ -260,7 +260,7 @@ describe('fallback and the breaker', () => {
 });
 
 describe('cancellation', () => {
-  it('aborts the HTTP request within milliseconds and bills what was received', async () => {
+  it('aborts the HTTP request mid-stream and bills what was received', async () => {
     env.mock.enqueue('openai.chat', {
       text: Array.from({ length: 200 }, (_, index) => `word${index}`).join(' '),
       faults: { tokensPerSecond: 50 },
@@ -268,11 +268,9 @@ describe('cancellation', () => {
     const controller = new AbortController();
     const stream = env.openai().stream(ask('Tell me a long story'), { signal: controller.signal });
     const parts = [];
-    let abortedAt = Number.NaN;
     for await (const part of stream) {
       parts.push(part);
       if (parts.filter((p) => p.type === 'text-delta').length === 3) {
-        abortedAt = performance.timeOrigin + performance.now();
         controller.abort();
       }
     }
@@ -283,8 +281,8 @@ describe('cancellation', () => {
     expect(summary.usage.outputTokens).toBeGreaterThan(0);
     expect(summary.costUsd).toBeGreaterThan(0);
     await expect.poll(() => env.mock.requests[0]?.clientDisconnected).toBe(true);
-    // NaN (no disconnect time, or no abort) fails the comparison.
-    expect(Number(env.mock.requests[0]?.disconnectedAt) - abortedAt).toBeLessThan(5_000);
+    // Cut mid-stream, not read to the end: the mock had 200 words left to send at 50 a second.
+    expect(env.mock.requests[0]?.eventsWritten).toBeLessThan(100);
   });
 
   it('cancels the upstream and bills what arrived when the consumer stops reading', async () => {

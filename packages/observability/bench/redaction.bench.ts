@@ -5,7 +5,8 @@
  * built dist/). MB/s = hz x 1.
  */
 import { bench, describe } from 'vitest';
-import { redact } from '../dist/index.js';
+import { createRedactor, DEFAULT_REDACTION_RULES, redact } from '../dist/index.js';
+import { adversarial, fill, SIZE } from '../test/fixtures/adversarial';
 import { mixedLogText } from './corpus';
 
 const text = mixedLogText();
@@ -25,3 +26,19 @@ describe(`redact ${(text.length / 1_048_576).toFixed(2)} MB of mixed log text`, 
     text.replace(EMAIL, '[REDACTED:email]');
   });
 });
+
+/**
+ * Linear time on hostile text, measured: each rule on its adversarial inputs at 64 KB and at
+ * 256 KB. A linear rule's 256 KB time is about 4x its 64 KB time; a quadratic one's is 16x.
+ */
+for (const size of [SIZE / 4, SIZE]) {
+  describe(`every default rule on ${size / 1024} KB of adversarial text`, () => {
+    for (const rule of DEFAULT_REDACTION_RULES) {
+      const texts = (adversarial[rule.id] ?? []).map((unit) => fill(unit, size));
+      const redactor = createRedactor({ rules: [rule], maxStringLength: 2 * size });
+      bench(rule.id, () => {
+        for (const text of texts) redactor(text);
+      });
+    }
+  });
+}

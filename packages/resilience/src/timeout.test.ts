@@ -188,7 +188,7 @@ describe('timeout against the mock provider', () => {
     expect(TimeoutError.isInstance(error)).toBe(true);
     expect(received).toEqual(['', 'a', 'b']);
     await vi.waitFor(() => expect(env.mock.requests[0]?.clientDisconnected).toBe(true), {
-      timeout: 5_000,
+      timeout: 30_000,
     });
   });
 

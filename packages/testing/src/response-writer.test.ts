@@ -52,7 +52,7 @@ describe('faults', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
     await vi.waitFor(() => expect(env.mock.requests[0]?.clientDisconnected).toBe(true), {
-      timeout: 5_000,
+      timeout: 30_000,
     });
     expect(env.mock.requests[0]?.status).toBeNull();
 
@@ -90,7 +90,7 @@ describe('faults', () => {
     expect(data.map((c) => c.choices[0].delta.content)).toEqual(['', 'one', 'two']);
     await vi.waitFor(
       () => expect(env.mock.requests[0]).toMatchObject({ stalled: true, clientDisconnected: true }),
-      { timeout: 5_000 },
+      { timeout: 30_000 },
     );
     expect(env.mock.requests[0]?.eventsWritten).toBe(3);
     expect(env.mock.requests[0]?.disconnectedAt).toBeGreaterThan(
@@ -173,7 +173,7 @@ describe('faults', () => {
           stalled: true,
           clientDisconnected: true,
         }),
-      { timeout: 5_000 },
+      { timeout: 30_000 },
     );
   });
 
@@ -345,7 +345,7 @@ describe('faults', () => {
     const reading = rawPost(`${local.openaiBaseURL}/chat/completions`, streamBody).catch(
       (e: unknown) => e,
     );
-    await vi.waitFor(() => expect(local.requests[0]?.stalled).toBe(true), { timeout: 5_000 });
+    await vi.waitFor(() => expect(local.requests[0]?.stalled).toBe(true), { timeout: 30_000 });
     await local.close();
     const result = await reading;
     expect(result).toBeInstanceOf(Error);

@@ -2,13 +2,14 @@
  * The built keel-mock binary, started as a user would start it.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+// The installed command, as package managers link it (it runs the built dist/cli.js).
+const cli = fileURLToPath(new URL('../bin/keel-mock.js', import.meta.url));
 let child: ChildProcessWithoutNullStreams | undefined;
 afterEach(() => child?.kill('SIGTERM'));
 
@@ -31,6 +32,16 @@ function start(args: string[]): Promise<{ url: string; output: () => string }> {
 }
 
 describe('keel-mock CLI', () => {
+  it('is linked from a file that exists before the build, so install can link it', async () => {
+    const manifest = JSON.parse(
+      await readFile(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8'),
+    ) as { bin: Record<string, string>; files: string[] };
+    expect(manifest.bin).toEqual({ 'keel-mock': './bin/keel-mock.js' });
+    expect(manifest.files).toContain('bin');
+    const target = new URL(manifest.bin['keel-mock'] ?? '', new URL('../', import.meta.url));
+    expect(fileURLToPath(target)).toBe(cli);
+  });
+
   it('serves a scenario file and logs each request', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'keel-cli-'));
     const scenario = join(dir, 'scenario.json');
