@@ -123,7 +123,9 @@ describe('operator routes and early disconnects', () => {
     const records = await vi.waitFor(
       () => {
         const parsed = logs.map((line) => JSON.parse(line));
-        expect(parsed.filter((r) => r.event === 'http-request').map((r) => r.status)).toContain(499);
+        expect(parsed.filter((r) => r.event === 'http-request').map((r) => r.status)).toContain(
+          499,
+        );
         return parsed;
       },
       { timeout: 30_000, interval: 20 },
