@@ -1,20 +1,38 @@
 /**
- * The README's examples, run as written (with a fake model in place of `anyChatModel`, a
- * captured stdout, and a fixed price in place of `estimateCost` from @keel/tokens).
+ * The README's examples, read from README.md and run against the source, so a README change
+ * that breaks one fails here. Stand-ins: a fake model for `anyChatModel` and `agent`, a fixed
+ * price for `estimateCost` from @keel/tokens, OTel absent, and log lines captured instead of
+ * written to stdout.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
+import * as asyncHooks from 'node:async_hooks';
+import { readFileSync } from 'node:fs';
 import type { Usage } from '@keel/core';
+import { readmeExample, runExample } from '@keel/readme-examples';
 import { createFakeChatModel } from '@keel/testing';
 import { describe, expect, it } from 'vitest';
-import {
-  createObservability,
-  createSpendGuard,
-  createTracer,
-  instrument,
-  jsonLinesSink,
-  loadOpenTelemetry,
-  type SpanRecord,
-} from '../src/index';
+import type { Observability, ObservabilityOptions, SpanRecord, Tracer } from '../src/index';
+import * as observability from '../src/index';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+/** The package, with `createObservability` remembering what it made and logging to `lines`. */
+function observabilityModule(lines: string[] = []) {
+  const made: Observability[] = [];
+  const module = {
+    ...observability,
+    loadOpenTelemetry: () =>
+      observability.loadOpenTelemetry({ importer: () => Promise.reject(new Error('absent')) }),
+    createObservability: (options: ObservabilityOptions = {}) => {
+      const obs = observability.createObservability({
+        ...options,
+        logger: observability.jsonLinesSink({ write: (line) => lines.push(line) }),
+      });
+      made.push(obs);
+      return obs;
+    },
+  };
+  return { module, made };
+}
 
 describe('README examples', () => {
   it('the quick start: one redacted JSON line per call, and Prometheus text without OTel', async () => {
@@ -26,18 +44,13 @@ describe('README examples', () => {
     const estimateCost = (usage: Usage, _modelId: string) => ({
       total: usage.inputTokens * 1.5e-7 + usage.outputTokens * 6e-7,
     });
-    const obs = createObservability({
-      otel: await loadOpenTelemetry({ importer: () => Promise.reject(new Error('absent')) }),
-      logger: jsonLinesSink({ write: (line) => lines.push(line) }),
-    });
-    const model = instrument(anyChatModel, {
-      instrumentation: obs,
-      cost: (usage, modelId) => estimateCost(usage, modelId).total,
-    });
-    await model.generate({
-      messages: [{ role: 'user', content: 'Hi' }],
-      metadata: { userId: 'u1', feature: 'chat' },
-    });
+    const { obs } = (await runExample(readmeExample(readme, 'quick-start'), {
+      modules: {
+        '@keel/observability': observabilityModule(lines).module,
+        '@keel/tokens': { estimateCost },
+      },
+      scope: { anyChatModel },
+    })) as { obs: Observability };
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0] as string)).toMatchObject({
       level: 'info',
@@ -54,37 +67,34 @@ describe('README examples', () => {
 
   it('the built-in tracer makes model spans children of the enclosing span', async () => {
     const exported: SpanRecord[] = [];
-    const tracer = createTracer({
-      contextStorage: new AsyncLocalStorage(),
-      onEnd: (span) => exported.push(span),
-    });
-    const obs = createObservability({ tracer, logger: false });
-    const agent = instrument(createFakeChatModel({ text: 'ok' }, { modelId: 'gpt-4o-mini' }), {
-      instrumentation: obs,
-    });
-    const root = tracer.startSpan('answer question');
-    await tracer.withSpan(root, () =>
-      agent.generate({ messages: [{ role: 'user', content: 'why?' }] }),
-    );
-    root.end();
+    const { module, made } = observabilityModule();
+    const fake = createFakeChatModel({ text: 'ok' }, { modelId: 'gpt-4o-mini' });
+    const agent = {
+      run: (question: string) => {
+        const obs = made[0];
+        if (obs === undefined)
+          throw new Error('the example runs the agent before createObservability');
+        const model = observability.instrument(fake, { instrumentation: obs });
+        return model.generate({ messages: [{ role: 'user', content: question }] });
+      },
+    };
+    const { tracer } = (await runExample(readmeExample(readme, 'tracing'), {
+      modules: { 'node:async_hooks': asyncHooks, '@keel/observability': module },
+      scope: { agent, question: 'why?', exporter: (span: SpanRecord) => exported.push(span) },
+    })) as { tracer: Tracer };
     const [tree] = tracer.spanTree();
     expect(tree?.span.name).toBe('answer question');
     expect(tree?.children.map((child) => child.span.name)).toEqual(['chat gpt-4o-mini']);
-    expect(exported).toHaveLength(2);
+    expect(exported.map((span) => span.name)).toEqual(['chat gpt-4o-mini', 'answer question']);
   });
 
   it('the spend guard fires once when a user passes the threshold', async () => {
     const alerts: string[] = [];
-    const alert = (message: string) => alerts.push(message);
-    const spendGuard = createSpendGuard({
-      limits: [
-        { by: 'userId', thresholdUsd: 5, windowMs: 86_400_000 },
-        { by: 'feature', thresholdUsd: 200, windowMs: 3_600_000 },
-      ],
-      onExceeded: ({ by, key, spendUsd }) => alert(`${by} ${key} spent $${spendUsd.toFixed(2)}`),
-    });
-    const obs = createObservability({ spendGuard, logger: false });
-    const model = instrument(createFakeChatModel({ text: 'ok' }), {
+    const { obs } = (await runExample(readmeExample(readme, 'spend-guard'), {
+      modules: { '@keel/observability': observabilityModule().module },
+      scope: { alert: (message: string) => alerts.push(message) },
+    })) as { obs: Observability };
+    const model = observability.instrument(createFakeChatModel({ text: 'ok' }), {
       instrumentation: obs,
       cost: () => 2,
     });

@@ -1,35 +1,24 @@
 /**
- * The README's first example, run as written (with a fake model), so it keeps compiling.
+ * The README's quick start, read from README.md and run against the source with a fake model,
+ * so a README change that breaks it fails here.
  */
+import { readFileSync } from 'node:fs';
+import type { Message } from '@keel/core';
+import { readmeExample, runExample } from '@keel/readme-examples';
 import { expect, it } from 'vitest';
-import { z } from 'zod';
-import { definePrompt, untrusted, untrustedText } from '../src/index';
+import * as zod from 'zod';
+import * as prompts from '../src/index';
 import { fakeModel } from './helpers';
 
-const html = '<p>Cats sleep 16 hours a day.</p>';
-const model = fakeModel('```json\n{"summary": "Cats sleep a lot.", "keywords": ["cats"]}\n```');
-
-it('runs the README example', async () => {
-  const summarize = definePrompt({
-    id: 'summarize',
-    version: 2,
-    input: z.object({
-      page: untrustedText(),
-      words: z.number().int(),
-      tone: z.string().optional(),
-    }),
-    system: 'You summarise web pages{{#if tone}} in a {{tone}} tone{{/if}}.',
-    template: 'Summarise in {{words}} words:\n\n{{page}}',
-    output: z.object({ summary: z.string(), keywords: z.array(z.string()) }),
-    budget: { maxTokens: 8_000 },
-  });
-
-  const messages = await summarize.render({
-    page: untrusted(html, { source: 'web:example.com' }),
-    words: 50,
-  });
-  const result = await model.generate({ messages, metadata: { promptId: summarize.key } });
-  const { summary, keywords } = summarize.parseOutput(result.text);
+it('runs the README quick start', async () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const { messages, summary, keywords } = (await runExample(readmeExample(readme, 'quick-start'), {
+    modules: { '@keel/prompts': prompts, zod },
+    scope: {
+      html: '<p>Cats sleep 16 hours a day.</p>',
+      model: fakeModel('```json\n{"summary": "Cats sleep a lot.", "keywords": ["cats"]}\n```'),
+    },
+  })) as { messages: Message[]; summary: string; keywords: string[] };
 
   expect(messages.map((m) => m.role)).toEqual(['system', 'user']);
   expect(messages[1]?.content).toMatch(
