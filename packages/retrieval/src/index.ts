@@ -3,7 +3,7 @@
  * with a cache, an HNSW store with filtered search, BM25 and hybrid search, token-budget
  * context packing with citations, and retrieval metrics.
  */
-export { type AnalyzerOptions, createAnalyzer, ENGLISH_STOP_WORDS, stem } from './analyze';
+export { ENGLISH_STOP_WORDS } from './analyze';
 export {
   type Bm25Document,
   type Bm25Hit,
@@ -12,8 +12,7 @@ export {
   type Bm25SearchOptions,
   createBm25Index,
 } from './bm25-index';
-export { type ChunkOptions, chunkDocument, formatOf } from './chunk-document';
-export { contentHash } from './content-hash';
+export { type ChunkOptions, chunkDocument } from './chunk-document';
 export { CorruptIndexError } from './corrupt-index-error';
 export { DimensionMismatchError } from './dimension-mismatch-error';
 export type { Embedder, EmbedOptions } from './embedder';
@@ -37,7 +36,7 @@ export {
 } from './evaluate-retrieval';
 export { createExactStore, type ExactStoreOptions } from './exact-store';
 export { type Citation, type ExtractedCitations, extractCitations } from './extract-citations';
-export { compileFilter, type Filter, type FilterValue, type MetadataPredicate } from './filter';
+export type { Filter, FilterValue } from './filter';
 export { createHnswStore, type HnswStore, type HnswStoreOptions } from './hnsw-store';
 export type { IngestProgress } from './ingest-progress';
 export { createLocalEmbedder, type LocalEmbedderOptions } from './local-embedder';
@@ -58,7 +57,7 @@ export { type ReadFolderOptions, readFolder } from './read-folder';
 export { type FusionOptions, reciprocalRankFusion } from './reciprocal-rank-fusion';
 export { removeNearDuplicates } from './remove-near-duplicates';
 export type { Reranker, RerankFunction } from './reranker';
-export { createRetriever, indexedText } from './retriever';
+export { createRetriever } from './retriever';
 export type {
   IngestOptions,
   IngestResult,
