@@ -45,10 +45,11 @@ export type {
 } from './message';
 export {
   type AnthropicUsage,
-  normalizeUsage,
+  normalizeAnthropicUsage,
+  normalizeOpenAIChatUsage,
+  normalizeOpenAIResponsesUsage,
   type OpenAIChatUsage,
   type OpenAIResponsesUsage,
-  type RawUsage,
 } from './normalize-usage';
 export { sha256 } from './sha256';
 export { type SleepOptions, sleep } from './sleep';

@@ -18,6 +18,8 @@ const fixtures: [string, Adapter][] = [
   ['anthropic-docs-tool-use.sse', fromAnthropic],
   ['anthropic-docs-thinking.sse', fromAnthropic],
   ['anthropic-docs-error.sse', fromAnthropic],
+  ['anthropic-thinking-no-start-usage.sse', fromAnthropic],
+  ['anthropic-cache-output-details.sse', fromAnthropic],
   ['mock-anthropic-tools.sse', fromAnthropic],
   ['openai-chat-docs-text.sse', fromOpenAIChat],
   ['openai-chat-docs-parallel-tools.sse', fromOpenAIChat],

@@ -88,6 +88,123 @@ describe('fromAnthropic', () => {
     });
   });
 
+  it('adapts a thinking stream whose message_start has no usage, taking it from message_delta', async () => {
+    const parts = await drain(
+      fromAnthropic(iterate([fixture('anthropic-thinking-no-start-usage.sse')])),
+    );
+    expect(parts.filter((part) => part.type === 'text-delta')).toEqual([
+      { type: 'text-delta', text: '27 × 453 = **12,231**.' },
+    ]);
+    expect(parts.slice(-2)).toEqual([
+      {
+        type: 'usage',
+        usage: {
+          inputTokens: 48,
+          outputTokens: 112,
+          cacheReadTokens: 0,
+          cacheWriteTokens: 0,
+          reasoningTokens: 87,
+        },
+      },
+      { type: 'finish', reason: 'stop', providerReason: 'end_turn' },
+    ]);
+  });
+
+  it('reads cached usage whose message_delta carries output_tokens_details as Anthropic usage', async () => {
+    const parts = await drain(
+      fromAnthropic(iterate([fixture('anthropic-cache-output-details.sse')])),
+    );
+    expect(parts.filter((part) => part.type === 'usage')).toEqual([
+      {
+        type: 'usage',
+        usage: {
+          inputTokens: 6 + 1536 + 4096,
+          outputTokens: 21,
+          cacheReadTokens: 4096,
+          cacheWriteTokens: 1536,
+          reasoningTokens: 0,
+        },
+      },
+    ]);
+  });
+
+  it('takes the latest value of each usage field; absent and null fields keep the previous one', async () => {
+    const bytes = utf8(
+      event({
+        type: 'message_start',
+        message: {
+          usage: {
+            input_tokens: 30,
+            cache_read_input_tokens: 2000,
+            cache_creation_input_tokens: 500,
+            output_tokens: 1,
+          },
+        },
+      }) +
+        event({
+          type: 'message_delta',
+          delta: { stop_reason: null },
+          // a server tool ran: the input grew; cache writes not repeated
+          usage: {
+            input_tokens: 1830,
+            cache_read_input_tokens: null,
+            output_tokens: 40,
+            server_tool_use: { web_search_requests: 1 },
+          },
+        }) +
+        event({
+          type: 'message_delta',
+          delta: { stop_reason: 'end_turn' },
+          usage: { output_tokens: 95, output_tokens_details: { thinking_tokens: 30 } },
+        }) +
+        event({ type: 'message_stop' }),
+    );
+    const usages = (await drain(fromAnthropic(iterate([bytes])))).filter(
+      (part) => part.type === 'usage',
+    );
+    expect(usages.map((part) => part.usage)).toEqual([
+      {
+        inputTokens: 1830 + 2000 + 500,
+        outputTokens: 40,
+        cacheReadTokens: 2000,
+        cacheWriteTokens: 500,
+        reasoningTokens: 0,
+      },
+      {
+        inputTokens: 1830 + 2000 + 500,
+        outputTokens: 95,
+        cacheReadTokens: 2000,
+        cacheWriteTokens: 500,
+        reasoningTokens: 30,
+      },
+    ]);
+  });
+
+  it('bills an aborted thinking stream without message_start usage from what arrived', async () => {
+    const controller = new AbortController();
+    const text = new TextDecoder().decode(fixture('anthropic-thinking-no-start-usage.sse'));
+    const events = text.split(/(?<=\n\n)/).map(utf8);
+    const parts = [];
+    for await (const part of fromAnthropic(iterate(events), { signal: controller.signal })) {
+      parts.push(part);
+      if (part.type === 'reasoning-delta') controller.abort();
+    }
+    expect(parts.slice(-2)).toEqual([
+      {
+        type: 'usage',
+        usage: {
+          inputTokens: 0,
+          // 81 characters of thinking arrived: 21 tokens by the 4-characters rule
+          outputTokens: 21,
+          cacheReadTokens: 0,
+          cacheWriteTokens: 0,
+          reasoningTokens: 0,
+        },
+      },
+      { type: 'finish', reason: 'abort' },
+    ]);
+  });
+
   it('turns an in-band error event into an error part with the provider type and message', async () => {
     const parts = await drain(fromAnthropic(iterate([fixture('anthropic-docs-error.sse')])));
     expect(parts[0]).toEqual({ type: 'text-delta', text: 'Once upon' });

@@ -4,8 +4,9 @@
 import {
   type AnthropicUsage,
   type FinishReason,
-  normalizeUsage,
+  normalizeAnthropicUsage,
   type StreamPart,
+  type Usage,
 } from '@keel/core';
 import {
   adaptStream,
@@ -49,13 +50,17 @@ interface Delta {
   stop_reason?: string | null;
 }
 
+/** A `usage` object as a stream event carries it: any field may be absent or null. */
+type UsageUpdate = { [Field in keyof AnthropicUsage]?: AnthropicUsage[Field] | null };
+
 interface AnthropicEvent {
   type?: string;
   index?: number;
-  message?: { usage?: AnthropicUsage };
+  /** Its `usage` is absent in some streams (seen with extended thinking). */
+  message?: { usage?: UsageUpdate | null };
   content_block?: ContentBlock;
   delta?: Delta;
-  usage?: Partial<Record<keyof AnthropicUsage, number | null>>;
+  usage?: UsageUpdate | null;
   error?: { type?: string; message?: string };
 }
 
@@ -79,7 +84,8 @@ const CONTENT_DELTA = new RegExp(
 function anthropicProtocol(writer: PartWriter): StreamProtocol {
   /** The type of each open content block, by index. */
   const blocks = new Map<number, string>();
-  let usage: Record<string, unknown> = {};
+  /** Every usage field as last reported (`message_delta` counts are cumulative). */
+  const usage: Partial<AnthropicUsage> = {};
   let stopReason: string | undefined;
 
   function blockStart(index: number, block: ContentBlock): void {
@@ -114,11 +120,16 @@ function anthropicProtocol(writer: PartWriter): StreamProtocol {
     if (blocks.get(index) === 'tool_use') writer.toolCallDelta(String(index), json);
   }
 
-  /** `message_delta` usage counts override those of `message_start`; nulls do not. */
-  function mergeUsage(update: AnthropicEvent['usage']): void {
-    for (const [field, value] of Object.entries(update ?? {})) {
-      if (value !== null && value !== undefined) usage[field] = value;
+  /**
+   * Takes the latest value of each field `update` carries (a `message_delta` may revise the input
+   * and cache counts of `message_start`); absent and null fields keep the value they had. Counts
+   * never reported are 0, as {@link Usage} has it.
+   */
+  function mergeUsage(update: UsageUpdate): Usage {
+    for (const [field, value] of Object.entries(update)) {
+      if (value !== null && value !== undefined) (usage as Record<string, unknown>)[field] = value;
     }
+    return normalizeAnthropicUsage({ input_tokens: 0, output_tokens: 0, ...usage });
   }
 
   return {
@@ -128,10 +139,11 @@ function anthropicProtocol(writer: PartWriter): StreamProtocol {
       const event = payload as AnthropicEvent;
       const index = event.index ?? 0;
       switch (event.type) {
-        case 'message_start':
-          usage = { ...event.message?.usage };
-          writer.noteUsage(normalizeUsage(usage as unknown as AnthropicUsage));
+        case 'message_start': {
+          const known = event.message?.usage;
+          if (known) writer.noteUsage(mergeUsage(known));
           return;
+        }
         case 'content_block_start':
           blockStart(index, event.content_block ?? {});
           return;
@@ -144,8 +156,7 @@ function anthropicProtocol(writer: PartWriter): StreamProtocol {
           return;
         case 'message_delta':
           stopReason = event.delta?.stop_reason ?? stopReason;
-          mergeUsage(event.usage);
-          writer.emitUsage(normalizeUsage(usage as unknown as AnthropicUsage));
+          writer.emitUsage(mergeUsage(event.usage ?? {}));
           return;
         case 'message_stop':
           writer.finish(
@@ -185,8 +196,8 @@ function anthropicProtocol(writer: PartWriter): StreamProtocol {
 /**
  * Adapts an Anthropic Messages stream to StreamParts: `text_delta`, `thinking_delta` (as
  * reasoning) with its `signature_delta`, `tool_use` blocks from `input_json_delta` (completed at
- * `content_block_stop`), usage from `message_delta` merged over `message_start` (cache tokens
- * included), `stop_reason` mapped to a {@link FinishReason}. Pings are skipped; an in-band
+ * `content_block_stop`), usage from `message_delta` merged over `message_start` field by field (cache and
+ * thinking tokens included; a `message_start` without usage is fine), `stop_reason` mapped to a {@link FinishReason}. Pings are skipped; an in-band
  * `error` event ends with a {@link ProviderStreamError}; a stream without `message_stop` with a
  * {@link StreamTruncatedError}.
  *

@@ -3,7 +3,7 @@
  */
 import {
   type FinishReason,
-  normalizeUsage,
+  normalizeOpenAIChatUsage,
   type OpenAIChatUsage,
   type StreamPart,
 } from '@keel/core';
@@ -120,7 +120,7 @@ function openAIChatProtocol(writer: PartWriter): StreamProtocol {
         // n > 1 is not merged: the first choice is the answer.
         for (const item of choices) if ((item.index ?? 0) === 0) choice(item);
       }
-      if (usage) writer.emitUsage(normalizeUsage(usage));
+      if (usage) writer.emitUsage(normalizeOpenAIChatUsage(usage));
     },
     raw(data) {
       const match = CONTENT_CHUNK.exec(data);

@@ -3,7 +3,7 @@
  */
 import {
   type FinishReason,
-  normalizeUsage,
+  normalizeOpenAIResponsesUsage,
   type OpenAIResponsesUsage,
   type StreamPart,
 } from '@keel/core';
@@ -72,7 +72,7 @@ function openAIResponsesProtocol(writer: PartWriter): StreamProtocol {
   let refused = false;
 
   function usageOf(response: ResponseObject | undefined): void {
-    if (response?.usage) writer.emitUsage(normalizeUsage(response.usage));
+    if (response?.usage) writer.emitUsage(normalizeOpenAIResponsesUsage(response.usage));
   }
 
   return {

@@ -44,7 +44,7 @@ export function assertUsage(usage: unknown): asserts usage is Usage {
     throw new InvalidArgumentError({
       argument: 'usage',
       message:
-        'usage must be a Usage object; build one with fromOpenAIUsage() or fromAnthropicUsage()',
+        'usage must be a Usage object; build one with fromOpenAIChatUsage(), fromOpenAIResponsesUsage() or fromAnthropicUsage()',
     });
   }
   const record = usage as Record<string, unknown>;
@@ -53,7 +53,7 @@ export function assertUsage(usage: unknown): asserts usage is Usage {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
       throw new InvalidArgumentError({
         argument: `usage.${field}`,
-        message: `usage.${field} must be a whole number >= 0, got ${String(value)}; build usage with fromOpenAIUsage() or fromAnthropicUsage()`,
+        message: `usage.${field} must be a whole number >= 0, got ${String(value)}; build usage with fromOpenAIChatUsage(), fromOpenAIResponsesUsage() or fromAnthropicUsage()`,
       });
     }
   }

@@ -64,5 +64,9 @@ export {
 } from './model-catalogue';
 export { ModelNotFoundError } from './model-not-found-error';
 export { PriceUnavailableError } from './price-unavailable-error';
-export { fromAnthropicUsage, fromOpenAIUsage } from './provider-usage';
+export {
+  fromAnthropicUsage,
+  fromOpenAIChatUsage,
+  fromOpenAIResponsesUsage,
+} from './provider-usage';
 export { type TruncateKeep, type TruncateOptions, truncateTokens } from './truncate-tokens';
