@@ -3,7 +3,6 @@
  * redaction on by default, metrics with Prometheus text, and a spend guard.
  */
 export { GEN_AI, KEEL, METRICS } from './attributes';
-export { type GenAiMessage, inputMessages, outputMessages } from './content';
 export {
   type BreakerLike,
   type BreakerState,
@@ -41,13 +40,7 @@ export {
   type Redactor,
   redact,
 } from './redact';
-export {
-  DEFAULT_REDACTION_RULES,
-  ibanValid,
-  luhnValid,
-  type RedactionRule,
-  shannonEntropy,
-} from './redaction-rules';
+export { DEFAULT_REDACTION_RULES, type RedactionRule } from './redaction-rules';
 export type {
   Attributes,
   AttributeValue,
