@@ -14,7 +14,7 @@ export { createFakeClock, type FakeClock } from './fake-clock';
 export { loadScenario } from './load-scenario';
 export type { MockError, MockFaults, MockReply, MockToolCall, ScriptedReply } from './mock-reply';
 export type { RecordedRequest } from './recorded-request';
-export { type MockProviderName, type MockRoute, ROUTES } from './routes';
+export type { MockProviderName, MockRoute } from './routes';
 export {
   type MockProvider,
   type MockProviderOptions,
