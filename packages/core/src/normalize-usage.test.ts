@@ -55,7 +55,7 @@ describe('normalizeOpenAIChatUsage', () => {
     });
   });
 
-  it('keeps the subsets within their totals when a server over-reports them', () => {
+  it('keeps the cache subsets within the input when a server over-reports them', () => {
     expect(
       normalizeOpenAIChatUsage({
         prompt_tokens: 100,
@@ -68,7 +68,7 @@ describe('normalizeOpenAIChatUsage', () => {
       outputTokens: 5,
       cacheReadTokens: 90,
       cacheWriteTokens: 10,
-      reasoningTokens: 5,
+      reasoningTokens: 8,
     });
   });
 });

@@ -150,14 +150,14 @@ export function normalizeAnthropicUsage(raw: AnthropicUsage): Usage {
     outputTokens,
     cacheReadTokens,
     cacheWriteTokens,
-    reasoningTokens: Math.min(thinking, outputTokens),
+    reasoningTokens: thinking,
   };
 }
 
 /**
- * OpenAI's accounting, where every detail is a subset of its total. The subsets are capped at
- * what their total leaves (OpenAI calls `cache_write_tokens` "unadjusted"), so the result always
- * satisfies the {@link Usage} invariants that pricing checks.
+ * OpenAI's accounting, where every detail is a subset of its total. The cache subsets are capped
+ * at what the input leaves (OpenAI calls `cache_write_tokens` "unadjusted"), so the result always
+ * satisfies the invariant pricing checks; reasoning, which nothing prices apart, is as reported.
  */
 function openAIUsage(counts: {
   input: number;
@@ -172,7 +172,7 @@ function openAIUsage(counts: {
     outputTokens: counts.output,
     cacheReadTokens,
     cacheWriteTokens: Math.min(counts.cacheWrite, counts.input - cacheReadTokens),
-    reasoningTokens: Math.min(counts.reasoning, counts.output),
+    reasoningTokens: counts.reasoning,
   };
 }
 
