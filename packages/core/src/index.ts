@@ -2,7 +2,8 @@
  * @keel/core: the contracts every Keel layer speaks, and the few helpers they all need.
  */
 export { isAbortError, throwIfAborted } from './abort';
-export { MAX_TIMER_DELAY_MS } from './assert-delay';
+export { assertDelay, type DelayRule, MAX_TIMER_DELAY_MS } from './assert-delay';
+export { assertNumber, type NumberRule } from './assert-number';
 export type {
   CallOptions,
   ChatModel,
@@ -13,6 +14,7 @@ export type {
 } from './chat-model';
 export { type Clock, systemClock, type TimerHandle } from './clock';
 export { type DeadlineSignal, type DeadlineSignalOptions, deadlineSignal } from './deadline-signal';
+export { describeValue } from './describe-value';
 export type {
   CallObserver,
   CallOutcome,
@@ -28,6 +30,7 @@ export type {
 export { InvalidArgumentError } from './invalid-argument-error';
 export type { JsonSchema, JsonValue } from './json';
 export { KeelError, type KeelErrorOptions } from './keel-error';
+export { type LinkedSignal, linkSignals } from './link-signals';
 export type {
   AssistantMessage,
   ContentPart,
