@@ -2,7 +2,7 @@
  * Token and cost budgets that hold across concurrent calls: reserve the worst case before a
  * call, settle the real usage after it.
  */
-import { InvalidArgumentError, type Usage } from '@keel/core';
+import { assertNumber, InvalidArgumentError, type Usage } from '@keel/core';
 import { BudgetExceededError } from './budget-exceeded-error';
 import {
   assertUsage,
@@ -12,7 +12,6 @@ import {
   pricesOf,
 } from './estimate-cost';
 import { getModel, type ModelPrices } from './model-catalogue';
-import { assertAmount, assertLimit } from './validate';
 
 /** Options of {@link createBudget}. At least one limit is required. */
 export interface BudgetOptions {
@@ -120,8 +119,9 @@ export function createBudget({ maxTokens, maxCostUsd, scope }: BudgetOptions): B
       message: 'createBudget needs maxTokens, maxCostUsd or both',
     });
   }
-  if (maxTokens !== undefined) assertLimit(maxTokens, 'maxTokens');
-  if (maxCostUsd !== undefined) assertAmount(maxCostUsd, 'maxCostUsd');
+  if (maxTokens !== undefined)
+    assertNumber('maxTokens', maxTokens, { integer: true, min: 0, allowInfinity: true });
+  if (maxCostUsd !== undefined) assertNumber('maxCostUsd', maxCostUsd, { min: 0 });
   const maxNanoUsd = maxCostUsd === undefined ? undefined : Math.round(maxCostUsd * 1e9);
 
   let spentTokens = 0;
@@ -147,9 +147,9 @@ export function createBudget({ maxTokens, maxCostUsd, scope }: BudgetOptions): B
   return {
     scope,
     reserve({ model, inputTokens, maxOutputTokens, prices: override }) {
-      assertLimit(inputTokens, 'inputTokens');
+      assertNumber('inputTokens', inputTokens, { integer: true, min: 0, allowInfinity: true });
       const outputTokens = maxOutputTokens ?? getModel(model).maxOutputTokens;
-      assertLimit(outputTokens, 'maxOutputTokens');
+      assertNumber('maxOutputTokens', outputTokens, { integer: true, min: 0, allowInfinity: true });
       const tokens = inputTokens + outputTokens;
       let nanoUsd = 0;
       let prices: ModelPrices | undefined;

@@ -2,11 +2,11 @@
  * The one-call counting API: pick an encoding by model or by name, load it on first use, and
  * count, encode, decode or check a limit.
  */
-import { InvalidArgumentError } from '@keel/core';
+import { assertNumber, InvalidArgumentError } from '@keel/core';
+import { assertText } from './assert-text';
 import type { Encoding, EncodingName } from './encoding';
 import { loadEncoding } from './load-encoding';
 import { getModel } from './model-catalogue';
-import { assertLimit, assertText } from './validate';
 
 /**
  * Which tokenizer to use: a model from the catalogue, or an encoding by name. Omitted, it is
@@ -110,6 +110,6 @@ export async function isWithinLimit(
   options?: TokenizerOptions,
 ): Promise<boolean> {
   assertText(text);
-  assertLimit(limit, 'limit');
+  assertNumber('limit', limit, { integer: true, min: 0, allowInfinity: true });
   return (await encodingFor(options)).isWithinLimit(text, limit);
 }

@@ -2,12 +2,12 @@
  * An encoding: a vocabulary, the pre-tokenizer that splits text into pieces, and the merge
  * engine that turns each piece into tokens, with a cache of recently seen pieces.
  */
-import { InvalidArgumentError } from '@keel/core';
+import { assertNumber, InvalidArgumentError } from '@keel/core';
+import { assertText } from './assert-text';
 import { bytePairMerge } from './byte-pair-merge';
 import type { PieceScanner } from './pre-tokenize';
 import { createRankTable, type RankData } from './rank-table';
 import { decodeBinary, utf8Bytes } from './utf8';
-import { assertLimit, assertText } from './validate';
 
 /** The tiktoken encodings @keel/tokens ships. */
 export type EncodingName = 'o200k_base' | 'cl100k_base';
@@ -172,7 +172,7 @@ export function createEncoding(
     },
     isWithinLimit(text, limit) {
       assertText(text);
-      assertLimit(limit, 'limit');
+      assertNumber('limit', limit, { integer: true, min: 0, allowInfinity: true });
       return countUpTo(text, limit) <= limit;
     },
   };

@@ -2,7 +2,7 @@
  * What a call cost, part by part, computed in integer nano-dollars so that sums over millions
  * of calls are exact.
  */
-import { InvalidArgumentError, USAGE_FIELDS, type Usage } from '@keel/core';
+import { assertNumber, InvalidArgumentError, USAGE_FIELDS, type Usage } from '@keel/core';
 import { assertPrices, getModel, type ModelPrices } from './model-catalogue';
 import { PriceUnavailableError } from './price-unavailable-error';
 
@@ -49,13 +49,11 @@ export function assertUsage(usage: unknown): asserts usage is Usage {
   }
   const record = usage as Record<string, unknown>;
   for (const field of USAGE_FIELDS) {
-    const value = record[field];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-      throw new InvalidArgumentError({
-        argument: `usage.${field}`,
-        message: `usage.${field} must be a whole number >= 0, got ${String(value)}; build usage with fromOpenAIChatUsage(), fromOpenAIResponsesUsage() or fromAnthropicUsage()`,
-      });
-    }
+    assertNumber(`usage.${field}`, record[field], {
+      integer: true,
+      min: 0,
+      hint: 'build usage with fromOpenAIChatUsage(), fromOpenAIResponsesUsage() or fromAnthropicUsage()',
+    });
   }
   const { inputTokens, cacheReadTokens, cacheWriteTokens } = usage as Usage;
   if (cacheReadTokens + cacheWriteTokens > inputTokens) {

@@ -2,9 +2,8 @@
  * Fitting a conversation into a context window: drop old messages, keep system and pinned
  * ones, and keep every tool call together with its results.
  */
-import { InvalidArgumentError, type ToolDefinition } from '@keel/core';
+import { assertNumber, InvalidArgumentError, type ToolDefinition } from '@keel/core';
 import { assertMessages, type ChatMessage, createMessageCounter } from './message-counter';
-import { assertLimit } from './validate';
 
 /** How {@link fitMessages} drops history. */
 export type FitStrategy = 'drop-oldest' | 'sliding-window';
@@ -116,10 +115,10 @@ export async function fitMessages(
       message: `strategy must be 'drop-oldest' or 'sliding-window', got ${JSON.stringify(strategy)}`,
     });
   }
-  assertLimit(reserveOutput, 'reserveOutput');
+  assertNumber('reserveOutput', reserveOutput, { integer: true, min: 0, allowInfinity: true });
   const counter = await createMessageCounter(model);
   const window = maxTokens ?? counter.model.contextWindow;
-  assertLimit(window, 'maxTokens');
+  assertNumber('maxTokens', window, { integer: true, min: 0, allowInfinity: true });
   const budget = window - reserveOutput;
 
   const units = groupUnits(messages, (message) => counter.message(message).tokens, isPinned);

@@ -2,11 +2,10 @@
  * The model catalogue: what each model's context window, output limit, tokenizer and prices
  * are, looked up by id, alias or dated snapshot. The data lives in `models.ts`.
  */
-import { InvalidArgumentError } from '@keel/core';
+import { assertNumber, InvalidArgumentError } from '@keel/core';
 import type { EncodingName } from './encoding';
 import { ModelNotFoundError } from './model-not-found-error';
 import { BUILT_IN_MODELS } from './models';
-import { assertAmount, assertLimit } from './validate';
 
 /**
  * How a model splits text: a tiktoken encoding @keel/tokens ships, Anthropic's (not public;
@@ -103,8 +102,9 @@ export function listModels(): ModelInfo[] {
   return [...new Set(models().values())];
 }
 
+/** Prices are kept as whole thousandths of a dollar per million tokens, so sums stay exact. */
 function assertPrice(value: unknown, argument: string): void {
-  assertAmount(value, argument);
+  assertNumber(argument, value, { min: 0 });
   const thousandths = value * 1000;
   if (Math.abs(thousandths - Math.round(thousandths)) > 1e-6) {
     throw new InvalidArgumentError({
@@ -159,8 +159,16 @@ export function defineModel(model: ModelInfo): ModelInfo {
       });
     }
   }
-  assertLimit(model.contextWindow, 'model.contextWindow');
-  assertLimit(model.maxOutputTokens, 'model.maxOutputTokens');
+  assertNumber('model.contextWindow', model.contextWindow, {
+    integer: true,
+    min: 0,
+    allowInfinity: true,
+  });
+  assertNumber('model.maxOutputTokens', model.maxOutputTokens, {
+    integer: true,
+    min: 0,
+    allowInfinity: true,
+  });
   if (model.prices !== null) assertPrices(model.prices, 'model.prices');
   const entry: ModelInfo = Object.freeze({
     ...model,

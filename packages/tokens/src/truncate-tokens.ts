@@ -1,10 +1,10 @@
 /**
  * Cutting text to a token budget on token boundaries, never inside a character.
  */
-import { InvalidArgumentError } from '@keel/core';
+import { assertNumber, InvalidArgumentError } from '@keel/core';
+import { assertText } from './assert-text';
 import { encodingFor } from './count-tokens';
 import type { Encoding, EncodingName } from './encoding';
-import { assertLimit, assertText } from './validate';
 
 /** Which part of the text {@link truncateTokens} keeps. */
 export type TruncateKeep = 'start' | 'end' | 'middle';
@@ -78,7 +78,7 @@ export async function truncateTokens(
   options: TruncateOptions = {},
 ): Promise<string> {
   assertText(text);
-  assertLimit(max, 'max');
+  assertNumber('max', max, { integer: true, min: 0, allowInfinity: true });
   const { keep = 'start', model, encoding: name = 'o200k_base' } = options;
   if (keep !== 'start' && keep !== 'end' && keep !== 'middle') {
     throw new InvalidArgumentError({
