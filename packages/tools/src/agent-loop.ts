@@ -5,10 +5,13 @@
  */
 import {
   addUsage,
+  assertDelay,
+  assertNumber,
   type ChatRequest,
   deadlineSignal,
   EMPTY_USAGE,
   InvalidArgumentError,
+  linkSignals,
   TimeoutError,
   type ToolCall,
   type ToolResultPart,
@@ -23,7 +26,6 @@ import type {
   AgentStreamPart,
   PendingTurn,
 } from './agent-state';
-import { assertPositiveInteger } from './assert-options';
 import { argumentsDigest } from './canonical-json';
 import { DEFAULT_LIMITS, readArguments } from './inspect-arguments';
 import { assistantMessage, generateTurn, type ModelTurn, streamTurn } from './model-turn';
@@ -109,14 +111,11 @@ export async function* agentLoop(
     signal,
     clock,
   } = options;
-  assertPositiveInteger('maxSteps', maxSteps);
-  assertPositiveInteger('maxIdenticalCalls', maxIdenticalCalls);
-  if (maxCostUsd !== undefined && !(Number.isFinite(maxCostUsd) && maxCostUsd >= 0)) {
-    throw new InvalidArgumentError({
-      argument: 'maxCostUsd',
-      message: `maxCostUsd must be a finite number of USD >= 0, got ${String(maxCostUsd)}`,
-    });
-  }
+  assertNumber('maxSteps', maxSteps, { integer: true, min: 1 });
+  assertNumber('maxIdenticalCalls', maxIdenticalCalls, { integer: true, min: 1 });
+  if (maxCostUsd !== undefined) assertNumber('maxCostUsd', maxCostUsd, { min: 0, unit: 'USD' });
+  // Checked here, before the caller's signal is linked, so a bad value leaves nothing attached.
+  if (timeoutMs !== undefined) assertDelay('timeoutMs', timeoutMs);
   if (options.state === undefined && !Array.isArray(options.messages)) {
     throw new InvalidArgumentError({
       argument: 'messages',
@@ -153,11 +152,10 @@ export async function* agentLoop(
         };
   // A stream closed early (a UI that stops reading) cancels the model call and tools in flight.
   const closed = new AbortController();
-  const deadline = deadlineSignal({
-    signal: signal === undefined ? closed.signal : AbortSignal.any([signal, closed.signal]),
-    timeoutMs,
-    clock,
-  });
+  // Not AbortSignal.any, which stays attached to a long-lived caller signal until it aborts:
+  // the link is undone in `finally`, however the run ends.
+  const link = signal === undefined ? undefined : linkSignals([signal, closed.signal]);
+  const deadline = deadlineSignal({ signal: link?.signal ?? closed.signal, timeoutMs, clock });
   const dispatchContext = (approval?: ApprovalDecision) => ({
     signal: deadline.signal,
     ...(allow !== undefined && { allow }),
@@ -355,6 +353,7 @@ export async function* agentLoop(
   } finally {
     // Reached with calls in flight only when the consumer stopped early; a no-op otherwise.
     closed.abort(new DOMException('The agent stream was closed before it finished', 'AbortError'));
+    link?.unlink();
     deadline.clear();
   }
 }

@@ -1,8 +1,7 @@
 /**
  * Where pending approvals wait. Taking an approval removes it, so a token works once.
  */
-import type { ToolCall } from '@keel/core';
-import { assertPositiveInteger } from './assert-options';
+import { assertNumber, type ToolCall } from '@keel/core';
 import type { ToolEffect } from './define-tool';
 
 /** A call held for approval: what will run, exactly, if it is approved. */
@@ -48,7 +47,7 @@ export function createMemoryApprovalStore({
 }: {
   maxEntries?: number;
 } = {}): ApprovalStore {
-  assertPositiveInteger('maxEntries', maxEntries);
+  assertNumber('maxEntries', maxEntries, { integer: true, min: 1 });
   const entries = new Map<string, PendingApproval>();
   return {
     save(approval) {

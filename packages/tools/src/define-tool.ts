@@ -3,13 +3,14 @@
  * the world, and the function that runs it. Every provider format is derived from this.
  */
 import {
+  assertDelay,
+  assertNumber,
   InvalidArgumentError,
   type JsonSchema,
   type RequestMetadata,
   type ToolDefinition,
 } from '@keel/core';
 import { z } from 'zod';
-import { assertPositiveInteger } from './assert-options';
 import { openAISchema } from './provider-tools';
 
 /**
@@ -144,8 +145,10 @@ export function defineTool<Input extends z.ZodType, Output>(
       message: `Tool "${name}" effect must be 'read', 'write' or 'external', got ${JSON.stringify(effect)}`,
     });
   }
-  if (timeoutMs !== undefined) assertPositiveInteger('timeoutMs', timeoutMs);
-  if (maxResultTokens !== undefined) assertPositiveInteger('maxResultTokens', maxResultTokens);
+  if (timeoutMs !== undefined) assertDelay('timeoutMs', timeoutMs, { integer: true, min: 1 });
+  if (maxResultTokens !== undefined) {
+    assertNumber('maxResultTokens', maxResultTokens, { integer: true, min: 1 });
+  }
   const inputSchema = inputJsonSchema(input);
   if (inputSchema.type !== 'object' || 'anyOf' in inputSchema || 'oneOf' in inputSchema) {
     throw new InvalidArgumentError({

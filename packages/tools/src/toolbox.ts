@@ -3,14 +3,19 @@
  * Everything the model can get wrong comes back as a tool-result part it can read and correct;
  * only the caller's own cancellation is thrown.
  */
-import { InvalidArgumentError, systemClock, type ToolCall } from '@keel/core';
+import {
+  assertDelay,
+  assertNumber,
+  InvalidArgumentError,
+  systemClock,
+  type ToolCall,
+} from '@keel/core';
 import {
   approvalProblem,
   approvalToken,
   createMemoryApprovalStore,
   type PendingApproval,
 } from './approval-store';
-import { assertPositiveInteger } from './assert-options';
 import { argumentsDigest } from './canonical-json';
 import type { AnyTool } from './define-tool';
 import { type RecordFields, startDispatchReport } from './dispatch-report';
@@ -70,12 +75,12 @@ export function createToolbox(tools: readonly AnyTool[], options: ToolboxOptions
     onRecord,
     clock = systemClock,
   } = options;
-  assertPositiveInteger('approvalTtlMs', approvalTtlMs);
-  assertPositiveInteger('timeoutMs', timeoutMs);
-  assertPositiveInteger('maxResultTokens', maxResultTokens);
+  assertDelay('approvalTtlMs', approvalTtlMs, { integer: true, min: 1 });
+  assertDelay('timeoutMs', timeoutMs, { integer: true, min: 1 });
+  assertNumber('maxResultTokens', maxResultTokens, { integer: true, min: 1 });
   const limits: ArgumentLimits = { ...DEFAULT_LIMITS, ...limitOptions };
-  assertPositiveInteger('limits.maxDepth', limits.maxDepth);
-  assertPositiveInteger('limits.maxChars', limits.maxChars);
+  assertNumber('limits.maxDepth', limits.maxDepth, { integer: true, min: 1 });
+  assertNumber('limits.maxChars', limits.maxChars, { integer: true, min: 1 });
 
   const byName = new Map<string, AnyTool>();
   for (const tool of tools) {
