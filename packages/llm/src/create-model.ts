@@ -316,7 +316,8 @@ export function createModel(
       let stats: StreamStats | undefined;
       let opened: Opened | undefined;
       let attempts = 0;
-      let usage: Usage = EMPTY_USAGE;
+      /** The last `usage` part handed on, if any (none when the consumer stopped before it). */
+      let usage: Usage | undefined;
       let finishReason: FinishReason = 'error';
       let failure: unknown;
       let timeToFirstTokenMs: number | undefined;
@@ -469,7 +470,11 @@ export function createModel(
         const theirs = await opened?.summary;
         if (theirs !== undefined) attempts += theirs.attempts - 1;
         const billed =
-          opened === undefined ? EMPTY_USAGE : (theirs?.usage ?? billedUsage(usage, count, stats));
+          opened === undefined
+            ? EMPTY_USAGE
+            : // A consumer that stopped early saw no usage part: its adapter's stats have the usage
+              // an abort would have sent, so a break bills as an abort does.
+              (theirs?.usage ?? billedUsage(usage ?? stats?.usage ?? EMPTY_USAGE, count, stats));
         const answeredBy = opened?.modelId ?? modelId;
         // A fallback is priced as it prices itself (a Keel model's override, else the
         // catalogue), never with this model's price override.

@@ -24,7 +24,10 @@ export type ProviderStreamSource =
 export interface StreamAdapterOptions extends ReadGuardOptions {
   /** The largest server-sent event accepted when reading bytes; default 1 MiB. */
   maxEventSize?: number;
-  /** Called once, just before the `finish` part, with time to first token and gaps. */
+  /**
+   * Called once, just before the `finish` part (or when the consumer stops reading before it),
+   * with time to first token, gaps and the usage to bill.
+   */
   onStats?: (stats: StreamStats) => void;
   /**
    * Called after every tool-argument fragment with the arguments parsed so far. Previews cost
@@ -181,6 +184,9 @@ export function adaptStream(
       return busy;
     },
     return() {
+      // The consumer stopped before the end: the stream ends as an abort would end it, so
+      // onStats reports the usage of what arrived (its parts are never handed out).
+      if (started && !closed) writer.abort();
       close();
       return Promise.resolve(DONE);
     },

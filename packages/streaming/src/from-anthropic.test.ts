@@ -344,6 +344,50 @@ describe('fromAnthropic', () => {
     expect(early.state.cancelled).toBe(true);
   });
 
+  it('reports the usage of what arrived through onStats when the consumer stops early, as an abort bills it', async () => {
+    const text = new TextDecoder().decode(fixture('anthropic-cache-output-details.sse'));
+    const events = text.split(/(?<=\n\n)/).map(utf8);
+    let stopped: StreamStats | undefined;
+    for await (const part of fromAnthropic(iterate(events), {
+      onStats: (stats) => (stopped = stats),
+    })) {
+      if (part.type === 'text-delta') break;
+    }
+    const controller = new AbortController();
+    let aborted: StreamStats | undefined;
+    const parts = [];
+    for await (const part of fromAnthropic(iterate(events), {
+      signal: controller.signal,
+      onStats: (stats) => (aborted = stats),
+    })) {
+      parts.push(part);
+      if (part.type === 'text-delta') controller.abort();
+    }
+    const billed = {
+      // the input and cache counts of message_start; 30 characters of output: 8 tokens
+      inputTokens: 6 + 1536 + 4096,
+      outputTokens: 8,
+      cacheReadTokens: 4096,
+      cacheWriteTokens: 1536,
+      reasoningTokens: 0,
+    };
+    expect(stopped?.usage).toEqual(billed);
+    expect(stopped?.estimatedOutputTokens).toBe(8);
+    expect(parts.find((part) => part.type === 'usage')).toEqual({ type: 'usage', usage: billed });
+    expect(aborted?.usage).toEqual(billed);
+  });
+
+  it('reports no stats for a stream the consumer never read', async () => {
+    let reported = false;
+    const parts = fromAnthropic(iterate([fixture('anthropic-docs-text.sse')]), {
+      onStats: () => {
+        reported = true;
+      },
+    });
+    await parts.return?.();
+    expect(reported).toBe(false);
+  });
+
   it('ends at once when the consumer returns while a read is pending, cancelling the body', async () => {
     const { stream, state } = trackedStream([utf8(messageStart)], { endAfter: false });
     const parts = fromAnthropic(stream);

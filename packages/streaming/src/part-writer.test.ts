@@ -31,6 +31,7 @@ describe('PartWriter', () => {
       contentParts: 4,
       unknownEvents: 0,
       estimatedOutputTokens: 3,
+      usage: undefined,
     });
     expect(writer.drain().at(-1)).toEqual({ type: 'finish', reason: 'stop' });
   });

@@ -12,7 +12,10 @@ import {
 import { createPartialJsonParser, type PartialJsonParser } from './partial-json-parser';
 import { ToolInputParseError } from './tool-input-parse-error';
 
-/** Timing and bookkeeping of one adapted stream, reported once, just before its `finish`. */
+/**
+ * Timing and bookkeeping of one adapted stream, reported once: just before its `finish`, or when
+ * the consumer stops reading before it.
+ */
 export interface StreamStats {
   /** From the start of reading to the first chunk of the source, in ms. */
   timeToFirstByteMs: number | undefined;
@@ -28,6 +31,13 @@ export interface StreamStats {
   unknownEvents: number;
   /** Output tokens estimated from the content received (characters / 4, rounded up). */
   estimatedOutputTokens: number;
+  /**
+   * The usage the stream ended with: the provider's last figures or, for a stream cut short (an
+   * abort, a failure, the consumer stopping early), what was known with the output estimated
+   * from what arrived, as its last `usage` part has it. For a consumer that stopped reading, no
+   * such part was handed out: this is the usage to bill. `undefined` when none is known.
+   */
+  usage: Usage | undefined;
 }
 
 /** A partial parse of a tool call's arguments, after one more fragment arrived. */
@@ -224,7 +234,10 @@ export class PartWriter {
     this.end('error');
   }
 
-  /** The caller aborted: the usage known so far (output estimated), then `finish: abort`. */
+  /**
+   * The caller aborted, or stopped reading: the usage known so far (output estimated), then
+   * `finish: abort`.
+   */
   abort(): void {
     if (this.finished) return;
     if (!this.usageEmitted) this.emitUsage(this.usageSoFar());
@@ -260,6 +273,7 @@ export class PartWriter {
       contentParts: this.contentParts,
       unknownEvents: this.unknownEvents,
       estimatedOutputTokens: this.estimatedOutputTokens(),
+      usage: this.usage,
     });
     this.parts.push(
       providerReason === undefined
