@@ -68,6 +68,11 @@ export interface GenerateResult {
   /** The provider's own finish reason, when it gave one. */
   providerFinishReason?: string;
   usage: Usage;
+  /**
+   * What `usage` cost in USD, as the model prices it; absent when the model does not know its
+   * price. Consumers take this figure and never price the usage a second time.
+   */
+  costUsd?: number | undefined;
   /** The model that actually answered, as the provider reports it. */
   responseModelId: string;
   /** The provider's id for the response (for support tickets and traces). */

@@ -52,6 +52,12 @@ export interface ToolCallCompletePart extends ToolCall {
 export interface UsagePart {
   type: 'usage';
   usage: Usage;
+  /**
+   * What `usage` costs in USD, priced by the model that reported it (its own prices, else its
+   * catalogue's); absent when the model does not know its price. Consumers take this figure
+   * and never price a model's usage a second time.
+   */
+  costUsd?: number;
 }
 
 /** The end of the stream. Always the last part, exactly once. */

@@ -198,9 +198,12 @@ describe('circuitBreaker state', () => {
 
   it.each([
     [{ strategy: { consecutiveFailures: 0 } }, /strategy must be/],
-    [{ strategy: { failureRatio: 1.5, windowMs: 1_000 } }, /failureRatio must be in \(0, 1\]/],
+    [
+      { strategy: { failureRatio: 1.5, windowMs: 1_000 } },
+      /failureRatio must be a finite number > 0 and <= 1/,
+    ],
     [{ strategy: { failureRatio: 0.5, windowMs: 1 } }, /windowMs must be/],
-    [{ halfOpenTrials: 0 }, /halfOpenTrials must be an integer >= 1/],
+    [{ halfOpenTrials: 0 }, /halfOpenTrials must be a whole number >= 1/],
   ])('rejects bad options %j', (options, message) => {
     expect(() => circuitBreaker(options as never)).toThrow(message);
   });
@@ -227,6 +230,6 @@ describe('keyed', () => {
     values.get('c');
     expect(values.entries().map(([key]) => key)).toEqual(['a', 'c']);
     expect(values.size).toBe(2);
-    expect(() => keyed(made, { maxKeys: 0 })).toThrow(/maxKeys must be an integer >= 1/);
+    expect(() => keyed(made, { maxKeys: 0 })).toThrow(/maxKeys must be a whole number >= 1/);
   });
 });

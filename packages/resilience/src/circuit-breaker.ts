@@ -3,7 +3,7 @@
  * after a pause, and ignores failures that say nothing about the provider's health (4xx caller
  * errors, aborts).
  */
-import { type Clock, InvalidArgumentError, systemClock } from '@keel/core';
+import { assertNumber, type Clock, InvalidArgumentError, systemClock } from '@keel/core';
 import { BrokenCircuitError } from './broken-circuit-error';
 import { type Classification, classify as defaultClassify } from './classify';
 import { createEvent, type Subscribe } from './event';
@@ -86,30 +86,15 @@ export function circuitBreaker({
   const sampling = 'failureRatio' in strategy ? strategy : undefined;
   const threshold = 'consecutiveFailures' in strategy ? strategy.consecutiveFailures : 0;
   if (sampling) {
-    if (!(sampling.failureRatio > 0 && sampling.failureRatio <= 1)) {
-      throw new InvalidArgumentError({
-        argument: 'strategy.failureRatio',
-        message: `failureRatio must be in (0, 1], got ${sampling.failureRatio}`,
-      });
-    }
-    if (!(Number.isFinite(sampling.windowMs) && sampling.windowMs >= BUCKETS)) {
-      throw new InvalidArgumentError({
-        argument: 'strategy.windowMs',
-        message: `windowMs must be a finite number >= ${BUCKETS}, got ${sampling.windowMs}`,
-      });
-    }
+    assertNumber('strategy.failureRatio', sampling.failureRatio, { greaterThan: 0, max: 1 });
+    assertNumber('strategy.windowMs', sampling.windowMs, { min: BUCKETS, unit: 'milliseconds' });
   } else if (!(Number.isInteger(threshold) && threshold >= 1)) {
     throw new InvalidArgumentError({
       argument: 'strategy',
       message: `strategy must be { consecutiveFailures: n >= 1 } or { failureRatio, windowMs, minThroughput }, got ${JSON.stringify(strategy)}`,
     });
   }
-  if (!(Number.isInteger(halfOpenTrials) && halfOpenTrials >= 1)) {
-    throw new InvalidArgumentError({
-      argument: 'halfOpenTrials',
-      message: `halfOpenTrials must be an integer >= 1, got ${halfOpenTrials}`,
-    });
-  }
+  assertNumber('halfOpenTrials', halfOpenTrials, { integer: true, min: 1 });
   const minThroughput = sampling?.minThroughput ?? 10;
   const bucketMs = sampling ? sampling.windowMs / BUCKETS : 0;
 

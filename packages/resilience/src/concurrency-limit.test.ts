@@ -109,7 +109,7 @@ describe('concurrencyLimit', () => {
   it.each([[{ maxConcurrent: 0 }], [{ maxConcurrent: 1.5 }], [{ maxConcurrent: 1, maxQueue: -1 }]])(
     'rejects bad options %j',
     (options) => {
-      expect(() => concurrencyLimit(options)).toThrow(/must be an integer/);
+      expect(() => concurrencyLimit(options)).toThrow(/must be a whole number/);
     },
   );
 });

@@ -2,7 +2,7 @@
  * At most N calls at once; the rest wait in a bounded FIFO queue, give up after a queue
  * timeout, and leave the queue the moment their caller aborts.
  */
-import { type Clock, InvalidArgumentError, systemClock } from '@keel/core';
+import { assertNumber, type Clock, systemClock } from '@keel/core';
 import { ConcurrencyLimitError, type ConcurrencyLimitReason } from './concurrency-limit-error';
 import { createEvent, type Subscribe } from './event';
 import { type CallContext, type Policy, type PolicyContext, toContext } from './policy';
@@ -52,18 +52,8 @@ export function concurrencyLimit({
   queueTimeoutMs,
   clock = systemClock,
 }: ConcurrencyLimitOptions): ConcurrencyLimit {
-  if (!(Number.isInteger(maxConcurrent) && maxConcurrent >= 1)) {
-    throw new InvalidArgumentError({
-      argument: 'maxConcurrent',
-      message: `maxConcurrent must be an integer >= 1, got ${maxConcurrent}`,
-    });
-  }
-  if (!(maxQueue === Number.POSITIVE_INFINITY || (Number.isInteger(maxQueue) && maxQueue >= 0))) {
-    throw new InvalidArgumentError({
-      argument: 'maxQueue',
-      message: `maxQueue must be an integer >= 0, got ${maxQueue}`,
-    });
-  }
+  assertNumber('maxConcurrent', maxConcurrent, { integer: true, min: 1 });
+  assertNumber('maxQueue', maxQueue, { integer: true, min: 0, allowInfinity: true });
   const rejected = createEvent<{ reason: ConcurrencyLimitReason }>();
   let active = 0;
   // FIFO without Array#shift: a head index, compacted when the dead prefix grows.

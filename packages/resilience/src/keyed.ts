@@ -2,7 +2,7 @@
  * One policy per key (provider and model, tenant), created on first use and evicted least
  * recently used past a bound, so per-tenant state cannot grow without limit.
  */
-import { InvalidArgumentError } from '@keel/core';
+import { assertNumber } from '@keel/core';
 
 /** A set of values by key. */
 export interface Keyed<T> {
@@ -29,12 +29,7 @@ export function keyed<T>(
   create: (key: string) => T,
   { maxKeys = 10_000 }: { maxKeys?: number } = {},
 ): Keyed<T> {
-  if (!(Number.isInteger(maxKeys) && maxKeys >= 1)) {
-    throw new InvalidArgumentError({
-      argument: 'maxKeys',
-      message: `maxKeys must be an integer >= 1, got ${maxKeys}`,
-    });
-  }
+  assertNumber('maxKeys', maxKeys, { integer: true, min: 1 });
   const values = new Map<string, T>();
   return {
     get(key) {

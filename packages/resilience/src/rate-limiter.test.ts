@@ -110,15 +110,17 @@ describe('rateLimiter', () => {
     await expect(limiter.acquire({ tokens: 1_001 })).rejects.toThrow(
       /A call of 1001 tokens can never fit tokensPerMinute 1000/,
     );
-    await expect(limiter.acquire({ tokens: -1 })).rejects.toThrow(/tokens must be a number >= 0/);
+    await expect(limiter.acquire({ tokens: -1 })).rejects.toThrow(
+      /tokens must be a finite number >= 0/,
+    );
     await expect(limiter.acquire({ tokens: Number.NaN })).rejects.toThrow(
-      /tokens must be a number >= 0/,
+      /tokens must be a finite number >= 0/,
     );
     const permit = await limiter.acquire({ tokens: 10 });
-    expect(() => permit.settle(-5)).toThrow(/actualTokens must be a number >= 0/);
+    expect(() => permit.settle(-5)).toThrow(/actualTokens must be a finite number >= 0/);
     expect(() => rateLimiter({})).toThrow(/needs requestsPerMinute, tokensPerMinute or both/);
     expect(() => rateLimiter({ requestsPerMinute: 0 })).toThrow(
-      /requestsPerMinute must be a number > 0/,
+      /requestsPerMinute must be a finite number > 0/,
     );
   });
 });

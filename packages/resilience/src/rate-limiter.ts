@@ -2,7 +2,7 @@
  * Requests and tokens per minute as token buckets. `acquire` takes an estimate before a call
  * (waiting in FIFO order when the buckets are short), `settle` corrects it with the real count.
  */
-import { type Clock, InvalidArgumentError, systemClock } from '@keel/core';
+import { assertNumber, type Clock, InvalidArgumentError, systemClock } from '@keel/core';
 import { createEvent, type Subscribe } from './event';
 import { type Policy, toContext } from './policy';
 import { RateLimitExceededError } from './rate-limit-exceeded-error';
@@ -62,12 +62,7 @@ export function rateLimiter({
 }: RateLimiterOptions): RateLimiter {
   const bucket = (argument: string, perMinute: number | undefined): Bucket | undefined => {
     if (perMinute === undefined) return undefined;
-    if (!(Number.isFinite(perMinute) && perMinute > 0)) {
-      throw new InvalidArgumentError({
-        argument,
-        message: `${argument} must be a number > 0, got ${perMinute}`,
-      });
-    }
+    assertNumber(argument, perMinute, { greaterThan: 0 });
     return { capacity: perMinute, level: perMinute, perMs: perMinute / 60_000 };
   };
   const requests = bucket('requestsPerMinute', requestsPerMinute);
@@ -106,12 +101,7 @@ export function rateLimiter({
     return {
       settle(actualTokens) {
         if (settled || !tokens) return;
-        if (!(Number.isFinite(actualTokens) && actualTokens >= 0)) {
-          throw new InvalidArgumentError({
-            argument: 'actualTokens',
-            message: `actualTokens must be a number >= 0, got ${actualTokens}`,
-          });
-        }
+        assertNumber('actualTokens', actualTokens, { min: 0 });
         settled = true;
         refill();
         tokens.level = Math.min(tokens.capacity, tokens.level + cost - actualTokens);
@@ -136,12 +126,7 @@ export function rateLimiter({
     }
   };
   const checkCost = (cost: number) => {
-    if (!(Number.isFinite(cost) && cost >= 0)) {
-      throw new InvalidArgumentError({
-        argument: 'tokens',
-        message: `tokens must be a number >= 0, got ${cost}`,
-      });
-    }
+    assertNumber('tokens', cost, { min: 0 });
     if (tokens && cost > tokens.capacity) {
       throw new InvalidArgumentError({
         argument: 'tokens',

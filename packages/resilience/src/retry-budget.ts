@@ -2,7 +2,7 @@
  * A retry budget shared by many calls: retries may add at most `ratio` of the requests seen in
  * a sliding window (plus a small floor per second), so an outage does not multiply load.
  */
-import { type Clock, InvalidArgumentError, systemClock } from '@keel/core';
+import { assertNumber, type Clock, systemClock } from '@keel/core';
 
 /** Options of {@link retryBudget}. */
 export interface RetryBudgetOptions {
@@ -41,23 +41,9 @@ export function retryBudget({
   windowMs = 10_000,
   clock = systemClock,
 }: RetryBudgetOptions = {}): RetryBudget {
-  for (const [argument, value] of [
-    ['ratio', ratio],
-    ['minRetriesPerSecond', minRetriesPerSecond],
-  ] as const) {
-    if (!(Number.isFinite(value) && value >= 0)) {
-      throw new InvalidArgumentError({
-        argument,
-        message: `${argument} must be a finite number >= 0, got ${value}`,
-      });
-    }
-  }
-  if (!(Number.isFinite(windowMs) && windowMs >= 1000)) {
-    throw new InvalidArgumentError({
-      argument: 'windowMs',
-      message: `windowMs must be at least 1000, got ${windowMs}`,
-    });
-  }
+  assertNumber('ratio', ratio, { min: 0 });
+  assertNumber('minRetriesPerSecond', minRetriesPerSecond, { min: 0 });
+  assertNumber('windowMs', windowMs, { min: 1000, unit: 'milliseconds' });
   const slots = Math.ceil(windowMs / 1000);
   // One slot per second: [second, requests, retries]; a ring indexed by second modulo slots.
   const seconds = new Float64Array(slots).fill(-1);

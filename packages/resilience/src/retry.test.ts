@@ -232,8 +232,8 @@ describe('retry', () => {
   });
 
   it.each([
-    [{ maxAttempts: 0 }, /maxAttempts must be an integer >= 1, got 0/],
-    [{ maxAttempts: 2.5 }, /maxAttempts must be an integer/],
+    [{ maxAttempts: 0 }, /maxAttempts must be a whole number >= 1, got 0/],
+    [{ maxAttempts: 2.5 }, /maxAttempts must be a whole number/],
     [{ baseDelayMs: -1 }, /baseDelayMs must be a finite number >= 0/],
     [{ deadlineMs: 0 }, /deadlineMs must be a finite number >= 1/],
     [{ maxRetryAfterMs: Number.NaN }, /maxRetryAfterMs/],

@@ -4,9 +4,9 @@
  * abort, ever.
  */
 import {
+  assertNumber,
   type Clock,
   deadlineSignal,
-  InvalidArgumentError,
   sleep,
   systemClock,
   TimeoutError,
@@ -83,15 +83,6 @@ function giveUp(
   return error;
 }
 
-function positive(argument: string, value: number, { integer = false, min = 0 } = {}): void {
-  if (!(Number.isFinite(value) && value >= min && (!integer || Number.isInteger(value)))) {
-    throw new InvalidArgumentError({
-      argument,
-      message: `${argument} must be ${integer ? 'an integer' : 'a finite number'} >= ${min}, got ${value}`,
-    });
-  }
-}
-
 /**
  * Creates a retry policy. Use it with the SDKs' own retries off (`maxRetries: 0`).
  *
@@ -115,11 +106,11 @@ export function retry({
   clock = systemClock,
   random = Math.random,
 }: RetryOptions = {}): RetryPolicy {
-  positive('maxAttempts', maxAttempts, { integer: true, min: 1 });
-  positive('baseDelayMs', baseDelayMs);
-  positive('maxDelayMs', maxDelayMs);
-  positive('maxRetryAfterMs', maxRetryAfterMs);
-  if (deadlineMs !== undefined) positive('deadlineMs', deadlineMs, { min: 1 });
+  assertNumber('maxAttempts', maxAttempts, { integer: true, min: 1 });
+  assertNumber('baseDelayMs', baseDelayMs, { min: 0 });
+  assertNumber('maxDelayMs', maxDelayMs, { min: 0 });
+  assertNumber('maxRetryAfterMs', maxRetryAfterMs, { min: 0 });
+  if (deadlineMs !== undefined) assertNumber('deadlineMs', deadlineMs, { min: 1 });
   const retried = createEvent<RetryEvent>();
   const gaveUp = createEvent<GiveUpEvent>();
 

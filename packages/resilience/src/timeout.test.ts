@@ -158,7 +158,7 @@ describe('timeout', () => {
     'rejects bad options %j',
     (options) => {
       expect(() => timeout(options)).toThrow(
-        /timeout\(\) needs at least one|must be a number of milliseconds/,
+        /timeout\(\) needs at least one|must be a finite number of milliseconds/,
       );
     },
   );

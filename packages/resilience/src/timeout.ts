@@ -3,7 +3,13 @@
  * between chunks. Cooperative by default: the function gets a signal and is expected to honour
  * it, as the official SDKs and fetch do.
  */
-import { type Clock, InvalidArgumentError, systemClock, TimeoutError } from '@keel/core';
+import {
+  assertDelay,
+  type Clock,
+  InvalidArgumentError,
+  systemClock,
+  TimeoutError,
+} from '@keel/core';
 import { deadlineQueue } from './deadline-queue';
 import { createEvent, type Subscribe } from './event';
 import { LazyAbort, type Policy, toContext } from './policy';
@@ -62,12 +68,7 @@ export function timeout({
   clock = systemClock,
 }: TimeoutOptions): TimeoutPolicy {
   for (const [argument, value] of Object.entries({ totalMs, firstByteMs, idleMs })) {
-    if (value !== undefined && !(Number.isFinite(value) && value > 0 && value <= 2_147_483_647)) {
-      throw new InvalidArgumentError({
-        argument,
-        message: `${argument} must be a number of milliseconds from 1 to 2147483647, got ${value}`,
-      });
-    }
+    if (value !== undefined) assertDelay(argument, value, { greaterThan: 0 });
   }
   if (totalMs === undefined && firstByteMs === undefined && idleMs === undefined) {
     throw new InvalidArgumentError({

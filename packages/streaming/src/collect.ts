@@ -2,7 +2,7 @@
  * A whole stream of parts assembled into one result.
  */
 import {
-  EMPTY_USAGE,
+  createStreamAccumulator,
   type FinishReason,
   type StreamPart,
   type ToolCall,
@@ -23,6 +23,8 @@ export interface CollectedStream {
   toolCalls: ToolCall[];
   /** The last usage reported, or zeros. */
   usage: Usage;
+  /** The cost of that usage as the model priced it; `undefined` when it gave none. */
+  costUsd: number | undefined;
   finishReason: FinishReason;
   /** The provider's own finish reason, when it gave one. */
   providerFinishReason: string | undefined;
@@ -43,57 +45,29 @@ export interface CollectedStream {
  * ```
  */
 export async function collect(parts: ChunkSource<StreamPart>): Promise<CollectedStream> {
-  const result: CollectedStream = {
-    text: '',
-    reasoning: '',
-    reasoningSignature: undefined,
-    toolCalls: [],
-    usage: { ...EMPTY_USAGE },
-    finishReason: 'error',
-    providerFinishReason: undefined,
-    errors: [],
-  };
+  const acc = createStreamAccumulator();
   const reader = openSource(parts);
   let ended = false;
   try {
-    while (!ended) {
+    while (acc.result.finishReason === undefined) {
       const { done, value: part } = await reader.read();
       if (done) {
         ended = true;
         break;
       }
-      switch (part.type) {
-        case 'text-delta':
-          result.text += part.text;
-          break;
-        case 'reasoning-delta':
-          result.reasoning += part.text;
-          if (part.signature !== undefined) result.reasoningSignature = part.signature;
-          break;
-        case 'tool-call':
-          result.toolCalls.push({
-            toolCallId: part.toolCallId,
-            toolName: part.toolName,
-            input: part.input,
-          });
-          break;
-        case 'usage':
-          result.usage = part.usage;
-          break;
-        case 'error':
-          result.errors.push(part.error);
-          break;
-        case 'finish':
-          result.finishReason = part.reason;
-          result.providerFinishReason = part.providerReason;
-          return result;
-        default: // starts and deltas of tool calls are summed up by their `tool-call`
-      }
+      acc.add(part);
     }
   } finally {
     // Stopping at `finish` (or on a throw) lets the producer release its upstream.
     if (!ended) reader.cancel();
   }
-  result.errors.push(new StreamTruncatedError({ expected: 'a finish part' }));
-  return result;
+  const { finishReason = 'error', errors, ...rest } = acc.result;
+  return {
+    ...rest,
+    finishReason,
+    errors:
+      acc.result.finishReason === undefined
+        ? [...errors, new StreamTruncatedError({ expected: 'a finish part' })]
+        : errors,
+  };
 }

@@ -84,6 +84,23 @@ describe('createFakeChatModel', () => {
     expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'tool-calls' });
   });
 
+  it('reports a scripted cost with the usage, and refuses a bad one', async () => {
+    const model = createFakeChatModel([
+      { text: 'a', usage: { inputTokens: 5, outputTokens: 1 }, costUsd: 0.25 },
+      { text: 'b', costUsd: 0.5 },
+      { text: 'c' },
+    ]);
+    const request: ChatRequest = { messages: [{ role: 'user', content: 'Hi' }] };
+    expect((await model.generate(request)).costUsd).toBe(0.25);
+    const parts: StreamPart[] = [];
+    for await (const part of model.stream(request)) parts.push(part);
+    expect(parts.find((part) => part.type === 'usage')).toMatchObject({ costUsd: 0.5 });
+    expect((await model.generate(request)).costUsd).toBeUndefined();
+    expect(() => createFakeChatModel([{ text: 'x', costUsd: -1 }])).toThrow(
+      /steps\[0\]\.costUsd must be a finite number of USD >= 0, got -1/,
+    );
+  });
+
   it('answers unscripted calls from the request, forcing a required tool', async () => {
     const model = createFakeChatModel();
     expect((await model.generate(request)).text).toBe(

@@ -28,6 +28,11 @@ export interface FakeStep extends ScriptedReply {
   streamError?: { afterParts: number; error: unknown };
   /** Wait this long before answering and between stream parts (on the model's clock). */
   delayMs?: number;
+  /**
+   * The cost the model reports for this reply's usage (`costUsd` on the usage part and the
+   * result), as a pricing model such as `@keel/llm`'s does; none by default.
+   */
+  costUsd?: number;
 }
 
 /** A step, or a function of the request that returns one. */
@@ -131,6 +136,7 @@ export function createFakeChatModel(
         toolCalls: toolCalls(reply),
         finishReason: reply.finishReason,
         usage: reply.usage,
+        ...(step.costUsd !== undefined && { costUsd: step.costUsd }),
         responseModelId: reply.model,
         responseId,
       } satisfies GenerateResult;
@@ -138,7 +144,7 @@ export function createFakeChatModel(
     async *stream(request, options) {
       const { step, reply } = await nextStep(request, options, 'stream');
       const signal = options?.signal;
-      for (const [index, part] of streamParts(reply).entries()) {
+      for (const [index, part] of streamParts(reply, step.costUsd).entries()) {
         if (step.streamError && index === step.streamError.afterParts) {
           yield { type: 'error', error: step.streamError.error };
           yield { type: 'finish', reason: 'error' };
@@ -159,8 +165,14 @@ export function createFakeChatModel(
 }
 
 function validateStep(step: FakeStep, argument: string): void {
-  const { error: _thrown, streamError, delayMs, ...reply } = step;
+  const { error: _thrown, streamError, delayMs, costUsd, ...reply } = step;
   validateReply(reply, argument);
+  if (costUsd !== undefined && !(Number.isFinite(costUsd) && costUsd >= 0)) {
+    throw new InvalidArgumentError({
+      argument,
+      message: `${argument}.costUsd must be a finite number of USD >= 0, got ${costUsd}`,
+    });
+  }
   if (delayMs !== undefined && !(Number.isFinite(delayMs) && delayMs >= 0)) {
     throw new InvalidArgumentError({
       argument,
@@ -192,7 +204,7 @@ function toolCalls(reply: ResolvedReply): ToolCall[] {
 }
 
 /** The stream parts of a reply, in provider order: reasoning, text, tool calls, usage, finish. */
-function streamParts(reply: ResolvedReply): StreamPart[] {
+function streamParts(reply: ResolvedReply, costUsd: number | undefined): StreamPart[] {
   const parts: StreamPart[] = [];
   for (const text of wordChunks(reply.reasoning ?? ''))
     parts.push({ type: 'reasoning-delta', text });
@@ -205,7 +217,7 @@ function streamParts(reply: ResolvedReply): StreamPart[] {
     }
     parts.push({ type: 'tool-call', ...call });
   }
-  parts.push({ type: 'usage', usage: reply.usage });
+  parts.push({ type: 'usage', usage: reply.usage, ...(costUsd !== undefined && { costUsd }) });
   parts.push({ type: 'finish', reason: reply.finishReason });
   return parts;
 }

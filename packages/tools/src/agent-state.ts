@@ -88,7 +88,10 @@ export interface AgentOptions {
   maxSteps?: number;
   /** Stop before the next model call once this much is spent. */
   maxCostUsd?: number;
-  /** USD of a call's usage; default the @keel/tokens price of `model.modelId`. */
+  /**
+   * USD of a call's usage, for a model that does not price its own calls; default the cost the
+   * model reports with its usage (`costUsd`), never a second pricing of it.
+   */
   cost?: (usage: Usage, model: ChatModel) => number;
   /** Time limit of this invocation; on expiry the run stops with `timeout`. */
   timeoutMs?: number;

@@ -1,6 +1,5 @@
 import type { ChatModel, Message, StreamPart, ToolMessage } from '@keel/core';
 import { createFakeChatModel, createFakeClock } from '@keel/testing';
-import { estimateCost } from '@keel/tokens';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { AgentState, AgentStreamPart } from './agent-state';
@@ -67,8 +66,13 @@ describe('runAgent', () => {
         {
           toolCalls: [{ name: 'get_weather', input: { city: 'Oslo' } }],
           usage: { inputTokens: 100, outputTokens: 10 },
+          costUsd: 0.0012,
         },
-        { text: 'It is 4 °C in Oslo.', usage: { inputTokens: 150, outputTokens: 8 } },
+        {
+          text: 'It is 4 °C in Oslo.',
+          usage: { inputTokens: 150, outputTokens: 8 },
+          costUsd: 0.0021,
+        },
       ],
       { modelId: 'gpt-4o-mini' },
     );
@@ -87,7 +91,9 @@ describe('runAgent', () => {
     expect(state.steps).toHaveLength(2);
     expect(steps).toEqual([0, 1]);
     expect(state.usage).toMatchObject({ inputTokens: 250, outputTokens: 18 });
-    expect(state.costUsd).toBeCloseTo(estimateCost(state.usage, 'gpt-4o-mini').total, 12);
+    // The model's own figures, never a second pricing by model id.
+    expect(state.steps.map((step) => step.costUsd)).toEqual([0.0012, 0.0021]);
+    expect(state.costUsd).toBeCloseTo(0.0033, 12);
     expect(state.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
     expect(toolMessages(state)[0]?.content[0]).toMatchObject({
       toolName: 'get_weather',
@@ -179,7 +185,7 @@ describe('runAgent', () => {
     });
   });
 
-  it('stops once the cost budget is spent, priced by the caller or by @keel/tokens', async () => {
+  it('stops once the cost budget is spent, priced by the caller or by the model', async () => {
     const model = createFakeChatModel((_r, i) => ({
       toolCalls: [{ name: 'get_weather', input: { city: `C${i}` } }],
     }));
@@ -195,7 +201,15 @@ describe('runAgent', () => {
     expect(state.costUsd).toBeCloseTo(0.03);
     await expect(
       runAgent({ model: createFakeChatModel([]), tools: [], messages: ask, maxCostUsd: 1 }),
-    ).rejects.toThrow(/maxCostUsd needs the price of "fake-model"/);
+    ).rejects.toThrow(/maxCostUsd needs each step's cost, and model "fake-model" reported none/);
+    // A catalogue model that prices its calls at 0 (a self-hosted deployment) costs 0 here too.
+    const free = await runAgent({
+      model: createFakeChatModel([{ text: 'hi', costUsd: 0 }], { modelId: 'gpt-4o-mini' }),
+      tools: [],
+      messages: ask,
+      maxCostUsd: 1,
+    });
+    expect(free.costUsd).toBe(0);
     const unpriced = await runAgent({
       model: createFakeChatModel([{ text: 'hi' }]),
       tools: [],

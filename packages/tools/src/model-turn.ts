@@ -2,16 +2,16 @@
  * One model call as the agent loop needs it, from `generate` or assembled from `stream` parts
  * (which are passed on as they arrive).
  */
-import type {
-  AssistantMessage,
-  ChatModel,
-  ChatRequest,
-  FinishReason,
-  StreamPart,
-  ToolCall,
-  Usage,
+import {
+  type AssistantMessage,
+  type ChatModel,
+  type ChatRequest,
+  createStreamAccumulator,
+  type FinishReason,
+  type StreamPart,
+  type ToolCall,
+  type Usage,
 } from '@keel/core';
-import { EMPTY_USAGE } from '@keel/core';
 
 /** What one model call produced. */
 export interface ModelTurn {
@@ -22,6 +22,8 @@ export interface ModelTurn {
   toolCalls: ToolCall[];
   finishReason: FinishReason;
   usage: Usage;
+  /** The call's cost as the model priced it; `undefined` when the model gave none. */
+  costUsd: number | undefined;
   responseModelId?: string;
 }
 
@@ -49,6 +51,7 @@ export async function generateTurn(
     toolCalls: result.toolCalls,
     finishReason: result.finishReason,
     usage: result.usage,
+    costUsd: result.costUsd,
     responseModelId: result.responseModelId,
   };
 }
@@ -79,54 +82,35 @@ export async function* streamTurn(
   request: ChatRequest,
   signal: AbortSignal,
 ): AsyncGenerator<StreamPart, ModelTurn> {
-  const turn: ModelTurn = {
-    text: '',
-    reasoning: '',
-    toolCalls: [],
-    finishReason: 'stop',
-    usage: EMPTY_USAGE,
-    responseModelId: model.modelId,
-  };
+  const acc = createStreamAccumulator();
+  /** Calls whose arguments did not parse, at their place among the parsed ones. */
+  const unparsed: [number, ToolCall][] = [];
   let failure: { error: unknown } | undefined;
-  let unparsed = false;
   for await (const part of model.stream(request, { signal })) {
     yield part;
-    switch (part.type) {
-      case 'text-delta':
-        turn.text += part.text;
-        break;
-      case 'reasoning-delta':
-        turn.reasoning += part.text;
-        if (part.signature !== undefined) turn.signature = part.signature;
-        break;
-      case 'tool-call':
-        turn.toolCalls.push({
-          toolCallId: part.toolCallId,
-          toolName: part.toolName,
-          input: part.input,
-        });
-        break;
-      case 'usage':
-        turn.usage = part.usage;
-        break;
-      case 'error': {
-        const call = unparsedToolCall(part.error);
-        if (call === undefined) failure ??= { error: part.error };
-        else {
-          turn.toolCalls.push(call);
-          unparsed = true;
-        }
-        break;
-      }
-      case 'finish':
-        turn.finishReason = part.reason;
-        break;
-    }
+    acc.add(part);
+    if (part.type !== 'error') continue;
+    const call = unparsedToolCall(part.error);
+    if (call === undefined) failure ??= { error: part.error };
+    else unparsed.push([acc.result.toolCalls.length + unparsed.length, call]);
   }
-  if (turn.finishReason === 'abort') throw signal.reason;
+  const { text, reasoning, reasoningSignature, usage, costUsd } = acc.result;
+  let { finishReason = 'stop' } = acc.result;
+  if (finishReason === 'abort') throw signal.reason;
   if (failure !== undefined) throw failure.error;
+  const toolCalls = [...acc.result.toolCalls];
+  for (const [index, call] of unparsed) toolCalls.splice(index, 0, call);
   // @keel/streaming ends a stream whose tool arguments did not parse with `finish: error`;
   // those calls are answered, so the turn ended for tool calls. Any other `error` stays.
-  if (unparsed && turn.finishReason === 'error') turn.finishReason = 'tool-calls';
-  return turn;
+  if (unparsed.length > 0 && finishReason === 'error') finishReason = 'tool-calls';
+  return {
+    text,
+    reasoning,
+    ...(reasoningSignature !== undefined && { signature: reasoningSignature }),
+    toolCalls,
+    finishReason,
+    usage,
+    costUsd,
+    responseModelId: model.modelId,
+  };
 }

@@ -49,11 +49,13 @@ it('runs the README agent with a scripted model', async () => {
           { name: 'search_docs', input: { query: 'refund policy' } },
           { name: 'get_order', input: { orderId: 'A-1001' } },
         ],
+        costUsd: 0.0004,
       },
       {
         toolCalls: [
           { name: 'refund_order', input: { orderId: 'A-1001', reason: 'Within 30 days' } },
         ],
+        costUsd: 0.0004,
       },
       {
         toolCalls: [
@@ -62,8 +64,9 @@ it('runs the README agent with a scripted model', async () => {
             input: { to: 'ana@example.com', subject: 'Your refund', body: 'Done.' },
           },
         ],
+        costUsd: 0.0004,
       },
-      { text: 'Order A-1001 is refunded and Ana has been told.' },
+      { text: 'Order A-1001 is refunded and Ana has been told.', costUsd: 0.0003 },
     ],
     { modelId: 'gpt-4o-mini' },
   );
@@ -75,7 +78,7 @@ it('runs the README agent with a scripted model', async () => {
   const result = await handle(model, 'Please refund order A-1001.');
   expect(result.stopReason).toBe('final-answer');
   expect(result.answer).toBe('Order A-1001 is refunded and Ana has been told.');
-  expect(result.costUsd).toBeGreaterThan(0);
+  expect(result.costUsd).toBeCloseTo(0.0015, 12);
   expect(orders.get('A-1001')?.refunded).toBe(true);
   expect(outbox).toEqual(['ana@example.com: Your refund']);
   expect(audit).toHaveLength(6); // 2 reads, 2 held calls, 2 approved runs
