@@ -56,6 +56,11 @@ export {
 } from './normalize-usage';
 export { sha256 } from './sha256';
 export { type SleepOptions, sleep } from './sleep';
+export {
+  type AccumulatedStream,
+  createStreamAccumulator,
+  type StreamAccumulator,
+} from './stream-accumulator';
 export type {
   ErrorPart,
   FinishPart,

@@ -15,9 +15,7 @@ import {
   TimeoutError,
   type ToolCall,
   type ToolResultPart,
-  type Usage,
 } from '@keel/core';
-import { estimateCost } from '@keel/tokens';
 import type {
   AgentOptions,
   AgentState,
@@ -72,22 +70,17 @@ function identity(call: ToolCall): string {
   return `${call.toolName}\u0000${parsed.ok ? argumentsDigest(parsed.value) : parsed.fault.kind}`;
 }
 
-function costFunction(options: AgentOptions): (usage: Usage) => number | undefined {
+/** A step's cost: the caller's `cost` when given, else the model's own price of the turn. */
+function stepCost(options: AgentOptions, turn: ModelTurn): number | undefined {
   const { model, cost, maxCostUsd } = options;
-  if (cost !== undefined) return (usage) => cost(usage, model);
-  try {
-    estimateCost(EMPTY_USAGE, model.modelId);
-  } catch (cause) {
-    if (maxCostUsd !== undefined) {
-      throw new InvalidArgumentError({
-        argument: 'cost',
-        message: `maxCostUsd needs the price of "${model.modelId}", which @keel/tokens does not know; pass cost: (usage) => usd`,
-        cause,
-      });
-    }
-    return () => undefined;
+  const usd = cost === undefined ? turn.costUsd : cost(turn.usage, model);
+  if (usd === undefined && maxCostUsd !== undefined) {
+    throw new InvalidArgumentError({
+      argument: 'cost',
+      message: `maxCostUsd needs each step's cost, and model "${model.modelId}" reported none; pass cost: (usage) => usd, or a model that prices its calls (@keel/llm)`,
+    });
   }
-  return (usage) => estimateCost(usage, model.modelId).total;
+  return usd;
 }
 
 /**
@@ -130,7 +123,6 @@ export async function* agentLoop(
         'approvals can only be checked by the toolbox that issued them; pass tools: createToolbox(tools) to both runs instead of an array',
     });
   }
-  const costOf = costFunction(options);
   const toolbox = isToolbox(options.tools)
     ? options.tools
     : createToolbox(options.tools, clock === undefined ? {} : { clock });
@@ -295,7 +287,7 @@ export async function* agentLoop(
       let turn: ModelTurn;
       if (mode === 'stream') turn = yield* streamTurn(model, request, deadline.signal);
       else turn = await generateTurn(model, request, deadline.signal);
-      const stepCost = costOf(turn.usage);
+      const usd = stepCost(options, turn);
       const step: AgentStep = {
         index,
         text: turn.text,
@@ -304,14 +296,14 @@ export async function* agentLoop(
         records: [],
         finishReason: turn.finishReason,
         usage: turn.usage,
-        ...(stepCost !== undefined && { costUsd: stepCost }),
+        ...(usd !== undefined && { costUsd: usd }),
         ...(turn.responseModelId !== undefined && { responseModelId: turn.responseModelId }),
       };
       state.steps.push(step);
       state.messages.push(assistantMessage(turn));
       state.usage = addUsage(state.usage, turn.usage);
-      if (stepCost === undefined) delete state.costUsd;
-      else if (state.costUsd !== undefined) state.costUsd += stepCost;
+      if (usd === undefined) delete state.costUsd;
+      else if (state.costUsd !== undefined) state.costUsd += usd;
       state.text = turn.text;
       if (turn.toolCalls.length === 0) {
         yield { type: 'step-finish', step };
