@@ -27,7 +27,10 @@ export interface ExampleImport {
 export interface SplitExample {
   imports: ExampleImport[];
   statements: string[];
+  /** Every top-level name the statements declare. */
   declared: string[];
+  /** The declared names that were exported. */
+  exported: string[];
 }
 
 /**
@@ -45,7 +48,7 @@ export declare function readmeExamples(markdown: string): ReadmeExample[];
  */
 export declare function readmeExample(markdown: string, name: string): string;
 
-/** Splits an example into its imports, its other statements and the names it declares. */
+/** Splits an example into its imports, its other statements and the names it declares and exports. */
 export declare function splitExample(code: string, options?: { fileName?: string }): SplitExample;
 
 /** What an example runs with. */

@@ -106,7 +106,8 @@ function hasExport(statement) {
 
 /**
  * An example's top-level structure: its import declarations, its other statements (with any
- * `export` keyword removed, so they can run inside a function) and the names it declares.
+ * `export` keyword removed, so they can run inside a function), the names it declares and
+ * which of them it exports.
  *
  * @param {string} code TypeScript or JavaScript
  * @param {{ fileName?: string }} [options]
@@ -116,6 +117,7 @@ export function splitExample(code, { fileName = 'example.ts' } = {}) {
   const imports = [];
   const statements = [];
   const declared = [];
+  const exported = [];
   for (const statement of file.statements) {
     if (ts.isImportDeclaration(statement)) {
       const clause = statement.importClause;
@@ -167,18 +169,21 @@ export function splitExample(code, { fileName = 'example.ts' } = {}) {
         .trimStart()}`;
     }
     statements.push(text);
+    const names = [];
     if (ts.isVariableStatement(statement)) {
       for (const declaration of statement.declarationList.declarations) {
-        bindingNames(declaration.name, declared);
+        bindingNames(declaration.name, names);
       }
     } else if (
       (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) &&
       statement.name !== undefined
     ) {
-      declared.push(statement.name.text);
+      names.push(statement.name.text);
     }
+    declared.push(...names);
+    if (hasExport(statement)) exported.push(...names);
   }
-  return { imports, statements, declared };
+  return { imports, statements, declared, exported };
 }
 
 const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor;

@@ -99,6 +99,7 @@ describe('splitExample', () => {
     ]);
     expect(split.statements[0]).toBe('async function answer(q: string) { return q; }');
     expect(split.declared).toEqual(['answer', 'x', 'z', 'Box']);
+    expect(split.exported).toEqual(['answer']);
   });
 });
 
