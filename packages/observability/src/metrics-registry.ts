@@ -3,7 +3,7 @@
  * histograms keyed by label set, a JSON snapshot, and Prometheus text exposition (format
  * 0.0.4) to serve from a `/metrics` route.
  */
-import { InvalidArgumentError } from '@keel/core';
+import { assertNumber, InvalidArgumentError } from '@keel/core';
 import { METRIC_DESCRIPTORS, type MetricDescriptor, type MetricKind } from './metric-descriptors';
 
 /** Metric labels. */
@@ -123,12 +123,7 @@ function descriptorOf(name: string, kind: MetricKind): MetricDescriptor {
  */
 export function createMetricsRegistry(options: MetricsRegistryOptions = {}): MetricsRegistry {
   const { maxSeriesPerMetric = 2_000 } = options;
-  if (!Number.isInteger(maxSeriesPerMetric) || maxSeriesPerMetric < 1) {
-    throw new InvalidArgumentError({
-      argument: 'maxSeriesPerMetric',
-      message: `maxSeriesPerMetric must be a positive integer, got ${String(maxSeriesPerMetric)}`,
-    });
-  }
+  assertNumber('maxSeriesPerMetric', maxSeriesPerMetric, { integer: true, min: 1 });
   const metrics = new Map<string, { descriptor: MetricDescriptor; series: Map<string, Series> }>();
 
   function seriesOf(name: string, kind: MetricKind, labels: Labels): Series {

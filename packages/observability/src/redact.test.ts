@@ -247,7 +247,7 @@ describe('redact', () => {
 
   it('rejects bad options with InvalidArgumentError', () => {
     expect(() => createRedactor({ maxStringLength: 0 })).toThrow(InvalidArgumentError);
-    expect(() => createRedactor({ maxDepth: 1.5 })).toThrow(/maxDepth must be a positive integer/);
+    expect(() => createRedactor({ maxDepth: 1.5 })).toThrow(/maxDepth must be a whole number >= 1/);
     expect(() => createRedactor({ rules: [{ id: 'x', kind: 'secret', pattern: /x/ }] })).toThrow(
       /needs a global RegExp/,
     );

@@ -3,7 +3,7 @@
  * objects, arrays, maps, sets and errors; survives circular references, throwing getters,
  * binary buffers and huge strings; and catches secrets split across adjacent fields.
  */
-import { InvalidArgumentError } from '@keel/core';
+import { assertNumber, InvalidArgumentError } from '@keel/core';
 import { DEFAULT_REDACTION_RULES, type RedactionRule } from './redaction-rules';
 
 /** Options of {@link redact} and {@link createRedactor}. */
@@ -48,17 +48,6 @@ function snakeCase(key: string): string {
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/[-.\s]+/g, '_')
     .toLowerCase();
-}
-
-function positiveInteger(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) {
-    throw new InvalidArgumentError({
-      argument: name,
-      message: `${name} must be a positive integer, got ${String(value)}`,
-    });
-  }
-  return value;
 }
 
 /** The longest run of non-space characters looked at on either side of a line break. */
@@ -159,10 +148,13 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     rules: allRules = DEFAULT_REDACTION_RULES,
     disable = [],
     sensitiveKeys = DEFAULT_SENSITIVE_KEYS,
+    maxStringLength = 16_384,
+    maxDepth = 12,
+    maxNodes = 10_000,
   } = options;
-  const maxStringLength = positiveInteger('maxStringLength', options.maxStringLength, 16_384);
-  const maxDepth = positiveInteger('maxDepth', options.maxDepth, 12);
-  const maxNodes = positiveInteger('maxNodes', options.maxNodes, 10_000);
+  assertNumber('maxStringLength', maxStringLength, { integer: true, min: 1 });
+  assertNumber('maxDepth', maxDepth, { integer: true, min: 1 });
+  assertNumber('maxNodes', maxNodes, { integer: true, min: 1 });
   for (const rule of allRules) {
     if (!(rule.pattern instanceof RegExp) || !rule.pattern.global) {
       throw new InvalidArgumentError({

@@ -3,7 +3,13 @@
  * when a sum passes its threshold. It watches; it never blocks a call (use a budget from
  * `@keel/tokens` for that).
  */
-import { type Clock, InvalidArgumentError, type RequestMetadata, systemClock } from '@keel/core';
+import {
+  assertNumber,
+  type Clock,
+  InvalidArgumentError,
+  type RequestMetadata,
+  systemClock,
+} from '@keel/core';
 
 /** One limit: spend grouped by a metadata field over a window. */
 export interface SpendLimit {
@@ -85,30 +91,11 @@ export function createSpendGuard(options: SpendGuardOptions): SpendGuard {
         message: 'each limit needs a `by` field name',
       });
     }
-    if (!(Number.isFinite(limit.thresholdUsd) && limit.thresholdUsd >= 0)) {
-      throw new InvalidArgumentError({
-        argument: 'limits',
-        message: `thresholdUsd must be a finite number >= 0, got ${String(limit.thresholdUsd)}`,
-      });
-    }
-    if (!(Number.isFinite(limit.windowMs) && limit.windowMs > 0)) {
-      throw new InvalidArgumentError({
-        argument: 'limits',
-        message: `windowMs must be a finite number > 0, got ${String(limit.windowMs)}`,
-      });
-    }
+    assertNumber('thresholdUsd', limit.thresholdUsd, { min: 0, unit: 'USD' });
+    assertNumber('windowMs', limit.windowMs, { greaterThan: 0, unit: 'milliseconds' });
   }
-  for (const [name, value] of [
-    ['buckets', buckets],
-    ['maxKeys', maxKeys],
-  ] as const) {
-    if (!Number.isInteger(value) || value < 1) {
-      throw new InvalidArgumentError({
-        argument: name,
-        message: `${name} must be a positive integer, got ${String(value)}`,
-      });
-    }
-  }
+  assertNumber('buckets', buckets, { integer: true, min: 1 });
+  assertNumber('maxKeys', maxKeys, { integer: true, min: 1 });
   const tracked = limits.map((limit) => ({ limit, windows: new Map<string, Window>() }));
 
   function slide(window: Window, limit: SpendLimit, now: number): void {

@@ -3,7 +3,7 @@
  * links, events and status, kept in a bounded buffer that renders as a span tree. It has the
  * same `startSpan` shape as an OTel tracer, so the rest of the package treats both alike.
  */
-import { type Clock, InvalidArgumentError, systemClock } from '@keel/core';
+import { assertNumber, type Clock, systemClock } from '@keel/core';
 import {
   type Attributes,
   SPAN_KIND,
@@ -171,12 +171,7 @@ export function createTracer(options: TracerOptions = {}): Tracer {
     contextStorage,
     randomBytes = pooledRandomBytes(),
   } = options;
-  if (!Number.isInteger(maxSpans) || maxSpans < 0) {
-    throw new InvalidArgumentError({
-      argument: 'maxSpans',
-      message: `maxSpans must be an integer >= 0, got ${String(maxSpans)}`,
-    });
-  }
+  assertNumber('maxSpans', maxSpans, { integer: true, min: 0 });
   // Up to twice `maxSpans` are held and trimmed in one go, so ending a span stays O(1) once
   // the buffer is full (trimming on every end copied the whole buffer each time).
   let finished: SpanRecord[] = [];
