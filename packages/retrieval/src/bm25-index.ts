@@ -5,9 +5,8 @@
  * their postings are only probed, by binary search, for the documents already found.
  * Scoring is Lucene's BM25: idf = ln(1 + (N - df + 0.5) / (df + 0.5)).
  */
-import { InvalidArgumentError } from '@keel/core';
+import { assertNumber, InvalidArgumentError } from '@keel/core';
 import { type AnalyzerOptions, createAnalyzer } from './analyze';
-import { assertInteger } from './assert-integer';
 import { compileFilter, type Filter, type MetadataPredicate } from './filter';
 import { TopK } from './top-k';
 import type { Metadata } from './types';
@@ -111,18 +110,8 @@ class Postings {
  * ```
  */
 export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options = {}): Bm25Index {
-  if (!(Number.isFinite(k1) && k1 >= 0)) {
-    throw new InvalidArgumentError({
-      argument: 'k1',
-      message: `k1 must be a finite number >= 0, got ${k1}`,
-    });
-  }
-  if (!(Number.isFinite(b) && b >= 0 && b <= 1)) {
-    throw new InvalidArgumentError({
-      argument: 'b',
-      message: `b must be between 0 and 1, got ${b}`,
-    });
-  }
+  assertNumber('k1', k1, { min: 0 });
+  assertNumber('b', b, { min: 0, max: 1 });
   const analyze = createAnalyzer(analyzer);
   const postings = new Map<string, Postings>();
   const slots = new Map<string, number>();
@@ -246,7 +235,7 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
       return slots.has(id);
     },
     search(query, { k = 10, filter } = {}) {
-      assertInteger('k', k);
+      assertNumber('k', k, { integer: true, min: 1 });
       if (typeof query !== 'string') {
         throw new InvalidArgumentError({
           argument: 'query',

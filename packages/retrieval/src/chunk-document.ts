@@ -3,9 +3,8 @@
  * and paragraphs, text paragraphs, code symbols), units too large for a chunk are cut by
  * sentences, lines, words and finally tokens, and units are packed greedily up to the budget.
  */
-import { InvalidArgumentError } from '@keel/core';
+import { assertNumber, InvalidArgumentError } from '@keel/core';
 import { type Encoding, type EncodingName, loadEncoding } from '@keel/tokens';
-import { assertInteger } from './assert-integer';
 import { contentHash } from './content-hash';
 import { decodeDocument } from './decode-document';
 import {
@@ -190,13 +189,13 @@ export async function chunkDocument(
   document: Document,
   { maxTokens = 512, overlapTokens = 64, encoding = 'o200k_base' }: ChunkOptions = {},
 ): Promise<Chunk[]> {
-  assertInteger('maxTokens', maxTokens, 16);
-  if (!(Number.isInteger(overlapTokens) && overlapTokens >= 0 && overlapTokens * 2 < maxTokens)) {
-    throw new InvalidArgumentError({
-      argument: 'overlapTokens',
-      message: `overlapTokens must be an integer >= 0 and below half of maxTokens (${maxTokens}), got ${overlapTokens}`,
-    });
-  }
+  assertNumber('maxTokens', maxTokens, { integer: true, min: 16 });
+  assertNumber('overlapTokens', overlapTokens, {
+    integer: true,
+    min: 0,
+    max: Math.ceil(maxTokens / 2) - 1,
+    hint: `keep it below half of maxTokens (${maxTokens})`,
+  });
   if (typeof document?.id !== 'string' || document.id === '') {
     throw new InvalidArgumentError({
       argument: 'document.id',

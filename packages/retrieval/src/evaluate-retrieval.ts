@@ -1,4 +1,4 @@
-import { assertInteger } from './assert-integer';
+import { assertNumber } from '@keel/core';
 
 /** A query to evaluate. */
 export interface EvalQuery {
@@ -103,7 +103,7 @@ export async function evaluateRetrieval({
   retrieve,
   k = 10,
 }: EvaluateRetrievalOptions): Promise<RetrievalEvaluation> {
-  assertInteger('k', k);
+  assertNumber('k', k, { integer: true, min: 1 });
   const perQuery: QueryEvaluation[] = [];
   const unjudged: string[] = [];
   for (const query of queries) {

@@ -7,8 +7,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidArgumentError } from '@keel/core';
-import { assertInteger } from './assert-integer';
+import { assertNumber, InvalidArgumentError } from '@keel/core';
 import { CorruptIndexError } from './corrupt-index-error';
 import { DimensionMismatchError } from './dimension-mismatch-error';
 import { EmbeddingModelMismatchError } from './embedding-model-mismatch-error';
@@ -166,7 +165,7 @@ export async function createHnswStore({
 }: HnswStoreOptions): Promise<HnswStore> {
   assertStoreShape(dim, space);
   for (const [argument, value] of Object.entries({ m, efConstruction, ef, capacity })) {
-    assertInteger(argument, value);
+    assertNumber(argument, value, { integer: true, min: 1 });
   }
   // hnswlib-node is CommonJS: Node's ESM loader exposes it as the default export.
   const loaded = await import('hnswlib-node');
@@ -322,7 +321,7 @@ export async function createHnswStore({
     search(vector, { k, filter, ef: searchEf = ef } = {}) {
       const wanted = resolveK(k);
       assertVector(vector, dim, 'query');
-      assertInteger('ef', searchEf);
+      assertNumber('ef', searchEf, { integer: true, min: 1 });
       if (labels.size === 0) return [];
       const allowed = compileFilter(filter);
       index.setEf(Math.max(searchEf, wanted));

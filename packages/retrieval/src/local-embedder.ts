@@ -3,9 +3,8 @@
  * features (words, word pairs and character trigrams) with signed feature hashing, then is
  * L2-normalised, so cosine similarity measures shared vocabulary and spelling.
  */
-import { throwIfAborted } from '@keel/core';
+import { assertNumber, throwIfAborted } from '@keel/core';
 import { createAnalyzer } from './analyze';
-import { assertInteger } from './assert-integer';
 import type { Embedder } from './embedder';
 
 /** Options of {@link createLocalEmbedder}. */
@@ -33,7 +32,7 @@ function hash(text: string, seed: number): number {
  * ```
  */
 export function createLocalEmbedder({ dimensions = 384 }: LocalEmbedderOptions = {}): Embedder {
-  assertInteger('dimensions', dimensions, 8);
+  assertNumber('dimensions', dimensions, { integer: true, min: 8 });
   const analyze = createAnalyzer({ stemming: true });
 
   function add(vector: Float32Array, feature: string, weight: number): void {

@@ -3,10 +3,9 @@
  * inputs and 300,000 tokens per request, 8,191 tokens per input), a bounded number of requests
  * in flight, and retries by @keel/resilience (the SDK's own retries are turned off per request).
  */
-import { InvalidArgumentError } from '@keel/core';
+import { assertNumber, InvalidArgumentError } from '@keel/core';
 import { concurrencyLimit, type RetryOptions, retry } from '@keel/resilience';
 import { type EncodingName, loadEncoding } from '@keel/tokens';
-import { assertInteger } from './assert-integer';
 import type { Embedder } from './embedder';
 import { assertVector } from './validate-vector';
 
@@ -82,10 +81,10 @@ export function createOpenAIEmbedder({
       message: `Model "${model}" has no known vector size; pass dimensions`,
     });
   }
-  assertInteger('dimensions', size);
-  assertInteger('maxBatchInputs', maxBatchInputs);
-  assertInteger('maxBatchTokens', maxBatchTokens);
-  assertInteger('maxInputTokens', maxInputTokens);
+  assertNumber('dimensions', size, { integer: true, min: 1 });
+  assertNumber('maxBatchInputs', maxBatchInputs, { integer: true, min: 1 });
+  assertNumber('maxBatchTokens', maxBatchTokens, { integer: true, min: 1 });
+  assertNumber('maxInputTokens', maxInputTokens, { integer: true, min: 1 });
   const limit = concurrencyLimit({ maxConcurrent: concurrency });
   const policy = retry({ maxAttempts: 4, ...retryOptions });
 

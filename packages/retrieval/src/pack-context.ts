@@ -1,6 +1,6 @@
+import { assertNumber } from '@keel/core';
 import { fenceUntrusted, type UntrustedMode } from '@keel/prompts';
 import { type EncodingName, loadEncoding } from '@keel/tokens';
-import { assertInteger } from './assert-integer';
 import type { RetrievedChunk } from './types';
 
 /** A chunk that made it into the context. */
@@ -99,7 +99,7 @@ export async function packContext(
   chunks: readonly RetrievedChunk[],
   { maxTokens, encoding = 'o200k_base', mode = 'fence', randomId }: PackContextOptions,
 ): Promise<PackedContext> {
-  assertInteger('maxTokens', maxTokens);
+  assertNumber('maxTokens', maxTokens, { integer: true, min: 1 });
   const tokenizer = await loadEncoding(encoding);
   const ranked = [...chunks].sort((a, b) => b.score - a.score);
   const citations = citationIds(

@@ -5,12 +5,12 @@
  */
 import { rm } from 'node:fs/promises';
 import {
+  assertNumber,
   type Instrumentation,
   InvalidArgumentError,
   systemClock,
   throwIfAborted,
 } from '@keel/core';
-import { assertInteger } from './assert-integer';
 import { createBm25Index } from './bm25-index';
 import { chunkDocument } from './chunk-document';
 import { DimensionMismatchError } from './dimension-mismatch-error';
@@ -236,7 +236,7 @@ export async function createRetriever({
     },
     remove,
     async ingest(documents, { onProgress, batchSize = 256, signal } = {}) {
-      assertInteger('batchSize', batchSize);
+      assertNumber('batchSize', batchSize, { integer: true, min: 1 });
       const startedAt = clock.now();
       const totalDocuments = Array.isArray(documents) ? documents.length : undefined;
       const result: IngestResult = { documents: 0, chunks: 0, skipped: [] };
@@ -337,7 +337,7 @@ export async function createRetriever({
           message: `query must be a string, got ${typeof query}`,
         });
       }
-      assertInteger('k', k);
+      assertNumber('k', k, { integer: true, min: 1 });
       if (mode !== 'vector' && mode !== 'bm25' && mode !== 'hybrid') {
         throw new InvalidArgumentError({
           argument: 'mode',

@@ -1,8 +1,7 @@
 /**
  * Validation shared by the vector stores' factories and mutations.
  */
-import { InvalidArgumentError } from '@keel/core';
-import { assertInteger } from './assert-integer';
+import { assertNumber, InvalidArgumentError } from '@keel/core';
 import { assertVector } from './validate-vector';
 import { assertId, type Space, type VectorItem, type VectorStore } from './vector-store';
 
@@ -10,7 +9,7 @@ const SPACES: readonly Space[] = ['cosine', 'ip', 'l2'];
 
 /** Throws for a dimension or space a store cannot use. */
 export function assertStoreShape(dim: number, space: Space): void {
-  assertInteger('dim', dim);
+  assertNumber('dim', dim, { integer: true, min: 1 });
   if (!SPACES.includes(space)) {
     throw new InvalidArgumentError({
       argument: 'space',

@@ -1,8 +1,7 @@
 /**
  * The vector store contract shared by the HNSW store and the exact store.
  */
-import { InvalidArgumentError } from '@keel/core';
-import { assertInteger } from './assert-integer';
+import { assertNumber, InvalidArgumentError } from '@keel/core';
 import type { Filter } from './filter';
 import type { Metadata } from './types';
 import type { Vector } from './validate-vector';
@@ -61,7 +60,7 @@ export function scoreOf(space: Space, distance: number): number {
 /** `k` checked and defaulted. */
 export function resolveK(k: number | undefined): number {
   const value = k ?? 10;
-  assertInteger('k', value);
+  assertNumber('k', value, { integer: true, min: 1 });
   return value;
 }
 
