@@ -1,3 +1,5 @@
 import { keelTsup } from '@keel/tsup-config';
 
-export default keelTsup();
+// `@keel/tokens/internal` serves other Keel packages; splitting keeps code the two entries share
+// in one chunk instead of a copy per entry.
+export default keelTsup({ entry: ['src/index.ts', 'src/internal.ts'], splitting: true });

@@ -102,7 +102,7 @@ function worstCaseInputRate(prices: ModelPrices): number {
  * const hold = budget.reserve({ model: 'gpt-4o', inputTokens: 1_200, maxOutputTokens: 500 });
  * try {
  *   const completion = await openai.chat.completions.create({ model: 'gpt-4o', messages, max_tokens: 500 });
- *   budget.settle(hold, fromOpenAIChatUsage(completion.usage));
+ *   budget.settle(hold, normalizeOpenAIChatUsage(completion.usage));
  * } catch (error) { budget.release(hold); throw error; }
  * ```
  */

@@ -1,11 +1,11 @@
+import { normalizeOpenAIChatUsage } from '@keel/core';
 import { describe, expect, it } from 'vitest';
 import { createCostLedger } from './cost-ledger';
-import { fromOpenAIChatUsage } from './provider-usage';
 
 describe('createCostLedger', () => {
   it('aggregates calls by user, feature and canonical model', () => {
     const ledger = createCostLedger();
-    const usage = fromOpenAIChatUsage({ prompt_tokens: 1_000, completion_tokens: 100 });
+    const usage = normalizeOpenAIChatUsage({ prompt_tokens: 1_000, completion_tokens: 100 });
     ledger.record({ model: 'gpt-4o-2024-08-06', usage, userId: 'u1', feature: 'search' });
     ledger.record({ model: 'gpt-4o', usage, userId: 'u2', feature: 'search' });
     ledger.record({ model: 'gpt-4o-mini', usage, userId: 'u1' });
@@ -23,7 +23,7 @@ describe('createCostLedger', () => {
 
   it('returns snapshots that later calls do not change and callers cannot change', () => {
     const ledger = createCostLedger();
-    const usage = fromOpenAIChatUsage({ prompt_tokens: 10, completion_tokens: 1 });
+    const usage = normalizeOpenAIChatUsage({ prompt_tokens: 10, completion_tokens: 1 });
     ledger.record({ model: 'gpt-4o', usage, userId: 'u1' });
     const before = ledger.snapshot();
     ledger.record({ model: 'gpt-4o', usage, userId: 'u1' });
@@ -36,7 +36,7 @@ describe('createCostLedger', () => {
 
   it('records calls with their own prices and rejects bad labels', () => {
     const ledger = createCostLedger();
-    const usage = fromOpenAIChatUsage({ prompt_tokens: 1_000_000, completion_tokens: 0 });
+    const usage = normalizeOpenAIChatUsage({ prompt_tokens: 1_000_000, completion_tokens: 0 });
     expect(
       ledger.record({ model: 'in-house', usage, prices: { input: 0.2, output: 0.4 } }).total,
     ).toBe(0.2);

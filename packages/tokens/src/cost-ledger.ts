@@ -69,7 +69,7 @@ function assertLabel(value: unknown, argument: string): void {
  * @example
  * ```ts
  * const ledger = createCostLedger();
- * ledger.record({ model: 'gpt-4o-2024-08-06', usage: fromOpenAIChatUsage(completion.usage), userId: 'u1', feature: 'search' });
+ * ledger.record({ model: 'gpt-4o-2024-08-06', usage: normalizeOpenAIChatUsage(completion.usage), userId: 'u1', feature: 'search' });
  * ledger.snapshot().byFeature.search?.cost.total;
  * ```
  */

@@ -1,13 +1,17 @@
-import { EMPTY_USAGE, type Usage } from '@keel/core';
+import {
+  EMPTY_USAGE,
+  normalizeAnthropicUsage,
+  normalizeOpenAIChatUsage,
+  type Usage,
+} from '@keel/core';
 import { describe, expect, it } from 'vitest';
 import { addCosts, estimateCost, ZERO_COST } from './estimate-cost';
 import { ModelNotFoundError } from './model-not-found-error';
 import { PriceUnavailableError } from './price-unavailable-error';
-import { fromAnthropicUsage, fromOpenAIChatUsage } from './provider-usage';
 
 describe('estimateCost', () => {
   it('prices each part of an OpenAI call at its own rate', () => {
-    const usage = fromOpenAIChatUsage({
+    const usage = normalizeOpenAIChatUsage({
       prompt_tokens: 10_000,
       completion_tokens: 2_000,
       prompt_tokens_details: { cached_tokens: 8_000 },
@@ -22,7 +26,7 @@ describe('estimateCost', () => {
   });
 
   it('prices Anthropic cache writes at the 5-minute or the 1-hour rate', () => {
-    const usage = fromAnthropicUsage({
+    const usage = normalizeAnthropicUsage({
       input_tokens: 1_000,
       cache_creation_input_tokens: 10_000,
       cache_read_input_tokens: 50_000,
@@ -39,13 +43,31 @@ describe('estimateCost', () => {
     expect(estimateCost(usage, 'claude-sonnet-4-5', { cacheWriteTtl: '1h' }).cacheWrite).toBe(0.06);
   });
 
+  it('prices Anthropic usage carrying output_tokens_details with its cache tokens', () => {
+    const usage = normalizeAnthropicUsage({
+      input_tokens: 12,
+      cache_creation_input_tokens: 800,
+      cache_read_input_tokens: 4000,
+      output_tokens: 90,
+      output_tokens_details: { thinking_tokens: 40 },
+    });
+    // 12 x $3/M + 800 x $3.75/M + 4,000 x $0.30/M + 90 x $15/M
+    expect(estimateCost(usage, 'claude-sonnet-4-5').nanoUsd).toEqual({
+      input: 36_000,
+      cacheWrite: 3_000_000,
+      cachedInput: 1_200_000,
+      output: 1_350_000,
+      total: 5_586_000,
+    });
+  });
+
   it('bills cached tokens at the input rate for models without a cache price', () => {
     const usage: Usage = { ...EMPTY_USAGE, inputTokens: 1_000, cacheReadTokens: 1_000 };
     expect(estimateCost(usage, 'gpt-4').cachedInput).toBe(0.03);
   });
 
   it('sums a million calls without drift', () => {
-    const usage = fromOpenAIChatUsage({
+    const usage = normalizeOpenAIChatUsage({
       prompt_tokens: 1_234,
       completion_tokens: 321,
       prompt_tokens_details: { cached_tokens: 1_000 },

@@ -44,7 +44,7 @@ export function assertUsage(usage: unknown): asserts usage is Usage {
     throw new InvalidArgumentError({
       argument: 'usage',
       message:
-        'usage must be a Usage object; build one with fromOpenAIChatUsage(), fromOpenAIResponsesUsage() or fromAnthropicUsage()',
+        'usage must be a Usage object; build one with normalizeOpenAIChatUsage(), normalizeOpenAIResponsesUsage() or normalizeAnthropicUsage() from @keel/core',
     });
   }
   const record = usage as Record<string, unknown>;
@@ -52,14 +52,14 @@ export function assertUsage(usage: unknown): asserts usage is Usage {
     assertNumber(`usage.${field}`, record[field], {
       integer: true,
       min: 0,
-      hint: 'build usage with fromOpenAIChatUsage(), fromOpenAIResponsesUsage() or fromAnthropicUsage()',
+      hint: 'build usage with normalizeOpenAIChatUsage(), normalizeOpenAIResponsesUsage() or normalizeAnthropicUsage() from @keel/core',
     });
   }
   const { inputTokens, cacheReadTokens, cacheWriteTokens } = usage as Usage;
   if (cacheReadTokens + cacheWriteTokens > inputTokens) {
     throw new InvalidArgumentError({
       argument: 'usage',
-      message: `usage.cacheReadTokens + usage.cacheWriteTokens (${cacheReadTokens + cacheWriteTokens}) exceed usage.inputTokens (${inputTokens}); inputTokens must include cached tokens, as fromAnthropicUsage() computes`,
+      message: `usage.cacheReadTokens + usage.cacheWriteTokens (${cacheReadTokens + cacheWriteTokens}) exceed usage.inputTokens (${inputTokens}); inputTokens must include cached tokens, as normalizeAnthropicUsage() from @keel/core computes`,
     });
   }
 }
@@ -100,7 +100,7 @@ export function pricesOf(model: string, override?: ModelPrices): ModelPrices {
  * @throws InvalidArgumentError for NaN, negative or fractional counts.
  * @example
  * ```ts
- * const usage = fromAnthropicUsage({ input_tokens: 1_000, cache_read_input_tokens: 50_000, output_tokens: 500 });
+ * const usage = normalizeAnthropicUsage({ input_tokens: 1_000, cache_read_input_tokens: 50_000, output_tokens: 500 });
  * const cost = estimateCost(usage, 'claude-sonnet-4-5');
  * cost.cachedInput; // 0.015
  * cost.total; // 0.0255

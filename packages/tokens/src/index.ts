@@ -2,7 +2,6 @@
  * @keel/tokens: exact tiktoken-compatible counting, the model catalogue with prices, cost,
  * budgets, a cost ledger, and token-aware truncation and history fitting.
  */
-export { type AnthropicCountTokensParams, toAnthropicParams } from './anthropic-request';
 export {
   type Budget,
   type BudgetOptions,
@@ -64,9 +63,4 @@ export {
 } from './model-catalogue';
 export { ModelNotFoundError } from './model-not-found-error';
 export { PriceUnavailableError } from './price-unavailable-error';
-export {
-  fromAnthropicUsage,
-  fromOpenAIChatUsage,
-  fromOpenAIResponsesUsage,
-} from './provider-usage';
 export { type TruncateKeep, type TruncateOptions, truncateTokens } from './truncate-tokens';

@@ -5,7 +5,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { type ChatRequest, InvalidArgumentError, type StreamPart } from '@keel/core';
 import { fromAnthropic } from '@keel/streaming';
-import { toAnthropicParams } from '@keel/tokens';
+import { toAnthropicParams } from '@keel/tokens/internal';
 import type { Driver, PromptCaching } from './driver';
 import { tapResponseInfo } from './driver';
 
