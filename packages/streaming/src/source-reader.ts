@@ -3,7 +3,7 @@
  * cancellation each needs, and the first-byte and idle timeouts and abort signal that interrupt a
  * pending read without waiting for it.
  */
-import { type Clock, InvalidArgumentError, MAX_TIMER_DELAY_MS, systemClock } from '@keel/core';
+import { assertDelay, type Clock, systemClock } from '@keel/core';
 import { StreamTimeoutError } from './stream-timeout-error';
 
 /** A source of chunks: a web `ReadableStream` or any `AsyncIterable`. */
@@ -28,14 +28,6 @@ export interface ReadGuardOptions {
 }
 
 const ignore = () => {};
-
-function checkTimeout(argument: string, ms: number | undefined): void {
-  if (ms === undefined || (Number.isFinite(ms) && ms > 0 && ms <= MAX_TIMER_DELAY_MS)) return;
-  throw new InvalidArgumentError({
-    argument,
-    message: `${argument} must be a number of milliseconds in (0, ${MAX_TIMER_DELAY_MS}], got ${ms}; leave it out for no timeout`,
-  });
-}
 
 /** True for a web `ReadableStream` (duck-typed, so any realm's implementation works). */
 export function isReadableStream<T>(source: unknown): source is ReadableStream<T> {
@@ -97,8 +89,11 @@ export function guardReader<T>(
   reader: SourceReader<T>,
   { signal, firstByteTimeoutMs, idleTimeoutMs, clock = systemClock }: ReadGuardOptions,
 ): SourceReader<T> & { dispose(): void } {
-  checkTimeout('firstByteTimeoutMs', firstByteTimeoutMs);
-  checkTimeout('idleTimeoutMs', idleTimeoutMs);
+  for (const [argument, ms] of Object.entries({ firstByteTimeoutMs, idleTimeoutMs })) {
+    if (ms !== undefined) {
+      assertDelay(argument, ms, { greaterThan: 0, hint: 'leave it out for no timeout' });
+    }
+  }
   if (signal === undefined && firstByteTimeoutMs === undefined && idleTimeoutMs === undefined) {
     return { ...reader, dispose: ignore };
   }

@@ -117,7 +117,7 @@ describe('createSSEParser', () => {
 
   it('rejects a non-positive maxEventSize', () => {
     expect(() => createSSEParser({ onEvent: () => {}, maxEventSize: 0 })).toThrow(
-      /positive integer/,
+      /maxEventSize must be a whole number >= 1/,
     );
   });
 });

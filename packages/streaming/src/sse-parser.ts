@@ -2,7 +2,7 @@
  * The push-style server-sent events parser: bytes (or text) in, events out through a callback,
  * following the WHATWG event-stream rules. Everything else in the package is built on it.
  */
-import { InvalidArgumentError } from '@keel/core';
+import { assertNumber } from '@keel/core';
 import { SSEEventTooLargeError } from './sse-event-too-large-error';
 
 /** One dispatched server-sent event. */
@@ -51,7 +51,7 @@ const BOM = 0xfeff;
  * CR, LF and CRLF line ends (a CR and its LF may arrive in different chunks), a leading BOM,
  * comments, fields without a colon, multi-line data, and the `id` and `retry` rules.
  *
- * @throws InvalidArgumentError when `maxEventSize` is not a positive integer.
+ * @throws InvalidArgumentError when `maxEventSize` is not a whole number >= 1.
  * @example
  * ```ts
  * const parser = createSSEParser({ onEvent: (event) => console.log(event.event, event.data) });
@@ -65,12 +65,7 @@ export function createSSEParser({
   onRetry,
   maxEventSize = DEFAULT_MAX_EVENT_SIZE,
 }: SSEParserOptions): SSEParser {
-  if (!Number.isInteger(maxEventSize) || maxEventSize <= 0) {
-    throw new InvalidArgumentError({
-      argument: 'maxEventSize',
-      message: `maxEventSize must be a positive integer, got ${maxEventSize}`,
-    });
-  }
+  assertNumber('maxEventSize', maxEventSize, { integer: true, min: 1 });
   const decoder = new TextDecoder();
   let started = false;
   /** The unfinished line carried over from previous chunks. */

@@ -53,6 +53,6 @@ describe('tee', () => {
   });
 
   it('rejects a count below 1', () => {
-    expect(() => tee(iterate([]), 0)).toThrow(/count must be an integer >= 1/);
+    expect(() => tee(iterate([]), 0)).toThrow(/count must be a whole number >= 1/);
   });
 });

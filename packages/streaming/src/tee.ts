@@ -1,7 +1,7 @@
 /**
  * Fan-out: several independent consumers of one stream.
  */
-import { InvalidArgumentError } from '@keel/core';
+import { assertNumber } from '@keel/core';
 import { type ChunkSource, openSource } from './source-reader';
 
 /**
@@ -10,7 +10,7 @@ import { type ChunkSource, openSource } from './source-reader';
  * (as `ReadableStream.tee` does). A branch that stops early stops buffering; the source is
  * cancelled when every branch has stopped. A source error reaches each branch after its buffer.
  *
- * @throws InvalidArgumentError when `count` is not an integer >= 1.
+ * @throws InvalidArgumentError when `count` is not a whole number >= 1.
  * @example
  * ```ts
  * const [toClient, toLog] = tee(fromAnthropic(stream));
@@ -19,12 +19,7 @@ import { type ChunkSource, openSource } from './source-reader';
  * ```
  */
 export function tee<T>(source: ChunkSource<T>, count = 2): AsyncIterableIterator<T>[] {
-  if (!Number.isInteger(count) || count < 1) {
-    throw new InvalidArgumentError({
-      argument: 'count',
-      message: `count must be an integer >= 1, got ${count}`,
-    });
-  }
+  assertNumber('count', count, { integer: true, min: 1 });
   const reader = openSource(source);
   const branches = Array.from({ length: count }, () => ({
     items: [] as T[],

@@ -96,8 +96,11 @@ describe('toSSEStream', () => {
     expect(state).toEqual({ cancelled: true, reason: 'client gone' });
   });
 
-  it('rejects a negative heartbeat or retry', () => {
+  it('rejects a negative heartbeat or retry, and a heartbeat longer than a timer can wait', () => {
     expect(() => toSSEStream(iterate([1]), { heartbeatMs: -1 })).toThrow(/heartbeatMs must be/);
+    expect(() => toSSEStream(iterate([1]), { heartbeatMs: 2 ** 31 })).toThrow(
+      /heartbeatMs must be a finite number of milliseconds from 0 to 2147483647, got 2147483648; 0 disables heartbeats/,
+    );
     expect(() => toSSEStream(iterate([1]), { retryMs: -1 })).toThrow(/retryMs must be/);
   });
 

@@ -2,7 +2,13 @@
  * The server side: StreamParts (or any JSON values) to a server-sent event byte stream, pulled
  * at the pace of the client, with heartbeats and event ids for resumption.
  */
-import { type Clock, InvalidArgumentError, systemClock } from '@keel/core';
+import {
+  assertDelay,
+  assertNumber,
+  type Clock,
+  InvalidArgumentError,
+  systemClock,
+} from '@keel/core';
 import { type ChunkSource, openSource } from './source-reader';
 
 /** Options of {@link toSSEStream}. */
@@ -75,18 +81,8 @@ export function toSSEStream<T>(
     clock = systemClock,
   }: SSEStreamOptions<T> = {},
 ): ReadableStream<Uint8Array> {
-  if (!Number.isFinite(heartbeatMs) || heartbeatMs < 0) {
-    throw new InvalidArgumentError({
-      argument: 'heartbeatMs',
-      message: `heartbeatMs must be a finite number >= 0 (0 disables heartbeats), got ${heartbeatMs}`,
-    });
-  }
-  if (retryMs !== undefined && !(Number.isFinite(retryMs) && retryMs >= 0)) {
-    throw new InvalidArgumentError({
-      argument: 'retryMs',
-      message: `retryMs must be a finite number >= 0, got ${retryMs}`,
-    });
-  }
+  assertDelay('heartbeatMs', heartbeatMs, { hint: '0 disables heartbeats' });
+  if (retryMs !== undefined) assertNumber('retryMs', retryMs, { min: 0 });
   const reader = openSource(source);
   let index = startIndex;
   let waiting = false;
