@@ -18,7 +18,9 @@ net.Socket.prototype.connect = function connectToLoopbackOnly(...args) {
   const options = Array.isArray(first) ? first[0] : first;
   let host;
   if (options !== null && typeof options === 'object') {
-    host = options.path === undefined ? (options.host ?? 'localhost') : undefined;
+    // A port means TCP (HTTP agents pass the request's `path` along); a path alone, a pipe.
+    const tcp = options.port != null || options.path == null;
+    host = tcp ? (options.host ?? 'localhost') : undefined;
   } else if (typeof options === 'number' || /^\d+$/.test(String(options))) {
     host = typeof second === 'string' ? second : 'localhost';
   }
