@@ -6,6 +6,7 @@
  */
 import {
   addUsage,
+  assertNumber,
   type CallOptions,
   type ChatModel,
   type ChatRequest,
@@ -149,12 +150,7 @@ export async function generateObject<Schema extends z.ZodType>(
   request: ObjectRequest<Schema>,
   { maxRepairs = 2, ...callOptions }: GenerateObjectOptions = {},
 ): Promise<ObjectResult<z.output<Schema>>> {
-  if (!Number.isInteger(maxRepairs) || maxRepairs < 0) {
-    throw new InvalidArgumentError({
-      argument: 'maxRepairs',
-      message: `maxRepairs must be a whole number >= 0, got ${maxRepairs}`,
-    });
-  }
+  assertNumber('maxRepairs', maxRepairs, { integer: true, min: 0 });
   const base = chatRequest(request);
   let messages = base.messages;
   let usage: Usage = EMPTY_USAGE;

@@ -2,7 +2,7 @@
  * The opt-in response cache: answers of `generate` keyed by everything that decides them.
  */
 import { createHash } from 'node:crypto';
-import { type ChatRequest, type Clock, InvalidArgumentError, systemClock } from '@keel/core';
+import { assertNumber, type ChatRequest, type Clock, systemClock } from '@keel/core';
 import type { LlmGenerateResult } from './types';
 
 /**
@@ -36,18 +36,8 @@ export function createMemoryCache({
   ttlMs,
   clock = systemClock,
 }: MemoryCacheOptions = {}): ResponseCache {
-  if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-    throw new InvalidArgumentError({
-      argument: 'maxEntries',
-      message: `maxEntries must be a whole number >= 1, got ${maxEntries}`,
-    });
-  }
-  if (ttlMs !== undefined && !(Number.isFinite(ttlMs) && ttlMs > 0)) {
-    throw new InvalidArgumentError({
-      argument: 'ttlMs',
-      message: `ttlMs must be a positive number of milliseconds, got ${ttlMs}`,
-    });
-  }
+  assertNumber('maxEntries', maxEntries, { integer: true, min: 1 });
+  if (ttlMs !== undefined) assertNumber('ttlMs', ttlMs, { greaterThan: 0, unit: 'milliseconds' });
   const entries = new Map<string, { result: LlmGenerateResult; expiresAt: number }>();
   return {
     get(key) {
