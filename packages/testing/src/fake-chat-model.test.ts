@@ -189,7 +189,7 @@ describe('createFakeChatModel', () => {
       InvalidArgumentError,
     );
     expect(() => createFakeChatModel([{ delayMs: -1 }])).toThrow(
-      /steps\[0\]\.delayMs must be a number of milliseconds >= 0/,
+      /steps\[0\]\.delayMs must be a finite number of milliseconds from 0 to 2147483647/,
     );
     expect(() => createFakeChatModel({ streamError: { afterParts: 1.5, error: 1 } })).toThrow(
       /script\.streamError\.afterParts/,

@@ -3,12 +3,13 @@
  * answers, tool calls, usage, errors before or during a stream, and cancellation.
  */
 import {
+  assertDelay,
+  assertNumber,
   type CallOptions,
   type ChatModel,
   type ChatRequest,
   type Clock,
   type GenerateResult,
-  InvalidArgumentError,
   type StreamPart,
   sleep,
   systemClock,
@@ -167,25 +168,14 @@ export function createFakeChatModel(
 function validateStep(step: FakeStep, argument: string): void {
   const { error: _thrown, streamError, delayMs, costUsd, ...reply } = step;
   validateReply(reply, argument);
-  if (costUsd !== undefined && !(Number.isFinite(costUsd) && costUsd >= 0)) {
-    throw new InvalidArgumentError({
-      argument,
-      message: `${argument}.costUsd must be a finite number of USD >= 0, got ${costUsd}`,
-    });
+  if (costUsd !== undefined) {
+    assertNumber(`${argument}.costUsd`, costUsd, { min: 0, unit: 'USD' });
   }
-  if (delayMs !== undefined && !(Number.isFinite(delayMs) && delayMs >= 0)) {
-    throw new InvalidArgumentError({
-      argument,
-      message: `${argument}.delayMs must be a number of milliseconds >= 0, got ${delayMs}`,
-    });
-  }
-  if (
-    streamError !== undefined &&
-    !(Number.isInteger(streamError.afterParts) && streamError.afterParts >= 0)
-  ) {
-    throw new InvalidArgumentError({
-      argument,
-      message: `${argument}.streamError.afterParts must be a non-negative integer, got ${streamError.afterParts}`,
+  if (delayMs !== undefined) assertDelay(`${argument}.delayMs`, delayMs);
+  if (streamError !== undefined) {
+    assertNumber(`${argument}.streamError.afterParts`, streamError.afterParts, {
+      integer: true,
+      min: 0,
     });
   }
 }

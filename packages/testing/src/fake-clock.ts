@@ -2,7 +2,7 @@
  * A clock for tests: time moves only when the test says so, and timers fire in order, with
  * promise continuations settled between them so that async code advances naturally.
  */
-import { type Clock, InvalidArgumentError } from '@keel/core';
+import { assertNumber, type Clock, InvalidArgumentError } from '@keel/core';
 
 /** A {@link Clock} driven by the test. */
 export interface FakeClock extends Clock {
@@ -58,12 +58,7 @@ export function createFakeClock({
       timers.delete(handle as number);
     },
     async advance(ms) {
-      if (!(Number.isFinite(ms) && ms >= 0)) {
-        throw new InvalidArgumentError({
-          argument: 'ms',
-          message: `advance(ms) takes a finite number >= 0, got ${ms}`,
-        });
-      }
+      assertNumber('ms', ms, { min: 0 });
       const until = current + ms;
       await settle();
       for (let due = earliestDue(until); due; due = earliestDue(until)) {

@@ -87,7 +87,7 @@ describe('scripts', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.InternalServerError);
     expect((error as Error).message).toContain(
-      'usage.inputTokens must be a non-negative integer, got -1',
+      'usage.inputTokens must be a whole number >= 0, got -1',
     );
   });
 
@@ -132,9 +132,9 @@ describe('scripts', () => {
       ],
       [
         { faults: { stallAfterEvents: 1.5 } },
-        /faults\.stallAfterEvents must be a non-negative integer/,
+        /faults\.stallAfterEvents must be a whole number >= 0/,
       ],
-      [{ faults: { tokensPerSecond: 0 } }, /faults\.tokensPerSecond must be a number > 0/],
+      [{ faults: { tokensPerSecond: 0 } }, /faults\.tokensPerSecond must be a finite number > 0/],
       [{ embeddings: [[1, 'x']] }, /embeddings must be an array of number arrays/],
       [null, /replies\[0\] must be a reply object/],
     ];

@@ -2,7 +2,7 @@
  * Checks a scripted reply when it is queued, so a typo fails the test at the line that made
  * it, with a message naming the field, instead of as a confusing response later.
  */
-import { InvalidArgumentError, USAGE_FIELDS } from '@keel/core';
+import { assertNumber, InvalidArgumentError, type NumberRule, USAGE_FIELDS } from '@keel/core';
 import type { MockReply } from './mock-reply';
 
 const finishReasons = new Set(['stop', 'length', 'tool-calls', 'content-filter']);
@@ -58,12 +58,11 @@ export function validateReply(reply: MockReply, argument = 'reply'): void {
   });
   if (reply.toolCalls !== undefined && !Array.isArray(reply.toolCalls))
     fail('toolCalls', 'an array', reply.toolCalls);
-  for (const field of USAGE_FIELDS) {
-    const value = reply.usage?.[field];
-    if (value !== undefined && !(Number.isInteger(value) && value >= 0)) {
-      fail(`usage.${field}`, 'a non-negative integer', value);
-    }
-  }
+  const count: NumberRule = { integer: true, min: 0 };
+  const check = (field: string, value: unknown, rule: NumberRule) => {
+    if (value !== undefined) assertNumber(`${argument}.${field}`, value, rule);
+  };
+  for (const field of USAGE_FIELDS) check(`usage.${field}`, reply.usage?.[field], count);
   const usage = reply.usage;
   if (
     usage?.inputTokens !== undefined &&
@@ -79,25 +78,13 @@ export function validateReply(reply: MockReply, argument = 'reply'): void {
     const { status } = reply.error;
     if (!(Number.isInteger(status) && status >= 400 && status <= 599))
       fail('error.status', 'an HTTP error status from 400 to 599', status);
-    const { retryAfterMs } = reply.error;
-    if (retryAfterMs !== undefined && !(Number.isFinite(retryAfterMs) && retryAfterMs >= 0)) {
-      fail('error.retryAfterMs', 'a number of milliseconds >= 0', retryAfterMs);
-    }
+    check('error.retryAfterMs', reply.error.retryAfterMs, { min: 0, unit: 'milliseconds' });
   }
-  for (const field of faultCounts) {
-    const value = reply.faults?.[field];
-    if (value !== undefined && !(Number.isInteger(value) && value >= 0))
-      fail(`faults.${field}`, 'a non-negative integer', value);
-  }
-  const rate = reply.faults?.tokensPerSecond;
-  if (rate !== undefined && !(Number.isFinite(rate) && rate > 0))
-    fail('faults.tokensPerSecond', 'a number > 0', rate);
+  for (const field of faultCounts) check(`faults.${field}`, reply.faults?.[field], count);
+  check('faults.tokensPerSecond', reply.faults?.tokensPerSecond, { greaterThan: 0 });
   const streamError = reply.faults?.streamError;
-  if (
-    streamError !== undefined &&
-    !(Number.isInteger(streamError.afterEvents) && streamError.afterEvents >= 0)
-  ) {
-    fail('faults.streamError.afterEvents', 'a non-negative integer', streamError.afterEvents);
+  if (streamError !== undefined) {
+    assertNumber(`${argument}.faults.streamError.afterEvents`, streamError.afterEvents, count);
   }
   if (
     reply.embeddings !== undefined &&
