@@ -2,7 +2,7 @@
  * A prompt-injection scorer with no model call: heuristics over normalised text, hidden
  * characters and decoded payloads, combined into a score from 0 to 1 for logging or blocking.
  */
-import { InvalidArgumentError } from '@keel/core';
+import { assertNumber, InvalidArgumentError } from '@keel/core';
 import { INJECTION_RULES, type InjectionCategory, type InjectionRule } from './injection-rules';
 import { sanitizeText } from './sanitize-text';
 
@@ -120,12 +120,7 @@ export function scoreInjection(text: string, options: ScoreInjectionOptions = {}
     });
   }
   const { threshold = 0.5, allowedHosts = [] } = options;
-  if (!(threshold > 0 && threshold <= 1)) {
-    throw new InvalidArgumentError({
-      argument: 'threshold',
-      message: `threshold must be a number in (0, 1], got ${threshold}`,
-    });
-  }
+  assertNumber('threshold', threshold, { greaterThan: 0, max: 1 });
   const findings: InjectionFinding[] = [];
   for (const { rule, pattern, min, weight } of HIDDEN) {
     const count = text.match(pattern)?.length ?? 0;
