@@ -8,7 +8,8 @@ const symbol = Symbol.for(marker);
 
 /**
  * A caller passed a value Keel cannot work with. The message names the argument, what was
- * received and what is accepted.
+ * received and what is accepted. Numbers are checked with `assertNumber` or `assertDelay`,
+ * which build the message; throw it directly for anything else.
  *
  * @example
  * ```ts
