@@ -25,6 +25,7 @@ const runtimeExports = [
   'addUsage',
   'assertDelay',
   'assertNumber',
+  'createStreamAccumulator',
   'deadlineSignal',
   'describeValue',
   'isAbortError',
