@@ -15,6 +15,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -192,6 +193,54 @@ async function packAll(packages, tarballs) {
   }
 }
 
+/** The packages a README's shell blocks install (`npm install a b`, `npm i -D c`). */
+function installedByReadme(readme) {
+  const names = new Set();
+  for (const [, block] of readme.matchAll(/^```(?:sh|bash|shell)\n([\s\S]*?)^```/gm)) {
+    for (const line of block.split('\n')) {
+      const command = /^(?:npm (?:install|i|add)|pnpm add|yarn add)\s+(.*)$/.exec(
+        line.replace(/#.*/, '').trim(),
+      );
+      for (const arg of command?.[1].split(/\s+/) ?? []) {
+        if (arg !== '' && !arg.startsWith('-')) names.add(arg.replace(/(?<=.)@[^/]*$/, ''));
+      }
+    }
+  }
+  return names;
+}
+
+/** The package a bare import specifier names, or undefined for relative and Node imports. */
+function packageOf(specifier) {
+  if (specifier.startsWith('.') || specifier.startsWith('node:')) return undefined;
+  const parts = specifier.split('/');
+  const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+  return builtinModules.includes(name) ? undefined : name;
+}
+
+/**
+ * A reader who runs the README's install command and copies the quick start must have every
+ * package it imports: the package itself, what the install command adds, or its dependencies.
+ */
+function checkInstallCommand(pkg, readme, imports) {
+  const installed = installedByReadme(readme);
+  const available = new Set([
+    pkg.name,
+    ...installed,
+    ...Object.keys(pkg.manifest.dependencies ?? {}),
+  ]);
+  const missing = [...new Set(imports.map(({ module }) => packageOf(module)))].filter(
+    (name) => name !== undefined && !available.has(name),
+  );
+  if (missing.length > 0) {
+    fail(
+      `${pkg.name}: README install command`,
+      `the quick start imports ${missing.join(', ')}, which the README's install command (${
+        [...installed].join(' ') || 'none'
+      }) does not install; add ${missing.length === 1 ? 'it' : 'them'} to the install block`,
+    );
+  }
+}
+
 /** The example files for one package: ESM and CJS for nodenext, ESM for bundler. */
 async function writeExample(pkg, app) {
   const readme = await readFile(join(root, 'packages', pkg.dir, 'README.md'), 'utf8');
@@ -210,6 +259,7 @@ async function writeExample(pkg, app) {
       ? ''
       : `import { ${names.join(', ')} } from './${pkg.dir}.stand-ins${extension}';\n`;
   const { imports, statements } = splitExample(code);
+  checkInstallCommand(pkg, readme, imports);
   const cjs = [
     ...imports.map(({ source }) => source),
     standInImport('.cjs').trimEnd(),
