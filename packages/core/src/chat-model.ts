@@ -84,8 +84,9 @@ export interface GenerateResult {
  *
  * `stream` yields {@link StreamPart}s and always ends with exactly one `finish` part. A failure
  * before the first part is thrown by the iterator's first `next()` (so callers can fall back to
- * another model); a failure after it is yielded as an `error` part followed by `finish` with
- * reason `error`.
+ * another model); a failure after it is yielded as an `error` part, later followed by `finish`
+ * with reason `error`. The last `usage` part before `finish` is the call's total: a model that
+ * bills calls (every `@keel/llm` model) sends one on every ending, with its `costUsd`.
  *
  * @example
  * ```ts

@@ -68,7 +68,7 @@ export interface FinishPart {
   providerReason?: string;
 }
 
-/** A failure after the stream began; followed by a `finish` part with reason `error`. */
+/** A failure after the stream began; a `finish` part with reason `error` follows (a billing model sends its final `usage` between them). */
 export interface ErrorPart {
   type: 'error';
   error: unknown;

@@ -89,7 +89,7 @@ export interface CallSummary {
 }
 
 /** The result of `generate`. */
-export interface LlmGenerateResult extends GenerateResult, CallSummary {
+export interface LlmGenerateResult extends Omit<GenerateResult, 'costUsd'>, CallSummary {
   /** True when the answer came from the response cache (usage and cost are then zero). */
   cached: boolean;
 }

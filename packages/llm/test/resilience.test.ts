@@ -57,12 +57,14 @@ describe('broken streams', () => {
     const parts = [];
     for await (const part of stream) parts.push(part);
     expect(parts.filter((part) => part.type === 'text-delta').length).toBeGreaterThan(0);
-    expect(parts.at(-2)?.type).toBe('error');
+    expect(parts.at(-3)?.type).toBe('error');
     expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'error' });
     const summary = await stream.result;
     expect(summary.finishReason).toBe('error');
     expect(summary.usage.inputTokens).toBeGreaterThan(0);
     expect(summary.usage.outputTokens).toBeGreaterThan(0);
+    // The bill of what arrived is the last usage part, just before the finish.
+    expect(parts.at(-2)).toEqual({ type: 'usage', usage: summary.usage, costUsd: summary.costUsd });
     expect(env.mock.requests).toHaveLength(1);
   });
 
