@@ -1,0 +1,15 @@
+/**
+ * @keel/core/internal: the mechanisms every Keel package shares (argument checks, the signal
+ * linker, the stream-part accumulator, hashing). Not a public API: it may change in any
+ * release, so applications should import `@keel/core` only.
+ */
+export { assertDelay, type DelayRule, MAX_TIMER_DELAY_MS } from './assert-delay';
+export { assertNumber, type NumberRule } from './assert-number';
+export { describeValue } from './describe-value';
+export { type LinkedSignal, linkSignals } from './link-signals';
+export { sha256 } from './sha256';
+export {
+  type AccumulatedStream,
+  createStreamAccumulator,
+  type StreamAccumulator,
+} from './stream-accumulator';
