@@ -3,7 +3,8 @@
  * histograms keyed by label set, a JSON snapshot, and Prometheus text exposition (format
  * 0.0.4) to serve from a `/metrics` route.
  */
-import { assertNumber, InvalidArgumentError } from '@keel/core';
+import { InvalidArgumentError } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import { METRIC_DESCRIPTORS, type MetricDescriptor, type MetricKind } from './metric-descriptors';
 
 /** Metric labels. */

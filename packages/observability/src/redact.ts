@@ -3,7 +3,8 @@
  * objects, arrays, maps, sets and errors; survives circular references, throwing getters,
  * binary buffers and huge strings; and catches secrets split across adjacent fields.
  */
-import { assertNumber, InvalidArgumentError } from '@keel/core';
+import { InvalidArgumentError } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import { DEFAULT_REDACTION_RULES, type RedactionRule } from './redaction-rules';
 
 /** Options of {@link redact} and {@link createRedactor}. */

@@ -3,13 +3,8 @@
  * when a sum passes its threshold. It watches; it never blocks a call (use a budget from
  * `@keel/tokens` for that).
  */
-import {
-  assertNumber,
-  type Clock,
-  InvalidArgumentError,
-  type RequestMetadata,
-  systemClock,
-} from '@keel/core';
+import { type Clock, InvalidArgumentError, type RequestMetadata, systemClock } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 
 /** One limit: spend grouped by a metadata field over a window. */
 export interface SpendLimit {

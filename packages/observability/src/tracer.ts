@@ -3,7 +3,8 @@
  * links, events and status, kept in a bounded buffer that renders as a span tree. It has the
  * same `startSpan` shape as an OTel tracer, so the rest of the package treats both alike.
  */
-import { assertNumber, type Clock, systemClock } from '@keel/core';
+import { type Clock, systemClock } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import {
   type Attributes,
   SPAN_KIND,

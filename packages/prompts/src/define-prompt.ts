@@ -3,7 +3,8 @@
  * prompt and the messages, optionally an output schema and a token budget. Rendering validates
  * the input, fences untrusted values and returns @keel/core Messages.
  */
-import { InvalidArgumentError, type Message, sha256 } from '@keel/core';
+import { InvalidArgumentError, type Message } from '@keel/core';
+import { sha256 } from '@keel/core/internal';
 import { z } from 'zod';
 import { jsonSchemaOf } from './json-schema-of';
 import { parseTemplate, type Template } from './parse-template';

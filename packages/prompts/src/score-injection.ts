@@ -2,7 +2,8 @@
  * A prompt-injection scorer with no model call: heuristics over normalised text, hidden
  * characters and decoded payloads, combined into a score from 0 to 1 for logging or blocking.
  */
-import { assertNumber, InvalidArgumentError } from '@keel/core';
+import { InvalidArgumentError } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import { INJECTION_RULES, type InjectionCategory, type InjectionRule } from './injection-rules';
 import { sanitizeText } from './sanitize-text';
 

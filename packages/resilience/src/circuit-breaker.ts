@@ -3,7 +3,8 @@
  * after a pause, and ignores failures that say nothing about the provider's health (4xx caller
  * errors, aborts).
  */
-import { assertNumber, type Clock, InvalidArgumentError, systemClock } from '@keel/core';
+import { type Clock, InvalidArgumentError, systemClock } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import { BrokenCircuitError } from './broken-circuit-error';
 import { type Classification, classify as defaultClassify } from './classify';
 import { createEvent, type Subscribe } from './event';

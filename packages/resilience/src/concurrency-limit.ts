@@ -2,7 +2,8 @@
  * At most N calls at once; the rest wait in a bounded FIFO queue, give up after a queue
  * timeout, and leave the queue the moment their caller aborts.
  */
-import { assertNumber, type Clock, systemClock } from '@keel/core';
+import { type Clock, systemClock } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import { ConcurrencyLimitError, type ConcurrencyLimitReason } from './concurrency-limit-error';
 import { createEvent, type Subscribe } from './event';
 import { type CallContext, type Policy, type PolicyContext, toContext } from './policy';

@@ -2,7 +2,7 @@
  * One policy per key (provider and model, tenant), created on first use and evicted least
  * recently used past a bound, so per-tenant state cannot grow without limit.
  */
-import { assertNumber } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 
 /** A set of values by key. */
 export interface Keyed<T> {

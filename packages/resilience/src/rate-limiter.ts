@@ -2,7 +2,8 @@
  * Requests and tokens per minute as token buckets. `acquire` takes an estimate before a call
  * (waiting in FIFO order when the buckets are short), `settle` corrects it with the real count.
  */
-import { assertNumber, type Clock, InvalidArgumentError, systemClock } from '@keel/core';
+import { type Clock, InvalidArgumentError, systemClock } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import { createEvent, type Subscribe } from './event';
 import { type Policy, toContext } from './policy';
 import { RateLimitExceededError } from './rate-limit-exceeded-error';

@@ -2,7 +2,8 @@
  * A retry budget shared by many calls: retries may add at most `ratio` of the requests seen in
  * a sliding window (plus a small floor per second), so an outage does not multiply load.
  */
-import { assertNumber, type Clock, systemClock } from '@keel/core';
+import { type Clock, systemClock } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 
 /** Options of {@link retryBudget}. */
 export interface RetryBudgetOptions {

@@ -3,14 +3,8 @@
  * x-should-retry, an overall deadline it never sleeps past, a shared budget, and no retry of an
  * abort, ever.
  */
-import {
-  assertNumber,
-  type Clock,
-  deadlineSignal,
-  sleep,
-  systemClock,
-  TimeoutError,
-} from '@keel/core';
+import { type Clock, deadlineSignal, sleep, systemClock, TimeoutError } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import { type BackoffKind, backoffDelay } from './backoff';
 import { type Classification, classify as defaultClassify } from './classify';
 import { createEvent, type Subscribe } from './event';

@@ -3,13 +3,8 @@
  * between chunks. Cooperative by default: the function gets a signal and is expected to honour
  * it, as the official SDKs and fetch do.
  */
-import {
-  assertDelay,
-  type Clock,
-  InvalidArgumentError,
-  systemClock,
-  TimeoutError,
-} from '@keel/core';
+import { type Clock, InvalidArgumentError, systemClock, TimeoutError } from '@keel/core';
+import { assertDelay } from '@keel/core/internal';
 import { deadlineQueue } from './deadline-queue';
 import { createEvent, type Subscribe } from './event';
 import { LazyAbort, type Policy, toContext } from './policy';

@@ -5,7 +5,8 @@
  * their postings are only probed, by binary search, for the documents already found.
  * Scoring is Lucene's BM25: idf = ln(1 + (N - df + 0.5) / (df + 0.5)).
  */
-import { assertNumber, InvalidArgumentError } from '@keel/core';
+import { InvalidArgumentError } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import { type AnalyzerOptions, createAnalyzer } from './analyze';
 import { compileFilter, type Filter, type MetadataPredicate } from './filter';
 import { TopK } from './top-k';

@@ -3,7 +3,8 @@
  * and paragraphs, text paragraphs, code symbols), units too large for a chunk are cut by
  * sentences, lines, words and finally tokens, and units are packed greedily up to the budget.
  */
-import { assertNumber, InvalidArgumentError } from '@keel/core';
+import { InvalidArgumentError } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import { type Encoding, type EncodingName, loadEncoding } from '@keel/tokens';
 import { contentHash } from './content-hash';
 import { decodeDocument } from './decode-document';

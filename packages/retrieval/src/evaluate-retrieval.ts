@@ -1,4 +1,4 @@
-import { assertNumber } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 
 /** A query to evaluate. */
 export interface EvalQuery {

@@ -7,7 +7,8 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assertNumber, InvalidArgumentError } from '@keel/core';
+import { InvalidArgumentError } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import { CorruptIndexError } from './corrupt-index-error';
 import { DimensionMismatchError } from './dimension-mismatch-error';
 import { EmbeddingModelMismatchError } from './embedding-model-mismatch-error';

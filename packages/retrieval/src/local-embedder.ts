@@ -3,7 +3,8 @@
  * features (words, word pairs and character trigrams) with signed feature hashing, then is
  * L2-normalised, so cosine similarity measures shared vocabulary and spelling.
  */
-import { assertNumber, throwIfAborted } from '@keel/core';
+import { throwIfAborted } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import { createAnalyzer } from './analyze';
 import type { Embedder } from './embedder';
 

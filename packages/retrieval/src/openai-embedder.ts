@@ -3,7 +3,8 @@
  * inputs and 300,000 tokens per request, 8,191 tokens per input), a bounded number of requests
  * in flight, and retries by @keel/resilience (the SDK's own retries are turned off per request).
  */
-import { assertNumber, InvalidArgumentError } from '@keel/core';
+import { InvalidArgumentError } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import { concurrencyLimit, type RetryOptions, retry } from '@keel/resilience';
 import { type EncodingName, loadEncoding } from '@keel/tokens';
 import type { Embedder } from './embedder';

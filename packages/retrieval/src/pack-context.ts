@@ -1,4 +1,4 @@
-import { assertNumber } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import { fenceUntrusted, type UntrustedMode } from '@keel/prompts';
 import { type EncodingName, loadEncoding } from '@keel/tokens';
 import type { RetrievedChunk } from './types';

@@ -5,12 +5,12 @@
  */
 import { rm } from 'node:fs/promises';
 import {
-  assertNumber,
   type Instrumentation,
   InvalidArgumentError,
   systemClock,
   throwIfAborted,
 } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import { createBm25Index } from './bm25-index';
 import { chunkDocument } from './chunk-document';
 import { DimensionMismatchError } from './dimension-mismatch-error';

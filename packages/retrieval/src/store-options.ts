@@ -1,7 +1,8 @@
 /**
  * Validation shared by the vector stores' factories and mutations.
  */
-import { assertNumber, InvalidArgumentError } from '@keel/core';
+import { InvalidArgumentError } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import { assertVector } from './validate-vector';
 import { assertId, type Space, type VectorItem, type VectorStore } from './vector-store';
 

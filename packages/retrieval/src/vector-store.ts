@@ -1,7 +1,8 @@
 /**
  * The vector store contract shared by the HNSW store and the exact store.
  */
-import { assertNumber, InvalidArgumentError } from '@keel/core';
+import { InvalidArgumentError } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import type { Filter } from './filter';
 import type { Metadata } from './types';
 import type { Vector } from './validate-vector';

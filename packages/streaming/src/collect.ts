@@ -1,13 +1,8 @@
 /**
  * A whole stream of parts assembled into one result.
  */
-import {
-  createStreamAccumulator,
-  type FinishReason,
-  type StreamPart,
-  type ToolCall,
-  type Usage,
-} from '@keel/core';
+import type { FinishReason, StreamPart, ToolCall, Usage } from '@keel/core';
+import { createStreamAccumulator } from '@keel/core/internal';
 import { type ChunkSource, openSource } from './source-reader';
 import { StreamTruncatedError } from './stream-truncated-error';
 

@@ -3,7 +3,8 @@
  * cancellation each needs, and the first-byte and idle timeouts and abort signal that interrupt a
  * pending read without waiting for it.
  */
-import { assertDelay, type Clock, systemClock } from '@keel/core';
+import { type Clock, systemClock } from '@keel/core';
+import { assertDelay } from '@keel/core/internal';
 import { StreamTimeoutError } from './stream-timeout-error';
 
 /** A source of chunks: a web `ReadableStream` or any `AsyncIterable`. */

@@ -2,7 +2,7 @@
  * The push-style server-sent events parser: bytes (or text) in, events out through a callback,
  * following the WHATWG event-stream rules. Everything else in the package is built on it.
  */
-import { assertNumber } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import { SSEEventTooLargeError } from './sse-event-too-large-error';
 
 /** One dispatched server-sent event. */

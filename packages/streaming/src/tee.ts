@@ -1,7 +1,7 @@
 /**
  * Fan-out: several independent consumers of one stream.
  */
-import { assertNumber } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import { type ChunkSource, openSource } from './source-reader';
 
 /**

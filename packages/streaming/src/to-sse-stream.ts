@@ -2,13 +2,8 @@
  * The server side: StreamParts (or any JSON values) to a server-sent event byte stream, pulled
  * at the pace of the client, with heartbeats and event ids for resumption.
  */
-import {
-  assertDelay,
-  assertNumber,
-  type Clock,
-  InvalidArgumentError,
-  systemClock,
-} from '@keel/core';
+import { type Clock, InvalidArgumentError, systemClock } from '@keel/core';
+import { assertDelay, assertNumber } from '@keel/core/internal';
 import { type ChunkSource, openSource } from './source-reader';
 
 /** Options of {@link toSSEStream}. */

@@ -3,8 +3,6 @@
  * answers, tool calls, usage, errors before or during a stream, and cancellation.
  */
 import {
-  assertDelay,
-  assertNumber,
   type CallOptions,
   type ChatModel,
   type ChatRequest,
@@ -15,6 +13,7 @@ import {
   systemClock,
   type ToolCall,
 } from '@keel/core';
+import { assertDelay, assertNumber } from '@keel/core/internal';
 import type { ScriptedReply } from './mock-reply';
 import { summarizeChatRequest } from './request-summary';
 import { defaultReply, type ResolvedReply, resolveReply } from './resolve-reply';

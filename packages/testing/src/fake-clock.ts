@@ -2,7 +2,8 @@
  * A clock for tests: time moves only when the test says so, and timers fire in order, with
  * promise continuations settled between them so that async code advances naturally.
  */
-import { assertNumber, type Clock, InvalidArgumentError } from '@keel/core';
+import { type Clock, InvalidArgumentError } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 
 /** A {@link Clock} driven by the test. */
 export interface FakeClock extends Clock {

@@ -2,7 +2,8 @@
  * Checks a scripted reply when it is queued, so a typo fails the test at the line that made
  * it, with a message naming the field, instead of as a confusing response later.
  */
-import { assertNumber, InvalidArgumentError, type NumberRule, USAGE_FIELDS } from '@keel/core';
+import { InvalidArgumentError, USAGE_FIELDS } from '@keel/core';
+import { assertNumber, type NumberRule } from '@keel/core/internal';
 import type { MockReply } from './mock-reply';
 
 const finishReasons = new Set(['stop', 'length', 'tool-calls', 'content-filter']);

@@ -1,7 +1,8 @@
 /**
  * The check on the text every counting and truncating function takes.
  */
-import { describeValue, InvalidArgumentError } from '@keel/core';
+import { InvalidArgumentError } from '@keel/core';
+import { describeValue } from '@keel/core/internal';
 
 /** Throws an InvalidArgumentError unless `text` is a string. */
 export function assertText(text: unknown, argument = 'text'): asserts text is string {

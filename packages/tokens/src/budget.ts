@@ -2,7 +2,8 @@
  * Token and cost budgets that hold across concurrent calls: reserve the worst case before a
  * call, settle the real usage after it.
  */
-import { assertNumber, InvalidArgumentError, type Usage } from '@keel/core';
+import { InvalidArgumentError, type Usage } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import { BudgetExceededError } from './budget-exceeded-error';
 import {
   assertUsage,

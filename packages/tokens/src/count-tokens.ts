@@ -2,7 +2,8 @@
  * The one-call counting API: pick an encoding by model or by name, load it on first use, and
  * count, encode, decode or check a limit.
  */
-import { assertNumber, InvalidArgumentError } from '@keel/core';
+import { InvalidArgumentError } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import { assertText } from './assert-text';
 import type { Encoding, EncodingName } from './encoding';
 import { loadEncoding } from './load-encoding';

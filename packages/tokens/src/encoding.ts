@@ -2,7 +2,8 @@
  * An encoding: a vocabulary, the pre-tokenizer that splits text into pieces, and the merge
  * engine that turns each piece into tokens, with a cache of recently seen pieces.
  */
-import { assertNumber, InvalidArgumentError } from '@keel/core';
+import { InvalidArgumentError } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import { assertText } from './assert-text';
 import { bytePairMerge } from './byte-pair-merge';
 import type { PieceScanner } from './pre-tokenize';

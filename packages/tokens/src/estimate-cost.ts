@@ -2,7 +2,8 @@
  * What a call cost, part by part, computed in integer nano-dollars so that sums over millions
  * of calls are exact.
  */
-import { assertNumber, InvalidArgumentError, USAGE_FIELDS, type Usage } from '@keel/core';
+import { InvalidArgumentError, USAGE_FIELDS, type Usage } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import { assertPrices, getModel, type ModelPrices } from './model-catalogue';
 import { PriceUnavailableError } from './price-unavailable-error';
 

@@ -2,7 +2,8 @@
  * Fitting a conversation into a context window: drop old messages, keep system and pinned
  * ones, and keep every tool call together with its results.
  */
-import { assertNumber, InvalidArgumentError, type ToolDefinition } from '@keel/core';
+import { InvalidArgumentError, type ToolDefinition } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import { assertMessages, type ChatMessage, createMessageCounter } from './message-counter';
 
 /** How {@link fitMessages} drops history. */

@@ -2,7 +2,8 @@
  * The model catalogue: what each model's context window, output limit, tokenizer and prices
  * are, looked up by id, alias or dated snapshot. The data lives in `models.ts`.
  */
-import { assertNumber, InvalidArgumentError } from '@keel/core';
+import { InvalidArgumentError } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import type { EncodingName } from './encoding';
 import { ModelNotFoundError } from './model-not-found-error';
 import { BUILT_IN_MODELS } from './models';

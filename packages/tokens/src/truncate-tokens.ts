@@ -1,7 +1,8 @@
 /**
  * Cutting text to a token budget on token boundaries, never inside a character.
  */
-import { assertNumber, InvalidArgumentError } from '@keel/core';
+import { InvalidArgumentError } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import { assertText } from './assert-text';
 import { encodingFor } from './count-tokens';
 import type { Encoding, EncodingName } from './encoding';

@@ -5,17 +5,15 @@
  */
 import {
   addUsage,
-  assertDelay,
-  assertNumber,
   type ChatRequest,
   deadlineSignal,
   EMPTY_USAGE,
   InvalidArgumentError,
-  linkSignals,
   TimeoutError,
   type ToolCall,
   type ToolResultPart,
 } from '@keel/core';
+import { assertDelay, assertNumber, linkSignals } from '@keel/core/internal';
 import type {
   AgentOptions,
   AgentState,

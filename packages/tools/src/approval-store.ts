@@ -1,7 +1,8 @@
 /**
  * Where pending approvals wait. Taking an approval removes it, so a token works once.
  */
-import { assertNumber, type ToolCall } from '@keel/core';
+import type { ToolCall } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import type { ToolEffect } from './define-tool';
 
 /** A call held for approval: what will run, exactly, if it is approved. */

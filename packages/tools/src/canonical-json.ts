@@ -2,7 +2,7 @@
  * A stable text form of JSON arguments (keys sorted at every depth) and its SHA-256 digest, so
  * that the same arguments always give the same digest, however the model ordered the keys.
  */
-import { sha256 } from '@keel/core';
+import { sha256 } from '@keel/core/internal';
 
 /**
  * JSON with object keys sorted, written without building intermediate objects (so a key such

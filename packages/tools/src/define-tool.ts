@@ -3,13 +3,12 @@
  * the world, and the function that runs it. Every provider format is derived from this.
  */
 import {
-  assertDelay,
-  assertNumber,
   InvalidArgumentError,
   type JsonSchema,
   type RequestMetadata,
   type ToolDefinition,
 } from '@keel/core';
+import { assertDelay, assertNumber } from '@keel/core/internal';
 import { z } from 'zod';
 import { openAISchema } from './provider-tools';
 

@@ -2,16 +2,16 @@
  * One model call as the agent loop needs it, from `generate` or assembled from `stream` parts
  * (which are passed on as they arrive).
  */
-import {
-  type AssistantMessage,
-  type ChatModel,
-  type ChatRequest,
-  createStreamAccumulator,
-  type FinishReason,
-  type StreamPart,
-  type ToolCall,
-  type Usage,
+import type {
+  AssistantMessage,
+  ChatModel,
+  ChatRequest,
+  FinishReason,
+  StreamPart,
+  ToolCall,
+  Usage,
 } from '@keel/core';
+import { createStreamAccumulator } from '@keel/core/internal';
 
 /** What one model call produced. */
 export interface ModelTurn {

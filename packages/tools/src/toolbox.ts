@@ -3,13 +3,8 @@
  * Everything the model can get wrong comes back as a tool-result part it can read and correct;
  * only the caller's own cancellation is thrown.
  */
-import {
-  assertDelay,
-  assertNumber,
-  InvalidArgumentError,
-  systemClock,
-  type ToolCall,
-} from '@keel/core';
+import { InvalidArgumentError, systemClock, type ToolCall } from '@keel/core';
+import { assertDelay, assertNumber } from '@keel/core/internal';
 import {
   approvalProblem,
   approvalToken,
