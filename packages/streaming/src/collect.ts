@@ -1,30 +1,15 @@
 /**
  * A whole stream of parts assembled into one result.
  */
-import type { FinishReason, StreamPart, ToolCall, Usage } from '@keel/core';
-import { createStreamAccumulator } from '@keel/core/internal';
+import type { FinishReason, StreamPart } from '@keel/core';
+import { type AccumulatedStream, createStreamAccumulator } from '@keel/core/internal';
 import { type ChunkSource, openSource } from './source-reader';
 import { StreamTruncatedError } from './stream-truncated-error';
 
-/** What {@link collect} assembles. */
-export interface CollectedStream {
-  /** All text deltas, joined. */
-  text: string;
-  /** All reasoning deltas, joined. */
-  reasoning: string;
-  /** The last reasoning signature (Anthropic), to send back with the reasoning. */
-  reasoningSignature: string | undefined;
-  /** Completed tool calls with parsed input, in order. */
-  toolCalls: ToolCall[];
-  /** The last usage reported, or zeros. */
-  usage: Usage;
-  /** The cost of that usage as the model priced it; `undefined` when it gave none. */
-  costUsd: number | undefined;
+/** What {@link collect} assembles: the parts folded, with a finish reason always set. */
+export interface CollectedStream extends Omit<AccumulatedStream, 'finishReason'> {
+  /** How the stream ended; `error` when it ended without a `finish` part. */
   finishReason: FinishReason;
-  /** The provider's own finish reason, when it gave one. */
-  providerFinishReason: string | undefined;
-  /** The errors of `error` parts, in order; empty unless `finishReason` is `error`. */
-  errors: unknown[];
 }
 
 /**
