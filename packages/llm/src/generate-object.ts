@@ -6,7 +6,6 @@
  */
 import {
   addUsage,
-  assertNumber,
   type CallOptions,
   type ChatModel,
   type ChatRequest,
@@ -18,6 +17,7 @@ import {
   type StreamPart,
   type Usage,
 } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import { createPartialJsonParser } from '@keel/streaming';
 import type { z } from 'zod';
 import { costOf } from './cost';

@@ -18,12 +18,7 @@ export { MissingSdkError } from './missing-sdk-error';
 export { ObjectValidationError } from './object-validation-error';
 export type { PromptCaching } from './providers/driver';
 export type { MaxTokensField } from './providers/openai-chat';
-export {
-  createMemoryCache,
-  type MemoryCacheOptions,
-  type ResponseCache,
-  responseCacheKey,
-} from './response-cache';
+export { createMemoryCache, type MemoryCacheOptions, type ResponseCache } from './response-cache';
 export type {
   CallSummary,
   LlmCallOptions,

@@ -3,16 +3,15 @@
  * first-byte timeout), then, when it fails before its first part, each fallback model in turn.
  * A stream counts as open once its first part has arrived.
  */
-import {
-  type CallObserver,
-  type ChatModel,
-  type ChatRequest,
-  type Clock,
-  type LinkedSignal,
-  linkSignals,
-  type ModelCallEnd,
-  type StreamPart,
+import type {
+  CallObserver,
+  ChatModel,
+  ChatRequest,
+  Clock,
+  ModelCallEnd,
+  StreamPart,
 } from '@keel/core';
+import { type LinkedSignal, linkSignals } from '@keel/core/internal';
 import { type ExecuteOptions, fallback, type Policy } from '@keel/resilience';
 import type { StreamStats } from '@keel/streaming';
 import type { Answerer } from './call-account';

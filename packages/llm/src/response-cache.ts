@@ -2,7 +2,8 @@
  * The opt-in response cache: answers of `generate` keyed by everything that decides them.
  */
 import { createHash } from 'node:crypto';
-import { assertNumber, type ChatRequest, type Clock, systemClock } from '@keel/core';
+import { type ChatRequest, type Clock, systemClock } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
 import type { LlmGenerateResult } from './types';
 
 /**

@@ -7,11 +7,9 @@
 import {
   type ChatRequest,
   type Clock,
-  createStreamAccumulator,
   deadlineSignal,
   type FinishReason,
   isAbortError,
-  type LinkedSignal,
   type Message,
   type ModelCallEnd,
   type StreamPart,
@@ -19,6 +17,7 @@ import {
   type Usage,
   type UsagePart,
 } from '@keel/core';
+import { createStreamAccumulator, type LinkedSignal } from '@keel/core/internal';
 import type { Policy } from '@keel/resilience';
 import type { StreamStats } from '@keel/streaming';
 import { countMessageTokens, type ModelInfo, type TokenCount } from '@keel/tokens';

@@ -7,7 +7,8 @@ import {
 } from '@keel/core';
 import { BudgetExceededError, createBudget, createCostLedger } from '@keel/tokens';
 import { describe, expect, it } from 'vitest';
-import { ContextOverflowError, createMemoryCache, responseCacheKey } from '../src/index';
+import { ContextOverflowError, createMemoryCache } from '../src/index';
+import { responseCacheKey } from '../src/response-cache';
 import { ask, useMock } from './helpers';
 
 const env = useMock();
