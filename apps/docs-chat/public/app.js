@@ -489,6 +489,7 @@ async function runTurn(body, existing) {
       if (msg) {
         msg.li.dataset.outcome = 'cancelled';
         setStatus(msg, OUTCOME_TEXT.cancelled, 'cancelled');
+        showStoredUsage(msg, state.conversationId);
       }
     } else {
       const text = `Connection failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -505,6 +506,37 @@ async function runTurn(body, existing) {
       setBusy(false);
       if (msg && msg.li.dataset.outcome === 'pending-approval') sendApprovals(msg);
     }
+  }
+}
+
+/**
+ * After a cancel the turn's last `usage` event never arrives, and the meter holds an estimate:
+ * once the server has stored the cancelled turn, show what it stored (what the model reported
+ * and the ledger billed).
+ */
+async function showStoredUsage(msg, conversationId) {
+  const turnId = msg.li.dataset.turnId;
+  if (!conversationId || !turnId) return;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    let conversation;
+    try {
+      const res = await fetch(`/api/conversations/${encodeURIComponent(conversationId)}`, {
+        headers: { 'x-user-id': state.userId },
+      });
+      if (!res.ok) return;
+      conversation = await res.json();
+    } catch {
+      return;
+    }
+    const turn = conversation.turns.find((t) => t.turnId === turnId && t.role === 'assistant');
+    if (!turn || turn.outcome === 'streaming') continue;
+    if (turn.usage) setUsage(msg, turn.usage);
+    // A turn started since has the newer total, and reports it itself.
+    if (state.conversationId === conversationId && !state.controller) {
+      showTotal(conversation.usage);
+    }
+    return;
   }
 }
 

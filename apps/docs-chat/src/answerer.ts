@@ -51,12 +51,14 @@ export function createAnswerer(
   { instrumentation }: { instrumentation: Instrumentation },
 ): Answerer {
   const mode = answerMode(config);
-  const offline = ({ onFallback, ...options }: TurnModelOptions, fallback: boolean) =>
+  const offline = ({ onFallback, budget, ...options }: TurnModelOptions, fallback: boolean) =>
     createOfflineModel({
       ...options,
       paceMs: config.offlinePaceMs,
       fallback,
-      instrumentation,
+      // A fallback runs inside @keel/llm's call, which reports it and spends from the budget
+      // for it: reporting it here too would bill its tokens twice.
+      ...(!fallback && { budget, instrumentation }),
       ...(fallback && onFallback && { onStart: onFallback }),
     });
   if (mode === 'offline') {

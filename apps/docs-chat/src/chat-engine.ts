@@ -21,16 +21,13 @@ import { ChatError } from './chat-error';
 import type { ChatEvent, ChatEventBody, CitedSource, ToolLine, TurnOutcome } from './chat-events';
 import { chatTools } from './chat-tools';
 import type { Config } from './config';
-import {
-  addTotals,
-  type ConversationStore,
-  type PendingState,
-  ZERO_USAGE,
-} from './conversation-store';
+import type { ConversationStore, PendingState } from './conversation-store';
 import { createKeyedMutex } from './keyed-mutex';
 import type { Knowledge } from './knowledge';
 import type { NotesStore } from './notes-store';
 import { OFFLINE_MODEL_ID } from './offline-model';
+import { createUsageMeter } from './usage-meter';
+import { addTotals, ZERO_USAGE } from './usage-totals';
 import type { UserLimits } from './user-limits';
 
 /** A turn to run: a new message, or decisions on the approvals a turn waits for. */
@@ -256,7 +253,7 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
       citable.set(turnId, cite);
       citing = turnId;
       let text = textBefore;
-      let turnUsage = usageBefore;
+      const meter = createUsageMeter(usageBefore);
       let outcome: TurnOutcome = 'stop';
       let finalState: AgentState | undefined;
       let failure: unknown;
@@ -270,6 +267,14 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
           request: { maxTokens: config.maxOutputTokens, metadata },
           ...(signal && { signal }),
         })) {
+          // Each model call's figures are final at its `finish`: the page's meter gets them then.
+          if (meter.add(part)) {
+            yield {
+              type: 'usage',
+              turn: meter.turn,
+              conversation: addTotals(conversationBefore, meter.turn),
+            };
+          }
           if (part.type === 'text-delta') {
             text += part.text;
             yield { type: 'text', delta: part.text };
@@ -291,17 +296,6 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
                   expiresAt: part.approval.expiresAt,
                 },
               }),
-            };
-          } else if (part.type === 'step-finish') {
-            turnUsage = addTotals(turnUsage, {
-              inputTokens: part.step.usage.inputTokens,
-              outputTokens: part.step.usage.outputTokens,
-              costUsd: part.step.costUsd ?? 0,
-            });
-            yield {
-              type: 'usage',
-              turn: turnUsage,
-              conversation: addTotals(conversationBefore, turnUsage),
             };
           } else if (part.type === 'error') {
             failure = part.error;
@@ -332,6 +326,8 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
         cited(c.chunk),
       );
       if (citations.length > 0) yield { type: 'citations', citations };
+      // A cancelled or failed call counts what its model reported before it ended.
+      const turnUsage = meter.turn;
       yield {
         type: 'usage',
         turn: turnUsage,

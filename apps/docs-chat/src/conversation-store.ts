@@ -16,6 +16,7 @@ import type {
   UsageTotals,
 } from './chat-events';
 import type { Database } from './database';
+import { addTotals, ZERO_USAGE } from './usage-totals';
 
 /** A stored turn half, as GET /api/conversations/:id returns it. */
 export interface TurnView {
@@ -69,17 +70,6 @@ export interface TurnEnd {
   outcome: TurnOutcome;
   /** Kept while the turn waits for approval. */
   state?: PendingState;
-}
-
-export const ZERO_USAGE: UsageTotals = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
-
-/** Adds two usage totals. */
-export function addTotals(a: UsageTotals, b: UsageTotals): UsageTotals {
-  return {
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    costUsd: a.costUsd + b.costUsd,
-  };
 }
 
 interface TurnRow {

@@ -3,7 +3,9 @@
  * agent over the app's tools: first it calls `search_docs` with the question (or `save_note`
  * when asked to save one), then it streams an extractive answer citing the chunks found,
  * word by word. It reports through the instrumentation seam and spends from the budget like
- * a real model (at a price of zero), so traces, the ledger and token limits see it too.
+ * a real model (at a price of zero), so traces, the ledger and token limits see it too; each
+ * call ends with a usage part (`costUsd: 0`) carrying the figures it reported, a cancelled call
+ * too (then `finish: abort`).
  */
 import {
   type ChatModel,
@@ -14,6 +16,7 @@ import {
   type StreamPart,
   sleep,
   type ToolResultPart,
+  type UsagePart,
 } from '@keel/core';
 import type { PackedChunk } from '@keel/retrieval';
 import { collect } from '@keel/streaming';
@@ -147,23 +150,28 @@ export function createOfflineModel({
     let sent = '';
     let firstTokenMs: number | undefined;
     let ended = false;
-    /** Settles the budget and reports the call, once, with what was streamed. */
-    const end = async (outcome: 'ok' | 'abort' | 'error') => {
-      if (ended) return undefined;
-      ended = true;
+    /**
+     * Settles the budget and reports the call, once, with what was streamed; returns the usage
+     * part that says the same figures to the consumer.
+     */
+    const end = async (outcome: 'ok' | 'abort' | 'error'): Promise<UsagePart> => {
       const usage = { ...EMPTY_USAGE, inputTokens, outputTokens: await countTokens(sent) };
-      if (reservation) budget?.settle(reservation, usage);
-      observer?.end({
-        outcome,
-        responseModel: OFFLINE_MODEL_ID,
-        usage,
-        costUsd: 0,
-        attempts: 1,
-        ...(firstTokenMs !== undefined && { timeToFirstTokenMs: firstTokenMs }),
-        finishReason: outcome === 'ok' ? finishReason : outcome,
-      });
-      return usage;
+      if (!ended) {
+        ended = true;
+        if (reservation) budget?.settle(reservation, usage);
+        observer?.end({
+          outcome,
+          responseModel: OFFLINE_MODEL_ID,
+          usage,
+          costUsd: 0,
+          attempts: 1,
+          ...(firstTokenMs !== undefined && { timeToFirstTokenMs: firstTokenMs }),
+          finishReason: outcome === 'ok' ? finishReason : outcome,
+        });
+      }
+      return { type: 'usage', usage, costUsd: 0 };
     };
+    let aborted = false;
     try {
       if (step.toolCall) {
         const toolCallId = `offline_${crypto.randomUUID()}`;
@@ -177,19 +185,24 @@ export function createOfflineModel({
         };
       } else {
         for (const [index, word] of step.text.split(/(?<=\s)/).entries()) {
-          if (index > 0 && paceMs > 0) await sleep(paceMs, signal ? { signal } : {});
-          signal?.throwIfAborted();
+          if (index > 0 && paceMs > 0) {
+            await sleep(paceMs, signal ? { signal } : {}).catch(() => {});
+          }
+          // A cancelled call ends as the stream contract says: its usage, then `finish: abort`.
+          if (signal?.aborted) {
+            aborted = true;
+            break;
+          }
           firstTokenMs ??= performance.now() - started;
           sent += word;
           yield { type: 'text-delta', text: word };
         }
       }
-      const usage = (await end('ok')) as NonNullable<Awaited<ReturnType<typeof end>>>;
-      yield { type: 'usage', usage };
-      yield { type: 'finish', reason: finishReason };
+      yield await end(aborted ? 'abort' : 'ok');
+      yield { type: 'finish', reason: aborted ? 'abort' : finishReason };
     } finally {
-      // Reached without `end('ok')` when aborted, failed, or abandoned by the consumer.
-      await end(signal?.aborted ? 'abort' : 'error');
+      // Reached without `end` when failed or abandoned by the consumer.
+      if (!ended) await end(signal?.aborted ? 'abort' : 'error');
     }
   }
 
@@ -199,7 +212,15 @@ export function createOfflineModel({
     stream,
     async generate(request, options) {
       const { text, toolCalls, finishReason, usage } = await collect(stream(request, options));
-      return { text, toolCalls, finishReason, usage, responseModelId: OFFLINE_MODEL_ID };
+      if (finishReason === 'abort') throw options?.signal?.reason;
+      return {
+        text,
+        toolCalls,
+        finishReason,
+        usage,
+        costUsd: 0,
+        responseModelId: OFFLINE_MODEL_ID,
+      };
     },
   };
 }

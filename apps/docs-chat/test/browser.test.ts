@@ -33,6 +33,7 @@ interface Turn {
   text: string;
   outcome?: string;
   citations: { citationId: string; text: string }[];
+  usage?: { inputTokens: number; outputTokens: number; costUsd: number };
 }
 
 describe.skipIf(SKIP)('docs-chat page in Chromium', () => {
@@ -223,14 +224,26 @@ describe.skipIf(SKIP)('docs-chat page in Chromium', () => {
 
     // The text stops growing, and the server recorded the turn as cancelled.
     const atCancel = await message.getByTestId('message-text').textContent();
-    await vi.waitFor(
+    const stored = await vi.waitFor(
       async () => {
         const { turns } = await conversation(page);
-        expect(turns.filter((t) => t.role === 'assistant').at(-1)?.outcome).toBe('cancelled');
+        const answer = turns.filter((t) => t.role === 'assistant').at(-1);
+        expect(answer?.outcome).toBe('cancelled');
+        return answer?.usage;
       },
       { timeout: WAIT_MS, interval: 100 },
     );
     expect(await message.getByTestId('message-text').textContent()).toBe(atCancel);
+    // The meter leaves its estimate ("~") for what the server stored, as a reload shows it.
+    expect(stored?.outputTokens).toBeGreaterThan(0);
+    const count = new Intl.NumberFormat('en-US');
+    await vi.waitFor(
+      async () =>
+        expect(await message.getByTestId('message-meter').textContent()).toBe(
+          `${count.format(stored?.inputTokens ?? 0)} in · ${count.format(stored?.outputTokens ?? 0)} out · $0.0000`,
+        ),
+      { timeout: WAIT_MS, interval: 100 },
+    );
     await page.close();
   });
 
