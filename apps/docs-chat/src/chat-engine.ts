@@ -26,6 +26,7 @@ import { createKeyedMutex } from './keyed-mutex';
 import type { Knowledge } from './knowledge';
 import type { NotesStore } from './notes-store';
 import { OFFLINE_MODEL_ID } from './offline-model';
+import { assertStorable } from './storable-text';
 import { createUsageMeter } from './usage-meter';
 import { addTotals, ZERO_USAGE } from './usage-totals';
 import type { UserLimits } from './user-limits';
@@ -46,9 +47,9 @@ export interface TurnRequest {
 /** The chat engine. */
 export interface ChatEngine {
   /**
-   * Runs a turn. Refusals (limits, unknown conversation, no pending approval) are thrown as
-   * {@link ChatError} by the first `next()`, before any event; after the first event every
-   * problem is reported as an `error` event followed by `finish`.
+   * Runs a turn. Refusals (text the database cannot store, limits, unknown conversation, no
+   * pending approval) are thrown as {@link ChatError} by the first `next()`, before any event;
+   * after the first event every problem is reported as an `error` event followed by `finish`.
    */
   turn(request: TurnRequest): AsyncGenerator<ChatEvent, void, undefined>;
 }
@@ -130,6 +131,20 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
 
   async function* run(request: TurnRequest): AsyncGenerator<ChatEventBody, void, undefined> {
     const { userId, signal, feature = 'chat' } = request;
+    // Before any work (limits, retrieval, the model, a row): text the database cannot store
+    // would otherwise fail the turn after its answer streamed.
+    assertStorable({
+      userId,
+      conversationId: request.conversationId,
+      message: request.message,
+      feature,
+      ...Object.fromEntries(
+        (request.approvals ?? []).flatMap((decision, index) => [
+          [`approvals.${index}.token`, decision.token],
+          [`approvals.${index}.reason`, decision.reason],
+        ]),
+      ),
+    });
     if (request.approvals && !request.conversationId) {
       throw new ChatError({
         code: 'invalid_request',

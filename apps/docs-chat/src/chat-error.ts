@@ -11,6 +11,7 @@ const symbol = Symbol.for(marker);
 /** HTTP status of each error code. */
 export const STATUS_OF: Record<ErrorCode, number> = {
   invalid_request: 400,
+  unstorable_text: 400,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

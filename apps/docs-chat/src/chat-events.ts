@@ -51,6 +51,7 @@ export interface ApprovalRequest {
 /** Closed set of error codes, in SSE `error` events and JSON error bodies. */
 export type ErrorCode =
   | 'invalid_request'
+  | 'unstorable_text'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'

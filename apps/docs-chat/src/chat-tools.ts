@@ -9,6 +9,7 @@ import { defineTool } from '@keel/tools';
 import { z } from 'zod';
 import type { Knowledge } from './knowledge';
 import type { NotesStore } from './notes-store';
+import { findUnstorable } from './storable-text';
 
 /** What the tools read and write. */
 export interface ToolContext {
@@ -16,6 +17,16 @@ export interface ToolContext {
   notes: NotesStore;
   /** Records chunks the turn named in the call's metadata (`turnId`) may now cite. */
   cite(metadata: RequestMetadata | undefined, chunks: readonly PackedChunk[]): void;
+}
+
+/**
+ * A string the notes table can store: a call with a NUL or an unpaired surrogate in it fails
+ * validation (before it asks anyone for approval), and the model is told what to fix.
+ */
+function storable(schema: z.ZodString) {
+  return schema.refine((text) => findUnstorable(text) === undefined, {
+    message: 'must not contain NUL (U+0000) or unpaired UTF-16 surrogates; remove them',
+  });
 }
 
 /** The three tools; defined once (their JSON Schemas are built here), shared by every turn. */
@@ -90,8 +101,8 @@ export function chatTools(context: ToolContext) {
     name: 'save_note',
     description: 'Saves a note for the user. A person must approve it before it is saved.',
     input: z.object({
-      title: z.string().min(1).max(200),
-      body: z.string().min(1).max(10_000),
+      title: storable(z.string().min(1).max(200)),
+      body: storable(z.string().min(1).max(10_000)),
     }),
     effect: 'write',
     timeoutMs: 10_000,

@@ -2,6 +2,8 @@
  * Conversations and their turns in the database. A turn is a user row and an assistant row
  * written together before the answer starts, so a crash mid-answer loses nothing the user
  * typed; the assistant row is completed (text, citations, usage, outcome) when the turn ends.
+ * What a model produced is stored cleaned of what the database cannot hold (`toStorable`), so
+ * an answer is never lost for a NUL in it.
  * Callers serialise turns of one conversation (see `createKeyedMutex`), so seq numbers never
  * interleave.
  */
@@ -16,6 +18,7 @@ import type {
   UsageTotals,
 } from './chat-events';
 import type { Database } from './database';
+import { storableJson, toStorable } from './storable-text';
 import { addTotals, ZERO_USAGE } from './usage-totals';
 
 /** A stored turn half, as GET /api/conversations/:id returns it. */
@@ -173,7 +176,7 @@ export function createConversationStore(db: Database): ConversationStore {
         await tx.query(
           `insert into turns (conversation_id, seq, turn_id, role, text, outcome)
            values ($1, $2, $3, 'user', $4, null), ($1, $2 + 1, $3, 'assistant', '', 'streaming')`,
-          [conversationId, seq, turnId, text],
+          [conversationId, seq, turnId, toStorable(text)],
         );
       });
     },
@@ -186,12 +189,12 @@ export function createConversationStore(db: Database): ConversationStore {
         [
           conversationId,
           seq,
-          text,
-          JSON.stringify(citations),
+          toStorable(text),
+          storableJson(citations),
           JSON.stringify(usage),
           outcome,
-          state ? JSON.stringify(state) : null,
-          JSON.stringify(tools),
+          state ? storableJson(state) : null,
+          storableJson(tools),
         ],
       );
     },

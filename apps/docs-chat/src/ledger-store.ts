@@ -4,6 +4,7 @@
  */
 import type { UsageTotals } from './chat-events';
 import type { Database } from './database';
+import { toStorable } from './storable-text';
 
 /** One model call. */
 export interface LedgerEntry {
@@ -74,11 +75,12 @@ export function createLedgerStore(db: Database): LedgerStore {
            input_tokens, output_tokens, cache_read_tokens, cost_usd)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
         [
-          entry.userId,
-          entry.conversationId ?? null,
-          entry.feature,
-          entry.provider,
-          entry.model,
+          toStorable(entry.userId),
+          entry.conversationId === undefined ? null : toStorable(entry.conversationId),
+          toStorable(entry.feature),
+          toStorable(entry.provider),
+          // The model id the provider answered with: not ours to refuse.
+          toStorable(entry.model),
           entry.outcome,
           entry.inputTokens,
           entry.outputTokens,

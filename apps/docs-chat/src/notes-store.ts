@@ -4,6 +4,7 @@
  */
 import type { ApprovalStore, PendingApproval } from '@keel/tools';
 import type { Database } from './database';
+import { storableJson, toStorable } from './storable-text';
 
 /** A saved note. */
 export interface Note {
@@ -30,7 +31,7 @@ export function createNotesStore(db: Database): NotesStore {
     async add({ userId, conversationId, title, body }) {
       const result = await db.query<{ id: number }>(
         'insert into notes (user_id, conversation_id, title, body) values ($1, $2, $3, $4) returning id::int',
-        [userId, conversationId ?? null, title, body],
+        [userId, conversationId ?? null, toStorable(title), toStorable(body)],
       );
       return (result.rows[0] as { id: number }).id;
     },
@@ -55,7 +56,7 @@ export function createDatabaseApprovalStore(db: Database): ApprovalStore {
     async save(approval) {
       await db.query(
         'insert into approvals (token, approval) values ($1, $2) on conflict (token) do update set approval = excluded.approval',
-        [approval.token, JSON.stringify(approval)],
+        [approval.token, storableJson(approval)],
       );
     },
     async take(token) {
