@@ -3,10 +3,11 @@
  * and BM25 on disk), fed incrementally. A manifest of content hashes beside the index means a
  * re-ingest embeds only files that changed, and drops files that were deleted.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { type Instrumentation, type RequestMetadata, sha256 } from '@keel/core';
+import type { Instrumentation, RequestMetadata } from '@keel/core';
 import {
   createRetriever,
   type Document,
@@ -172,11 +173,13 @@ export async function openKnowledge(directory: string): Promise<Knowledge> {
       const changed: Array<Document & { hash: string }> = [];
       for await (const document of scan(paths)) {
         seen.add(document.id);
-        const hash = sha256(
-          typeof document.text === 'string'
-            ? document.text
-            : Buffer.from(document.text).toString('latin1'),
-        );
+        const hash = createHash('sha256')
+          .update(
+            typeof document.text === 'string'
+              ? document.text
+              : Buffer.from(document.text).toString('latin1'),
+          )
+          .digest('hex');
         if (manifest.get(document.id)?.hash !== hash) changed.push({ ...document, hash });
       }
       const gone = [...manifest.keys()].filter(

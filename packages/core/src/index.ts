@@ -2,8 +2,6 @@
  * @keel/core: the contracts every Keel layer speaks, and the few helpers they all need.
  */
 export { isAbortError, throwIfAborted } from './abort';
-export { assertDelay, type DelayRule, MAX_TIMER_DELAY_MS } from './assert-delay';
-export { assertNumber, type NumberRule } from './assert-number';
 export type {
   CallOptions,
   ChatModel,
@@ -14,7 +12,6 @@ export type {
 } from './chat-model';
 export { type Clock, systemClock, type TimerHandle } from './clock';
 export { type DeadlineSignal, type DeadlineSignalOptions, deadlineSignal } from './deadline-signal';
-export { describeValue } from './describe-value';
 export type {
   CallObserver,
   CallOutcome,
@@ -30,7 +27,6 @@ export type {
 export { InvalidArgumentError } from './invalid-argument-error';
 export type { JsonSchema, JsonValue } from './json';
 export { KeelError, type KeelErrorOptions } from './keel-error';
-export { type LinkedSignal, linkSignals } from './link-signals';
 export type {
   AssistantMessage,
   ContentPart,
@@ -54,13 +50,7 @@ export {
   type OpenAIChatUsage,
   type OpenAIResponsesUsage,
 } from './normalize-usage';
-export { sha256 } from './sha256';
 export { type SleepOptions, sleep } from './sleep';
-export {
-  type AccumulatedStream,
-  createStreamAccumulator,
-  type StreamAccumulator,
-} from './stream-accumulator';
 export type {
   ErrorPart,
   FinishPart,

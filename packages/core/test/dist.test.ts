@@ -15,25 +15,28 @@ async function consume(file: string): Promise<Record<string, unknown>> {
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 
+const internalExports = [
+  'MAX_TIMER_DELAY_MS',
+  'assertDelay',
+  'assertNumber',
+  'createStreamAccumulator',
+  'describeValue',
+  'linkSignals',
+  'sha256',
+];
+
 const runtimeExports = [
   'EMPTY_USAGE',
   'InvalidArgumentError',
   'KeelError',
-  'MAX_TIMER_DELAY_MS',
   'TimeoutError',
   'USAGE_FIELDS',
   'addUsage',
-  'assertDelay',
-  'assertNumber',
-  'createStreamAccumulator',
   'deadlineSignal',
-  'describeValue',
   'isAbortError',
-  'linkSignals',
   'normalizeAnthropicUsage',
   'normalizeOpenAIChatUsage',
   'normalizeOpenAIResponsesUsage',
-  'sha256',
   'sleep',
   'systemClock',
   'throwIfAborted',
@@ -42,7 +45,13 @@ const runtimeExports = [
 describe('built @keel/core', () => {
   it('loads from an ES module', async () => {
     const result = await consume('consumer.mjs');
-    expect(result).toMatchObject({ format: 'esm', inputTokens: 7, exports: runtimeExports });
+    expect(result).toMatchObject({
+      format: 'esm',
+      inputTokens: 7,
+      exports: runtimeExports,
+      internalExports,
+      internalErrorIsCoreError: true,
+    });
   });
 
   it('loads from a CommonJS module', async () => {
@@ -52,6 +61,8 @@ describe('built @keel/core', () => {
       inputTokens: 7,
       aborted: false,
       exports: runtimeExports,
+      internalExports,
+      internalErrorIsCoreError: true,
     });
   });
 
