@@ -290,6 +290,8 @@ async function endCall(
         : // Read after the close: a stream stopped early reports its stats as it closes.
           call.account.bill(opened.answerer, state.reported, state.count, state.stats));
   call.account.close(opened?.answerer, bill);
+  const answeredBy = opened?.answerer.modelId;
+  const fallbackId = answeredBy !== driver.modelId ? answeredBy : undefined;
   const summary: StreamSummary = {
     usage: bill.usage,
     costUsd: bill.cost?.total,
@@ -299,8 +301,9 @@ async function endCall(
     modelId: opened?.answerer.modelId ?? driver.modelId,
     timeToFirstTokenMs: state.timeToFirstTokenMs,
     finishReason: state.finishReason,
-    responseModelId: call.response.model,
-    responseId: call.response.id,
+    // A fallback's answer is identified by the model that gave it.
+    responseModelId: call.response.model ?? theirs?.responseModelId ?? fallbackId,
+    responseId: call.response.id ?? theirs?.responseId,
     ...(state.failure !== undefined && { error: state.failure }),
   };
   call.observer.end(endRecord(summary, options.recordContent ? call.parts.result.text : undefined));

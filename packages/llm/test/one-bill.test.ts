@@ -133,6 +133,9 @@ async function run(
   };
 }
 
+const model = (provider: 'openai' | 'anthropic') =>
+  provider === 'openai' ? 'gpt-4o-mini' : 'claude-haiku-4-5';
+
 const providers = [
   ['openai', 'openai.chat'],
   ['anthropic', 'anthropic.messages'],
@@ -153,6 +156,12 @@ describe.each(providers)('%s: one bill on every ending', (provider, route) => {
     expect(summary.usage.outputTokens).toBeGreaterThan(0);
     expect(summary.costUsd).toBe(estimateCost(summary.usage, summary.modelId).total);
     if (expected.billsSent) expect(summary.usage).toMatchObject(sent);
+    // A fallback's answer is labelled with the model that gave it, in the result and the record.
+    if (ending === 'fallback') {
+      expect(summary.modelId).not.toBe(model(provider));
+      expect(records.at(-1)?.responseModel).toBe(summary.responseModelId);
+      expect(summary.responseModelId).toContain(summary.modelId);
+    }
     // Instrumentation: one record per model call; the answering call's record is the bill.
     expect(records.at(-1)).toMatchObject({ usage: summary.usage, costUsd: summary.costUsd });
     // The ledger and the budget hold the same call once.
