@@ -1,32 +1,22 @@
-import { type MockProvider, startMockProvider } from '@keel/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ofType, postChat, textOf } from './sse-client';
-import { useTestApps } from './start-test-app';
+import { useMockProvider, useTestApps } from './start-test-app';
 
-let mock: MockProvider;
 const startApp = useTestApps();
 const start = (env: Record<string, string>) => startApp({ env });
-beforeAll(async () => {
-  mock = await startMockProvider();
-});
-afterEach(() => {
-  mock.reset();
-});
-afterAll(async () => {
-  await mock.close();
-});
+const provider = useMockProvider();
 
 const openai = () => ({
   DOCS_CHAT_PROVIDER: 'auto',
   OPENAI_API_KEY: 'test-key-not-real',
-  OPENAI_BASE_URL: mock.openaiBaseURL,
+  OPENAI_BASE_URL: provider.mock.openaiBaseURL,
   DOCS_CHAT_OPENAI_MODEL: 'gpt-4o-mini',
 });
 
 describe('with a real model (the mock provider)', () => {
   it('OpenAI-compatible: streams the model text, fences retrieved chunks, bills the ledger', async () => {
     const { url, app, logs } = await start(openai());
-    mock.enqueue('openai.chat', {
+    provider.mock.enqueue('openai.chat', {
       chunks: ['Hybrid search fuses ', 'BM25 and vectors ', '[corpus/guide/retrieval.md#0].'],
       usage: { inputTokens: 900, outputTokens: 12 },
     });
@@ -42,7 +32,7 @@ describe('with a real model (the mock provider)', () => {
     expect(ofType(events, 'citations')[0]?.citations[0]?.sourceId).toBe(
       'corpus/guide/retrieval.md',
     );
-    const sent = JSON.stringify(mock.requests[0]?.body);
+    const sent = JSON.stringify(provider.mock.requests[0]?.body);
     expect(sent).toMatch(/<untrusted-[0-9a-f]{16} source=\\"corpus\/guide\/retrieval\.md#0\\"/);
     expect(sent).toContain('"name":"search_docs"');
     expect(ofType(events, 'usage').at(-1)?.turn).toMatchObject({
@@ -57,7 +47,7 @@ describe('with a real model (the mock provider)', () => {
 
   it('runs the tools the model asks for, then answers with what they found', async () => {
     const { url } = await start(openai());
-    mock.enqueue(
+    provider.mock.enqueue(
       'openai.chat',
       { toolCalls: [{ id: 'call_1', name: 'search_docs', input: { query: 'HNSW ef' } }] },
       { text: 'A larger ef gives higher recall [corpus/notes.txt#0].' },
@@ -67,7 +57,7 @@ describe('with a real model (the mock provider)', () => {
       'search_docs: running',
       expect.stringMatching(/^search_docs: \d results$/),
     ]);
-    const toolResult = JSON.stringify(mock.requests[1]?.body);
+    const toolResult = JSON.stringify(provider.mock.requests[1]?.body);
     expect(toolResult).toContain('A larger ef gives higher recall');
     expect(ofType(events, 'citations')[0]?.citations.map((c) => c.sourceId)).toEqual([
       'corpus/notes.txt',
@@ -76,7 +66,7 @@ describe('with a real model (the mock provider)', () => {
 
   it('falls back to the offline answerer when the provider keeps failing', async () => {
     const { url } = await start(openai());
-    mock.respondWith('openai.chat', { error: { status: 503, message: 'overloaded' } });
+    provider.mock.respondWith('openai.chat', { error: { status: 503, message: 'overloaded' } });
     const { events } = await postChat(url, { message: 'How does hybrid search work?' });
     expect(textOf(events)).toContain('The configured model is unavailable');
     expect(events.at(-1)).toMatchObject({
@@ -84,12 +74,12 @@ describe('with a real model (the mock provider)', () => {
       outcome: 'stop',
       answeredBy: 'keel-extractive',
     });
-    expect(mock.requests.length).toBeGreaterThanOrEqual(3);
+    expect(provider.mock.requests.length).toBeGreaterThanOrEqual(3);
   });
 
   it('a client disconnect aborts the upstream request', async () => {
     const { url } = await start(openai());
-    mock.enqueue('openai.chat', {
+    provider.mock.enqueue('openai.chat', {
       chunks: Array.from({ length: 200 }, (_, i) => `w${i} `),
       faults: { tokensPerSecond: 20 },
     });
@@ -104,7 +94,7 @@ describe('with a real model (the mock provider)', () => {
         },
       },
     );
-    await vi.waitFor(() => expect(mock.requests[0]?.disconnectedAt).toBeDefined(), {
+    await vi.waitFor(() => expect(provider.mock.requests[0]?.disconnectedAt).toBeDefined(), {
       timeout: 30_000,
       interval: 5,
     });
@@ -114,9 +104,9 @@ describe('with a real model (the mock provider)', () => {
     const { url } = await start({
       DOCS_CHAT_PROVIDER: 'anthropic',
       ANTHROPIC_API_KEY: 'test-key-not-real',
-      ANTHROPIC_BASE_URL: mock.anthropicBaseURL,
+      ANTHROPIC_BASE_URL: provider.mock.anthropicBaseURL,
     });
-    mock.enqueue('anthropic.messages', {
+    provider.mock.enqueue('anthropic.messages', {
       chunks: ['Budgets cap ', 'spend [corpus/guide/budgets.md#0].'],
     });
     const { events } = await postChat(url, { message: 'What is a budget?' });

@@ -5,7 +5,8 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { type MockProvider, startMockProvider } from '@keel/testing';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type App, createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/database';
@@ -89,4 +90,15 @@ export function useTestApps(): typeof startTestApp {
     running.push(app);
     return app;
   };
+}
+
+/** The mock provider for a test file: started once, its script and request log emptied after each test. */
+export function useMockProvider(): { readonly mock: MockProvider } {
+  const env = {} as { mock: MockProvider };
+  beforeAll(async () => {
+    env.mock = await startMockProvider();
+  });
+  afterEach(() => env.mock.reset());
+  afterAll(() => env.mock.close());
+  return env;
 }

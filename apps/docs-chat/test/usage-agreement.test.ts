@@ -3,24 +3,14 @@
  * a reload), the ledger and GET /api/usage carry the same figures, the ones the model reported
  * with its usage; for a cancelled turn too, and at $0 where the model's own price is $0.
  */
-import { type MockProvider, startMockProvider } from '@keel/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { App } from '../src/app';
 import type { UsageTotals } from '../src/chat-events';
 import { ofType, postChat } from './sse-client';
-import { useTestApps } from './start-test-app';
+import { useMockProvider, useTestApps } from './start-test-app';
 
-let mock: MockProvider;
 const start = useTestApps();
-beforeAll(async () => {
-  mock = await startMockProvider();
-});
-afterEach(() => {
-  mock.reset();
-});
-afterAll(async () => {
-  await mock.close();
-});
+const provider = useMockProvider();
 
 interface TurnView {
   turnId: string;
@@ -147,13 +137,13 @@ describe('a real model (the mock provider)', () => {
   const openai = (key = true) => ({
     DOCS_CHAT_PROVIDER: 'openai',
     ...(key && { OPENAI_API_KEY: 'test-key-not-real' }),
-    OPENAI_BASE_URL: mock.openaiBaseURL,
+    OPENAI_BASE_URL: provider.mock.openaiBaseURL,
     DOCS_CHAT_OPENAI_MODEL: 'gpt-4o-mini',
   });
 
   it('OPENAI_BASE_URL without a key: the model prices a turn at $0, and so do the page and the store', async () => {
     const { url, app } = await start({ env: openai(false) });
-    mock.enqueue('openai.chat', {
+    provider.mock.enqueue('openai.chat', {
       chunks: ['Hybrid search ', 'fuses BM25 and vectors.'],
       usage: { inputTokens: 900, outputTokens: 12 },
     });
@@ -167,7 +157,7 @@ describe('a real model (the mock provider)', () => {
 
   it('a priced turn with a tool call: meter, stored turn, reload and ledger carry the same dollars', async () => {
     const { url, app } = await start({ env: openai() });
-    mock.enqueue(
+    provider.mock.enqueue(
       'openai.chat',
       {
         toolCalls: [{ id: 'call_1', name: 'search_docs', input: { query: 'ef' } }],
@@ -193,7 +183,7 @@ describe('a real model (the mock provider)', () => {
 
   it('a cancelled turn stores the usage and cost the ledger recorded for it', async () => {
     const { url, app } = await start({ env: openai() });
-    mock.enqueue('openai.chat', {
+    provider.mock.enqueue('openai.chat', {
       chunks: Array.from({ length: 200 }, (_, i) => `word${i} `),
       faults: { tokensPerSecond: 40 },
     });
@@ -211,7 +201,7 @@ describe('a real model (the mock provider)', () => {
 
   it('a turn the offline answerer took over is billed once, as the meter shows it', async () => {
     const { url, app } = await start({ env: openai(false) });
-    mock.respondWith('openai.chat', { error: { status: 503, message: 'overloaded' } });
+    provider.mock.respondWith('openai.chat', { error: { status: 503, message: 'overloaded' } });
     const { events } = await postChat(url, { message: 'How does hybrid search work?' });
     expect(events.at(-1)).toMatchObject({ type: 'finish', answeredBy: 'keel-extractive' });
     const meter = ofType(events, 'usage').at(-1)?.turn as UsageTotals;
@@ -227,10 +217,10 @@ describe('a real model (the mock provider)', () => {
       env: {
         DOCS_CHAT_PROVIDER: 'anthropic',
         ANTHROPIC_API_KEY: 'test-key-not-real',
-        ANTHROPIC_BASE_URL: mock.anthropicBaseURL,
+        ANTHROPIC_BASE_URL: provider.mock.anthropicBaseURL,
       },
     });
-    mock.enqueue('anthropic.messages', {
+    provider.mock.enqueue('anthropic.messages', {
       chunks: ['Budgets cap ', 'spend [corpus/guide/budgets.md#0].'],
       usage: { inputTokens: 1_500, outputTokens: 9 },
     });
