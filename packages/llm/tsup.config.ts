@@ -1,3 +1,8 @@
 import { keelTsup } from '@keel/tsup-config';
 
-export default keelTsup({ platform: 'node' });
+// `@keel/llm/redis` is the response cache on Redis; splitting keeps shared code in one chunk.
+export default keelTsup({
+  entry: ['src/index.ts', 'src/redis.ts'],
+  platform: 'node',
+  splitting: true,
+});

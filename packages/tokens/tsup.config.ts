@@ -1,5 +1,8 @@
 import { keelTsup } from '@keel/tsup-config';
 
-// `@keel/tokens/internal` serves other Keel packages; splitting keeps code the two entries share
-// in one chunk instead of a copy per entry.
-export default keelTsup({ entry: ['src/index.ts', 'src/internal.ts'], splitting: true });
+// `@keel/tokens/internal` serves other Keel packages, `/redis` and `/postgres` hold budgets and
+// the ledger on shared engines; splitting keeps code the entries share in one chunk.
+export default keelTsup({
+  entry: ['src/index.ts', 'src/internal.ts', 'src/redis.ts', 'src/postgres.ts'],
+  splitting: true,
+});

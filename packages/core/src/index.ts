@@ -50,6 +50,11 @@ export {
   type OpenAIChatUsage,
   type OpenAIResponsesUsage,
 } from './normalize-usage';
+export type { RedisArgument, RedisClient, SqlClient } from './shared-state';
+export {
+  type SharedStateEngine,
+  SharedStateUnavailableError,
+} from './shared-state-unavailable-error';
 export { type SleepOptions, sleep } from './sleep';
 export type {
   ErrorPart,

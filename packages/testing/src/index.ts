@@ -15,6 +15,7 @@ export { loadScenario } from './load-scenario';
 export type { MockError, MockFaults, MockReply, MockToolCall, ScriptedReply } from './mock-reply';
 export type { RecordedRequest } from './recorded-request';
 export type { MockProviderName, MockRoute } from './routes';
+export { type StateEngineVariable, stateEngineUrl } from './state-engine-url';
 export {
   type MockProvider,
   type MockProviderOptions,
