@@ -8,6 +8,13 @@ export { assertNumber, type NumberRule } from './assert-number';
 export { describeValue } from './describe-value';
 export { type LinkedSignal, linkSignals } from './link-signals';
 export { defineRedisScript, type RedisRunOptions, type RedisScript } from './redis-script';
+export {
+  createRedisValueStore,
+  type RedisValueSkip,
+  type RedisValueSkipReason,
+  type RedisValueStore,
+  type RedisValueStoreOptions,
+} from './redis-value-store';
 export { sha256 } from './sha256';
 export {
   type AccumulatedStream,

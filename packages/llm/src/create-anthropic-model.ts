@@ -5,8 +5,12 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { createModel } from './create-model';
 import { loadSdk } from './load-sdk';
 import { MissingApiKeyError } from './missing-api-key-error';
+import { normalizeBaseURL } from './normalize-base-url';
 import { anthropicDriver } from './providers/anthropic-messages';
 import type { LlmModel, ModelOptions } from './types';
+
+/** Where the SDK sends requests when no base URL is given. */
+const ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
 
 /** Options of {@link createAnthropicModel}. */
 export interface AnthropicModelOptions extends ModelOptions {
@@ -51,5 +55,10 @@ export function createAnthropicModel(options: AnthropicModelOptions): LlmModel {
         );
     return client;
   };
-  return createModel(anthropicDriver(model, getClient), rest, { requiresMaxTokens: true });
+  const driver = anthropicDriver(model, getClient);
+  return createModel(
+    { ...driver, baseURL: normalizeBaseURL(given?.baseURL ?? baseURL ?? ANTHROPIC_BASE_URL) },
+    rest,
+    { requiresMaxTokens: true },
+  );
 }

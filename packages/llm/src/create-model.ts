@@ -52,7 +52,7 @@ async function generate(
   const { provider, modelId } = context.driver;
   const useCache = cache !== undefined && callOptions.cache !== false;
   if (useCache) assertRequest(request);
-  const key = useCache ? responseCacheKey(provider, modelId, request) : undefined;
+  const key = useCache ? responseCacheKey(context.driver, request) : undefined;
   if (key !== undefined && cache !== undefined) {
     const hit = await readCache(cache, key);
     if (hit !== undefined) {

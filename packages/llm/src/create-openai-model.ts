@@ -5,10 +5,14 @@ import type OpenAI from 'openai';
 import { createModel } from './create-model';
 import { loadSdk } from './load-sdk';
 import { MissingApiKeyError } from './missing-api-key-error';
+import { normalizeBaseURL } from './normalize-base-url';
 import type { MaxTokensField } from './providers/openai-chat';
 import { openAIChatDriver } from './providers/openai-chat';
 import { openAIResponsesDriver } from './providers/openai-responses';
 import type { LlmModel, ModelOptions } from './types';
+
+/** Where the SDK sends requests when no base URL is given. */
+const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
 /** Options of {@link createOpenAIModel}. */
 export interface OpenAIModelOptions extends ModelOptions {
@@ -82,7 +86,11 @@ export function createOpenAIModel(options: OpenAIModelOptions): LlmModel {
             (baseURL === undefined ? 'max_completion_tokens' : 'max_tokens'),
         );
   return createModel(
-    options.provider === undefined ? driver : { ...driver, provider: options.provider },
+    {
+      ...driver,
+      ...(options.provider !== undefined && { provider: options.provider }),
+      baseURL: normalizeBaseURL(given?.baseURL ?? baseURL ?? OPENAI_BASE_URL),
+    },
     rest,
     { requiresMaxTokens: false },
   );

@@ -1,2 +1,7 @@
-/** Placeholder entry, filled in by the scale-out work of issue 19. */
-export {};
+/**
+ * @keel/llm/redis: the response cache on Redis, shared by every replica. Pass the application's
+ * `ioredis` client; Keel opens no connection of its own.
+ */
+
+export type { RedisValueSkip as CacheSkip } from '@keel/core/internal';
+export { createRedisCache, type RedisCacheOptions } from './redis-cache';

@@ -69,13 +69,24 @@ function stableJson(value: unknown): string {
   );
 }
 
+/** Who answers a request: the provider, the model and the server it runs on. */
+export interface ResponseCacheTarget {
+  provider: string;
+  modelId: string;
+  /** The provider's base URL: two servers with the same model id never share answers. */
+  baseURL?: string;
+}
+
 /**
- * The cache key of a request: provider, model, prompt id and version, the output schema, the
- * inputs, tools and parameters. Who asked (`userId`, `feature`) is not part of it.
+ * The cache key of a request: provider, server, model, prompt id and version, the output
+ * schema, the inputs, tools and parameters. Who asked (`userId`, `feature`) is not part of it.
  */
-export function responseCacheKey(provider: string, modelId: string, request: ChatRequest): string {
+export function responseCacheKey(
+  { provider, modelId, baseURL }: ResponseCacheTarget,
+  request: ChatRequest,
+): string {
   const { metadata, ...decisive } = request;
   return createHash('sha256')
-    .update(stableJson({ provider, modelId, promptId: metadata?.promptId, ...decisive }))
+    .update(stableJson({ provider, baseURL, modelId, promptId: metadata?.promptId, ...decisive }))
     .digest('hex');
 }

@@ -161,13 +161,15 @@ describe('response cache', () => {
 
   it('keys on everything that decides the answer', () => {
     const base = { ...ask('Hi'), temperature: 0 };
-    const key = responseCacheKey('openai', 'gpt-4o', base);
-    expect(responseCacheKey('openai', 'gpt-4o', { temperature: 0, ...ask('Hi') })).toBe(key);
-    expect(responseCacheKey('openai', 'gpt-4o', { ...base, temperature: 1 })).not.toBe(key);
-    expect(responseCacheKey('openai', 'gpt-4o-mini', base)).not.toBe(key);
-    expect(
-      responseCacheKey('openai', 'gpt-4o', { ...base, responseFormat: { type: 'json' } }),
-    ).not.toBe(key);
+    const target = { provider: 'openai', modelId: 'gpt-4o', baseURL: 'https://api.openai.com/v1' };
+    const key = responseCacheKey(target, base);
+    expect(responseCacheKey(target, { temperature: 0, ...ask('Hi') })).toBe(key);
+    expect(responseCacheKey(target, { ...base, temperature: 1 })).not.toBe(key);
+    expect(responseCacheKey({ ...target, modelId: 'gpt-4o-mini' }, base)).not.toBe(key);
+    expect(responseCacheKey({ ...target, baseURL: 'http://localhost:8000/v1' }, base)).not.toBe(
+      key,
+    );
+    expect(responseCacheKey(target, { ...base, responseFormat: { type: 'json' } })).not.toBe(key);
   });
 
   it('evicts the least recently used entry and expires old ones', async () => {

@@ -46,6 +46,8 @@ export interface ResponseInfo {
 export interface Driver {
   readonly provider: string;
   readonly modelId: string;
+  /** The server the requests go to; part of the response cache's key. */
+  readonly baseURL?: string;
   /**
    * Sends `call` as a streaming request. Resolves once the provider accepted it (HTTP errors
    * such as a 429 reject here); the parts follow the @keel/core stream contract.

@@ -1,0 +1,16 @@
+/**
+ * A provider's base URL in one spelling, so `http://host/v1/` and `http://host/v1` name the same
+ * server in the response cache's key.
+ */
+
+/**
+ * `url` without trailing slashes.
+ *
+ * @example
+ * ```ts
+ * normalizeBaseURL('http://localhost:11434/v1/'); // 'http://localhost:11434/v1'
+ * ```
+ */
+export function normalizeBaseURL(url: string): string {
+  return url.replace(/\/+$/, '');
+}

@@ -1,0 +1,100 @@
+/**
+ * The response cache on Redis: answers of `generate` shared by every replica, each with a time
+ * to live and a size cap. A Redis that fails or does not answer in `timeoutMs` is a miss, and an
+ * answer that cannot be read back (another program's value, a truncated write) is a miss too.
+ */
+import type { Clock, RedisClient, SharedStateUnavailableError } from '@keel/core';
+import { createRedisValueStore, type RedisValueSkip } from '@keel/core/internal';
+import type { ResponseCache } from './response-cache';
+import type { LlmGenerateResult } from './types';
+
+/** Options of {@link createRedisCache}. */
+export interface RedisCacheOptions {
+  /** The application's `ioredis` client (`new Redis(process.env.REDIS_URL)`) or a Cluster. */
+  redis: RedisClient;
+  /** How long an answer stays in Redis; default one hour. */
+  ttlMs?: number;
+  /** Answers whose JSON is larger are not stored (`onSkip` hears of each); default 1 MiB. */
+  maxValueBytes?: number;
+  /** Prepended to every key; default `'keel:llm:'`. */
+  prefix?: string;
+  /** Longest wait for Redis per read or write; past it the read is a miss. Default 250 ms. */
+  timeoutMs?: number;
+  /**
+   * Hears of each answer not stored because it is larger than `maxValueBytes` (`too-large`)
+   * and of each stored value not served because it is not an answer (`corrupt`).
+   */
+  onSkip?: (skip: RedisValueSkip) => void;
+  /** Hears of each Redis failure or timeout (the read was a miss, the write skipped). */
+  onError?: (error: SharedStateUnavailableError) => void;
+  clock?: Clock;
+}
+
+/** A stored value that has the shape of an answer, or `undefined`. */
+function parseAnswer(value: string): LlmGenerateResult | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object') return undefined;
+  const answer = parsed as Partial<LlmGenerateResult>;
+  return typeof answer.text === 'string' &&
+    Array.isArray(answer.toolCalls) &&
+    typeof answer.finishReason === 'string' &&
+    typeof answer.provider === 'string' &&
+    typeof answer.modelId === 'string'
+    ? (answer as LlmGenerateResult)
+    : undefined;
+}
+
+/**
+ * A {@link ResponseCache} on Redis, shared by every replica of an application: one round trip
+ * per lookup and one per stored answer.
+ *
+ * @throws InvalidArgumentError for a missing client or an out-of-range number.
+ * @example
+ * ```ts
+ * import Redis from 'ioredis';
+ * import { createOpenAIModel } from '@keel/llm';
+ * import { createRedisCache } from '@keel/llm/redis';
+ *
+ * const redis = new Redis(process.env.REDIS_URL);
+ * const cache = createRedisCache({ redis, ttlMs: 3_600_000 });
+ * const model = createOpenAIModel({ model: 'gpt-4o-mini', cache });
+ * ```
+ */
+export function createRedisCache({
+  redis,
+  ttlMs = 3_600_000,
+  maxValueBytes = 1_048_576,
+  prefix = 'keel:llm:',
+  timeoutMs,
+  onSkip,
+  onError,
+  clock,
+}: RedisCacheOptions): ResponseCache {
+  const store = createRedisValueStore({
+    redis,
+    prefix,
+    ttlMs,
+    maxValueBytes,
+    ...(timeoutMs !== undefined && { timeoutMs }),
+    ...(onSkip !== undefined && { onSkip }),
+    ...(onError !== undefined && { onError }),
+    ...(clock !== undefined && { clock }),
+  });
+  return {
+    async get(key) {
+      const [value] = await store.getMany([key]);
+      if (value === undefined) return undefined;
+      const answer = parseAnswer(value);
+      if (answer === undefined) store.reportCorrupt(key, value);
+      return answer;
+    },
+    async set(key, result) {
+      await store.setMany([[key, JSON.stringify(result)]]);
+    },
+  };
+}
