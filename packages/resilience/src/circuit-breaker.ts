@@ -65,6 +65,47 @@ export interface CircuitBreaker extends Policy {
 
 const BUCKETS = 10;
 
+/** A breaker's validated rules; shared by the in-process and the Redis breaker. */
+export interface BreakerRules {
+  sampling: SamplingStrategy | undefined;
+  /** Consecutive failures that open it (0 with a sampling strategy). */
+  threshold: number;
+  minThroughput: number;
+  /** Length of one of the sampling window's buckets (0 without sampling). */
+  bucketMs: number;
+}
+
+/** Checks a breaker's strategy and half-open settings; throws `InvalidArgumentError`. */
+export function breakerRules({
+  strategy,
+  halfOpenAfterMs,
+  halfOpenTrials,
+}: Required<
+  Pick<CircuitBreakerOptions, 'strategy' | 'halfOpenAfterMs' | 'halfOpenTrials'>
+>): BreakerRules {
+  const sampling = 'failureRatio' in strategy ? strategy : undefined;
+  const threshold = 'consecutiveFailures' in strategy ? strategy.consecutiveFailures : 0;
+  if (sampling) {
+    assertNumber('strategy.failureRatio', sampling.failureRatio, { greaterThan: 0, max: 1 });
+    assertNumber('strategy.windowMs', sampling.windowMs, { min: BUCKETS, unit: 'milliseconds' });
+    if (sampling.minThroughput !== undefined)
+      assertNumber('strategy.minThroughput', sampling.minThroughput, { integer: true, min: 0 });
+  } else if (!(Number.isInteger(threshold) && threshold >= 1)) {
+    throw new InvalidArgumentError({
+      argument: 'strategy',
+      message: `strategy must be { consecutiveFailures: n >= 1 } or { failureRatio, windowMs, minThroughput }, got ${JSON.stringify(strategy)}`,
+    });
+  }
+  assertNumber('halfOpenAfterMs', halfOpenAfterMs, { min: 0, unit: 'milliseconds' });
+  assertNumber('halfOpenTrials', halfOpenTrials, { integer: true, min: 1 });
+  return {
+    sampling,
+    threshold,
+    minThroughput: sampling?.minThroughput ?? 10,
+    bucketMs: sampling ? sampling.windowMs / BUCKETS : 0,
+  };
+}
+
 /**
  * Creates a circuit breaker.
  *
@@ -84,20 +125,11 @@ export function circuitBreaker({
   initialState,
   clock = systemClock,
 }: CircuitBreakerOptions = {}): CircuitBreaker {
-  const sampling = 'failureRatio' in strategy ? strategy : undefined;
-  const threshold = 'consecutiveFailures' in strategy ? strategy.consecutiveFailures : 0;
-  if (sampling) {
-    assertNumber('strategy.failureRatio', sampling.failureRatio, { greaterThan: 0, max: 1 });
-    assertNumber('strategy.windowMs', sampling.windowMs, { min: BUCKETS, unit: 'milliseconds' });
-  } else if (!(Number.isInteger(threshold) && threshold >= 1)) {
-    throw new InvalidArgumentError({
-      argument: 'strategy',
-      message: `strategy must be { consecutiveFailures: n >= 1 } or { failureRatio, windowMs, minThroughput }, got ${JSON.stringify(strategy)}`,
-    });
-  }
-  assertNumber('halfOpenTrials', halfOpenTrials, { integer: true, min: 1 });
-  const minThroughput = sampling?.minThroughput ?? 10;
-  const bucketMs = sampling ? sampling.windowMs / BUCKETS : 0;
+  const { sampling, threshold, minThroughput, bucketMs } = breakerRules({
+    strategy,
+    halfOpenAfterMs,
+    halfOpenTrials,
+  });
 
   let state: BreakerState = initialState?.state ?? 'closed';
   let openedAt = initialState?.openedAt ?? 0;

@@ -48,6 +48,12 @@ export {
   retry,
 } from './retry';
 export { retryAfterMs } from './retry-after';
-export { type RetryBudget, type RetryBudgetOptions, retryBudget } from './retry-budget';
+export {
+  type LocalRetryBudget,
+  type RetryBudget,
+  type RetryBudgetOptions,
+  type RetryBudgetSnapshot,
+  retryBudget,
+} from './retry-budget';
 export { type TimeoutKind, type TimeoutOptions, type TimeoutPolicy, timeout } from './timeout';
 export { wrap } from './wrap';

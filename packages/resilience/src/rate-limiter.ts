@@ -19,8 +19,12 @@ export interface RateLimiterOptions {
 
 /** Capacity taken by `acquire`; settle it once the real token count is known. */
 export interface Permit {
-  /** Replaces the estimated tokens with the real count, refunding or charging the difference. */
-  settle(actualTokens: number): void;
+  /**
+   * Replaces the estimated tokens with the real count, refunding or charging the difference.
+   * The in-process limiter settles at once; a shared one (`@keel/resilience/redis`) returns a
+   * promise of its round trip, which never rejects.
+   */
+  settle(actualTokens: number): void | Promise<void>;
 }
 
 /** A rate limiter. */
@@ -30,6 +34,42 @@ export interface RateLimiter extends Policy {
   /** Capacity available now. */
   available(): { requests: number; tokens: number };
   onReject: Subscribe<{ retryAfterMs: number }>;
+}
+
+/**
+ * Checks the limits passed to `caller` (`'rateLimiter'`, `'redisRateLimiter'`): each per-minute
+ * limit a positive number, at least one of them set, and `maxWaitMs` >= 0.
+ */
+export function assertRateLimits(
+  caller: string,
+  {
+    requestsPerMinute,
+    tokensPerMinute,
+    maxWaitMs,
+  }: Pick<RateLimiterOptions, 'requestsPerMinute' | 'tokensPerMinute' | 'maxWaitMs'>,
+): void {
+  assertNumber('maxWaitMs', maxWaitMs, { min: 0, allowInfinity: true, unit: 'milliseconds' });
+  if (requestsPerMinute !== undefined)
+    assertNumber('requestsPerMinute', requestsPerMinute, { greaterThan: 0 });
+  if (tokensPerMinute !== undefined)
+    assertNumber('tokensPerMinute', tokensPerMinute, { greaterThan: 0 });
+  if (requestsPerMinute === undefined && tokensPerMinute === undefined) {
+    throw new InvalidArgumentError({
+      argument: 'options',
+      message: `${caller}() needs requestsPerMinute, tokensPerMinute or both`,
+    });
+  }
+}
+
+/** Checks a call's token estimate: a number >= 0 that the token bucket can ever hold. */
+export function assertTokenCost(cost: number, tokensPerMinute: number | undefined): void {
+  assertNumber('tokens', cost, { min: 0 });
+  if (tokensPerMinute !== undefined && cost > tokensPerMinute) {
+    throw new InvalidArgumentError({
+      argument: 'tokens',
+      message: `A call of ${cost} tokens can never fit tokensPerMinute ${tokensPerMinute}; split the call or raise the limit`,
+    });
+  }
 }
 
 interface Bucket {
@@ -61,19 +101,13 @@ export function rateLimiter({
   maxWaitMs = 60_000,
   clock = systemClock,
 }: RateLimiterOptions): RateLimiter {
-  const bucket = (argument: string, perMinute: number | undefined): Bucket | undefined => {
-    if (perMinute === undefined) return undefined;
-    assertNumber(argument, perMinute, { greaterThan: 0 });
-    return { capacity: perMinute, level: perMinute, perMs: perMinute / 60_000 };
-  };
-  const requests = bucket('requestsPerMinute', requestsPerMinute);
-  const tokens = bucket('tokensPerMinute', tokensPerMinute);
-  if (!requests && !tokens) {
-    throw new InvalidArgumentError({
-      argument: 'options',
-      message: 'rateLimiter() needs requestsPerMinute, tokensPerMinute or both',
-    });
-  }
+  assertRateLimits('rateLimiter', { requestsPerMinute, tokensPerMinute, maxWaitMs });
+  const bucket = (perMinute: number | undefined): Bucket | undefined =>
+    perMinute === undefined
+      ? undefined
+      : { capacity: perMinute, level: perMinute, perMs: perMinute / 60_000 };
+  const requests = bucket(requestsPerMinute);
+  const tokens = bucket(tokensPerMinute);
   const rejected = createEvent<{ retryAfterMs: number }>();
   const waiters: Waiter[] = [];
   let updatedAt = clock.now();
@@ -126,15 +160,6 @@ export function rateLimiter({
       next.resolve(take(next.tokens));
     }
   };
-  const checkCost = (cost: number) => {
-    assertNumber('tokens', cost, { min: 0 });
-    if (tokens && cost > tokens.capacity) {
-      throw new InvalidArgumentError({
-        argument: 'tokens',
-        message: `A call of ${cost} tokens can never fit tokensPerMinute ${tokens.capacity}; split the call or raise the limit`,
-      });
-    }
-  };
 
   const limiter: RateLimiter = {
     onReject: rejected.on,
@@ -147,7 +172,7 @@ export function rateLimiter({
     },
     async acquire(cost = {}, { signal } = {}) {
       const count = cost.tokens ?? 0;
-      checkCost(count);
+      assertTokenCost(count, tokensPerMinute);
       signal?.throwIfAborted();
       refill();
       // Waiters go first: a newcomer never overtakes the queue, so it waits for their share too.

@@ -16,14 +16,43 @@ export interface RetryBudgetOptions {
   clock?: Clock;
 }
 
-/** A shared retry budget. */
+/** Requests and retries in a budget's window, and how many retries it allows. */
+export interface RetryBudgetSnapshot {
+  requests: number;
+  retries: number;
+  allowed: number;
+}
+
+/**
+ * A shared retry budget. The in-process one answers synchronously; one shared across replicas
+ * (`@keel/resilience/redis`) answers with promises, which `retry` awaits.
+ */
 export interface RetryBudget {
   /** Counts one logical request (retry calls this once per `execute`). */
-  recordRequest(): void;
+  recordRequest(): void | Promise<void>;
   /** Takes one retry from the budget; false when it is spent. */
-  tryRetry(): boolean;
+  tryRetry(): boolean | Promise<boolean>;
   /** Requests and retries in the window, and how many retries it allows. */
-  snapshot(): { requests: number; retries: number; allowed: number };
+  snapshot(): RetryBudgetSnapshot | Promise<RetryBudgetSnapshot>;
+}
+
+/** The in-process budget: the same contract, answered at once. */
+export interface LocalRetryBudget extends RetryBudget {
+  recordRequest(): void;
+  tryRetry(): boolean;
+  snapshot(): RetryBudgetSnapshot;
+}
+
+/** Checks a budget's options and returns the seconds its window holds (one slot each). */
+export function budgetSlots({
+  ratio,
+  minRetriesPerSecond,
+  windowMs,
+}: Required<Pick<RetryBudgetOptions, 'ratio' | 'minRetriesPerSecond' | 'windowMs'>>): number {
+  assertNumber('ratio', ratio, { min: 0 });
+  assertNumber('minRetriesPerSecond', minRetriesPerSecond, { min: 0 });
+  assertNumber('windowMs', windowMs, { min: 1000, unit: 'milliseconds' });
+  return Math.ceil(windowMs / 1000);
 }
 
 /**
@@ -41,11 +70,8 @@ export function retryBudget({
   minRetriesPerSecond = 1,
   windowMs = 10_000,
   clock = systemClock,
-}: RetryBudgetOptions = {}): RetryBudget {
-  assertNumber('ratio', ratio, { min: 0 });
-  assertNumber('minRetriesPerSecond', minRetriesPerSecond, { min: 0 });
-  assertNumber('windowMs', windowMs, { min: 1000, unit: 'milliseconds' });
-  const slots = Math.ceil(windowMs / 1000);
+}: RetryBudgetOptions = {}): LocalRetryBudget {
+  const slots = budgetSlots({ ratio, minRetriesPerSecond, windowMs });
   // One slot per second: [second, requests, retries]; a ring indexed by second modulo slots.
   const seconds = new Float64Array(slots).fill(-1);
   const requests = new Float64Array(slots);
@@ -61,7 +87,7 @@ export function retryBudget({
     }
     return index;
   };
-  const totals = () => {
+  const totals = (): RetryBudgetSnapshot => {
     const oldest = Math.floor(clock.now() / 1000) - slots;
     let req = 0;
     let ret = 0;

@@ -113,7 +113,8 @@ export function retry({
     onGiveUp: gaveUp.on,
     async execute(fn, options) {
       const parent = toContext(options);
-      budget?.recordRequest();
+      const recorded = budget?.recordRequest();
+      if (recorded !== undefined) await recorded;
       const startedAt = clock.now();
       const deadline =
         deadlineMs === undefined
@@ -159,7 +160,8 @@ export function retry({
               });
             if (deadlineMs !== undefined && clock.now() + previousMs >= startedAt + deadlineMs)
               throw giveUp(gaveUp, attempt, error, 'deadline');
-            if (budget && !budget.tryRetry()) throw giveUp(gaveUp, attempt, error, 'budget');
+            if (budget && !(await budget.tryRetry()))
+              throw giveUp(gaveUp, attempt, error, 'budget');
             retried.emit({
               attempt,
               delayMs: previousMs,
