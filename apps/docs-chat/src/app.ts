@@ -1,15 +1,19 @@
 /**
  * The app assembled: configuration, data directory lock, database, document collection,
  * answerer, limits, observability, chat engine and HTTP server. The CLI and the tests start
- * it through {@link createApp}.
+ * it through {@link createApp}. With `DATABASE_URL` the state lives in PostgreSQL, shared by
+ * every replica (no data directory lock; each process's index is a cache of the chunks
+ * table); with `REDIS_URL` the app holds one Redis client for what replicas share there.
  */
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { IngestProgress } from '@keel/retrieval';
+import type { Redis } from 'ioredis';
 import { type Answerer, createAnswerer } from './answerer';
 import { type AppObservability, createAppObservability } from './app-observability';
 import { type ChatEngine, createChatEngine } from './chat-engine';
 import { APP_DIR, type Config } from './config';
+import { createConversationLock } from './conversation-lock';
 import { type ConversationStore, createConversationStore } from './conversation-store';
 import { lockDataDir } from './data-dir-lock';
 import { type Database, openDatabase } from './database';
@@ -17,6 +21,9 @@ import { createHttpServer } from './http-server';
 import { type IngestReport, type Knowledge, openKnowledge } from './knowledge';
 import { createLedgerStore, type LedgerStore } from './ledger-store';
 import { createDatabaseApprovalStore, createNotesStore, type NotesStore } from './notes-store';
+import { connectDatabase } from './postgres-database';
+import { closeRedis, openRedis } from './redis-connection';
+import { openSharedKnowledge, type SharedKnowledge } from './shared-knowledge';
 import { createUserLimits } from './user-limits';
 
 /** Options of {@link createApp}. */
@@ -37,29 +44,59 @@ export interface App {
   readonly notes: NotesStore;
   readonly observability: AppObservability;
   readonly db: Database;
+  /**
+   * The Redis client when `REDIS_URL` is set (connected on first use, closed by `close`): the
+   * one client for the limits, budgets, breaker and caches replicas share.
+   */
+  readonly redis?: Redis;
   /** Ingests the configured corpus (only what changed). */
   ingestCorpus(onProgress?: (progress: IngestProgress) => void): Promise<IngestReport>;
   /** Serves HTTP on the configured host and port; resolves with the URL. */
   listen(): Promise<string>;
-  /** Stops serving (cutting open streams), flushes the ledger, saves and unlocks. */
+  /**
+   * Stops serving (cutting open streams), flushes the ledger, closes the database and Redis,
+   * and unlocks the data directory.
+   */
   close(): Promise<void>;
 }
 
 /** Opens everything the configuration describes (it does not ingest or listen). */
 export async function createApp({ config, write }: AppOptions): Promise<App> {
-  const unlock = lockDataDir(config.dataDir);
+  const shared = config.databaseUrl !== undefined;
+  // Replicas share one install: with the state in PostgreSQL the data directory holds nothing.
+  const unlock = shared ? undefined : lockDataDir(config.dataDir);
+  let observability: AppObservability | undefined;
+  const warn = (event: string, error: Error) =>
+    observability?.log({
+      time: new Date().toISOString(),
+      level: 'warn',
+      event,
+      msg: error.message,
+    });
+  let db: Database | undefined;
+  let sharedKnowledge: SharedKnowledge | undefined;
+  let redis: Redis | undefined;
   try {
-    const db = await openDatabase(join(config.dataDir, 'db'));
-    const knowledge = await openKnowledge(join(config.dataDir, 'index'));
+    db = config.databaseUrl
+      ? await connectDatabase(config.databaseUrl, {
+          poolSize: config.databasePoolSize,
+          onWarning: warn,
+        })
+      : await openDatabase(join(config.dataDir, 'db'));
+    sharedKnowledge = shared ? await openSharedKnowledge(db, { onWarning: warn }) : undefined;
+    const knowledge =
+      sharedKnowledge?.knowledge ?? (await openKnowledge(join(config.dataDir, 'index')));
+    redis = config.redisUrl ? openRedis(config.redisUrl, warn) : undefined;
     const conversations = createConversationStore(db);
     await conversations.recoverInterrupted();
     const ledger = createLedgerStore(db);
     const notes = createNotesStore(db);
-    const observability = createAppObservability({
+    const appObservability = createAppObservability({
       ledger,
       write: write ?? (config.log === 'json' ? undefined : false),
     });
-    const answerer = createAnswerer(config, { instrumentation: observability.instrumentation });
+    observability = appObservability;
+    const answerer = createAnswerer(config, { instrumentation: appObservability.instrumentation });
     const limits = createUserLimits({
       requestsPerMinute: config.rateLimitPerMinute,
       dailyTokens: config.userDailyTokens,
@@ -75,8 +112,9 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
       approvals: createDatabaseApprovalStore(db),
       answerer,
       limits,
-      instrumentation: observability.instrumentation,
-      ledgerWritten: observability.flush,
+      instrumentation: appObservability.instrumentation,
+      ledgerWritten: appObservability.flush,
+      ...(shared && { conversationLock: createConversationLock(db) }),
     });
     let server: ReturnType<typeof createHttpServer> | undefined;
     let closed = false;
@@ -89,8 +127,9 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
       conversations,
       ledger,
       notes,
-      observability,
+      observability: appObservability,
       db,
+      ...(redis && { redis }),
       ingestCorpus: (onProgress) =>
         knowledge.ingest(config.corpus, onProgress ? { onProgress } : {}),
       async listen() {
@@ -101,7 +140,7 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
           ledger,
           knowledge,
           answerer,
-          observability,
+          observability: appObservability,
           publicDir: join(APP_DIR, 'public'),
         });
         const listening = server;
@@ -135,13 +174,20 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
           ]);
           clearTimeout(timer);
         }
-        await observability.flush();
-        await db.close();
-        unlock();
+        await appObservability.flush();
+        await release();
       },
     };
   } catch (error) {
-    unlock();
+    await release();
     throw error;
+  }
+
+  /** Closes what was opened, in reverse order. */
+  async function release(): Promise<void> {
+    await sharedKnowledge?.close();
+    await db?.close();
+    if (redis) await closeRedis(redis);
+    unlock?.();
   }
 }

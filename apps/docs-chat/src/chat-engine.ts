@@ -22,7 +22,7 @@ import type { ChatEvent, ChatEventBody, CitedSource, ToolLine, TurnOutcome } fro
 import { chatTools } from './chat-tools';
 import type { Config } from './config';
 import type { ConversationStore, PendingState } from './conversation-store';
-import { createKeyedMutex } from './keyed-mutex';
+import { createKeyedMutex, type KeyedMutex } from './keyed-mutex';
 import type { Knowledge } from './knowledge';
 import type { NotesStore } from './notes-store';
 import { OFFLINE_MODEL_ID } from './offline-model';
@@ -66,6 +66,11 @@ export interface ChatEngineOptions {
   instrumentation: Instrumentation;
   /** Resolves once the ledger has stored the turn's model calls (awaited before the turn ends). */
   ledgerWritten?: () => Promise<void>;
+  /**
+   * Serialises the turns of a conversation: by default within this process; replicas sharing
+   * a database pass `createConversationLock(db)`.
+   */
+  conversationLock?: KeyedMutex;
 }
 
 function cited(chunk: PackedChunk): CitedSource {
@@ -109,8 +114,8 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
     limits,
     instrumentation,
     ledgerWritten,
+    conversationLock: locks = createKeyedMutex(),
   } = options;
-  const locks = createKeyedMutex();
   /** What each running turn may cite, by turn id (tools find their turn through metadata). */
   const citable = new Map<string, (chunks: readonly PackedChunk[]) => void>();
   const toolbox = createToolbox(

@@ -40,6 +40,30 @@ describe('loadConfig', () => {
     ).toThrow(/DOCS_CHAT_USER_DAILY_TOKENS: 500 is below DOCS_CHAT_MAX_OUTPUT_TOKENS \(1024\)/);
   });
 
+  it('reads DATABASE_URL and REDIS_URL, and names a malformed one without echoing it', () => {
+    expect(loadConfig({})).not.toHaveProperty('databaseUrl');
+    const shared = loadConfig({
+      DATABASE_URL: 'postgres://app:secret@db.internal:5432/docs',
+      REDIS_URL: 'rediss://cache.internal:6380',
+    });
+    expect(shared).toMatchObject({
+      databaseUrl: 'postgres://app:secret@db.internal:5432/docs',
+      databasePoolSize: 10,
+      redisUrl: 'rediss://cache.internal:6380',
+    });
+    let caught: unknown;
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://root:hunter2@db/docs', REDIS_URL: '127.0.0.1:6379' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(ConfigError.isInstance(caught)).toBe(true);
+    const message = (caught as Error).message;
+    expect(message).toMatch(/DATABASE_URL: must be a postgres:\/\/user@host:5432\/database URL/);
+    expect(message).toMatch(/REDIS_URL: must be a redis:\/\/host:6379 URL/);
+    expect(message).not.toContain('hunter2');
+  });
+
   it('refuses a provider chosen without its key', () => {
     expect(() => loadConfig({ DOCS_CHAT_PROVIDER: 'anthropic' })).toThrow(/ANTHROPIC_API_KEY/);
     expect(() => loadConfig({ DOCS_CHAT_PROVIDER: 'openai' })).toThrow(/OPENAI_API_KEY/);

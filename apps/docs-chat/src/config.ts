@@ -28,6 +28,15 @@ const url = z
   .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional())
   .optional();
 
+/** A connection URL of one of `schemes` (a user's password in it stays out of messages). */
+const engineUrl = (schemes: RegExp, expected: string) =>
+  z
+    .string()
+    .trim()
+    .transform((value) => (value === '' ? undefined : value))
+    .pipe(z.url({ protocol: schemes, error: `must be a ${expected} URL` }).optional())
+    .optional();
+
 const schema = z.object({
   DOCS_CHAT_HOST: z.string().trim().min(1).default('127.0.0.1'),
   DOCS_CHAT_PORT: integer(0, 65_535).default(3000),
@@ -51,6 +60,9 @@ const schema = z.object({
   DOCS_CHAT_OFFLINE_PACE_MS: integer(0, 10_000).default(15),
   DOCS_CHAT_LOG: z.enum(['json', 'off']).default('json'),
   DOCS_CHAT_ADMIN_TOKEN: optionalText,
+  DATABASE_URL: engineUrl(/^postgres(ql)?$/, 'postgres://user@host:5432/database'),
+  DOCS_CHAT_DATABASE_POOL: integer(1, 1_000).default(10),
+  REDIS_URL: engineUrl(/^rediss?$/, 'redis://host:6379'),
 });
 
 /** The validated configuration. */
@@ -82,6 +94,15 @@ export interface Config {
   log: 'json' | 'off';
   /** When set, GET /api/usage and /metrics need it as a bearer token. */
   adminToken?: string;
+  /**
+   * A PostgreSQL server for the state replicas share (conversations, approvals, notes, the
+   * ledger, documents); without it the embedded database in the data directory holds it.
+   */
+  databaseUrl?: string;
+  /** Connections each process keeps to `databaseUrl`. */
+  databasePoolSize: number;
+  /** A Redis server for the limits, budgets, breaker and caches replicas share. */
+  redisUrl?: string;
 }
 
 /**
@@ -153,5 +174,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     offlinePaceMs: e.DOCS_CHAT_OFFLINE_PACE_MS,
     log: e.DOCS_CHAT_LOG,
     ...(e.DOCS_CHAT_ADMIN_TOKEN && { adminToken: e.DOCS_CHAT_ADMIN_TOKEN }),
+    ...(e.DATABASE_URL && { databaseUrl: e.DATABASE_URL }),
+    databasePoolSize: e.DOCS_CHAT_DATABASE_POOL,
+    ...(e.REDIS_URL && { redisUrl: e.REDIS_URL }),
   };
 }

@@ -4,8 +4,8 @@
  * typed; the assistant row is completed (text, citations, usage, outcome) when the turn ends.
  * What a model produced is stored cleaned of what the database cannot hold (`toStorable`), so
  * an answer is never lost for a NUL in it.
- * Callers serialise turns of one conversation (see `createKeyedMutex`), so seq numbers never
- * interleave.
+ * Callers serialise turns of one conversation (see `createKeyedMutex`, and across replicas
+ * `createConversationLock`), so seq numbers never interleave.
  */
 import type { Message } from '@keel/core';
 import type { PackedChunk } from '@keel/retrieval';
@@ -112,7 +112,10 @@ export interface ConversationStore {
   /** The last assistant turn, when it waits for approval. */
   pending(conversationId: string, userId: string): Promise<PendingTurn | undefined>;
   view(conversationId: string, userId: string): Promise<ConversationView | undefined>;
-  /** Marks answers left `streaming` by a crash as `interrupted`; returns how many. */
+  /**
+   * Marks answers left `streaming` by a crash as `interrupted` (but not those of a turn still
+   * holding its conversation's lease on another replica); returns how many.
+   */
   recoverInterrupted(): Promise<number>;
 }
 
@@ -266,10 +269,15 @@ export function createConversationStore(db: Database): ConversationStore {
     },
 
     async recoverInterrupted() {
+      // A turn another replica is still answering holds its conversation's lease: not theirs.
       const result = await db.query(
-        `update turns set outcome = 'interrupted' where outcome = 'streaming'`,
+        `update turns set outcome = 'interrupted'
+          where outcome = 'streaming'
+            and not exists (select 1 from conversation_leases l
+                             where l.conversation_id = turns.conversation_id
+                               and l.expires_at > now())`,
       );
-      return result.affectedRows ?? 0;
+      return result.rowCount;
     },
   };
 }

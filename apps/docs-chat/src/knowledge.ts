@@ -95,9 +95,15 @@ export interface Knowledge {
   sourceIds(): string[];
 }
 
-interface ManifestEntry {
+/** What the collection knows of an indexed document. */
+export interface ManifestEntry {
   hash: string;
   chunks: number;
+}
+
+/** A document read for ingestion, with the hash of its content. */
+export interface HashedDocument extends Document {
+  hash: string;
 }
 
 /** The folder two or more paths share (each path's own folder for files and folders alike). */
@@ -117,109 +123,123 @@ function toId(base: string, path: string): string {
   return relative(base, path).split(sep).join('/');
 }
 
-/** Opens (or creates) the collection stored in `directory`. */
-export async function openKnowledge(directory: string): Promise<Knowledge> {
-  const retriever = await createRetriever({ directory });
-  const manifestPath = join(directory, 'manifest.json');
-  const manifest = new Map<string, ManifestEntry>(
-    existsSync(manifestPath)
-      ? Object.entries(JSON.parse(await readFile(manifestPath, 'utf8')) as object)
-      : [],
-  );
-
-  async function saveManifest(): Promise<void> {
-    const temporary = `${manifestPath}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify(Object.fromEntries(manifest)));
-    await rename(temporary, manifestPath);
-  }
-
-  async function* scan(paths: readonly string[]): AsyncGenerator<Document> {
-    const base = commonParent(paths);
-    for (const path of paths) {
-      if ((await stat(path)).isDirectory()) {
-        const prefix = toId(base, path);
-        for await (const document of readFolder(path, { extensions: INGESTED_EXTENSIONS })) {
-          yield { ...document, id: `${prefix}/${document.id}` };
-        }
-      } else {
-        yield { id: toId(base, path), text: await readFile(path) };
+async function* scan(paths: readonly string[]): AsyncGenerator<Document> {
+  const base = commonParent(paths);
+  for (const path of paths) {
+    if ((await stat(path)).isDirectory()) {
+      const prefix = toId(base, path);
+      for await (const document of readFolder(path, { extensions: INGESTED_EXTENSIONS })) {
+        yield { ...document, id: `${prefix}/${document.id}` };
       }
+    } else {
+      yield { id: toId(base, path), text: await readFile(path) };
     }
   }
+}
 
+/**
+ * Reads `paths` and compares them with `known` (document id to content hash): the documents
+ * new or changed, how many were found, and the known ones gone from the folders and files
+ * given.
+ *
+ * @throws Error naming paths that do not exist.
+ */
+export async function planIngest(
+  paths: readonly string[],
+  known: ReadonlyMap<string, string>,
+): Promise<{ scanned: number; changed: HashedDocument[]; gone: string[] }> {
+  const base = commonParent(paths);
+  const missing = paths.filter((path) => !existsSync(path));
+  if (missing.length > 0) {
+    throw new Error(`Nothing to ingest at ${missing.join(', ')}: check the path`);
+  }
+  const scopes = await Promise.all(
+    paths.map(async (path) => ({
+      id: toId(base, path),
+      folder: (await stat(path)).isDirectory(),
+    })),
+  );
+  const seen = new Set<string>();
+  const changed: HashedDocument[] = [];
+  for await (const document of scan(paths)) {
+    seen.add(document.id);
+    const hash = createHash('sha256')
+      .update(
+        typeof document.text === 'string'
+          ? document.text
+          : Buffer.from(document.text).toString('latin1'),
+      )
+      .digest('hex');
+    if (known.get(document.id) !== hash) changed.push({ ...document, hash });
+  }
+  const gone = [...known.keys()].filter(
+    (id) =>
+      !seen.has(id) &&
+      scopes.some((scope) => (scope.folder ? id.startsWith(`${scope.id}/`) : id === scope.id)),
+  );
+  return { scanned: seen.size, changed, gone };
+}
+
+/**
+ * Indexes `changed` into `retriever` and records each in `manifest`; a document the retriever
+ * refuses is dropped from both (an earlier readable version must not stay searchable).
+ * Returns the chunks embedded and the refused documents with why.
+ */
+export async function indexDocuments(
+  retriever: Retriever,
+  manifest: Map<string, ManifestEntry>,
+  changed: readonly HashedDocument[],
+  { onProgress, signal }: { onProgress?: (progress: IngestProgress) => void; signal?: AbortSignal },
+): Promise<{ chunks: number; skipped: Map<string, string> }> {
+  const result = await retriever.ingest(changed, {
+    signal,
+    ...(onProgress && { onProgress }),
+  });
+  const skipped = new Map(result.skipped.map((entry) => [entry.id, entry.error.message]));
+  for (const document of changed) {
+    if (skipped.has(document.id)) {
+      retriever.remove(document.id);
+      manifest.delete(document.id);
+      continue;
+    }
+    let chunks = 0;
+    while (retriever.chunk(`${document.id}#${chunks}`)) chunks++;
+    manifest.set(document.id, { hash: document.hash, chunks });
+  }
+  return { chunks: result.chunks, skipped };
+}
+
+/** The report of an ingest planned by {@link planIngest}, indexed by {@link indexDocuments}. */
+export function reportIngest(
+  { scanned, changed, gone }: Awaited<ReturnType<typeof planIngest>>,
+  { chunks, skipped }: Awaited<ReturnType<typeof indexDocuments>>,
+  started: number,
+): IngestReport {
+  return {
+    scanned,
+    changed: changed.length - skipped.size,
+    unchanged: scanned - changed.length,
+    removed: gone.length,
+    chunks,
+    skipped: [...skipped].map(([id, reason]) => ({ id, reason })),
+    elapsedMs: performance.now() - started,
+  };
+}
+
+/** The collection over a retriever and its manifest, fed by `ingest`. */
+export function knowledgeOver(
+  retriever: Retriever,
+  manifest: ReadonlyMap<string, ManifestEntry>,
+  ingest: Knowledge['ingest'],
+): Knowledge {
   return {
     retriever,
+    ingest,
     get documents() {
       return manifest.size;
     },
     get chunks() {
       return retriever.size;
-    },
-
-    async ingest(paths, { onProgress, signal } = {}) {
-      const started = performance.now();
-      const base = commonParent(paths);
-      const missing = paths.filter((path) => !existsSync(path));
-      if (missing.length > 0) {
-        throw new Error(`Nothing to ingest at ${missing.join(', ')}: check the path`);
-      }
-      const scopes = await Promise.all(
-        paths.map(async (path) => ({
-          id: toId(base, path),
-          folder: (await stat(path)).isDirectory(),
-        })),
-      );
-      const seen = new Set<string>();
-      const changed: Array<Document & { hash: string }> = [];
-      for await (const document of scan(paths)) {
-        seen.add(document.id);
-        const hash = createHash('sha256')
-          .update(
-            typeof document.text === 'string'
-              ? document.text
-              : Buffer.from(document.text).toString('latin1'),
-          )
-          .digest('hex');
-        if (manifest.get(document.id)?.hash !== hash) changed.push({ ...document, hash });
-      }
-      const gone = [...manifest.keys()].filter(
-        (id) =>
-          !seen.has(id) &&
-          scopes.some((scope) => (scope.folder ? id.startsWith(`${scope.id}/`) : id === scope.id)),
-      );
-      for (const id of gone) {
-        retriever.remove(id);
-        manifest.delete(id);
-      }
-      const result = await retriever.ingest(changed, {
-        signal,
-        ...(onProgress && { onProgress }),
-      });
-      const skipped = new Map(result.skipped.map((entry) => [entry.id, entry.error.message]));
-      for (const document of changed) {
-        if (skipped.has(document.id)) {
-          // An earlier readable version must not stay searchable (nor be forgotten, untracked).
-          retriever.remove(document.id);
-          manifest.delete(document.id);
-          continue;
-        }
-        let chunks = 0;
-        while (retriever.chunk(`${document.id}#${chunks}`)) chunks++;
-        manifest.set(document.id, { hash: document.hash, chunks });
-      }
-      if (changed.length > 0 || gone.length > 0) {
-        await retriever.save();
-        await saveManifest();
-      }
-      return {
-        scanned: seen.size,
-        changed: changed.length - skipped.size,
-        unchanged: seen.size - changed.length,
-        removed: gone.length,
-        chunks: result.chunks,
-        skipped: [...skipped].map(([id, reason]) => ({ id, reason })),
-        elapsedMs: performance.now() - started,
-      };
     },
 
     search(query, { k = 6, signal, instrumentation, metadata } = {}) {
@@ -247,4 +267,41 @@ export async function openKnowledge(directory: string): Promise<Knowledge> {
       return [...manifest.keys()].sort();
     },
   };
+}
+
+/** Opens (or creates) the collection stored in `directory`. */
+export async function openKnowledge(directory: string): Promise<Knowledge> {
+  const retriever = await createRetriever({ directory });
+  const manifestPath = join(directory, 'manifest.json');
+  const manifest = new Map<string, ManifestEntry>(
+    existsSync(manifestPath)
+      ? Object.entries(JSON.parse(await readFile(manifestPath, 'utf8')) as object)
+      : [],
+  );
+
+  async function saveManifest(): Promise<void> {
+    const temporary = `${manifestPath}.${process.pid}.tmp`;
+    await writeFile(temporary, JSON.stringify(Object.fromEntries(manifest)));
+    await rename(temporary, manifestPath);
+  }
+
+  return knowledgeOver(retriever, manifest, async (paths, { onProgress, signal } = {}) => {
+    const started = performance.now();
+    const known = new Map([...manifest].map(([id, entry]) => [id, entry.hash]));
+    const plan = await planIngest(paths, known);
+    const { changed, gone } = plan;
+    for (const id of gone) {
+      retriever.remove(id);
+      manifest.delete(id);
+    }
+    const indexed = await indexDocuments(retriever, manifest, changed, {
+      ...(onProgress && { onProgress }),
+      ...(signal && { signal }),
+    });
+    if (changed.length > 0 || gone.length > 0) {
+      await retriever.save();
+      await saveManifest();
+    }
+    return reportIngest(plan, indexed, started);
+  });
 }

@@ -1,0 +1,54 @@
+/**
+ * The app's one Redis client (`REDIS_URL`), for what replicas share there: limits, budgets,
+ * the circuit breaker and the caches. It connects on first use, gives up on a command after
+ * one retry (each Keel policy adds its own timeout and fail-open or fail-closed rule), and
+ * reports a lost connection once per outage instead of throwing.
+ */
+import { Redis } from 'ioredis';
+
+/** How long connecting may take before an attempt counts as failed. */
+const CONNECT_TIMEOUT_MS = 2_000;
+
+/**
+ * Creates the client for `url` (not connected until its first command).
+ *
+ * @example
+ * ```ts
+ * const redis = openRedis('redis://127.0.0.1:6379', (event, error) => log(event, error.message));
+ * await redis.ping();
+ * await closeRedis(redis);
+ * ```
+ */
+export function openRedis(url: string, onWarning: (event: string, error: Error) => void): Redis {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+  });
+  let down = false;
+  redis.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    onWarning('redis-unavailable', error);
+  });
+  redis.on('ready', () => {
+    down = false;
+  });
+  return redis;
+}
+
+/**
+ * Closes `redis`: QUIT when it is connected (what was sent is answered first), else drops it.
+ *
+ * @example
+ * ```ts
+ * await closeRedis(redis);
+ * ```
+ */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status !== 'ready') {
+    redis.disconnect();
+    return;
+  }
+  await redis.quit().catch(() => redis.disconnect());
+}
