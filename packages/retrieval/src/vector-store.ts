@@ -1,5 +1,6 @@
 /**
- * The vector store contract shared by the HNSW store and the exact store.
+ * The vector store contracts: the in-process one shared by the HNSW store and the exact store,
+ * and its asynchronous twin for stores behind a network (PostgreSQL with pgvector).
  */
 import { InvalidArgumentError } from '@keel/core';
 import { assertNumber } from '@keel/core/internal';
@@ -51,6 +52,30 @@ export interface VectorStore {
   ids(): string[];
   /** Up to k nearest vectors passing the filter; exactly k whenever k of them pass. */
   search(vector: Vector, options?: VectorSearchOptions): VectorHit[];
+}
+
+/**
+ * A {@link VectorStore} whose calls go to a server: every method returns a promise, and the
+ * number of stored vectors is {@link AsyncVectorStore.count} rather than a `size` property. The
+ * same rules hold: a batch is checked whole before anything is written, `add` refuses ids
+ * already stored, and a search returns exactly k hits whenever k vectors pass the filter.
+ */
+export interface AsyncVectorStore {
+  readonly dim: number;
+  readonly space: Space;
+  /** Live vectors. */
+  count(): Promise<number>;
+  /** Adds new vectors. Rejects with InvalidArgumentError when an id is already stored. */
+  add(items: readonly VectorItem[]): Promise<void>;
+  /** Adds or replaces vectors by id. */
+  upsert(items: readonly VectorItem[]): Promise<void>;
+  /** Deletes vectors by id; resolves to how many existed. */
+  delete(ids: readonly string[]): Promise<number>;
+  has(id: string): Promise<boolean>;
+  /** Ids of every live vector. */
+  ids(): Promise<string[]>;
+  /** Up to k nearest vectors passing the filter; exactly k whenever k of them pass. */
+  search(vector: Vector, options?: VectorSearchOptions): Promise<VectorHit[]>;
 }
 
 /** Distance to score, so that higher is better in every space. */

@@ -1,0 +1,291 @@
+/**
+ * A vector store in PostgreSQL with pgvector: one row per vector (id, embedding, JSONB
+ * metadata), an HNSW index in the store's space, and a GIN index for the metadata filters.
+ * Searches use pgvector's iterative index scans (0.8+) and fall back to an exact scan when the
+ * index comes back short, so a filtered search returns k hits whenever k vectors pass.
+ */
+import { InvalidArgumentError, type SqlClient } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
+import { DimensionMismatchError } from './dimension-mismatch-error';
+import type { Filter } from './filter';
+import { inMigration, inTransaction, runQuery, tableName } from './postgres-session';
+import { firstPassing, sqlFilter } from './sql-filter';
+import { assertItems, assertStoreShape } from './store-options';
+import type { Metadata } from './types';
+import { assertVector, type Vector } from './validate-vector';
+import {
+  type AsyncVectorStore,
+  assertId,
+  resolveK,
+  type Space,
+  type VectorHit,
+  type VectorItem,
+} from './vector-store';
+
+/** Options of {@link createPgVectorStore}. */
+export interface PgVectorStoreOptions {
+  /** A `pg` Pool (searches and `add` check out one connection for a transaction). */
+  sql: SqlClient;
+  /** Table name, optionally schema-qualified: lower-case letters, digits, underscores. */
+  table: string;
+  dim: number;
+  /** Default `cosine`. */
+  space?: Space;
+  /** HNSW graph degree; default 16 (pgvector's). */
+  m?: number;
+  /** HNSW build-time candidate list; default 64 (pgvector's). */
+  efConstruction?: number;
+  /** `hnsw.ef_search` of each search, raised to k (pgvector caps it at 1,000); default 64. */
+  ef?: number;
+}
+
+/** A pgvector store. */
+export interface PgVectorStore extends AsyncVectorStore {
+  /** The table, as given. */
+  readonly table: string;
+  /**
+   * Creates the `vector` extension, the table and its indexes when missing (idempotent, and
+   * serialised across replicas by an advisory lock).
+   *
+   * @throws DimensionMismatchError when the table exists with another dimension.
+   */
+  migrate(): Promise<void>;
+}
+
+/** pgvector's distance operator and HNSW operator class of each space. */
+const SPACES: Record<Space, { operator: string; opclass: string }> = {
+  cosine: { operator: '<=>', opclass: 'vector_cosine_ops' },
+  ip: { operator: '<#>', opclass: 'vector_ip_ops' },
+  l2: { operator: '<->', opclass: 'vector_l2_ops' },
+};
+
+/** pgvector's distances to the scores of {@link VectorHit}: the HNSW store's, in every space. */
+const SCORES: Record<Space, (distance: number) => number> = {
+  cosine: (distance) => 1 - distance,
+  // `<#>` is the negative inner product.
+  ip: (distance) => -distance,
+  // `<->` is the Euclidean distance; the HNSW store scores minus its square.
+  l2: (distance) => -(distance * distance),
+};
+
+/** pgvector refuses a larger `hnsw.ef_search`. */
+const MAX_EF_SEARCH = 1_000;
+
+/** The text form pgvector reads: `[1,2,3]`. */
+function vectorLiteral(vector: Vector): string {
+  return `[${Array.from(vector).join(',')}]`;
+}
+
+/**
+ * Whether the server can store vectors: the pgvector extension is installed there (created in
+ * this database or available to `create extension`).
+ *
+ * @example
+ * ```ts
+ * const store = (await hasPgVector(pool))
+ *   ? createPgVectorStore({ sql: pool, table: 'chunk_vectors', dim: 384 })
+ *   : await createHnswStore({ dim: 384 });
+ * ```
+ */
+export async function hasPgVector(sql: SqlClient): Promise<boolean> {
+  const [row] = await runQuery<{ available: boolean }>(
+    sql,
+    'pg-vector-store.hasPgVector',
+    `select exists (select 1 from pg_available_extensions where name = 'vector') as available`,
+  );
+  return row?.available === true;
+}
+
+/**
+ * Creates a vector store on a PostgreSQL table with pgvector; call `migrate()` once (at start)
+ * to create the table. Nothing is cached in process: every replica sees every write.
+ *
+ * @throws InvalidArgumentError for a bad table name, dimension, space or HNSW parameter.
+ * @example
+ * ```ts
+ * const store = createPgVectorStore({ sql: pool, table: 'chunk_vectors', dim: 384 });
+ * await store.migrate();
+ * await store.upsert([{ id: 'guide.md#0', vector, metadata: { tenant: 'acme' } }]);
+ * const hits = await store.search(query, { k: 5, filter: { tenant: 'acme' } });
+ * ```
+ */
+export function createPgVectorStore({
+  sql,
+  table,
+  dim,
+  space = 'cosine',
+  m = 16,
+  efConstruction = 64,
+  ef = 64,
+}: PgVectorStoreOptions): PgVectorStore {
+  const { quoted, bare } = tableName(table);
+  assertStoreShape(dim, space);
+  assertNumber('dim', dim, { integer: true, min: 1, max: 2_000 });
+  assertNumber('m', m, { integer: true, min: 2, max: 100 });
+  assertNumber('efConstruction', efConstruction, { integer: true, min: 4, max: 1_000 });
+  assertNumber('ef', ef, { integer: true, min: 1 });
+  const { operator, opclass } = SPACES[space];
+  const score = SCORES[space];
+
+  function rows(items: readonly VectorItem[]): unknown[] {
+    return [
+      items.map((item) => item.id),
+      items.map((item) => vectorLiteral(item.vector)),
+      items.map((item) => JSON.stringify(item.metadata ?? {})),
+    ];
+  }
+  const insert = `insert into ${quoted} (id, embedding, metadata)
+    select * from unnest($1::text[], $2::vector[], $3::jsonb[])`;
+
+  async function search(
+    connection: SqlClient,
+    vector: Vector,
+    k: number,
+    filter: Filter | undefined,
+  ): Promise<VectorHit[]> {
+    const values: unknown[] = [vectorLiteral(vector)];
+    const { where, predicate } = sqlFilter(filter, values);
+    const select = `select id, metadata, embedding ${operator} $1::vector as distance
+      from ${quoted} where ${where}`;
+    const limit = `$${values.length + 1}`;
+    type Row = { id: string; metadata: Metadata; distance: number };
+    const hit = (row: Row): VectorHit => ({
+      id: row.id,
+      score: score(Number(row.distance)),
+      metadata: row.metadata,
+    });
+    if (predicate === undefined) {
+      const found = await connection.query<Row>(
+        `${select} order by embedding ${operator} $1::vector limit ${limit}`,
+        [...values, k],
+      );
+      if (found.rows.length === k) return found.rows.map(hit);
+    }
+    // Exact: the index came back short (or fewer than k match), or a function filter reads
+    // rows in distance order until k pass.
+    await connection.query(`select set_config('enable_indexscan', 'off', true)`);
+    const exact = `${select} order by distance, id limit ${limit} offset $${values.length + 2}`;
+    const found = await firstPassing(k, predicate, async (size, offset) => {
+      return (await connection.query<Row>(exact, [...values, size, offset])).rows;
+    });
+    return found.map(hit);
+  }
+
+  return {
+    dim,
+    space,
+    table,
+    async migrate() {
+      await inMigration(sql, 'pg-vector-store.migrate', table, async (connection) => {
+        const { rows: available } = await connection.query<{ installed: boolean }>(
+          `select exists (select 1 from pg_available_extensions where name = 'vector') as installed`,
+        );
+        if (available[0]?.installed !== true) {
+          throw new Error(
+            'the pgvector extension is not installed on this server; install it (https://github.com/pgvector/pgvector) or use createHnswStore',
+          );
+        }
+        await connection.query('create extension if not exists vector');
+        // DDL takes no parameters: the table name is checked and quoted, the numbers are
+        // checked integers.
+        await connection.query(`create table if not exists ${quoted} (
+          id text primary key,
+          embedding vector(${dim}) not null,
+          metadata jsonb not null default '{}'::jsonb)`);
+        const { rows: columns } = await connection.query<{ dim: number }>(
+          `select atttypmod as dim from pg_attribute
+            where attrelid = $1::regclass and attname = 'embedding'`,
+          [quoted],
+        );
+        const existing = Number(columns[0]?.dim);
+        if (existing !== dim) {
+          throw new DimensionMismatchError({
+            expected: dim,
+            actual: existing,
+            message: `Table ${table} holds ${existing}-dimensional vectors but ${dim} were requested; use dim: ${existing} or another table`,
+          });
+        }
+        await connection.query(`create index if not exists "${bare}_hnsw_${space}"
+          on ${quoted} using hnsw (embedding ${opclass})
+          with (m = ${m}, ef_construction = ${efConstruction})`);
+        await connection.query(`create index if not exists "${bare}_metadata"
+          on ${quoted} using gin (metadata jsonb_path_ops)`);
+      });
+    },
+    async count() {
+      const [row] = await runQuery<{ count: number }>(
+        sql,
+        'pg-vector-store.count',
+        `select count(*)::int as count from ${quoted}`,
+      );
+      return Number(row?.count ?? 0);
+    },
+    async add(items) {
+      assertItems(items, dim);
+      await inTransaction(sql, 'pg-vector-store.add', async (connection) => {
+        const inserted = await connection.query<{ id: string }>(
+          `${insert} on conflict (id) do nothing returning id`,
+          rows(items),
+        );
+        if (inserted.rows.length < items.length) {
+          const added = new Set(inserted.rows.map((row) => row.id));
+          const stored = items.find((item) => !added.has(item.id))?.id;
+          throw new InvalidArgumentError({
+            argument: 'items',
+            message: `id "${stored}" is already stored; use upsert to replace it`,
+          });
+        }
+      });
+    },
+    async upsert(items) {
+      assertItems(items, dim);
+      await runQuery(
+        sql,
+        'pg-vector-store.upsert',
+        `${insert} on conflict (id) do update
+          set embedding = excluded.embedding, metadata = excluded.metadata`,
+        rows(items),
+      );
+    },
+    async delete(ids) {
+      for (const id of ids) assertId(id);
+      const deleted = await runQuery(
+        sql,
+        'pg-vector-store.delete',
+        `delete from ${quoted} where id = any($1::text[]) returning id`,
+        [[...ids]],
+      );
+      return deleted.length;
+    },
+    async has(id) {
+      const found = await runQuery(
+        sql,
+        'pg-vector-store.has',
+        `select 1 from ${quoted} where id = $1`,
+        [id],
+      );
+      return found.length > 0;
+    },
+    async ids() {
+      const found = await runQuery<{ id: string }>(
+        sql,
+        'pg-vector-store.ids',
+        `select id from ${quoted}`,
+      );
+      return found.map((row) => row.id);
+    },
+    async search(vector, { k, filter, ef: searchEf = ef } = {}) {
+      const wanted = resolveK(k);
+      assertVector(vector, dim, 'query');
+      assertNumber('ef', searchEf, { integer: true, min: 1 });
+      return inTransaction(sql, 'pg-vector-store.search', async (connection) => {
+        await connection.query(
+          `select set_config('hnsw.ef_search', $1, true),
+            set_config('hnsw.iterative_scan', 'strict_order', true)`,
+          [String(Math.min(Math.max(searchEf, wanted), MAX_EF_SEARCH))],
+        );
+        return search(connection, vector, wanted, filter);
+      });
+    },
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * The lexical side of hybrid search in PostgreSQL: one row per document with its text, JSONB
+ * metadata and a `tsvector` (GIN-indexed), queried with `websearch_to_tsquery` or
+ * `plainto_tsquery` and ranked by `ts_rank_cd`, under the same metadata filters as every store.
+ */
+import { InvalidArgumentError, type SqlClient } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
+import type { Bm25Document, Bm25Hit } from './bm25-index';
+import { inMigration, runQuery, tableName } from './postgres-session';
+import { firstPassing, sqlFilter } from './sql-filter';
+import type { TextIndex } from './text-index';
+import type { Metadata } from './types';
+import { assertId } from './vector-store';
+
+/** How a query's text becomes a `tsquery`. */
+export type TextQuerySyntax = 'websearch' | 'plain';
+
+/** Options of {@link createPostgresTextIndex}. */
+export interface PostgresTextIndexOptions {
+  /** A `pg` Pool. */
+  sql: SqlClient;
+  /** Table name, optionally schema-qualified: lower-case letters, digits, underscores. */
+  table: string;
+  /** Text search configuration (stemming and stop words); default `english`. */
+  language?: string;
+  /**
+   * `websearch` (default): quoted phrases, `or` and `-word`, never a syntax error;
+   * `plain`: every word must match.
+   */
+  syntax?: TextQuerySyntax;
+}
+
+/** A PostgreSQL full-text index. */
+export interface PostgresTextIndex extends TextIndex {
+  /** The table, as given. */
+  readonly table: string;
+  /**
+   * Creates the table and its indexes when missing (idempotent, serialised across replicas by
+   * an advisory lock).
+   *
+   * @throws InvalidArgumentError when the server has no text search configuration `language`.
+   */
+  migrate(): Promise<void>;
+}
+
+const PARSERS: Record<TextQuerySyntax, string> = {
+  websearch: 'websearch_to_tsquery',
+  plain: 'plainto_tsquery',
+};
+
+function assertDocuments(documents: readonly Bm25Document[]): void {
+  if (!Array.isArray(documents)) {
+    throw new InvalidArgumentError({
+      argument: 'documents',
+      message: 'documents must be an array of { id, text, metadata }',
+    });
+  }
+  for (const document of documents) {
+    assertId(document?.id);
+    if (typeof document.text !== 'string') {
+      throw new InvalidArgumentError({
+        argument: 'documents',
+        message: `text of "${document.id}" must be a string, got ${typeof document.text}`,
+      });
+    }
+  }
+}
+
+/**
+ * Creates a full-text index on a PostgreSQL table; call `migrate()` once (at start) to create
+ * the table. A retriever given it (`createRetriever({ text })`) uses it instead of its
+ * in-process BM25.
+ *
+ * @throws InvalidArgumentError for a bad table name, language or syntax.
+ * @example
+ * ```ts
+ * const text = createPostgresTextIndex({ sql: pool, table: 'chunk_text' });
+ * await text.migrate();
+ * await text.add([{ id: 'guide.md#0', text: 'Rotate keys monthly', metadata: { tenant: 'acme' } }]);
+ * const hits = await text.search('rotate keys', { k: 5, filter: { tenant: 'acme' } });
+ * ```
+ */
+export function createPostgresTextIndex({
+  sql,
+  table,
+  language = 'english',
+  syntax = 'websearch',
+}: PostgresTextIndexOptions): PostgresTextIndex {
+  const { quoted, bare } = tableName(table);
+  if (typeof language !== 'string' || !/^[a-z_][a-z0-9_]*$/.test(language)) {
+    throw new InvalidArgumentError({
+      argument: 'language',
+      message: `language must be the name of a text search configuration such as 'english' or 'simple', got ${JSON.stringify(language)}`,
+    });
+  }
+  const parser = PARSERS[syntax];
+  if (parser === undefined) {
+    throw new InvalidArgumentError({
+      argument: 'syntax',
+      message: `syntax must be 'websearch' or 'plain', got ${JSON.stringify(syntax)}`,
+    });
+  }
+
+  return {
+    table,
+    async migrate() {
+      await inMigration(sql, 'postgres-text-index.migrate', table, async (connection) => {
+        const { rows } = await connection.query<{ known: boolean }>(
+          'select exists (select 1 from pg_ts_config where cfgname = $1) as known',
+          [language],
+        );
+        if (rows[0]?.known !== true) {
+          throw new InvalidArgumentError({
+            argument: 'language',
+            message: `This server has no text search configuration "${language}"; see \\dF in psql (english, simple, ...)`,
+          });
+        }
+        // DDL takes no parameters: the table name is checked and quoted.
+        await connection.query(`create table if not exists ${quoted} (
+          id text primary key,
+          body text not null,
+          metadata jsonb not null default '{}'::jsonb,
+          terms tsvector not null)`);
+        await connection.query(
+          `create index if not exists "${bare}_terms" on ${quoted} using gin (terms)`,
+        );
+        await connection.query(`create index if not exists "${bare}_metadata"
+          on ${quoted} using gin (metadata jsonb_path_ops)`);
+      });
+    },
+    async add(documents) {
+      assertDocuments(documents);
+      // One row per id: the last version in the batch wins, as in the in-process index.
+      const latest = [...new Map(documents.map((document) => [document.id, document])).values()];
+      if (latest.length === 0) return;
+      await runQuery(
+        sql,
+        'postgres-text-index.add',
+        `insert into ${quoted} (id, body, metadata, terms)
+          select id, body, metadata, to_tsvector($4::regconfig, body)
+            from unnest($1::text[], $2::text[], $3::jsonb[]) as batch (id, body, metadata)
+          on conflict (id) do update
+            set body = excluded.body, metadata = excluded.metadata, terms = excluded.terms`,
+        [
+          latest.map((document) => document.id),
+          latest.map((document) => document.text),
+          latest.map((document) => JSON.stringify(document.metadata ?? {})),
+          language,
+        ],
+      );
+    },
+    async remove(ids) {
+      for (const id of ids) assertId(id);
+      const removed = await runQuery(
+        sql,
+        'postgres-text-index.remove',
+        `delete from ${quoted} where id = any($1::text[]) returning id`,
+        [[...ids]],
+      );
+      return removed.length;
+    },
+    async has(id) {
+      const found = await runQuery(
+        sql,
+        'postgres-text-index.has',
+        `select 1 from ${quoted} where id = $1`,
+        [id],
+      );
+      return found.length > 0;
+    },
+    async count() {
+      const [row] = await runQuery<{ count: number }>(
+        sql,
+        'postgres-text-index.count',
+        `select count(*)::int as count from ${quoted}`,
+      );
+      return Number(row?.count ?? 0);
+    },
+    async search(query, { k = 10, filter } = {}) {
+      assertNumber('k', k, { integer: true, min: 1 });
+      if (typeof query !== 'string') {
+        throw new InvalidArgumentError({
+          argument: 'query',
+          message: `query must be a string, got ${typeof query}`,
+        });
+      }
+      const values: unknown[] = [language, query];
+      const { where, predicate } = sqlFilter(filter, values);
+      const select = `select id, metadata, ts_rank_cd(terms, parsed) as score
+        from ${quoted}, ${parser}($1::regconfig, $2) as parsed
+        where terms @@ parsed and ${where}
+        order by score desc, id limit $${values.length + 1} offset $${values.length + 2}`;
+      type Row = { id: string; metadata: Metadata; score: number };
+      const rows = await firstPassing(k, predicate, (limit, offset) =>
+        runQuery<Row>(sql, 'postgres-text-index.search', select, [...values, limit, offset]),
+      );
+      return rows.map(
+        (row): Bm25Hit => ({ id: row.id, score: Number(row.score), metadata: row.metadata }),
+      );
+    },
+  };
+}
