@@ -58,7 +58,11 @@ export interface BudgetSnapshot {
   inFlight: number;
 }
 
-/** A budget; see {@link createBudget}. */
+/**
+ * A budget; see {@link createBudget} (in-process, synchronous) and `createRedisBudget` from
+ * `@keel/tokens/redis` (shared by replicas, asynchronous). Await every method's result: either
+ * kind then works.
+ */
 export interface Budget {
   readonly scope: string;
   /**
@@ -67,7 +71,7 @@ export interface Budget {
    *
    * @throws BudgetExceededError when spent + reserved + this worst case passes a limit.
    */
-  reserve(estimate: CallEstimate): Reservation;
+  reserve(estimate: CallEstimate): Reservation | Promise<Reservation>;
   /**
    * Replaces a reservation with what the call really used. Usage above the reservation (an
    * underestimated prompt) is recorded too and counts against later reservations.
@@ -76,13 +80,34 @@ export interface Budget {
     reservation: Reservation,
     usage: Usage,
     options?: Pick<EstimateCostOptions, 'cacheWriteTtl'>,
-  ): void;
+  ): void | Promise<void>;
   /** Returns a reservation unused, e.g. when the call failed before the provider billed it. */
+  release(reservation: Reservation): void | Promise<void>;
+  snapshot(): BudgetSnapshot | Promise<BudgetSnapshot>;
+}
+
+/** The budget {@link createBudget} returns: every method answers at once. */
+export interface InProcessBudget extends Budget {
+  reserve(estimate: CallEstimate): Reservation;
+  settle(
+    reservation: Reservation,
+    usage: Usage,
+    options?: Pick<EstimateCostOptions, 'cacheWriteTtl'>,
+  ): void;
   release(reservation: Reservation): void;
   snapshot(): BudgetSnapshot;
 }
 
-interface Hold {
+/** A budget's checked limits, with the cost limit in nano-dollars. */
+export interface BudgetLimits {
+  scope: string;
+  maxTokens: number | undefined;
+  maxCostUsd: number | undefined;
+  maxNanoUsd: number | undefined;
+}
+
+/** What a reservation holds: tokens, nano-dollars (0 without a cost limit) and its prices. */
+export interface Hold {
   tokens: number;
   nanoUsd: number;
   prices: ModelPrices | undefined;
@@ -92,9 +117,160 @@ function worstCaseInputRate(prices: ModelPrices): number {
   return Math.max(prices.input, prices.cacheWrite5m ?? 0, prices.cacheWrite1h ?? 0);
 }
 
+/** Checks a budget's options; `factory` names the function for the message. */
+export function budgetLimits(
+  { maxTokens, maxCostUsd, scope }: BudgetOptions,
+  factory: string,
+): BudgetLimits {
+  if (typeof scope !== 'string' || scope === '') {
+    throw new InvalidArgumentError({
+      argument: 'scope',
+      message: 'scope must name what the budget covers, e.g. "user:42"',
+    });
+  }
+  if (maxTokens === undefined && maxCostUsd === undefined) {
+    throw new InvalidArgumentError({
+      argument: 'maxTokens',
+      message: `${factory} needs maxTokens, maxCostUsd or both`,
+    });
+  }
+  if (maxTokens !== undefined)
+    assertNumber('maxTokens', maxTokens, { integer: true, min: 0, allowInfinity: true });
+  if (maxCostUsd !== undefined) assertNumber('maxCostUsd', maxCostUsd, { min: 0 });
+  const maxNanoUsd = maxCostUsd === undefined ? undefined : Math.round(maxCostUsd * 1e9);
+  return { scope, maxTokens, maxCostUsd, maxNanoUsd };
+}
+
+/** The worst case of `estimate`, priced only when the budget has a cost limit. */
+export function worstCase(
+  { maxNanoUsd }: BudgetLimits,
+  { model, inputTokens, maxOutputTokens, prices: override }: CallEstimate,
+): Hold {
+  assertNumber('inputTokens', inputTokens, { integer: true, min: 0, allowInfinity: true });
+  const outputTokens = maxOutputTokens ?? getModel(model).maxOutputTokens;
+  assertNumber('maxOutputTokens', outputTokens, { integer: true, min: 0, allowInfinity: true });
+  const tokens = inputTokens + outputTokens;
+  if (maxNanoUsd === undefined) return { tokens, nanoUsd: 0, prices: override };
+  const prices = pricesOf(model, override);
+  const nanoUsd =
+    inputTokens * nanoUsdPerToken(worstCaseInputRate(prices)) +
+    outputTokens * nanoUsdPerToken(prices.output);
+  return { tokens, nanoUsd, prices: override };
+}
+
+/** The limit `hold` would pass on top of what is used (spent plus reserved), if any. */
+export function exceededUnit(
+  { maxTokens, maxNanoUsd }: BudgetLimits,
+  usedTokens: number,
+  usedNanoUsd: number,
+  hold: Hold,
+): 'tokens' | 'usd' | undefined {
+  if (maxTokens !== undefined && usedTokens + hold.tokens > maxTokens) return 'tokens';
+  if (maxNanoUsd !== undefined && usedNanoUsd + hold.nanoUsd > maxNanoUsd) return 'usd';
+  return undefined;
+}
+
+/** The error refusing `hold` because it would pass the `unit` limit. */
+export function budgetExceeded(
+  { scope, maxTokens, maxNanoUsd }: BudgetLimits,
+  unit: 'tokens' | 'usd',
+  usedTokens: number,
+  usedNanoUsd: number,
+  hold: Hold,
+): BudgetExceededError {
+  return unit === 'tokens'
+    ? new BudgetExceededError({
+        scope,
+        unit,
+        limit: maxTokens as number,
+        used: usedTokens,
+        requested: hold.tokens,
+      })
+    : new BudgetExceededError({
+        scope,
+        unit,
+        limit: (maxNanoUsd as number) / 1e9,
+        used: usedNanoUsd / 1e9,
+        requested: hold.nanoUsd / 1e9,
+      });
+}
+
+/** The reservation a caller gets for `hold`. */
+export function reservationOf(scope: string, model: string, hold: Hold): Reservation {
+  return Object.freeze({ scope, model, tokens: hold.tokens, costUsd: hold.nanoUsd / 1e9 });
+}
+
+/** What `usage` (checked by the caller) costs in nano-dollars at the hold's prices; 0 without a cost limit. */
+export function settledNanoUsd(
+  { maxNanoUsd }: BudgetLimits,
+  reservation: Reservation,
+  hold: Hold,
+  usage: Usage,
+  options: Pick<EstimateCostOptions, 'cacheWriteTtl'>,
+): number {
+  if (maxNanoUsd === undefined) return 0;
+  return estimateCost(usage, reservation.model, { ...options, prices: hold.prices }).nanoUsd.total;
+}
+
+/** A budget's numbers as a snapshot. */
+export function budgetSnapshot(
+  { scope, maxTokens, maxCostUsd }: BudgetLimits,
+  numbers: {
+    spentTokens: number;
+    spentNanoUsd: number;
+    reservedTokens: number;
+    reservedNanoUsd: number;
+    inFlight: number;
+  },
+): BudgetSnapshot {
+  return {
+    scope,
+    maxTokens,
+    maxCostUsd,
+    spentTokens: numbers.spentTokens,
+    spentUsd: numbers.spentNanoUsd / 1e9,
+    reservedTokens: numbers.reservedTokens,
+    reservedUsd: numbers.reservedNanoUsd / 1e9,
+    inFlight: numbers.inFlight,
+  };
+}
+
+/** The reservations a budget has handed out and not yet settled or released. */
+export interface OpenReservations<T extends Hold> {
+  readonly size: number;
+  add(reservation: Reservation, hold: T): void;
+  /** Removes and returns the reservation's hold; throws when it is not open. */
+  take(reservation: Reservation): T;
+}
+
+/** Tracks the open reservations of the budget named `scope`. */
+export function openReservations<T extends Hold>(scope: string): OpenReservations<T> {
+  const holds = new Map<Reservation, T>();
+  return {
+    get size() {
+      return holds.size;
+    },
+    add(reservation, hold) {
+      holds.set(reservation, hold);
+    },
+    take(reservation) {
+      const hold = holds.get(reservation);
+      if (hold === undefined) {
+        throw new InvalidArgumentError({
+          argument: 'reservation',
+          message: `This reservation is not open on budget "${scope}": it was already settled or released, or belongs to another budget`,
+        });
+      }
+      holds.delete(reservation);
+      return hold;
+    },
+  };
+}
+
 /**
  * Creates a budget. Reservations are checked and taken in one synchronous step, so any number
- * of concurrent calls can share a budget without overspending it.
+ * of concurrent calls can share a budget without overspending it. To share a budget between
+ * replicas, use `createRedisBudget` from `@keel/tokens/redis`.
  *
  * @throws InvalidArgumentError when no limit is given or a limit is negative or NaN.
  * @example
@@ -107,39 +283,17 @@ function worstCaseInputRate(prices: ModelPrices): number {
  * } catch (error) { budget.release(hold); throw error; }
  * ```
  */
-export function createBudget({ maxTokens, maxCostUsd, scope }: BudgetOptions): Budget {
-  if (typeof scope !== 'string' || scope === '') {
-    throw new InvalidArgumentError({
-      argument: 'scope',
-      message: 'scope must name what the budget covers, e.g. "user:42"',
-    });
-  }
-  if (maxTokens === undefined && maxCostUsd === undefined) {
-    throw new InvalidArgumentError({
-      argument: 'maxTokens',
-      message: 'createBudget needs maxTokens, maxCostUsd or both',
-    });
-  }
-  if (maxTokens !== undefined)
-    assertNumber('maxTokens', maxTokens, { integer: true, min: 0, allowInfinity: true });
-  if (maxCostUsd !== undefined) assertNumber('maxCostUsd', maxCostUsd, { min: 0 });
-  const maxNanoUsd = maxCostUsd === undefined ? undefined : Math.round(maxCostUsd * 1e9);
-
+export function createBudget(options: BudgetOptions): InProcessBudget {
+  const limits = budgetLimits(options, 'createBudget');
+  const { scope } = limits;
   let spentTokens = 0;
   let spentNanoUsd = 0;
   let reservedTokens = 0;
   let reservedNanoUsd = 0;
-  const holds = new Map<Reservation, Hold>();
+  const holds = openReservations<Hold>(scope);
 
   function take(reservation: Reservation): Hold {
-    const hold = holds.get(reservation);
-    if (hold === undefined) {
-      throw new InvalidArgumentError({
-        argument: 'reservation',
-        message: `This reservation is not open on budget "${scope}": it was already settled or released, or belongs to another budget`,
-      });
-    }
-    holds.delete(reservation);
+    const hold = holds.take(reservation);
     reservedTokens -= hold.tokens;
     reservedNanoUsd -= hold.nanoUsd;
     return hold;
@@ -147,71 +301,35 @@ export function createBudget({ maxTokens, maxCostUsd, scope }: BudgetOptions): B
 
   return {
     scope,
-    reserve({ model, inputTokens, maxOutputTokens, prices: override }) {
-      assertNumber('inputTokens', inputTokens, { integer: true, min: 0, allowInfinity: true });
-      const outputTokens = maxOutputTokens ?? getModel(model).maxOutputTokens;
-      assertNumber('maxOutputTokens', outputTokens, { integer: true, min: 0, allowInfinity: true });
-      const tokens = inputTokens + outputTokens;
-      let nanoUsd = 0;
-      let prices: ModelPrices | undefined;
-      if (maxNanoUsd !== undefined) {
-        prices = pricesOf(model, override);
-        nanoUsd =
-          inputTokens * nanoUsdPerToken(worstCaseInputRate(prices)) +
-          outputTokens * nanoUsdPerToken(prices.output);
-      }
-      if (maxTokens !== undefined && spentTokens + reservedTokens + tokens > maxTokens) {
-        throw new BudgetExceededError({
-          scope,
-          unit: 'tokens',
-          limit: maxTokens,
-          used: spentTokens + reservedTokens,
-          requested: tokens,
-        });
-      }
-      if (maxNanoUsd !== undefined && spentNanoUsd + reservedNanoUsd + nanoUsd > maxNanoUsd) {
-        throw new BudgetExceededError({
-          scope,
-          unit: 'usd',
-          limit: maxNanoUsd / 1e9,
-          used: (spentNanoUsd + reservedNanoUsd) / 1e9,
-          requested: nanoUsd / 1e9,
-        });
-      }
-      const reservation: Reservation = Object.freeze({
-        scope,
-        model,
-        tokens,
-        costUsd: nanoUsd / 1e9,
-      });
-      holds.set(reservation, { tokens, nanoUsd, prices: override });
-      reservedTokens += tokens;
-      reservedNanoUsd += nanoUsd;
+    reserve(estimate) {
+      const hold = worstCase(limits, estimate);
+      const usedTokens = spentTokens + reservedTokens;
+      const usedNanoUsd = spentNanoUsd + reservedNanoUsd;
+      const unit = exceededUnit(limits, usedTokens, usedNanoUsd, hold);
+      if (unit !== undefined) throw budgetExceeded(limits, unit, usedTokens, usedNanoUsd, hold);
+      const reservation = reservationOf(scope, estimate.model, hold);
+      holds.add(reservation, hold);
+      reservedTokens += hold.tokens;
+      reservedNanoUsd += hold.nanoUsd;
       return reservation;
     },
     settle(reservation, usage, options = {}) {
       assertUsage(usage);
       const hold = take(reservation);
-      if (maxNanoUsd !== undefined) {
-        const cost = estimateCost(usage, reservation.model, { ...options, prices: hold.prices });
-        spentNanoUsd += cost.nanoUsd.total;
-      }
+      spentNanoUsd += settledNanoUsd(limits, reservation, hold, usage, options);
       spentTokens += usage.inputTokens + usage.outputTokens;
     },
     release(reservation) {
       take(reservation);
     },
     snapshot() {
-      return {
-        scope,
-        maxTokens,
-        maxCostUsd,
+      return budgetSnapshot(limits, {
         spentTokens,
-        spentUsd: spentNanoUsd / 1e9,
+        spentNanoUsd,
         reservedTokens,
-        reservedUsd: reservedNanoUsd / 1e9,
+        reservedNanoUsd,
         inFlight: holds.size,
-      };
+      });
     },
   };
 }

@@ -71,7 +71,7 @@ export function nanoUsdPerToken(pricePerMillion: number): number {
 }
 
 /** Dollar figures from exact nano-dollar amounts. */
-function costFromNanoUsd(nanoUsd: NanoUsd): CostBreakdown {
+export function costFromNanoUsd(nanoUsd: NanoUsd): CostBreakdown {
   return {
     input: nanoUsd.input / 1e9,
     cachedInput: nanoUsd.cachedInput / 1e9,

@@ -1,2 +1,9 @@
-/** Placeholder entry, filled in by the scale-out work of issue 19. */
-export {};
+/**
+ * @keel/tokens/postgres: a cost ledger in PostgreSQL, durable and shared by every replica.
+ */
+export {
+  createPostgresLedger,
+  type LedgerSnapshotOptions,
+  type PostgresLedger,
+  type PostgresLedgerOptions,
+} from './postgres-ledger';

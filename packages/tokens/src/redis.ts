@@ -1,2 +1,10 @@
-/** Placeholder entry, filled in by the scale-out work of issue 19. */
-export {};
+/**
+ * @keel/tokens/redis: budgets shared by every replica of a service, held in Redis.
+ */
+export {
+  type BudgetSeed,
+  type BudgetWindow,
+  createRedisBudget,
+  type RedisBudget,
+  type RedisBudgetOptions,
+} from './redis-budget';
