@@ -8,12 +8,14 @@ export {
   type BudgetSnapshot,
   type CallEstimate,
   createBudget,
+  type InProcessBudget,
   type Reservation,
 } from './budget';
 export { BudgetExceededError } from './budget-exceeded-error';
 export {
   type CostLedger,
   createCostLedger,
+  type InProcessCostLedger,
   type LedgerCall,
   type LedgerSnapshot,
   type LedgerTotals,
