@@ -7,6 +7,7 @@ export { assertDelay, type DelayRule, MAX_TIMER_DELAY_MS } from './assert-delay'
 export { assertNumber, type NumberRule } from './assert-number';
 export { describeValue } from './describe-value';
 export { type LinkedSignal, linkSignals } from './link-signals';
+export { normalizeBaseURL } from './normalize-base-url';
 export { defineRedisScript, type RedisRunOptions, type RedisScript } from './redis-script';
 export {
   createRedisValueStore,

@@ -2,10 +2,10 @@
  * Anthropic models over the official `@anthropic-ai/sdk`.
  */
 import type Anthropic from '@anthropic-ai/sdk';
+import { normalizeBaseURL } from '@keel/core/internal';
 import { createModel } from './create-model';
 import { loadSdk } from './load-sdk';
 import { MissingApiKeyError } from './missing-api-key-error';
-import { normalizeBaseURL } from './normalize-base-url';
 import { anthropicDriver } from './providers/anthropic-messages';
 import type { LlmModel, ModelOptions } from './types';
 

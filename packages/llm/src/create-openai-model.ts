@@ -1,11 +1,12 @@
 /**
  * OpenAI models, and every server that speaks OpenAI's API, over the official `openai` SDK.
  */
+
+import { normalizeBaseURL } from '@keel/core/internal';
 import type OpenAI from 'openai';
 import { createModel } from './create-model';
 import { loadSdk } from './load-sdk';
 import { MissingApiKeyError } from './missing-api-key-error';
-import { normalizeBaseURL } from './normalize-base-url';
 import type { MaxTokensField } from './providers/openai-chat';
 import { openAIChatDriver } from './providers/openai-chat';
 import { openAIResponsesDriver } from './providers/openai-responses';

@@ -20,5 +20,10 @@ export interface EmbedOptions {
 export interface Embedder {
   readonly modelId: string;
   readonly dimensions: number;
+  /**
+   * What decides this embedder's vectors besides the text, when `modelId` does not say it all
+   * (a shortened size, another server): embedding caches key on it. Default `modelId`.
+   */
+  readonly cacheKey?: string;
   embed(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]>;
 }

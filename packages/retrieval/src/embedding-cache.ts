@@ -12,13 +12,29 @@ export interface EmbeddingCacheOptions {
   path?: string;
 }
 
-/** Vectors by model and content hash. */
+/**
+ * Vectors by model and content hash. `get` and `set` may answer at once (in memory, a file) or
+ * later (Redis); a store that reaches them over the network also reads and writes a batch in one
+ * round trip through `getMany` and `setMany`, which {@link withEmbeddingCache} then prefers.
+ */
 export interface EmbeddingCache {
+  get(model: string, hash: string): Float32Array | undefined | Promise<Float32Array | undefined>;
+  set(model: string, hash: string, vector: Float32Array): void | Promise<void>;
+  /** The vectors of `hashes` in order, `undefined` for each miss. */
+  getMany?(model: string, hashes: readonly string[]): Promise<Array<Float32Array | undefined>>;
+  setMany?(
+    model: string,
+    entries: ReadonlyArray<readonly [hash: string, vector: Float32Array]>,
+  ): Promise<void>;
+  /** Writes new entries to the file (a no-op in memory). */
+  flush(): Promise<void>;
+}
+
+/** The cache of {@link createEmbeddingCache}: in this process, answering at once. */
+export interface LocalEmbeddingCache extends EmbeddingCache {
   readonly size: number;
   get(model: string, hash: string): Float32Array | undefined;
   set(model: string, hash: string, vector: Float32Array): void;
-  /** Writes new entries to the file (a no-op in memory). */
-  flush(): Promise<void>;
 }
 
 const encoder = new TextEncoder();
@@ -66,7 +82,7 @@ function decodeRecords(bytes: Uint8Array, entries: Map<string, Float32Array>): n
  */
 export async function createEmbeddingCache({
   path,
-}: EmbeddingCacheOptions = {}): Promise<EmbeddingCache> {
+}: EmbeddingCacheOptions = {}): Promise<LocalEmbeddingCache> {
   const entries = new Map<string, Float32Array>();
   let pending: Uint8Array[] = [];
   let fs: typeof import('node:fs/promises') | undefined;
@@ -105,8 +121,43 @@ export async function createEmbeddingCache({
   };
 }
 
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
+}
+
+/** The cached vectors of `hashes`; one of another size than the embedder's is a miss. */
+async function readVectors(
+  cache: EmbeddingCache,
+  model: string,
+  hashes: readonly string[],
+  dimensions: number,
+): Promise<Array<Float32Array | undefined>> {
+  let found: Array<Float32Array | undefined>;
+  if (cache.getMany !== undefined) {
+    found = await cache.getMany(model, hashes);
+  } else {
+    const got = hashes.map((hash) => cache.get(model, hash));
+    // A cache in this process answers at once: no promise per text.
+    found = got.some(isPromiseLike) ? await Promise.all(got) : (got as typeof found);
+  }
+  return hashes.map((_, i) => (found[i]?.length === dimensions ? found[i] : undefined));
+}
+
+async function writeVectors(
+  cache: EmbeddingCache,
+  model: string,
+  entries: Array<readonly [hash: string, vector: Float32Array]>,
+): Promise<void> {
+  if (cache.setMany !== undefined) return cache.setMany(model, entries);
+  const pending = entries
+    .map(([hash, vector]) => cache.set(model, hash, vector))
+    .filter(isPromiseLike);
+  if (pending.length > 0) await Promise.all(pending);
+}
+
 /**
- * Wraps an embedder so texts already embedded by the same model come from the cache.
+ * Wraps an embedder so texts already embedded by the same model (its `cacheKey`, else its
+ * `modelId`) come from the cache: one read of the cache per call, one write of what was new.
  *
  * @example
  * ```ts
@@ -114,22 +165,26 @@ export async function createEmbeddingCache({
  * ```
  */
 export function withEmbeddingCache(embedder: Embedder, cache: EmbeddingCache): Embedder {
+  const model = embedder.cacheKey ?? embedder.modelId;
   return {
     modelId: embedder.modelId,
     dimensions: embedder.dimensions,
+    ...(embedder.cacheKey !== undefined && { cacheKey: embedder.cacheKey }),
     async embed(texts, options) {
       const hashes = texts.map(contentHash);
-      const vectors = hashes.map((hash) => cache.get(embedder.modelId, hash));
+      const vectors = await readVectors(cache, model, hashes, embedder.dimensions);
       const missing = [...new Set(texts.filter((_, i) => vectors[i] === undefined))];
       if (missing.length > 0) {
         const fresh = await embedder.embed(missing, options);
         const byText = new Map(missing.map((text, i) => [text, fresh[i] as Float32Array]));
+        const stored = new Map<string, Float32Array>();
         for (const [i, text] of texts.entries()) {
           if (vectors[i] !== undefined) continue;
           const vector = byText.get(text) as Float32Array;
           vectors[i] = vector;
-          cache.set(embedder.modelId, hashes[i] as string, vector);
+          stored.set(hashes[i] as string, vector);
         }
+        await writeVectors(cache, model, [...stored]);
         await cache.flush();
       }
       return vectors as Float32Array[];

@@ -20,6 +20,7 @@ export {
   createEmbeddingCache,
   type EmbeddingCache,
   type EmbeddingCacheOptions,
+  type LocalEmbeddingCache,
   withEmbeddingCache,
 } from './embedding-cache';
 export { EmbeddingModelMismatchError } from './embedding-model-mismatch-error';

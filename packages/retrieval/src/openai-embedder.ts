@@ -4,7 +4,7 @@
  * in flight, and retries by @keel/resilience (the SDK's own retries are turned off per request).
  */
 import { InvalidArgumentError } from '@keel/core';
-import { assertNumber } from '@keel/core/internal';
+import { assertNumber, normalizeBaseURL } from '@keel/core/internal';
 import { concurrencyLimit, type RetryOptions, retry } from '@keel/resilience';
 import { type EncodingName, loadEncoding } from '@keel/tokens';
 import type { Embedder } from './embedder';
@@ -12,6 +12,8 @@ import { assertVector } from './validate-vector';
 
 /** The part of the official `OpenAI` client this embedder uses. */
 export interface OpenAIEmbeddingsClient {
+  /** The server (an `OpenAI` client has it); the embedding cache keys on it. */
+  baseURL?: string;
   embeddings: {
     create(
       body: { model: string; input: string[]; dimensions?: number },
@@ -42,11 +44,24 @@ export interface OpenAIEmbedderOptions {
   encoding?: EncodingName;
 }
 
+/** Where the SDK sends requests when no base URL is given. */
+const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
 const NATIVE_DIMENSIONS: Record<string, number> = {
   'text-embedding-3-small': 1536,
   'text-embedding-3-large': 3072,
   'text-embedding-ada-002': 1536,
 };
+
+/**
+ * The embedding cache's key of an embedder: the model, then a shortened size and another server
+ * when given. OpenAI's own server at the native size keeps the plain model id, so caches filled
+ * before the key named them stay valid.
+ */
+function cacheKeyOf(model: string, dimensions: number | undefined, baseURL: string | undefined) {
+  const server = baseURL === undefined ? OPENAI_BASE_URL : normalizeBaseURL(baseURL);
+  return `${model}${dimensions === undefined ? '' : `:${dimensions}`}${server === OPENAI_BASE_URL ? '' : `@${server}`}`;
+}
 
 /**
  * Creates an embedder on OpenAI's embeddings API.
@@ -119,6 +134,7 @@ export function createOpenAIEmbedder({
   return {
     modelId: model,
     dimensions: size,
+    cacheKey: cacheKeyOf(model, dimensions, client.baseURL),
     async embed(texts, { signal } = {}) {
       const tokenizer = await loadEncoding(encoding);
       const batches: string[][] = [];

@@ -1,2 +1,9 @@
-/** Placeholder entry, filled in by the scale-out work of issue 19. */
-export {};
+/**
+ * @keel/retrieval/redis: the embedding cache on Redis, shared by every replica. Pass the
+ * application's `ioredis` client; Keel opens no connection of its own.
+ */
+export type { RedisValueSkip as CacheSkip } from '@keel/core/internal';
+export {
+  createRedisEmbeddingCache,
+  type RedisEmbeddingCacheOptions,
+} from './redis-embedding-cache';
