@@ -80,7 +80,9 @@ describe('defineRedisScript', () => {
     const refused = new Error('connect ECONNREFUSED 127.0.0.1:6379');
     const { client, calls } = fakeClient({ evalsha: () => Promise.reject(refused) });
     const script = defineRedisScript('breaker.admit', lua);
-    const error = await script.run(client, ['k'], [], { timeoutMs: 100, clock }).catch((e) => e);
+    const error: Error = (await script
+      .run(client, ['k'], [], { timeoutMs: 100, clock })
+      .catch((e: Error) => e)) as Error;
     expect(SharedStateUnavailableError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ engine: 'redis', operation: 'breaker.admit', cause: refused });
     expect(error.message).toContain('ECONNREFUSED');
