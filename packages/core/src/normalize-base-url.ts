@@ -1,6 +1,6 @@
 /**
  * A provider's base URL in one spelling, so `http://host/v1/` and `http://host/v1` name the same
- * server in the response cache's key.
+ * server in the keys of the response and embedding caches.
  */
 
 /**
