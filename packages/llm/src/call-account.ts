@@ -46,8 +46,8 @@ export interface AccountOptions {
 
 /** The account of one call; see {@link openAccount}. */
 export interface CallAccount {
-  /** Holds the worst case on every budget; throws when one has not enough left. */
-  reserve(hold: { inputTokens: number; maxOutputTokens: number | undefined }): void;
+  /** Holds the worst case on every budget; rejects when one has not enough left. */
+  reserve(hold: { inputTokens: number; maxOutputTokens: number | undefined }): Promise<void>;
   /** `usage` at the answerer's prices; `undefined` when its price is unknown. */
   price(answerer: Answerer, usage: Usage): CostBreakdown | undefined;
   /**
@@ -63,9 +63,10 @@ export interface CallAccount {
   ): Bill;
   /**
    * Ends the account: settles `bill` on every budget (releases the holds when no model
-   * answered) and records it on the ledger. Call once.
+   * answered) and records it on the ledger, under the call's one id, so a retried write never
+   * counts it twice. Call once.
    */
-  close(answerer: Answerer | undefined, bill: Bill): void;
+  close(answerer: Answerer | undefined, bill: Bill): Promise<void>;
 }
 
 /** Usage to bill: what the provider reported, completed from what was sent and received. */
@@ -83,28 +84,28 @@ function completed(reported: Usage, count?: TokenCount, stats?: StreamStats): Us
  * When the answering model has no price (or the budget is already over), the usage is booked
  * on this model's hold instead, so it is never lost.
  */
-function settleAs(
+async function settleAs(
   budget: Budget,
   reservation: Reservation,
   answeredBy: string,
   usage: Usage,
   { prices, cacheWriteTtl }: Pricing,
-): void {
+): Promise<void> {
   const options = { ...(cacheWriteTtl !== undefined && { cacheWriteTtl }) };
   let hold: Reservation;
   try {
-    hold = budget.reserve({
+    hold = await budget.reserve({
       model: answeredBy,
       inputTokens: 0,
       maxOutputTokens: 0,
       ...(prices && { prices }),
     });
   } catch {
-    budget.settle(reservation, usage, options);
+    await budget.settle(reservation, usage, options);
     return;
   }
-  budget.release(reservation);
-  budget.settle(hold, usage, options);
+  await budget.release(reservation);
+  await budget.settle(hold, usage, options);
 }
 
 /**
@@ -113,14 +114,15 @@ function settleAs(
  * @example
  * ```ts
  * const account = openAccount({ modelId, budgets, ledger, pricing });
- * account.reserve({ inputTokens: count.upperBound, maxOutputTokens: 1024 });
+ * await account.reserve({ inputTokens: count.upperBound, maxOutputTokens: 1024 });
  * const bill = account.bill({ modelId }, reportedUsage, count, stats);
- * account.close({ modelId }, bill);
+ * await account.close({ modelId }, bill);
  * ```
  */
 export function openAccount(options: AccountOptions): CallAccount {
   const { modelId, budgets, ledger, pricing, metadata } = options;
   const reservations: Reservation[] = [];
+  const callId = crypto.randomUUID();
 
   /** A fallback is priced as it prices itself (its override, else the catalogue), never with this model's override. */
   function pricingOf(answerer: Answerer): Pricing {
@@ -138,10 +140,10 @@ export function openAccount(options: AccountOptions): CallAccount {
   return {
     price,
 
-    reserve({ inputTokens, maxOutputTokens }) {
+    async reserve({ inputTokens, maxOutputTokens }) {
       for (const budget of budgets) {
         reservations.push(
-          budget.reserve({
+          await budget.reserve({
             model: modelId,
             inputTokens,
             ...(maxOutputTokens !== undefined && { maxOutputTokens }),
@@ -156,19 +158,21 @@ export function openAccount(options: AccountOptions): CallAccount {
       return { usage, cost: price(answerer, usage) };
     },
 
-    close(answerer, { usage, cost }) {
+    async close(answerer, { usage, cost }) {
       const settled = { cacheWriteTtl: pricing.cacheWriteTtl };
       for (const [index, reservation] of reservations.entries()) {
         const budget = budgets[index] as Budget;
-        if (answerer === undefined) budget.release(reservation);
-        else if (answerer.modelId === modelId) budget.settle(reservation, usage, settled);
-        else settleAs(budget, reservation, answerer.modelId, usage, pricingOf(answerer));
+        if (answerer === undefined) await budget.release(reservation);
+        else if (answerer.modelId === modelId) await budget.settle(reservation, usage, settled);
+        else await settleAs(budget, reservation, answerer.modelId, usage, pricingOf(answerer));
       }
       if (ledger === undefined || answerer === undefined || answerer.ledger === ledger) return;
       if (cost === undefined) return;
-      ledger.record({
+      await ledger.record({
+        callId,
         model: answerer.modelId,
         usage,
+        cost,
         ...pricingOf(answerer),
         ...(metadata?.userId !== undefined && { userId: metadata.userId }),
         ...(metadata?.feature !== undefined && { feature: metadata.feature }),

@@ -289,7 +289,13 @@ async function endCall(
         ? call.account.bill({ modelId: driver.modelId }, undefined)
         : // Read after the close: a stream stopped early reports its stats as it closes.
           call.account.bill(opened.answerer, state.reported, state.count, state.stats));
-  call.account.close(opened?.answerer, bill);
+  try {
+    await call.account.close(opened?.answerer, bill);
+  } catch (error) {
+    // A budget or ledger that failed (its Redis or PostgreSQL unreachable, say) is reported
+    // with the call, never left as a result that does not settle.
+    state.failure ??= error;
+  }
   const answeredBy = opened?.answerer.modelId;
   const fallbackId = answeredBy !== driver.modelId ? answeredBy : undefined;
   const summary: StreamSummary = {
@@ -324,7 +330,7 @@ async function* callParts(
   try {
     const { maxTokens, count } = await prepare(context, request, call.budgeted, call.signal);
     state.count = count;
-    account.reserve({ inputTokens: count?.upperBound ?? 0, maxOutputTokens: maxTokens });
+    await account.reserve({ inputTokens: count?.upperBound ?? 0, maxOutputTokens: maxTokens });
     const opened = await openStream({
       ...context,
       fallbacks: options.fallbacks ?? [],
