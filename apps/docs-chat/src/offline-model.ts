@@ -20,7 +20,7 @@ import {
 } from '@keel/core';
 import type { PackedChunk } from '@keel/retrieval';
 import { collect } from '@keel/streaming';
-import { type Budget, countTokens } from '@keel/tokens';
+import { type Budget, countTokens, type Reservation } from '@keel/tokens';
 import { extractAnswer } from './extractive-answer';
 
 /** The offline answerer's model id, as it appears in the ledger and traces. */
@@ -124,9 +124,9 @@ export function createOfflineModel({
     });
     const inputTokens = await countTokens(requestText(request));
     const maxOutputTokens = request.maxTokens ?? 1_024;
-    let reservation: ReturnType<Budget['reserve']> | undefined;
+    let reservation: Reservation | undefined;
     try {
-      reservation = budget?.reserve({
+      reservation = await budget?.reserve({
         model: OFFLINE_MODEL_ID,
         inputTokens,
         maxOutputTokens,
@@ -158,7 +158,7 @@ export function createOfflineModel({
       const usage = { ...EMPTY_USAGE, inputTokens, outputTokens: await countTokens(sent) };
       if (!ended) {
         ended = true;
-        if (reservation) budget?.settle(reservation, usage);
+        if (reservation) await budget?.settle(reservation, usage);
         observer?.end({
           outcome,
           responseModel: OFFLINE_MODEL_ID,

@@ -80,7 +80,7 @@ export function createUserLimits({
         });
       }
       const budget = await pending;
-      const { spentTokens, spentUsd, maxTokens = 0, maxCostUsd = 0 } = budget.snapshot();
+      const { spentTokens, spentUsd, maxTokens = 0, maxCostUsd = 0 } = await budget.snapshot();
       if (maxTokens - spentTokens < minTurnTokens || spentUsd >= maxCostUsd) {
         throw new ChatError({
           code: 'budget_exceeded',
