@@ -87,7 +87,7 @@ export interface Budget {
 }
 
 /** The budget {@link createBudget} returns: every method answers at once. */
-export interface InProcessBudget extends Budget {
+export interface LocalBudget extends Budget {
   reserve(estimate: CallEstimate): Reservation;
   settle(
     reservation: Reservation,
@@ -283,7 +283,7 @@ export function openReservations<T extends Hold>(scope: string): OpenReservation
  * } catch (error) { budget.release(hold); throw error; }
  * ```
  */
-export function createBudget(options: BudgetOptions): InProcessBudget {
+export function createBudget(options: BudgetOptions): LocalBudget {
   const limits = budgetLimits(options, 'createBudget');
   const { scope } = limits;
   let spentTokens = 0;

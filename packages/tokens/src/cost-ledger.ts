@@ -63,7 +63,7 @@ export interface CostLedger {
 }
 
 /** The ledger {@link createCostLedger} returns: every method answers at once. */
-export interface InProcessCostLedger extends CostLedger {
+export interface LocalCostLedger extends CostLedger {
   record(call: LedgerCall): CostBreakdown;
   snapshot(): LedgerSnapshot;
 }
@@ -158,7 +158,7 @@ function add(totals: LedgerTotals | undefined, usage: Usage, cost: CostBreakdown
  * ledger.snapshot().byFeature.search?.cost.total;
  * ```
  */
-export function createCostLedger(): InProcessCostLedger {
+export function createCostLedger(): LocalCostLedger {
   let total = EMPTY_TOTALS;
   const recorded = new Map<string, CostBreakdown>();
   const byUser = new Map<string, LedgerTotals>();

@@ -8,17 +8,17 @@ export {
   type BudgetSnapshot,
   type CallEstimate,
   createBudget,
-  type InProcessBudget,
+  type LocalBudget,
   type Reservation,
 } from './budget';
 export { BudgetExceededError } from './budget-exceeded-error';
 export {
   type CostLedger,
   createCostLedger,
-  type InProcessCostLedger,
   type LedgerCall,
   type LedgerSnapshot,
   type LedgerTotals,
+  type LocalCostLedger,
 } from './cost-ledger';
 export {
   type AnthropicTokenCountingClient,

@@ -49,7 +49,7 @@ export interface RedisBudgetOptions extends BudgetOptions {
   seed?: (window: { since: Date }) => Promise<BudgetSeed>;
   /** Prepended to every key. Default `'keel:'`. */
   prefix?: string;
-  /** Longest wait for Redis on each call. Default 500 ms. */
+  /** Longest wait for Redis on each call. Default 250 ms. */
   timeoutMs?: number;
   /** How long a reservation holds budget if it is never settled (its replica died). Default 10 minutes. */
   holdTtlMs?: number;
@@ -223,7 +223,7 @@ function assertSeed(seed: BudgetSeed): void {
  * ```
  */
 export function createRedisBudget(options: RedisBudgetOptions): RedisBudget {
-  const { redis, window, seed, prefix = 'keel:', timeoutMs = 500, holdTtlMs = 600_000 } = options;
+  const { redis, window, seed, prefix = 'keel:', timeoutMs = 250, holdTtlMs = 600_000 } = options;
   const limits = budgetLimits(options, 'createRedisBudget');
   const { scope, maxTokens, maxNanoUsd } = limits;
   if (typeof redis?.evalsha !== 'function' || typeof redis.eval !== 'function') {
