@@ -116,6 +116,9 @@ export function redisConcurrencyLimit(
       return undefined;
     }
   };
+  /** Frees a lease; a release that cannot reach Redis is reported and expires with the TTL. */
+  const release = (lease: string): Promise<unknown> =>
+    state.run(releaseScript, [lease]).catch((error: unknown) => state.report(error, true));
   /** Runs `fn` holding `lease`, renewing it every third of its TTL, and frees it after. */
   const hold = async <T>(
     lease: string | undefined,
@@ -138,11 +141,7 @@ export function redisConcurrencyLimit(
     } finally {
       clock.clearTimeout(timer);
       active--;
-      if (lease !== undefined) {
-        await state
-          .run(releaseScript, [lease])
-          .catch((error: unknown) => state.report(error, true));
-      }
+      if (lease !== undefined) await release(lease);
       wake?.abort();
     }
   };
@@ -151,7 +150,10 @@ export function redisConcurrencyLimit(
     if (pumping) return;
     pumping = true;
     try {
-      while (waiters.length > 0) {
+      for (;;) {
+        // Waiters that left (abort, queue timeout) are skipped, before and after asking Redis.
+        while (waiters[0]?.done) waiters.shift();
+        if (waiters.length === 0) return;
         let lease: string | false | undefined;
         try {
           lease = await take();
@@ -159,21 +161,17 @@ export function redisConcurrencyLimit(
           for (const waiter of waiters.splice(0)) waiter.fail(error);
           return;
         }
-        // Waiters that left while Redis answered are skipped; a lease taken goes to the next.
         while (waiters[0]?.done) waiters.shift();
         const next = waiters.shift();
-        if (lease === false) {
-          if (!next) continue;
+        if (next && lease !== false) {
+          next.start(lease);
+        } else if (next) {
           waiters.unshift(next);
           wake = new AbortController();
           await sleep(pollIntervalMs, { signal: wake.signal, clock }).catch(() => undefined);
           wake = undefined;
-        } else if (next) {
-          next.start(lease);
-        } else if (lease !== undefined) {
-          await state
-            .run(releaseScript, [lease])
-            .catch((error: unknown) => state.report(error, true));
+        } else if (lease) {
+          await release(lease);
         }
       }
     } finally {

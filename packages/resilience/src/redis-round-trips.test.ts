@@ -44,7 +44,7 @@ describe.skipIf(!redisUrl)('Redis round trips per decision (the figures in the R
     });
     expect(await count(() => limiter.acquire({ tokens: 10 }))).toBe(1);
     const permit = await limiter.acquire({ tokens: 10 });
-    expect(await count(() => permit.settle(5))).toBe(0); // settling twice sends nothing
+    expect(await count(async () => permit.settle(5))).toBe(0); // settling twice sends nothing
     const fresh = await limiter.acquire({ tokens: 10 });
     trips = 0;
     await fresh.settle(5);
