@@ -85,6 +85,32 @@ describe.skipIf(!redisUrl)('redisCircuitBreaker', () => {
     expect(a.state).toBe('closed');
   });
 
+  it('gives a trial slot again when the replica holding it never reports', async () => {
+    const [a, b] = pair('lost-trial', {
+      strategy: { consecutiveFailures: 1 },
+      halfOpenAfterMs: 300,
+    });
+    await expect(a.execute(fail)).rejects.toThrow('503');
+    let endLostTrial: (value: string) => void = () => {};
+    const lostTrial = new Promise<string>((resolve) => (endLostTrial = resolve));
+    let lost: Promise<string> | undefined;
+    await eventually(async () => {
+      lost = a.execute(() => lostTrial); // a replica that dies mid-trial: it never reports
+      await Promise.race([lost, new Promise((resolve) => setTimeout(resolve, 20))]);
+      expect(a.state).toBe('half-open');
+    });
+    await expect(b.execute(() => 'ok')).rejects.toSatisfy(BrokenCircuitError.isInstance);
+    await eventually(async () => {
+      await expect(b.execute(() => 'recovered')).resolves.toBe('recovered');
+    });
+    expect(b.state).toBe('closed');
+    endLostTrial('late');
+    await expect(lost).resolves.toBe('late');
+    expect(a.state).toBe('half-open'); // its late outcome changes nothing; the next call refreshes
+    await expect(a.execute(() => 'ok')).resolves.toBe('ok');
+    expect(a.state).toBe('closed');
+  });
+
   it('opens on the failure ratio of calls sampled on both replicas, ignoring caller errors', async () => {
     const [a, b] = pair('sampled', {
       strategy: { failureRatio: 0.5, windowMs: 10_000, minThroughput: 4 },
