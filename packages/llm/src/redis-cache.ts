@@ -8,6 +8,9 @@ import { createRedisValueStore, type RedisValueSkip } from '@keel/core/internal'
 import type { ResponseCache } from './response-cache';
 import type { LlmGenerateResult } from './types';
 
+/** A answer not stored (`too-large`) or a stored value not served (`corrupt`): `reason`, `key`, `bytes`. */
+export type CacheSkip = RedisValueSkip;
+
 /** Options of {@link createRedisCache}. */
 export interface RedisCacheOptions {
   /** The application's `ioredis` client (`new Redis(process.env.REDIS_URL)`) or a Cluster. */
@@ -24,7 +27,7 @@ export interface RedisCacheOptions {
    * Hears of each answer not stored because it is larger than `maxValueBytes` (`too-large`)
    * and of each stored value not served because it is not an answer (`corrupt`).
    */
-  onSkip?: (skip: RedisValueSkip) => void;
+  onSkip?: (skip: CacheSkip) => void;
   /** Hears of each Redis failure or timeout (the read was a miss, the write skipped). */
   onError?: (error: SharedStateUnavailableError) => void;
   clock?: Clock;

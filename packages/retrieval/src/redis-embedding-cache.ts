@@ -8,6 +8,9 @@ import type { Clock, RedisClient, SharedStateUnavailableError } from '@keel/core
 import { createRedisValueStore, type RedisValueSkip } from '@keel/core/internal';
 import type { EmbeddingCache } from './embedding-cache';
 
+/** A vector not stored (`too-large`) or a stored value not served (`corrupt`): `reason`, `key`, `bytes`. */
+export type CacheSkip = RedisValueSkip;
+
 /** Options of {@link createRedisEmbeddingCache}. */
 export interface RedisEmbeddingCacheOptions {
   /** The application's `ioredis` client (`new Redis(process.env.REDIS_URL)`) or a Cluster. */
@@ -27,7 +30,7 @@ export interface RedisEmbeddingCacheOptions {
    * Hears of each vector not stored because it is larger than `maxValueBytes` (`too-large`) and
    * of each stored value not served because it is not a vector (`corrupt`).
    */
-  onSkip?: (skip: RedisValueSkip) => void;
+  onSkip?: (skip: CacheSkip) => void;
   /** Hears of each Redis failure or timeout (the read was a miss, the write skipped). */
   onError?: (error: SharedStateUnavailableError) => void;
   clock?: Clock;
