@@ -106,7 +106,7 @@ interface Companion {
 const companions = new WeakMap<object, Companion>();
 
 /** The companion text of a store created by {@link createHnswStore}; undefined for others. */
-export function companionOf(store: VectorStore): Companion | undefined {
+export function companionOf(store: object): Companion | undefined {
   return companions.get(store);
 }
 

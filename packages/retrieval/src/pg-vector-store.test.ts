@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { SharedStateUnavailableError } from '@keel/core';
+import { InvalidArgumentError, SharedStateUnavailableError } from '@keel/core';
 import { stateEngineUrl } from '@keel/testing';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { usePgliteVectorServer } from '../test/pglite-vector-server';
+import { usePostgresSchema } from '../test/postgres-schema';
 import { vectorStoreContract, vectors } from '../test/vector-store-contract';
 import { DimensionMismatchError } from './dimension-mismatch-error';
+import { createLocalEmbedder } from './local-embedder';
 import { createPgVectorStore, hasPgVector } from './pg-vector-store';
+import { createPostgresTextIndex } from './postgres-text-index';
+import { createRetriever } from './retriever';
+import type { Chunk, Document } from './types';
 
 const server = usePgliteVectorServer();
 const table = () => `vectors_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
@@ -84,10 +89,12 @@ describe('createPgVectorStore', () => {
   });
 });
 
-const databaseUrl = stateEngineUrl('DATABASE_URL');
+const url = stateEngineUrl('DATABASE_URL');
+// PGlite starts once per file (slowly on a loaded machine): the hybrid retrieval test shares it.
+const database = usePostgresSchema(url);
 
-describe.skipIf(!databaseUrl)('createPgVectorStore on a server without pgvector', () => {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+describe.skipIf(!url)('createPgVectorStore on a server without pgvector', () => {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
   afterAll(() => pool.end());
 
   it('says so: hasPgVector is false and migrate names the missing extension', async () => {
@@ -96,5 +103,126 @@ describe.skipIf(!databaseUrl)('createPgVectorStore on a server without pgvector'
     await expect(
       createPgVectorStore({ sql: pool, table: table(), dim: 4 }).migrate(),
     ).rejects.toThrow(/pgvector extension is not installed/);
+  });
+});
+
+const corpus: Document[] = [
+  {
+    id: 'keys.md',
+    text: '# API keys\n\nRotate API keys every ninety days. Revoke a leaked key at once.\n',
+  },
+  {
+    id: 'billing.md',
+    text: '# Billing\n\nInvoices are sent monthly. Update the credit card on the billing page.\n',
+  },
+  {
+    id: 'deploy.md',
+    text: '# Deploying\n\nDeploy with the blue-green strategy. Roll back by switching the router.\n',
+  },
+  {
+    id: 'limits.md',
+    text: '# Rate limits\n\nEach tenant may send sixty requests per minute; a 429 answer says when to retry.\n',
+  },
+  {
+    id: 'sso.md',
+    text: '# Single sign-on\n\nConnect SAML or OpenID Connect identity providers for your organisation.\n',
+  },
+  {
+    id: 'export.md',
+    text: '# Exporting data\n\nDownload every conversation as JSON from the export page, or schedule a nightly export.\n',
+  },
+  {
+    id: 'webhooks.md',
+    text: '# Webhooks\n\nWebhooks post events to your endpoint and are signed with an HMAC secret header.\n',
+  },
+  {
+    id: 'backups.md',
+    text: '# Backups\n\nDatabases are backed up hourly and kept for thirty days; restore from the console.\n',
+  },
+].map((document, i) => ({ ...document, metadata: { tenant: i % 2 === 0 ? 'acme' : 'globex' } }));
+
+const questions: Array<[string, string]> = [
+  ['how often should I rotate my API key?', 'keys.md'],
+  ['update credit card for invoices', 'billing.md'],
+  ['roll back a blue-green deploy', 'deploy.md'],
+  ['too many requests per minute 429', 'limits.md'],
+  ['configure SAML identity provider', 'sso.md'],
+  ['verify the webhook HMAC signature', 'webhooks.md'],
+];
+
+describe.skipIf(!url)('hybrid retrieval on pgvector and PostgreSQL full text', () => {
+  it('finds what HNSW and BM25 find: the relevant document in the top 3 of each question', async () => {
+    const embedder = createLocalEmbedder();
+    const local = await createRetriever({ embedder, cache: false });
+    const store = createPgVectorStore({
+      sql: server.pool(),
+      table: 'chunks',
+      dim: embedder.dimensions,
+    });
+    const text = createPostgresTextIndex({ sql: database.pool(), table: 'chunks' });
+    await Promise.all([store.migrate(), text.migrate()]);
+    const shared = await createRetriever({ embedder, cache: false, store, text });
+    await local.ingest(corpus);
+    await shared.ingest(corpus);
+    expect(await store.count()).toBe(corpus.length);
+    expect(await text.count()).toBe(corpus.length);
+    for (const [question, relevant] of questions) {
+      for (const retriever of [local, shared]) {
+        const top = await retriever.retrieve(question, { k: 3 });
+        expect([question, top.map((result) => result.chunk.sourceId)]).toEqual([
+          question,
+          expect.arrayContaining([relevant]),
+        ]);
+      }
+      for (const mode of ['vector', 'bm25'] as const) {
+        const top = await shared.retrieve(question, { k: 3, mode });
+        expect(top.length).toBeGreaterThan(0);
+      }
+    }
+    const acme = await shared.retrieve('rotate keys or export data', {
+      k: 5,
+      filter: { tenant: 'acme' },
+    });
+    expect(acme.length).toBeGreaterThan(0);
+    expect(acme.every((result) => result.chunk.metadata.tenant === 'acme')).toBe(true);
+
+    // Another replica, which ingested nothing, answers from the shared indexes once it can
+    // fetch chunk texts (here from the first replica, standing in for a chunks table).
+    const replica = async (fetchChunks?: (ids: readonly string[]) => Promise<Chunk[]>) =>
+      createRetriever({ embedder, cache: false, store, text, ...(fetchChunks && { fetchChunks }) });
+    const blind = await replica();
+    expect(await blind.retrieve('roll back a blue-green deploy')).toEqual([]);
+    const fetched: string[][] = [];
+    const other = await replica(async (ids) => {
+      fetched.push([...ids]);
+      return ids.flatMap((id) => shared.chunk(id) ?? []);
+    });
+    const answer = await other.retrieve('roll back a blue-green deploy', { k: 3 });
+    expect(answer.map((result) => result.chunk.sourceId)).toContain('deploy.md');
+    expect(fetched).toHaveLength(1);
+    // Removal reaches both sides on the server; a document seen again replaces its chunks.
+    await expect(shared.remove('keys.md')).resolves.toBe(1);
+    expect(await store.has('keys.md#0')).toBe(false);
+    expect(await text.has('keys.md#0')).toBe(false);
+    await shared.ingest([
+      {
+        id: 'billing.md',
+        text: 'Billing moved to the accounts page.',
+        metadata: { tenant: 'globex' },
+      },
+    ]);
+    expect(
+      (await shared.retrieve('billing accounts page', { k: 1, mode: 'bm25' }))[0]?.chunk.text,
+    ).toMatch(/accounts page/);
+    expect(await text.count()).toBe(corpus.length - 1);
+  });
+
+  it('refuses a text index together with a directory', async () => {
+    const text = createPostgresTextIndex({ sql: database.pool(), table: 'unused' });
+    await expect(
+      createRetriever({ directory: '/tmp/keel-unused', text } as never),
+    ).rejects.toSatisfy(
+      (error) => InvalidArgumentError.isInstance(error) && /leave out text/.test(error.message),
+    );
   });
 });

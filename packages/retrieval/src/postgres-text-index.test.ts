@@ -3,14 +3,14 @@ import { stateEngineUrl } from '@keel/testing';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { usePostgresSchema } from '../test/postgres-schema';
-import { createBm25Index } from './bm25-index';
+import { type Bm25Document, createBm25Index } from './bm25-index';
 import { createPostgresTextIndex } from './postgres-text-index';
 import type { Metadata } from './types';
 
 const url = stateEngineUrl('DATABASE_URL');
 const database = usePostgresSchema(url);
 
-const documents = [
+const documents: Bm25Document[] = [
   {
     id: 'keys',
     text: 'Rotate API keys every month from the settings page.',
@@ -53,7 +53,7 @@ describe.skipIf(!url)('createPostgresTextIndex', () => {
     expect(top[0]?.score).toBeGreaterThan(0);
     expect(
       (await index.search('rotate keys', { filter: { tenant: 'acme' } })).map((hit) => hit.id),
-    ).toEqual(['keys']);
+    ).toEqual(['keys', 'quota']);
     expect(
       (await index.search('keys', { filter: { tags: 'security' } })).map((hit) => hit.id),
     ).toEqual(['other']);
@@ -63,11 +63,22 @@ describe.skipIf(!url)('createPostgresTextIndex', () => {
     });
     expect(byFunction).toHaveLength(1);
     expect(byFunction[0]?.metadata).toMatchObject({ tenant: 'acme' });
-    // websearch syntax: phrases and exclusions, never a syntax error.
-    expect((await index.search('"billing address" -invoice')).map((hit) => hit.id)).toEqual([]);
-    expect((await index.search('"billing address"')).map((hit) => hit.id)).toEqual(['billing']);
-    expect(await index.search('keys AND (( "unbalanced')).toBeInstanceOf(Array);
+    // Any word, as BM25: a question finds the documents holding some of its words.
+    // (ts_rank_cd weighs how often and how close the words occur; it knows no corpus statistics.)
+    const question = await index.search('how often should I rotate my API key?', { k: 2 });
+    expect(question.map((hit) => hit.id).sort()).toEqual(['keys', 'other']);
     expect(await index.search('the of and')).toEqual([]);
+    expect(await index.search("it's a back\\slash 'quoted' & | ! <-> (")).toEqual([]);
+    // websearch syntax: every word, phrases and exclusions, never a syntax error.
+    const websearch = createPostgresTextIndex({
+      sql: database.pool(),
+      table: 'chunk_text',
+      syntax: 'websearch',
+    });
+    expect(await websearch.search('how often should I rotate my API key?')).toEqual([]);
+    expect((await websearch.search('"billing address" -invoice')).map((hit) => hit.id)).toEqual([]);
+    expect((await websearch.search('"billing address"')).map((hit) => hit.id)).toEqual(['billing']);
+    expect(await websearch.search('keys AND (( "unbalanced')).toBeInstanceOf(Array);
 
     await index.add([{ id: 'keys', text: 'Keys never expire.', metadata: { tenant: 'acme' } }]);
     expect(

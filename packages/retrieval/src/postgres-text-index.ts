@@ -13,7 +13,7 @@ import type { Metadata } from './types';
 import { assertId } from './vector-store';
 
 /** How a query's text becomes a `tsquery`. */
-export type TextQuerySyntax = 'websearch' | 'plain';
+export type TextQuerySyntax = 'any' | 'websearch' | 'plain';
 
 /** Options of {@link createPostgresTextIndex}. */
 export interface PostgresTextIndexOptions {
@@ -24,8 +24,9 @@ export interface PostgresTextIndexOptions {
   /** Text search configuration (stemming and stop words); default `english`. */
   language?: string;
   /**
-   * `websearch` (default): quoted phrases, `or` and `-word`, never a syntax error;
-   * `plain`: every word must match.
+   * `any` (default): documents holding any of the query's words (stemmed, without stop words),
+   * as BM25 finds them; `websearch`: every word unless `or`, quoted phrases and `-word`, never a
+   * syntax error; `plain`: every word.
    */
   syntax?: TextQuerySyntax;
 }
@@ -43,9 +44,14 @@ export interface PostgresTextIndex extends TextIndex {
   migrate(): Promise<void>;
 }
 
+/** The `tsquery` of each syntax, from the configuration `$1` and the query text `$2`. */
 const PARSERS: Record<TextQuerySyntax, string> = {
-  websearch: 'websearch_to_tsquery',
-  plain: 'plainto_tsquery',
+  // The query's own lexemes, quoted for the tsquery reader and joined by `|`.
+  any: `select coalesce(string_agg(
+      '''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || '''', ' | '), '')::tsquery
+    from unnest(to_tsvector($1::regconfig, $2))`,
+  websearch: 'select websearch_to_tsquery($1::regconfig, $2)',
+  plain: 'select plainto_tsquery($1::regconfig, $2)',
 };
 
 function assertDocuments(documents: readonly Bm25Document[]): void {
@@ -84,7 +90,7 @@ export function createPostgresTextIndex({
   sql,
   table,
   language = 'english',
-  syntax = 'websearch',
+  syntax = 'any',
 }: PostgresTextIndexOptions): PostgresTextIndex {
   const { quoted, bare } = tableName(table);
   if (typeof language !== 'string' || !/^[a-z_][a-z0-9_]*$/.test(language)) {
@@ -97,7 +103,7 @@ export function createPostgresTextIndex({
   if (parser === undefined) {
     throw new InvalidArgumentError({
       argument: 'syntax',
-      message: `syntax must be 'websearch' or 'plain', got ${JSON.stringify(syntax)}`,
+      message: `syntax must be 'any', 'websearch' or 'plain', got ${JSON.stringify(syntax)}`,
     });
   }
 
@@ -186,9 +192,9 @@ export function createPostgresTextIndex({
       }
       const values: unknown[] = [language, query];
       const { where, predicate } = sqlFilter(filter, values);
-      const select = `select id, metadata, ts_rank_cd(terms, parsed) as score
-        from ${quoted}, ${parser}($1::regconfig, $2) as parsed
-        where terms @@ parsed and ${where}
+      const select = `select id, metadata, ts_rank_cd(terms, parsed.query) as score
+        from ${quoted}, (${parser}) as parsed (query)
+        where terms @@ parsed.query and ${where}
         order by score desc, id limit $${values.length + 1} offset $${values.length + 2}`;
       type Row = { id: string; metadata: Metadata; score: number };
       const rows = await firstPassing(k, predicate, (limit, offset) =>

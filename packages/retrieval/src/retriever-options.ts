@@ -10,9 +10,10 @@ import type { EmbeddingCache } from './embedding-cache';
 import type { Filter } from './filter';
 import type { IngestProgress } from './ingest-progress';
 import type { Reranker } from './reranker';
+import type { TextIndex } from './text-index';
 import type { Chunk, Document, RetrievedChunk } from './types';
 import type { UnsupportedDocumentError } from './unsupported-document-error';
-import type { VectorStore } from './vector-store';
+import type { AsyncVectorStore, VectorStore } from './vector-store';
 
 /** Search mode of {@link Retriever.retrieve}. */
 export type RetrievalMode = 'vector' | 'bm25' | 'hybrid';
@@ -31,6 +32,26 @@ export interface RetrieverOptions {
   cache?: EmbeddingCache | false;
   clock?: Clock;
 }
+
+/**
+ * Options of a retriever whose vectors or lexical side live on a server (a pgvector store, a
+ * PostgreSQL text index): the same as {@link RetrieverOptions}, without a directory (the
+ * server keeps the index).
+ */
+export type SharedRetrieverOptions = Omit<RetrieverOptions, 'store' | 'directory'> & {
+  /**
+   * Chunks by id that this process did not ingest (another replica's), e.g. from the
+   * application's chunks table; hits whose chunk neither side knows are dropped.
+   */
+  fetchChunks?: (ids: readonly string[]) => Promise<readonly Chunk[]>;
+} & (
+    | { store: AsyncVectorStore; text?: TextIndex }
+    | {
+        store?: VectorStore;
+        /** The lexical side of hybrid search, in place of the in-process BM25. */
+        text: TextIndex;
+      }
+  );
 
 /** Options of {@link Retriever.ingest}. */
 export interface IngestOptions {
@@ -86,4 +107,14 @@ export interface Retriever {
   chunk(id: string): Chunk | undefined;
   /** Saves to `directory`. */
   save(): Promise<void>;
+}
+
+/**
+ * A retriever over a store or text index on a server: its writes are awaited, so `remove`
+ * returns a promise. Chunk texts are kept in the process that ingested them.
+ */
+export interface SharedRetriever extends Omit<Retriever, 'store' | 'remove'> {
+  readonly store: VectorStore | AsyncVectorStore;
+  /** Removes a document's chunks from the store and the lexical index; resolves to how many. */
+  remove(sourceId: string): Promise<number>;
 }

@@ -26,11 +26,14 @@ import type {
   RetrieveOptions,
   Retriever,
   RetrieverOptions,
+  SharedRetriever,
+  SharedRetrieverOptions,
 } from './retriever-options';
 import { loadChunks, parseChunks, saveChunks, serializeChunks } from './saved-chunks';
 import type { Chunk } from './types';
 import { UnsupportedDocumentError } from './unsupported-document-error';
 import { assertVector } from './validate-vector';
+import type { AsyncVectorStore, VectorStore } from './vector-store';
 
 /** The text embedded and indexed for a chunk: its heading path or imports, then its text. */
 export function indexedText(chunk: Chunk): string {
@@ -50,7 +53,9 @@ function reportSafely(action: () => void): void {
 const QUERY_CACHE_SIZE = 1_000;
 
 /**
- * Creates a retriever; with `directory`, reopens what was saved there.
+ * Creates a retriever; with `directory`, reopens what was saved there. Given a store or a text
+ * index on a server (`@keel/retrieval/postgres`), its writes are awaited and `remove` returns a
+ * promise.
  *
  * @throws EmbeddingModelMismatchError when `directory` was indexed with another embedder.
  * @example
@@ -61,15 +66,28 @@ const QUERY_CACHE_SIZE = 1_000;
  * await retriever.save();
  * ```
  */
+export async function createRetriever(options: SharedRetrieverOptions): Promise<SharedRetriever>;
+export async function createRetriever(options?: RetrieverOptions): Promise<Retriever>;
 export async function createRetriever({
   embedder: baseEmbedder = createLocalEmbedder(),
   store: givenStore,
   directory,
+  text,
+  fetchChunks,
   chunking,
   bm25: bm25Options,
   cache,
   clock = systemClock,
-}: RetrieverOptions = {}): Promise<Retriever> {
+}: Omit<RetrieverOptions, 'store'> & {
+  store?: VectorStore | AsyncVectorStore;
+  text?: SharedRetrieverOptions['text'];
+  fetchChunks?: SharedRetrieverOptions['fetchChunks'];
+} = {}): Promise<
+  Omit<Retriever, 'store' | 'remove'> & {
+    store: VectorStore | AsyncVectorStore;
+    remove(sourceId: string): number | Promise<number>;
+  }
+> {
   const embeddingCache =
     cache === false
       ? undefined
@@ -92,6 +110,15 @@ export async function createRetriever({
         'A retriever with a directory needs a store that can save (createHnswStore); leave store out to get one',
     });
   }
+  if (directory !== undefined && text !== undefined) {
+    throw new InvalidArgumentError({
+      argument: 'text',
+      message:
+        'A retriever with a directory keeps its lexical index there; leave out text, or directory when the index lives on a server',
+    });
+  }
+  // Any part on a server makes every write awaited; in-process parts stay synchronous.
+  const shared = text !== undefined || !('size' in store);
   if (store.dim !== baseEmbedder.dimensions) {
     throw new DimensionMismatchError({
       expected: store.dim,
@@ -110,7 +137,7 @@ export async function createRetriever({
     bySource.set(chunk.sourceId, ids);
   }
 
-  if (directory !== undefined) {
+  if (directory !== undefined && 'size' in store) {
     // The HNSW store keeps the chunks in the generation of its vectors, swapped in together.
     // Another store saves them in a file beside it, chunks then vectors: keep only what both
     // sides hold.
@@ -132,15 +159,25 @@ export async function createRetriever({
   // The HNSW store snapshots the chunks in the same tick as its vectors on every save.
   companionOf(store)?.provide(() => serializeChunks([...chunks.values()]));
 
-  function remove(sourceId: string): number {
-    const ids = bySource.get(sourceId) ?? [];
-    store.delete(ids);
-    for (const id of ids) {
-      bm25.remove(id);
-      chunks.delete(id);
-    }
+  function forget(sourceId: string, ids: readonly string[]): number {
+    for (const id of ids) chunks.delete(id);
     bySource.delete(sourceId);
     return ids.length;
+  }
+
+  function remove(sourceId: string): number {
+    const ids = bySource.get(sourceId) ?? [];
+    (store as VectorStore).delete(ids);
+    for (const id of ids) bm25.remove(id);
+    return forget(sourceId, ids);
+  }
+
+  /** Removes from the server first: a failed delete leaves the chunks searchable here too. */
+  async function removeShared(sourceId: string): Promise<number> {
+    const ids = bySource.get(sourceId) ?? [];
+    await Promise.all([store.delete(ids), text?.remove(ids)]);
+    if (text === undefined) for (const id of ids) bm25.remove(id);
+    return forget(sourceId, ids);
   }
 
   // Queries skip the embedding cache, which is for chunks: it keeps every entry (on disk, with a
@@ -169,25 +206,39 @@ export async function createRetriever({
     options: RetrieveOptions,
   ) {
     const filter = options.filter;
-    const vectorHits =
+    const [vectorHits, lexicalHits] = await Promise.all([
       mode === 'bm25'
         ? []
-        : store.search(await embedQuery(query, options.signal), {
-            k: count,
-            ...(filter && { filter }),
-          });
-    const lexicalHits =
-      mode === 'vector' ? [] : bm25.search(query, { k: count, ...(filter && { filter }) });
-    if (mode !== 'hybrid') {
-      return (mode === 'vector' ? vectorHits : lexicalHits).map((hit) => ({
-        chunk: chunks.get(hit.id) as Chunk,
-        score: hit.score,
-      }));
+        : embedQuery(query, options.signal).then((vector) =>
+            store.search(vector, { k: count, ...(filter && { filter }) }),
+          ),
+      mode === 'vector'
+        ? []
+        : (text ?? bm25).search(query, { k: count, ...(filter && { filter }) }),
+    ]);
+    const ranked =
+      mode === 'hybrid'
+        ? reciprocalRankFusion([vectorHits.map((hit) => hit.id), lexicalHits.map((hit) => hit.id)])
+        : mode === 'vector'
+          ? vectorHits
+          : lexicalHits;
+    const known = await chunksOf(ranked.map((hit) => hit.id));
+    return ranked.map(({ id, score }) => ({ chunk: known.get(id) as Chunk, score }));
+  }
+
+  /** The chunks of `ids` ingested here, and the others (another replica's) from `fetchChunks`. */
+  async function chunksOf(ids: readonly string[]): Promise<Map<string, Chunk>> {
+    const known = new Map<string, Chunk>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const chunk = chunks.get(id);
+      if (chunk === undefined) missing.push(id);
+      else known.set(id, chunk);
     }
-    return reciprocalRankFusion([
-      vectorHits.map((hit) => hit.id),
-      lexicalHits.map((hit) => hit.id),
-    ]).map(({ id, score }) => ({ chunk: chunks.get(id) as Chunk, score }));
+    if (missing.length > 0 && fetchChunks !== undefined) {
+      for (const chunk of await fetchChunks(missing)) known.set(chunk.id, chunk);
+    }
+    return known;
   }
 
   async function run(query: string, options: RetrieveOptions, k: number, mode: RetrievalMode) {
@@ -234,7 +285,7 @@ export async function createRetriever({
     chunk(id) {
       return chunks.get(id);
     },
-    remove,
+    remove: shared ? removeShared : remove,
     async ingest(documents, { onProgress, batchSize = 256, signal } = {}) {
       assertNumber('batchSize', batchSize, { integer: true, min: 1 });
       const startedAt = clock.now();
@@ -277,21 +328,22 @@ export async function createRetriever({
         for (const [i, chunk] of batch.entries()) {
           assertVector(vectors[i] as Float32Array, store.dim, `embedding of "${chunk.id}"`);
         }
-        for (const sourceId of replacing) remove(sourceId);
-        store.upsert(
-          batch.map((chunk, i) => ({
-            id: chunk.id,
-            vector: vectors[i] as Float32Array,
-            metadata: chunk.metadata,
-          })),
-        );
-        bm25.add(
-          batch.map((chunk) => ({
-            id: chunk.id,
-            text: indexedText(chunk),
-            metadata: chunk.metadata,
-          })),
-        );
+        for (const sourceId of replacing) await (shared ? removeShared : remove)(sourceId);
+        const lexical = batch.map((chunk) => ({
+          id: chunk.id,
+          text: indexedText(chunk),
+          metadata: chunk.metadata,
+        }));
+        await Promise.all([
+          store.upsert(
+            batch.map((chunk, i) => ({
+              id: chunk.id,
+              vector: vectors[i] as Float32Array,
+              metadata: chunk.metadata,
+            })),
+          ),
+          (text ?? bm25).add(lexical),
+        ]);
         for (const chunk of batch) index(chunk);
         embeddings += batch.length;
         report();
