@@ -66,7 +66,10 @@ export type {
   RetrieveOptions,
   Retriever,
   RetrieverOptions,
+  SharedRetriever,
+  SharedRetrieverOptions,
 } from './retriever-options';
+export type { TextIndex } from './text-index';
 export type { Chunk, Document, DocumentFormat, Metadata, RetrievedChunk } from './types';
 export {
   UnsupportedDocumentError,
@@ -74,6 +77,7 @@ export {
 } from './unsupported-document-error';
 export type { Vector } from './validate-vector';
 export type {
+  AsyncVectorStore,
   Space,
   VectorHit,
   VectorItem,
