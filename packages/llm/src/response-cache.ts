@@ -7,8 +7,9 @@ import { assertNumber } from '@keel/core/internal';
 import type { LlmGenerateResult } from './types';
 
 /**
- * Where cached answers live. Any object with these two methods works (Redis, a database);
- * {@link createMemoryCache} is the in-process LRU.
+ * Where cached answers live. Any object with these two methods works (a database, say);
+ * {@link createMemoryCache} is the in-process LRU, and `createRedisCache` from `@keel/llm/redis`
+ * shares answers between replicas.
  */
 export interface ResponseCache {
   get(key: string): LlmGenerateResult | undefined | Promise<LlmGenerateResult | undefined>;
