@@ -26,7 +26,10 @@ export interface RedisValueSkip {
 
 /** The options every Redis cache shares. */
 export interface RedisValueStoreOptions {
-  /** The application's `ioredis` client (`new Redis(process.env.REDIS_URL)`) or a Cluster. */
+  /**
+   * The application's `ioredis` client. A batch is one script over its keys: a Cluster takes
+   * batches of one key only (keys of a batch may sit in different slots).
+   */
   redis: RedisClient;
   /** Prepended to every key; one prefix per cache and application. */
   prefix: string;

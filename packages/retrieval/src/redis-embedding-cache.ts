@@ -13,7 +13,10 @@ export type CacheSkip = RedisValueSkip;
 
 /** Options of {@link createRedisEmbeddingCache}. */
 export interface RedisEmbeddingCacheOptions {
-  /** The application's `ioredis` client (`new Redis(process.env.REDIS_URL)`) or a Cluster. */
+  /**
+   * The application's `ioredis` client (`new Redis(process.env.REDIS_URL)`). A batch is one
+   * script over many keys, which a Redis Cluster refuses across slots: there every read is a miss.
+   */
   redis: RedisClient;
   /** How long a vector stays in Redis; default 30 days. */
   ttlMs?: number;
