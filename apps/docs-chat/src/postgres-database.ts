@@ -18,6 +18,9 @@ export interface ConnectDatabaseOptions {
 /** Longest wait between two attempts to get the LISTEN connection back. */
 const MAX_RECONNECT_MS = 5_000;
 
+/** How long opening a connection may take: a server that does not answer fails, not hangs. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
 function poolQuery(client: pg.Pool | pg.PoolClient): SqlQuery['query'] {
   return async <Row>(text: string, values?: unknown[]) => {
     const result = await client.query(text, values);
@@ -30,6 +33,7 @@ function createListener(url: string, onWarning: ConnectDatabaseOptions['onWarnin
   const channels = new Map<string, Set<ListenHandlers>>();
   let client: pg.Client | undefined;
   let connecting: Promise<pg.Client> | undefined;
+  let reconnecting = false;
   let closed = false;
   let delay = 100;
   let timer: NodeJS.Timeout | undefined;
@@ -37,20 +41,29 @@ function createListener(url: string, onWarning: ConnectDatabaseOptions['onWarnin
   const quoted = (channel: string) => `"${channel.replaceAll('"', '""')}"`;
 
   async function open(): Promise<pg.Client> {
-    const fresh = new pg.Client({ connectionString: url });
+    const fresh = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    });
     fresh.on('notification', ({ channel, payload }) => {
       for (const handlers of channels.get(channel) ?? []) handlers.onNotify(payload ?? '');
     });
     fresh.on('error', (error) => lost(fresh, error));
     fresh.on('end', () => lost(fresh, new Error('The LISTEN connection ended')));
-    await fresh.connect();
-    for (const channel of channels.keys()) await fresh.query(`listen ${quoted(channel)}`);
+    try {
+      await fresh.connect();
+      for (const channel of channels.keys()) await fresh.query(`listen ${quoted(channel)}`);
+    } catch (error) {
+      fresh.end().catch(() => {});
+      throw error;
+    }
     return fresh;
   }
 
   function lost(which: pg.Client, error: Error) {
     if (closed || which !== client) return;
     client = undefined;
+    reconnecting = true;
     onWarning('database-listen-lost', error);
     which.end().catch(() => {});
     reconnect();
@@ -58,20 +71,18 @@ function createListener(url: string, onWarning: ConnectDatabaseOptions['onWarnin
 
   function reconnect() {
     timer = setTimeout(() => {
-      connecting = open();
-      connecting.then(
+      open().then(
         (fresh) => {
-          connecting = undefined;
           if (closed) {
             fresh.end().catch(() => {});
             return;
           }
           client = fresh;
+          reconnecting = false;
           delay = 100;
           for (const set of channels.values()) for (const handlers of set) handlers.onResync?.();
         },
         (error: Error) => {
-          connecting = undefined;
           if (closed) return;
           onWarning('database-listen-lost', error);
           delay = Math.min(delay * 2, MAX_RECONNECT_MS);
@@ -84,21 +95,26 @@ function createListener(url: string, onWarning: ConnectDatabaseOptions['onWarnin
 
   return {
     async listen(channel: string, handlers: ListenHandlers) {
-      if (!client) {
-        connecting ??= open();
-        client = await connecting;
-        connecting = undefined;
-      }
       let set = channels.get(channel);
       if (!set) {
         set = new Set();
         channels.set(channel, set);
-        await client.query(`listen ${quoted(channel)}`);
+        // While reconnecting there is no client: the new one LISTENs on every channel.
+        if (!client && !reconnecting) {
+          connecting ??= open();
+          try {
+            client = await connecting;
+          } finally {
+            connecting = undefined;
+          }
+        }
+        await client?.query(`listen ${quoted(channel)}`);
       }
       set.add(handlers);
+      const subscribed = set;
       return async () => {
-        set.delete(handlers);
-        if (set.size > 0 || channels.get(channel) !== set) return;
+        subscribed.delete(handlers);
+        if (subscribed.size > 0 || channels.get(channel) !== subscribed) return;
         channels.delete(channel);
         await client?.query(`unlisten ${quoted(channel)}`);
       };
@@ -129,7 +145,11 @@ export async function connectDatabase(
   url: string,
   { poolSize, onWarning }: ConnectDatabaseOptions,
 ): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
   // An idle connection the server dropped: the pool replaces it; the next query says the rest.
   pool.on('error', (error) => onWarning('database-connection-lost', error));
   const listener = createListener(url, onWarning);

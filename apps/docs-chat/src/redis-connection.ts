@@ -38,7 +38,8 @@ export function openRedis(url: string, onWarning: (event: string, error: Error) 
 }
 
 /**
- * Closes `redis`: QUIT when it is connected (what was sent is answered first), else drops it.
+ * Closes `redis`: QUIT when it is connected (what was sent is answered first), else drops it;
+ * resolves once the connection is closed.
  *
  * @example
  * ```ts
@@ -46,9 +47,9 @@ export function openRedis(url: string, onWarning: (event: string, error: Error) 
  * ```
  */
 export async function closeRedis(redis: Redis): Promise<void> {
-  if (redis.status !== 'ready') {
-    redis.disconnect();
-    return;
-  }
-  await redis.quit().catch(() => redis.disconnect());
+  if (redis.status === 'end') return;
+  const ended = new Promise((resolve) => redis.once('end', resolve));
+  if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+  else redis.disconnect();
+  await ended;
 }

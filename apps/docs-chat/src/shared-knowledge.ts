@@ -26,8 +26,6 @@ const INGEST_LOCK = 0x696e67657374;
 /** The shared collection, and what stops its listening. */
 export interface SharedKnowledge {
   knowledge: Knowledge;
-  /** Resolves once the cache matches the tables as they were when called. */
-  synced(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -95,10 +93,10 @@ export async function openSharedKnowledge(
   };
 
   /** Brings the cache to the tables: documents whose hash differs are read and indexed. */
-  async function sync(): Promise<void> {
+  async function sync(sql: SqlQuery): Promise<void> {
     const stored = new Map(
       (
-        await db.query<{ source_id: string; content_hash: string }>(
+        await sql.query<{ source_id: string; content_hash: string }>(
           'select source_id, content_hash from documents',
         )
       ).rows.map((row) => [row.source_id, row.content_hash]),
@@ -111,7 +109,7 @@ export async function openSharedKnowledge(
     }
     const stale = [...stored].filter(([id, hash]) => manifest.get(id)?.hash !== hash);
     if (stale.length === 0) return;
-    const { rows } = await db.query<{ source_id: string; content_hash: string; body: Buffer }>(
+    const { rows } = await sql.query<{ source_id: string; content_hash: string; body: Buffer }>(
       'select source_id, content_hash, body from documents where source_id = any($1)',
       [stale.map(([id]) => id)],
     );
@@ -121,7 +119,7 @@ export async function openSharedKnowledge(
       rows.map((row) => ({
         id: row.source_id,
         hash: row.content_hash,
-        text: new Uint8Array(row.body),
+        text: row.body,
       })),
       {},
     );
@@ -132,7 +130,7 @@ export async function openSharedKnowledge(
   const resync = (): Promise<void> => {
     pending ??= serially(async () => {
       pending = undefined;
-      await sync();
+      await sync(db);
     });
     return pending;
   };
@@ -148,8 +146,9 @@ export async function openSharedKnowledge(
         const started = performance.now();
         return db.transaction(async (tx) => {
           await tx.query('select pg_advisory_xact_lock($1)', [INGEST_LOCK]);
-          // The cache may lag the tables (a notification not handled yet): catch up first.
-          await sync();
+          // The cache may lag the tables (a notification not handled yet): catch up first, on
+          // this transaction's connection (the pool may have no other).
+          await sync(tx);
           const known = new Map([...manifest].map(([id, entry]) => [id, entry.hash]));
           const plan = await planIngest(paths, known);
           const { changed, gone } = plan;
@@ -170,7 +169,7 @@ export async function openSharedKnowledge(
             else await tx.query('delete from documents where source_id = $1', [document.id]);
           }
           if (changed.length > 0 || gone.length > 0) {
-            await tx.query('select pg_notify($1, $2)', [CHANNEL, String(process.pid)]);
+            await tx.query('select pg_notify($1, $2)', [CHANNEL, '']);
           }
           return reportIngest(plan, indexed, started);
         });
@@ -188,7 +187,6 @@ export async function openSharedKnowledge(
   await resync();
   return {
     knowledge,
-    synced: resync,
     async close() {
       await stop();
       await queue;

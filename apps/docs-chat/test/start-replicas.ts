@@ -4,30 +4,20 @@
  * directory (nothing may be locked in it). Extra environment (REDIS_URL, limits, a provider)
  * goes to every replica through `env`, or to one through `start({ env })`.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { type Replica, startReplica } from '../scripts/replicas.mjs';
 import { FIXTURE_CORPUS } from './start-test-app';
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '..', 'bin', 'docs-chat.js');
 
-/** How long a replica may take to migrate, sync, ingest and listen on a loaded machine. */
-const START_TIMEOUT_MS = 90_000;
-
-/** One running `docs-chat serve`. */
-export interface Replica {
-  url: string;
-  pid: number;
-  /** Everything it wrote to stdout (JSON log lines) and stderr, so far. */
-  output(): string;
-  /** Stops it with `signal` (SIGTERM: a clean stop; SIGKILL: a crash); resolves once it exited. */
-  stop(signal?: NodeJS.Signals): Promise<void>;
-}
+export type { Replica };
 
 /** Replicas on one database, and what else runs against it. */
 export interface Replicas {
@@ -52,42 +42,6 @@ function withDatabase(serverUrl: string, database: string): string {
   return url.toString();
 }
 
-function startReplica(env: Record<string, string>): Promise<Replica> {
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return new Promise<Replica>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`A replica did not start in ${START_TIMEOUT_MS} ms:\n${output}`));
-    }, START_TIMEOUT_MS);
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const url = output.match(/listening on (http:\/\/\S+)/)?.[1];
-      if (!url) return;
-      clearTimeout(timer);
-      resolve({
-        url,
-        pid: child.pid as number,
-        output: () => output,
-        async stop(signal = 'SIGTERM') {
-          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-          await exited;
-        },
-      });
-    };
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', collect);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`A replica exited with ${code} before listening:\n${output}`));
-    });
-  });
-}
-
 /**
  * Creates a database on the server `serverUrl` names and starts `count` replicas on it, all at
  * once (so they race to migrate and ingest, as replicas of a deployment do).
@@ -106,7 +60,8 @@ export async function startReplicas({
   await admin.connect();
   await admin.query(`create database ${database}`);
   const databaseUrl = withDatabase(serverUrl, database);
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
   const dataDir = mkdtempSync(join(tmpdir(), 'docs-chat-replicas-'));
   const shared: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -127,7 +82,8 @@ export async function startReplicas({
   };
   const close = async () => {
     await Promise.all(replicas.map((replica) => replica.stop()));
-    await pool.end();
+    // Ended (its socket closed) before the drop, so the drop cuts no connection of this process.
+    await client.end();
     await admin.query(`drop database if exists ${database} with (force)`);
     await admin.end();
     rmSync(dataDir, { recursive: true, force: true });
@@ -155,7 +111,7 @@ export async function startReplicas({
       }
     },
     async query<Row>(text: string, values?: unknown[]) {
-      return (await pool.query(text, values)).rows as Row[];
+      return (await client.query(text, values)).rows as Row[];
     },
     close,
   };
