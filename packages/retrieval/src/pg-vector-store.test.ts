@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InvalidArgumentError, SharedStateUnavailableError } from '@keel/core';
+import { InvalidArgumentError, SharedStateUnavailableError, type SqlClient } from '@keel/core';
 import { stateEngineUrl } from '@keel/testing';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,47 @@ describe('createPgVectorStore', () => {
     ).rejects.toSatisfy((error) => DimensionMismatchError.isInstance(error) && error.actual === 8);
     expect(await hasPgVector(server.pool())).toBe(true);
     await expect(first.search(items[0]?.vector ?? [], { ef: 0 })).rejects.toThrow(/ef must be/);
+  });
+
+  it('keeps k hits under a filter on pgvector before 0.8 (no iterative scans): the exact scan fills in', async () => {
+    const connection = await server.pool().connect();
+    const statements: string[] = [];
+    // pgvector 0.7 as far as the store can tell; it must not set hnsw.iterative_scan.
+    const olderPgVector: SqlClient = {
+      query: async <Row>(text: string, values?: unknown[]) => {
+        statements.push(text);
+        if (text.includes('pg_extension')) return { rows: [{ version: '0.7.4' }] as Row[] };
+        // The planner estimates containment filters as selective and scans exactly; make it
+        // take the HNSW index, to see the store fill in what the index leaves short.
+        if (text.includes('hnsw.ef_search')) {
+          await connection.query(`select set_config('enable_seqscan', 'off', true)`);
+        }
+        return connection.query(text, values) as unknown as Promise<{ rows: Row[] }>;
+      },
+    };
+    try {
+      const name = table();
+      const store = createPgVectorStore({
+        sql: olderPgVector,
+        table: name,
+        dim: 16,
+        m: 4,
+        ef: 4,
+      });
+      await store.migrate();
+      // Without the metadata index, the HNSW index is the planner's only index: it stops at
+      // ef_search (40) rows, half of them filtered out.
+      await connection.query(`drop index "${name}_metadata"`);
+      const items = vectors(2_000, 16);
+      await store.add(items);
+      const hits = await store.search(items[0]?.vector ?? [], { k: 40, filter: { even: true } });
+      expect(hits).toHaveLength(40);
+      expect(hits.every((hit) => hit.metadata.even === true)).toBe(true);
+      expect(statements.some((text) => text.includes('iterative_scan'))).toBe(false);
+      expect(statements.some((text) => text.includes('enable_indexscan'))).toBe(true);
+    } finally {
+      connection.release();
+    }
   });
 
   it('refuses bad table names and parameters before any SQL', () => {

@@ -134,6 +134,27 @@ export function createPgVectorStore({
       items.map((item) => JSON.stringify(item.metadata ?? {})),
     ];
   }
+  // pgvector before 0.8 has no iterative scans and refuses unknown `hnsw.` settings: ask once.
+  let iterative: Promise<boolean> | undefined;
+  function iterativeScans(connection: SqlClient): Promise<boolean> {
+    if (iterative === undefined) {
+      const asked = connection
+        .query<{ version: string | null }>(
+          `select extversion as version from pg_extension where extname = 'vector'`,
+        )
+        .then(({ rows }) => {
+          const [major = 0, minor = 0] = (rows[0]?.version ?? '0.0').split('.').map(Number);
+          return major > 0 || minor >= 8;
+        });
+      // A failed question is asked again by the next search.
+      asked.catch(() => {
+        iterative = undefined;
+      });
+      iterative = asked;
+    }
+    return iterative;
+  }
+
   const insert = `insert into ${quoted} (id, embedding, metadata)
     select * from unnest($1::text[], $2::vector[], $3::jsonb[])`;
 
@@ -279,11 +300,13 @@ export function createPgVectorStore({
       assertVector(vector, dim, 'query');
       assertNumber('ef', searchEf, { integer: true, min: 1 });
       return inTransaction(sql, 'pg-vector-store.search', async (connection) => {
-        await connection.query(
-          `select set_config('hnsw.ef_search', $1, true),
-            set_config('hnsw.iterative_scan', 'strict_order', true)`,
-          [String(Math.min(Math.max(searchEf, wanted), MAX_EF_SEARCH))],
-        );
+        const settings = (await iterativeScans(connection))
+          ? `select set_config('hnsw.ef_search', $1, true),
+              set_config('hnsw.iterative_scan', 'strict_order', true)`
+          : `select set_config('hnsw.ef_search', $1, true)`;
+        await connection.query(settings, [
+          String(Math.min(Math.max(searchEf, wanted), MAX_EF_SEARCH)),
+        ]);
         return search(connection, vector, wanted, filter);
       });
     },
