@@ -198,10 +198,7 @@ export function createPgVectorStore({
     table,
     async migrate() {
       await inMigration(sql, 'pg-vector-store.migrate', table, async (connection) => {
-        const { rows: available } = await connection.query<{ installed: boolean }>(
-          `select exists (select 1 from pg_available_extensions where name = 'vector') as installed`,
-        );
-        if (available[0]?.installed !== true) {
+        if (!(await hasPgVector(connection))) {
           throw new Error(
             'the pgvector extension is not installed on this server; install it (https://github.com/pgvector/pgvector) or use createHnswStore',
           );
