@@ -3,7 +3,7 @@
  * serves. One pair of processes for the file (they start together, racing to migrate and to
  * ingest the corpus); each test uses its own users and conversations.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +66,8 @@ describe.skipIf(!serverUrl)('replicas on one PostgreSQL', () => {
     );
     expect(reports.filter((line) => line?.includes('4 embedded'))).toHaveLength(1);
     expect(reports.filter((line) => line?.includes('0 embedded, 4 unchanged'))).toHaveLength(1);
+    // Their shared data directory stays empty: no lock, no database, no index files.
+    expect(readdirSync(run.dataDir)).toEqual([]);
   });
 
   it('continues on replica B a conversation started on replica A', async () => {

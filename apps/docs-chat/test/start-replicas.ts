@@ -25,6 +25,8 @@ export interface Replicas {
   databaseUrl: string;
   /** The environment every replica and `cli` get. */
   env: Record<string, string>;
+  /** The data directory every replica is given (and, sharing a database, leaves alone). */
+  dataDir: string;
   replicas: Replica[];
   /** Starts one more replica, with `env` added to the shared environment. */
   start(options?: { env?: Record<string, string> }): Promise<Replica>;
@@ -99,6 +101,7 @@ export async function startReplicas({
   return {
     databaseUrl,
     env: shared,
+    dataDir,
     replicas,
     start,
     async cli(args) {
