@@ -8,6 +8,7 @@ import { afterAll, beforeAll } from 'vitest';
 
 /** The schema's connection URL and an admin connection to the server (for cutting others). */
 export interface TestSchema {
+  readonly name: string;
   readonly url: string;
   readonly admin: pg.Client;
 }
@@ -17,7 +18,7 @@ export function useSchema(serverUrl: string | undefined): TestSchema {
   const schema = `docs_chat_test_${randomBytes(6).toString('hex')}`;
   const url = new URL(serverUrl ?? 'postgres://unset');
   url.searchParams.set('options', `-c search_path=${schema}`);
-  const state = { url: url.toString() } as { url: string; admin: pg.Client };
+  const state = { name: schema, url: url.toString() } as TestSchema & { admin: pg.Client };
   beforeAll(async () => {
     if (!serverUrl) return;
     state.admin = new pg.Client({ connectionString: serverUrl });
