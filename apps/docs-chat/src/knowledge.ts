@@ -143,6 +143,10 @@ async function* scan(paths: readonly string[]): AsyncGenerator<Document> {
  * given.
  *
  * @throws Error naming paths that do not exist.
+ * @example
+ * ```ts
+ * const { changed, gone } = await planIngest(['./docs'], new Map([['docs/a.md', 'e3b0…']]));
+ * ```
  */
 export async function planIngest(
   paths: readonly string[],
@@ -184,6 +188,11 @@ export async function planIngest(
  * Indexes `changed` into `retriever` and records each in `manifest`; a document the retriever
  * refuses is dropped from both (an earlier readable version must not stay searchable).
  * Returns the chunks embedded and the refused documents with why.
+ *
+ * @example
+ * ```ts
+ * const { chunks, skipped } = await indexDocuments(retriever, manifest, plan.changed, {});
+ * ```
  */
 export async function indexDocuments(
   retriever: Retriever,
@@ -209,7 +218,14 @@ export async function indexDocuments(
   return { chunks: result.chunks, skipped };
 }
 
-/** The report of an ingest planned by {@link planIngest}, indexed by {@link indexDocuments}. */
+/**
+ * The report of an ingest planned by {@link planIngest}, indexed by {@link indexDocuments}.
+ *
+ * @example
+ * ```ts
+ * return reportIngest(plan, await indexDocuments(retriever, manifest, plan.changed, {}), started);
+ * ```
+ */
 export function reportIngest(
   { scanned, changed, gone }: Awaited<ReturnType<typeof planIngest>>,
   { chunks, skipped }: Awaited<ReturnType<typeof indexDocuments>>,
@@ -226,7 +242,14 @@ export function reportIngest(
   };
 }
 
-/** The collection over a retriever and its manifest, fed by `ingest`. */
+/**
+ * The collection over a retriever and its manifest, fed by `ingest`.
+ *
+ * @example
+ * ```ts
+ * const knowledge = knowledgeOver(retriever, manifest, (paths) => ingestInto(retriever, paths));
+ * ```
+ */
 export function knowledgeOver(
   retriever: Retriever,
   manifest: ReadonlyMap<string, ManifestEntry>,
