@@ -3,6 +3,7 @@
  * pool, LISTEN on one dedicated connection that reconnects by itself (its subscribers are told
  * to resync, since notifications sent meanwhile are lost), and the shared migrations.
  */
+import { assertNumber } from '@keel/core/internal';
 import pg from 'pg';
 import type { Database, ListenHandlers, SqlQuery } from './database';
 import { migrate } from './migrations';
@@ -133,6 +134,7 @@ function createListener(url: string, onWarning: ConnectDatabaseOptions['onWarnin
  * Connects to the PostgreSQL server at `url` and migrates it (once, however many replicas start
  * together).
  *
+ * @throws InvalidArgumentError when `poolSize` is not a whole number of at least 1.
  * @example
  * ```ts
  * const db = await connectDatabase('postgres://postgres@127.0.0.1:5432/docs', {
@@ -145,6 +147,7 @@ export async function connectDatabase(
   url: string,
   { poolSize, onWarning }: ConnectDatabaseOptions,
 ): Promise<Database> {
+  assertNumber('poolSize', poolSize, { integer: true, min: 1 });
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,

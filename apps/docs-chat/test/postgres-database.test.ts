@@ -88,6 +88,12 @@ describe.skipIf(!serverUrl)('connectDatabase', () => {
     }
   });
 
+  it('refuses a pool of no connections before connecting', async () => {
+    await expect(connectDatabase(schema.url, { poolSize: 0, onWarning: () => {} })).rejects.toThrow(
+      /poolSize/,
+    );
+  });
+
   it('fails to start, with the reason, when the server cannot be reached', async () => {
     await expect(
       connectDatabase('postgres://postgres@127.0.0.1:1/test', { poolSize: 1, onWarning: () => {} }),
