@@ -114,7 +114,11 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
       limits,
       instrumentation: appObservability.instrumentation,
       ledgerWritten: appObservability.flush,
-      ...(shared && { conversationLock: createConversationLock(db) }),
+      ...(shared && {
+        conversationLock: createConversationLock(db, {
+          onTakeover: (conversationId) => conversations.interrupt(conversationId),
+        }),
+      }),
     });
     let server: ReturnType<typeof createHttpServer> | undefined;
     let closed = false;

@@ -17,32 +17,51 @@ const LEASE_MS = 30_000;
 const FIRST_RETRY_MS = 10;
 const LAST_RETRY_MS = 200;
 
+/** Options of {@link createConversationLock}. */
+export interface ConversationLockOptions {
+  /**
+   * Called, before the turn goes on, when the lease was taken over once expired: the turn
+   * that held it died with its replica.
+   */
+  onTakeover?(conversationId: string): Promise<void>;
+}
+
 /**
  * The lock of every conversation, over `db`'s `conversation_leases` table.
  *
  * @example
  * ```ts
- * const lock = createConversationLock(db);
+ * const lock = createConversationLock(db, { onTakeover: (id) => conversations.interrupt(id) });
  * const release = await lock.acquire(conversationId, signal);
  * try { await runTurn(); } finally { release(); }
  * ```
  */
-export function createConversationLock(db: Database): KeyedMutex {
+export function createConversationLock(
+  db: Database,
+  { onTakeover }: ConversationLockOptions = {},
+): KeyedMutex {
   const local = createKeyedMutex();
   // One holder per process: the local mutex lets one turn per conversation at a time reach here.
   const holder = randomUUID();
 
   async function take(conversationId: string, signal?: AbortSignal): Promise<void> {
     for (let wait = FIRST_RETRY_MS; ; wait = Math.min(wait * 2, LAST_RETRY_MS)) {
-      const { rowCount } = await db.query(
+      // `xmax` is 0 on a row this statement inserted, and set on one it updated: a lease that
+      // was there, expired (or this process's own, left when a delete failed).
+      const { rows } = await db.query<{ taken_over: boolean }>(
         `insert into conversation_leases (conversation_id, holder, expires_at)
          values ($1, $2, now() + $3 * interval '1 millisecond')
          on conflict (conversation_id) do update
            set holder = excluded.holder, expires_at = excluded.expires_at
-           where conversation_leases.expires_at < now() or conversation_leases.holder = $2`,
+           where conversation_leases.expires_at < now() or conversation_leases.holder = $2
+         returning xmax <> 0 as taken_over`,
         [conversationId, holder, LEASE_MS],
       );
-      if (rowCount > 0) return;
+      const taken = rows[0];
+      if (taken) {
+        if (taken.taken_over) await onTakeover?.(conversationId);
+        return;
+      }
       await sleep(wait, signal ? { signal } : {});
     }
   }

@@ -117,6 +117,11 @@ export interface ConversationStore {
    * holding its conversation's lease on another replica); returns how many.
    */
   recoverInterrupted(): Promise<number>;
+  /**
+   * Marks the conversation's answers left `streaming` as `interrupted`: its lock was taken
+   * over from a replica that died mid-turn.
+   */
+  interrupt(conversationId: string): Promise<void>;
 }
 
 function totalsOf(rows: Array<{ usage: UsageTotals | null }>): UsageTotals {
@@ -278,6 +283,14 @@ export function createConversationStore(db: Database): ConversationStore {
                                and l.expires_at > now())`,
       );
       return result.rowCount;
+    },
+
+    async interrupt(conversationId) {
+      await db.query(
+        `update turns set outcome = 'interrupted'
+          where conversation_id = $1 and outcome = 'streaming'`,
+        [conversationId],
+      );
     },
   };
 }

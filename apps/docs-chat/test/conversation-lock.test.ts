@@ -49,17 +49,45 @@ describe.skipIf(!serverUrl)('createConversationLock', () => {
       .toEqual([]);
   });
 
-  it('takes over the expired lease of a replica that died', async () => {
+  it('takes over the expired lease of a replica that died, its answer marked interrupted', async () => {
+    const store = createConversationStore(db);
+    await store.begin({
+      conversationId: 'conv-3',
+      userId: 'u',
+      create: true,
+      seq: 1,
+      turnId: 'dead-turn',
+      text: 'question',
+    });
     await db.query(
       `insert into conversation_leases (conversation_id, holder, expires_at)
        values ('conv-3', 'dead-replica', now() - interval '1 second')`,
     );
-    const release = await createConversationLock(db).acquire('conv-3');
+    const takenOver: string[] = [];
+    const lock = createConversationLock(db, {
+      onTakeover: async (conversationId) => {
+        takenOver.push(conversationId);
+        await store.interrupt(conversationId);
+      },
+    });
+    const release = await lock.acquire('conv-3');
     const { rows } = await db.query<{ holder: string }>(
       "select holder from conversation_leases where conversation_id = 'conv-3'",
     );
     expect(rows[0]?.holder).not.toBe('dead-replica');
+    expect(takenOver).toEqual(['conv-3']);
+    expect((await store.view('conv-3', 'u'))?.turns[1]?.outcome).toBe('interrupted');
     release();
+    // A lease found free is no takeover.
+    await expect
+      .poll(
+        async () =>
+          (await db.query("select 1 from conversation_leases where conversation_id = 'conv-3'"))
+            .rowCount,
+      )
+      .toBe(0);
+    (await lock.acquire('conv-3'))();
+    expect(takenOver).toEqual(['conv-3']);
   });
 
   it('gives up waiting when the turn is cancelled', async () => {
