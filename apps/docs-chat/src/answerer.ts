@@ -2,18 +2,21 @@
  * Which model answers, chosen from the configuration: the offline answerer, OpenAI, any
  * OpenAI-compatible server (Ollama, vLLM, llama.cpp) or Anthropic. Real models get retries
  * with a shared retry budget, one circuit breaker, timeouts, the user's budget, and the offline
- * answerer as the fallback when the provider fails before answering.
+ * answerer as the fallback when the provider fails before answering. With Redis the breaker
+ * and the retry budget are shared by every replica: one outage, one breaker, one budget.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import type { ChatModel, Instrumentation } from '@keel/core';
+import type { ChatModel, Instrumentation, RedisClient } from '@keel/core';
 import { createAnthropicModel, createOpenAIModel, type ModelOptions } from '@keel/llm';
 import { circuitBreaker, retryBudget } from '@keel/resilience';
+import { redisCircuitBreaker, redisRetryBudget } from '@keel/resilience/redis';
 import type { PackedChunk } from '@keel/retrieval';
 import type { Budget } from '@keel/tokens';
 import OpenAI from 'openai';
 import type { AnswerMode } from './chat-events';
 import type { Config } from './config';
 import { createOfflineModel, OFFLINE_MODEL_ID } from './offline-model';
+import { REDIS_PREFIX } from './redis-connection';
 
 /** What one turn's model is built from. */
 export interface TurnModelOptions {
@@ -48,7 +51,7 @@ export function answerMode(config: Config): AnswerMode {
 /** Creates the answerer the configuration selects. */
 export function createAnswerer(
   config: Config,
-  { instrumentation }: { instrumentation: Instrumentation },
+  { instrumentation, redis }: { instrumentation: Instrumentation; redis?: RedisClient },
 ): Answerer {
   const mode = answerMode(config);
   const offline = ({ onFallback, budget, ...options }: TurnModelOptions, fallback: boolean) =>
@@ -64,9 +67,18 @@ export function createAnswerer(
   if (mode === 'offline') {
     return { mode, model: OFFLINE_MODEL_ID, forTurn: (options) => offline(options, false) };
   }
+  const key = mode;
+  const prefix = REDIS_PREFIX;
   const shared: ModelOptions = {
-    retry: { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 4_000, budget: retryBudget() },
-    breaker: circuitBreaker({ key: mode, halfOpenAfterMs: 15_000 }),
+    retry: {
+      maxAttempts: 3,
+      baseDelayMs: 250,
+      maxDelayMs: 4_000,
+      budget: redis ? redisRetryBudget({ redis, key, prefix }) : retryBudget(),
+    },
+    breaker: redis
+      ? redisCircuitBreaker({ redis, key, prefix, halfOpenAfterMs: 15_000 })
+      : circuitBreaker({ key, halfOpenAfterMs: 15_000 }),
     timeouts: { firstByteMs: 30_000, idleMs: 30_000, totalMs: 180_000 },
     instrumentation,
   };

@@ -24,6 +24,7 @@ import { createDatabaseApprovalStore, createNotesStore, type NotesStore } from '
 import { connectDatabase } from './postgres-database';
 import { closeRedis, openRedis } from './redis-connection';
 import { openSharedKnowledge, type SharedKnowledge } from './shared-knowledge';
+import { createTurnSlots } from './turn-slots';
 import { createUserLimits } from './user-limits';
 
 /** Options of {@link createApp}. */
@@ -96,13 +97,17 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
       write: write ?? (config.log === 'json' ? undefined : false),
     });
     observability = appObservability;
-    const answerer = createAnswerer(config, { instrumentation: appObservability.instrumentation });
+    const answerer = createAnswerer(config, {
+      instrumentation: appObservability.instrumentation,
+      ...(redis && { redis }),
+    });
     const limits = createUserLimits({
       requestsPerMinute: config.rateLimitPerMinute,
       dailyTokens: config.userDailyTokens,
       dailyUsd: config.userDailyUsd,
       minTurnTokens: config.maxOutputTokens,
       ledger,
+      ...(redis && { redis }),
     });
     const engine = createChatEngine({
       config,
@@ -117,6 +122,14 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
       ...(shared && {
         conversationLock: createConversationLock(db, {
           onTakeover: (conversationId) => conversations.interrupt(conversationId),
+        }),
+      }),
+      ...(config.maxTurns !== undefined && {
+        turnSlots: createTurnSlots({
+          maxTurns: config.maxTurns,
+          queueMs: config.turnQueueMs,
+          leaseMs: config.turnLeaseMs,
+          ...(redis && { redis }),
         }),
       }),
     });

@@ -27,6 +27,7 @@ import type { Knowledge } from './knowledge';
 import type { NotesStore } from './notes-store';
 import { OFFLINE_MODEL_ID } from './offline-model';
 import { assertStorable } from './storable-text';
+import type { TurnSlots } from './turn-slots';
 import { createUsageMeter } from './usage-meter';
 import { addTotals, ZERO_USAGE } from './usage-totals';
 import type { UserLimits } from './user-limits';
@@ -71,6 +72,8 @@ export interface ChatEngineOptions {
    * a database pass `createConversationLock(db)`.
    */
   conversationLock?: KeyedMutex;
+  /** Bounds the turns answering at once (`DOCS_CHAT_MAX_TURNS`); none by default. */
+  turnSlots?: TurnSlots;
 }
 
 function cited(chunk: PackedChunk): CitedSource {
@@ -115,6 +118,7 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
     instrumentation,
     ledgerWritten,
     conversationLock: locks = createKeyedMutex(),
+    turnSlots,
   } = options;
   /** What each running turn may cite, by turn id (tools find their turn through metadata). */
   const citable = new Map<string, (chunks: readonly PackedChunk[]) => void>();
@@ -160,7 +164,14 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
     await limits.admit(userId);
     const budget = await limits.budget(userId);
     const conversationId = request.conversationId ?? crypto.randomUUID();
-    const release = await locks.acquire(conversationId, signal);
+    const freeSlot = await turnSlots?.acquire(signal);
+    let release: () => void;
+    try {
+      release = await locks.acquire(conversationId, signal);
+    } catch (error) {
+      freeSlot?.();
+      throw error;
+    }
     let citing: string | undefined;
     try {
       const loaded = request.conversationId
@@ -382,6 +393,7 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
     } finally {
       if (citing) citable.delete(citing);
       release();
+      freeSlot?.();
     }
   }
 

@@ -57,6 +57,9 @@ const schema = z.object({
   DOCS_CHAT_USER_DAILY_USD: money.default(1),
   DOCS_CHAT_MAX_BODY_BYTES: integer(256, 10_485_760).default(65_536),
   DOCS_CHAT_MAX_STREAMS: integer(1, 100_000).default(2_000),
+  DOCS_CHAT_MAX_TURNS: integer(1, 100_000).optional(),
+  DOCS_CHAT_TURN_QUEUE_MS: integer(0, 600_000).default(30_000),
+  DOCS_CHAT_TURN_LEASE_MS: integer(1_000, 600_000).default(15_000),
   DOCS_CHAT_OFFLINE_PACE_MS: integer(0, 10_000).default(15),
   DOCS_CHAT_LOG: z.enum(['json', 'off']).default('json'),
   DOCS_CHAT_ADMIN_TOKEN: optionalText,
@@ -89,6 +92,15 @@ export interface Config {
   maxBodyBytes: number;
   /** Open chat streams at once; beyond it requests get 429. */
   maxStreams: number;
+  /**
+   * Turns answering at once: across every replica sharing `redisUrl` (a lease per turn), in
+   * this process without it; unset, only `maxStreams` bounds them.
+   */
+  maxTurns?: number;
+  /** How long a turn waits for one of `maxTurns` before a 503. */
+  turnQueueMs: number;
+  /** How long a dead replica's turn keeps its slot (its lease, renewed while it runs). */
+  turnLeaseMs: number;
   /** Milliseconds between words of the offline answer (so streaming is visible). */
   offlinePaceMs: number;
   log: 'json' | 'off';
@@ -171,6 +183,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     userDailyUsd: e.DOCS_CHAT_USER_DAILY_USD,
     maxBodyBytes: e.DOCS_CHAT_MAX_BODY_BYTES,
     maxStreams: e.DOCS_CHAT_MAX_STREAMS,
+    ...(e.DOCS_CHAT_MAX_TURNS !== undefined && { maxTurns: e.DOCS_CHAT_MAX_TURNS }),
+    turnQueueMs: e.DOCS_CHAT_TURN_QUEUE_MS,
+    turnLeaseMs: e.DOCS_CHAT_TURN_LEASE_MS,
     offlinePaceMs: e.DOCS_CHAT_OFFLINE_PACE_MS,
     log: e.DOCS_CHAT_LOG,
     ...(e.DOCS_CHAT_ADMIN_TOKEN && { adminToken: e.DOCS_CHAT_ADMIN_TOKEN }),

@@ -6,6 +6,9 @@
  */
 import { Redis } from 'ioredis';
 
+/** What every key the app keeps on Redis starts with, so it can share a server with other apps. */
+export const REDIS_PREFIX = 'docs-chat:';
+
 /** How long connecting may take before an attempt counts as failed. */
 const CONNECT_TIMEOUT_MS = 2_000;
 

@@ -1,11 +1,16 @@
 /**
  * Per-user limits: a request rate (a token bucket per user, refusing instead of queueing) and
  * a daily budget of tokens and dollars, seeded from the ledger so it holds across restarts.
+ * With Redis both live there, so every replica draws on one rate and one budget per user.
  */
-import { keyed, RateLimitExceededError, rateLimiter } from '@keel/resilience';
+import type { RedisClient } from '@keel/core';
+import { keyed, RateLimitExceededError, type RateLimiter, rateLimiter } from '@keel/resilience';
+import { redisRateLimiter } from '@keel/resilience/redis';
 import { type Budget, createBudget } from '@keel/tokens';
+import { createRedisBudget } from '@keel/tokens/redis';
 import { ChatError } from './chat-error';
 import type { LedgerStore } from './ledger-store';
+import { REDIS_PREFIX } from './redis-connection';
 
 /** The limits of every user. */
 export interface UserLimits {
@@ -17,7 +22,55 @@ export interface UserLimits {
   budget(userId: string): Promise<Budget>;
 }
 
+/** Options of {@link createUserLimits}. */
+export interface UserLimitsOptions {
+  requestsPerMinute: number;
+  dailyTokens: number;
+  dailyUsd: number;
+  /** Tokens a turn needs at least (its output allowance); less left counts as spent. */
+  minTurnTokens: number;
+  ledger: LedgerStore;
+  /** Where replicas share the rates and budgets; without it they live in this process. */
+  redis?: RedisClient;
+  now?: () => number;
+}
+
 const DAY_MS = 86_400_000;
+
+/** One budget per user and UTC day in this process, its limit what the ledger leaves of today. */
+function localBudgets({
+  dailyTokens,
+  dailyUsd,
+  ledger,
+  now,
+}: Required<Omit<UserLimitsOptions, 'redis' | 'requestsPerMinute' | 'minTurnTokens'>>) {
+  let day = -1;
+  let budgets = new Map<string, Promise<Budget>>();
+  return (userId: string): Promise<Budget> => {
+    const today = Math.floor(now() / DAY_MS);
+    if (today !== day) {
+      day = today;
+      budgets = new Map();
+    }
+    let pending = budgets.get(userId);
+    if (!pending) {
+      pending = ledger.spentSince(userId, new Date(today * DAY_MS)).then((spent) =>
+        createBudget({
+          scope: `user:${userId}`,
+          maxTokens: Math.max(0, dailyTokens - spent.tokens),
+          maxCostUsd: Math.max(0, dailyUsd - spent.costUsd),
+        }),
+      );
+      budgets.set(userId, pending);
+      // A failed read is not kept: the next request reads the ledger again.
+      const failed = pending;
+      failed.catch(() => {
+        if (budgets.get(userId) === failed) budgets.delete(userId);
+      });
+    }
+    return pending;
+  };
+}
 
 /** Creates the limits. */
 export function createUserLimits({
@@ -26,21 +79,35 @@ export function createUserLimits({
   dailyUsd,
   minTurnTokens,
   ledger,
+  redis,
   now = Date.now,
-}: {
-  requestsPerMinute: number;
-  dailyTokens: number;
-  dailyUsd: number;
-  /** Tokens a turn needs at least (its output allowance); less left counts as spent. */
-  minTurnTokens: number;
-  ledger: LedgerStore;
-  now?: () => number;
-}): UserLimits {
-  const limiters = keyed(() => rateLimiter({ requestsPerMinute, maxWaitMs: 0 }), {
-    maxKeys: 100_000,
-  });
-  let day = -1;
-  let budgets = new Map<string, Promise<Budget>>();
+}: UserLimitsOptions): UserLimits {
+  const limiters = keyed<RateLimiter>(
+    (userId) =>
+      redis
+        ? redisRateLimiter({
+            redis,
+            key: `user:${userId}`,
+            prefix: REDIS_PREFIX,
+            requestsPerMinute,
+            maxWaitMs: 0,
+          })
+        : rateLimiter({ requestsPerMinute, maxWaitMs: 0 }),
+    { maxKeys: 100_000 },
+  );
+  // Redis keeps the day's spend itself (seeded once a day from the ledger, which outlives it).
+  const budgetOf = redis
+    ? (userId: string): Budget =>
+        createRedisBudget({
+          redis,
+          scope: `user:${userId}`,
+          prefix: REDIS_PREFIX,
+          window: 'day',
+          maxTokens: dailyTokens,
+          maxCostUsd: dailyUsd,
+          seed: ({ since }) => ledger.spentSince(userId, since),
+        })
+    : localBudgets({ dailyTokens, dailyUsd, ledger, now });
 
   return {
     async admit(userId) {
@@ -58,34 +125,14 @@ export function createUserLimits({
     },
 
     async budget(userId) {
-      const today = Math.floor(now() / DAY_MS);
-      if (today !== day) {
-        day = today;
-        budgets = new Map();
-      }
-      let pending = budgets.get(userId);
-      if (!pending) {
-        pending = ledger.spentSince(userId, new Date(today * DAY_MS)).then((spent) =>
-          createBudget({
-            scope: `user:${userId}`,
-            maxTokens: Math.max(0, dailyTokens - spent.tokens),
-            maxCostUsd: Math.max(0, dailyUsd - spent.costUsd),
-          }),
-        );
-        budgets.set(userId, pending);
-        // A failed read is not kept: the next request reads the ledger again.
-        const failed = pending;
-        failed.catch(() => {
-          if (budgets.get(userId) === failed) budgets.delete(userId);
-        });
-      }
-      const budget = await pending;
+      const budget = await budgetOf(userId);
       const { spentTokens, spentUsd, maxTokens = 0, maxCostUsd = 0 } = await budget.snapshot();
       if (maxTokens - spentTokens < minTurnTokens || spentUsd >= maxCostUsd) {
+        const nextDay = (Math.floor(now() / DAY_MS) + 1) * DAY_MS;
         throw new ChatError({
           code: 'budget_exceeded',
           message: `Daily budget spent (${dailyTokens} tokens or $${dailyUsd} a day per user); it resets at 00:00 UTC`,
-          retryAfterMs: (today + 1) * DAY_MS - now(),
+          retryAfterMs: nextDay - now(),
         });
       }
       return budget;
