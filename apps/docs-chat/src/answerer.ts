@@ -6,7 +6,7 @@
  * and the retry budget are shared by every replica: one outage, one breaker, one budget.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import type { ChatModel, Instrumentation, RedisClient } from '@keel/core';
+import type { ChatModel, Instrumentation } from '@keel/core';
 import { createAnthropicModel, createOpenAIModel, type ModelOptions } from '@keel/llm';
 import { circuitBreaker, retryBudget } from '@keel/resilience';
 import { redisCircuitBreaker, redisRetryBudget } from '@keel/resilience/redis';
@@ -16,7 +16,7 @@ import OpenAI from 'openai';
 import type { AnswerMode } from './chat-events';
 import type { Config } from './config';
 import { createOfflineModel, OFFLINE_MODEL_ID } from './offline-model';
-import { REDIS_PREFIX } from './redis-connection';
+import type { SharedRedis } from './redis-connection';
 
 /** What one turn's model is built from. */
 export interface TurnModelOptions {
@@ -51,7 +51,7 @@ export function answerMode(config: Config): AnswerMode {
 /** Creates the answerer the configuration selects. */
 export function createAnswerer(
   config: Config,
-  { instrumentation, redis }: { instrumentation: Instrumentation; redis?: RedisClient },
+  { instrumentation, redis }: { instrumentation: Instrumentation; redis?: SharedRedis },
 ): Answerer {
   const mode = answerMode(config);
   const offline = ({ onFallback, budget, ...options }: TurnModelOptions, fallback: boolean) =>
@@ -68,16 +68,22 @@ export function createAnswerer(
     return { mode, model: OFFLINE_MODEL_ID, forTurn: (options) => offline(options, false) };
   }
   const key = mode;
-  const prefix = REDIS_PREFIX;
   const shared: ModelOptions = {
     retry: {
       maxAttempts: 3,
       baseDelayMs: 250,
       maxDelayMs: 4_000,
-      budget: redis ? redisRetryBudget({ redis, key, prefix }) : retryBudget(),
+      budget: redis
+        ? redisRetryBudget({ redis: redis.client, prefix: redis.prefix, key })
+        : retryBudget(),
     },
     breaker: redis
-      ? redisCircuitBreaker({ redis, key, prefix, halfOpenAfterMs: 15_000 })
+      ? redisCircuitBreaker({
+          redis: redis.client,
+          prefix: redis.prefix,
+          key,
+          halfOpenAfterMs: 15_000,
+        })
       : circuitBreaker({ key, halfOpenAfterMs: 15_000 }),
     timeouts: { firstByteMs: 30_000, idleMs: 30_000, totalMs: 180_000 },
     instrumentation,

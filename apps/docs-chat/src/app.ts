@@ -88,6 +88,7 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
     const knowledge =
       sharedKnowledge?.knowledge ?? (await openKnowledge(join(config.dataDir, 'index')));
     redis = config.redisUrl ? openRedis(config.redisUrl, warn) : undefined;
+    const sharedRedis = redis && { client: redis, prefix: config.redisPrefix };
     const conversations = createConversationStore(db);
     await conversations.recoverInterrupted();
     const ledger = createLedgerStore(db);
@@ -99,7 +100,7 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
     observability = appObservability;
     const answerer = createAnswerer(config, {
       instrumentation: appObservability.instrumentation,
-      ...(redis && { redis }),
+      ...(sharedRedis && { redis: sharedRedis }),
     });
     const limits = createUserLimits({
       requestsPerMinute: config.rateLimitPerMinute,
@@ -107,7 +108,7 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
       dailyUsd: config.userDailyUsd,
       minTurnTokens: config.maxOutputTokens,
       ledger,
-      ...(redis && { redis }),
+      ...(sharedRedis && { redis: sharedRedis }),
     });
     const engine = createChatEngine({
       config,
@@ -129,7 +130,7 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
           maxTurns: config.maxTurns,
           queueMs: config.turnQueueMs,
           leaseMs: config.turnLeaseMs,
-          ...(redis && { redis }),
+          ...(sharedRedis && { redis: sharedRedis }),
         }),
       }),
     });

@@ -66,6 +66,10 @@ const schema = z.object({
   DATABASE_URL: engineUrl(/^postgres(ql)?$/, 'postgres://user@host:5432/database'),
   DOCS_CHAT_DATABASE_POOL: integer(1, 1_000).default(10),
   REDIS_URL: engineUrl(/^rediss?$/, 'redis://host:6379'),
+  DOCS_CHAT_REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w.:-]{1,64}$/, 'must be 1 to 64 letters, digits, or . _ : -')
+    .default('docs-chat:'),
 });
 
 /** The validated configuration. */
@@ -115,6 +119,8 @@ export interface Config {
   databasePoolSize: number;
   /** A Redis server for the limits, budgets, breaker and caches replicas share. */
   redisUrl?: string;
+  /** What every key on `redisUrl` starts with. */
+  redisPrefix: string;
 }
 
 /**
@@ -192,5 +198,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(e.DATABASE_URL && { databaseUrl: e.DATABASE_URL }),
     databasePoolSize: e.DOCS_CHAT_DATABASE_POOL,
     ...(e.REDIS_URL && { redisUrl: e.REDIS_URL }),
+    redisPrefix: e.DOCS_CHAT_REDIS_PREFIX,
   };
 }

@@ -4,10 +4,17 @@
  * one retry (each Keel policy adds its own timeout and fail-open or fail-closed rule), and
  * reports a lost connection once per outage instead of throwing.
  */
+import type { RedisClient } from '@keel/core';
 import { Redis } from 'ioredis';
 
-/** What every key the app keeps on Redis starts with, so it can share a server with other apps. */
-export const REDIS_PREFIX = 'docs-chat:';
+/**
+ * The app's state on Redis: the client, and what every key starts with
+ * (`DOCS_CHAT_REDIS_PREFIX`), so deployments can share a server.
+ */
+export interface SharedRedis {
+  client: RedisClient;
+  prefix: string;
+}
 
 /** How long connecting may take before an attempt counts as failed. */
 const CONNECT_TIMEOUT_MS = 2_000;

@@ -3,11 +3,10 @@
  * a whole turn, its stream included. With Redis the slots are leases every replica shares,
  * renewed while the turn runs, so a replica that dies frees its slots when their lease runs out.
  */
-import type { RedisClient } from '@keel/core';
 import { type ConcurrencyLimit, ConcurrencyLimitError, concurrencyLimit } from '@keel/resilience';
 import { redisConcurrencyLimit } from '@keel/resilience/redis';
 import { ChatError } from './chat-error';
-import { REDIS_PREFIX } from './redis-connection';
+import type { SharedRedis } from './redis-connection';
 
 /** The turn slots of the app. */
 export interface TurnSlots {
@@ -24,7 +23,7 @@ export interface TurnSlotsOptions {
   maxTurns: number;
   queueMs: number;
   leaseMs: number;
-  redis?: RedisClient;
+  redis?: SharedRedis;
 }
 
 /** Creates the slots. */
@@ -36,9 +35,9 @@ export function createTurnSlots({
 }: TurnSlotsOptions): TurnSlots {
   const limit: ConcurrencyLimit = redis
     ? redisConcurrencyLimit({
-        redis,
+        redis: redis.client,
+        prefix: redis.prefix,
         key: 'turns',
-        prefix: REDIS_PREFIX,
         maxConcurrent: maxTurns,
         queueTimeoutMs: queueMs,
         leaseTtlMs: leaseMs,

@@ -3,14 +3,13 @@
  * a daily budget of tokens and dollars, seeded from the ledger so it holds across restarts.
  * With Redis both live there, so every replica draws on one rate and one budget per user.
  */
-import type { RedisClient } from '@keel/core';
 import { keyed, RateLimitExceededError, type RateLimiter, rateLimiter } from '@keel/resilience';
 import { redisRateLimiter } from '@keel/resilience/redis';
 import { type Budget, createBudget } from '@keel/tokens';
 import { createRedisBudget } from '@keel/tokens/redis';
 import { ChatError } from './chat-error';
 import type { LedgerStore } from './ledger-store';
-import { REDIS_PREFIX } from './redis-connection';
+import type { SharedRedis } from './redis-connection';
 
 /** The limits of every user. */
 export interface UserLimits {
@@ -31,7 +30,7 @@ export interface UserLimitsOptions {
   minTurnTokens: number;
   ledger: LedgerStore;
   /** Where replicas share the rates and budgets; without it they live in this process. */
-  redis?: RedisClient;
+  redis?: SharedRedis;
   now?: () => number;
 }
 
@@ -86,9 +85,9 @@ export function createUserLimits({
     (userId) =>
       redis
         ? redisRateLimiter({
-            redis,
+            redis: redis.client,
             key: `user:${userId}`,
-            prefix: REDIS_PREFIX,
+            prefix: redis.prefix,
             requestsPerMinute,
             maxWaitMs: 0,
           })
@@ -99,9 +98,9 @@ export function createUserLimits({
   const budgetOf = redis
     ? (userId: string): Budget =>
         createRedisBudget({
-          redis,
+          redis: redis.client,
           scope: `user:${userId}`,
-          prefix: REDIS_PREFIX,
+          prefix: redis.prefix,
           window: 'day',
           maxTokens: dailyTokens,
           maxCostUsd: dailyUsd,
