@@ -77,20 +77,19 @@ export function chatTools(context: ToolContext) {
     effect: 'read',
     timeoutMs: 10_000,
     async run({ sourceId }, { metadata }) {
-      const document = context.knowledge.document(sourceId);
+      const document = await context.knowledge.document(sourceId);
       if (!document) {
         return { found: false, message: `No document "${sourceId}"; use search_docs to find ids` };
       }
-      const chunks: RetrievedChunk[] = [];
-      for (let index = 0; index < document.chunks; index++) {
-        const chunk = context.knowledge.retriever.chunk(`${sourceId}#${index}`);
-        if (chunk) chunks.push({ chunk, score: document.chunks - index });
-      }
+      const chunks: RetrievedChunk[] = document.chunks.map((chunk, index) => ({
+        chunk,
+        score: document.chunks.length - index,
+      }));
       const pack = await packed(chunks, 3_000, metadata);
       return {
         found: true,
         sourceId,
-        chunks: document.chunks,
+        chunks: document.chunks.length,
         truncated: pack.dropped.length > 0,
         blocks: pack.context,
       };

@@ -42,8 +42,9 @@ async function ingestWithBar(app: App, paths?: string[]): Promise<void> {
     ? await app.knowledge.ingest(paths, { onProgress: bar.update })
     : await app.ingestCorpus(bar.update);
   bar.done();
+  const { documents, chunks } = await app.knowledge.count();
   err(
-    `indexed ${report.scanned} files: ${report.changed} embedded, ${report.unchanged} unchanged, ${report.removed} removed, ${report.chunks} chunks in ${(report.elapsedMs / 1_000).toFixed(1)} s; ${app.knowledge.documents} documents, ${app.knowledge.chunks} chunks in the index\n`,
+    `indexed ${report.scanned} files: ${report.changed} embedded, ${report.unchanged} unchanged, ${report.removed} removed, ${report.chunks} chunks in ${(report.elapsedMs / 1_000).toFixed(1)} s; ${documents} documents, ${chunks} chunks in the index\n`,
   );
   for (const { id, reason } of report.skipped) err(`skipped ${id}: ${reason}\n`);
 }
@@ -103,7 +104,7 @@ async function decide(waiting: Array<{ token: string; toolName: string; input: u
 }
 
 async function ask(app: App, question: string, userId: string, conversationId?: string) {
-  if (app.knowledge.documents === 0) await ingestWithBar(app);
+  if ((await app.knowledge.count()).documents === 0) await ingestWithBar(app);
   err(banner(app));
   const controller = new AbortController();
   const onInterrupt = () => controller.abort(new Error('Interrupted'));
@@ -204,7 +205,7 @@ async function main(argv: string[]): Promise<number> {
         rest.map((path) => resolve(path)),
       );
     else {
-      if (app.knowledge.documents === 0) await ingestWithBar(app);
+      if ((await app.knowledge.count()).documents === 0) await ingestWithBar(app);
       const k = values.k ? Number.parseInt(values.k, 10) : 5;
       const report = await runEval(app, readFileSync(rest[0] as string, 'utf8'), k);
       out(`${report.table}\n\nAnswer checks:\n`);

@@ -6,6 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import type pg from 'pg';
 import { migrate } from './migrations';
 
 /** A statement's rows and how many rows it returned or changed. */
@@ -31,6 +32,11 @@ export interface ListenHandlers {
 export interface Database extends SqlQuery {
   /** `embedded` (PGlite, one process) or `postgres` (a server several replicas share). */
   readonly engine: 'embedded' | 'postgres';
+  /**
+   * The `pg` Pool of a PostgreSQL server, for libraries that check connections out of it
+   * themselves (the pgvector store's transactions).
+   */
+  readonly pool?: pg.Pool;
   /** Runs `work` in one transaction on one connection: committed when it resolves. */
   transaction<T>(work: (tx: SqlQuery) => Promise<T>): Promise<T>;
   /** LISTENs on `channel`; resolves with the function that stops. */

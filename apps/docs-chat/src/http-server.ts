@@ -319,12 +319,13 @@ export function createHttpServer(
     }
     if (path === '/healthz') {
       only('GET');
+      const { documents, chunks } = await knowledge.count();
       sendJson(response, 200, {
         status: 'ok',
         mode: answerer.mode,
         model: answerer.model,
-        documents: knowledge.documents,
-        chunks: knowledge.chunks,
+        documents,
+        chunks,
         openStreams,
         uptimeSeconds: Math.round((Date.now() - startedAt) / 1_000),
       });

@@ -9,6 +9,7 @@ import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Instrumentation, RequestMetadata } from '@keel/core';
 import {
+  type Chunk,
   createRetriever,
   type Document,
   type IngestProgress,
@@ -62,16 +63,21 @@ export interface IngestReport {
 export interface StoredDocument {
   sourceId: string;
   text: string;
-  chunks: number;
+  /** Its chunks, in order. */
+  chunks: Chunk[];
+}
+
+/** What the collection holds, beside its search: its documents and their chunks. */
+export interface Catalog {
+  /** Documents and chunks indexed. */
+  count(): Promise<{ documents: number; chunks: number }>;
+  document(sourceId: string): Promise<StoredDocument | undefined>;
+  /** Every document id, sorted. */
+  sourceIds(): Promise<string[]>;
 }
 
 /** The collection. */
-export interface Knowledge {
-  readonly retriever: Retriever;
-  /** Documents indexed. */
-  readonly documents: number;
-  /** Chunks indexed. */
-  readonly chunks: number;
+export interface Knowledge extends Catalog {
   /**
    * Ingests files and folders (ids are paths relative to their common parent folder).
    * Progress counts only the changed files.
@@ -90,9 +96,6 @@ export interface Knowledge {
       metadata?: RequestMetadata;
     },
   ): Promise<RetrievedChunk[]>;
-  document(sourceId: string): StoredDocument | undefined;
-  /** Every document id, sorted. */
-  sourceIds(): string[];
 }
 
 /** What the collection knows of an indexed document. */
@@ -100,6 +103,11 @@ export interface ManifestEntry {
   hash: string;
   chunks: number;
 }
+
+/** What an ingest indexes into: an in-process retriever, or one over stores on a server. */
+export type IndexingRetriever = Pick<Retriever, 'ingest' | 'chunk'> & {
+  remove(sourceId: string): number | Promise<number>;
+};
 
 /** A document read for ingestion, with the hash of its content. */
 export interface HashedDocument extends Document {
@@ -195,7 +203,7 @@ export async function planIngest(
  * ```
  */
 export async function indexDocuments(
-  retriever: Retriever,
+  retriever: IndexingRetriever,
   manifest: Map<string, ManifestEntry>,
   changed: readonly HashedDocument[],
   { onProgress, signal }: { onProgress?: (progress: IngestProgress) => void; signal?: AbortSignal },
@@ -207,7 +215,7 @@ export async function indexDocuments(
   const skipped = new Map(result.skipped.map((entry) => [entry.id, entry.error.message]));
   for (const document of changed) {
     if (skipped.has(document.id)) {
-      retriever.remove(document.id);
+      await retriever.remove(document.id);
       manifest.delete(document.id);
       continue;
     }
@@ -243,28 +251,67 @@ export function reportIngest(
 }
 
 /**
- * The collection over a retriever and its manifest, fed by `ingest`.
+ * A document from its chunks in order: their texts, each without what repeats the previous one.
  *
  * @example
  * ```ts
- * const knowledge = knowledgeOver(retriever, manifest, (paths) => ingestInto(retriever, paths));
+ * const document = storedDocument('guide.md', chunks); // document.text is the file's text
+ * ```
+ */
+export function storedDocument(sourceId: string, chunks: Chunk[]): StoredDocument {
+  return {
+    sourceId,
+    text: chunks.map((chunk) => chunk.text.slice(chunk.overlap)).join(''),
+    chunks,
+  };
+}
+
+/**
+ * The catalog of an in-process retriever: its manifest and the chunks it holds.
+ *
+ * @example
+ * ```ts
+ * const { documents, chunks } = await localCatalog(retriever, manifest).count();
+ * ```
+ */
+export function localCatalog(
+  retriever: Pick<Retriever, 'chunk' | 'size'>,
+  manifest: ReadonlyMap<string, ManifestEntry>,
+): Catalog {
+  return {
+    count: async () => ({ documents: manifest.size, chunks: retriever.size }),
+    async document(sourceId) {
+      const entry = manifest.get(sourceId);
+      if (!entry) return undefined;
+      const chunks: Chunk[] = [];
+      for (let index = 0; index < entry.chunks; index++) {
+        const chunk = retriever.chunk(`${sourceId}#${index}`);
+        if (chunk) chunks.push(chunk);
+      }
+      return storedDocument(sourceId, chunks);
+    },
+    sourceIds: async () => [...manifest.keys()].sort(),
+  };
+}
+
+/**
+ * The collection: hybrid search with `retriever`, what it holds from `catalog`, fed by `ingest`.
+ *
+ * @example
+ * ```ts
+ * const knowledge = knowledgeOver(retriever, localCatalog(retriever, manifest), ingestInto);
  * ```
  */
 export function knowledgeOver(
-  retriever: Retriever,
-  manifest: ReadonlyMap<string, ManifestEntry>,
+  retriever: Pick<Retriever, 'retrieve'>,
+  catalog: Catalog,
   ingest: Knowledge['ingest'],
 ): Knowledge {
   return {
-    retriever,
     ingest,
-    get documents() {
-      return manifest.size;
-    },
-    get chunks() {
-      return retriever.size;
-    },
-
+    count: () => catalog.count(),
+    document: (sourceId) => catalog.document(sourceId),
+    sourceIds: () => catalog.sourceIds(),
     search(query, { k = 6, signal, instrumentation, metadata } = {}) {
       return retriever.retrieve(query, {
         k,
@@ -273,21 +320,6 @@ export function knowledgeOver(
         ...(instrumentation && { instrumentation }),
         ...(metadata && { metadata }),
       });
-    },
-
-    document(sourceId) {
-      const entry = manifest.get(sourceId);
-      if (!entry) return undefined;
-      let text = '';
-      for (let index = 0; index < entry.chunks; index++) {
-        const chunk = retriever.chunk(`${sourceId}#${index}`);
-        if (chunk) text += chunk.text.slice(chunk.overlap);
-      }
-      return { sourceId, text, chunks: entry.chunks };
-    },
-
-    sourceIds() {
-      return [...manifest.keys()].sort();
     },
   };
 }
@@ -308,23 +340,27 @@ export async function openKnowledge(directory: string): Promise<Knowledge> {
     await rename(temporary, manifestPath);
   }
 
-  return knowledgeOver(retriever, manifest, async (paths, { onProgress, signal } = {}) => {
-    const started = performance.now();
-    const known = new Map([...manifest].map(([id, entry]) => [id, entry.hash]));
-    const plan = await planIngest(paths, known);
-    const { changed, gone } = plan;
-    for (const id of gone) {
-      retriever.remove(id);
-      manifest.delete(id);
-    }
-    const indexed = await indexDocuments(retriever, manifest, changed, {
-      ...(onProgress && { onProgress }),
-      ...(signal && { signal }),
-    });
-    if (changed.length > 0 || gone.length > 0) {
-      await retriever.save();
-      await saveManifest();
-    }
-    return reportIngest(plan, indexed, started);
-  });
+  return knowledgeOver(
+    retriever,
+    localCatalog(retriever, manifest),
+    async (paths, { onProgress, signal } = {}) => {
+      const started = performance.now();
+      const known = new Map([...manifest].map(([id, entry]) => [id, entry.hash]));
+      const plan = await planIngest(paths, known);
+      const { changed, gone } = plan;
+      for (const id of gone) {
+        retriever.remove(id);
+        manifest.delete(id);
+      }
+      const indexed = await indexDocuments(retriever, manifest, changed, {
+        ...(onProgress && { onProgress }),
+        ...(signal && { signal }),
+      });
+      if (changed.length > 0 || gone.length > 0) {
+        await retriever.save();
+        await saveManifest();
+      }
+      return reportIngest(plan, indexed, started);
+    },
+  );
 }

@@ -158,6 +158,7 @@ export async function connectDatabase(
   const listener = createListener(url, onWarning);
   const db: Database = {
     engine: 'postgres',
+    pool,
     query: poolQuery(pool),
     async transaction(work) {
       const client = await pool.connect();

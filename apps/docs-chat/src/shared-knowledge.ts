@@ -1,86 +1,61 @@
 /**
  * The document collection when replicas share a PostgreSQL database: the `documents` and
- * `chunks` tables are the truth, and each process keeps its own index (HNSW + BM25, in
- * memory) as a cache of them. An ingest runs under an advisory lock, so each content hash is
- * embedded and written once however many replicas ingest the same files; it NOTIFYs, and every
- * replica brings its cache up to the tables by content hash (on start, on each notification,
- * and after its LISTEN connection comes back).
+ * `chunks` tables are the truth. When the server has pgvector the index lives there too
+ * (`pgvector-knowledge.ts`): every replica searches the same tables. Otherwise each process
+ * keeps its own index (HNSW + BM25, in memory) as a cache of the tables: an ingest NOTIFYs,
+ * and every replica brings its cache up to the tables by content hash (on start, on each
+ * notification, and after its LISTEN connection comes back). Both ingest through
+ * `ingestShared`: once per content hash across replicas.
  */
-import { type Chunk, createRetriever, type Retriever } from '@keel/retrieval';
+import { createRetriever } from '@keel/retrieval';
+import { hasPgVector } from '@keel/retrieval/postgres';
 import type { Database, SqlQuery } from './database';
 import {
   indexDocuments,
   type Knowledge,
   knowledgeOver,
+  localCatalog,
   type ManifestEntry,
-  planIngest,
-  reportIngest,
 } from './knowledge';
+import { openPgVectorKnowledge } from './pgvector-knowledge';
+import { ingestShared } from './shared-ingest';
 
 /** The channel an ingest NOTIFYs once its rows are committed. */
 const CHANNEL = 'docs_chat_documents';
 
-/** The key of the advisory lock ingests run under ("ingest"). */
-const INGEST_LOCK = 0x696e67657374;
-
-/** The shared collection, and what stops its listening. */
+/** The shared collection, where its index lives, and what stops its listening. */
 export interface SharedKnowledge {
   knowledge: Knowledge;
+  /** `pgvector`: in the database; `cache`: each replica's own, kept current by LISTEN/NOTIFY. */
+  index: 'pgvector' | 'cache';
   close(): Promise<void>;
 }
 
-/** A chunk's row metadata: all but what has a column. */
-function metadataOf({ id, sourceId, index, text, hash, ...rest }: Chunk): string {
-  return JSON.stringify(rest);
-}
-
-/** Writes a document's row and its chunk rows, from what the retriever indexed. */
-async function storeDocument(
-  tx: SqlQuery,
-  retriever: Retriever,
-  document: { id: string; hash: string; text: string | Uint8Array },
-  chunks: number,
-): Promise<void> {
-  await tx.query(
-    `insert into documents (source_id, content_hash, body) values ($1, $2, $3)
-     on conflict (source_id) do update
-       set content_hash = excluded.content_hash, body = excluded.body, updated_at = now()`,
-    [document.id, document.hash, Buffer.from(document.text)],
-  );
-  await tx.query('delete from chunks where source_id = $1', [document.id]);
-  const rows = Array.from({ length: chunks }, (_, index) =>
-    retriever.chunk(`${document.id}#${index}`),
-  ).filter((chunk) => chunk !== undefined);
-  if (rows.length === 0) return;
-  await tx.query(
-    `insert into chunks (source_id, seq, chunk_id, content_hash, text, metadata)
-     select $1, seq, chunk_id, content_hash, text, metadata
-       from unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
-         as c(seq, chunk_id, content_hash, text, metadata)`,
-    [
-      document.id,
-      rows.map((chunk) => chunk.index),
-      rows.map((chunk) => chunk.id),
-      rows.map((chunk) => chunk.hash),
-      rows.map((chunk) => chunk.text),
-      rows.map(metadataOf),
-    ],
-  );
-}
-
 /**
- * Opens the collection over `db`'s tables: builds this process's cache from them and keeps it
- * current.
+ * Opens the collection over `db`'s tables: in pgvector when the server has it, else as this
+ * process's cache of the tables, kept current.
  *
  * @example
  * ```ts
  * const shared = await openSharedKnowledge(db, { onWarning: (event, error) => log(event, error) });
- * await shared.knowledge.ingest(['./docs']); // once across replicas; the others follow
+ * await shared.knowledge.ingest(['./docs']); // once across replicas; the others see it
  * ```
  */
 export async function openSharedKnowledge(
   db: Database,
   { onWarning }: { onWarning(event: string, error: Error): void },
+): Promise<SharedKnowledge> {
+  if (db.pool && (await hasPgVector(db.pool))) {
+    const knowledge = await openPgVectorKnowledge(db, db.pool);
+    return { knowledge, index: 'pgvector', close: async () => {} };
+  }
+  return openCachedKnowledge(db, onWarning);
+}
+
+/** Each process's index as a cache of the tables, kept current through LISTEN/NOTIFY. */
+async function openCachedKnowledge(
+  db: Database,
+  onWarning: (event: string, error: Error) => void,
 ): Promise<SharedKnowledge> {
   const retriever = await createRetriever({});
   const manifest = new Map<string, ManifestEntry>();
@@ -140,40 +115,24 @@ export async function openSharedKnowledge(
 
   const knowledge: Knowledge = knowledgeOver(
     retriever,
-    manifest,
-    (paths, { onProgress, signal } = {}) =>
-      serially(async () => {
-        const started = performance.now();
-        return db.transaction(async (tx) => {
-          await tx.query('select pg_advisory_xact_lock($1)', [INGEST_LOCK]);
+    localCatalog(retriever, manifest),
+    (paths, options) =>
+      serially(() =>
+        ingestShared(db, paths, options, async (tx) => {
           // The cache may lag the tables (a notification not handled yet): catch up first, on
           // this transaction's connection (the pool may have no other).
           await sync(tx);
-          const known = new Map([...manifest].map(([id, entry]) => [id, entry.hash]));
-          const plan = await planIngest(paths, known);
-          const { changed, gone } = plan;
-          for (const id of gone) {
-            retriever.remove(id);
-            manifest.delete(id);
-          }
-          if (gone.length > 0) {
-            await tx.query('delete from documents where source_id = any($1)', [gone]);
-          }
-          const indexed = await indexDocuments(retriever, manifest, changed, {
-            ...(onProgress && { onProgress }),
-            ...(signal && { signal }),
-          });
-          for (const document of changed) {
-            const entry = manifest.get(document.id);
-            if (entry) await storeDocument(tx, retriever, document, entry.chunks);
-            else await tx.query('delete from documents where source_id = $1', [document.id]);
-          }
-          if (changed.length > 0 || gone.length > 0) {
-            await tx.query('select pg_notify($1, $2)', [CHANNEL, '']);
-          }
-          return reportIngest(plan, indexed, started);
-        });
-      }).catch(async (error: unknown) => {
+          return {
+            retriever,
+            manifest,
+            channel: CHANNEL,
+            async forget(gone) {
+              // Documents indexed again are replaced by the retriever's own ingest.
+              for (const id of gone) retriever.remove(id);
+            },
+          };
+        }),
+      ).catch(async (error: unknown) => {
         // The transaction rolled back: the cache may hold what the tables do not.
         await resync().catch(() => {});
         throw error;
@@ -187,6 +146,7 @@ export async function openSharedKnowledge(
   await resync();
   return {
     knowledge,
+    index: 'cache',
     async close() {
       await stop();
       await queue;

@@ -159,7 +159,7 @@ describe('persistence and ingestion', () => {
     cpSync(FIXTURE_CORPUS, corpus, { recursive: true });
     try {
       const { app } = await start({ env: { DOCS_CHAT_CORPUS: corpus }, listen: false });
-      expect(app.knowledge.documents).toBe(4);
+      expect((await app.knowledge.count()).documents).toBe(4);
       expect(await app.ingestCorpus()).toMatchObject({
         scanned: 4,
         changed: 0,
@@ -177,10 +177,10 @@ describe('persistence and ingestion', () => {
         unchanged: 2,
         removed: 1,
       });
-      expect(app.knowledge.sourceIds()).not.toContain(expect.stringContaining('notes.txt'));
+      expect(await app.knowledge.sourceIds()).not.toContain(expect.stringContaining('notes.txt'));
       const hits = await app.knowledge.search('tokens per minute', { k: 1 });
       expect(hits[0]?.chunk.sourceId).toMatch(/guide\/budgets\.md$/);
-      expect(app.knowledge.document(hits[0]?.chunk.sourceId as string)?.text).toContain(
+      expect((await app.knowledge.document(hits[0]?.chunk.sourceId as string))?.text).toContain(
         'tokens per minute',
       );
     } finally {

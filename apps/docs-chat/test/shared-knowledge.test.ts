@@ -16,11 +16,11 @@ import { FIXTURE_CORPUS } from './start-test-app';
 
 const serverUrl = stateEngineUrl('DATABASE_URL');
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 300 && !check(); attempt++) {
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let attempt = 0; attempt < 300 && !(await check()); attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  if (!check()) throw new Error(`Never happened: ${what}`);
+  if (!(await check())) throw new Error(`Never happened: ${what}`);
 }
 
 describe.skipIf(!serverUrl)('openSharedKnowledge', () => {
@@ -39,7 +39,9 @@ describe.skipIf(!serverUrl)('openSharedKnowledge', () => {
         poolSize: 2,
         onWarning: (event) => warnings.push(event),
       });
-      open.push({ db, shared: await openSharedKnowledge(db, { onWarning: () => {} }) });
+      const shared = await openSharedKnowledge(db, { onWarning: () => {} });
+      expect(shared.index).toBe('cache');
+      open.push({ db, shared });
     }
     [a, b] = open.map((replica) => replica.shared) as [SharedKnowledge, SharedKnowledge];
   });
@@ -55,11 +57,16 @@ describe.skipIf(!serverUrl)('openSharedKnowledge', () => {
   it('stores an ingest once and brings the other replica to it', async () => {
     const report = await a.knowledge.ingest([corpus]);
     expect(report).toMatchObject({ scanned: 4, changed: 4, unchanged: 0 });
-    await until(() => b.knowledge.documents === 4, 'replica B indexes the four documents');
-    expect(b.knowledge.chunks).toBe(a.knowledge.chunks);
-    expect(b.knowledge.document('corpus/notes.txt')).toEqual(
-      a.knowledge.document('corpus/notes.txt'),
+    await until(
+      async () => (await b.knowledge.count()).documents === 4,
+      'replica B indexes the four documents',
     );
+    expect(await b.knowledge.count()).toEqual(await a.knowledge.count());
+    const [onA, onB] = await Promise.all(
+      [a, b].map((replica) => replica.knowledge.document('corpus/notes.txt')),
+    );
+    expect(onB?.text).toBe(onA?.text);
+    expect(onB?.chunks.map((chunk) => chunk.id)).toEqual(onA?.chunks.map((chunk) => chunk.id));
     const found = await b.knowledge.search('What does ef control?');
     expect(found[0]?.chunk.sourceId).toBe('corpus/notes.txt');
     // The same files through replica B: already stored, nothing embedded or written.
@@ -67,7 +74,7 @@ describe.skipIf(!serverUrl)('openSharedKnowledge', () => {
     const rows = await schema.admin.query(
       `select count(*)::int as chunks from ${schema.name}.chunks`,
     );
-    expect(rows.rows[0]?.chunks).toBe(a.knowledge.chunks);
+    expect(rows.rows[0]?.chunks).toBe((await a.knowledge.count()).chunks);
   });
 
   it('catches up by content hash after its LISTEN connection was cut, removals included', async () => {
@@ -79,12 +86,12 @@ describe.skipIf(!serverUrl)('openSharedKnowledge', () => {
     unlinkSync(join(corpus, 'notes.txt'));
     expect(await a.knowledge.ingest([corpus])).toMatchObject({ changed: 1, removed: 1 });
     await until(
-      () =>
-        b.knowledge.document('corpus/quokka.md') !== undefined &&
-        b.knowledge.document('corpus/notes.txt') === undefined,
+      async () =>
+        (await b.knowledge.document('corpus/quokka.md')) !== undefined &&
+        (await b.knowledge.document('corpus/notes.txt')) === undefined,
       'replica B has the new document and not the removed one',
     );
-    expect(b.knowledge.sourceIds()).toEqual(a.knowledge.sourceIds());
+    expect(await b.knowledge.sourceIds()).toEqual(await a.knowledge.sourceIds());
     expect(warnings).toContain('database-listen-lost');
   });
 });

@@ -1,0 +1,123 @@
+/**
+ * The document collection with its index in PostgreSQL, when the server has pgvector: vectors
+ * in a pgvector table (HNSW), the lexical side in a full-text table, chunk texts read from the
+ * `chunks` table. Every replica searches the same tables, so none keeps an index of its own or
+ * listens for changes. An ingest writes the vectors and text rows in the transaction that
+ * writes the documents and chunks, so all four change together or not at all.
+ */
+import {
+  type Chunk,
+  createLocalEmbedder,
+  createRetriever,
+  type Embedder,
+  type SharedRetriever,
+} from '@keel/retrieval';
+import { createPgVectorStore, createPostgresTextIndex } from '@keel/retrieval/postgres';
+import type pg from 'pg';
+import type { Database, SqlQuery } from './database';
+import { type Knowledge, knowledgeOver, type ManifestEntry, storedDocument } from './knowledge';
+import { type ChunkRow, chunkOfRow, ingestShared } from './shared-ingest';
+
+/** The tables of the index, beside `documents` and `chunks`. */
+const VECTORS_TABLE = 'chunk_vectors';
+const TEXT_TABLE = 'chunk_text';
+
+/** The two stores of the index over `sql` (the pool, or an ingest's transaction). */
+function storesOn(sql: SqlQuery | pg.Pool, embedder: Embedder) {
+  return {
+    store: createPgVectorStore({ sql, table: VECTORS_TABLE, dim: embedder.dimensions }),
+    text: createPostgresTextIndex({ sql, table: TEXT_TABLE }),
+  };
+}
+
+/** The chunks of `ids` from the `chunks` table. */
+async function fetchChunks(db: SqlQuery, ids: readonly string[]): Promise<Chunk[]> {
+  const { rows } = await db.query<ChunkRow>('select * from chunks where chunk_id = any($1)', [
+    [...ids],
+  ]);
+  return rows.map(chunkOfRow);
+}
+
+/**
+ * Opens the collection whose index lives in `db` (a PostgreSQL server with pgvector; `pool` is
+ * its `pg` Pool), creating the vector and text tables when missing.
+ *
+ * @throws SharedStateUnavailableError when the server fails or has no pgvector.
+ * @example
+ * ```ts
+ * if (db.pool && (await hasPgVector(db.pool))) knowledge = await openPgVectorKnowledge(db, db.pool);
+ * ```
+ */
+export async function openPgVectorKnowledge(db: Database, pool: pg.Pool): Promise<Knowledge> {
+  const embedder = createLocalEmbedder();
+  const { store, text } = storesOn(pool, embedder);
+  // Idempotent, each under an advisory lock: replicas starting together create them once.
+  await store.migrate();
+  await text.migrate();
+  // It never ingests, so it keeps no chunk texts: every hit's text comes from the table.
+  const retriever: SharedRetriever = await createRetriever({
+    embedder,
+    store,
+    text,
+    cache: false,
+    fetchChunks: (ids) => fetchChunks(db, ids),
+  });
+
+  return knowledgeOver(
+    retriever,
+    {
+      async count() {
+        const { rows } = await db.query<{ documents: number; chunks: number }>(
+          `select (select count(*) from documents)::int as documents,
+                  (select count(*) from chunks)::int as chunks`,
+        );
+        return rows[0] ?? { documents: 0, chunks: 0 };
+      },
+      async document(sourceId) {
+        const { rows } = await db.query<ChunkRow>(
+          'select * from chunks where source_id = $1 order by seq',
+          [sourceId],
+        );
+        return rows.length === 0 ? undefined : storedDocument(sourceId, rows.map(chunkOfRow));
+      },
+      async sourceIds() {
+        const { rows } = await db.query<{ source_id: string }>(
+          'select source_id from documents order by source_id',
+        );
+        return rows.map((row) => row.source_id);
+      },
+    },
+    (paths, options) =>
+      ingestShared(db, paths, options, async (tx) => {
+        const { rows } = await tx.query<{
+          source_id: string;
+          content_hash: string;
+          chunks: number;
+        }>(
+          `select source_id, content_hash,
+                  (select count(*) from chunks c where c.source_id = d.source_id)::int as chunks
+             from documents d`,
+        );
+        const manifest = new Map<string, ManifestEntry>(
+          rows.map((row) => [row.source_id, { hash: row.content_hash, chunks: row.chunks }]),
+        );
+        // Written in the ingest's transaction; a retriever of this ingest only, so no process
+        // keeps chunk texts that another replica's later ingest could make stale.
+        const stores = storesOn(tx, embedder);
+        return {
+          retriever: await createRetriever({ embedder, ...stores }),
+          manifest,
+          async forget(gone, replaced) {
+            const { rows: chunks } = await tx.query<{ chunk_id: string }>(
+              'select chunk_id from chunks where source_id = any($1)',
+              [[...gone, ...replaced]],
+            );
+            const ids = chunks.map((row) => row.chunk_id);
+            if (ids.length === 0) return;
+            await stores.store.delete(ids);
+            await stores.text.remove(ids);
+          },
+        };
+      }),
+  );
+}

@@ -1,0 +1,147 @@
+/**
+ * The ingest of replicas sharing a PostgreSQL database, whichever side keeps the index (each
+ * replica's in-memory cache, or pgvector): one transaction under an advisory lock, so each
+ * content hash is embedded and written once however many replicas ingest the same files. It
+ * writes the `documents` and `chunks` tables; the index side writes its own part.
+ */
+import type { Chunk } from '@keel/retrieval';
+import type { Database, SqlQuery } from './database';
+import {
+  type IndexingRetriever,
+  type IngestReport,
+  indexDocuments,
+  type Knowledge,
+  type ManifestEntry,
+  planIngest,
+  reportIngest,
+} from './knowledge';
+
+/** The key of the advisory lock ingests run under ("ingest"). */
+const INGEST_LOCK = 0x696e67657374;
+
+/** What one ingest indexes into, opened on its transaction under the lock. */
+export interface IndexWriter {
+  /** Indexes the changed documents; its `chunk(id)` gives what is written to `chunks`. */
+  retriever: IndexingRetriever;
+  /** What is indexed (content hash and chunks per document), updated by the ingest. */
+  manifest: Map<string, ManifestEntry>;
+  /** Takes documents out of the index: those gone, and those about to be indexed again. */
+  forget(gone: readonly string[], replaced: readonly string[]): Promise<void>;
+  /** The channel to NOTIFY once something changed, when other replicas follow by it. */
+  channel?: string;
+}
+
+/** A chunk row of the `chunks` table. */
+export interface ChunkRow {
+  source_id: string;
+  seq: number;
+  chunk_id: string;
+  content_hash: string;
+  text: string;
+  metadata: Omit<Chunk, 'id' | 'sourceId' | 'index' | 'text' | 'hash'>;
+}
+
+/**
+ * The chunk a row of the `chunks` table holds.
+ *
+ * @example
+ * ```ts
+ * const { rows } = await db.query<ChunkRow>('select * from chunks where source_id = $1', [id]);
+ * const chunks = rows.map(chunkOfRow);
+ * ```
+ */
+export function chunkOfRow(row: ChunkRow): Chunk {
+  return {
+    ...row.metadata,
+    id: row.chunk_id,
+    sourceId: row.source_id,
+    index: row.seq,
+    text: row.text,
+    hash: row.content_hash,
+  };
+}
+
+/** A chunk's row metadata: all but what has a column. */
+function metadataOf({ id, sourceId, index, text, hash, ...rest }: Chunk): string {
+  return JSON.stringify(rest);
+}
+
+/** Writes a document's row and its chunk rows, from what the retriever indexed. */
+async function storeDocument(
+  tx: SqlQuery,
+  retriever: IndexingRetriever,
+  document: { id: string; hash: string; text: string | Uint8Array },
+  chunks: number,
+): Promise<void> {
+  await tx.query(
+    `insert into documents (source_id, content_hash, body) values ($1, $2, $3)
+     on conflict (source_id) do update
+       set content_hash = excluded.content_hash, body = excluded.body, updated_at = now()`,
+    [document.id, document.hash, Buffer.from(document.text)],
+  );
+  await tx.query('delete from chunks where source_id = $1', [document.id]);
+  const rows = Array.from({ length: chunks }, (_, index) =>
+    retriever.chunk(`${document.id}#${index}`),
+  ).filter((chunk) => chunk !== undefined);
+  if (rows.length === 0) return;
+  await tx.query(
+    `insert into chunks (source_id, seq, chunk_id, content_hash, text, metadata)
+     select $1, seq, chunk_id, content_hash, text, metadata
+       from unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
+         as c(seq, chunk_id, content_hash, text, metadata)`,
+    [
+      document.id,
+      rows.map((chunk) => chunk.index),
+      rows.map((chunk) => chunk.id),
+      rows.map((chunk) => chunk.hash),
+      rows.map((chunk) => chunk.text),
+      rows.map(metadataOf),
+    ],
+  );
+}
+
+/**
+ * Ingests `paths` into the shared tables and the index `open` gives, in one transaction under
+ * the ingest lock: only documents whose content hash differs from the index's are embedded.
+ *
+ * @example
+ * ```ts
+ * const report = await ingestShared(db, ['./docs'], {}, async (tx) => writerOn(tx));
+ * ```
+ */
+export function ingestShared(
+  db: Database,
+  paths: readonly string[],
+  { onProgress, signal }: Parameters<Knowledge['ingest']>[1] = {},
+  open: (tx: SqlQuery) => Promise<IndexWriter>,
+): Promise<IngestReport> {
+  const started = performance.now();
+  return db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [INGEST_LOCK]);
+    const { retriever, manifest, forget, channel } = await open(tx);
+    const known = new Map([...manifest].map(([id, entry]) => [id, entry.hash]));
+    const plan = await planIngest(paths, known);
+    const { changed, gone } = plan;
+    await forget(
+      gone,
+      changed.filter((document) => manifest.has(document.id)).map((document) => document.id),
+    );
+    for (const id of gone) manifest.delete(id);
+    if (gone.length > 0) {
+      await tx.query('delete from documents where source_id = any($1)', [gone]);
+    }
+    const indexed = await indexDocuments(retriever, manifest, changed, {
+      ...(onProgress && { onProgress }),
+      ...(signal && { signal }),
+    });
+    for (const document of changed) {
+      const entry = manifest.get(document.id);
+      if (entry) await storeDocument(tx, retriever, document, entry.chunks);
+      else await tx.query('delete from documents where source_id = $1', [document.id]);
+    }
+    if (channel !== undefined && (changed.length > 0 || gone.length > 0)) {
+      await tx.query('select pg_notify($1, $2)', [channel, '']);
+    }
+    return reportIngest(plan, indexed, started);
+  });
+}
