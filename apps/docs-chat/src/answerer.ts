@@ -73,6 +73,9 @@ export function createAnswerer(
       maxAttempts: 3,
       baseDelayMs: 250,
       maxDelayMs: 4_000,
+      // A longer Retry-After (an open breaker's remaining pause, a provider's 429) is not
+      // waited for: the offline answerer takes over at once.
+      maxRetryAfterMs: 4_000,
       budget: redis
         ? redisRetryBudget({ redis: redis.client, prefix: redis.prefix, key })
         : retryBudget(),
