@@ -89,14 +89,19 @@ export async function openPgVectorKnowledge(db: Database, pool: pg.Pool): Promis
     },
     (paths, options) =>
       ingestShared(db, paths, options, async (tx) => {
+        // A document counts as indexed when each of its chunks has its vector: one stored
+        // before the server had pgvector (or by a replica without it) is embedded again.
         const { rows } = await tx.query<{
           source_id: string;
           content_hash: string;
           chunks: number;
         }>(
-          `select source_id, content_hash,
-                  (select count(*) from chunks c where c.source_id = d.source_id)::int as chunks
-             from documents d`,
+          `select d.source_id, d.content_hash, count(c.chunk_id)::int as chunks
+             from documents d
+             left join chunks c on c.source_id = d.source_id
+             left join ${VECTORS_TABLE} v on v.id = c.chunk_id
+            group by d.source_id, d.content_hash
+           having count(c.chunk_id) = count(v.id)`,
         );
         const manifest = new Map<string, ManifestEntry>(
           rows.map((row) => [row.source_id, { hash: row.content_hash, chunks: row.chunks }]),
@@ -107,10 +112,10 @@ export async function openPgVectorKnowledge(db: Database, pool: pg.Pool): Promis
         return {
           retriever: await createRetriever({ embedder, ...stores }),
           manifest,
-          async forget(gone, replaced) {
+          async forget(gone, changed) {
             const { rows: chunks } = await tx.query<{ chunk_id: string }>(
               'select chunk_id from chunks where source_id = any($1)',
-              [[...gone, ...replaced]],
+              [[...gone, ...changed]],
             );
             const ids = chunks.map((row) => row.chunk_id);
             if (ids.length === 0) return;

@@ -25,8 +25,8 @@ export interface IndexWriter {
   retriever: IndexingRetriever;
   /** What is indexed (content hash and chunks per document), updated by the ingest. */
   manifest: Map<string, ManifestEntry>;
-  /** Takes documents out of the index: those gone, and those about to be indexed again. */
-  forget(gone: readonly string[], replaced: readonly string[]): Promise<void>;
+  /** Takes documents out of the index: those gone, and those about to be (re)indexed. */
+  forget(gone: readonly string[], changed: readonly string[]): Promise<void>;
   /** The channel to NOTIFY once something changed, when other replicas follow by it. */
   channel?: string;
 }
@@ -124,7 +124,7 @@ export function ingestShared(
     const { changed, gone } = plan;
     await forget(
       gone,
-      changed.filter((document) => manifest.has(document.id)).map((document) => document.id),
+      changed.map((document) => document.id),
     );
     for (const id of gone) manifest.delete(id);
     if (gone.length > 0) {

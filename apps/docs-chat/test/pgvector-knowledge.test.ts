@@ -131,4 +131,15 @@ describe('docs-chat with the index in pgvector (PGlite + vector over the wire)',
     );
     expect(rows[0]?.stale).toBe(0);
   });
+
+  it('embeds again the documents stored before the server had pgvector', async () => {
+    const [a] = apps as [{ app: App; url: string }];
+    // As a database first filled by replicas without pgvector: documents and chunks, no index.
+    await a.app.db.query('delete from chunk_vectors');
+    await a.app.db.query('delete from chunk_text');
+    const { documents, chunks } = await a.app.knowledge.count();
+    expect(await a.app.ingestCorpus()).toMatchObject({ changed: documents, unchanged: 0, chunks });
+    expect(await rowCounts(a.app)).toEqual({ vectors: chunks, text: chunks, chunks });
+    expect((await ask(a, 'When does the quokka budget reset?')).citations).not.toEqual([]);
+  });
 });
