@@ -3,9 +3,10 @@
  * a daily budget of tokens and dollars, seeded from the ledger so it holds across restarts.
  * With Redis both live there, so every replica draws on one rate and one budget per user.
  */
+import { SharedStateUnavailableError } from '@keel/core';
 import { keyed, RateLimitExceededError, type RateLimiter, rateLimiter } from '@keel/resilience';
 import { redisRateLimiter } from '@keel/resilience/redis';
-import { type Budget, createBudget } from '@keel/tokens';
+import { type Budget, type BudgetSnapshot, createBudget } from '@keel/tokens';
 import { createRedisBudget } from '@keel/tokens/redis';
 import { ChatError } from './chat-error';
 import type { LedgerStore } from './ledger-store';
@@ -125,7 +126,20 @@ export function createUserLimits({
 
     async budget(userId) {
       const budget = await budgetOf(userId);
-      const { spentTokens, spentUsd, maxTokens = 0, maxCostUsd = 0 } = await budget.snapshot();
+      let snapshot: BudgetSnapshot;
+      try {
+        snapshot = await budget.snapshot();
+      } catch (error) {
+        // A budget on Redis fails closed: no turn spends what nobody can count.
+        if (!SharedStateUnavailableError.isInstance(error)) throw error;
+        throw new ChatError({
+          code: 'overloaded',
+          message: 'Budgets cannot be checked right now (Redis is unavailable); retry shortly',
+          retryAfterMs: 5_000,
+          cause: error,
+        });
+      }
+      const { spentTokens, spentUsd, maxTokens = 0, maxCostUsd = 0 } = snapshot;
       if (maxTokens - spentTokens < minTurnTokens || spentUsd >= maxCostUsd) {
         const nextDay = (Math.floor(now() / DAY_MS) + 1) * DAY_MS;
         throw new ChatError({
