@@ -64,6 +64,26 @@ describe('loadConfig', () => {
     expect(message).not.toContain('hunter2');
   });
 
+  it('reads the turn slots and the Redis prefix, and refuses bad ones', () => {
+    expect(loadConfig({})).toMatchObject({
+      redisPrefix: 'docs-chat:',
+      turnQueueMs: 30_000,
+      turnLeaseMs: 15_000,
+    });
+    expect(loadConfig({})).not.toHaveProperty('maxTurns');
+    expect(
+      loadConfig({ DOCS_CHAT_MAX_TURNS: '8', DOCS_CHAT_REDIS_PREFIX: 'prod:chat:' }),
+    ).toMatchObject({
+      maxTurns: 8,
+      redisPrefix: 'prod:chat:',
+    });
+    expect(() => loadConfig({ DOCS_CHAT_MAX_TURNS: '0' })).toThrow(/DOCS_CHAT_MAX_TURNS/);
+    expect(() => loadConfig({ DOCS_CHAT_TURN_LEASE_MS: '10' })).toThrow(/DOCS_CHAT_TURN_LEASE_MS/);
+    expect(() => loadConfig({ DOCS_CHAT_REDIS_PREFIX: 'a b{c}' })).toThrow(
+      /DOCS_CHAT_REDIS_PREFIX: must be 1 to 64 letters/,
+    );
+  });
+
   it('refuses a provider chosen without its key', () => {
     expect(() => loadConfig({ DOCS_CHAT_PROVIDER: 'anthropic' })).toThrow(/ANTHROPIC_API_KEY/);
     expect(() => loadConfig({ DOCS_CHAT_PROVIDER: 'openai' })).toThrow(/OPENAI_API_KEY/);
