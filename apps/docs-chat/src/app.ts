@@ -2,8 +2,9 @@
  * The app assembled: configuration, data directory lock, database, document collection,
  * answerer, limits, observability, chat engine and HTTP server. The CLI and the tests start
  * it through {@link createApp}. With `DATABASE_URL` the state lives in PostgreSQL, shared by
- * every replica (no data directory lock; each process's index is a cache of the chunks
- * table); with `REDIS_URL` the app holds one Redis client for what replicas share there.
+ * every replica (no data directory lock; the index in pgvector when the server has it, else
+ * each process's own, a cache of the chunks table); with `REDIS_URL` the per-user rates and
+ * budgets, the breaker, the retry budget and the answering slots live on Redis.
  */
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
