@@ -1,6 +1,7 @@
 /**
  * Starts what the load script measures: the mock provider (OpenAI chat streaming, replies
- * chosen per request by the running scenario) and the built app in-process, pointed at it.
+ * chosen per request by the running scenario) and the built app in-process, pointed at it
+ * (or several apps on one shared state, for the scale-out scenario).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,12 +18,8 @@ export const CHUNKS = Array.from({ length: 40 }, (_, i) => `word${i + 1} `);
 /** What a chat's text must be when the mock sent {@link CHUNKS}. */
 export const EXPECTED_TEXT = CHUNKS.join('');
 
-/**
- * Starts mock and app. `setResponder(fn)` changes how the mock answers (`fn(request)` returns
- * a MockReply); `onRequestEnd(fn)` adds a listener for each upstream request's end (returns a
- * remover).
- */
-export async function startLoadTarget() {
+/** The mock provider the scenarios drive: one reply rule at a time, listeners on each end. */
+async function startMock() {
   let responder = () => ({ chunks: CHUNKS });
   const endListeners = new Set();
   const mock = await startMockProvider({
@@ -32,6 +29,32 @@ export async function startLoadTarget() {
       for (const listener of endListeners) listener(record);
     },
   });
+  return {
+    mock,
+    setResponder(fn) {
+      responder = fn;
+    },
+    onRequestEnd(fn) {
+      endListeners.add(fn);
+      return () => endListeners.delete(fn);
+    },
+  };
+}
+
+/**
+ * Starts mock and app. `setResponder(fn)` changes how the mock answers (`fn(request)` returns
+ * a MockReply); `onRequestEnd(fn)` adds a listener for each upstream request's end (returns a
+ * remover).
+ *
+ * - `replicas`: how many apps to start in this process (`apps`, `urls`; `app` and `url` are the
+ *   first), one after another, each ingesting the corpus. More than one needs `env` to name a
+ *   shared state (DATABASE_URL, and REDIS_URL), since an embedded data directory has one owner.
+ * - `env`: added to the load configuration.
+ * - `upstream`: a running target whose mock to answer from (so one responder drives both);
+ *   `close` then leaves that mock running.
+ */
+export async function startLoadTarget({ replicas = 1, env = {}, upstream } = {}) {
+  const { mock, setResponder, onRequestEnd } = upstream ?? (await startMock());
   const dataDir = mkdtempSync(join(tmpdir(), 'docs-chat-load-'));
   const config = loadConfig({
     DOCS_CHAT_PROVIDER: 'openai',
@@ -46,27 +69,28 @@ export async function startLoadTarget() {
     DOCS_CHAT_MAX_STREAMS: '5000',
     DOCS_CHAT_USER_DAILY_TOKENS: '1000000000',
     DOCS_CHAT_USER_DAILY_USD: '1000000',
+    ...env,
   });
-  const app = await createApp({ config, write: false });
-  await app.ingestCorpus();
-  const url = await app.listen();
-  return {
-    mock,
-    app,
-    url,
-    setResponder(fn) {
-      responder = fn;
-    },
-    onRequestEnd(fn) {
-      endListeners.add(fn);
-      return () => endListeners.delete(fn);
-    },
-    async close() {
-      await app.close();
-      await mock.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+  const apps = [];
+  const urls = [];
+  const close = async () => {
+    await Promise.all(apps.map((app) => app.close()));
+    if (!upstream) await mock.close();
+    rmSync(dataDir, { recursive: true, force: true });
   };
+  try {
+    // One after another: the first ingests, the next find the corpus already in the tables.
+    for (let i = 0; i < replicas; i++) {
+      const app = await createApp({ config, write: false });
+      apps.push(app);
+      await app.ingestCorpus();
+      urls.push(await app.listen());
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { mock, app: apps[0], apps, url: urls[0], urls, setResponder, onRequestEnd, close };
 }
 
 /** The `load-<kind>-<n>` tag a scenario put in a chat's message, found in an upstream body. */

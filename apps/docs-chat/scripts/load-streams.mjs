@@ -3,6 +3,7 @@
  * until all of them have arrived (so they are all open together; at most 20 s), then drips 40
  * chunks each;
  * every stream is checked event by event, and memory is sampled before, at the peak and after.
+ * With several apps (`target.urls`) the chats go to them in turn.
  */
 
 import { chat, createAgent, now, streamProblem } from './load-client.mjs';
@@ -48,14 +49,16 @@ export async function concurrentStreams(target, { count = 1_000, tokensPerSecond
     rampMs = now() - started;
     allArrived = how === 'all';
     peak.sample();
-    const health = await fetch(`${target.url}/healthz`).then((r) => r.json());
-    openAtPeak = health.openStreams;
+    const healths = await Promise.all(
+      target.urls.map((url) => fetch(`${url}/healthz`).then((r) => r.json())),
+    );
+    openAtPeak = healths.reduce((sum, health) => sum + health.openStreams, 0);
     if (how !== 'all') live = undefined;
   });
   const results = await Promise.all(
     Array.from({ length: count }, (_, i) =>
       chat({
-        url: target.url,
+        url: target.urls[i % target.urls.length],
         agent,
         userId: `load-user-${i}`,
         message: `How does streaming work? load-stream-${i}`,
