@@ -5,6 +5,7 @@
  */
 export { assertDelay, type DelayRule, MAX_TIMER_DELAY_MS } from './assert-delay';
 export { assertNumber, type NumberRule } from './assert-number';
+export { assertRedisOptions, type RedisOptionsToCheck } from './assert-redis-options';
 export { describeValue } from './describe-value';
 export { type LinkedSignal, linkSignals } from './link-signals';
 export { normalizeBaseURL } from './normalize-base-url';
@@ -14,6 +15,7 @@ export {
   type RedisValueSkip,
   type RedisValueSkipReason,
   type RedisValueStore,
+  type RedisValueStoreDefaults,
   type RedisValueStoreOptions,
 } from './redis-value-store';
 export { sha256 } from './sha256';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { manualClock } from '../test/manual-clock';
+import { systemClock } from './clock';
 import { defineRedisScript } from './redis-script';
 import type { RedisArgument, RedisClient } from './shared-state';
 import { SharedStateUnavailableError } from './shared-state-unavailable-error';
@@ -88,5 +89,26 @@ describe('defineRedisScript', () => {
     expect(error.message).toContain('ECONNREFUSED');
     expect(calls.map((call) => call.command)).toEqual(['evalsha']);
     expect(clock.pending()).toBe(0);
+  });
+
+  it('does not keep the process alive by its timeout timer alone', async () => {
+    const timers: NodeJS.Timeout[] = [];
+    const clock = {
+      ...systemClock,
+      setTimeout(callback: () => void, ms: number) {
+        const timer = setTimeout(callback, ms);
+        timers.push(timer);
+        return timer;
+      },
+    };
+    const { client } = fakeClient({ evalsha: () => new Promise(() => {}) });
+    const pending = defineRedisScript('cache.get', lua).run(client, ['k'], [], {
+      timeoutMs: 20,
+      clock,
+    });
+    expect(timers.map((timer) => timer.hasRef())).toEqual([false]);
+    await expect(pending).rejects.toSatisfy((error) =>
+      SharedStateUnavailableError.isInstance(error),
+    );
   });
 });

@@ -32,6 +32,14 @@ async function sha1Hex(text: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
+/**
+ * Lets the process exit while the timer is pending (a Node `Timeout`; other clocks' handles are
+ * left alone): the Redis call it guards keeps the process alive through its socket if it must.
+ */
+function unref(timer: unknown): void {
+  (timer as { unref?: () => void } | null)?.unref?.();
+}
+
 function isNoScript(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOSCRIPT');
 }
@@ -75,6 +83,7 @@ export function defineRedisScript(name: string, lua: string): RedisScript {
             ),
           timeoutMs,
         );
+        unref(timer);
         send(client, keys, args).then(
           (value) => {
             clock.clearTimeout(timer);

@@ -4,10 +4,9 @@
  * embeddings). A cache must never fail or slow the call it serves, so a Redis that fails or
  * does not answer in time is a miss (reads) or a skipped write, reported through `onError`.
  */
-import { assertDelay } from './assert-delay';
 import { assertNumber } from './assert-number';
+import { assertRedisOptions } from './assert-redis-options';
 import type { Clock } from './clock';
-import { InvalidArgumentError } from './invalid-argument-error';
 import { defineRedisScript } from './redis-script';
 import type { RedisClient } from './shared-state';
 import type { SharedStateUnavailableError } from './shared-state-unavailable-error';
@@ -24,31 +23,44 @@ export interface RedisValueSkip {
   bytes: number;
 }
 
-/** The options every Redis cache shares. */
+/** The options every Redis cache shares; each cache sets its own defaults ({@link RedisValueStoreDefaults}). */
 export interface RedisValueStoreOptions {
   /**
    * The application's `ioredis` client. A batch is one script over its keys: a Cluster takes
    * batches of one key only (keys of a batch may sit in different slots).
    */
   redis: RedisClient;
-  /** Prepended to every key; one prefix per cache and application. */
-  prefix: string;
+  /** Prepended to every key, before the cache's own name (`llm:`, `embedding:`); default `'keel:'`. */
+  prefix?: string;
   /** How long a value lives in Redis (server time, `PX`). */
-  ttlMs: number;
+  ttlMs?: number;
   /** Values larger than this many bytes are not stored (`onSkip` hears of each one). */
-  maxValueBytes: number;
-  /** Longest wait for Redis per read or write; past it the read is a miss. Default 250. */
+  maxValueBytes?: number;
+  /** Longest wait for Redis per read or write; past it the read is a miss. Default 250 ms. */
   timeoutMs?: number;
-  /** Hears of each value not stored because of its size, and of each stored value not served because it could not be read. */
+  /**
+   * Hears of each value not stored because it is larger than `maxValueBytes` (`too-large`) and
+   * of each stored value not served because it could not be read back (`corrupt`).
+   */
   onSkip?: (skip: RedisValueSkip) => void;
   /** Hears of each Redis failure or timeout (the read was then a miss, the write skipped). */
   onError?: (error: SharedStateUnavailableError) => void;
   clock?: Clock;
 }
 
+/** What a cache built on {@link createRedisValueStore} sets for itself. */
+export interface RedisValueStoreDefaults {
+  /** The function the application called, named in errors (`'createRedisCache'`). */
+  caller: string;
+  /** The cache's name in its keys, after the prefix (`'llm'` gives `keel:llm:<id>`). */
+  area: string;
+  ttlMs: number;
+  maxValueBytes: number;
+}
+
 /** Strings by key in Redis; see {@link createRedisValueStore}. */
 export interface RedisValueStore {
-  /** The Redis key of `id` (the prefix, then the id). */
+  /** The Redis key of `id` (the prefix, the cache's area, then the id). */
   keyOf(id: string): string;
   /** The values of `ids` in one round trip; `undefined` for a miss or when Redis failed. */
   getMany(ids: readonly string[]): Promise<Array<string | undefined>>;
@@ -84,38 +96,33 @@ function report<T>(hook: ((value: T) => void) | undefined, value: T): void {
  *
  * @example
  * ```ts
- * const store = createRedisValueStore({ redis, prefix: 'keel:llm:', ttlMs: 3_600_000, maxValueBytes: 1_048_576 });
+ * const store = createRedisValueStore(
+ *   { redis },
+ *   { caller: 'createRedisCache', area: 'llm', ttlMs: 3_600_000, maxValueBytes: 1_048_576 },
+ * );
  * await store.setMany([['answer-1', '{"text":"hi"}']]);
  * const [value] = await store.getMany(['answer-1']);
  * ```
  */
-export function createRedisValueStore({
-  redis,
-  prefix,
-  ttlMs,
-  maxValueBytes,
-  timeoutMs = 250,
-  onSkip,
-  onError,
-  clock,
-}: RedisValueStoreOptions): RedisValueStore {
-  if (typeof redis?.evalsha !== 'function' || typeof redis.eval !== 'function') {
-    throw new InvalidArgumentError({
-      argument: 'redis',
-      message: 'redis must be an ioredis client (new Redis(process.env.REDIS_URL)) or Cluster',
-    });
-  }
-  if (typeof prefix !== 'string') {
-    throw new InvalidArgumentError({
-      argument: 'prefix',
-      message: 'prefix must be a string such as "keel:llm:"',
-    });
-  }
+export function createRedisValueStore(
+  options: RedisValueStoreOptions,
+  defaults: RedisValueStoreDefaults,
+): RedisValueStore {
+  const {
+    redis,
+    prefix = 'keel:',
+    ttlMs = defaults.ttlMs,
+    maxValueBytes = defaults.maxValueBytes,
+    timeoutMs = 250,
+    onSkip,
+    onError,
+    clock,
+  } = options;
+  assertRedisOptions(defaults.caller, { redis, prefix, timeoutMs });
   assertNumber('ttlMs', ttlMs, { integer: true, min: 1, unit: 'milliseconds' });
   assertNumber('maxValueBytes', maxValueBytes, { integer: true, min: 1 });
-  assertDelay('timeoutMs', timeoutMs, { greaterThan: 0 });
   const run = { timeoutMs, ...(clock !== undefined && { clock }) };
-  const keyOf = (id: string) => `${prefix}${id}`;
+  const keyOf = (id: string) => `${prefix}${defaults.area}:${id}`;
   const failed = (error: unknown) => report(onError, error as SharedStateUnavailableError);
 
   return {

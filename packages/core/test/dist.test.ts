@@ -19,9 +19,13 @@ const internalExports = [
   'MAX_TIMER_DELAY_MS',
   'assertDelay',
   'assertNumber',
+  'assertRedisOptions',
+  'createRedisValueStore',
   'createStreamAccumulator',
+  'defineRedisScript',
   'describeValue',
   'linkSignals',
+  'normalizeBaseURL',
   'sha256',
 ];
 
@@ -29,6 +33,7 @@ const runtimeExports = [
   'EMPTY_USAGE',
   'InvalidArgumentError',
   'KeelError',
+  'SharedStateUnavailableError',
   'TimeoutError',
   'USAGE_FIELDS',
   'addUsage',

@@ -3,34 +3,26 @@
  * to live and a size cap. A Redis that fails or does not answer in `timeoutMs` is a miss, and an
  * answer that cannot be read back (another program's value, a truncated write) is a miss too.
  */
-import type { Clock, RedisClient, SharedStateUnavailableError } from '@keel/core';
-import { createRedisValueStore, type RedisValueSkip } from '@keel/core/internal';
+import {
+  createRedisValueStore,
+  type RedisValueSkip,
+  type RedisValueStoreOptions,
+} from '@keel/core/internal';
 import type { ResponseCache } from './response-cache';
 import type { LlmGenerateResult } from './types';
 
-/** A answer not stored (`too-large`) or a stored value not served (`corrupt`): `reason`, `key`, `bytes`. */
+/** An answer not stored (`too-large`) or a stored value not served (`corrupt`): `reason`, `key`, `bytes`. */
 export type CacheSkip = RedisValueSkip;
 
-/** Options of {@link createRedisCache}. */
-export interface RedisCacheOptions {
-  /** The application's `ioredis` client (`new Redis(process.env.REDIS_URL)`) or a Cluster. */
-  redis: RedisClient;
+/**
+ * Options of {@link createRedisCache}: the client, and optionally `prefix` (default `'keel:'`,
+ * keys are `<prefix>llm:<hash>`), `timeoutMs` (default 250), `onSkip`, `onError` and `clock`.
+ */
+export interface RedisCacheOptions extends RedisValueStoreOptions {
   /** How long an answer stays in Redis; default one hour. */
   ttlMs?: number;
   /** Answers whose JSON is larger are not stored (`onSkip` hears of each); default 1 MiB. */
   maxValueBytes?: number;
-  /** Prepended to every key; default `'keel:llm:'`. */
-  prefix?: string;
-  /** Longest wait for Redis per read or write; past it the read is a miss. Default 250 ms. */
-  timeoutMs?: number;
-  /**
-   * Hears of each answer not stored because it is larger than `maxValueBytes` (`too-large`)
-   * and of each stored value not served because it is not an answer (`corrupt`).
-   */
-  onSkip?: (skip: CacheSkip) => void;
-  /** Hears of each Redis failure or timeout (the read was a miss, the write skipped). */
-  onError?: (error: SharedStateUnavailableError) => void;
-  clock?: Clock;
 }
 
 /** A stored value that has the shape of an answer, or `undefined`. */
@@ -68,25 +60,12 @@ function parseAnswer(value: string): LlmGenerateResult | undefined {
  * const model = createOpenAIModel({ model: 'gpt-4o-mini', cache });
  * ```
  */
-export function createRedisCache({
-  redis,
-  ttlMs = 3_600_000,
-  maxValueBytes = 1_048_576,
-  prefix = 'keel:llm:',
-  timeoutMs,
-  onSkip,
-  onError,
-  clock,
-}: RedisCacheOptions): ResponseCache {
-  const store = createRedisValueStore({
-    redis,
-    prefix,
-    ttlMs,
-    maxValueBytes,
-    ...(timeoutMs !== undefined && { timeoutMs }),
-    ...(onSkip !== undefined && { onSkip }),
-    ...(onError !== undefined && { onError }),
-    ...(clock !== undefined && { clock }),
+export function createRedisCache(options: RedisCacheOptions): ResponseCache {
+  const store = createRedisValueStore(options, {
+    caller: 'createRedisCache',
+    area: 'llm',
+    ttlMs: 3_600_000,
+    maxValueBytes: 1_048_576,
   });
   return {
     async get(key) {

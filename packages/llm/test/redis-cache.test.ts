@@ -2,9 +2,14 @@
  * The response cache on the Redis at REDIS_URL, through real models against the mock provider:
  * each test keys under its own random prefix and deletes its keys.
  */
-import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError } from '@keel/core';
-import { type MockProvider, startMockProvider, stateEngineUrl } from '@keel/testing';
+import {
+  type MockProvider,
+  redisTestKit,
+  silentRedis,
+  startMockProvider,
+  stateEngineUrl,
+} from '@keel/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CacheSkip, createRedisCache } from '../src/redis';
@@ -14,31 +19,15 @@ const url = stateEngineUrl('REDIS_URL');
 const env = useMock();
 
 describe.skipIf(!url)('createRedisCache', () => {
-  const clients: Redis[] = [];
-  const prefixes: string[] = [];
-  const client = () => {
-    const redis = new Redis(url as string);
-    clients.push(redis);
-    return redis;
-  };
-  const freshPrefix = () => {
-    const prefix = `keel-test:llm:${randomUUID()}:`;
-    prefixes.push(prefix);
-    return prefix;
-  };
-  const keysUnder = (prefix: string) => (clients[0] as Redis).keys(`${prefix}*`);
-
+  const kit = redisTestKit('llm', () => new Redis(url as string));
+  const client = kit.client;
+  const freshPrefix = kit.prefix;
+  let admin: Redis;
+  const keysUnder = (prefix: string) => admin.keys(`${prefix}*`);
   beforeAll(() => {
-    client();
+    admin = client();
   });
-  afterAll(async () => {
-    const redis = clients[0] as Redis;
-    for (const prefix of prefixes) {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-    }
-    await Promise.all(clients.map((redis) => redis.quit().catch(() => redis.disconnect())));
-  });
+  afterAll(() => kit.close());
 
   it('serves a second replica the answer the first stored, without asking the provider', async () => {
     env.mock.enqueue('openai.chat', { text: 'shared answer' });
@@ -175,8 +164,11 @@ describe.skipIf(!url)('createRedisCache', () => {
   });
 
   it('refuses a missing client and out-of-range numbers', () => {
-    const redis = clients[0] as Redis;
+    const redis = silentRedis();
     expect(() => createRedisCache({ redis: undefined as never })).toThrow(InvalidArgumentError);
+    expect(() => createRedisCache({ redis: {} as never })).toThrow(
+      /createRedisCache\(\) needs redis/,
+    );
     expect(() => createRedisCache({ redis, ttlMs: 0 })).toThrow(/ttlMs/);
     expect(() => createRedisCache({ redis, maxValueBytes: 1.5 })).toThrow(/maxValueBytes/);
     expect(() => createRedisCache({ redis, timeoutMs: -1 })).toThrow(/timeoutMs/);

@@ -112,4 +112,12 @@ describe('concurrencyLimit', () => {
       expect(() => concurrencyLimit(options)).toThrow(/must be a whole number/);
     },
   );
+
+  it('rejects a queue timeout a timer cannot wait, saying how to wait without one', () => {
+    for (const queueTimeoutMs of [-1, Number.NaN, 2 ** 31]) {
+      expect(() => concurrencyLimit({ maxConcurrent: 1, queueTimeoutMs })).toThrow(
+        /queueTimeoutMs.*leave it out to wait without a limit/,
+      );
+    }
+  });
 });

@@ -3,7 +3,7 @@
  * timeout, and leave the queue the moment their caller aborts.
  */
 import { type Clock, systemClock } from '@keel/core';
-import { assertNumber } from '@keel/core/internal';
+import { assertDelay, assertNumber } from '@keel/core/internal';
 import { ConcurrencyLimitError, type ConcurrencyLimitReason } from './concurrency-limit-error';
 import { createEvent, type Subscribe } from './event';
 import { type CallContext, type Policy, type PolicyContext, toContext } from './policy';
@@ -38,6 +38,49 @@ class Job {
   ) {}
 }
 
+/** The checked options and the refusal every concurrency limit shares; see {@link concurrencyRules}. */
+export interface ConcurrencyRules {
+  maxQueue: number;
+  onReject: Subscribe<{ reason: ConcurrencyLimitReason }>;
+  /** Emits `onReject` and returns the error to reject the call with. */
+  refuse(reason: ConcurrencyLimitReason): ConcurrencyLimitError;
+}
+
+/**
+ * Checks the options every concurrency limit takes (in process and on Redis) and builds the
+ * refusal they share.
+ *
+ * @example
+ * ```ts
+ * const { maxQueue, onReject, refuse } = concurrencyRules(options);
+ * if (waiting >= maxQueue) throw refuse('queue-full');
+ * ```
+ */
+export function concurrencyRules({
+  maxConcurrent,
+  maxQueue = Number.POSITIVE_INFINITY,
+  queueTimeoutMs,
+}: ConcurrencyLimitOptions): ConcurrencyRules {
+  assertNumber('maxConcurrent', maxConcurrent, { integer: true, min: 1 });
+  assertNumber('maxQueue', maxQueue, { integer: true, min: 0, allowInfinity: true });
+  if (queueTimeoutMs !== undefined) {
+    assertDelay('queueTimeoutMs', queueTimeoutMs, { hint: 'leave it out to wait without a limit' });
+  }
+  const rejected = createEvent<{ reason: ConcurrencyLimitReason }>();
+  return {
+    maxQueue,
+    onReject: rejected.on,
+    refuse(reason) {
+      rejected.emit({ reason });
+      return new ConcurrencyLimitError({
+        reason,
+        maxConcurrent,
+        limit: reason === 'queue-full' ? maxQueue : (queueTimeoutMs as number),
+      });
+    },
+  };
+}
+
 /**
  * Creates a concurrency limiter.
  *
@@ -47,29 +90,15 @@ class Job {
  * const results = await Promise.all(documents.map((doc) => limit.execute(() => embed(doc))));
  * ```
  */
-export function concurrencyLimit({
-  maxConcurrent,
-  maxQueue = Number.POSITIVE_INFINITY,
-  queueTimeoutMs,
-  clock = systemClock,
-}: ConcurrencyLimitOptions): ConcurrencyLimit {
-  assertNumber('maxConcurrent', maxConcurrent, { integer: true, min: 1 });
-  assertNumber('maxQueue', maxQueue, { integer: true, min: 0, allowInfinity: true });
-  const rejected = createEvent<{ reason: ConcurrencyLimitReason }>();
+export function concurrencyLimit(options: ConcurrencyLimitOptions): ConcurrencyLimit {
+  const { maxConcurrent, queueTimeoutMs, clock = systemClock } = options;
+  const { maxQueue, onReject, refuse } = concurrencyRules(options);
   let active = 0;
   // FIFO without Array#shift: a head index, compacted when the dead prefix grows.
   let queue: Job[] = [];
   let head = 0;
   let waiting = 0;
 
-  const refuse = (reason: ConcurrencyLimitReason): ConcurrencyLimitError => {
-    rejected.emit({ reason });
-    return new ConcurrencyLimitError({
-      reason,
-      maxConcurrent,
-      limit: reason === 'queue-full' ? maxQueue : (queueTimeoutMs as number),
-    });
-  };
   const leave = (job: Job): void => {
     job.done = true;
     waiting--;
@@ -123,7 +152,7 @@ export function concurrencyLimit({
     get queued() {
       return waiting;
     },
-    onReject: rejected.on,
+    onReject,
     execute<T>(
       fn: (context: PolicyContext) => T | Promise<T>,
       options?: Partial<PolicyContext>,

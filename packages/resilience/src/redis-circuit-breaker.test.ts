@@ -145,7 +145,7 @@ describe('redisCircuitBreaker without Redis', () => {
   });
 
   it('fails closed when asked, and never hangs on a Redis that does not answer', async () => {
-    for (const redis of [down, silentRedis]) {
+    for (const redis of [down, silentRedis()]) {
       const breaker = redisCircuitBreaker({
         redis,
         key: 'k',

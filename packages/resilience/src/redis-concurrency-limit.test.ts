@@ -112,7 +112,7 @@ describe('redisConcurrencyLimit without Redis', () => {
     open.onUnavailable((event) => events.push(event));
     expect(await open.execute(() => 'ran')).toBe('ran');
     expect(events[0]).toMatchObject({ key: 'k', failedOpen: true });
-    for (const redis of [down, silentRedis]) {
+    for (const redis of [down, silentRedis()]) {
       const closed = redisConcurrencyLimit({
         redis,
         key: 'k',

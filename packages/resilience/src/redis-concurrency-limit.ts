@@ -6,10 +6,12 @@
  * and is woken at once when a call of this process ends.
  */
 import { sleep } from '@keel/core';
-import { assertDelay, assertNumber, defineRedisScript } from '@keel/core/internal';
-import type { ConcurrencyLimit, ConcurrencyLimitOptions } from './concurrency-limit';
-import { ConcurrencyLimitError, type ConcurrencyLimitReason } from './concurrency-limit-error';
-import { createEvent } from './event';
+import { assertDelay, defineRedisScript } from '@keel/core/internal';
+import {
+  type ConcurrencyLimit,
+  type ConcurrencyLimitOptions,
+  concurrencyRules,
+} from './concurrency-limit';
 import { type CallContext, type PolicyContext, toContext } from './policy';
 import { type RedisBacked, type RedisStateOptions, redisState } from './redis-state';
 
@@ -77,34 +79,17 @@ interface Waiter {
 export function redisConcurrencyLimit(
   options: RedisConcurrencyLimitOptions,
 ): RedisConcurrencyLimit {
-  const {
-    maxConcurrent,
-    maxQueue = Number.POSITIVE_INFINITY,
-    queueTimeoutMs,
-    leaseTtlMs = 10_000,
-    pollIntervalMs = 50,
-  } = options;
-  assertNumber('maxConcurrent', maxConcurrent, { integer: true, min: 1 });
-  assertNumber('maxQueue', maxQueue, { integer: true, min: 0, allowInfinity: true });
-  if (queueTimeoutMs !== undefined) assertDelay('queueTimeoutMs', queueTimeoutMs);
+  const { maxConcurrent, queueTimeoutMs, leaseTtlMs = 10_000, pollIntervalMs = 50 } = options;
+  const { maxQueue, onReject, refuse } = concurrencyRules(options);
   assertDelay('leaseTtlMs', leaseTtlMs, { integer: true, min: 30 });
   assertDelay('pollIntervalMs', pollIntervalMs, { greaterThan: 0 });
   const state = redisState('redisConcurrencyLimit', 'concurrency', options);
   const { clock } = state;
-  const rejected = createEvent<{ reason: ConcurrencyLimitReason }>();
   const waiters: Waiter[] = [];
   let active = 0;
   let pumping = false;
   let wake: AbortController | undefined;
 
-  const refuse = (reason: ConcurrencyLimitReason): ConcurrencyLimitError => {
-    rejected.emit({ reason });
-    return new ConcurrencyLimitError({
-      reason,
-      maxConcurrent,
-      limit: reason === 'queue-full' ? maxQueue : (queueTimeoutMs as number),
-    });
-  };
   /** Takes a lease: its id, `false` when every slot is held, undefined when failing open. */
   const take = async (): Promise<string | false | undefined> => {
     const lease = globalThis.crypto.randomUUID();
@@ -186,7 +171,7 @@ export function redisConcurrencyLimit(
     get queued() {
       return waiters.filter((waiter) => !waiter.done).length;
     },
-    onReject: rejected.on,
+    onReject,
     onUnavailable: state.events.onUnavailable,
     async execute<T>(
       fn: (context: PolicyContext) => T | Promise<T>,

@@ -111,7 +111,7 @@ describe('redisRateLimiter without Redis', () => {
   });
 
   it('fails closed when asked, and never hangs on a Redis that does not answer', async () => {
-    for (const redis of [down, silentRedis] as RedisClient[]) {
+    for (const redis of [down, silentRedis()] as RedisClient[]) {
       const limiter = redisRateLimiter({
         redis,
         key: 'user:1',

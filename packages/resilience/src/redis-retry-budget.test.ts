@@ -55,7 +55,7 @@ describe('redisRetryBudget without Redis', () => {
   afterAll(() => down.disconnect());
 
   it('allows retries when failing open and denies them when failing closed, never hanging', async () => {
-    for (const redis of [down, silentRedis]) {
+    for (const redis of [down, silentRedis()]) {
       const open = redisRetryBudget({ redis, key: 'k', timeoutMs: 20 });
       const closed = redisRetryBudget({
         redis,

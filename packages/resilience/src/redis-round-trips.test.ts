@@ -1,4 +1,4 @@
-import type { RedisClient } from '@keel/core';
+import { countRedisCalls } from '@keel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providerDown, redisReplicas, redisUrl } from '../test/redis';
 import { redisCircuitBreaker } from './redis-circuit-breaker';
@@ -9,30 +9,19 @@ import { retry } from './retry';
 
 describe.skipIf(!redisUrl)('Redis round trips per decision (the figures in the README)', () => {
   let replicas: ReturnType<typeof redisReplicas>;
-  let trips = 0;
-  let redis: RedisClient;
+  let redis: ReturnType<typeof countRedisCalls>;
   beforeAll(() => {
     replicas = redisReplicas('round-trips');
-    const { first } = replicas;
-    redis = {
-      evalsha: (...args) => {
-        trips++;
-        return first.evalsha(...args);
-      },
-      eval: (...args) => {
-        trips++;
-        return first.eval(...args);
-      },
-    };
+    redis = countRedisCalls(replicas.first);
   });
   afterAll(() => replicas.close());
 
   /** Round trips `run` makes, once every script is loaded (EVALSHA answers at once). */
   const count = async (run: () => Promise<unknown>): Promise<number> => {
     await run();
-    trips = 0;
+    redis.calls = 0;
     await run();
-    return trips;
+    return redis.calls;
   };
 
   it('rate limiter: acquire 1, settle 1', async () => {
@@ -46,9 +35,9 @@ describe.skipIf(!redisUrl)('Redis round trips per decision (the figures in the R
     const permit = await limiter.acquire({ tokens: 10 });
     expect(await count(async () => permit.settle(5))).toBe(0); // settling twice sends nothing
     const fresh = await limiter.acquire({ tokens: 10 });
-    trips = 0;
+    redis.calls = 0;
     await fresh.settle(5);
-    expect(trips).toBe(1);
+    expect(redis.calls).toBe(1);
   });
 
   it('concurrency limit: a call is 2 (lease and release), plus a renewal per third of the TTL', async () => {

@@ -11,7 +11,7 @@ import {
   SharedStateUnavailableError,
   systemClock,
 } from '@keel/core';
-import { assertDelay, describeValue, type RedisScript } from '@keel/core/internal';
+import { assertRedisOptions, describeValue, type RedisScript } from '@keel/core/internal';
 import { createEvent, type Subscribe } from './event';
 
 /**
@@ -92,30 +92,17 @@ export function redisState(
     clock = systemClock,
   }: RedisStateOptions,
 ): RedisState {
-  const client = redis as Partial<RedisClient> | undefined;
-  if (typeof client?.evalsha !== 'function' || typeof client.eval !== 'function') {
-    throw new InvalidArgumentError({
-      argument: 'redis',
-      message: `${caller}() needs redis: an ioredis client (new Redis(process.env.REDIS_URL)), got ${describeValue(redis)}`,
-    });
-  }
+  assertRedisOptions(caller, { redis, prefix, timeoutMs });
   if (typeof key !== 'string' || key === '') {
     throw new InvalidArgumentError({
       argument: 'key',
       message: `${caller}() needs key: a non-empty string naming what the state is for (e.g. 'user:42'), got ${describeValue(key)}`,
     });
   }
-  if (typeof prefix !== 'string') {
-    throw new InvalidArgumentError({
-      argument: 'prefix',
-      message: `prefix must be a string such as 'keel:', got ${describeValue(prefix)}`,
-    });
-  }
-  assertDelay('timeoutMs', timeoutMs, { greaterThan: 0 });
   if (!POLICIES.includes(onUnavailable)) {
     throw new InvalidArgumentError({
       argument: 'onUnavailable',
-      message: `onUnavailable must be 'fail-open' or 'fail-closed', got ${describeValue(onUnavailable)}`,
+      message: `${caller}() needs onUnavailable to be 'fail-open' or 'fail-closed' (or leave it out for 'fail-open'), got ${describeValue(onUnavailable)}`,
     });
   }
   const redisKey = `${prefix}${kind}:${key}`;

@@ -1,25 +1,14 @@
 /**
- * What the Redis-backed policies' tests share: two clients on the test Redis standing for two
- * replicas, a key prefix of their own (tests of several packages share one Redis), a client of a
- * Redis that is down and one of a Redis that never answers.
+ * What the Redis-backed policies' tests share besides @keel/testing's Redis kit: two clients on
+ * the test Redis standing for two replicas under a prefix of their own, and a client of a Redis
+ * that is down.
  */
-import type { RedisClient } from '@keel/core';
-import { stateEngineUrl } from '@keel/testing';
+import { redisTestKit, stateEngineUrl } from '@keel/testing';
 import { Redis } from 'ioredis';
 
-export const redisUrl = stateEngineUrl('REDIS_URL');
+export { eventually, silentRedis } from '@keel/testing';
 
-/** Calls `check` until it stops throwing (Redis server time has to pass, not ours). */
-export async function eventually(check: () => Promise<void> | void): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await check();
-    } catch (error) {
-      if (attempt >= 200) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-}
+export const redisUrl = stateEngineUrl('REDIS_URL');
 
 /** A Redis that is down: nothing listens on port 1, and no command is queued or retried. */
 export function unreachableRedis(): Redis {
@@ -33,28 +22,10 @@ export function unreachableRedis(): Redis {
   return redis;
 }
 
-/** A Redis whose commands never answer (a stuck server or a network partition). */
-export const silentRedis: RedisClient = {
-  evalsha: () => new Promise(() => {}),
-  eval: () => new Promise(() => {}),
-};
-
 /** Two clients of the test Redis and a fresh prefix; `close` deletes the prefix's keys. */
 export function redisReplicas(area: string) {
-  const prefix = `keel-test:resilience:${area}:${crypto.randomUUID()}:`;
-  const first = new Redis(redisUrl as string);
-  const second = new Redis(redisUrl as string);
-  return {
-    prefix,
-    first,
-    second,
-    async close() {
-      const keys = await first.keys(`${prefix}*`);
-      if (keys.length > 0) await first.del(...keys);
-      first.disconnect();
-      second.disconnect();
-    },
-  };
+  const kit = redisTestKit(`resilience:${area}`, () => new Redis(redisUrl as string));
+  return { prefix: kit.prefix(), first: kit.client(), second: kit.client(), close: kit.close };
 }
 
 /** An error the default classifier counts as a provider failure. */

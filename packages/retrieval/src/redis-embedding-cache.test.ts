@@ -2,9 +2,8 @@
  * The embedding cache on the Redis at REDIS_URL: each test keys under its own random prefix and
  * deletes its keys.
  */
-import { randomUUID } from 'node:crypto';
-import { InvalidArgumentError, type RedisClient } from '@keel/core';
-import { stateEngineUrl } from '@keel/testing';
+import { InvalidArgumentError } from '@keel/core';
+import { countRedisCalls, redisTestKit, silentRedis, stateEngineUrl } from '@keel/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentHash } from './content-hash';
@@ -32,53 +31,21 @@ function counting(cacheKey?: string): Embedder & { texts: string[] } {
   };
 }
 
-/** A client that counts its round trips. */
-function countingClient(redis: Redis): RedisClient & { calls: number } {
-  const client = {
-    calls: 0,
-    evalsha: (...args: Parameters<RedisClient['evalsha']>) => {
-      client.calls++;
-      return redis.evalsha(...args);
-    },
-    eval: (...args: Parameters<RedisClient['eval']>) => {
-      client.calls++;
-      return redis.eval(...args);
-    },
-  };
-  return client;
-}
-
 describe.skipIf(!url)('createRedisEmbeddingCache', () => {
-  const clients: Redis[] = [];
-  const prefixes: string[] = [];
-  const client = () => {
-    const redis = new Redis(url as string);
-    clients.push(redis);
-    return redis;
-  };
-  const freshPrefix = () => {
-    const prefix = `keel-test:retrieval:${randomUUID()}:`;
-    prefixes.push(prefix);
-    return prefix;
-  };
-  const keysUnder = (prefix: string) => (clients[0] as Redis).keys(`${prefix}*`);
-
+  const kit = redisTestKit('retrieval', () => new Redis(url as string));
+  const client = kit.client;
+  const freshPrefix = kit.prefix;
+  let admin: Redis;
+  const keysUnder = (prefix: string) => admin.keys(`${prefix}*`);
   beforeAll(() => {
-    client();
+    admin = client();
   });
-  afterAll(async () => {
-    const redis = clients[0] as Redis;
-    for (const prefix of prefixes) {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-    }
-    await Promise.all(clients.map((redis) => redis.quit()));
-  });
+  afterAll(() => kit.close());
 
   it('serves a second replica the vectors the first stored, one round trip per batch', async () => {
     const prefix = freshPrefix();
-    const first = countingClient(client());
-    const second = countingClient(client());
+    const first = countRedisCalls(client());
+    const second = countRedisCalls(client());
     const embedder = counting();
     const one = withEmbeddingCache(embedder, createRedisEmbeddingCache({ redis: first, prefix }));
     const two = withEmbeddingCache(embedder, createRedisEmbeddingCache({ redis: second, prefix }));
@@ -165,7 +132,7 @@ describe.skipIf(!url)('createRedisEmbeddingCache', () => {
     expect(vector).toHaveLength(4);
     // 4 dimensions are 16 bytes, 24 in base64.
     expect(skips).toEqual([
-      { reason: 'too-large', key: `${prefix}counting:${contentHash('a')}`, bytes: 24 },
+      { reason: 'too-large', key: `${prefix}embedding:counting:${contentHash('a')}`, bytes: 24 },
     ]);
     expect(await keysUnder(prefix)).toHaveLength(0);
     await cached.embed(['a']);
@@ -264,8 +231,11 @@ describe.skipIf(!url)('createRedisEmbeddingCache', () => {
   });
 
   it('refuses a missing client and out-of-range numbers', () => {
-    const redis = clients[0] as Redis;
+    const redis = silentRedis();
     expect(() => createRedisEmbeddingCache({ redis: {} as never })).toThrow(InvalidArgumentError);
+    expect(() => createRedisEmbeddingCache({ redis: {} as never })).toThrow(
+      /createRedisEmbeddingCache\(\) needs redis/,
+    );
     expect(() => createRedisEmbeddingCache({ redis, ttlMs: -5 })).toThrow(/ttlMs/);
     expect(() => createRedisEmbeddingCache({ redis, maxValueBytes: 0 })).toThrow(/maxValueBytes/);
     expect(() => createRedisEmbeddingCache({ redis, timeoutMs: 0 })).toThrow(/timeoutMs/);

@@ -4,20 +4,23 @@
  * trip and written in one. A Redis that fails or does not answer in `timeoutMs` is a miss (the
  * texts are embedded again), and a value that is not a vector is a miss too.
  */
-import type { Clock, RedisClient, SharedStateUnavailableError } from '@keel/core';
-import { createRedisValueStore, type RedisValueSkip } from '@keel/core/internal';
+import {
+  createRedisValueStore,
+  type RedisValueSkip,
+  type RedisValueStoreOptions,
+} from '@keel/core/internal';
 import type { EmbeddingCache } from './embedding-cache';
 
 /** A vector not stored (`too-large`) or a stored value not served (`corrupt`): `reason`, `key`, `bytes`. */
 export type CacheSkip = RedisValueSkip;
 
-/** Options of {@link createRedisEmbeddingCache}. */
-export interface RedisEmbeddingCacheOptions {
-  /**
-   * The application's `ioredis` client (`new Redis(process.env.REDIS_URL)`). A batch is one
-   * script over many keys, which a Redis Cluster refuses across slots: there every read is a miss.
-   */
-  redis: RedisClient;
+/**
+ * Options of {@link createRedisEmbeddingCache}: the client, and optionally `prefix` (default
+ * `'keel:'`, keys are `<prefix>embedding:<cacheKey>:<hash>`), `timeoutMs` (default 250, per
+ * batch), `onSkip`, `onError` and `clock`. A batch is one script over many keys, which a Redis
+ * Cluster refuses across slots: there every read is a miss.
+ */
+export interface RedisEmbeddingCacheOptions extends RedisValueStoreOptions {
   /** How long a vector stays in Redis; default 30 days. */
   ttlMs?: number;
   /**
@@ -25,18 +28,6 @@ export interface RedisEmbeddingCacheOptions {
    * 16/3 bytes per dimension (4 bytes, base64); default 64 KiB, room for 12,288 dimensions.
    */
   maxValueBytes?: number;
-  /** Prepended to every key, before the embedder's `cacheKey` and the text's hash; default `'keel:embedding:'`. */
-  prefix?: string;
-  /** Longest wait for Redis per batch; past it the batch is a miss. Default 250 ms. */
-  timeoutMs?: number;
-  /**
-   * Hears of each vector not stored because it is larger than `maxValueBytes` (`too-large`) and
-   * of each stored value not served because it is not a vector (`corrupt`).
-   */
-  onSkip?: (skip: CacheSkip) => void;
-  /** Hears of each Redis failure or timeout (the read was a miss, the write skipped). */
-  onError?: (error: SharedStateUnavailableError) => void;
-  clock?: Clock;
 }
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -78,25 +69,12 @@ function decodeVector(value: string): Float32Array | undefined {
  * const retriever = await createRetriever({ cache: createRedisEmbeddingCache({ redis }) });
  * ```
  */
-export function createRedisEmbeddingCache({
-  redis,
-  ttlMs = 2_592_000_000,
-  maxValueBytes = 65_536,
-  prefix = 'keel:embedding:',
-  timeoutMs,
-  onSkip,
-  onError,
-  clock,
-}: RedisEmbeddingCacheOptions): EmbeddingCache {
-  const store = createRedisValueStore({
-    redis,
-    prefix,
-    ttlMs,
-    maxValueBytes,
-    ...(timeoutMs !== undefined && { timeoutMs }),
-    ...(onSkip !== undefined && { onSkip }),
-    ...(onError !== undefined && { onError }),
-    ...(clock !== undefined && { clock }),
+export function createRedisEmbeddingCache(options: RedisEmbeddingCacheOptions): EmbeddingCache {
+  const store = createRedisValueStore(options, {
+    caller: 'createRedisEmbeddingCache',
+    area: 'embedding',
+    ttlMs: 2_592_000_000,
+    maxValueBytes: 65_536,
   });
   const idOf = (model: string, hash: string) => `${model}:${hash}`;
 

@@ -14,8 +14,16 @@ export { createFakeClock, type FakeClock } from './fake-clock';
 export { loadScenario } from './load-scenario';
 export type { MockError, MockFaults, MockReply, MockToolCall, ScriptedReply } from './mock-reply';
 export type { RecordedRequest } from './recorded-request';
+export {
+  countRedisCalls,
+  type EventuallyOptions,
+  eventually,
+  type RedisTestClient,
+  type RedisTestKit,
+  redisTestKit,
+  silentRedis,
+} from './redis-test-kit';
 export type { MockProviderName, MockRoute } from './routes';
-export { type StateEngineVariable, stateEngineUrl } from './state-engine-url';
 export {
   type MockProvider,
   type MockProviderOptions,
@@ -25,3 +33,4 @@ export {
   type Responder,
   startMockProvider,
 } from './start-mock-provider';
+export { type StateEngineVariable, stateEngineUrl } from './state-engine-url';

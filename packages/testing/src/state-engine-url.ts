@@ -23,6 +23,7 @@ export function stateEngineUrl(variable: StateEngineVariable): string | undefine
   if (value) return value;
   if (!reported.has(variable)) {
     reported.add(variable);
+    // biome-ignore lint/suspicious/noConsole: the reason a suite skipped belongs in the test output
     console.warn(
       `skipping the tests that need ${variable === 'REDIS_URL' ? 'Redis' : 'PostgreSQL'}: ${variable} is unset (set it, e.g. ${variable === 'REDIS_URL' ? 'redis://127.0.0.1:6379' : 'postgres://postgres@127.0.0.1:5432/test'}; .ci/run does)`,
     );

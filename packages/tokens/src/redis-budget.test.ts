@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { EMPTY_USAGE, SharedStateUnavailableError, type Usage } from '@keel/core';
-import { stateEngineUrl } from '@keel/testing';
+import { eventually, type RedisTestKit, redisTestKit, stateEngineUrl } from '@keel/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBudget } from './budget';
@@ -8,7 +8,6 @@ import { BudgetExceededError } from './budget-exceeded-error';
 import { createRedisBudget, type RedisBudgetOptions } from './redis-budget';
 
 const url = stateEngineUrl('REDIS_URL');
-const prefix = `keel-test:tokens:${crypto.randomUUID()}:`;
 const estimate = { model: 'gpt-4o', inputTokens: 60, maxOutputTokens: 40 };
 
 const usage = (inputTokens: number, outputTokens: number): Usage => ({
@@ -17,19 +16,9 @@ const usage = (inputTokens: number, outputTokens: number): Usage => ({
   outputTokens,
 });
 
-/** Calls `check` until it stops throwing (Redis server time has to pass, not ours). */
-async function eventually(check: () => Promise<void>): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await check();
-    } catch (error) {
-      if (attempt >= 400) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-}
-
 describe.skipIf(!url)('createRedisBudget', () => {
+  let kit: RedisTestKit<Redis>;
+  let prefix: string;
   let first: Redis;
   let second: Redis;
   const budgetOn = (
@@ -38,16 +27,13 @@ describe.skipIf(!url)('createRedisBudget', () => {
   ) => createRedisBudget({ redis, prefix, maxTokens: 1_000, ...options });
 
   beforeAll(() => {
-    first = new Redis(url as string);
-    second = new Redis(url as string);
+    kit = redisTestKit('tokens', () => new Redis(url as string));
+    prefix = kit.prefix();
+    first = kit.client();
+    second = kit.client();
   });
 
-  afterAll(async () => {
-    const keys = await first.keys(`${prefix}*`);
-    if (keys.length > 0) await first.del(...keys);
-    first.disconnect();
-    second.disconnect();
-  });
+  afterAll(() => kit.close());
 
   it('never lets two replicas together pass the limit under concurrent reservations', async () => {
     const a = budgetOn(first, { scope: 'user:concurrent' });

@@ -5,7 +5,7 @@
  */
 import type { RedisClient, Usage } from '@keel/core';
 import { InvalidArgumentError } from '@keel/core';
-import { assertDelay, assertNumber, defineRedisScript } from '@keel/core/internal';
+import { assertNumber, assertRedisOptions, defineRedisScript } from '@keel/core/internal';
 import {
   type Budget,
   type BudgetOptions,
@@ -226,22 +226,13 @@ export function createRedisBudget(options: RedisBudgetOptions): RedisBudget {
   const { redis, window, seed, prefix = 'keel:', timeoutMs = 250, holdTtlMs = 600_000 } = options;
   const limits = budgetLimits(options, 'createRedisBudget');
   const { scope, maxTokens, maxNanoUsd } = limits;
-  if (typeof redis?.evalsha !== 'function' || typeof redis.eval !== 'function') {
-    throw new InvalidArgumentError({
-      argument: 'redis',
-      message: 'redis must be an ioredis client, e.g. new Redis(process.env.REDIS_URL)',
-    });
-  }
-  if (typeof prefix !== 'string') {
-    throw new InvalidArgumentError({ argument: 'prefix', message: 'prefix must be a string' });
-  }
+  assertRedisOptions('createRedisBudget', { redis, prefix, timeoutMs });
   if (seed !== undefined && typeof seed !== 'function') {
     throw new InvalidArgumentError({
       argument: 'seed',
       message: 'seed must be a function returning a promise of { tokens, costUsd }',
     });
   }
-  assertDelay('timeoutMs', timeoutMs, { greaterThan: 0 });
   assertNumber('holdTtlMs', holdTtlMs, { integer: true, greaterThan: 0, unit: 'milliseconds' });
   const windowMs = windowMsOf(window);
   const keys = [`${prefix}budget:{${scope}}`];
