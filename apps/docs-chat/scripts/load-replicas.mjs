@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { startLoadTarget, tagOf } from './load-setup.mjs';
+import { summary } from './load-stats.mjs';
 import { concurrentStreams } from './load-streams.mjs';
 import { timeToFirstToken } from './load-ttft.mjs';
 
@@ -108,10 +109,26 @@ function commandLabel({ name, args }, prefix) {
 /**
  * Counts what `apps` send: PostgreSQL statements (a transaction's BEGIN and COMMIT included: one
  * round trip each) through `app.db`, Redis commands through `app.redis` (by {@link commandLabel}).
+ * `count()` is the totals so far; `calls` lists each `db.query` and `db.transaction` as it
+ * settled (`{ ms, error }`: the wait for a pooled connection included).
  */
 function countRoundTrips(apps, prefix) {
   let postgres = 0;
   const redis = new Map();
+  const calls = [];
+  const timed = (promise) => {
+    const started = performance.now();
+    return promise.then(
+      (value) => {
+        calls.push({ ms: performance.now() - started });
+        return value;
+      },
+      (error) => {
+        calls.push({ ms: performance.now() - started, error: error.message });
+        throw error;
+      },
+    );
+  };
   const countQueries = (query) =>
     function countedQuery(...args) {
       postgres++;
@@ -119,10 +136,13 @@ function countRoundTrips(apps, prefix) {
     };
   for (const { db, redis: client } of apps) {
     const { query, transaction } = db;
-    db.query = countQueries(query.bind(db));
+    const counted = countQueries(query.bind(db));
+    db.query = (...args) => timed(counted(...args));
     db.transaction = function countedTransaction(work) {
       postgres += 2;
-      return transaction.call(db, (tx) => work({ ...tx, query: countQueries(tx.query.bind(tx)) }));
+      return timed(
+        transaction.call(db, (tx) => work({ ...tx, query: countQueries(tx.query.bind(tx)) })),
+      );
     };
     const send = client.sendCommand.bind(client);
     client.sendCommand = function countedCommand(command, ...rest) {
@@ -131,7 +151,14 @@ function countRoundTrips(apps, prefix) {
       return send(command, ...rest);
     };
   }
-  return () => ({ postgres, redis: new Map(redis) });
+  return { count: () => ({ postgres, redis: new Map(redis) }), calls };
+}
+
+/** How long the database calls in `calls` took, and which failed. */
+function callFigures(calls) {
+  const errors = {};
+  for (const { error } of calls) if (error) errors[error] = (errors[error] ?? 0) + 1;
+  return { count: calls.length, ...summary(calls.map((call) => call.ms)), errors };
 }
 
 /** Round trips per request between two counts. */
@@ -191,11 +218,13 @@ export async function scaleOut(
     const startMs = performance.now() - startedAt;
     // Connected before counting: commands queued while connecting are sent twice by ioredis.
     await Promise.all(target.apps.map((app) => app.redis.ping()));
-    const count = countRoundTrips(target.apps, redisDb.prefix);
+    const { count, calls } = countRoundTrips(target.apps, redisDb.prefix);
 
     const beforeStreams = count();
+    const firstCall = calls.length;
     const load = await concurrentStreams(target, { count: streams });
     const streamTrips = perRequest(beforeStreams, count(), streams);
+    const streamCalls = callFigures(calls.slice(firstCall));
 
     // What a replica sends from the start of a turn to its model call (chats one at a time).
     let turnStart;
@@ -235,6 +264,7 @@ export async function scaleOut(
       poolSize: target.app.config.databasePoolSize,
       startMs,
       streams: load,
+      streamCalls,
       ttft,
       trips: { streams: streamTrips, sequential: ttftTrips, firstToken },
     };

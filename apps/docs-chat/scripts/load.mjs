@@ -157,7 +157,15 @@ const rows = [
   ],
 ];
 /** The scale-out scenario's rows. */
-function replicaRows({ replicas, how, streams: load, ttft: t, trips, startMs }) {
+function replicaRows({
+  replicas,
+  how,
+  streams: load,
+  streamCalls: calls,
+  ttft: t,
+  trips,
+  startMs,
+}) {
   const r = load.memory;
   const perChat = ({ postgres, redis, byCommand }) =>
     `${fixed(postgres)} / ${fixed(redis)} (${Object.entries(byCommand)
@@ -183,6 +191,11 @@ function replicaRows({ replicas, how, streams: load, ttft: t, trips, startMs }) 
       `${mb(r.before.rss)} / ${mb(r.peak.rss)} / ${mb(r.after.rss)}`,
     ],
     ['', 'PostgreSQL statements / Redis commands per chat', perChat(trips.streams)],
+    [
+      '',
+      'PostgreSQL calls (wait for a pooled connection included) p50 / p99 / max, failed',
+      `${ms(calls.p50)} / ${ms(calls.p99)} / ${ms(calls.max)}, ${Object.values(calls.errors).reduce((a, b) => a + b, 0)} of ${calls.count}`,
+    ],
     [
       'time to first token, interleaved',
       `direct p50 / p99 (n=${t.count})`,
@@ -224,6 +237,7 @@ for (const { name, ok } of goals) out(`${ok ? 'PASS' : 'FAIL'}  ${name}`);
 if (streams.failures > 0) out(`stream problems: ${JSON.stringify(streams.problems)}`);
 if (scaled?.streams.failures > 0) {
   out(`scale-out stream problems: ${JSON.stringify(scaled.streams.problems)}`);
+  out(`scale-out database call failures: ${JSON.stringify(scaled.streamCalls.errors)}`);
 }
 if (cut.measured < cut.count) out(`disconnect: ${JSON.stringify(cut)}`);
 const loadAverage = os
