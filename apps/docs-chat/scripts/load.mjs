@@ -174,7 +174,7 @@ function replicaRows({
   const c = t.compare;
   return [
     [
-      `${fixed(load.count, 0)} concurrent streams over ${replicas} replicas`,
+      `${load.count.toLocaleString('en-US')} concurrent streams over ${replicas} replicas`,
       'failed streams',
       `${load.failures} of ${load.count}`,
     ],
