@@ -1,32 +1,27 @@
 /**
- * A `pg` Pool on DATABASE_URL confined to a schema of its own, created before the file's tests
- * and dropped after, so test files running at once against one server never meet.
+ * A `pg` Pool on DATABASE_URL confined to a schema of its own (@keel/testing's
+ * `postgresTestSchema`), created before the file's tests and dropped after, so test files
+ * running at once against one server never meet.
  */
-import { randomUUID } from 'node:crypto';
+import { type PostgresTestSchema, postgresTestSchema } from '@keel/testing';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 
 /** Registers the schema's lifecycle; `pool()` is the Pool, its search_path the schema. */
 export function usePostgresSchema(url: string | undefined): { pool: () => pg.Pool } {
-  const schema = `keel_test_retrieval_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-  let pool: pg.Pool | undefined;
+  let db: PostgresTestSchema<pg.Pool> | undefined;
   beforeAll(async () => {
     if (url === undefined) return;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
-    pool = new pg.Pool({ connectionString: url, max: 4, options: `-c search_path=${schema}` });
+    db = await postgresTestSchema(
+      'retrieval',
+      (options) => new pg.Pool({ connectionString: url, max: 4, options }),
+    );
   });
-  afterAll(async () => {
-    if (pool === undefined) return;
-    await pool.query(`drop schema ${schema} cascade`);
-    await pool.end();
-  });
+  afterAll(() => db?.drop());
   return {
     pool: () => {
-      if (pool === undefined) throw new Error('DATABASE_URL is unset or the schema is not ready');
-      return pool;
+      if (db === undefined) throw new Error('DATABASE_URL is unset or the schema is not ready');
+      return db.pool;
     },
   };
 }

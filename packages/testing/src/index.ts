@@ -13,6 +13,11 @@ export {
 export { createFakeClock, type FakeClock } from './fake-clock';
 export { loadScenario } from './load-scenario';
 export type { MockError, MockFaults, MockReply, MockToolCall, ScriptedReply } from './mock-reply';
+export {
+  type PostgresTestPool,
+  type PostgresTestSchema,
+  postgresTestSchema,
+} from './postgres-test-schema';
 export type { RecordedRequest } from './recorded-request';
 export {
   countRedisCalls,

@@ -3,7 +3,7 @@ import {
   normalizeOpenAIChatUsage,
   SharedStateUnavailableError,
 } from '@keel/core';
-import { stateEngineUrl } from '@keel/testing';
+import { type PostgresTestSchema, postgresTestSchema, stateEngineUrl } from '@keel/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCostLedger, type LedgerCall } from './cost-ledger';
@@ -11,7 +11,6 @@ import { estimateCost } from './estimate-cost';
 import { createPostgresLedger, type PostgresLedger } from './postgres-ledger';
 
 const url = stateEngineUrl('DATABASE_URL');
-const schema = `keel_test_tokens_${crypto.randomUUID().replaceAll('-', '')}`;
 
 const calls: LedgerCall[] = [
   {
@@ -46,24 +45,22 @@ const calls: LedgerCall[] = [
 ];
 
 describe.skipIf(!url)('createPostgresLedger', () => {
-  let admin: pg.Pool;
+  let db: PostgresTestSchema<pg.Pool>;
   let pool: pg.Pool;
   let ledger: PostgresLedger;
 
   beforeAll(async () => {
-    admin = new pg.Pool({ connectionString: url, max: 1 });
-    await admin.query(`create schema ${schema}`);
-    pool = new pg.Pool({ connectionString: url, max: 4, options: `-c search_path=${schema}` });
+    db = await postgresTestSchema(
+      'tokens',
+      (options) => new pg.Pool({ connectionString: url, max: 4, options }),
+    );
+    pool = db.pool;
     ledger = createPostgresLedger({ sql: pool });
     await ledger.migrate();
     await ledger.migrate();
   });
 
-  afterAll(async () => {
-    await pool?.end();
-    await admin?.query(`drop schema if exists ${schema} cascade`);
-    await admin?.end();
-  });
+  afterAll(() => db?.drop());
 
   it('sums calls in SQL exactly as the in-process ledger does', async () => {
     const local = createCostLedger();
