@@ -221,10 +221,10 @@ export async function scaleOut(
     const { count, calls } = countRoundTrips(target.apps, redisDb.prefix);
 
     const beforeStreams = count();
-    const firstCall = calls.length;
     const load = await concurrentStreams(target, { count: streams });
     const streamTrips = perRequest(beforeStreams, count(), streams);
-    const streamCalls = callFigures(calls.slice(firstCall));
+    // Every call counted so far is one of the streams'.
+    const streamCalls = callFigures(calls);
 
     // What a replica sends from the start of a turn to its model call (chats one at a time).
     let turnStart;
