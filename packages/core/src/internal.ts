@@ -9,7 +9,12 @@ export { assertRedisOptions, type RedisOptionsToCheck } from './assert-redis-opt
 export { describeValue } from './describe-value';
 export { type LinkedSignal, linkSignals } from './link-signals';
 export { normalizeBaseURL } from './normalize-base-url';
-export { defineRedisScript, type RedisRunOptions, type RedisScript } from './redis-script';
+export {
+  defineRedisScript,
+  REDIS_NOW_MS,
+  type RedisRunOptions,
+  type RedisScript,
+} from './redis-script';
 export {
   createRedisValueStore,
   type RedisValueSkip,

@@ -8,6 +8,14 @@ import type { RedisArgument, RedisClient } from './shared-state';
 import { SharedStateUnavailableError } from './shared-state-unavailable-error';
 import { TimeoutError } from './timeout-error';
 
+/**
+ * Lua that sets `now` to the Redis server's time in milliseconds: the one clock every replica
+ * shares. Start a script with it (`${REDIS_NOW_MS}` in the script's text).
+ */
+export const REDIS_NOW_MS = `local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+`;
+
 /** Options of {@link RedisScript.run}. */
 export interface RedisRunOptions {
   /** Longest wait for the reply; the call then fails with `SharedStateUnavailableError`. */

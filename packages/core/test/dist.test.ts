@@ -17,6 +17,7 @@ async function consume(file: string): Promise<Record<string, unknown>> {
 
 const internalExports = [
   'MAX_TIMER_DELAY_MS',
+  'REDIS_NOW_MS',
   'assertDelay',
   'assertNumber',
   'assertRedisOptions',

@@ -4,7 +4,7 @@
  * two round trips: one script admits it (and moves open to half-open when the pause is over),
  * one records its outcome (and opens or closes the breaker).
  */
-import { defineRedisScript } from '@keel/core/internal';
+import { defineRedisScript, REDIS_NOW_MS } from '@keel/core/internal';
 import { BrokenCircuitError } from './broken-circuit-error';
 import {
   type BreakerSnapshot,
@@ -26,9 +26,7 @@ export interface RedisCircuitBreakerOptions
 /** A circuit breaker whose state lives in Redis. */
 export interface RedisCircuitBreaker extends CircuitBreaker, RedisBacked {}
 
-const NOW = `local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local state = redis.call('HGET', KEYS[1], 'state') or 'closed'
+const NOW = `${REDIS_NOW_MS}local state = redis.call('HGET', KEYS[1], 'state') or 'closed'
 `;
 
 /**

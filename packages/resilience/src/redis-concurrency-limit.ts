@@ -6,7 +6,7 @@
  * and is woken at once when a call of this process ends.
  */
 import { sleep } from '@keel/core';
-import { assertDelay, defineRedisScript } from '@keel/core/internal';
+import { assertDelay, defineRedisScript, REDIS_NOW_MS } from '@keel/core/internal';
 import {
   type ConcurrencyLimit,
   type ConcurrencyLimitOptions,
@@ -31,9 +31,7 @@ export interface RedisConcurrencyLimit extends ConcurrencyLimit, RedisBacked {}
 /** ARGV: max, ttl, lease id. Returns 1 when the lease was taken. */
 const acquireScript = defineRedisScript(
   'concurrency-limit.acquire',
-  `local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+  `${REDIS_NOW_MS}redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 0 end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
@@ -43,9 +41,7 @@ return 1`,
 /** ARGV: ttl, lease id. Pushes the lease's expiry out; returns 0 when it had already expired. */
 const renewScript = defineRedisScript(
   'concurrency-limit.renew',
-  `local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local score = redis.call('ZSCORE', KEYS[1], ARGV[2])
+  `${REDIS_NOW_MS}local score = redis.call('ZSCORE', KEYS[1], ARGV[2])
 if not score or tonumber(score) <= now then return 0 end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[1]), ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[1])

@@ -4,7 +4,7 @@
  * sets an expiry at which the buckets would be full again, so idle keys vanish.
  */
 import { sleep } from '@keel/core';
-import { assertNumber, defineRedisScript } from '@keel/core/internal';
+import { assertNumber, defineRedisScript, REDIS_NOW_MS } from '@keel/core/internal';
 import { createEvent } from './event';
 import { type Policy, toContext } from './policy';
 import { RateLimitExceededError } from './rate-limit-exceeded-error';
@@ -30,9 +30,7 @@ export interface RedisRateLimiter extends RateLimiter, RedisBacked {}
  * tokens per minute (0: that bucket is off). Sets locals `now`, `r`, `t`, `rpm`, `tpm`.
  */
 const REFILL = `
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local rpm = tonumber(ARGV[1])
+${REDIS_NOW_MS}local rpm = tonumber(ARGV[1])
 local tpm = tonumber(ARGV[2])
 local state = redis.call('HMGET', KEYS[1], 'r', 't', 'at')
 local elapsed = math.max(0, now - (tonumber(state[3]) or now))

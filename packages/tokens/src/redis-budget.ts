@@ -5,7 +5,12 @@
  */
 import type { RedisClient, Usage } from '@keel/core';
 import { InvalidArgumentError } from '@keel/core';
-import { assertNumber, assertRedisOptions, defineRedisScript } from '@keel/core/internal';
+import {
+  assertNumber,
+  assertRedisOptions,
+  defineRedisScript,
+  REDIS_NOW_MS,
+} from '@keel/core/internal';
 import {
   type Budget,
   type BudgetOptions,
@@ -78,9 +83,7 @@ const WINDOW_MS = { minute: 60_000, day: 86_400_000 } as const;
 const PROLOGUE = `
 local base = KEYS[1]
 local windowMs = tonumber(ARGV[1])
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local since = 0
+${REDIS_NOW_MS}local since = 0
 local spentKey = base .. ':spent'
 if windowMs > 0 then
   since = now - now % windowMs
