@@ -10,6 +10,13 @@ export { describeValue } from './describe-value';
 export { type LinkedSignal, linkSignals } from './link-signals';
 export { normalizeBaseURL } from './normalize-base-url';
 export {
+  assertSqlClient,
+  inMigration,
+  inTransaction,
+  runQuery,
+  tableName,
+} from './postgres-session';
+export {
   defineRedisScript,
   REDIS_NOW_MS,
   type RedisRunOptions,

@@ -21,13 +21,18 @@ const internalExports = [
   'assertDelay',
   'assertNumber',
   'assertRedisOptions',
+  'assertSqlClient',
   'createRedisValueStore',
   'createStreamAccumulator',
   'defineRedisScript',
   'describeValue',
+  'inMigration',
+  'inTransaction',
   'linkSignals',
   'normalizeBaseURL',
+  'runQuery',
   'sha256',
+  'tableName',
 ];
 
 const runtimeExports = [

@@ -105,6 +105,9 @@ describe('createPgVectorStore', () => {
     expect(() =>
       createPgVectorStore({ sql: server.pool(), table: 'public.v', dim: 4, space: 'dot' as never }),
     ).toThrow(/space must be/);
+    expect(() => createPgVectorStore({ sql: undefined as never, table: 'v', dim: 4 })).toThrow(
+      /createPgVectorStore\(\) needs sql: a pg Pool/,
+    );
   });
 
   it('rejects with SharedStateUnavailableError, without hanging, when the server is unreachable', async () => {

@@ -5,10 +5,16 @@
  * index comes back short, so a filtered search returns k hits whenever k vectors pass.
  */
 import { InvalidArgumentError, type SqlClient } from '@keel/core';
-import { assertNumber } from '@keel/core/internal';
+import {
+  assertNumber,
+  assertSqlClient,
+  inMigration,
+  inTransaction,
+  runQuery,
+  tableName,
+} from '@keel/core/internal';
 import { DimensionMismatchError } from './dimension-mismatch-error';
 import type { Filter } from './filter';
-import { inMigration, inTransaction, runQuery, tableName } from './postgres-session';
 import { firstPassing, sqlFilter } from './sql-filter';
 import { assertItems, assertStoreShape } from './store-options';
 import type { Metadata } from './types';
@@ -118,6 +124,7 @@ export function createPgVectorStore({
   efConstruction = 64,
   ef = 64,
 }: PgVectorStoreOptions): PgVectorStore {
+  assertSqlClient('createPgVectorStore', sql);
   const { quoted, bare } = tableName(table);
   assertStoreShape(dim, space);
   assertNumber('dim', dim, { integer: true, min: 1, max: 2_000 });

@@ -125,6 +125,9 @@ describe.skipIf(!url)('createPostgresTextIndex', () => {
     expect(() =>
       createPostgresTextIndex({ sql: database.pool(), table: 't', syntax: 'regex' as never }),
     ).toThrow(/syntax must be/);
+    expect(() => createPostgresTextIndex({ sql: {} as never, table: 't' })).toThrow(
+      /createPostgresTextIndex\(\) needs sql: a pg Pool/,
+    );
     await expect(
       createPostgresTextIndex({ sql: database.pool(), table: 't', language: 'klingon' }).migrate(),
     ).rejects.toSatisfy(

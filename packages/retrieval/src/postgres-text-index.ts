@@ -4,9 +4,14 @@
  * `plainto_tsquery` and ranked by `ts_rank_cd`, under the same metadata filters as every store.
  */
 import { InvalidArgumentError, type SqlClient } from '@keel/core';
-import { assertNumber } from '@keel/core/internal';
+import {
+  assertNumber,
+  assertSqlClient,
+  inMigration,
+  runQuery,
+  tableName,
+} from '@keel/core/internal';
 import type { Bm25Document, Bm25Hit } from './bm25-index';
-import { inMigration, runQuery, tableName } from './postgres-session';
 import { firstPassing, sqlFilter } from './sql-filter';
 import type { TextIndex } from './text-index';
 import type { Metadata } from './types';
@@ -92,6 +97,7 @@ export function createPostgresTextIndex({
   language = 'english',
   syntax = 'any',
 }: PostgresTextIndexOptions): PostgresTextIndex {
+  assertSqlClient('createPostgresTextIndex', sql);
   const { quoted, bare } = tableName(table);
   if (typeof language !== 'string' || !/^[a-z_][a-z0-9_]*$/.test(language)) {
     throw new InvalidArgumentError({

@@ -102,11 +102,23 @@ describe.skipIf(!url)('createPostgresLedger', () => {
     ).rejects.toThrow(/cost\.nanoUsd\.total/);
   });
 
+  it('takes a schema-qualified table, migrated once by replicas starting together', async () => {
+    const qualified = `${db.schema}.qualified_ledger`;
+    const replicas = [0, 1, 2].map(() => createPostgresLedger({ sql: pool, table: qualified }));
+    await Promise.all(replicas.map((replica) => replica.migrate()));
+    await (replicas[0] as PostgresLedger).record({ ...(calls[0] as LedgerCall), callId: 'q-1' });
+    expect((await (replicas[1] as PostgresLedger).snapshot()).total.calls).toBe(1);
+  });
+
   it('rejects a table name that is not a plain identifier, and bad input', async () => {
     for (const table of ['keel ledger', 'x; drop table y', 'Ledger', '1x', '"q"', '']) {
-      expect(() => createPostgresLedger({ sql: pool, table })).toThrow(/plain SQL identifier/);
+      expect(() => createPostgresLedger({ sql: pool, table })).toThrow(
+        /table must be a name of lower-case letters, digits and underscores/,
+      );
     }
-    expect(() => createPostgresLedger({ sql: {} as pg.Pool })).toThrow(/pg Pool/);
+    expect(() => createPostgresLedger({ sql: {} as pg.Pool })).toThrow(
+      /createPostgresLedger\(\) needs sql: a pg Pool/,
+    );
     await expect(ledger.snapshot({ since: new Date(Number.NaN) })).rejects.toThrow(/valid Date/);
     await expect(ledger.record({ ...(calls[0] as LedgerCall), callId: '' })).rejects.toThrow(
       /callId must be a non-empty string/,

@@ -2,12 +2,8 @@
  * A cost ledger in PostgreSQL: one row per call, written once however often the write is
  * retried, and summed by the database.
  */
-import {
-  InvalidArgumentError,
-  SharedStateUnavailableError,
-  type SqlClient,
-  type Usage,
-} from '@keel/core';
+import { InvalidArgumentError, type SqlClient, type Usage } from '@keel/core';
+import { assertSqlClient, inMigration, runQuery, tableName } from '@keel/core/internal';
 import {
   type CostLedger,
   type LedgerCall,
@@ -22,7 +18,10 @@ import type { CostBreakdown, NanoUsd } from './estimate-cost';
 export interface PostgresLedgerOptions {
   /** A `pg` `Pool` (or `PoolClient`), or a PGlite instance. */
   sql: SqlClient;
-  /** The table, created by `migrate()`: a plain SQL identifier. Default `'keel_ledger'`. */
+  /**
+   * The table, created by `migrate()`: lower-case letters, digits and underscores, optionally
+   * schema-qualified (`app.keel_ledger`). Default `'keel_ledger'`.
+   */
   table?: string;
 }
 
@@ -34,7 +33,10 @@ export interface LedgerSnapshotOptions {
 
 /** The ledger {@link createPostgresLedger} returns. */
 export interface PostgresLedger extends CostLedger {
-  /** Creates the table and its index when missing; safe to run on every start. */
+  /**
+   * Creates the table and its index when missing; safe to run on every start, and serialised
+   * across replicas by an advisory lock.
+   */
   migrate(): Promise<void>;
   record(call: LedgerCall): Promise<CostBreakdown>;
   snapshot(options?: LedgerSnapshotOptions): Promise<LedgerSnapshot>;
@@ -62,8 +64,6 @@ const AMOUNT_COLUMNS = [...USAGE_COLUMNS, ...COST_COLUMNS].map(([, column]) => c
 
 /** Sums as the database returns them: bigint and numeric arrive as strings. */
 type SumRow = Record<string, string | number | null>;
-
-const IDENTIFIER = /^[a-z_][a-z0-9_]{0,49}$/;
 
 /** The fields of `pairs` read from their columns of `row`. */
 function fieldsOf<Field extends string>(
@@ -94,7 +94,8 @@ function totalsOf(row: SumRow): LedgerTotals {
  * Database failures reject with `SharedStateUnavailableError` (`engine: 'postgres'`); time
  * limits are the client's (`pg`'s `connectionTimeoutMillis`, `statement_timeout`).
  *
- * @throws InvalidArgumentError for a table name that is not a plain identifier.
+ * @throws InvalidArgumentError for a missing client or a table name that is not a plain
+ * identifier (optionally after a schema and a dot).
  * @example
  * ```ts
  * const ledger = createPostgresLedger({ sql: new pg.Pool({ connectionString: process.env.DATABASE_URL }) });
@@ -107,29 +108,10 @@ export function createPostgresLedger({
   sql,
   table = 'keel_ledger',
 }: PostgresLedgerOptions): PostgresLedger {
-  if (typeof sql?.query !== 'function') {
-    throw new InvalidArgumentError({
-      argument: 'sql',
-      message: 'sql must be a pg Pool or PoolClient, or a PGlite instance',
-    });
-  }
-  if (typeof table !== 'string' || !IDENTIFIER.test(table)) {
-    throw new InvalidArgumentError({
-      argument: 'table',
-      message: `table must be a plain SQL identifier (lower-case letters, digits and _, up to 50 characters, not starting with a digit), got ${JSON.stringify(table)}`,
-    });
-  }
-
-  async function query<Row>(operation: string, text: string, values?: unknown[]): Promise<Row[]> {
-    try {
-      return (await sql.query<Row>(text, values)).rows;
-    } catch (cause) {
-      throw new SharedStateUnavailableError({ engine: 'postgres', operation, cause });
-    }
-  }
-
-  // Validated above; quoted so that a reserved word ("order") works too.
-  const name = `"${table}"`;
+  assertSqlClient('createPostgresLedger', sql);
+  const { quoted: name, bare } = tableName(table);
+  const query = <Row>(operation: string, text: string, values?: unknown[]) =>
+    runQuery<Row>(sql, operation, text, values);
   const columns = ['call_id', 'model', 'user_id', 'feature', ...AMOUNT_COLUMNS];
   const insert = `insert into ${name} (${columns.join(', ')}) values (${columns.map((_, index) => `$${index + 1}`).join(', ')}) on conflict (call_id) do nothing returning call_id`;
   const sums = AMOUNT_COLUMNS.map((column) => `sum(${column}) as ${column}`).join(', ');
@@ -137,21 +119,19 @@ export function createPostgresLedger({
 
   return {
     async migrate() {
-      await query(
-        'ledger.migrate',
-        `create table if not exists ${name} (
+      await inMigration(sql, 'ledger.migrate', table, async (connection) => {
+        await connection.query(`create table if not exists ${name} (
           call_id text primary key,
           recorded_at timestamptz not null default now(),
           model text not null,
           user_id text,
           feature text,
           ${AMOUNT_COLUMNS.map((column) => `${column} bigint not null`).join(',\n          ')}
-        )`,
-      );
-      await query(
-        'ledger.migrate',
-        `create index if not exists "${table}_recorded_at" on ${name} (recorded_at)`,
-      );
+        )`);
+        await connection.query(
+          `create index if not exists "${bare}_recorded_at" on ${name} (recorded_at)`,
+        );
+      });
     },
 
     async record(call) {

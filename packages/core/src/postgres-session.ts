@@ -1,14 +1,15 @@
 /**
- * How the Postgres stores talk to the application's client: table names checked before they
- * reach SQL text, statements and transactions on one connection (a pooled one checked out and
- * released), and every driver failure turned into a {@link SharedStateUnavailableError}.
+ * How Keel's PostgreSQL stores (the ledger, the vector store, the text index) talk to the
+ * application's client: the client and table names checked before they reach SQL text,
+ * statements and transactions on one connection (a pooled one checked out and released),
+ * migrations serialised across replicas, and every driver failure turned into a
+ * {@link SharedStateUnavailableError}.
  */
-import {
-  InvalidArgumentError,
-  KeelError,
-  SharedStateUnavailableError,
-  type SqlClient,
-} from '@keel/core';
+import { describeValue } from './describe-value';
+import { InvalidArgumentError } from './invalid-argument-error';
+import { KeelError } from './keel-error';
+import type { SqlClient } from './shared-state';
+import { SharedStateUnavailableError } from './shared-state-unavailable-error';
 
 /** A `pg` Pool: transactions need one of its connections. */
 interface Pool extends SqlClient {
@@ -25,10 +26,32 @@ const MAX_TABLE_NAME = 40;
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
 /**
+ * Throws an {@link InvalidArgumentError} naming `caller` unless `sql` has a `query` method.
+ *
+ * @example
+ * ```ts
+ * assertSqlClient('createPostgresLedger', sql);
+ * // createPostgresLedger() needs sql: a pg Pool or PoolClient, or a PGlite instance, got undefined
+ * ```
+ */
+export function assertSqlClient(caller: string, sql: unknown): void {
+  if (typeof (sql as Partial<SqlClient> | undefined)?.query !== 'function') {
+    throw new InvalidArgumentError({
+      argument: 'sql',
+      message: `${caller}() needs sql: a pg Pool or PoolClient (new pg.Pool({ connectionString: process.env.DATABASE_URL })), or a PGlite instance, got ${describeValue(sql)}`,
+    });
+  }
+}
+
+/**
  * `table` (optionally `schema.table`) checked and double-quoted, with its bare name for the
  * indexes named after it.
  *
  * @throws InvalidArgumentError for anything but lower-case letters, digits and underscores.
+ * @example
+ * ```ts
+ * const { quoted, bare } = tableName('app.keel_ledger'); // '"app"."keel_ledger"', 'keel_ledger'
+ * ```
  */
 export function tableName(table: string): { quoted: string; bare: string } {
   const parts = typeof table === 'string' ? table.split('.') : [];
@@ -58,6 +81,10 @@ function unavailable(operation: string, error: unknown): unknown {
  * Runs one statement.
  *
  * @throws SharedStateUnavailableError when the server fails or cannot be reached.
+ * @example
+ * ```ts
+ * const rows = await runQuery<{ id: string }>(sql, 'ledger.ids', 'select call_id as id from keel_ledger');
+ * ```
  */
 export async function runQuery<Row>(
   sql: SqlClient,
@@ -78,6 +105,13 @@ export async function runQuery<Row>(
  *
  * @throws SharedStateUnavailableError when the server fails or cannot be reached; `work`'s own
  * Keel errors unchanged.
+ * @example
+ * ```ts
+ * await inTransaction(sql, 'store.replace', async (connection) => {
+ *   await connection.query('delete from items');
+ *   await connection.query('insert into items select * from staged');
+ * });
+ * ```
  */
 export async function inTransaction<T>(
   sql: SqlClient,
@@ -115,9 +149,16 @@ export async function inTransaction<T>(
 
 /**
  * Runs a table's migration in a transaction holding an advisory lock on the table's name, so
- * replicas starting together create it once.
+ * replicas starting together create it once (concurrent `create table if not exists` can
+ * otherwise fail on the catalog's unique index).
  *
  * @throws SharedStateUnavailableError when the server fails or cannot be reached.
+ * @example
+ * ```ts
+ * await inMigration(sql, 'ledger.migrate', 'keel_ledger', async (connection) => {
+ *   await connection.query('create table if not exists keel_ledger (call_id text primary key)');
+ * });
+ * ```
  */
 export function inMigration(
   sql: SqlClient,
@@ -126,9 +167,7 @@ export function inMigration(
   work: (connection: SqlClient) => Promise<void>,
 ): Promise<void> {
   return inTransaction(sql, operation, async (connection) => {
-    await connection.query('select pg_advisory_xact_lock(hashtext($1))', [
-      `keel-retrieval:${table}`,
-    ]);
+    await connection.query('select pg_advisory_xact_lock(hashtext($1))', [`keel:${table}`]);
     await work(connection);
   });
 }
