@@ -101,6 +101,33 @@ class Postings {
 }
 
 /**
+ * Throws an `InvalidArgumentError` unless `documents` is an array of documents with an id and a
+ * string `text`: the check of every text index's `add`, before anything is written.
+ *
+ * @example
+ * ```ts
+ * assertDocuments([{ id: 'a', text: 42 }]); // text of "a" must be a string, got number
+ * ```
+ */
+export function assertDocuments(documents: readonly Bm25Document[]): void {
+  if (!Array.isArray(documents)) {
+    throw new InvalidArgumentError({
+      argument: 'documents',
+      message: 'documents must be an array of { id, text, metadata? }',
+    });
+  }
+  for (const document of documents) {
+    assertId(document?.id);
+    if (typeof document.text !== 'string') {
+      throw new InvalidArgumentError({
+        argument: 'documents',
+        message: `text of "${document.id}" must be a string, got ${typeof document.text}`,
+      });
+    }
+  }
+}
+
+/**
  * Creates an empty BM25 index.
  *
  * @example
@@ -199,15 +226,7 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
       return slots.size;
     },
     add(documents) {
-      for (const document of documents) {
-        assertId(document?.id);
-        if (typeof document.text !== 'string') {
-          throw new InvalidArgumentError({
-            argument: 'text',
-            message: `text of "${document.id}" must be a string, got ${typeof document.text}`,
-          });
-        }
-      }
+      assertDocuments(documents);
       for (const document of documents) {
         const previous = slots.get(document.id);
         if (previous !== undefined) removeSlot(previous);

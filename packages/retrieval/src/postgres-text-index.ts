@@ -11,7 +11,7 @@ import {
   runQuery,
   tableName,
 } from '@keel/core/internal';
-import type { Bm25Document, Bm25Hit } from './bm25-index';
+import { assertDocuments, type Bm25Hit } from './bm25-index';
 import { firstPassing, sqlFilter } from './sql-filter';
 import type { TextIndex } from './text-index';
 import type { Metadata } from './types';
@@ -58,24 +58,6 @@ const PARSERS: Record<TextQuerySyntax, string> = {
   websearch: 'select websearch_to_tsquery($1::regconfig, $2)',
   plain: 'select plainto_tsquery($1::regconfig, $2)',
 };
-
-function assertDocuments(documents: readonly Bm25Document[]): void {
-  if (!Array.isArray(documents)) {
-    throw new InvalidArgumentError({
-      argument: 'documents',
-      message: 'documents must be an array of { id, text, metadata }',
-    });
-  }
-  for (const document of documents) {
-    assertId(document?.id);
-    if (typeof document.text !== 'string') {
-      throw new InvalidArgumentError({
-        argument: 'documents',
-        message: `text of "${document.id}" must be a string, got ${typeof document.text}`,
-      });
-    }
-  }
-}
 
 /**
  * Creates a full-text index on a PostgreSQL table; call `migrate()` once (at start) to create
