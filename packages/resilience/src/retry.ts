@@ -113,8 +113,11 @@ export function retry({
     onGiveUp: gaveUp.on,
     async execute(fn, options) {
       const parent = toContext(options);
-      const recorded = budget?.recordRequest();
-      if (recorded !== undefined) await recorded;
+      // A shared budget counts the request while the first attempt runs (no round trip before
+      // it); the count is awaited before any retry is asked for. A count that fails is the
+      // budget's problem (a Redis budget reports it), never the call's error.
+      const counting = budget?.recordRequest();
+      const counted = counting instanceof Promise ? counting.catch(() => {}) : undefined;
       const startedAt = clock.now();
       const deadline =
         deadlineMs === undefined
@@ -160,6 +163,7 @@ export function retry({
               });
             if (deadlineMs !== undefined && clock.now() + previousMs >= startedAt + deadlineMs)
               throw giveUp(gaveUp, attempt, error, 'deadline');
+            if (counted !== undefined) await counted;
             if (budget && !(await budget.tryRetry()))
               throw giveUp(gaveUp, attempt, error, 'budget');
             retried.emit({
