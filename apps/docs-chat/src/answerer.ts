@@ -76,14 +76,11 @@ export function createAnswerer(
       // A longer Retry-After (an open breaker's remaining pause, a provider's 429) is not
       // waited for: the offline answerer takes over at once.
       maxRetryAfterMs: 4_000,
-      budget: redis
-        ? redisRetryBudget({ redis: redis.client, prefix: redis.prefix, key })
-        : retryBudget(),
+      budget: redis ? redisRetryBudget({ ...redis, key }) : retryBudget(),
     },
     breaker: redis
       ? redisCircuitBreaker({
-          redis: redis.client,
-          prefix: redis.prefix,
+          ...redis,
           key,
           halfOpenAfterMs: 15_000,
         })

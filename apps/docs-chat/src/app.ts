@@ -23,7 +23,7 @@ import { type IngestReport, type Knowledge, openKnowledge } from './knowledge';
 import { createLedgerStore, type LedgerStore } from './ledger-store';
 import { createDatabaseApprovalStore, createNotesStore, type NotesStore } from './notes-store';
 import { connectDatabase } from './postgres-database';
-import { closeRedis, openRedis } from './redis-connection';
+import { closeRedis, openRedis, REDIS_TIMEOUT_MS } from './redis-connection';
 import { openSharedKnowledge, type SharedKnowledge } from './shared-knowledge';
 import { createTurnSlots } from './turn-slots';
 import { createUserLimits } from './user-limits';
@@ -89,7 +89,11 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
     const knowledge =
       sharedKnowledge?.knowledge ?? (await openKnowledge(join(config.dataDir, 'index')));
     redis = config.redisUrl ? openRedis(config.redisUrl, warn) : undefined;
-    const sharedRedis = redis && { client: redis, prefix: config.redisPrefix };
+    const sharedRedis = redis && {
+      redis,
+      prefix: config.redisPrefix,
+      timeoutMs: REDIS_TIMEOUT_MS,
+    };
     const conversations = createConversationStore(db);
     await conversations.recoverInterrupted();
     const ledger = createLedgerStore(db);

@@ -161,8 +161,14 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
         fields: { conversationId: 'required with approvals' },
       });
     }
-    await limits.admit(userId);
-    const budget = await limits.budget(userId);
+    // Both asked at once (with Redis, one round trip each): a refused rate wins over the budget.
+    const [admitted, budgeted] = await Promise.allSettled([
+      limits.admit(userId),
+      limits.budget(userId),
+    ]);
+    if (admitted.status === 'rejected') throw admitted.reason;
+    if (budgeted.status === 'rejected') throw budgeted.reason;
+    const budget = budgeted.value;
     const conversationId = request.conversationId ?? crypto.randomUUID();
     const freeSlot = await turnSlots?.acquire(signal);
     let release: () => void;

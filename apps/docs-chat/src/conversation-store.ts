@@ -174,19 +174,16 @@ export function createConversationStore(db: Database): ConversationStore {
     },
 
     async begin({ conversationId, userId, create, seq, turnId, text }) {
-      await db.transaction(async (tx) => {
-        if (create) {
-          await tx.query('insert into conversations (id, user_id) values ($1, $2)', [
-            conversationId,
-            userId,
-          ]);
-        }
-        await tx.query(
-          `insert into turns (conversation_id, seq, turn_id, role, text, outcome)
-           values ($1, $2, $3, 'user', $4, null), ($1, $2 + 1, $3, 'assistant', '', 'streaming')`,
-          [conversationId, seq, turnId, toStorable(text)],
-        );
-      });
+      // One statement (the conversation, when new, and both rows of the turn): no transaction
+      // holds a pooled connection across round trips.
+      await db.query(
+        `with conversation as (
+           insert into conversations (id, user_id) select $1, $5 where $6
+         )
+         insert into turns (conversation_id, seq, turn_id, role, text, outcome)
+         values ($1, $2, $3, 'user', $4, null), ($1, $2 + 1, $3, 'assistant', '', 'streaming')`,
+        [conversationId, seq, turnId, toStorable(text), userId, create],
+      );
     },
 
     async finish(conversationId, seq, { text, citations, tools, usage, outcome, state }) {

@@ -22,6 +22,14 @@ const MAX_RECONNECT_MS = 5_000;
 /** How long opening a connection may take: a server that does not answer fails, not hangs. */
 const CONNECT_TIMEOUT_MS = 5_000;
 
+/**
+ * How long a query may wait for one of the pool's connections (pg bounds the wait and a new
+ * connection's opening with one setting). Under a burst (a thousand answers stored at once on
+ * a busy event loop) connections stay taken for seconds: a short bound would turn that queue
+ * into lost answers. The start checks the server with {@link CONNECT_TIMEOUT_MS}.
+ */
+const POOL_WAIT_MS = 60_000;
+
 function poolQuery(client: pg.Pool | pg.PoolClient): SqlQuery['query'] {
   return async <Row>(text: string, values?: unknown[]) => {
     const result = await client.query(text, values);
@@ -148,10 +156,16 @@ export async function connectDatabase(
   { poolSize, onWarning }: ConnectDatabaseOptions,
 ): Promise<Database> {
   assertNumber('poolSize', poolSize, { integer: true, min: 1 });
+  const probe = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
+  await probe.connect();
+  await probe.end();
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    connectionTimeoutMillis: POOL_WAIT_MS,
   });
   // An idle connection the server dropped: the pool replaces it; the next query says the rest.
   pool.on('error', (error) => onWarning('database-connection-lost', error));

@@ -8,13 +8,19 @@ import type { RedisClient } from '@keel/core';
 import { Redis } from 'ioredis';
 
 /**
- * The app's state on Redis: the client, and what every key starts with
- * (`DOCS_CHAT_REDIS_PREFIX`), so deployments can share a server.
+ * What every Keel policy the app keeps on Redis is given: the client, what every key starts
+ * with (`DOCS_CHAT_REDIS_PREFIX`, so deployments can share a server) and the longest wait for
+ * one reply. The wait is above Keel's 250 ms default: on an event loop busy with a thousand
+ * streams a reply that came in time is read late, and a refusal for that would be wrong.
  */
 export interface SharedRedis {
-  client: RedisClient;
+  redis: RedisClient;
   prefix: string;
+  timeoutMs: number;
 }
+
+/** {@link SharedRedis.timeoutMs}. */
+export const REDIS_TIMEOUT_MS = 2_000;
 
 /** How long connecting may take before an attempt counts as failed. */
 const CONNECT_TIMEOUT_MS = 2_000;

@@ -35,8 +35,7 @@ export function createTurnSlots({
 }: TurnSlotsOptions): TurnSlots {
   const limit: ConcurrencyLimit = redis
     ? redisConcurrencyLimit({
-        redis: redis.client,
-        prefix: redis.prefix,
+        ...redis,
         key: 'turns',
         maxConcurrent: maxTurns,
         queueTimeoutMs: queueMs,

@@ -34,7 +34,7 @@ describe('createUserLimits', () => {
       dailyUsd: 1,
       minTurnTokens: 100,
       ledger: { spentSince: async () => ({ tokens: 0, costUsd: 0 }) } as unknown as LedgerStore,
-      redis: { client: { evalsha: down, eval: down }, prefix: 'test:' },
+      redis: { redis: { evalsha: down, eval: down }, prefix: 'test:', timeoutMs: 100 },
     });
     await limits.admit('alice');
     await limits.admit('alice');

@@ -86,9 +86,8 @@ export function createUserLimits({
     (userId) =>
       redis
         ? redisRateLimiter({
-            redis: redis.client,
+            ...redis,
             key: `user:${userId}`,
-            prefix: redis.prefix,
             requestsPerMinute,
             maxWaitMs: 0,
           })
@@ -99,9 +98,8 @@ export function createUserLimits({
   const budgetOf = redis
     ? (userId: string): Budget =>
         createRedisBudget({
-          redis: redis.client,
+          ...redis,
           scope: `user:${userId}`,
-          prefix: redis.prefix,
           window: 'day',
           maxTokens: dailyTokens,
           maxCostUsd: dailyUsd,
