@@ -138,6 +138,21 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
     }
   })();
 
+  /** Takes a turn slot (when slots are bounded), then the conversation's lock; frees both. */
+  async function holdTurn(conversationId: string, signal?: AbortSignal): Promise<() => void> {
+    const freeSlot = await turnSlots?.acquire(signal);
+    try {
+      const release = await locks.acquire(conversationId, signal);
+      return () => {
+        release();
+        freeSlot?.();
+      };
+    } catch (error) {
+      freeSlot?.();
+      throw error;
+    }
+  }
+
   async function* run(request: TurnRequest): AsyncGenerator<ChatEventBody, void, undefined> {
     const { userId, signal, feature = 'chat' } = request;
     // Before any work (limits, retrieval, the model, a row): text the database cannot store
@@ -161,23 +176,26 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
         fields: { conversationId: 'required with approvals' },
       });
     }
-    // Both asked at once (with Redis, one round trip each): a refused rate wins over the budget.
+    const conversationId = request.conversationId ?? crypto.randomUUID();
+    // The turn's slot and its conversation's lock are taken while the rate and the budget are
+    // asked, all at once (each a round trip when the state is shared); a refused rate wins over
+    // the budget, and a refusal frees what was taken once it is held.
+    const taking = holdTurn(conversationId, signal);
     const [admitted, budgeted] = await Promise.allSettled([
       limits.admit(userId),
       limits.budget(userId),
     ]);
-    if (admitted.status === 'rejected') throw admitted.reason;
-    if (budgeted.status === 'rejected') throw budgeted.reason;
-    const budget = budgeted.value;
-    const conversationId = request.conversationId ?? crypto.randomUUID();
-    const freeSlot = await turnSlots?.acquire(signal);
-    let release: () => void;
-    try {
-      release = await locks.acquire(conversationId, signal);
-    } catch (error) {
-      freeSlot?.();
-      throw error;
+    if (admitted.status === 'rejected' || budgeted.status === 'rejected') {
+      taking.then(
+        (free) => free(),
+        () => {},
+      );
+      throw admitted.status === 'rejected'
+        ? admitted.reason
+        : (budgeted as PromiseRejectedResult).reason;
     }
+    const budget = budgeted.value;
+    const free = await taking;
     let citing: string | undefined;
     try {
       const loaded = request.conversationId
@@ -398,8 +416,7 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
       yield { type: 'finish', outcome, turnId, answeredBy };
     } finally {
       if (citing) citable.delete(citing);
-      release();
-      freeSlot?.();
+      free();
     }
   }
 
