@@ -11,7 +11,7 @@ import {
   stateEngineUrl,
 } from '@keel/testing';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type CacheSkip, createRedisCache } from '../src/redis';
 import { ask, useMock } from './helpers';
 
@@ -22,11 +22,7 @@ describe.skipIf(!url)('createRedisCache', () => {
   const kit = redisTestKit('llm', () => new Redis(url as string));
   const client = kit.client;
   const freshPrefix = kit.prefix;
-  let admin: Redis;
-  const keysUnder = (prefix: string) => admin.keys(`${prefix}*`);
-  beforeAll(() => {
-    admin = client();
-  });
+  const keysUnder = kit.keys;
   afterAll(() => kit.close());
 
   it('serves a second replica the answer the first stored, without asking the provider', async () => {

@@ -5,7 +5,7 @@
 import { InvalidArgumentError } from '@keel/core';
 import { countRedisCalls, redisTestKit, silentRedis, stateEngineUrl } from '@keel/testing';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { contentHash } from './content-hash';
 import type { Embedder } from './embedder';
 import { withEmbeddingCache } from './embedding-cache';
@@ -35,11 +35,7 @@ describe.skipIf(!url)('createRedisEmbeddingCache', () => {
   const kit = redisTestKit('retrieval', () => new Redis(url as string));
   const client = kit.client;
   const freshPrefix = kit.prefix;
-  let admin: Redis;
-  const keysUnder = (prefix: string) => admin.keys(`${prefix}*`);
-  beforeAll(() => {
-    admin = client();
-  });
+  const keysUnder = kit.keys;
   afterAll(() => kit.close());
 
   it('serves a second replica the vectors the first stored, one round trip per batch', async () => {

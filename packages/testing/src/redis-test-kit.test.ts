@@ -29,8 +29,10 @@ describe('redisTestKit', () => {
     expect(b).not.toBe(a);
     kit.client();
     kit.client();
+    await kit.keys(a);
     await kit.close();
     expect(opened[0]?.sent).toEqual([
+      [0, `${a}*`],
       [0, `${a}*`],
       [0, `${b}*`],
     ]);

@@ -16,6 +16,8 @@ export interface RedisTestKit<Client extends RedisTestClient> {
   client(): Client;
   /** A new key prefix no other test uses, `keel-test:<area>:<random>:`; `close` deletes its keys. */
   prefix(): string;
+  /** The keys under `prefix` (one script on the kit's first client). */
+  keys(prefix: string): Promise<string[]>;
   /** Deletes the keys under every prefix handed out, then closes every client. */
   close(): Promise<void>;
 }
@@ -23,6 +25,9 @@ export interface RedisTestKit<Client extends RedisTestClient> {
 /** Deletes the keys matching ARGV[1] (one test's prefix, never a shared key). */
 const DELETE_MATCHING =
   "local keys = redis.call('KEYS', ARGV[1]) for _, key in ipairs(keys) do redis.call('DEL', key) end return #keys";
+
+/** The keys matching ARGV[1]. */
+const LIST_MATCHING = "return redis.call('KEYS', ARGV[1])";
 
 /**
  * Hands out clients of the test Redis and fresh key prefixes, and cleans both up in `close`
@@ -35,7 +40,9 @@ const DELETE_MATCHING =
  *   const kit = redisTestKit('llm', () => new Redis(url as string));
  *   afterAll(() => kit.close());
  *   it('shares answers', async () => {
- *     const cache = createRedisCache({ redis: kit.client(), prefix: kit.prefix() });
+ *     const prefix = kit.prefix();
+ *     const cache = createRedisCache({ redis: kit.client(), prefix });
+ *     expect(await kit.keys(prefix)).toHaveLength(0);
  *   });
  * });
  * ```
@@ -51,8 +58,12 @@ export function redisTestKit<Client extends RedisTestClient>(
     clients.push(opened);
     return opened;
   };
+  const first = () => clients[0] ?? client();
   return {
     client,
+    async keys(prefix) {
+      return (await first().eval(LIST_MATCHING, 0, `${prefix}*`)) as string[];
+    },
     prefix() {
       const prefix = `keel-test:${area}:${crypto.randomUUID()}:`;
       prefixes.push(prefix);
@@ -60,7 +71,7 @@ export function redisTestKit<Client extends RedisTestClient>(
     },
     async close() {
       if (prefixes.length > 0) {
-        const cleaner = clients[0] ?? client();
+        const cleaner = first();
         for (const prefix of prefixes) await cleaner.eval(DELETE_MATCHING, 0, `${prefix}*`);
       }
       for (const opened of clients) opened.disconnect();
