@@ -15,13 +15,13 @@ import {
 } from '@keel/core/internal';
 import { DimensionMismatchError } from './dimension-mismatch-error';
 import type { Filter } from './filter';
+import { rowsById } from './postgres-rows';
 import { firstPassing, sqlFilter } from './sql-filter';
 import { assertItems, assertStoreShape } from './store-options';
 import type { Metadata } from './types';
 import { assertVector, type Vector } from './validate-vector';
 import {
   type AsyncVectorStore,
-  assertId,
   resolveK,
   type Space,
   type VectorHit,
@@ -126,6 +126,7 @@ export function createPgVectorStore({
 }: PgVectorStoreOptions): PgVectorStore {
   assertSqlClient('createPgVectorStore', sql);
   const { quoted, bare } = tableName(table);
+  const byId = rowsById(sql, quoted, 'pg-vector-store');
   assertStoreShape(dim, space);
   assertNumber('dim', dim, { integer: true, min: 1, max: 2_000 });
   assertNumber('m', m, { integer: true, min: 2, max: 100 });
@@ -203,6 +204,9 @@ export function createPgVectorStore({
     dim,
     space,
     table,
+    count: byId.count,
+    has: byId.has,
+    delete: byId.remove,
     async migrate() {
       await inMigration(sql, 'pg-vector-store.migrate', table, async (connection) => {
         if (!(await hasPgVector(connection))) {
@@ -237,14 +241,6 @@ export function createPgVectorStore({
           on ${quoted} using gin (metadata jsonb_path_ops)`);
       });
     },
-    async count() {
-      const [row] = await runQuery<{ count: number }>(
-        sql,
-        'pg-vector-store.count',
-        `select count(*)::int as count from ${quoted}`,
-      );
-      return Number(row?.count ?? 0);
-    },
     async add(items) {
       assertItems(items, dim);
       await inTransaction(sql, 'pg-vector-store.add', async (connection) => {
@@ -271,25 +267,6 @@ export function createPgVectorStore({
           set embedding = excluded.embedding, metadata = excluded.metadata`,
         rows(items),
       );
-    },
-    async delete(ids) {
-      for (const id of ids) assertId(id);
-      const deleted = await runQuery(
-        sql,
-        'pg-vector-store.delete',
-        `delete from ${quoted} where id = any($1::text[]) returning id`,
-        [[...ids]],
-      );
-      return deleted.length;
-    },
-    async has(id) {
-      const found = await runQuery(
-        sql,
-        'pg-vector-store.has',
-        `select 1 from ${quoted} where id = $1`,
-        [id],
-      );
-      return found.length > 0;
     },
     async ids() {
       const found = await runQuery<{ id: string }>(

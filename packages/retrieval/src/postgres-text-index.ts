@@ -12,10 +12,10 @@ import {
   tableName,
 } from '@keel/core/internal';
 import { assertDocuments, type Bm25Hit } from './bm25-index';
+import { rowsById } from './postgres-rows';
 import { firstPassing, sqlFilter } from './sql-filter';
 import type { TextIndex } from './text-index';
 import type { Metadata } from './types';
-import { assertId } from './vector-store';
 
 /** How a query's text becomes a `tsquery`. */
 export type TextQuerySyntax = 'any' | 'websearch' | 'plain';
@@ -81,6 +81,7 @@ export function createPostgresTextIndex({
 }: PostgresTextIndexOptions): PostgresTextIndex {
   assertSqlClient('createPostgresTextIndex', sql);
   const { quoted, bare } = tableName(table);
+  const byId = rowsById(sql, quoted, 'postgres-text-index');
   if (typeof language !== 'string' || !/^[a-z_][a-z0-9_]*$/.test(language)) {
     throw new InvalidArgumentError({
       argument: 'language',
@@ -97,6 +98,9 @@ export function createPostgresTextIndex({
 
   return {
     table,
+    count: byId.count,
+    has: byId.has,
+    remove: byId.remove,
     async migrate() {
       await inMigration(sql, 'postgres-text-index.migrate', table, async (connection) => {
         const { rows } = await connection.query<{ known: boolean }>(
@@ -142,33 +146,6 @@ export function createPostgresTextIndex({
           language,
         ],
       );
-    },
-    async remove(ids) {
-      for (const id of ids) assertId(id);
-      const removed = await runQuery(
-        sql,
-        'postgres-text-index.remove',
-        `delete from ${quoted} where id = any($1::text[]) returning id`,
-        [[...ids]],
-      );
-      return removed.length;
-    },
-    async has(id) {
-      const found = await runQuery(
-        sql,
-        'postgres-text-index.has',
-        `select 1 from ${quoted} where id = $1`,
-        [id],
-      );
-      return found.length > 0;
-    },
-    async count() {
-      const [row] = await runQuery<{ count: number }>(
-        sql,
-        'postgres-text-index.count',
-        `select count(*)::int as count from ${quoted}`,
-      );
-      return Number(row?.count ?? 0);
     },
     async search(query, { k = 10, filter } = {}) {
       assertNumber('k', k, { integer: true, min: 1 });
