@@ -6,9 +6,11 @@ import { InvalidArgumentError } from '@keel/core';
 import {
   type MockProvider,
   redisTestKit,
+  STUCK_REDIS,
   silentRedis,
   startMockProvider,
   stateEngineUrl,
+  UNREACHABLE_REDIS,
 } from '@keel/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -126,15 +128,8 @@ describe.skipIf(!url)('createRedisCache', () => {
 
   it('answers from the provider when Redis is unreachable or never answers', async () => {
     env.mock.enqueue('openai.chat', { text: 'fresh' }, { text: 'fresh again' });
-    const unreachable = new Redis({
-      port: 1,
-      host: '127.0.0.1',
-      lazyConnect: true,
-      retryStrategy: () => null,
-      maxRetriesPerRequest: 0,
-    });
-    // Commands queue while the client waits to connect, so this one never answers.
-    const silent = new Redis({ port: 1, host: '127.0.0.1', retryStrategy: () => 1_000 });
+    const unreachable = new Redis(UNREACHABLE_REDIS);
+    const silent = new Redis(STUCK_REDIS);
     silent.on('error', () => {});
     unreachable.on('error', () => {});
     const errors: unknown[] = [];

@@ -3,7 +3,7 @@
  * the test Redis standing for two replicas under a prefix of their own, and a client of a Redis
  * that is down.
  */
-import { redisTestKit, stateEngineUrl } from '@keel/testing';
+import { redisTestKit, stateEngineUrl, UNREACHABLE_REDIS } from '@keel/testing';
 import { Redis } from 'ioredis';
 
 export { eventually, silentRedis } from '@keel/testing';
@@ -12,12 +12,7 @@ export const redisUrl = stateEngineUrl('REDIS_URL');
 
 /** A Redis that is down: nothing listens on port 1, and no command is queued or retried. */
 export function unreachableRedis(): Redis {
-  const redis = new Redis('redis://127.0.0.1:1', {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
+  const redis = new Redis(UNREACHABLE_REDIS);
   redis.on('error', () => {}); // the refused connection; every command rejects with it
   return redis;
 }

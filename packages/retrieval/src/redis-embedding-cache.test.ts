@@ -3,7 +3,14 @@
  * deletes its keys.
  */
 import { InvalidArgumentError } from '@keel/core';
-import { countRedisCalls, redisTestKit, silentRedis, stateEngineUrl } from '@keel/testing';
+import {
+  countRedisCalls,
+  redisTestKit,
+  STUCK_REDIS,
+  silentRedis,
+  stateEngineUrl,
+  UNREACHABLE_REDIS,
+} from '@keel/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { contentHash } from './content-hash';
@@ -165,15 +172,8 @@ describe.skipIf(!url)('createRedisEmbeddingCache', () => {
   });
 
   it('embeds again when Redis is unreachable or never answers', async () => {
-    const unreachable = new Redis({
-      port: 1,
-      host: '127.0.0.1',
-      lazyConnect: true,
-      retryStrategy: () => null,
-      maxRetriesPerRequest: 0,
-    });
-    // Commands queue while the client waits to connect, so this one never answers.
-    const silent = new Redis({ port: 1, host: '127.0.0.1', retryStrategy: () => 1_000 });
+    const unreachable = new Redis(UNREACHABLE_REDIS);
+    const silent = new Redis(STUCK_REDIS);
     unreachable.on('error', () => {});
     silent.on('error', () => {});
     const errors: unknown[] = [];

@@ -26,7 +26,9 @@ export {
   type RedisTestClient,
   type RedisTestKit,
   redisTestKit,
+  STUCK_REDIS,
   silentRedis,
+  UNREACHABLE_REDIS,
 } from './redis-test-kit';
 export type { MockProviderName, MockRoute } from './routes';
 export {

@@ -80,6 +80,29 @@ export function redisTestKit<Client extends RedisTestClient>(
 }
 
 /**
+ * ioredis options of a Redis that is down: nothing listens on port 1, and no command is queued
+ * or retried, so each fails at once (`new Redis(UNREACHABLE_REDIS)`; add an `error` listener).
+ */
+export const UNREACHABLE_REDIS = {
+  host: '127.0.0.1',
+  port: 1,
+  lazyConnect: true,
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 0,
+  retryStrategy: () => null,
+} as const;
+
+/**
+ * ioredis options of a Redis that never answers: the client keeps trying to connect to port 1
+ * and queues every command meanwhile, as it does through a network partition.
+ */
+export const STUCK_REDIS = {
+  host: '127.0.0.1',
+  port: 1,
+  retryStrategy: () => 1_000,
+} as const;
+
+/**
  * A Redis client whose commands never answer (a stuck server or a network partition), to test
  * that an adapter times out instead of hanging.
  *
