@@ -12,16 +12,14 @@ import {
   type ChatRequest,
   EMPTY_USAGE,
   type Instrumentation,
-  type Message,
   type StreamPart,
   sleep,
-  type ToolResultPart,
   type UsagePart,
 } from '@keel/core';
 import type { PackedChunk } from '@keel/retrieval';
 import { collect } from '@keel/streaming';
 import { type Budget, countTokens, type Reservation } from '@keel/tokens';
-import { extractAnswer } from './extractive-answer';
+import { planOfflineStep } from './offline-plan';
 
 /** The offline answerer's model id, as it appears in the ledger and traces. */
 export const OFFLINE_MODEL_ID = 'keel-extractive';
@@ -42,56 +40,7 @@ export interface OfflineModelOptions {
   onStart?: () => void;
 }
 
-const SAVE_NOTE = /^\s*(?:save|remember|note)(?:\s+(?:a|this))?(?:\s+note)?\s*:\s*([\s\S]+)$/i;
 const ZERO_PRICES = { input: 0, output: 0 };
-
-function toolResults(messages: readonly Message[]): ToolResultPart[] {
-  const last = messages.at(-1);
-  return last?.role === 'tool' ? last.content : [];
-}
-
-function describeResult(result: ToolResultPart): string {
-  return typeof result.output === 'string' ? result.output : JSON.stringify(result.output);
-}
-
-/** The text and tool calls of one offline step. */
-function plan(
-  question: string,
-  messages: readonly Message[],
-  sources: readonly PackedChunk[],
-  fallback: boolean,
-): { text: string; toolCall?: { name: string; input: Record<string, unknown> } } {
-  const results = toolResults(messages);
-  const note = SAVE_NOTE.exec(question);
-  if (results.length === 0) {
-    if (note) {
-      const body = (note[1] as string).trim();
-      const title = body.split('\n')[0]?.slice(0, 80) ?? body;
-      return { text: '', toolCall: { name: 'save_note', input: { title, body } } };
-    }
-    return { text: '', toolCall: { name: 'search_docs', input: { query: question } } };
-  }
-  const saved = results.find((result) => result.toolName === 'save_note');
-  if (saved) {
-    return {
-      text: saved.isError
-        ? `The note was not saved: ${describeResult(saved)}`
-        : `Saved the note "${(note?.[1] ?? '').trim().split('\n')[0]?.slice(0, 80)}".`,
-    };
-  }
-  const picked = extractAnswer(question, sources);
-  const lead = fallback
-    ? 'The configured model is unavailable, so here is an extractive answer from the documents (offline mode):'
-    : 'From the documents (offline mode: extracted, not generated):';
-  if (picked.length === 0) {
-    return {
-      text: `${lead}\n\nI found nothing about this in the ingested documents. Try other words, or ingest the documents that cover it.`,
-    };
-  }
-  return {
-    text: `${lead}\n\n${picked.map(({ sentence, citationId }) => `- ${sentence} [${citationId}]`).join('\n')}`,
-  };
-}
 
 function requestText(request: ChatRequest): string {
   return [
@@ -144,7 +93,7 @@ export function createOfflineModel({
       });
       throw error;
     }
-    const step = plan(question, request.messages, sources(), fallback);
+    const step = planOfflineStep(question, request.messages, sources(), fallback);
     const finishReason = step.toolCall ? 'tool-calls' : 'stop';
     const started = performance.now();
     let sent = '';
