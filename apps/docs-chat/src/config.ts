@@ -28,6 +28,16 @@ const url = z
   .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional())
   .optional();
 
+/** `true` or `false` (any case); unset or empty is `false`. */
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .transform((value) => (value === '' ? 'false' : value))
+  .pipe(z.enum(['true', 'false'], { error: 'must be true or false' }))
+  .transform((value) => value === 'true')
+  .default(false);
+
 /** A connection URL of one of `schemes` (a user's password in it stays out of messages). */
 const engineUrl = (schemes: RegExp, expected: string) =>
   z
@@ -42,6 +52,7 @@ const schema = z.object({
   DOCS_CHAT_PORT: integer(0, 65_535).default(3000),
   DOCS_CHAT_DATA_DIR: optionalText,
   DOCS_CHAT_CORPUS: optionalText,
+  DOCS_CHAT_TRUSTED_CORPUS: flag,
   DOCS_CHAT_PROVIDER: z.enum(['auto', 'offline', 'openai', 'anthropic']).default('auto'),
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: url,
@@ -80,6 +91,11 @@ export interface Config {
   dataDir: string;
   /** Files and folders ingested at start (the bundled corpus by default). */
   corpus: string[];
+  /**
+   * The documents are the operator's own: ingestion keeps the secrets in them as written
+   * (invisible characters are removed and instruction-like sentences flagged all the same).
+   */
+  trustedCorpus: boolean;
   provider: ProviderChoice;
   openai: { apiKey?: string; baseURL?: string; model: string };
   anthropic: { apiKey?: string; baseURL?: string; model: string };
@@ -170,6 +186,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corpus: e.DOCS_CHAT_CORPUS
       ? e.DOCS_CHAT_CORPUS.split(',').map((folder) => resolve(folder.trim()))
       : bundledCorpus(),
+    trustedCorpus: e.DOCS_CHAT_TRUSTED_CORPUS,
     provider: e.DOCS_CHAT_PROVIDER,
     openai: {
       apiKey: e.OPENAI_API_KEY,

@@ -17,6 +17,7 @@ import {
   type Retriever,
   readFolder,
 } from '@keel/retrieval';
+import { type CleaningOptions, cleanContent, cleaningTag } from './ingest-cleaning';
 
 /** File extensions ingested from folders: markdown, text and code. */
 export const INGESTED_EXTENSIONS = [
@@ -56,6 +57,10 @@ export interface IngestReport {
   chunks: number;
   /** Files refused (binary, invalid UTF-8), with why. */
   skipped: Array<{ id: string; reason: string }>;
+  /** Files embedded with secrets redacted (never when the corpus is trusted), and how many. */
+  redacted: Array<{ id: string; secrets: number }>;
+  /** Files embedded with sentences that read as instructions (never quoted), and how many. */
+  flagged: Array<{ id: string; sentences: number }>;
   elapsedMs: number;
 }
 
@@ -79,12 +84,16 @@ export interface Catalog {
 /** The collection. */
 export interface Knowledge extends Catalog {
   /**
-   * Ingests files and folders (ids are paths relative to their common parent folder).
-   * Progress counts only the changed files.
+   * Ingests files and folders (ids are paths relative to their common parent folder), each
+   * cleaned (`ingest-cleaning.ts`), its secrets redacted unless `trusted`. Progress counts
+   * only the changed files.
    */
   ingest(
     paths: readonly string[],
-    options?: { onProgress?: (progress: IngestProgress) => void; signal?: AbortSignal },
+    options?: {
+      onProgress?: (progress: IngestProgress) => void;
+      signal?: AbortSignal;
+    } & CleaningOptions,
   ): Promise<IngestReport>;
   /** Hybrid (BM25 + vector) search. */
   search(
@@ -100,6 +109,7 @@ export interface Knowledge extends Catalog {
 
 /** What the collection knows of an indexed document. */
 export interface ManifestEntry {
+  /** The {@link HashedDocument.hash} it was indexed with. */
   hash: string;
   chunks: number;
 }
@@ -109,9 +119,18 @@ export type IndexingRetriever = Pick<Retriever, 'ingest' | 'chunk'> & {
   remove(sourceId: string): number | Promise<number>;
 };
 
-/** A document read for ingestion, with the hash of its content. */
+/** A document read for ingestion, cleaned, with the hash of its content. */
 export interface HashedDocument extends Document {
+  /**
+   * The SHA-256 of the file as read, then the cleaning it is indexed with (`<hex>:clean1`):
+   * a file indexed again when it changes, and when the cleaning does (trust flipped, a new
+   * cleaning version).
+   */
   hash: string;
+  /** Secrets the cleaning redacted. */
+  redactions?: number;
+  /** Sentences the cleaning flagged as instruction-like. */
+  flaggedSentences?: number;
 }
 
 /** The folder two or more paths share (each path's own folder for files and folders alike). */
@@ -146,19 +165,20 @@ async function* scan(paths: readonly string[]): AsyncGenerator<Document> {
 }
 
 /**
- * Reads `paths` and compares them with `known` (document id to content hash): the documents
- * new or changed, how many were found, and the known ones gone from the folders and files
- * given.
+ * Reads `paths` and compares them with `known` (document id to {@link HashedDocument.hash}):
+ * the documents new or changed (or cleaned otherwise than `cleaning` says), cleaned, how many
+ * were found, and the known ones gone from the folders and files given.
  *
  * @throws Error naming paths that do not exist.
  * @example
  * ```ts
- * const { changed, gone } = await planIngest(['./docs'], new Map([['docs/a.md', 'e3b0…']]));
+ * const { changed, gone } = await planIngest(['./docs'], new Map([['docs/a.md', 'e3b0…:clean1']]));
  * ```
  */
 export async function planIngest(
   paths: readonly string[],
   known: ReadonlyMap<string, string>,
+  cleaning: CleaningOptions = {},
 ): Promise<{ scanned: number; changed: HashedDocument[]; gone: string[] }> {
   const base = commonParent(paths);
   const missing = paths.filter((path) => !existsSync(path));
@@ -171,18 +191,33 @@ export async function planIngest(
       folder: (await stat(path)).isDirectory(),
     })),
   );
+  const tag = cleaningTag(cleaning);
   const seen = new Set<string>();
   const changed: HashedDocument[] = [];
   for await (const document of scan(paths)) {
     seen.add(document.id);
-    const hash = createHash('sha256')
+    const content = createHash('sha256')
       .update(
         typeof document.text === 'string'
           ? document.text
           : Buffer.from(document.text).toString('latin1'),
       )
       .digest('hex');
-    if (known.get(document.id) !== hash) changed.push({ ...document, hash });
+    const hash = `${content}:${tag}`;
+    if (known.get(document.id) === hash) continue;
+    // Content the retriever refuses is passed as read, for it to say why.
+    const cleaned = cleanContent(document.text, cleaning);
+    changed.push(
+      cleaned
+        ? {
+            ...document,
+            text: cleaned.text,
+            hash,
+            redactions: cleaned.redactions,
+            flaggedSentences: cleaned.flaggedSentences,
+          }
+        : { ...document, hash },
+    );
   }
   const gone = [...known.keys()].filter(
     (id) =>
@@ -239,6 +274,7 @@ export function reportIngest(
   { chunks, skipped }: Awaited<ReturnType<typeof indexDocuments>>,
   started: number,
 ): IngestReport {
+  const indexed = changed.filter((document) => !skipped.has(document.id));
   return {
     scanned,
     changed: changed.length - skipped.size,
@@ -246,6 +282,12 @@ export function reportIngest(
     removed: gone.length,
     chunks,
     skipped: [...skipped].map(([id, reason]) => ({ id, reason })),
+    redacted: indexed
+      .filter((document) => (document.redactions ?? 0) > 0)
+      .map((document) => ({ id: document.id, secrets: document.redactions as number })),
+    flagged: indexed
+      .filter((document) => (document.flaggedSentences ?? 0) > 0)
+      .map((document) => ({ id: document.id, sentences: document.flaggedSentences as number })),
     elapsedMs: performance.now() - started,
   };
 }
@@ -343,10 +385,10 @@ export async function openKnowledge(directory: string): Promise<Knowledge> {
   return knowledgeOver(
     retriever,
     localCatalog(retriever, manifest),
-    async (paths, { onProgress, signal } = {}) => {
+    async (paths, { onProgress, signal, trusted } = {}) => {
       const started = performance.now();
       const known = new Map([...manifest].map(([id, entry]) => [id, entry.hash]));
-      const plan = await planIngest(paths, known);
+      const plan = await planIngest(paths, known, { trusted });
       const { changed, gone } = plan;
       for (const id of gone) {
         retriever.remove(id);

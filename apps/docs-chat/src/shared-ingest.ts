@@ -102,7 +102,9 @@ async function storeDocument(
 
 /**
  * Ingests `paths` into the shared tables and the index `open` gives, in one transaction under
- * the ingest lock: only documents whose content hash differs from the index's are embedded.
+ * the ingest lock: only documents whose content hash (or cleaning) differs from the index's are
+ * embedded. `documents.body` holds the cleaned text, so a replica indexing from the table (and
+ * the database itself) never holds a redacted secret.
  *
  * @example
  * ```ts
@@ -112,7 +114,7 @@ async function storeDocument(
 export function ingestShared(
   db: Database,
   paths: readonly string[],
-  { onProgress, signal }: Parameters<Knowledge['ingest']>[1] = {},
+  { onProgress, signal, trusted }: Parameters<Knowledge['ingest']>[1] = {},
   open: (tx: SqlQuery) => Promise<IndexWriter>,
 ): Promise<IngestReport> {
   const started = performance.now();
@@ -120,7 +122,7 @@ export function ingestShared(
     await tx.query('select pg_advisory_xact_lock($1)', [INGEST_LOCK]);
     const { retriever, manifest, forget, channel } = await open(tx);
     const known = new Map([...manifest].map(([id, entry]) => [id, entry.hash]));
-    const plan = await planIngest(paths, known);
+    const plan = await planIngest(paths, known, { trusted });
     const { changed, gone } = plan;
     await forget(
       gone,
