@@ -24,7 +24,10 @@ describe('createLocalEmbedder', () => {
       'How to rotate API keys safely',
       '   ',
     ]);
-    expect(embedder.modelId).toBe('keel-local-hash-v1-256');
+    expect(embedder.modelId).toBe('keel-local-hash-v2-256');
+    expect(createLocalEmbedder({ dimensions: 256, identifiers: false }).modelId).toBe(
+      'keel-local-hash-v1-256',
+    );
     expect(a).toHaveLength(256);
     expect(dot(a as Float32Array, a as Float32Array)).toBeCloseTo(1, 5);
     expect(dot(empty as Float32Array, empty as Float32Array)).toBeCloseTo(1, 5);

@@ -12,6 +12,12 @@ import type { Embedder } from './embedder';
 export interface LocalEmbedderOptions {
   /** Vector length; default 384. */
   dimensions?: number;
+  /**
+   * Split code identifiers into their words too (`createRedisBudget` also as `create redis
+   * budget`); default true, model id `keel-local-hash-v2-<dimensions>`. `false` gives the
+   * earlier vectors (`keel-local-hash-v1-<dimensions>`), to open an index built before.
+   */
+  identifiers?: boolean;
 }
 
 function hash(text: string, seed: number): number {
@@ -32,9 +38,12 @@ function hash(text: string, seed: number): number {
  * const [a, b] = await embedder.embed(['vector search', 'searching vectors']);
  * ```
  */
-export function createLocalEmbedder({ dimensions = 384 }: LocalEmbedderOptions = {}): Embedder {
+export function createLocalEmbedder({
+  dimensions = 384,
+  identifiers = true,
+}: LocalEmbedderOptions = {}): Embedder {
   assertNumber('dimensions', dimensions, { integer: true, min: 8 });
-  const analyze = createAnalyzer({ stemming: true });
+  const analyze = createAnalyzer({ stemming: true, identifiers });
 
   function add(vector: Float32Array, feature: string, weight: number): void {
     const h = hash(feature, 0x811c9dc5);
@@ -64,7 +73,8 @@ export function createLocalEmbedder({ dimensions = 384 }: LocalEmbedderOptions =
   }
 
   return {
-    modelId: `keel-local-hash-v1-${dimensions}`,
+    // Vectors of v1 (before identifier splitting) and v2 must never mix in a store or cache.
+    modelId: `keel-local-hash-${identifiers ? 'v2' : 'v1'}-${dimensions}`,
     dimensions,
     async embed(texts, { signal } = {}) {
       throwIfAborted(signal);

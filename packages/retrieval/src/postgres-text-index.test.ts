@@ -90,6 +90,37 @@ describe.skipIf(!url)('createPostgresTextIndex', () => {
     expect(await index.count()).toBe(4);
   });
 
+  it('finds code identifiers by name and by their words, as the retriever BM25 does', async () => {
+    const corpus: Bm25Document[] = [
+      { id: 'tokens', text: 'createRedisBudget shares a limit; it throws BudgetExceededError.' },
+      { id: 'llm', text: 'Set max_tokens and read keel.cost_usd from the span.' },
+      { id: 'other', text: 'A cache of answers in Redis.' },
+    ];
+    const index = createPostgresTextIndex({ sql: database.pool(), table: 'identifier_text' });
+    await index.migrate();
+    await index.add(corpus);
+    const bm25 = createBm25Index({ stemming: true, stopWords: true, identifiers: true });
+    bm25.add(corpus);
+    for (const query of [
+      'What does createRedisBudget do?',
+      'create budget',
+      'when is the budget exceeded error thrown',
+      'max tokens',
+      'cost usd',
+    ]) {
+      const [top] = await index.search(query, { k: 1 });
+      expect([query, top?.id]).toEqual([query, bm25.search(query, { k: 1 })[0]?.id]);
+    }
+    const plain = createPostgresTextIndex({
+      sql: database.pool(),
+      table: 'plain_text',
+      identifiers: false,
+    });
+    await plain.migrate();
+    await plain.add(corpus);
+    expect(await plain.search('create budget')).toEqual([]);
+  });
+
   it('returns k hits whenever k match, with plain syntax and another language', async () => {
     const index = createPostgresTextIndex({
       sql: database.pool(),

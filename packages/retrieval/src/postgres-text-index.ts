@@ -11,6 +11,7 @@ import {
   runQuery,
   tableName,
 } from '@keel/core/internal';
+import { identifierWords } from './analyze';
 import { assertDocuments, type Bm25Hit } from './bm25-index';
 import { rowsById } from './postgres-rows';
 import { firstPassing, sqlFilter } from './sql-filter';
@@ -34,6 +35,12 @@ export interface PostgresTextIndexOptions {
    * syntax error; `plain`: every word.
    */
   syntax?: TextQuerySyntax;
+  /**
+   * Index the words of code identifiers too (`createRedisBudget` also as `create Redis Budget`),
+   * and add them to `any` queries, as the retriever's BM25 does; default true. Rows written
+   * before get them when their documents are added again.
+   */
+  identifiers?: boolean;
 }
 
 /** A PostgreSQL full-text index. */
@@ -78,6 +85,7 @@ export function createPostgresTextIndex({
   table,
   language = 'english',
   syntax = 'any',
+  identifiers = true,
 }: PostgresTextIndexOptions): PostgresTextIndex {
   assertSqlClient('createPostgresTextIndex', sql);
   const { quoted, bare } = tableName(table);
@@ -88,6 +96,11 @@ export function createPostgresTextIndex({
       message: `language must be the name of a text search configuration such as 'english' or 'simple', got ${JSON.stringify(language)}`,
     });
   }
+  /** The text given to `to_tsvector`: with identifier words after it, positions unchanged. */
+  const analyzed = (text: string) => {
+    const words = identifiers ? identifierWords(text) : '';
+    return words === '' ? text : `${text}\n${words}`;
+  };
   const parser = PARSERS[syntax];
   if (parser === undefined) {
     throw new InvalidArgumentError({
@@ -135,8 +148,9 @@ export function createPostgresTextIndex({
         sql,
         'postgres-text-index.add',
         `insert into ${quoted} (id, body, metadata, terms)
-          select id, body, metadata, to_tsvector($4::regconfig, body)
-            from unnest($1::text[], $2::text[], $3::jsonb[]) as batch (id, body, metadata)
+          select id, body, metadata, to_tsvector($4::regconfig, analyzed)
+            from unnest($1::text[], $2::text[], $3::jsonb[], $5::text[])
+              as batch (id, body, metadata, analyzed)
           on conflict (id) do update
             set body = excluded.body, metadata = excluded.metadata, terms = excluded.terms`,
         [
@@ -144,6 +158,7 @@ export function createPostgresTextIndex({
           latest.map((document) => document.text),
           latest.map((document) => JSON.stringify(document.metadata ?? {})),
           language,
+          latest.map((document) => analyzed(document.text)),
         ],
       );
     },
@@ -155,7 +170,8 @@ export function createPostgresTextIndex({
           message: `query must be a string, got ${typeof query}`,
         });
       }
-      const values: unknown[] = [language, query];
+      // Phrases and exclusions of `websearch` and every word of `plain` stay the user's own.
+      const values: unknown[] = [language, syntax === 'any' ? analyzed(query) : query];
       const { where, predicate } = sqlFilter(filter, values);
       const select = `select id, metadata, ts_rank_cd(terms, parsed.query) as score
         from ${quoted}, (${parser}) as parsed (query)

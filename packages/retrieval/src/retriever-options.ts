@@ -27,6 +27,7 @@ export interface RetrieverOptions {
   /** Where to save and reopen the index (chunks, vectors and the embedding cache). */
   directory?: string;
   chunking?: ChunkOptions;
+  /** Options of the in-process BM25 index; `identifiers` defaults to true here. */
   bm25?: Bm25Options;
   /** Default: a file cache under `directory`, else in memory; `false` for none. */
   cache?: EmbeddingCache | false;
@@ -78,6 +79,13 @@ export interface RetrieveOptions {
   mode?: RetrievalMode;
   /** Candidates fetched from each side before fusion and reranking; default 4 × k. */
   candidates?: number;
+  /**
+   * Hybrid mode: the weight of a third list fused with the vector and BM25 rankings, the
+   * candidates whose heading path names the query's words or identifiers (heading
+   * `### createRedisBudget(options)` for "what does createRedisBudget do?"). Default 1, as much
+   * as each of the other two; 0 turns it off.
+   */
+  headingWeight?: number;
   /** Jaccard threshold of near-duplicate removal; default 0.9, `false` to keep duplicates. */
   dedupe?: number | false;
   /** Diversify with MMR; `lambda` 1 is pure relevance. Default off. */

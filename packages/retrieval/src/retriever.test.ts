@@ -332,3 +332,59 @@ describe('query embeddings', () => {
     }
   });
 });
+
+describe('code identifiers and headings', () => {
+  const library: Document[] = [
+    {
+      id: 'tokens.md',
+      text: '# Tokens\n\n## Budgets\n\n### `createRedisBudget(options)`\n\nShares one spending limit across replicas; throws BudgetExceededError once spent.\n',
+    },
+    {
+      id: 'llm.md',
+      text: '# Client\n\n## Caching\n\nA Redis cache keeps answers; create it once per process and pass a budget to each call.\n',
+    },
+    {
+      id: 'breaker.md',
+      text: '# Circuit breaker\n\nOpens after repeated errors, then admits one trial call; while open, every call fails fast without reaching the provider.\n',
+    },
+    {
+      id: 'retry.md',
+      text: '# Retry\n\nRetries calls after failures, unless the breaker is open: the breaker stops them.\n',
+    },
+  ];
+
+  it('finds the chunk defining an identifier, by name or by its words, over a distractor', async () => {
+    const retriever = await createRetriever({ cache: false });
+    await retriever.ingest(library);
+    for (const query of [
+      'What does createRedisBudget do?',
+      'what is the create redis budget function',
+      'When is BudgetExceededError thrown?',
+    ]) {
+      for (const mode of ['hybrid', 'bm25', 'vector'] as const) {
+        const [top] = await retriever.retrieve(query, { k: 1, mode });
+        expect([query, mode, top?.chunk.sourceId]).toEqual([query, mode, 'tokens.md']);
+      }
+    }
+    // Off, the identifier is one opaque word that the question's words never match.
+    const plain = await createRetriever({
+      cache: false,
+      embedder: createLocalEmbedder({ identifiers: false }),
+      bm25: { identifiers: false },
+    });
+    await plain.ingest(library);
+    const [top] = await plain.retrieve('create redis budget', { k: 1, mode: 'bm25' });
+    expect(top?.chunk.sourceId).toBe('llm.md');
+  });
+
+  it('ranks the chunk whose heading names the question above one that only mentions it', async () => {
+    const retriever = await createRetriever({ cache: false });
+    await retriever.ingest(library);
+    const query = 'what does the breaker do after failures';
+    const boosted = await retriever.retrieve(query, { k: 2 });
+    expect(boosted[0]?.chunk.sourceId).toBe('breaker.md');
+    const unboosted = await retriever.retrieve(query, { k: 2, headingWeight: 0 });
+    expect(unboosted[0]?.chunk.sourceId).toBe('retry.md');
+    await expect(retriever.retrieve(query, { headingWeight: -1 })).rejects.toThrow(/headingWeight/);
+  });
+});

@@ -18,6 +18,7 @@ import { createEmbeddingCache, withEmbeddingCache } from './embedding-cache';
 import { companionOf, createHnswStore } from './hnsw-store';
 import { createLocalEmbedder } from './local-embedder';
 import { maximalMarginalRelevance } from './maximal-marginal-relevance';
+import { rankByHeadings } from './rank-by-headings';
 import { reciprocalRankFusion } from './reciprocal-rank-fusion';
 import { removeNearDuplicates } from './remove-near-duplicates';
 import type {
@@ -126,7 +127,7 @@ export async function createRetriever({
       message: `The store holds ${store.dim}-dimensional vectors but embedder "${baseEmbedder.modelId}" makes ${baseEmbedder.dimensions}; use matching ones`,
     });
   }
-  const bm25 = createBm25Index(bm25Options);
+  const bm25 = createBm25Index({ identifiers: true, ...bm25Options });
   const chunks = new Map<string, Chunk>();
   const bySource = new Map<string, string[]>();
 
@@ -216,13 +217,26 @@ export async function createRetriever({
         ? []
         : (text ?? bm25).search(query, { k: count, ...(filter && { filter }) }),
     ]);
-    const ranked =
-      mode === 'hybrid'
-        ? reciprocalRankFusion([vectorHits.map((hit) => hit.id), lexicalHits.map((hit) => hit.id)])
-        : mode === 'vector'
-          ? vectorHits
-          : lexicalHits;
-    const known = await chunksOf(ranked.map((hit) => hit.id));
+    if (mode !== 'hybrid') {
+      const ranked = mode === 'vector' ? vectorHits : lexicalHits;
+      const known = await chunksOf(ranked.map((hit) => hit.id));
+      return ranked.map(({ id, score }) => ({ chunk: known.get(id) as Chunk, score }));
+    }
+    const lists = [vectorHits.map((hit) => hit.id), lexicalHits.map((hit) => hit.id)];
+    const known = await chunksOf([...new Set(lists.flat())]);
+    const { headingWeight = 1 } = options;
+    const ranked = reciprocalRankFusion(
+      headingWeight === 0
+        ? lists
+        : [
+            ...lists,
+            rankByHeadings(
+              query,
+              reciprocalRankFusion(lists).flatMap(({ id }) => known.get(id) ?? []),
+            ),
+          ],
+      { weights: [1, 1, headingWeight] },
+    );
     return ranked.map(({ id, score }) => ({ chunk: known.get(id) as Chunk, score }));
   }
 
@@ -390,6 +404,9 @@ export async function createRetriever({
         });
       }
       assertNumber('k', k, { integer: true, min: 1 });
+      if (options.headingWeight !== undefined) {
+        assertNumber('headingWeight', options.headingWeight, { min: 0 });
+      }
       if (mode !== 'vector' && mode !== 'bm25' && mode !== 'hybrid') {
         throw new InvalidArgumentError({
           argument: 'mode',

@@ -1,0 +1,47 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createAnalyzer } from './analyze';
+import { createBm25Index } from './bm25-index';
+
+const word = fc.stringMatching(/^[a-z]{2,8}$/);
+const capitalised = (text: string) => `${text[0]?.toUpperCase()}${text.slice(1)}`;
+/** An identifier made of words, in one of the usual styles. */
+const identifier = fc
+  .tuple(
+    fc.array(word, { minLength: 2, maxLength: 4 }),
+    fc.constantFrom('camel', 'snake', 'screaming', 'dotted'),
+  )
+  .map(([words, style]) => ({
+    words,
+    text:
+      style === 'camel'
+        ? words[0] + words.slice(1).map(capitalised).join('')
+        : style === 'snake'
+          ? words.join('_')
+          : style === 'screaming'
+            ? words.join('_').toUpperCase()
+            : words.join('.'),
+  }));
+
+describe('identifier analysis (property)', () => {
+  it('is deterministic, and an identifier is found by itself and by each of its words', () => {
+    const analyze = createAnalyzer({ identifiers: true, stemming: true, stopWords: true });
+    fc.assert(
+      fc.property(identifier, fc.array(word, { maxLength: 6 }), ({ words, text }, filler) => {
+        const document = `${filler.join(' ')} ${text} ${filler.join(' ')}`;
+        expect(analyze(document)).toEqual(analyze(document));
+        const index = createBm25Index({ identifiers: true, stemming: true, stopWords: true });
+        index.add([
+          { id: 'defines', text: document },
+          { id: 'other', text: 'unrelated text' },
+        ]);
+        expect(index.search(text, { k: 1 })[0]?.id).toBe('defines');
+        for (const part of words) {
+          if (analyze(part).length === 0) continue; // a stop word
+          expect(index.search(part, { k: 1 })[0]?.id).toBe('defines');
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
