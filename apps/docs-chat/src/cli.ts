@@ -14,7 +14,7 @@ import { type Config, loadConfig } from './config';
 import { ConfigError } from './config-error';
 import { formatUsage } from './format-usage';
 import { progressBar } from './progress-bar';
-import { runEval } from './run-eval';
+import { runBundledEval, runEval } from './run-eval';
 
 const USAGE = `Usage: docs-chat <command>
 
@@ -22,6 +22,9 @@ const USAGE = `Usage: docs-chat <command>
   ask "question"            answer one question in the terminal (--conversation <id> to continue
                             one, --user <id> to ask as that user; approvals are asked for here)
   ingest <folder|file>...   add markdown, text and code to the index (only changed files are embedded)
+  eval                      the bundled answer-quality sets (eval/*.jsonl) on the bundled corpus plus
+                            the planted attack pages: figures, goals, failing cases (--check exits 1
+                            when a goal is missed, --json prints the figures as JSON)
   eval <golden.jsonl>       retrieval metrics and answer checks (--k <n>, default 5)
 
 Configuration: environment variables, see .env.example. No key: offline mode.`;
@@ -47,6 +50,14 @@ async function ingestWithBar(app: App, paths?: string[]): Promise<void> {
     `indexed ${report.scanned} files: ${report.changed} embedded, ${report.unchanged} unchanged, ${report.removed} removed, ${report.chunks} chunks in ${(report.elapsedMs / 1_000).toFixed(1)} s; ${documents} documents, ${chunks} chunks in the index\n`,
   );
   for (const { id, reason } of report.skipped) err(`skipped ${id}: ${reason}\n`);
+  for (const { id, secrets } of report.redacted) {
+    err(`${secrets} ${secrets === 1 ? 'secret' : 'secrets'} redacted in ${id}\n`);
+  }
+  for (const { id, sentences } of report.flagged) {
+    err(
+      `${sentences} instruction-like ${sentences === 1 ? 'sentence' : 'sentences'} flagged in ${id} (never quoted)\n`,
+    );
+  }
 }
 
 /** Prints one turn; returns its outcome, conversation and the approvals it waits for. */
@@ -147,6 +158,24 @@ async function serve(app: App): Promise<void> {
   err('stopping…\n');
 }
 
+/** `docs-chat eval`: the bundled sets on an app of their own (the data directory is not used). */
+async function bundledEval(config: Config, { check, json }: { check: boolean; json: boolean }) {
+  err(
+    'evaluating the bundled sets on the bundled corpus plus eval/planted (its own temporary index)…\n',
+  );
+  const report = await runBundledEval(config, {
+    onCase: (_, done, total) => {
+      if (process.stderr.isTTY) err(`\r${done}/${total}${done === total ? '\n' : ''}`);
+    },
+  });
+  out(
+    json
+      ? `${JSON.stringify({ figures: report.figures, goals: report.goals }, null, 2)}\n`
+      : report.text,
+  );
+  return check && report.goals.some((goal) => !goal.met) ? 1 : 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -155,6 +184,8 @@ async function main(argv: string[]): Promise<number> {
       conversation: { type: 'string' },
       user: { type: 'string' },
       k: { type: 'string' },
+      check: { type: 'boolean' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -170,7 +201,9 @@ async function main(argv: string[]): Promise<number> {
     ingest: () =>
       rest.length === 0 ? 'ingest needs a folder or file: docs-chat ingest ./docs' : undefined,
     eval: () =>
-      rest.length !== 1 ? 'eval needs one golden file: docs-chat eval golden.jsonl' : undefined,
+      rest.length > 1
+        ? 'eval takes at most one golden file: docs-chat eval, or docs-chat eval golden.jsonl'
+        : undefined,
   };
   const check = checks[command];
   if (!check) {
@@ -191,6 +224,9 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     throw error;
+  }
+  if (command === 'eval' && rest.length === 0) {
+    return bundledEval(config, { check: values.check === true, json: values.json === true });
   }
   // The CLI commands print to the terminal; request logs only matter when serving.
   const app = await createApp({ config, ...(command !== 'serve' && { write: false }) });

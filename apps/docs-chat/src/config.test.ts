@@ -99,4 +99,14 @@ describe('loadConfig', () => {
   ])('picks the answerer from the keys: %j -> %s', (env, mode) => {
     expect(answerMode(loadConfig(env))).toBe(mode);
   });
+
+  it('redacts the corpus unless DOCS_CHAT_TRUSTED_CORPUS is true, and refuses other values', () => {
+    expect(loadConfig({}).trustedCorpus).toBe(false);
+    expect(loadConfig({ DOCS_CHAT_TRUSTED_CORPUS: '' }).trustedCorpus).toBe(false);
+    expect(loadConfig({ DOCS_CHAT_TRUSTED_CORPUS: 'false' }).trustedCorpus).toBe(false);
+    expect(loadConfig({ DOCS_CHAT_TRUSTED_CORPUS: ' TRUE ' }).trustedCorpus).toBe(true);
+    expect(() => loadConfig({ DOCS_CHAT_TRUSTED_CORPUS: 'yes' })).toThrow(
+      /DOCS_CHAT_TRUSTED_CORPUS: must be true or false/,
+    );
+  });
 });
