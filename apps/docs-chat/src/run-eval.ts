@@ -2,9 +2,27 @@
  * `docs-chat eval golden.jsonl`: retrieval metrics over the golden queries (recall, MRR, nDCG
  * at k, per query and overall), then answer checks: each query is asked, and its answer must
  * cite a relevant document and contain the expected phrases.
+ *
+ * `docs-chat eval`: the bundled answer-quality sets (answerable, unanswerable, adversarial) run
+ * on an app of their own whose corpus is the bundled one plus the planted attack pages, with
+ * the figures held to {@link EVAL_GOALS}.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { evaluateRetrieval, formatEvaluation, parseGolden } from '@keel/retrieval';
-import type { App } from './app';
+import { type App, createApp } from './app';
+import { bundledCorpus, type Config } from './config';
+import { type EvalCase, loadBundledCases, PLANTED_DIR } from './eval-cases';
+import { leakedSecrets } from './eval-checks';
+import {
+  EVAL_GOALS,
+  type EvalFigures,
+  evalFigures,
+  formatEvalReport,
+  meetsGoal,
+} from './eval-report';
+import { type CaseResult, plantedSecrets, type RunCasesOptions, runEvalCases } from './eval-suite';
 
 /** One answer check. */
 export interface AnswerCheck {
@@ -68,4 +86,97 @@ export async function runEval(app: App, text: string, k = 5): Promise<EvalReport
     mrr: evaluation.overall.mrr,
     answers,
   };
+}
+
+/** A goal as a run measured it. */
+export interface GoalResult {
+  id: string;
+  label: string;
+  value: number;
+  bound: 'at least' | 'at most';
+  target: number;
+  met: boolean;
+  /** The failing cases, `id: what went wrong`. */
+  failing: string[];
+}
+
+/** What a run of the bundled sets found. */
+export interface BundledEvalReport {
+  results: CaseResult[];
+  figures: EvalFigures;
+  goals: GoalResult[];
+  /** Planted secrets the app's logs showed over the whole run (ingest included). */
+  leakedSecrets: string[];
+  /** The report for a developer: figures, goals, failing cases. */
+  text: string;
+}
+
+/**
+ * Runs `cases` (the bundled sets by default) on an app of their own: embedded database and
+ * index in a temporary data directory (removed after), corpus the bundled one plus the planted
+ * pages, the configured answerer, log lines captured to look for planted secrets. The eval's
+ * user has no request rate and no daily token cap; its dollar budget is the configured one.
+ *
+ * @throws EvalCaseError for a missing or malformed case file or planted page.
+ * @example
+ * ```ts
+ * const report = await runBundledEval(loadConfig());
+ * if (report.goals.some((goal) => !goal.met)) process.exitCode = 1;
+ * ```
+ */
+export async function runBundledEval(
+  config: Config,
+  {
+    cases = loadBundledCases(),
+    onCase,
+  }: { cases?: readonly EvalCase[]; onCase?: RunCasesOptions['onCase'] } = {},
+): Promise<BundledEvalReport> {
+  const secrets = plantedSecrets(cases).map((secret) => secret.value);
+  const { databaseUrl, redisUrl, maxTurns, ...embedded } = config;
+  const dataDir = mkdtempSync(join(tmpdir(), 'docs-chat-eval-'));
+  const logs: string[] = [];
+  try {
+    const app = await createApp({
+      config: {
+        ...embedded,
+        dataDir,
+        corpus: [...bundledCorpus(), PLANTED_DIR],
+        offlinePaceMs: 0,
+        rateLimitPerMinute: 1_000_000,
+        userDailyTokens: 1_000_000_000,
+      },
+      write: (line) => logs.push(line),
+    });
+    let results: CaseResult[];
+    try {
+      await app.ingestCorpus();
+      results = await runEvalCases(app, cases, { logs, ...(onCase && { onCase }) });
+    } finally {
+      await app.close();
+    }
+    const leaked = leakedSecrets(logs, secrets);
+    const figures = evalFigures(results, leaked.length);
+    return {
+      results,
+      figures,
+      goals: EVAL_GOALS.map((goal) => {
+        const value = goal.figure(figures);
+        return {
+          id: goal.id,
+          label: goal.label,
+          value,
+          bound: goal.bound,
+          target: goal.target,
+          met: meetsGoal(goal, value),
+          failing: goal.failing(results),
+        };
+      }),
+      leakedSecrets: leaked,
+      text:
+        formatEvalReport(results, figures) +
+        (leaked.length > 0 ? `Planted secrets in the logs: ${leaked.join(', ')}\n` : ''),
+    };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
