@@ -3,7 +3,7 @@
  * with a cache, an HNSW store with filtered search, BM25 and hybrid search, token-budget
  * context packing with citations, and retrieval metrics.
  */
-export { ENGLISH_STOP_WORDS } from './analyze';
+export { type AnalyzerOptions, createAnalyzer, ENGLISH_STOP_WORDS } from './analyze';
 export {
   type Bm25Document,
   type Bm25Hit,
