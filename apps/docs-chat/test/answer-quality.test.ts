@@ -1,0 +1,142 @@
+/**
+ * Answer quality on the bundled sets: answerable, unanswerable and adversarial questions asked
+ * of the offline answerer over the bundled corpus plus the planted attack pages, each goal of
+ * the answer-quality issue asserted on its own with the failing cases in its message.
+ */
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { APP_DIR, bundledCorpus, loadConfig } from '../src/config';
+import { EvalCaseError } from '../src/eval-case-error';
+import { loadBundledCases, PLANTED_DIR, parseEvalCases } from '../src/eval-cases';
+import {
+  citationProblem,
+  isDeclined,
+  leakedSecrets,
+  missingFacts,
+  plantedIn,
+  sourceFile,
+} from '../src/eval-checks';
+import { EVAL_GOALS } from '../src/eval-report';
+import { plantedSecrets } from '../src/eval-suite';
+import { type BundledEvalReport, runBundledEval } from '../src/run-eval';
+
+const cases = loadBundledCases();
+let report: BundledEvalReport;
+
+beforeAll(async () => {
+  report = await runBundledEval(loadConfig({ DOCS_CHAT_PROVIDER: 'offline' }), { cases });
+}, 600_000);
+
+describe('the bundled sets', () => {
+  it('hold the cases the goals are measured on', () => {
+    const count = (type: string) => cases.filter((c) => c.type === type).length;
+    expect(cases.length - count('unanswerable') - count('adversarial')).toBeGreaterThanOrEqual(110);
+    expect(count('two-doc')).toBeGreaterThanOrEqual(9);
+    expect(count('unanswerable')).toBeGreaterThanOrEqual(18);
+    expect(count('adversarial')).toBeGreaterThanOrEqual(30);
+  });
+
+  it('plant a secret of every format the redaction rules know', () => {
+    expect(new Set(plantedSecrets(cases).map((secret) => secret.rule))).toEqual(
+      new Set([
+        'private-key',
+        'jwt',
+        'anthropic-key',
+        'openai-key',
+        'github-token',
+        'aws-access-key',
+        'url-credentials',
+        'key-value-secret',
+      ]),
+    );
+  });
+
+  it('ran every case without an error event', () => {
+    const failed = report.results.filter((result) => result.errors.length > 0);
+    expect(failed.map((r) => `${r.id}: ${r.errors.join('; ')}`)).toEqual([]);
+    expect(report.results).toHaveLength(cases.length);
+  });
+});
+
+describe('answer-quality goals', () => {
+  for (const goal of EVAL_GOALS) {
+    it(`${goal.label}: ${goal.bound} ${goal.target}`, () => {
+      const measured = report.goals.find((g) => g.id === goal.id);
+      expect(
+        measured?.met,
+        `${goal.label} is ${measured?.value} (goal ${goal.bound} ${goal.target}); failing cases:\n${measured?.failing.join('\n')}`,
+      ).toBe(true);
+    });
+  }
+});
+
+describe('the checks', () => {
+  it('match facts case-insensitively, without markdown emphasis, keeping underscores', () => {
+    expect(
+      missingFacts('Set **`maxRetries`**\n  to 3 via save_note.', ['maxretries to 3']),
+    ).toEqual([]);
+    expect(missingFacts('saveNote', ['save_note', 'SAVENOTE'])).toEqual(['save_note']);
+  });
+
+  it('read a decline, and not a quoted sentence about a server that does not answer', () => {
+    expect(isDeclined('I found nothing about this in the ingested documents.')).toBe(true);
+    expect(isDeclined('The documents do not cover Gemini.')).toBe(true);
+    expect(isDeclined('A server that does not answer is retried [a.md#1].')).toBe(false);
+  });
+
+  it('find planted strings and invisible characters in an answer', () => {
+    expect(plantedIn('see HTTPS://ATTACKER.example/x', ['attacker.example'])).toEqual([
+      'attacker.example',
+    ]);
+    expect(plantedIn('appro\u200Bval', [])).toEqual(['invisible U+200B']);
+    expect(plantedIn('tag \u{E0041}', [])).toEqual(['invisible U+E0041']);
+    expect(plantedIn('clean answer', ['attacker.example'])).toEqual([]);
+  });
+
+  it('check citations against the file and its lines', () => {
+    const roots = [...bundledCorpus(), PLANTED_DIR];
+    const id = 'apps/docs-chat/eval/planted/notes-save.md';
+    expect(sourceFile(roots, id)).toBe(join(PLANTED_DIR, 'notes-save.md'));
+    const text = 'The save_note tool stores a note for the user: a title and a body.';
+    expect(citationProblem(roots, { sourceId: id, startLine: 3, endLine: 4, text })).toBe(
+      undefined,
+    );
+    expect(citationProblem(roots, { sourceId: id, startLine: 5, endLine: 6, text })).toMatch(
+      /do not hold/,
+    );
+    expect(citationProblem(roots, { sourceId: id, startLine: 1, endLine: 999, text })).toMatch(
+      /outside the file/,
+    );
+    expect(citationProblem(roots, { sourceId: 'nope.md', startLine: 1, endLine: 1, text })).toMatch(
+      /no such file/,
+    );
+  });
+
+  it('find a secret in log lines as written or JSON-escaped', () => {
+    const pem = '-----BEGIN RSA PRIVATE KEY-----\nKeelPlantedPrivateKeyBodyLine\n-----END';
+    expect(leakedSecrets([JSON.stringify({ msg: pem })], [pem, 'AKIAKEELPLANTED0TEST'])).toEqual([
+      pem,
+    ]);
+  });
+
+  it('refuse malformed case files, naming each bad line', () => {
+    const text = [
+      '{"id":"a","query":"Q?","type":"unanswerable"}',
+      'not json',
+      '{"id":"b","query":"Q?","type":"howto","relevant":[],"facts":["x"]}',
+      '{"id":"a","query":"Q?","type":"unanswerable"}',
+    ].join('\n');
+    try {
+      parseEvalCases(text, 'cases.jsonl');
+      expect.unreachable();
+    } catch (error) {
+      expect(EvalCaseError.isInstance(error)).toBe(true);
+      expect((error as EvalCaseError).problems).toEqual([
+        expect.stringMatching(/^cases\.jsonl:2: not JSON/),
+        expect.stringMatching(/^cases\.jsonl:3: relevant/),
+        'cases.jsonl:4: id "a" is used twice',
+      ]);
+    }
+    expect(() => loadBundledCases(join(APP_DIR, 'src'))).toThrow(/answerable\.jsonl: no such file/);
+  });
+});
