@@ -352,6 +352,8 @@ const OUTCOME_TEXT = {
   length: 'Stopped: the answer reached its length limit.',
   cancelled: 'Cancelled.',
   'pending-approval': 'Waiting for your approval.',
+  'budget-exceeded':
+    "You've reached today's usage limit; the answer stops here. It resets at 00:00 UTC.",
   error: 'The turn failed.',
 };
 
@@ -362,8 +364,10 @@ function setBusy(busy) {
 
 async function readErrorBody(res) {
   let text = `Request failed (${res.status}).`;
+  let code;
   try {
     const { error } = await res.json();
+    code = error.code;
     text = `${error.message} (${error.code})`;
     for (const [path, problem] of Object.entries(error.fields ?? {}))
       text += `\n${path}: ${problem}`;
@@ -371,7 +375,9 @@ async function readErrorBody(res) {
     // not JSON: keep the status line
   }
   const retryAfter = res.headers.get('retry-after');
-  if (res.status === 429 && retryAfter) text += `\nTry again in ${retryAfter} s.`;
+  // A spent daily budget says when it resets; a count of seconds until then helps nobody.
+  if (res.status === 429 && retryAfter && code !== 'budget_exceeded')
+    text += `\nTry again in ${retryAfter} s.`;
   return text;
 }
 

@@ -3,26 +3,34 @@
  * OpenAI-compatible server (Ollama, vLLM, llama.cpp) or Anthropic. Real models get retries
  * with a shared retry budget, one circuit breaker, timeouts, the user's budget, and the offline
  * answerer as the fallback when the provider fails before answering. With Redis the breaker
- * and the retry budget are shared by every replica: one outage, one breaker, one budget.
+ * and the retry budget are shared by every replica: one outage, one breaker, one budget. The
+ * offline answerer alone spends no budget: nothing bills it.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import type { ChatModel, Instrumentation } from '@keel/core';
+import type { ChatModel, ChatRequest, Instrumentation, Message } from '@keel/core';
 import { createAnthropicModel, createOpenAIModel, type ModelOptions } from '@keel/llm';
 import { circuitBreaker, retryBudget } from '@keel/resilience';
 import { redisCircuitBreaker, redisRetryBudget } from '@keel/resilience/redis';
 import type { PackedChunk } from '@keel/retrieval';
-import type { Budget } from '@keel/tokens';
+import {
+  type Budget,
+  type CallEstimate,
+  countMessageTokens,
+  getModel,
+  type ModelPrices,
+} from '@keel/tokens';
 import OpenAI from 'openai';
 import type { AnswerMode } from './chat-events';
 import type { Config } from './config';
-import { createOfflineModel, OFFLINE_MODEL_ID } from './offline-model';
+import { createOfflineModel, defineOfflineModel, OFFLINE_MODEL_ID } from './offline-model';
 import type { SharedRedis } from './redis-connection';
 
 /** What one turn's model is built from. */
 export interface TurnModelOptions {
   question: string;
   sources: () => readonly PackedChunk[];
-  budget: Budget;
+  /** The user's budget; a real model's calls spend from it (the offline answerer's do not). */
+  budget?: Budget;
   /** Called when the offline answerer takes over from a failed real model. */
   onFallback?: () => void;
 }
@@ -34,6 +42,45 @@ export interface Answerer {
   readonly model: string;
   /** A model for one turn (it closes over the turn's question, sources and budget). */
   forTurn(options: TurnModelOptions): ChatModel;
+  /**
+   * What a call of `request` holds on the user's budget before it is made, as `@keel/llm`
+   * reserves it (the prompt's tokens, upper bound; the output allowance; the model's prices).
+   * Absent when the answerer spends no budget (offline mode).
+   */
+  estimate?(request: ChatRequest): Promise<CallEstimate>;
+}
+
+/**
+ * The model whose tokenizer counts `model`'s tokens: itself when the catalogue knows it, else
+ * gpt-4o's, as `@keel/llm` counts a model it does not know.
+ */
+export function countingModel(model: string): string {
+  try {
+    return getModel(model).id;
+  } catch {
+    return 'gpt-4o';
+  }
+}
+
+/** What a call of `request` on `model` (at `prices`, else the catalogue's) holds on a budget. */
+async function estimateCall(
+  model: string,
+  prices: ModelPrices | undefined,
+  request: ChatRequest,
+): Promise<CallEstimate> {
+  const messages: Message[] = request.system
+    ? [{ role: 'system', content: request.system }, ...request.messages]
+    : request.messages;
+  const count = await countMessageTokens(messages, {
+    model: countingModel(model),
+    ...(request.tools && { tools: request.tools }),
+  });
+  return {
+    model,
+    inputTokens: count.upperBound,
+    ...(request.maxTokens !== undefined && { maxOutputTokens: request.maxTokens }),
+    ...(prices && { prices }),
+  };
 }
 
 /** The mode the configuration selects. */
@@ -54,14 +101,15 @@ export function createAnswerer(
   { instrumentation, redis }: { instrumentation: Instrumentation; redis?: SharedRedis },
 ): Answerer {
   const mode = answerMode(config);
-  const offline = ({ onFallback, budget, ...options }: TurnModelOptions, fallback: boolean) =>
+  defineOfflineModel();
+  const offline = ({ onFallback, budget: _, ...options }: TurnModelOptions, fallback: boolean) =>
     createOfflineModel({
       ...options,
       paceMs: config.offlinePaceMs,
       fallback,
-      // A fallback runs inside @keel/llm's call, which reports it and spends from the budget
-      // for it: reporting it here too would bill its tokens twice.
-      ...(!fallback && { budget, instrumentation }),
+      // A fallback runs inside @keel/llm's call, which reports it and settles what it
+      // processed on the budget: reporting it here too would bill its tokens twice.
+      ...(!fallback && { instrumentation }),
       ...(fallback && onFallback && { onStart: onFallback }),
     });
   if (mode === 'offline') {
@@ -99,12 +147,15 @@ export function createAnswerer(
           ...shared,
           model,
           client,
-          budget: options.budget,
+          ...(options.budget && { budget: options.budget }),
           fallbacks: [offline(options, true)],
         }),
+      estimate: (request) => estimateCall(model, undefined, request),
     };
   }
   const { apiKey, baseURL, model } = config.openai;
+  // A local server without a key is free.
+  const prices = mode === 'openai-compatible' && !apiKey ? { input: 0, output: 0 } : undefined;
   // A local server takes any key; the SDK insists on one.
   const client = new OpenAI({
     apiKey: apiKey ?? 'unused',
@@ -121,10 +172,11 @@ export function createAnswerer(
         client,
         ...(mode === 'openai-compatible' && {
           provider: 'openai-compatible',
-          ...(!apiKey && { prices: { input: 0, output: 0 } }),
+          ...(prices && { prices }),
         }),
-        budget: options.budget,
+        ...(options.budget && { budget: options.budget }),
         fallbacks: [offline(options, true)],
       }),
+    estimate: (request) => estimateCall(model, prices, request),
   };
 }

@@ -6,17 +6,18 @@
  */
 import type { Instrumentation, Message, RequestMetadata } from '@keel/core';
 import { extractCitations, type PackedChunk, packContext } from '@keel/retrieval';
-import { BudgetExceededError, fitMessages, getModel } from '@keel/tokens';
+import { BudgetExceededError, fitMessages } from '@keel/tokens';
 import {
   type AgentState,
   type ApprovalDecision,
   type ApprovalStore,
   createToolbox,
+  type PendingApproval,
   streamAgent,
   type ToolStatusEvent,
 } from '@keel/tools';
 import { renderAnswer } from './answer-prompt';
-import type { Answerer } from './answerer';
+import { type Answerer, countingModel } from './answerer';
 import { ChatError } from './chat-error';
 import type { ChatEvent, ChatEventBody, CitedSource, ToolLine, TurnOutcome } from './chat-events';
 import { chatTools } from './chat-tools';
@@ -105,6 +106,18 @@ function toolSummary(event: ToolStatusEvent): string {
   return `${toolName}: done`;
 }
 
+/** What waits for a person's decision, said to that person: one line per waiting call. */
+function waitingText(pending: readonly PendingApproval[]): string {
+  return pending
+    .map(({ toolName, input }) => {
+      const title = (input as { title?: unknown } | undefined)?.title;
+      return toolName === 'save_note' && typeof title === 'string'
+        ? `The note "${title}" waits for your approval: approve it to save it, or deny it.`
+        : `The ${toolName} call waits for your approval: approve it to run it, or deny it.`;
+    })
+    .join('\n');
+}
+
 /** Creates the chat engine. */
 export function createChatEngine(options: ChatEngineOptions): ChatEngine {
   const {
@@ -130,13 +143,7 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
     }),
     { approvals, instrumentation },
   );
-  const fitModel = (() => {
-    try {
-      return getModel(answerer.model).id;
-    } catch {
-      return 'gpt-4o';
-    }
-  })();
+  const fitModel = countingModel(answerer.model);
 
   /** Takes a turn slot (when slots are bounded), then the conversation's lock; frees both. */
   async function holdTurn(conversationId: string, signal?: AbortSignal): Promise<() => void> {
@@ -179,11 +186,12 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
     const conversationId = request.conversationId ?? crypto.randomUUID();
     // The turn's slot and its conversation's lock are taken while the rate and the budget are
     // asked, all at once (each a round trip when the state is shared); a refused rate wins over
-    // the budget, and a refusal frees what was taken once it is held.
+    // the budget, and a refusal frees what was taken once it is held. The offline answerer
+    // spends no budget: it is limited by the rate alone.
     const taking = holdTurn(conversationId, signal);
     const [admitted, budgeted] = await Promise.allSettled([
       limits.admit(userId),
-      limits.budget(userId),
+      answerer.estimate ? limits.budget(userId) : undefined,
     ]);
     if (admitted.status === 'rejected' || budgeted.status === 'rejected') {
       taking.then(
@@ -194,7 +202,7 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
         ? admitted.reason
         : (budgeted as PromiseRejectedResult).reason;
     }
-    const budget = budgeted.value;
+    const userBudget = budgeted.value;
     const free = await taking;
     let citing: string | undefined;
     try {
@@ -286,6 +294,19 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
         };
       }
 
+      // A turn whose first model call the budget cannot hold is refused now, as a 429, rather
+      // than after it has started streaming.
+      if (userBudget && answerer.estimate) {
+        const first = 'state' in agentInput ? { messages: agentInput.state.messages } : agentInput;
+        userBudget.cover(
+          await answerer.estimate({
+            ...first,
+            tools: toolbox.definitions(),
+            maxTokens: config.maxOutputTokens,
+          }),
+        );
+      }
+
       yield {
         type: 'meta',
         conversationId,
@@ -299,7 +320,7 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
       const model = answerer.forTurn({
         question,
         sources: () => [...sources.values()],
-        budget,
+        ...(userBudget && { budget: userBudget.budget }),
         onFallback: () => {
           answeredBy = OFFLINE_MODEL_ID;
         },
@@ -308,6 +329,8 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
       citable.set(turnId, cite);
       citing = turnId;
       let text = textBefore;
+      // A resumed turn's answer starts a paragraph after what the turn said before it waited.
+      let paragraph = textBefore !== '';
       const meter = createUsageMeter(usageBefore);
       let outcome: TurnOutcome = 'stop';
       let finalState: AgentState | undefined;
@@ -331,8 +354,10 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
             };
           }
           if (part.type === 'text-delta') {
-            text += part.text;
-            yield { type: 'text', delta: part.text };
+            const delta = paragraph ? `\n\n${part.text}` : part.text;
+            paragraph = false;
+            text += delta;
+            yield { type: 'text', delta };
           } else if (part.type === 'tool-status') {
             const line: ToolLine = {
               toolCallId: part.toolCallId,
@@ -356,8 +381,13 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
             failure = part.error;
           } else if (part.type === 'agent-finish') {
             finalState = part.state;
-            if (part.state.stopReason === 'pending-approval') outcome = 'pending-approval';
-            else if (part.state.steps.at(-1)?.finishReason === 'length') outcome = 'length';
+            if (part.state.stopReason === 'pending-approval') {
+              outcome = 'pending-approval';
+              // Said in words, for the person who decides (the model's state never holds it).
+              const delta = `${text === '' ? '' : '\n\n'}${waitingText(part.state.pendingApprovals)}`;
+              text += delta;
+              yield { type: 'text', delta };
+            } else if (part.state.steps.at(-1)?.finishReason === 'length') outcome = 'length';
           }
           // After the model's first part has been handed on (not at `step-start`, which comes
           // before the model call): the write runs on this thread.
@@ -370,12 +400,17 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
         if (signal?.aborted) outcome = 'cancelled';
         else failure = error;
       }
-      if (failure !== undefined && outcome !== 'cancelled') {
+      if (BudgetExceededError.isInstance(failure) && outcome !== 'cancelled') {
+        // The day's budget ran out mid-turn: the answer stops here, what it said is kept.
+        outcome = 'budget-exceeded';
+      } else if (failure !== undefined && outcome !== 'cancelled') {
         outcome = 'error';
         const reason = failure instanceof Error ? failure.message : String(failure);
-        yield BudgetExceededError.isInstance(failure)
-          ? { type: 'error', code: 'budget_exceeded', message: reason }
-          : { type: 'error', code: 'upstream_error', message: `The model call failed: ${reason}` };
+        yield {
+          type: 'error',
+          code: 'upstream_error',
+          message: `The model call failed: ${reason}`,
+        };
       }
       const citations = extractCitations(text, [...sources.values()]).citations.map((c) =>
         cited(c.chunk),

@@ -27,8 +27,17 @@ export interface UsageTotals {
   costUsd: number;
 }
 
-/** Why a turn ended. */
-export type TurnOutcome = 'stop' | 'length' | 'cancelled' | 'pending-approval' | 'error';
+/**
+ * Why a turn ended. `budget-exceeded`: the user's daily budget ran out mid-turn (a later model
+ * call was refused); the text so far is kept, and the budget resets at 00:00 UTC.
+ */
+export type TurnOutcome =
+  | 'stop'
+  | 'length'
+  | 'cancelled'
+  | 'pending-approval'
+  | 'budget-exceeded'
+  | 'error';
 
 /** The last status of a tool call, as a message shows it. */
 export interface ToolLine {

@@ -88,6 +88,11 @@ async function printTurn(app: App, request: TurnRequest) {
     } else if (event.type === 'finish') {
       outcome = event.outcome;
       if (outcome === 'cancelled') err('\ncancelled\n');
+      if (outcome === 'budget-exceeded') {
+        err(
+          "\nYou've reached today's usage limit; the answer stops here. It resets at 00:00 UTC.\n",
+        );
+      }
       const seconds = (performance.now() - started) / 1_000;
       err(
         `\n${formatUsage({ mode: app.answerer.mode, model: app.answerer.model, usage, seconds })}\n`,

@@ -37,7 +37,11 @@ export interface UsageReport {
 export interface LedgerStore {
   record(entry: LedgerEntry): Promise<void>;
   report(): Promise<UsageReport>;
-  /** What `userId` spent since `since`. */
+  /**
+   * What `userId` spent since `since` on billable calls: every call but the offline answerer's
+   * own (provider `offline`), which nobody bills. A fallback answer inside a provider's call
+   * counts, as that call spent it from the budget.
+   */
   spentSince(userId: string, since: Date): Promise<{ tokens: number; costUsd: number }>;
 }
 
@@ -102,7 +106,8 @@ export function createLedgerStore(db: Database): LedgerStore {
 
     async spentSince(userId, since) {
       const result = await db.query<SumRow>(
-        `select '' as key, ${SUMS} from ledger where user_id = $1 and at >= $2`,
+        `select '' as key, ${SUMS} from ledger
+           where user_id = $1 and at >= $2 and provider <> 'offline'`,
         [userId, since],
       );
       const row = totals(result.rows[0]);

@@ -1,53 +1,97 @@
-import type { Instrumentation, ModelCallEnd, StreamPart } from '@keel/core';
-import { createBudget } from '@keel/tokens';
+import type { Instrumentation, Message, ModelCallEnd, StreamPart } from '@keel/core';
+import { countTokens } from '@keel/tokens';
 import { describe, expect, it } from 'vitest';
-import { createOfflineModel } from './offline-model';
+import { createOfflineModel, OFFLINE_MODEL_ID } from './offline-model';
+
+const CHUNK_TEXT =
+  'Budgets cap the tokens and dollars a user may spend in a day. They reset daily at midnight UTC.';
+const source = {
+  citationId: 'a.md#0',
+  score: 1,
+  chunk: { id: 'a.md#0', sourceId: 'a.md', text: CHUNK_TEXT, startLine: 1, endLine: 1 },
+};
+/** What the engine sends: a long system prompt and fenced context the answerer never reads. */
+const SYSTEM = `You answer from the documents. ${'Context chunk. '.repeat(2_000)}`;
+
+function recorder() {
+  const ends: ModelCallEnd[] = [];
+  const instrumentation = {
+    startModelCall: () => ({ end: (end: ModelCallEnd) => ends.push(end) }),
+  } as unknown as Instrumentation;
+  return { ends, instrumentation };
+}
+
+async function drain(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
+  const parts: StreamPart[] = [];
+  for await (const part of stream) parts.push(part);
+  return parts;
+}
+
+const searched = (question: string): Message[] => [
+  { role: 'user', content: question },
+  {
+    role: 'assistant',
+    content: [{ type: 'tool-call', toolCallId: 'c', toolName: 'search_docs', input: {} }],
+  },
+  {
+    role: 'tool',
+    content: [{ type: 'tool-result', toolCallId: 'c', toolName: 'search_docs', output: 'x' }],
+  },
+];
 
 describe('createOfflineModel', () => {
-  it('ends the call it reported when the budget refuses it', async () => {
-    const outcomes: string[] = [];
-    let started = 0;
-    const instrumentation = {
-      startModelCall() {
-        started++;
-        return { end: (result: { outcome: string }) => outcomes.push(result.outcome) };
-      },
-    } as unknown as Instrumentation;
+  it('counts the tokens it processes, not the prompt it is sent, and reports them once at $0', async () => {
+    const question = 'What do budgets cap?';
+    const { ends, instrumentation } = recorder();
     const model = createOfflineModel({
-      question: 'What is ef?',
-      sources: () => [],
-      budget: createBudget({ scope: 'test', maxTokens: 20 }),
+      question,
+      sources: () => [source] as never,
       instrumentation,
     });
-    const run = async () => {
-      for await (const _part of model.stream({
-        messages: [{ role: 'user', content: 'What is ef?' }],
-        maxTokens: 100,
-      })) {
-        // drain
-      }
-    };
-    await expect(run()).rejects.toThrow();
-    expect(started).toBe(1);
-    expect(outcomes).toEqual(['error']);
+    const earlier: Message[] = [
+      { role: 'user', content: 'How are limits kept?' },
+      { role: 'assistant', content: 'An earlier answer the offline answerer does not read.' },
+    ];
+    // The search step reads the question and the questions before it.
+    const search = await drain(
+      model.stream({ system: SYSTEM, messages: [...earlier, { role: 'user', content: question }] }),
+    );
+    const searchUsage = search.find((part) => part.type === 'usage');
+    expect(searchUsage).toEqual({
+      type: 'usage',
+      usage: expect.objectContaining({
+        inputTokens: await countTokens(`How are limits kept?\n${question}`),
+      }),
+      costUsd: 0,
+    });
+    // The answer step also reads the chunks it scores; its output is the words it streamed.
+    const answer = await drain(
+      model.stream({ system: SYSTEM, messages: [...earlier, ...searched(question)] }),
+    );
+    const text = answer.flatMap((part) => (part.type === 'text-delta' ? [part.text] : [])).join('');
+    const answerUsage = answer.find((part) => part.type === 'usage');
+    expect(answerUsage).toMatchObject({
+      usage: {
+        inputTokens: await countTokens(`How are limits kept?\n${question}\n${CHUNK_TEXT}`),
+        outputTokens: await countTokens(text),
+      },
+      costUsd: 0,
+    });
+    expect((answerUsage as { usage: { inputTokens: number } }).usage.inputTokens).toBeLessThan(
+      (await countTokens(SYSTEM)) / 10,
+    );
+    // Instrumentation (and so the ledger) gets the very figures the usage parts carry.
+    expect(ends.map((end) => end.usage)).toEqual([
+      (searchUsage as { usage: unknown }).usage,
+      (answerUsage as { usage: unknown }).usage,
+    ]);
+    expect(ends.every((end) => end.costUsd === 0 && end.responseModel === OFFLINE_MODEL_ID)).toBe(
+      true,
+    );
   });
 
   it('a cancelled call ends with its usage part ($0) and finish: abort, as it reported the call', async () => {
-    const ends: ModelCallEnd[] = [];
-    const instrumentation = {
-      startModelCall: () => ({ end: (end: ModelCallEnd) => ends.push(end) }),
-    } as unknown as Instrumentation;
-    const source = {
-      citationId: 'a.md#0',
-      score: 1,
-      chunk: {
-        id: 'a.md#0',
-        sourceId: 'a.md',
-        text: 'Budgets cap the tokens and dollars a user may spend in a day. They reset daily.',
-        startLine: 1,
-        endLine: 1,
-      },
-    };
+    const { ends, instrumentation } = recorder();
     const model = createOfflineModel({
       question: 'What do budgets cap?',
       sources: () => [source] as never,
@@ -56,18 +100,10 @@ describe('createOfflineModel', () => {
     });
     const controller = new AbortController();
     const parts: StreamPart[] = [];
-    const request = {
-      messages: [
-        { role: 'user' as const, content: 'What do budgets cap?' },
-        {
-          role: 'tool' as const,
-          content: [
-            { type: 'tool-result' as const, toolCallId: 'c', toolName: 'search_docs', output: 'x' },
-          ],
-        },
-      ],
-    };
-    for await (const part of model.stream(request, { signal: controller.signal })) {
+    for await (const part of model.stream(
+      { messages: searched('What do budgets cap?') },
+      { signal: controller.signal },
+    )) {
       parts.push(part);
       if (parts.filter((p) => p.type === 'text-delta').length === 3) controller.abort();
     }

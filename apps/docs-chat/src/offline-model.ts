@@ -2,27 +2,45 @@
  * The offline answerer: a `ChatModel` that needs no key and no network. It behaves as a small
  * agent over the app's tools: first it calls `search_docs` with the question (or `save_note`
  * when asked to save one), then it streams an extractive answer citing the chunks found,
- * word by word. It reports through the instrumentation seam and spends from the budget like
- * a real model (at a price of zero), so traces, the ledger and token limits see it too; each
- * call ends with a usage part (`costUsd: 0`) carrying the figures it reported, a cancelled call
- * too (then `finish: abort`).
+ * word by word. It reports through the instrumentation seam like a real model, at a price of
+ * zero, with the tokens it actually processes (input: {@link offlineInputText}; output: the
+ * words it streamed, or its tool call's arguments): each call ends with a usage part
+ * (`costUsd: 0`) carrying the very figures it reported, a cancelled call too (then
+ * `finish: abort`). It spends no budget: nothing bills it.
  */
 import {
   type ChatModel,
   type ChatRequest,
   EMPTY_USAGE,
   type Instrumentation,
+  type Message,
   type StreamPart,
   sleep,
-  type UsagePart,
+  type Usage,
 } from '@keel/core';
 import type { PackedChunk } from '@keel/retrieval';
 import { collect } from '@keel/streaming';
-import { type Budget, countTokens, type Reservation } from '@keel/tokens';
+import { countTokens, defineModel } from '@keel/tokens';
 import { planOfflineStep } from './offline-plan';
 
 /** The offline answerer's model id, as it appears in the ledger and traces. */
 export const OFFLINE_MODEL_ID = 'keel-extractive';
+
+/**
+ * Puts the offline answerer in `@keel/tokens`' catalogue at $0, so that when it answers as a
+ * fallback inside a `@keel/llm` call, that call prices and settles its answer at $0 (the
+ * ledger's figure) rather than at the failed model's prices. Safe to call more than once.
+ */
+export function defineOfflineModel(): void {
+  defineModel({
+    id: OFFLINE_MODEL_ID,
+    provider: 'offline',
+    contextWindow: Number.POSITIVE_INFINITY,
+    maxOutputTokens: Number.POSITIVE_INFINITY,
+    tokenizer: 'o200k_base',
+    prices: { input: 0, output: 0 },
+  });
+}
 
 /** Options of {@link createOfflineModel}. */
 export interface OfflineModelOptions {
@@ -34,19 +52,49 @@ export interface OfflineModelOptions {
   paceMs?: number;
   /** Says the answer is a fallback because the configured model failed. */
   fallback?: boolean;
-  budget?: Budget;
   instrumentation?: Instrumentation;
   /** Called as each of its calls starts. */
   onStart?: () => void;
 }
 
-const ZERO_PRICES = { input: 0, output: 0 };
-
-function requestText(request: ChatRequest): string {
-  return [
-    request.system ?? '',
-    ...request.messages.map((message) => JSON.stringify(message.content)),
-  ].join('\n');
+/**
+ * The text one offline step reads, which its input tokens count: the question; the questions
+ * asked before it in the conversation, which a follow-up is read against; at the answering
+ * step also the text of every source chunk it scores. A note is planned from the question
+ * alone, and confirmed from the question and the tool's result. The system prompt and the
+ * fenced context the request carries are not read, so they are not counted.
+ *
+ * @example
+ * ```ts
+ * const step = planOfflineStep(question, messages, sources, false);
+ * const inputTokens = await countTokens(offlineInputText(question, messages, sources, step));
+ * ```
+ */
+export function offlineInputText(
+  question: string,
+  messages: readonly Message[],
+  sources: readonly PackedChunk[],
+  step: { toolCall?: { name: string } },
+): string {
+  const asked = messages.findLastIndex((message) => message.role === 'user');
+  const saved = messages
+    .slice(asked + 1)
+    .flatMap((message) => (message.role === 'tool' ? message.content : []))
+    .filter((result) => result.toolName === 'save_note');
+  if (saved.length > 0) {
+    const outputs = saved.map(({ output }) =>
+      typeof output === 'string' ? output : JSON.stringify(output),
+    );
+    return [question, ...outputs].join('\n');
+  }
+  if (step.toolCall?.name === 'save_note') return question;
+  const earlier = messages
+    .slice(0, Math.max(0, asked))
+    .flatMap((message) =>
+      message.role === 'user' && typeof message.content === 'string' ? [message.content] : [],
+    );
+  const scored = step.toolCall ? [] : sources.map((source) => source.chunk.text);
+  return [...earlier, question, ...scored].join('\n');
 }
 
 /** Creates the offline answerer of one turn. */
@@ -55,7 +103,6 @@ export function createOfflineModel({
   sources,
   paceMs = 0,
   fallback = false,
-  budget,
   instrumentation,
   onStart,
 }: OfflineModelOptions): ChatModel {
@@ -71,60 +118,46 @@ export function createOfflineModel({
       requestModel: OFFLINE_MODEL_ID,
       ...(request.metadata && { metadata: request.metadata }),
     });
-    const inputTokens = await countTokens(requestText(request));
-    const maxOutputTokens = request.maxTokens ?? 1_024;
-    let reservation: Reservation | undefined;
-    try {
-      reservation = await budget?.reserve({
-        model: OFFLINE_MODEL_ID,
-        inputTokens,
-        maxOutputTokens,
-        prices: ZERO_PRICES,
-      });
-    } catch (error) {
-      // Refused by the budget: the reported call ends here, having spent nothing.
-      observer?.end({
-        outcome: 'error',
-        responseModel: OFFLINE_MODEL_ID,
-        usage: EMPTY_USAGE,
-        costUsd: 0,
-        attempts: 1,
-        finishReason: 'error',
-      });
-      throw error;
-    }
-    const step = planOfflineStep(question, request.messages, sources(), fallback);
-    const finishReason = step.toolCall ? 'tool-calls' : 'stop';
     const started = performance.now();
+    let finishReason: 'tool-calls' | 'stop' = 'stop';
+    let inputTokens: number | undefined;
+    // What it streamed: the answer's words, or the tool call's arguments.
     let sent = '';
     let firstTokenMs: number | undefined;
-    let ended = false;
+    let usage: Usage | undefined;
     /**
-     * Settles the budget and reports the call, once, with what was streamed; returns the usage
-     * part that says the same figures to the consumer.
+     * The call's usage, counted once, and the call reported once with it: the usage part
+     * hands the consumer this same figure.
      */
-    const end = async (outcome: 'ok' | 'abort' | 'error'): Promise<UsagePart> => {
-      const usage = { ...EMPTY_USAGE, inputTokens, outputTokens: await countTokens(sent) };
-      if (!ended) {
-        ended = true;
-        if (reservation) await budget?.settle(reservation, usage);
-        observer?.end({
-          outcome,
-          responseModel: OFFLINE_MODEL_ID,
-          usage,
-          costUsd: 0,
-          attempts: 1,
-          ...(firstTokenMs !== undefined && { timeToFirstTokenMs: firstTokenMs }),
-          finishReason: outcome === 'ok' ? finishReason : outcome,
-        });
-      }
-      return { type: 'usage', usage, costUsd: 0 };
+    const end = async (outcome: 'ok' | 'abort' | 'error'): Promise<Usage> => {
+      if (usage) return usage;
+      const counted = {
+        ...EMPTY_USAGE,
+        inputTokens: inputTokens ?? 0,
+        outputTokens: await countTokens(sent),
+      };
+      usage = counted;
+      observer?.end({
+        outcome,
+        responseModel: OFFLINE_MODEL_ID,
+        usage: counted,
+        costUsd: 0,
+        attempts: 1,
+        ...(firstTokenMs !== undefined && { timeToFirstTokenMs: firstTokenMs }),
+        finishReason: outcome === 'ok' ? finishReason : outcome,
+      });
+      return counted;
     };
     let aborted = false;
     try {
+      const read = sources();
+      const step = planOfflineStep(question, request.messages, read, fallback);
+      if (step.toolCall) finishReason = 'tool-calls';
+      inputTokens = await countTokens(offlineInputText(question, request.messages, read, step));
       if (step.toolCall) {
         const toolCallId = `offline_${crypto.randomUUID()}`;
         firstTokenMs = performance.now() - started;
+        sent = JSON.stringify(step.toolCall.input);
         yield { type: 'tool-call-start', toolCallId, toolName: step.toolCall.name };
         yield {
           type: 'tool-call',
@@ -147,11 +180,11 @@ export function createOfflineModel({
           yield { type: 'text-delta', text: word };
         }
       }
-      yield await end(aborted ? 'abort' : 'ok');
+      yield { type: 'usage', usage: await end(aborted ? 'abort' : 'ok'), costUsd: 0 };
       yield { type: 'finish', reason: aborted ? 'abort' : finishReason };
     } finally {
       // Reached without `end` when failed or abandoned by the consumer.
-      if (!ended) await end(signal?.aborted ? 'abort' : 'error');
+      if (!usage) await end(signal?.aborted ? 'abort' : 'error');
     }
   }
 

@@ -42,4 +42,43 @@ describe('createUserLimits', () => {
     expect(ChatError.isInstance(refused)).toBe(true);
     expect(refused).toMatchObject({ code: 'overloaded', status: 503 });
   });
+
+  it("refuses a turn whose first call the day's budget cannot hold (429 until 00:00 UTC), tokens or dollars", async () => {
+    const limits = createUserLimits({
+      requestsPerMinute: 100,
+      dailyTokens: 10_000,
+      dailyUsd: 0.01,
+      minTurnTokens: 1_000,
+      ledger: {
+        spentSince: async () => ({ tokens: 4_000, costUsd: 0 }),
+      } as unknown as LedgerStore,
+      now: () => Date.UTC(2026, 0, 1, 18),
+    });
+    const { cover } = await limits.budget('alice');
+    // 6,000 tokens left: a 4,000-token prompt with 1,000 out fits, a 5,500-token one does not.
+    expect(() =>
+      cover({ model: 'gpt-4o-mini', inputTokens: 4_000, maxOutputTokens: 1_000 }),
+    ).not.toThrow();
+    const refused = (() => {
+      try {
+        cover({ model: 'gpt-4o-mini', inputTokens: 5_500, maxOutputTokens: 1_000 });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(ChatError.isInstance(refused)).toBe(true);
+    expect(refused).toMatchObject({
+      code: 'budget_exceeded',
+      status: 429,
+      retryAfterMs: 6 * 3_600_000,
+    });
+    // Within the tokens, past the cent: gpt-4o's worst case for 4,000 in and 1,000 out is $0.02.
+    expect(() => cover({ model: 'gpt-4o', inputTokens: 4_000, maxOutputTokens: 1_000 })).toThrow(
+      /usage limit/,
+    );
+    // A model with no known price is left to its own call, which says so.
+    expect(() =>
+      cover({ model: 'my-local-model', inputTokens: 100, maxOutputTokens: 100 }),
+    ).not.toThrow();
+  });
 });

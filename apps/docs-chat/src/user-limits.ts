@@ -1,12 +1,21 @@
 /**
  * Per-user limits: a request rate (a token bucket per user, refusing instead of queueing) and
- * a daily budget of tokens and dollars, seeded from the ledger so it holds across restarts.
- * With Redis both live there, so every replica draws on one rate and one budget per user.
+ * a daily budget of the tokens and dollars a provider bills, seeded from the ledger's billable
+ * calls so it holds across restarts. With Redis both live there, so every replica draws on one
+ * rate and one budget per user.
  */
 import { SharedStateUnavailableError } from '@keel/core';
 import { keyed, RateLimitExceededError, type RateLimiter, rateLimiter } from '@keel/resilience';
 import { redisRateLimiter } from '@keel/resilience/redis';
-import { type Budget, type BudgetSnapshot, createBudget } from '@keel/tokens';
+import {
+  type Budget,
+  BudgetExceededError,
+  type BudgetSnapshot,
+  type CallEstimate,
+  createBudget,
+  ModelNotFoundError,
+  PriceUnavailableError,
+} from '@keel/tokens';
 import { createRedisBudget } from '@keel/tokens/redis';
 import { ChatError } from './chat-error';
 import type { LedgerStore } from './ledger-store';
@@ -19,7 +28,18 @@ export interface UserLimits {
   /**
    * The user's budget for today (UTC); throws a 429 {@link ChatError} when it is spent.
    */
-  budget(userId: string): Promise<Budget>;
+  budget(userId: string): Promise<UserBudget>;
+}
+
+/** A user's budget for today, as it stood when the turn asked for it. */
+export interface UserBudget {
+  readonly budget: Budget;
+  /**
+   * Throws the 429 {@link ChatError} (`budget_exceeded`, Retry-After until 00:00 UTC) when what
+   * was left cannot hold `estimate`, a turn's first model call: so a turn the budget would
+   * refuse is refused before it streams. Checked on the figures already read: no round trip.
+   */
+  cover(estimate: CallEstimate): void;
 }
 
 /** Options of {@link createUserLimits}. */
@@ -137,16 +157,40 @@ export function createUserLimits({
           cause: error,
         });
       }
-      const { spentTokens, spentUsd, maxTokens = 0, maxCostUsd = 0 } = snapshot;
-      if (maxTokens - spentTokens < minTurnTokens || spentUsd >= maxCostUsd) {
-        const nextDay = (Math.floor(now() / DAY_MS) + 1) * DAY_MS;
-        throw new ChatError({
-          code: 'budget_exceeded',
-          message: `Daily budget spent (${dailyTokens} tokens or $${dailyUsd} a day per user); it resets at 00:00 UTC`,
-          retryAfterMs: nextDay - now(),
-        });
-      }
-      return budget;
+      const { spentTokens, spentUsd, reservedTokens, reservedUsd } = snapshot;
+      const { maxTokens = 0, maxCostUsd = 0 } = snapshot;
+      if (maxTokens - spentTokens < minTurnTokens || spentUsd >= maxCostUsd) throw spent();
+      return {
+        budget,
+        cover(estimate) {
+          // What is left, as a budget of its own: it holds the call's worst case as the real one will.
+          const left = createBudget({
+            scope: budget.scope,
+            maxTokens: Math.max(0, maxTokens - spentTokens - reservedTokens),
+            maxCostUsd: Math.max(0, maxCostUsd - spentUsd - reservedUsd),
+          });
+          try {
+            left.reserve(estimate);
+          } catch (error) {
+            if (BudgetExceededError.isInstance(error)) throw spent(error);
+            // A model without a known price fails its own reservation alike, and the turn says so.
+            if (ModelNotFoundError.isInstance(error) || PriceUnavailableError.isInstance(error))
+              return;
+            throw error;
+          }
+        },
+      };
     },
   };
+
+  /** The refusal of a turn the day's budget cannot pay for. */
+  function spent(cause?: unknown): ChatError {
+    const nextDay = (Math.floor(now() / DAY_MS) + 1) * DAY_MS;
+    return new ChatError({
+      code: 'budget_exceeded',
+      message: `You've reached today's usage limit (${dailyTokens} tokens or $${dailyUsd} a day per user); it resets at 00:00 UTC`,
+      retryAfterMs: nextDay - now(),
+      ...(cause !== undefined && { cause }),
+    });
+  }
 }
