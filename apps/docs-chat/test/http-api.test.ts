@@ -105,6 +105,12 @@ describe('POST /api/chat', () => {
     );
     expect(held.events.at(-1)).toMatchObject({ type: 'finish', outcome: 'pending-approval' });
     const pending = ofType(held.events, 'tool').find((e) => e.status === 'pending-approval');
+    // The turn says in words what waits, after the tool line that offers the decision.
+    const waitingText =
+      'The note "check the HNSW ef setting" waits for your approval: approve it to save it, or deny it.';
+    expect(textOf(held.events)).toBe(waitingText);
+    const said = held.events.findIndex((e) => e.type === 'text');
+    expect(said).toBeGreaterThan(held.events.indexOf(pending as (typeof held.events)[number]));
     expect(pending?.approval?.input).toEqual({
       title: 'check the HNSW ef setting',
       body: 'check the HNSW ef setting',
@@ -114,6 +120,7 @@ describe('POST /api/chat', () => {
     // A page reloaded now can still offer the decision.
     const waiting = JSON.parse((await get(`/api/conversations/${conversationId}`, 'dave')).text);
     expect(waiting.turns[1]).toMatchObject({
+      text: waitingText,
       outcome: 'pending-approval',
       pendingApprovals: [{ token, toolName: 'save_note', input: pending?.approval?.input }],
       tools: [{ toolName: 'save_note', status: 'pending-approval' }],
@@ -127,7 +134,12 @@ describe('POST /api/chat', () => {
       'save_note: running',
       expect.stringMatching(/^save_note: saved note #\d+$/),
     ]);
-    expect(textOf(approved.events)).toBe('Saved the note "check the HNSW ef setting".');
+    // The answer continues the turn in a new paragraph; the stored turn reads as one.
+    expect(textOf(approved.events)).toBe('\n\nSaved the note "check the HNSW ef setting".');
+    const done = JSON.parse((await get(`/api/conversations/${conversationId}`, 'dave')).text);
+    expect(done.turns[1].text).toBe(
+      `${waitingText}\n\nSaved the note "check the HNSW ef setting".`,
+    );
     expect(await test.app.notes.list('dave')).toMatchObject([
       { title: 'check the HNSW ef setting' },
     ]);
@@ -156,7 +168,10 @@ describe('POST /api/chat', () => {
       { userId: 'dave' },
     );
     expect(ofType(denied.events, 'tool').at(-1)).toMatchObject({ status: 'denied' });
-    expect(textOf(denied.events)).toMatch(/^The note was not saved/);
+    expect(textOf(again.events)).toBe(
+      'The note "never" waits for your approval: approve it to save it, or deny it.',
+    );
+    expect(textOf(denied.events)).toMatch(/^\n\nThe note was not saved/);
     expect(await test.app.notes.list('dave')).toHaveLength(1);
   });
 });

@@ -4,9 +4,16 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { DataDirLockedError } from '../src/data-dir-locked-error';
 import { ofType, postChat, textOf } from './sse-client';
-import { FIXTURE_CORPUS, useTestApps } from './start-test-app';
+import { FIXTURE_CORPUS, useMockProvider, useTestApps } from './start-test-app';
 
 const start = useTestApps();
+const provider = useMockProvider();
+const openai = () => ({
+  DOCS_CHAT_PROVIDER: 'openai',
+  OPENAI_API_KEY: 'test-key-not-real',
+  OPENAI_BASE_URL: provider.mock.openaiBaseURL,
+  DOCS_CHAT_OPENAI_MODEL: 'gpt-4o-mini',
+});
 
 describe('per-user limits', () => {
   it('answers 429 with Retry-After past the per-user request rate, other users unaffected', async () => {
@@ -20,36 +27,120 @@ describe('per-user limits', () => {
     expect((await postChat(url, { message: 'budgets?' }, { userId: 'bob' })).status).toBe(200);
   });
 
-  it('answers 429 until midnight UTC once the daily token budget is spent, also after a restart', async () => {
-    const first = await start({ keepData: true });
-    const answered = await postChat(first.url, { message: 'How do budgets work?' });
-    const spent = ofType(answered.events, 'usage').at(-1)?.turn;
-    await first.close();
-    // Reopened with a daily limit the first answer has nearly used up (the ledger remembers it).
-    const limit = String((spent?.inputTokens ?? 0) + (spent?.outputTokens ?? 0) + 100);
-    const second = await start({
-      dataDir: first.dataDir,
-      env: { DOCS_CHAT_USER_DAILY_TOKENS: limit, DOCS_CHAT_MAX_OUTPUT_TOKENS: '200' },
+  it('offline: many turns are never refused by the token budget (nothing bills them), only by the rate', async () => {
+    // A daily budget smaller than one turn's prompt: offline turns do not spend it.
+    const { url, app } = await start({
+      env: {
+        DOCS_CHAT_USER_DAILY_TOKENS: '200',
+        DOCS_CHAT_MAX_OUTPUT_TOKENS: '200',
+        DOCS_CHAT_RATE_LIMIT_RPM: '8',
+      },
     });
-    const refused = await postChat(second.url, { message: 'And the ledger?' });
-    expect(refused.status).toBe(429);
-    expect(refused.error?.code).toBe('budget_exceeded');
-    const retryAfter = Number(refused.headers.get('retry-after'));
-    expect(retryAfter).toBeGreaterThan(0);
-    expect(retryAfter).toBeLessThanOrEqual(86_400);
-    expect((await postChat(second.url, { message: 'Budgets?' }, { userId: 'bob' })).status).toBe(
-      200,
-    );
+    let conversationId: string | undefined;
+    const outcomes: string[] = [];
+    let refused: Awaited<ReturnType<typeof postChat>> | undefined;
+    for (let turn = 0; turn < 30 && !refused; turn++) {
+      const answered = await postChat(url, {
+        message: turn % 2 ? 'And how is it kept?' : 'How do budgets work?',
+        ...(conversationId && { conversationId }),
+      });
+      if (answered.status !== 200) refused = answered;
+      else {
+        conversationId ??= (answered.events[0] as { conversationId: string }).conversationId;
+        outcomes.push(String(ofType(answered.events, 'finish')[0]?.outcome));
+      }
+    }
+    expect(outcomes.length).toBeGreaterThanOrEqual(8);
+    expect(new Set(outcomes)).toEqual(new Set(['stop']));
+    expect(refused?.status).toBe(429);
+    expect(refused?.error?.code).toBe('rate_limited');
+    await app.observability.flush();
+    const used = (await app.ledger.report()).byUser.alice;
+    expect((used?.inputTokens ?? 0) + (used?.outputTokens ?? 0)).toBeGreaterThan(200);
+    expect(used?.costUsd).toBe(0);
   });
 
-  it('stops a turn that would pass the budget with a budget_exceeded event', async () => {
-    const { url } = await start({
-      env: { DOCS_CHAT_USER_DAILY_TOKENS: '1500', DOCS_CHAT_MAX_OUTPUT_TOKENS: '1024' },
+  it('a provider turn the budget cannot start is a 429 with Retry-After until 00:00 UTC, and no stream', async () => {
+    const { url, app } = await start({
+      env: {
+        ...openai(),
+        DOCS_CHAT_USER_DAILY_TOKENS: '1500',
+        DOCS_CHAT_MAX_OUTPUT_TOKENS: '1024',
+      },
+    });
+    // 1,500 a day covers the output allowance but not the prompt on top of it.
+    const refused = await postChat(url, { message: 'How do budgets work?' });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(refused.events).toEqual([]);
+    expect(refused.error).toMatchObject({
+      code: 'budget_exceeded',
+      message: expect.stringMatching(/usage limit.*resets at 00:00 UTC/),
+    });
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    const midnight = Math.ceil((86_400_000 - (Date.now() % 86_400_000)) / 1_000);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(midnight);
+    expect(provider.mock.requests).toEqual([]);
+    await app.observability.flush();
+    expect((await app.ledger.report()).total.calls).toBe(0);
+  });
+
+  it('the budget remembers billable calls across a restart, and not offline ones', async () => {
+    const billed = await start({ env: openai(), keepData: true });
+    provider.mock.enqueue('openai.chat', {
+      text: 'Budgets cap spend.',
+      usage: { inputTokens: 900, outputTokens: 12 },
+    });
+    expect((await postChat(billed.url, { message: 'How do budgets work?' })).status).toBe(200);
+    await billed.close();
+    const offline = await start({ dataDir: billed.dataDir, keepData: true });
+    for (const message of ['What is ef?', 'How does hybrid search rank chunks?']) {
+      expect((await postChat(offline.url, { message })).status).toBe(200);
+    }
+    await offline.app.observability.flush();
+    const today = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000);
+    expect(await offline.app.ledger.spentSince('alice', today)).toMatchObject({ tokens: 912 });
+    await offline.close();
+    // Reopened with a daily limit the billed answer has nearly used up (the ledger remembers it).
+    const limited = await start({
+      dataDir: billed.dataDir,
+      env: { ...openai(), DOCS_CHAT_USER_DAILY_TOKENS: '1012', DOCS_CHAT_MAX_OUTPUT_TOKENS: '200' },
+    });
+    const refused = await postChat(limited.url, { message: 'And the ledger?' });
+    expect(refused.status).toBe(429);
+    expect(refused.error?.code).toBe('budget_exceeded');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('a budget spent mid-turn ends the turn with outcome budget-exceeded, its text kept and stored', async () => {
+    const { url, app } = await start({
+      env: {
+        ...openai(),
+        DOCS_CHAT_USER_DAILY_TOKENS: '20000',
+        DOCS_CHAT_MAX_OUTPUT_TOKENS: '1024',
+      },
+    });
+    // The first call bills more than the day allows: the second is refused by the budget.
+    provider.mock.enqueue('openai.chat', {
+      chunks: ['Let me look that up. '],
+      toolCalls: [{ id: 'call_1', name: 'search_docs', input: { query: 'budgets' } }],
+      usage: { inputTokens: 25_000, outputTokens: 10 },
     });
     const { status, events } = await postChat(url, { message: 'How do budgets work?' });
     expect(status).toBe(200);
-    expect(ofType(events, 'error')[0]).toMatchObject({ code: 'budget_exceeded' });
-    expect(events.at(-1)).toMatchObject({ type: 'finish', outcome: 'error' });
+    expect(provider.mock.requests).toHaveLength(1);
+    expect(ofType(events, 'error')).toEqual([]);
+    expect(textOf(events)).toBe('Let me look that up. ');
+    const finish = events.at(-1);
+    expect(finish).toMatchObject({ type: 'finish', outcome: 'budget-exceeded' });
+    const conversationId = (events[0] as { conversationId: string }).conversationId;
+    const view = await app.conversations.view(conversationId, 'alice');
+    expect(view?.turns[1]).toMatchObject({
+      text: 'Let me look that up. ',
+      outcome: 'budget-exceeded',
+      usage: { inputTokens: 25_000, outputTokens: 10 },
+    });
   });
 });
 

@@ -3,6 +3,7 @@
  * a reload), the ledger and GET /api/usage carry the same figures, the ones the model reported
  * with its usage; for a cancelled turn too, and at $0 where the model's own price is $0.
  */
+import { countTokens } from '@keel/tokens';
 import { describe, expect, it, vi } from 'vitest';
 import type { App } from '../src/app';
 import type { UsageTotals } from '../src/chat-events';
@@ -77,18 +78,19 @@ async function askAndCancel(url: string, message: string, userId: string, texts 
   return conversationId;
 }
 
+/** The start of today, UTC: where the daily budget starts counting. */
+const today = () => new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000);
+
 describe('offline mode', () => {
   it('a turn: each model call is metered as it ends; meter, stored turn, reload and ledger agree', async () => {
     const { url, app } = await start();
-    const { events } = await postChat(
-      url,
-      { message: 'How does hybrid search rank chunks?' },
-      { userId: 'ulla' },
-    );
+    const question = 'How does hybrid search rank chunks?';
+    const { events } = await postChat(url, { message: question }, { userId: 'ulla' });
     const meters = ofType(events, 'usage');
     // One at the end of each model call (search_docs, then the answer) and the turn's last.
     expect(meters).toHaveLength(3);
-    expect(meters[0]?.turn.inputTokens).toBeGreaterThan(0);
+    // The search step reads the question, and nothing else of the ~thousands-token prompt.
+    expect(meters[0]?.turn.inputTokens).toBe(await countTokens(question));
     expect(meters[1]?.turn.outputTokens).toBeGreaterThan(meters[0]?.turn.outputTokens ?? 0);
     const meter = meters.at(-1) as (typeof meters)[number];
     expect(meter.turn).toEqual(meters[1]?.turn);
@@ -97,6 +99,8 @@ describe('offline mode', () => {
     expect(view.turns[1]?.usage).toEqual(meter.turn);
     expect(view.usage).toEqual(meter.conversation);
     expect(await ledgerOf(url, app, 'ulla')).toEqual({ calls: 2, ...meter.turn, costUsd: 0 });
+    // Nothing bills the offline answerer: it is not on the daily budget.
+    expect(await app.ledger.spentSince('ulla', today())).toEqual({ tokens: 0, costUsd: 0 });
   });
 
   it('a cancelled turn stores what the ledger billed, and a reload shows it', async () => {
@@ -208,6 +212,12 @@ describe('a real model (the mock provider)', () => {
     expect(meter.outputTokens).toBeGreaterThan(0);
     // Two model calls (search_docs, then the answer), each one ledger row.
     expect(await ledgerOf(url, app, 'alice')).toEqual({ calls: 2, ...meter });
+    // Made through the provider's call, which spent them from the budget: they count on it
+    // after a restart too, at the $0 the offline answerer costs.
+    expect(await app.ledger.spentSince('alice', today())).toEqual({
+      tokens: meter.inputTokens + meter.outputTokens,
+      costUsd: 0,
+    });
     const conversationId = (events[0] as { conversationId: string }).conversationId;
     expect((await reload(url, conversationId, 'alice')).turns[1]?.usage).toEqual(meter);
   });
