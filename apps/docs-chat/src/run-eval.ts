@@ -107,6 +107,8 @@ export interface BundledEvalReport {
   goals: GoalResult[];
   /** Planted secrets the app's logs showed over the whole run (ingest included). */
   leakedSecrets: string[];
+  /** Log lines the app wrote over the run, all searched for the planted secrets. */
+  logLines: number;
   /** The report for a developer: figures, goals, failing cases. */
   text: string;
 }
@@ -172,9 +174,10 @@ export async function runBundledEval(
         };
       }),
       leakedSecrets: leaked,
+      logLines: logs.length,
       text:
         formatEvalReport(results, figures) +
-        (leaked.length > 0 ? `Planted secrets in the logs: ${leaked.join(', ')}\n` : ''),
+        `${logs.length} log lines searched for ${secrets.length} planted secrets${leaked.length > 0 ? `; found: ${leaked.join(', ')}` : ''}\n`,
     };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
