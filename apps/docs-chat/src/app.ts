@@ -154,7 +154,10 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
       db,
       ...(redis && { redis }),
       ingestCorpus: (onProgress) =>
-        knowledge.ingest(config.corpus, onProgress ? { onProgress } : {}),
+        knowledge.ingest(config.corpus, {
+          trusted: config.trustedCorpus,
+          ...(onProgress && { onProgress }),
+        }),
       async listen() {
         server = createHttpServer({
           config,

@@ -42,7 +42,10 @@ function banner(app: App): string {
 async function ingestWithBar(app: App, paths?: string[]): Promise<void> {
   const bar = progressBar();
   const report = paths
-    ? await app.knowledge.ingest(paths, { onProgress: bar.update })
+    ? await app.knowledge.ingest(paths, {
+        onProgress: bar.update,
+        trusted: app.config.trustedCorpus,
+      })
     : await app.ingestCorpus(bar.update);
   bar.done();
   const { documents, chunks } = await app.knowledge.count();
