@@ -57,7 +57,8 @@ export function chatTools(context: ToolContext) {
         signal,
         ...(metadata && { metadata }),
       });
-      const pack = await packed(results, 2_000, metadata);
+      // About 400 tokens a chunk: room for the k asked for.
+      const pack = await packed(results, 400 * (k ?? 5), metadata);
       return {
         results: pack.chunks.map((chunk) => ({
           citationId: chunk.citationId,

@@ -1,97 +1,247 @@
 /**
- * The offline answer: the sentences of the retrieved chunks that share the most (and the
- * rarest) words with the question, each cited. Extracted, never generated, so it cannot say
- * anything the documents do not.
+ * The offline answer: the units of the retrieved chunks (whole sentences, list items, table
+ * rows, code blocks with their lead-in) that best cover the question, each cited; or, when the
+ * documents do not cover the question, a plain "not in the documents" with the nearest
+ * sections to see instead. Extracted, never generated, so it cannot say anything the documents
+ * do not.
  */
 import type { PackedChunk } from '@keel/retrieval';
+import { type AnswerUnit, answerUnits } from './answer-units';
+import { analyzeTerms, type Question } from './question';
 
-const STOPWORDS = new Set(
-  'a about an and are as at be by can do does explain for from get happen happens how i if in is it its keep keeps make me mean means my of on or so tell that the their them then there these this to use used using was what when where which who why will with work works you your'.split(
-    ' ',
-  ),
-);
+/** A unit picked for the answer. */
+export type PickedUnit = AnswerUnit;
 
-function terms(text: string): string[] {
-  return (text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [])
-    .filter((word) => word.length > 1 && !STOPWORDS.has(word))
-    .map((word) => (word.length > 4 ? word.replace(/(?:ing|es|s|ed)$/, '') : word));
-}
+/** What the answerer found. */
+export type ExtractedAnswer = (
+  | { covered: true; units: PickedUnit[] }
+  | { covered: false; nearest: Array<{ sourceId: string; headingPath: readonly string[] }> }
+) & { relevance?: Relevance };
 
-interface Candidate {
-  sentence: string;
-  citationId: string;
-  score: number;
-  rank: number;
-}
-
-/** Prose sentences of a chunk: headings, code fences and table rules left out. */
-function sentences(text: string): string[] {
-  const prose = text
-    .replace(/```[\s\S]*?(?:```|$)/g, ' ')
-    .split('\n')
-    .filter((line) => !/^\s*(?:#|\||-{3,}|<)/.test(line))
-    .join(' ')
-    .replace(/\s+/g, ' ');
-  return prose
-    .split(/(?<=[.!?])\s+(?=[A-Z`*[(])/)
-    .map((sentence) => sentence.trim().replace(/^[-*]\s+/, ''))
-    .filter(
-      (sentence) =>
-        sentence.length >= 25 &&
-        sentence.length <= 600 &&
-        // Code that lost its fence at a chunk boundary is not an answer.
-        (sentence.match(/[{}]|=>|\/\/|\bconst\b|\bimport\b|\w\([^)]*\);/g) ?? []).length < 2,
-    );
+/** Options of {@link extractAnswer}. */
+export interface ExtractOptions {
+  /** Most units quoted; default 6 (8 for a question about two things). */
+  maxUnits?: number;
+  /**
+   * The share of the question's weighted terms the best-covering chunk must hold for the
+   * documents to count as covering it; default {@link RELEVANCE_FLOOR}.
+   */
+  floor?: number;
+  /** Units never quoted (instruction-like text planted in a document). */
+  exclude?: (text: string) => boolean;
 }
 
 /**
- * Up to `maxSentences` cited sentences answering `question` from `chunks` (most relevant
- * chunk first), or an empty list when nothing shares a word with the question.
+ * The default relevance floor, calibrated on the app's labelled set (`eval/`): below it the
+ * answer is "not in the documents".
+ */
+export const RELEVANCE_FLOOR = 0.25;
+
+/** Units quoted from one document at most. */
+const MAX_PER_SOURCE = 4;
+
+interface Scored {
+  unit: AnswerUnit;
+  /** The question's terms the unit holds, each with how closely (1 the same stem, less a relative). */
+  held: Map<string, number>;
+  /** The question's terms its headings hold. */
+  heading: Map<string, number>;
+  score: number;
+}
+
+/** Benchmark lines and other runs of figures: quoted only for a question about numbers. */
+function isFigures(text: string): boolean {
+  return (text.match(/\d[\d.,]*\s*(?:×|x\b|%|ms|µs|MB|KB)/g) ?? []).length >= 2;
+}
+
+/**
+ * How closely a document term stands for a question term: 1 for the same stem, 0.8 for a
+ * relative the light stemmer leaves apart (`cycl` and `cycle`, `cancell` and `cancel`), else 0.
+ */
+function kinship(wanted: string, term: string): number {
+  if (wanted === term) return 1;
+  const shorter = Math.min(wanted.length, term.length);
+  if (shorter < 4) return 0;
+  let common = 0;
+  while (common < shorter && wanted[common] === term[common]) common++;
+  return common === shorter || (common >= 5 && common >= 0.75 * shorter) ? 0.8 : 0;
+}
+
+/** The question's terms `terms` holds, each with its closest kinship. */
+function holding(wanted: readonly string[], terms: ReadonlySet<string>): Map<string, number> {
+  const held = new Map<string, number>();
+  for (const want of wanted) {
+    if (terms.has(want)) {
+      held.set(want, 1);
+      continue;
+    }
+    let best = 0;
+    for (const term of terms) best = Math.max(best, kinship(want, term));
+    if (best > 0) held.set(want, best);
+  }
+  return held;
+}
+
+/** How well the best chunk covers a question. */
+export interface Relevance {
+  /** The share of the question's weighted terms the best chunk (units and headings) holds. */
+  share: number;
+  /** Names and identifiers of the question that no candidate mentions. */
+  missing: string[];
+}
+
+/** The question's names and identifiers the candidates never mention. */
+function missingNames(question: Question, scored: readonly Scored[]): string[] {
+  const text = scored.map(({ unit }) => `${unit.matchText} ${unit.headingPath.join(' ')}`).join(' ');
+  const haystack = text.toLowerCase();
+  const vocabulary = new Set(analyzeTerms(text));
+  // A name is found written whole or by its capitalised words (`Redis-backed`: `Redis`); an
+  // identifier whole, or by its dotted segments (`Usage.inputTokens`: `inputTokens`).
+  const present = (name: string, parts: readonly string[]) =>
+    haystack.includes(name.toLowerCase()) ||
+    (parts.length > 0 &&
+      parts.every((part) => analyzeTerms(part).every((term) => vocabulary.has(term))));
+  return [
+    ...question.names.filter((name) => !present(name, name.match(/\p{Lu}[\p{L}\p{N}]*/gu) ?? [])),
+    ...question.identifiers.filter((id) => !present(id, id.split('.'))),
+  ];
+}
+
+/**
+ * The units answering `question` from `chunks` (most relevant chunk first), or the nearest
+ * sections when the chunks do not cover it.
  */
 export function extractAnswer(
-  question: string,
+  question: Question,
   chunks: readonly PackedChunk[],
-  { maxSentences = 4 }: { maxSentences?: number } = {},
-): Array<{ sentence: string; citationId: string }> {
-  const wanted = new Set(terms(question));
-  if (wanted.size === 0) return [];
-  const candidates: Candidate[] = [];
-  chunks.forEach((chunk, rank) => {
-    for (const sentence of sentences(chunk.chunk.text)) {
-      candidates.push({ sentence, citationId: chunk.citationId, score: 0, rank });
+  { maxUnits, floor = RELEVANCE_FLOOR, exclude }: ExtractOptions = {},
+): ExtractedAnswer {
+  const wanted = question.terms;
+  const units = chunks.flatMap((chunk, rank) => answerUnits(chunk, rank));
+  const nearest = () => {
+    const seen = new Set<string>();
+    const sections: Array<{ sourceId: string; headingPath: readonly string[] }> = [];
+    for (const chunk of chunks) {
+      const key = `${chunk.chunk.sourceId}#${(chunk.chunk.headingPath ?? []).join('>')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      sections.push({ sourceId: chunk.chunk.sourceId, headingPath: chunk.chunk.headingPath ?? [] });
     }
-  });
-  const frequency = new Map<string, number>();
-  const termsOf = candidates.map((candidate) => new Set(terms(candidate.sentence)));
-  for (const set of termsOf)
-    for (const term of set) frequency.set(term, (frequency.get(term) ?? 0) + 1);
-  candidates.forEach((candidate, index) => {
-    let score = 0;
-    for (const term of termsOf[index] as Set<string>) {
-      if (wanted.has(term)) score += Math.log(1 + candidates.length / (frequency.get(term) ?? 1));
+    return { covered: false as const, nearest: sections.slice(0, 3) };
+  };
+  if (wanted.length === 0 || units.length === 0) return nearest();
+
+  const headings = new Map<string, Map<string, number>>();
+  const scored: Scored[] = units.map((unit) => {
+    const key = unit.headingPath.join('\u0000');
+    let heading = headings.get(key);
+    if (!heading) {
+      heading = holding(wanted, new Set(analyzeTerms(unit.headingPath.join(' '))));
+      headings.set(key, heading);
     }
-    candidate.score = score / (1 + 0.3 * candidate.rank);
+    return { unit, held: holding(wanted, new Set(analyzeTerms(unit.matchText))), heading, score: 0 };
   });
-  const picked: Candidate[] = [];
-  const pickedTerms: Array<Set<string>> = [];
-  const perChunk = new Map<string, number>();
-  for (const index of candidates
-    .map((_, i) => i)
-    .filter((i) => (candidates[i] as Candidate).score > 0)
-    .sort((a, b) => (candidates[b] as Candidate).score - (candidates[a] as Candidate).score)) {
-    const own = termsOf[index] as Set<string>;
-    const repeats = pickedTerms.some((other) => {
-      let shared = 0;
-      for (const term of own) if (other.has(term)) shared++;
-      return shared / Math.max(1, Math.min(own.size, other.size)) > 0.7;
-    });
-    const candidate = candidates[index] as Candidate;
-    // At most two sentences from one chunk, so an answer draws on several sources.
-    if (repeats || (perChunk.get(candidate.citationId) ?? 0) === 2) continue;
-    perChunk.set(candidate.citationId, (perChunk.get(candidate.citationId) ?? 0) + 1);
-    picked.push(candidate);
-    pickedTerms.push(own);
-    if (picked.length === maxSentences) break;
+
+  // A term's weight: rarer among the candidate units weighs more; a term none of them holds
+  // weighs most (the question asks about something the documents found do not mention).
+  const weight = new Map(
+    wanted.map((term) => {
+      const count = scored.filter((item) => item.held.has(term) || item.heading.has(term)).length;
+      return [term, Math.log(1 + scored.length / (1 + count))];
+    }),
+  );
+  const total = [...weight.values()].reduce((sum, value) => sum + value, 0);
+
+  // The floor: the best chunk (its units and headings together) must hold enough of the
+  // question, and every name the question asks about must appear somewhere.
+  const byChunk = new Map<string, Map<string, number>>();
+  for (const { unit, held, heading } of scored) {
+    let chunkHeld = byChunk.get(unit.citationId);
+    if (!chunkHeld) byChunk.set(unit.citationId, (chunkHeld = new Map()));
+    for (const [term, closeness] of [...held, ...heading])
+      chunkHeld.set(term, Math.max(chunkHeld.get(term) ?? 0, closeness));
   }
-  return picked.map(({ sentence, citationId }) => ({ sentence, citationId }));
+  let share = 0;
+  for (const chunkHeld of byChunk.values()) {
+    let sum = 0;
+    for (const [term, closeness] of chunkHeld) sum += closeness * (weight.get(term) as number);
+    share = Math.max(share, sum / total);
+  }
+  const relevance: Relevance = { share, missing: missingNames(question, scored) };
+  if (relevance.missing.length > 0 || share < floor) return { ...nearest(), relevance };
+
+  const identifiers = question.identifiers.map((id) => id.toLowerCase());
+  const numeric = question.shape === 'numeric';
+  for (const item of scored) {
+    const { unit, held, heading } = item;
+    let score = 0;
+    for (const term of wanted) {
+      const w = weight.get(term) as number;
+      // A code block is introduced by its heading more than by its own words.
+      const headingShare = unit.kind === 'code' ? 0.8 : 0.4;
+      score += w * Math.max(held.get(term) ?? 0, headingShare * (heading.get(term) ?? 0));
+    }
+    const lower = unit.text.toLowerCase();
+    if (identifiers.some((id) => lower.includes(id))) score += 1.5;
+    if (unit.kind === 'code') {
+      score *= question.shape === 'howto' ? 1.3 : 0.5;
+    } else if (unit.kind === 'row') {
+      const named = identifiers.some((id) => lower.split(/[:(]/)[0]?.includes(id));
+      if (!numeric && !named) score *= 0.6;
+    } else if (isFigures(unit.text) && !numeric) {
+      score *= 0.3;
+    }
+    if (numeric && /\d/.test(unit.text)) score *= 1.2;
+    // A little trust in the retrieval's order.
+    item.score = score / (1 + 0.08 * unit.rank);
+  }
+
+  const limit = maxUnits ?? (question.queries.length > 1 ? 8 : 6);
+  const candidates = scored
+    .filter((item) => item.score > 0 && !exclude?.(item.unit.text))
+    .sort((a, b) => b.score - a.score);
+  const top = candidates[0]?.score ?? 0;
+  const picked: Scored[] = [];
+  const covered = new Set<string>();
+  const seenText = new Set<string>();
+  const perSource = new Map<string, number>();
+  let code = 0;
+  // A how-to is answered with its best code block whatever else is picked.
+  const bestCode = question.shape === 'howto' ? candidates.find((item) => item.unit.kind === 'code') : undefined;
+  while (picked.length < limit) {
+    // Greedy cover: a unit gains for the question's terms no picked unit holds yet; at most
+    // four units from one document (so a second document gets its say) and two code blocks.
+    let choice: Scored | undefined;
+    let choiceGain = 0;
+    for (const item of candidates) {
+      if (picked.includes(item) || seenText.has(item.unit.text)) continue;
+      if ((perSource.get(item.unit.sourceId) ?? 0) >= MAX_PER_SOURCE) continue;
+      if (item.unit.kind === 'code' && code >= (question.shape === 'howto' ? 2 : 1)) continue;
+      let fresh = 0;
+      for (const [term, closeness] of item.held)
+        if (!covered.has(term)) fresh += closeness * (weight.get(term) as number);
+      const gain = item.score + 0.5 * fresh + (item === bestCode ? top : 0);
+      if (gain > choiceGain) {
+        choice = item;
+        choiceGain = gain;
+      }
+    }
+    if (!choice || (choice.score < 0.35 * top && choice !== bestCode)) break;
+    picked.push(choice);
+    seenText.add(choice.unit.text);
+    perSource.set(choice.unit.sourceId, (perSource.get(choice.unit.sourceId) ?? 0) + 1);
+    if (choice.unit.kind === 'code') code++;
+    for (const term of choice.held.keys()) covered.add(term);
+  }
+  // Quoted chunk by chunk, best chunk first, each chunk's units in document order.
+  const order = new Map<string, number>();
+  for (const item of picked) if (!order.has(item.unit.citationId)) order.set(item.unit.citationId, order.size);
+  const ordered = picked
+    .map((item) => item.unit)
+    .sort(
+      (a, b) =>
+        (order.get(a.citationId) as number) - (order.get(b.citationId) as number) ||
+        a.position - b.position,
+    );
+  return ordered.length === 0 ? { ...nearest(), relevance } : { covered: true, units: ordered, relevance };
 }

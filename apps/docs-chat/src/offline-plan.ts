@@ -1,20 +1,72 @@
 /**
- * What the offline answerer does at each step of a turn: search the documents (or save the
- * note asked for), then answer from what the search found.
+ * What the offline answerer does at each step of a turn: search the documents (once per aspect
+ * of the question, a follow-up read with the conversation before it), or save the note asked
+ * for; then answer from what the searches found, or say plainly that the documents do not
+ * cover the question.
  */
 import type { Message, ToolResultPart } from '@keel/core';
 import type { PackedChunk } from '@keel/retrieval';
+import type { AnswerUnit } from './answer-units';
 import { extractAnswer } from './extractive-answer';
+import { isInstructionLike } from './ingest-cleaning';
+import { readQuestion, resolveFollowUp } from './question';
 
 const SAVE_NOTE = /^\s*(?:save|remember|note)(?:\s+(?:a|this))?(?:\s+note)?\s*:\s*([\s\S]+)$/i;
 
-function toolResults(messages: readonly Message[]): ToolResultPart[] {
-  const last = messages.at(-1);
-  return last?.role === 'tool' ? last.content : [];
+/** How a declined answer begins: the documents do not cover the question. */
+export const NOT_COVERED =
+  'Not in the documents: the ingested documents do not cover this, so I cannot answer it from them.';
+
+/** One offline step: text to stream, or a tool to call. */
+export interface OfflineStep {
+  text: string;
+  toolCall?: { name: string; input: Record<string, unknown> };
+}
+
+/** The tool results the model was given since the turn's question (the last user message). */
+function resultsSinceQuestion(messages: readonly Message[]): ToolResultPart[] {
+  const results: ToolResultPart[] = [];
+  for (let index = messages.length - 1; index >= 0; index--) {
+    const message = messages[index] as Message;
+    if (message.role === 'user') break;
+    if (message.role === 'tool') results.unshift(...message.content);
+  }
+  return results;
+}
+
+/** The questions asked earlier in the conversation, oldest first. */
+function earlierQuestions(messages: readonly Message[]): string[] {
+  const users = messages.filter((message) => message.role === 'user');
+  // The last user message is this turn's prompt.
+  return users
+    .slice(0, -1)
+    .map((message) => (typeof message.content === 'string' ? message.content : ''))
+    .filter((text) => text !== '');
 }
 
 function describeResult(result: ToolResultPart): string {
   return typeof result.output === 'string' ? result.output : JSON.stringify(result.output);
+}
+
+function cite(citationId: string): string {
+  return `[${citationId}]`;
+}
+
+/** The answer's markdown: sentences, items and rows as lists, each code block after its lead-in. */
+function render(units: readonly AnswerUnit[]): string {
+  const blocks: string[] = [];
+  let list: string[] = [];
+  for (const unit of units) {
+    if (unit.kind !== 'code') {
+      list.push(`- ${unit.text} ${cite(unit.citationId)}`);
+      continue;
+    }
+    if (list.length > 0) blocks.push(list.join('\n'));
+    list = [];
+    blocks.push(`${unit.leadIn ?? 'For example:'} ${cite(unit.citationId)}\n\n${unit.text}`);
+  }
+  if (list.length > 0) blocks.push(list.join('\n'));
+  return blocks.join('\n\n');
 }
 
 /** The text and tool call of one offline step. */
@@ -23,17 +75,9 @@ export function planOfflineStep(
   messages: readonly Message[],
   sources: readonly PackedChunk[],
   fallback: boolean,
-): { text: string; toolCall?: { name: string; input: Record<string, unknown> } } {
-  const results = toolResults(messages);
+): OfflineStep {
+  const results = resultsSinceQuestion(messages);
   const note = SAVE_NOTE.exec(question);
-  if (results.length === 0) {
-    if (note) {
-      const body = (note[1] as string).trim();
-      const title = body.split('\n')[0]?.slice(0, 80) ?? body;
-      return { text: '', toolCall: { name: 'save_note', input: { title, body } } };
-    }
-    return { text: '', toolCall: { name: 'search_docs', input: { query: question } } };
-  }
   const saved = results.find((result) => result.toolName === 'save_note');
   if (saved) {
     return {
@@ -42,16 +86,28 @@ export function planOfflineStep(
         : `Saved the note "${(note?.[1] ?? '').trim().split('\n')[0]?.slice(0, 80)}".`,
     };
   }
-  const picked = extractAnswer(question, sources);
+  if (note && results.length === 0) {
+    const body = (note[1] as string).trim();
+    const title = body.split('\n')[0]?.slice(0, 80) ?? body;
+    return { text: '', toolCall: { name: 'save_note', input: { title, body } } };
+  }
+  const read = readQuestion(resolveFollowUp(question, earlierQuestions(messages)));
+  // One search per aspect, one step each; then the answer.
+  const query = read.queries[results.length];
+  if (query !== undefined) {
+    return { text: '', toolCall: { name: 'search_docs', input: { query, k: 10 } } };
+  }
   const lead = fallback
     ? 'The configured model is unavailable, so here is an extractive answer from the documents (offline mode):'
     : 'From the documents (offline mode: extracted, not generated):';
-  if (picked.length === 0) {
+  const found = extractAnswer(read, sources, { exclude: isInstructionLike });
+  if (!found.covered) {
+    const seeAlso = found.nearest
+      .map(({ sourceId, headingPath }) => `- ${[...headingPath].join(' › ') || sourceId} (${sourceId})`)
+      .join('\n');
     return {
-      text: `${lead}\n\nI found nothing about this in the ingested documents. Try other words, or ingest the documents that cover it.`,
+      text: `${fallback ? `${lead}\n\n` : ''}${NOT_COVERED}${seeAlso === '' ? '' : `\n\nSee also, the nearest sections (they do not answer it):\n${seeAlso}`}`,
     };
   }
-  return {
-    text: `${lead}\n\n${picked.map(({ sentence, citationId }) => `- ${sentence} [${citationId}]`).join('\n')}`,
-  };
+  return { text: `${lead}\n\n${render(found.units)}` };
 }

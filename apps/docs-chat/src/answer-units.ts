@@ -1,0 +1,231 @@
+/**
+ * The quotable units of a retrieved chunk: whole sentences of prose, list items, table rows
+ * (with their table's header) and code blocks (with the sentence that introduces them), each
+ * with the headings it sits under. The offline answerer quotes these and nothing smaller, so
+ * an answer never carries a sentence fragment, a table cell torn from its row or glued
+ * bullets.
+ */
+import type { PackedChunk } from '@keel/retrieval';
+
+/** What a unit is. */
+export type UnitKind = 'sentence' | 'item' | 'row' | 'code';
+
+/** One quotable unit. */
+export interface AnswerUnit {
+  kind: UnitKind;
+  /** The text as the answer shows it (a row as `name: value`, code fenced). */
+  text: string;
+  /** The words matched against the question (a code block's lead-in included). */
+  matchText: string;
+  /** For code, the sentence that introduces it (shown before the block). */
+  leadIn?: string;
+  /** Headings the unit sits under, outermost first. */
+  headingPath: readonly string[];
+  citationId: string;
+  sourceId: string;
+  /** Rank of its chunk in the retrieval (0 = most relevant). */
+  rank: number;
+  /** Position in its chunk, to quote units of one chunk in document order. */
+  position: number;
+}
+
+const FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+const HEADING = /^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$/;
+const ITEM = /^(\s*)(?:[-*+]|\d{1,3}[.)])\s+(.*)$/;
+const TABLE_RULE = /^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$/;
+/** Words after which a period does not end a sentence. */
+const ABBREVIATIONS = /\b(?:e\.g|i\.e|etc|vs|cf|approx|incl|no|fig|ca|resp)\.$/i;
+/** Prose shorter than this is a label, not a sentence worth quoting. */
+const MIN_SENTENCE = 12;
+/** Longer units are cut at sentence ends; a longer sentence is not quoted. */
+const MAX_UNIT = 700;
+/** Code blocks longer than this many lines are not quoted whole. */
+const MAX_CODE_LINES = 30;
+
+/** Cells of a markdown table row; `\|` inside a cell is a literal bar. */
+function cells(line: string): string[] {
+  const trimmed = line.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '');
+  return trimmed.split(/(?<!\\)\|/).map((cell) => cell.trim().replace(/\\\|/g, '|'));
+}
+
+/** A table row as the answer shows it: `name: value`, other columns labelled by the header. */
+function renderRow(header: readonly string[], row: readonly string[]): string {
+  const [first = '', ...rest] = row;
+  if (rest.length === 0) return first;
+  if (rest.length === 1) return `${first}: ${rest[0]}`;
+  const labelled = rest
+    .map((cell, index) => (cell === '' ? '' : `${header[index + 1] || 'value'}: ${cell}`))
+    .filter((part) => part !== '');
+  return `${first} (${labelled.join('; ')})`;
+}
+
+/** Splits prose into sentences, never inside an inline code span or after an abbreviation. */
+export function splitSentences(prose: string): string[] {
+  const sentences: string[] = [];
+  let start = 0;
+  let inCode = false;
+  for (let i = 0; i < prose.length; i++) {
+    const char = prose[i];
+    if (char === '`') inCode = !inCode;
+    if (inCode || (char !== '.' && char !== '!' && char !== '?')) continue;
+    // A sentence ends at terminal punctuation (and closing quotes or brackets) followed by a
+    // space and a capital, a digit, code or a bracket.
+    let end = i + 1;
+    while (end < prose.length && /["')\]*_]/.test(prose[end] as string)) end++;
+    const rest = prose.slice(end);
+    if (!/^\s+[\p{Lu}\d`*_"'([]/u.test(rest)) continue;
+    const sentence = prose.slice(start, end).trim();
+    if (char === '.' && ABBREVIATIONS.test(sentence)) continue;
+    sentences.push(sentence);
+    start = end;
+  }
+  const last = prose.slice(start).trim();
+  if (last !== '') sentences.push(last);
+  return sentences;
+}
+
+/** Markdown that is not text: HTML comments and tags, image syntax. */
+function stripMarkup(text: string): string {
+  return text
+    .replace(/<!--[\s\S]*?-->/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Whether prose reads as a sentence (not a label, a stray fragment or code that lost its fence). */
+function isSentence(text: string): boolean {
+  if (text.length < MIN_SENTENCE || text.length > MAX_UNIT) return false;
+  if (!/\p{L}{2}/u.test(text)) return false;
+  // Code that lost its fence at a chunk boundary is not prose.
+  return (text.match(/[{};]\s*$|=>|^\s*(?:import|const|let|await|export)\b/g) ?? []).length < 2;
+}
+
+interface Block {
+  kind: 'prose' | 'item' | 'table' | 'code';
+  lines: string[];
+  headingPath: string[];
+}
+
+/** The blocks of a chunk's own text (its overlap with the previous chunk left out). */
+function blocks(text: string, headingPath: readonly string[]): Block[] {
+  const result: Block[] = [];
+  const path = [...headingPath];
+  const levels: number[] = path.map((_, index) => index + 1);
+  let current: Block | undefined;
+  let fence: string | undefined;
+  const close = () => {
+    if (current) result.push(current);
+    current = undefined;
+  };
+  for (const line of text.split('\n')) {
+    if (fence !== undefined) {
+      (current as Block).lines.push(line);
+      if (line.trimStart().startsWith(fence)) {
+        fence = undefined;
+        close();
+      }
+      continue;
+    }
+    const fenceOpen = FENCE.exec(line);
+    if (fenceOpen) {
+      close();
+      fence = (fenceOpen[1] as string).slice(0, 3);
+      current = { kind: 'code', lines: [line], headingPath: [...path] };
+      continue;
+    }
+    const heading = HEADING.exec(line);
+    if (heading) {
+      close();
+      const level = (heading[1] as string).length;
+      while (levels.length > 0 && (levels.at(-1) as number) >= level) {
+        levels.pop();
+        path.pop();
+      }
+      levels.push(level);
+      path.push((heading[2] as string).replace(/`/g, '').trim());
+      continue;
+    }
+    if (line.trim() === '') {
+      close();
+      continue;
+    }
+    if (/^\s*\|/.test(line)) {
+      if (current?.kind !== 'table') {
+        close();
+        current = { kind: 'table', lines: [], headingPath: [...path] };
+      }
+      current.lines.push(line);
+      continue;
+    }
+    const item = ITEM.exec(line);
+    if (item) {
+      close();
+      current = { kind: 'item', lines: [item[2] as string], headingPath: [...path] };
+      continue;
+    }
+    if (current?.kind === 'item' || current?.kind === 'prose') {
+      current.lines.push(line.trim());
+      continue;
+    }
+    close();
+    current = { kind: 'prose', lines: [line.trim()], headingPath: [...path] };
+  }
+  // An unclosed fence was cut by the chunk's end: a partial block is not quoted.
+  if (fence === undefined) close();
+  return result;
+}
+
+/**
+ * The quotable units of `chunk` (its own text: the overlap repeated from the previous chunk
+ * is quoted from that one).
+ */
+export function answerUnits(chunk: PackedChunk, rank: number): AnswerUnit[] {
+  const own = chunk.chunk.text.slice(chunk.chunk.overlap);
+  const units: AnswerUnit[] = [];
+  const base = { citationId: chunk.citationId, sourceId: chunk.chunk.sourceId, rank };
+  const add = (unit: Omit<AnswerUnit, keyof typeof base | 'position'>) =>
+    units.push({ ...unit, ...base, position: units.length });
+  let lastSentence: string | undefined;
+  for (const block of blocks(own, chunk.chunk.headingPath ?? [])) {
+    const { headingPath } = block;
+    if (block.kind === 'code') {
+      const body = block.lines.slice(1, -1);
+      if (body.length > 0 && body.length <= MAX_CODE_LINES) {
+        const leadIn = lastSentence?.endsWith(':') ? lastSentence : undefined;
+        add({
+          kind: 'code',
+          text: block.lines.join('\n'),
+          matchText: `${leadIn ?? ''} ${body.join(' ')}`,
+          ...(leadIn && { leadIn }),
+          headingPath,
+        });
+      }
+      lastSentence = undefined;
+      continue;
+    }
+    if (block.kind === 'table') {
+      const rows = block.lines.filter((line) => !TABLE_RULE.test(line)).map(cells);
+      const hasHeader = block.lines.length > 1 && TABLE_RULE.test(block.lines[1] as string);
+      const header = hasHeader ? (rows[0] ?? []) : [];
+      for (const row of hasHeader ? rows.slice(1) : rows) {
+        const text = renderRow(header, row);
+        if (text.length > MAX_UNIT || !/\p{L}/u.test(text)) continue;
+        add({ kind: 'row', text, matchText: `${header.join(' ')} ${row.join(' ')}`, headingPath });
+      }
+      lastSentence = undefined;
+      continue;
+    }
+    const prose = stripMarkup(block.lines.join(' '));
+    if (prose === '') continue;
+    if (block.kind === 'item' && prose.length <= MAX_UNIT && /\p{L}{2}/u.test(prose)) {
+      add({ kind: 'item', text: prose, matchText: prose, headingPath });
+      lastSentence = prose;
+      continue;
+    }
+    for (const sentence of splitSentences(prose)) {
+      lastSentence = sentence;
+      if (isSentence(sentence)) add({ kind: 'sentence', text: sentence, matchText: sentence, headingPath });
+    }
+  }
+  return units;
+}

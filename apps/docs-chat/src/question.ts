@@ -1,0 +1,165 @@
+/**
+ * What a question asks, as the offline answerer reads it: its content terms (the retrieval
+ * layer's analyzer: identifiers split, English stems, stop words out), the identifiers it names,
+ * its shape (how-to, numbers, definition) and, for a question about two things, one search
+ * per aspect.
+ */
+import { createAnalyzer, ENGLISH_STOP_WORDS } from '@keel/retrieval';
+
+/** The shape of answer a question wants. */
+export type QuestionShape = 'howto' | 'numeric' | 'definition' | 'other';
+
+/** A question, read. */
+export interface Question {
+  text: string;
+  shape: QuestionShape;
+  /** Content terms (stems), each once. */
+  terms: string[];
+  /** Code identifiers named in it (`createBudget`, `max_tokens`, `DOCS_CHAT_PORT`). */
+  identifiers: string[];
+  /** Words a reader would capitalise: product and provider names (`Gemini`, `Kubernetes`). */
+  names: string[];
+  /** One search query per aspect: the question itself, then each side of an "X and Y". */
+  queries: string[];
+}
+
+/** Words of questions that say nothing about the topic. */
+const QUESTION_WORDS =
+  'about actually also any anything can could describe detail details difference differences do does doing done explain exactly give happen happens help how i keel me mean means my need please should show tell thing things use used uses using want way what whats when where whether which why work works would'.split(
+    ' ',
+  );
+
+/** The analyzer questions and documents are compared with. */
+export const analyzeTerms = createAnalyzer({
+  stemming: true,
+  identifiers: true,
+  stopWords: [...ENGLISH_STOP_WORDS, ...QUESTION_WORDS],
+});
+
+const IDENTIFIER =
+  /`([^`]+)`|\b([A-Za-z_$][\w$]*(?:[.-][A-Za-z_$][\w$]*)*(?:\(\))?)(?=[^\w$]|$)/g;
+
+/** Whether `word` is written as code: camelCase, snake_case, SCREAMING_CASE, dotted or called. */
+function isIdentifier(word: string): boolean {
+  return (
+    /[a-z][A-Z]/.test(word) ||
+    /[A-Za-z]_[A-Za-z]/.test(word) ||
+    /^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(word) ||
+    /\w\.\w/.test(word) ||
+    word.endsWith('()') ||
+    /^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$/.test(word)
+  );
+}
+
+const HOWTO =
+  /^\s*(?:how\s+(?:do|can|should|would|could)\s+(?:i|we|you|one)\b|how\s+to\b|show\b|give\b.*\bexample|write\b|set\s+up\b|configure\b|install\b|use\b|create\b|add\b)|\b(?:example|snippet|code for|steps? to)\b/i;
+const NUMERIC =
+  /\b(?:how\s+(?:many|much|long|often|big|large|fast|slow)|default(?:s)?|maximum|minimum|max|min|limit|limits|threshold|timeout|price|prices|cost|costs|percent|percentage|size|number of|value|values|ratio|rate|p50|p95|p99|ms|seconds?|minutes?|bytes|MB|tokens? (?:a|per)|at most|at least|capacity|ceiling|cap)\b/i;
+const DEFINITION = /^\s*(?:what\s+(?:is|are|does|do)\b|define\b|what's\b|explain\b|describe\b)/i;
+
+function shapeOf(text: string): QuestionShape {
+  if (HOWTO.test(text)) return 'howto';
+  if (NUMERIC.test(text)) return 'numeric';
+  if (DEFINITION.test(text)) return 'definition';
+  return 'other';
+}
+
+/** Words that stop a conjunct: `X and Y` takes at most this much around the `and`. */
+const CONJUNCT_STOP = new Set([
+  ...ENGLISH_STOP_WORDS,
+  ...QUESTION_WORDS,
+  'between',
+  'both',
+  'each',
+  'compare',
+  'compared',
+  'versus',
+  'vs',
+  'differ',
+  'handle',
+  'handles',
+]);
+
+/**
+ * One query per side of the first `X and Y` (or `X vs Y`, `X or Y`) joining two topics, each
+ * keeping the rest of the question; none when the question has no such pair.
+ */
+export function aspectQueries(text: string): string[] {
+  const words = text.split(/\s+/);
+  const joint = words.findIndex(
+    (word, index) =>
+      index > 0 && index < words.length - 1 && /^(?:and|vs\.?|versus|or)$/i.test(word),
+  );
+  if (joint === -1) return [];
+  const bare = (word: string) => word.toLowerCase().replace(/[^\p{L}\p{N}_@/.-]/gu, '');
+  let left = joint;
+  while (left > 0 && joint - left < 3 && !CONJUNCT_STOP.has(bare(words[left - 1] as string)))
+    left--;
+  let right = joint + 1;
+  while (
+    right < words.length &&
+    right - joint <= 3 &&
+    !CONJUNCT_STOP.has(bare(words[right] as string))
+  )
+    right++;
+  if (left === joint || right === joint + 1) return [];
+  const before = words.slice(0, left);
+  const after = words.slice(right);
+  const sides = [words.slice(left, joint), words.slice(joint + 1, right)];
+  // Each side keeps its own words; a shared head noun ("the streaming and llm packages") goes
+  // with both.
+  return sides.map((side) => [...before, ...side, ...after].join(' '));
+}
+
+/** Reads a question. */
+export function readQuestion(text: string): Question {
+  const identifiers = new Set<string>();
+  for (const match of text.matchAll(IDENTIFIER)) {
+    const word = (match[1] ?? match[2] ?? '').trim();
+    if (word !== '' && (match[1] !== undefined || isIdentifier(word))) {
+      identifiers.add(word.replace(/\(\)$/, ''));
+    }
+  }
+  // Capitalised words past the first: names (a sentence's first word is capitalised anyway).
+  const names = [...text.matchAll(/(?<=\S\s+)([A-Z][\w.+-]*[\w+])/g)]
+    .map((match) => match[1] as string)
+    .filter((word) => !identifiers.has(word) && word.length > 2);
+  return {
+    text,
+    shape: shapeOf(text),
+    terms: [...new Set(analyzeTerms(text))],
+    identifiers: [...identifiers],
+    names,
+    queries: [text, ...aspectQueries(text)],
+  };
+}
+
+const FOLLOW_UP =
+  /^\s*(?:and|but|also|so|then|what\s+about|how\s+about|same\s+(?:for|with)|and\s+(?:for|with|in))\b|^\s*(?:for|with|in)\s+\S+\s*\??\s*$/i;
+const PRONOUN = /\b(?:it|its|this|that|these|those|they|them|one|there)\b/i;
+
+/**
+ * The question a follow-up stands for, from the questions asked before it in the conversation
+ * (oldest first): "and for Anthropic?" after "How does the OpenAI adapter report usage?" reads
+ * "How does the adapter report usage? Anthropic". A question that stands on its own is
+ * returned as it is.
+ */
+export function resolveFollowUp(question: string, earlier: readonly string[]): string {
+  let previous: string | undefined;
+  for (const asked of earlier) previous = previous === undefined ? asked : resolveOne(asked, previous);
+  return previous === undefined ? question : resolveOne(question, previous);
+}
+
+function resolveOne(question: string, previous: string): string {
+  const own = analyzeTerms(question);
+  const elliptical = FOLLOW_UP.test(question) || (own.length <= 2 && PRONOUN.test(question));
+  if (!elliptical) return question;
+  // The names the follow-up brings replace the previous question's names.
+  const replaced = new Set(readQuestion(question).names);
+  const kept =
+    replaced.size === 0
+      ? previous
+      : previous.replace(/(?<=\S\s+)[A-Z][\w.+-]*[\w+]/g, (name) => (replaced.has(name) ? name : ''));
+  const rest = question.replace(FOLLOW_UP, '').trim();
+  return `${kept.replace(/\s+/g, ' ').trim()} ${rest}`.trim();
+}
