@@ -54,6 +54,8 @@ export const KEEL = Object.freeze({
   retrievalMode: 'keel.retrieval.mode',
   retrievalResultCount: 'keel.retrieval.result_count',
   retrievalTopScore: 'keel.retrieval.top_score',
+  outputGuardKind: 'keel.output_guard.kind',
+  outputGuardRule: 'keel.output_guard.rule',
 });
 
 /** Metric names: the GenAI client metrics, then Keel's counters and gauges. */
@@ -69,4 +71,5 @@ export const METRICS = Object.freeze({
   retries: 'keel.retries',
   retrievalDuration: 'keel.retrieval.duration',
   breakerState: 'keel.breaker.state',
+  outputGuardDecisions: 'keel.output_guard.decisions',
 });

@@ -15,6 +15,7 @@ import { observeModelCall } from './observe-model-call';
 import { observeRetrieval } from './observe-retrieval';
 import { observeToolCall } from './observe-tool-call';
 import { otelMetricsRecorder } from './otel-metrics';
+import { createOutputGuard, type OutputGuard, type OutputGuardOptions } from './output-guard';
 import { createRecorder, type RecordContent } from './recorder';
 import { createRedactor, type RedactOptions, type Redactor } from './redact';
 import type { MeterLike, OpenTelemetryApiLike, TracerLike } from './span-types';
@@ -98,6 +99,12 @@ export interface Observability extends Required<Instrumentation> {
   recordBreakerState(key: string, state: BreakerState): void;
   /** Follows a breaker's state from now on; returns a function that stops. */
   watchBreaker(breaker: BreakerLike, key: string): () => void;
+  /**
+   * An output guard that reports here: decisions counted in this layer's metrics (registry and
+   * OTel), the same redaction rules as its logs (the default rules when redaction is off), and,
+   * with `otel`, events on the active span. `options` override each of these.
+   */
+  outputGuard(options?: OutputGuardOptions): OutputGuard;
 }
 
 /**
@@ -168,6 +175,15 @@ export function createObservability(options: ObservabilityOptions = {}): Observa
     startToolCall: neverThrowing((start) => observeToolCall(recorder, start)),
     startRetrieval: neverThrowing((start) => observeRetrieval(recorder, start)),
     recordBreakerState,
+    outputGuard(guardOptions = {}) {
+      const activeSpan = otel?.trace.getActiveSpan?.bind(otel.trace);
+      return createOutputGuard({
+        ...(options.redaction ? { redaction: options.redaction } : {}),
+        ...(activeSpan ? { span: activeSpan } : {}),
+        metrics,
+        ...guardOptions,
+      });
+    },
     watchBreaker(breaker, key) {
       recordBreakerState(key, breaker.state);
       const stops = [

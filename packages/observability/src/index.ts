@@ -32,6 +32,14 @@ export {
   type SeriesSnapshot,
 } from './metrics-registry';
 export { otelMetricsRecorder } from './otel-metrics';
+export {
+  createOutputGuard,
+  type OutputGuard,
+  type OutputGuardDecision,
+  type OutputGuardDecisionKind,
+  type OutputGuardOptions,
+  type OutputTextGuard,
+} from './output-guard';
 export type { RecordContent } from './recorder';
 export {
   createRedactor,

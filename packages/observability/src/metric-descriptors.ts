@@ -95,6 +95,13 @@ export const METRIC_DESCRIPTORS: Readonly<Record<string, MetricDescriptor>> = Ob
           'keel_retries_total',
         ],
         [
+          METRICS.outputGuardDecisions,
+          'counter',
+          '{decision}',
+          'Output guard decisions by kind and rule: secret-redacted, image-removed, link-removed, html-escaped',
+          'keel_output_guard_decisions_total',
+        ],
+        [
           METRICS.breakerState,
           'gauge',
           '1',

@@ -76,13 +76,17 @@ const LINE_MODE_MIN_LENGTH = 4_096;
 /** Fewer bytes than this per hinted line: the hint is common, one pass over the rest is faster. */
 const DENSE_HINT_BYTES = 2_048;
 
-function replaceMatches(text: string, rule: RedactionRule): string {
+/** Told the id of each rule that replaced something, once per replacement. */
+export type OnRedacted = (ruleId: string) => void;
+
+function replaceMatches(text: string, rule: RedactionRule, onRedacted?: OnRedacted): string {
   rule.pattern.lastIndex = 0;
   return text.replace(rule.pattern, (match: string, ...args: unknown[]) => {
     const groups = args[args.length - 1] as { keep?: string } | undefined;
     const keep = typeof groups === 'object' && groups !== null ? (groups.keep ?? '') : '';
     const candidate = match.slice(keep.length);
     if (rule.validate && !rule.validate(candidate)) return match;
+    onRedacted?.(rule.id);
     return keep + replacement(rule.id);
   });
 }
@@ -90,7 +94,12 @@ function replaceMatches(text: string, rule: RedactionRule): string {
 const globalHints = new WeakMap<RegExp, RegExp>();
 
 /** Runs a line-local rule on the lines of a long text that contain its hint. */
-function replaceOnHintedLines(text: string, rule: RedactionRule, hint: RegExp): string {
+function replaceOnHintedLines(
+  text: string,
+  rule: RedactionRule,
+  hint: RegExp,
+  onRedacted?: OnRedacted,
+): string {
   let finder = globalHints.get(hint);
   if (!finder) {
     finder = new RegExp(hint.source, `${hint.flags.replace('g', '')}g`);
@@ -103,12 +112,14 @@ function replaceOnHintedLines(text: string, rule: RedactionRule, hint: RegExp): 
   for (let found = finder.exec(text); found !== null; found = finder.exec(text)) {
     // A hint on most lines (digits, `:`) makes line by line slower than one pass: finish so.
     if (++lines > 32 && done < lines * DENSE_HINT_BYTES) {
-      return out + replaceMatches(text.slice(done), rule);
+      return out + replaceMatches(text.slice(done), rule, onRedacted);
     }
     const lineStart = text.lastIndexOf('\n', found.index) + 1;
     const newline = text.indexOf('\n', found.index);
     const lineEnd = newline === -1 ? text.length : newline;
-    out += text.slice(done, lineStart) + replaceMatches(text.slice(lineStart, lineEnd), rule);
+    out +=
+      text.slice(done, lineStart) +
+      replaceMatches(text.slice(lineStart, lineEnd), rule, onRedacted);
     done = lineEnd;
     finder.lastIndex = lineEnd;
   }
@@ -116,14 +127,18 @@ function replaceOnHintedLines(text: string, rule: RedactionRule, hint: RegExp): 
 }
 
 /** Applies `rules` to one string. */
-function redactText(text: string, rules: readonly RedactionRule[]): string {
+function redactText(
+  text: string,
+  rules: readonly RedactionRule[],
+  onRedacted?: OnRedacted,
+): string {
   let out = text;
   for (const rule of rules) {
-    if (!rule.hint) out = replaceMatches(out, rule);
+    if (!rule.hint) out = replaceMatches(out, rule, onRedacted);
     else if (!rule.hint.test(out)) continue;
     else if (out.length >= LINE_MODE_MIN_LENGTH && !rule.multiline) {
-      out = replaceOnHintedLines(out, rule, rule.hint);
-    } else out = replaceMatches(out, rule);
+      out = replaceOnHintedLines(out, rule, rule.hint, onRedacted);
+    } else out = replaceMatches(out, rule, onRedacted);
   }
   return out;
 }
@@ -134,28 +149,19 @@ interface Leaf {
   text: string;
 }
 
-/**
- * Compiles options into a reusable redactor (validating them once).
- *
- * @example
- * ```ts
- * const redactor = createRedactor({ disable: ['phone'], maxStringLength: 2_000 });
- * redactor({ headers: { authorization: 'Bearer abc' }, note: 'mail bob@example.com' });
- * // { headers: { authorization: '[REDACTED:authorization]' }, note: 'mail [REDACTED:email]' }
- * ```
- */
-export function createRedactor(options: RedactOptions = {}): Redactor {
-  const {
-    rules: allRules = DEFAULT_REDACTION_RULES,
-    disable = [],
-    sensitiveKeys = DEFAULT_SENSITIVE_KEYS,
-    maxStringLength = 16_384,
-    maxDepth = 12,
-    maxNodes = 10_000,
-  } = options;
-  assertNumber('maxStringLength', maxStringLength, { integer: true, min: 1 });
-  assertNumber('maxDepth', maxDepth, { integer: true, min: 1 });
-  assertNumber('maxNodes', maxNodes, { integer: true, min: 1 });
+/** Redaction of one whole string, with no length cut: what logs and the output guard share. */
+export interface TextRedactor {
+  /** The rules in use (after `disable`), in order. */
+  readonly rules: readonly RedactionRule[];
+  /** Applies the rules, then finds keys wrapped over lines; tells `onRedacted` each replacement. */
+  redact(text: string, onRedacted?: OnRedacted): string;
+}
+
+/** Checks `rules` and `disable` and compiles them (shared by {@link createRedactor} and the output guard). */
+export function createTextRedactor(
+  options: Pick<RedactOptions, 'rules' | 'disable'> = {},
+): TextRedactor {
+  const { rules: allRules = DEFAULT_REDACTION_RULES, disable = [] } = options;
   for (const rule of allRules) {
     if (!(rule.pattern instanceof RegExp) || !rule.pattern.global) {
       throw new InvalidArgumentError({
@@ -169,34 +175,16 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
         message: `Redaction rule "${rule.id}" has a global or sticky hint; drop the g and y flags`,
       });
     }
-  }
-  if (sensitiveKeys.global || sensitiveKeys.sticky) {
-    throw new InvalidArgumentError({
-      argument: 'sensitiveKeys',
-      message: 'sensitiveKeys must not be a global or sticky RegExp; drop the g and y flags',
-    });
+    if (rule.partial && (rule.partial.global || rule.partial.sticky)) {
+      throw new InvalidArgumentError({
+        argument: 'rules',
+        message: `Redaction rule "${rule.id}" has a global or sticky partial; drop the g and y flags`,
+      });
+    }
   }
   const rules = allRules.filter((rule) => !disable.includes(rule.id));
-  const crossFieldRules = rules.filter((rule) => rule.crossField);
   // Multi-line rules already run over whole texts.
-  const crossLineRules = crossFieldRules.filter((rule) => !rule.multiline);
-  // Records reuse a handful of key names: remember which are sensitive (bounded).
-  const keyVerdicts = new Map<string, boolean>();
-
-  function sensitiveKey(key: string): boolean {
-    let verdict = keyVerdicts.get(key);
-    if (verdict === undefined) {
-      verdict = sensitiveKeys.test(snakeCase(key));
-      if (keyVerdicts.size < 10_000) keyVerdicts.set(key, verdict);
-    }
-    return verdict;
-  }
-
-  function redactString(text: string): string {
-    if (text.length <= maxStringLength) return redactAcrossLines(redactText(text, rules));
-    const head = redactAcrossLines(redactText(text.slice(0, maxStringLength + CUT_OVERLAP), rules));
-    return `${head.slice(0, maxStringLength)}…[truncated ${text.length - maxStringLength} chars]`;
-  }
+  const crossLineRules = rules.filter((rule) => rule.crossField && !rule.multiline);
 
   /**
    * A key wrapped over lines (`sk-proj-4f9Q\nx2Lw8Z...`). The prefixed rules match runs without
@@ -204,7 +192,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
    * a key: those runs (and whole-run lines between them) are joined and searched, and the runs
    * a key touches are replaced.
    */
-  function redactAcrossLines(text: string): string {
+  function redactAcrossLines(text: string, onRedacted?: OnRedacted): string {
     if (crossLineRules.length === 0 || !text.includes('\n')) return text;
     const candidates = crossLineRules.filter((rule) => !rule.hint || rule.hint.test(text));
     if (candidates.length === 0) return text;
@@ -227,7 +215,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       const head = leadingRun(lines[j] as string);
       pieces.push(head);
       const leaves = pieces.map((piece, key): Leaf => ({ holder: pieces, key, text: piece }));
-      if (redactAcrossFields(leaves, candidates)) {
+      if (redactAcrossFields(leaves, candidates, onRedacted)) {
         changed = true;
         const first = lines[i] as string;
         lines[i] = first.slice(0, first.length - tail.length) + pieces[0];
@@ -237,6 +225,59 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       i = j - 1;
     }
     return changed ? lines.join('\n') : text;
+  }
+
+  return {
+    rules,
+    redact: (text, onRedacted) =>
+      redactAcrossLines(redactText(text, rules, onRedacted), onRedacted),
+  };
+}
+
+/**
+ * Compiles options into a reusable redactor (validating them once).
+ *
+ * @example
+ * ```ts
+ * const redactor = createRedactor({ disable: ['phone'], maxStringLength: 2_000 });
+ * redactor({ headers: { authorization: 'Bearer abc' }, note: 'mail bob@example.com' });
+ * // { headers: { authorization: '[REDACTED:authorization]' }, note: 'mail [REDACTED:email]' }
+ * ```
+ */
+export function createRedactor(options: RedactOptions = {}): Redactor {
+  const {
+    sensitiveKeys = DEFAULT_SENSITIVE_KEYS,
+    maxStringLength = 16_384,
+    maxDepth = 12,
+    maxNodes = 10_000,
+  } = options;
+  assertNumber('maxStringLength', maxStringLength, { integer: true, min: 1 });
+  assertNumber('maxDepth', maxDepth, { integer: true, min: 1 });
+  assertNumber('maxNodes', maxNodes, { integer: true, min: 1 });
+  const text = createTextRedactor(options);
+  if (sensitiveKeys.global || sensitiveKeys.sticky) {
+    throw new InvalidArgumentError({
+      argument: 'sensitiveKeys',
+      message: 'sensitiveKeys must not be a global or sticky RegExp; drop the g and y flags',
+    });
+  }
+  const crossFieldRules = text.rules.filter((rule) => rule.crossField);
+  // Records reuse a handful of key names: remember which are sensitive (bounded).
+  const keyVerdicts = new Map<string, boolean>();
+
+  function sensitiveKey(key: string): boolean {
+    let verdict = keyVerdicts.get(key);
+    if (verdict === undefined) {
+      verdict = sensitiveKeys.test(snakeCase(key));
+      if (keyVerdicts.size < 10_000) keyVerdicts.set(key, verdict);
+    }
+    return verdict;
+  }
+
+  function redactString(value: string): string {
+    if (value.length <= maxStringLength) return text.redact(value);
+    const head = text.redact(value.slice(0, maxStringLength + CUT_OVERLAP));
+    return `${head.slice(0, maxStringLength)}…[truncated ${value.length - maxStringLength} chars]`;
   }
 
   return function redactor(value: unknown): unknown {
@@ -396,7 +437,11 @@ function readProperty(object: object, key: string): unknown {
  * Finds secrets that only appear when adjacent string fields (or lines) are joined (a key split
  * in two), and replaces every field the secret touches. True when it replaced any.
  */
-function redactAcrossFields(leaves: Leaf[], rules: readonly RedactionRule[]): boolean {
+function redactAcrossFields(
+  leaves: Leaf[],
+  rules: readonly RedactionRule[],
+  onRedacted?: OnRedacted,
+): boolean {
   const starts: number[] = [];
   let joined = '';
   for (const leaf of leaves) {
@@ -427,6 +472,7 @@ function redactAcrossFields(leaves: Leaf[], rules: readonly RedactionRule[]): bo
     }
   }
   for (const [index, id] of hit) {
+    onRedacted?.(id);
     const leaf = leaves[index] as Leaf;
     (leaf.holder as Record<string | number, unknown>)[leaf.key] = replacement(id);
   }

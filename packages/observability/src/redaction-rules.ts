@@ -30,6 +30,13 @@ export interface RedactionRule {
    * over two fields is still caught. Only for rules with a distinctive prefix.
    */
   crossField?: boolean;
+  /**
+   * For rules whose matches can contain whitespace: matches the end of a text that may be the
+   * start of such a match (`Bearer `, `password = `, `+44 20 `), so that a stream guard holds the
+   * text back until the match can be seen whole. Not global. A rule without it is assumed never
+   * to match across whitespace.
+   */
+  partial?: RegExp;
 }
 
 /** Shannon entropy in bits per character. */
@@ -97,6 +104,9 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
     id: 'private-key',
     hint: /-----BEGIN /,
     multiline: true,
+    // The header so far, or a key whose END line has not come yet.
+    partial:
+      /-----BEGIN [A-Z0-9 ]*(?:PRIVATE KEY-----(?:(?!-----END [A-Z0-9 ]*PRIVATE KEY-----)[\s\S])*)?$/,
     kind: 'secret',
     // A truncated key (no END line) is redacted to the end of the text.
     pattern:
@@ -152,6 +162,8 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   {
     id: 'bearer-token',
     hint: /Bearer|Basic|uthorization|UTHORIZATION/,
+    partial:
+      /\b(?:Bearer|Basic)[ \t]+$|\b(?:[Aa]uthorization|AUTHORIZATION)["']?[ \t]*(?:[:=][ \t]*["']?(?:[A-Za-z]+[ \t]+)?)?$/,
     kind: 'secret',
     // `Bearer <token>`, `Basic <token>`, and an `Authorization:` header line with any scheme
     // (`Token <token>`, `Key <token>`) or none.
@@ -167,6 +179,8 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   {
     id: 'key-value-secret',
     hint: /[:=]/,
+    partial:
+      /(?:key|token|secret|passw(?:or)?d|pwd|credentials?|auth|signature)[A-Za-z0-9_.-]{0,40}?["']?[ \t]*(?:[:=][ \t]*["']?)?$/i,
     kind: 'secret',
     // `api_key=...`, `"client_secret": "..."`, `AWS_SECRET_ACCESS_KEY: ...`, `password=...`:
     // anchored on the keyword (whatever precedes it stays), which keeps the scan fast.
@@ -185,6 +199,7 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   {
     id: 'iban',
     hint: /[A-Z]{2}\d\d/,
+    partial: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){0,6} $/,
     kind: 'pii',
     pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g,
     validate: ibanValid,
@@ -192,6 +207,7 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   {
     id: 'card-number',
     hint: /\d{4}/,
+    partial: /\d[ \t]$/,
     kind: 'pii',
     pattern: /\b\d(?:[ -]?\d){12,18}\b/g,
     validate: cardValid,
@@ -199,6 +215,7 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   {
     id: 'phone',
     hint: /\d\d\d|\+\d/,
+    partial: /[\d)+][ \t]$/,
     kind: 'pii',
     // International (+CC ...), North American (415) 555-0100 / 415-555-0100, and national
     // numbers with a trunk 0 (020 7946 0958). Separators are required for the national forms.

@@ -69,6 +69,10 @@ export interface MeterLike {
 
 /** The `@opentelemetry/api` module (or any object shaped like it), for `createObservability({ otel })`. */
 export interface OpenTelemetryApiLike {
-  trace: { getTracer(name: string, version?: string): TracerLike };
+  trace: {
+    getTracer(name: string, version?: string): TracerLike;
+    /** The span of the current context (OTel's `trace.getActiveSpan()`). */
+    getActiveSpan?(): SpanLike | undefined;
+  };
   metrics?: { getMeter(name: string, version?: string): MeterLike };
 }

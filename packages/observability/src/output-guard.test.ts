@@ -1,0 +1,426 @@
+import { InvalidArgumentError, type StreamPart } from '@keel/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createObservability } from './create-observability';
+import { createMetricsRegistry } from './metrics-registry';
+import { createOutputGuard, type OutputGuardDecision } from './output-guard';
+import { createTracer } from './tracer';
+
+const OPENAI_KEY = `sk-proj-${'a1B2'.repeat(6)}`;
+const JWT =
+  'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
+const PEM = [
+  '-----BEGIN RSA PRIVATE KEY-----',
+  'MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu',
+  'KUpRKfFLfRYC9AIKjbJTWit+CqvjWYzvQwECAwEAAQ==',
+  '-----END RSA PRIVATE KEY-----',
+].join('\n');
+
+/** Secrets the default rules catch, each with its rule id and the part that must not survive. */
+const SECRETS: [text: string, id: string, secret: string][] = [
+  [`key ${OPENAI_KEY} here`, 'openai-key', OPENAI_KEY],
+  ['aws AKIAIOSFODNN7EXAMPLE.', 'aws-access-key', 'AKIAIOSFODNN7EXAMPLE'],
+  [`jwt ${JWT} end`, 'jwt', JWT],
+  [`${PEM}\nthen`, 'private-key', 'MIIBOgIBAAJBAKj34Gkx'],
+  ['db postgres://admin:s3cretPass@db.internal:5432/app ok', 'url-credentials', 's3cretPass'],
+  ['set password = hunter2Xy9ZabcQ7 now', 'key-value-secret', 'hunter2Xy9ZabcQ7'],
+  ['Authorization: Bearer abcDEF123456ghiJKL789 ok', 'bearer-token', 'abcDEF123456ghiJKL789'],
+];
+
+/** Hostile samples for the property test: every construct the guard handles. */
+const HOSTILE = [
+  ...SECRETS.map(([text]) => text),
+  'See ![chart](https://evil.example/p.png?q=secret) and ![ok](https://cdn.allowed.com/a.png "a title")',
+  '[docs](https://allowed.com/x) [bad one](https://allowed.com.evil.com/x) [rel](/guide) [top](#intro)',
+  '<https://evil.example/x> and https://evil.example/?q=secret. and www.evil.com, https://allowed.com/ok',
+  '[j](javascript:alert(1)) [e](JaVa&#115;cript:alert(1)) [p](//evil.com) [b](https:\\\\evil.com)',
+  'Cite [packages/tokens/README.md#3] and `<b>code</b> x` and `https://evil.com`.',
+  '<script>alert(1)</script> a < b, <img src="https://evil.com/x.png" alt="the logo"> c > d',
+  '```html\n<script>x</script>\n```\nafter <b>\n  ```\n<i>\n',
+  '![alt][ref]\n\n[ref]: https://evil.com/x.png\n[ok]:\n  https://allowed.com/y "title here"',
+  'card 4111 1111 1111 1111, phone +44 20 7946 0958, iban GB82 WEST 1234 5698 7654 32.',
+  'a `` x ` y `` b ` c <b> d [x\ny](//evil.com) e](https://evil.com "t t") f',
+];
+
+function guardOf(options: Parameters<typeof createOutputGuard>[0] = {}) {
+  return createOutputGuard({ allowedHosts: ['allowed.com'], ...options });
+}
+
+/** Guards `text` pushed in pieces cut at `cuts`. */
+function guardSplit(text: string, cuts: number[], guard = guardOf()): string {
+  const stream = guard.text();
+  let out = '';
+  let from = 0;
+  for (const cut of [...cuts].sort((a, b) => a - b)) {
+    out += stream.push(text.slice(from, cut));
+    from = cut;
+  }
+  return out + stream.push(text.slice(from)) + stream.flush();
+}
+
+async function collect(parts: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
+  const out: StreamPart[] = [];
+  for await (const part of parts) out.push(part);
+  return out;
+}
+
+async function* streamOf(...parts: StreamPart[]): AsyncIterable<StreamPart> {
+  yield* parts;
+}
+
+const text = (t: string): StreamPart => ({ type: 'text-delta', text: t });
+
+describe('secrets', () => {
+  for (const [sample, id, secret] of SECRETS) {
+    it(`redacts ${id} split at every point`, () => {
+      for (let cut = 0; cut <= sample.length; cut++) {
+        const out = guardSplit(sample, [cut]);
+        expect(out, `cut at ${cut}`).toContain(`[REDACTED:${id}]`);
+        expect(out, `cut at ${cut}`).not.toContain(secret);
+      }
+    });
+  }
+
+  it('redacts secrets inside code too', () => {
+    expect(guardOf().guardText(`\`${OPENAI_KEY}\`\n\`\`\`\nkey=${OPENAI_KEY}\n\`\`\`\n`)).toBe(
+      '`[REDACTED:openai-key]`\n```\nkey=[REDACTED:openai-key]\n```\n',
+    );
+  });
+});
+
+describe('links and images', () => {
+  const guard = guardOf();
+
+  it('keeps links and images to allowed hosts and their subdomains, and relative ones', () => {
+    const kept = [
+      '[docs](https://allowed.com/x)',
+      '![a](https://cdn.allowed.com/a.png "title")',
+      '[rel](/guide) [up](../a.md) [top](#install) [q](?a=1&b=2)',
+      '<https://ALLOWED.com/x> https://docs.allowed.com/path?q=1 www.allowed.com',
+      '[ref]: https://allowed.com/y',
+    ];
+    for (const sample of kept) expect(guard.guardText(sample)).toBe(sample);
+  });
+
+  it('removes images to other hosts, keeping the alt text and never the URL or host', () => {
+    expect(guard.guardText('![the chart](https://evil.example/p.png?d=secret) end')).toBe(
+      '(image removed: the chart) end',
+    );
+    expect(guard.guardText('![](https://evil.example/p.png)')).toBe('(image removed)');
+    expect(guard.guardText('![x][r]\n\n[r]: https://evil.example/p.png')).toBe(
+      '(image removed: x)\n\n[r]: (link removed)',
+    );
+    expect(guard.guardText('<img src="https://evil.example/p.png" alt="logo">')).toBe(
+      '(image removed: logo)',
+    );
+    expect(guard.guardText('<IMG SRCSET="/a.png 1x, //evil.example/b.png 2x">')).toBe(
+      '(image removed)',
+    );
+  });
+
+  it('keeps the text of links to other hosts and drops the URL', () => {
+    for (const url of [
+      'https://evil-allowed.com/x',
+      'https://allowed.com.evil.com/x',
+      'https://allowed.com@evil.com/x',
+      'http://evil.com',
+      '//evil.com/x',
+      '\\\\evil.com',
+      'https:\\\\evil.com',
+      'https:/\\evil.com',
+      'javascript:alert(1)',
+      'JaVaScRiPt:alert(1)',
+      'java&#115;cript:alert(1)',
+      '&#x6A;avascript:alert(1)',
+      'javascript&colon;alert(1)',
+      'java&Tab;script:alert(1)',
+      ' javascript:alert(1)',
+      'data:text/html;base64,PHNjcmlwdD4=',
+      'vbscript:msgbox',
+      'mailto:a@evil.com',
+      '<javascript:alert(1)>',
+      'https://evil.com "title"',
+    ]) {
+      const out = guard.guardText(`see [the docs](${url}) now`);
+      expect(out, url).toBe('see the docs now');
+    }
+  });
+
+  it('neutralises autolinks and bare URLs to other hosts', () => {
+    expect(
+      guard.guardText(
+        'a <https://evil.example/x> b https://evil.example/?q=secret. c www.evil.com, d (//evil.com/x)',
+      ),
+    ).toBe('a (link removed) b (link removed). c (link removed), d ((link removed))');
+    const noEmailRule = guardOf({ redaction: { disable: ['email'] } });
+    expect(noEmailRule.guardText('<me@evil.example> <https://allowed.com.evil.com>')).toBe(
+      '(link removed) (link removed)',
+    );
+  });
+
+  it('leaves citation markers, reference links and inline code as they are', () => {
+    for (const sample of [
+      'As documented [packages/tokens/README.md#3] and [docs/guide.md#12].',
+      'See [the guide][guide] and [guide].',
+      'Use `<T>(x: T) => x` or `https://evil.com/?q=1` or ``a ` b``.',
+      'Really![1] and [2]!',
+    ]) {
+      expect(guard.guardText(sample)).toBe(sample);
+    }
+  });
+
+  it('escapes a `](` the guard could not read whole, so no later `)` makes a link', () => {
+    expect(guard.guardText('[a\nb](//evil.com) and x](y z')).toBe('[a\nb] and x]\\(y z');
+  });
+});
+
+describe('HTML', () => {
+  const guard = guardOf();
+
+  it('escapes tags outside code and leaves comparisons alone', () => {
+    expect(guard.guardText('<script>alert(1)</script> if a < b and c > d then <b>x</b>')).toBe(
+      '&lt;script&gt;alert(1)&lt;/script&gt; if a < b and c > d then &lt;b&gt;x&lt;/b&gt;',
+    );
+    expect(guard.guardText('<!-- x --> <a href="https://evil.com/x">y</a>')).toBe(
+      '&lt;!-- x --&gt; &lt;a href="(link removed)"&gt;y&lt;/a&gt;',
+    );
+  });
+
+  it('leaves fenced code as it is, and closes the fence where a renderer does', () => {
+    const sample = '```tsx\nconst a = <App x={1} />;\n```\n<b>bold</b>\n~~~~\n<i>\n~~~~\n';
+    expect(guard.guardText(sample)).toBe(
+      '```tsx\nconst a = <App x={1} />;\n```\n&lt;b&gt;bold&lt;/b&gt;\n~~~~\n<i>\n~~~~\n',
+    );
+  });
+
+  it('escapes fence-like lines a renderer could read differently (indented, in a list)', () => {
+    expect(guard.guardText('  ```\n<i>\n```\n<b>\n')).toBe('  \\`\\`\\`\n&lt;i&gt;\n```\n<b>\n');
+  });
+
+  it('escapes unpaired backticks, so later text cannot become code', () => {
+    expect(guard.guardText('a ` b\nc <img src=x onerror=alert(1)> `d`')).toBe(
+      'a \\` b\nc &lt;img src=x onerror=alert(1)&gt; `d`',
+    );
+  });
+});
+
+describe('streaming', () => {
+  it('releases text that cannot be part of a pending match at once', () => {
+    const stream = guardOf().text();
+    expect(stream.push('Hello world, the ')).toBe('Hello world, the ');
+    expect(stream.push('answ')).toBe('');
+    expect(stream.held).toBe(4);
+    expect(stream.push('er is [here](https://allowed')).toBe('answer is ');
+    // `) ` may still start a phone number like `(415) 555-0100`: released with the next word.
+    expect(stream.push('.com/a) ok')).toBe('');
+    expect(stream.push('. More')).toBe('[here](https://allowed.com/a) ok. ');
+    expect(stream.flush()).toBe('More');
+    expect(stream.held).toBe(0);
+  });
+
+  it('gives the same output however the text is split (every split point, random splits)', () => {
+    for (const sample of HOSTILE) {
+      const whole = guardOf().guardText(sample);
+      for (let cut = 1; cut < sample.length; cut++) {
+        expect(guardSplit(sample, [cut, cut + 3]), `${sample} cut at ${cut}`).toBe(whole);
+      }
+    }
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...HOSTILE),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (sample, cuts) => {
+          const points = cuts.map((cut) => cut % (sample.length + 1));
+          expect(guardSplit(sample, points)).toBe(guardOf().guardText(sample));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('holds at most maxHeldChars, and a never-ending token cannot carry a URL across a cut', () => {
+    const stream = guardOf({ maxHeldChars: 1_024 }).text();
+    let out = '';
+    let maxHeld = 0;
+    // No whitespace anywhere: the text goes out in forced pieces, each followed by a blank line.
+    const token = `${'z'.repeat(1_021)}https://evil.example/?q=secret${'z'.repeat(777)}`;
+    for (let i = 0; i < 200; i++) {
+      out += stream.push(token);
+      maxHeld = Math.max(maxHeld, stream.held);
+    }
+    out += stream.flush();
+    expect(maxHeld).toBeLessThanOrEqual(1_024);
+    expect(out).not.toMatch(/\/\/\S*evil|evil\.ex|l\.example/);
+    expect(out).toContain('(link removed)');
+  });
+
+  it('releases an open construct in bounded pieces and escapes what it leaves open', () => {
+    const guard = guardOf({ maxHeldChars: 1_024 });
+    const out = guard.guardText(`[a](//evil.com/${'x '.repeat(2_000)}"t")`);
+    expect(out).not.toMatch(/\]\(\/\/evil/);
+  });
+
+  it('keeps the order of other parts, releasing text before each', async () => {
+    const decisions: OutputGuardDecision[] = [];
+    const guard = guardOf({ onDecision: (d) => decisions.push(d) });
+    const parts = await collect(
+      guard.guard(
+        streamOf(
+          { type: 'reasoning-delta', text: 'think <b' },
+          { type: 'reasoning-delta', text: '> hard' },
+          text('See [x](https://evil.c'),
+          text('om/a) and'),
+          { type: 'tool-call-start', toolCallId: 't1', toolName: 'search' },
+          text(' more'),
+          { type: 'usage', usage: { inputTokens: 1, outputTokens: 2 } as never },
+          { type: 'finish', reason: 'stop' },
+        ),
+      ),
+    );
+    // `) ` may start a phone number, so `and` waits for the next word or, here, the tool call.
+    expect(parts).toEqual([
+      { type: 'reasoning-delta', text: 'think ' },
+      { type: 'reasoning-delta', text: '&lt;b&gt; ' },
+      { type: 'reasoning-delta', text: 'hard' },
+      { type: 'text-delta', text: 'See ' },
+      { type: 'text-delta', text: 'x and' },
+      { type: 'tool-call-start', toolCallId: 't1', toolName: 'search' },
+      { type: 'text-delta', text: ' ' },
+      { type: 'text-delta', text: 'more' },
+      { type: 'usage', usage: { inputTokens: 1, outputTokens: 2 } },
+      { type: 'finish', reason: 'stop' },
+    ]);
+    expect(decisions).toEqual([
+      { kind: 'html-escaped', rule: 'html-tag' },
+      { kind: 'link-removed', rule: 'markdown-link' },
+    ]);
+  });
+
+  it('delivers held text before a thrown error, and guards it on early return', async () => {
+    async function* failing(): AsyncIterable<StreamPart> {
+      yield text(`key ${OPENAI_KEY.slice(0, 12)}`);
+      throw new Error('boom');
+    }
+    const seen: StreamPart[] = [];
+    await expect(
+      (async () => {
+        for await (const part of guardOf().guard(failing())) seen.push(part);
+      })(),
+    ).rejects.toThrow('boom');
+    expect(seen).toEqual([text(`key ${OPENAI_KEY.slice(0, 12)}`)]);
+
+    const decisions: OutputGuardDecision[] = [];
+    let returned = false;
+    async function* endless(): AsyncIterable<StreamPart> {
+      try {
+        yield text(`hello key ${OPENAI_KEY}`);
+        yield text(' never read');
+      } finally {
+        returned = true;
+      }
+    }
+    for await (const part of guardOf({ onDecision: (d) => decisions.push(d) }).guard(endless())) {
+      expect(part).toEqual(text('hello '));
+      break;
+    }
+    expect(returned).toBe(true);
+    expect(decisions).toEqual([{ kind: 'secret-redacted', rule: 'openai-key' }]);
+  });
+});
+
+describe('reporting', () => {
+  it('counts decisions in keel.output_guard.decisions and records them on the span', () => {
+    const metrics = createMetricsRegistry();
+    const tracer = createTracer();
+    const span = tracer.startSpan('answer');
+    const guard = guardOf({ metrics, span: () => span });
+    guard.guardText(`![x](https://evil.com/a.png) ${OPENAI_KEY} <b> https://evil.com`);
+    span.end();
+    expect(
+      metrics.value('keel.output_guard.decisions', {
+        kind: 'image-removed',
+        rule: 'markdown-image',
+      }),
+    ).toBe(1);
+    expect(
+      metrics.value('keel.output_guard.decisions', { kind: 'secret-redacted', rule: 'openai-key' }),
+    ).toBe(1);
+    expect(metrics.prometheus()).toContain(
+      'keel_output_guard_decisions_total{kind="html-escaped",rule="html-tag"} 1',
+    );
+    expect(tracer.finishedSpans()[0]?.events.map((event) => event.attributes)).toEqual([
+      { 'keel.output_guard.kind': 'secret-redacted', 'keel.output_guard.rule': 'openai-key' },
+      { 'keel.output_guard.kind': 'image-removed', 'keel.output_guard.rule': 'markdown-image' },
+      { 'keel.output_guard.kind': 'html-escaped', 'keel.output_guard.rule': 'html-tag' },
+      { 'keel.output_guard.kind': 'link-removed', 'keel.output_guard.rule': 'bare-url' },
+    ]);
+  });
+
+  it('obs.outputGuard reports to that layer with its redaction rules', () => {
+    const obs = createObservability({ logger: false, redaction: { disable: ['email'] } });
+    const guard = obs.outputGuard({ allowedHosts: ['allowed.com'] });
+    expect(guard.guardText(`mail a@b.example, key ${OPENAI_KEY}`)).toBe(
+      'mail a@b.example, key [REDACTED:openai-key]',
+    );
+    expect(
+      obs.metrics?.value('keel.output_guard.decisions', {
+        kind: 'secret-redacted',
+        rule: 'openai-key',
+      }),
+    ).toBe(1);
+  });
+
+  it('a throwing hook, metric or span does not break the stream', () => {
+    const guard = guardOf({
+      onDecision: () => {
+        throw new Error('hook');
+      },
+      span: () => {
+        throw new Error('span');
+      },
+    });
+    expect(guard.guardText('<b>')).toBe('&lt;b&gt;');
+  });
+});
+
+describe('options', () => {
+  it.each([
+    [{ allowedHosts: 'allowed.com' }, 'allowedHosts', /array of host names/],
+    [{ allowedHosts: ['https://allowed.com'] }, 'allowedHosts', /bare host names/],
+    [{ allowedHosts: ['allowed.com/docs'] }, 'allowedHosts', /bare host names/],
+    [{ allowedHosts: [''] }, 'allowedHosts', /bare host names/],
+    [{ html: 'strip' }, 'html', /html must be 'escape'/],
+    [{ maxHeldChars: 10 }, 'maxHeldChars', /whole number of characters >= 1024/],
+    [{ maxHeldChars: Number.NaN }, 'maxHeldChars', /maxHeldChars/],
+    [{ onDecision: 'log' }, 'onDecision', /must be a function/],
+    [{ span: {} }, 'span', /span must be a span/],
+    [
+      { redaction: { rules: [{ id: 'x', kind: 'secret', pattern: /x/ }] } },
+      'rules',
+      /add the g flag/,
+    ],
+  ])('rejects %j', (options, argument, message) => {
+    let error: unknown;
+    try {
+      createOutputGuard(options as never);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(InvalidArgumentError.isInstance(error)).toBe(true);
+    expect((error as InvalidArgumentError).argument).toBe(argument);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it('normalises allowed hosts (case, trailing dot)', () => {
+    const guard = createOutputGuard({ allowedHosts: ['Docs.Example.COM.'] });
+    expect(guard.guardText('https://docs.example.com/a')).toBe('https://docs.example.com/a');
+  });
+
+  it('rejects text that is not a string', () => {
+    expect(() =>
+      guardOf()
+        .text()
+        .push(42 as never),
+    ).toThrow(/push takes a string/);
+  });
+});
