@@ -15,13 +15,8 @@ import { type App, createApp } from './app';
 import { bundledCorpus, type Config } from './config';
 import { type EvalCase, loadBundledCases, PLANTED_DIR } from './eval-cases';
 import { leakedSecrets } from './eval-checks';
-import {
-  EVAL_GOALS,
-  type EvalFigures,
-  evalFigures,
-  formatEvalReport,
-  meetsGoal,
-} from './eval-report';
+import { EVAL_GOALS, meetsGoal } from './eval-goals';
+import { type EvalFigures, evalFigures, formatEvalReport } from './eval-report';
 import { type CaseResult, plantedSecrets, type RunCasesOptions, runEvalCases } from './eval-suite';
 
 /** One answer check. */

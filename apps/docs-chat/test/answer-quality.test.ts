@@ -16,7 +16,7 @@ import {
   plantedIn,
   sourceFile,
 } from '../src/eval-checks';
-import { EVAL_GOALS } from '../src/eval-report';
+import { EVAL_GOALS } from '../src/eval-goals';
 import { plantedSecrets } from '../src/eval-suite';
 import { type BundledEvalReport, runBundledEval } from '../src/run-eval';
 
