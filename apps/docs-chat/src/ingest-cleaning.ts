@@ -1,7 +1,8 @@
 /**
  * What an ingest does to a document's text before it is chunked, embedded and stored, so a page
  * planted among the documents cannot hide text from a reader or hand out secrets:
- * invisible and format characters (Unicode tags, zero-width, bidi controls) are removed, the
+ * lines hiding text (Unicode tags, bidi overrides) are emptied, invisible and format characters
+ * (zero-width, other bidi controls) are removed, the
  * text is put in Unicode NFC, and secrets are redacted unless the corpus is trusted. Sentences
  * that read as instructions to the assistant are counted (and {@link isInstructionLike} lets an
  * answerer refuse to quote them); they stay in the text, fenced like the rest in model modes.
@@ -19,7 +20,7 @@ import { sanitizeText, scoreInjection } from '@keel/prompts';
  * The version of the cleaning: bumped whenever what it does changes, so that every document is
  * indexed again (the version is part of what an ingest compares, see {@link cleaningTag}).
  */
-export const CLEANING_VERSION = 1;
+export const CLEANING_VERSION = 2;
 
 /** How an ingest cleans. */
 export interface CleaningOptions {
@@ -32,7 +33,7 @@ export interface CleanedText {
   text: string;
   /** Secrets replaced by `[REDACTED:<rule>]` (0 when trusted). */
   redactions: number;
-  /** Sentences {@link isInstructionLike} flags. */
+  /** Sentences {@link isInstructionLike} flags, and lines dropped for hiding text. */
   flaggedSentences: number;
 }
 
@@ -66,12 +67,12 @@ const MARKER = /\[REDACTED:[\w-]+\]/g;
 const OTHER_BREAKS = /\r(?!\n)|[\u0085\u2028\u2029]/g;
 
 /**
- * A tag naming the cleaning a document was indexed with (`clean1`, `clean1-trusted`): kept
+ * A tag naming the cleaning a document was indexed with (`clean2`, `clean2-trusted`): kept
  * beside its content hash, so flipping trust or upgrading the cleaning indexes it again.
  *
  * @example
  * ```ts
- * cleaningTag({ trusted: true }); // 'clean1-trusted'
+ * cleaningTag({ trusted: true }); // 'clean2-trusted'
  * ```
  */
 export function cleaningTag({ trusted = false }: CleaningOptions = {}): string {
@@ -80,9 +81,34 @@ export function cleaningTag({ trusted = false }: CleaningOptions = {}): string {
 
 const count = (text: string, pattern: RegExp) => text.match(pattern)?.length ?? 0;
 
-/** `text` with secrets redacted, each replacement within its line (a key's lines stay, empty). */
+/** Runs of a secret long and varied enough to be recognised when they appear again. */
+const SECRET_PIECE = /[A-Za-z0-9+/=_-]{8,}/g;
+const isVaried = (piece: string) => /\d/.test(piece) && /[A-Za-z]/.test(piece);
+
+/** The secrets `rule` finds in `text` (what its redaction replaces). */
+function secretsFound(text: string, rule: RedactionRule): string[] {
+  const found: string[] = [];
+  for (const match of text.matchAll(new RegExp(rule.pattern.source, rule.pattern.flags))) {
+    const candidate = match[0].slice(match.groups?.keep?.length ?? 0);
+    if (!rule.validate || rule.validate(candidate)) found.push(candidate);
+  }
+  return found;
+}
+
+/**
+ * `text` with secrets redacted, each replacement within its line (a key's lines stay, empty).
+ * A secret found once is redacted wherever else it appears in the document: the password of a
+ * connection URL repeated in a sentence, the first line of a private key quoted in prose.
+ */
 function redactSecrets(text: string): string {
   let out = text;
+  const repeated = new Map<string, string>();
+  for (const rule of DOCUMENT_RULES) {
+    if (rule.hint && !rule.hint.test(out)) continue;
+    for (const secret of secretsFound(out, rule))
+      for (const piece of secret.match(SECRET_PIECE) ?? [])
+        if (isVaried(piece)) repeated.set(piece, rule.id);
+  }
   for (const { rule, redact } of SPANNING) {
     if (rule.hint && !rule.hint.test(out)) continue;
     out = out.replace(new RegExp(rule.pattern.source, rule.pattern.flags), (match) => {
@@ -90,8 +116,16 @@ function redactSecrets(text: string): string {
       return redacted + '\n'.repeat(count(match, /\n/g) - count(redacted, /\n/g));
     });
   }
-  return redactWithinLines(out) as string;
+  out = redactWithinLines(out) as string;
+  for (const [piece, id] of repeated) out = out.split(piece).join(`[REDACTED:${id}]`);
+  return out;
 }
+
+/**
+ * Lines that hide text from a reader (Unicode tag characters, right-to-left or left-to-right
+ * overrides) are planted, not documentation: their text is dropped (the line stays, empty).
+ */
+const HIDING = /[\u{E0000}-\u{E007F}\u202D\u202E]/u;
 
 /** The sentences of `text`: paragraphs with their lines joined, split after `.`, `!` or `?`. */
 function sentencesOf(text: string): string[] {
@@ -129,12 +163,15 @@ export function isInstructionLike(sentence: string): boolean {
  * ```
  */
 export function cleanText(text: string, { trusted = false }: CleaningOptions = {}): CleanedText {
-  const visible = sanitizeText(text.replace(OTHER_BREAKS, ' '), 'remove').normalize('NFC');
+  const lines = text.replace(OTHER_BREAKS, ' ').split('\n');
+  const hiding = lines.filter((line) => HIDING.test(line)).length;
+  const shown = hiding === 0 ? lines : lines.map((line) => (HIDING.test(line) ? '' : line));
+  const visible = sanitizeText(shown.join('\n'), 'remove').normalize('NFC');
   const cleaned = trusted ? visible : redactSecrets(visible);
   return {
     text: cleaned,
     redactions: trusted ? 0 : count(cleaned, MARKER) - count(visible, MARKER),
-    flaggedSentences: sentencesOf(cleaned).filter(isInstructionLike).length,
+    flaggedSentences: hiding + sentencesOf(cleaned).filter(isInstructionLike).length,
   };
 }
 

@@ -122,7 +122,7 @@ export type IndexingRetriever = Pick<Retriever, 'ingest' | 'chunk'> & {
 /** A document read for ingestion, cleaned, with the hash of its content. */
 export interface HashedDocument extends Document {
   /**
-   * The SHA-256 of the file as read, then the cleaning it is indexed with (`<hex>:clean1`):
+   * The SHA-256 of the file as read, then the cleaning it is indexed with (`<hex>:clean2`):
    * a file indexed again when it changes, and when the cleaning does (trust flipped, a new
    * cleaning version).
    */
@@ -172,7 +172,7 @@ async function* scan(paths: readonly string[]): AsyncGenerator<Document> {
  * @throws Error naming paths that do not exist.
  * @example
  * ```ts
- * const { changed, gone } = await planIngest(['./docs'], new Map([['docs/a.md', 'e3b0…:clean1']]));
+ * const { changed, gone } = await planIngest(['./docs'], new Map([['docs/a.md', 'e3b0…:clean2']]));
  * ```
  */
 export async function planIngest(
