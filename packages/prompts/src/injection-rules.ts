@@ -28,6 +28,9 @@ const AI = '(?:ai|assistant|model|llm|chatbot|bot|agent|gpt|chatgpt|claude|gemin
 const DIRECTIVES =
   '(?:instructions?|prompts?|rules|directions|directives|guidelines|context|messages?|constraints|programming|commands?|orders|guardrails)';
 
+const ANSWERS =
+  '(?:answers?|responses?|replies|reply|messages?|outputs?|summar(?:y|ies)|completions?)';
+
 /** The rules, in the order findings are reported. */
 export const INJECTION_RULES: readonly InjectionRule[] = [
   {
@@ -111,6 +114,47 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     pattern:
       /\bthe user (?:has |now |actually |really )?(?:asked|wants|instructed|requests|requested|would like) (?:you )?to\b/,
     weight: 0.35,
+  },
+  // Output manipulation: a document telling the assistant what to put in its answers (a link,
+  // a sign-off, a fixed reply). Each names the answer or the user, so that documentation about
+  // streams and settings ("end the stream with finish", "always set maxTokens") does not fire.
+  {
+    id: 'frame-every-answer',
+    category: 'instruction-override',
+    pattern: new RegExp(
+      `\\b(?:end|finish|conclude|close|sign off|start|begin|open|preface|prefix|suffix)\\b (?:every|each|all|any|your|all of your)(?: (?:future|subsequent|following|single))? ${ANSWERS}\\b.{0,30}?\\b(?:with|by)\\b`,
+    ),
+    weight: 0.6,
+  },
+  {
+    id: 'append-to-answer',
+    category: 'instruction-override',
+    pattern: new RegExp(
+      `\\b(?:append|prepend|add|attach|insert|inject|include|embed|put|place)\\b.{0,60}?\\b(?:to|in|into|at the (?:end|start|beginning|top|bottom) of) (?:every|each|all|any|your|the|all of your)(?: (?:future|subsequent|following|next|final))? ${ANSWERS}\\b`,
+    ),
+    weight: 0.55,
+  },
+  {
+    id: 'include-in-answer',
+    category: 'instruction-override',
+    pattern: new RegExp(
+      `\\b(?:in|within|at the end of|at the (?:start|beginning) of) (?:every|each|all|any|your|all of your)(?: (?:future|subsequent|following|next))? ${ANSWERS}\\b,? (?:always |please |you (?:must|should|will) |be sure to |make sure to )?(?:include|add|insert|mention|embed|put|write|say|link|recommend|tell|output|append)\\b`,
+    ),
+    weight: 0.6,
+  },
+  {
+    id: 'steer-user',
+    category: 'instruction-override',
+    pattern:
+      /\b(?:tell|ask|instruct|urge|direct|advise|encourage|remind|invite|redirect|send|point|refer) (?:the |all |every )?(?:users?|readers?|customers?|visitors?|people)\b.{0,30}?\b(?:visit|go to|click|open|navigate to|download|install|run|call|contact|sign in|log in|login|enter|paste|follow (?:this|the) link|check out)\b/,
+    weight: 0.55,
+  },
+  {
+    id: 'respond-only-with',
+    category: 'instruction-override',
+    pattern:
+      /\b(?:(?:respond|reply|answer)(?: to (?:every|each|all|any) (?:question|message|request|query)s?)? (?:only|solely|exclusively) (?:with|by saying)|only (?:ever )?(?:respond|reply|answer) (?:with|by saying))\b/,
+    weight: 0.55,
   },
   {
     id: 'unrestricted-persona',
