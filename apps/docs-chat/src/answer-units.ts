@@ -44,7 +44,10 @@ const MAX_CODE_LINES = 30;
 
 /** Cells of a markdown table row; `\|` inside a cell is a literal bar. */
 function cells(line: string): string[] {
-  const trimmed = line.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '');
+  const trimmed = line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/(?<!\\)\|$/, '');
   return trimmed.split(/(?<!\\)\|/).map((cell) => cell.trim().replace(/\\\|/g, '|'));
 }
 
@@ -224,7 +227,8 @@ export function answerUnits(chunk: PackedChunk, rank: number): AnswerUnit[] {
     }
     for (const sentence of splitSentences(prose)) {
       lastSentence = sentence;
-      if (isSentence(sentence)) add({ kind: 'sentence', text: sentence, matchText: sentence, headingPath });
+      if (isSentence(sentence))
+        add({ kind: 'sentence', text: sentence, matchText: sentence, headingPath });
     }
   }
   return units;

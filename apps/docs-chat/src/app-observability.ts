@@ -13,6 +13,7 @@ import {
   jsonLinesSink,
   type MetricsRegistry,
   type Observability,
+  type SpanLike,
   type Tracer,
 } from '@keel/observability';
 import type { LedgerStore } from './ledger-store';
@@ -24,6 +25,8 @@ export interface AppObservability {
   readonly instrumentation: Instrumentation;
   readonly tracer: Tracer;
   readonly metrics: MetricsRegistry;
+  /** The span the current request runs in (what the output guard records its decisions on). */
+  currentSpan(): SpanLike | undefined;
   /** Writes one redacted log record. */
   log(record: Record<string, unknown>): void;
   /** Resolves once every ledger write so far is stored. */
@@ -42,7 +45,8 @@ export function createAppObservability({
   ledger: LedgerStore;
   write?: ((line: string) => void) | false;
 }): AppObservability {
-  const tracer = createTracer({ contextStorage: new AsyncLocalStorage(), maxSpans: 2_000 });
+  const contextStorage = new AsyncLocalStorage<SpanLike>();
+  const tracer = createTracer({ contextStorage, maxSpans: 2_000 });
   const metrics = createMetricsRegistry();
   const observability = createObservability({
     tracer,
@@ -97,6 +101,7 @@ export function createAppObservability({
     instrumentation,
     tracer,
     metrics,
+    currentSpan: () => contextStorage.getStore(),
     log,
     async flush() {
       await Promise.all(writes);

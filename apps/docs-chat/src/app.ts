@@ -8,6 +8,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { createOutputGuard } from '@keel/observability';
 import type { IngestProgress } from '@keel/retrieval';
 import type { Redis } from 'ioredis';
 import { type Answerer, createAnswerer } from './answerer';
@@ -125,6 +126,11 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
       limits,
       instrumentation: appObservability.instrumentation,
       ledgerWritten: appObservability.flush,
+      outputGuard: createOutputGuard({
+        allowedHosts: config.allowedHosts,
+        metrics: appObservability.metrics,
+        span: appObservability.currentSpan,
+      }),
       ...(shared && {
         conversationLock: createConversationLock(db, {
           onTakeover: (conversationId) => conversations.interrupt(conversationId),

@@ -5,6 +5,7 @@
  * both consume the events it yields.
  */
 import type { Instrumentation, Message, RequestMetadata } from '@keel/core';
+import type { OutputGuard } from '@keel/observability';
 import { extractCitations, type PackedChunk, packContext } from '@keel/retrieval';
 import { BudgetExceededError, fitMessages } from '@keel/tokens';
 import {
@@ -23,6 +24,7 @@ import type { ChatEvent, ChatEventBody, CitedSource, ToolLine, TurnOutcome } fro
 import { chatTools } from './chat-tools';
 import type { Config } from './config';
 import type { ConversationStore, PendingState } from './conversation-store';
+import { guardedModel } from './guarded-model';
 import { createKeyedMutex, type KeyedMutex } from './keyed-mutex';
 import type { Knowledge } from './knowledge';
 import type { NotesStore } from './notes-store';
@@ -75,6 +77,8 @@ export interface ChatEngineOptions {
   conversationLock?: KeyedMutex;
   /** Bounds the turns answering at once (`DOCS_CHAT_MAX_TURNS`); none by default. */
   turnSlots?: TurnSlots;
+  /** What every answer streams through, in every mode (secrets, links, images, HTML). */
+  outputGuard?: OutputGuard;
 }
 
 function cited(chunk: PackedChunk): CitedSource {
@@ -132,6 +136,7 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
     ledgerWritten,
     conversationLock: locks = createKeyedMutex(),
     turnSlots,
+    outputGuard,
   } = options;
   /** What each running turn may cite, by turn id (tools find their turn through metadata). */
   const citable = new Map<string, (chunks: readonly PackedChunk[]) => void>();
@@ -317,7 +322,7 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
       };
 
       let answeredBy = answerer.model;
-      const model = answerer.forTurn({
+      const answering = answerer.forTurn({
         question,
         sources: () => [...sources.values()],
         ...(userBudget && { budget: userBudget.budget }),
@@ -325,6 +330,7 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
           answeredBy = OFFLINE_MODEL_ID;
         },
       });
+      const model = outputGuard ? guardedModel(answering, outputGuard) : answering;
       metadata.turnId = turnId;
       citable.set(turnId, cite);
       citing = turnId;

@@ -53,6 +53,23 @@ const schema = z.object({
   DOCS_CHAT_DATA_DIR: optionalText,
   DOCS_CHAT_CORPUS: optionalText,
   DOCS_CHAT_TRUSTED_CORPUS: flag,
+  DOCS_CHAT_ALLOWED_HOSTS: z
+    .string()
+    .trim()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((host) => host.trim())
+        .filter((host) => host !== ''),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^[a-z0-9.-]+$/i, 'must be host names separated by commas, e.g. docs.example.com'),
+      ),
+    ),
   DOCS_CHAT_PROVIDER: z.enum(['auto', 'offline', 'openai', 'anthropic']).default('auto'),
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: url,
@@ -96,6 +113,11 @@ export interface Config {
    * (invisible characters are removed and instruction-like sentences flagged all the same).
    */
   trustedCorpus: boolean;
+  /**
+   * Hosts whose links and images an answer may carry (subdomains included); links and images
+   * to any other host are neutralised by the output guard.
+   */
+  allowedHosts: string[];
   provider: ProviderChoice;
   openai: { apiKey?: string; baseURL?: string; model: string };
   anthropic: { apiKey?: string; baseURL?: string; model: string };
@@ -187,6 +209,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? e.DOCS_CHAT_CORPUS.split(',').map((folder) => resolve(folder.trim()))
       : bundledCorpus(),
     trustedCorpus: e.DOCS_CHAT_TRUSTED_CORPUS,
+    allowedHosts: e.DOCS_CHAT_ALLOWED_HOSTS,
     provider: e.DOCS_CHAT_PROVIDER,
     openai: {
       apiKey: e.OPENAI_API_KEY,

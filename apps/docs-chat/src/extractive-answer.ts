@@ -92,7 +92,9 @@ export interface Relevance {
 
 /** The question's names and identifiers the candidates never mention. */
 function missingNames(question: Question, scored: readonly Scored[]): string[] {
-  const text = scored.map(({ unit }) => `${unit.matchText} ${unit.headingPath.join(' ')}`).join(' ');
+  const text = scored
+    .map(({ unit }) => `${unit.matchText} ${unit.headingPath.join(' ')}`)
+    .join(' ');
   const haystack = text.toLowerCase();
   const vocabulary = new Set(analyzeTerms(text));
   // A name is found written whole or by its capitalised words (`Redis-backed`: `Redis`); an
@@ -139,7 +141,12 @@ export function extractAnswer(
       heading = holding(wanted, new Set(analyzeTerms(unit.headingPath.join(' '))));
       headings.set(key, heading);
     }
-    return { unit, held: holding(wanted, new Set(analyzeTerms(unit.matchText))), heading, score: 0 };
+    return {
+      unit,
+      held: holding(wanted, new Set(analyzeTerms(unit.matchText))),
+      heading,
+      score: 0,
+    };
   });
 
   // A term's weight: rarer among the candidate units weighs more; a term none of them holds
@@ -156,8 +163,8 @@ export function extractAnswer(
   // question, and every name the question asks about must appear somewhere.
   const byChunk = new Map<string, Map<string, number>>();
   for (const { unit, held, heading } of scored) {
-    let chunkHeld = byChunk.get(unit.citationId);
-    if (!chunkHeld) byChunk.set(unit.citationId, (chunkHeld = new Map()));
+    const chunkHeld = byChunk.get(unit.citationId) ?? new Map<string, number>();
+    byChunk.set(unit.citationId, chunkHeld);
     for (const [term, closeness] of [...held, ...heading])
       chunkHeld.set(term, Math.max(chunkHeld.get(term) ?? 0, closeness));
   }
@@ -207,7 +214,8 @@ export function extractAnswer(
   const perSource = new Map<string, number>();
   let code = 0;
   // A how-to is answered with its best code block whatever else is picked.
-  const bestCode = question.shape === 'howto' ? candidates.find((item) => item.unit.kind === 'code') : undefined;
+  const bestCode =
+    question.shape === 'howto' ? candidates.find((item) => item.unit.kind === 'code') : undefined;
   while (picked.length < limit) {
     // Greedy cover: a unit gains for the question's terms no picked unit holds yet; at most
     // four units from one document (so a second document gets its say) and two code blocks.
@@ -235,7 +243,8 @@ export function extractAnswer(
   }
   // Quoted chunk by chunk, best chunk first, each chunk's units in document order.
   const order = new Map<string, number>();
-  for (const item of picked) if (!order.has(item.unit.citationId)) order.set(item.unit.citationId, order.size);
+  for (const item of picked)
+    if (!order.has(item.unit.citationId)) order.set(item.unit.citationId, order.size);
   const ordered = picked
     .map((item) => item.unit)
     .sort(
@@ -243,5 +252,7 @@ export function extractAnswer(
         (order.get(a.citationId) as number) - (order.get(b.citationId) as number) ||
         a.position - b.position,
     );
-  return ordered.length === 0 ? { ...nearest(), relevance } : { covered: true, units: ordered, relevance };
+  return ordered.length === 0
+    ? { ...nearest(), relevance }
+    : { covered: true, units: ordered, relevance };
 }

@@ -103,7 +103,10 @@ export function planOfflineStep(
   const found = extractAnswer(read, sources, { exclude: isInstructionLike });
   if (!found.covered) {
     const seeAlso = found.nearest
-      .map(({ sourceId, headingPath }) => `- ${[...headingPath].join(' › ') || sourceId} (${sourceId})`)
+      .map(
+        ({ sourceId, headingPath }) =>
+          `- ${[...headingPath].join(' › ') || sourceId} (${sourceId})`,
+      )
       .join('\n');
     return {
       text: `${fallback ? `${lead}\n\n` : ''}${NOT_COVERED}${seeAlso === '' ? '' : `\n\nSee also, the nearest sections (they do not answer it):\n${seeAlso}`}`,

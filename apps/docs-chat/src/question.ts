@@ -36,8 +36,7 @@ export const analyzeTerms = createAnalyzer({
   stopWords: [...ENGLISH_STOP_WORDS, ...QUESTION_WORDS],
 });
 
-const IDENTIFIER =
-  /`([^`]+)`|\b([A-Za-z_$][\w$]*(?:[.-][A-Za-z_$][\w$]*)*(?:\(\))?)(?=[^\w$]|$)/g;
+const IDENTIFIER = /`([^`]+)`|\b([A-Za-z_$][\w$]*(?:[.-][A-Za-z_$][\w$]*)*(?:\(\))?)(?=[^\w$]|$)/g;
 
 /** Whether `word` is written as code: camelCase, snake_case, SCREAMING_CASE, dotted or called. */
 function isIdentifier(word: string): boolean {
@@ -135,7 +134,7 @@ export function readQuestion(text: string): Question {
 }
 
 const FOLLOW_UP =
-  /^\s*(?:and|but|also|so|then|what\s+about|how\s+about|same\s+(?:for|with)|and\s+(?:for|with|in))\b|^\s*(?:for|with|in)\s+\S+\s*\??\s*$/i;
+  /^\s*(?:and\s+(?:for|with|in|what\s+about)|what\s+about|how\s+about|same\s+(?:for|with)|and|but|also|so|then)\b|^\s*(?:for|with|in)\s+\S+\s*\??\s*$/i;
 const PRONOUN = /\b(?:it|its|this|that|these|those|they|them|one|there)\b/i;
 
 /**
@@ -146,7 +145,8 @@ const PRONOUN = /\b(?:it|its|this|that|these|those|they|them|one|there)\b/i;
  */
 export function resolveFollowUp(question: string, earlier: readonly string[]): string {
   let previous: string | undefined;
-  for (const asked of earlier) previous = previous === undefined ? asked : resolveOne(asked, previous);
+  for (const asked of earlier)
+    previous = previous === undefined ? asked : resolveOne(asked, previous);
   return previous === undefined ? question : resolveOne(question, previous);
 }
 
@@ -159,7 +159,9 @@ function resolveOne(question: string, previous: string): string {
   const kept =
     replaced.size === 0
       ? previous
-      : previous.replace(/(?<=\S\s+)[A-Z][\w.+-]*[\w+]/g, (name) => (replaced.has(name) ? name : ''));
+      : previous.replace(/(?<=\S\s+)[A-Z][\w.+-]*[\w+]/g, (name) =>
+          replaced.has(name) ? name : '',
+        );
   const rest = question.replace(FOLLOW_UP, '').trim();
   return `${kept.replace(/\s+/g, ' ').trim()} ${rest}`.trim();
 }
