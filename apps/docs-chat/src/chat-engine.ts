@@ -51,9 +51,11 @@ export interface TurnRequest {
 /** The chat engine. */
 export interface ChatEngine {
   /**
-   * Runs a turn. Refusals (text the database cannot store, limits, unknown conversation, no
-   * pending approval) are thrown as {@link ChatError} by the first `next()`, before any event;
-   * after the first event every problem is reported as an `error` event followed by `finish`.
+   * Runs a turn. Refusals (text the database cannot store, limits, a budget that cannot hold
+   * the turn's first model call, unknown conversation, no pending approval) are thrown as
+   * {@link ChatError} by the first `next()`, before any event; after the first event every
+   * problem is reported as an `error` event followed by `finish`, except a budget spent
+   * mid-turn: `finish` with outcome `budget-exceeded`.
    */
   turn(request: TurnRequest): AsyncGenerator<ChatEvent, void, undefined>;
 }
