@@ -21,6 +21,11 @@ export interface EvalGoal {
   figure: (figures: EvalFigures) => number;
   bound: 'at least' | 'at most';
   target: number;
+  /**
+   * While the goal is not met yet: the level CI holds so the figure never falls back (the figure
+   * measured when the goal was last worked on). The report still says the goal is missed.
+   */
+  held?: number;
   /** The failing cases, `id: what went wrong`. */
   failing: (results: readonly CaseResult[]) => string[];
 }
@@ -39,6 +44,7 @@ export const EVAL_GOALS: readonly EvalGoal[] = [
     figure: (f) => f.answerable.factRecall,
     bound: 'at least',
     target: 0.8,
+    held: 0.72,
     failing: where((r) => isAnswerable(r) && r.missingFacts.length > 0, lacking),
   },
   {
@@ -47,6 +53,7 @@ export const EVAL_GOALS: readonly EvalGoal[] = [
     figure: (f) => f.answerable.allFacts,
     bound: 'at least',
     target: 0.7,
+    held: 0.66,
     failing: where((r) => isAnswerable(r) && r.missingFacts.length > 0, lacking),
   },
   {
@@ -55,6 +62,7 @@ export const EVAL_GOALS: readonly EvalGoal[] = [
     figure: (f) => f.byType['two-doc'].allFacts,
     bound: 'at least',
     target: 0.67,
+    held: 0.15,
     failing: where((r) => r.type === 'two-doc' && r.missingFacts.length > 0, lacking),
   },
   {
@@ -136,7 +144,15 @@ export const EVAL_GOALS: readonly EvalGoal[] = [
   },
 ];
 
-/** True when `value` meets `goal` (a `NaN` figure, of no cases, never does). */
-export function meetsGoal(goal: EvalGoal, value: number): boolean {
-  return goal.bound === 'at least' ? value >= goal.target : value <= goal.target;
+/**
+ * True when `value` meets `goal` (a `NaN` figure, of no cases, never does); with `level`
+ * `'held'`, when it meets the level CI holds for a goal not met yet.
+ */
+export function meetsGoal(
+  goal: EvalGoal,
+  value: number,
+  level: 'target' | 'held' = 'target',
+): boolean {
+  const bound = level === 'held' ? (goal.held ?? goal.target) : goal.target;
+  return goal.bound === 'at least' ? value >= bound : value <= bound;
 }

@@ -17,6 +17,15 @@ const SAVE_NOTE = /^\s*(?:save|remember|note)(?:\s+(?:a|this))?(?:\s+note)?\s*:\
 export const NOT_COVERED =
   'Not in the documents: the ingested documents do not cover this, so I cannot answer it from them.';
 
+/** Raw HTML (a tag, an event handler) outside inline code: a page's markup, never quoted. */
+const RAW_HTML =
+  /<\/?\s*(?:script|img|iframe|svg|object|embed|style|link|meta|a|form|input|video|audio|source|base|body|html)\b|<[^>]*\bon[a-z]+\s*=|javascript:/i;
+
+/** Text the answerer never quotes: instructions to an assistant, and markup planted in a page. */
+function isPlanted(text: string): boolean {
+  return isInstructionLike(text) || RAW_HTML.test(text.replace(/`[^`\n]*`/g, ''));
+}
+
 /** One offline step: text to stream, or a tool to call. */
 export interface OfflineStep {
   text: string;
@@ -100,7 +109,7 @@ export function planOfflineStep(
   const lead = fallback
     ? 'The configured model is unavailable, so here is an extractive answer from the documents (offline mode):'
     : 'From the documents (offline mode: extracted, not generated):';
-  const found = extractAnswer(read, sources, { exclude: isInstructionLike });
+  const found = extractAnswer(read, sources, { exclude: isPlanted });
   if (!found.covered) {
     const seeAlso = found.nearest
       .map(
