@@ -84,9 +84,11 @@ const TAG = new RegExp(`<([/!?]?)([A-Za-z][A-Za-z0-9:-]*)?([^<>]{0,${MAX_TAG}})(
  * linkify also `mailto:` and protocol-relative `//`); stops where Markdown syntax starts.
  */
 const BARE_URL = /(?:(?:https?|ftp):\/\/|(?:mailto|xmpp):|www\.|\/\/)[^\s<>[\]()`"']*/iy;
+/** The same URL as far as a renderer may read it (through quotes, brackets and parentheses). */
+const RENDERED_URL = /\S*/y;
 /** Where the scanner stops to look: escapes, code, tags, images, links, URLs. */
 const TOKEN =
-  /\\[!-/:-@[-`{-~]|`+|<(?=[A-Za-z/!?])|!\[|\[|\]\(|(?:https?|ftp):\/\/|(?<![A-Za-z0-9])(?:(?:mailto|xmpp):|www\.)|(?<![A-Za-z0-9:/])\/\/(?=[A-Za-z0-9])/gi;
+  /\\[!-/:-@[-`{-~]|`+|<(?=[A-Za-z/!?])|!\[|\[|\]\(|(?:https?|ftp):\/\/|www\.|(?<![A-Za-z0-9])(?:mailto|xmpp):|(?<![A-Za-z0-9:/])\/\/(?=[A-Za-z0-9])/gi;
 /** Attributes that make a tag load something. */
 const LOADING_ATTRIBUTE =
   /\b(?:src|srcset|poster|data|background|xlink:href|href|action|formaction)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi;
@@ -96,6 +98,11 @@ const LOADING_TAG =
 /** Characters that could end a destination or start code, percent-encoded (same URL). */
 function encodeRisky(url: string): string {
   return url.replace(/[<>"'`]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** A link title with the characters that could start a tag or code made entities. */
+function escapeTitle(title: string): string {
+  return title.replace(/[<>`]/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
 function trimTrailing(url: string): string {
@@ -146,8 +153,9 @@ function sanitizeProse(text: string, lineStart: boolean, context: MarkdownContex
     const lineEnd = text.indexOf('\n', at);
     const rest = text.slice(at + length, lineEnd === -1 ? text.length : lineEnd);
     const close = new RegExp(`(?<!\`)\`{${length}}(?!\`)`).exec(rest);
-    // In a GFM table a `|` splits cells even inside code: such a span is read as text.
-    if (close && !rest.slice(0, close.index).includes('|')) {
+    // In a GFM table a `|` splits cells even inside code, and marked reads no code span right
+    // after a `~`: such spans are read as text.
+    if (close && !rest.slice(0, close.index).includes('|') && text[at - 1] !== '~') {
       const end = at + length + close.index + length;
       out += text.slice(at, end);
       return end;
@@ -175,6 +183,12 @@ function sanitizeProse(text: string, lineStart: boolean, context: MarkdownContex
     TAG.lastIndex = at;
     const tag = TAG.exec(text) as RegExpExecArray; // TOKEN saw `<` and a tag character
     const [whole, , name = '', rest = '', closed] = tag;
+    if (!closed) {
+      // Not a tag to any renderer: the `<` is escaped and the rest read on, in full context.
+      decide('html-escaped', 'html-tag');
+      out += '&lt;';
+      return at + 1;
+    }
     if (LOADING_TAG.test(name) && loadsOffAllowlist(rest)) {
       decide('image-removed', 'html-image');
       const alt = plainAlt(
@@ -184,8 +198,7 @@ function sanitizeProse(text: string, lineStart: boolean, context: MarkdownContex
       return at + whole.length;
     }
     decide('html-escaped', 'html-tag');
-    const inner = whole.slice(1, closed ? -1 : undefined);
-    out += `&lt;${sanitizeProse(inner, false, context)}${closed ? '&gt;' : ''}`;
+    out += `&lt;${sanitizeProse(whole.slice(1, -1), false, context)}&gt;`;
     return at + whole.length;
   }
 
@@ -206,8 +219,8 @@ function sanitizeProse(text: string, lineStart: boolean, context: MarkdownContex
     IMAGE.lastIndex = at;
     const inline = IMAGE.exec(text);
     if (inline) {
-      const [whole, alt = '', , destination = ''] = inline;
-      if (destinationAllowed(destination, allowedHosts)) {
+      const [whole, alt = '', , destination = '', title = ''] = inline;
+      if (keepable(destination, title)) {
         out += `![${sanitizeProse(alt, false, context)}]${keptDestination(inline.slice(2))}`;
       } else {
         decide('image-removed', 'markdown-image');
@@ -234,14 +247,26 @@ function sanitizeProse(text: string, lineStart: boolean, context: MarkdownContex
       : `(image removed: ${sanitizeProse(plain, false, context)})`;
   }
 
+  /**
+   * A destination (and title) may stay when its host is allowed and, read as plain text by a
+   * renderer that does not take the construct as a link, it holds nothing the guard would change.
+   */
+  function keepable(destination: string, title = ''): boolean {
+    const probe: MarkdownContext = { allowedHosts, decide() {} };
+    return (
+      destinationAllowed(destination, allowedHosts) &&
+      sanitizeProse(destination, false, probe) === destination &&
+      sanitizeProse(escapeTitle(title), false, probe) === escapeTitle(title)
+    );
+  }
+
   /** `(destination "title")` of a kept link, made unambiguous (groups: space, URL, title, space). */
   function keptDestination(groups: readonly (string | undefined)[]): string {
     const [before = '', destination = '', title = '', after = ''] = groups;
-    const safeTitle = title.replace(/[<>`]/g, (char) => `&#${char.charCodeAt(0)};`);
     const url = /^<.*>$/s.test(destination)
       ? `<${encodeRisky(destination.slice(1, -1))}>`
       : encodeRisky(destination);
-    return `(${before}${url}${safeTitle}${after})`;
+    return `(${before}${url}${escapeTitle(title)}${after})`;
   }
 
   function bracket(at: number): number {
@@ -251,7 +276,7 @@ function sanitizeProse(text: string, lineStart: boolean, context: MarkdownContex
       const definition = DEFINITION.exec(text);
       if (definition) {
         const [whole, label = '', space = '', destination = ''] = definition;
-        const kept = destinationAllowed(destination, allowedHosts);
+        const kept = keepable(destination);
         if (!kept) decide('link-removed', 'reference-definition');
         out += `[${sanitizeProse(label, false, context)}]:${space}${kept ? encodeRisky(destination) : LINK_REMOVED}`;
         return at + whole.length;
@@ -263,10 +288,9 @@ function sanitizeProse(text: string, lineStart: boolean, context: MarkdownContex
       out += '[';
       return at + 1;
     }
-    const [whole, label = '', , destination = ''] = link;
+    const [whole, label = '', , destination = '', title = ''] = link;
     const shown = sanitizeProse(label, false, context);
-    if (destinationAllowed(destination, allowedHosts))
-      out += `[${shown}]${keptDestination(link.slice(2))}`;
+    if (keepable(destination, title)) out += `[${shown}]${keptDestination(link.slice(2))}`;
     else {
       decide('link-removed', 'markdown-link');
       out += shown;
@@ -282,8 +306,7 @@ function sanitizeProse(text: string, lineStart: boolean, context: MarkdownContex
       out += ']\\(';
       return at + 2;
     }
-    if (destinationAllowed(match[2] ?? '', allowedHosts))
-      out += `]${keptDestination(match.slice(1))}`;
+    if (keepable(match[2] ?? '', match[3])) out += `]${keptDestination(match.slice(1))}`;
     else {
       decide('link-removed', 'markdown-link');
       out += ']';
@@ -294,8 +317,13 @@ function sanitizeProse(text: string, lineStart: boolean, context: MarkdownContex
   function bareUrl(at: number): number {
     BARE_URL.lastIndex = at;
     const url = trimTrailing((BARE_URL.exec(text) as RegExpExecArray)[0]);
-    const candidate = /^www\./i.test(url) ? `https://${url}` : url;
-    if (destinationAllowed(candidate, allowedHosts)) out += encodeRisky(url);
+    RENDERED_URL.lastIndex = at;
+    const rendered = trimTrailing((RENDERED_URL.exec(text) as RegExpExecArray)[0]);
+    // Kept only when both readings are allowed; the rest of a longer one is read after it.
+    const allowed = [url, rendered].every((reading) =>
+      destinationAllowed(/^www\./i.test(reading) ? `https://${reading}` : reading, allowedHosts),
+    );
+    if (allowed) out += encodeRisky(url);
     else {
       decide('link-removed', 'bare-url');
       out += LINK_REMOVED;
@@ -335,7 +363,10 @@ export function sanitizeMarkdown(
       } else if (atLineStart && nextFence(bare, undefined)) {
         flushProse();
         fence = nextFence(bare, undefined);
-        out += line;
+        // The info string is text to a renderer that does not take the line as a fence (one
+        // at the very end, without a line break): sanitised like prose, harmless in a class.
+        const marker = (/^(`+|~+)/.exec(line) as RegExpExecArray)[0];
+        out += marker + sanitizeProse(line.slice(marker.length), false, context);
       } else {
         const like = FENCE_LIKE.exec(line);
         // Escape the first fence character so no renderer opens a block the guard did not.

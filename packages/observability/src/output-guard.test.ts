@@ -95,7 +95,7 @@ describe('links and images', () => {
     const kept = [
       '[docs](https://allowed.com/x)',
       '![a](https://cdn.allowed.com/a.png "title")',
-      '[rel](/guide) [up](../a.md) [top](#install) [q](?a=1&b=2) [w](<https://allowed.com/a b>)',
+      '[rel](/guide) [up](../a.md) [top](#install) [q](?a=1&b=2)',
       '<https://ALLOWED.com/x> https://docs.allowed.com/path?q=1 www.allowed.com',
       '[ref]: https://allowed.com/y',
     ];
@@ -171,6 +171,27 @@ describe('links and images', () => {
 
   it('escapes a `](` the guard could not read whole, so no later `)` makes a link', () => {
     expect(guard.guardText('[a\nb](//evil.com) and x](y z')).toBe('[a\nb] and x]\\(y z');
+  });
+});
+
+describe('text a renderer reads differently (found by fuzzing against marked)', () => {
+  const guard = guardOf();
+
+  it.each([
+    ['a bare www. glued to a word', 'imgwww.evil.com now', 'img(link removed) now'],
+    [
+      'an allowed URL a renderer reads on past a quote',
+      "www.allowed.com'.evil.com",
+      "(link removed)'.evil.com",
+    ],
+    ['code right after `~`, which marked does not read as code', '~`<b>`', '~\\`&lt;b&gt;\\`'],
+    ['an unclosed tag before a URL', '<img www.allowed.com<b>', '&lt;img (link removed)&lt;b&gt;'],
+    ['a `](` with a tag as its destination', 'x](<b>) y', 'x] y'],
+    ['a definition whose destination hides a URL', '[r]: \\https://1.', '[r]: (link removed)'],
+    ['HTML in the info string of a last-line fence', '```<b>', '```&lt;b&gt;'],
+    ['a link title with a URL', '[a](/x "https://evil.com")', 'a'],
+  ])('%s', (_, input, output) => {
+    expect(guard.guardText(input)).toBe(output);
   });
 });
 
