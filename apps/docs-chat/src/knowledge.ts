@@ -5,13 +5,14 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Instrumentation, RequestMetadata } from '@keel/core';
 import {
   type Chunk,
   createRetriever,
   type Document,
+  EmbeddingModelMismatchError,
   type IngestProgress,
   type RetrievedChunk,
   type Retriever,
@@ -366,9 +367,17 @@ export function knowledgeOver(
   };
 }
 
-/** Opens (or creates) the collection stored in `directory`. */
+/**
+ * Opens (or creates) the collection stored in `directory`. An index built by an earlier
+ * embedder (an upgrade changed its features) is dropped and built again by the next ingest,
+ * never mixed with new vectors.
+ */
 export async function openKnowledge(directory: string): Promise<Knowledge> {
-  const retriever = await createRetriever({ directory });
+  const retriever = await createRetriever({ directory }).catch(async (error: unknown) => {
+    if (!EmbeddingModelMismatchError.isInstance(error)) throw error;
+    await rm(directory, { recursive: true, force: true });
+    return createRetriever({ directory });
+  });
   const manifestPath = join(directory, 'manifest.json');
   const manifest = new Map<string, ManifestEntry>(
     existsSync(manifestPath)
