@@ -87,7 +87,7 @@ export function splitSentences(prose: string): string[] {
   return sentences;
 }
 
-/** Markdown that is not text: HTML comments and tags, image syntax. */
+/** Prose with its HTML comments removed and its whitespace collapsed. */
 function stripMarkup(text: string): string {
   return text
     .replace(/<!--[\s\S]*?-->/g, ' ')

@@ -9,12 +9,9 @@ import type { PackedChunk } from '@keel/retrieval';
 import { type AnswerUnit, answerUnits } from './answer-units';
 import { analyzeTerms, type Question } from './question';
 
-/** A unit picked for the answer. */
-export type PickedUnit = AnswerUnit;
-
 /** What the answerer found. */
 export type ExtractedAnswer = (
-  | { covered: true; units: PickedUnit[] }
+  | { covered: true; units: AnswerUnit[] }
   | { covered: false; nearest: Array<{ sourceId: string; headingPath: readonly string[] }> }
 ) & { relevance?: Relevance };
 

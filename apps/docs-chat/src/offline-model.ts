@@ -3,7 +3,7 @@
  * agent over the app's tools: first it calls `search_docs` with the question (or `save_note`
  * when asked to save one), then it streams an extractive answer citing the chunks found,
  * word by word. It reports through the instrumentation seam like a real model, at a price of
- * zero, with the tokens it actually processes (input: {@link offlineInputText}; output: the
+ * zero, with the tokens it actually processes (input: what its step read, `OfflineStep.read`; output: the
  * words it streamed, or its tool call's arguments): each call ends with a usage part
  * (`costUsd: 0`) carrying the very figures it reported, a cancelled call too (then
  * `finish: abort`). It spends no budget: nothing bills it.
@@ -13,7 +13,6 @@ import {
   type ChatRequest,
   EMPTY_USAGE,
   type Instrumentation,
-  type Message,
   type StreamPart,
   sleep,
   type Usage,
@@ -55,46 +54,6 @@ export interface OfflineModelOptions {
   instrumentation?: Instrumentation;
   /** Called as each of its calls starts. */
   onStart?: () => void;
-}
-
-/**
- * The text one offline step reads, which its input tokens count: the question; the questions
- * asked before it in the conversation, which a follow-up is read against; at the answering
- * step also the text of every source chunk it scores. A note is planned from the question
- * alone, and confirmed from the question and the tool's result. The system prompt and the
- * fenced context the request carries are not read, so they are not counted.
- *
- * @example
- * ```ts
- * const step = planOfflineStep(question, messages, sources, false);
- * const inputTokens = await countTokens(offlineInputText(question, messages, sources, step));
- * ```
- */
-export function offlineInputText(
-  question: string,
-  messages: readonly Message[],
-  sources: readonly PackedChunk[],
-  step: { toolCall?: { name: string } },
-): string {
-  const asked = messages.findLastIndex((message) => message.role === 'user');
-  const saved = messages
-    .slice(asked + 1)
-    .flatMap((message) => (message.role === 'tool' ? message.content : []))
-    .filter((result) => result.toolName === 'save_note');
-  if (saved.length > 0) {
-    const outputs = saved.map(({ output }) =>
-      typeof output === 'string' ? output : JSON.stringify(output),
-    );
-    return [question, ...outputs].join('\n');
-  }
-  if (step.toolCall?.name === 'save_note') return question;
-  const earlier = messages
-    .slice(0, Math.max(0, asked))
-    .flatMap((message) =>
-      message.role === 'user' && typeof message.content === 'string' ? [message.content] : [],
-    );
-  const scored = step.toolCall ? [] : sources.map((source) => source.chunk.text);
-  return [...earlier, question, ...scored].join('\n');
 }
 
 /** Creates the offline answerer of one turn. */
@@ -153,7 +112,7 @@ export function createOfflineModel({
       const read = sources();
       const step = planOfflineStep(question, request.messages, read, fallback);
       if (step.toolCall) finishReason = 'tool-calls';
-      inputTokens = await countTokens(offlineInputText(question, request.messages, read, step));
+      inputTokens = await countTokens(step.read);
       if (step.toolCall) {
         const toolCallId = `offline_${crypto.randomUUID()}`;
         firstTokenMs = performance.now() - started;

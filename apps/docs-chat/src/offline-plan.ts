@@ -29,6 +29,14 @@ function isPlanted(text: string): boolean {
 /** One offline step: text to stream, or a tool to call. */
 export interface OfflineStep {
   text: string;
+  /**
+   * The text the step read, which its input tokens count: the question; the questions asked
+   * before it in the conversation, which a follow-up is read against; at the answering step
+   * also every source chunk it scored. A note is planned from the question alone, and
+   * confirmed from the question and the tool's result. The system prompt and the fenced context
+   * the request carries are not read.
+   */
+  read: string;
   toolCall?: { name: string; input: Record<string, unknown> };
 }
 
@@ -87,9 +95,11 @@ export function planOfflineStep(
 ): OfflineStep {
   const results = resultsSinceQuestion(messages);
   const note = SAVE_NOTE.exec(question);
-  const saved = results.find((result) => result.toolName === 'save_note');
+  const saves = results.filter((result) => result.toolName === 'save_note');
+  const saved = saves[0];
   if (saved) {
     return {
+      read: [question, ...saves.map(describeResult)].join('\n'),
       text: saved.isError
         ? `The note was not saved: ${describeResult(saved)}`
         : `Saved the note "${(note?.[1] ?? '').trim().split('\n')[0]?.slice(0, 80)}".`,
@@ -98,14 +108,17 @@ export function planOfflineStep(
   if (note && results.length === 0) {
     const body = (note[1] as string).trim();
     const title = body.split('\n')[0]?.slice(0, 80) ?? body;
-    return { text: '', toolCall: { name: 'save_note', input: { title, body } } };
+    return { text: '', read: question, toolCall: { name: 'save_note', input: { title, body } } };
   }
-  const read = readQuestion(resolveFollowUp(question, earlierQuestions(messages)));
+  const earlier = earlierQuestions(messages);
+  const read = readQuestion(resolveFollowUp(question, earlier));
+  const asked = [...earlier, question].join('\n');
   // One search per aspect, one step each; then the answer.
   const query = read.queries[results.length];
   if (query !== undefined) {
-    return { text: '', toolCall: { name: 'search_docs', input: { query, k: 10 } } };
+    return { text: '', read: asked, toolCall: { name: 'search_docs', input: { query, k: 10 } } };
   }
+  const scored = [asked, ...sources.map((source) => source.chunk.text)].join('\n');
   const lead = fallback
     ? 'The configured model is unavailable, so here is an extractive answer from the documents (offline mode):'
     : 'From the documents (offline mode: extracted, not generated):';
@@ -118,8 +131,9 @@ export function planOfflineStep(
       )
       .join('\n');
     return {
+      read: scored,
       text: `${fallback ? `${lead}\n\n` : ''}${NOT_COVERED}${seeAlso === '' ? '' : `\n\nSee also, the nearest sections (they do not answer it):\n${seeAlso}`}`,
     };
   }
-  return { text: `${lead}\n\n${render(found.units)}` };
+  return { text: `${lead}\n\n${render(found.units)}`, read: scored };
 }
