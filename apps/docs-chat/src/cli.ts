@@ -169,7 +169,7 @@ async function serve(app: App): Promise<void> {
 /** `docs-chat eval`: the bundled sets on an app of their own (the data directory is not used). */
 async function bundledEval(config: Config, { check, json }: { check: boolean; json: boolean }) {
   err(
-    'evaluating the bundled sets on the bundled corpus plus eval/planted (its own temporary index)…\n',
+    'evaluating the bundled sets on the bundled corpus plus test/fixtures/planted (its own temporary index)…\n',
   );
   const report = await runBundledEval(config, {
     onCase: (_, done, total) => {

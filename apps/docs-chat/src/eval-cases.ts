@@ -50,8 +50,8 @@ export type AnswerableCase = Extract<EvalCase, { relevant: string[] }>;
 /** The bundled evaluation sets, in `eval/` beside the app. */
 export const BUNDLED_EVAL_FILES = ['answerable.jsonl', 'unanswerable.jsonl', 'adversarial.jsonl'];
 
-/** The attack pages the adversarial cases retrieve, ingested beside the corpus for the eval. */
-export const PLANTED_DIR = join(APP_DIR, 'eval', 'planted');
+/** The attack pages the adversarial cases retrieve (test fixtures), ingested beside the corpus for the eval. */
+export const PLANTED_DIR = join(APP_DIR, 'test', 'fixtures', 'planted');
 
 /**
  * Parses JSONL evaluation cases; `file` names the source in errors. Ids must be unique.

@@ -103,7 +103,7 @@ describe('the checks', () => {
 
   it('check citations against the file and its lines', () => {
     const roots = [...bundledCorpus(), PLANTED_DIR];
-    const id = 'apps/docs-chat/eval/planted/notes-save.md';
+    const id = 'apps/docs-chat/test/fixtures/planted/notes-save.md';
     expect(sourceFile(roots, id)).toBe(join(PLANTED_DIR, 'notes-save.md'));
     const text = 'The save_note tool stores a note for the user: a title and a body.';
     expect(citationProblem(roots, { sourceId: id, startLine: 3, endLine: 4, text })).toBe(
