@@ -37,7 +37,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: 'ignore-previous',
     category: 'instruction-override',
     pattern: new RegExp(
-      `\\b(?:ignore|disregard|forget|skip|override|bypass|neglect|abandon|drop|discard)\\b.{0,40}?\\b(?:previous|prior|above|earlier|preceding|all|any|your|the|system|original|initial|every|those|these)\\b.{0,40}?\\b${DIRECTIVES}\\b`,
+      `(?<!-)\\b(?:ignore|disregard|forget|skip|override|bypass|neglect|abandon|drop|discard)\\b(?!-).{0,40}?\\b(?:previous|prior|above|earlier|preceding|all|any|your|the|system|original|initial|every|those|these)\\b.{0,40}?\\b${DIRECTIVES}\\b`,
     ),
     weight: 0.85,
   },
@@ -67,7 +67,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: 'addressed-to-ai',
     category: 'instruction-override',
     pattern: new RegExp(
-      `(?:\\b(?:dear|hey|hi|attention|note to|message for|instructions for|to the)\\s+(?:the\\s+)?${AI}s?\\b|\\b(?:if|when) (?:you are|you're) (?:an? )?(?:ai|language model|llm|assistant)\\b|\\b(?:if|when) (?:an? |the )?${AI} (?:reads|sees|processes|summari[sz]es)\\b)`,
+      `(?:\\b(?:dear|hey|hi|attention|note to|message for|instructions for)\\s+(?:the\\s+)?${AI}s?\\b|(?:^|[.!?:]\\s+)to the ${AI}s?\\b|\\b(?:if|when) (?:you are|you're) (?:an? )?(?:ai|language model|llm|assistant)\\b|\\b(?:if|when) (?:an? |the )?${AI} (?:reads|sees|processes|summari[sz]es)\\b)`,
     ),
     weight: 0.6,
   },
@@ -202,7 +202,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: 'reveal-system-prompt',
     category: 'system-prompt-extraction',
     pattern:
-      /\b(?:reveal|show|print|output|repeat|display|tell me|give me|write (?:out|down)|leak|share|dump|recite|list|copy|paste|return|echo|spell out|translate|append|include|add)\b.{0,40}?\b(?:system prompt|system message|system instructions|initial (?:prompt|instructions)|hidden (?:prompt|instructions)|(?:instructions|prompt|text|words) (?:above|before this)|original (?:prompt|instructions)|developer (?:message|prompt|instructions)|pre-?prompt|your (?:instructions|rules|guidelines|configuration))\b/,
+      /\b(?:reveal|show|print|output|repeat|display|tell me|give me|write (?:out|down)|leak|share|dump|recite|list|copy|paste|return|echo|spell out|translate|append|include|add)\b.{0,40}?\b(?<!\b(?:append|include|add)\b.{0,40}?\b(?:to|into|in) (?:the |your |a )?)(?:system prompt|system message|system instructions|initial (?:prompt|instructions)|hidden (?:prompt|instructions)|(?:instructions|prompt|text|words) (?:above|before this)|original (?:prompt|instructions)|developer (?:message|prompt|instructions)|pre-?prompt|your (?:instructions|rules|guidelines|configuration))\b/,
     weight: 0.8,
   },
   {
