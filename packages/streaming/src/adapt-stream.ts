@@ -4,6 +4,7 @@
  * event, truncation, reset, in-band error, timeout, abort) into the core StreamPart contract.
  */
 import { isAbortError, KeelError, type StreamPart, systemClock } from '@keel/core';
+import { type EventLayoutRules, LearnedLayouts } from './learned-layouts';
 import { PartWriter, type StreamStats, type ToolInputPreview } from './part-writer';
 import { ProviderStreamError, type StreamProvider } from './provider-stream-error';
 import { guardReader, openSource, type ReadGuardOptions } from './source-reader';
@@ -44,11 +45,11 @@ export interface StreamProtocol {
   /** A parsed event payload (from the wire or from the SDK). */
   chunk(payload: Record<string, unknown>): void;
   /**
-   * Reads an event's data straight from the wire when it has a layout the protocol knows byte
-   * for byte, without building it with `JSON.parse`; returns false to have it parsed and passed
-   * to {@link StreamProtocol.chunk}. Must give exactly what `chunk` would give for the parse.
+   * What the protocol reads of its events, and which string varies between its frequent ones:
+   * with it, events in a layout already seen on the stream are not built with `JSON.parse`
+   * (see {@link LearnedLayouts}).
    */
-  raw?(data: string): boolean;
+  readonly layout?: EventLayoutRules;
   /** A `data: [DONE]` line. */
   done(): void;
   /**
@@ -87,10 +88,16 @@ export function adaptStream(
   /** The read in progress; `next()` calls made meanwhile wait for it, as with a generator. */
   let busy: Promise<IteratorResult<StreamPart>> | undefined;
 
+  const layouts = protocol.layout === undefined ? undefined : new LearnedLayouts(protocol.layout);
+
   const onEvent = ({ data }: SSEEvent) => {
     if (writer.finished || data.length === 0) return;
     if (data === '[DONE]') return protocol.done();
-    if (protocol.raw?.(data) !== true) protocol.chunk(parseData(data));
+    const known = layouts?.match(data);
+    if (known !== undefined) return protocol.chunk(known);
+    const payload = parseData(data);
+    layouts?.learn(data, payload);
+    protocol.chunk(payload);
   };
   // An SDK aborts its own controller when it throws, so only a clean end checks the controller.
   const abortedByError = (error: unknown) => signal?.aborted === true || isAbortError(error);

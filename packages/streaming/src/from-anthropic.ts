@@ -14,7 +14,7 @@ import {
   type StreamAdapterOptions,
   type StreamProtocol,
 } from './adapt-stream';
-import { JSON_STRING_BODY, unescapeJsonString } from './json-layout';
+import type { EventLayoutRules } from './learned-layouts';
 import type { PartWriter } from './part-writer';
 import { ProviderStreamError } from './provider-stream-error';
 import { StreamTruncatedError } from './stream-truncated-error';
@@ -66,20 +66,30 @@ interface AnthropicEvent {
 
 const TERMINAL = 'message_stop';
 
+/** The member of each content delta type that carries its text. */
+const deltaText: ReadonlyMap<string | undefined, 'text' | 'thinking' | 'partial_json'> = new Map([
+  ['text_delta', 'text'],
+  ['thinking_delta', 'thinking'],
+  ['input_json_delta', 'partial_json'],
+]);
+
 /**
- * Content deltas, most of a stream's events, always come in one layout, e.g.
- * `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}`. Data in
- * exactly that layout (the JSON grammar of its index and string included) is read with this
- * pattern instead of being built by `JSON.parse`: groups 1 to 4 are the index and the text,
- * thinking or partial JSON. Any other spelling (spaces, key order, more fields, other delta
- * types) is parsed as usual, so both paths give the same parts.
+ * Content deltas are most of a stream's events, and the adapter reads all of each: only the
+ * text, thinking or partial JSON varies between the deltas of one block.
  */
-const CONTENT_DELTA = new RegExp(
-  String.raw`^\{"type":"content_block_delta","index":(0|[1-9]\d{0,8}),"delta":\{"type":"(?:` +
-    `text_delta","text":"(${JSON_STRING_BODY})|` +
-    `thinking_delta","thinking":"(${JSON_STRING_BODY})|` +
-    String.raw`input_json_delta","partial_json":"(${JSON_STRING_BODY}))"\}\}$`,
-);
+const layout: EventLayoutRules = {
+  reads: () => true,
+  hole(payload) {
+    const { type, delta } = payload as AnthropicEvent;
+    if (type !== 'content_block_delta' || typeof delta !== 'object' || delta === null) {
+      return undefined;
+    }
+    const member = deltaText.get(delta.type);
+    return member !== undefined && typeof delta[member] === 'string'
+      ? ['delta', member]
+      : undefined;
+  },
+};
 
 function anthropicProtocol(writer: PartWriter): StreamProtocol {
   /** The type of each open content block, by index. */
@@ -177,15 +187,7 @@ function anthropicProtocol(writer: PartWriter): StreamProtocol {
           writer.unknownEvent();
       }
     },
-    raw(data) {
-      const match = CONTENT_DELTA.exec(data);
-      if (match === null) return false;
-      const [, index, text, thinking, json = ''] = match;
-      if (text !== undefined) writer.text(unescapeJsonString(text));
-      else if (thinking !== undefined) writer.reasoning(unescapeJsonString(thinking));
-      else toolInputDelta(Number(index), unescapeJsonString(json));
-      return true;
-    },
+    layout,
     done() {},
     end() {
       throw new StreamTruncatedError({ expected: TERMINAL });

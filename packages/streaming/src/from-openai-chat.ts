@@ -13,7 +13,7 @@ import {
   type StreamAdapterOptions,
   type StreamProtocol,
 } from './adapt-stream';
-import { JSON_NUMBER, JSON_STRING_BODY, unescapeJsonString } from './json-layout';
+import type { EventLayoutRules } from './learned-layouts';
 import type { PartWriter } from './part-writer';
 import { ProviderStreamError } from './provider-stream-error';
 import { StreamTruncatedError } from './stream-truncated-error';
@@ -54,22 +54,50 @@ interface ChatChunk {
 
 const TERMINAL = 'data: [DONE]';
 
-/** A member the adapter never reads, with a plain value (string, number or null). */
-const IGNORED_MEMBER =
-  `(?:"(?:id|object|created|model|service_tier|system_fingerprint|obfuscation)":` +
-  `(?:"${JSON_STRING_BODY}"|${JSON_NUMBER}|null)|"usage":null)`;
+/** The members of a choice's `delta` the adapter reads. */
+const readDeltaMembers: ReadonlySet<string> = new Set([
+  'content',
+  'reasoning_content',
+  'reasoning',
+  'refusal',
+  'tool_calls',
+]);
+
+/** The delta members whose text varies from chunk to chunk, in the order one is chosen. */
+const textMembers = ['content', 'reasoning_content', 'reasoning', 'refusal'] as const;
 
 /**
- * Text chunks, most of a stream, come in one layout: members the adapter ignores, then
- * `"choices":[{"index":0,"delta":{"content":"…"},"logprobs":null,"finish_reason":null}]`. Data
- * in exactly that layout (the JSON grammar of every value included) is read with this pattern
- * instead of being built by `JSON.parse`: group 1 is the content. Anything else (a role, tool
- * calls, a finish reason, usage, spaces) is parsed as usual, so both paths give the same parts.
+ * What the adapter reads of a chunk: `error`, `usage`, and in `choices` each choice's `index`,
+ * `finish_reason` and the delta members above. Everything else (`id`, `created`, `model`,
+ * `system_fingerprint`, `obfuscation`, `logprobs`, a delta's `role`, Azure's
+ * `content_filter_results`, llama.cpp's `timings`, ...) may vary between chunks of one layout.
+ * The string that varies is the first non-empty text member of the first choice's delta.
  */
-const CONTENT_CHUNK = new RegExp(
-  String.raw`^\{(?:${IGNORED_MEMBER},)*"choices":\[\{"index":0,"delta":\{"content":"(${JSON_STRING_BODY})"\},` +
-    String.raw`"logprobs":null,"finish_reason":null\}\](?:,${IGNORED_MEMBER})*\}$`,
-);
+const layout: EventLayoutRules = {
+  reads(path) {
+    const [member, , field, deltaMember] = path;
+    if (member !== 'choices') return member === 'error' || member === 'usage';
+    if (path.length <= 2 || field === 'index' || field === 'finish_reason') return true;
+    return field === 'delta' && (path.length === 3 || readDeltaMembers.has(deltaMember as string));
+  },
+  hole(payload) {
+    const { choices, error } = payload as ChatChunk;
+    if (error || !Array.isArray(choices)) return undefined;
+    const delta = (choices[0] as ChatChoice | null | undefined)?.delta;
+    if (typeof delta !== 'object' || delta === null) return undefined;
+    let member: string | undefined;
+    for (const key of textMembers) {
+      const text = delta[key];
+      if (typeof text !== 'string') continue;
+      member ??= key;
+      if (text !== '') {
+        member = key;
+        break;
+      }
+    }
+    return member === undefined ? undefined : ['choices', 0, 'delta', member];
+  },
+};
 
 function openAIChatProtocol(writer: PartWriter): StreamProtocol {
   let finishReason: string | undefined;
@@ -122,12 +150,7 @@ function openAIChatProtocol(writer: PartWriter): StreamProtocol {
       }
       if (usage) writer.emitUsage(normalizeOpenAIChatUsage(usage));
     },
-    raw(data) {
-      const match = CONTENT_CHUNK.exec(data);
-      if (match === null) return false;
-      writer.text(unescapeJsonString(match[1] ?? ''));
-      return true;
-    },
+    layout,
     done() {
       const reason = finishReason === undefined ? 'stop' : (finishReasons[finishReason] ?? 'stop');
       writer.finish(refused && reason === 'stop' ? 'content-filter' : reason, finishReason);

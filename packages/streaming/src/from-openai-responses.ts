@@ -13,6 +13,7 @@ import {
   type StreamAdapterOptions,
   type StreamProtocol,
 } from './adapt-stream';
+import type { EventLayoutRules } from './learned-layouts';
 import type { PartWriter } from './part-writer';
 import { ProviderStreamError } from './provider-stream-error';
 import { StreamTruncatedError } from './stream-truncated-error';
@@ -66,6 +67,25 @@ interface ResponsesEvent {
 }
 
 const TERMINAL = 'response.completed';
+
+/** The members of an event the adapter reads; `sequence_number`, `output_index`, ... may vary. */
+const readMembers: ReadonlySet<string | number | undefined> = new Set([
+  'type',
+  'item_id',
+  'item',
+  'delta',
+  'arguments',
+  'response',
+  'code',
+  'message',
+]);
+
+/** Delta events (text, refusal, reasoning, tool arguments) are most of a stream's events. */
+const layout: EventLayoutRules = {
+  reads: (path) => readMembers.has(path[0]),
+  hole: (payload) =>
+    typeof (payload as ResponsesEvent).delta === 'string' ? ['delta'] : undefined,
+};
 
 function openAIResponsesProtocol(writer: PartWriter): StreamProtocol {
   let toolCalls = 0;
@@ -147,6 +167,7 @@ function openAIResponsesProtocol(writer: PartWriter): StreamProtocol {
           if (!ignoredEvents.has(type)) writer.unknownEvent();
       }
     },
+    layout,
     done() {},
     end() {
       throw new StreamTruncatedError({ expected: TERMINAL });
