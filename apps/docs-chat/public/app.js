@@ -1,8 +1,11 @@
 /**
  * The docs-chat page: sends a question to POST /api/chat, reads the server-sent events of the
  * turn (see src/chat-events.ts) and renders text, tool lines, approvals, citations and meters.
- * Server data (answers, chunk text, tool input) is untrusted: it only ever goes into textContent.
+ * Server data (answers, chunk text, tool input) is untrusted: answers are rendered as markdown
+ * through render.js (sanitised, links and images only to allowed hosts); everything else only
+ * ever goes into textContent.
  */
+import { renderMarkdown } from '/render.js';
 
 const USER_KEY = 'docs-chat.userId';
 const CONVERSATION_KEY = 'docs-chat.conversationId';
@@ -39,6 +42,8 @@ const state = {
   controller: undefined,
   /** The element that opened the source panel, to give focus back on close. */
   panelOpener: undefined,
+  /** Hosts an answer's links and images may point to (GET /api/config); none until it answers. */
+  allowedHosts: [],
 };
 
 function loadUserId() {
@@ -85,7 +90,7 @@ function estimateTokens(text) {
 
 const MODE_NOTES = {
   offline:
-    'Extractive answers quoted from the docs, no model. Set OPENAI_API_KEY or ANTHROPIC_API_KEY to use a model.',
+    'Extractive answers quoted from the docs, no model. Set OPENAI_API_KEY, ANTHROPIC_API_KEY or OPENAI_BASE_URL (an OpenAI-compatible server) to use a model.',
 };
 
 function showMode(mode, model) {
@@ -154,6 +159,8 @@ function addAssistantMessage() {
     status,
     meter,
     raw: '',
+    /** The animation frame a render waits for, while text streams. */
+    frame: undefined,
     /** Text streamed since the last `usage` event: its tokens are not counted yet. */
     uncounted: '',
     citations: new Map(),
@@ -166,9 +173,12 @@ function addAssistantMessage() {
 function appendText(msg, delta) {
   msg.raw += delta;
   msg.uncounted += delta;
-  msg.text.append(delta);
   showEstimate(msg);
-  msg.li.scrollIntoView({ block: 'end' });
+  // The growing answer is rendered again at most once a frame.
+  msg.frame ??= requestAnimationFrame(() => {
+    render(msg);
+    msg.li.scrollIntoView({ block: 'end' });
+  });
 }
 
 /** While text streams ahead of the server's count, the output tokens are an estimate, marked "~". */
@@ -192,14 +202,29 @@ function setUsage(msg, usage) {
   msg.meter.textContent = formatUsage(usage);
 }
 
-/** Re-renders the message text with each known `[citationId]` as a button that opens the source. */
-function linkifyCitations(msg) {
+/** Renders the message's markdown, with each known `[citationId]` as a button that opens the source. */
+function render(msg) {
+  if (msg.frame !== undefined) cancelAnimationFrame(msg.frame);
+  msg.frame = undefined;
+  const fragment = renderMarkdown(msg.raw, state.allowedHosts);
+  const walker = document.createTreeWalker(fragment, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  while (walker.nextNode()) texts.push(walker.currentNode);
+  for (const node of texts) {
+    if (!node.parentElement?.closest('pre, code, a')) linkifyCitations(msg, node);
+  }
+  msg.text.replaceChildren(fragment);
+}
+
+/** Replaces each known `[citationId]` in the text node `node` with a citation button. */
+function linkifyCitations(msg, node) {
+  const text = node.data;
   const parts = [];
   let last = 0;
-  for (const match of msg.raw.matchAll(CITATION)) {
+  for (const match of text.matchAll(CITATION)) {
     const source = msg.citations.get(match[1]);
     if (!source) continue;
-    parts.push(msg.raw.slice(last, match.index));
+    parts.push(text.slice(last, match.index));
     const button = el('button', {
       className: 'cite',
       text: match[0],
@@ -214,13 +239,14 @@ function linkifyCitations(msg) {
     parts.push(button);
     last = match.index + match[0].length;
   }
-  parts.push(msg.raw.slice(last));
-  msg.text.replaceChildren(...parts);
+  if (parts.length === 0) return;
+  parts.push(text.slice(last));
+  node.replaceWith(...parts);
 }
 
 function setCitations(msg, citations) {
   msg.citations = new Map(citations.map((c) => [c.citationId, c]));
-  linkifyCitations(msg);
+  render(msg);
   msg.sources.replaceChildren();
   if (citations.length === 0) {
     msg.sources.hidden = true;
@@ -506,7 +532,10 @@ async function runTurn(body, existing) {
     }
     return msg !== undefined;
   } finally {
-    if (msg) msg.text.setAttribute('aria-busy', 'false');
+    if (msg) {
+      if (msg.frame !== undefined) render(msg);
+      msg.text.setAttribute('aria-busy', 'false');
+    }
     if (state.controller === controller) {
       state.controller = undefined;
       setBusy(false);
@@ -574,7 +603,6 @@ async function restore(id) {
     }
     const msg = addAssistantMessage();
     msg.raw = turn.text;
-    msg.text.textContent = turn.text;
     setCitations(msg, turn.citations ?? []);
     if (turn.usage) setUsage(msg, turn.usage);
     else msg.meter.textContent = '';
@@ -656,6 +684,24 @@ async function loadMode() {
   }
 }
 
+/**
+ * Reads what rendering needs (the allowed hosts) and a question about the served documents for
+ * the empty input. Without it, no link or image to another host is kept.
+ */
+async function loadPageConfig() {
+  try {
+    const res = await fetch('/api/config');
+    if (!res.ok) return;
+    const { allowedHosts, placeholder } = await res.json();
+    if (Array.isArray(allowedHosts)) state.allowedHosts = allowedHosts;
+    if (placeholder) els.input.placeholder = placeholder;
+  } catch {
+    // rendering keeps to this page's own links and images
+  }
+}
+
 setConversationId(state.conversationId);
 loadMode();
-if (state.conversationId) restore(state.conversationId);
+const configLoaded = loadPageConfig();
+const restoring = state.conversationId;
+if (restoring) configLoaded.then(() => restore(restoring));

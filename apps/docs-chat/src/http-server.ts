@@ -5,9 +5,7 @@
  * and the upstream model call. Every request gets a trace and one redacted log line.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import { toSSEStream } from '@keel/streaming';
 import type { Answerer } from './answerer';
 import type { AppObservability } from './app-observability';
@@ -19,6 +17,8 @@ import type { Config } from './config';
 import type { ConversationStore } from './conversation-store';
 import type { Knowledge } from './knowledge';
 import type { LedgerStore } from './ledger-store';
+import { sampleQuestion } from './sample-question';
+import { loadStaticFiles } from './static-files';
 
 /** What the server serves from. */
 export interface HttpDependencies {
@@ -38,18 +38,29 @@ const CLIENT_CLOSED_REQUEST = 499;
 /** How long a stream may wait for a client to read before it is cut. */
 const WRITE_STALL_MS = 30_000;
 
-const STATIC: Record<string, { file: string; type: string }> = {
-  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
-  '/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
-};
+/** The CSP, with images from `allowedHosts` (and their subdomains) allowed beside the page's own. */
+function contentSecurityPolicy(allowedHosts: readonly string[]): string {
+  const images = ["'self'", 'data:', ...allowedHosts.flatMap((host) => [host, `*.${host}`])];
+  return `default-src 'self'; script-src 'self'; style-src 'self'; img-src ${images.join(' ')}; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+}
 
 const SECURITY_HEADERS = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy': contentSecurityPolicy([]),
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
+
+/**
+ * The route a path is counted, traced and logged under, known before the request is handled so
+ * a refused request is counted under its route.
+ */
+function routeOf(path: string, files: ReadonlyMap<string, unknown>): string {
+  if (files.has(path) || path === '/favicon.ico') return '/static';
+  if (path.startsWith('/api/conversations/')) return '/api/conversations/:id';
+  if (['/api/chat', '/api/config', '/api/usage', '/healthz', '/metrics'].includes(path))
+    return path;
+  return 'unknown';
+}
 
 function sendJson(
   response: ServerResponse,
@@ -144,12 +155,12 @@ export function createHttpServer(
   const { config, engine, conversations, ledger, knowledge, answerer, observability, publicDir } =
     deps;
   const { metrics, tracer, log } = observability;
-  const files = new Map(
-    Object.entries(STATIC).map(([path, { file, type }]) => [
-      path,
-      { body: readFileSync(join(publicDir, file)), type },
-    ]),
-  );
+  const files = loadStaticFiles(publicDir);
+  /** The page's headers: the CSP lets images from the allowed hosts load, as answers may show them. */
+  const pageHeaders = {
+    ...SECURITY_HEADERS,
+    'content-security-policy': contentSecurityPolicy(config.allowedHosts),
+  };
   const startedAt = Date.now();
   const adminToken = config.adminToken ? Buffer.from(`Bearer ${config.adminToken}`) : undefined;
   let openStreams = 0;
@@ -264,86 +275,105 @@ export function createHttpServer(
     }
   }
 
-  async function route(request: IncomingMessage, response: ServerResponse, traceId: string) {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const path = url.pathname;
+  /** Handles a request to `path`, which {@link routeOf} put under `name`. */
+  async function route(
+    request: IncomingMessage,
+    response: ServerResponse,
+    { path, name }: { path: string; name: string },
+    traceId: string,
+  ): Promise<void> {
     const method = request.method ?? 'GET';
-    const file = files.get(path);
-    if (file) {
-      if (method !== 'GET' && method !== 'HEAD')
-        throw new ChatError({ code: 'method_not_allowed', message: 'Use GET' });
-      response.writeHead(200, {
-        'content-type': file.type,
-        'content-length': file.body.length,
-        'cache-control': 'no-cache',
-        ...SECURITY_HEADERS,
-      });
-      response.end(method === 'HEAD' ? undefined : file.body);
-      return '/static';
-    }
     const only = (allowed: string) => {
       if (method !== allowed) {
         throw new ChatError({ code: 'method_not_allowed', message: `Use ${allowed} for ${path}` });
       }
     };
-    if (path === '/api/chat') {
-      only('POST');
-      await chat(request, response, traceId);
-      return path;
-    }
-    if (path.startsWith('/api/conversations/')) {
-      only('GET');
-      const userId = parseUserId(request.headers['x-user-id']);
-      let id: string;
-      try {
-        id = decodeURIComponent(path.slice('/api/conversations/'.length));
-      } catch {
-        throw new ChatError({ code: 'not_found', message: 'No such conversation for this user' });
+    switch (name) {
+      case '/static': {
+        const file = files.get(path);
+        if (!file) {
+          response.writeHead(204, SECURITY_HEADERS);
+          response.end();
+          return;
+        }
+        if (method !== 'GET' && method !== 'HEAD')
+          throw new ChatError({ code: 'method_not_allowed', message: 'Use GET' });
+        response.writeHead(200, {
+          'content-type': file.type,
+          'content-length': file.body.length,
+          'cache-control': 'no-cache',
+          ...(path === '/' ? pageHeaders : SECURITY_HEADERS),
+        });
+        response.end(method === 'HEAD' ? undefined : file.body);
+        return;
       }
-      const view = await conversations.view(id, userId);
-      if (!view)
-        throw new ChatError({ code: 'not_found', message: `No conversation ${id} for this user` });
-      sendJson(response, 200, view);
-      return '/api/conversations/:id';
+      case '/api/chat':
+        only('POST');
+        await chat(request, response, traceId);
+        return;
+      case '/api/config': {
+        only('GET');
+        // What the page needs to render answers: the hosts their links and images may point
+        // to, and a question about these documents for the empty input.
+        const placeholder = await sampleQuestion(knowledge);
+        sendJson(response, 200, {
+          allowedHosts: config.allowedHosts,
+          ...(placeholder !== undefined && { placeholder }),
+        });
+        return;
+      }
+      case '/api/conversations/:id': {
+        only('GET');
+        const userId = parseUserId(request.headers['x-user-id']);
+        let id: string;
+        try {
+          id = decodeURIComponent(path.slice('/api/conversations/'.length));
+        } catch {
+          throw new ChatError({ code: 'not_found', message: 'No such conversation for this user' });
+        }
+        const view = await conversations.view(id, userId);
+        if (!view)
+          throw new ChatError({
+            code: 'not_found',
+            message: `No conversation ${id} for this user`,
+          });
+        sendJson(response, 200, view);
+        return;
+      }
+      case '/api/usage':
+        only('GET');
+        authorize(request);
+        sendJson(response, 200, await ledger.report());
+        return;
+      case '/healthz': {
+        only('GET');
+        const { documents, chunks } = await knowledge.count();
+        sendJson(response, 200, {
+          status: 'ok',
+          mode: answerer.mode,
+          model: answerer.model,
+          documents,
+          chunks,
+          openStreams,
+          uptimeSeconds: Math.round((Date.now() - startedAt) / 1_000),
+        });
+        return;
+      }
+      case '/metrics': {
+        only('GET');
+        authorize(request);
+        const text = metrics.prometheus();
+        response.writeHead(200, {
+          'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+          'content-length': Buffer.byteLength(text),
+          ...SECURITY_HEADERS,
+        });
+        response.end(text);
+        return;
+      }
+      default:
+        throw new ChatError({ code: 'not_found', message: `Nothing at ${path}` });
     }
-    if (path === '/favicon.ico') {
-      response.writeHead(204, SECURITY_HEADERS);
-      response.end();
-      return '/static';
-    }
-    if (path === '/api/usage') {
-      only('GET');
-      authorize(request);
-      sendJson(response, 200, await ledger.report());
-      return path;
-    }
-    if (path === '/healthz') {
-      only('GET');
-      const { documents, chunks } = await knowledge.count();
-      sendJson(response, 200, {
-        status: 'ok',
-        mode: answerer.mode,
-        model: answerer.model,
-        documents,
-        chunks,
-        openStreams,
-        uptimeSeconds: Math.round((Date.now() - startedAt) / 1_000),
-      });
-      return path;
-    }
-    if (path === '/metrics') {
-      only('GET');
-      authorize(request);
-      const text = metrics.prometheus();
-      response.writeHead(200, {
-        'content-type': 'text/plain; version=0.0.4; charset=utf-8',
-        'content-length': Buffer.byteLength(text),
-        ...SECURITY_HEADERS,
-      });
-      response.end(text);
-      return path;
-    }
-    throw new ChatError({ code: 'not_found', message: `Nothing at ${path}` });
   }
 
   // Idle and slow connections are checked every second (Node's default is 30 s), so a
@@ -356,7 +386,9 @@ export function createHttpServer(
     tracer
       .withSpan(span, async () => {
         try {
-          routeName = await route(request, response, traceId);
+          const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+          routeName = routeOf(path, files);
+          await route(request, response, { path, name: routeName }, traceId);
         } catch (error) {
           if (response.headersSent) {
             if (!response.writableEnded) response.end();
