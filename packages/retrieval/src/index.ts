@@ -60,6 +60,7 @@ export { removeNearDuplicates } from './remove-near-duplicates';
 export type { Reranker, RerankFunction } from './reranker';
 export { createRetriever } from './retriever';
 export type {
+  HybridOptions,
   IngestOptions,
   IngestResult,
   RetrievalMode,

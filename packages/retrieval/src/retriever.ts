@@ -16,10 +16,9 @@ import { chunkDocument } from './chunk-document';
 import { DimensionMismatchError } from './dimension-mismatch-error';
 import { createEmbeddingCache, withEmbeddingCache } from './embedding-cache';
 import { companionOf, createHnswStore } from './hnsw-store';
+import { fuseHybrid, hybridSettings } from './hybrid-fusion';
 import { createLocalEmbedder } from './local-embedder';
 import { maximalMarginalRelevance } from './maximal-marginal-relevance';
-import { rankByHeadings } from './rank-by-headings';
-import { reciprocalRankFusion } from './reciprocal-rank-fusion';
 import { removeNearDuplicates } from './remove-near-duplicates';
 import type {
   IngestResult,
@@ -78,6 +77,7 @@ export async function createRetriever({
   chunking,
   bm25: bm25Options,
   cache,
+  hybrid: hybridOptions,
   clock = systemClock,
 }: Omit<RetrieverOptions, 'store'> & {
   store?: VectorStore | AsyncVectorStore;
@@ -89,6 +89,7 @@ export async function createRetriever({
     remove(sourceId: string): number | Promise<number>;
   }
 > {
+  const hybrid = hybridSettings(hybridOptions);
   const embeddingCache =
     cache === false
       ? undefined
@@ -222,21 +223,10 @@ export async function createRetriever({
       const known = await chunksOf(ranked.map((hit) => hit.id));
       return ranked.map(({ id, score }) => ({ chunk: known.get(id) as Chunk, score }));
     }
-    const lists = [vectorHits.map((hit) => hit.id), lexicalHits.map((hit) => hit.id)];
+    const lists = [vectorHits.map((hit) => hit.id), lexicalHits.map((hit) => hit.id)] as const;
     const known = await chunksOf([...new Set(lists.flat())]);
-    const { headingWeight = 1 } = options;
-    const ranked = reciprocalRankFusion(
-      headingWeight === 0
-        ? lists
-        : [
-            ...lists,
-            rankByHeadings(
-              query,
-              reciprocalRankFusion(lists).flatMap(({ id }) => known.get(id) ?? []),
-            ),
-          ],
-      { weights: [1, 1, headingWeight] },
-    );
+    const { headingWeight = hybrid.headingWeight } = options;
+    const ranked = fuseHybrid(query, lists, known, { ...hybrid, headingWeight });
     return ranked.map(({ id, score }) => ({ chunk: known.get(id) as Chunk, score }));
   }
 
