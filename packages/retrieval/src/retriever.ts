@@ -11,12 +11,16 @@ import {
   throwIfAborted,
 } from '@keel/core';
 import { assertNumber } from '@keel/core/internal';
+import { createAnalyzer } from './analyze';
+import { formatAnalyzer } from './analyzer-descriptor';
+import { AnalyzerMismatchError } from './analyzer-mismatch-error';
 import { createBm25Index } from './bm25-index';
 import { chunkDocument } from './chunk-document';
 import { DimensionMismatchError } from './dimension-mismatch-error';
 import { createEmbeddingCache, withEmbeddingCache } from './embedding-cache';
 import { companionOf, createHnswStore } from './hnsw-store';
 import { fuseHybrid, hybridSettings } from './hybrid-fusion';
+import { legacyAnalyzer } from './legacy-analyzer';
 import { createLocalEmbedder } from './local-embedder';
 import { maximalMarginalRelevance } from './maximal-marginal-relevance';
 import { removeNearDuplicates } from './remove-near-duplicates';
@@ -57,7 +61,8 @@ const QUERY_CACHE_SIZE = 1_000;
  * index on a server (`@keel/retrieval/postgres`), its writes are awaited and `remove` returns a
  * promise.
  *
- * @throws EmbeddingModelMismatchError when `directory` was indexed with another embedder.
+ * @throws EmbeddingModelMismatchError when `directory` was indexed with another embedder;
+ * AnalyzerMismatchError when its lexical index was built with other analyzer options (`bm25`).
  * @example
  * ```ts
  * const retriever = await createRetriever({ directory: '.keel/docs' });
@@ -128,7 +133,9 @@ export async function createRetriever({
       message: `The store holds ${store.dim}-dimensional vectors but embedder "${baseEmbedder.modelId}" makes ${baseEmbedder.dimensions}; use matching ones`,
     });
   }
-  const bm25 = createBm25Index({ identifiers: true, ...bm25Options });
+  const lexicalOptions = { identifiers: true, ...bm25Options };
+  const bm25 = createBm25Index(lexicalOptions);
+  const analyzer = createAnalyzer(lexicalOptions).descriptor;
   const chunks = new Map<string, Chunk>();
   const bySource = new Map<string, string[]>();
 
@@ -148,10 +155,20 @@ export async function createRetriever({
       companion === undefined
         ? await loadChunks(`${directory}/chunks.json`)
         : parseChunks(companion, `${directory}/vectors`);
+    // An index saved before analyzers were recorded was built with the legacy analyzer.
+    const indexAnalyzer = saved && (saved.analyzer ?? legacyAnalyzer(lexicalOptions));
+    if (indexAnalyzer && formatAnalyzer(indexAnalyzer) !== formatAnalyzer(analyzer)) {
+      throw new AnalyzerMismatchError({
+        path: directory,
+        indexAnalyzer,
+        requestedAnalyzer: analyzer,
+      });
+    }
     const live = new Set(store.ids());
-    const savedIds = new Set(saved.map((chunk) => chunk.id));
+    const savedChunks = saved?.chunks ?? [];
+    const savedIds = new Set(savedChunks.map((chunk) => chunk.id));
     store.delete([...live].filter((id) => !savedIds.has(id)));
-    const kept = saved.filter((chunk) => live.has(chunk.id));
+    const kept = savedChunks.filter((chunk) => live.has(chunk.id));
     for (const chunk of kept) index(chunk);
     bm25.add(
       kept.map((chunk) => ({ id: chunk.id, text: indexedText(chunk), metadata: chunk.metadata })),
@@ -159,7 +176,7 @@ export async function createRetriever({
   }
 
   // The HNSW store snapshots the chunks in the same tick as its vectors on every save.
-  companionOf(store)?.provide(() => serializeChunks([...chunks.values()]));
+  companionOf(store)?.provide(() => serializeChunks([...chunks.values()], analyzer));
 
   function forget(sourceId: string, ids: readonly string[]): number {
     for (const id of ids) chunks.delete(id);
@@ -444,7 +461,7 @@ export async function createRetriever({
       }
       const companion = companionOf(store);
       if (companion === undefined) {
-        await saveChunks(`${directory}/chunks.json`, [...chunks.values()]);
+        await saveChunks(`${directory}/chunks.json`, [...chunks.values()], analyzer);
       }
       if ('save' in store && typeof store.save === 'function') await store.save();
       // A chunk file beside the vectors is from before chunks were saved with them.
