@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createAnalyzer } from './analyze';
+import { type AnalyzerOptions, createAnalyzer } from './analyze';
 import { createBm25Index } from './bm25-index';
 
 const word = fc.stringMatching(/^[a-z]{2,8}$/);
@@ -43,5 +43,72 @@ describe('identifier analysis (property)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+/** Text of words with diacritics, compatibility forms, marks of other scripts and code. */
+const unicodeText = fc
+  .array(
+    fc.oneof(
+      word,
+      fc.constantFrom(
+        'Café',
+        'naïve',
+        'ﬁle',
+        'Ｖ２',
+        'Straße',
+        'ÉtatCivil',
+        'être',
+        'Été',
+        'йогурт',
+        'ἀλήθεια',
+        'हिन्दी',
+        'İstanbul',
+        'max_tokens',
+        'keel.cost_usd',
+        'THE',
+        'e\u0301',
+        '½',
+      ),
+      fc.string({ unit: 'grapheme', maxLength: 6 }),
+    ),
+    { maxLength: 12 },
+  )
+  .map((words) => words.join(' '));
+
+describe('analysis without stemming (property)', () => {
+  const variants: AnalyzerOptions[] = [
+    {},
+    { stopWords: true },
+    { stopWords: 'lucene' },
+    { language: 'french', stopWords: true },
+    { language: 'german', stopWords: true },
+    { folding: false, stopWords: true },
+  ];
+
+  it('is idempotent: analysing the joined terms again gives the same terms', () => {
+    for (const options of variants) {
+      const analyze = createAnalyzer(options);
+      fc.assert(
+        fc.property(unicodeText, (text) => {
+          const terms = analyze(text);
+          expect(analyze(terms.join(' '))).toEqual(terms);
+        }),
+        { numRuns: 150 },
+      );
+    }
+  });
+
+  it('with identifiers, gives the same set of terms again (each identifier still adds its words)', () => {
+    for (const options of variants) {
+      const analyze = createAnalyzer({ ...options, identifiers: true });
+      fc.assert(
+        fc.property(unicodeText, (text) => {
+          const terms = new Set(analyze(text));
+          expect(new Set(analyze([...terms].join(' ')))).toEqual(terms);
+        }),
+        { numRuns: 150 },
+      );
+    }
   });
 });
