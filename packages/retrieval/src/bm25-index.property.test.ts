@@ -53,6 +53,57 @@ describe('BM25 with MaxScore pruning (property)', () => {
     );
   });
 
+  it('ranks exactly like the reference on corpora spanning many blocks, with and without a filter', () => {
+    // Skewed words and lengths: lists of hundreds of postings whose blocks' bounds differ.
+    const skewed = fc
+      .integer({ min: 0, max: 63 })
+      .map((n) => WORDS[Math.floor(Math.sqrt(n))] as string);
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(skewed, { minLength: 0, maxLength: 24 }), {
+          minLength: 1,
+          maxLength: 400,
+        }),
+        fc.array(skewed, { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 2, max: 5 }),
+        (texts, queryWords, k, modulus) => {
+          const corpus = texts.map((words, i) => ({ id: `d${i}`, text: words.join(' ') }));
+          const index = createBm25Index();
+          index.add(
+            corpus.map((document, i) => ({ ...document, metadata: { group: i % modulus } })),
+          );
+          const query = queryWords.join(' ');
+          const ranked = referenceBm25(corpus)(query, corpus.length);
+          expect(index.search(query, { k }).map((hit) => hit.id)).toEqual(
+            ranked.slice(0, k).map((hit) => hit.id),
+          );
+          const inGroup = ranked.filter((hit) => Number(hit.id.slice(1)) % modulus === 0);
+          expect(index.search(query, { k, filter: { group: 0 } }).map((hit) => hit.id)).toEqual(
+            inGroup.slice(0, k).map((hit) => hit.id),
+          );
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('finds nothing in an empty index, nor once every document is removed', () => {
+    const index = createBm25Index();
+    expect(index.search('alpha')).toEqual([]);
+    index.add([
+      { id: 'a', text: 'alpha beta' },
+      { id: 'b', text: 'alpha' },
+    ]);
+    index.remove('a');
+    index.remove('b');
+    expect(index.size).toBe(0);
+    expect(index.search('alpha')).toEqual([]);
+    index.add([{ id: 'a', text: 'gamma' }]);
+    expect(index.search('alpha')).toEqual([]);
+    expect(index.search('gamma').map((hit) => hit.id)).toEqual(['a']);
+  });
+
   it('ranks correctly across heavy churn, when removed slots are reclaimed', () => {
     const index = createBm25Index();
     const live = new Map<string, string>();

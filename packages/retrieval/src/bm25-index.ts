@@ -1,15 +1,16 @@
 /**
- * A BM25 index: postings sorted by document in typed arrays, carrying each posting's term
- * weight (refreshed once after the corpus changes), scores accumulated in one reusable array,
- * and MaxScore pruning: once the terms left cannot lift an unseen document into the top k,
- * their postings are only probed, by binary search, for the documents already found.
- * Scoring is Lucene's BM25: idf = ln(1 + (N - df + 0.5) / (df + 0.5)).
+ * A BM25 index: terms interned to ids, each term's postings sorted by document in typed
+ * arrays, every document's term ids in one shared pool (what a removal unposts), and exact
+ * top-k search by MaxScore with block-max bounds (see max-score.ts). Scoring is Lucene's BM25:
+ * idf = ln(1 + (N - df + 0.5) / (df + 0.5)).
  */
 import { InvalidArgumentError } from '@keel/core';
 import { assertNumber } from '@keel/core/internal';
 import { type AnalyzerOptions, createAnalyzer } from './analyze';
-import { compileFilter, type Filter, type MetadataPredicate } from './filter';
-import { TopK } from './top-k';
+import { compileFilter, type Filter } from './filter';
+import { maxScoreTopK, type QueryTerm, type Scratch } from './max-score';
+import { Postings, type Weighting } from './postings';
+import { grown, TermPool } from './term-pool';
 import type { Metadata } from './types';
 import { assertId } from './vector-store';
 
@@ -53,53 +54,6 @@ export interface Bm25Index {
   search(query: string, options?: Bm25SearchOptions): Bm25Hit[];
 }
 
-class Postings {
-  docs = new Int32Array(4);
-  tfs = new Int32Array(4);
-  /** BM25 term weight of each posting without idf, recomputed after the corpus changes. */
-  impacts = new Float64Array(4);
-  /** The largest of `impacts`. */
-  maxImpact = 0;
-  length = 0;
-
-  push(doc: number, tf: number): void {
-    if (this.length === this.docs.length) {
-      const docs = new Int32Array(this.length * 2);
-      docs.set(this.docs);
-      this.docs = docs;
-      const tfs = new Int32Array(this.length * 2);
-      tfs.set(this.tfs);
-      this.tfs = tfs;
-      this.impacts = new Float64Array(this.length * 2);
-    }
-    this.docs[this.length] = doc;
-    this.tfs[this.length] = tf;
-    this.length++;
-  }
-
-  /** Position of `doc` (postings are sorted by slot), or -1. */
-  find(doc: number): number {
-    let low = 0;
-    let high = this.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      const value = this.docs[middle] as number;
-      if (value === doc) return middle;
-      if (value < doc) low = middle + 1;
-      else high = middle - 1;
-    }
-    return -1;
-  }
-
-  remove(doc: number): void {
-    const at = this.docs.subarray(0, this.length).indexOf(doc);
-    if (at === -1) return;
-    this.docs.copyWithin(at, at + 1, this.length);
-    this.tfs.copyWithin(at, at + 1, this.length);
-    this.length--;
-  }
-}
-
 /**
  * Throws an `InvalidArgumentError` unless `documents` is an array of documents with an id and a
  * string `text`: the check of every text index's `add`, before anything is written.
@@ -127,6 +81,8 @@ export function assertDocuments(documents: readonly Bm25Document[]): void {
   }
 }
 
+const NO_METADATA: Metadata = Object.freeze({});
+
 /**
  * Creates an empty BM25 index.
  *
@@ -141,84 +97,96 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
   assertNumber('k1', k1, { min: 0 });
   assertNumber('b', b, { min: 0, max: 1 });
   const analyze = createAnalyzer(analyzer);
-  const postings = new Map<string, Postings>();
+  const termIds = new Map<string, number>();
+  const lists: Postings[] = [];
   const slots = new Map<string, number>();
   const ids: Array<string | undefined> = [];
-  const metadata: Array<Metadata | undefined> = [];
-  const terms: Array<Map<string, number> | undefined> = [];
+  const metadata: Metadata[] = [];
+  const terms = new TermPool();
   let lengths = new Int32Array(64);
-  let impactsDirty = true;
+  const weighting: Weighting = { k1, norms: [new Float64Array(64)] };
+  const scratch: Scratch = {
+    scores: new Float64Array(64),
+    touched: new Int32Array(64),
+    candidates: new Int32Array(64),
+  };
   let totalLength = 0;
-  let scores = new Float64Array(64);
-  let touched = new Int32Array(64);
+  /** Bumped by every change: norms and block bounds older than it are stale. */
+  let generation = 0;
+  let normsGeneration = -1;
 
-  /** The k best (partial) scores among the first `found` touched documents that pass the filter. */
-  function best(found: number, k: number, allowed: MetadataPredicate | undefined): TopK<number> {
-    const top = new TopK<number>(k);
-    for (let i = 0; i < found; i++) {
-      const slot = touched[i] as number;
-      const score = scores[slot] as number;
-      if (score < top.threshold) continue;
-      if (allowed && !allowed(metadata[slot] as Metadata)) continue;
-      top.push(slot, score, slot);
+  function termId(term: string): number {
+    let id = termIds.get(term);
+    if (id === undefined) {
+      id = lists.length;
+      termIds.set(term, id);
+      lists.push(new Postings());
     }
-    return top;
-  }
-
-  function removeSlot(slot: number): void {
-    for (const term of (terms[slot] as Map<string, number>).keys()) {
-      const list = postings.get(term) as Postings;
-      list.remove(slot);
-      if (list.length === 0) postings.delete(term);
-    }
-    totalLength -= lengths[slot] as number;
-    slots.delete(ids[slot] as string);
-    ids[slot] = undefined;
-    metadata[slot] = undefined;
-    terms[slot] = undefined;
-    impactsDirty = true;
-  }
-
-  function post(slot: number, counts: Map<string, number>): void {
-    for (const [term, tf] of counts) {
-      let list = postings.get(term);
-      if (list === undefined) {
-        list = new Postings();
-        postings.set(term, list);
-      }
-      list.push(slot, tf);
-    }
-  }
-
-  /** Renumbers the live documents from 0 once removed slots outnumber them. */
-  function compact(): void {
-    const live = ids.flatMap((id, slot) => (id === undefined ? [] : [slot]));
-    const before = { ids: [...ids], metadata: [...metadata], terms: [...terms] };
-    postings.clear();
-    ids.length = 0;
-    metadata.length = 0;
-    terms.length = 0;
-    for (const [slot, old] of live.entries()) {
-      const id = before.ids[old] as string;
-      const counts = before.terms[old] as Map<string, number>;
-      ids.push(id);
-      metadata.push(before.metadata[old]);
-      terms.push(counts);
-      lengths[slot] = lengths[old] as number;
-      slots.set(id, slot);
-      post(slot, counts);
-    }
-    impactsDirty = true;
+    return id;
   }
 
   function grow(size: number): void {
     if (size <= lengths.length) return;
     const capacity = Math.max(size, lengths.length * 2);
-    const next = new Int32Array(capacity);
-    next.set(lengths);
-    lengths = next;
-    scores = new Float64Array(capacity);
-    touched = new Int32Array(capacity);
+    lengths = grown(lengths, capacity);
+    weighting.norms = [new Float64Array(capacity)];
+    scratch.scores = new Float64Array(capacity);
+    scratch.touched = new Int32Array(capacity);
+    scratch.candidates = new Int32Array(capacity);
+  }
+
+  function removeSlot(slot: number): void {
+    for (const term of terms.get(slot)) (lists[term] as Postings).remove(slot);
+    totalLength -= lengths[slot] as number;
+    slots.delete(ids[slot] as string);
+    ids[slot] = undefined;
+    metadata[slot] = NO_METADATA;
+    generation++;
+  }
+
+  /** Renumbers the live documents from 0, and forgets terms no document holds any more. */
+  function compact(): void {
+    const renumber = new Int32Array(ids.length).fill(-1);
+    let live = 0;
+    for (const [slot, id] of ids.entries()) {
+      if (id === undefined) continue;
+      renumber[slot] = live;
+      ids[live] = id;
+      metadata[live] = metadata[slot] as Metadata;
+      lengths[live] = lengths[slot] as number;
+      slots.set(id, live);
+      live++;
+    }
+    ids.length = live;
+    metadata.length = live;
+    const termRenumber = new Int32Array(lists.length).fill(-1);
+    const kept: Postings[] = [];
+    for (const [term, id] of termIds) {
+      const list = lists[id] as Postings;
+      if (list.length === 0) {
+        termIds.delete(term);
+        continue;
+      }
+      termRenumber[id] = kept.length;
+      termIds.set(term, kept.length);
+      list.renumber(renumber);
+      kept.push(list);
+    }
+    lists.length = 0;
+    lists.push(...kept);
+    terms.compact(renumber, termRenumber);
+    generation++;
+  }
+
+  /** Length normalisation of every live document, for the current average length. */
+  function refreshNorms(): void {
+    if (normsGeneration === generation) return;
+    const average = totalLength / slots.size || 1;
+    const norms = weighting.norms[0] as Float64Array;
+    for (let slot = 0; slot < ids.length; slot++) {
+      norms[slot] = 1 / (1 - b + (b * (lengths[slot] as number)) / average);
+    }
+    normsGeneration = generation;
   }
 
   return {
@@ -227,28 +195,35 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
     },
     add(documents) {
       assertDocuments(documents);
+      const counts = [0];
       for (const document of documents) {
         const previous = slots.get(document.id);
         if (previous !== undefined) removeSlot(previous);
         const slot = ids.length;
         grow(slot + 1);
-        const counts = new Map<string, number>();
         const words = analyze(document.text);
-        for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);
-        post(slot, counts);
+        const termsOfDocument = Int32Array.from(words, termId);
+        terms.set(slot, termsOfDocument);
+        const tfs = new Map<number, number>();
+        for (const term of termsOfDocument) tfs.set(term, (tfs.get(term) ?? 0) + 1);
+        for (const [term, tf] of tfs) {
+          counts[0] = tf;
+          (lists[term] as Postings).push(slot, counts, 1);
+        }
         ids.push(document.id);
-        metadata.push(document.metadata ?? {});
-        terms.push(counts);
+        metadata.push(document.metadata ?? NO_METADATA);
         lengths[slot] = words.length;
         totalLength += words.length;
         slots.set(document.id, slot);
       }
-      impactsDirty = true;
+      generation++;
+      if (ids.length - slots.size > slots.size) compact();
     },
     remove(id) {
       const slot = slots.get(id);
       if (slot === undefined) return false;
       removeSlot(slot);
+      if (ids.length - slots.size > slots.size) compact();
       return true;
     },
     has(id) {
@@ -264,89 +239,25 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
       }
       const count = slots.size;
       if (count === 0) return [];
-      if (ids.length - count > count) compact();
-      if (impactsDirty) {
-        const average = totalLength / count || 1;
-        for (const list of postings.values()) {
-          const { docs, tfs, impacts, length } = list;
-          let max = 0;
-          for (let i = 0; i < length; i++) {
-            const tf = tfs[i] as number;
-            const norm = k1 * (1 - b + (b * (lengths[docs[i] as number] as number)) / average);
-            impacts[i] = (tf * (k1 + 1)) / (tf + norm);
-            if ((impacts[i] as number) > max) max = impacts[i] as number;
-          }
-          list.maxImpact = max;
-        }
-        impactsDirty = false;
-      }
+      refreshNorms();
       const allowed = compileFilter(filter);
-      const terms: Array<{ list: Postings; idf: number; upper: number }> = [];
+      const queryTerms: QueryTerm[] = [];
       for (const term of new Set(analyze(query))) {
-        const list = postings.get(term);
-        if (list === undefined) continue;
+        const id = termIds.get(term);
+        const list = id === undefined ? undefined : lists[id];
+        if (list === undefined || list.length === 0) continue;
+        list.refreshImpacts(generation, weighting);
         const idf = Math.log(1 + (count - list.length + 0.5) / (list.length + 0.5));
-        terms.push({ list, idf, upper: idf * list.maxImpact });
+        queryTerms.push({ list, idf });
       }
-      // Rare terms first: they touch few documents and set a high bar early.
-      terms.sort((x, y) => y.upper - x.upper);
-      const remaining = new Float64Array(terms.length + 1);
-      for (let i = terms.length - 1; i >= 0; i--) {
-        remaining[i] = (remaining[i + 1] as number) + (terms[i] as { upper: number }).upper;
-      }
-      let touchedCount = 0;
-      let next = 0;
-      // The shared score array must be clean for the next search, even when a filter throws.
-      const rank = () => {
-        for (; next < terms.length; next++) {
-          if (
-            next > 0 &&
-            touchedCount >= k &&
-            (remaining[next] as number) < best(touchedCount, k, allowed).threshold
-          ) {
-            break;
-          }
-          const { list, idf } = terms[next] as { list: Postings; idf: number };
-          const { docs, impacts, length } = list;
-          for (let i = 0; i < length; i++) {
-            const slot = docs[i] as number;
-            const score = scores[slot] as number;
-            if (score === 0) touched[touchedCount++] = slot;
-            scores[slot] = score + idf * (impacts[i] as number);
-          }
-        }
-        // Terms left can only add to documents already found.
-        for (; next < terms.length; next++) {
-          const { list, idf } = terms[next] as { list: Postings; idf: number };
-          if (touchedCount * Math.log2(list.length + 1) < list.length) {
-            for (let i = 0; i < touchedCount; i++) {
-              const slot = touched[i] as number;
-              const at = list.find(slot);
-              if (at !== -1)
-                scores[slot] = (scores[slot] as number) + idf * (list.impacts[at] as number);
-            }
-          } else {
-            const { docs, impacts, length } = list;
-            for (let i = 0; i < length; i++) {
-              const slot = docs[i] as number;
-              const score = scores[slot] as number;
-              if (score !== 0) scores[slot] = score + idf * (impacts[i] as number);
-            }
-          }
-        }
-        return best(touchedCount, k, allowed);
-      };
-      let top: TopK<number>;
-      try {
-        top = rank();
-      } finally {
-        for (let i = 0; i < touchedCount; i++) scores[touched[i] as number] = 0;
-      }
-      return top.sorted().map(({ item, score }) => ({
-        id: ids[item] as string,
-        score,
-        metadata: metadata[item] as Metadata,
-      }));
+      const accept = allowed && ((slot: number) => allowed(metadata[slot] as Metadata));
+      return maxScoreTopK(queryTerms, k, accept, scratch)
+        .sorted()
+        .map(({ item, score }) => ({
+          id: ids[item] as string,
+          score,
+          metadata: metadata[item] as Metadata,
+        }));
     },
   };
 }
