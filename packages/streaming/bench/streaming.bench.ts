@@ -1,28 +1,36 @@
 /**
- * Decoding plus adapting 10 MB provider streams, against a bare baseline (split lines,
- * JSON.parse each payload) and eventsource-parser plus JSON.parse, in one process (with our push
- * parser plus JSON.parse beside them, to separate decoding from adapting); and tool-call
- * previews after every one of ~11,000 fragments against re-parsing the prefix each time. Every
- * contender reads the same chunks from the same kind of async source, as a response body
- * delivers them. @keel/streaming is measured as published (the built dist/).
+ * Decoding plus adapting provider streams in eight layouts (OpenAI Chat as OpenAI, vLLM, Ollama,
+ * llama.cpp server, llama-cpp-python and Azure OpenAI write it; OpenAI Responses; Anthropic),
+ * against a bare baseline (split lines, JSON.parse each payload) and eventsource-parser plus
+ * JSON.parse, in one process; and tool-call previews after every one of ~11,000 fragments against
+ * re-parsing the prefix each time. Every contender reads the same chunks from the same kind of
+ * async source, as a response body delivers them. @keel/streaming is measured as published (the
+ * built dist/).
+ *
+ * The layouts table: three runs; in each, every stream and chunking is measured in rotated rounds
+ * (each contender first in turn), with a full GC before every sample, and the ratio of the
+ * adapter's median to each peer's median is printed; then the median and range of the three.
  */
 import { createParser } from 'eventsource-parser';
 import { bench, describe } from 'vitest';
 import {
   createPartialJsonParser,
-  createSSEParser,
   fromAnthropic,
   fromOpenAIChat,
+  fromOpenAIResponses,
 } from '../dist/index.js';
 import {
   anthropicStream,
+  chatLayouts,
+  chatStream,
   deliver,
-  openAIChatStream,
+  openAIResponsesStream,
   randomChunks,
   toolArgumentFragments,
 } from './corpora';
 
 type Adapter = typeof fromOpenAIChat;
+type Contender = (chunks: readonly Uint8Array[]) => Promise<number>;
 
 async function baseline(chunks: readonly Uint8Array[]): Promise<number> {
   const decoder = new TextDecoder();
@@ -57,60 +65,85 @@ async function eventsourceParser(chunks: readonly Uint8Array[]): Promise<number>
   return payloads;
 }
 
-async function keelParser(chunks: readonly Uint8Array[]): Promise<number> {
-  let payloads = 0;
-  const parser = createSSEParser({
-    onEvent(event) {
-      if (event.data !== '[DONE]') {
-        JSON.parse(event.data);
-        payloads++;
-      }
-    },
-  });
-  for await (const chunk of deliver(chunks)) parser.feed(chunk);
-  return payloads;
-}
+const keel =
+  (adapt: Adapter): Contender =>
+  async (chunks) => {
+    let parts = 0;
+    for await (const part of adapt(deliver(chunks))) if (part.type !== 'finish') parts++;
+    return parts;
+  };
 
-async function keel(adapt: Adapter, chunks: readonly Uint8Array[]): Promise<number> {
-  let parts = 0;
-  for await (const part of adapt(deliver(chunks))) if (part.type !== 'finish') parts++;
-  return parts;
-}
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined) throw new Error('run with node --expose-gc (pnpm bench sets it)');
+
+const RUNS = 3;
+const ROUNDS = 6;
+const WARMUP_ROUNDS = 1;
+const median = (values: readonly number[]) =>
+  [...values].sort((a, b) => a - b)[values.length >> 1] ?? Number.NaN;
 
 const streams: [string, string, Adapter][] = [
-  ['OpenAI Chat', openAIChatStream(), fromOpenAIChat],
+  ...chatLayouts.map((layout): [string, string, Adapter] => [
+    `Chat: ${layout.name}`,
+    chatStream(layout),
+    fromOpenAIChat,
+  ]),
+  ['Responses: OpenAI', openAIResponsesStream(), fromOpenAIResponses],
   ['Anthropic', anthropicStream(), fromAnthropic],
 ];
-const options = { time: 0, iterations: 8, warmupIterations: 2 };
-
-for (const [provider, text, adapt] of streams) {
+const cases = streams.flatMap(([name, text, adapt]) => {
   const bytes = new TextEncoder().encode(text);
-  for (const maxChunk of [64, 4096]) {
-    const chunks = randomChunks(bytes, maxChunk);
-    const megabytes = (bytes.length / 1024 / 1024).toFixed(1);
-    describe(`${provider}, ${megabytes} MB in chunks of 1..${maxChunk} bytes`, () => {
-      bench(
-        'baseline: split lines + JSON.parse',
-        () => baseline(chunks).then(() => undefined),
-        options,
-      );
-      bench(
-        'eventsource-parser + JSON.parse',
-        () => eventsourceParser(chunks).then(() => undefined),
-        options,
-      );
-      bench(
-        '@keel/streaming createSSEParser + JSON.parse',
-        () => keelParser(chunks).then(() => undefined),
-        options,
-      );
-      bench(
-        `@keel/streaming ${adapt.name} (decode + adapt)`,
-        () => keel(adapt, chunks).then(() => undefined),
-        options,
-      );
-    });
+  return [64, 4096].map((maxChunk) => ({
+    name: `${name}, 1..${maxChunk} B`,
+    chunks: randomChunks(bytes, maxChunk),
+    contenders: [baseline, eventsourceParser, keel(adapt)],
+  }));
+});
+
+/** The medians of each contender over rotated rounds, a full GC before every sample. */
+async function measure(contenders: readonly Contender[], chunks: readonly Uint8Array[]) {
+  const samples = contenders.map((): number[] => []);
+  for (let round = -WARMUP_ROUNDS; round < ROUNDS; round++) {
+    for (let turn = 0; turn < contenders.length; turn++) {
+      const index = (Math.max(round, 0) + turn) % contenders.length;
+      gc?.();
+      const start = performance.now();
+      await (contenders[index] as Contender)(chunks);
+      if (round >= 0) samples[index]?.push(performance.now() - start);
+    }
   }
+  return samples.map(median);
+}
+
+/** adapter / baseline and adapter / eventsource-parser, per case, per run. */
+const ratios = cases.map(() => ({
+  baseline: [] as number[],
+  eventsource: [] as number[],
+  ms: [] as number[][],
+}));
+for (let run = 0; run < RUNS; run++) {
+  for (const [index, { chunks, contenders }] of cases.entries()) {
+    const [base = 0, eventsource = 0, adapter = 0] = await measure(contenders, chunks);
+    const row = ratios[index];
+    row?.baseline.push(adapter / base);
+    row?.eventsource.push(adapter / eventsource);
+    row?.ms.push([base, eventsource, adapter]);
+  }
+}
+const spread = (values: readonly number[]) =>
+  `${median(values).toFixed(2)} (${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)})`;
+console.log(
+  `\nadapter / peer, ${RUNS} runs of ${ROUNDS} rotated rounds, gc() before each sample (Node ${process.version}): median (min-max)`,
+);
+console.log(
+  '| stream, chunks | ms: baseline / eventsource-parser / adapter (run 1) | adapter / baseline | adapter / eventsource-parser |',
+);
+console.log('| --- | ---: | --- | --- |');
+for (const [index, { name }] of cases.entries()) {
+  const row = ratios[index];
+  if (row === undefined) continue;
+  const ms = (row.ms[0] ?? []).map((value) => value.toFixed(0)).join(' / ');
+  console.log(`| ${name} | ${ms} | ${spread(row.baseline)} | ${spread(row.eventsource)} |`);
 }
 
 const fragments = toolArgumentFragments();
