@@ -40,8 +40,8 @@ class Ticket {
 // One executor shared by every queued call's promise, instead of a closure per call.
 let capturedResolve: (value: unknown) => void = () => {};
 let capturedReject: (reason: unknown) => void = () => {};
-const capture = (resolve: (value: unknown) => void, reject: (reason: unknown) => void): void => {
-  capturedResolve = resolve;
+const capture = (resolve: (value: never) => void, reject: (reason: unknown) => void): void => {
+  capturedResolve = resolve as (value: unknown) => void;
   capturedReject = reject;
 };
 

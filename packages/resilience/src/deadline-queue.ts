@@ -11,14 +11,19 @@ export interface Deadline {
   cancel(): void;
 }
 
+/** What a deadline fires: the call's own object, so registering one makes no closure. */
+export interface Expiring {
+  expire(): void;
+}
+
 class Entry implements Deadline {
   constructor(
     readonly at: number,
-    public onExpire: (() => void) | undefined,
+    public target: Expiring | undefined,
     readonly queue: Queue,
   ) {}
   cancel(): void {
-    this.onExpire = undefined;
+    this.target = undefined;
     this.queue.trim();
   }
 }
@@ -33,8 +38,8 @@ class Queue {
     readonly ms: number,
   ) {}
 
-  add(onExpire: () => void): Deadline {
-    const entry = new Entry(this.clock.now() + this.ms, onExpire, this);
+  add(target: Expiring): Deadline {
+    const entry = new Entry(this.clock.now() + this.ms, target, this);
     this.entries.push(entry);
     if (!this.armed) this.arm(this.ms);
     return entry;
@@ -45,13 +50,13 @@ class Queue {
     const { entries } = this;
     while (
       entries.length > this.head &&
-      (entries[entries.length - 1] as Entry).onExpire === undefined
+      (entries[entries.length - 1] as Entry).target === undefined
     )
       entries.pop();
-    while (this.head < entries.length && (entries[this.head] as Entry).onExpire === undefined)
+    while (this.head < entries.length && (entries[this.head] as Entry).target === undefined)
       this.head++;
     if (this.head === entries.length) {
-      this.entries = [];
+      entries.length = 0;
       this.head = 0;
     } else if (this.head > 1024 && this.head * 2 > entries.length) {
       this.entries = entries.slice(this.head);
@@ -64,11 +69,11 @@ class Queue {
     const now = this.clock.now();
     while (this.head < this.entries.length) {
       const entry = this.entries[this.head] as Entry;
-      if (entry.at > now && entry.onExpire !== undefined) break;
+      if (entry.at > now && entry.target !== undefined) break;
       this.head++;
-      const onExpire = entry.onExpire;
-      entry.onExpire = undefined;
-      onExpire?.();
+      const target = entry.target;
+      entry.target = undefined;
+      target?.expire();
     }
     this.trim();
     const next = this.entries[this.head];
@@ -88,6 +93,6 @@ class Queue {
  * Creates a queue for deadlines `ms` after registration. Its one timer is unref'd where the
  * clock's handles support it, so a pending deadline never keeps a process alive.
  */
-export function deadlineQueue(clock: Clock, ms: number): { add(onExpire: () => void): Deadline } {
+export function deadlineQueue(clock: Clock, ms: number): { add(target: Expiring): Deadline } {
   return new Queue(clock, ms);
 }
