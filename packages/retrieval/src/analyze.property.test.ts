@@ -99,13 +99,17 @@ describe('analysis without stemming (property)', () => {
     }
   });
 
-  it('with identifiers, gives the same set of terms again (each identifier still adds its words)', () => {
-    for (const options of variants) {
+  it('with identifiers and folding, keeps every term when the joined terms are read again', () => {
+    // Not the same set: a lowered identifier has lost its case, so `keel.costUsd` read again
+    // also gives `costusd`. And folding is needed: without NFKC a capital with no lower-case form
+    // (mathematical 𝐀) stays capital in the lowered identifier and splits it when read again.
+    for (const options of variants.filter(({ folding }) => folding !== false)) {
       const analyze = createAnalyzer({ ...options, identifiers: true });
       fc.assert(
         fc.property(unicodeText, (text) => {
-          const terms = new Set(analyze(text));
-          expect(new Set(analyze([...terms].join(' ')))).toEqual(terms);
+          const terms = analyze(text);
+          const again = new Set(analyze(terms.join(' ')));
+          expect(terms.filter((term) => !again.has(term))).toEqual([]);
         }),
         { numRuns: 150 },
       );

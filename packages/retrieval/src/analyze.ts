@@ -36,8 +36,8 @@ export type StemmerName = 'snowball' | 'light';
 /** What `stemming: true` means. */
 const DEFAULT_STEMMER: StemmerName = 'snowball';
 
-/** Stems kept per analyzer before the memo starts over (words repeat: a Zipf vocabulary). */
-const STEM_MEMO_SIZE = 50_000;
+/** Terms kept per stemming analyzer before the memo starts over (a corpus repeats its words). */
+const TERM_MEMO_SIZE = 50_000;
 
 /** Options of {@link createAnalyzer}. */
 export interface AnalyzerOptions {
@@ -111,19 +111,6 @@ export function identifierWords(text: string): string {
   return words.join(' ');
 }
 
-function memoized(stem: (word: string) => string): (word: string) => string {
-  const stems = new Map<string, string>();
-  return (word) => {
-    let stemmed = stems.get(word);
-    if (stemmed === undefined) {
-      if (stems.size === STEM_MEMO_SIZE) stems.clear();
-      stemmed = stem(word);
-      stems.set(word, stemmed);
-    }
-    return stemmed;
-  };
-}
-
 /**
  * Creates a function from text to its terms. Without stemming, analyzing the joined terms
  * again gives the same terms.
@@ -170,7 +157,7 @@ export function createAnalyzer({
     stemmer === 'light'
       ? lightStem
       : stemmer === 'snowball'
-        ? memoized(snowballStemmer(language))
+        ? snowballStemmer(language)
         : undefined;
   const set = stopWords === false ? undefined : stopWordSet(language, stopWords);
   // With folding, words are stop-listed by their folded form: `etre` is `être`.
@@ -189,18 +176,24 @@ export function createAnalyzer({
     identifiers,
   });
 
-  /** A lower-case word as indexed: folded and stemmed, or undefined for a stop word. */
-  function termOf(word: string): string | undefined {
+  /** A lower-case word as indexed: folded and stemmed, or null for a stop word. */
+  function termOf(word: string): string | null {
     const folded = folding ? foldWord(word) : word;
-    if (stop?.has(folded)) return undefined;
+    if (stop?.has(folded)) return null;
     if (stem === undefined) return folded;
     // The stemmer reads the word with its diacritics (French and German stemmers use them).
     return folding ? foldWord(stem(word)) : stem(word);
   }
 
+  const memo = new Map<string, string | null>();
   function pushWord(terms: string[], word: string): void {
-    const term = termOf(word);
-    if (term !== undefined) terms.push(term);
+    let term = stem === undefined ? termOf(word) : memo.get(word);
+    if (term === undefined) {
+      if (memo.size === TERM_MEMO_SIZE) memo.clear();
+      term = termOf(word);
+      memo.set(word, term);
+    }
+    if (term !== null) terms.push(term);
   }
 
   const analyze = identifiers
