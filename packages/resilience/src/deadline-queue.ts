@@ -29,8 +29,11 @@ class Entry implements Deadline {
 }
 
 class Queue {
-  entries: Entry[] = [];
+  // Live deadlines sit in entries[head, tail). The array is never shrunk by pop or by setting its
+  // length, which would make the next call reallocate it: slots are cleared and reused instead.
+  entries: Array<Entry | undefined> = [];
   head = 0;
+  tail = 0;
   armed = false;
 
   constructor(
@@ -40,7 +43,7 @@ class Queue {
 
   add(target: Expiring): Deadline {
     const entry = new Entry(this.clock.now() + this.ms, target, this);
-    this.entries.push(entry);
+    this.entries[this.tail++] = entry;
     if (!this.armed) this.arm(this.ms);
     return entry;
   }
@@ -48,18 +51,17 @@ class Queue {
   /** Drops finished deadlines from both ends, so a queue of finished calls stays empty. */
   trim(): void {
     const { entries } = this;
-    while (
-      entries.length > this.head &&
-      (entries[entries.length - 1] as Entry).target === undefined
-    )
-      entries.pop();
-    while (this.head < entries.length && (entries[this.head] as Entry).target === undefined)
-      this.head++;
-    if (this.head === entries.length) {
-      entries.length = 0;
+    while (this.tail > this.head && entries[this.tail - 1]?.target === undefined)
+      entries[--this.tail] = undefined;
+    while (this.head < this.tail && entries[this.head]?.target === undefined)
+      entries[this.head++] = undefined;
+    if (this.head === this.tail) {
       this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > entries.length) {
-      this.entries = entries.slice(this.head);
+      this.tail = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.tail) {
+      entries.copyWithin(0, this.head, this.tail);
+      entries.fill(undefined, this.tail - this.head, this.tail);
+      this.tail -= this.head;
       this.head = 0;
     }
   }
@@ -67,10 +69,10 @@ class Queue {
   readonly fire = (): void => {
     this.armed = false;
     const now = this.clock.now();
-    while (this.head < this.entries.length) {
+    while (this.head < this.tail) {
       const entry = this.entries[this.head] as Entry;
       if (entry.at > now && entry.target !== undefined) break;
-      this.head++;
+      this.entries[this.head++] = undefined;
       const target = entry.target;
       entry.target = undefined;
       target?.expire();

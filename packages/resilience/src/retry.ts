@@ -82,6 +82,7 @@ class RetryDeadline extends LazyAbort {
   constructor(
     parent: CallContext,
     readonly timeoutMs: number,
+    readonly startedAt: number,
   ) {
     super(parent);
   }
@@ -97,14 +98,17 @@ class RetryDeadline extends LazyAbort {
   }
 }
 
-/** One call through a retry policy. */
-interface RetryCall<T> {
+/**
+ * One call through a retry policy. It is also the box its idempotency key is made in (only if an
+ * attempt reads it), shared by all its attempts.
+ */
+interface RetryCall<T> extends KeyBox {
   fn: (context: PolicyContext) => T | Promise<T>;
   parent: CallContext;
   /** The budget's count of this request, once it is sent (Redis), else undefined. */
   counted: Promise<void> | undefined;
-  startedAt: number;
-  key: string | KeyBox;
+  /** The caller's key (an enclosing retry's), or this call as the box its own key is made in. */
+  keySource: string | KeyBox;
   deadline: RetryDeadline | undefined;
 }
 
@@ -151,8 +155,8 @@ export function retry({
   const gaveUp = createEvent<GiveUpEvent>();
 
   const deadlines = deadlineMs === undefined ? undefined : deadlineQueue(clock, deadlineMs);
-  const contextOf = <T>({ parent, key, deadline }: RetryCall<T>, attempt: number): CallContext =>
-    parent.with({ attempt, key, ...(deadline && { signal: deadline }) });
+  const contextOf = <T>({ parent, keySource, deadline }: RetryCall<T>, attempt: number) =>
+    parent.with({ attempt, key: keySource, ...(deadline && { signal: deadline }) });
 
   /** From a failed attempt on: decide, wait and try again until an attempt succeeds or it gives up. */
   const recover = async <T>(call: RetryCall<T>, firstError: unknown): Promise<T> => {
@@ -186,7 +190,7 @@ export function retry({
             maxMs: maxDelayMs,
             random,
           });
-        if (deadlineMs !== undefined && clock.now() + previousMs >= call.startedAt + deadlineMs)
+        if (deadline && clock.now() + previousMs >= deadline.startedAt + deadline.timeoutMs)
           throw giveUp(gaveUp, attempt, error, 'deadline');
         if (counted !== undefined) await counted;
         if (budget && !(await budget.tryRetry())) throw giveUp(gaveUp, attempt, error, 'budget');
@@ -226,16 +230,17 @@ export function retry({
       // it); the count is awaited before any retry is asked for. A count that fails is the
       // budget's problem (a Redis budget reports it), never the call's error.
       const counting = budget?.recordRequest();
+      const deadline = deadlines && new RetryDeadline(parent, deadlineMs as number, clock.now());
+      if (deadline) deadline.entry = deadlines?.add(deadline);
       const call: RetryCall<T> = {
+        key: undefined,
         fn,
         parent,
         counted: counting instanceof Promise ? counting.catch(() => {}) : undefined,
-        startedAt: clock.now(),
-        key: parent.idempotencyKey ?? {},
-        deadline: deadlineMs === undefined ? undefined : new RetryDeadline(parent, deadlineMs),
+        keySource: '',
+        deadline,
       };
-      const { deadline } = call;
-      if (deadline) deadline.entry = deadlines?.add(deadline);
+      call.keySource = parent.idempotencyKey ?? call;
       // The first attempt runs without an async frame; only a failure enters the retry loop.
       let first: T | Promise<T>;
       try {

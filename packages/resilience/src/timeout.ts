@@ -68,7 +68,11 @@ class TimeoutCall extends LazyAbort {
     const error = new TimeoutError({ timeoutMs: ms, message: messages[kind](ms) });
     this.timedOut.emit({ kind, timeoutMs: ms });
     this.abort(error);
-    this.rejectEarly?.(error);
+  }
+
+  override abort(reason: unknown): void {
+    super.abort(reason);
+    this.rejectEarly?.(reason);
   }
 
   /** The call settled: nothing of it fires any more. */
@@ -136,7 +140,7 @@ export function timeout({
         const early = new Promise<never>((_, reject) => {
           call.rejectEarly = reject;
         });
-        call.listen(call.rejectEarly);
+        call.listen();
         run = Promise.race([run, early]);
       }
       // A call cut by a deadline or its caller rejects with that reason, whatever it returned.
