@@ -47,10 +47,36 @@ describe('createBm25Index', () => {
     expect(index.search('WÖRDS')[0]?.id).toBe('e');
     expect(index.search('日本語')[0]?.id).toBe('e');
     expect(index.search('index')[0]?.id).toBe('d');
-    expect(index.search('the a and')).toEqual([]);
+    expect(index.search('the and')).toEqual([]);
     expect(stem('running')).toBe('run');
     expect(stem('class')).toBe('class');
     expect(createAnalyzer({ stopWords: ['Fox'] })('the fox')).toEqual(['the']);
+  });
+
+  it('scores a title and a heading path as fields of their own (BM25F)', () => {
+    const sections = [
+      { id: 'mentions', text: 'Retries back off before the circuit breaker opens.' },
+      {
+        id: 'defines',
+        text: 'Opens after five failures and half-opens after a cooldown.',
+        fields: { title: 'Resilience', headings: 'Circuit breaker' },
+      },
+    ];
+    const bm25 = createBm25Index();
+    bm25.add(sections);
+    expect(bm25.search('circuit breaker').map((hit) => hit.id)).toEqual(['defines', 'mentions']);
+    // Weight 0 leaves a field out: only the body's mention is left.
+    const bodyOnly = createBm25Index({ fieldWeights: { title: 0, headings: 0 } });
+    bodyOnly.add(sections);
+    expect(bodyOnly.search('circuit breaker').map((hit) => hit.id)).toEqual(['mentions']);
+    // Without fields, scores are plain BM25's.
+    const plain = createBm25Index();
+    plain.add(docs);
+    const reference = referenceBm25(docs);
+    expect(plain.search('quick fox')[0]?.score).toBeCloseTo(
+      reference('quick fox', 1)[0]?.score ?? 0,
+      12,
+    );
   });
 
   it('rejects bad parameters and inputs', () => {
@@ -60,6 +86,16 @@ describe('createBm25Index', () => {
       /must be a string/,
     );
     expect(() => index.search('x', { k: 0 })).toThrow(/k must be/);
+    expect(() =>
+      index.add([{ id: 'x', text: '', fields: { title: 1 as unknown as string } }]),
+    ).toThrow(/fields of "x" must be/);
+    expect(() => createBm25Index({ fieldWeights: { summary: 1 } as never })).toThrow(
+      /no field "summary"/,
+    );
+    expect(() => createBm25Index({ fieldB: { title: 2 } })).toThrow(/fieldB.title must be/);
+    expect(() => createBm25Index({ fieldWeights: { title: -1 } })).toThrow(
+      /0 leaves the field out/,
+    );
   });
 
   it('property: rankings equal the reference on random corpora', () => {

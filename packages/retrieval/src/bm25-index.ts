@@ -7,6 +7,7 @@
 import { InvalidArgumentError } from '@keel/core';
 import { assertNumber } from '@keel/core/internal';
 import { type AnalyzerOptions, createAnalyzer } from './analyze';
+import { BM25_FIELDS, type Bm25Field, resolveFields } from './bm25-fields';
 import { compileFilter, type Filter } from './filter';
 import { maxScoreTopK, type QueryTerm, type Scratch } from './max-score';
 import { Postings, type Weighting } from './postings';
@@ -18,14 +19,27 @@ import { assertId } from './vector-store';
 export interface Bm25Options extends AnalyzerOptions {
   /** Term-frequency saturation; default 1.2. */
   k1?: number;
-  /** Length normalisation; default 0.75. */
+  /** Length normalisation of the body; default 0.75. */
   b?: number;
+  /**
+   * Weight of a term's count in each field (BM25F); 0 leaves a field out. Default body 1,
+   * title 3, headings 3.
+   */
+  fieldWeights?: Partial<Record<Bm25Field, number>>;
+  /** Length normalisation of each field; default `b` for the body, 0.5 for title and headings. */
+  fieldB?: Partial<Record<Bm25Field, number>>;
 }
 
 /** A document to index. */
 export interface Bm25Document {
   id: string;
+  /** The body. */
   text: string;
+  /**
+   * Short fields scored apart from the body, each with its weight and length normalisation
+   * (BM25F): a title, and a heading path such as `Guide > Install`.
+   */
+  fields?: { title?: string; headings?: string };
   metadata?: Metadata;
 }
 
@@ -78,6 +92,22 @@ export function assertDocuments(documents: readonly Bm25Document[]): void {
         message: `text of "${document.id}" must be a string, got ${typeof document.text}`,
       });
     }
+    const fields: unknown = document.fields;
+    if (fields === undefined) continue;
+    const bad =
+      fields === null || typeof fields !== 'object'
+        ? 'fields'
+        : Object.entries(fields).find(
+            ([name, value]) =>
+              (name !== 'title' && name !== 'headings') ||
+              (value !== undefined && typeof value !== 'string'),
+          )?.[0];
+    if (bad !== undefined) {
+      throw new InvalidArgumentError({
+        argument: 'documents',
+        message: `fields of "${document.id}" must be { title?: string, headings?: string }; ${bad === 'fields' ? `got ${JSON.stringify(fields)}` : `"${bad}" is not a string field of them`}`,
+      });
+    }
   }
 }
 
@@ -93,9 +123,17 @@ const NO_METADATA: Metadata = Object.freeze({});
  * bm25.search('hnsw search', { k: 5, filter: { tenant: 'acme' } });
  * ```
  */
-export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options = {}): Bm25Index {
+export function createBm25Index({
+  k1 = 1.2,
+  b = 0.75,
+  fieldWeights,
+  fieldB,
+  ...analyzer
+}: Bm25Options = {}): Bm25Index {
   assertNumber('k1', k1, { min: 0 });
   assertNumber('b', b, { min: 0, max: 1 });
+  const fields = resolveFields(b, fieldWeights, fieldB);
+  const width = BM25_FIELDS.length;
   const analyze = createAnalyzer(analyzer);
   const termIds = new Map<string, number>();
   const lists: Postings[] = [];
@@ -103,14 +141,15 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
   const ids: Array<string | undefined> = [];
   const metadata: Metadata[] = [];
   const terms = new TermPool();
-  let lengths = new Int32Array(64);
-  const weighting: Weighting = { k1, norms: [new Float64Array(64)] };
+  /** Terms in each field of each slot, `width` per slot. */
+  let lengths = new Int32Array(64 * width);
+  const totalLengths = new Float64Array(width);
+  const weighting: Weighting = { k1, norms: [] };
   const scratch: Scratch = {
-    scores: new Float64Array(64),
-    touched: new Int32Array(64),
-    candidates: new Int32Array(64),
+    scores: new Float64Array(0),
+    touched: new Int32Array(0),
+    candidates: new Int32Array(0),
   };
-  let totalLength = 0;
   /** Bumped by every change: norms and block bounds older than it are stale. */
   let generation = 0;
   let normsGeneration = -1;
@@ -126,18 +165,39 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
   }
 
   function grow(size: number): void {
-    if (size <= lengths.length) return;
-    const capacity = Math.max(size, lengths.length * 2);
-    lengths = grown(lengths, capacity);
-    weighting.norms = [new Float64Array(capacity)];
-    scratch.scores = new Float64Array(capacity);
-    scratch.touched = new Int32Array(capacity);
-    scratch.candidates = new Int32Array(capacity);
+    if (size * width <= lengths.length) return;
+    lengths = grown(lengths, Math.max(size, (lengths.length / width) * 2) * width);
+  }
+
+  /** Posts `document` in `slot`, the next one. */
+  function post(slot: number, document: Bm25Document): void {
+    const texts = [document.text, document.fields?.title ?? '', document.fields?.headings ?? ''];
+    const termsOfDocument: number[] = [];
+    const counts = new Map<number, Int32Array>();
+    for (const [f, text] of texts.entries()) {
+      const words = fields.weights[f] === 0 ? [] : analyze(text);
+      for (const word of words) {
+        const term = termId(word);
+        termsOfDocument.push(term);
+        let tally = counts.get(term);
+        if (tally === undefined) {
+          tally = new Int32Array(width);
+          counts.set(term, tally);
+        }
+        tally[f] = (tally[f] as number) + 1;
+      }
+      lengths[slot * width + f] = words.length;
+      totalLengths[f] = (totalLengths[f] as number) + words.length;
+    }
+    terms.set(slot, termsOfDocument);
+    for (const [term, tally] of counts) (lists[term] as Postings).push(slot, tally);
   }
 
   function removeSlot(slot: number): void {
     for (const term of terms.get(slot)) (lists[term] as Postings).remove(slot);
-    totalLength -= lengths[slot] as number;
+    for (let f = 0; f < width; f++) {
+      totalLengths[f] = (totalLengths[f] as number) - (lengths[slot * width + f] as number);
+    }
     slots.delete(ids[slot] as string);
     ids[slot] = undefined;
     metadata[slot] = NO_METADATA;
@@ -153,7 +213,7 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
       renumber[slot] = live;
       ids[live] = id;
       metadata[live] = metadata[slot] as Metadata;
-      lengths[live] = lengths[slot] as number;
+      lengths.copyWithin(live * width, slot * width, (slot + 1) * width);
       slots.set(id, live);
       live++;
     }
@@ -178,13 +238,26 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
     generation++;
   }
 
-  /** Length normalisation of every live document, for the current average length. */
+  /** Each field's weight over its length normalisation, for every slot (BM25F). */
   function refreshNorms(): void {
     if (normsGeneration === generation) return;
-    const average = totalLength / slots.size || 1;
-    const norms = weighting.norms[0] as Float64Array;
-    for (let slot = 0; slot < ids.length; slot++) {
-      norms[slot] = 1 / (1 - b + (b * (lengths[slot] as number)) / average);
+    const capacity = lengths.length / width;
+    if (scratch.scores.length < capacity) {
+      scratch.scores = new Float64Array(capacity);
+      scratch.touched = new Int32Array(capacity);
+      scratch.candidates = new Int32Array(capacity);
+      weighting.norms = BM25_FIELDS.map(() => new Float64Array(capacity));
+    }
+    for (let f = 0; f < width; f++) {
+      const norms = weighting.norms[f] as Float64Array;
+      const weight = fields.weights[f] as number;
+      const fieldB = fields.bs[f] as number;
+      const average = (totalLengths[f] as number) / slots.size || 1;
+      for (let slot = 0; slot < ids.length; slot++) {
+        const length = lengths[slot * width + f] as number;
+        // An empty field holds no term (and with b = 1 would divide by 0).
+        norms[slot] = length === 0 ? 0 : weight / (1 - fieldB + (fieldB * length) / average);
+      }
     }
     normsGeneration = generation;
   }
@@ -195,25 +268,14 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
     },
     add(documents) {
       assertDocuments(documents);
-      const counts = [0];
       for (const document of documents) {
         const previous = slots.get(document.id);
         if (previous !== undefined) removeSlot(previous);
         const slot = ids.length;
         grow(slot + 1);
-        const words = analyze(document.text);
-        const termsOfDocument = Int32Array.from(words, termId);
-        terms.set(slot, termsOfDocument);
-        const tfs = new Map<number, number>();
-        for (const term of termsOfDocument) tfs.set(term, (tfs.get(term) ?? 0) + 1);
-        for (const [term, tf] of tfs) {
-          counts[0] = tf;
-          (lists[term] as Postings).push(slot, counts, 1);
-        }
+        post(slot, document);
         ids.push(document.id);
         metadata.push(document.metadata ?? NO_METADATA);
-        lengths[slot] = words.length;
-        totalLength += words.length;
         slots.set(document.id, slot);
       }
       generation++;

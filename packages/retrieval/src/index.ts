@@ -11,6 +11,7 @@ export {
 } from './analyze';
 export type { AnalyzerDescriptor } from './analyzer-descriptor';
 export { AnalyzerMismatchError } from './analyzer-mismatch-error';
+export type { Bm25Field } from './bm25-fields';
 export {
   type Bm25Document,
   type Bm25Hit,

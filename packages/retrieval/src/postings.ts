@@ -37,10 +37,8 @@ export class Postings {
   }
 
   /** Appends `doc`, greater than every slot already here, with its count in each field. */
-  push(doc: number, counts: ArrayLike<number>, fields: number): void {
-    if (this.width === 1 && fields > 1) {
-      for (let f = 1; f < fields; f++) if ((counts[f] as number) > 0) this.widen(fields);
-    }
+  push(doc: number, counts: Int32Array): void {
+    if (this.width === 1 && counts.some((tf, f) => f > 0 && tf > 0)) this.widen(counts.length);
     if (this.length === this.docs.length) this.resize(Math.ceil(this.length * 1.5) + 1);
     this.docs[this.length] = doc;
     const at = this.length * this.width;

@@ -16,6 +16,7 @@ import { formatAnalyzer } from './analyzer-descriptor';
 import { AnalyzerMismatchError } from './analyzer-mismatch-error';
 import { createBm25Index } from './bm25-index';
 import { chunkDocument } from './chunk-document';
+import { chunkFields } from './chunk-fields';
 import { DimensionMismatchError } from './dimension-mismatch-error';
 import { createEmbeddingCache, withEmbeddingCache } from './embedding-cache';
 import { companionOf, createHnswStore } from './hnsw-store';
@@ -171,7 +172,12 @@ export async function createRetriever({
     const kept = savedChunks.filter((chunk) => live.has(chunk.id));
     for (const chunk of kept) index(chunk);
     bm25.add(
-      kept.map((chunk) => ({ id: chunk.id, text: indexedText(chunk), metadata: chunk.metadata })),
+      kept.map((chunk) => ({
+        id: chunk.id,
+        text: indexedText(chunk),
+        fields: chunkFields(chunk),
+        metadata: chunk.metadata,
+      })),
     );
   }
 
@@ -353,6 +359,7 @@ export async function createRetriever({
         const lexical = batch.map((chunk) => ({
           id: chunk.id,
           text: indexedText(chunk),
+          fields: chunkFields(chunk),
           metadata: chunk.metadata,
         }));
         await Promise.all([
