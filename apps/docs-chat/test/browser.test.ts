@@ -519,11 +519,12 @@ describe.skipIf(SKIP)('docs-chat page in Chromium, rendering a hostile answer', 
 
   it('renders hostile markdown and HTML that reached the page unguarded without running or loading it', async () => {
     const { page, foreign, dialogs } = await watchedPage();
-    const beam = `${beaconUrl}/collect?q=secret`;
+    // Its own path: the control of the test before loads the beacon on purpose.
+    const beam = `${beaconUrl}/unguarded?q=secret`;
     const hostile = [
       `![md image](${beam}&via=markdown-image)`,
       `![ref image][beacon]`,
-      `![protocol-relative](//${new URL(beaconUrl).host}/collect?via=protocol-relative)`,
+      `![protocol-relative](//${new URL(beaconUrl).host}/unguarded?via=protocol-relative)`,
       `<${beam}&via=autolink>`,
       `[link](${beam}&via=markdown-link)`,
       "[js](javascript:alert('markdown-link'))",
@@ -566,7 +567,7 @@ describe.skipIf(SKIP)('docs-chat page in Chromium, rendering a hostile answer', 
     expect(await page.evaluate(() => Reflect.get(window, '__pwned'))).toBeUndefined();
     expect(dialogs).toEqual([]);
     expect(foreign).toEqual([]);
-    expect(beaconHits).toEqual([]);
+    expect(beaconHits.filter((hit) => hit.startsWith('/unguarded'))).toEqual([]);
     await page.close();
   });
 });
