@@ -31,6 +31,8 @@ describe('hybridSettings', () => {
 
 describe('fuseHybrid', () => {
   const none = new Map<string, Chunk>();
+  /** The original paper's constant, every list weighing 1. */
+  const even = { k: 60, vectorWeight: 1, bm25Weight: 1, headingWeight: 1 };
   const ids = (fused: Array<{ id: string }>) => fused.map((entry) => entry.id);
   const lists = [
     ['a', 'b', 'c'],
@@ -38,13 +40,13 @@ describe('fuseHybrid', () => {
   ] as const;
 
   it('lets a smaller k favour the top of one list over the middle of both', () => {
-    const settings = { ...DEFAULT_HYBRID, headingWeight: 0 };
+    const settings = { ...even, headingWeight: 0 };
     expect(ids(fuseHybrid('q', lists, none, { ...settings, k: 60 }))).toEqual(['c', 'b', 'a', 'd']);
     expect(ids(fuseHybrid('q', lists, none, { ...settings, k: 0 }))).toEqual(['c', 'a', 'b', 'd']);
   });
 
   it('weighs each list, and leaves out a list of weight 0', () => {
-    const settings = { ...DEFAULT_HYBRID, headingWeight: 0 };
+    const settings = { ...even, headingWeight: 0 };
     expect(ids(fuseHybrid('q', lists, none, { ...settings, vectorWeight: 0 }))).toEqual([
       'c',
       'd',
@@ -75,8 +77,8 @@ describe('fuseHybrid', () => {
       ['retry.md#0', 'breaker.md#0'],
     ] as const;
     const query = 'circuit breaker';
-    expect(ids(fuseHybrid(query, both, known, DEFAULT_HYBRID))[0]).toBe('breaker.md#0');
-    expect(ids(fuseHybrid(query, both, known, { ...DEFAULT_HYBRID, headingWeight: 0 }))[0]).toBe(
+    expect(ids(fuseHybrid(query, both, known, even))[0]).toBe('breaker.md#0');
+    expect(ids(fuseHybrid(query, both, known, { ...even, headingWeight: 0 }))[0]).toBe(
       'retry.md#0',
     );
   });

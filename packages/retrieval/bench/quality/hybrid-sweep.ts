@@ -17,10 +17,10 @@ import { type QualityRow, scoreRankings } from './score-rankings';
 
 /** The grid: every combination is measured. */
 export const SWEEP = {
-  k: [10, 20, 40, 60, 100],
-  vectorWeight: [0.25, 0.5, 1, 2],
+  k: [2, 5, 10, 20, 40, 60, 100],
+  vectorWeight: [0, 0.125, 0.25, 0.5, 1, 2],
   bm25Weight: [1],
-  headingWeight: [0, 0.5, 1, 2],
+  headingWeight: [0, 0.25, 0.5, 1, 2],
 } as const;
 
 /** A row of the sweep: its settings and figures. */
