@@ -41,7 +41,7 @@ describe('BM25 with MaxScore pruning (property)', () => {
         fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 5 }),
         fc.integer({ min: 1, max: 6 }),
         (operations, queryWords, k) => {
-          const index = createBm25Index();
+          const index = createBm25Index({ phrase: 0 });
           const live = new Map<string, string>();
           for (const op of operations) {
             const id = `doc${op.id}`;
@@ -84,7 +84,7 @@ describe('BM25 with MaxScore pruning (property)', () => {
         fc.integer({ min: 2, max: 5 }),
         (texts, queryWords, k, modulus) => {
           const corpus = texts.map((words, i) => ({ id: `d${i}`, text: words.join(' ') }));
-          const index = createBm25Index();
+          const index = createBm25Index({ phrase: 0 });
           index.add(
             corpus.map((document, i) => ({ ...document, metadata: { group: i % modulus } })),
           );
@@ -120,7 +120,7 @@ describe('BM25 with MaxScore pruning (property)', () => {
             text: body.join(' '),
             fields: { title: title.join(' '), headings: headings.join(' ') },
           }));
-          const index = createBm25Index({ fieldWeights, fieldB });
+          const index = createBm25Index({ fieldWeights, fieldB, phrase: 0 });
           index.add(corpus);
           const query = queryWords.join(' ');
           const ranked = referenceBm25(corpus, { fieldWeights, fieldB })(query, corpus.length);
@@ -131,8 +131,37 @@ describe('BM25 with MaxScore pruning (property)', () => {
     );
   });
 
+  it('boosts phrases like the reference: the best 2k by BM25F re-ranked with the pair scores', () => {
+    const words = fc.array(fc.constantFrom(...WORDS.slice(0, 4)), { minLength: 0, maxLength: 10 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(words, words), { minLength: 1, maxLength: 80 }),
+        fc.array(fc.constantFrom(...WORDS.slice(0, 4)), { minLength: 2, maxLength: 4 }),
+        fc.constantFrom(0.25, 0.5, 2),
+        fc.integer({ min: 1, max: 6 }),
+        (texts, queryWords, phrase, k) => {
+          const corpus = texts.map(([body, headings], i) => ({
+            id: `d${i}`,
+            text: body.join(' '),
+            fields: { headings: headings.join(' ') },
+          }));
+          const index = createBm25Index({ phrase });
+          index.add(corpus);
+          const query = queryWords.join(' ');
+          const reference = referenceBm25(corpus, { phrase });
+          const hits = index.search(query, { k });
+          const expected = reference(query, k);
+          expect(hits.map((hit) => hit.score)).toEqual(
+            expected.map((hit) => expect.closeTo(hit.score, 9)),
+          );
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('finds nothing in an empty index, nor once every document is removed', () => {
-    const index = createBm25Index();
+    const index = createBm25Index({ phrase: 0 });
     expect(index.search('alpha')).toEqual([]);
     index.add([
       { id: 'a', text: 'alpha beta' },
@@ -148,7 +177,7 @@ describe('BM25 with MaxScore pruning (property)', () => {
   });
 
   it('ranks correctly across heavy churn, when removed slots are reclaimed', () => {
-    const index = createBm25Index();
+    const index = createBm25Index({ phrase: 0 });
     const live = new Map<string, string>();
     for (let round = 0; round < 5; round++) {
       for (let i = 0; i < 60; i++) {
@@ -171,7 +200,7 @@ describe('BM25 with MaxScore pruning (property)', () => {
   });
 
   it('leaves no partial scores behind when a filter throws', () => {
-    const index = createBm25Index();
+    const index = createBm25Index({ phrase: 0 });
     index.add([
       { id: 'a', text: 'alpha beta', metadata: { n: 1 } },
       { id: 'b', text: 'alpha', metadata: { n: 2 } },

@@ -25,6 +25,15 @@ export class TermPool {
     this.used += terms.length;
   }
 
+  /** The whole pool (valid until the next write): the terms of `slot` start at `start(slot)`. */
+  get terms(): Int32Array {
+    return this.pool;
+  }
+
+  start(slot: number): number {
+    return this.starts[slot] as number;
+  }
+
   /** The terms of `slot` (a view, valid until the next write). */
   get(slot: number): Int32Array {
     const start = this.starts[slot] as number;
