@@ -23,6 +23,11 @@ const keel = wrap(
   timeout({ totalMs: 60_000 }),
   concurrencyLimit({ maxConcurrent: 1_000 }),
 );
+const keelNoTimeout = wrap(
+  retry({ maxAttempts: 3 }),
+  circuitBreaker(),
+  concurrencyLimit({ maxConcurrent: 1_000 }),
+);
 const keelRetry = retry();
 const cockatielPolicy = cockatiel.wrap(
   cockatiel.retry(cockatiel.handleAll, {
@@ -41,6 +46,10 @@ const contenders = [
   ['keel wrap(retry, breaker, timeout, limit)', () => keel.execute(work)],
   ['keel composed, fn reads its signal', () => keel.execute(readsSignal)],
   ['keel composed, caller passes a signal', (signal) => keel.execute(work, { signal })],
+  [
+    'keel wrap(retry, breaker, limit), fn reads its signal (nothing can abort it)',
+    () => keelNoTimeout.execute(readsSignal),
+  ],
   ['keel retry alone', () => keelRetry.execute(work)],
   ['cockatiel wrap(retry, breaker, timeout)', () => cockatielPolicy.execute(work)],
   ['p-retry', () => pRetry(work, { retries: 2 })],

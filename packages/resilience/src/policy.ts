@@ -150,18 +150,16 @@ export class CallContext implements PolicyContext {
     if (this.#signal.aborted) throw this.#signal.reason;
   }
 
-  /** A child context with some parts replaced. */
-  with({
-    signal = this.#signal,
-    attempt = this.attempt,
-    heartbeat = this.heartbeat,
-    key = this.#key,
-  }: {
-    signal?: AbortSignal | LazyAbort;
-    attempt?: number;
-    heartbeat?: () => void;
-    key?: string | KeyBox;
-  }): CallContext {
+  /**
+   * A child context with some parts replaced (an undefined part is kept). Positional, so making
+   * one per attempt or per timeout allocates no options object.
+   */
+  with(
+    signal: AbortSignal | LazyAbort = this.#signal,
+    attempt: number = this.attempt,
+    heartbeat: () => void = this.heartbeat,
+    key: string | KeyBox | undefined = this.#key,
+  ): CallContext {
     return new CallContext(signal, attempt, heartbeat, key);
   }
 }

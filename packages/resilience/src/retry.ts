@@ -156,7 +156,7 @@ export function retry({
 
   const deadlines = deadlineMs === undefined ? undefined : deadlineQueue(clock, deadlineMs);
   const contextOf = <T>({ parent, keySource, deadline }: RetryCall<T>, attempt: number) =>
-    parent.with({ attempt, key: keySource, ...(deadline && { signal: deadline }) });
+    parent.with(deadline, attempt, undefined, keySource);
 
   /** From a failed attempt on: decide, wait and try again until an attempt succeeds or it gives up. */
   const recover = async <T>(call: RetryCall<T>, firstError: unknown): Promise<T> => {

@@ -132,7 +132,7 @@ export function timeout({
       const heartbeat = watch ? () => watch.beat(parent.heartbeat) : parent.heartbeat;
       let run: ReturnType<typeof fn>;
       try {
-        run = fn(parent.with({ signal: call, heartbeat }));
+        run = fn(parent.with(call, undefined, heartbeat));
       } catch (error) {
         run = Promise.reject(error);
       }
