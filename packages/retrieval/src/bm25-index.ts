@@ -1,8 +1,10 @@
 /**
- * A BM25 index: terms interned to ids, each term's postings sorted by document in typed
- * arrays, every document's term ids in one shared pool (what a removal unposts), and exact
- * top-k search by MaxScore with block-max bounds (see max-score.ts). Scoring is Lucene's BM25:
- * idf = ln(1 + (N - df + 0.5) / (df + 0.5)).
+ * A BM25F index: terms interned to ids, each term's postings sorted by document in typed
+ * arrays, every document's term ids in one shared pool (what a removal unposts and where the
+ * phrase boost looks), and exact top-k search by MaxScore with block-max bounds (see
+ * max-score.ts). Scoring is Lucene's BM25 (idf = ln(1 + (N - df + 0.5) / (df + 0.5))) over
+ * fields weighted and length-normalised apart (bm25-fields.ts), then the phrase boost on the
+ * best candidates (phrase-boost.ts).
  */
 import { InvalidArgumentError } from '@keel/core';
 import { assertNumber } from '@keel/core/internal';
@@ -126,7 +128,10 @@ const NO_METADATA: Metadata = Object.freeze({});
  * @example
  * ```ts
  * const bm25 = createBm25Index({ stemming: true, stopWords: true });
- * bm25.add([{ id: 'a', text: 'Vector search with HNSW', metadata: { tenant: 'acme' } }]);
+ * bm25.add([
+ *   { id: 'a', text: 'Vector search with HNSW', metadata: { tenant: 'acme' } },
+ *   { id: 'b', text: 'Opens after five failures.', fields: { title: 'Resilience', headings: 'Circuit breaker' } },
+ * ]);
  * bm25.search('hnsw search', { k: 5, filter: { tenant: 'acme' } });
  * ```
  */
@@ -159,20 +164,6 @@ export function createBm25Index({
     touched: new Int32Array(0),
     candidates: new Int32Array(0),
   };
-  /** The query's adjacent pairs of indexed terms, weighted by their mean idf. */
-  function queryPairs(analysed: readonly string[], idfs: ReadonlyMap<number, number>): QueryPair[] {
-    const pairs: QueryPair[] = [];
-    for (let i = 0; i + 1 < analysed.length; i++) {
-      const first = termIds.get(analysed[i] as string);
-      const second = termIds.get(analysed[i + 1] as string);
-      if (first === undefined || second === undefined || first === second) continue;
-      const a = idfs.get(first);
-      const b = idfs.get(second);
-      if (a !== undefined && b !== undefined) pairs.push({ first, second, idf: (a + b) / 2 });
-    }
-    return pairs;
-  }
-
   /** Bumped by every change: norms and block bounds older than it are stale. */
   let generation = 0;
   let normsGeneration = -1;
@@ -185,6 +176,22 @@ export function createBm25Index({
       lists.push(new Postings());
     }
     return id;
+  }
+
+  /** The query's adjacent pairs of indexed terms, weighted by their mean idf. */
+  function queryPairs(analysed: readonly string[], idfs: ReadonlyMap<number, number>): QueryPair[] {
+    const pairs: QueryPair[] = [];
+    for (let i = 0; i + 1 < analysed.length; i++) {
+      const first = termIds.get(analysed[i] as string);
+      const second = termIds.get(analysed[i + 1] as string);
+      if (first === undefined || second === undefined || first === second) continue;
+      const firstIdf = idfs.get(first);
+      const secondIdf = idfs.get(second);
+      if (firstIdf !== undefined && secondIdf !== undefined) {
+        pairs.push({ first, second, idf: (firstIdf + secondIdf) / 2 });
+      }
+    }
+    return pairs;
   }
 
   function grow(size: number): void {
