@@ -23,8 +23,12 @@ const RAW_HTML =
 
 /** Text the answerer never quotes: instructions to an assistant, and markup planted in a page. */
 function isPlanted(text: string): boolean {
-  return isInstructionLike(text) || RAW_HTML.test(text.replace(/`[^`\n]*`/g, ''));
+  const code = text.startsWith('```');
+  return isInstructionLike(text, { code }) || RAW_HTML.test(text.replace(/`[^`\n]*`/g, ''));
 }
+
+/** Chunks each search of the offline answerer asks for. */
+const SEARCH_K = 15;
 
 /** One offline step: text to stream, or a tool to call. */
 export interface OfflineStep {
@@ -116,7 +120,11 @@ export function planOfflineStep(
   // One search per aspect, one step each; then the answer.
   const query = read.queries[results.length];
   if (query !== undefined) {
-    return { text: '', read: asked, toolCall: { name: 'search_docs', input: { query, k: 10 } } };
+    return {
+      text: '',
+      read: asked,
+      toolCall: { name: 'search_docs', input: { query, k: SEARCH_K } },
+    };
   }
   const scored = [asked, ...sources.map((source) => source.chunk.text)].join('\n');
   const lead = fallback
