@@ -168,7 +168,7 @@ describe('extractAnswer', () => {
     ).toBe(false);
   });
 
-  it('quotes the line of a code block that holds the value asked for, by the kind of figure asked', () => {
+  it('quotes the lines of a code block the chunk cuts, the one holding the figure asked for included', () => {
     const cache = chunk(
       'retrieval.md#5',
       [
@@ -191,10 +191,11 @@ describe('extractAnswer', () => {
     const found = extractAnswer(
       readQuestion('How long are vectors kept in the Redis embedding cache?'),
       [cache],
-      { maxUnits: 2 },
+      { maxUnits: 3 },
     );
     const texts = found.covered ? found.units.map((unit) => unit.text) : [];
     expect(texts).toContain('`ttlMs: 2_592_000_000,  // default 30 days`');
+    expect(texts.some((text) => text.startsWith('```'))).toBe(false);
   });
 
   it('prefers the unit holding the rare term of the question when its chunk holds the rest', () => {

@@ -34,6 +34,9 @@ export interface ExtractOptions {
  */
 export const RELEVANCE_FLOOR = 0.25;
 
+/** Lines quoted from one code block at most (the block itself is quoted whole instead). */
+const MAX_LINES_PER_BLOCK = 3;
+
 /** Units quoted from one document at most. */
 const MAX_PER_SOURCE = 4;
 
@@ -268,10 +271,13 @@ export function extractAnswer(
       if (picked.includes(item) || seenText.has(item.unit.text)) continue;
       if ((perSource.get(item.unit.sourceId) ?? 0) >= MAX_PER_SOURCE) continue;
       if (item.unit.kind === 'code' && code >= (howto ? 2 : 1)) continue;
-      // A block quoted whole is not quoted again line by line; at most two lines of one block,
+      // A block quoted whole is not quoted again line by line; at most three lines of one block,
       // and then not the block.
       const quoted = blocks.get(blockOf(item.unit) ?? '');
-      if (quoted === 'code' || (quoted !== undefined && (item.unit.kind === 'code' || quoted >= 2)))
+      if (
+        quoted === 'code' ||
+        (quoted !== undefined && (item.unit.kind === 'code' || quoted >= MAX_LINES_PER_BLOCK))
+      )
         continue;
       let fresh = 0;
       for (const [term, closeness] of item.held)
