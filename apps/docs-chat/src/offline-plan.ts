@@ -69,6 +69,11 @@ function describeResult(result: ToolResultPart): string {
   return typeof result.output === 'string' ? result.output : JSON.stringify(result.output);
 }
 
+function firstSentence(text: string): string {
+  const end = text.search(/[.!?](?:\s|$)/);
+  return end === -1 ? text : text.slice(0, end + 1);
+}
+
 function cite(citationId: string): string {
   return `[${citationId}]`;
 }
@@ -104,8 +109,10 @@ export function planOfflineStep(
   if (saved) {
     return {
       read: [question, ...saves.map(describeResult)].join('\n'),
+      // The tool's message is written for a model ("Do not retry it unchanged."): the person
+      // reads its first sentence, which says what happened.
       text: saved.isError
-        ? `The note was not saved: ${describeResult(saved)}`
+        ? `The note was not saved: ${firstSentence(describeResult(saved))}`
         : `Saved the note "${(note?.[1] ?? '').trim().split('\n')[0]?.slice(0, 80)}".`,
     };
   }
