@@ -1,10 +1,11 @@
 /**
  * The load script's chat client: POST /api/chat over node:http (so a thousand sockets need no
- * undici tuning), the server-sent events parsed as they arrive, with the timings the figures
- * are made of. Times are `performance.timeOrigin + performance.now()`, the clock the mock
- * provider records with.
+ * undici tuning), the server-sent events parsed as they arrive by `@keel/streaming`'s
+ * `parseSSE`, with the timings the figures are made of. Times are
+ * `performance.timeOrigin + performance.now()`, the clock the mock provider records with.
  */
 import http from 'node:http';
+import { parseSSE } from '@keel/streaming';
 
 /** Milliseconds since the Unix epoch with sub-millisecond precision (the mock's clock). */
 export const now = () => performance.timeOrigin + performance.now();
@@ -14,18 +15,29 @@ export function createAgent() {
   return new http.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
 }
 
-/** Parses one SSE block (`event:`, `id:`, `data:` lines) into `{ event, id, data }`. */
-function parseBlock(block) {
-  let event = 'message';
-  let id;
-  const data = [];
-  for (const line of block.split('\n')) {
-    if (line.startsWith('event:')) event = line.slice(6).trim();
-    else if (line.startsWith('id:')) id = line.slice(3).trim();
-    else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+/** Reads the events of `response` into `result` until it ends or `destroy` cuts it. */
+async function readEvents(response, result, { onFirstText, destroy }) {
+  try {
+    for await (const { event, id, data } of parseSSE(response)) {
+      if (result.destroyedAt !== undefined) return;
+      let parsed;
+      try {
+        parsed = { event, id, data: JSON.parse(data) };
+      } catch (error) {
+        result.error ??= `bad event: ${error.message}`;
+        continue;
+      }
+      result.events.push(parsed);
+      result.firstEventAt ??= now();
+      if (event === 'text' && result.firstTextAt === undefined) {
+        result.firstTextAt = now();
+        onFirstText?.(destroy);
+        if (result.destroyedAt !== undefined) return;
+      }
+    }
+  } catch (error) {
+    if (result.destroyedAt === undefined) result.error ??= error.message;
   }
-  if (data.length === 0) return undefined;
-  return { event, id, data: JSON.parse(data.join('\n')) };
 }
 
 /**
@@ -86,44 +98,9 @@ export function chat({ url, agent, userId, message, onFirstText, readNothing = f
         settle();
         return;
       }
-      response.setEncoding('utf8');
-      let buffer = '';
-      response.on('data', (text) => {
-        if (result.destroyedAt !== undefined) return;
-        buffer += text;
-        let end = buffer.indexOf('\n\n');
-        while (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          end = buffer.indexOf('\n\n');
-          let parsed;
-          try {
-            parsed = parseBlock(block);
-          } catch (error) {
-            result.error ??= `bad event: ${error.message}`;
-            continue;
-          }
-          if (!parsed) continue;
-          result.events.push(parsed);
-          result.firstEventAt ??= now();
-          if (parsed.event === 'text' && result.firstTextAt === undefined) {
-            result.firstTextAt = now();
-            if (onFirstText) {
-              onFirstText(destroy);
-              if (result.destroyedAt !== undefined) return;
-            }
-          }
-        }
-      });
-      response.on('end', () => {
-        if (buffer.trim() !== '') result.error ??= 'stream ended mid-event';
-        settle();
-      });
-      response.on('error', (error) => {
-        if (result.destroyedAt === undefined) result.error ??= error.message;
-        settle();
-      });
-      response.on('close', settle);
+      // An event cut off by the end of the stream is dropped: the last event is then not
+      // `finish`, which streamProblem reports.
+      readEvents(response, result, { onFirstText, destroy }).then(settle);
     });
     request.end(body);
   });

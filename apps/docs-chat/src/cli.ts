@@ -49,8 +49,11 @@ async function ingestWithBar(app: App, paths?: string[]): Promise<void> {
     : await app.ingestCorpus(bar.update);
   bar.done();
   const { documents, chunks } = await app.knowledge.count();
+  const index = `${documents} documents, ${chunks} chunks in the index`;
   err(
-    `indexed ${report.scanned} files: ${report.changed} embedded, ${report.unchanged} unchanged, ${report.removed} removed, ${report.chunks} chunks in ${(report.elapsedMs / 1_000).toFixed(1)} s; ${documents} documents, ${chunks} chunks in the index\n`,
+    report.changed + report.removed + report.skipped.length === 0
+      ? `index up to date: ${report.scanned} files unchanged since the last ingest; ${index}\n`
+      : `checked ${report.scanned} files: ${report.changed} embedded, ${report.unchanged} unchanged, ${report.removed} removed, ${report.skipped.length} skipped, ${report.chunks} chunks in ${(report.elapsedMs / 1_000).toFixed(1)} s; ${index}\n`,
   );
   for (const { id, reason } of report.skipped) err(`skipped ${id}: ${reason}\n`);
   for (const { id, secrets } of report.redacted) {

@@ -9,6 +9,7 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ host: '127.0.0.1', port: 3000, provider: 'auto', log: 'json' });
     expect(config.corpus).toEqual(bundledCorpus());
     expect(config.corpus.some((path) => path.endsWith('packages/tokens/README.md'))).toBe(true);
+    expect(config.corpus.some((path) => path.endsWith('apps/docs-chat/README.md'))).toBe(true);
     expect(answerMode(config)).toBe('offline');
   });
 

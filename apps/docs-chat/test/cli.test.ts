@@ -32,10 +32,14 @@ describe('docs-chat CLI', () => {
   it('ingest shows progress and counts, then embeds nothing when nothing changed', async () => {
     const first = await cli(['ingest', FIXTURE_CORPUS]);
     expect(first.code).toBe(0);
-    expect(first.stderr).toMatch(/\[#+\] 4\/4 files · \d+ chunks · \d+ chunks\/s/);
-    expect(first.stderr).toMatch(/indexed 4 files: 4 embedded, 0 unchanged/);
+    expect(first.stderr).toMatch(/\[#+\] 4\/4 changed files · \d+ chunks · \d+ chunks\/s/);
+    expect(first.stderr).toMatch(/checked 4 files: 4 embedded, 0 unchanged, 0 removed, 0 skipped/);
+    // Nothing changed: no "0/0" bar, and no claim that anything was indexed.
     const again = await cli(['ingest', FIXTURE_CORPUS]);
-    expect(again.stderr).toMatch(/indexed 4 files: 0 embedded, 4 unchanged, 0 removed, 0 chunks/);
+    expect(again.stderr).not.toMatch(/files ·|indexed|checked/);
+    expect(again.stderr).toMatch(
+      /^index up to date: 4 files unchanged since the last ingest; 4 documents, \d+ chunks in the index$/m,
+    );
   });
 
   it('ask streams a cited answer, lists sources and prints one usage line', async () => {

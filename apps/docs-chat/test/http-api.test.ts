@@ -286,3 +286,67 @@ describe('GET endpoints', () => {
     );
   });
 });
+
+describe('the page and what it renders with', () => {
+  it('counts a refused /api/chat request under its route, not "unknown"', async () => {
+    expect((await fetch(`${test.url}/api/chat`)).status).toBe(405);
+    const refused = await fetch(`${test.url}/api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', 'x-user-id': 'hana' },
+      body: 'hello',
+    });
+    expect(refused.status).toBe(415);
+    const metrics = (await get('/metrics')).text;
+    expect(metrics).toMatch(
+      /docs_chat_http_requests_total\{route="\/api\/chat",status="405"\} \d+/,
+    );
+    expect(metrics).toMatch(
+      /docs_chat_http_requests_total\{route="\/api\/chat",status="415"\} \d+/,
+    );
+    expect(metrics).not.toMatch(/route="unknown",status="41[35]"/);
+  });
+
+  it('serves the allowlist and a question drawn from the corpus at /api/config', async () => {
+    const config = await get('/api/config');
+    expect(config.status).toBe(200);
+    // The fixture corpus has no README: its first document's title.
+    expect(JSON.parse(config.text)).toEqual({
+      allowedHosts: [],
+      placeholder: 'What does “Budgets” cover?',
+    });
+  });
+
+  it('serves the renderer and its vendor modules as scripts from this origin', async () => {
+    for (const path of [
+      '/render.js',
+      '/vendor/marked.js',
+      '/vendor/purify.js',
+      '/vendor/highlight.js',
+      '/vendor/hljs/core.js',
+      '/vendor/hljs/typescript.js',
+    ]) {
+      const response = await get(path);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      expect(response.text).toMatch(/\bexport\b/);
+    }
+  });
+
+  it('lets the page load images only from its own origin and the allowed hosts', async () => {
+    const page = await get('/');
+    expect(page.headers.get('content-security-policy')).toContain("img-src 'self' data:;");
+    const allowing = await startTestApp({
+      env: { DOCS_CHAT_ALLOWED_HOSTS: 'docs.example.com' },
+    });
+    try {
+      const response = await fetch(`${allowing.url}/`);
+      expect(response.headers.get('content-security-policy')).toContain(
+        "img-src 'self' data: docs.example.com *.docs.example.com;",
+      );
+      const config = await (await fetch(`${allowing.url}/api/config`)).json();
+      expect(config.allowedHosts).toEqual(['docs.example.com']);
+    } finally {
+      await allowing.close();
+    }
+  });
+});

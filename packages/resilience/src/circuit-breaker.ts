@@ -195,10 +195,29 @@ export function circuitBreaker({
     }
     if (total >= minThroughput && failures / total >= sampling.failureRatio) open(error);
   };
-  const reject = (retryAfterMs: number): never => {
+  const refuse = (retryAfterMs: number): Promise<never> => {
     rejected.emit({ retryAfterMs, key });
-    throw new BrokenCircuitError({ retryAfterMs, key });
+    return Promise.reject(new BrokenCircuitError({ retryAfterMs, key }));
   };
+  // Outcome handlers made once, for calls admitted closed and for trial calls, so a call through
+  // the breaker allocates no closure.
+  const outcome = (trial: boolean) => ({
+    succeeded<T>(result: T): T {
+      record(false, undefined, trial);
+      return result;
+    },
+    failed(error: unknown): never {
+      const classification = classify(error);
+      if (classification !== 'aborted') {
+        record(classification === 'retryable' || classification === 'rate-limited', error, trial);
+      } else if (trial && state === 'half-open') {
+        trialsInFlight--;
+      }
+      throw error;
+    },
+  });
+  const closedCall = outcome(false);
+  const trialCall = outcome(true);
 
   return {
     get state() {
@@ -215,32 +234,26 @@ export function circuitBreaker({
     onHalfOpen: halfOpened.on,
     onReset: reset.on,
     onReject: rejected.on,
-    async execute(fn, options) {
+    execute(fn, options) {
       if (state === 'open') {
         const wait = openedAt + halfOpenAfterMs - clock.now();
-        if (wait > 0) reject(wait);
+        if (wait > 0) return refuse(wait);
         state = 'half-open';
         trialSuccesses = 0;
         halfOpened.emit({ key });
       }
       if (state === 'half-open') {
-        if (trialsInFlight >= halfOpenTrials) reject(0);
+        if (trialsInFlight >= halfOpenTrials) return refuse(0);
         trialsInFlight++;
       }
-      const trial = state === 'half-open';
+      const { succeeded, failed } = state === 'half-open' ? trialCall : closedCall;
+      let result: ReturnType<typeof fn>;
       try {
-        const result = await fn(toContext(options));
-        record(false, undefined, trial);
-        return result;
+        result = fn(toContext(options));
       } catch (error) {
-        const classification = classify(error);
-        if (classification !== 'aborted') {
-          record(classification === 'retryable' || classification === 'rate-limited', error, trial);
-        } else if (trial && state === 'half-open') {
-          trialsInFlight--;
-        }
-        throw error;
+        result = Promise.reject(error);
       }
+      return Promise.resolve(result).then(succeeded, failed);
     },
   };
 }

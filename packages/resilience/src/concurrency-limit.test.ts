@@ -91,6 +91,30 @@ describe('concurrencyLimit', () => {
     expect(fn).not.toHaveBeenCalled();
   });
 
+  it('queued calls that return plainly, throw at once, or left the queue all settle and free the slot', async () => {
+    const clock = createFakeClock();
+    const limit = concurrencyLimit({ maxConcurrent: 1, queueTimeoutMs: 1_000, clock });
+    const busy = gate('x');
+    const first = limit.execute(busy.task);
+    const controller = new AbortController();
+    const plain = limit.execute(() => 'plain');
+    const aborted = limit.execute(() => 'never', { signal: controller.signal });
+    const thrown = limit.execute(() => {
+      throw new Error('at once');
+    });
+    const last = limit.execute(async () => 'last');
+    controller.abort(new Error('caller left'));
+    expect(limit.queued).toBe(3);
+    busy.open();
+    const outcomes = await Promise.allSettled([first, plain, aborted, thrown, last]);
+    expect(
+      outcomes.map((o) => (o.status === 'fulfilled' ? o.value : (o.reason as Error).message)),
+    ).toEqual(['x', 'plain', 'caller left', 'at once', 'last']);
+    expect([limit.active, limit.queued]).toEqual([0, 0]);
+    await clock.advance(1_000); // the timers of calls that started were cleared: nothing fires
+    expect(await limit.execute(() => 'after')).toBe('after');
+  });
+
   it('handles many queued tasks in order', async () => {
     const limit = concurrencyLimit({ maxConcurrent: 3 });
     const order: number[] = [];

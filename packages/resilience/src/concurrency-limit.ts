@@ -4,6 +4,7 @@
  */
 import { type Clock, systemClock } from '@keel/core';
 import { assertDelay, assertNumber } from '@keel/core/internal';
+import { ChunkedQueue } from './chunked-queue';
 import { ConcurrencyLimitError, type ConcurrencyLimitReason } from './concurrency-limit-error';
 import { createEvent, type Subscribe } from './event';
 import { type CallContext, type Policy, type PolicyContext, toContext } from './policy';
@@ -25,18 +26,24 @@ export interface ConcurrencyLimit extends Policy {
   onReject: Subscribe<{ reason: ConcurrencyLimitReason }>;
 }
 
-/** A call waiting for a slot. Listener and timer exist only when a signal or timeout needs them. */
-class Job {
-  done = false;
+/**
+ * What a queued call needs to leave the queue early (its caller aborts, or it waited too long).
+ * A call that can do neither queues without one.
+ */
+class Ticket {
+  left = false;
   timer: unknown;
   onAbort: (() => void) | undefined;
-  constructor(
-    readonly fn: (context: PolicyContext) => unknown,
-    readonly context: CallContext,
-    readonly resolve: (value: unknown) => void,
-    readonly reject: (reason: unknown) => void,
-  ) {}
+  constructor(readonly reject: (reason: unknown) => void) {}
 }
+
+// One executor shared by every queued call's promise, instead of a closure per call.
+let capturedResolve: (value: unknown) => void = () => {};
+let capturedReject: (reason: unknown) => void = () => {};
+const capture = (resolve: (value: never) => void, reject: (reason: unknown) => void): void => {
+  capturedResolve = resolve as (value: unknown) => void;
+  capturedReject = reject;
+};
 
 /** The checked options and the refusal every concurrency limit shares; see {@link concurrencyRules}. */
 export interface ConcurrencyRules {
@@ -94,55 +101,78 @@ export function concurrencyLimit(options: ConcurrencyLimitOptions): ConcurrencyL
   const { maxConcurrent, queueTimeoutMs, clock = systemClock } = options;
   const { maxQueue, onReject, refuse } = concurrencyRules(options);
   let active = 0;
-  // FIFO without Array#shift: a head index, compacted when the dead prefix grows.
-  let queue: Job[] = [];
-  let head = 0;
   let waiting = 0;
+  // A queued call is four consecutive values: function, context, resolve, ticket (or undefined).
+  const queue = new ChunkedQueue();
 
-  const leave = (job: Job): void => {
-    job.done = true;
+  const leave = (ticket: Ticket, context: CallContext): void => {
+    ticket.left = true;
     waiting--;
-    if (job.timer !== undefined) clock.clearTimeout(job.timer);
-    if (job.onAbort) job.context.signal.removeEventListener('abort', job.onAbort);
+    if (ticket.timer !== undefined) clock.clearTimeout(ticket.timer);
+    if (ticket.onAbort) context.signal.removeEventListener('abort', ticket.onAbort);
   };
-  const drop = (job: Job, reason: unknown): void => {
-    if (job.done) return;
-    leave(job);
-    job.reject(reason);
-  };
-  const run = async <T>(
-    fn: (context: PolicyContext) => T | Promise<T>,
-    context: CallContext,
-  ): Promise<T> => {
-    try {
-      return await fn(context);
-    } finally {
-      release();
-    }
-  };
-  const runJob = async (job: Job): Promise<void> => {
-    try {
-      job.resolve(await job.fn(job.context));
-    } catch (error) {
-      job.reject(error);
-    } finally {
-      release();
-    }
-  };
-  // A finished call hands its slot to the next live job; `active` only drops when none waits.
+  // A finished call hands its slot to the next call still waiting; `active` only drops when none is.
   const release = (): void => {
-    while (head < queue.length) {
-      const job = queue[head++] as Job;
-      if (job.done) continue;
-      leave(job);
-      if (head > 1024 && head * 2 > queue.length) {
-        queue = queue.slice(head);
-        head = 0;
-      }
-      runJob(job);
+    while (queue.length > 0) {
+      const fn = queue.shift() as (context: PolicyContext) => unknown;
+      const context = queue.shift() as CallContext;
+      const resolve = queue.shift() as (value: unknown) => void;
+      const ticket = queue.shift() as Ticket | undefined;
+      if (ticket?.left) continue;
+      if (ticket) leave(ticket, context);
+      else waiting--;
+      // The caller's promise follows the run's, errors included.
+      resolve(run(fn, context));
       return;
     }
     active--;
+  };
+  const fulfilled = <T>(value: T): T => {
+    release();
+    return value;
+  };
+  const rejected = (error: unknown): never => {
+    release();
+    throw error;
+  };
+  // Runs a call that holds a slot; two handlers shared by every call free it when the call settles.
+  const run = <T>(
+    fn: (context: PolicyContext) => T | Promise<T>,
+    context: CallContext,
+  ): Promise<T> => {
+    let result: T | Promise<T>;
+    try {
+      result = fn(context);
+    } catch (error) {
+      release();
+      return Promise.reject(error);
+    }
+    return Promise.resolve(result).then(fulfilled, rejected);
+  };
+  const enqueue = <T>(
+    fn: (context: PolicyContext) => T | Promise<T>,
+    context: CallContext,
+  ): Promise<T> => {
+    const promise = new Promise<T>(capture);
+    const canLeave = !context.neverAborts || queueTimeoutMs !== undefined;
+    const ticket = canLeave ? new Ticket(capturedReject) : undefined;
+    queue.push(fn);
+    queue.push(context);
+    queue.push(capturedResolve);
+    queue.push(ticket);
+    waiting++;
+    if (ticket === undefined) return promise;
+    const drop = (reason: unknown): void => {
+      leave(ticket, context);
+      ticket.reject(reason);
+    };
+    if (!context.neverAborts) {
+      ticket.onAbort = () => drop(context.signal.reason);
+      context.signal.addEventListener('abort', ticket.onAbort, { once: true });
+    }
+    if (queueTimeoutMs !== undefined)
+      ticket.timer = clock.setTimeout(() => drop(refuse('queue-timeout')), queueTimeoutMs);
+    return promise;
   };
 
   return {
@@ -164,17 +194,7 @@ export function concurrencyLimit(options: ConcurrencyLimitOptions): ConcurrencyL
         return run(fn, context);
       }
       if (waiting >= maxQueue) return Promise.reject(refuse('queue-full'));
-      return new Promise<T>((resolve, reject) => {
-        const job = new Job(fn, context, resolve as (value: unknown) => void, reject);
-        queue.push(job);
-        waiting++;
-        if (!context.neverAborts) {
-          job.onAbort = () => drop(job, context.signal.reason);
-          context.signal.addEventListener('abort', job.onAbort, { once: true });
-        }
-        if (queueTimeoutMs !== undefined)
-          job.timer = clock.setTimeout(() => drop(job, refuse('queue-timeout')), queueTimeoutMs);
-      });
+      return enqueue(fn, context);
     },
   };
 }

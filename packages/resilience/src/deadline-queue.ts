@@ -11,21 +11,29 @@ export interface Deadline {
   cancel(): void;
 }
 
+/** What a deadline fires: the call's own object, so registering one makes no closure. */
+export interface Expiring {
+  expire(): void;
+}
+
 class Entry implements Deadline {
   constructor(
     readonly at: number,
-    public onExpire: (() => void) | undefined,
+    public target: Expiring | undefined,
     readonly queue: Queue,
   ) {}
   cancel(): void {
-    this.onExpire = undefined;
+    this.target = undefined;
     this.queue.trim();
   }
 }
 
 class Queue {
-  entries: Entry[] = [];
+  // Live deadlines sit in entries[head, tail). The array is never shrunk by pop or by setting its
+  // length, which would make the next call reallocate it: slots are cleared and reused instead.
+  entries: Array<Entry | undefined> = [];
   head = 0;
+  tail = 0;
   armed = false;
 
   constructor(
@@ -33,9 +41,9 @@ class Queue {
     readonly ms: number,
   ) {}
 
-  add(onExpire: () => void): Deadline {
-    const entry = new Entry(this.clock.now() + this.ms, onExpire, this);
-    this.entries.push(entry);
+  add(target: Expiring): Deadline {
+    const entry = new Entry(this.clock.now() + this.ms, target, this);
+    this.entries[this.tail++] = entry;
     if (!this.armed) this.arm(this.ms);
     return entry;
   }
@@ -43,18 +51,17 @@ class Queue {
   /** Drops finished deadlines from both ends, so a queue of finished calls stays empty. */
   trim(): void {
     const { entries } = this;
-    while (
-      entries.length > this.head &&
-      (entries[entries.length - 1] as Entry).onExpire === undefined
-    )
-      entries.pop();
-    while (this.head < entries.length && (entries[this.head] as Entry).onExpire === undefined)
-      this.head++;
-    if (this.head === entries.length) {
-      this.entries = [];
+    while (this.tail > this.head && entries[this.tail - 1]?.target === undefined)
+      entries[--this.tail] = undefined;
+    while (this.head < this.tail && entries[this.head]?.target === undefined)
+      entries[this.head++] = undefined;
+    if (this.head === this.tail) {
       this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > entries.length) {
-      this.entries = entries.slice(this.head);
+      this.tail = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.tail) {
+      entries.copyWithin(0, this.head, this.tail);
+      entries.fill(undefined, this.tail - this.head, this.tail);
+      this.tail -= this.head;
       this.head = 0;
     }
   }
@@ -62,13 +69,13 @@ class Queue {
   readonly fire = (): void => {
     this.armed = false;
     const now = this.clock.now();
-    while (this.head < this.entries.length) {
+    while (this.head < this.tail) {
       const entry = this.entries[this.head] as Entry;
-      if (entry.at > now && entry.onExpire !== undefined) break;
-      this.head++;
-      const onExpire = entry.onExpire;
-      entry.onExpire = undefined;
-      onExpire?.();
+      if (entry.at > now && entry.target !== undefined) break;
+      this.entries[this.head++] = undefined;
+      const target = entry.target;
+      entry.target = undefined;
+      target?.expire();
     }
     this.trim();
     const next = this.entries[this.head];
@@ -88,6 +95,6 @@ class Queue {
  * Creates a queue for deadlines `ms` after registration. Its one timer is unref'd where the
  * clock's handles support it, so a pending deadline never keeps a process alive.
  */
-export function deadlineQueue(clock: Clock, ms: number): { add(onExpire: () => void): Deadline } {
+export function deadlineQueue(clock: Clock, ms: number): { add(target: Expiring): Deadline } {
   return new Queue(clock, ms);
 }

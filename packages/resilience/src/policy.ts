@@ -42,58 +42,58 @@ const noop = (): void => {};
  * reason; a later read gets a signal that is already aborted. It follows its parent context.
  */
 export class LazyAbort {
-  #controller: AbortController | undefined;
-  #reason: unknown;
-  #aborted = false;
-  #listening = false;
-  #onParentAbort: (() => void) | undefined;
-  readonly #parent: CallContext;
+  // Plain fields set in the constructor: one is made per call, and private `#` fields cost an
+  // initializer run on every construction.
+  private controller: AbortController | undefined;
+  private ownReason: unknown;
+  private ownAborted: boolean;
+  private onParentAbort: (() => void) | undefined;
+  private readonly parent: CallContext;
 
   constructor(parent: CallContext) {
-    this.#parent = parent;
+    this.controller = undefined;
+    this.ownReason = undefined;
+    this.ownAborted = false;
+    this.onParentAbort = undefined;
+    this.parent = parent;
   }
 
   /** True once this signal or its parent aborted. */
   get aborted(): boolean {
-    return this.#aborted || this.#parent.aborted;
+    return this.ownAborted || this.parent.aborted;
   }
 
   /** The abort reason (this signal's own first, else the parent's). */
   get reason(): unknown {
-    return this.#aborted ? this.#reason : this.#parent.signal.reason;
+    return this.ownAborted ? this.ownReason : this.parent.signal.reason;
   }
 
   get signal(): AbortSignal {
-    if (this.#controller === undefined) {
-      this.#controller = new AbortController();
-      if (this.aborted) this.#controller.abort(this.reason);
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
       else this.listen();
     }
-    return this.#controller.signal;
+    return this.controller.signal;
   }
 
   /** Follows the parent's abort eagerly (only needed while someone waits on this signal). */
-  listen(onAbort?: (reason: unknown) => void): void {
-    if (this.#parent.neverAborts || this.#listening) return;
-    this.#listening = true;
-    this.#onParentAbort = () => {
-      const reason = this.#parent.signal.reason;
-      this.abort(reason);
-      onAbort?.(reason);
-    };
-    this.#parent.signal.addEventListener('abort', this.#onParentAbort, { once: true });
+  listen(): void {
+    if (this.parent.neverAborts || this.onParentAbort !== undefined) return;
+    this.onParentAbort = () => this.abort(this.parent.signal.reason);
+    this.parent.signal.addEventListener('abort', this.onParentAbort, { once: true });
   }
 
   abort(reason: unknown): void {
-    if (this.#aborted) return;
-    this.#aborted = true;
-    this.#reason = reason;
-    this.#controller?.abort(reason);
+    if (this.ownAborted) return;
+    this.ownAborted = true;
+    this.ownReason = reason;
+    this.controller?.abort(reason);
   }
 
   /** Stops following the parent. */
   dispose(): void {
-    if (this.#onParentAbort) this.#parent.signal.removeEventListener('abort', this.#onParentAbort);
+    if (this.onParentAbort) this.parent.signal.removeEventListener('abort', this.onParentAbort);
   }
 }
 
@@ -128,7 +128,9 @@ export class CallContext implements PolicyContext {
 
   /** Whether the call was cancelled, without creating a lazy signal. */
   get aborted(): boolean {
-    return this.#signal.aborted;
+    // Node's AbortSignal getter checks its receiver on every read; a call without a signal skips it.
+    const source = this.#signal;
+    return source !== NEVER_ABORTED && source.aborted;
   }
 
   /** True for a call made without any signal: nothing to listen to. */
@@ -148,18 +150,16 @@ export class CallContext implements PolicyContext {
     if (this.#signal.aborted) throw this.#signal.reason;
   }
 
-  /** A child context with some parts replaced. */
-  with({
-    signal = this.#signal,
-    attempt = this.attempt,
-    heartbeat = this.heartbeat,
-    key = this.#key,
-  }: {
-    signal?: AbortSignal | LazyAbort;
-    attempt?: number;
-    heartbeat?: () => void;
-    key?: string | KeyBox;
-  }): CallContext {
+  /**
+   * A child context with some parts replaced (an undefined part is kept). Positional, so making
+   * one per attempt or per timeout allocates no options object.
+   */
+  with(
+    signal: AbortSignal | LazyAbort = this.#signal,
+    attempt: number = this.attempt,
+    heartbeat: () => void = this.heartbeat,
+    key: string | KeyBox | undefined = this.#key,
+  ): CallContext {
     return new CallContext(signal, attempt, heartbeat, key);
   }
 }

@@ -3,12 +3,21 @@
  * x-should-retry, an overall deadline it never sleeps past, a shared budget, and no retry of an
  * abort, ever.
  */
-import { type Clock, deadlineSignal, sleep, systemClock, TimeoutError } from '@keel/core';
+import { type Clock, sleep, systemClock, TimeoutError } from '@keel/core';
 import { assertNumber } from '@keel/core/internal';
 import { type BackoffKind, backoffDelay } from './backoff';
 import { type Classification, classify as defaultClassify } from './classify';
+import { type Deadline, deadlineQueue } from './deadline-queue';
 import { createEvent, type Subscribe } from './event';
-import { type KeyBox, type Policy, toContext } from './policy';
+import {
+  type CallContext,
+  type ExecuteOptions,
+  type KeyBox,
+  LazyAbort,
+  type Policy,
+  type PolicyContext,
+  toContext,
+} from './policy';
 import { retryAfterMs } from './retry-after';
 import type { RetryBudget } from './retry-budget';
 
@@ -66,6 +75,43 @@ export interface RetryPolicy extends Policy {
   onGiveUp: Subscribe<GiveUpEvent>;
 }
 
+/** The overall deadline of one call: its signal is made only if an attempt reads it. */
+class RetryDeadline extends LazyAbort {
+  entry: Deadline | undefined;
+
+  constructor(
+    parent: CallContext,
+    readonly timeoutMs: number,
+    readonly startedAt: number,
+  ) {
+    super(parent);
+  }
+
+  expire(): void {
+    this.abort(new TimeoutError({ timeoutMs: this.timeoutMs }));
+  }
+
+  /** The call is over: the deadline will not fire. */
+  finish(): void {
+    this.entry?.cancel();
+    this.dispose();
+  }
+}
+
+/**
+ * One call through a retry policy. It is also the box its idempotency key is made in (only if an
+ * attempt reads it), shared by all its attempts.
+ */
+interface RetryCall<T> extends KeyBox {
+  fn: (context: PolicyContext) => T | Promise<T>;
+  parent: CallContext;
+  /** The budget's count of this request, once it is sent (Redis), else undefined. */
+  counted: Promise<void> | undefined;
+  /** The caller's key (an enclosing retry's), or this call as the box its own key is made in. */
+  keySource: string | KeyBox;
+  deadline: RetryDeadline | undefined;
+}
+
 /** Reports the end of retrying and hands back the error to throw. */
 function giveUp(
   channel: { emit(event: GiveUpEvent): void },
@@ -108,80 +154,110 @@ export function retry({
   const retried = createEvent<RetryEvent>();
   const gaveUp = createEvent<GiveUpEvent>();
 
+  const deadlines = deadlineMs === undefined ? undefined : deadlineQueue(clock, deadlineMs);
+  const contextOf = <T>({ parent, keySource, deadline }: RetryCall<T>, attempt: number) =>
+    parent.with(deadline, attempt, undefined, keySource);
+
+  /** From a failed attempt on: decide, wait and try again until an attempt succeeds or it gives up. */
+  const recover = async <T>(call: RetryCall<T>, firstError: unknown): Promise<T> => {
+    const { parent, counted, deadline } = call;
+    let error = firstError;
+    let previousMs = baseDelayMs;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        if (parent.aborted) throw error;
+        if (deadline?.aborted) {
+          const timeoutError = new TimeoutError({
+            timeoutMs: deadlineMs as number,
+            message: `Retry deadline of ${deadlineMs} ms passed during attempt ${attempt}; raise deadlineMs or make the call faster`,
+            cause: error,
+          });
+          throw giveUp(gaveUp, attempt, timeoutError, 'deadline');
+        }
+        const classification = classify(error);
+        if (classification === 'fatal' || classification === 'aborted')
+          throw giveUp(gaveUp, attempt, error, 'fatal');
+        if (attempt >= maxAttempts) throw giveUp(gaveUp, attempt, error, 'max-attempts');
+        const requested = retryAfterMs(error, clock.now());
+        if (requested !== undefined && requested > maxRetryAfterMs)
+          throw giveUp(gaveUp, attempt, error, 'retry-after-too-long');
+        previousMs =
+          requested ??
+          backoffDelay(backoff, {
+            retry: attempt,
+            previousMs,
+            baseMs: baseDelayMs,
+            maxMs: maxDelayMs,
+            random,
+          });
+        if (deadline && clock.now() + previousMs >= deadline.startedAt + deadline.timeoutMs)
+          throw giveUp(gaveUp, attempt, error, 'deadline');
+        if (counted !== undefined) await counted;
+        if (budget && !(await budget.tryRetry())) throw giveUp(gaveUp, attempt, error, 'budget');
+        retried.emit({
+          attempt,
+          delayMs: previousMs,
+          error,
+          classification,
+          serverRequested: requested !== undefined,
+        });
+        await sleep(previousMs, {
+          signal: deadline?.signal ?? (parent.neverAborts ? undefined : parent.signal),
+          clock,
+        });
+        const context = contextOf(call, attempt + 1);
+        context.throwIfAborted();
+        try {
+          return await call.fn(context);
+        } catch (next) {
+          error = next;
+        }
+      }
+    } finally {
+      deadline?.finish();
+    }
+  };
+
   return {
     onRetry: retried.on,
     onGiveUp: gaveUp.on,
-    async execute(fn, options) {
+    execute<T>(
+      fn: (context: PolicyContext) => T | Promise<T>,
+      options?: ExecuteOptions,
+    ): Promise<T> {
       const parent = toContext(options);
       // A shared budget counts the request while the first attempt runs (no round trip before
       // it); the count is awaited before any retry is asked for. A count that fails is the
       // budget's problem (a Redis budget reports it), never the call's error.
       const counting = budget?.recordRequest();
-      const counted = counting instanceof Promise ? counting.catch(() => {}) : undefined;
-      const startedAt = clock.now();
-      const deadline =
-        deadlineMs === undefined
-          ? undefined
-          : deadlineSignal({ signal: parent.signal, timeoutMs: deadlineMs, clock });
-      const key: string | KeyBox = parent.idempotencyKey ?? {};
-      let previousMs = baseDelayMs;
+      const deadline = deadlines && new RetryDeadline(parent, deadlineMs as number, clock.now());
+      if (deadline) deadline.entry = deadlines?.add(deadline);
+      const call: RetryCall<T> = {
+        key: undefined,
+        fn,
+        parent,
+        counted: counting instanceof Promise ? counting.catch(() => {}) : undefined,
+        keySource: '',
+        deadline,
+      };
+      call.keySource = parent.idempotencyKey ?? call;
+      // The first attempt runs without an async frame; only a failure enters the retry loop.
+      let first: T | Promise<T>;
       try {
-        for (let attempt = 1; ; attempt++) {
-          const context = parent.with({
-            attempt,
-            key,
-            ...(deadline && { signal: deadline.signal }),
-          });
-          context.throwIfAborted();
-          try {
-            return await fn(context);
-          } catch (error) {
-            if (parent.aborted) throw error;
-            if (deadline?.signal.aborted) {
-              const timeoutError = new TimeoutError({
-                timeoutMs: deadlineMs as number,
-                message: `Retry deadline of ${deadlineMs} ms passed during attempt ${attempt}; raise deadlineMs or make the call faster`,
-                cause: error,
-              });
-              throw giveUp(gaveUp, attempt, timeoutError, 'deadline');
-            }
-            const classification = classify(error);
-            if (classification === 'fatal' || classification === 'aborted')
-              throw giveUp(gaveUp, attempt, error, 'fatal');
-            if (attempt >= maxAttempts) throw giveUp(gaveUp, attempt, error, 'max-attempts');
-            const requested = retryAfterMs(error, clock.now());
-            if (requested !== undefined && requested > maxRetryAfterMs)
-              throw giveUp(gaveUp, attempt, error, 'retry-after-too-long');
-            previousMs =
-              requested ??
-              backoffDelay(backoff, {
-                retry: attempt,
-                previousMs,
-                baseMs: baseDelayMs,
-                maxMs: maxDelayMs,
-                random,
-              });
-            if (deadlineMs !== undefined && clock.now() + previousMs >= startedAt + deadlineMs)
-              throw giveUp(gaveUp, attempt, error, 'deadline');
-            if (counted !== undefined) await counted;
-            if (budget && !(await budget.tryRetry()))
-              throw giveUp(gaveUp, attempt, error, 'budget');
-            retried.emit({
-              attempt,
-              delayMs: previousMs,
-              error,
-              classification,
-              serverRequested: requested !== undefined,
-            });
-            await sleep(previousMs, {
-              signal: deadline?.signal ?? (parent.neverAborts ? undefined : parent.signal),
-              clock,
-            });
-          }
-        }
-      } finally {
-        deadline?.clear();
+        const context = contextOf(call, 1);
+        context.throwIfAborted();
+        first = fn(context);
+      } catch (error) {
+        first = Promise.reject(error);
       }
+      return (Promise.resolve(first) as Promise<T>).then(
+        deadline &&
+          ((result) => {
+            deadline.finish();
+            return result;
+          }),
+        (error: unknown) => recover(call, error),
+      );
     },
   };
 }

@@ -5,9 +5,9 @@
  */
 import { type Clock, InvalidArgumentError, systemClock, TimeoutError } from '@keel/core';
 import { assertDelay } from '@keel/core/internal';
-import { deadlineQueue } from './deadline-queue';
-import { createEvent, type Subscribe } from './event';
-import { LazyAbort, type Policy, toContext } from './policy';
+import { type Deadline, deadlineQueue } from './deadline-queue';
+import { createEvent, type EventChannel, type Subscribe } from './event';
+import { type CallContext, LazyAbort, type Policy, toContext } from './policy';
 
 /** Options of {@link timeout}. */
 export interface TimeoutOptions {
@@ -39,6 +39,49 @@ const messages: Record<TimeoutKind, (ms: number) => string> = {
     `No first byte within ${ms} ms; the provider may be overloaded, retry or fall back`,
   idle: (ms) => `The stream went silent for ${ms} ms; it stalled, retry or fall back`,
 };
+
+/**
+ * One call under a timeout: the signal its function gets (made only if read), and what happens
+ * when one of its deadlines passes. It is its own entry in the total deadline's queue.
+ */
+class TimeoutCall extends LazyAbort {
+  /** Set in aggressive mode: rejects the call at the deadline without waiting for it. */
+  rejectEarly: ((reason: unknown) => void) | undefined;
+  total: Deadline | undefined;
+  watch: ProgressWatch | undefined;
+
+  constructor(
+    parent: CallContext,
+    readonly totalMs: number | undefined,
+    readonly timedOut: EventChannel<{ kind: TimeoutKind; timeoutMs: number }>,
+  ) {
+    super(parent);
+  }
+
+  /** The total deadline passed. */
+  expire(): void {
+    this.cut('total', this.totalMs as number);
+  }
+
+  cut(kind: TimeoutKind, ms: number): void {
+    if (this.aborted) return;
+    const error = new TimeoutError({ timeoutMs: ms, message: messages[kind](ms) });
+    this.timedOut.emit({ kind, timeoutMs: ms });
+    this.abort(error);
+  }
+
+  override abort(reason: unknown): void {
+    super.abort(reason);
+    this.rejectEarly?.(reason);
+  }
+
+  /** The call settled: nothing of it fires any more. */
+  finish(): void {
+    this.total?.cancel();
+    this.watch?.stop();
+    this.dispose();
+  }
+}
 
 /**
  * Creates a timeout policy. The function calls `heartbeat()` from its context whenever a byte or
@@ -76,47 +119,50 @@ export function timeout({
 
   return {
     onTimeout: timedOut.on,
-    async execute(fn, options) {
+    execute(fn, options) {
       const parent = toContext(options);
-      parent.throwIfAborted();
-      const abort = new LazyAbort(parent);
-      let rejectEarly: ((reason: unknown) => void) | undefined;
-      const expire = (kind: TimeoutKind, ms: number) => {
-        if (abort.aborted) return;
-        const error = new TimeoutError({ timeoutMs: ms, message: messages[kind](ms) });
-        timedOut.emit({ kind, timeoutMs: ms });
-        abort.abort(error);
-        rejectEarly?.(error);
-      };
-      const total = totals?.add(() => expire('total', totalMs as number));
+      if (parent.aborted) return Promise.reject(parent.signal.reason);
+      const call = new TimeoutCall(parent, totalMs, timedOut);
+      call.total = totals?.add(call);
       const watch =
         firstByteMs === undefined && idleMs === undefined
           ? undefined
-          : watchProgress(clock, { firstByteMs, idleMs, expire });
+          : watchProgress(clock, { firstByteMs, idleMs, expire: (kind, ms) => call.cut(kind, ms) });
+      call.watch = watch;
       const heartbeat = watch ? () => watch.beat(parent.heartbeat) : parent.heartbeat;
+      let run: ReturnType<typeof fn>;
       try {
-        const run = fn(parent.with({ signal: abort, heartbeat }));
-        let result: Awaited<typeof run>;
-        if (aggressive) {
-          const early = new Promise<never>((_, reject) => {
-            rejectEarly = reject;
-          });
-          abort.listen(rejectEarly);
-          result = await Promise.race([run, early]);
-        } else {
-          result = await run;
-        }
-        if (abort.aborted) throw abort.reason;
-        return result;
+        run = fn(parent.with(call, undefined, heartbeat));
       } catch (error) {
-        throw abort.aborted ? abort.reason : error;
-      } finally {
-        total?.cancel();
-        watch?.stop();
-        abort.dispose();
+        run = Promise.reject(error);
       }
+      if (aggressive) {
+        const early = new Promise<never>((_, reject) => {
+          call.rejectEarly = reject;
+        });
+        call.listen();
+        run = Promise.race([run, early]);
+      }
+      // A call cut by a deadline or its caller rejects with that reason, whatever it returned.
+      return Promise.resolve(run).then(
+        (result) => {
+          call.finish();
+          if (call.aborted) throw call.reason;
+          return result;
+        },
+        (error: unknown) => {
+          call.finish();
+          throw call.aborted ? call.reason : error;
+        },
+      );
     },
   };
+}
+
+/** The first-byte and idle timers of one call. */
+interface ProgressWatch {
+  beat(parentBeat: () => void): void;
+  stop(): void;
 }
 
 /**
@@ -130,7 +176,7 @@ function watchProgress(
     idleMs,
     expire,
   }: { firstByteMs?: number; idleMs?: number; expire: (kind: TimeoutKind, ms: number) => void },
-) {
+): ProgressWatch {
   let lastBeat: number | undefined;
   let firstByteTimer: unknown;
   let idleTimer: unknown;

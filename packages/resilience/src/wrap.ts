@@ -20,16 +20,26 @@ export function wrap(...policies: Policy[]): Policy {
       fn: (context: PolicyContext) => T | Promise<T>,
       options?: ExecuteOptions,
     ): Promise<T> {
-      // The innermost policy awaits `fn` itself; only a wrap of nothing needs a promise made here.
-      const run = (index: number, context: PolicyContext): T | Promise<T> => {
-        const policy = policies[index];
-        return policy ? policy.execute((inner) => run(index + 1, inner), context) : fn(context);
-      };
+      // Built from the inside out: the innermost policy runs `fn` itself, each outer one runs the
+      // step into the next, and a wrap of nothing just runs `fn`.
+      let run = fn;
+      for (let index = policies.length - 1; index > 0; index--)
+        run = step(policies[index] as Policy, run);
       try {
-        return Promise.resolve(run(0, toContext(options)));
+        const outermost = policies[0];
+        const context = toContext(options);
+        return outermost ? outermost.execute(run, context) : Promise.resolve(run(context));
       } catch (error) {
         return Promise.reject(error);
       }
     },
   };
+}
+
+/** The function that runs `fn` under `policy`, in the context it is handed. */
+function step<T>(
+  policy: Policy,
+  fn: (context: PolicyContext) => T | Promise<T>,
+): (context: PolicyContext) => Promise<T> {
+  return (context) => policy.execute(fn, context);
 }

@@ -1,6 +1,6 @@
 /**
- * Deterministic benchmark data: clustered vectors, short documents over a Zipf-distributed
- * vocabulary, markdown files, and a median timer. Sizes come from environment variables so a
+ * Deterministic benchmark data: clustered vectors, short documents and queries over a
+ * Zipf-distributed vocabulary, markdown files, and a median timer. Sizes come from environment variables so a
  * busy machine can run smaller versions.
  */
 
@@ -140,6 +140,26 @@ export function shortQueries(count: number, seed: number): string[] {
     const length = 2 + Math.floor(next() * 2);
     return Array.from({ length }, () => words[50 + (rank() % (words.length - 50))]).join(' ');
   });
+}
+
+/** Queries of 2 or 3 words drawn uniformly from frequency ranks 10 to 100 of the vocabulary. */
+export function commonQueries(count: number, seed: number): string[] {
+  const words = vocabulary(20_000, seed);
+  const next = random(seed + 3);
+  return Array.from({ length: count }, () => {
+    const length = 2 + Math.floor(next() * 2);
+    return Array.from({ length }, () => words[10 + Math.floor(next() * 91)]).join(' ');
+  });
+}
+
+/** Median, smallest and largest of `values`. */
+export function spread(values: readonly number[]): { median: number; min: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    median: sorted[Math.floor(sorted.length / 2)] as number,
+    min: sorted[0] as number,
+    max: sorted[sorted.length - 1] as number,
+  };
 }
 
 /** Median in microseconds of `run` over every query, after a warm-up pass. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createAnalyzer } from './analyze';
+import { type AnalyzerOptions, createAnalyzer } from './analyze';
 import { createBm25Index } from './bm25-index';
 
 const word = fc.stringMatching(/^[a-z]{2,8}$/);
@@ -43,5 +43,76 @@ describe('identifier analysis (property)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+/** Text of words with diacritics, compatibility forms, marks of other scripts and code. */
+const unicodeText = fc
+  .array(
+    fc.oneof(
+      word,
+      fc.constantFrom(
+        'Café',
+        'naïve',
+        'ﬁle',
+        'Ｖ２',
+        'Straße',
+        'ÉtatCivil',
+        'être',
+        'Été',
+        'йогурт',
+        'ἀλήθεια',
+        'हिन्दी',
+        'İstanbul',
+        'max_tokens',
+        'keel.cost_usd',
+        'THE',
+        'e\u0301',
+        '½',
+      ),
+      fc.string({ unit: 'grapheme', maxLength: 6 }),
+    ),
+    { maxLength: 12 },
+  )
+  .map((words) => words.join(' '));
+
+describe('analysis without stemming (property)', () => {
+  const variants: AnalyzerOptions[] = [
+    {},
+    { stopWords: true },
+    { stopWords: 'lucene' },
+    { language: 'french', stopWords: true },
+    { language: 'german', stopWords: true },
+    { folding: false, stopWords: true },
+  ];
+
+  it('is idempotent: analysing the joined terms again gives the same terms', () => {
+    for (const options of variants) {
+      const analyze = createAnalyzer(options);
+      fc.assert(
+        fc.property(unicodeText, (text) => {
+          const terms = analyze(text);
+          expect(analyze(terms.join(' '))).toEqual(terms);
+        }),
+        { numRuns: 150 },
+      );
+    }
+  });
+
+  it('with identifiers and folding, keeps every term when the joined terms are read again', () => {
+    // Not the same set: a lowered identifier has lost its case, so `keel.costUsd` read again
+    // also gives `costusd`. And folding is needed: without NFKC a capital with no lower-case form
+    // (mathematical 𝐀) stays capital in the lowered identifier and splits it when read again.
+    for (const options of variants.filter(({ folding }) => folding !== false)) {
+      const analyze = createAnalyzer({ ...options, identifiers: true });
+      fc.assert(
+        fc.property(unicodeText, (text) => {
+          const terms = analyze(text);
+          const again = new Set(analyze(terms.join(' ')));
+          expect(terms.filter((term) => !again.has(term))).toEqual([]);
+        }),
+        { numRuns: 150 },
+      );
+    }
   });
 });

@@ -1,5 +1,11 @@
+import { createRequire } from 'node:module';
+import { InvalidArgumentError } from '@keel/core';
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer, identifierParts, identifierWords } from './analyze';
+import { formatAnalyzer } from './analyzer-descriptor';
+import { legacyAnalyzer } from './legacy-analyzer';
+import { SNOWBALL_VERSION } from './snowball-stem';
+import { ENGLISH_STOP_WORDS } from './stop-words';
 
 const analyze = createAnalyzer({ identifiers: true });
 
@@ -40,7 +46,12 @@ describe('createAnalyzer with identifiers', () => {
       'base64',
       'encode',
     ]);
-    expect(analyze('ÉtatCivil')).toEqual(['étatcivil', 'état', 'civil']);
+    expect(analyze('ÉtatCivil')).toEqual(['etatcivil', 'etat', 'civil']);
+    expect(createAnalyzer({ identifiers: true, folding: false })('ÉtatCivil')).toEqual([
+      'étatcivil',
+      'état',
+      'civil',
+    ]);
     expect(identifierParts('XMLHttpRequest')).toEqual(['XML', 'Http', 'Request']);
   });
 
@@ -72,5 +83,171 @@ describe('createAnalyzer with identifiers', () => {
       'create Redis Budget max tokens',
     );
     expect(identifierWords('no identifiers here')).toBe('');
+  });
+});
+
+describe('createAnalyzer stemming', () => {
+  const english = createAnalyzer({ stemming: true });
+  const same = (a: string, b: string) => expect(english(a)).toEqual(english(b));
+
+  it('stems English with Porter2 (Snowball), which merges what the light stemmer left apart', () => {
+    same('compressible', 'compressibility');
+    same('indexing', 'indexes');
+    same('generously', 'generous');
+    expect(english('compressible compressibility')).toEqual(['compress', 'compress']);
+    expect(english('knightly dying caresses ponies')).toEqual(['knight', 'die', 'caress', 'poni']);
+    const light = createAnalyzer({ stemming: 'light' });
+    expect(light('compressible compressibility')).toEqual(['compressible', 'compressibility']);
+    expect(light('indexing running class')).toEqual(['index', 'run', 'class']);
+  });
+
+  it('leaves theory and theoretical apart, as every Porter stemmer does', () => {
+    // Porter2 stops at `theori` and `theoret`: merging them needs a lemmatizer, not a stemmer.
+    expect(english('theory theoretical')).toEqual(['theori', 'theoret']);
+  });
+
+  it('stems each Snowball language with its own rules', () => {
+    expect(createAnalyzer({ language: 'french', stemming: true })('continuellement')).toEqual([
+      'continuel',
+    ]);
+    expect(createAnalyzer({ language: 'german', stemming: true })('Häuser aufgeführt')).toEqual([
+      'haus',
+      'aufgefuhrt',
+    ]);
+    expect(createAnalyzer({ language: 'russian', stemming: true })('книгами')).toEqual(['книг']);
+  });
+
+  it('records the stemmer and its version in the descriptor, the package version checked', () => {
+    const installed = createRequire(import.meta.url)('snowball-stemmers/package.json') as {
+      version: string;
+    };
+    expect(SNOWBALL_VERSION).toBe(installed.version);
+    expect(english.descriptor).toEqual({
+      language: 'english',
+      stemmer: { name: 'snowball-english', version: SNOWBALL_VERSION },
+      stopWords: null,
+      folding: true,
+      identifiers: false,
+    });
+    expect(createAnalyzer({ stemming: 'light' }).descriptor.stemmer).toEqual({
+      name: 'keel-light',
+      version: '1',
+    });
+    expect(createAnalyzer().descriptor.stemmer).toBeNull();
+    expect(JSON.parse(JSON.stringify(english.descriptor))).toEqual(english.descriptor);
+  });
+});
+
+describe('createAnalyzer folding', () => {
+  it('normalises to NFKC and removes Latin and Greek diacritics, keeping other marks', () => {
+    const analyze = createAnalyzer();
+    expect(analyze('café')).toEqual(analyze('cafe'));
+    expect(analyze('Café naïve ﬁle Ｖ２ Straße Øre')).toEqual([
+      'cafe',
+      'naive',
+      'file',
+      'v2',
+      'strasse',
+      'ore',
+    ]);
+    expect(analyze('cafe\u0301')).toEqual(['cafe']);
+    expect(analyze('ἀλήθεια йогурт हिन्दी')).toEqual(['αληθεια', 'йогурт', 'हिन्दी']);
+    expect(createAnalyzer({ folding: false })('Café ﬁle')).toEqual(['café', 'ﬁle']);
+  });
+
+  it('stems the word with its diacritics, then folds the stem', () => {
+    const french = createAnalyzer({ language: 'french', stemming: true });
+    expect(french('préférées')).toEqual(french('préférés'));
+    expect(french('préférées')).toEqual(['prefer']);
+  });
+});
+
+describe('createAnalyzer stop words', () => {
+  it('uses the language list for true, and Lucene or Keel lists by name', () => {
+    const text = 'the report is not about such things with them';
+    expect(createAnalyzer({ stopWords: true })(text)).toEqual(['report', 'things']);
+    expect(createAnalyzer({ stopWords: 'lucene' })(text)).toEqual([
+      'report',
+      'about',
+      'things',
+      'them',
+    ]);
+    expect(createAnalyzer({ stopWords: 'keel' })(text)).toEqual([
+      'report',
+      'not',
+      'about',
+      'such',
+      'things',
+    ]);
+    expect(createAnalyzer({ stopWords: 'keel' }).descriptor.stopWords).toMatch(
+      /^keel-english-[0-9a-f]{12}$/,
+    );
+    expect(ENGLISH_STOP_WORDS.has('the')).toBe(true);
+  });
+
+  it('has stop words per language, matched with or without diacritics', () => {
+    const french = createAnalyzer({ language: 'french', stopWords: true });
+    expect(french('Nous avons été au café où il était')).toEqual(['cafe']);
+    expect(french('nous avons ete')).toEqual([]);
+    expect(
+      createAnalyzer({ language: 'german', stopWords: true })('Die Häuser wären schön'),
+    ).toEqual(['hauser', 'schon']);
+    expect(createAnalyzer({ language: 'spanish', stopWords: true })('el libro de la casa')).toEqual(
+      ['libro', 'casa'],
+    );
+    expect(
+      createAnalyzer({ language: 'russian', stopWords: true, stemming: true })('книги и журналы'),
+    ).toEqual(['книг', 'журнал']);
+  });
+
+  it('names your own list by a digest of its words', () => {
+    const own = createAnalyzer({ stopWords: ['Fox', 'dog'] });
+    expect(own('the fox and the DOG')).toEqual(['the', 'and', 'the']);
+    expect(own.descriptor.stopWords).toBe(
+      createAnalyzer({ stopWords: ['dog', 'fox'] }).descriptor.stopWords,
+    );
+    expect(own.descriptor.stopWords).not.toBe(
+      createAnalyzer({ stopWords: ['fox'] }).descriptor.stopWords,
+    );
+  });
+
+  it('rejects what a language does not have, saying what to pass', () => {
+    expect(() => createAnalyzer({ language: 'french', stopWords: 'lucene' })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => createAnalyzer({ language: 'basque', stopWords: true })).toThrow(
+      /No built-in stop words for basque; pass/,
+    );
+    expect(() => createAnalyzer({ language: 'french', stemming: 'light' })).toThrow(
+      /light stemmer is for English/,
+    );
+    expect(() => createAnalyzer({ language: 'klingon' as 'english' })).toThrow(/language must be/);
+    expect(() => createAnalyzer({ stemming: 'porter' as 'light' })).toThrow(/stemming must be/);
+    expect(createAnalyzer({ language: 'basque', stemming: true })('etxeak')).toHaveLength(1);
+  });
+});
+
+describe('legacyAnalyzer', () => {
+  it('reads options as they were read before descriptors: light stemmer, Keel stop words, no folding', () => {
+    const options = { stemming: true, stopWords: true, identifiers: true } as const;
+    expect(formatAnalyzer(legacyAnalyzer(options))).toBe(
+      formatAnalyzer(
+        createAnalyzer({ stemming: 'light', stopWords: 'keel', identifiers: true, folding: false })
+          .descriptor,
+      ),
+    );
+    const earlier = createAnalyzer({
+      ...options,
+      stemming: 'light',
+      stopWords: 'keel',
+      folding: false,
+    });
+    expect(earlier('The Indexing of createRedisBudget')).toEqual([
+      'index',
+      'createredisbudget',
+      'create',
+      'redi',
+      'budget',
+    ]);
   });
 });

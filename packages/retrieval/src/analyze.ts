@@ -1,8 +1,22 @@
 /**
  * Text analysis shared by BM25 and the local embedder: a Unicode-aware word tokenizer with
- * lowercasing, optional code-identifier splitting, optional stop words and an optional light
- * English stemmer.
+ * NFKC and diacritic folding, lowercasing, optional code-identifier splitting, and stop words
+ * and Snowball stemming per language. Each analyzer carries a descriptor of what it does.
  */
+import { InvalidArgumentError } from '@keel/core';
+import type { AnalyzerDescriptor } from './analyzer-descriptor';
+import { foldWord, normalizeText } from './fold-word';
+import { LIGHT_STEMMER, lightStem } from './light-stem';
+import {
+  ANALYZER_LANGUAGES,
+  type AnalyzerLanguage,
+  SNOWBALL_VERSION,
+  snowballStemmer,
+} from './snowball-stem';
+import { type StopWordSetName, stopWordSet } from './stop-words';
+
+/** The light stemmer under its earlier name. */
+export { lightStem as stem } from './light-stem';
 
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}_'’]*/gu;
 /** A word, or words joined by `.` or `-` with nothing between (`retriever.retrieve`, `keel-mock`). */
@@ -16,19 +30,36 @@ const SEPARATOR = /[._-]+/u;
  */
 const CASE_BOUNDARY = /(?<=[\p{Ll}\p{N}])(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})/u;
 
-/** English stop words used when `stopWords: true`. */
-export const ENGLISH_STOP_WORDS: ReadonlySet<string> = new Set(
-  'a an and are as at be but by for from has have he her his i if in into is it its of on or our she so than that the their them then there these they this to was we were what when where which who will with you your'.split(
-    ' ',
-  ),
-);
+/** A stemmer by name: Snowball's for the language (Porter2 for English), or Keel's light English one. */
+export type StemmerName = 'snowball' | 'light';
+
+/** What `stemming: true` means. */
+const DEFAULT_STEMMER: StemmerName = 'snowball';
+
+/** Terms kept per stemming analyzer before the memo starts over (a corpus repeats its words). */
+const TERM_MEMO_SIZE = 50_000;
 
 /** Options of {@link createAnalyzer}. */
 export interface AnalyzerOptions {
-  /** Reduce English words to a stem (`indexing`, `indexed` and `indexes` to `index`); default false. */
-  stemming?: boolean;
-  /** `true` for {@link ENGLISH_STOP_WORDS}, or your own list; default none. */
-  stopWords?: boolean | Iterable<string>;
+  /** Language of the stemmer and of `stopWords: true`; default `'english'`. */
+  language?: AnalyzerLanguage;
+  /**
+   * Reduce words to a stem (`indexing`, `indexed` and `indexes` to `index`): `true` or
+   * `'snowball'` for the language's Snowball stemmer (Porter2 for English), `'light'` for Keel's
+   * earlier light English stemmer; default false.
+   */
+  stemming?: boolean | StemmerName;
+  /**
+   * Leave out stop words: `true` or `'orama'` for the language's `@orama/stopwords` list
+   * (Snowball's for English), `'lucene'` for Lucene's EnglishAnalyzer list, `'keel'` for
+   * `ENGLISH_STOP_WORDS` (what `true` meant before), or your own list; default none.
+   */
+  stopWords?: boolean | StopWordSetName | Iterable<string>;
+  /**
+   * Unicode NFKC and diacritics removed from Latin and Greek letters, so `café` matches `cafe`
+   * and `ﬁle` matches `file`; stemming reads the word before its diacritics go. Default true.
+   */
+  folding?: boolean;
   /**
    * Split code identifiers into their words too: `createRedisBudget` gives `createredisbudget`,
    * `create`, `redis` and `budget`; `max_tokens`, `HTTPServer`, `keel.cost_usd` and
@@ -36,6 +67,12 @@ export interface AnalyzerOptions {
    * and stop-listed like words. Default false.
    */
   identifiers?: boolean;
+}
+
+/** A function from text to its terms, with the descriptor of what it does. */
+export interface Analyzer {
+  (text: string): string[];
+  readonly descriptor: AnalyzerDescriptor;
 }
 
 /**
@@ -54,58 +91,6 @@ export function identifierParts(token: string): string[] {
     .split(SEPARATOR)
     .flatMap((segment) => segment.split(CASE_BOUNDARY))
     .filter((part) => part !== '');
-}
-
-const SUFFIXES: Array<[string, string]> = [
-  ['ational', 'ate'],
-  ['ization', 'ize'],
-  ['fulness', 'ful'],
-  ['iveness', 'ive'],
-  ['ations', 'ate'],
-  ['ation', 'ate'],
-  ['ement', ''],
-  ['ness', ''],
-  ['ment', ''],
-  ['ings', ''],
-  ['ing', ''],
-  ['ies', 'y'],
-  ['ied', 'y'],
-  ['edly', ''],
-  ['ly', ''],
-  ['ed', ''],
-  ['es', ''],
-  ['s', ''],
-];
-
-/**
- * A light English stemmer: strips one common suffix when at least three letters remain, then
- * undoubles a final consonant (`running` to `run`). Deterministic and cheap; not Porter.
- *
- * @example
- * ```ts
- * stem('indexing'); // 'index'
- * ```
- */
-export function stem(word: string): string {
-  if (word.length <= 3) return word;
-  for (const [suffix, replacement] of SUFFIXES) {
-    if (word.endsWith(suffix) && word.length - suffix.length >= 3) {
-      if (suffix === 's' && (word.endsWith('ss') || word.endsWith('us'))) return word;
-      let base = word.slice(0, word.length - suffix.length) + replacement;
-      const last = base[base.length - 1];
-      if (
-        replacement === '' &&
-        base.length > 3 &&
-        last === base[base.length - 2] &&
-        last !== undefined &&
-        !'aeiouls'.includes(last)
-      ) {
-        base = base.slice(0, -1);
-      }
-      return base;
-    }
-  }
-  return word;
 }
 
 /**
@@ -127,53 +112,113 @@ export function identifierWords(text: string): string {
 }
 
 /**
- * Creates a function from text to its terms.
+ * Creates a function from text to its terms. Without stemming, analyzing the joined terms
+ * again gives the same terms.
  *
+ * @throws InvalidArgumentError for an unknown language or stemmer, the light stemmer or a
+ * named English stop-word list with another language, or a language without built-in stop
+ * words with `stopWords: true`.
  * @example
  * ```ts
  * const analyze = createAnalyzer({ stemming: true, stopWords: true });
  * analyze('The Indexing of Documents'); // ['index', 'document']
  * createAnalyzer({ identifiers: true })('createRedisBudget'); // ['createredisbudget', 'create', 'redis', 'budget']
+ * createAnalyzer({ language: 'french', stemming: true })('Les cafés'); // ['le', 'caf']
+ * analyze.descriptor.stemmer; // { name: 'snowball-english', version: '0.6.0' }
  * ```
  */
 export function createAnalyzer({
+  language = 'english',
   stemming = false,
   stopWords = false,
+  folding = true,
   identifiers = false,
-}: AnalyzerOptions = {}): (text: string) => string[] {
+}: AnalyzerOptions = {}): Analyzer {
+  if (!ANALYZER_LANGUAGES.includes(language)) {
+    throw new InvalidArgumentError({
+      argument: 'language',
+      message: `language must be one of ${ANALYZER_LANGUAGES.join(', ')}, got ${JSON.stringify(language)}`,
+    });
+  }
+  const stemmer = stemming === true ? DEFAULT_STEMMER : stemming;
+  if (stemmer !== false && stemmer !== 'snowball' && stemmer !== 'light') {
+    throw new InvalidArgumentError({
+      argument: 'stemming',
+      message: `stemming must be true, false, 'snowball' or 'light', got ${JSON.stringify(stemming)}`,
+    });
+  }
+  if (stemmer === 'light' && language !== 'english') {
+    throw new InvalidArgumentError({
+      argument: 'stemming',
+      message: `The light stemmer is for English; use stemming: 'snowball' for ${language}`,
+    });
+  }
+  const stem =
+    stemmer === 'light'
+      ? lightStem
+      : stemmer === 'snowball'
+        ? snowballStemmer(language)
+        : undefined;
+  const set = stopWords === false ? undefined : stopWordSet(language, stopWords);
+  // With folding, words are stop-listed by their folded form: `etre` is `être`.
   const stop =
-    stopWords === true
-      ? ENGLISH_STOP_WORDS
-      : stopWords === false
-        ? undefined
-        : new Set([...stopWords].map((word) => word.toLowerCase()));
+    set && new Set(folding ? set.words.map((word) => foldWord(normalizeText(word))) : set.words);
+  const descriptor: AnalyzerDescriptor = Object.freeze({
+    language,
+    stemmer:
+      stemmer === false
+        ? null
+        : stemmer === 'light'
+          ? { ...LIGHT_STEMMER }
+          : { name: `snowball-${language}`, version: SNOWBALL_VERSION },
+    stopWords: set?.id ?? null,
+    folding,
+    identifiers,
+  });
 
+  /** A lower-case word as indexed: folded and stemmed, or null for a stop word. */
+  function termOf(word: string): string | null {
+    const folded = folding ? foldWord(word) : word;
+    if (stop?.has(folded)) return null;
+    if (stem === undefined) return folded;
+    // The stemmer reads the word with its diacritics (French and German stemmers use them).
+    return folding ? foldWord(stem(word)) : stem(word);
+  }
+
+  const memo = new Map<string, string | null>();
   function pushWord(terms: string[], word: string): void {
-    if (stop?.has(word)) return;
-    terms.push(stemming ? stem(word) : word);
+    let term = stem === undefined ? termOf(word) : memo.get(word);
+    if (term === undefined) {
+      if (memo.size === TERM_MEMO_SIZE) memo.clear();
+      term = termOf(word);
+      memo.set(word, term);
+    }
+    if (term !== null) terms.push(term);
   }
 
-  if (!identifiers) {
-    return function analyze(text) {
-      const terms: string[] = [];
-      for (const match of text.toLowerCase().matchAll(WORD)) pushWord(terms, match[0]);
-      return terms;
-    };
-  }
-  // Case boundaries are read before lowercasing.
-  return function analyzeIdentifiers(text) {
-    const terms: string[] = [];
-    for (const match of text.matchAll(DOTTED_WORD)) {
-      const token = match[0];
-      const parts = identifierParts(token);
-      const whole = token.toLowerCase();
-      if (parts.length === 1) {
-        pushWord(terms, whole);
-        continue;
+  const analyze = identifiers
+    ? // Case boundaries are read before lowercasing.
+      function analyzeIdentifiers(text: string): string[] {
+        const terms: string[] = [];
+        for (const match of (folding ? normalizeText(text) : text).matchAll(DOTTED_WORD)) {
+          const token = match[0];
+          const parts = identifierParts(token);
+          const whole = token.toLowerCase();
+          if (parts.length === 1) {
+            pushWord(terms, whole);
+            continue;
+          }
+          const folded = folding ? foldWord(whole) : whole;
+          if (!stop?.has(folded)) terms.push(folded);
+          for (const part of parts) pushWord(terms, part.toLowerCase());
+        }
+        return terms;
       }
-      if (!stop?.has(whole)) terms.push(whole);
-      for (const part of parts) pushWord(terms, part.toLowerCase());
-    }
-    return terms;
-  };
+    : function analyze(text: string): string[] {
+        const terms: string[] = [];
+        const lower = (folding ? normalizeText(text) : text).toLowerCase();
+        for (const match of lower.matchAll(WORD)) pushWord(terms, match[0]);
+        return terms;
+      };
+  return Object.assign(analyze, { descriptor });
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { referenceBm25 } from '../test/reference-bm25';
+import { type ReferenceHit, referenceBm25 } from '../test/reference-bm25';
 import { createBm25Index } from './bm25-index';
 
 const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'omega', 'kappa', 'sigma', 'zeta'];
@@ -18,6 +18,21 @@ function bruteForce(documents: Map<string, string>, query: string): Map<string, 
   return new Map(referenceBm25(corpus)(query, corpus.length).map((hit) => [hit.id, hit.score]));
 }
 
+/**
+ * Hits rank like the reference's top: the same scores in the same order, each hit scored as the
+ * reference scores that document. Documents whose scores differ only by rounding (equal sums
+ * added in another order) may swap.
+ */
+function expectRanking(
+  hits: ReadonlyArray<{ id: string; score: number }>,
+  expected: readonly ReferenceHit[],
+  all: readonly ReferenceHit[],
+): void {
+  const byId = new Map(all.map((hit) => [hit.id, hit.score]));
+  expect(hits.map((hit) => hit.score)).toEqual(expected.map((hit) => expect.closeTo(hit.score, 9)));
+  for (const hit of hits) expect(hit.score).toBeCloseTo(byId.get(hit.id) ?? Number.NaN, 9);
+}
+
 describe('BM25 with MaxScore pruning (property)', () => {
   it('ranks like brute-force BM25 after removes and re-adds of the same ids', () => {
     fc.assert(
@@ -26,7 +41,7 @@ describe('BM25 with MaxScore pruning (property)', () => {
         fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 5 }),
         fc.integer({ min: 1, max: 6 }),
         (operations, queryWords, k) => {
-          const index = createBm25Index();
+          const index = createBm25Index({ phrase: 0 });
           const live = new Map<string, string>();
           for (const op of operations) {
             const id = `doc${op.id}`;
@@ -53,8 +68,116 @@ describe('BM25 with MaxScore pruning (property)', () => {
     );
   });
 
+  it('ranks like the reference on corpora spanning many blocks, with and without a filter', () => {
+    // Skewed words and lengths: lists of hundreds of postings whose blocks' bounds differ.
+    const skewed = fc
+      .integer({ min: 0, max: 63 })
+      .map((n) => WORDS[Math.floor(Math.sqrt(n))] as string);
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(skewed, { minLength: 0, maxLength: 24 }), {
+          minLength: 1,
+          maxLength: 400,
+        }),
+        fc.array(skewed, { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 2, max: 5 }),
+        (texts, queryWords, k, modulus) => {
+          const corpus = texts.map((words, i) => ({ id: `d${i}`, text: words.join(' ') }));
+          const index = createBm25Index({ phrase: 0 });
+          index.add(
+            corpus.map((document, i) => ({ ...document, metadata: { group: i % modulus } })),
+          );
+          const query = queryWords.join(' ');
+          const ranked = referenceBm25(corpus)(query, corpus.length);
+          expectRanking(index.search(query, { k }), ranked.slice(0, k), ranked);
+          const inGroup = ranked.filter((hit) => Number(hit.id.slice(1)) % modulus === 0);
+          expectRanking(
+            index.search(query, { k, filter: { group: 0 } }),
+            inGroup.slice(0, k),
+            ranked,
+          );
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('ranks like a reference BM25F with fields, weights and per-field b', () => {
+    const words = fc.array(fc.constantFrom(...WORDS), { minLength: 0, maxLength: 8 });
+    const weight = fc.constantFrom(0, 0.5, 1, 2, 3);
+    const share = fc.constantFrom(0, 0.3, 0.75, 1);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(words, words, words), { minLength: 1, maxLength: 120 }),
+        fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 4 }),
+        fc.record({ body: weight, title: weight, headings: weight }),
+        fc.record({ body: share, title: share, headings: share }),
+        fc.integer({ min: 1, max: 8 }),
+        (texts, queryWords, fieldWeights, fieldB, k) => {
+          const corpus = texts.map(([body, title, headings], i) => ({
+            id: `d${i}`,
+            text: body.join(' '),
+            fields: { title: title.join(' '), headings: headings.join(' ') },
+          }));
+          const index = createBm25Index({ fieldWeights, fieldB, phrase: 0 });
+          index.add(corpus);
+          const query = queryWords.join(' ');
+          const ranked = referenceBm25(corpus, { fieldWeights, fieldB })(query, corpus.length);
+          expectRanking(index.search(query, { k }), ranked.slice(0, k), ranked);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('boosts phrases like the reference: the best 2k by BM25F re-ranked with the pair scores', () => {
+    const words = fc.array(fc.constantFrom(...WORDS.slice(0, 4)), { minLength: 0, maxLength: 10 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(words, words), { minLength: 1, maxLength: 80 }),
+        fc.array(fc.constantFrom(...WORDS.slice(0, 4)), { minLength: 2, maxLength: 4 }),
+        fc.constantFrom(0.25, 0.5, 2),
+        fc.integer({ min: 1, max: 6 }),
+        (texts, queryWords, phrase, k) => {
+          const corpus = texts.map(([body, headings], i) => ({
+            id: `d${i}`,
+            text: body.join(' '),
+            fields: { headings: headings.join(' ') },
+          }));
+          const index = createBm25Index({ phrase });
+          index.add(corpus);
+          const query = queryWords.join(' ');
+          const reference = referenceBm25(corpus, { phrase });
+          const hits = index.search(query, { k });
+          const expected = reference(query, k);
+          expect(hits.map((hit) => hit.score)).toEqual(
+            expected.map((hit) => expect.closeTo(hit.score, 9)),
+          );
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('finds nothing in an empty index, nor once every document is removed', () => {
+    const index = createBm25Index({ phrase: 0 });
+    expect(index.search('alpha')).toEqual([]);
+    index.add([
+      { id: 'a', text: 'alpha beta' },
+      { id: 'b', text: 'alpha' },
+    ]);
+    index.remove('a');
+    index.remove('b');
+    expect(index.size).toBe(0);
+    expect(index.search('alpha')).toEqual([]);
+    index.add([{ id: 'a', text: 'gamma' }]);
+    expect(index.search('alpha')).toEqual([]);
+    expect(index.search('gamma').map((hit) => hit.id)).toEqual(['a']);
+  });
+
   it('ranks correctly across heavy churn, when removed slots are reclaimed', () => {
-    const index = createBm25Index();
+    const index = createBm25Index({ phrase: 0 });
     const live = new Map<string, string>();
     for (let round = 0; round < 5; round++) {
       for (let i = 0; i < 60; i++) {
@@ -77,7 +200,7 @@ describe('BM25 with MaxScore pruning (property)', () => {
   });
 
   it('leaves no partial scores behind when a filter throws', () => {
-    const index = createBm25Index();
+    const index = createBm25Index({ phrase: 0 });
     index.add([
       { id: 'a', text: 'alpha beta', metadata: { n: 1 } },
       { id: 'b', text: 'alpha', metadata: { n: 2 } },

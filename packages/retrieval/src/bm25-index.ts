@@ -1,15 +1,20 @@
 /**
- * A BM25 index: postings sorted by document in typed arrays, carrying each posting's term
- * weight (refreshed once after the corpus changes), scores accumulated in one reusable array,
- * and MaxScore pruning: once the terms left cannot lift an unseen document into the top k,
- * their postings are only probed, by binary search, for the documents already found.
- * Scoring is Lucene's BM25: idf = ln(1 + (N - df + 0.5) / (df + 0.5)).
+ * A BM25F index: terms interned to ids, each term's postings sorted by document in typed
+ * arrays, every document's term ids in one shared pool (what a removal unposts and where the
+ * phrase boost looks), and exact top-k search by MaxScore with block-max bounds (see
+ * max-score.ts). Scoring is Lucene's BM25 (idf = ln(1 + (N - df + 0.5) / (df + 0.5))) over
+ * fields weighted and length-normalised apart (bm25-fields.ts), then the phrase boost on the
+ * best candidates (phrase-boost.ts).
  */
 import { InvalidArgumentError } from '@keel/core';
 import { assertNumber } from '@keel/core/internal';
 import { type AnalyzerOptions, createAnalyzer } from './analyze';
-import { compileFilter, type Filter, type MetadataPredicate } from './filter';
-import { TopK } from './top-k';
+import { BM25_FIELDS, type Bm25Field, resolveFields } from './bm25-fields';
+import { compileFilter, type Filter } from './filter';
+import { maxScoreTopK, type QueryTerm, type Scratch } from './max-score';
+import { phraseBoost, type QueryPair } from './phrase-boost';
+import { Postings, type Weighting } from './postings';
+import { grown, TermPool } from './term-pool';
 import type { Metadata } from './types';
 import { assertId } from './vector-store';
 
@@ -17,14 +22,33 @@ import { assertId } from './vector-store';
 export interface Bm25Options extends AnalyzerOptions {
   /** Term-frequency saturation; default 1.2. */
   k1?: number;
-  /** Length normalisation; default 0.75. */
+  /** Length normalisation of the body; default 0.75. */
   b?: number;
+  /**
+   * Weight of a term's count in each field (BM25F); 0 leaves a field out. Default body 1,
+   * title 3, headings 3.
+   */
+  fieldWeights?: Partial<Record<Bm25Field, number>>;
+  /** Length normalisation of each field; default `b` for the body, 0.5 for title and headings. */
+  fieldB?: Partial<Record<Bm25Field, number>>;
+  /**
+   * Weight of the phrase boost: the query's adjacent word pairs found next to each other in a
+   * document, scored like terms and added to the BM25 scores of the best 2k documents, which
+   * are then re-ranked. 0 turns it off (plain BM25F). Default 0.5.
+   */
+  phrase?: number;
 }
 
 /** A document to index. */
 export interface Bm25Document {
   id: string;
+  /** The body. */
   text: string;
+  /**
+   * Short fields scored apart from the body, each with its weight and length normalisation
+   * (BM25F): a title, and a heading path such as `Guide > Install`.
+   */
+  fields?: { title?: string; headings?: string };
   metadata?: Metadata;
 }
 
@@ -53,53 +77,6 @@ export interface Bm25Index {
   search(query: string, options?: Bm25SearchOptions): Bm25Hit[];
 }
 
-class Postings {
-  docs = new Int32Array(4);
-  tfs = new Int32Array(4);
-  /** BM25 term weight of each posting without idf, recomputed after the corpus changes. */
-  impacts = new Float64Array(4);
-  /** The largest of `impacts`. */
-  maxImpact = 0;
-  length = 0;
-
-  push(doc: number, tf: number): void {
-    if (this.length === this.docs.length) {
-      const docs = new Int32Array(this.length * 2);
-      docs.set(this.docs);
-      this.docs = docs;
-      const tfs = new Int32Array(this.length * 2);
-      tfs.set(this.tfs);
-      this.tfs = tfs;
-      this.impacts = new Float64Array(this.length * 2);
-    }
-    this.docs[this.length] = doc;
-    this.tfs[this.length] = tf;
-    this.length++;
-  }
-
-  /** Position of `doc` (postings are sorted by slot), or -1. */
-  find(doc: number): number {
-    let low = 0;
-    let high = this.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      const value = this.docs[middle] as number;
-      if (value === doc) return middle;
-      if (value < doc) low = middle + 1;
-      else high = middle - 1;
-    }
-    return -1;
-  }
-
-  remove(doc: number): void {
-    const at = this.docs.subarray(0, this.length).indexOf(doc);
-    if (at === -1) return;
-    this.docs.copyWithin(at, at + 1, this.length);
-    this.tfs.copyWithin(at, at + 1, this.length);
-    this.length--;
-  }
-}
-
 /**
  * Throws an `InvalidArgumentError` unless `documents` is an array of documents with an id and a
  * string `text`: the check of every text index's `add`, before anything is written.
@@ -124,8 +101,26 @@ export function assertDocuments(documents: readonly Bm25Document[]): void {
         message: `text of "${document.id}" must be a string, got ${typeof document.text}`,
       });
     }
+    const fields: unknown = document.fields;
+    if (fields === undefined) continue;
+    const bad =
+      fields === null || typeof fields !== 'object'
+        ? 'fields'
+        : Object.entries(fields).find(
+            ([name, value]) =>
+              (name !== 'title' && name !== 'headings') ||
+              (value !== undefined && typeof value !== 'string'),
+          )?.[0];
+    if (bad !== undefined) {
+      throw new InvalidArgumentError({
+        argument: 'documents',
+        message: `fields of "${document.id}" must be { title?: string, headings?: string }; ${bad === 'fields' ? `got ${JSON.stringify(fields)}` : `"${bad}" is not a string field of them`}`,
+      });
+    }
   }
 }
+
+const NO_METADATA: Metadata = Object.freeze({});
 
 /**
  * Creates an empty BM25 index.
@@ -133,92 +128,168 @@ export function assertDocuments(documents: readonly Bm25Document[]): void {
  * @example
  * ```ts
  * const bm25 = createBm25Index({ stemming: true, stopWords: true });
- * bm25.add([{ id: 'a', text: 'Vector search with HNSW', metadata: { tenant: 'acme' } }]);
+ * bm25.add([
+ *   { id: 'a', text: 'Vector search with HNSW', metadata: { tenant: 'acme' } },
+ *   { id: 'b', text: 'Opens after five failures.', fields: { title: 'Resilience', headings: 'Circuit breaker' } },
+ * ]);
  * bm25.search('hnsw search', { k: 5, filter: { tenant: 'acme' } });
  * ```
  */
-export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options = {}): Bm25Index {
+export function createBm25Index({
+  k1 = 1.2,
+  b = 0.75,
+  fieldWeights,
+  fieldB,
+  phrase = 0.5,
+  ...analyzer
+}: Bm25Options = {}): Bm25Index {
   assertNumber('k1', k1, { min: 0 });
+  assertNumber('phrase', phrase, { min: 0, hint: '0 turns the phrase boost off' });
   assertNumber('b', b, { min: 0, max: 1 });
+  const fields = resolveFields(b, fieldWeights, fieldB);
+  const width = BM25_FIELDS.length;
   const analyze = createAnalyzer(analyzer);
-  const postings = new Map<string, Postings>();
+  const termIds = new Map<string, number>();
+  const lists: Postings[] = [];
   const slots = new Map<string, number>();
   const ids: Array<string | undefined> = [];
-  const metadata: Array<Metadata | undefined> = [];
-  const terms: Array<Map<string, number> | undefined> = [];
-  let lengths = new Int32Array(64);
-  let impactsDirty = true;
-  let totalLength = 0;
-  let scores = new Float64Array(64);
-  let touched = new Int32Array(64);
+  const metadata: Metadata[] = [];
+  const terms = new TermPool();
+  /** Terms in each field of each slot, `width` per slot. */
+  let lengths = new Int32Array(64 * width);
+  const totalLengths = new Float64Array(width);
+  const weighting: Weighting = { k1, norms: [] };
+  const scratch: Scratch = {
+    scores: new Float64Array(0),
+    touched: new Int32Array(0),
+    candidates: new Int32Array(0),
+  };
+  /** Bumped by every change: norms and block bounds older than it are stale. */
+  let generation = 0;
+  let normsGeneration = -1;
 
-  /** The k best (partial) scores among the first `found` touched documents that pass the filter. */
-  function best(found: number, k: number, allowed: MetadataPredicate | undefined): TopK<number> {
-    const top = new TopK<number>(k);
-    for (let i = 0; i < found; i++) {
-      const slot = touched[i] as number;
-      const score = scores[slot] as number;
-      if (score < top.threshold) continue;
-      if (allowed && !allowed(metadata[slot] as Metadata)) continue;
-      top.push(slot, score, slot);
+  function termId(term: string): number {
+    let id = termIds.get(term);
+    if (id === undefined) {
+      id = lists.length;
+      termIds.set(term, id);
+      lists.push(new Postings());
     }
-    return top;
+    return id;
   }
 
-  function removeSlot(slot: number): void {
-    for (const term of (terms[slot] as Map<string, number>).keys()) {
-      const list = postings.get(term) as Postings;
-      list.remove(slot);
-      if (list.length === 0) postings.delete(term);
-    }
-    totalLength -= lengths[slot] as number;
-    slots.delete(ids[slot] as string);
-    ids[slot] = undefined;
-    metadata[slot] = undefined;
-    terms[slot] = undefined;
-    impactsDirty = true;
-  }
-
-  function post(slot: number, counts: Map<string, number>): void {
-    for (const [term, tf] of counts) {
-      let list = postings.get(term);
-      if (list === undefined) {
-        list = new Postings();
-        postings.set(term, list);
+  /** The query's adjacent pairs of indexed terms, weighted by their mean idf. */
+  function queryPairs(analysed: readonly string[], idfs: ReadonlyMap<number, number>): QueryPair[] {
+    const pairs: QueryPair[] = [];
+    for (let i = 0; i + 1 < analysed.length; i++) {
+      const first = termIds.get(analysed[i] as string);
+      const second = termIds.get(analysed[i + 1] as string);
+      if (first === undefined || second === undefined || first === second) continue;
+      const firstIdf = idfs.get(first);
+      const secondIdf = idfs.get(second);
+      if (firstIdf !== undefined && secondIdf !== undefined) {
+        pairs.push({ first, second, idf: (firstIdf + secondIdf) / 2 });
       }
-      list.push(slot, tf);
     }
-  }
-
-  /** Renumbers the live documents from 0 once removed slots outnumber them. */
-  function compact(): void {
-    const live = ids.flatMap((id, slot) => (id === undefined ? [] : [slot]));
-    const before = { ids: [...ids], metadata: [...metadata], terms: [...terms] };
-    postings.clear();
-    ids.length = 0;
-    metadata.length = 0;
-    terms.length = 0;
-    for (const [slot, old] of live.entries()) {
-      const id = before.ids[old] as string;
-      const counts = before.terms[old] as Map<string, number>;
-      ids.push(id);
-      metadata.push(before.metadata[old]);
-      terms.push(counts);
-      lengths[slot] = lengths[old] as number;
-      slots.set(id, slot);
-      post(slot, counts);
-    }
-    impactsDirty = true;
+    return pairs;
   }
 
   function grow(size: number): void {
-    if (size <= lengths.length) return;
-    const capacity = Math.max(size, lengths.length * 2);
-    const next = new Int32Array(capacity);
-    next.set(lengths);
-    lengths = next;
-    scores = new Float64Array(capacity);
-    touched = new Int32Array(capacity);
+    if (size * width <= lengths.length) return;
+    lengths = grown(lengths, Math.max(size, (lengths.length / width) * 2) * width);
+  }
+
+  /** Posts `document` in `slot`, the next one. */
+  function post(slot: number, document: Bm25Document): void {
+    const texts = [document.text, document.fields?.title ?? '', document.fields?.headings ?? ''];
+    const termsOfDocument: number[] = [];
+    const counts = new Map<number, Int32Array>();
+    for (const [f, text] of texts.entries()) {
+      const words = fields.weights[f] === 0 ? [] : analyze(text);
+      for (const word of words) {
+        const term = termId(word);
+        termsOfDocument.push(term);
+        let tally = counts.get(term);
+        if (tally === undefined) {
+          tally = new Int32Array(width);
+          counts.set(term, tally);
+        }
+        tally[f] = (tally[f] as number) + 1;
+      }
+      lengths[slot * width + f] = words.length;
+      totalLengths[f] = (totalLengths[f] as number) + words.length;
+    }
+    terms.set(slot, termsOfDocument);
+    for (const [term, tally] of counts) (lists[term] as Postings).push(slot, tally);
+  }
+
+  function removeSlot(slot: number): void {
+    for (const term of terms.get(slot)) (lists[term] as Postings).remove(slot);
+    for (let f = 0; f < width; f++) {
+      totalLengths[f] = (totalLengths[f] as number) - (lengths[slot * width + f] as number);
+    }
+    slots.delete(ids[slot] as string);
+    ids[slot] = undefined;
+    metadata[slot] = NO_METADATA;
+    generation++;
+  }
+
+  /** Renumbers the live documents from 0, and forgets terms no document holds any more. */
+  function compact(): void {
+    const renumber = new Int32Array(ids.length).fill(-1);
+    let live = 0;
+    for (const [slot, id] of ids.entries()) {
+      if (id === undefined) continue;
+      renumber[slot] = live;
+      ids[live] = id;
+      metadata[live] = metadata[slot] as Metadata;
+      lengths.copyWithin(live * width, slot * width, (slot + 1) * width);
+      slots.set(id, live);
+      live++;
+    }
+    ids.length = live;
+    metadata.length = live;
+    const termRenumber = new Int32Array(lists.length).fill(-1);
+    const kept: Postings[] = [];
+    for (const [term, id] of termIds) {
+      const list = lists[id] as Postings;
+      if (list.length === 0) {
+        termIds.delete(term);
+        continue;
+      }
+      termRenumber[id] = kept.length;
+      termIds.set(term, kept.length);
+      list.renumber(renumber);
+      kept.push(list);
+    }
+    lists.length = 0;
+    lists.push(...kept);
+    terms.compact(renumber, termRenumber);
+    generation++;
+  }
+
+  /** Each field's weight over its length normalisation, for every slot (BM25F). */
+  function refreshNorms(): void {
+    if (normsGeneration === generation) return;
+    const capacity = lengths.length / width;
+    if (scratch.scores.length < capacity) {
+      scratch.scores = new Float64Array(capacity);
+      scratch.touched = new Int32Array(capacity);
+      scratch.candidates = new Int32Array(capacity);
+      weighting.norms = BM25_FIELDS.map(() => new Float64Array(capacity));
+    }
+    for (let f = 0; f < width; f++) {
+      const norms = weighting.norms[f] as Float64Array;
+      const weight = fields.weights[f] as number;
+      const fieldB = fields.bs[f] as number;
+      const average = (totalLengths[f] as number) / slots.size || 1;
+      for (let slot = 0; slot < ids.length; slot++) {
+        const length = lengths[slot * width + f] as number;
+        // An empty field holds no term (and with b = 1 would divide by 0).
+        norms[slot] = length === 0 ? 0 : weight / (1 - fieldB + (fieldB * length) / average);
+      }
+    }
+    normsGeneration = generation;
   }
 
   return {
@@ -232,23 +303,19 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
         if (previous !== undefined) removeSlot(previous);
         const slot = ids.length;
         grow(slot + 1);
-        const counts = new Map<string, number>();
-        const words = analyze(document.text);
-        for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);
-        post(slot, counts);
+        post(slot, document);
         ids.push(document.id);
-        metadata.push(document.metadata ?? {});
-        terms.push(counts);
-        lengths[slot] = words.length;
-        totalLength += words.length;
+        metadata.push(document.metadata ?? NO_METADATA);
         slots.set(document.id, slot);
       }
-      impactsDirty = true;
+      generation++;
+      if (ids.length - slots.size > slots.size) compact();
     },
     remove(id) {
       const slot = slots.get(id);
       if (slot === undefined) return false;
       removeSlot(slot);
+      if (ids.length - slots.size > slots.size) compact();
       return true;
     },
     has(id) {
@@ -264,85 +331,47 @@ export function createBm25Index({ k1 = 1.2, b = 0.75, ...analyzer }: Bm25Options
       }
       const count = slots.size;
       if (count === 0) return [];
-      if (ids.length - count > count) compact();
-      if (impactsDirty) {
-        const average = totalLength / count || 1;
-        for (const list of postings.values()) {
-          const { docs, tfs, impacts, length } = list;
-          let max = 0;
-          for (let i = 0; i < length; i++) {
-            const tf = tfs[i] as number;
-            const norm = k1 * (1 - b + (b * (lengths[docs[i] as number] as number)) / average);
-            impacts[i] = (tf * (k1 + 1)) / (tf + norm);
-            if ((impacts[i] as number) > max) max = impacts[i] as number;
-          }
-          list.maxImpact = max;
-        }
-        impactsDirty = false;
-      }
+      refreshNorms();
       const allowed = compileFilter(filter);
-      const terms: Array<{ list: Postings; idf: number; upper: number }> = [];
-      for (const term of new Set(analyze(query))) {
-        const list = postings.get(term);
-        if (list === undefined) continue;
+      const queryTerms: QueryTerm[] = [];
+      const idfs = new Map<number, number>();
+      const analysed = analyze(query);
+      for (const term of new Set(analysed)) {
+        const id = termIds.get(term);
+        const list = id === undefined ? undefined : lists[id];
+        if (id === undefined || list === undefined || list.length === 0) continue;
+        list.refreshImpacts(generation, weighting);
         const idf = Math.log(1 + (count - list.length + 0.5) / (list.length + 0.5));
-        terms.push({ list, idf, upper: idf * list.maxImpact });
+        queryTerms.push({ list, idf });
+        idfs.set(id, idf);
       }
-      // Rare terms first: they touch few documents and set a high bar early.
-      terms.sort((x, y) => y.upper - x.upper);
-      const remaining = new Float64Array(terms.length + 1);
-      for (let i = terms.length - 1; i >= 0; i--) {
-        remaining[i] = (remaining[i + 1] as number) + (terms[i] as { upper: number }).upper;
+      const pairs = phrase === 0 ? [] : queryPairs(analysed, idfs);
+      const accept = allowed && ((slot: number) => allowed(metadata[slot] as Metadata));
+      const found = maxScoreTopK(queryTerms, pairs.length === 0 ? k : 2 * k, accept, scratch);
+      let ranked = found.sorted();
+      if (pairs.length > 0) {
+        ranked = ranked
+          .map(({ item, score }) => ({
+            item,
+            score:
+              score +
+              phrase *
+                phraseBoost(
+                  {
+                    terms: terms.terms,
+                    start: terms.start(item),
+                    lengths,
+                    at: item * width,
+                    fields: width,
+                  },
+                  pairs,
+                  k1,
+                ),
+          }))
+          .sort((x, y) => y.score - x.score || x.item - y.item)
+          .slice(0, k);
       }
-      let touchedCount = 0;
-      let next = 0;
-      // The shared score array must be clean for the next search, even when a filter throws.
-      const rank = () => {
-        for (; next < terms.length; next++) {
-          if (
-            next > 0 &&
-            touchedCount >= k &&
-            (remaining[next] as number) < best(touchedCount, k, allowed).threshold
-          ) {
-            break;
-          }
-          const { list, idf } = terms[next] as { list: Postings; idf: number };
-          const { docs, impacts, length } = list;
-          for (let i = 0; i < length; i++) {
-            const slot = docs[i] as number;
-            const score = scores[slot] as number;
-            if (score === 0) touched[touchedCount++] = slot;
-            scores[slot] = score + idf * (impacts[i] as number);
-          }
-        }
-        // Terms left can only add to documents already found.
-        for (; next < terms.length; next++) {
-          const { list, idf } = terms[next] as { list: Postings; idf: number };
-          if (touchedCount * Math.log2(list.length + 1) < list.length) {
-            for (let i = 0; i < touchedCount; i++) {
-              const slot = touched[i] as number;
-              const at = list.find(slot);
-              if (at !== -1)
-                scores[slot] = (scores[slot] as number) + idf * (list.impacts[at] as number);
-            }
-          } else {
-            const { docs, impacts, length } = list;
-            for (let i = 0; i < length; i++) {
-              const slot = docs[i] as number;
-              const score = scores[slot] as number;
-              if (score !== 0) scores[slot] = score + idf * (impacts[i] as number);
-            }
-          }
-        }
-        return best(touchedCount, k, allowed);
-      };
-      let top: TopK<number>;
-      try {
-        top = rank();
-      } finally {
-        for (let i = 0; i < touchedCount; i++) scores[touched[i] as number] = 0;
-      }
-      return top.sorted().map(({ item, score }) => ({
+      return ranked.map(({ item, score }) => ({
         id: ids[item] as string,
         score,
         metadata: metadata[item] as Metadata,

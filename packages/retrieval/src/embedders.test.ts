@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DimensionMismatchError } from './dimension-mismatch-error';
 import type { Embedder } from './embedder';
 import { createEmbeddingCache, withEmbeddingCache } from './embedding-cache';
-import { createLocalEmbedder } from './local-embedder';
+import { createLocalEmbedder, type LocalEmbedderOptions } from './local-embedder';
 import { createOpenAIEmbedder } from './openai-embedder';
 
 const dot = (a: Float32Array, b: Float32Array) =>
@@ -24,10 +24,7 @@ describe('createLocalEmbedder', () => {
       'How to rotate API keys safely',
       '   ',
     ]);
-    expect(embedder.modelId).toBe('keel-local-hash-v2-256');
-    expect(createLocalEmbedder({ dimensions: 256, identifiers: false }).modelId).toBe(
-      'keel-local-hash-v1-256',
-    );
+    expect(embedder.modelId).toMatch(/^keel-local-hash-v3-256-[0-9a-f]{12}$/);
     expect(a).toHaveLength(256);
     expect(dot(a as Float32Array, a as Float32Array)).toBeCloseTo(1, 5);
     expect(dot(empty as Float32Array, empty as Float32Array)).toBeCloseTo(1, 5);
@@ -35,6 +32,33 @@ describe('createLocalEmbedder', () => {
     expect(dot(a as Float32Array, b as Float32Array)).toBeGreaterThan(
       dot(a as Float32Array, c as Float32Array) + 0.2,
     );
+  });
+
+  it('names its analyzer in the model id, so vectors of other tokens never mix', async () => {
+    const earlier = { stemming: 'light', folding: false } as const;
+    expect(createLocalEmbedder({ dimensions: 256, analyzer: earlier }).modelId).toBe(
+      'keel-local-hash-v2-256',
+    );
+    expect(
+      createLocalEmbedder({ dimensions: 256, identifiers: false, analyzer: earlier }).modelId,
+    ).toBe('keel-local-hash-v1-256');
+    const variants: LocalEmbedderOptions[] = [
+      {},
+      { identifiers: false },
+      { analyzer: { folding: false } },
+      { analyzer: { language: 'french' } },
+      { analyzer: { stopWords: true } },
+      { analyzer: { ...earlier, stopWords: true } },
+    ];
+    const ids = new Set(
+      variants.map((options) => createLocalEmbedder({ dimensions: 256, ...options }).modelId),
+    );
+    expect(ids.size).toBe(6);
+    expect(createLocalEmbedder({ dimensions: 256 }).modelId).toBe(
+      createLocalEmbedder({ dimensions: 256 }).modelId,
+    );
+    const [folded, plain] = await createLocalEmbedder({ dimensions: 256 }).embed(['café', 'cafe']);
+    expect(folded).toEqual(plain);
   });
 
   it('rejects a tiny dimension and honours an aborted signal', async () => {

@@ -3,7 +3,15 @@
  * with a cache, an HNSW store with filtered search, BM25 and hybrid search, token-budget
  * context packing with citations, and retrieval metrics.
  */
-export { type AnalyzerOptions, createAnalyzer, ENGLISH_STOP_WORDS } from './analyze';
+export {
+  type Analyzer,
+  type AnalyzerOptions,
+  createAnalyzer,
+  type StemmerName,
+} from './analyze';
+export type { AnalyzerDescriptor } from './analyzer-descriptor';
+export { AnalyzerMismatchError } from './analyzer-mismatch-error';
+export type { Bm25Field } from './bm25-fields';
 export {
   type Bm25Document,
   type Bm25Hit,
@@ -60,6 +68,7 @@ export { removeNearDuplicates } from './remove-near-duplicates';
 export type { Reranker, RerankFunction } from './reranker';
 export { createRetriever } from './retriever';
 export type {
+  HybridOptions,
   IngestOptions,
   IngestResult,
   RetrievalMode,
@@ -69,6 +78,8 @@ export type {
   SharedRetriever,
   SharedRetrieverOptions,
 } from './retriever-options';
+export type { AnalyzerLanguage } from './snowball-stem';
+export { ENGLISH_STOP_WORDS, type StopWordSetName } from './stop-words';
 export type { TextIndex } from './text-index';
 export type { Chunk, Document, DocumentFormat, Metadata, RetrievedChunk } from './types';
 export {

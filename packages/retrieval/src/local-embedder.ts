@@ -5,8 +5,10 @@
  */
 import { throwIfAborted } from '@keel/core';
 import { assertNumber } from '@keel/core/internal';
-import { createAnalyzer } from './analyze';
+import { type AnalyzerOptions, createAnalyzer } from './analyze';
+import { analyzerDigest, formatAnalyzer } from './analyzer-descriptor';
 import type { Embedder } from './embedder';
+import { legacyAnalyzer } from './legacy-analyzer';
 
 /** Options of {@link createLocalEmbedder}. */
 export interface LocalEmbedderOptions {
@@ -14,10 +16,16 @@ export interface LocalEmbedderOptions {
   dimensions?: number;
   /**
    * Split code identifiers into their words too (`createRedisBudget` also as `create redis
-   * budget`); default true, model id `keel-local-hash-v2-<dimensions>`. `false` gives the
-   * earlier vectors (`keel-local-hash-v1-<dimensions>`), to open an index built before.
+   * budget`); default true.
    */
   identifiers?: boolean;
+  /**
+   * The analyzer of the embedded words; default `{ stemming: true }` (Porter2, folding), with
+   * `identifiers` above. The model id names the analyzer: `keel-local-hash-v3-<dimensions>-<digest>`.
+   * `{ stemming: 'light', folding: false }` gives the earlier vectors, to open an index built
+   * before: `keel-local-hash-v2-<dimensions>`, or `v1` with `identifiers: false`.
+   */
+  analyzer?: AnalyzerOptions;
 }
 
 function hash(text: string, seed: number): number {
@@ -41,9 +49,20 @@ function hash(text: string, seed: number): number {
 export function createLocalEmbedder({
   dimensions = 384,
   identifiers = true,
+  analyzer,
 }: LocalEmbedderOptions = {}): Embedder {
   assertNumber('dimensions', dimensions, { integer: true, min: 8 });
-  const analyze = createAnalyzer({ stemming: true, identifiers });
+  const options = { stemming: true, identifiers, ...analyzer };
+  const analyze = createAnalyzer(options);
+  // Vectors of different analyzers must never mix in a store or cache: v1 (before identifier
+  // splitting) and v2 (identifiers) are the light stemmer's, v3 names its analyzer.
+  const legacy =
+    formatAnalyzer(analyze.descriptor) === formatAnalyzer(legacyAnalyzer(options)) &&
+    options.stemming !== false &&
+    (options.stopWords ?? false) === false;
+  const modelId = legacy
+    ? `keel-local-hash-${options.identifiers ? 'v2' : 'v1'}-${dimensions}`
+    : `keel-local-hash-v3-${dimensions}-${analyzerDigest(analyze.descriptor)}`;
 
   function add(vector: Float32Array, feature: string, weight: number): void {
     const h = hash(feature, 0x811c9dc5);
@@ -73,8 +92,7 @@ export function createLocalEmbedder({
   }
 
   return {
-    // Vectors of v1 (before identifier splitting) and v2 must never mix in a store or cache.
-    modelId: `keel-local-hash-${identifiers ? 'v2' : 'v1'}-${dimensions}`,
+    modelId,
     dimensions,
     async embed(texts, { signal } = {}) {
       throwIfAborted(signal);

@@ -16,6 +16,19 @@ describe('reciprocalRankFusion', () => {
     const weighted = reciprocalRankFusion([['a'], ['b']], { weights: [1, 2] });
     expect(weighted[0]?.id).toBe('b');
   });
+
+  it('takes k from 0, leaves out lists of weight 0, and refuses negative or non-finite values', () => {
+    expect(reciprocalRankFusion([['a', 'b']], { k: 0 }).map((entry) => entry.score)).toEqual([
+      1, 0.5,
+    ]);
+    expect(reciprocalRankFusion([['a'], ['b']], { weights: [0, 1] })).toEqual([
+      { id: 'b', score: 1 / 61 },
+    ]);
+    expect(() => reciprocalRankFusion([['a']], { k: -1 })).toThrow(InvalidArgumentError);
+    expect(() => reciprocalRankFusion([['a']], { weights: [1, Number.NaN] })).toThrow(
+      /weights\[1\] must be a finite number >= 0/,
+    );
+  });
 });
 
 describe('maximalMarginalRelevance', () => {

@@ -18,6 +18,34 @@ import type { AsyncVectorStore, VectorStore } from './vector-store';
 /** Search mode of {@link Retriever.retrieve}. */
 export type RetrievalMode = 'vector' | 'bm25' | 'hybrid';
 
+/**
+ * How hybrid mode fuses its rankings by reciprocal-rank fusion: an item at rank r (from 1) of a
+ * list scores `weight / (k + r)`, summed over the lists. The defaults are what a sweep on a
+ * labelled set of this repository's docs chose (README, "Hybrid tuning").
+ */
+export interface HybridOptions {
+  /**
+   * Rank constant, 0 or more: the smaller, the more each list's top outweighs the rest. Default
+   * 2 (the original paper's 60 ranked worse here).
+   */
+  k?: number;
+  /**
+   * Weight of the vector ranking, 0 or more; default 0.25, for the local embedder, which alone
+   * ranks well below BM25. A model-based embedder may deserve 1: measure with
+   * `evaluateRetrieval`.
+   */
+  vectorWeight?: number;
+  /** Weight of the lexical ranking (the BM25 index, or the text index), 0 or more; default 1. */
+  bm25Weight?: number;
+  /**
+   * Weight of the heading list (below), 0 or more; default 0.5, 0 turns it off. The candidates
+   * whose heading path names the query's words or identifiers (heading
+   * `### createRedisBudget(options)` for "what does createRedisBudget do?"), ranked.
+   * {@link RetrieveOptions.headingWeight} overrides it for one query.
+   */
+  headingWeight?: number;
+}
+
 /** Options of {@link createRetriever}. */
 export interface RetrieverOptions {
   /** Default: the local embedder ({@link createLocalEmbedder}). */
@@ -31,6 +59,8 @@ export interface RetrieverOptions {
   bm25?: Bm25Options;
   /** Default: a file cache under `directory`, else in memory; `false` for none. */
   cache?: EmbeddingCache | false;
+  /** Hybrid mode's fusion constant and weights. */
+  hybrid?: HybridOptions;
   clock?: Clock;
 }
 
@@ -80,10 +110,8 @@ export interface RetrieveOptions {
   /** Candidates fetched from each side before fusion and reranking; default 4 × k. */
   candidates?: number;
   /**
-   * Hybrid mode: the weight of a third list fused with the vector and BM25 rankings, the
-   * candidates whose heading path names the query's words or identifiers (heading
-   * `### createRedisBudget(options)` for "what does createRedisBudget do?"). Default 1, as much
-   * as each of the other two; 0 turns it off.
+   * Hybrid mode: the weight of the heading list ({@link HybridOptions.headingWeight}) for this
+   * query; default the retriever's. 0 turns it off.
    */
   headingWeight?: number;
   /** Jaccard threshold of near-duplicate removal; default 0.9, `false` to keep duplicates. */

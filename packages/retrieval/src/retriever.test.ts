@@ -1,12 +1,19 @@
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CallObserver, Instrumentation, RetrievalEnd, RetrievalStart } from '@keel/core';
+import {
+  type CallObserver,
+  type Instrumentation,
+  InvalidArgumentError,
+  type RetrievalEnd,
+  type RetrievalStart,
+} from '@keel/core';
 import { createFakeClock } from '@keel/testing';
 import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../test/temp-dirs';
 import { DimensionMismatchError } from './dimension-mismatch-error';
 import { EmbeddingModelMismatchError } from './embedding-model-mismatch-error';
 import { createExactStore } from './exact-store';
+import { DEFAULT_HYBRID } from './hybrid-fusion';
 import type { IngestProgress } from './ingest-progress';
 import { createLocalEmbedder } from './local-embedder';
 import { readFolder } from './read-folder';
@@ -386,5 +393,31 @@ describe('code identifiers and headings', () => {
     const unboosted = await retriever.retrieve(query, { k: 2, headingWeight: 0 });
     expect(unboosted[0]?.chunk.sourceId).toBe('retry.md');
     await expect(retriever.retrieve(query, { headingWeight: -1 })).rejects.toThrow(/headingWeight/);
+  });
+
+  it('fuses with the constant and weights it was created with, the heading weight per query too', async () => {
+    const query = 'what does the breaker do after failures';
+    const lexical = await createRetriever({
+      cache: false,
+      hybrid: { vectorWeight: 0, headingWeight: 0 },
+    });
+    await lexical.ingest(library);
+    const ids = (results: Array<{ chunk: Chunk }>) => results.map((result) => result.chunk.id);
+    expect(ids(await lexical.retrieve(query, { k: 4 }))).toEqual(
+      ids(await lexical.retrieve(query, { k: 4, mode: 'bm25' })),
+    );
+    expect((await lexical.retrieve(query, { k: 1, headingWeight: 1 }))[0]?.chunk.sourceId).toBe(
+      'breaker.md',
+    );
+    const [top] = await lexical.retrieve(query, { k: 1 });
+    expect(top?.score).toBeCloseTo(1 / (DEFAULT_HYBRID.k + 1));
+    const sharp = await createRetriever({ cache: false, hybrid: { k: 0, headingWeight: 0 } });
+    await sharp.ingest(library);
+    // At k = 0 the top of one list alone scores 1.
+    expect((await sharp.retrieve(query, { k: 1 }))[0]?.score).toBeGreaterThanOrEqual(1);
+    await expect(createRetriever({ hybrid: { k: -1 } })).rejects.toThrow(InvalidArgumentError);
+    await expect(createRetriever({ hybrid: { vectorWeight: 0, bm25Weight: 0 } })).rejects.toThrow(
+      /hybrid\.vectorWeight and hybrid\.bm25Weight are both 0/,
+    );
   });
 });

@@ -11,15 +11,19 @@ import {
   throwIfAborted,
 } from '@keel/core';
 import { assertNumber } from '@keel/core/internal';
+import { createAnalyzer } from './analyze';
+import { formatAnalyzer } from './analyzer-descriptor';
+import { AnalyzerMismatchError } from './analyzer-mismatch-error';
 import { createBm25Index } from './bm25-index';
 import { chunkDocument } from './chunk-document';
+import { chunkFields } from './chunk-fields';
 import { DimensionMismatchError } from './dimension-mismatch-error';
 import { createEmbeddingCache, withEmbeddingCache } from './embedding-cache';
 import { companionOf, createHnswStore } from './hnsw-store';
+import { fuseHybrid, hybridSettings } from './hybrid-fusion';
+import { legacyAnalyzer } from './legacy-analyzer';
 import { createLocalEmbedder } from './local-embedder';
 import { maximalMarginalRelevance } from './maximal-marginal-relevance';
-import { rankByHeadings } from './rank-by-headings';
-import { reciprocalRankFusion } from './reciprocal-rank-fusion';
 import { removeNearDuplicates } from './remove-near-duplicates';
 import type {
   IngestResult,
@@ -58,7 +62,8 @@ const QUERY_CACHE_SIZE = 1_000;
  * index on a server (`@keel/retrieval/postgres`), its writes are awaited and `remove` returns a
  * promise.
  *
- * @throws EmbeddingModelMismatchError when `directory` was indexed with another embedder.
+ * @throws EmbeddingModelMismatchError when `directory` was indexed with another embedder;
+ * AnalyzerMismatchError when its lexical index was built with other analyzer options (`bm25`).
  * @example
  * ```ts
  * const retriever = await createRetriever({ directory: '.keel/docs' });
@@ -78,6 +83,7 @@ export async function createRetriever({
   chunking,
   bm25: bm25Options,
   cache,
+  hybrid: hybridOptions,
   clock = systemClock,
 }: Omit<RetrieverOptions, 'store'> & {
   store?: VectorStore | AsyncVectorStore;
@@ -89,6 +95,7 @@ export async function createRetriever({
     remove(sourceId: string): number | Promise<number>;
   }
 > {
+  const hybrid = hybridSettings(hybridOptions);
   const embeddingCache =
     cache === false
       ? undefined
@@ -127,7 +134,9 @@ export async function createRetriever({
       message: `The store holds ${store.dim}-dimensional vectors but embedder "${baseEmbedder.modelId}" makes ${baseEmbedder.dimensions}; use matching ones`,
     });
   }
-  const bm25 = createBm25Index({ identifiers: true, ...bm25Options });
+  const lexicalOptions = { identifiers: true, ...bm25Options };
+  const bm25 = createBm25Index(lexicalOptions);
+  const analyzer = createAnalyzer(lexicalOptions).descriptor;
   const chunks = new Map<string, Chunk>();
   const bySource = new Map<string, string[]>();
 
@@ -147,18 +156,33 @@ export async function createRetriever({
       companion === undefined
         ? await loadChunks(`${directory}/chunks.json`)
         : parseChunks(companion, `${directory}/vectors`);
+    // An index saved before analyzers were recorded was built with the legacy analyzer.
+    const indexAnalyzer = saved && (saved.analyzer ?? legacyAnalyzer(lexicalOptions));
+    if (indexAnalyzer && formatAnalyzer(indexAnalyzer) !== formatAnalyzer(analyzer)) {
+      throw new AnalyzerMismatchError({
+        path: directory,
+        indexAnalyzer,
+        requestedAnalyzer: analyzer,
+      });
+    }
     const live = new Set(store.ids());
-    const savedIds = new Set(saved.map((chunk) => chunk.id));
+    const savedChunks = saved?.chunks ?? [];
+    const savedIds = new Set(savedChunks.map((chunk) => chunk.id));
     store.delete([...live].filter((id) => !savedIds.has(id)));
-    const kept = saved.filter((chunk) => live.has(chunk.id));
+    const kept = savedChunks.filter((chunk) => live.has(chunk.id));
     for (const chunk of kept) index(chunk);
     bm25.add(
-      kept.map((chunk) => ({ id: chunk.id, text: indexedText(chunk), metadata: chunk.metadata })),
+      kept.map((chunk) => ({
+        id: chunk.id,
+        text: indexedText(chunk),
+        fields: chunkFields(chunk),
+        metadata: chunk.metadata,
+      })),
     );
   }
 
   // The HNSW store snapshots the chunks in the same tick as its vectors on every save.
-  companionOf(store)?.provide(() => serializeChunks([...chunks.values()]));
+  companionOf(store)?.provide(() => serializeChunks([...chunks.values()], analyzer));
 
   function forget(sourceId: string, ids: readonly string[]): number {
     for (const id of ids) chunks.delete(id);
@@ -222,21 +246,10 @@ export async function createRetriever({
       const known = await chunksOf(ranked.map((hit) => hit.id));
       return ranked.map(({ id, score }) => ({ chunk: known.get(id) as Chunk, score }));
     }
-    const lists = [vectorHits.map((hit) => hit.id), lexicalHits.map((hit) => hit.id)];
+    const lists = [vectorHits.map((hit) => hit.id), lexicalHits.map((hit) => hit.id)] as const;
     const known = await chunksOf([...new Set(lists.flat())]);
-    const { headingWeight = 1 } = options;
-    const ranked = reciprocalRankFusion(
-      headingWeight === 0
-        ? lists
-        : [
-            ...lists,
-            rankByHeadings(
-              query,
-              reciprocalRankFusion(lists).flatMap(({ id }) => known.get(id) ?? []),
-            ),
-          ],
-      { weights: [1, 1, headingWeight] },
-    );
+    const { headingWeight = hybrid.headingWeight } = options;
+    const ranked = fuseHybrid(query, lists, known, { ...hybrid, headingWeight });
     return ranked.map(({ id, score }) => ({ chunk: known.get(id) as Chunk, score }));
   }
 
@@ -346,6 +359,7 @@ export async function createRetriever({
         const lexical = batch.map((chunk) => ({
           id: chunk.id,
           text: indexedText(chunk),
+          fields: chunkFields(chunk),
           metadata: chunk.metadata,
         }));
         await Promise.all([
@@ -454,7 +468,7 @@ export async function createRetriever({
       }
       const companion = companionOf(store);
       if (companion === undefined) {
-        await saveChunks(`${directory}/chunks.json`, [...chunks.values()]);
+        await saveChunks(`${directory}/chunks.json`, [...chunks.values()], analyzer);
       }
       if ('save' in store && typeof store.save === 'function') await store.save();
       // A chunk file beside the vectors is from before chunks were saved with them.

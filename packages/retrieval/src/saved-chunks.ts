@@ -1,43 +1,65 @@
 /**
- * The chunks of a saved retriever: one JSON file, written to a temporary name and renamed, so
- * a reader sees the old file or the new one, never half of one.
+ * The chunks of a saved retriever and the analyzer of its lexical index: one JSON file, written
+ * to a temporary name and renamed, so a reader sees the old file or the new one, never half of
+ * one.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { AnalyzerDescriptor } from './analyzer-descriptor';
 import { CorruptIndexError } from './corrupt-index-error';
 import type { Chunk } from './types';
 
-/** The text of a chunk file. */
-export function serializeChunks(chunks: readonly Chunk[]): string {
-  return JSON.stringify({ format: 'keel-chunks-1', chunks });
+/** What a chunk file holds. */
+export interface SavedChunks {
+  chunks: Chunk[];
+  /** The analyzer the index was built with; absent in files saved before it was recorded. */
+  analyzer?: AnalyzerDescriptor;
 }
 
-/** Writes `chunks` to `path` atomically. */
-export async function saveChunks(path: string, chunks: readonly Chunk[]): Promise<void> {
+/** The text of a chunk file. */
+export function serializeChunks(chunks: readonly Chunk[], analyzer: AnalyzerDescriptor): string {
+  return JSON.stringify({ format: 'keel-chunks-1', analyzer, chunks });
+}
+
+/** Writes `chunks` and their analyzer to `path` atomically. */
+export async function saveChunks(
+  path: string,
+  chunks: readonly Chunk[],
+  analyzer: AnalyzerDescriptor,
+): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(`${path}.tmp`, serializeChunks(chunks));
+  await writeFile(`${path}.tmp`, serializeChunks(chunks, analyzer));
   await rename(`${path}.tmp`, path);
 }
 
-/** The chunks of a chunk file's text; `path` names it in errors. */
-export function parseChunks(text: string, path: string): Chunk[] {
+/** What a chunk file's text holds; `path` names it in errors. */
+export function parseChunks(text: string, path: string): SavedChunks {
   try {
-    const saved = JSON.parse(text) as { format?: string; chunks?: Chunk[] };
+    const saved = JSON.parse(text) as {
+      format?: string;
+      chunks?: Chunk[];
+      analyzer?: AnalyzerDescriptor;
+    };
     if (saved.format !== 'keel-chunks-1' || !Array.isArray(saved.chunks))
       throw new Error('unknown format');
-    return saved.chunks;
+    if (saved.analyzer !== undefined && typeof saved.analyzer !== 'object')
+      throw new Error('the analyzer is not an object');
+    return {
+      chunks: saved.chunks,
+      ...(saved.analyzer !== undefined && { analyzer: saved.analyzer }),
+    };
   } catch (error) {
     throw new CorruptIndexError({ path, reason: 'the chunk file is not valid', cause: error });
   }
 }
 
-/** The chunks saved at `path`, none when there is no file. */
-export async function loadChunks(path: string): Promise<Chunk[]> {
+/** What is saved at `path`; undefined when there is no file. */
+export async function loadChunks(path: string): Promise<SavedChunks | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
   return parseChunks(text, path);

@@ -1,28 +1,37 @@
 /**
- * Decoding plus adapting 10 MB provider streams, against a bare baseline (split lines,
- * JSON.parse each payload) and eventsource-parser plus JSON.parse, in one process (with our push
- * parser plus JSON.parse beside them, to separate decoding from adapting); and tool-call
- * previews after every one of ~11,000 fragments against re-parsing the prefix each time. Every
- * contender reads the same chunks from the same kind of async source, as a response body
- * delivers them. @keel/streaming is measured as published (the built dist/).
+ * Decoding plus adapting provider streams in eight layouts (OpenAI Chat as OpenAI, vLLM, Ollama,
+ * llama.cpp server, llama-cpp-python and Azure OpenAI write it; OpenAI Responses; Anthropic),
+ * against a bare baseline (split lines, JSON.parse each payload) and eventsource-parser plus
+ * JSON.parse, in one process; and tool-call previews after every one of ~11,000 fragments against
+ * re-parsing the prefix each time. Every contender reads the same chunks from the same kind of
+ * async source, as a response body delivers them. @keel/streaming is measured as published (the
+ * built dist/).
+ *
+ * The layouts table: three runs; in each, every stream and chunking is measured in rotated rounds
+ * (each contender first in turn), with a full GC before every sample, and the adapter's time is
+ * divided by each peer's (fastest sample by fastest sample, and median by median); printed are
+ * the median of the three runs and their range.
  */
 import { createParser } from 'eventsource-parser';
 import { bench, describe } from 'vitest';
 import {
   createPartialJsonParser,
-  createSSEParser,
   fromAnthropic,
   fromOpenAIChat,
+  fromOpenAIResponses,
 } from '../dist/index.js';
 import {
   anthropicStream,
+  chatLayouts,
+  chatStream,
   deliver,
-  openAIChatStream,
+  openAIResponsesStream,
   randomChunks,
   toolArgumentFragments,
 } from './corpora';
 
 type Adapter = typeof fromOpenAIChat;
+type Contender = (chunks: readonly Uint8Array[]) => Promise<number>;
 
 async function baseline(chunks: readonly Uint8Array[]): Promise<number> {
   const decoder = new TextDecoder();
@@ -57,60 +66,103 @@ async function eventsourceParser(chunks: readonly Uint8Array[]): Promise<number>
   return payloads;
 }
 
-async function keelParser(chunks: readonly Uint8Array[]): Promise<number> {
-  let payloads = 0;
-  const parser = createSSEParser({
-    onEvent(event) {
-      if (event.data !== '[DONE]') {
-        JSON.parse(event.data);
-        payloads++;
-      }
-    },
-  });
-  for await (const chunk of deliver(chunks)) parser.feed(chunk);
-  return payloads;
-}
+const keel =
+  (adapt: Adapter): Contender =>
+  async (chunks) => {
+    let parts = 0;
+    for await (const part of adapt(deliver(chunks))) if (part.type !== 'finish') parts++;
+    return parts;
+  };
 
-async function keel(adapt: Adapter, chunks: readonly Uint8Array[]): Promise<number> {
-  let parts = 0;
-  for await (const part of adapt(deliver(chunks))) if (part.type !== 'finish') parts++;
-  return parts;
-}
+/** `STREAMING_BENCH_GC=0` skips the full GC before each sample, to see what it costs whom. */
+const forceGC = process.env.STREAMING_BENCH_GC !== '0';
+const gc = (globalThis as { gc?: () => void }).gc;
+if (forceGC && gc === undefined) throw new Error('run with node --expose-gc (pnpm bench sets it)');
+
+const RUNS = 3;
+const ROUNDS = 10;
+const WARMUP_ROUNDS = 1;
+const median = (values: readonly number[]) =>
+  [...values].sort((a, b) => a - b)[values.length >> 1] ?? Number.NaN;
 
 const streams: [string, string, Adapter][] = [
-  ['OpenAI Chat', openAIChatStream(), fromOpenAIChat],
+  ...chatLayouts.map((layout): [string, string, Adapter] => [
+    `Chat: ${layout.name}`,
+    chatStream(layout),
+    fromOpenAIChat,
+  ]),
+  ['Responses: OpenAI', openAIResponsesStream(), fromOpenAIResponses],
   ['Anthropic', anthropicStream(), fromAnthropic],
 ];
-const options = { time: 0, iterations: 8, warmupIterations: 2 };
-
-for (const [provider, text, adapt] of streams) {
+const cases = streams.flatMap(([name, text, adapt]) => {
   const bytes = new TextEncoder().encode(text);
-  for (const maxChunk of [64, 4096]) {
-    const chunks = randomChunks(bytes, maxChunk);
-    const megabytes = (bytes.length / 1024 / 1024).toFixed(1);
-    describe(`${provider}, ${megabytes} MB in chunks of 1..${maxChunk} bytes`, () => {
-      bench(
-        'baseline: split lines + JSON.parse',
-        () => baseline(chunks).then(() => undefined),
-        options,
-      );
-      bench(
-        'eventsource-parser + JSON.parse',
-        () => eventsourceParser(chunks).then(() => undefined),
-        options,
-      );
-      bench(
-        '@keel/streaming createSSEParser + JSON.parse',
-        () => keelParser(chunks).then(() => undefined),
-        options,
-      );
-      bench(
-        `@keel/streaming ${adapt.name} (decode + adapt)`,
-        () => keel(adapt, chunks).then(() => undefined),
-        options,
-      );
-    });
+  return [64, 4096].map((maxChunk) => ({
+    name: `${name}, 1..${maxChunk} B`,
+    chunks: randomChunks(bytes, maxChunk),
+    contenders: [baseline, eventsourceParser, keel(adapt)],
+  }));
+});
+
+/**
+ * The fastest and the median sample of each contender over rotated rounds (each contender first
+ * in turn), a full GC before every sample. On a shared machine most samples are slowed by other
+ * processes; the fastest is the least disturbed.
+ */
+async function measure(contenders: readonly Contender[], chunks: readonly Uint8Array[]) {
+  const samples = contenders.map((): number[] => []);
+  for (let round = -WARMUP_ROUNDS; round < ROUNDS; round++) {
+    for (let turn = 0; turn < contenders.length; turn++) {
+      const index = (Math.max(round, 0) + turn) % contenders.length;
+      if (forceGC) gc?.();
+      const start = performance.now();
+      await (contenders[index] as Contender)(chunks);
+      if (round >= 0) samples[index]?.push(performance.now() - start);
+    }
   }
+  return samples.map((values) => ({ fastest: Math.min(...values), median: median(values) }));
+}
+
+type Ratios = { fastest: number[]; median: number[] };
+/** adapter / baseline and adapter / eventsource-parser, per case, one entry per run. */
+const results = cases.map(() => ({
+  baseline: { fastest: [], median: [] } as Ratios,
+  eventsource: { fastest: [], median: [] } as Ratios,
+  ms: [] as number[][],
+}));
+for (let run = 0; run < RUNS; run++) {
+  for (const [index, { chunks, contenders }] of cases.entries()) {
+    const [base, eventsource, adapter] = await measure(contenders, chunks);
+    const row = results[index];
+    if (
+      row === undefined ||
+      base === undefined ||
+      eventsource === undefined ||
+      adapter === undefined
+    )
+      continue;
+    for (const key of ['fastest', 'median'] as const) {
+      row.baseline[key].push(adapter[key] / base[key]);
+      row.eventsource[key].push(adapter[key] / eventsource[key]);
+    }
+    row.ms.push([base.fastest, eventsource.fastest, adapter.fastest]);
+  }
+}
+const spread = (values: readonly number[]) =>
+  `${median(values).toFixed(2)} (${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)})`;
+console.log(
+  `\nadapter / peer over ${RUNS} runs, each of ${ROUNDS} rotated rounds${forceGC ? ' with gc() before every sample' : ', no forced GC'} (Node ${process.version}): median of the runs (min-max); per run, fastest sample / fastest sample, then median / median`,
+);
+console.log(
+  '| stream, chunks | fastest ms, run 1: baseline / eventsource-parser / adapter | adapter / baseline | adapter / eventsource-parser | by medians: adapter / baseline | by medians: adapter / eventsource-parser |',
+);
+console.log('| --- | ---: | --- | --- | --- | --- |');
+for (const [index, { name }] of cases.entries()) {
+  const row = results[index];
+  if (row === undefined) continue;
+  const ms = (row.ms[0] ?? []).map((value) => value.toFixed(0)).join(' / ');
+  console.log(
+    `| ${name} | ${ms} | ${spread(row.baseline.fastest)} | ${spread(row.eventsource.fastest)} | ${spread(row.baseline.median)} | ${spread(row.eventsource.median)} |`,
+  );
 }
 
 const fragments = toolArgumentFragments();

@@ -81,10 +81,13 @@ const layout: EventLayoutRules = {
     return field === 'delta' && (path.length === 3 || readDeltaMembers.has(deltaMember as string));
   },
   hole(payload) {
-    const { choices, error } = payload as ChatChunk;
-    if (error || !Array.isArray(choices)) return undefined;
-    const delta = (choices[0] as ChatChoice | null | undefined)?.delta;
-    if (typeof delta !== 'object' || delta === null) return undefined;
+    // Usage and finish reasons come once a stream (or, as vLLM's continuous usage, change every
+    // chunk): such chunks are not learned.
+    const { choices, error, usage } = payload as ChatChunk;
+    if (error || usage || !Array.isArray(choices)) return undefined;
+    const choice = choices[0] as ChatChoice | null | undefined;
+    const delta = choice?.delta;
+    if (choice?.finish_reason || typeof delta !== 'object' || delta === null) return undefined;
     let member: string | undefined;
     for (const key of textMembers) {
       const text = delta[key];

@@ -4,7 +4,8 @@
  * exactly the events spelled the same way byte for byte, except for one string (the text delta)
  * and the scalars the protocol never reads (ids, timestamps, sequence numbers, filter verdicts).
  * A matching event is handed to the protocol as that first parsed event with its one string
- * replaced: as far as the protocol can tell, what `JSON.parse` would have built.
+ * replaced: as far as the protocol can tell, what `JSON.parse` would have built. A scalar the
+ * protocol does not read may take any value of its kind (string, number, or literal).
  */
 import { JSON_NUMBER, JSON_STRING_BODY, unescapeJsonString } from './json-layout';
 
@@ -39,7 +40,8 @@ interface Scalar {
   start: number;
   end: number;
   path: JsonPath;
-  isString: boolean;
+  /** The pattern of any scalar of its kind: any string, number, or literal. */
+  kind: string;
 }
 
 /** Layouts kept at once: a stream's frequent events (text, reasoning, a few tool calls). */
@@ -53,8 +55,29 @@ const MAX_LEARNED_LENGTH = 4096;
 /** Deeper events are not learned. */
 const MAX_DEPTH = 16;
 
-const ANY_SCALAR = `(?:"${JSON_STRING_BODY}"|${JSON_NUMBER}|true|false|null)`;
 const HOLE = `"(${JSON_STRING_BODY})"`;
+const STRING = `"${JSON_STRING_BODY}"`;
+const LITERAL = '(?:true|false|null)';
+
+/** Compiled patterns kept across streams, by source. */
+const MAX_PATTERNS = 64;
+/**
+ * Every stream of a process shares its patterns: a server writes all its streams in the same few
+ * layouts, and compiling a pattern costs milliseconds, once V8 has dropped its own cache of them
+ * (after two garbage collections that did not see them used), where a pattern kept here stays
+ * compiled.
+ */
+const patterns = new Map<string, RegExp>();
+
+function compiled(source: string): RegExp {
+  let pattern = patterns.get(source);
+  if (pattern === undefined) {
+    if (patterns.size === MAX_PATTERNS) patterns.delete(patterns.keys().next().value as string);
+    pattern = new RegExp(source);
+    patterns.set(source, pattern);
+  }
+  return pattern;
+}
 
 /**
  * The layouts learned on one stream. `match` before parsing an event; `learn` from every event
@@ -97,12 +120,12 @@ export class LearnedLayouts {
     for (const scalar of scalars) {
       const isHole = samePath(scalar.path, hole);
       if (isHole) {
-        if (!scalar.isString) return;
+        if (scalar.kind !== STRING) return;
         holes++;
       } else if (this.rules.reads(scalar.path)) {
         continue; // stays literal
       }
-      source += escapeRegExp(data.slice(literalFrom, scalar.start)) + (isHole ? HOLE : ANY_SCALAR);
+      source += escapeRegExp(data.slice(literalFrom, scalar.start)) + (isHole ? HOLE : scalar.kind);
       literalFrom = scalar.end;
     }
     // A duplicate key may hide the string read: then the layout is not learned.
@@ -112,7 +135,7 @@ export class LearnedLayouts {
     for (const key of hole.slice(0, -1)) parent = (parent as Record<string | number, unknown>)[key];
     this.learnings++;
     this.layouts.unshift({
-      pattern: new RegExp(source),
+      pattern: compiled(source),
       payload,
       parent: parent as Record<string | number, unknown>,
       key: hole[hole.length - 1] as string | number,
@@ -190,13 +213,14 @@ function scanScalars(text: string): Scalar[] | undefined {
       }
     }
     const start = at;
-    const isString = text.charCodeAt(at) === QUOTE;
-    if (isString) {
+    let kind = STRING;
+    if (text.charCodeAt(at) === QUOTE) {
       at = stringEnd();
     } else {
       while (at < text.length && !',}] \n\r\t'.includes(text[at] as string)) at++;
+      kind = /^[tfn]/.test(text[start] as string) ? LITERAL : JSON_NUMBER;
     }
-    scalars.push({ start, end: at, path: [...path], isString });
+    scalars.push({ start, end: at, path: [...path], kind });
     return true;
   }
 

@@ -18,12 +18,28 @@ export interface LexicalSystem {
   build(chunks: readonly Chunk[]): Search;
 }
 
-/** Keel's analyzer variants, measured with createBm25Index. */
+/**
+ * Keel's analyzer variants, measured with createBm25Index: the analyzer before Snowball (what
+ * `stemming: true, stopWords: true` meant until then), the current one, each with identifiers,
+ * and Lucene's stop words.
+ */
 export const KEEL_VARIANTS: ReadonlyArray<{ name: string; options: Bm25Options }> = [
-  { name: 'Keel BM25 (stemming, stop words)', options: { stemming: true, stopWords: true } },
   {
-    name: 'Keel BM25 (stemming, stop words, identifiers)',
+    name: "Keel before: stemming 'light', stopWords 'keel', folding false",
+    options: { stemming: 'light', stopWords: 'keel', folding: false },
+  },
+  {
+    name: 'Keel before, with identifiers',
+    options: { stemming: 'light', stopWords: 'keel', folding: false, identifiers: true },
+  },
+  { name: 'Keel: stemming true, stopWords true', options: { stemming: true, stopWords: true } },
+  {
+    name: 'Keel: stemming true, stopWords true, identifiers',
     options: { stemming: true, stopWords: true, identifiers: true },
+  },
+  {
+    name: "Keel: stemming true, stopWords 'lucene'",
+    options: { stemming: true, stopWords: 'lucene' },
   },
 ];
 

@@ -2,6 +2,8 @@
  * Test helpers: recorded streams from this folder, and ways to deliver them in pieces.
  */
 import { readFileSync } from 'node:fs';
+import { parseSSE } from '../parse-sse';
+import type { SSEEvent } from '../sse-parser';
 
 /** The raw bytes of a recorded stream in this folder. */
 export function fixture(name: string): Uint8Array {
@@ -54,3 +56,15 @@ export async function drain<T>(source: AsyncIterable<T>): Promise<T[]> {
 
 /** UTF-8 encoding of `text`. */
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+/**
+ * The events of `bytes`, each with its data behind a different number of spaces (`[DONE]`
+ * aside): the same JSON, but no two events in one layout, so an adapter builds every one with
+ * `JSON.parse`. The reference the layouts read without it are held to.
+ */
+export async function parsedOneByOne(bytes: Uint8Array): Promise<SSEEvent[]> {
+  const events = await drain(parseSSE(iterate([bytes])));
+  return events.map((event, index) =>
+    event.data === '[DONE]' ? event : { ...event, data: `${' '.repeat(index + 1)}${event.data}` },
+  );
+}

@@ -1,0 +1,102 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { useTempDirs } from '../test/temp-dirs';
+import { createAnalyzer } from './analyze';
+import { AnalyzerMismatchError } from './analyzer-mismatch-error';
+import { digestOf } from './index-directory';
+import { createLocalEmbedder } from './local-embedder';
+import { createRetriever } from './retriever';
+import type { Document } from './types';
+
+const tempDir = useTempDirs();
+
+const documents: Document[] = [
+  { id: 'compress.md', text: '# Compression\n\nHow compressible is the payload?\n' },
+  { id: 'cafe.md', text: '# Café\n\nThe café opens at nine.\n' },
+];
+
+/** Rewrites the saved chunks of `directory` as a save before analyzers were recorded left them. */
+async function dropRecordedAnalyzer(directory: string): Promise<void> {
+  const vectors = join(directory, 'vectors');
+  const generation = join(vectors, (await readFile(join(vectors, 'CURRENT'), 'utf8')).trim());
+  const saved = JSON.parse(await readFile(join(generation, 'companion.json'), 'utf8'));
+  expect(saved.analyzer).toBeDefined();
+  delete saved.analyzer;
+  const text = JSON.stringify(saved);
+  await writeFile(join(generation, 'companion.json'), text);
+  const manifest = JSON.parse(await readFile(join(generation, 'manifest.json'), 'utf8'));
+  await writeFile(
+    join(generation, 'manifest.json'),
+    JSON.stringify({ ...manifest, companionSha256: digestOf(text) }),
+  );
+}
+
+describe('the analyzer of a saved retriever', () => {
+  it('is recorded on save; the same options reopen the index, other options throw', async () => {
+    const dir = await tempDir();
+    const bm25 = { language: 'french', stemming: true, stopWords: true } as const;
+    const retriever = await createRetriever({ directory: dir, bm25 });
+    await retriever.ingest(documents);
+    await retriever.save();
+
+    const reopened = await createRetriever({ directory: dir, bm25 });
+    expect(reopened.size).toBe(2);
+    expect((await reopened.retrieve('cafe', { k: 1, mode: 'bm25' }))[0]?.chunk.sourceId).toBe(
+      'cafe.md',
+    );
+
+    const error = await createRetriever({
+      directory: dir,
+      bm25: { ...bm25, language: 'german' },
+    }).catch((caught: unknown) => caught);
+    expect(AnalyzerMismatchError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({
+      path: dir,
+      indexAnalyzer: createAnalyzer({ ...bm25, identifiers: true }).descriptor,
+      requestedAnalyzer: { language: 'german' },
+    });
+    expect((error as Error).message).toMatch(
+      /built with analyzer \(language french, stemmer snowball-french@.*opened with \(language german.*pass the same analyzer options .* or rebuild the index/,
+    );
+    await expect(createRetriever({ directory: dir })).rejects.toSatisfy(
+      AnalyzerMismatchError.isInstance,
+    );
+  });
+
+  it('of an index saved before it was recorded is the light analyzer of the same options', async () => {
+    const dir = await tempDir();
+    // What the retriever and its default embedder were before: light stemmer, no folding.
+    const embedder = createLocalEmbedder({ analyzer: { stemming: 'light', folding: false } });
+    const before = { stemming: 'light', folding: false } as const;
+    const retriever = await createRetriever({ directory: dir, embedder, bm25: before });
+    await retriever.ingest(documents);
+    await retriever.save();
+    await dropRecordedAnalyzer(dir);
+
+    // stemming: true now means Snowball, and folding is on by default: neither is the old index.
+    for (const bm25 of [{}, { stemming: true }, { stemming: true, folding: false }]) {
+      await expect(createRetriever({ directory: dir, embedder, bm25 })).rejects.toSatisfy(
+        AnalyzerMismatchError.isInstance,
+      );
+    }
+    const legacy = await createRetriever({ directory: dir, embedder, bm25: before });
+    expect(legacy.size).toBe(2);
+    const plain = await createRetriever({ directory: dir, embedder, bm25: { folding: false } });
+    expect(plain.size).toBe(2);
+
+    // The next save records the analyzer, after which other options are refused the same way.
+    await legacy.save();
+    await expect(
+      createRetriever({ directory: dir, embedder, bm25: { folding: false } }),
+    ).rejects.toSatisfy(AnalyzerMismatchError.isInstance);
+  });
+
+  it('is not checked for a new directory', async () => {
+    const dir = await tempDir();
+    const retriever = await createRetriever({ directory: dir, bm25: { stopWords: 'lucene' } });
+    expect(retriever.size).toBe(0);
+    await retriever.save();
+    expect((await createRetriever({ directory: dir, bm25: { stopWords: 'lucene' } })).size).toBe(0);
+  });
+});
