@@ -164,16 +164,16 @@ export class CallContext implements PolicyContext {
   }
 }
 
-/** The context of a call made without options (contexts are immutable, so one serves all). */
-let defaultContext: CallContext | undefined;
+/**
+ * The context of a call made without options (contexts are immutable, so one serves all). Made
+ * up front, it also keeps V8's hidden class of contexts alive (see `TimeoutCall.kept`).
+ */
+const defaultContext = new CallContext(NEVER_ABORTED, 1, noop, undefined);
 
 /** The context a policy works in: the enclosing policy's as it is, or one built from options. */
 export function toContext(options: ExecuteOptions | undefined): CallContext {
   if (options instanceof CallContext) return options;
-  if (options === undefined) {
-    defaultContext ??= new CallContext(NEVER_ABORTED, 1, noop, undefined);
-    return defaultContext;
-  }
+  if (options === undefined) return defaultContext;
   return new CallContext(
     options?.signal ?? NEVER_ABORTED,
     options?.attempt ?? 1,

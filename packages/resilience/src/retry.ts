@@ -77,6 +77,8 @@ export interface RetryPolicy extends Policy {
 
 /** The overall deadline of one call: its signal is made only if an attempt reads it. */
 class RetryDeadline extends LazyAbort {
+  /** One kept for the life of the process, for V8's sake: see `TimeoutCall.kept`. */
+  static kept: RetryDeadline | undefined;
   entry: Deadline | undefined;
 
   constructor(
@@ -155,6 +157,8 @@ export function retry({
   const gaveUp = createEvent<GiveUpEvent>();
 
   const deadlines = deadlineMs === undefined ? undefined : deadlineQueue(clock, deadlineMs);
+  if (deadlineMs !== undefined)
+    RetryDeadline.kept ??= new RetryDeadline(toContext(undefined), deadlineMs, clock.now());
   const contextOf = <T>({ parent, keySource, deadline }: RetryCall<T>, attempt: number) =>
     parent.with(deadline, attempt, undefined, keySource);
 

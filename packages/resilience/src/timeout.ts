@@ -45,6 +45,12 @@ const messages: Record<TimeoutKind, (ms: number) => string> = {
  * when one of its deadlines passes. It is its own entry in the total deadline's queue.
  */
 class TimeoutCall extends LazyAbort {
+  /**
+   * One call object kept for the life of the process. V8 forgets the hidden class of objects none
+   * of which survive a full GC and deoptimizes the code built for it, so after every full GC calls
+   * ran unoptimized until V8 optimized them again (several times slower).
+   */
+  static kept: TimeoutCall | undefined;
   /** Set in aggressive mode: rejects the call at the deadline without waiting for it. */
   rejectEarly: ((reason: unknown) => void) | undefined;
   total: Deadline | undefined;
@@ -116,6 +122,7 @@ export function timeout({
   }
   const timedOut = createEvent<{ kind: TimeoutKind; timeoutMs: number }>();
   const totals = totalMs === undefined ? undefined : deadlineQueue(clock, totalMs);
+  TimeoutCall.kept ??= new TimeoutCall(toContext(undefined), totalMs, createEvent());
 
   return {
     onTimeout: timedOut.on,

@@ -20,25 +20,22 @@ export type RetrievalMode = 'vector' | 'bm25' | 'hybrid';
 
 /**
  * How hybrid mode fuses its rankings by reciprocal-rank fusion: an item at rank r (from 1) of a
- * list scores `weight / (k + r)`, summed over the lists. The defaults are what a sweep on a
- * labelled set of this repository's docs chose (README, "Hybrid tuning").
+ * list scores `weight / (k + r)`, summed over the lists. On a labelled set of this repository's
+ * docs with the local embedder, `{ k: 2, vectorWeight: 0.25, headingWeight: 0.5 }` ranked best
+ * (README, "Hybrid tuning").
  */
 export interface HybridOptions {
   /**
    * Rank constant, 0 or more: the smaller, the more each list's top outweighs the rest. Default
-   * 2 (the original paper's 60 ranked worse here).
+   * 60, the original paper's.
    */
   k?: number;
-  /**
-   * Weight of the vector ranking, 0 or more; default 0.25, for the local embedder, which alone
-   * ranks well below BM25. A model-based embedder may deserve 1: measure with
-   * `evaluateRetrieval`.
-   */
+  /** Weight of the vector ranking, 0 or more; default 1. */
   vectorWeight?: number;
   /** Weight of the lexical ranking (the BM25 index, or the text index), 0 or more; default 1. */
   bm25Weight?: number;
   /**
-   * Weight of the heading list (below), 0 or more; default 0.5, 0 turns it off. The candidates
+   * Weight of the heading list (below), 0 or more; default 1, 0 turns it off. The candidates
    * whose heading path names the query's words or identifiers (heading
    * `### createRedisBudget(options)` for "what does createRedisBudget do?"), ranked.
    * {@link RetrieveOptions.headingWeight} overrides it for one query.
