@@ -32,7 +32,7 @@ export interface ExtractOptions {
  * The default relevance floor, calibrated on the app's labelled set (`eval/`): below it the
  * answer is "not in the documents".
  */
-export const RELEVANCE_FLOOR = 0.25;
+export const RELEVANCE_FLOOR = 0.3;
 
 /** Lines quoted from one code block at most (the block itself is quoted whole instead). */
 const MAX_LINES_PER_BLOCK = 3;
