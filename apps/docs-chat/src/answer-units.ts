@@ -7,8 +7,8 @@
  */
 import type { PackedChunk } from '@keel/retrieval';
 
-/** What a unit is. */
-export type UnitKind = 'sentence' | 'item' | 'row' | 'code';
+/** What a unit is: `line` is one line of a code block, quoted as inline code. */
+export type UnitKind = 'sentence' | 'item' | 'row' | 'code' | 'line';
 
 /** One quotable unit. */
 export interface AnswerUnit {
@@ -27,6 +27,8 @@ export interface AnswerUnit {
   rank: number;
   /** Position in its chunk, to quote units of one chunk in document order. */
   position: number;
+  /** For code and its lines, which code block of the chunk they come from. */
+  block?: number;
 }
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
@@ -39,8 +41,26 @@ const ABBREVIATIONS = /\b(?:e\.g|i\.e|etc|vs|cf|approx|incl|no|fig|ca|resp)\.$/i
 const MIN_SENTENCE = 12;
 /** Longer units are cut at sentence ends; a longer sentence is not quoted. */
 const MAX_UNIT = 700;
-/** Code blocks longer than this many lines are not quoted whole. */
+/** Code blocks longer than this many lines are not quoted whole (their lines still are). */
 const MAX_CODE_LINES = 30;
+/** Lines of code that say nothing alone: imports, closing brackets, a bare comment marker. */
+const TRIVIAL_LINE = /^\s*(?:import\b|export\s*\{|[)}\]]|\/\/\s*$|#\s*$)/;
+
+/**
+ * Whether a line of code is worth quoting alone: a call, an option or a value with what it
+ * does (`ttlMs: 2_592_000_000, // default 30 days`), not an import or a bracket. A line with a
+ * backtick is left out: it cannot be shown as inline code.
+ */
+function isQuotableLine(line: string): boolean {
+  const trimmed = line.trim();
+  return (
+    trimmed.length >= 8 &&
+    trimmed.length <= 240 &&
+    /\p{L}{2}/u.test(trimmed) &&
+    !trimmed.includes('`') &&
+    !TRIVIAL_LINE.test(trimmed)
+  );
+}
 
 /** Cells of a markdown table row; `\|` inside a cell is a literal bar. */
 function cells(line: string): string[] {
@@ -107,15 +127,38 @@ interface Block {
   kind: 'prose' | 'item' | 'table' | 'code';
   lines: string[];
   headingPath: string[];
+  /** For code: the chunk holds the whole block, both fences included. */
+  whole?: boolean;
 }
 
-/** The blocks of a chunk's own text (its overlap with the previous chunk left out). */
-function blocks(text: string, headingPath: readonly string[]): Block[] {
+/**
+ * The fence of a code block still open at the end of `text`, a chunk's overlap, if any. The
+ * overlap may begin inside a block, so only a fence with a language (```` ```ts ````) is read
+ * as opening one; a bare fence there closes a block opened before.
+ */
+function openFence(text: string): string | undefined {
+  let fence: string | undefined;
+  for (const line of text.split('\n')) {
+    const marker = FENCE.exec(line);
+    if (!marker) continue;
+    if (fence !== undefined && line.trimStart().startsWith(fence)) fence = undefined;
+    else if (fence === undefined && (marker[2] as string).trim() !== '')
+      fence = (marker[1] as string).slice(0, 3);
+  }
+  return fence;
+}
+
+/**
+ * The blocks of a chunk's own text (its overlap with the previous chunk left out). `fence` is
+ * the fence of a code block the text starts inside (opened in the overlap); a code block cut
+ * by either end of the chunk is not `whole`.
+ */
+function blocks(text: string, headingPath: readonly string[], fence?: string): Block[] {
   const result: Block[] = [];
   const path = [...headingPath];
   const levels: number[] = path.map((_, index) => index + 1);
-  let current: Block | undefined;
-  let fence: string | undefined;
+  let current: Block | undefined =
+    fence === undefined ? undefined : { kind: 'code', lines: [fence], headingPath: [...path] };
   const close = () => {
     if (current) result.push(current);
     current = undefined;
@@ -133,7 +176,7 @@ function blocks(text: string, headingPath: readonly string[]): Block[] {
     if (fenceOpen) {
       close();
       fence = (fenceOpen[1] as string).slice(0, 3);
-      current = { kind: 'code', lines: [line], headingPath: [...path] };
+      current = { kind: 'code', lines: [line], headingPath: [...path], whole: true };
       continue;
     }
     const heading = HEADING.exec(line);
@@ -173,8 +216,12 @@ function blocks(text: string, headingPath: readonly string[]): Block[] {
     close();
     current = { kind: 'prose', lines: [line.trim()], headingPath: [...path] };
   }
-  // An unclosed fence was cut by the chunk's end: a partial block is not quoted.
-  if (fence === undefined) close();
+  // A fence still open was cut by the chunk's end: the block is partial.
+  if (fence !== undefined && current) {
+    current.whole = false;
+    current.lines.push(fence);
+  }
+  close();
   return result;
 }
 
@@ -183,17 +230,24 @@ function blocks(text: string, headingPath: readonly string[]): Block[] {
  * is quoted from that one).
  */
 export function answerUnits(chunk: PackedChunk, rank: number): AnswerUnit[] {
-  const own = chunk.chunk.text.slice(chunk.chunk.overlap);
+  const { text, overlap } = chunk.chunk;
+  const own = text.slice(overlap);
   const units: AnswerUnit[] = [];
   const base = { citationId: chunk.citationId, sourceId: chunk.chunk.sourceId, rank };
   const add = (unit: Omit<AnswerUnit, keyof typeof base | 'position'>) =>
     units.push({ ...unit, ...base, position: units.length });
   let lastSentence: string | undefined;
-  for (const block of blocks(own, chunk.chunk.headingPath ?? [])) {
+  for (const block of blocks(
+    own,
+    chunk.chunk.headingPath ?? [],
+    openFence(text.slice(0, overlap)),
+  )) {
     const { headingPath } = block;
     if (block.kind === 'code') {
       const body = block.lines.slice(1, -1);
-      if (body.length > 0 && body.length <= MAX_CODE_LINES) {
+      const code = units.length;
+      // A block cut by the chunk's ends is quoted by its lines only.
+      if (block.whole && body.length > 0 && body.length <= MAX_CODE_LINES) {
         const leadIn = lastSentence?.endsWith(':') ? lastSentence : undefined;
         add({
           kind: 'code',
@@ -201,8 +255,17 @@ export function answerUnits(chunk: PackedChunk, rank: number): AnswerUnit[] {
           matchText: `${leadIn ?? ''} ${body.join(' ')}`,
           ...(leadIn && { leadIn }),
           headingPath,
+          block: code,
         });
       }
+      for (const line of body.filter(isQuotableLine))
+        add({
+          kind: 'line',
+          text: `\`${line.trim()}\``,
+          matchText: line,
+          headingPath,
+          block: code,
+        });
       lastSentence = undefined;
       continue;
     }

@@ -47,7 +47,7 @@ export function chatTools(context: ToolContext) {
       'Searches the ingested documents (hybrid keyword and semantic search). Returns fenced blocks labelled with citation ids.',
     input: z.object({
       query: z.string().min(1).max(500).describe('What to look for, in a few words'),
-      k: z.number().int().min(1).max(10).optional().describe('How many chunks; default 5'),
+      k: z.number().int().min(1).max(20).optional().describe('How many chunks; default 5'),
     }),
     effect: 'read',
     timeoutMs: 10_000,

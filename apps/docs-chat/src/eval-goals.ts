@@ -44,7 +44,6 @@ export const EVAL_GOALS: readonly EvalGoal[] = [
     figure: (f) => f.answerable.factRecall,
     bound: 'at least',
     target: 0.8,
-    held: 0.72,
     failing: where((r) => isAnswerable(r) && r.missingFacts.length > 0, lacking),
   },
   {
@@ -53,7 +52,6 @@ export const EVAL_GOALS: readonly EvalGoal[] = [
     figure: (f) => f.answerable.allFacts,
     bound: 'at least',
     target: 0.7,
-    held: 0.66,
     failing: where((r) => isAnswerable(r) && r.missingFacts.length > 0, lacking),
   },
   {

@@ -61,7 +61,12 @@ describe('answerUnits', () => {
       'row',
       'sentence',
       'code',
+      'line',
     ]);
+    expect(units[6]).toMatchObject({
+      text: "`const budget = createBudget({ scope: 'user:1', maxTokens: 100_000 });`",
+      block: units[5]?.block,
+    });
     expect(units[2]?.text).toBe('`BudgetExceededError`: a reservation would pass a limit');
     expect(units[5]).toMatchObject({
       leadIn: 'Create one with a daily cap:',
@@ -73,13 +78,25 @@ describe('answerUnits', () => {
     ]);
   });
 
-  it('never splits after an abbreviation or inside inline code, and drops a code block cut by the chunk end', () => {
+  it('never splits after an abbreviation or inside inline code, and quotes a code block cut by the chunk end by its lines only', () => {
     expect(splitSentences('Set it, e.g. per day. Then `a. B` runs. Done!')).toEqual([
       'Set it, e.g. per day.',
       'Then `a. B` runs.',
       'Done!',
     ]);
-    expect(answerUnits(chunk('a.md#0', 'Run this:\n\n```ts\nconst a = 1;\n'), 0)).toEqual([]);
+    expect(
+      answerUnits(chunk('a.md#0', 'Run this:\n\n```ts\nconst answer = 42;\n'), 0).map((unit) => [
+        unit.kind,
+        unit.text,
+      ]),
+    ).toEqual([['line', '`const answer = 42;`']]);
+    // A chunk whose overlap opened a block starts inside it.
+    const inside = chunk(
+      'a.md#1',
+      '```ts\nconst a = 1;\nconst answer = 42;\n```\n\nThat is all there is.',
+    );
+    inside.chunk.overlap = 'const a = 1;\n'.length + 6;
+    expect(answerUnits(inside, 0).map((unit) => unit.kind)).toEqual(['line', 'sentence']);
   });
 });
 
@@ -100,6 +117,8 @@ describe('readQuestion', () => {
       'Gemini',
     ]);
     expect(readQuestion('What is the default timeout?').shape).toBe('numeric');
+    expect(readQuestion('Treat HTTP 409 as a fatal error').shape).toBe('howto');
+    expect(readQuestion('How do I create a budget?').queries).toEqual(['create budget?']);
     expect(aspectQueries('What is a budget?')).toEqual([]);
   });
 
@@ -147,6 +166,64 @@ describe('extractAnswer', () => {
     expect(
       extractAnswer(readQuestion('a good recipe for sourdough bread'), [BUDGETS]).covered,
     ).toBe(false);
+  });
+
+  it('quotes the lines of a code block the chunk cuts, the one holding the figure asked for included', () => {
+    const cache = chunk(
+      'retrieval.md#5',
+      [
+        '### The embedding cache on Redis',
+        '',
+        '```ts',
+        'const cache = createRedisEmbeddingCache({',
+        '  redis,',
+        '  ttlMs: 2_592_000_000,  // default 30 days',
+        '  maxValueBytes: 65_536, // default 64 KiB per vector',
+        '});',
+        '```',
+        '',
+        'A Redis that fails is a miss: the texts are embedded again.',
+      ].join('\n'),
+      ['@keel/retrieval', 'Embedders'],
+    );
+    // A block cut by the chunk's end: only its lines can be quoted.
+    cache.chunk.text = cache.chunk.text.slice(0, cache.chunk.text.indexOf('});'));
+    const found = extractAnswer(
+      readQuestion('How long are vectors kept in the Redis embedding cache?'),
+      [cache],
+      { maxUnits: 3 },
+    );
+    const texts = found.covered ? found.units.map((unit) => unit.text) : [];
+    expect(texts).toContain('`ttlMs: 2_592_000_000,  // default 30 days`');
+    expect(texts.some((text) => text.startsWith('```'))).toBe(false);
+  });
+
+  it('prefers the unit holding the rare term of the question when its chunk holds the rest', () => {
+    const stores = chunk(
+      'retrieval.md#7',
+      '## Stores\n\n- The HNSW store keeps vectors on disk, in a file per generation.\n- Deletes mark the slot deleted; the next insert reuses it.',
+    );
+    const other = chunk('architecture.md#9', 'A vector index answers in microseconds.');
+    const found = extractAnswer(
+      readQuestion('What happens when I delete a vector from the HNSW store?'),
+      [other, stores],
+      { maxUnits: 2 },
+    );
+    expect(found.covered && found.units.map((unit) => unit.text)).toContain(
+      'Deletes mark the slot deleted; the next insert reuses it.',
+    );
+  });
+
+  it('reads a negation as the same topic', () => {
+    const mock = chunk(
+      'testing.md#3',
+      'Unscripted requests get a deterministic answer: a sentence quoting the last user message.',
+    );
+    const found = extractAnswer(
+      readQuestion('What does the mock answer when nothing was scripted?'),
+      [mock],
+    );
+    expect(found.covered).toBe(true);
   });
 
   it('never quotes a unit the caller excludes (instruction-like text)', () => {

@@ -32,7 +32,10 @@ export interface ExtractOptions {
  * The default relevance floor, calibrated on the app's labelled set (`eval/`): below it the
  * answer is "not in the documents".
  */
-export const RELEVANCE_FLOOR = 0.25;
+export const RELEVANCE_FLOOR = 0.3;
+
+/** Lines quoted from one code block at most (the block itself is quoted whole instead). */
+const MAX_LINES_PER_BLOCK = 3;
 
 /** Units quoted from one document at most. */
 const MAX_PER_SOURCE = 4;
@@ -46,17 +49,45 @@ interface Scored {
   score: number;
 }
 
+/** The share of a term's weight a unit earns when only its chunk (a heading, another unit) holds it. */
+const CONTEXT_SHARE = 0.3;
+
+/**
+ * The kinds of figure a question about numbers may ask for, each with how the documents write
+ * one: a question asking how long is answered by a duration, how big by a size, what it costs
+ * by a price.
+ */
+const FIGURES: ReadonlyArray<{ asks: RegExp; written: RegExp }> = [
+  {
+    asks: /\b(?:how\s+(?:long|often)|timeouts?|ttl|durations?|expir\w*|wait\w*|intervals?|delays?|deadlines?)\b/i,
+    written: /\d[\d_,.]*\s*(?:ms|µs|ns|s|sec|seconds?|minutes?|min|hours?|h|days?|weeks?)\b/i,
+  },
+  {
+    asks: /\b(?:how\s+(?:big|large)|sizes?|bytes|memory|how\s+much\s+(?:memory|space|data))\b/i,
+    written: /\d[\d_,.]*\s*(?:B|KB|KiB|MB|MiB|GB|GiB|bytes|characters|chars|tokens)\b/,
+  },
+  {
+    asks: /\b(?:prices?|costs?|dollars?|USD|spend)\b/i,
+    written: /\$\s?\d|\d\s*(?:USD|dollars?|cents?)\b|\b(?:input|output|cachedInput)\s*:\s*\d/i,
+  },
+];
+
 /** Benchmark lines and other runs of figures: quoted only for a question about numbers. */
 function isFigures(text: string): boolean {
   return (text.match(/\d[\d.,]*\s*(?:×|x\b|%|ms|µs|MB|KB)/g) ?? []).length >= 2;
 }
 
+const NEGATIONS = ['un', 'non'];
+
 /**
  * How closely a document term stands for a question term: 1 for the same stem, 0.8 for a
- * relative the light stemmer leaves apart (`cycl` and `cycle`, `cancell` and `cancel`), else 0.
+ * relative the stemmer leaves apart (`cycl` and `cycle`, `cancell` and `cancel`) or its
+ * negation, else 0.
  */
 function kinship(wanted: string, term: string): number {
   if (wanted === term) return 1;
+  // The negation speaks of the same thing: `unscripted` answers a question about `scripted`.
+  if (NEGATIONS.some((prefix) => term === prefix + wanted || wanted === prefix + term)) return 0.8;
   const shorter = Math.min(wanted.length, term.length);
   if (shorter < 4) return 0;
   let common = 0;
@@ -176,26 +207,41 @@ export function extractAnswer(
 
   const identifiers = question.identifiers.map((id) => id.toLowerCase());
   const numeric = question.shape === 'numeric';
+  const howto = question.shape === 'howto';
+  const figure = numeric ? FIGURES.find(({ asks }) => asks.test(question.text)) : undefined;
   for (const item of scored) {
     const { unit, held, heading } = item;
+    const context = byChunk.get(unit.citationId) as Map<string, number>;
     let score = 0;
     for (const term of wanted) {
       const w = weight.get(term) as number;
       // A code block is introduced by its heading more than by its own words.
       const headingShare = unit.kind === 'code' ? 0.8 : 0.4;
-      score += w * Math.max(held.get(term) ?? 0, headingShare * (heading.get(term) ?? 0));
+      score +=
+        w *
+        Math.max(
+          held.get(term) ?? 0,
+          headingShare * (heading.get(term) ?? 0),
+          CONTEXT_SHARE * (context.get(term) ?? 0),
+        );
     }
     const lower = unit.text.toLowerCase();
     if (identifiers.some((id) => lower.includes(id))) score += 1.5;
     if (unit.kind === 'code') {
-      score *= question.shape === 'howto' ? 1.3 : 0.5;
+      score *= howto ? 1.3 : 0.5;
+    } else if (unit.kind === 'line') {
+      // A line of code answers a question about a value (its comment says what it is); a
+      // how-to wants the whole block, and a question about meaning wants prose.
+      score *= numeric ? 0.8 : 0.5;
     } else if (unit.kind === 'row') {
       const named = identifiers.some((id) => lower.split(/[:(]/)[0]?.includes(id));
       if (!numeric && !named) score *= 0.6;
     } else if (isFigures(unit.text) && !numeric) {
       score *= 0.3;
     }
-    if (numeric && /\d/.test(unit.text)) score *= 1.2;
+    // A question asking for a kind of figure (how long) wants that kind, not any number.
+    if (figure) score *= figure.written.test(unit.text) ? 2 : 1;
+    else if (numeric && /\d/.test(unit.text)) score *= 1.2;
     // A little trust in the retrieval's order.
     item.score = score / (1 + 0.08 * unit.rank);
   }
@@ -209,10 +255,13 @@ export function extractAnswer(
   const covered = new Set<string>();
   const seenText = new Set<string>();
   const perSource = new Map<string, number>();
+  /** Code blocks quoted, whole (`code`) or by so many of their lines. */
+  const blocks = new Map<string, 'code' | number>();
+  const blockOf = ({ citationId, block }: AnswerUnit) =>
+    block === undefined ? undefined : `${citationId}#${block}`;
   let code = 0;
   // A how-to is answered with its best code block whatever else is picked.
-  const bestCode =
-    question.shape === 'howto' ? candidates.find((item) => item.unit.kind === 'code') : undefined;
+  const bestCode = howto ? candidates.find((item) => item.unit.kind === 'code') : undefined;
   while (picked.length < limit) {
     // Greedy cover: a unit gains for the question's terms no picked unit holds yet; at most
     // four units from one document (so a second document gets its say) and two code blocks.
@@ -221,7 +270,15 @@ export function extractAnswer(
     for (const item of candidates) {
       if (picked.includes(item) || seenText.has(item.unit.text)) continue;
       if ((perSource.get(item.unit.sourceId) ?? 0) >= MAX_PER_SOURCE) continue;
-      if (item.unit.kind === 'code' && code >= (question.shape === 'howto' ? 2 : 1)) continue;
+      if (item.unit.kind === 'code' && code >= (howto ? 2 : 1)) continue;
+      // A block quoted whole is not quoted again line by line; at most three lines of one block,
+      // and then not the block.
+      const quoted = blocks.get(blockOf(item.unit) ?? '');
+      if (
+        quoted === 'code' ||
+        (quoted !== undefined && (item.unit.kind === 'code' || quoted >= MAX_LINES_PER_BLOCK))
+      )
+        continue;
       let fresh = 0;
       for (const [term, closeness] of item.held)
         if (!covered.has(term)) fresh += closeness * (weight.get(term) as number);
@@ -236,6 +293,11 @@ export function extractAnswer(
     seenText.add(choice.unit.text);
     perSource.set(choice.unit.sourceId, (perSource.get(choice.unit.sourceId) ?? 0) + 1);
     if (choice.unit.kind === 'code') code++;
+    const block = blockOf(choice.unit);
+    if (block !== undefined) {
+      const lines = (blocks.get(block) as number | undefined) ?? 0;
+      blocks.set(block, choice.unit.kind === 'code' ? 'code' : lines + 1);
+    }
     for (const term of choice.held.keys()) covered.add(term);
   }
   // Quoted chunk by chunk, best chunk first, each chunk's units in document order.

@@ -138,7 +138,8 @@ function sentencesOf(text: string): string[] {
 /**
  * Whether `sentence` reads as an instruction to the assistant (to ignore its rules, reveal its
  * prompt, send data somewhere, act as someone else...), per `@keel/prompts`' `scoreInjection`.
- * An extractive answer never quotes such a sentence.
+ * An extractive answer never quotes such a sentence. With `code`, the text is code, which may
+ * show a chat template's boundary tokens without meaning them.
  *
  * @example
  * ```ts
@@ -146,8 +147,11 @@ function sentencesOf(text: string): string[] {
  * isInstructionLike('The breaker opens after five failures.'); // false
  * ```
  */
-export function isInstructionLike(sentence: string): boolean {
-  return scoreInjection(sentence).flagged;
+export function isInstructionLike(sentence: string, { code = false } = {}): boolean {
+  const report = scoreInjection(sentence);
+  // Code may show a chat template's boundary tokens (`<|endoftext|>`, a fence's closing tag):
+  // alone, that is what the code is about, not an attempt to end the context.
+  return report.flagged && (!code || report.categories.some((c) => c !== 'fake-boundary'));
 }
 
 /**
@@ -171,7 +175,8 @@ export function cleanText(text: string, { trusted = false }: CleaningOptions = {
   return {
     text: cleaned,
     redactions: trusted ? 0 : count(cleaned, MARKER) - count(visible, MARKER),
-    flaggedSentences: hiding + sentencesOf(cleaned).filter(isInstructionLike).length,
+    flaggedSentences:
+      hiding + sentencesOf(cleaned).filter((sentence) => isInstructionLike(sentence)).length,
   };
 }
 

@@ -9,6 +9,7 @@ import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Instrumentation, RequestMetadata } from '@keel/core';
 import {
+  AnalyzerMismatchError,
   type Chunk,
   createRetriever,
   type Document,
@@ -151,12 +152,20 @@ function toId(base: string, path: string): string {
   return relative(base, path).split(sep).join('/');
 }
 
-async function* scan(paths: readonly string[]): AsyncGenerator<Document> {
+async function* scan(
+  paths: readonly string[],
+  onSkip: (file: { id: string; reason: string }) => void,
+): AsyncGenerator<Document> {
   const base = commonParent(paths);
   for (const path of paths) {
     if ((await stat(path)).isDirectory()) {
       const prefix = toId(base, path);
-      for await (const document of readFolder(path, { extensions: INGESTED_EXTENSIONS })) {
+      const skip = ({ id, reason }: { id: string; reason: string }) =>
+        onSkip({ id: `${prefix}/${id}`, reason });
+      for await (const document of readFolder(path, {
+        extensions: INGESTED_EXTENSIONS,
+        onSkip: skip,
+      })) {
         yield { ...document, id: `${prefix}/${document.id}` };
       }
     } else {
@@ -180,7 +189,13 @@ export async function planIngest(
   paths: readonly string[],
   known: ReadonlyMap<string, string>,
   cleaning: CleaningOptions = {},
-): Promise<{ scanned: number; changed: HashedDocument[]; gone: string[] }> {
+): Promise<{
+  scanned: number;
+  changed: HashedDocument[];
+  gone: string[];
+  /** Files of the folders left out (not a type it ingests), with why. */
+  passed: Array<{ id: string; reason: string }>;
+}> {
   const base = commonParent(paths);
   const missing = paths.filter((path) => !existsSync(path));
   if (missing.length > 0) {
@@ -195,7 +210,8 @@ export async function planIngest(
   const tag = cleaningTag(cleaning);
   const seen = new Set<string>();
   const changed: HashedDocument[] = [];
-  for await (const document of scan(paths)) {
+  const passed: Array<{ id: string; reason: string }> = [];
+  for await (const document of scan(paths, (file) => passed.push(file))) {
     seen.add(document.id);
     const content = createHash('sha256')
       .update(
@@ -225,7 +241,7 @@ export async function planIngest(
       !seen.has(id) &&
       scopes.some((scope) => (scope.folder ? id.startsWith(`${scope.id}/`) : id === scope.id)),
   );
-  return { scanned: seen.size, changed, gone };
+  return { scanned: seen.size, changed, gone, passed };
 }
 
 /**
@@ -271,7 +287,7 @@ export async function indexDocuments(
  * ```
  */
 export function reportIngest(
-  { scanned, changed, gone }: Awaited<ReturnType<typeof planIngest>>,
+  { scanned, changed, gone, passed }: Awaited<ReturnType<typeof planIngest>>,
   { chunks, skipped }: Awaited<ReturnType<typeof indexDocuments>>,
   started: number,
 ): IngestReport {
@@ -282,7 +298,7 @@ export function reportIngest(
     unchanged: scanned - changed.length,
     removed: gone.length,
     chunks,
-    skipped: [...skipped].map(([id, reason]) => ({ id, reason })),
+    skipped: [...passed, ...[...skipped].map(([id, reason]) => ({ id, reason }))],
     redacted: indexed
       .filter((document) => (document.redactions ?? 0) > 0)
       .map((document) => ({ id: document.id, secrets: document.redactions as number })),
@@ -369,12 +385,13 @@ export function knowledgeOver(
 
 /**
  * Opens (or creates) the collection stored in `directory`. An index built by an earlier
- * embedder (an upgrade changed its features) is dropped and built again by the next ingest,
- * never mixed with new vectors.
+ * embedder or analyzer (an upgrade changed its features or terms) is dropped and built again
+ * by the next ingest, never mixed with new vectors.
  */
 export async function openKnowledge(directory: string): Promise<Knowledge> {
   const retriever = await createRetriever({ directory }).catch(async (error: unknown) => {
-    if (!EmbeddingModelMismatchError.isInstance(error)) throw error;
+    if (!EmbeddingModelMismatchError.isInstance(error) && !AnalyzerMismatchError.isInstance(error))
+      throw error;
     await rm(directory, { recursive: true, force: true });
     return createRetriever({ directory });
   });

@@ -23,8 +23,12 @@ const RAW_HTML =
 
 /** Text the answerer never quotes: instructions to an assistant, and markup planted in a page. */
 function isPlanted(text: string): boolean {
-  return isInstructionLike(text) || RAW_HTML.test(text.replace(/`[^`\n]*`/g, ''));
+  const code = text.startsWith('```');
+  return isInstructionLike(text, { code }) || RAW_HTML.test(text.replace(/`[^`\n]*`/g, ''));
 }
+
+/** Chunks each search of the offline answerer asks for. */
+const SEARCH_K = 15;
 
 /** One offline step: text to stream, or a tool to call. */
 export interface OfflineStep {
@@ -65,6 +69,11 @@ function describeResult(result: ToolResultPart): string {
   return typeof result.output === 'string' ? result.output : JSON.stringify(result.output);
 }
 
+function firstSentence(text: string): string {
+  const end = text.search(/[.!?](?:\s|$)/);
+  return end === -1 ? text : text.slice(0, end + 1);
+}
+
 function cite(citationId: string): string {
   return `[${citationId}]`;
 }
@@ -100,8 +109,10 @@ export function planOfflineStep(
   if (saved) {
     return {
       read: [question, ...saves.map(describeResult)].join('\n'),
+      // The tool's message is written for a model ("Do not retry it unchanged."): the person
+      // reads its first sentence, which says what happened.
       text: saved.isError
-        ? `The note was not saved: ${describeResult(saved)}`
+        ? `The note was not saved: ${firstSentence(describeResult(saved))}`
         : `Saved the note "${(note?.[1] ?? '').trim().split('\n')[0]?.slice(0, 80)}".`,
     };
   }
@@ -116,7 +127,11 @@ export function planOfflineStep(
   // One search per aspect, one step each; then the answer.
   const query = read.queries[results.length];
   if (query !== undefined) {
-    return { text: '', read: asked, toolCall: { name: 'search_docs', input: { query, k: 10 } } };
+    return {
+      text: '',
+      read: asked,
+      toolCall: { name: 'search_docs', input: { query, k: SEARCH_K } },
+    };
   }
   const scored = [asked, ...sources.map((source) => source.chunk.text)].join('\n');
   const lead = fallback

@@ -19,7 +19,10 @@ export interface Question {
   identifiers: string[];
   /** Words a reader would capitalise: product and provider names (`Gemini`, `Kubernetes`). */
   names: string[];
-  /** One search query per aspect: the question itself, then each side of an "X and Y". */
+  /**
+   * One search query per aspect, each in its key words: the question itself, then each side of
+   * an "X and Y".
+   */
   queries: string[];
 }
 
@@ -50,8 +53,13 @@ function isIdentifier(word: string): boolean {
   );
 }
 
-const HOWTO =
-  /^\s*(?:how\s+(?:do|can|should|would|could)\s+(?:i|we|you|one)\b|how\s+to\b|show\b|give\b.*\bexample|write\b|set\s+up\b|configure\b|install\b|use\b|create\b|add\b)|\b(?:example|snippet|code for|steps? to)\b/i;
+/** Verbs an instruction starts with ("Treat HTTP 409 as fatal", "Send one stream to two readers"). */
+const IMPERATIVE =
+  'add|build|cache|call|cancel|chunk|configure|connect|count|create|deploy|disable|embed|enable|estimate|fence|filter|get|handle|index|install|keep|limit|load|log|make|measure|migrate|mock|monitor|parse|pass|persist|plug|prevent|print|protect|rank|read|record|redact|register|render|retry|run|save|search|send|set\\s+up|share|split|store|stream|switch|test|throttle|trace|track|treat|turn|upgrade|use|validate|watch|wrap|write';
+const HOWTO = new RegExp(
+  `^\\s*(?:how\\s+(?:do|can|should|would|could)\\s+(?:i|we|you|one)\\b|how\\s+to\\b|show\\b|give\\b.*\\bexample|(?:${IMPERATIVE})\\b)|\\b(?:example|snippet|code for|steps? to)\\b`,
+  'i',
+);
 const NUMERIC =
   /\b(?:how\s+(?:many|much|long|often|big|large|fast|slow)|default(?:s)?|maximum|minimum|max|min|limit|limits|threshold|timeout|price|prices|cost|costs|percent|percentage|size|number of|value|values|ratio|rate|p50|p95|p99|ms|seconds?|minutes?|bytes|MB|tokens? (?:a|per)|at most|at least|capacity|ceiling|cap)\b/i;
 const DEFINITION = /^\s*(?:what\s+(?:is|are|does|do)\b|define\b|what's\b|explain\b|describe\b)/i;
@@ -110,6 +118,15 @@ export function aspectQueries(text: string): string[] {
   return sides.map((side) => [...before, ...side, ...after].join(' '));
 }
 
+/**
+ * The words of `text` that say what it is about, as written (question words and stop words
+ * left out): what the offline answerer searches for, so "How do I…" matches nothing by itself.
+ */
+function keywords(text: string): string {
+  const words = text.split(/\s+/).filter((word) => analyzeTerms(word).length > 0);
+  return words.length > 0 ? words.join(' ') : text;
+}
+
 /** Reads a question. */
 export function readQuestion(text: string): Question {
   const identifiers = new Set<string>();
@@ -129,7 +146,7 @@ export function readQuestion(text: string): Question {
     terms: [...new Set(analyzeTerms(text))],
     identifiers: [...identifiers],
     names,
-    queries: [text, ...aspectQueries(text)],
+    queries: [text, ...aspectQueries(text)].map(keywords),
   };
 }
 

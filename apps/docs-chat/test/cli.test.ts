@@ -42,6 +42,22 @@ describe('docs-chat CLI', () => {
     );
   });
 
+  it('ingest names each file of a folder it leaves out, with why', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'docs-chat-skip-'));
+    try {
+      writeFileSync(join(folder, 'guide.md'), '# Guide\n\nThe guide explains the setup.\n');
+      writeFileSync(join(folder, 'archive.gz'), Buffer.from([0x1f, 0x8b, 0x08, 0x00]));
+      const { code, stderr } = await cli(['ingest', folder], {
+        DOCS_CHAT_DATA_DIR: join(dataDir, 'skip'),
+      });
+      expect(code).toBe(0);
+      expect(stderr).toMatch(/1 embedded, 0 unchanged, 0 removed, 1 skipped/);
+      expect(stderr).toMatch(/skipped [^\n]*archive\.gz: \.gz is not one of the types read/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('ask streams a cited answer, lists sources and prints one usage line', async () => {
     const { code, stdout, stderr } = await cli(['ask', 'What does the ef parameter control?']);
     expect(code).toBe(0);

@@ -21,7 +21,6 @@ import { DimensionMismatchError } from './dimension-mismatch-error';
 import { createEmbeddingCache, withEmbeddingCache } from './embedding-cache';
 import { companionOf, createHnswStore } from './hnsw-store';
 import { fuseHybrid, hybridSettings } from './hybrid-fusion';
-import { legacyAnalyzer } from './legacy-analyzer';
 import { createLocalEmbedder } from './local-embedder';
 import { maximalMarginalRelevance } from './maximal-marginal-relevance';
 import { removeNearDuplicates } from './remove-near-duplicates';
@@ -156,8 +155,9 @@ export async function createRetriever({
       companion === undefined
         ? await loadChunks(`${directory}/chunks.json`)
         : parseChunks(companion, `${directory}/vectors`);
-    // An index saved before analyzers were recorded was built with the legacy analyzer.
-    const indexAnalyzer = saved && (saved.analyzer ?? legacyAnalyzer(lexicalOptions));
+    // An index saved before analyzers were recorded opens with the analyzer asked for: its
+    // lexical index is built again from the chunks' text below, and the next save records it.
+    const indexAnalyzer = saved?.analyzer;
     if (indexAnalyzer && formatAnalyzer(indexAnalyzer) !== formatAnalyzer(analyzer)) {
       throw new AnalyzerMismatchError({
         path: directory,
