@@ -68,16 +68,16 @@ function wink(chunks: readonly Chunk[]): Search {
 
 /**
  * Lucene's EnglishAnalyzer with BM25Similarity, approximated: the terms are analysed here and
- * indexed by createBm25Index without analysis of its own (Lucene's idf and k1, b), `.` inside a
- * term kept as `_` so its tokenizer keeps the term whole. Lucene's one-byte length norms are
- * not reproduced.
+ * indexed by createBm25Index without analysis of its own or phrase boost (Lucene's idf and k1,
+ * b), `.` inside a term kept as `_` so its tokenizer keeps the term whole. Lucene's one-byte
+ * length norms are not reproduced.
  */
 function luceneEnglish(chunks: readonly Chunk[]): Search {
   const terms = (text: string) =>
     luceneEnglishTerms(text)
       .map((term) => term.replaceAll('.', '_'))
       .join(' ');
-  const index = createBm25Index();
+  const index = createBm25Index({ phrase: 0 });
   index.add(chunks.map((chunk) => ({ id: chunk.id, text: terms(indexedText(chunk)) })));
   return (query, k) => index.search(terms(query), { k }).map((hit) => hit.id);
 }
