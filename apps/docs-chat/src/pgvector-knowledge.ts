@@ -15,7 +15,13 @@ import {
 import { createPgVectorStore, createPostgresTextIndex } from '@keel/retrieval/postgres';
 import type pg from 'pg';
 import type { Database, SqlQuery } from './database';
-import { type Knowledge, knowledgeOver, type ManifestEntry, storedDocument } from './knowledge';
+import {
+  ANSWER_FUSION,
+  type Knowledge,
+  knowledgeOver,
+  type ManifestEntry,
+  storedDocument,
+} from './knowledge';
 import { type ChunkRow, chunkOfRow, ingestShared } from './shared-ingest';
 
 /** The tables of the index, beside `documents` and `chunks`. */
@@ -57,6 +63,7 @@ export async function openPgVectorKnowledge(db: Database, pool: pg.Pool): Promis
   // It never ingests, so it keeps no chunk texts: every hit's text comes from the table.
   const retriever: SharedRetriever = await createRetriever({
     embedder,
+    hybrid: ANSWER_FUSION,
     store,
     text,
     cache: false,

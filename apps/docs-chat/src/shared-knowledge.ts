@@ -11,6 +11,7 @@ import { createRetriever } from '@keel/retrieval';
 import { hasPgVector } from '@keel/retrieval/postgres';
 import type { Database, SqlQuery } from './database';
 import {
+  ANSWER_FUSION,
   indexDocuments,
   type Knowledge,
   knowledgeOver,
@@ -57,7 +58,7 @@ async function openCachedKnowledge(
   db: Database,
   onWarning: (event: string, error: Error) => void,
 ): Promise<SharedKnowledge> {
-  const retriever = await createRetriever({});
+  const retriever = await createRetriever({ hybrid: ANSWER_FUSION });
   const manifest = new Map<string, ManifestEntry>();
   // Ingests and syncs change the cache one at a time.
   let queue: Promise<unknown> = Promise.resolve();

@@ -171,7 +171,9 @@ describe('POST /api/chat', () => {
     expect(textOf(again.events)).toBe(
       'The note "never" waits for your approval: approve it to save it, or deny it.',
     );
-    expect(textOf(denied.events)).toMatch(/^\n\nThe note was not saved: This call was denied: [^\n]*\.$/);
+    expect(textOf(denied.events)).toMatch(
+      /^\n\nThe note was not saved: This call was denied: [^\n]*\.$/,
+    );
     expect(textOf(denied.events)).not.toContain('retry');
     expect(await test.app.notes.list('dave')).toHaveLength(1);
   });

@@ -19,10 +19,10 @@ export type HybridSettings = Required<HybridOptions>;
  * with it.
  */
 export const DEFAULT_HYBRID: Readonly<HybridSettings> = {
-  k: 60,
-  vectorWeight: 1,
+  k: 2,
+  vectorWeight: 0.25,
   bm25Weight: 1,
-  headingWeight: 1,
+  headingWeight: 0.5,
 };
 
 /**
@@ -32,7 +32,7 @@ export const DEFAULT_HYBRID: Readonly<HybridSettings> = {
  *   the BM25 weight are 0.
  * @example
  * ```ts
- * hybridSettings({ k: 20 }); // { k: 20, vectorWeight: 1, bm25Weight: 1, headingWeight: 1 }
+ * hybridSettings({ k: 20 }); // { k: 20, vectorWeight: 0.25, bm25Weight: 1, headingWeight: 0.5 }
  * ```
  */
 export function hybridSettings(options: HybridOptions = {}): HybridSettings {

@@ -80,7 +80,9 @@ describe('the analyzer of a saved retriever', () => {
     // Nothing saved depends on the analyzer: the lexical index is built again from the text.
     const upgraded = await createRetriever({ directory: dir, embedder, bm25: { stemming: true } });
     expect(upgraded.size).toBe(2);
-    expect((await upgraded.retrieve('compressibility', { mode: 'bm25' })).length).toBeGreaterThan(0);
+    expect((await upgraded.retrieve('compressibility', { mode: 'bm25' })).length).toBeGreaterThan(
+      0,
+    );
 
     // The next save records the analyzer, after which other options are refused.
     await upgraded.save();
