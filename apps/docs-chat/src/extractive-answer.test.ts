@@ -120,6 +120,12 @@ describe('readQuestion', () => {
     expect(readQuestion('Treat HTTP 409 as a fatal error').shape).toBe('howto');
     expect(readQuestion('How do I create a budget?').queries).toEqual(['create budget?']);
     expect(aspectQueries('What is a budget?')).toEqual([]);
+    expect(
+      aspectQueries('What happens when Redis is down for the response cache and for the budget'),
+    ).toEqual([
+      'What happens when Redis is down for the response cache',
+      'What happens when Redis is down for the budget',
+    ]);
   });
 
   it('resolves a follow-up with the question before it, and leaves a question that stands alone', () => {

@@ -102,17 +102,20 @@ export function aspectQueries(text: string): string[] {
   let left = joint;
   while (left > 0 && joint - left < 3 && !CONJUNCT_STOP.has(bare(words[left - 1] as string)))
     left--;
+  // The right side may open with small words ("X and for the Y"): they belong to it.
   let right = joint + 1;
+  while (right < words.length - 1 && CONJUNCT_STOP.has(bare(words[right] as string))) right++;
+  const rightStart = right;
   while (
     right < words.length &&
-    right - joint <= 3 &&
+    right - rightStart < 3 &&
     !CONJUNCT_STOP.has(bare(words[right] as string))
   )
     right++;
-  if (left === joint || right === joint + 1) return [];
+  if (left === joint || right === rightStart) return [];
   const before = words.slice(0, left);
   const after = words.slice(right);
-  const sides = [words.slice(left, joint), words.slice(joint + 1, right)];
+  const sides = [words.slice(left, joint), words.slice(rightStart, right)];
   // Each side keeps its own words; a shared head noun ("the streaming and llm packages") goes
   // with both.
   return sides.map((side) => [...before, ...side, ...after].join(' '));
