@@ -220,6 +220,26 @@ describe('extractAnswer', () => {
     );
   });
 
+  it('quotes each document the question names by its title', () => {
+    const summary = chunk(
+      'architecture.md#4',
+      'A cancelled stream ends the upstream body, and a cancelled stream is billed; cancelled streams are handled by both packages.',
+      ['Keel architecture'],
+    );
+    const llm = chunk('llm.md#2', 'A stream you stop reading is billed from what was received.', [
+      '@keel/llm',
+      'Billing',
+    ]);
+    const found = extractAnswer(
+      readQuestion('How do the streaming and llm packages each handle a cancelled stream?'),
+      [summary, STREAMING, llm],
+      { maxUnits: 3 },
+    );
+    const sources = found.covered ? found.units.map((unit) => unit.sourceId) : [];
+    expect(sources).toContain('streaming.md');
+    expect(sources).toContain('llm.md');
+  });
+
   it('reads a negation as the same topic', () => {
     const mock = chunk(
       'testing.md#3',

@@ -262,6 +262,23 @@ export function extractAnswer(
   let code = 0;
   // A how-to is answered with its best code block whatever else is picked.
   const bestCode = howto ? candidates.find((item) => item.unit.kind === 'code') : undefined;
+  // A document the question names by its title ("the llm and resilience packages") is quoted
+  // at least once: its best unit holding a term of the question beyond the title.
+  const asked = new Set(wanted);
+  const titles = new Map<string, string[]>();
+  for (const { unit } of candidates)
+    if (!titles.has(unit.sourceId))
+      titles.set(unit.sourceId, analyzeTerms(unit.headingPath[0] ?? ''));
+  const named = new Set<Scored>();
+  for (const [sourceId, title] of titles) {
+    if (title.length === 0 || !title.every((term) => asked.has(term))) continue;
+    const best = candidates.find(
+      (item) =>
+        item.unit.sourceId === sourceId &&
+        [...item.held.keys()].some((term) => !title.includes(term)),
+    );
+    if (best) named.add(best);
+  }
   while (picked.length < limit) {
     // Greedy cover: a unit gains for the question's terms no picked unit holds yet; at most
     // four units from one document (so a second document gets its say) and two code blocks.
@@ -282,13 +299,13 @@ export function extractAnswer(
       let fresh = 0;
       for (const [term, closeness] of item.held)
         if (!covered.has(term)) fresh += closeness * (weight.get(term) as number);
-      const gain = item.score + 0.5 * fresh + (item === bestCode ? top : 0);
+      const gain = item.score + 0.5 * fresh + (item === bestCode || named.has(item) ? top : 0);
       if (gain > choiceGain) {
         choice = item;
         choiceGain = gain;
       }
     }
-    if (!choice || (choice.score < 0.35 * top && choice !== bestCode)) break;
+    if (!choice || (choice.score < 0.35 * top && choice !== bestCode && !named.has(choice))) break;
     picked.push(choice);
     seenText.add(choice.unit.text);
     perSource.set(choice.unit.sourceId, (perSource.get(choice.unit.sourceId) ?? 0) + 1);
