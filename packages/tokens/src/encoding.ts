@@ -7,7 +7,7 @@ import { assertNumber } from '@keel/core/internal';
 import { assertText } from './assert-text';
 import { bytePairMerge } from './byte-pair-merge';
 import type { PieceScanner } from './pre-tokenize';
-import { createRankTable, type RankData } from './rank-table';
+import { createRankTable, NO_MERGE, type RankData } from './rank-table';
 import { decodeBinary, utf8Bytes } from './utf8';
 
 /** The tiktoken encodings @keel/tokens ships. */
@@ -52,26 +52,23 @@ export function createEncoding(
   const cache = new Map<string, readonly number[]>();
   // Pieces of one or two ASCII characters (punctuation, spaces, short words in code) skip the
   // cache: twoAscii[a * 128 + b] is the token of the pair, or -1 when it is two byte tokens.
-  const twoAscii = new Int32Array(128 * 128);
+  const twoAscii = new Int32Array(128 * 128).fill(-1);
+  const pair = new Uint8Array(2);
   for (let a = 0; a < 128; a++) {
     for (let b = 0; b < 128; b++) {
-      twoAscii[a * 128 + b] = table.ranks.get(String.fromCharCode(a, b)) ?? -1;
+      pair[0] = a;
+      pair[1] = b;
+      const token = table.rankOf(pair, 0, 2);
+      if (token !== NO_MERGE) twoAscii[a * 128 + b] = token;
     }
   }
 
-  /** The tokens of `text[start, end)`; `piece` is that slice when the caller already made it. */
-  function encodePiece(text: string, start: number, end: number, piece?: string): number[] {
+  /** The tokens of `text[start, end)`. */
+  function encodePiece(text: string, start: number, end: number): number[] {
     const [bytes, length] = utf8Bytes(text, start, end);
-    if (length <= table.longestToken) {
-      // Like tiktoken, a piece that is itself a token is never merged. An ASCII piece (one
-      // byte per code unit) is already its own Latin-1 byte string.
-      const binary =
-        piece !== undefined && length === piece.length
-          ? piece
-          : String.fromCharCode(...bytes.subarray(0, length));
-      const whole = table.ranks.get(binary);
-      if (whole !== undefined) return [whole];
-    }
+    // Like tiktoken, a piece that is itself a token is never merged.
+    const whole = table.rankOf(bytes, 0, length);
+    if (whole !== NO_MERGE) return [whole];
     const tokens: number[] = [];
     bytePairMerge(bytes, length, table, tokens);
     return tokens;
@@ -95,7 +92,7 @@ export function createEncoding(
     const piece = text.slice(start, end);
     const cached = cache.get(piece);
     if (cached !== undefined) return cached;
-    const tokens = encodePiece(text, start, end, piece);
+    const tokens = encodePiece(text, start, end);
     if (cache.size >= MAX_CACHED_PIECES) cache.clear();
     cache.set(piece, tokens);
     return tokens;
@@ -125,7 +122,7 @@ export function createEncoding(
     }
     let binary = '';
     for (const token of tokens) {
-      const bytes = table.tokenBytes[token] ?? bytesOfToken.get(token);
+      const bytes = table.tokenBinary(token) ?? bytesOfToken.get(token);
       if (bytes === undefined) {
         throw new InvalidArgumentError({
           argument: 'tokens',
