@@ -1,20 +1,16 @@
-/**
- * Chat Completions streams as OpenAI-compatible servers write them (vLLM, Ollama, llama.cpp
- * server, llama-cpp-python, Azure OpenAI; sources in __fixtures__/README.md): what each adapts
- * to, usage and finish reason included, and, for these and every provider fixture, exactly the
- * parts of building every event with JSON.parse, however the bytes are split.
- */
-import type { StreamPart } from '@keel/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { drain, fixture, iterate, parsedOneByOne, splitAt } from './__fixtures__/fixtures';
-import type { ProviderStreamSource } from './adapt-stream';
+import {
+  type Adapter,
+  drain,
+  fixture,
+  iterate,
+  PROVIDER_FIXTURES,
+  parsedOneByOne,
+  splitAt,
+} from './__fixtures__/fixtures';
 import { collect } from './collect';
-import { fromAnthropic } from './from-anthropic';
 import { fromOpenAIChat } from './from-openai-chat';
-import { fromOpenAIResponses } from './from-openai-responses';
-
-type Adapter = (source: ProviderStreamSource) => AsyncIterable<StreamPart>;
 
 const servers: [string, Record<string, unknown>][] = [
   [
@@ -87,21 +83,9 @@ describe.each(servers)('%s', (name, expected) => {
   });
 });
 
-const fixtures: [string, Adapter][] = [
+const fixtures: ReadonlyArray<[string, Adapter]> = [
   ...servers.map(([name]): [string, Adapter] => [name, fromOpenAIChat]),
-  ['openai-chat-docs-text.sse', fromOpenAIChat],
-  ['openai-chat-docs-parallel-tools.sse', fromOpenAIChat],
-  ['openai-chat-docs-refusal.sse', fromOpenAIChat],
-  ['mock-openai-chat-tools.sse', fromOpenAIChat],
-  ['openai-responses-docs-function-call.sse', fromOpenAIResponses],
-  ['openai-responses-docs-incomplete.sse', fromOpenAIResponses],
-  ['mock-openai-responses-tools.sse', fromOpenAIResponses],
-  ['anthropic-docs-text.sse', fromAnthropic],
-  ['anthropic-docs-tool-use.sse', fromAnthropic],
-  ['anthropic-docs-thinking.sse', fromAnthropic],
-  ['anthropic-docs-error.sse', fromAnthropic],
-  ['anthropic-cache-output-details.sse', fromAnthropic],
-  ['mock-anthropic-tools.sse', fromAnthropic],
+  ...PROVIDER_FIXTURES,
 ];
 
 describe.each(fixtures)('%s, layouts learned', (name, adapt) => {

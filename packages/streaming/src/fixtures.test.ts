@@ -1,34 +1,8 @@
-/**
- * Every recorded stream, split at every byte offset and at random sets of offsets, adapts to
- * exactly the parts it gives in one piece.
- */
-import type { StreamPart } from '@keel/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { drain, fixture, iterate, splitAt } from './__fixtures__/fixtures';
-import type { ProviderStreamSource } from './adapt-stream';
-import { fromAnthropic } from './from-anthropic';
-import { fromOpenAIChat } from './from-openai-chat';
-import { fromOpenAIResponses } from './from-openai-responses';
+import { drain, fixture, iterate, PROVIDER_FIXTURES, splitAt } from './__fixtures__/fixtures';
 
-type Adapter = (source: ProviderStreamSource) => AsyncIterable<StreamPart>;
-
-const fixtures: [string, Adapter][] = [
-  ['anthropic-docs-text.sse', fromAnthropic],
-  ['anthropic-docs-tool-use.sse', fromAnthropic],
-  ['anthropic-docs-thinking.sse', fromAnthropic],
-  ['anthropic-docs-error.sse', fromAnthropic],
-  ['anthropic-thinking-no-start-usage.sse', fromAnthropic],
-  ['anthropic-cache-output-details.sse', fromAnthropic],
-  ['mock-anthropic-tools.sse', fromAnthropic],
-  ['openai-chat-docs-text.sse', fromOpenAIChat],
-  ['openai-chat-docs-parallel-tools.sse', fromOpenAIChat],
-  ['openai-chat-docs-refusal.sse', fromOpenAIChat],
-  ['mock-openai-chat-tools.sse', fromOpenAIChat],
-  ['openai-responses-docs-function-call.sse', fromOpenAIResponses],
-  ['openai-responses-docs-incomplete.sse', fromOpenAIResponses],
-  ['mock-openai-responses-tools.sse', fromOpenAIResponses],
-];
+const fixtures = PROVIDER_FIXTURES;
 
 describe.each(fixtures)('%s', (name, adapt) => {
   const bytes = fixture(name);

@@ -2,8 +2,34 @@
  * Test helpers: recorded streams from this folder, and ways to deliver them in pieces.
  */
 import { readFileSync } from 'node:fs';
+import type { StreamPart } from '@keel/core';
+import type { ProviderStreamSource } from '../adapt-stream';
+import { fromAnthropic } from '../from-anthropic';
+import { fromOpenAIChat } from '../from-openai-chat';
+import { fromOpenAIResponses } from '../from-openai-responses';
 import { parseSSE } from '../parse-sse';
 import type { SSEEvent } from '../sse-parser';
+
+/** An adapter from a provider's stream to parts. */
+export type Adapter = (source: ProviderStreamSource) => AsyncIterable<StreamPart>;
+
+/** The recorded provider streams of this folder, each with the adapter that reads it. */
+export const PROVIDER_FIXTURES: ReadonlyArray<[string, Adapter]> = [
+  ['anthropic-docs-text.sse', fromAnthropic],
+  ['anthropic-docs-tool-use.sse', fromAnthropic],
+  ['anthropic-docs-thinking.sse', fromAnthropic],
+  ['anthropic-docs-error.sse', fromAnthropic],
+  ['anthropic-thinking-no-start-usage.sse', fromAnthropic],
+  ['anthropic-cache-output-details.sse', fromAnthropic],
+  ['mock-anthropic-tools.sse', fromAnthropic],
+  ['openai-chat-docs-text.sse', fromOpenAIChat],
+  ['openai-chat-docs-parallel-tools.sse', fromOpenAIChat],
+  ['openai-chat-docs-refusal.sse', fromOpenAIChat],
+  ['mock-openai-chat-tools.sse', fromOpenAIChat],
+  ['openai-responses-docs-function-call.sse', fromOpenAIResponses],
+  ['openai-responses-docs-incomplete.sse', fromOpenAIResponses],
+  ['mock-openai-responses-tools.sse', fromOpenAIResponses],
+];
 
 /** The raw bytes of a recorded stream in this folder. */
 export function fixture(name: string): Uint8Array {
