@@ -163,7 +163,8 @@ export function isInstructionLike(sentence: string, { code = false } = {}): bool
  *
  * @example
  * ```ts
- * cleanText('key AKIAIOSFODNN7EXAMPLE\u200B'); // { text: 'key [REDACTED:aws-access-key]', redactions: 1, ... }
+ * cleanText('db postgres://admin:s3cr3t-pass@db.example.com/app\u200B');
+ * // { text: 'db postgres://[REDACTED:url-credentials]@db.example.com/app', redactions: 1, ... }
  * ```
  */
 export function cleanText(text: string, { trusted = false }: CleaningOptions = {}): CleanedText {
