@@ -384,11 +384,10 @@ export function knowledgeOver(
 }
 
 /**
- * How the app's retrievers fuse their rankings: the broad fusion (k 60, every list weighing 1),
- * which serves the offline answerer better than `@keel/retrieval`'s sharper default: it reads
- * 15 chunks and gains from their variety (on `eval/`, unanswerable questions declined 0.92
- * against 0.88 and two-document answers with every fact 0.15 against 0.10; facts found 0.81
- * with either).
+ * How the app's retrievers fuse their rankings: the broad fusion (k 60, every list weighing 1)
+ * rather than `@keel/retrieval`'s sharper default. On `eval/` the two are within 0.01 of each
+ * other on facts found and answers with every fact (this one slightly ahead), while the
+ * default cites a relevant document more often (0.98 against 0.95).
  */
 export const ANSWER_FUSION = { k: 60, vectorWeight: 1, bm25Weight: 1, headingWeight: 1 };
 
