@@ -68,7 +68,9 @@ describe('per-user limits', () => {
         DOCS_CHAT_MAX_OUTPUT_TOKENS: '1024',
       },
     });
-    // 1,500 a day covers the output allowance but not the prompt on top of it.
+    // 1,500 a day covers the output allowance but not the prompt on top of it. Midnight is
+    // measured before the request: the server's wait is counted from a later instant.
+    const midnight = Math.ceil((86_400_000 - (Date.now() % 86_400_000)) / 1_000);
     const refused = await postChat(url, { message: 'How do budgets work?' });
     expect(refused.status).toBe(429);
     expect(refused.headers.get('content-type')).toMatch(/^application\/json/);
@@ -78,7 +80,6 @@ describe('per-user limits', () => {
       message: expect.stringMatching(/usage limit.*resets at 00:00 UTC/),
     });
     const retryAfter = Number(refused.headers.get('retry-after'));
-    const midnight = Math.ceil((86_400_000 - (Date.now() % 86_400_000)) / 1_000);
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(midnight);
     expect(provider.mock.requests).toEqual([]);
