@@ -1,9 +1,10 @@
 /**
  * A vector store on hnswlib-node. Add, upsert and delete by id without rebuilding (deleted
  * slots are reused), automatic resize, atomic persistence with dimension and model checks, and
- * filtered search that returns k results whenever k vectors pass the filter: selective filters
- * (tenants) are answered exactly over the matching vectors, broad ones by filter-aware HNSW
- * search, with an exact pass when the graph search comes back short.
+ * filtered search that returns k results whenever k vectors pass the filter: a cost model
+ * (hnsw-search-plan.ts) answers selective filters (tenants) exactly over the matching vectors
+ * and broad ones from a widened graph search, with hnswlib's filtered walk and then an exact
+ * pass when the graph comes back short.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { assertNumber } from '@keel/core/internal';
 import { CorruptIndexError } from './corrupt-index-error';
 import { DimensionMismatchError } from './dimension-mismatch-error';
 import { EmbeddingModelMismatchError } from './embedding-model-mismatch-error';
-import { compileFilter } from './filter';
+import { compileFilter, type Filter, type MetadataPredicate } from './filter';
 import {
   digestOf,
   fileDigest,
@@ -20,6 +21,7 @@ import {
   saveGeneration,
   withDirectoryLock,
 } from './index-directory';
+import { planFilteredSearch } from './hnsw-search-plan';
 import { MetadataIndex } from './metadata-index';
 import { assertStoreShape, storeMethods } from './store-options';
 import { TopK } from './top-k';
@@ -53,8 +55,9 @@ export interface HnswStoreOptions {
   /** Initial capacity; the index doubles when full. Default 1,024. */
   capacity?: number;
   /**
-   * Filters matching at most this fraction of the vectors are answered exactly over the
-   * matches; default 0.05.
+   * A fixed switch for filtered search: filters matching at most this fraction of the vectors
+   * are answered exactly over the matches, broader ones from the graph. By default a cost
+   * model chooses from the number of matches, the store's size and ef (see the README).
    */
   exactFilterFraction?: number;
   /** Random seed of the graph's levels; default 100. */
@@ -91,6 +94,8 @@ const INDEX_FILE = 'index.hnsw';
 const VECTORS_FILE = 'vectors.f32';
 const MANIFEST_FILE = 'manifest.json';
 const COMPANION_FILE = 'companion.json';
+/** Slots a function filter is tried on to estimate how many vectors it matches. */
+const FILTER_SAMPLE = 256;
 
 /**
  * Text saved in the same generation as a store's vectors, so that a retriever's chunks and
@@ -161,12 +166,15 @@ export async function createHnswStore({
   efConstruction = 200,
   ef = 64,
   capacity = 1024,
-  exactFilterFraction = 0.05,
+  exactFilterFraction,
   seed = 100,
 }: HnswStoreOptions): Promise<HnswStore> {
   assertStoreShape(dim, space);
   for (const [argument, value] of Object.entries({ m, efConstruction, ef, capacity })) {
     assertNumber(argument, value, { integer: true, min: 1 });
+  }
+  if (exactFilterFraction !== undefined) {
+    assertNumber('exactFilterFraction', exactFilterFraction, { min: 0, max: 1 });
   }
   // hnswlib-node is CommonJS: Node's ESM loader exposes it as the default export.
   const loaded = await import('hnswlib-node');
@@ -285,7 +293,7 @@ export async function createHnswStore({
     labels.set(item.id, label);
   }
 
-  function exactSearch(query: Vector, candidates: number[], k: number) {
+  function exactSearch(query: Vector, candidates: readonly number[], k: number) {
     const prepared = prepare(space, query);
     const top = new TopK<number>(k);
     for (const label of candidates) {
@@ -295,12 +303,77 @@ export async function createHnswStore({
     return top.sorted().map(({ item, score }) => ({ label: item, score }));
   }
 
-  function graphSearch(query: Vector, k: number, accept?: (label: number) => boolean) {
-    const { neighbors, distances } = index.searchKnn(Array.from(query), k, accept);
+  function graphSearch(
+    query: number[],
+    searchEf: number,
+    k: number,
+    accept?: (label: number) => boolean,
+  ) {
+    index.setEf(searchEf);
+    const { neighbors, distances } = index.searchKnn(query, k, accept);
     return neighbors.map((label, i) => ({
       label,
       score: scoreOf(space, distances[i] as number),
     }));
+  }
+
+  /** The live labels a filter matches: from the value index when it can answer, else a scan. */
+  function matchesOf(filter: Filter, allowed: MetadataPredicate): number[] {
+    const candidates = byValue.candidates(filter);
+    const matches: number[] = [];
+    const consider = (label: number) => {
+      const entry = metadata[label];
+      if (entry !== undefined && allowed(entry)) matches.push(label);
+    };
+    if (candidates === undefined) for (let label = 0; label < ids.length; label++) consider(label);
+    else for (const label of candidates) consider(label);
+    return matches;
+  }
+
+  /** How many vectors a filter matches: counted by the value index, else from a sample. */
+  function estimateMatches(filter: Filter, allowed: MetadataPredicate): number {
+    const counted = byValue.count(filter);
+    if (counted !== undefined) return Math.min(counted, labels.size);
+    const step = Math.max(1, Math.floor(ids.length / FILTER_SAMPLE));
+    let live = 0;
+    let hits = 0;
+    for (let label = 0; label < ids.length; label += step) {
+      const entry = metadata[label];
+      if (entry === undefined) continue;
+      live++;
+      if (allowed(entry)) hits++;
+    }
+    return live === 0 ? labels.size : Math.ceil((labels.size * hits) / live);
+  }
+
+  /**
+   * A filtered search as the cost model plans it. A graph search that comes back short (the
+   * matches sit away from the query, or the count was an over-estimate) is followed by
+   * hnswlib's filtered walk, then by an exact pass, so k matches always give k results.
+   */
+  function filteredSearch(vector: Vector, filter: Filter, k: number, searchEf: number) {
+    const allowed = compileFilter(filter) as MetadataPredicate;
+    const accept = (label: number) => {
+      const entry = metadata[label];
+      return entry !== undefined && allowed(entry);
+    };
+    const plan = planFilteredSearch({
+      matches: estimateMatches(filter, allowed),
+      size: labels.size,
+      k,
+      ef: searchEf,
+      exactFilterFraction,
+    });
+    if (plan.strategy === 'graph') {
+      const query = Array.from(vector);
+      let found = graphSearch(query, plan.ef, plan.k)
+        .filter(({ label }) => accept(label))
+        .slice(0, k);
+      if (found.length < k) found = graphSearch(query, Math.max(searchEf, k), k, accept);
+      if (found.length === k) return found;
+    }
+    const matches = matchesOf(filter, allowed);
+    return exactSearch(vector, matches, Math.min(k, matches.length));
   }
 
   const store: HnswStore = {
@@ -324,37 +397,14 @@ export async function createHnswStore({
       assertVector(vector, dim, 'query');
       assertNumber('ef', searchEf, { integer: true, min: 1 });
       if (labels.size === 0) return [];
-      const allowed = compileFilter(filter);
-      index.setEf(Math.max(searchEf, wanted));
       let found: Array<{ label: number; score: number }>;
-      if (allowed === undefined) {
+      if (filter === undefined) {
         // The graph can miss vectors it no longer reaches after updates: fall back to exact.
         const want = Math.min(wanted, labels.size);
-        found = graphSearch(vector, want);
+        found = graphSearch(Array.from(vector), Math.max(searchEf, want), want);
         if (found.length < want) found = exactSearch(vector, [...labels.values()], want);
       } else {
-        // Equality filters come from the value index; anything else is a scan.
-        const candidates = filter === undefined ? undefined : byValue.candidates(filter);
-        const matches: number[] = [];
-        const mask = new Uint8Array(ids.length);
-        const consider = (label: number) => {
-          const entry = metadata[label];
-          if (entry !== undefined && allowed(entry)) {
-            mask[label] = 1;
-            matches.push(label);
-          }
-        };
-        if (candidates === undefined)
-          for (let label = 0; label < ids.length; label++) consider(label);
-        else for (const label of candidates) consider(label);
-        const want = Math.min(wanted, matches.length);
-        if (want === 0) return [];
-        if (matches.length <= labels.size * exactFilterFraction || matches.length <= wanted) {
-          found = exactSearch(vector, matches, want);
-        } else {
-          found = graphSearch(vector, want, (label) => mask[label] === 1);
-          if (found.length < want) found = exactSearch(vector, matches, want);
-        }
+        found = filteredSearch(vector, filter, wanted, searchEf);
       }
       return found.map(({ label, score }) => ({
         id: ids[label] as string,
