@@ -5,7 +5,13 @@
  * PostgreSQL adapter.
  */
 import type { SqlClient } from '@keel/core';
-import { assertSqlClient, inMigration, inTransaction, runQuery, tableName } from '@keel/core/internal';
+import {
+  assertSqlClient,
+  inMigration,
+  inTransaction,
+  runQuery,
+  tableName,
+} from '@keel/core/internal';
 import type { ConversationSummary, Fact, FactSource, MemoryScope } from './fact';
 import type { FactQuery, FactSelector, MemoryStore, SummarySelector } from './memory-store';
 
@@ -106,10 +112,16 @@ function selectorWhere(selector: FactSelector): { where: string; values: unknown
     return { where: 'expires_at is not null and expires_at <= $1', values: [selector.expiredAt] };
   }
   if ('ids' in selector) {
-    return { where: 'tenant_id = $1 and id = any($2::text[])', values: [selector.tenantId, [...selector.ids]] };
+    return {
+      where: 'tenant_id = $1 and id = any($2::text[])',
+      values: [selector.tenantId, [...selector.ids]],
+    };
   }
   if ('userId' in selector) {
-    return { where: 'tenant_id = $1 and user_id = $2', values: [selector.tenantId, selector.userId] };
+    return {
+      where: 'tenant_id = $1 and user_id = $2',
+      values: [selector.tenantId, selector.userId],
+    };
   }
   return {
     where: 'tenant_id = $1 and (conversation_id = $2 or source_conversation_id = $2)',
@@ -118,10 +130,14 @@ function selectorWhere(selector: FactSelector): { where: string; values: unknown
 }
 
 function summarySelectorWhere(selector: SummarySelector): { where: string; values: unknown[] } {
-  if ('updatedBefore' in selector) return { where: 'updated_at < $1', values: [selector.updatedBefore] };
+  if ('updatedBefore' in selector)
+    return { where: 'updated_at < $1', values: [selector.updatedBefore] };
   return 'userId' in selector
     ? { where: 'tenant_id = $1 and user_id = $2', values: [selector.tenantId, selector.userId] }
-    : { where: 'tenant_id = $1 and conversation_id = $2', values: [selector.tenantId, selector.conversationId] };
+    : {
+        where: 'tenant_id = $1 and conversation_id = $2',
+        values: [selector.tenantId, selector.conversationId],
+      };
 }
 
 /**

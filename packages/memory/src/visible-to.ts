@@ -34,11 +34,9 @@ export function isLive(fact: Fact, { history = false, now }: FactQuery): boolean
 }
 
 /** True when the selector reaches the fact. */
-export function isSelected(
-  fact: Fact,
-  selector: FactSelector,
-): boolean {
-  if ('expiredAt' in selector) return fact.expiresAt !== null && fact.expiresAt <= selector.expiredAt;
+export function isSelected(fact: Fact, selector: FactSelector): boolean {
+  if ('expiredAt' in selector)
+    return fact.expiresAt !== null && fact.expiresAt <= selector.expiredAt;
   if (fact.tenantId !== selector.tenantId) return false;
   if ('ids' in selector) return selector.ids.includes(fact.id);
   if ('userId' in selector) return fact.userId === selector.userId;

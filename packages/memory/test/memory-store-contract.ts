@@ -115,14 +115,24 @@ export function memoryStoreContract(name: string, makeStore: () => Promise<Memor
       const expired = fact({ expiresAt: 10 });
       const kept = fact();
       const otherTenant = fact({ tenantId: 'globex', userId: 'u2' });
-      for (const f of [byId, byUser, fromConversation, inConversation, expired, kept, otherTenant]) {
+      for (const f of [
+        byId,
+        byUser,
+        fromConversation,
+        inConversation,
+        expired,
+        kept,
+        otherTenant,
+      ]) {
         await store.addFact(f, []);
       }
-      expect(await store.deleteFacts({ tenantId: 'acme', ids: [byId.id, otherTenant.id] })).toEqual([byId]);
-      expect(ids(await store.deleteFacts({ tenantId: 'acme', userId: 'u2' }))).toEqual([byUser.id]);
-      expect(ids(await store.deleteFacts({ tenantId: 'acme', conversationId: 'c9' })).sort()).toEqual(
-        ids([fromConversation, inConversation]).sort(),
+      expect(await store.deleteFacts({ tenantId: 'acme', ids: [byId.id, otherTenant.id] })).toEqual(
+        [byId],
       );
+      expect(ids(await store.deleteFacts({ tenantId: 'acme', userId: 'u2' }))).toEqual([byUser.id]);
+      expect(
+        ids(await store.deleteFacts({ tenantId: 'acme', conversationId: 'c9' })).sort(),
+      ).toEqual(ids([fromConversation, inConversation]).sort());
       expect(ids(await store.deleteFacts({ expiredAt: 10 }))).toEqual([expired.id]);
       expect(ids(await store.listFacts({ tenantId: 'acme', history: true }))).toEqual([kept.id]);
       expect(ids(await store.listFacts({ tenantId: 'globex' }))).toEqual([otherTenant.id]);

@@ -1,0 +1,233 @@
+/**
+ * `createMemory`: conversation memory over a store. Rolling summaries of the turns that leave
+ * the history window, facts extracted with structured output and validated before they are
+ * stored, recall by hybrid search bounded by the caller's tenant and user, and forgetting that
+ * reaches every copy.
+ */
+import { type ChatModel, type Clock, systemClock } from '@keel/core';
+import { assertNumber } from '@keel/core/internal';
+import { createRedactor, type RedactOptions } from '@keel/observability';
+import {
+  assertForgetSelector,
+  createEraser,
+  type ForgetResult,
+  type ForgetSelector,
+} from './eraser';
+import { type ExtractedFact, extractFacts } from './extract-facts';
+import { messageText } from './extractive-summary';
+import type { Fact, MemoryContext, MemoryScope } from './fact';
+import { createFactIndex, type ScoredFact } from './fact-index';
+import { createFactWriter, type WrittenFact } from './fact-writer';
+import {
+  createHistoryWindow,
+  type HistoryRequest,
+  type HistoryWindow,
+  type Turn,
+} from './history-window';
+import { InvalidFactError } from './invalid-fact-error';
+import type { MemoryStore } from './memory-store';
+import { type MemorySpend, NO_SPEND } from './spend';
+import { assertContext, type FactInput } from './validate-fact';
+
+/** Options of {@link createMemory}. */
+export interface MemoryOptions {
+  store: MemoryStore;
+  /** Writes rolling summaries; without one, the offline extractive summary (no model call). */
+  summarizer?: ChatModel;
+  /** Extracts facts in `remember`; without one, `remember` stores nothing (use `addFact`). */
+  extractor?: ChatModel;
+  /** The model whose tokenizer counts history; default `'gpt-4o-mini'`. */
+  tokenizer?: string;
+  /** Most tokens of the history window; default 2,000. */
+  historyTokens?: number;
+  /** Most tokens of a summary; default 300. */
+  summaryTokens?: number;
+  /** How long a fact of each scope lives, in ms; default forever. `conversation` also ages out summaries. */
+  ttl?: Partial<Record<MemoryScope, number>>;
+  /** Scopes whose facts keep secrets and personal data; default none (all redacted). */
+  allowSensitive?: readonly MemoryScope[];
+  /** The redaction rules (`@keel/observability`'s defaults when absent). */
+  redaction?: RedactOptions;
+  clock?: Clock;
+  /** Fact ids; default `crypto.randomUUID()`. */
+  generateId?: () => string;
+}
+
+/** What `remember` stored, refused and spent. */
+export interface RememberResult extends MemorySpend {
+  facts: Fact[];
+  /** Ids of the facts the new ones superseded. */
+  superseded: string[];
+  /** Proposals that failed validation, with why; never stored. */
+  rejected: Array<{ proposal: ExtractedFact; error: InvalidFactError }>;
+}
+
+/** Conversation memory; see {@link createMemory}. */
+export interface Memory {
+  /** Stores a fact the application states (from a form, a document, an admin). */
+  addFact(options: {
+    context: MemoryContext;
+    fact: FactInput;
+    supersedes?: readonly string[];
+  }): Promise<WrittenFact>;
+  /** Extracts the facts the user stated in `turns` with the extractor model, and stores them. */
+  remember(options: {
+    context: MemoryContext & { conversationId: string };
+    turns: readonly Turn[];
+    signal?: AbortSignal;
+  }): Promise<RememberResult>;
+  /** The facts most relevant to `query` that the context may see; default k 5. */
+  recall(options: {
+    context: MemoryContext;
+    query: string;
+    k?: number;
+    signal?: AbortSignal;
+  }): Promise<ScoredFact[]>;
+  /** The history window and rolling summary for the next model call. */
+  history(options: HistoryRequest): Promise<HistoryWindow>;
+  /** What memory holds that the context may see ("what do you remember about me?"). */
+  listFacts(options: { context: MemoryContext; history?: boolean }): Promise<Fact[]>;
+  /** Deletes a fact (with its history), a user's memory or a conversation's, everywhere. */
+  forget(selector: ForgetSelector): Promise<ForgetResult>;
+  /** Forgets what outlived its scope's TTL; run it on a timer. */
+  sweep(): Promise<ForgetResult>;
+  /** The recall index, for audits: whether anything of a fact is still indexed. */
+  readonly index: { size(): number; has(factId: string): boolean };
+}
+
+const KNOWN_FACTS_SHOWN = 20;
+
+/**
+ * Creates conversation memory over `store`.
+ *
+ * @example
+ * ```ts
+ * const memory = createMemory({ store: createLocalMemoryStore(), extractor: model, summarizer: model });
+ * const context = { tenantId: 'acme', userId: 'u1', conversationId: 'c1' };
+ * await memory.remember({ context, turns: [{ turn: 0, message: { role: 'user', content: 'I live in Lisbon.' } }] });
+ * const facts = await memory.recall({ context, query: 'where do I live?' });
+ * ```
+ */
+export function createMemory({
+  store,
+  summarizer,
+  extractor,
+  tokenizer = 'gpt-4o-mini',
+  historyTokens = 2_000,
+  summaryTokens = 300,
+  ttl = {},
+  allowSensitive = [],
+  redaction,
+  clock = systemClock,
+  generateId = () => crypto.randomUUID(),
+}: MemoryOptions): Memory {
+  assertNumber('historyTokens', historyTokens, { integer: true, min: 1 });
+  assertNumber('summaryTokens', summaryTokens, { integer: true, min: 1 });
+  for (const [scope, ms] of Object.entries(ttl))
+    assertNumber(`ttl.${scope}`, ms, { greaterThan: 0, unit: 'ms' });
+  const redactor = createRedactor(redaction);
+  const index = createFactIndex();
+  const write = createFactWriter({ store, redactor, allowSensitive, ttl, clock, generateId });
+  const erase = createEraser(store, index);
+  const historyWindow = createHistoryWindow({
+    store,
+    summarizer,
+    tokenizer,
+    historyTokens,
+    summaryTokens,
+    clean: (text) => (allowSensitive.includes('conversation') ? text : (redactor(text) as string)),
+    clock,
+  });
+  const visibleTo = (context: MemoryContext) =>
+    store.listFacts({
+      tenantId: context.tenantId,
+      userId: context.userId,
+      ...(context.conversationId !== undefined && { conversationId: context.conversationId }),
+      now: clock.now(),
+    });
+
+  return {
+    async addFact({ context, fact, supersedes }) {
+      assertContext(context, 'addFact');
+      return write({ context, input: fact, supersedes, visible: await visibleTo(context) });
+    },
+    async remember({ context, turns, signal }) {
+      assertContext(context, 'remember', { conversation: true });
+      const result: RememberResult = { facts: [], superseded: [], rejected: [], ...NO_SPEND };
+      if (extractor === undefined || turns.length === 0) return result;
+      const visible = await visibleTo(context);
+      const query = turns.map(({ message }) => messageText(message)).join('\n');
+      const known = (await index.search(query, visible, context, KNOWN_FACTS_SHOWN, signal)).map(
+        ({ fact }) => fact,
+      );
+      const extracted = await extractFacts({
+        model: extractor,
+        known,
+        turns,
+        metadata: { tenantId: context.tenantId, userId: context.userId },
+        signal,
+      });
+      const turnNumbers = new Set(turns.map(({ turn }) => turn));
+      let current = visible;
+      for (const proposal of extracted.facts) {
+        try {
+          if (!turnNumbers.has(proposal.turn)) {
+            throw new InvalidFactError({
+              field: 'source',
+              message: `turn ${proposal.turn} is not one of the turns given (${[...turnNumbers].join(', ')})`,
+            });
+          }
+          const written = await write({
+            context,
+            input: {
+              ...proposal,
+              source: { type: 'turn', conversationId: context.conversationId, turn: proposal.turn },
+            },
+            supersedes: proposal.supersedes,
+            visible: current,
+          });
+          result.facts.push(written.fact);
+          result.superseded.push(...written.superseded);
+          current = [...current.filter(({ id }) => !written.superseded.includes(id)), written.fact];
+        } catch (error) {
+          if (!InvalidFactError.isInstance(error)) throw error;
+          result.rejected.push({ proposal, error });
+        }
+      }
+      return { ...result, usage: extracted.usage, costUsd: extracted.costUsd };
+    },
+    async recall({ context, query, k = 5, signal }) {
+      assertContext(context, 'recall');
+      assertNumber('k', k, { integer: true, min: 1 });
+      return index.search(query, await visibleTo(context), context, k, signal);
+    },
+    async history(request) {
+      assertContext(request.context, 'history', { conversation: true });
+      return historyWindow(request);
+    },
+    async listFacts({ context, history = false }) {
+      assertContext(context, 'listFacts');
+      const { tenantId, userId, conversationId } = context;
+      return store.listFacts({
+        tenantId,
+        userId,
+        ...(conversationId !== undefined && { conversationId }),
+        history,
+        now: clock.now(),
+      });
+    },
+    async forget(selector) {
+      assertForgetSelector(selector);
+      return erase(selector);
+    },
+    async sweep() {
+      const now = clock.now();
+      const result = await erase({ expiredAt: now });
+      if (ttl.conversation !== undefined) {
+        result.summaries += await store.deleteSummaries({ updatedBefore: now - ttl.conversation });
+      }
+      return result;
+    },
+    index: { size: () => index.size(), has: (factId) => index.has(factId) },
+  };
+}
