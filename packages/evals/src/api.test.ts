@@ -1,0 +1,3 @@
+import { testApiSnapshot } from '@keel/api-snapshot';
+
+testApiSnapshot(new URL('..', import.meta.url));
