@@ -132,6 +132,13 @@ export function summarizeRequest(route: MockRoute, body: Body): RequestSummary {
         dimensions: asNumber(body.dimensions),
       };
     }
+    case 'cohere.rerank':
+    case 'voyage.rerank': {
+      // Rerankers read the query with every document, and bill it so.
+      const query = asString(body.query) ?? '';
+      const documents = asArray(body.documents).map((d) => asString(d) ?? JSON.stringify(d));
+      return { ...base, promptText: documents.map((d) => `${query}\n${d}`).join('\n') };
+    }
   }
 }
 

@@ -11,6 +11,7 @@ import { openaiChatStreamError, renderOpenAIChat } from './render/openai-chat';
 import { renderOpenAIEmbeddings } from './render/openai-embeddings';
 import { openaiResponsesStreamError, renderOpenAIResponses } from './render/openai-responses';
 import type { RenderContext, Rendered, SseEvent } from './render/rendered';
+import { renderCohereRerank, renderVoyageRerank } from './render/rerank';
 import type { MockProviderName, MockRoute } from './routes';
 
 type FieldType = 'string' | 'array' | 'integer' | 'present';
@@ -59,6 +60,24 @@ export const ROUTE_HANDLERS: Readonly<Record<MockRoute, RouteHandler>> = {
     ],
     render: renderAnthropicCountTokens,
     streamError: anthropicStreamError,
+  },
+  'cohere.rerank': {
+    required: [
+      ['model', 'string'],
+      ['query', 'string'],
+      ['documents', 'array'],
+    ],
+    render: renderCohereRerank,
+    streamError: openaiChatStreamError,
+  },
+  'voyage.rerank': {
+    required: [
+      ['query', 'string'],
+      ['documents', 'array'],
+      ['model', 'string'],
+    ],
+    render: renderVoyageRerank,
+    streamError: openaiChatStreamError,
   },
 };
 

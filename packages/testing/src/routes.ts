@@ -8,9 +8,14 @@ export type MockRoute =
   | 'openai.responses'
   | 'openai.embeddings'
   | 'anthropic.messages'
-  | 'anthropic.count_tokens';
+  | 'anthropic.count_tokens'
+  | 'cohere.rerank'
+  | 'voyage.rerank';
 
-/** The provider whose wire protocol (auth, error shape, headers) a route follows. */
+/**
+ * The provider whose wire protocol (auth, error shape, headers) a route follows. The rerank
+ * routes take Bearer keys like OpenAI's and answer errors in OpenAI's shape.
+ */
 export type MockProviderName = 'openai' | 'anthropic';
 
 /** Path and provider of every route. */
@@ -20,6 +25,8 @@ export const ROUTES: Readonly<Record<MockRoute, { path: string; provider: MockPr
   'openai.embeddings': { path: '/v1/embeddings', provider: 'openai' },
   'anthropic.messages': { path: '/v1/messages', provider: 'anthropic' },
   'anthropic.count_tokens': { path: '/v1/messages/count_tokens', provider: 'anthropic' },
+  'cohere.rerank': { path: '/v2/rerank', provider: 'openai' },
+  'voyage.rerank': { path: '/v1/rerank', provider: 'openai' },
 };
 
 const routeByPath = new Map(
