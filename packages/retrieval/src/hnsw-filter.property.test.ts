@@ -1,5 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createExactStore } from './exact-store';
+import { compileFilter, type Filter } from './filter';
+import { planFilteredSearch } from './hnsw-search-plan';
 import { createHnswStore } from './hnsw-store';
 import type { Metadata } from './types';
 
@@ -24,7 +27,7 @@ describe('HNSW filtered search (property)', () => {
       fc.asyncProperty(
         fc.array(operation, { minLength: 1, maxLength: 80 }),
         fc.integer({ min: 1, max: 12 }),
-        fc.constantFrom(0, 0.05, 1),
+        fc.constantFrom(undefined, 0, 0.05, 1),
         vector,
         async (operations, k, exactFilterFraction, query) => {
           const store = await createHnswStore({
@@ -89,6 +92,70 @@ describe('HNSW filtered search (property)', () => {
         expect(hits, `group of ${count}`).toHaveLength(Math.min(k, count));
       }
       expect(store.search([1, 0], { k, filter: { group: 99 } })).toEqual([]);
+    }
+  });
+
+  it('answers every selectivity band and both sides of the switch point with min(k, matches) near-exact results', async () => {
+    const size = 2_000;
+    const ef = 64;
+    const dim = 8;
+    let state = 7;
+    const next = () => {
+      state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+      return state / 2 ** 31 - 0.5;
+    };
+    const vectors = Array.from({ length: size }, () => Array.from({ length: dim }, next));
+    // The first graph-planned match count at this size, k and ef, and the last exact one.
+    const k = 10;
+    let switchAt = k + 1;
+    while (planFilteredSearch({ matches: switchAt, size, k, ef }).strategy === 'exact') switchAt++;
+    const side = (n: number) => (n < switchAt - 1 ? 'below' : n < 2 * switchAt - 1 ? 'at' : 'rest');
+    const items = vectors.map((vector, n) => ({
+      id: `v${n}`,
+      vector,
+      metadata: {
+        tenant: n % 1000,
+        org: n % 100,
+        region: n % 10,
+        plan: n % 2,
+        kind: 'doc',
+        side: side(n),
+      },
+    }));
+    const store = await createHnswStore({ dim, ef, capacity: size });
+    const exact = createExactStore({ dim });
+    store.add(items);
+    exact.add(items);
+    const bands: Array<[string, Filter, number]> = [
+      ['0.1%', { tenant: 3 }, 2],
+      ['1%', { org: 3 }, 20],
+      ['10%', { region: 3 }, 200],
+      ['50%', { plan: 1 }, 1_000],
+      ['100%', { kind: 'doc' }, size],
+      ['last exact', { side: 'below' }, switchAt - 1],
+      ['first graph', { side: 'at' }, switchAt],
+      ['50% as a function', (metadata) => metadata.plan === 1, 1_000],
+    ];
+    for (const [band, filter, matches] of bands) {
+      const allowed = compileFilter(filter) as (metadata: Metadata) => boolean;
+      let hits = 0;
+      let total = 0;
+      for (const wanted of [1, 10, 25]) {
+        for (let q = 0; q < 10; q++) {
+          const query = Array.from({ length: dim }, next);
+          const found = store.search(query, { k: wanted, filter });
+          const expected = exact.search(query, { k: wanted, filter }).map((hit) => hit.id);
+          expect(found, band).toHaveLength(Math.min(wanted, matches));
+          const scores = found.map((hit) => hit.score);
+          expect(scores, band).toEqual([...scores].sort((a, b) => b - a));
+          const ids = new Set(found.map((hit) => hit.id));
+          expect(ids.size).toBe(found.length);
+          for (const hit of found) expect(allowed(hit.metadata), band).toBe(true);
+          hits += expected.filter((id) => ids.has(id)).length;
+          total += expected.length;
+        }
+      }
+      expect(hits / total, band).toBeGreaterThanOrEqual(0.95);
     }
   });
 

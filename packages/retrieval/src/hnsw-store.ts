@@ -14,6 +14,7 @@ import { CorruptIndexError } from './corrupt-index-error';
 import { DimensionMismatchError } from './dimension-mismatch-error';
 import { EmbeddingModelMismatchError } from './embedding-model-mismatch-error';
 import { compileFilter, type Filter, type MetadataPredicate } from './filter';
+import { planFilteredSearch } from './hnsw-search-plan';
 import {
   digestOf,
   fileDigest,
@@ -21,7 +22,6 @@ import {
   saveGeneration,
   withDirectoryLock,
 } from './index-directory';
-import { planFilteredSearch } from './hnsw-search-plan';
 import { MetadataIndex } from './metadata-index';
 import { assertStoreShape, storeMethods } from './store-options';
 import { TopK } from './top-k';

@@ -70,7 +70,8 @@ export class MetadataIndex {
     if (fields === undefined) return undefined;
     let result: number[] | undefined;
     for (const sets of fields) {
-      const union = sets.length === 1 ? (sets[0] as Set<number>) : new Set(sets.flatMap((set) => [...set]));
+      const union =
+        sets.length === 1 ? (sets[0] as Set<number>) : new Set(sets.flatMap((set) => [...set]));
       result = result === undefined ? [...union] : result.filter((slot) => union.has(slot));
       if (result.length === 0) return [];
     }
