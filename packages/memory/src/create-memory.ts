@@ -222,11 +222,13 @@ export function createMemory({
     },
     async sweep() {
       const now = clock.now();
+      // Stale summaries go first, so the facts' erasure does not touch them on the way out.
+      const stale =
+        ttl.conversation === undefined
+          ? 0
+          : await store.deleteSummaries({ updatedBefore: now - ttl.conversation });
       const result = await erase({ expiredAt: now });
-      if (ttl.conversation !== undefined) {
-        result.summaries += await store.deleteSummaries({ updatedBefore: now - ttl.conversation });
-      }
-      return result;
+      return { facts: result.facts, summaries: result.summaries + stale };
     },
     index: { size: () => index.size(), has: (factId) => index.has(factId) },
   };

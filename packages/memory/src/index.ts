@@ -29,6 +29,7 @@ export { EXTRACTED_FACTS, FACTS_PROMPT, SUMMARY_PROMPT } from './memory-prompts'
 export type { FactQuery, FactSelector, MemoryStore, SummarySelector } from './memory-store';
 export {
   citationIdOf,
+  citedFacts,
   type RenderedMemory,
   type RenderMemoryOptions,
   renderMemory,

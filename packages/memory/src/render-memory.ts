@@ -76,3 +76,29 @@ export function renderMemory({
   if (citations.size > 0) instruction = `${instruction} ${CITATION_INSTRUCTION}`;
   return { text: blocks.join('\n\n'), instruction, citations };
 }
+
+const BRACKETS = /\[([^[\]\n]{1,400})\]/g;
+
+/**
+ * The facts an answer cites (`[memory:<id>]`, alone or in a list such as `[guide.md#3, memory:<id>]`),
+ * in order of first citation, each once; ids the rendered memory did not show are ignored.
+ *
+ * @example
+ * ```ts
+ * const rendered = renderMemory({ facts });
+ * citedFacts('Your dog is Biscuit [memory:f1].', rendered); // [the fact f1]
+ * ```
+ */
+export function citedFacts(
+  answer: string,
+  { citations }: Pick<RenderedMemory, 'citations'>,
+): Fact[] {
+  const cited = new Set<Fact>();
+  for (const [, inside] of answer.matchAll(BRACKETS)) {
+    for (const id of (inside as string).split(/[,;]/)) {
+      const fact = citations.get(id.trim());
+      if (fact !== undefined) cited.add(fact);
+    }
+  }
+  return [...cited];
+}
