@@ -16,6 +16,7 @@ import {
   type SpanLike,
   type Tracer,
 } from '@keel/observability';
+import { createDashboardRecorder, type DashboardRecorder } from './dashboard-recorder';
 import type { LedgerStore } from './ledger-store';
 
 /** The app's observability. */
@@ -25,6 +26,8 @@ export interface AppObservability {
   readonly instrumentation: Instrumentation;
   readonly tracer: Tracer;
   readonly metrics: MetricsRegistry;
+  /** The dashboard's in-process records: recent turns' traces and the request timeline. */
+  readonly dashboard: DashboardRecorder;
   /** The span the current request runs in (what the output guard records its decisions on). */
   currentSpan(): SpanLike | undefined;
   /** Writes one redacted log record. */
@@ -46,7 +49,8 @@ export function createAppObservability({
   write?: ((line: string) => void) | false;
 }): AppObservability {
   const contextStorage = new AsyncLocalStorage<SpanLike>();
-  const tracer = createTracer({ contextStorage, maxSpans: 2_000 });
+  const dashboard = createDashboardRecorder();
+  const tracer = createTracer({ contextStorage, maxSpans: 2_000, onEnd: dashboard.onEnd });
   const metrics = createMetricsRegistry();
   const observability = createObservability({
     tracer,
@@ -101,6 +105,7 @@ export function createAppObservability({
     instrumentation,
     tracer,
     metrics,
+    dashboard,
     currentSpan: () => contextStorage.getStore(),
     log,
     async flush() {

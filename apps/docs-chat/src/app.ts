@@ -17,6 +17,7 @@ import { type ChatEngine, createChatEngine } from './chat-engine';
 import { APP_DIR, type Config } from './config';
 import { createConversationLock } from './conversation-lock';
 import { type ConversationStore, createConversationStore } from './conversation-store';
+import { dashboardRoutes } from './dashboard-routes';
 import { lockDataDir } from './data-dir-lock';
 import { type Database, openDatabase } from './database';
 import { createDatabaseApprovalStore } from './database-approval-store';
@@ -150,6 +151,7 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
         }),
       }),
     });
+    const dashboard = dashboardRoutes({ ledger, db, answerer, observability: appObservability });
     let server: ReturnType<typeof createHttpServer> | undefined;
     let closed = false;
 
@@ -179,6 +181,7 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
           answerer,
           observability: appObservability,
           publicDir: join(APP_DIR, 'public'),
+          routes: dashboard,
         });
         const listening = server;
         await new Promise<void>((resolve, reject) => {

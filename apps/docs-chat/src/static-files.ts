@@ -22,6 +22,9 @@ const PUBLIC: Record<string, { file: string; type: string }> = {
   '/app.js': { file: 'app.js', type: JS },
   '/render.js': { file: 'render.js', type: JS },
   '/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
+  '/dashboard': { file: 'dashboard.html', type: 'text/html; charset=utf-8' },
+  '/dashboard.js': { file: 'dashboard.js', type: JS },
+  '/dashboard.css': { file: 'dashboard.css', type: 'text/css; charset=utf-8' },
 };
 
 /** The languages code blocks are highlighted in (highlight.js names; aliases such as `ts` and `sh` come with them). */
@@ -88,5 +91,12 @@ export function loadStaticFiles(publicDir: string): Map<string, StaticFile> {
     files.set(path, { body: readFileSync(file), type: JS });
   }
   files.set('/vendor/highlight.js', { body: Buffer.from(highlightModule()), type: JS });
+  // uPlot, the dashboard's charts: its ES module and the stylesheet it needs.
+  const uplot = dirname(createRequire(import.meta.url).resolve('uplot'));
+  files.set('/vendor/uplot.js', { body: readFileSync(join(uplot, 'uPlot.esm.js')), type: JS });
+  files.set('/vendor/uplot.css', {
+    body: readFileSync(join(uplot, 'uPlot.min.css')),
+    type: 'text/css; charset=utf-8',
+  });
   return files;
 }
