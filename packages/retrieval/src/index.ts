@@ -21,6 +21,7 @@ export {
   createBm25Index,
 } from './bm25-index';
 export { type ChunkOptions, chunkDocument } from './chunk-document';
+export { type CohereRerankerOptions, createCohereReranker } from './cohere-reranker';
 export { CorruptIndexError } from './corrupt-index-error';
 export { DimensionMismatchError } from './dimension-mismatch-error';
 export type { Embedder, EmbedOptions } from './embedder';
@@ -47,6 +48,12 @@ export { createExactStore, type ExactStoreOptions } from './exact-store';
 export { type Citation, type ExtractedCitations, extractCitations } from './extract-citations';
 export type { Filter, FilterValue } from './filter';
 export { createHnswStore, type HnswStore, type HnswStoreOptions } from './hnsw-store';
+export type {
+  HttpReranker,
+  HttpRerankerOptions,
+  RerankRanking,
+  RerankUsage,
+} from './http-reranker';
 export type { IngestProgress } from './ingest-progress';
 export { createLocalEmbedder, type LocalEmbedderOptions } from './local-embedder';
 export { type MmrOptions, maximalMarginalRelevance } from './maximal-marginal-relevance';
@@ -63,8 +70,12 @@ export {
 } from './pack-context';
 export { parseGolden } from './parse-golden';
 export { type ReadFolderOptions, readFolder } from './read-folder';
+export type { RerankResult } from './read-rerank-response';
 export { type FusionOptions, reciprocalRankFusion } from './reciprocal-rank-fusion';
 export { removeNearDuplicates } from './remove-near-duplicates';
+export { RerankHttpError } from './rerank-http-error';
+export { COHERE_RERANK_PRICES, VOYAGE_RERANK_PRICES } from './rerank-prices';
+export { RerankResponseError } from './rerank-response-error';
 export type { Reranker, RerankFunction } from './reranker';
 export { createRetriever } from './retriever';
 export type {
@@ -95,3 +106,4 @@ export type {
   VectorSearchOptions,
   VectorStore,
 } from './vector-store';
+export { createVoyageReranker, type VoyageRerankerOptions } from './voyage-reranker';
