@@ -4,7 +4,15 @@
  */
 import type { JsonSchema } from './json';
 import type { Message } from './message';
-import type { FinishReason, StreamPart } from './stream-part';
+import type { ProviderOptions } from './provider-options';
+import type {
+  Citation,
+  FinishReason,
+  ServerToolCallPart,
+  ServerToolResultPart,
+  StreamPart,
+  TokenLogprob,
+} from './stream-part';
 import type { ToolCall, ToolChoice, ToolDefinition } from './tool';
 import type { Usage } from './usage';
 
@@ -43,6 +51,12 @@ export interface ChatRequest {
   stop?: string[];
   responseFormat?: ResponseFormat;
   metadata?: RequestMetadata;
+  /**
+   * The provider's own options (reasoning effort, thinking budget, seed, service tier, ...).
+   * An option the model's provider does not support is refused with an
+   * `UnsupportedOptionError` before anything is sent.
+   */
+  providerOptions?: ProviderOptions;
 }
 
 /** Per-call options. */
@@ -64,6 +78,14 @@ export interface GenerateResult {
   reasoningSignature?: string;
   /** Tools the model asked to run, in order. */
   toolCalls: ToolCall[];
+  /** Citations of the answer's text, when the model cited sources. */
+  citations?: Citation[];
+  /** Tools the provider ran itself (web search, code execution), in order. */
+  serverToolCalls?: Omit<ServerToolCallPart, 'type'>[];
+  /** Their results, as the provider sent them. */
+  serverToolResults?: Omit<ServerToolResultPart, 'type'>[];
+  /** Log probabilities of the output tokens, when they were requested. */
+  logprobs?: TokenLogprob[];
   finishReason: FinishReason;
   /** The provider's own finish reason, when it gave one. */
   providerFinishReason?: string;

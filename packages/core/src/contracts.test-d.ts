@@ -27,6 +27,10 @@ describe('contracts', () => {
       | 'tool-call-start'
       | 'tool-call-delta'
       | 'tool-call'
+      | 'server-tool-call'
+      | 'server-tool-result'
+      | 'citation'
+      | 'logprobs'
       | 'usage'
       | 'finish'
       | 'error'
@@ -41,7 +45,7 @@ describe('contracts', () => {
 
   it('pins the content part tags and message roles', () => {
     expectTypeOf<ContentPart['type']>().toEqualTypeOf<
-      'text' | 'image' | 'tool-call' | 'tool-result' | 'reasoning'
+      'text' | 'image' | 'file' | 'tool-call' | 'tool-result' | 'reasoning'
     >();
     expectTypeOf<Message['role']>().toEqualTypeOf<'system' | 'user' | 'assistant' | 'tool'>();
     // A tool message holds only tool results; a user message cannot carry a tool call.

@@ -30,6 +30,10 @@ export { KeelError, type KeelErrorOptions } from './keel-error';
 export type {
   AssistantMessage,
   ContentPart,
+  DocumentMediaType,
+  FilePart,
+  FileSource,
+  ImageMediaType,
   ImagePart,
   ImageSource,
   Message,
@@ -50,6 +54,12 @@ export {
   type OpenAIChatUsage,
   type OpenAIResponsesUsage,
 } from './normalize-usage';
+export type {
+  ProviderOptions,
+  ReasoningEffort,
+  ServerTool,
+  ServiceTier,
+} from './provider-options';
 export type { RedisArgument, RedisClient, SqlClient } from './shared-state';
 export {
   type SharedStateEngine,
@@ -57,13 +67,19 @@ export {
 } from './shared-state-unavailable-error';
 export { type SleepOptions, sleep } from './sleep';
 export type {
+  Citation,
+  CitationPart,
   ErrorPart,
   FinishPart,
   FinishReason,
+  LogprobsPart,
   ReasoningDeltaPart,
+  ServerToolCallPart,
+  ServerToolResultPart,
   StreamPart,
   StreamPartType,
   TextDeltaPart,
+  TokenLogprob,
   ToolCallCompletePart,
   ToolCallDeltaPart,
   ToolCallStartPart,

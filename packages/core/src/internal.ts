@@ -7,6 +7,7 @@ export { assertDelay, type DelayRule, MAX_TIMER_DELAY_MS } from './assert-delay'
 export { assertNumber, type NumberRule } from './assert-number';
 export { assertRedisOptions, type RedisOptionsToCheck } from './assert-redis-options';
 export { describeValue } from './describe-value';
+export { decodeBase64, encodeBase64, inspectMedia, type MediaInfo } from './inspect-media';
 export { type LinkedSignal, linkSignals } from './link-signals';
 export { normalizeBaseURL } from './normalize-base-url';
 export {

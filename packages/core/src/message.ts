@@ -10,19 +10,57 @@ export interface TextPart {
   text: string;
 }
 
-/** Where an image's bytes come from: a URL the provider fetches, or inline base64 data. */
+/** The image formats both providers read. */
+export type ImageMediaType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
+
+/**
+ * Where an image's bytes come from: a URL the provider fetches, inline base64 data, or the raw
+ * bytes. Inline images are checked before sending: their first bytes must be a PNG, JPEG, GIF
+ * or WebP (and match `mediaType` when it is given).
+ */
 export type ImageSource =
   | { type: 'url'; url: string }
-  | {
-      type: 'base64';
-      mediaType: 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
-      data: string;
-    };
+  | { type: 'base64'; mediaType: ImageMediaType; data: string }
+  | { type: 'bytes'; mediaType?: ImageMediaType; data: Uint8Array };
 
 /** An image given to the model. */
 export interface ImagePart {
   type: 'image';
   source: ImageSource;
+}
+
+/** The document formats Keel sends: PDF (both providers) and plain text (Anthropic). */
+export type DocumentMediaType = 'application/pdf' | 'text/plain';
+
+/**
+ * Where a document's bytes come from: a URL the provider fetches, inline base64 data, or the
+ * raw bytes. A PDF's first bytes must be `%PDF-`.
+ */
+export type FileSource =
+  | { type: 'url'; url: string; mediaType?: DocumentMediaType }
+  | { type: 'base64'; mediaType: DocumentMediaType; data: string }
+  | { type: 'bytes'; mediaType?: DocumentMediaType; data: Uint8Array };
+
+/**
+ * A document given to the model: a PDF or a plain-text file.
+ *
+ * @example
+ * ```ts
+ * const part: FilePart = {
+ *   type: 'file',
+ *   source: { type: 'bytes', mediaType: 'application/pdf', data: await readFile('report.pdf') },
+ *   filename: 'report.pdf',
+ *   citations: true,
+ * };
+ * ```
+ */
+export interface FilePart {
+  type: 'file';
+  source: FileSource;
+  /** The file's name, shown to the model (OpenAI `filename`, Anthropic `title`). */
+  filename?: string;
+  /** Ask the model to cite this document (Anthropic citations); answers carry `citation` parts. */
+  citations?: boolean;
 }
 
 /** The model's request to run a tool, kept in the assistant message that made it. */
@@ -54,7 +92,13 @@ export interface ReasoningPart {
 }
 
 /** Any part of a message's content. */
-export type ContentPart = TextPart | ImagePart | ToolCallPart | ToolResultPart | ReasoningPart;
+export type ContentPart =
+  | TextPart
+  | ImagePart
+  | FilePart
+  | ToolCallPart
+  | ToolResultPart
+  | ReasoningPart;
 
 /** Instructions from the application. Most requests put these in `ChatRequest.system` instead. */
 export interface SystemMessage {
@@ -62,10 +106,10 @@ export interface SystemMessage {
   content: string;
 }
 
-/** What the user said, optionally with images. */
+/** What the user said, optionally with images and documents. */
 export interface UserMessage {
   role: 'user';
-  content: string | Array<TextPart | ImagePart>;
+  content: string | Array<TextPart | ImagePart | FilePart>;
 }
 
 /** What the model said: text, reasoning and tool calls. */

@@ -16,12 +16,47 @@ describe('createStreamAccumulator', () => {
       reasoning: '',
       reasoningSignature: undefined,
       toolCalls: [],
+      citations: [],
+      serverToolCalls: [],
+      serverToolResults: [],
+      logprobs: [],
       usage: EMPTY_USAGE,
       costUsd: undefined,
       finishReason: undefined,
       providerFinishReason: undefined,
       errors: [],
     });
+  });
+
+  it('gathers server tool calls, their results, citations and logprobs in order', () => {
+    const acc = createStreamAccumulator();
+    const citation = {
+      citedText: 'Oslo is the capital.',
+      url: 'https://example.org/oslo',
+      providerType: 'web_search_result_location',
+    };
+    const parts: StreamPart[] = [
+      { type: 'server-tool-call', toolCallId: 's1', toolName: 'web_search', input: { q: 'x' } },
+      {
+        type: 'server-tool-result',
+        toolCallId: 's1',
+        toolName: 'web_search',
+        resultType: 'web_search_tool_result',
+        output: [{ url: 'https://example.org/oslo' }],
+        isError: false,
+      },
+      { type: 'text-delta', text: 'Oslo.' },
+      { type: 'citation', citation },
+      { type: 'logprobs', tokens: [{ token: 'Oslo', logprob: -0.1, top: [] }] },
+    ];
+    for (const part of parts) acc.add(part);
+    expect(acc.result.serverToolCalls).toEqual([
+      { toolCallId: 's1', toolName: 'web_search', input: { q: 'x' } },
+    ]);
+    expect(acc.result.serverToolResults[0]).toMatchObject({ toolCallId: 's1', isError: false });
+    expect(acc.result.citations).toEqual([citation]);
+    expect(acc.result.logprobs.map((token) => token.token)).toEqual(['Oslo']);
+    expect(acc.result.toolCalls).toEqual([]);
   });
 
   it('joins text and reasoning, keeps the last signature and complete tool calls only', () => {

@@ -3,7 +3,14 @@
  * and its cost, how it finished. `collect`, the agent loop's model turn and `@keel/llm` all
  * read a stream through it, so they agree on every figure.
  */
-import type { FinishReason, StreamPart } from './stream-part';
+import type {
+  Citation,
+  FinishReason,
+  ServerToolCallPart,
+  ServerToolResultPart,
+  StreamPart,
+  TokenLogprob,
+} from './stream-part';
 import type { ToolCall } from './tool';
 import { EMPTY_USAGE, type Usage } from './usage';
 
@@ -17,6 +24,14 @@ export interface AccumulatedStream {
   reasoningSignature: string | undefined;
   /** Completed tool calls with parsed input, in order. */
   toolCalls: ToolCall[];
+  /** Citations of the answer's text, in order. */
+  citations: Citation[];
+  /** Tools the provider ran itself, in order. */
+  serverToolCalls: Omit<ServerToolCallPart, 'type'>[];
+  /** Their results, in order. */
+  serverToolResults: Omit<ServerToolResultPart, 'type'>[];
+  /** Log probabilities of the output tokens, when they were requested. */
+  logprobs: TokenLogprob[];
   /** The last usage reported (usage parts are running totals), or zeros. */
   usage: Usage;
   /** The cost of the last usage as the model priced it; `undefined` when it gave none. */
@@ -53,6 +68,10 @@ export function createStreamAccumulator(): StreamAccumulator {
     reasoning: '',
     reasoningSignature: undefined,
     toolCalls: [],
+    citations: [],
+    serverToolCalls: [],
+    serverToolResults: [],
+    logprobs: [],
     usage: EMPTY_USAGE,
     costUsd: undefined,
     finishReason: undefined,
@@ -76,6 +95,22 @@ export function createStreamAccumulator(): StreamAccumulator {
             toolName: part.toolName,
             input: part.input,
           });
+          break;
+        case 'server-tool-call': {
+          const { type: _, ...call } = part;
+          result.serverToolCalls.push(call);
+          break;
+        }
+        case 'server-tool-result': {
+          const { type: _, ...toolResult } = part;
+          result.serverToolResults.push(toolResult);
+          break;
+        }
+        case 'citation':
+          result.citations.push(part.citation);
+          break;
+        case 'logprobs':
+          result.logprobs.push(...part.tokens);
           break;
         case 'usage':
           result.usage = part.usage;

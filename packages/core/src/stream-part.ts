@@ -48,6 +48,73 @@ export interface ToolCallCompletePart extends ToolCall {
   type: 'tool-call';
 }
 
+/**
+ * A tool the provider ran itself (Anthropic web search, code execution), with its arguments.
+ * Nothing is for the application to run; its `server-tool-result` follows.
+ */
+export interface ServerToolCallPart {
+  type: 'server-tool-call';
+  toolCallId: string;
+  toolName: string;
+  input: unknown;
+}
+
+/**
+ * What a provider-run tool returned, as the provider sent it (search results with their
+ * encrypted content, code output), so it can be shown or sent back. `isError` is true when
+ * the provider reported the tool failed (its `error_code` is then in `output`).
+ */
+export interface ServerToolResultPart {
+  type: 'server-tool-result';
+  toolCallId: string;
+  toolName: string;
+  /** The provider's block type, e.g. `web_search_tool_result`. */
+  resultType: string;
+  output: unknown;
+  isError: boolean;
+}
+
+/**
+ * Where a passage of the answer comes from: a web page the model searched, or a document
+ * given with `citations: true`. Locations are as the provider reports them: characters for
+ * plain text, pages (1-based, end exclusive) for PDFs.
+ */
+export interface Citation {
+  /** The quoted source text. */
+  citedText: string;
+  /** A web search result's URL. */
+  url?: string;
+  /** The page's or document's title. */
+  title?: string;
+  /** The cited document's position among the request's documents (0-based). */
+  documentIndex?: number;
+  startCharIndex?: number;
+  endCharIndex?: number;
+  startPageNumber?: number;
+  endPageNumber?: number;
+  /** The provider's citation type, e.g. `web_search_result_location` or `page_location`. */
+  providerType: string;
+}
+
+/** A citation for the text streamed just before it. */
+export interface CitationPart {
+  type: 'citation';
+  citation: Citation;
+}
+
+/** Log probabilities of output tokens, as requested with `providerOptions.logprobs`. */
+export interface LogprobsPart {
+  type: 'logprobs';
+  tokens: TokenLogprob[];
+}
+
+/** One output token's log probability, with the most likely alternatives. */
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+  top: Array<{ token: string; logprob: number }>;
+}
+
 /** Token usage so far; the last one of a stream is the call's total. */
 export interface UsagePart {
   type: 'usage';
@@ -95,6 +162,10 @@ export type StreamPart =
   | ToolCallStartPart
   | ToolCallDeltaPart
   | ToolCallCompletePart
+  | ServerToolCallPart
+  | ServerToolResultPart
+  | CitationPart
+  | LogprobsPart
   | UsagePart
   | FinishPart
   | ErrorPart;

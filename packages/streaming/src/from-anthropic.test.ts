@@ -297,21 +297,12 @@ describe('fromAnthropic', () => {
     });
   });
 
-  it('skips and counts unknown events and deltas, ignores server tools', async () => {
+  it('skips and counts unknown events, deltas and block types', async () => {
     let stats: StreamStats | undefined;
     const bytes = utf8(
       messageStart +
         event({ type: 'future_event' }) +
-        event({
-          type: 'content_block_start',
-          index: 0,
-          content_block: { type: 'server_tool_use', id: 's1', name: 'web_search', input: {} },
-        }) +
-        event({
-          type: 'content_block_delta',
-          index: 0,
-          delta: { type: 'input_json_delta', partial_json: '{"q":"x"}' },
-        }) +
+        event({ type: 'content_block_start', index: 0, content_block: { type: 'future_block' } }) +
         event({ type: 'content_block_stop', index: 0 }) +
         event({ type: 'content_block_delta', index: 1, delta: { type: 'future_delta' } }) +
         event({
@@ -325,7 +316,176 @@ describe('fromAnthropic', () => {
       fromAnthropic(iterate([bytes]), { onStats: (value) => (stats = value) }),
     );
     expect(parts.map((part) => part.type)).toEqual(['usage', 'finish']);
-    expect(stats?.unknownEvents).toBe(2);
+    expect(stats?.unknownEvents).toBe(3);
+  });
+
+  // The web search stream as Anthropic documents it: the server tool's call with its input
+  // streamed, its result block whole, then text whose citations arrive as citations_delta.
+  const webSearch = utf8(
+    messageStart +
+      event({
+        type: 'content_block_start',
+        index: 0,
+        content_block: {
+          type: 'server_tool_use',
+          id: 'srvtoolu_01',
+          name: 'web_search',
+          input: {},
+        },
+      }) +
+      event({
+        type: 'content_block_delta',
+        index: 0,
+        delta: { type: 'input_json_delta', partial_json: '{"query": "weather ' },
+      }) +
+      event({
+        type: 'content_block_delta',
+        index: 0,
+        delta: { type: 'input_json_delta', partial_json: 'Oslo"}' },
+      }) +
+      event({ type: 'content_block_stop', index: 0 }) +
+      event({
+        type: 'content_block_start',
+        index: 1,
+        content_block: {
+          type: 'web_search_tool_result',
+          tool_use_id: 'srvtoolu_01',
+          content: [
+            {
+              type: 'web_search_result',
+              title: 'Oslo weather',
+              url: 'https://weather.example/oslo',
+              encrypted_content: 'EqgfCioIARgBIiQ3YTAwMjY1Mi1mZjM5LTQ1NGUtODgxNC1kNjNjNTk1ZWI3Y',
+              page_age: null,
+            },
+          ],
+        },
+      }) +
+      event({ type: 'content_block_stop', index: 1 }) +
+      event({
+        type: 'content_block_start',
+        index: 2,
+        content_block: { type: 'text', text: '', citations: null },
+      }) +
+      event({
+        type: 'content_block_delta',
+        index: 2,
+        delta: {
+          type: 'citations_delta',
+          citation: {
+            type: 'web_search_result_location',
+            cited_text: 'Light snow, 2 °C',
+            url: 'https://weather.example/oslo',
+            title: 'Oslo weather',
+            encrypted_index: 'Eo8BCioIAhgBIiQyYjQ0OWJmZi1lNm',
+          },
+        },
+      }) +
+      event({
+        type: 'content_block_delta',
+        index: 2,
+        delta: { type: 'text_delta', text: 'It is snowing in Oslo.' },
+      }) +
+      event({ type: 'content_block_stop', index: 2 }) +
+      event({
+        type: 'message_delta',
+        delta: { stop_reason: 'end_turn' },
+        usage: { output_tokens: 40, server_tool_use: { web_search_requests: 1 } },
+      }) +
+      event({ type: 'message_stop' }),
+  );
+
+  it('streams server tool calls, their results and citations as parts of their own', async () => {
+    const parts = await drain(fromAnthropic(iterate([webSearch])));
+    expect(parts.slice(0, 4)).toEqual([
+      {
+        type: 'server-tool-call',
+        toolCallId: 'srvtoolu_01',
+        toolName: 'web_search',
+        input: { query: 'weather Oslo' },
+      },
+      {
+        type: 'server-tool-result',
+        toolCallId: 'srvtoolu_01',
+        toolName: 'web_search',
+        resultType: 'web_search_tool_result',
+        output: [expect.objectContaining({ url: 'https://weather.example/oslo' })],
+        isError: false,
+      },
+      {
+        type: 'citation',
+        citation: {
+          citedText: 'Light snow, 2 °C',
+          url: 'https://weather.example/oslo',
+          title: 'Oslo weather',
+          providerType: 'web_search_result_location',
+        },
+      },
+      { type: 'text-delta', text: 'It is snowing in Oslo.' },
+    ]);
+    expect(parts.some((part) => part.type === 'tool-call')).toBe(false);
+  });
+
+  it('reports a failed server tool and a document citation with its pages', async () => {
+    const bytes = utf8(
+      messageStart +
+        event({
+          type: 'content_block_start',
+          index: 0,
+          content_block: { type: 'server_tool_use', id: 'srv2', name: 'code_execution', input: {} },
+        }) +
+        event({ type: 'content_block_stop', index: 0 }) +
+        event({
+          type: 'content_block_start',
+          index: 1,
+          content_block: {
+            type: 'bash_code_execution_tool_result',
+            tool_use_id: 'srv2',
+            content: { type: 'bash_code_execution_tool_result_error', error_code: 'unavailable' },
+          },
+        }) +
+        event({ type: 'content_block_stop', index: 1 }) +
+        event({
+          type: 'content_block_delta',
+          index: 2,
+          delta: {
+            type: 'citations_delta',
+            citation: {
+              type: 'page_location',
+              cited_text: 'Revenue grew 12 %.',
+              document_index: 0,
+              document_title: 'Annual report',
+              start_page_number: 3,
+              end_page_number: 4,
+            },
+          },
+        }) +
+        event({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: {} }) +
+        event({ type: 'message_stop' }),
+    );
+    const parts = await drain(fromAnthropic(iterate([bytes])));
+    expect(parts[0]).toEqual({
+      type: 'server-tool-call',
+      toolCallId: 'srv2',
+      toolName: 'code_execution',
+      input: {},
+    });
+    expect(parts[1]).toMatchObject({
+      type: 'server-tool-result',
+      toolName: 'code_execution',
+      isError: true,
+    });
+    expect(parts[2]).toEqual({
+      type: 'citation',
+      citation: {
+        citedText: 'Revenue grew 12 %.',
+        title: 'Annual report',
+        documentIndex: 0,
+        startPageNumber: 3,
+        endPageNumber: 4,
+        providerType: 'page_location',
+      },
+    });
   });
 
   it('accepts already-parsed SSE events', async () => {

@@ -3,6 +3,7 @@
  */
 import {
   type AnthropicUsage,
+  type Citation,
   type FinishReason,
   normalizeAnthropicUsage,
   type StreamPart,
@@ -30,15 +31,30 @@ const stopReasons: Record<string, FinishReason> = {
   refusal: 'content-filter',
 };
 
-/** Delta types that carry nothing for StreamParts (citations stay with the final message). */
-const ignoredDeltas: ReadonlySet<string> = new Set(['citations_delta']);
-
 interface ContentBlock {
   type?: string;
   id?: string;
   name?: string;
   text?: string;
   thinking?: string;
+  input?: unknown;
+  /** A server tool result's call. */
+  tool_use_id?: string;
+  content?: unknown;
+}
+
+/** A citation as Anthropic sends it (`citations_delta`). */
+interface WireCitation {
+  type?: string;
+  cited_text?: string;
+  url?: string;
+  title?: string | null;
+  document_index?: number;
+  document_title?: string | null;
+  start_char_index?: number;
+  end_char_index?: number;
+  start_page_number?: number;
+  end_page_number?: number;
 }
 
 interface Delta {
@@ -47,7 +63,41 @@ interface Delta {
   partial_json?: string;
   thinking?: string;
   signature?: string;
+  citation?: WireCitation;
   stop_reason?: string | null;
+}
+
+/** A citation in Keel's terms; fields the provider did not send are left out. */
+function toCitation(wire: WireCitation): Citation {
+  const title = wire.title ?? wire.document_title ?? undefined;
+  const optional = {
+    url: wire.url,
+    title,
+    documentIndex: wire.document_index,
+    startCharIndex: wire.start_char_index,
+    endCharIndex: wire.end_char_index,
+    startPageNumber: wire.start_page_number,
+    endPageNumber: wire.end_page_number,
+  };
+  return {
+    citedText: wire.cited_text ?? '',
+    ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value != null)),
+    providerType: wire.type ?? 'unknown',
+  };
+}
+
+/** A server tool result reports a failure as content of a `..._error` type. */
+function isToolError(content: unknown): boolean {
+  const type = (content as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && type.endsWith('_error');
+}
+
+/** A provider-run tool's call while its input streams. */
+interface ServerCall {
+  id: string;
+  name: string;
+  json: string;
+  input: unknown;
 }
 
 /** A `usage` object as a stream event carries it: any field may be absent or null. */
@@ -94,6 +144,10 @@ const layout: EventLayoutRules = {
 function anthropicProtocol(writer: PartWriter): StreamProtocol {
   /** The type of each open content block, by index. */
   const blocks = new Map<number, string>();
+  /** Open server tool calls, by index. */
+  const serverCalls = new Map<number, ServerCall>();
+  /** Server tool names, by call id, for their results. */
+  const serverToolNames = new Map<string, string>();
   /** Every usage field as last reported (`message_delta` counts are cumulative). */
   const usage: Partial<AnthropicUsage> = {};
   let stopReason: string | undefined;
@@ -102,8 +156,36 @@ function anthropicProtocol(writer: PartWriter): StreamProtocol {
     const type = block.type ?? '';
     blocks.set(index, type);
     if (type === 'tool_use') writer.toolCallStart(String(index), block.id ?? '', block.name ?? '');
-    else if (type === 'text' && block.text) writer.text(block.text);
-    else if (type === 'thinking' && block.thinking) writer.reasoning(block.thinking);
+    else if (type === 'text') writer.text(block.text ?? '');
+    else if (type === 'thinking') writer.reasoning(block.thinking ?? '');
+    else if (type === 'server_tool_use') {
+      const id = block.id ?? '';
+      const name = block.name ?? '';
+      serverToolNames.set(id, name);
+      serverCalls.set(index, { id, name, json: '', input: block.input ?? {} });
+    } else if (type.endsWith('_tool_result')) {
+      const toolCallId = block.tool_use_id ?? '';
+      writer.whole({
+        type: 'server-tool-result',
+        toolCallId,
+        toolName: serverToolNames.get(toolCallId) ?? type.slice(0, -'_tool_result'.length),
+        resultType: type,
+        output: block.content,
+        isError: isToolError(block.content),
+      });
+    } else writer.unknownEvent();
+  }
+
+  /** A server tool call is complete: its input is the streamed JSON, else the start's. */
+  function serverCallEnd(call: ServerCall): void {
+    let input = call.input;
+    try {
+      if (call.json.trim() !== '') input = JSON.parse(call.json);
+    } catch {
+      // The provider ran the tool with what it streamed: keep the text rather than lose it.
+      input = call.json;
+    }
+    writer.whole({ type: 'server-tool-call', toolCallId: call.id, toolName: call.name, input });
   }
 
   function blockDelta(index: number, delta: Delta): void {
@@ -120,14 +202,20 @@ function anthropicProtocol(writer: PartWriter): StreamProtocol {
       case 'input_json_delta':
         toolInputDelta(index, delta.partial_json ?? '');
         return;
+      case 'citations_delta':
+        if (delta.citation)
+          writer.whole({ type: 'citation', citation: toCitation(delta.citation) });
+        return;
       default:
-        if (!ignoredDeltas.has(delta.type ?? '')) writer.unknownEvent();
+        writer.unknownEvent();
     }
   }
 
   function toolInputDelta(index: number, json: string): void {
-    // Server tools (web search, code execution) stream inputs too; only tool_use is ours to run.
-    if (blocks.get(index) === 'tool_use') writer.toolCallDelta(String(index), json);
+    // Server tools (web search, code execution) stream inputs too: kept for their call part.
+    const serverCall = serverCalls.get(index);
+    if (serverCall !== undefined) serverCall.json += json;
+    else if (blocks.get(index) === 'tool_use') writer.toolCallDelta(String(index), json);
   }
 
   /**
@@ -160,10 +248,14 @@ function anthropicProtocol(writer: PartWriter): StreamProtocol {
         case 'content_block_delta':
           blockDelta(index, event.delta ?? {});
           return;
-        case 'content_block_stop':
+        case 'content_block_stop': {
           if (blocks.get(index) === 'tool_use') writer.toolCallEnd(String(index));
+          const serverCall = serverCalls.get(index);
+          if (serverCall !== undefined) serverCallEnd(serverCall);
+          serverCalls.delete(index);
           blocks.delete(index);
           return;
+        }
         case 'message_delta':
           stopReason = event.delta?.stop_reason ?? stopReason;
           writer.emitUsage(mergeUsage(event.usage ?? {}));
@@ -198,7 +290,9 @@ function anthropicProtocol(writer: PartWriter): StreamProtocol {
 /**
  * Adapts an Anthropic Messages stream to StreamParts: `text_delta`, `thinking_delta` (as
  * reasoning) with its `signature_delta`, `tool_use` blocks from `input_json_delta` (completed at
- * `content_block_stop`), usage from `message_delta` merged over `message_start` field by field (cache and
+ * `content_block_stop`), server tools (`server_tool_use` as a `server-tool-call` once its input
+ * is complete, every `..._tool_result` block as a `server-tool-result`), `citations_delta` as
+ * `citation` parts (other block and delta types are counted in the stats' `unknownEvents`), usage from `message_delta` merged over `message_start` field by field (cache and
  * thinking tokens included; a `message_start` without usage is fine), `stop_reason` mapped to a {@link FinishReason}. Pings are skipped; an in-band
  * `error` event ends with a {@link ProviderStreamError}; a stream without `message_stop` with a
  * {@link StreamTruncatedError}.

@@ -114,6 +114,34 @@ describe('fromOpenAIChat', () => {
     });
   });
 
+  it('streams requested log probabilities after the text they belong to, every chunk read', async () => {
+    const logprob = (token: string, value: number) => ({
+      index: 0,
+      delta: { content: token },
+      finish_reason: null,
+      logprobs: {
+        content: [{ token, logprob: value, bytes: [], top_logprobs: [{ token, logprob: value }] }],
+      },
+    });
+    // Two chunks of the same layout: the second must not be mistaken for the first's text.
+    const bytes = utf8(
+      `${chunk([logprob('Hi', -0.01)])}${chunk([logprob('!', -0.5)])}${delta({}, 'stop')}data: [DONE]\n\n`,
+    );
+    const parts = await drain(fromOpenAIChat(iterate([bytes])));
+    expect(parts.slice(0, 4)).toEqual([
+      { type: 'text-delta', text: 'Hi' },
+      {
+        type: 'logprobs',
+        tokens: [{ token: 'Hi', logprob: -0.01, top: [{ token: 'Hi', logprob: -0.01 }] }],
+      },
+      { type: 'text-delta', text: '!' },
+      {
+        type: 'logprobs',
+        tokens: [{ token: '!', logprob: -0.5, top: [{ token: '!', logprob: -0.5 }] }],
+      },
+    ]);
+  });
+
   it('reads the reasoning text of OpenAI-compatible servers', async () => {
     const bytes = utf8(
       `${delta({ reasoning_content: 'think' })}${delta({ content: 'say' }, 'stop')}data: [DONE]\n\n`,

@@ -14,6 +14,7 @@ import {
   type StreamProtocol,
 } from './adapt-stream';
 import type { EventLayoutRules } from './learned-layouts';
+import { logprobsPart } from './openai-logprobs';
 import type { PartWriter } from './part-writer';
 import { ProviderStreamError } from './provider-stream-error';
 import { StreamTruncatedError } from './stream-truncated-error';
@@ -44,6 +45,8 @@ interface ChatChoice {
     tool_calls?: ChatToolCallDelta[] | null;
   } | null;
   finish_reason?: string | null;
+  /** Present when log probabilities were requested. */
+  logprobs?: { content?: unknown } | null;
 }
 
 interface ChatChunk {
@@ -68,8 +71,8 @@ const textMembers = ['content', 'reasoning_content', 'reasoning', 'refusal'] as 
 
 /**
  * What the adapter reads of a chunk: `error`, `usage`, and in `choices` each choice's `index`,
- * `finish_reason` and the delta members above. Everything else (`id`, `created`, `model`,
- * `system_fingerprint`, `obfuscation`, `logprobs`, a delta's `role`, Azure's
+ * `finish_reason`, `logprobs` and the delta members above. Everything else (`id`, `created`, `model`,
+ * `system_fingerprint`, `obfuscation`, a delta's `role`, Azure's
  * `content_filter_results`, llama.cpp's `timings`, ...) may vary between chunks of one layout.
  * The string that varies is the first non-empty text member of the first choice's delta.
  */
@@ -78,6 +81,7 @@ const layout: EventLayoutRules = {
     const [member, , field, deltaMember] = path;
     if (member !== 'choices') return member === 'error' || member === 'usage';
     if (path.length <= 2 || field === 'index' || field === 'finish_reason') return true;
+    if (field === 'logprobs') return true;
     return field === 'delta' && (path.length === 3 || readDeltaMembers.has(deltaMember as string));
   },
   hole(payload) {
@@ -87,7 +91,9 @@ const layout: EventLayoutRules = {
     if (error || usage || !Array.isArray(choices)) return undefined;
     const choice = choices[0] as ChatChoice | null | undefined;
     const delta = choice?.delta;
-    if (choice?.finish_reason || typeof delta !== 'object' || delta === null) return undefined;
+    // Chunks with log probabilities vary in more than their text: they are parsed in full.
+    if (choice?.finish_reason || choice?.logprobs || typeof delta !== 'object' || delta === null)
+      return undefined;
     let member: string | undefined;
     for (const key of textMembers) {
       const text = delta[key];
@@ -117,7 +123,7 @@ function openAIChatProtocol(writer: PartWriter): StreamProtocol {
     }
   }
 
-  function choice({ delta, finish_reason }: ChatChoice): void {
+  function choice({ delta, finish_reason, logprobs }: ChatChoice): void {
     if (delta) {
       const reasoning = delta.reasoning_content ?? delta.reasoning;
       if (reasoning) writer.reasoning(reasoning);
@@ -128,6 +134,8 @@ function openAIChatProtocol(writer: PartWriter): StreamProtocol {
       }
       if (delta.tool_calls) toolCalls(delta.tool_calls);
     }
+    const probabilities = logprobsPart(logprobs?.content);
+    if (probabilities) writer.whole(probabilities);
     if (finish_reason) {
       finishReason = finish_reason;
       writer.toolCallEndAll();

@@ -104,6 +104,27 @@ describe('fromOpenAIResponses', () => {
     expect(failedParts.at(-1)).toEqual({ type: 'finish', reason: 'error' });
   });
 
+  it('streams the log probabilities of text deltas that carry them', async () => {
+    const withLogprobs = (delta: string, logprob: number) =>
+      event({
+        type: 'response.output_text.delta',
+        item_id: 'm',
+        delta,
+        logprobs: [{ token: delta, logprob, top_logprobs: [] }],
+      });
+    const bytes = utf8(
+      created +
+        withLogprobs('Yes', -0.1) +
+        withLogprobs('.', -0.2) +
+        event({ type: 'response.completed', response: { status: 'completed', usage: null } }),
+    );
+    const parts = await drain(fromOpenAIResponses(iterate([bytes])));
+    expect(parts.filter((part) => part.type === 'logprobs')).toEqual([
+      { type: 'logprobs', tokens: [{ token: 'Yes', logprob: -0.1, top: [] }] },
+      { type: 'logprobs', tokens: [{ token: '.', logprob: -0.2, top: [] }] },
+    ]);
+  });
+
   it('ends without response.completed in StreamTruncatedError', async () => {
     const parts = await drain(fromOpenAIResponses(iterate([utf8(created + textDelta('Hi'))])));
     expect(parts.at(-2)).toEqual({ type: 'error', error: expect.any(StreamTruncatedError) });

@@ -14,6 +14,7 @@ import {
   type StreamProtocol,
 } from './adapt-stream';
 import type { EventLayoutRules } from './learned-layouts';
+import { logprobsPart } from './openai-logprobs';
 import type { PartWriter } from './part-writer';
 import { ProviderStreamError } from './provider-stream-error';
 import { StreamTruncatedError } from './stream-truncated-error';
@@ -60,6 +61,8 @@ interface ResponsesEvent {
   item_id?: string;
   item?: OutputItem;
   delta?: string;
+  /** A text delta's log probabilities, when they were requested. */
+  logprobs?: unknown[];
   arguments?: string;
   response?: ResponseObject;
   code?: string | null;
@@ -74,6 +77,7 @@ const readMembers: ReadonlySet<string | number | undefined> = new Set([
   'item_id',
   'item',
   'delta',
+  'logprobs',
   'arguments',
   'response',
   'code',
@@ -83,8 +87,11 @@ const readMembers: ReadonlySet<string | number | undefined> = new Set([
 /** Delta events (text, refusal, reasoning, tool arguments) are most of a stream's events. */
 const layout: EventLayoutRules = {
   reads: (path) => readMembers.has(path[0]),
-  hole: (payload) =>
-    typeof (payload as ResponsesEvent).delta === 'string' ? ['delta'] : undefined,
+  // Deltas with log probabilities vary in more than their text: they are parsed in full.
+  hole: ({ delta, logprobs }: ResponsesEvent) =>
+    typeof delta === 'string' && !(Array.isArray(logprobs) && logprobs.length > 0)
+      ? ['delta']
+      : undefined,
 };
 
 function openAIResponsesProtocol(writer: PartWriter): StreamProtocol {
@@ -102,9 +109,12 @@ function openAIResponsesProtocol(writer: PartWriter): StreamProtocol {
       const event = payload as ResponsesEvent;
       const type = event.type ?? '';
       switch (type) {
-        case 'response.output_text.delta':
+        case 'response.output_text.delta': {
           writer.text(event.delta ?? '');
+          const probabilities = logprobsPart(event.logprobs);
+          if (probabilities) writer.whole(probabilities);
           return;
+        }
         case 'response.refusal.delta':
           refused = true;
           writer.text(event.delta ?? '');

@@ -3,9 +3,13 @@
  * known so far, measures timing, and guarantees exactly one `finish` at the end.
  */
 import {
+  type CitationPart,
   type Clock,
   EMPTY_USAGE,
   type FinishReason,
+  type LogprobsPart,
+  type ServerToolCallPart,
+  type ServerToolResultPart,
   type StreamPart,
   type Usage,
 } from '@keel/core';
@@ -142,6 +146,14 @@ export class PartWriter {
     if (text.length === 0) return;
     this.content(text.length);
     this.parts.push({ type: 'reasoning-delta', text });
+  }
+
+  /**
+   * A part the adapter built whole: a provider-run tool's call or result, a citation, log
+   * probabilities. None is content the output estimate counts (the provider bills them apart).
+   */
+  whole(part: ServerToolCallPart | ServerToolResultPart | CitationPart | LogprobsPart): void {
+    this.parts.push(part);
   }
 
   /** True while the tool call under `key` (the provider's index or item id) is open. */

@@ -2,7 +2,8 @@
  * Keel messages and tools in the shape of Anthropic's Messages API, for its count_tokens
  * endpoint.
  */
-import type { Message, ToolDefinition } from '@keel/core';
+import type { FilePart, ImagePart, Message, ToolDefinition } from '@keel/core';
+import { decodeBase64, encodeBase64 } from '@keel/core/internal';
 
 /** The subset of Anthropic's request body that count_tokens reads. */
 export interface AnthropicCountTokensParams {
@@ -14,6 +15,45 @@ export interface AnthropicCountTokensParams {
 
 function toolResultContent(output: unknown): string {
   return typeof output === 'string' ? output : JSON.stringify(output);
+}
+
+/** An inline source's base64 text. */
+function base64Of(source: { type: 'base64'; data: string } | { type: 'bytes'; data: Uint8Array }) {
+  return source.type === 'base64' ? source.data : encodeBase64(source.data);
+}
+
+function imageBlock({ source }: ImagePart) {
+  return {
+    type: 'image',
+    source:
+      source.type === 'url'
+        ? { type: 'url', url: source.url }
+        : { type: 'base64', media_type: source.mediaType ?? 'image/png', data: base64Of(source) },
+  };
+}
+
+/** A document block: PDFs by URL or base64, plain text as its text. */
+function documentBlock({ source, filename, citations }: FilePart) {
+  const text = source.mediaType === 'text/plain' && source.type !== 'url';
+  return {
+    type: 'document',
+    source:
+      source.type === 'url'
+        ? { type: 'url', url: source.url }
+        : text
+          ? {
+              type: 'text',
+              media_type: 'text/plain',
+              data: new TextDecoder().decode(
+                source.type === 'bytes'
+                  ? source.data
+                  : (decodeBase64(source.data) ?? new Uint8Array()),
+              ),
+            }
+          : { type: 'base64', media_type: 'application/pdf', data: base64Of(source) },
+    ...(filename !== undefined && { title: filename }),
+    ...(citations === true && { citations: { enabled: true } }),
+  };
 }
 
 function toAnthropicMessage(message: Exclude<Message, { role: 'system' }>) {
@@ -36,13 +76,9 @@ function toAnthropicMessage(message: Exclude<Message, { role: 'system' }>) {
         case 'text':
           return { type: 'text', text: part.text };
         case 'image':
-          return {
-            type: 'image',
-            source:
-              part.source.type === 'url'
-                ? { type: 'url', url: part.source.url }
-                : { type: 'base64', media_type: part.source.mediaType, data: part.source.data },
-          };
+          return imageBlock(part);
+        case 'file':
+          return documentBlock(part);
         case 'reasoning':
           return { type: 'thinking', thinking: part.text, signature: part.signature ?? '' };
         case 'tool-call':

@@ -4,15 +4,23 @@
  *
  * OpenAI (from the OpenAI cookbook, "How to count tokens with tiktoken"): every message costs
  * 3 tokens plus its role and content, a `name` 1 more plus the name, and 3 tokens prime the
- * reply. Tool definitions follow the cookbook's `num_tokens_for_tools`. Images, tool calls and
- * tool results have no published formula and are estimated.
+ * reply. Tool definitions follow the cookbook's `num_tokens_for_tools`. Images and PDFs follow
+ * the providers' published rules (see `media-tokens.ts`); tool calls and tool results have no
+ * published formula and are estimated.
  *
  * Anthropic's tokenizer is not public: the estimate counts with o200k_base and scales by
  * {@link ANTHROPIC_ESTIMATE_FACTOR}.
  */
-import { InvalidArgumentError, type Message, type ToolDefinition } from '@keel/core';
+import {
+  type FilePart,
+  type ImagePart,
+  InvalidArgumentError,
+  type Message,
+  type ToolDefinition,
+} from '@keel/core';
 import type { Encoding } from './encoding';
 import { loadEncoding } from './load-encoding';
+import { documentText, imageTokens, type MediaRule, pdfTokens } from './media-tokens';
 import { getModel, type ModelInfo } from './model-catalogue';
 
 /** A chat message; `name` is OpenAI's optional participant name. */
@@ -42,10 +50,6 @@ export const ANTHROPIC_ESTIMATE_ERROR = 0.3;
 const TOKENS_PER_MESSAGE = 3;
 const TOKENS_PER_NAME = 1;
 const REPLY_PRIMING = 3;
-/** An image of unknown size, at OpenAI's cost of a 1024x1024 high-detail image. */
-const OPENAI_IMAGE_TOKENS = 765;
-/** An image of unknown size, at Anthropic's cost of a ~1.15 megapixel image (w * h / 750). */
-const ANTHROPIC_IMAGE_TOKENS = 1_600;
 /** Anthropic's tool-use system prompt (documented at 346 tokens for Claude 4 models). */
 const ANTHROPIC_TOOLS_PROMPT = 346;
 
@@ -111,12 +115,24 @@ function toolTokens(
   return tools.length > 0 ? total + overheads.end : 0;
 }
 
-/** Text of a message as sent, and whether its count would be exact. */
-function messageParts(message: ChatMessage): { texts: string[]; images: number; exact: boolean } {
+/** Images and PDFs of a message, at `rule`'s published rates. */
+function mediaTokens(media: ReadonlyArray<ImagePart | FilePart>, rule: MediaRule): number {
+  return media.reduce(
+    (sum, part) => sum + (part.type === 'image' ? imageTokens(part, rule) : pdfTokens(part)),
+    0,
+  );
+}
+
+/** Text of a message as sent, its images and PDFs, and whether its count would be exact. */
+function messageParts(message: ChatMessage): {
+  texts: string[];
+  media: Array<ImagePart | FilePart>;
+  exact: boolean;
+} {
   if (typeof message.content === 'string')
-    return { texts: [message.content], images: 0, exact: true };
+    return { texts: [message.content], media: [], exact: true };
   const texts: string[] = [];
-  let images = 0;
+  const media: Array<ImagePart | FilePart> = [];
   let exact = true;
   for (const part of message.content) {
     switch (part.type) {
@@ -124,9 +140,16 @@ function messageParts(message: ChatMessage): { texts: string[]; images: number; 
         texts.push(part.text);
         break;
       case 'image':
-        images++;
+        media.push(part);
         exact = false;
         break;
+      case 'file': {
+        const text = documentText(part);
+        if (text === undefined) media.push(part);
+        else texts.push(text);
+        exact = false;
+        break;
+      }
       case 'tool-call':
         texts.push(part.toolName, stringify(part.input));
         exact = false;
@@ -141,7 +164,7 @@ function messageParts(message: ChatMessage): { texts: string[]; images: number; 
         break;
     }
   }
-  return { texts, images, exact };
+  return { texts, media, exact };
 }
 
 function assertMessage(message: unknown, index: number): asserts message is ChatMessage {
@@ -187,9 +210,9 @@ export async function createMessageCounter(modelId: string): Promise<MessageCoun
       model,
       exactText: true,
       message(message) {
-        const { texts, images, exact } = messageParts(message);
+        const { texts, media, exact } = messageParts(message);
         let tokens =
-          TOKENS_PER_MESSAGE + encoding.count(message.role) + images * OPENAI_IMAGE_TOKENS;
+          TOKENS_PER_MESSAGE + encoding.count(message.role) + mediaTokens(media, 'openai');
         for (const text of texts) tokens += encoding.count(text);
         if (message.name !== undefined) tokens += TOKENS_PER_NAME + encoding.count(message.name);
         return { tokens, exact };
@@ -205,10 +228,10 @@ export async function createMessageCounter(modelId: string): Promise<MessageCoun
       model,
       exactText: false,
       message(message) {
-        const { texts, images } = messageParts(message);
+        const { texts, media } = messageParts(message);
         let tokens = TOKENS_PER_MESSAGE;
         for (const text of texts) tokens += encoding.count(text);
-        return { tokens: scale(tokens) + images * ANTHROPIC_IMAGE_TOKENS, exact: false };
+        return { tokens: scale(tokens) + mediaTokens(media, 'anthropic'), exact: false };
       },
       fixed(tools) {
         if (tools === undefined || tools.length === 0) return REPLY_PRIMING;
