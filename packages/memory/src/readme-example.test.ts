@@ -19,5 +19,9 @@ it('runs the quick start: the fact recalled, fenced and cited, then forgotten', 
     /source="memory:[\w-]+" mode="fence">\nhome city: The user lives in Lisbon\./,
   );
   expect(logged[0]).toContain('[memory:abc]');
-  expect(await result.memory.listFacts({ context: result.context })).toEqual([]);
+  const { memory: created, context } = result as {
+    memory: memory.Memory;
+    context: memory.MemoryContext;
+  };
+  expect(await created.listFacts({ context })).toEqual([]);
 });
