@@ -7,32 +7,27 @@ import { readmeExample, runExample } from '@keel/readme-examples';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+} from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, done, pending } from '../test/dispatch';
 // @ts-expect-error: the fixture is plain JavaScript, also run by node as the stdio server.
 import { createFixtureServer } from './__fixtures__/mcp-fixture-server.mjs';
 import { connectMcpServer, type McpServerTools } from './connect-mcp-server';
 import * as tools from './index';
 import * as mcp from './mcp';
 import { McpConnectionError } from './mcp-connection-error';
+import type { McpToolInfo } from './mcp-tool';
 import { McpToolError } from './mcp-tool-error';
 import { toAnthropicTool, toOpenAIChatTool } from './provider-tools';
 import type { ToolCallRecord } from './tool-call-record';
 import { createToolbox } from './toolbox';
-import type { DispatchResult } from './toolbox-types';
 
 const stdioServer = fileURLToPath(new URL('./__fixtures__/mcp-stdio-server.mjs', import.meta.url));
-
-const call = (toolName: string, input: unknown, toolCallId = 'call_1') => ({
-  toolCallId,
-  toolName,
-  input,
-});
-
-function done(result: DispatchResult) {
-  if (result.status !== 'done') throw new Error(`expected done, got ${result.status}`);
-  return result;
-}
 
 describe('connectMcpServer over stdio', () => {
   let server: McpServerTools;
@@ -96,8 +91,7 @@ describe('connectMcpServer over stdio', () => {
 
   it('holds a destructive tool for approval bound to its arguments', async () => {
     const toolbox = createToolbox(server.tools);
-    const held = await toolbox.dispatch(call('fx_delete_note', { id: 'n1' }));
-    if (held.status !== 'pending-approval') throw new Error('expected pending approval');
+    const held = pending(await toolbox.dispatch(call('fx_delete_note', { id: 'n1' })));
     expect(held.approval.effect).toBe('external');
 
     const changed = done(
@@ -107,8 +101,7 @@ describe('connectMcpServer over stdio', () => {
     );
     expect(changed.record.failure).toBe('approval-rejected');
 
-    const again = await toolbox.dispatch(call('fx_delete_note', { id: 'n1' }));
-    if (again.status !== 'pending-approval') throw new Error('expected pending approval');
+    const again = pending(await toolbox.dispatch(call('fx_delete_note', { id: 'n1' })));
     const approved = done(
       await toolbox.dispatch(call('fx_delete_note', { id: 'n1' }), {
         approval: { token: again.approval.token, approved: true },
@@ -228,20 +221,27 @@ describe('connectMcpServer over streamable HTTP', () => {
   });
 });
 
-/** A low-level SDK server whose tools/list answers page by page. */
-async function pagedServer(pages: Record<string, { names: string[]; next?: string }>) {
+/** Read-only listings of these names. */
+const named = (...names: string[]): McpToolInfo[] =>
+  names.map((name) => ({
+    name,
+    description: `Tool ${name}.`,
+    inputSchema: { type: 'object', properties: {} },
+    annotations: { readOnlyHint: true },
+  }));
+
+/**
+ * A low-level SDK server whose tools/list answers page by page (from the page `first` on) and
+ * whose tools/call always fails with a JSON-RPC error.
+ */
+async function pagedServer(pages: Record<string, { tools: McpToolInfo[]; next?: string }>) {
   const server = new Server({ name: 'paged', version: '1.0.0' }, { capabilities: { tools: {} } });
   server.setRequestHandler(ListToolsRequestSchema, ({ params }) => {
-    const page = pages[params?.cursor ?? 'first'] ?? { names: [] };
-    return {
-      tools: page.names.map((name) => ({
-        name,
-        description: `Tool ${name}.`,
-        inputSchema: { type: 'object' as const, properties: {} },
-        annotations: { readOnlyHint: true },
-      })),
-      ...(page.next !== undefined && { nextCursor: page.next }),
-    };
+    const page = pages[params?.cursor ?? 'first'] ?? { tools: [] };
+    return { tools: page.tools, ...(page.next !== undefined && { nextCursor: page.next }) };
+  });
+  server.setRequestHandler(CallToolRequestSchema, () => {
+    throw new McpError(ErrorCode.InternalError, 'database offline');
   });
   const [client, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
@@ -251,9 +251,9 @@ async function pagedServer(pages: Record<string, { names: string[]; next?: strin
 describe('tools/list pagination', () => {
   it('reads every page', async () => {
     const transport = await pagedServer({
-      first: { names: ['a', 'b'], next: 'p2' },
-      p2: { names: ['c'], next: 'p3' },
-      p3: { names: ['d'] },
+      first: { tools: named('a', 'b'), next: 'p2' },
+      p2: { tools: named('c'), next: 'p3' },
+      p3: { tools: named('d') },
     });
     const server = await connectMcpServer({ transport });
     expect(server.tools.map((tool) => tool.name)).toEqual(['a', 'b', 'c', 'd']);
@@ -263,18 +263,21 @@ describe('tools/list pagination', () => {
 
   it('refuses a cursor that repeats, and more pages than allowed', async () => {
     const looping = await pagedServer({
-      first: { names: ['a'], next: 'x' },
-      x: { names: ['b'], next: 'x' },
+      first: { tools: named('a'), next: 'x' },
+      x: { tools: named('b'), next: 'x' },
     });
     await expect(connectMcpServer({ transport: looping })).rejects.toSatisfy(
       (error) => McpConnectionError.isInstance(error) && error.stage === 'list-tools',
     );
-    const long = await pagedServer({ first: { names: ['a'], next: 'p2' }, p2: { names: ['b'] } });
+    const long = await pagedServer({
+      first: { tools: named('a'), next: 'p2' },
+      p2: { tools: named('b') },
+    });
     await expect(connectMcpServer({ transport: long, maxPages: 1 })).rejects.toThrow(/maxPages/);
   });
 
   it('rejects a tool name providers cannot take, unless it is filtered out', async () => {
-    const pages = { first: { names: ['ok', 'legacy.search'] } };
+    const pages = { first: { tools: named('ok', 'legacy.search') } };
     await expect(connectMcpServer({ transport: await pagedServer(pages) })).rejects.toSatisfy(
       (error) => McpToolError.isInstance(error) && error.toolName === 'legacy.search',
     );
@@ -283,6 +286,76 @@ describe('tools/list pagination', () => {
       filter: (tool) => !tool.name.includes('.'),
     });
     expect(server.tools.map((tool) => tool.name)).toEqual(['ok']);
+    await server.close();
+  });
+});
+
+describe('listings', () => {
+  it('reads effect and approval from the annotations, unless told otherwise', async () => {
+    const tools: McpToolInfo[] = [
+      { name: 'local', inputSchema: { type: 'object' }, annotations: { openWorldHint: false } },
+      { name: 'unmarked', inputSchema: { type: 'object' } },
+      {
+        name: 'contradictory',
+        inputSchema: { type: 'object' },
+        annotations: { readOnlyHint: true, destructiveHint: true },
+      },
+      ...named('reader'),
+    ];
+    const server = await connectMcpServer({ transport: await pagedServer({ first: { tools } }) });
+    expect(
+      server.tools.map(({ name, effect, requiresApproval }) => [name, effect, requiresApproval]),
+    ).toEqual([
+      ['local', 'write', true],
+      ['unmarked', 'external', true],
+      ['contradictory', 'read', true],
+      ['reader', 'read', false],
+    ]);
+    expect(server.tools[1]?.description).toBe('The MCP tool unmarked.');
+    const strictest = await connectMcpServer({
+      transport: await pagedServer({ first: { tools } }),
+      requiresApproval: (tool) => tool.name !== 'local',
+    });
+    expect(strictest.tools.map((tool) => tool.requiresApproval)).toEqual([false, true, true, true]);
+    await Promise.all([server.close(), strictest.close()]);
+  });
+
+  it('requires strict mode only when asked, and says why a schema cannot have it', async () => {
+    const loose: McpToolInfo = {
+      name: 'loose',
+      description: 'Takes any extra fields.',
+      inputSchema: {
+        type: 'object',
+        properties: { a: { type: 'string' } },
+        additionalProperties: true,
+      },
+    };
+    const server = await connectMcpServer({
+      transport: await pagedServer({ first: { tools: [loose] } }),
+    });
+    const [tool] = server.tools;
+    expect(toOpenAIChatTool(tool as NonNullable<typeof tool>).function.strict).toBe(false);
+    await expect(
+      connectMcpServer({
+        transport: await pagedServer({ first: { tools: [loose] } }),
+        strict: true,
+      }),
+    ).rejects.toSatisfy(
+      (error) => McpToolError.isInstance(error) && /allows extra properties/.test(error.reason),
+    );
+    await server.close();
+  });
+
+  it('hands a JSON-RPC error of the server to the model', async () => {
+    const server = await connectMcpServer({
+      transport: await pagedServer({ first: { tools: named('lookup') } }),
+    });
+    const result = done(await createToolbox(server.tools).dispatch(call('lookup', {})));
+    expect(result.part.output).toMatch(
+      /^The tool "lookup" failed: the MCP server answered with an error: MCP error -32603: .*database offline$/,
+    );
+    expect(result.record.errorType).toBe('McpToolCallError');
+    expect(server.connected).toBe(true);
     await server.close();
   });
 });

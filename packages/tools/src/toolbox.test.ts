@@ -9,12 +9,12 @@ import { createFakeClock } from '@keel/testing';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { call, done, pending } from '../test/dispatch';
 import { type ApprovalStore, createMemoryApprovalStore } from './approval-store';
 import { argumentsDigest } from './canonical-json';
 import { defineTool } from './define-tool';
 import type { ToolCallRecord } from './tool-call-record';
 import { createToolbox } from './toolbox';
-import type { DispatchResult } from './toolbox-types';
 
 function weatherTool(
   run: (input: { city: string; unit?: 'C' | 'F' }) => Promise<unknown> = async ({ city }) => ({
@@ -41,23 +41,6 @@ const sendEmail = (
     effect: 'external',
     run,
   });
-
-const call = (toolName: string, input: unknown, toolCallId = 'call_1') => ({
-  toolCallId,
-  toolName,
-  input,
-});
-
-function done(result: DispatchResult) {
-  if (result.status !== 'done') throw new Error(`expected done, got ${result.status}`);
-  return result;
-}
-
-function pending(result: DispatchResult) {
-  if (result.status !== 'pending-approval')
-    throw new Error(`expected pending, got ${result.status}`);
-  return result;
-}
 
 describe('dispatch', () => {
   it('validates, runs and returns a tool-result part with a record', async () => {
