@@ -12,7 +12,14 @@ export {
 } from './fake-chat-model';
 export { createFakeClock, type FakeClock } from './fake-clock';
 export { loadScenario } from './load-scenario';
-export type { MockError, MockFaults, MockReply, MockToolCall, ScriptedReply } from './mock-reply';
+export type {
+  MockError,
+  MockFaults,
+  MockReply,
+  MockServerToolCall,
+  MockToolCall,
+  ScriptedReply,
+} from './mock-reply';
 export {
   type PostgresTestPool,
   type PostgresTestSchema,

@@ -15,6 +15,19 @@ export interface MockToolCall {
   arguments?: string;
 }
 
+/** A tool the provider runs itself (Anthropic web search, code execution), with its result. */
+export interface MockServerToolCall {
+  /** Call id; default a deterministic `srvtoolu_…` id. */
+  id?: string;
+  /** The server tool's name: `web_search`, `code_execution`, ... */
+  name: string;
+  input?: unknown;
+  /** The result block's type; default `<name>_tool_result`. */
+  resultType?: string;
+  /** The result block's `content`, in the provider's wire shape. */
+  result?: unknown;
+}
+
 /** The content of a reply, shared by the mock server and the fake chat model. */
 export interface ScriptedReply {
   /** The answer's text. */
@@ -27,6 +40,10 @@ export interface ScriptedReply {
   reasoningSignature?: string;
   /** Tool calls, in order (parallel tool calls when more than one). */
   toolCalls?: MockToolCall[];
+  /** Anthropic: server tools run before the text, each a `server_tool_use` and its result block. */
+  serverToolCalls?: MockServerToolCall[];
+  /** Anthropic: citations of the text in the wire shape, streamed as `citations_delta`. */
+  citations?: Array<Record<string, unknown>>;
   /** Why the model stopped; default `tool-calls` when there are tool calls, else `stop`. */
   finishReason?: Exclude<FinishReason, 'abort' | 'error'>;
   /**

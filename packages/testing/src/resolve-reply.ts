@@ -3,7 +3,7 @@
  * answer, text deltas, tool-call arguments as text, a finish reason and complete usage.
  */
 import type { Usage } from '@keel/core';
-import type { MockReply, ScriptedReply } from './mock-reply';
+import type { MockReply, MockServerToolCall, ScriptedReply } from './mock-reply';
 import type { RequestSummary } from './request-summary';
 import { sampleFromSchema } from './sample-from-schema';
 import { estimateTokens, wordChunks } from './text-chunks';
@@ -15,6 +15,8 @@ export interface ResolvedReply {
   reasoning?: string;
   reasoningSignature: string;
   toolCalls: Array<{ id?: string; name: string; arguments: string }>;
+  serverToolCalls: MockServerToolCall[];
+  citations: Array<Record<string, unknown>>;
   finishReason: 'stop' | 'length' | 'tool-calls' | 'content-filter';
   usage: Usage;
   model: string;
@@ -78,6 +80,8 @@ export function resolveReply(
     reasoningSignature:
       reply.reasoningSignature ?? `mock-signature-${estimateTokens(reply.reasoning ?? '')}`,
     toolCalls,
+    serverToolCalls: reply.serverToolCalls ?? [],
+    citations: reply.citations ?? [],
     finishReason: reply.finishReason ?? (toolCalls.length > 0 ? 'tool-calls' : 'stop'),
     usage: {
       inputTokens:

@@ -2,6 +2,8 @@
  * Per route: which request fields are required (and their types), how a reply is rendered and
  * how a mid-stream error looks. Plain data, one row a route.
  */
+
+import { optionProblem } from './option-checks';
 import {
   anthropicStreamError,
   renderAnthropicCountTokens,
@@ -123,5 +125,5 @@ export function requestProblem(
           message: `Invalid type for '${field}': expected ${expected[type].openai}, but got ${Array.isArray(value) ? 'an array' : `a ${typeof value}`} instead.`,
         };
   }
-  return undefined;
+  return optionProblem(route, body);
 }

@@ -5,6 +5,7 @@
  */
 import type { Usage } from '@keel/core';
 import { argumentFragments, wordChunks } from '../text-chunks';
+import { type ServerBlock, serverBlocks } from './anthropic-server-blocks';
 import type { RenderContext, Rendered, SseEvent } from './rendered';
 
 const stopReasons = {
@@ -31,7 +32,8 @@ export function anthropicUsage(usage: Usage) {
 
 type Block =
   | { type: 'thinking'; thinking: string; signature: string }
-  | { type: 'text'; text: string }
+  | { type: 'text'; text: string; citations?: unknown[] }
+  | { type: 'server'; block: ServerBlock }
   | { type: 'tool_use'; id: string; name: string; arguments: string };
 
 /** A tool_use block's `input`: the parsed arguments, or the raw text when a script sent invalid JSON. */
@@ -54,8 +56,12 @@ export function renderAnthropicMessages({ body, reply, ids }: RenderContext): Re
       signature: reply.reasoningSignature,
     });
   }
-  if (reply.text !== '' || reply.toolCalls.length === 0)
-    blocks.push({ type: 'text', text: reply.text });
+  for (const block of serverBlocks(reply.serverToolCalls, ids))
+    blocks.push({ type: 'server', block });
+  if (reply.text !== '' || reply.toolCalls.length === 0) {
+    const cited = reply.citations.length > 0 ? { citations: reply.citations } : {};
+    blocks.push({ type: 'text', text: reply.text, ...cited });
+  }
   for (const call of reply.toolCalls) {
     blocks.push({
       type: 'tool_use',
@@ -81,7 +87,9 @@ export function renderAnthropicMessages({ body, reply, ids }: RenderContext): Re
     const content = blocks.map((block) =>
       block.type === 'tool_use'
         ? { type: 'tool_use', id: block.id, name: block.name, input: toolInput(block.arguments) }
-        : block,
+        : block.type === 'server'
+          ? block.block
+          : block,
     );
     return { kind: 'json', body: message(content, stopReason, usage) };
   }
@@ -104,7 +112,14 @@ export function renderAnthropicMessages({ body, reply, ids }: RenderContext): Re
       delta({ type: 'signature_delta', signature: block.signature });
     } else if (block.type === 'text') {
       emit('content_block_start', { index, content_block: { type: 'text', text: '' } });
+      for (const citation of block.citations ?? []) delta({ type: 'citations_delta', citation });
       for (const text of reply.chunks) delta({ type: 'text_delta', text });
+    } else if (block.type === 'server') {
+      const { block: server } = block;
+      if ('input' in server) {
+        emit('content_block_start', { index, content_block: { ...server, input: {} } });
+        delta({ type: 'input_json_delta', partial_json: JSON.stringify(server.input) });
+      } else emit('content_block_start', { index, content_block: server });
     } else {
       emit('content_block_start', {
         index,

@@ -4,6 +4,7 @@
  */
 import type { Usage } from '@keel/core';
 import { argumentFragments } from '../text-chunks';
+import { mockLogprobs, requestedLogprobs } from './mock-logprobs';
 import type { RenderContext, Rendered, SseEvent } from './rendered';
 
 const finishReasons = {
@@ -93,7 +94,13 @@ export function renderOpenAIChat({ body, reply, ids, created }: RenderContext): 
     chunk([{ index: 0, delta: value, logprobs: null, finish_reason: null }], {}, content);
 
   const events: SseEvent[] = [delta({ role: 'assistant', content: '', refusal: null }, false)];
-  for (const text of reply.chunks) events.push(delta({ content: text }));
+  const top = requestedLogprobs(body);
+  for (const text of reply.chunks) {
+    const logprobs = top === undefined ? null : { content: mockLogprobs(text, top), refusal: null };
+    events.push(
+      chunk([{ index: 0, delta: { content: text }, logprobs, finish_reason: null }], {}, true),
+    );
+  }
   toolCalls.forEach((call, index) => {
     events.push(
       delta(

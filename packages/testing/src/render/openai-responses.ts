@@ -4,6 +4,7 @@
  */
 import type { Usage } from '@keel/core';
 import { argumentFragments, wordChunks } from '../text-chunks';
+import { mockLogprobs, requestedLogprobs } from './mock-logprobs';
 import type { RenderContext, Rendered, SseEvent } from './rendered';
 
 /** OpenAI Responses `usage`. */
@@ -125,8 +126,11 @@ export function renderOpenAIResponses({ body, reply, ids, created }: RenderConte
         ...part,
         part: { type: 'output_text', text: '', annotations: [], logprobs: [] },
       });
-      for (const delta of reply.chunks)
-        emit('response.output_text.delta', { ...part, delta, logprobs: [] }, true);
+      const top = requestedLogprobs(body);
+      for (const delta of reply.chunks) {
+        const logprobs = top === undefined ? [] : mockLogprobs(delta, top);
+        emit('response.output_text.delta', { ...part, delta, logprobs }, true);
+      }
       emit('response.output_text.done', { ...part, text: reply.text, logprobs: [] });
       emit('response.content_part.done', {
         ...part,
