@@ -46,6 +46,16 @@ function showError(error) {
   $('error').hidden = !error;
 }
 
+/**
+ * The x range: the data's, a minute of margin each side (uPlot widens a single point's range
+ * to 86,400,000 s when times are in seconds).
+ */
+function timeRange(chart) {
+  const times = chart.data[0];
+  const now = Date.now() / 1_000;
+  return times.length === 0 ? [now - 600, now] : [times[0] - 60, times[times.length - 1] + 60];
+}
+
 /** One uPlot per container, created on first data and updated after. */
 const charts = new Map();
 
@@ -73,7 +83,7 @@ function drawChart(id, series, data) {
         })),
       ],
       axes: [{}, { size: 60 }],
-      scales: { x: { time: true } },
+      scales: { x: { time: true, range: timeRange } },
     },
     data,
     container,
