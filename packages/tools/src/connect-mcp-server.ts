@@ -7,9 +7,10 @@ import { assertDelay, assertNumber } from '@keel/core/internal';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Implementation } from '@modelcontextprotocol/sdk/types.js';
 import type { AnyTool } from './define-tool';
+import { listMcpTools } from './list-mcp-tools';
+import { mcpCaller, messageOf } from './mcp-call';
 import { McpConnectionError } from './mcp-connection-error';
-import { type McpCall, type McpToolInfo, mcpTool } from './mcp-tool';
-import { McpToolCallError } from './mcp-tool-call-error';
+import { type McpToolInfo, mcpTool } from './mcp-tool';
 import { createMcpTransport, type McpTransportOptions } from './mcp-transport';
 
 /** What {@link connectMcpServer} takes. */
@@ -49,41 +50,6 @@ export interface McpServerTools {
   readonly connected: boolean;
   /** Closes the connection (a stdio server's process is ended). */
   close(): Promise<void>;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** Every page of `tools/list`, refusing a cursor seen before (a server that loops). */
-async function listAllTools(
-  client: Client,
-  { maxPages, signal, kind }: { maxPages: number; signal: AbortSignal | undefined; kind: string },
-): Promise<McpToolInfo[]> {
-  const tools: McpToolInfo[] = [];
-  const seen = new Set<string>();
-  let cursor: string | undefined;
-  for (let page = 0; page < maxPages; page++) {
-    const result = await client.listTools(cursor === undefined ? {} : { cursor }, {
-      ...(signal !== undefined && { signal }),
-    });
-    tools.push(...result.tools);
-    cursor = result.nextCursor;
-    if (cursor === undefined) return tools;
-    if (seen.has(cursor)) {
-      throw new McpConnectionError({
-        stage: 'list-tools',
-        transport: kind,
-        message: `The MCP server returned the tools/list cursor ${JSON.stringify(cursor)} twice; fix its pagination`,
-      });
-    }
-    seen.add(cursor);
-  }
-  throw new McpConnectionError({
-    stage: 'list-tools',
-    transport: kind,
-    message: `The MCP server has more than ${maxPages} pages of tools; raise maxPages if that is expected`,
-  });
 }
 
 /**
@@ -146,7 +112,7 @@ export async function connectMcpServer(options: McpServerOptions): Promise<McpSe
       });
     }
     try {
-      listed = await listAllTools(client, { maxPages, signal, kind });
+      listed = await listMcpTools(client, { maxPages, signal, kind });
     } catch (cause) {
       if (McpConnectionError.isInstance(cause)) throw cause;
       throw new McpConnectionError({
@@ -162,25 +128,7 @@ export async function connectMcpServer(options: McpServerOptions): Promise<McpSe
     throw error;
   }
 
-  const call: McpCall = async (name, input, callSignal) => {
-    try {
-      return (await client.callTool({ name, arguments: input }, undefined, {
-        signal: callSignal,
-      })) as Awaited<ReturnType<McpCall>>;
-    } catch (cause) {
-      if (callSignal.aborted) throw cause;
-      const reason = connected ? 'server-error' : 'disconnected';
-      throw new McpToolCallError({
-        toolName: name,
-        reason,
-        message:
-          reason === 'disconnected'
-            ? 'the MCP server is not connected (it exited or the connection was closed); try again later'
-            : `the MCP server answered with an error: ${messageOf(cause)}`,
-        cause,
-      });
-    }
-  };
+  const call = mcpCaller(client, () => connected);
   const settings = { prefix, requiresApproval, strict, timeoutMs, maxResultTokens };
   let tools: AnyTool[];
   try {
