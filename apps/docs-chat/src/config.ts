@@ -2,7 +2,7 @@
  * Configuration from the environment, validated at start. Every variable is documented in
  * `.env.example`; a bad value stops the app with a {@link ConfigError} naming each problem.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -85,6 +85,9 @@ const schema = z.object({
   DOCS_CHAT_USER_DAILY_USD: money.default(1),
   DOCS_CHAT_MAX_BODY_BYTES: integer(256, 10_485_760).default(65_536),
   DOCS_CHAT_MAX_STREAMS: integer(1, 100_000).default(2_000),
+  DOCS_CHAT_UPLOAD_MAX_FILE_BYTES: integer(1_024, 104_857_600).default(5_242_880),
+  DOCS_CHAT_UPLOAD_MAX_DOCUMENTS: integer(1, 100_000).default(50),
+  DOCS_CHAT_UPLOAD_QUOTA_BYTES: integer(1_024, 1_073_741_824).default(10_485_760),
   DOCS_CHAT_MAX_TURNS: integer(1, 100_000).optional(),
   DOCS_CHAT_TURN_QUEUE_MS: integer(0, 600_000).default(30_000),
   DOCS_CHAT_TURN_LEASE_MS: integer(1_000, 600_000).default(15_000),
@@ -135,6 +138,11 @@ export interface Config {
   /** Open chat streams at once; beyond it requests get 429. */
   maxStreams: number;
   /**
+   * Uploads (POST /api/documents): the largest file in bytes as sent, and what one user may
+   * hold, in documents and in bytes of text as indexed.
+   */
+  upload: { maxFileBytes: number; maxDocuments: number; maxBytes: number };
+  /**
    * Turns answering at once: across every replica sharing `redisUrl` (a lease per turn), in
    * this process without it; unset, only `maxStreams` bounds them.
    */
@@ -163,13 +171,14 @@ export interface Config {
 
 /**
  * The bundled corpus: Keel's own docs, the package READMEs and this app's README, read from the
- * repository the app sits in.
+ * repository the app sits in (a package folder without a README, one being started, is left out).
  */
 export function bundledCorpus(): string[] {
   const root = resolve(APP_DIR, '..', '..');
   const packages = readdirSync(resolve(root, 'packages'), { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
-    .map((entry) => resolve(root, 'packages', entry.name, 'README.md'));
+    .map((entry) => resolve(root, 'packages', entry.name, 'README.md'))
+    .filter((readme) => existsSync(readme));
   return [
     resolve(root, 'README.md'),
     resolve(root, 'docs'),
@@ -234,6 +243,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     userDailyUsd: e.DOCS_CHAT_USER_DAILY_USD,
     maxBodyBytes: e.DOCS_CHAT_MAX_BODY_BYTES,
     maxStreams: e.DOCS_CHAT_MAX_STREAMS,
+    upload: {
+      maxFileBytes: e.DOCS_CHAT_UPLOAD_MAX_FILE_BYTES,
+      maxDocuments: e.DOCS_CHAT_UPLOAD_MAX_DOCUMENTS,
+      maxBytes: e.DOCS_CHAT_UPLOAD_QUOTA_BYTES,
+    },
     ...(e.DOCS_CHAT_MAX_TURNS !== undefined && { maxTurns: e.DOCS_CHAT_MAX_TURNS }),
     turnQueueMs: e.DOCS_CHAT_TURN_QUEUE_MS,
     turnLeaseMs: e.DOCS_CHAT_TURN_LEASE_MS,
