@@ -21,6 +21,7 @@ import { dashboardRoutes } from './dashboard-routes';
 import { lockDataDir } from './data-dir-lock';
 import { type Database, openDatabase } from './database';
 import { createDatabaseApprovalStore } from './database-approval-store';
+import { documentRoutes } from './document-routes';
 import { createHttpServer } from './http-server';
 import { type IngestReport, type Knowledge, openKnowledge } from './knowledge';
 import { createLedgerStore, type LedgerStore } from './ledger-store';
@@ -181,7 +182,7 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
           answerer,
           observability: appObservability,
           publicDir: join(APP_DIR, 'public'),
-          routes: dashboard,
+          routes: [...documentRoutes({ config, knowledge }), ...dashboard],
         });
         const listening = server;
         await new Promise<void>((resolve, reject) => {

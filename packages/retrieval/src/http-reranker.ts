@@ -3,17 +3,16 @@
  * with a key, a time limit and retries, the response checked, the billed units priced, and the
  * ranking applied to retrieval candidates (the `rerank` hook of the retriever).
  */
-import { type Clock, deadlineSignal, InvalidArgumentError, systemClock } from '@keel/core';
+import { type Clock, InvalidArgumentError, systemClock } from '@keel/core';
 import { assertDelay, assertNumber, normalizeBaseURL } from '@keel/core/internal';
 import { type RetryOptions, retry } from '@keel/resilience';
 import { type CostBreakdown, estimateCost } from '@keel/tokens';
+import { postRerankRequest } from './post-rerank-request';
 import {
   type RerankResponseShape,
   type RerankResult,
   readRerankResponse,
 } from './read-rerank-response';
-import { RerankHttpError } from './rerank-http-error';
-import { RerankResponseError } from './rerank-response-error';
 import type { RerankFunction } from './reranker';
 
 /** Options every HTTP reranker takes. */
@@ -93,19 +92,6 @@ export interface RerankProtocol extends RerankResponseShape {
   }): object;
 }
 
-async function errorMessage(response: Response): Promise<string> {
-  const text = await response.text().catch(() => '');
-  try {
-    const body = JSON.parse(text) as Record<string, unknown>;
-    const message =
-      body.message ?? body.detail ?? (body.error as { message?: unknown } | undefined)?.message;
-    if (typeof message === 'string') return message;
-  } catch {
-    // Not JSON: the text itself says what happened.
-  }
-  return text.slice(0, 500) || response.statusText || 'no message';
-}
-
 /**
  * Creates a reranker for `protocol`.
  *
@@ -148,38 +134,6 @@ export function createHttpReranker(
   const url = `${normalizeBaseURL(baseURL)}${protocol.path}`;
   const policy = retry({ clock, ...retryOptions });
 
-  async function post(body: object, signal: AbortSignal | undefined): Promise<unknown> {
-    const deadline = deadlineSignal({ signal, timeoutMs, clock });
-    try {
-      const response = await fetchImpl(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-        body: JSON.stringify(body),
-        signal: deadline.signal,
-      });
-      if (!response.ok) {
-        throw new RerankHttpError({
-          provider,
-          status: response.status,
-          serverMessage: await errorMessage(response),
-          headers: Object.fromEntries(response.headers),
-        });
-      }
-      const text = await response.text();
-      try {
-        return JSON.parse(text);
-      } catch (cause) {
-        throw new RerankResponseError({ provider, reason: 'is not JSON', cause });
-      }
-    } catch (error) {
-      // The deadline's TimeoutError (not the fetch's AbortError) is what retries and callers see.
-      if (deadline.signal.aborted && !signal?.aborted) throw deadline.signal.reason;
-      throw error;
-    } finally {
-      deadline.clear();
-    }
-  }
-
   async function rank({
     query,
     documents,
@@ -206,9 +160,22 @@ export function createHttpReranker(
       documents,
       ...(requestTopN !== undefined && { topN: requestTopN }),
     });
-    const json = await policy.execute(({ signal: attempt }) => post(body, attempt), {
-      ...(signal !== undefined && { signal }),
-    });
+    const json = await policy.execute(
+      ({ signal: attempt }) =>
+        postRerankRequest({
+          url,
+          apiKey,
+          body,
+          provider,
+          timeoutMs,
+          signal: attempt,
+          clock,
+          fetchImpl,
+        }),
+      {
+        ...(signal !== undefined && { signal }),
+      },
+    );
     const { results, units } = readRerankResponse(json, documents.length, protocol, unitPrice > 0);
     const usage: RerankUsage = {
       provider,
