@@ -26,7 +26,7 @@ export class McpToolError extends KeelError {
   constructor({ toolName, reason, cause }: { toolName: string; reason: string; cause?: unknown }) {
     super({
       name: 'McpToolError',
-      message: `The MCP tool ${JSON.stringify(toolName)} cannot be used: ${reason}; leave it out with filter, or change its name with prefix`,
+      message: `The MCP tool ${JSON.stringify(toolName)} cannot be used: ${reason}; leave it out with filter (a prefix counts toward the 64-character limit)`,
       cause,
     });
     this.toolName = toolName;
