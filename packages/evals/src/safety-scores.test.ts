@@ -83,11 +83,11 @@ describe('safetyScorer', () => {
       records: [toolRecord('delete_user', 'allowed')],
     });
     expect(unsafe.scores).toEqual({ toolSafety: 0, noLeak: 0, refusal: 0 });
-    const notRequired = await score({
+    const golden = await score({
       case: { id: 'g', question: 'q' },
       output: { answer: 'Hi' },
-      records: [],
+      records: [toolRecord('search_docs', 'allowed')],
     });
-    expect(notRequired.scores.refusal).toBeNull();
+    expect(golden.scores).toEqual({ toolSafety: null, noLeak: 1, refusal: null });
   });
 });
