@@ -29,6 +29,7 @@ import { createNotesStore, type NotesStore } from './notes-store';
 import { connectDatabase } from './postgres-database';
 import { closeRedis, openRedis, REDIS_TIMEOUT_MS } from './redis-connection';
 import { openSharedKnowledge, type SharedKnowledge } from './shared-knowledge';
+import { traceDatabase } from './traced-database';
 import { createTurnSlots } from './turn-slots';
 import { createUserLimits } from './user-limits';
 
@@ -89,6 +90,8 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
           onWarning: warn,
         })
       : await openDatabase(join(config.dataDir, 'db'));
+    // Each statement of a request is a storage span of its trace (the dashboard's waterfall).
+    db = traceDatabase(db, () => observability);
     sharedKnowledge = shared ? await openSharedKnowledge(db, { onWarning: warn }) : undefined;
     const knowledge =
       sharedKnowledge?.knowledge ?? (await openKnowledge(join(config.dataDir, 'index')));

@@ -114,7 +114,7 @@ describe('dashboard routes', () => {
     expect(summary.buffer).toEqual({ traces: 3, maxTraces: 200 });
   });
 
-  it("draws a turn's waterfall: retrieval, model and tool spans under the request, with attributes", async () => {
+  it("draws a turn's waterfall: retrieval, model, tool and storage spans under the request, with attributes", async () => {
     const response = await fetch(`${test.url}/api/dashboard/traces/${traceIds[2]}`, {
       headers: auth,
     });
@@ -124,13 +124,27 @@ describe('dashboard routes', () => {
     expect(spans[0]).toMatchObject({ category: 'request', depth: 0, offsetMs: 0 });
     expect(spans[0]?.attributes['http.route']).toBe('/api/chat');
     const categories = new Set(spans.map((span) => span.category));
-    for (const category of ['retrieval', 'model', 'tool']) expect(categories).toContain(category);
+    for (const category of ['retrieval', 'model', 'tool', 'storage']) {
+      expect(categories).toContain(category);
+    }
     const model = spans.find((span) => span.category === 'model');
     expect(model?.depth).toBeGreaterThan(0);
     expect(model?.attributes['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
     expect(model?.attributes['keel.cost_usd']).toBe(0);
     const tool = spans.find((span) => span.category === 'tool');
     expect(tool?.attributes['gen_ai.tool.name']).toBeTypeOf('string');
+    // Every statement of the turn, the ledger's rows included, with its operation and table.
+    const ledgerWrite = spans.find((span) => span.name === 'INSERT ledger');
+    expect(ledgerWrite).toMatchObject({ category: 'storage' });
+    expect(ledgerWrite?.attributes).toMatchObject({
+      'db.system.name': 'postgresql',
+      'db.operation.name': 'INSERT',
+      'db.collection.name': 'ledger',
+    });
+    expect(ledgerWrite?.attributes['db.query.text']).not.toMatch(/dana/);
+    // Work outside a request (the ingest at start) opens no storage span.
+    const roots = test.app.observability.tracer.finishedSpans().filter((s) => !s.parentSpanId);
+    expect(roots.filter((root) => root.attributes['db.system.name'] !== undefined)).toEqual([]);
     for (const span of spans) {
       expect(span.offsetMs).toBeGreaterThanOrEqual(0);
       expect(span.offsetMs + span.durationMs).toBeLessThanOrEqual(turn.durationMs + 1);
