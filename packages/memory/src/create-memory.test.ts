@@ -65,6 +65,22 @@ describe('contradiction', () => {
     ]);
     expect(extractor.calls[1]?.request.metadata?.promptId).toBe('keel.memory.facts@1');
   });
+  it('supersedes offline too, with the facts the user plainly states and no model call', async () => {
+    const memory = createMemory({ store: createLocalMemoryStore() });
+    const first = await memory.remember({ context: alice, turns: [turn(0, 'I live in Lisbon.')] });
+    const moved = await memory.remember({
+      context: alice,
+      turns: [turn(6, 'Where is the office? Anyway, I live in Porto now.')],
+    });
+    expect(moved.superseded).toEqual([first.facts[0]?.id]);
+    expect(moved.costUsd).toBe(0);
+    const [found] = await memory.recall({ context: alice, query: 'where do I live' });
+    expect(found?.fact).toMatchObject({
+      statement: 'The user lives in Porto now.',
+      confidence: 0.6,
+      source: { type: 'turn', conversationId: 'c1', turn: 6 },
+    });
+  });
 });
 
 describe('validation before storage', () => {

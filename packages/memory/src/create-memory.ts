@@ -27,6 +27,7 @@ import {
 import { InvalidFactError } from './invalid-fact-error';
 import type { MemoryStore } from './memory-store';
 import { type MemorySpend, NO_SPEND } from './spend';
+import { statedFacts } from './stated-facts';
 import { assertContext, type FactInput } from './validate-fact';
 
 /** Options of {@link createMemory}. */
@@ -34,7 +35,10 @@ export interface MemoryOptions {
   store: MemoryStore;
   /** Writes rolling summaries; without one, the offline extractive summary (no model call). */
   summarizer?: ChatModel;
-  /** Extracts facts in `remember`; without one, `remember` stores nothing (use `addFact`). */
+  /**
+   * Extracts facts in `remember`; without one, `remember` takes only what the user plainly
+   * states in the first person (`statedFacts`, no model call).
+   */
   extractor?: ChatModel;
   /** The model whose tokenizer counts history; default `'gpt-4o-mini'`. */
   tokenizer?: string;
@@ -70,7 +74,7 @@ export interface Memory {
     fact: FactInput;
     supersedes?: readonly string[];
   }): Promise<WrittenFact>;
-  /** Extracts the facts the user stated in `turns` with the extractor model, and stores them. */
+  /** Extracts the facts the user stated in `turns` (with the extractor model, else offline) and stores them. */
   remember(options: {
     context: MemoryContext & { conversationId: string };
     turns: readonly Turn[];
@@ -138,6 +142,17 @@ export function createMemory({
     clean: (text) => (allowSensitive.includes('conversation') ? text : (redactor(text) as string)),
     clock,
   });
+  /** The current facts most relevant to new turns, shown to the extractor with their ids. */
+  const knownFacts = async (
+    context: MemoryContext,
+    turns: readonly Turn[],
+    visible: readonly Fact[],
+    signal: AbortSignal | undefined,
+  ) => {
+    const query = turns.map(({ message }) => messageText(message)).join('\n');
+    const found = await index.search(query, visible, context, KNOWN_FACTS_SHOWN, signal);
+    return found.map(({ fact }) => fact);
+  };
   const visibleTo = (context: MemoryContext) =>
     store.listFacts({
       tenantId: context.tenantId,
@@ -154,19 +169,18 @@ export function createMemory({
     async remember({ context, turns, signal }) {
       assertContext(context, 'remember', { conversation: true });
       const result: RememberResult = { facts: [], superseded: [], rejected: [], ...NO_SPEND };
-      if (extractor === undefined || turns.length === 0) return result;
+      if (turns.length === 0) return result;
       const visible = await visibleTo(context);
-      const query = turns.map(({ message }) => messageText(message)).join('\n');
-      const known = (await index.search(query, visible, context, KNOWN_FACTS_SHOWN, signal)).map(
-        ({ fact }) => fact,
-      );
-      const extracted = await extractFacts({
-        model: extractor,
-        known,
-        turns,
-        metadata: { tenantId: context.tenantId, userId: context.userId },
-        signal,
-      });
+      const extracted =
+        extractor === undefined
+          ? { facts: statedFacts(turns), ...NO_SPEND }
+          : await extractFacts({
+              model: extractor,
+              known: await knownFacts(context, turns, visible, signal),
+              turns,
+              metadata: { tenantId: context.tenantId, userId: context.userId },
+              signal,
+            });
       const turnNumbers = new Set(turns.map(({ turn }) => turn));
       let current = visible;
       for (const proposal of extracted.facts) {

@@ -35,4 +35,5 @@ export {
   renderMemory,
 } from './render-memory';
 export type { MemorySpend } from './spend';
+export { STATED_FACT_CONFIDENCE, statedFacts } from './stated-facts';
 export { type FactInput, MAX_STATEMENT_LENGTH, MAX_SUBJECT_LENGTH } from './validate-fact';
