@@ -93,7 +93,7 @@ async function execute<Case extends EvalCase>({
 
 /**
  * Runs one case and scores it. A pipeline that still fails after its retries gives a result
- * with `error` and no scores; an abort rejects.
+ * with `error` and no scores; a scorer that still fails after its retries, or an abort, rejects.
  */
 export async function runCase<Case extends EvalCase>(
   options: RunCaseOptions<Case>,
@@ -126,12 +126,17 @@ export async function runCase<Case extends EvalCase>(
   const scores: Record<string, number | null> = {};
   let scoringCostUsd = 0;
   for (const scorer of scorers) {
-    const set = await scorer({
-      case: evalCase,
-      output: recording.output,
-      records: recording.records,
-      signal,
-    });
+    // A model-graded scorer fails like a pipeline does, so it gets the same retries.
+    const set = await options.policy.execute(
+      (context) =>
+        scorer({
+          case: evalCase,
+          output: recording.output,
+          records: recording.records,
+          signal: context.signal,
+        }),
+      { signal },
+    );
     Object.assign(scores, set.scores);
     scoringCostUsd += set.costUsd ?? 0;
   }

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createCassette } from './cassette';
 import { CassetteMissError } from './cassette-miss-error';
 import type { EvalCase } from './eval-case';
+import { judgeScorer } from './judge';
 import type { EvalTask } from './run-case';
 import { runEval } from './run-eval';
 import type { CaseScorer } from './scorer';
@@ -84,6 +85,26 @@ describe('runEval', () => {
     expect(plain).toMatchObject({ attempts: 1, operations: { costUsd: 0.01, modelCalls: 1 } });
     expect(run.summary.failed).toBe(1);
     expect(run.summary.operations.errorRate).toBeCloseTo(1 / 3, 10);
+  });
+
+  it('retries a failing scorer and counts its cost once it answers', async () => {
+    const judge = createFakeChatModel([
+      { error: Object.assign(new Error('overloaded'), { status: 529 }) },
+      { text: '{"faithfulness":5,"relevance":5,"reason":"ok"}', costUsd: 0.004 },
+    ]);
+    const run = await runEval({
+      name: 'judged',
+      cases: cases.slice(0, 1),
+      retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+      task: async (c) => ({ answer: c.question }),
+      scorers: [judgeScorer({ model: judge })],
+    });
+    expect(judge.calls).toHaveLength(2);
+    expect(run.results[0]).toMatchObject({
+      scores: { faithfulness: 1, relevance: 1 },
+      scoringCostUsd: 0.004,
+    });
+    expect(run.summary.totalCostUsd).toBe(0.004);
   });
 
   it('starts no case once the run has cost maxCostUsd', async () => {
