@@ -1,6 +1,7 @@
 import { normalizeOpenAIChatUsage } from '@keel/core';
 import { describe, expect, it } from 'vitest';
 import { createCostLedger } from './cost-ledger';
+import { estimateCost } from './estimate-cost';
 
 describe('createCostLedger', () => {
   it('aggregates calls by user, feature and canonical model', () => {
@@ -45,5 +46,19 @@ describe('createCostLedger', () => {
       /userId must be a non-empty string/,
     );
     expect(ledger.snapshot().total.calls).toBe(1);
+  });
+
+  it('records a given cost for a model outside the catalogue, and still prices only catalogue models', () => {
+    const ledger = createCostLedger();
+    const usage = normalizeOpenAIChatUsage({ prompt_tokens: 1_000_000, completion_tokens: 0 });
+    const cost = estimateCost(usage, 'rerank-v3', { prices: { input: 2, output: 0 } });
+    expect(ledger.record({ model: 'rerank-v3', usage, cost, feature: 'rerank' }).total).toBe(2);
+    ledger.record({ model: 'gpt-4o-2024-08-06', usage, cost });
+    const snapshot = ledger.snapshot();
+    expect(snapshot.byModel['rerank-v3']?.cost.total).toBe(2);
+    expect(snapshot.byModel['gpt-4o']?.calls).toBe(1);
+    expect(() => ledger.record({ model: 'rerank-v3', usage })).toThrow(/not in the/);
+    expect(() => ledger.record({ model: '', usage, cost })).toThrow(/model must be a model id/);
+    expect(ledger.snapshot().total.calls).toBe(2);
   });
 });

@@ -14,6 +14,7 @@ import {
   ZERO_COST,
 } from './estimate-cost';
 import { getModel } from './model-catalogue';
+import { ModelNotFoundError } from './model-not-found-error';
 
 /** One call to record. */
 export interface LedgerCall extends EstimateCostOptions {
@@ -70,7 +71,10 @@ export interface LocalCostLedger extends CostLedger {
 
 /** A call checked and priced, as a ledger stores it. */
 export interface LedgerEntry {
-  /** The canonical model id, or the model as given when it carries its own prices. */
+  /**
+   * The canonical model id, or the model as given when the call carries its own prices, or its
+   * own cost for a model outside the catalogue.
+   */
   model: string;
   usage: Usage;
   cost: CostBreakdown;
@@ -101,6 +105,21 @@ function assertCost(cost: CostBreakdown): void {
   }
 }
 
+/**
+ * The name a call without its own `prices` is grouped under: the catalogue's id, or, for a call
+ * that brings its `cost` (a reranker priced by its own table), the model as given when it is
+ * outside the catalogue. A model the ledger must price itself has to be in the catalogue.
+ */
+function ledgerModel(model: string, costGiven: boolean): string {
+  if (!costGiven) return getModel(model).id;
+  try {
+    return getModel(model).id;
+  } catch (error) {
+    if (ModelNotFoundError.isInstance(error)) return model;
+    throw error;
+  }
+}
+
 /** Checks a call and prices it once: its own `cost` when given, else `estimateCost`. */
 export function ledgerEntry({
   model,
@@ -117,7 +136,7 @@ export function ledgerEntry({
   assertUsage(usage);
   if (cost !== undefined) assertCost(cost);
   return {
-    model: options.prices === undefined ? getModel(model).id : model,
+    model: options.prices === undefined ? ledgerModel(model, cost !== undefined) : model,
     usage,
     cost: cost === undefined ? estimateCost(usage, model, options) : costFromNanoUsd(cost.nanoUsd),
     userId,
