@@ -52,8 +52,10 @@ export function chatTools(context: ToolContext) {
     effect: 'read',
     timeoutMs: 10_000,
     async run({ query, k }, { signal, metadata }) {
+      // The corpus and the asking user's own uploads, never another user's.
       const results = await context.knowledge.search(query, {
         k: k ?? 5,
+        ...(metadata?.userId !== undefined && { tenant: metadata.userId }),
         signal,
         ...(metadata && { metadata }),
       });
@@ -78,7 +80,7 @@ export function chatTools(context: ToolContext) {
     effect: 'read',
     timeoutMs: 10_000,
     async run({ sourceId }, { metadata }) {
-      const document = await context.knowledge.document(sourceId);
+      const document = await context.knowledge.document(sourceId, metadata?.userId);
       if (!document) {
         return { found: false, message: `No document "${sourceId}"; use search_docs to find ids` };
       }

@@ -12,8 +12,10 @@ import type { TurnRequest } from './chat-engine';
 import { parseUserId } from './chat-request';
 import { type Config, loadConfig } from './config';
 import { ConfigError } from './config-error';
+import { DataDirLockedError } from './data-dir-locked-error';
 import { formatUsage } from './format-usage';
 import { progressBar } from './progress-bar';
+import { ingestThroughServer } from './remote-ingest';
 import { runBundledEval, runEval } from './run-eval';
 
 const USAGE = `Usage: docs-chat <command>
@@ -21,7 +23,9 @@ const USAGE = `Usage: docs-chat <command>
   serve                     ingest the corpus (only what changed) and serve the chat on DOCS_CHAT_PORT
   ask "question"            answer one question in the terminal (--conversation <id> to continue
                             one, --user <id> to ask as that user; approvals are asked for here)
-  ingest <folder|file>...   add markdown, text and code to the index (only changed files are embedded)
+  ingest <folder|file>...   add markdown, text and code to the index (only changed files are embedded);
+                            while a server holds the data directory (or with --server <url>), send
+                            them to it as the user's own documents (--user <id>, default $USER)
   eval                      the bundled answer-quality sets (eval/*.jsonl) on the bundled corpus plus
                             the planted attack pages: figures, goals, failing cases (--check exits 1
                             when a goal is missed, --json prints the figures as JSON)
@@ -194,6 +198,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       conversation: { type: 'string' },
       user: { type: 'string' },
+      server: { type: 'string' },
       k: { type: 'string' },
       check: { type: 'boolean' },
       json: { type: 'boolean' },
@@ -239,18 +244,27 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'eval' && rest.length === 0) {
     return bundledEval(config, { check: values.check === true, json: values.json === true });
   }
-  // The CLI commands print to the terminal; request logs only matter when serving.
-  const app = await createApp({ config, ...(command !== 'serve' && { write: false }) });
+  const userId = () => parseUserId(values.user ?? process.env.USER ?? 'cli');
+  const paths = rest.map((path) => resolve(path));
+  const toServer = (url: string) =>
+    ingestThroughServer({ url, userId: userId(), paths, write: err });
+  if (command === 'ingest' && values.server) return toServer(values.server);
+  let app: App;
+  try {
+    // The CLI commands print to the terminal; request logs only matter when serving.
+    app = await createApp({ config, ...(command !== 'serve' && { write: false }) });
+  } catch (error) {
+    // A server holds the data directory: the files go to it, through its HTTP API.
+    if (command !== 'ingest' || !DataDirLockedError.isInstance(error)) throw error;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    err(`${config.dataDir} is in use by a running docs-chat (process ${error.pid})\n`);
+    return toServer(`http://${host}:${config.port}`);
+  }
   try {
     if (command === 'serve') await serve(app);
     else if (command === 'ask') {
-      const userId = parseUserId(values.user ?? process.env.USER ?? 'cli');
-      return await ask(app, rest.join(' '), userId, values.conversation);
-    } else if (command === 'ingest')
-      await ingestWithBar(
-        app,
-        rest.map((path) => resolve(path)),
-      );
+      return await ask(app, rest.join(' '), userId(), values.conversation);
+    } else if (command === 'ingest') await ingestWithBar(app, paths);
     else {
       if ((await app.knowledge.count()).documents === 0) await ingestWithBar(app);
       const k = values.k ? Number.parseInt(values.k, 10) : 5;

@@ -16,7 +16,7 @@ export class DataDirLockedError extends KeelError {
   constructor({ dataDir, pid }: { dataDir: string; pid: number }) {
     super({
       name: 'DataDirLockedError',
-      message: `${dataDir} is in use by docs-chat process ${pid}: stop it (or ask through its HTTP API), or set DOCS_CHAT_DATA_DIR to another folder`,
+      message: `${dataDir} is in use by docs-chat process ${pid}: stop it (or use its HTTP API: docs-chat ingest sends files to it), or set DOCS_CHAT_DATA_DIR to another folder`,
     });
     this.dataDir = dataDir;
     this.pid = pid;

@@ -3,7 +3,6 @@
  * and BM25 on disk), fed incrementally. A manifest of content hashes beside the index means a
  * re-ingest embeds only files that changed, and drops files that were deleted.
  */
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
@@ -19,7 +18,19 @@ import {
   type Retriever,
   readFolder,
 } from '@keel/retrieval';
-import { type CleaningOptions, cleanContent, cleaningTag } from './ingest-cleaning';
+import type { CleaningOptions } from './ingest-cleaning';
+import {
+  cleanedDocument,
+  contentHash,
+  type HashedDocument,
+  type IngestPlan,
+  type ManifestEntry,
+  planRemoval,
+  planUpload,
+  type TenantLimits,
+  tenantFilter,
+  type UploadedDocument,
+} from './ingest-plan';
 
 /** File extensions ingested from folders: markdown, text and code. */
 export const INGESTED_EXTENSIONS = [
@@ -52,6 +63,8 @@ export interface IngestReport {
   scanned: number;
   /** Files (new or changed) chunked and embedded. */
   changed: number;
+  /** Their ids. */
+  indexed: string[];
   unchanged: number;
   /** Files gone since the last ingest, removed from the index. */
   removed: number;
@@ -66,6 +79,14 @@ export interface IngestReport {
   elapsedMs: number;
 }
 
+/** A document a user uploaded, as listed to that user. */
+export interface TenantDocument {
+  sourceId: string;
+  /** The bytes of its text as indexed (after extraction and cleaning). */
+  bytes: number;
+  chunks: number;
+}
+
 /** A whole document, rebuilt from its chunks. */
 export interface StoredDocument {
   sourceId: string;
@@ -74,14 +95,30 @@ export interface StoredDocument {
   chunks: Chunk[];
 }
 
-/** What the collection holds, beside its search: its documents and their chunks. */
+/**
+ * What the collection holds, beside its search: its documents and their chunks. A document
+ * belongs to everyone (the corpus) or to one tenant (a user who uploaded it), and is read only
+ * by that tenant.
+ */
 export interface Catalog {
-  /** Documents and chunks indexed. */
+  /** Documents and chunks indexed, every tenant's included. */
   count(): Promise<{ documents: number; chunks: number }>;
-  document(sourceId: string): Promise<StoredDocument | undefined>;
-  /** Every document id, sorted. */
+  /** The document, when it is the corpus's or `tenant`'s own. */
+  document(sourceId: string, tenant?: string): Promise<StoredDocument | undefined>;
+  /** The corpus's document ids (no tenant's), sorted. */
   sourceIds(): Promise<string[]>;
+  /** The documents of `tenant`, sorted by id. */
+  documentsOf(tenant: string): Promise<TenantDocument[]>;
 }
+
+/**
+ * Applies a plan to a collection's index, one at a time: `plan` is given what is indexed now
+ * (every tenant's), and its changed documents are indexed with their tenant.
+ */
+export type IndexUpdate = (
+  plan: (indexed: ReadonlyMap<string, ManifestEntry>) => Promise<IngestPlan>,
+  options?: { onProgress?: (progress: IngestProgress) => void; signal?: AbortSignal },
+) => Promise<IngestReport>;
 
 /** The collection. */
 export interface Knowledge extends Catalog {
@@ -97,11 +134,30 @@ export interface Knowledge extends Catalog {
       signal?: AbortSignal;
     } & CleaningOptions,
   ): Promise<IngestReport>;
-  /** Hybrid (BM25 + vector) search. */
+  /**
+   * Adds (or replaces) `tenant`'s documents, cleaned as untrusted; `limits` bounds what the
+   * tenant may hold, and a document past them is skipped with why.
+   */
+  upload(
+    documents: readonly UploadedDocument[],
+    options: {
+      tenant: string;
+      limits: TenantLimits;
+      onProgress?: (progress: IngestProgress) => void;
+      signal?: AbortSignal;
+    },
+  ): Promise<IngestReport>;
+  /** Removes `tenant`'s document; false when the tenant has none by that id. */
+  remove(sourceId: string, tenant: string): Promise<boolean>;
+  /**
+   * Hybrid (BM25 + vector) search over the corpus and `tenant`'s own documents (the corpus
+   * alone without a tenant).
+   */
   search(
     query: string,
     options?: {
       k?: number;
+      tenant?: string;
       signal?: AbortSignal;
       instrumentation?: Instrumentation;
       metadata?: RequestMetadata;
@@ -109,31 +165,10 @@ export interface Knowledge extends Catalog {
   ): Promise<RetrievedChunk[]>;
 }
 
-/** What the collection knows of an indexed document. */
-export interface ManifestEntry {
-  /** The {@link HashedDocument.hash} it was indexed with. */
-  hash: string;
-  chunks: number;
-}
-
 /** What an ingest indexes into: an in-process retriever, or one over stores on a server. */
 export type IndexingRetriever = Pick<Retriever, 'ingest' | 'chunk'> & {
   remove(sourceId: string): number | Promise<number>;
 };
-
-/** A document read for ingestion, cleaned, with the hash of its content. */
-export interface HashedDocument extends Document {
-  /**
-   * The SHA-256 of the file as read, then the cleaning it is indexed with (`<hex>:clean2`):
-   * a file indexed again when it changes, and when the cleaning does (trust flipped, a new
-   * cleaning version).
-   */
-  hash: string;
-  /** Secrets the cleaning redacted. */
-  redactions?: number;
-  /** Sentences the cleaning flagged as instruction-like. */
-  flaggedSentences?: number;
-}
 
 /** The folder two or more paths share (each path's own folder for files and folders alike). */
 function commonParent(paths: readonly string[]): string {
@@ -175,27 +210,24 @@ async function* scan(
 }
 
 /**
- * Reads `paths` and compares them with `known` (document id to {@link HashedDocument.hash}):
- * the documents new or changed (or cleaned otherwise than `cleaning` says), cleaned, how many
- * were found, and the known ones gone from the folders and files given.
+ * Reads `paths` and compares them with the corpus's documents in `indexed` (a tenant's are
+ * left alone): the documents new or changed (or cleaned otherwise than `cleaning` says),
+ * cleaned, how many were found, and the indexed ones gone from the folders and files given.
  *
  * @throws Error naming paths that do not exist.
  * @example
  * ```ts
- * const { changed, gone } = await planIngest(['./docs'], new Map([['docs/a.md', 'e3b0…:clean2']]));
+ * const { changed, gone } = await planIngest(['./docs'], new Map([['docs/a.md', { hash: 'e3b0…:clean2', chunks: 3 }]]));
  * ```
  */
 export async function planIngest(
   paths: readonly string[],
-  known: ReadonlyMap<string, string>,
+  indexed: ReadonlyMap<string, ManifestEntry>,
   cleaning: CleaningOptions = {},
-): Promise<{
-  scanned: number;
-  changed: HashedDocument[];
-  gone: string[];
-  /** Files of the folders left out (not a type it ingests), with why. */
-  passed: Array<{ id: string; reason: string }>;
-}> {
+): Promise<IngestPlan> {
+  const known = new Map(
+    [...indexed].filter(([, entry]) => entry.tenant === undefined).map(([id, e]) => [id, e.hash]),
+  );
   const base = commonParent(paths);
   const missing = paths.filter((path) => !existsSync(path));
   if (missing.length > 0) {
@@ -207,34 +239,14 @@ export async function planIngest(
       folder: (await stat(path)).isDirectory(),
     })),
   );
-  const tag = cleaningTag(cleaning);
   const seen = new Set<string>();
   const changed: HashedDocument[] = [];
   const passed: Array<{ id: string; reason: string }> = [];
   for await (const document of scan(paths, (file) => passed.push(file))) {
     seen.add(document.id);
-    const content = createHash('sha256')
-      .update(
-        typeof document.text === 'string'
-          ? document.text
-          : Buffer.from(document.text).toString('latin1'),
-      )
-      .digest('hex');
-    const hash = `${content}:${tag}`;
+    const hash = contentHash(document.text, cleaning);
     if (known.get(document.id) === hash) continue;
-    // Content the retriever refuses is passed as read, for it to say why.
-    const cleaned = cleanContent(document.text, cleaning);
-    changed.push(
-      cleaned
-        ? {
-            ...document,
-            text: cleaned.text,
-            hash,
-            redactions: cleaned.redactions,
-            flaggedSentences: cleaned.flaggedSentences,
-          }
-        : { ...document, hash },
-    );
+    changed.push(cleanedDocument(document, hash, cleaning));
   }
   const gone = [...known.keys()].filter(
     (id) =>
@@ -273,7 +285,13 @@ export async function indexDocuments(
     }
     let chunks = 0;
     while (retriever.chunk(`${document.id}#${chunks}`)) chunks++;
-    manifest.set(document.id, { hash: document.hash, chunks });
+    const tenant = document.metadata?.tenant;
+    manifest.set(document.id, {
+      hash: document.hash,
+      chunks,
+      bytes: Buffer.byteLength(document.text),
+      ...(typeof tenant === 'string' && { tenant }),
+    });
   }
   return { chunks: result.chunks, skipped };
 }
@@ -287,7 +305,7 @@ export async function indexDocuments(
  * ```
  */
 export function reportIngest(
-  { scanned, changed, gone, passed }: Awaited<ReturnType<typeof planIngest>>,
+  { scanned, changed, gone, passed }: IngestPlan,
   { chunks, skipped }: Awaited<ReturnType<typeof indexDocuments>>,
   started: number,
 ): IngestReport {
@@ -295,6 +313,7 @@ export function reportIngest(
   return {
     scanned,
     changed: changed.length - skipped.size,
+    indexed: indexed.map((document) => document.id),
     unchanged: scanned - changed.length,
     removed: gone.length,
     chunks,
@@ -339,9 +358,9 @@ export function localCatalog(
 ): Catalog {
   return {
     count: async () => ({ documents: manifest.size, chunks: retriever.size }),
-    async document(sourceId) {
+    async document(sourceId, tenant) {
       const entry = manifest.get(sourceId);
-      if (!entry) return undefined;
+      if (!entry || (entry.tenant !== undefined && entry.tenant !== tenant)) return undefined;
       const chunks: Chunk[] = [];
       for (let index = 0; index < entry.chunks; index++) {
         const chunk = retriever.chunk(`${sourceId}#${index}`);
@@ -349,32 +368,51 @@ export function localCatalog(
       }
       return storedDocument(sourceId, chunks);
     },
-    sourceIds: async () => [...manifest.keys()].sort(),
+    sourceIds: async () =>
+      [...manifest]
+        .filter(([, entry]) => entry.tenant === undefined)
+        .map(([id]) => id)
+        .sort(),
+    documentsOf: async (tenant) =>
+      [...manifest]
+        .filter(([, entry]) => entry.tenant === tenant)
+        .map(([sourceId, entry]) => ({ sourceId, bytes: entry.bytes ?? 0, chunks: entry.chunks }))
+        .sort((a, b) => (a.sourceId < b.sourceId ? -1 : 1)),
   };
 }
 
 /**
- * The collection: hybrid search with `retriever`, what it holds from `catalog`, fed by `ingest`.
+ * The collection: hybrid search with `retriever` (the corpus and the asking tenant's own
+ * documents), what it holds from `catalog`, changed through `update`.
  *
  * @example
  * ```ts
- * const knowledge = knowledgeOver(retriever, localCatalog(retriever, manifest), ingestInto);
+ * const knowledge = knowledgeOver(retriever, localCatalog(retriever, manifest), updateIndex);
  * ```
  */
 export function knowledgeOver(
   retriever: Pick<Retriever, 'retrieve'>,
   catalog: Catalog,
-  ingest: Knowledge['ingest'],
+  update: IndexUpdate,
 ): Knowledge {
   return {
-    ingest,
+    ingest: (paths, { trusted, ...options } = {}) =>
+      update((indexed) => planIngest(paths, indexed, { trusted }), options),
+    upload: (documents, { tenant, limits, ...options }) =>
+      update(async (indexed) => planUpload(documents, indexed, { tenant, limits }), options),
+    async remove(sourceId, tenant) {
+      const report = await update(async (indexed) => planRemoval(sourceId, indexed, tenant));
+      return report.removed > 0;
+    },
     count: () => catalog.count(),
-    document: (sourceId) => catalog.document(sourceId),
+    document: (sourceId, tenant) => catalog.document(sourceId, tenant),
     sourceIds: () => catalog.sourceIds(),
-    search(query, { k = 6, signal, instrumentation, metadata } = {}) {
+    documentsOf: (tenant) => catalog.documentsOf(tenant),
+    search(query, { k = 6, tenant, signal, instrumentation, metadata } = {}) {
       return retriever.retrieve(query, {
         k,
         mode: 'hybrid',
+        filter: tenantFilter(tenant),
         ...(signal && { signal }),
         ...(instrumentation && { instrumentation }),
         ...(metadata && { metadata }),
@@ -421,13 +459,13 @@ export async function openKnowledge(directory: string): Promise<Knowledge> {
     await rename(temporary, manifestPath);
   }
 
-  return knowledgeOver(
-    retriever,
-    localCatalog(retriever, manifest),
-    async (paths, { onProgress, signal, trusted } = {}) => {
+  // Ingests and uploads change the index one at a time.
+  let queue: Promise<unknown> = Promise.resolve();
+  return knowledgeOver(retriever, localCatalog(retriever, manifest), (planFor, options = {}) => {
+    const next = queue.then(async () => {
+      const { onProgress, signal } = options;
       const started = performance.now();
-      const known = new Map([...manifest].map(([id, entry]) => [id, entry.hash]));
-      const plan = await planIngest(paths, known, { trusted });
+      const plan = await planFor(manifest);
       const { changed, gone } = plan;
       for (const id of gone) {
         retriever.remove(id);
@@ -442,6 +480,8 @@ export async function openKnowledge(directory: string): Promise<Knowledge> {
         await saveManifest();
       }
       return reportIngest(plan, indexed, started);
-    },
-  );
+    });
+    queue = next.catch(() => {});
+    return next;
+  });
 }

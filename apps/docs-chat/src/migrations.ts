@@ -98,6 +98,14 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    name: 'documents uploaded by a user belong to that user',
+    statements: [
+      'alter table documents add column tenant text',
+      'create index documents_tenant on documents (tenant)',
+    ],
+  },
 ];
 
 /**

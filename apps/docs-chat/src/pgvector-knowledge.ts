@@ -15,13 +15,8 @@ import {
 import { createPgVectorStore, createPostgresTextIndex } from '@keel/retrieval/postgres';
 import type pg from 'pg';
 import type { Database, SqlQuery } from './database';
-import {
-  ANSWER_FUSION,
-  type Knowledge,
-  knowledgeOver,
-  type ManifestEntry,
-  storedDocument,
-} from './knowledge';
+import type { ManifestEntry } from './ingest-plan';
+import { ANSWER_FUSION, type Knowledge, knowledgeOver, storedDocument } from './knowledge';
 import { type ChunkRow, chunkOfRow, ingestShared } from './shared-ingest';
 
 /** The tables of the index, beside `documents` and `chunks`. */
@@ -80,38 +75,63 @@ export async function openPgVectorKnowledge(db: Database, pool: pg.Pool): Promis
         );
         return rows[0] ?? { documents: 0, chunks: 0 };
       },
-      async document(sourceId) {
+      async document(sourceId, tenant) {
         const { rows } = await db.query<ChunkRow>(
-          'select * from chunks where source_id = $1 order by seq',
-          [sourceId],
+          `select c.* from chunks c join documents d on d.source_id = c.source_id
+            where c.source_id = $1 and (d.tenant is null or d.tenant = $2) order by c.seq`,
+          [sourceId, tenant ?? null],
         );
         return rows.length === 0 ? undefined : storedDocument(sourceId, rows.map(chunkOfRow));
       },
       async sourceIds() {
         const { rows } = await db.query<{ source_id: string }>(
-          'select source_id from documents order by source_id',
+          'select source_id from documents where tenant is null order by source_id',
         );
         return rows.map((row) => row.source_id);
       },
+      async documentsOf(tenant) {
+        const { rows } = await db.query<{ source_id: string; bytes: number; chunks: number }>(
+          `select d.source_id, octet_length(d.body)::int as bytes,
+                  (select count(*) from chunks c where c.source_id = d.source_id)::int as chunks
+             from documents d where d.tenant = $1 order by d.source_id`,
+          [tenant],
+        );
+        return rows.map((row) => ({
+          sourceId: row.source_id,
+          bytes: row.bytes,
+          chunks: row.chunks,
+        }));
+      },
     },
-    (paths, options) =>
-      ingestShared(db, paths, options, async (tx) => {
+    (planFor, options) =>
+      ingestShared(db, planFor, options, async (tx) => {
         // A document counts as indexed when each of its chunks has its vector: one stored
         // before the server had pgvector (or by a replica without it) is embedded again.
         const { rows } = await tx.query<{
           source_id: string;
           content_hash: string;
           chunks: number;
+          tenant: string | null;
+          bytes: number;
         }>(
-          `select d.source_id, d.content_hash, count(c.chunk_id)::int as chunks
+          `select d.source_id, d.content_hash, count(c.chunk_id)::int as chunks, d.tenant,
+                  octet_length(d.body)::int as bytes
              from documents d
              left join chunks c on c.source_id = d.source_id
              left join ${VECTORS_TABLE} v on v.id = c.chunk_id
-            group by d.source_id, d.content_hash
+            group by d.source_id, d.content_hash, d.tenant, d.body
            having count(c.chunk_id) = count(v.id)`,
         );
         const manifest = new Map<string, ManifestEntry>(
-          rows.map((row) => [row.source_id, { hash: row.content_hash, chunks: row.chunks }]),
+          rows.map((row) => [
+            row.source_id,
+            {
+              hash: row.content_hash,
+              chunks: row.chunks,
+              bytes: row.bytes,
+              ...(row.tenant !== null && { tenant: row.tenant }),
+            },
+          ]),
         );
         // Written in the ingest's transaction; a retriever of this ingest only, so no process
         // keeps chunk texts that another replica's later ingest could make stale.

@@ -18,7 +18,9 @@ function baseName(sourceId: string): string {
  * await sampleQuestion(knowledge); // 'What does “Keel” cover?'
  * ```
  */
-export async function sampleQuestion(catalog: Catalog): Promise<string | undefined> {
+export async function sampleQuestion(
+  catalog: Pick<Catalog, 'sourceIds' | 'document'>,
+): Promise<string | undefined> {
   const ids = await catalog.sourceIds();
   const readmes = ids
     .filter((id) => /(^|\/)readme\.(md|mdx|markdown|txt)$/i.test(id))

@@ -6,13 +6,12 @@
  */
 import type { Chunk } from '@keel/retrieval';
 import type { Database, SqlQuery } from './database';
+import type { ManifestEntry } from './ingest-plan';
 import {
   type IndexingRetriever,
+  type IndexUpdate,
   type IngestReport,
   indexDocuments,
-  type Knowledge,
-  type ManifestEntry,
-  planIngest,
   reportIngest,
 } from './knowledge';
 
@@ -71,13 +70,14 @@ async function storeDocument(
   tx: SqlQuery,
   retriever: IndexingRetriever,
   document: { id: string; hash: string; text: string | Uint8Array },
-  chunks: number,
+  { chunks, tenant }: ManifestEntry,
 ): Promise<void> {
   await tx.query(
-    `insert into documents (source_id, content_hash, body) values ($1, $2, $3)
+    `insert into documents (source_id, content_hash, body, tenant) values ($1, $2, $3, $4)
      on conflict (source_id) do update
-       set content_hash = excluded.content_hash, body = excluded.body, updated_at = now()`,
-    [document.id, document.hash, Buffer.from(document.text)],
+       set content_hash = excluded.content_hash, body = excluded.body,
+           tenant = excluded.tenant, updated_at = now()`,
+    [document.id, document.hash, Buffer.from(document.text), tenant ?? null],
   );
   await tx.query('delete from chunks where source_id = $1', [document.id]);
   const rows = Array.from({ length: chunks }, (_, index) =>
@@ -101,28 +101,29 @@ async function storeDocument(
 }
 
 /**
- * Ingests `paths` into the shared tables and the index `open` gives, in one transaction under
- * the ingest lock: only documents whose content hash (or cleaning) differs from the index's are
- * embedded. `documents.body` holds the cleaned text, so a replica indexing from the table (and
- * the database itself) never holds a redacted secret.
+ * Applies a plan (the corpus's folders, a user's uploads or a removal) to the shared tables and
+ * the index `open` gives, in one transaction under the ingest lock: the plan is made against
+ * what is indexed, so only documents whose content hash (or cleaning) differs are embedded, and
+ * a user's limits are checked against what every replica wrote. `documents.body` holds the
+ * cleaned text, so a replica indexing from the table (and the database itself) never holds a
+ * redacted secret.
  *
  * @example
  * ```ts
- * const report = await ingestShared(db, ['./docs'], {}, async (tx) => writerOn(tx));
+ * const report = await ingestShared(db, (indexed) => planIngest(['./docs'], indexed), {}, async (tx) => writerOn(tx));
  * ```
  */
 export function ingestShared(
   db: Database,
-  paths: readonly string[],
-  { onProgress, signal, trusted }: Parameters<Knowledge['ingest']>[1] = {},
+  planFor: Parameters<IndexUpdate>[0],
+  { onProgress, signal }: Parameters<IndexUpdate>[1] = {},
   open: (tx: SqlQuery) => Promise<IndexWriter>,
 ): Promise<IngestReport> {
   const started = performance.now();
   return db.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [INGEST_LOCK]);
     const { retriever, manifest, forget, channel } = await open(tx);
-    const known = new Map([...manifest].map(([id, entry]) => [id, entry.hash]));
-    const plan = await planIngest(paths, known, { trusted });
+    const plan = await planFor(manifest);
     const { changed, gone } = plan;
     await forget(
       gone,
@@ -138,7 +139,7 @@ export function ingestShared(
     });
     for (const document of changed) {
       const entry = manifest.get(document.id);
-      if (entry) await storeDocument(tx, retriever, document, entry.chunks);
+      if (entry) await storeDocument(tx, retriever, document, entry);
       else await tx.query('delete from documents where source_id = $1', [document.id]);
     }
     if (channel !== undefined && (changed.length > 0 || gone.length > 0)) {

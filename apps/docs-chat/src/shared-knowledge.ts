@@ -10,13 +10,13 @@
 import { createRetriever } from '@keel/retrieval';
 import { hasPgVector } from '@keel/retrieval/postgres';
 import type { Database, SqlQuery } from './database';
+import type { ManifestEntry } from './ingest-plan';
 import {
   ANSWER_FUSION,
   indexDocuments,
   type Knowledge,
   knowledgeOver,
   localCatalog,
-  type ManifestEntry,
 } from './knowledge';
 import { openPgVectorKnowledge } from './pgvector-knowledge';
 import { ingestShared } from './shared-ingest';
@@ -85,10 +85,14 @@ async function openCachedKnowledge(
     }
     const stale = [...stored].filter(([id, hash]) => manifest.get(id)?.hash !== hash);
     if (stale.length === 0) return;
-    const { rows } = await sql.query<{ source_id: string; content_hash: string; body: Buffer }>(
-      'select source_id, content_hash, body from documents where source_id = any($1)',
-      [stale.map(([id]) => id)],
-    );
+    const { rows } = await sql.query<{
+      source_id: string;
+      content_hash: string;
+      body: Buffer;
+      tenant: string | null;
+    }>('select source_id, content_hash, body, tenant from documents where source_id = any($1)', [
+      stale.map(([id]) => id),
+    ]);
     await indexDocuments(
       retriever,
       manifest,
@@ -96,6 +100,7 @@ async function openCachedKnowledge(
         id: row.source_id,
         hash: row.content_hash,
         text: row.body,
+        ...(row.tenant !== null && { metadata: { tenant: row.tenant } }),
       })),
       {},
     );
@@ -117,9 +122,9 @@ async function openCachedKnowledge(
   const knowledge: Knowledge = knowledgeOver(
     retriever,
     localCatalog(retriever, manifest),
-    (paths, options) =>
+    (planFor, options) =>
       serially(() =>
-        ingestShared(db, paths, options, async (tx) => {
+        ingestShared(db, planFor, options, async (tx) => {
           // The cache may lag the tables (a notification not handled yet): catch up first, on
           // this transaction's connection (the pool may have no other).
           await sync(tx);
