@@ -141,6 +141,18 @@ function drawLatency(latency) {
   $('latency-table').replaceChildren(...rows, caption);
 }
 
+/** Puts `head` and `rows` in table `id`, or a row saying `empty` when there are none. */
+function fillTable(id, head, rows, empty) {
+  if (rows.length === 0) {
+    const cell = el('td', empty, 'hint');
+    cell.colSpan = head.children.length;
+    const row = el('tr');
+    row.append(cell);
+    rows.push(row);
+  }
+  $(id).replaceChildren(head, ...rows);
+}
+
 /** A breakdown table: name, a bar for its dollars (or tokens when all are $0), figures. */
 function drawBreakdown(id, groups) {
   const entries = Object.entries(groups);
@@ -166,13 +178,7 @@ function drawBreakdown(id, groups) {
       row.append(el('td', integer.format(totals.outputTokens)), el('td', usd(totals.costUsd)));
       return row;
     });
-  if (rows.length === 0) {
-    const empty = el('td', 'no model calls yet', 'hint');
-    empty.colSpan = 6;
-    rows.push(el('tr'));
-    rows[0].append(empty);
-  }
-  $(id).replaceChildren(head, ...rows);
+  fillTable(id, head, rows, 'no model calls yet');
 }
 
 function drawUsage(usage) {
@@ -235,13 +241,7 @@ function drawTurns(id, turns) {
     );
     return row;
   });
-  if (rows.length === 0) {
-    const empty = el('td', 'no turns yet on this replica', 'hint');
-    empty.colSpan = 8;
-    rows.push(el('tr'));
-    rows[0].append(empty);
-  }
-  $(id).replaceChildren(head, ...rows);
+  fillTable(id, head, rows, 'no turns yet on this replica');
 }
 
 /** A span's attributes and events, shown when its row is opened. */

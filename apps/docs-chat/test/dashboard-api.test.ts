@@ -151,6 +151,15 @@ describe('dashboard routes', () => {
     }
   });
 
+  it("shows each circuit breaker's state as its keel.breaker.state gauge last reported it", async () => {
+    const { observability } = test.app.observability;
+    observability.recordBreakerState('openai', 'open');
+    observability.recordBreakerState('openai', 'half-open');
+    const response = await fetch(`${test.url}/api/dashboard`, { headers: auth });
+    const { breakers } = (await response.json()) as DashboardSummary;
+    expect(breakers).toEqual([{ key: 'openai', state: 'half-open' }]);
+  });
+
   it('says a trace that is not kept is not found', async () => {
     const response = await fetch(`${test.url}/api/dashboard/traces/${'0'.repeat(32)}`, {
       headers: auth,
