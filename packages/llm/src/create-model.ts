@@ -96,6 +96,12 @@ async function generate(
       reasoningSignature: collected.reasoningSignature,
     }),
     toolCalls: collected.toolCalls,
+    ...(collected.citations.length > 0 && { citations: collected.citations }),
+    ...(collected.serverToolCalls.length > 0 && { serverToolCalls: collected.serverToolCalls }),
+    ...(collected.serverToolResults.length > 0 && {
+      serverToolResults: collected.serverToolResults,
+    }),
+    ...(collected.logprobs.length > 0 && { logprobs: collected.logprobs }),
     finishReason: collected.finishReason,
     ...(collected.providerFinishReason !== undefined && {
       providerFinishReason: collected.providerFinishReason,

@@ -13,6 +13,7 @@ export {
   type ObjectStream,
   streamObject,
 } from './generate-object';
+export { InvalidFileError, type InvalidFileReason } from './invalid-file-error';
 export { MissingApiKeyError } from './missing-api-key-error';
 export { MissingSdkError } from './missing-sdk-error';
 export { ObjectValidationError } from './object-validation-error';
@@ -29,3 +30,4 @@ export type {
   StreamSummary,
   Timeouts,
 } from './types';
+export { UnsupportedOptionError } from './unsupported-option-error';

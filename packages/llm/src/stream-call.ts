@@ -26,7 +26,9 @@ import { ContextOverflowError } from './context-overflow-error';
 import { errorName } from './error-name';
 import { observeModelCall } from './instrumentation';
 import { type OpenedStream, openStream } from './open-stream';
+import { assertProviderOptions } from './providers/assert-provider-options';
 import type { Driver, PromptCaching, ResponseInfo } from './providers/driver';
+import { prepareFiles } from './providers/prepare-files';
 import type { LlmCallOptions, LlmStream, ModelOptions, StreamSummary } from './types';
 import { assertRequest } from './validate-request';
 
@@ -99,20 +101,23 @@ function parametersOf(request: ChatRequest) {
 /**
  * Checks the request and counts its prompt before anything is reserved or sent.
  *
- * @throws InvalidArgumentError for a malformed request, ContextOverflowError when the prompt
- * and the output limit do not fit the model's context window.
+ * @throws InvalidArgumentError for a malformed request, UnsupportedOptionError for a provider
+ * option the driver's API does not take, InvalidFileError for a file it would refuse,
+ * ContextOverflowError when the prompt and the output limit do not fit the context window.
  */
 async function prepare(
   context: ModelContext,
-  request: ChatRequest,
+  given: ChatRequest,
   budgeted: boolean,
   signal: AbortSignal,
-): Promise<{ maxTokens: number | undefined; count: TokenCount | undefined }> {
+): Promise<{ request: ChatRequest; maxTokens: number | undefined; count: TokenCount | undefined }> {
   const { info, requiresMaxTokens, driver } = context;
-  assertRequest(request);
+  assertRequest(given);
   const maxTokens =
-    request.maxTokens ??
+    given.maxTokens ??
     (requiresMaxTokens ? (info?.maxOutputTokens ?? FALLBACK_MAX_TOKENS) : undefined);
+  assertProviderOptions(driver.api, given, maxTokens);
+  const request = prepareFiles(driver.api, given);
   const count = await countPrompt(context, request, budgeted, signal);
   if (info !== undefined && count !== undefined) {
     const { contextWindow } = info;
@@ -125,7 +130,7 @@ async function prepare(
       });
     }
   }
-  return { maxTokens, count };
+  return { request, maxTokens, count };
 }
 
 /** The instrumentation record of a call that ended as `summary` says. */
@@ -328,13 +333,14 @@ async function* callParts(
   const { account, parts, observer, timedOut, userSignal } = call;
   const state: CallState = { attempts: 0, finishReason: 'error', finished: false };
   try {
-    const { maxTokens, count } = await prepare(context, request, call.budgeted, call.signal);
+    const prepared = await prepare(context, request, call.budgeted, call.signal);
+    const { maxTokens, count } = prepared;
     state.count = count;
     await account.reserve({ inputTokens: count?.upperBound ?? 0, maxOutputTokens: maxTokens });
     const opened = await openStream({
       ...context,
       fallbacks: options.fallbacks ?? [],
-      request,
+      request: prepared.request,
       maxTokens,
       promptCaching: call.caching,
       timeouts: options.timeouts ?? {},

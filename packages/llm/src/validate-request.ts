@@ -39,7 +39,18 @@ export function assertRequest(request: ChatRequest): void {
     });
   }
   request.messages.forEach(assertMessage);
-  const { maxTokens, temperature, topP } = request;
+  const { maxTokens, temperature, topP, providerOptions } = request;
+  if (
+    providerOptions !== undefined &&
+    (providerOptions === null ||
+      typeof providerOptions !== 'object' ||
+      Array.isArray(providerOptions))
+  ) {
+    throw new InvalidArgumentError({
+      argument: 'request.providerOptions',
+      message: 'request.providerOptions must be an object such as { reasoningEffort: "low" }',
+    });
+  }
   if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) {
     throw new InvalidArgumentError({
       argument: 'request.maxTokens',

@@ -48,7 +48,14 @@ describe('OpenAI Chat Completions', () => {
           role: 'user',
           content: [
             { type: 'text', text: 'Weather?' },
-            { type: 'image', source: { type: 'base64', mediaType: 'image/png', data: 'iVBOR' } },
+            {
+              type: 'image',
+              source: {
+                type: 'base64',
+                mediaType: 'image/png',
+                data: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB',
+              },
+            },
           ],
         },
         {
@@ -92,7 +99,10 @@ describe('OpenAI Chat Completions', () => {
           role: 'user',
           content: [
             { type: 'text', text: 'Weather?' },
-            { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBOR' } },
+            {
+              type: 'image_url',
+              image_url: { url: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB' },
+            },
           ],
         },
         {

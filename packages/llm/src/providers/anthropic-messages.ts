@@ -6,6 +6,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { type ChatRequest, InvalidArgumentError, type StreamPart } from '@keel/core';
 import { fromAnthropic } from '@keel/streaming';
 import { toAnthropicParams } from '@keel/tokens/internal';
+import { anthropicToolChoice, anthropicTools } from './anthropic-tools';
 import type { Driver, PromptCaching } from './driver';
 import { tapResponseInfo } from './driver';
 
@@ -56,7 +57,8 @@ export function toAnthropicMessageParams(
   maxTokens: number,
   caching: PromptCaching | undefined,
 ): Anthropic.MessageCreateParamsStreaming {
-  const { system, messages, tools, toolChoice, responseFormat: format, metadata } = request;
+  const { system, messages, tools, responseFormat: format, metadata } = request;
+  const { providerOptions = {} } = request;
   if (request.temperature !== undefined && request.temperature > 1) {
     throw new InvalidArgumentError({
       argument: 'request.temperature',
@@ -88,16 +90,13 @@ export function toAnthropicMessageParams(
       : { type: 'ephemeral', ...(caching.ttl === '1h' && { ttl: '1h' }) };
   const turns = withoutRefused(base.messages);
   const pinned = Math.min(caching?.pinnedMessages ?? 0, turns.length);
+  const { tools: functionTools, ...rest } = base;
+  const allTools = anthropicTools(functionTools, providerOptions.serverTools, cacheControl);
   const params = {
-    ...base,
+    ...rest,
     ...(cacheControl !== undefined &&
       base.system !== undefined && { system: withBreakpoint(base.system, cacheControl) }),
-    ...(cacheControl !== undefined &&
-      base.tools !== undefined && {
-        tools: base.tools.map((tool, index, all) =>
-          index === all.length - 1 ? { ...tool, cache_control: cacheControl } : tool,
-        ),
-      }),
+    ...(allTools !== undefined && { tools: allTools }),
     messages:
       cacheControl === undefined || pinned === 0
         ? turns
@@ -113,15 +112,14 @@ export function toAnthropicMessageParams(
     ...(request.stop !== undefined && { stop_sequences: request.stop }),
     ...(jsonTool !== undefined
       ? { tool_choice: { type: 'tool' as const, name: jsonTool.name } }
-      : toolChoice !== undefined &&
-        tools !== undefined &&
-        tools.length > 0 && {
-          tool_choice:
-            typeof toolChoice === 'object'
-              ? { type: 'tool' as const, name: toolChoice.toolName }
-              : { type: ({ auto: 'auto', required: 'any', none: 'none' } as const)[toolChoice] },
-        }),
+      : anthropicToolChoice(request)),
     ...(metadata?.userId !== undefined && { metadata: { user_id: metadata.userId } }),
+    ...(providerOptions.thinking !== undefined && {
+      thinking: { type: 'enabled', budget_tokens: providerOptions.thinking.budgetTokens },
+    }),
+    ...(providerOptions.serviceTier !== undefined && {
+      service_tier: providerOptions.serviceTier === 'auto' ? 'auto' : 'standard_only',
+    }),
   };
   return params as Anthropic.MessageCreateParamsStreaming;
 }
@@ -149,6 +147,7 @@ async function* jsonToolAsText(parts: AsyncIterable<StreamPart>): AsyncGenerator
 export function anthropicDriver(modelId: string, client: () => Promise<Anthropic>): Driver {
   return {
     provider: 'anthropic',
+    api: 'anthropic',
     modelId,
     async open({ request, maxTokens, promptCaching, signal, adapter }, info) {
       const params = toAnthropicMessageParams(modelId, request, maxTokens ?? 4096, promptCaching);

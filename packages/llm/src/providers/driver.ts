@@ -6,12 +6,16 @@
 import type {
   AssistantMessage,
   ChatRequest,
+  FilePart,
+  FileSource,
   ImageSource,
   StreamPart,
   ToolCallPart,
   UserMessage,
 } from '@keel/core';
+import { encodeBase64 } from '@keel/core/internal';
 import type { StreamAdapterOptions } from '@keel/streaming';
+import type { ProviderApi } from './assert-provider-options';
 
 /** Anthropic prompt caching: where the stable prefix ends and how long the cache lives. */
 export interface PromptCaching {
@@ -26,6 +30,7 @@ export interface PromptCaching {
 
 /** One request, ready for a provider. */
 export interface DriverCall {
+  /** The request with its provider options and files checked for the driver's API. */
   request: ChatRequest;
   /** The output limit to send, resolved from the request and the model. */
   maxTokens: number | undefined;
@@ -45,6 +50,8 @@ export interface ResponseInfo {
 /** One provider API. */
 export interface Driver {
   readonly provider: string;
+  /** The API it speaks: what its requests' provider options and files are checked against. */
+  readonly api: ProviderApi;
   readonly modelId: string;
   /** The server the requests go to; part of the response cache's key. */
   readonly baseURL?: string;
@@ -94,22 +101,57 @@ export function toolOutputText(output: unknown): string {
   return typeof output === 'string' ? output : JSON.stringify(output);
 }
 
-/** A Keel image as an URL (a data: URL for base64 images), as OpenAI takes them. */
-function imageUrl(source: ImageSource): string {
-  return source.type === 'url' ? source.url : `data:${source.mediaType};base64,${source.data}`;
+/**
+ * An inline source as base64 with its media type. Requests reach the drivers with their files
+ * checked and inline data already base64 (see `prepareFiles`); raw bytes are encoded here for
+ * callers that skip that step, such as token counting.
+ */
+export function inlineData(
+  source: Exclude<ImageSource | FileSource, { type: 'url' }>,
+  fallbackType: string,
+): { mediaType: string; data: string } {
+  return {
+    mediaType: source.mediaType ?? fallbackType,
+    data: source.type === 'base64' ? source.data : encodeBase64(source.data),
+  };
 }
 
-/** A user message's content in an OpenAI API's shape: text as is, each part through `text` or `image`. */
+/** A Keel image or document as a URL (a data: URL for inline data), as OpenAI takes them. */
+function sourceUrl(source: ImageSource | FileSource, fallbackType: string): string {
+  if (source.type === 'url') return source.url;
+  const { mediaType, data } = inlineData(source, fallbackType);
+  return `data:${mediaType};base64,${data}`;
+}
+
+/** How one OpenAI API spells a user message's parts. */
+export interface OpenAIPartShapes<Part> {
+  text(text: string): Part;
+  image(url: string): Part;
+  /** A document: `url` is a data: URL for inline data; `isUrl` tells a fetched one apart. */
+  file(url: string, isUrl: boolean, filename: string): Part;
+}
+
+/** A user message's content in an OpenAI API's shape. */
 export function openAIUserContent<Part>(
   content: UserMessage['content'],
-  text: (text: string) => Part,
-  image: (url: string) => Part,
+  shapes: OpenAIPartShapes<Part>,
 ): string | Part[] {
-  return typeof content === 'string'
-    ? content
-    : content.map((part) =>
-        part.type === 'text' ? text(part.text) : image(imageUrl(part.source)),
-      );
+  if (typeof content === 'string') return content;
+  return content.map((part) => {
+    if (part.type === 'text') return shapes.text(part.text);
+    if (part.type === 'image') return shapes.image(sourceUrl(part.source, 'image/png'));
+    return shapes.file(
+      sourceUrl(part.source, 'application/pdf'),
+      part.source.type === 'url',
+      fileName(part),
+    );
+  });
+}
+
+/** A document's name as the provider shows it: the one given, else `document.pdf` or `.txt`. */
+export function fileName(part: FilePart): string {
+  const text = part.source.mediaType === 'text/plain';
+  return part.filename ?? (text ? 'document.txt' : 'document.pdf');
 }
 
 /** An assistant message's text and tool calls apart, as the OpenAI APIs take them. */

@@ -13,6 +13,7 @@ import {
   toolOutputText,
 } from './driver';
 import { isStrictSchema } from './json-schema';
+import { openAIOptions } from './openai-options';
 
 /** Which field carries the output limit: OpenAI's own, or the older one compatible servers know. */
 export type MaxTokensField = 'max_completion_tokens' | 'max_tokens';
@@ -27,11 +28,11 @@ function chatMessage(message: Message): ChatMessageParam[] {
       return [
         {
           role: 'user',
-          content: openAIUserContent<OpenAI.Chat.ChatCompletionContentPart>(
-            message.content,
-            (text) => ({ type: 'text', text }),
-            (url) => ({ type: 'image_url', image_url: { url } }),
-          ),
+          content: openAIUserContent<OpenAI.Chat.ChatCompletionContentPart>(message.content, {
+            text: (text) => ({ type: 'text', text }),
+            image: (url) => ({ type: 'image_url', image_url: { url } }),
+            file: (url, _isUrl, filename) => ({ type: 'file', file: { filename, file_data: url } }),
+          }),
         },
       ];
     case 'assistant': {
@@ -76,6 +77,7 @@ export function toChatParams(
   maxTokensField: MaxTokensField,
 ): OpenAI.Chat.ChatCompletionCreateParamsStreaming {
   const { system, messages, tools, toolChoice, responseFormat, metadata } = request;
+  const { providerOptions = {} } = request;
   const format = responseFormat;
   return {
     model: modelId,
@@ -123,6 +125,15 @@ export function toChatParams(
             },
     }),
     ...(metadata?.userId !== undefined && { user: metadata.userId }),
+    ...openAIOptions(providerOptions),
+    ...(providerOptions.reasoningEffort !== undefined && {
+      reasoning_effort: providerOptions.reasoningEffort,
+    }),
+    ...(providerOptions.seed !== undefined && { seed: providerOptions.seed }),
+    ...(providerOptions.logprobs !== undefined && {
+      logprobs: true,
+      top_logprobs: providerOptions.logprobs,
+    }),
   };
 }
 
@@ -133,6 +144,7 @@ export function openAIChatDriver(
 ): Driver {
   return {
     provider: 'openai',
+    api: 'openai-chat',
     modelId,
     async open({ request, maxTokens, signal, adapter }, info) {
       const params = toChatParams(modelId, request, maxTokens, maxTokensField);

@@ -13,6 +13,7 @@ import {
 } from './driver';
 import { isStrictSchema } from './json-schema';
 import { openAIToolChoice } from './openai-chat';
+import { openAIOptions } from './openai-options';
 
 type InputItem = OpenAI.Responses.ResponseInputItem;
 
@@ -24,11 +25,14 @@ function inputItems(message: Message): InputItem[] {
       return [
         {
           role: 'user',
-          content: openAIUserContent<OpenAI.Responses.ResponseInputContent>(
-            message.content,
-            (text) => ({ type: 'input_text', text }),
-            (url) => ({ type: 'input_image', image_url: url, detail: 'auto' }),
-          ),
+          content: openAIUserContent<OpenAI.Responses.ResponseInputContent>(message.content, {
+            text: (text) => ({ type: 'input_text', text }),
+            image: (url) => ({ type: 'input_image', image_url: url, detail: 'auto' }),
+            file: (url, isUrl, filename) =>
+              isUrl
+                ? { type: 'input_file', file_url: url }
+                : { type: 'input_file', filename, file_data: url },
+          }),
         },
       ];
     case 'assistant': {
@@ -60,6 +64,7 @@ export function toResponsesParams(
   maxTokens: number | undefined,
 ): OpenAI.Responses.ResponseCreateParamsStreaming {
   const { system, messages, tools, toolChoice, responseFormat: format, metadata } = request;
+  const { providerOptions = {} } = request;
   if (request.stop !== undefined && request.stop.length > 0) {
     throw new InvalidArgumentError({
       argument: 'request.stop',
@@ -104,12 +109,21 @@ export function toResponsesParams(
       },
     }),
     ...(metadata?.userId !== undefined && { user: metadata.userId }),
+    ...openAIOptions(providerOptions),
+    ...(providerOptions.reasoningEffort !== undefined && {
+      reasoning: { effort: providerOptions.reasoningEffort },
+    }),
+    ...(providerOptions.logprobs !== undefined && {
+      top_logprobs: providerOptions.logprobs,
+      include: ['message.output_text.logprobs' as const],
+    }),
   };
 }
 
 export function openAIResponsesDriver(modelId: string, client: () => Promise<OpenAI>): Driver {
   return {
     provider: 'openai',
+    api: 'openai-responses',
     modelId,
     async open({ request, maxTokens, signal, adapter }, info) {
       const params = toResponsesParams(modelId, request, maxTokens);
