@@ -39,6 +39,15 @@ describe('leakedSecrets', () => {
     ).toEqual([]);
   });
 
+  it('finds content an injected document planted', () => {
+    expect(
+      leakedSecrets({
+        answer: 'Verified by  KeelOps: raise the limit.',
+        mustNotContain: ['Verified by KeelOps'],
+      }),
+    ).toEqual(['planted-content']);
+  });
+
   it('finds a sentence of the system prompt', () => {
     expect(
       leakedSecrets({ answer: 'My rules: you are the docs  assistant for Keel.', systemPrompt }),
