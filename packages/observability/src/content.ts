@@ -1,7 +1,8 @@
 /**
  * Prompt and completion content in the GenAI conventions' message shape
  * (`{ role, parts: [{ type: 'text', content }, ...] }`), for the opt-in content attributes and
- * log fields. Image bytes are never copied: a base64 image becomes its media type and size.
+ * log fields. Image and document bytes are never copied: an inline file becomes its media type
+ * and size.
  */
 import type { ChatRequest, ContentPart, Message } from '@keel/core';
 
@@ -27,14 +28,19 @@ function part(content: ContentPart): Record<string, unknown> {
     case 'tool-result':
       return { type: 'tool_call_response', id: content.toolCallId, response: content.output };
     case 'image':
-      return content.source.type === 'url'
-        ? { type: 'uri', modality: 'image', uri: content.source.url }
-        : {
-            type: 'blob',
-            modality: 'image',
-            mime_type: content.source.mediaType,
-            content: `[base64 image, ${content.source.data.length} chars]`,
-          };
+    case 'file': {
+      const modality = content.type === 'image' ? 'image' : 'document';
+      const { source } = content;
+      if (source.type === 'url') return { type: 'uri', modality, uri: source.url };
+      const size =
+        source.type === 'bytes' ? `${source.data.length} bytes` : `${source.data.length} chars`;
+      return {
+        type: 'blob',
+        modality,
+        mime_type: source.mediaType,
+        content: `[${source.type} ${modality}, ${size}]`,
+      };
+    }
   }
 }
 
