@@ -22,7 +22,7 @@ const ERROR = 2;
 const MAX_TEXT = 300;
 
 /** The operation and the table a statement works on, as far as its first words say. */
-function describe(text: string): { operation: string; table?: string } {
+function statementTarget(text: string): { operation: string; table?: string } {
   const operation = (/^\s*(\w+)/.exec(text)?.[1] ?? 'query').toUpperCase();
   const table = /\b(?:from|into|update|table)\s+(?:if\s+(?:not\s+)?exists\s+)?([\w.]+)/i.exec(
     text,
@@ -70,7 +70,7 @@ export function traceDatabase(db: Database, tracing: () => DatabaseTracing | und
   const query =
     (on: SqlQuery): SqlQuery['query'] =>
     <Row>(text: string, values?: unknown[]) => {
-      const { operation, table } = describe(text);
+      const { operation, table } = statementTarget(text);
       return traced(
         table ? `${operation} ${table}` : operation,
         {
