@@ -13,8 +13,6 @@ import {
   type ForgetResult,
   type ForgetSelector,
 } from './eraser';
-import { type ExtractedFact, extractFacts } from './extract-facts';
-import { messageText } from './extractive-summary';
 import type { Fact, MemoryContext, MemoryScope } from './fact';
 import { createFactIndex, type ScoredFact } from './fact-index';
 import { createFactWriter, type WrittenFact } from './fact-writer';
@@ -24,10 +22,8 @@ import {
   type HistoryWindow,
   type Turn,
 } from './history-window';
-import { InvalidFactError } from './invalid-fact-error';
 import type { MemoryStore } from './memory-store';
-import { type MemorySpend, NO_SPEND } from './spend';
-import { statedFacts } from './stated-facts';
+import { createRememberer, type RememberResult } from './remember-facts';
 import { assertContext, type FactInput } from './validate-fact';
 
 /** Options of {@link createMemory}. */
@@ -55,15 +51,6 @@ export interface MemoryOptions {
   clock?: Clock;
   /** Fact ids; default `crypto.randomUUID()`. */
   generateId?: () => string;
-}
-
-/** What `remember` stored, refused and spent. */
-export interface RememberResult extends MemorySpend {
-  facts: Fact[];
-  /** Ids of the facts the new ones superseded. */
-  superseded: string[];
-  /** Proposals that failed validation, with why; never stored. */
-  rejected: Array<{ proposal: ExtractedFact; error: InvalidFactError }>;
 }
 
 /** Conversation memory; see {@link createMemory}. */
@@ -98,8 +85,6 @@ export interface Memory {
   /** The recall index, for audits: whether anything of a fact is still indexed. */
   readonly index: { size(): number; has(factId: string): boolean };
 }
-
-const KNOWN_FACTS_SHOWN = 20;
 
 /**
  * Creates conversation memory over `store`.
@@ -142,24 +127,15 @@ export function createMemory({
     clean: (text) => (allowSensitive.includes('conversation') ? text : (redactor(text) as string)),
     clock,
   });
-  /** The current facts most relevant to new turns, shown to the extractor with their ids. */
-  const knownFacts = async (
-    context: MemoryContext,
-    turns: readonly Turn[],
-    visible: readonly Fact[],
-    signal: AbortSignal | undefined,
-  ) => {
-    const query = turns.map(({ message }) => messageText(message)).join('\n');
-    const found = await index.search(query, visible, context, KNOWN_FACTS_SHOWN, signal);
-    return found.map(({ fact }) => fact);
-  };
-  const visibleTo = (context: MemoryContext) =>
+  const visibleTo = ({ tenantId, userId, conversationId }: MemoryContext, history = false) =>
     store.listFacts({
-      tenantId: context.tenantId,
-      userId: context.userId,
-      ...(context.conversationId !== undefined && { conversationId: context.conversationId }),
+      tenantId,
+      userId,
+      ...(conversationId !== undefined && { conversationId }),
+      history,
       now: clock.now(),
     });
+  const remember = createRememberer({ extractor, index, write, visibleTo });
 
   return {
     async addFact({ context, fact, supersedes }) {
@@ -168,47 +144,7 @@ export function createMemory({
     },
     async remember({ context, turns, signal }) {
       assertContext(context, 'remember', { conversation: true });
-      const result: RememberResult = { facts: [], superseded: [], rejected: [], ...NO_SPEND };
-      if (turns.length === 0) return result;
-      const visible = await visibleTo(context);
-      const extracted =
-        extractor === undefined
-          ? { facts: statedFacts(turns), ...NO_SPEND }
-          : await extractFacts({
-              model: extractor,
-              known: await knownFacts(context, turns, visible, signal),
-              turns,
-              metadata: { tenantId: context.tenantId, userId: context.userId },
-              signal,
-            });
-      const turnNumbers = new Set(turns.map(({ turn }) => turn));
-      let current = visible;
-      for (const proposal of extracted.facts) {
-        try {
-          if (!turnNumbers.has(proposal.turn)) {
-            throw new InvalidFactError({
-              field: 'source',
-              message: `turn ${proposal.turn} is not one of the turns given (${[...turnNumbers].join(', ')})`,
-            });
-          }
-          const written = await write({
-            context,
-            input: {
-              ...proposal,
-              source: { type: 'turn', conversationId: context.conversationId, turn: proposal.turn },
-            },
-            supersedes: proposal.supersedes,
-            visible: current,
-          });
-          result.facts.push(written.fact);
-          result.superseded.push(...written.superseded);
-          current = [...current.filter(({ id }) => !written.superseded.includes(id)), written.fact];
-        } catch (error) {
-          if (!InvalidFactError.isInstance(error)) throw error;
-          result.rejected.push({ proposal, error });
-        }
-      }
-      return { ...result, usage: extracted.usage, costUsd: extracted.costUsd };
+      return remember({ context, turns, signal });
     },
     async recall({ context, query, k = 5, signal }) {
       assertContext(context, 'recall');
@@ -221,14 +157,7 @@ export function createMemory({
     },
     async listFacts({ context, history = false }) {
       assertContext(context, 'listFacts');
-      const { tenantId, userId, conversationId } = context;
-      return store.listFacts({
-        tenantId,
-        userId,
-        ...(conversationId !== undefined && { conversationId }),
-        history,
-        now: clock.now(),
-      });
+      return visibleTo(context, history);
     },
     async forget(selector) {
       assertForgetSelector(selector);

@@ -3,12 +3,7 @@
  * with source, time and confidence, recall by hybrid search, and forgetting that reaches every
  * copy. The PGlite and PostgreSQL store is `@keel/memory/postgres`.
  */
-export {
-  createMemory,
-  type Memory,
-  type MemoryOptions,
-  type RememberResult,
-} from './create-memory';
+export { createMemory, type Memory, type MemoryOptions } from './create-memory';
 export type { ForgetResult, ForgetSelector } from './eraser';
 export { type ExtractedFact, type ExtractFactsOptions, extractFacts } from './extract-facts';
 export { EXTRACTIVE_SUMMARY_ID, extractiveSummary } from './extractive-summary';
@@ -27,6 +22,7 @@ export { InvalidFactError, type InvalidFactField } from './invalid-fact-error';
 export { createLocalMemoryStore } from './local-memory-store';
 export { EXTRACTED_FACTS, FACTS_PROMPT, SUMMARY_PROMPT } from './memory-prompts';
 export type { FactQuery, FactSelector, MemoryStore, SummarySelector } from './memory-store';
+export type { RememberResult } from './remember-facts';
 export {
   citationIdOf,
   citedFacts,
