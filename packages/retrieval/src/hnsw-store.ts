@@ -303,18 +303,36 @@ export async function createHnswStore({
     return top.sorted().map(({ item, score }) => ({ label: item, score }));
   }
 
+  /**
+   * The best `k` of an hnswlib search for `fetch` hits (default `k`) that `keep` accepts;
+   * `walk` filters inside hnswlib instead, called back for every node it visits.
+   */
   function graphSearch(
     query: number[],
-    searchEf: number,
-    k: number,
-    accept?: (label: number) => boolean,
+    {
+      ef: searchEf,
+      k,
+      fetch = k,
+      keep,
+      walk,
+    }: {
+      ef: number;
+      k: number;
+      fetch?: number;
+      keep?: (label: number) => boolean;
+      walk?: (label: number) => boolean;
+    },
   ) {
     index.setEf(searchEf);
-    const { neighbors, distances } = index.searchKnn(query, k, accept);
-    return neighbors.map((label, i) => ({
-      label,
-      score: scoreOf(space, distances[i] as number),
-    }));
+    const { neighbors, distances } = index.searchKnn(query, fetch, walk);
+    const found: Array<{ label: number; score: number }> = [];
+    for (let i = 0; i < neighbors.length && found.length < k; i++) {
+      const label = neighbors[i] as number;
+      if (keep === undefined || keep(label)) {
+        found.push({ label, score: scoreOf(space, distances[i] as number) });
+      }
+    }
+    return found;
   }
 
   /** The live labels a filter matches: from the value index when it can answer, else a scan. */
@@ -366,10 +384,10 @@ export async function createHnswStore({
     });
     if (plan.strategy === 'graph') {
       const query = Array.from(vector);
-      let found = graphSearch(query, plan.ef, plan.k)
-        .filter(({ label }) => accept(label))
-        .slice(0, k);
-      if (found.length < k) found = graphSearch(query, Math.max(searchEf, k), k, accept);
+      let found = graphSearch(query, { ef: plan.ef, k, fetch: plan.k, keep: accept });
+      if (found.length < k) {
+        found = graphSearch(query, { ef: Math.max(searchEf, k), k, walk: accept });
+      }
       if (found.length === k) return found;
     }
     const matches = matchesOf(filter, allowed);
@@ -401,7 +419,7 @@ export async function createHnswStore({
       if (filter === undefined) {
         // The graph can miss vectors it no longer reaches after updates: fall back to exact.
         const want = Math.min(wanted, labels.size);
-        found = graphSearch(Array.from(vector), Math.max(searchEf, want), want);
+        found = graphSearch(Array.from(vector), { ef: Math.max(searchEf, want), k: want });
         if (found.length < want) found = exactSearch(vector, [...labels.values()], want);
       } else {
         found = filteredSearch(vector, filter, wanted, searchEf);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Filter } from './filter';
 import { MetadataIndex } from './metadata-index';
 
 describe('MetadataIndex', () => {
@@ -23,7 +24,8 @@ describe('MetadataIndex', () => {
   });
 
   it('cannot answer a function, an empty filter or null meaning a missing field', () => {
-    for (const filter of [() => true, {}, { lang: null }]) {
+    const filters: Filter[] = [() => true, {}, { lang: null }];
+    for (const filter of filters) {
       expect(index.candidates(filter)).toBeUndefined();
       expect(index.count(filter)).toBeUndefined();
     }
