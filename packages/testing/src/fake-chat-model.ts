@@ -8,6 +8,7 @@ import {
   type ChatRequest,
   type Clock,
   type GenerateResult,
+  InvalidArgumentError,
   type StreamPart,
   sleep,
   systemClock,
@@ -167,6 +168,13 @@ export function createFakeChatModel(
 function validateStep(step: FakeStep, argument: string): void {
   const { error: _thrown, streamError, delayMs, costUsd, ...reply } = step;
   validateReply(reply, argument);
+  for (const field of ['serverToolCalls', 'citations'] as const) {
+    if (reply[field] === undefined) continue;
+    throw new InvalidArgumentError({
+      argument: `${argument}.${field}`,
+      message: `${argument}.${field} are Anthropic wire blocks, which the fake chat model does not render; script them on startMockProvider's 'anthropic.messages' route`,
+    });
+  }
   if (costUsd !== undefined) {
     assertNumber(`${argument}.costUsd`, costUsd, { min: 0, unit: 'USD' });
   }

@@ -35,6 +35,24 @@ export function validateReply(reply: MockReply, argument = 'reply'): void {
   if (reply.text !== undefined && typeof reply.text !== 'string')
     fail('text', 'a string', reply.text);
   if (
+    reply.serverToolCalls !== undefined &&
+    !(
+      Array.isArray(reply.serverToolCalls) &&
+      reply.serverToolCalls.every((c) => typeof c?.name === 'string')
+    )
+  ) {
+    fail('serverToolCalls', 'an array of { name, input?, result? }', reply.serverToolCalls);
+  }
+  if (
+    reply.citations !== undefined &&
+    !(
+      Array.isArray(reply.citations) &&
+      reply.citations.every((c) => c !== null && typeof c === 'object')
+    )
+  ) {
+    fail('citations', 'an array of citation objects', reply.citations);
+  }
+  if (
     reply.chunks !== undefined &&
     !(Array.isArray(reply.chunks) && reply.chunks.every((c) => typeof c === 'string'))
   ) {
