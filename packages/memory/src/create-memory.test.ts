@@ -297,6 +297,17 @@ describe('forgetting', () => {
     expect(await memory.listFacts({ context: alice, history: true })).toEqual([]);
   });
 
+  it("forgets a fact by id for a user only when it is that user's", async () => {
+    const memory = createMemory({ store: createLocalMemoryStore() });
+    const { fact } = await tell(memory, 'user', 'editor', 'Uses Helix.');
+    const stranger = { tenantId: 'acme', factId: fact.id, userId: 'mallory' };
+    expect(await memory.forget(stranger)).toEqual({ facts: 0, summaries: 0 });
+    expect(await memory.listFacts({ context: alice })).toEqual([fact]);
+    const owner = { tenantId: 'acme', factId: fact.id, userId: 'alice' };
+    expect(await memory.forget(owner)).toEqual({ facts: 1, summaries: 0 });
+    expect(await memory.listFacts({ context: alice })).toEqual([]);
+  });
+
   it.each([
     ['user', { tenantId: 'acme', userId: 'alice' }],
     ['conversation', { tenantId: 'acme', conversationId: 'c1' }],

@@ -8,9 +8,13 @@ import type { Fact } from './fact';
 import type { FactIndex } from './fact-index';
 import type { FactSelector, MemoryStore } from './memory-store';
 
-/** What to forget: one fact (with its history), everything of a user, or of a conversation. */
+/**
+ * What to forget: one fact (with its history), everything of a user, or of a conversation. With
+ * `userId`, a fact is forgotten only when it is that user's (the check a user's own "forget this"
+ * request needs).
+ */
 export type ForgetSelector =
-  | { tenantId: string; factId: string }
+  | { tenantId: string; factId: string; userId?: string }
   | { tenantId: string; userId: string }
   | { tenantId: string; conversationId: string };
 
@@ -28,12 +32,13 @@ export interface ForgetResult {
  */
 export function assertForgetSelector(selector: ForgetSelector): void {
   const candidate = (selector ?? {}) as Partial<Record<string, unknown>>;
-  const keys = ['factId', 'userId', 'conversationId'].filter((key) => key in candidate);
   const fine = (key: string) => typeof candidate[key] === 'string' && candidate[key] !== '';
-  if (!fine('tenantId') || keys.length !== 1 || !fine(keys[0] as string)) {
+  const keys = ['factId', 'userId', 'conversationId'].filter((key) => key in candidate);
+  const ownFact = 'factId' in candidate && keys.length === 2 && keys[1] === 'userId';
+  if (!fine('tenantId') || !(keys.length === 1 || ownFact) || !keys.every(fine)) {
     throw new InvalidArgumentError({
       argument: 'selector',
-      message: `forget() needs { tenantId } and one of factId, userId or conversationId, each a non-empty string, got ${JSON.stringify(selector)}`,
+      message: `forget() needs { tenantId } and one of factId (optionally with its userId), userId or conversationId, each a non-empty string, got ${JSON.stringify(selector)}`,
     });
   }
 }
@@ -105,12 +110,17 @@ export function createEraser(store: MemoryStore, index: FactIndex) {
     let target: FactSelector = selector as FactSelector;
     if ('factId' in selector) {
       const all = await store.listFacts({ tenantId: selector.tenantId, history: true });
-      target = { tenantId: selector.tenantId, ids: withHistory(selector.factId, all) };
+      const fact = all.find(({ id }) => id === selector.factId);
+      const allowed = selector.userId === undefined || fact?.userId === selector.userId;
+      target = {
+        tenantId: selector.tenantId,
+        ids: fact !== undefined && allowed ? withHistory(fact.id, all) : [],
+      };
     }
     const deleted = await store.deleteFacts(target);
     await index.remove(deleted.map((fact) => fact.id));
     const summaries =
-      'userId' in selector || 'conversationId' in selector
+      !('factId' in selector) && ('userId' in selector || 'conversationId' in selector)
         ? await store.deleteSummaries(selector)
         : await forgetTurns(store, deleted);
     return { facts: deleted.length, summaries };
