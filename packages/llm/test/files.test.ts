@@ -1,27 +1,17 @@
 import type { FilePart, ImagePart } from '@keel/core';
+import { samplePdf, samplePng } from '@keel/testing';
 import { describe, expect, it } from 'vitest';
 import { InvalidFileError, UnsupportedOptionError } from '../src/index';
 import { bodyOf, useMock } from './helpers';
 
 const env = useMock();
 
-/** The first bytes of a PNG of `width` x `height`: what the checks and estimates read. */
-function png(width: number, height: number): Uint8Array {
-  const bytes = new Uint8Array(33);
-  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
-  new DataView(bytes.buffer).setUint32(16, width);
-  new DataView(bytes.buffer).setUint32(20, height);
-  return bytes;
-}
-
-const pdfBytes = (pages: number) =>
-  new TextEncoder().encode(`%PDF-1.7\n${'<< /Type /Page >>\n'.repeat(pages)}%%EOF`);
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
-const image: ImagePart = { type: 'image', source: { type: 'bytes', data: png(64, 64) } };
+const image: ImagePart = { type: 'image', source: { type: 'bytes', data: samplePng(64, 64) } };
 const pdf: FilePart = {
   type: 'file',
-  source: { type: 'bytes', data: pdfBytes(2) },
+  source: { type: 'bytes', data: samplePdf(2) },
   filename: 'report.pdf',
 };
 const question = (...parts: Array<ImagePart | FilePart>) => ({
@@ -37,12 +27,15 @@ describe('file parts', () => {
     await env.openai().generate(question(image, pdf));
     const [message] = bodyOf(env.mock).messages as Array<{ content: unknown[] }>;
     expect(message?.content.slice(1)).toEqual([
-      { type: 'image_url', image_url: { url: `data:image/png;base64,${base64(png(64, 64))}` } },
+      {
+        type: 'image_url',
+        image_url: { url: `data:image/png;base64,${base64(samplePng(64, 64))}` },
+      },
       {
         type: 'file',
         file: {
           filename: 'report.pdf',
-          file_data: `data:application/pdf;base64,${base64(pdfBytes(2))}`,
+          file_data: `data:application/pdf;base64,${base64(samplePdf(2))}`,
         },
       },
     ]);
@@ -56,7 +49,7 @@ describe('file parts', () => {
       {
         type: 'input_file',
         filename: 'report.pdf',
-        file_data: `data:application/pdf;base64,${base64(pdfBytes(2))}`,
+        file_data: `data:application/pdf;base64,${base64(samplePdf(2))}`,
       },
       { type: 'input_file', file_url: 'https://x.test/a.pdf' },
     ]);
@@ -82,11 +75,11 @@ describe('file parts', () => {
     expect(message?.content.slice(1)).toEqual([
       {
         type: 'image',
-        source: { type: 'base64', media_type: 'image/png', data: base64(png(64, 64)) },
+        source: { type: 'base64', media_type: 'image/png', data: base64(samplePng(64, 64)) },
       },
       {
         type: 'document',
-        source: { type: 'base64', media_type: 'application/pdf', data: base64(pdfBytes(2)) },
+        source: { type: 'base64', media_type: 'application/pdf', data: base64(samplePdf(2)) },
         title: 'report.pdf',
       },
       {
@@ -106,14 +99,14 @@ describe('file parts', () => {
     };
     const lying: ImagePart = {
       type: 'image',
-      source: { type: 'bytes', mediaType: 'image/jpeg', data: png(8, 8) },
+      source: { type: 'bytes', mediaType: 'image/jpeg', data: samplePng(8, 8) },
     };
     const prefixed: ImagePart = {
       type: 'image',
       source: {
         type: 'base64',
         mediaType: 'image/png',
-        data: `data:image/png;base64,${base64(png(8, 8))}`,
+        data: `data:image/png;base64,${base64(samplePng(8, 8))}`,
       },
     };
     const reasons = [];
@@ -128,7 +121,7 @@ describe('file parts', () => {
 
   it('refuses files over the provider limits and sources the API does not read', async () => {
     const data = new Uint8Array(4 * 1024 * 1024);
-    data.set(png(8, 8));
+    data.set(samplePng(8, 8));
     const huge: ImagePart = { type: 'image', source: { type: 'bytes', data } };
     const tooLarge = await failure(env.anthropic().generate(question(huge)));
     expect(tooLarge).toMatchObject({
@@ -140,7 +133,7 @@ describe('file parts', () => {
       /^request\.messages\[0\]\.content\[1\]: the file is 4\.0 MiB/,
     );
 
-    const long: FilePart = { type: 'file', source: { type: 'bytes', data: pdfBytes(101) } };
+    const long: FilePart = { type: 'file', source: { type: 'bytes', data: samplePdf(101) } };
     const tooLong = await failure(env.anthropic().generate(question(long)));
     expect(tooLong).toMatchObject({ reason: 'too-many-pages' });
 

@@ -38,6 +38,7 @@ export {
   UNREACHABLE_REDIS,
 } from './redis-test-kit';
 export type { MockProviderName, MockRoute } from './routes';
+export { samplePdf, samplePng } from './sample-files';
 export {
   type MockProvider,
   type MockProviderOptions,

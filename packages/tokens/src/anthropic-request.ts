@@ -3,7 +3,7 @@
  * endpoint.
  */
 import type { FilePart, ImagePart, Message, ToolDefinition } from '@keel/core';
-import { decodeBase64, encodeBase64 } from '@keel/core/internal';
+import { decodeBase64, encodeBase64, inspectMedia } from '@keel/core/internal';
 
 /** The subset of Anthropic's request body that count_tokens reads. */
 export interface AnthropicCountTokensParams {
@@ -28,7 +28,14 @@ function imageBlock({ source }: ImagePart) {
     source:
       source.type === 'url'
         ? { type: 'url', url: source.url }
-        : { type: 'base64', media_type: source.mediaType ?? 'image/png', data: base64Of(source) },
+        : {
+            type: 'base64',
+            // Raw bytes may come without a media type: their magic bytes name it.
+            media_type:
+              source.mediaType ??
+              (source.type === 'bytes' ? inspectMedia(source.data).mediaType : undefined),
+            data: base64Of(source),
+          },
   };
 }
 

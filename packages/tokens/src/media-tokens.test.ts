@@ -1,32 +1,18 @@
 import type { FilePart, ImagePart } from '@keel/core';
 import { encodeBase64 } from '@keel/core/internal';
+import { samplePdf, samplePng } from '@keel/testing';
 import { describe, expect, it } from 'vitest';
 import { countMessageTokens } from './count-message-tokens';
 import { imageTokens, PDF_PAGE_TOKENS, pdfTokens } from './media-tokens';
 
-/** The first bytes of a PNG of `width` x `height`: all a token estimate reads. */
-function png(width: number, height: number): Uint8Array {
-  const bytes = new Uint8Array(24);
-  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
-  new DataView(bytes.buffer).setUint32(16, width);
-  new DataView(bytes.buffer).setUint32(20, height);
-  return bytes;
-}
-
 const image = (width: number, height: number): ImagePart => ({
   type: 'image',
-  source: { type: 'bytes', data: png(width, height) },
+  source: { type: 'bytes', data: samplePng(width, height) },
 });
 
 const pdf = (pages: number): FilePart => ({
   type: 'file',
-  source: {
-    type: 'base64',
-    mediaType: 'application/pdf',
-    data: encodeBase64(
-      new TextEncoder().encode(`%PDF-1.7\n${'<< /Type /Page >>\n'.repeat(pages)}/Type /Pages`),
-    ),
-  },
+  source: { type: 'base64', mediaType: 'application/pdf', data: encodeBase64(samplePdf(pages)) },
 });
 
 describe('imageTokens', () => {
@@ -78,5 +64,52 @@ describe('pdfTokens', () => {
     // 1000 x 1000 for OpenAI: 768 x 768, four tiles; "hello world" is 2 tokens.
     expect(full.tokens - bare.tokens).toBe(765 + 2 * PDF_PAGE_TOKENS + 2);
     expect(full.exact).toBe(false);
+  });
+});
+
+describe("files in Anthropic's count_tokens request", () => {
+  it('sends images and documents as blocks, typing raw bytes by their magic bytes', async () => {
+    const sent: unknown[] = [];
+    const client = {
+      messages: {
+        countTokens: async (params: { messages: unknown[] }) => {
+          sent.push(params.messages);
+          return { input_tokens: 10 };
+        },
+      },
+    };
+    const gif = Uint8Array.from([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 1, 0, 1, 0]);
+    const notes: FilePart = {
+      type: 'file',
+      source: {
+        type: 'bytes',
+        mediaType: 'text/plain',
+        data: new TextEncoder().encode('Q3 grew.'),
+      },
+      filename: 'notes.txt',
+      citations: true,
+    };
+    const content = [
+      { type: 'image' as const, source: { type: 'bytes' as const, data: gif } },
+      notes,
+    ];
+    await countMessageTokens([{ role: 'user', content }], { model: 'claude-haiku-4-5', client });
+    expect(sent[0]).toEqual([
+      {
+        role: 'user',
+        content: [
+          {
+            type: 'image',
+            source: { type: 'base64', media_type: 'image/gif', data: encodeBase64(gif) },
+          },
+          {
+            type: 'document',
+            source: { type: 'text', media_type: 'text/plain', data: 'Q3 grew.' },
+            title: 'notes.txt',
+            citations: { enabled: true },
+          },
+        ],
+      },
+    ]);
   });
 });
