@@ -366,8 +366,9 @@ export async function createHnswStore({
 
   /**
    * A filtered search as the cost model plans it. A graph search that comes back short (the
-   * matches sit away from the query, or the count was an over-estimate) is followed by
-   * hnswlib's filtered walk, then by an exact pass, so k matches always give k results.
+   * matches sit away from the query, or the count was an upper bound) is planned again from the
+   * exact matches: hnswlib's filtered walk when there are still many, else (or when the walk
+   * too comes back short) the exact scan, so k matches always give k results.
    */
   function filteredSearch(vector: Vector, filter: Filter, k: number, searchEf: number) {
     const allowed = compileFilter(filter) as MetadataPredicate;
@@ -375,22 +376,19 @@ export async function createHnswStore({
       const entry = metadata[label];
       return entry !== undefined && allowed(entry);
     };
-    const plan = planFilteredSearch({
-      matches: estimateMatches(filter, allowed),
-      size: labels.size,
-      k,
-      ef: searchEf,
-      exactFilterFraction,
-    });
-    if (plan.strategy === 'graph') {
-      const query = Array.from(vector);
-      let found = graphSearch(query, { ef: plan.ef, k, fetch: plan.k, keep: accept });
-      if (found.length < k) {
-        found = graphSearch(query, { ef: Math.max(searchEf, k), k, walk: accept });
-      }
+    const plan = (matches: number) =>
+      planFilteredSearch({ matches, size: labels.size, k, ef: searchEf, exactFilterFraction });
+    const first = plan(estimateMatches(filter, allowed));
+    const query = first.strategy === 'graph' ? Array.from(vector) : [];
+    if (first.strategy === 'graph') {
+      const found = graphSearch(query, { ef: first.ef, k, fetch: first.k, keep: accept });
       if (found.length === k) return found;
     }
     const matches = matchesOf(filter, allowed);
+    if (first.strategy === 'graph' && plan(matches.length).strategy === 'graph') {
+      const found = graphSearch(query, { ef: Math.max(searchEf, k), k, walk: accept });
+      if (found.length === k) return found;
+    }
     return exactSearch(vector, matches, Math.min(k, matches.length));
   }
 
