@@ -5,9 +5,11 @@
  * through render.js (sanitised, links and images only to allowed hosts); everything else only
  * ever goes into textContent.
  */
-import { renderMarkdown } from '/render.js';
 
-const USER_KEY = 'docs-chat.userId';
+import { readErrorBody, readEvents } from '/http.js';
+import { renderMarkdown } from '/render.js';
+import { loadUserId } from '/user.js';
+
 const CONVERSATION_KEY = 'docs-chat.conversationId';
 /** Matches `[docs/x.md#3]`: a citation id in brackets, no spaces or nested brackets. */
 const CITATION = /\[([^[\]\s]+)\]/g;
@@ -45,15 +47,6 @@ const state = {
   /** Hosts an answer's links and images may point to (GET /api/config); none until it answers. */
   allowedHosts: [],
 };
-
-function loadUserId() {
-  let id = localStorage.getItem(USER_KEY);
-  if (!id) {
-    id = crypto.randomUUID();
-    localStorage.setItem(USER_KEY, id);
-  }
-  return id;
-}
 
 function setConversationId(id) {
   state.conversationId = id;
@@ -386,53 +379,6 @@ const OUTCOME_TEXT = {
 function setBusy(busy) {
   els.send.disabled = busy;
   els.cancel.disabled = !busy;
-}
-
-async function readErrorBody(res) {
-  let text = `Request failed (${res.status}).`;
-  let code;
-  try {
-    const { error } = await res.json();
-    code = error.code;
-    text = `${error.message} (${error.code})`;
-    for (const [path, problem] of Object.entries(error.fields ?? {}))
-      text += `\n${path}: ${problem}`;
-  } catch {
-    // not JSON: keep the status line
-  }
-  const retryAfter = res.headers.get('retry-after');
-  // A spent daily budget says when it resets; a count of seconds until then helps nobody.
-  if (res.status === 429 && retryAfter && code !== 'budget_exceeded')
-    text += `\nTry again in ${retryAfter} s.`;
-  return text;
-}
-
-/** Splits an event-stream body into `{ event, data }` blocks; `: ping` comments are skipped. */
-async function* readEvents(body) {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer += value.replace(/\r\n?/g, '\n');
-    let end = buffer.indexOf('\n\n');
-    while (end !== -1) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      let event = 'message';
-      const data = [];
-      for (const line of block.split('\n')) {
-        if (line.startsWith(':')) continue;
-        const colon = line.indexOf(':');
-        const field = colon === -1 ? line : line.slice(0, colon);
-        const val = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-        if (field === 'event') event = val;
-        else if (field === 'data') data.push(val);
-      }
-      if (data.length > 0) yield { event, data: data.join('\n') };
-      end = buffer.indexOf('\n\n');
-    }
-  }
 }
 
 function onEvent(msg, event) {

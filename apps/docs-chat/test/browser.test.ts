@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { type MockProvider, startMockProvider } from '@keel/testing';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
@@ -347,6 +348,67 @@ describe.skipIf(SKIP)('docs-chat page in Chromium', () => {
       await page.unroute('**/api/chat');
     }
     await page.close();
+  });
+
+  it('uploads documents with progress, lists and removes them, and keeps them from other users', async () => {
+    const page = await openPage();
+    const userId = await page.evaluate(() => localStorage.getItem('docs-chat.userId') ?? '');
+    // Record the progress bar's share on every change.
+    await page.evaluate(() => {
+      const shares: number[] = [];
+      Object.assign(window, { shares });
+      const bar = document.getElementById('upload-progress') as HTMLProgressElement;
+      new MutationObserver(() => shares.push(bar.value / bar.max)).observe(bar, {
+        attributes: true,
+      });
+    });
+    await page.getByTestId('upload-input').setInputFiles([
+      {
+        name: 'lighthouse.md',
+        mimeType: 'text/markdown',
+        buffer: Buffer.from(
+          '# Lighthouse keeping\n\nThe lighthouse keeper trims the lamp wick every dusk.\n',
+        ),
+      },
+      { name: 'archive.md', mimeType: 'text/markdown', buffer: gzipSync('hidden words') },
+    ]);
+    const status = page.getByTestId('upload-status');
+    await status.filter({ hasText: 'added' }).waitFor({ timeout: WAIT_MS });
+    expect(await status.textContent()).toBe('1 added, 0 unchanged, 1 skipped.');
+    expect(await page.getByTestId('upload-files').locator('li').allTextContents()).toEqual([
+      'lighthouse.md: read as markdown',
+      expect.stringMatching(/^archive\.md: skipped, the content is gzip, whatever its name says/),
+    ]);
+    const shares = (await page.evaluate(() => Reflect.get(window, 'shares'))) as number[];
+    expect(shares.some((share) => share > 0 && share < 1)).toBe(true);
+    expect(shares.at(-1)).toBe(1);
+    const listed = page.getByTestId('document-list').locator('li');
+    expect(await listed.getAttribute('data-source-id')).toBe(`uploads/${userId}/lighthouse.md`);
+
+    const question = 'When does the lighthouse keeper trim the lamp wick?';
+    await waitForOutcome(await ask(page, question), 'stop');
+    const own = (await conversation(page)).turns.at(-1);
+    expect(own?.citations.map((c) => c.citationId).join()).toContain('lighthouse.md');
+
+    // Another user (another id in this browser) neither lists it nor gets it cited.
+    const other = await context.newPage();
+    await other.goto(app.url);
+    await other.evaluate(() => localStorage.setItem('docs-chat.userId', 'another-reader'));
+    try {
+      await other.reload();
+      await other.getByTestId('new-chat').click();
+      await waitForOutcome(await ask(other, question), 'stop');
+      const theirs = (await conversation(other)).turns.at(-1);
+      expect(theirs?.citations.map((c) => c.citationId).join()).not.toContain('lighthouse');
+      expect(await other.getByTestId('document-list').locator('li').count()).toBe(0);
+    } finally {
+      await other.evaluate((id) => localStorage.setItem('docs-chat.userId', id), userId);
+      await other.close();
+    }
+
+    await listed.getByRole('button', { name: /Remove/ }).click();
+    await status.filter({ hasText: 'Removed lighthouse.md.' }).waitFor({ timeout: WAIT_MS });
+    expect(await listed.count()).toBe(0);
   });
 
   it('shows no console errors or CSP violations', () => {

@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FIXTURE_CORPUS } from './start-test-app';
+import { FIXTURE_CORPUS, startTestApp } from './start-test-app';
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '..', 'bin', 'docs-chat.js');
@@ -54,6 +55,30 @@ describe('docs-chat CLI', () => {
       expect(stderr).toMatch(/1 embedded, 0 unchanged, 0 removed, 1 skipped/);
       expect(stderr).toMatch(/skipped [^\n]*archive\.gz: \.gz is not one of the types read/);
     } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('ingest sends the files to the server that holds the data directory, naming each skipped one', async () => {
+    const server = await startTestApp();
+    const folder = mkdtempSync(join(tmpdir(), 'docs-chat-remote-'));
+    try {
+      writeFileSync(join(folder, 'quokka.md'), '# Quokkas\n\nQuokkas smile for the camera.\n');
+      writeFileSync(join(folder, 'archive.md'), gzipSync('hidden words'));
+      const { code, stderr } = await cli(['ingest', '--user', 'ana', folder], {
+        DOCS_CHAT_DATA_DIR: server.dataDir,
+        DOCS_CHAT_PORT: new URL(server.url).port,
+      });
+      expect(code).toBe(0);
+      expect(stderr).toContain('is in use by a running docs-chat');
+      expect(stderr).toMatch(/^read quokka\.md \(markdown\) as uploads\/ana\/quokka\.md$/m);
+      expect(stderr).toMatch(/^skipped archive\.md: the content is gzip, whatever its name says/m);
+      expect(stderr).toMatch(/^1 added, 0 unchanged, 1 skipped; you have 1 documents$/m);
+      expect(await server.app.knowledge.documentsOf('ana')).toMatchObject([
+        { sourceId: 'uploads/ana/quokka.md' },
+      ]);
+    } finally {
+      await server.close();
       rmSync(folder, { recursive: true, force: true });
     }
   });
