@@ -8,7 +8,7 @@ import { assertNumber } from '@keel/core/internal';
 import { BrokenCircuitError } from './broken-circuit-error';
 import { type Classification, classify as defaultClassify } from './classify';
 import { createEvent, type Subscribe } from './event';
-import { type Policy, toContext } from './policy';
+import { type Policy, passingContext, toContext } from './policy';
 
 /** Open after this many failures in a row. */
 export interface ConsecutiveStrategy {
@@ -219,7 +219,7 @@ export function circuitBreaker({
   const closedCall = outcome(false);
   const trialCall = outcome(true);
 
-  return {
+  return passingContext({
     get state() {
       if (state === 'open' && clock.now() >= openedAt + halfOpenAfterMs) return 'half-open';
       return state;
@@ -255,5 +255,5 @@ export function circuitBreaker({
       }
       return Promise.resolve(result).then(succeeded, failed);
     },
-  };
+  });
 }

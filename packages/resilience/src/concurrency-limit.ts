@@ -7,7 +7,13 @@ import { assertDelay, assertNumber } from '@keel/core/internal';
 import { ChunkedQueue } from './chunked-queue';
 import { ConcurrencyLimitError, type ConcurrencyLimitReason } from './concurrency-limit-error';
 import { createEvent, type Subscribe } from './event';
-import { type CallContext, type Policy, type PolicyContext, toContext } from './policy';
+import {
+  type CallContext,
+  type Policy,
+  type PolicyContext,
+  passingContext,
+  toContext,
+} from './policy';
 
 /** Options of {@link concurrencyLimit}. */
 export interface ConcurrencyLimitOptions {
@@ -175,7 +181,7 @@ export function concurrencyLimit(options: ConcurrencyLimitOptions): ConcurrencyL
     return promise;
   };
 
-  return {
+  return passingContext({
     get active() {
       return active;
     },
@@ -196,5 +202,5 @@ export function concurrencyLimit(options: ConcurrencyLimitOptions): ConcurrencyL
       if (waiting >= maxQueue) return Promise.reject(refuse('queue-full'));
       return enqueue(fn, context);
     },
-  };
+  });
 }

@@ -5,36 +5,27 @@
  */
 import type { Clock } from '@keel/core';
 
-/** A registered deadline. */
-export interface Deadline {
-  /** The call finished: its deadline will not fire, and nothing of the call is kept. */
-  cancel(): void;
-}
-
-/** What a deadline fires: the call's own object, so registering one makes no closure. */
+/**
+ * What a deadline fires: the call's own object, which also carries its deadline, so registering
+ * one allocates nothing.
+ */
 export interface Expiring {
+  /** When the deadline passes; set by the queue, undefined once it fired or was cancelled. */
+  deadlineAt: number | undefined;
   expire(): void;
 }
 
-class Entry implements Deadline {
-  /** One kept for the life of the process, for V8's sake: see `TimeoutCall.kept` in timeout.ts. */
-  static kept: Entry | undefined;
-
-  constructor(
-    readonly at: number,
-    public target: Expiring | undefined,
-    readonly queue: Queue,
-  ) {}
-  cancel(): void {
-    this.target = undefined;
-    this.queue.trim();
-  }
+/** Deadlines `ms` after registration. */
+export interface DeadlineQueue {
+  add(target: Expiring): void;
+  /** The call finished: its deadline will not fire, and the queue keeps nothing of it. */
+  cancel(target: Expiring): void;
 }
 
-class Queue {
+class Queue implements DeadlineQueue {
   // Live deadlines sit in entries[head, tail). The array is never shrunk by pop or by setting its
   // length, which would make the next call reallocate it: slots are cleared and reused instead.
-  entries: Array<Entry | undefined> = [];
+  entries: Array<Expiring | undefined> = [];
   head = 0;
   tail = 0;
   armed = false;
@@ -42,23 +33,26 @@ class Queue {
   constructor(
     readonly clock: Clock,
     readonly ms: number,
-  ) {
-    Entry.kept ??= new Entry(clock.now() + ms, undefined, this);
+  ) {}
+
+  add(target: Expiring): void {
+    target.deadlineAt = this.clock.now() + this.ms;
+    this.entries[this.tail++] = target;
+    if (!this.armed) this.arm(this.ms);
   }
 
-  add(target: Expiring): Deadline {
-    const entry = new Entry(this.clock.now() + this.ms, target, this);
-    this.entries[this.tail++] = entry;
-    if (!this.armed) this.arm(this.ms);
-    return entry;
+  cancel(target: Expiring): void {
+    if (target.deadlineAt === undefined) return;
+    target.deadlineAt = undefined;
+    this.trim();
   }
 
   /** Drops finished deadlines from both ends, so a queue of finished calls stays empty. */
   trim(): void {
     const { entries } = this;
-    while (this.tail > this.head && entries[this.tail - 1]?.target === undefined)
+    while (this.tail > this.head && entries[this.tail - 1]?.deadlineAt === undefined)
       entries[--this.tail] = undefined;
-    while (this.head < this.tail && entries[this.head]?.target === undefined)
+    while (this.head < this.tail && entries[this.head]?.deadlineAt === undefined)
       entries[this.head++] = undefined;
     if (this.head === this.tail) {
       this.head = 0;
@@ -75,16 +69,17 @@ class Queue {
     this.armed = false;
     const now = this.clock.now();
     while (this.head < this.tail) {
-      const entry = this.entries[this.head] as Entry;
-      if (entry.at > now && entry.target !== undefined) break;
+      const target = this.entries[this.head] as Expiring;
+      const at = target.deadlineAt;
+      if (at !== undefined && at > now) break;
       this.entries[this.head++] = undefined;
-      const target = entry.target;
-      entry.target = undefined;
-      target?.expire();
+      if (at === undefined) continue;
+      target.deadlineAt = undefined;
+      target.expire();
     }
     this.trim();
-    const next = this.entries[this.head];
-    if (next) this.arm(next.at - now);
+    const next = this.entries[this.head]?.deadlineAt;
+    if (next !== undefined) this.arm(next - now);
   };
 
   arm(delay: number): void {
@@ -100,6 +95,6 @@ class Queue {
  * Creates a queue for deadlines `ms` after registration. Its one timer is unref'd where the
  * clock's handles support it, so a pending deadline never keeps a process alive.
  */
-export function deadlineQueue(clock: Clock, ms: number): { add(target: Expiring): Deadline } {
+export function deadlineQueue(clock: Clock, ms: number): DeadlineQueue {
   return new Queue(clock, ms);
 }

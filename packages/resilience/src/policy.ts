@@ -102,10 +102,27 @@ export interface KeyBox {
   key?: string;
 }
 
+/** A function a policy runs. */
+export type PolicyFunction = (context: PolicyContext) => unknown;
+
+/**
+ * Policies that hand their function the context they were given or a child of it made by
+ * `with`, never another object: `wrap` composes them without a closure per call (see wrap.ts).
+ */
+export const passesContext = new WeakSet<Policy>();
+
+/** Records that `policy` passes its context on (see {@link passesContext}), and returns it. */
+export function passingContext<P extends Policy>(policy: P): P {
+  passesContext.add(policy);
+  return policy;
+}
+
 /** The context objects every policy builds: getters on the prototype, nothing made until read. */
 export class CallContext implements PolicyContext {
   readonly #signal: AbortSignal | LazyAbort;
   readonly #key: string | KeyBox | undefined;
+  /** The function of the innermost `wrap` this call runs in, when it composes without closures. */
+  readonly #wrapped: PolicyFunction | undefined;
   readonly attempt: number;
   readonly heartbeat: () => void;
 
@@ -114,11 +131,18 @@ export class CallContext implements PolicyContext {
     attempt: number,
     heartbeat: () => void,
     key: string | KeyBox | undefined,
+    wrapped: PolicyFunction | undefined,
   ) {
     this.#signal = signal;
     this.attempt = attempt;
     this.heartbeat = heartbeat;
     this.#key = key;
+    this.#wrapped = wrapped;
+  }
+
+  /** The function `wrap` runs in `context` (a static method, so a context shows no such field). */
+  static wrappedOf(context: CallContext): PolicyFunction | undefined {
+    return context.#wrapped;
   }
 
   get signal(): AbortSignal {
@@ -160,7 +184,12 @@ export class CallContext implements PolicyContext {
     heartbeat: () => void = this.heartbeat,
     key: string | KeyBox | undefined = this.#key,
   ): CallContext {
-    return new CallContext(signal, attempt, heartbeat, key);
+    return new CallContext(signal, attempt, heartbeat, key, this.#wrapped);
+  }
+
+  /** A child context in which `wrap` runs `fn`. */
+  wrapping(fn: PolicyFunction): CallContext {
+    return new CallContext(this.#signal, this.attempt, this.heartbeat, this.#key, fn);
   }
 }
 
@@ -168,7 +197,7 @@ export class CallContext implements PolicyContext {
  * The context of a call made without options (contexts are immutable, so one serves all). Made
  * up front, it also keeps V8's hidden class of contexts alive (see `TimeoutCall.kept`).
  */
-const defaultContext = new CallContext(NEVER_ABORTED, 1, noop, undefined);
+const defaultContext = new CallContext(NEVER_ABORTED, 1, noop, undefined, undefined);
 
 /** The context a policy works in: the enclosing policy's as it is, or one built from options. */
 export function toContext(options: ExecuteOptions | undefined): CallContext {
@@ -179,5 +208,6 @@ export function toContext(options: ExecuteOptions | undefined): CallContext {
     options?.attempt ?? 1,
     options?.heartbeat ?? noop,
     options?.idempotencyKey,
+    undefined,
   );
 }

@@ -7,7 +7,7 @@ import { type Clock, sleep, systemClock, TimeoutError } from '@keel/core';
 import { assertNumber } from '@keel/core/internal';
 import { type BackoffKind, backoffDelay } from './backoff';
 import { type Classification, classify as defaultClassify } from './classify';
-import { type Deadline, deadlineQueue } from './deadline-queue';
+import { type DeadlineQueue, deadlineQueue, type Expiring } from './deadline-queue';
 import { createEvent, type Subscribe } from './event';
 import {
   type CallContext,
@@ -16,6 +16,7 @@ import {
   LazyAbort,
   type Policy,
   type PolicyContext,
+  passingContext,
   toContext,
 } from './policy';
 import { retryAfterMs } from './retry-after';
@@ -76,15 +77,17 @@ export interface RetryPolicy extends Policy {
 }
 
 /** The overall deadline of one call: its signal is made only if an attempt reads it. */
-class RetryDeadline extends LazyAbort {
+class RetryDeadline extends LazyAbort implements Expiring {
   /** One kept for the life of the process, for V8's sake: see `TimeoutCall.kept`. */
   static kept: RetryDeadline | undefined;
-  entry: Deadline | undefined;
+  deadlineAt: number | undefined;
 
   constructor(
     parent: CallContext,
     readonly timeoutMs: number,
     readonly startedAt: number,
+    /** The queue this call's deadline waits in. */
+    readonly deadlines: DeadlineQueue | undefined,
   ) {
     super(parent);
   }
@@ -95,7 +98,7 @@ class RetryDeadline extends LazyAbort {
 
   /** The call is over: the deadline will not fire. */
   finish(): void {
-    this.entry?.cancel();
+    this.deadlines?.cancel(this);
     this.dispose();
   }
 }
@@ -158,7 +161,12 @@ export function retry({
 
   const deadlines = deadlineMs === undefined ? undefined : deadlineQueue(clock, deadlineMs);
   if (deadlineMs !== undefined)
-    RetryDeadline.kept ??= new RetryDeadline(toContext(undefined), deadlineMs, clock.now());
+    RetryDeadline.kept ??= new RetryDeadline(
+      toContext(undefined),
+      deadlineMs,
+      clock.now(),
+      undefined,
+    );
   const contextOf = <T>({ parent, keySource, deadline }: RetryCall<T>, attempt: number) =>
     parent.with(deadline, attempt, undefined, keySource);
 
@@ -222,7 +230,7 @@ export function retry({
     }
   };
 
-  return {
+  return passingContext({
     onRetry: retried.on,
     onGiveUp: gaveUp.on,
     execute<T>(
@@ -234,8 +242,9 @@ export function retry({
       // it); the count is awaited before any retry is asked for. A count that fails is the
       // budget's problem (a Redis budget reports it), never the call's error.
       const counting = budget?.recordRequest();
-      const deadline = deadlines && new RetryDeadline(parent, deadlineMs as number, clock.now());
-      if (deadline) deadline.entry = deadlines?.add(deadline);
+      const deadline =
+        deadlines && new RetryDeadline(parent, deadlineMs as number, clock.now(), deadlines);
+      deadline?.deadlines?.add(deadline);
       const call: RetryCall<T> = {
         key: undefined,
         fn,
@@ -263,5 +272,5 @@ export function retry({
         (error: unknown) => recover(call, error),
       );
     },
-  };
+  });
 }

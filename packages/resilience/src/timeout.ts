@@ -5,9 +5,9 @@
  */
 import { type Clock, InvalidArgumentError, systemClock, TimeoutError } from '@keel/core';
 import { assertDelay } from '@keel/core/internal';
-import { type Deadline, deadlineQueue } from './deadline-queue';
+import { type DeadlineQueue, deadlineQueue, type Expiring } from './deadline-queue';
 import { createEvent, type EventChannel, type Subscribe } from './event';
-import { type CallContext, LazyAbort, type Policy, toContext } from './policy';
+import { type CallContext, LazyAbort, type Policy, passingContext, toContext } from './policy';
 
 /** Options of {@link timeout}. */
 export interface TimeoutOptions {
@@ -44,7 +44,7 @@ const messages: Record<TimeoutKind, (ms: number) => string> = {
  * One call under a timeout: the signal its function gets (made only if read), and what happens
  * when one of its deadlines passes. It is its own entry in the total deadline's queue.
  */
-class TimeoutCall extends LazyAbort {
+class TimeoutCall extends LazyAbort implements Expiring {
   /**
    * One call object kept for the life of the process. V8 forgets the hidden class of objects none
    * of which survive a full GC and deoptimizes the code built for it, so after every full GC calls
@@ -53,13 +53,15 @@ class TimeoutCall extends LazyAbort {
   static kept: TimeoutCall | undefined;
   /** Set in aggressive mode: rejects the call at the deadline without waiting for it. */
   rejectEarly: ((reason: unknown) => void) | undefined;
-  total: Deadline | undefined;
+  deadlineAt: number | undefined;
   watch: ProgressWatch | undefined;
 
   constructor(
     parent: CallContext,
     readonly totalMs: number | undefined,
     readonly timedOut: EventChannel<{ kind: TimeoutKind; timeoutMs: number }>,
+    /** The queue of the total deadline, when there is one. */
+    readonly totals: DeadlineQueue | undefined,
   ) {
     super(parent);
   }
@@ -83,7 +85,7 @@ class TimeoutCall extends LazyAbort {
 
   /** The call settled: nothing of it fires any more. */
   finish(): void {
-    this.total?.cancel();
+    this.totals?.cancel(this);
     this.watch?.stop();
     this.dispose();
   }
@@ -122,15 +124,15 @@ export function timeout({
   }
   const timedOut = createEvent<{ kind: TimeoutKind; timeoutMs: number }>();
   const totals = totalMs === undefined ? undefined : deadlineQueue(clock, totalMs);
-  TimeoutCall.kept ??= new TimeoutCall(toContext(undefined), totalMs, createEvent());
+  TimeoutCall.kept ??= new TimeoutCall(toContext(undefined), totalMs, createEvent(), undefined);
 
-  return {
+  return passingContext({
     onTimeout: timedOut.on,
     execute(fn, options) {
       const parent = toContext(options);
       if (parent.aborted) return Promise.reject(parent.signal.reason);
-      const call = new TimeoutCall(parent, totalMs, timedOut);
-      call.total = totals?.add(call);
+      const call = new TimeoutCall(parent, totalMs, timedOut, totals);
+      totals?.add(call);
       const watch =
         firstByteMs === undefined && idleMs === undefined
           ? undefined
@@ -163,7 +165,7 @@ export function timeout({
         },
       );
     },
-  };
+  });
 }
 
 /** The first-byte and idle timers of one call. */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { drive, httpError } from '../test/drive';
 import { circuitBreaker } from './circuit-breaker';
 import { concurrencyLimit } from './concurrency-limit';
-import type { PolicyContext } from './policy';
+import type { Policy, PolicyContext } from './policy';
 import { retry } from './retry';
 import { timeout } from './timeout';
 import { wrap } from './wrap';
@@ -87,5 +87,31 @@ describe('wrap', () => {
 
   it('with no policies, just runs the function', async () => {
     expect(await wrap().execute(({ attempt }) => attempt)).toBe(1);
+  });
+
+  it('runs the right function when wraps nest, inside a wrapped function or as one of its policies', async () => {
+    const inner = wrap(retry(), circuitBreaker());
+    const outer = wrap(
+      retry(),
+      timeout({ totalMs: 60_000 }),
+      concurrencyLimit({ maxConcurrent: 2 }),
+    );
+    const nestedCall = await outer.execute(async (context) => {
+      const innerResult = await inner.execute(async ({ attempt }) => `inner ${attempt}`, context);
+      return `${innerResult}, outer ${context.attempt}`;
+    });
+    expect(nestedCall).toBe('inner 1, outer 1');
+    const nestedPolicy = wrap(retry(), inner, timeout({ totalMs: 60_000 }));
+    expect(await nestedPolicy.execute(async ({ attempt }) => `attempt ${attempt}`)).toBe(
+      'attempt 1',
+    );
+  });
+
+  it('composes a policy of its own that hands its function a context it built', async () => {
+    const tagged: Policy = {
+      execute: (fn, options) => Promise.resolve(fn({ ...options, attempt: 7 } as PolicyContext)),
+    };
+    const policy = wrap(retry(), tagged, circuitBreaker(), timeout({ totalMs: 60_000 }));
+    expect(await policy.execute(async ({ attempt }) => attempt)).toBe(7);
   });
 });
