@@ -174,6 +174,26 @@ describe('extractAnswer', () => {
     ).toBe(false);
   });
 
+  it('declines a question about a name of several words the documents write only apart', () => {
+    const sdks = chunk(
+      'llm.md#0',
+      [
+        'One client over the official OpenAI and Anthropic SDKs. Code blocks are highlighted in JSON, Python and TypeScript.',
+        '',
+        'Set `ANTHROPIC_API_KEY` to answer with Claude; the Anthropic SDK reads it.',
+      ].join('\n'),
+    );
+    expect(
+      extractAnswer(readQuestion('Which Python version does the Keel Python SDK require?'), [sdks]),
+    ).toMatchObject({ covered: false, relevance: { missing: ['Python SDK'] } });
+    // Written together in any case, or joined by `_` or `-`, the name is found.
+    expect(
+      extractAnswer(readQuestion('Where does the Anthropic SDK read the Anthropic API key from?'), [
+        sdks,
+      ]).covered,
+    ).toBe(true);
+  });
+
   it('quotes the lines of a code block the chunk cuts, the one holding the figure asked for included', () => {
     const cache = chunk(
       'retrieval.md#5',

@@ -131,8 +131,22 @@ function missingNames(question: Question, scored: readonly Scored[]): string[] {
     haystack.includes(name.toLowerCase()) ||
     (parts.length > 0 &&
       parts.every((part) => analyzeTerms(part).every((term) => vocabulary.has(term))));
+  const names = question.names.filter(
+    (name) => !present(name, name.match(/\p{Lu}[\p{L}\p{N}]*/gu) ?? []),
+  );
+  // A name of several words whose words are all found must be written together too, in any
+  // case, joined by spaces, `_` or `-` (`ANTHROPIC_API_KEY` writes `Anthropic API`): the
+  // documents may speak of Python and of SDKs without a Python SDK.
+  const joined = (text: string) => text.toLowerCase().replace(/[\s_-]+/g, ' ');
+  const written = joined(haystack);
+  const phrases = question.phrases.filter(
+    (phrase) =>
+      !phrase.split(/\s+/).some((word) => names.includes(word)) &&
+      !written.includes(joined(phrase)),
+  );
   return [
-    ...question.names.filter((name) => !present(name, name.match(/\p{Lu}[\p{L}\p{N}]*/gu) ?? [])),
+    ...phrases,
+    ...names,
     ...question.identifiers.filter((id) => !present(id, id.split('.'))),
   ];
 }

@@ -28,7 +28,7 @@ function isPlanted(text: string): boolean {
 }
 
 /** Chunks each search of the offline answerer asks for. */
-const SEARCH_K = 15;
+const SEARCH_K = 20;
 
 /** One offline step: text to stream, or a tool to call. */
 export interface OfflineStep {

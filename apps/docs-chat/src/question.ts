@@ -19,6 +19,8 @@ export interface Question {
   identifiers: string[];
   /** Words a reader would capitalise: product and provider names (`Gemini`, `Kubernetes`). */
   names: string[];
+  /** Runs of capitalised words that name one thing together (`Python SDK`, `Google Vertex`). */
+  phrases: string[];
   /**
    * One search query per aspect, each in its key words: the question itself, then each side of
    * an "X and Y".
@@ -28,7 +30,7 @@ export interface Question {
 
 /** Words of questions that say nothing about the topic. */
 const QUESTION_WORDS =
-  'about actually also any anything can could describe detail details difference differences do does doing done explain exactly give happen happens help how i keel me mean means my need please should show tell thing things use used uses using want way what whats when where whether which why work works would'.split(
+  'about actually also any anything can could describe detail details difference differences do does doing done explain exactly give happen happens help how i keel many me mean means much my need please should show tell thing things use used uses using want way what whats when where whether which why work works would'.split(
     ' ',
   );
 
@@ -130,6 +132,23 @@ function keywords(text: string): string {
   return words.length > 0 ? words.join(' ') : text;
 }
 
+const QUESTION_WORD_SET = new Set(QUESTION_WORDS);
+
+/**
+ * Runs of two or more capitalised words past the first word (`the Python SDK`), without a
+ * question word at either end (`Keel`): one name, which the documents must write as such.
+ */
+function namePhrases(text: string): string[] {
+  const phrases: string[] = [];
+  for (const match of text.matchAll(/(?<=\S\s+)[A-Z][\w.+-]*[\w+](?:\s+[A-Z][\w.+-]*[\w+])+/g)) {
+    const words = match[0].split(/\s+/);
+    while (words.length > 0 && QUESTION_WORD_SET.has((words[0] as string).toLowerCase())) words.shift();
+    while (words.length > 0 && QUESTION_WORD_SET.has((words.at(-1) as string).toLowerCase())) words.pop();
+    if (words.length >= 2) phrases.push(words.join(' '));
+  }
+  return phrases;
+}
+
 /** Reads a question. */
 export function readQuestion(text: string): Question {
   const identifiers = new Set<string>();
@@ -146,6 +165,7 @@ export function readQuestion(text: string): Question {
   return {
     text,
     shape: shapeOf(text),
+    phrases: namePhrases(text),
     terms: [...new Set(analyzeTerms(text))],
     identifiers: [...identifiers],
     names,
