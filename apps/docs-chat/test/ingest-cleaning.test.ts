@@ -3,7 +3,8 @@
  * cache (DATABASE_URL), and PostgreSQL with pgvector (PGlite + vector over the wire). A planted
  * page's secrets never reach the index or the `documents` table, its invisible characters are
  * gone, its instruction-like sentences are reported, its line numbers stay those of the file,
- * and flipping trust indexes every document again.
+ * and flipping trust indexes every document again. A user's upload is cleaned the same way and
+ * found, read and removed by that user alone.
  */
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,7 +62,7 @@ function cleaningScenario(name: string, open: (corpus: string) => Promise<Mode |
   writeFileSync(join(corpus, 'planted.md'), PLANTED);
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-  it(`${name}: cleans at ingest, keeps line numbers, and re-indexes when trust flips`, async () => {
+  it(`${name}: cleans at ingest, keeps line numbers, re-indexes when trust flips, and keeps an upload its user's alone`, async () => {
     const mode = await open(corpus);
     if (!mode) return;
     const { knowledge } = mode;
@@ -111,6 +112,47 @@ function cleaningScenario(name: string, open: (corpus: string) => Promise<Mode |
     // And back: redacted again.
     expect(await knowledge.ingest([corpus])).toMatchObject({ changed: 5 });
     await assertCleaned(knowledge);
+
+    // A user's upload: cleaned as untrusted text, found by that user alone (on every replica),
+    // left alone by the corpus's ingest, and removed by that user only.
+    const upload = {
+      id: 'uploads/ann/ops.md',
+      text: PLANTED.replace(
+        'lighthouse keeper rotates the beacon lens',
+        'harbour pilot reads the tide gauge',
+      ),
+      format: 'markdown' as const,
+    };
+    const added = await knowledge.upload([upload], {
+      tenant: 'ann',
+      limits: { maxDocuments: 5, maxBytes: 100_000 },
+    });
+    expect(added).toMatchObject({
+      indexed: [upload.id],
+      redacted: [{ id: upload.id, secrets: 3 }],
+    });
+    expect((await knowledge.document(upload.id, 'ann'))?.text).not.toContain(OPENAI_KEY);
+    const finds = async (on: Knowledge, tenant?: string) =>
+      (await on.search('harbour pilot tide gauge', { k: 20, ...(tenant && { tenant }) }))
+        .map((hit) => hit.chunk.sourceId)
+        .includes(upload.id);
+    expect(await finds(knowledge, 'ann')).toBe(true);
+    expect(await finds(knowledge, 'ben')).toBe(false);
+    expect(await finds(knowledge)).toBe(false);
+    expect(await knowledge.document(upload.id, 'ben')).toBeUndefined();
+    expect(await knowledge.sourceIds()).not.toContain(upload.id);
+    expect(await knowledge.documentsOf('ann')).toMatchObject([{ sourceId: upload.id }]);
+    expect(await knowledge.documentsOf('ben')).toEqual([]);
+    expect(await knowledge.ingest([corpus])).toMatchObject({ changed: 0, removed: 0 });
+    if (mode.reopen) {
+      const other = await mode.reopen();
+      expect(await finds(other, 'ann')).toBe(true);
+      expect(await finds(other, 'ben')).toBe(false);
+    }
+    expect(await knowledge.remove(upload.id, 'ben')).toBe(false);
+    expect(await knowledge.remove(upload.id, 'ann')).toBe(true);
+    expect(await knowledge.documentsOf('ann')).toEqual([]);
+    expect(await finds(knowledge, 'ann')).toBe(false);
   });
 }
 
