@@ -14,6 +14,15 @@ const messageStart = event({
   message: { usage: { input_tokens: 10, output_tokens: 1 } },
 });
 
+/** A block's start and stop around `between` (its deltas), at `index`. */
+const block = (index: number, content_block: Record<string, unknown>, between = '') =>
+  event({ type: 'content_block_start', index, content_block }) +
+  between +
+  event({ type: 'content_block_stop', index });
+/** The end of a message: its stop reason, output usage and `message_stop`. */
+const messageEnd = (stop_reason: string, usage: Record<string, unknown> = { output_tokens: 5 }) =>
+  event({ type: 'message_delta', delta: { stop_reason }, usage }) + event({ type: 'message_stop' });
+
 describe('fromAnthropic', () => {
   it('adapts the documented text stream, skipping pings', async () => {
     expect(await drain(fromAnthropic(iterate([fixture('anthropic-docs-text.sse')])))).toEqual([
@@ -302,15 +311,9 @@ describe('fromAnthropic', () => {
     const bytes = utf8(
       messageStart +
         event({ type: 'future_event' }) +
-        event({ type: 'content_block_start', index: 0, content_block: { type: 'future_block' } }) +
-        event({ type: 'content_block_stop', index: 0 }) +
+        block(0, { type: 'future_block' }) +
         event({ type: 'content_block_delta', index: 1, delta: { type: 'future_delta' } }) +
-        event({
-          type: 'message_delta',
-          delta: { stop_reason: 'end_turn' },
-          usage: { output_tokens: 5 },
-        }) +
-        event({ type: 'message_stop' }),
+        messageEnd('end_turn'),
     );
     const parts = await drain(
       fromAnthropic(iterate([bytes]), { onStats: (value) => (stats = value) }),
@@ -319,58 +322,36 @@ describe('fromAnthropic', () => {
     expect(stats?.unknownEvents).toBe(3);
   });
 
+  const delta = (index: number, value: Record<string, unknown>) =>
+    event({ type: 'content_block_delta', index, delta: value });
+
   // The web search stream as Anthropic documents it: the server tool's call with its input
   // streamed, its result block whole, then text whose citations arrive as citations_delta.
   const webSearch = utf8(
     messageStart +
-      event({
-        type: 'content_block_start',
-        index: 0,
-        content_block: {
-          type: 'server_tool_use',
-          id: 'srvtoolu_01',
-          name: 'web_search',
-          input: {},
-        },
+      block(
+        0,
+        { type: 'server_tool_use', id: 'srvtoolu_01', name: 'web_search', input: {} },
+        delta(0, { type: 'input_json_delta', partial_json: '{"query": "weather ' }) +
+          delta(0, { type: 'input_json_delta', partial_json: 'Oslo"}' }),
+      ) +
+      block(1, {
+        type: 'web_search_tool_result',
+        tool_use_id: 'srvtoolu_01',
+        content: [
+          {
+            type: 'web_search_result',
+            title: 'Oslo weather',
+            url: 'https://weather.example/oslo',
+            encrypted_content: 'EqgfCioIARgBIiQ3YTAwMjY1Mi1mZjM5LTQ1NGUtODgxNC1kNjNjNTk1ZWI3Y',
+            page_age: null,
+          },
+        ],
       }) +
-      event({
-        type: 'content_block_delta',
-        index: 0,
-        delta: { type: 'input_json_delta', partial_json: '{"query": "weather ' },
-      }) +
-      event({
-        type: 'content_block_delta',
-        index: 0,
-        delta: { type: 'input_json_delta', partial_json: 'Oslo"}' },
-      }) +
-      event({ type: 'content_block_stop', index: 0 }) +
-      event({
-        type: 'content_block_start',
-        index: 1,
-        content_block: {
-          type: 'web_search_tool_result',
-          tool_use_id: 'srvtoolu_01',
-          content: [
-            {
-              type: 'web_search_result',
-              title: 'Oslo weather',
-              url: 'https://weather.example/oslo',
-              encrypted_content: 'EqgfCioIARgBIiQ3YTAwMjY1Mi1mZjM5LTQ1NGUtODgxNC1kNjNjNTk1ZWI3Y',
-              page_age: null,
-            },
-          ],
-        },
-      }) +
-      event({ type: 'content_block_stop', index: 1 }) +
-      event({
-        type: 'content_block_start',
-        index: 2,
-        content_block: { type: 'text', text: '', citations: null },
-      }) +
-      event({
-        type: 'content_block_delta',
-        index: 2,
-        delta: {
+      block(
+        2,
+        { type: 'text', text: '', citations: null },
+        delta(2, {
           type: 'citations_delta',
           citation: {
             type: 'web_search_result_location',
@@ -379,20 +360,9 @@ describe('fromAnthropic', () => {
             title: 'Oslo weather',
             encrypted_index: 'Eo8BCioIAhgBIiQyYjQ0OWJmZi1lNm',
           },
-        },
-      }) +
-      event({
-        type: 'content_block_delta',
-        index: 2,
-        delta: { type: 'text_delta', text: 'It is snowing in Oslo.' },
-      }) +
-      event({ type: 'content_block_stop', index: 2 }) +
-      event({
-        type: 'message_delta',
-        delta: { stop_reason: 'end_turn' },
-        usage: { output_tokens: 40, server_tool_use: { web_search_requests: 1 } },
-      }) +
-      event({ type: 'message_stop' }),
+        }) + delta(2, { type: 'text_delta', text: 'It is snowing in Oslo.' }),
+      ) +
+      messageEnd('end_turn', { output_tokens: 40, server_tool_use: { web_search_requests: 1 } }),
   );
 
   it('streams server tool calls, their results and citations as parts of their own', async () => {
@@ -429,39 +399,24 @@ describe('fromAnthropic', () => {
   it('reports a failed server tool and a document citation with its pages', async () => {
     const bytes = utf8(
       messageStart +
-        event({
-          type: 'content_block_start',
-          index: 0,
-          content_block: { type: 'server_tool_use', id: 'srv2', name: 'code_execution', input: {} },
+        block(0, { type: 'server_tool_use', id: 'srv2', name: 'code_execution', input: {} }) +
+        block(1, {
+          type: 'bash_code_execution_tool_result',
+          tool_use_id: 'srv2',
+          content: { type: 'bash_code_execution_tool_result_error', error_code: 'unavailable' },
         }) +
-        event({ type: 'content_block_stop', index: 0 }) +
-        event({
-          type: 'content_block_start',
-          index: 1,
-          content_block: {
-            type: 'bash_code_execution_tool_result',
-            tool_use_id: 'srv2',
-            content: { type: 'bash_code_execution_tool_result_error', error_code: 'unavailable' },
+        delta(2, {
+          type: 'citations_delta',
+          citation: {
+            type: 'page_location',
+            cited_text: 'Revenue grew 12 %.',
+            document_index: 0,
+            document_title: 'Annual report',
+            start_page_number: 3,
+            end_page_number: 4,
           },
         }) +
-        event({ type: 'content_block_stop', index: 1 }) +
-        event({
-          type: 'content_block_delta',
-          index: 2,
-          delta: {
-            type: 'citations_delta',
-            citation: {
-              type: 'page_location',
-              cited_text: 'Revenue grew 12 %.',
-              document_index: 0,
-              document_title: 'Annual report',
-              start_page_number: 3,
-              end_page_number: 4,
-            },
-          },
-        }) +
-        event({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: {} }) +
-        event({ type: 'message_stop' }),
+        messageEnd('end_turn'),
     );
     const parts = await drain(fromAnthropic(iterate([bytes])));
     expect(parts[0]).toEqual({
