@@ -122,6 +122,13 @@ describe('validation before storage', () => {
       memory.recall({ context: { tenantId: '', userId: 'alice' }, query: 'x' }),
     ).rejects.toThrow(InvalidArgumentError);
     await expect(memory.forget({ tenantId: 'acme' } as never)).rejects.toThrow(/one of factId/);
+    expect(() => createMemory({} as never)).toThrow(/needs store/);
+    expect(() =>
+      createMemory({ store: createLocalMemoryStore(), ttl: { team: 1 } as never }),
+    ).toThrow(/got "team"/);
+    expect(() => createMemory({ store: createLocalMemoryStore(), historyTokens: 0 })).toThrow(
+      InvalidArgumentError,
+    );
   });
 });
 

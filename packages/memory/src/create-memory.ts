@@ -4,8 +4,8 @@
  * stored, recall by hybrid search bounded by the caller's tenant and user, and forgetting that
  * reaches every copy.
  */
-import { type ChatModel, type Clock, systemClock } from '@keel/core';
-import { assertNumber } from '@keel/core/internal';
+import { type ChatModel, type Clock, InvalidArgumentError, systemClock } from '@keel/core';
+import { assertNumber, describeValue } from '@keel/core/internal';
 import { createRedactor, type RedactOptions } from '@keel/observability';
 import {
   assertForgetSelector,
@@ -13,7 +13,7 @@ import {
   type ForgetResult,
   type ForgetSelector,
 } from './eraser';
-import type { Fact, MemoryContext, MemoryScope } from './fact';
+import { type Fact, MEMORY_SCOPES, type MemoryContext, type MemoryScope } from './fact';
 import { createFactIndex, type ScoredFact } from './fact-index';
 import { createFactWriter, type WrittenFact } from './fact-writer';
 import {
@@ -86,6 +86,29 @@ export interface Memory {
   readonly index: { size(): number; has(factId: string): boolean };
 }
 
+/** Throws an `InvalidArgumentError` for a missing store or an unknown scope. */
+function assertMemoryOptions({
+  store,
+  ttl,
+  allowSensitive,
+}: Pick<Required<MemoryOptions>, 'store' | 'ttl' | 'allowSensitive'>): void {
+  if (typeof (store as Partial<MemoryStore> | undefined)?.listFacts !== 'function') {
+    throw new InvalidArgumentError({
+      argument: 'store',
+      message: `createMemory() needs store: createLocalMemoryStore(), or createPostgresMemoryStore({ sql }) from @keel/memory/postgres, got ${describeValue(store)}`,
+    });
+  }
+  const unknown = [...Object.keys(ttl ?? {}), ...(allowSensitive ?? [])].find(
+    (scope) => !MEMORY_SCOPES.includes(scope as MemoryScope),
+  );
+  if (unknown !== undefined) {
+    throw new InvalidArgumentError({
+      argument: 'scope',
+      message: `ttl and allowSensitive take the scopes 'user', 'conversation' and 'tenant', got ${JSON.stringify(unknown)}`,
+    });
+  }
+}
+
 /**
  * Creates conversation memory over `store`.
  *
@@ -110,10 +133,12 @@ export function createMemory({
   clock = systemClock,
   generateId = () => crypto.randomUUID(),
 }: MemoryOptions): Memory {
+  assertMemoryOptions({ store, ttl, allowSensitive });
   assertNumber('historyTokens', historyTokens, { integer: true, min: 1 });
   assertNumber('summaryTokens', summaryTokens, { integer: true, min: 1 });
-  for (const [scope, ms] of Object.entries(ttl))
+  for (const [scope, ms] of Object.entries(ttl)) {
     assertNumber(`ttl.${scope}`, ms, { greaterThan: 0, unit: 'ms' });
+  }
   const redactor = createRedactor(redaction);
   const index = createFactIndex();
   const write = createFactWriter({ store, redactor, allowSensitive, ttl, clock, generateId });
