@@ -42,13 +42,13 @@ const noop = (): void => {};
  * reason; a later read gets a signal that is already aborted. It follows its parent context.
  */
 export class LazyAbort {
-  // Plain fields set in the constructor: one is made per call, and private `#` fields cost an
-  // initializer run on every construction.
-  private controller: AbortController | undefined;
-  private ownReason: unknown;
-  private ownAborted: boolean;
-  private onParentAbort: (() => void) | undefined;
-  private readonly parent: CallContext;
+  // Plain fields, declared only and set in the constructors: one object is made per call, and
+  // fields defined in the class body (`#` or not) cost an initializer run on every construction.
+  declare private controller: AbortController | undefined;
+  declare private ownReason: unknown;
+  declare private ownAborted: boolean;
+  declare private onParentAbort: (() => void) | undefined;
+  declare private readonly parent: CallContext;
 
   constructor(parent: CallContext) {
     this.controller = undefined;

@@ -80,16 +80,24 @@ export interface RetryPolicy extends Policy {
 class RetryDeadline extends LazyAbort implements Expiring {
   /** One kept for the life of the process, for V8's sake: see `TimeoutCall.kept`. */
   static kept: RetryDeadline | undefined;
-  deadlineAt: number | undefined;
+  // Declared only, set in the constructor (see LazyAbort).
+  declare deadlineAt: number | undefined;
+  declare readonly timeoutMs: number;
+  declare readonly startedAt: number;
+  /** The queue this call's deadline waits in. */
+  declare readonly deadlines: DeadlineQueue | undefined;
 
   constructor(
     parent: CallContext,
-    readonly timeoutMs: number,
-    readonly startedAt: number,
-    /** The queue this call's deadline waits in. */
-    readonly deadlines: DeadlineQueue | undefined,
+    timeoutMs: number,
+    startedAt: number,
+    deadlines: DeadlineQueue | undefined,
   ) {
     super(parent);
+    this.deadlineAt = undefined;
+    this.timeoutMs = timeoutMs;
+    this.startedAt = startedAt;
+    this.deadlines = deadlines;
   }
 
   expire(): void {

@@ -51,19 +51,29 @@ class TimeoutCall extends LazyAbort implements Expiring {
    * ran unoptimized until V8 optimized them again (several times slower).
    */
   static kept: TimeoutCall | undefined;
+  // Declared only, set in the constructor (see LazyAbort).
   /** Set in aggressive mode: rejects the call at the deadline without waiting for it. */
-  rejectEarly: ((reason: unknown) => void) | undefined;
-  deadlineAt: number | undefined;
-  watch: ProgressWatch | undefined;
+  declare rejectEarly: ((reason: unknown) => void) | undefined;
+  declare deadlineAt: number | undefined;
+  declare watch: ProgressWatch | undefined;
+  declare readonly totalMs: number | undefined;
+  declare readonly timedOut: EventChannel<{ kind: TimeoutKind; timeoutMs: number }>;
+  /** The queue of the total deadline, when there is one. */
+  declare readonly totals: DeadlineQueue | undefined;
 
   constructor(
     parent: CallContext,
-    readonly totalMs: number | undefined,
-    readonly timedOut: EventChannel<{ kind: TimeoutKind; timeoutMs: number }>,
-    /** The queue of the total deadline, when there is one. */
-    readonly totals: DeadlineQueue | undefined,
+    totalMs: number | undefined,
+    timedOut: EventChannel<{ kind: TimeoutKind; timeoutMs: number }>,
+    totals: DeadlineQueue | undefined,
   ) {
     super(parent);
+    this.rejectEarly = undefined;
+    this.deadlineAt = undefined;
+    this.watch = undefined;
+    this.totalMs = totalMs;
+    this.timedOut = timedOut;
+    this.totals = totals;
   }
 
   /** The total deadline passed. */
