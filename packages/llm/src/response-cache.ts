@@ -3,7 +3,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type ChatRequest, type Clock, systemClock } from '@keel/core';
-import { assertNumber } from '@keel/core/internal';
+import { assertNumber, encodeBase64 } from '@keel/core/internal';
 import type { LlmGenerateResult } from './types';
 
 /**
@@ -63,11 +63,13 @@ export function createMemoryCache({
 
 /** JSON with object keys sorted, so equal requests give equal keys. */
 function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, node: unknown) =>
-    node !== null && typeof node === 'object' && !Array.isArray(node)
+  return JSON.stringify(value, (_key, node: unknown) => {
+    // File bytes as base64: as an object they would be millions of sorted index keys.
+    if (node instanceof Uint8Array) return encodeBase64(node);
+    return node !== null && typeof node === 'object' && !Array.isArray(node)
       ? Object.fromEntries(Object.entries(node).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : node,
-  );
+      : node;
+  });
 }
 
 /** Who answers a request: the provider, the model and the server it runs on. */

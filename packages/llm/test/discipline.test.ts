@@ -170,6 +170,20 @@ describe('response cache', () => {
       key,
     );
     expect(responseCacheKey(target, { ...base, responseFormat: { type: 'json' } })).not.toBe(key);
+    expect(responseCacheKey(target, { ...base, providerOptions: { seed: 1 } })).not.toBe(key);
+    const withFile = (byte: number) =>
+      responseCacheKey(target, {
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'image', source: { type: 'bytes', data: new Uint8Array(8).fill(byte) } },
+            ],
+          },
+        ],
+      });
+    expect(withFile(1)).toBe(withFile(1));
+    expect(withFile(1)).not.toBe(withFile(2));
   });
 
   it('evicts the least recently used entry and expires old ones', async () => {
