@@ -117,6 +117,9 @@ export function decodeBase64(data: string): Uint8Array | undefined {
   return bytes;
 }
 
+/** Bytes encoded per `btoa` call: a multiple of 3. */
+const BASE64_CHUNK = 0x6000;
+
 /**
  * Bytes to standard base64.
  *
@@ -126,10 +129,16 @@ export function decodeBase64(data: string): Uint8Array | undefined {
  * ```
  */
 export function encodeBase64(bytes: Uint8Array): string {
-  let binary = '';
-  // Chunks keep `String.fromCharCode`'s argument list short.
-  for (let at = 0; at < bytes.length; at += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
+  const parts: string[] = [];
+  // Encoded a chunk at a time (a multiple of 3 bytes, so no padding in between): one `btoa` of
+  // the whole file as a binary string is several times slower on large files.
+  for (let at = 0; at < bytes.length; at += BASE64_CHUNK) {
+    const chunk = bytes.subarray(at, at + BASE64_CHUNK);
+    let binary = '';
+    for (let index = 0; index < chunk.length; index++) {
+      binary += String.fromCharCode(chunk[index] as number);
+    }
+    parts.push(btoa(binary));
   }
-  return btoa(binary);
+  return parts.join('');
 }
