@@ -4,58 +4,30 @@
  * re-ingest embeds only files that changed, and drops files that were deleted.
  */
 import { existsSync } from 'node:fs';
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Instrumentation, RequestMetadata } from '@keel/core';
 import {
   AnalyzerMismatchError,
   type Chunk,
   createRetriever,
-  type Document,
   EmbeddingModelMismatchError,
   type IngestProgress,
   type RetrievedChunk,
   type Retriever,
-  readFolder,
 } from '@keel/retrieval';
 import type { CleaningOptions } from './ingest-cleaning';
 import {
-  cleanedDocument,
-  contentHash,
   type HashedDocument,
   type IngestPlan,
   type ManifestEntry,
+  planIngest,
   planRemoval,
   planUpload,
   type TenantLimits,
   tenantFilter,
   type UploadedDocument,
 } from './ingest-plan';
-
-/** File extensions ingested from folders: markdown, text and code. */
-export const INGESTED_EXTENSIONS = [
-  '.md',
-  '.mdx',
-  '.markdown',
-  '.txt',
-  '.rst',
-  '.ts',
-  '.tsx',
-  '.js',
-  '.mjs',
-  '.cjs',
-  '.py',
-  '.go',
-  '.rs',
-  '.java',
-  '.rb',
-  '.c',
-  '.h',
-  '.cpp',
-  '.cs',
-  '.sh',
-  '.sql',
-];
 
 /** What an ingest did. */
 export interface IngestReport {
@@ -169,92 +141,6 @@ export interface Knowledge extends Catalog {
 export type IndexingRetriever = Pick<Retriever, 'ingest' | 'chunk'> & {
   remove(sourceId: string): number | Promise<number>;
 };
-
-/** The folder two or more paths share (each path's own folder for files and folders alike). */
-function commonParent(paths: readonly string[]): string {
-  const parts = paths.map((path) => dirname(path).split(sep));
-  const first = parts[0] ?? [];
-  let length = first.length;
-  for (const other of parts) {
-    let same = 0;
-    while (same < Math.min(length, other.length) && other[same] === first[same]) same++;
-    length = same;
-  }
-  return first.slice(0, length).join(sep) || sep;
-}
-
-function toId(base: string, path: string): string {
-  return relative(base, path).split(sep).join('/');
-}
-
-async function* scan(
-  paths: readonly string[],
-  onSkip: (file: { id: string; reason: string }) => void,
-): AsyncGenerator<Document> {
-  const base = commonParent(paths);
-  for (const path of paths) {
-    if ((await stat(path)).isDirectory()) {
-      const prefix = toId(base, path);
-      const skip = ({ id, reason }: { id: string; reason: string }) =>
-        onSkip({ id: `${prefix}/${id}`, reason });
-      for await (const document of readFolder(path, {
-        extensions: INGESTED_EXTENSIONS,
-        onSkip: skip,
-      })) {
-        yield { ...document, id: `${prefix}/${document.id}` };
-      }
-    } else {
-      yield { id: toId(base, path), text: await readFile(path) };
-    }
-  }
-}
-
-/**
- * Reads `paths` and compares them with the corpus's documents in `indexed` (a tenant's are
- * left alone): the documents new or changed (or cleaned otherwise than `cleaning` says),
- * cleaned, how many were found, and the indexed ones gone from the folders and files given.
- *
- * @throws Error naming paths that do not exist.
- * @example
- * ```ts
- * const { changed, gone } = await planIngest(['./docs'], new Map([['docs/a.md', { hash: 'e3b0…:clean2', chunks: 3 }]]));
- * ```
- */
-export async function planIngest(
-  paths: readonly string[],
-  indexed: ReadonlyMap<string, ManifestEntry>,
-  cleaning: CleaningOptions = {},
-): Promise<IngestPlan> {
-  const known = new Map(
-    [...indexed].filter(([, entry]) => entry.tenant === undefined).map(([id, e]) => [id, e.hash]),
-  );
-  const base = commonParent(paths);
-  const missing = paths.filter((path) => !existsSync(path));
-  if (missing.length > 0) {
-    throw new Error(`Nothing to ingest at ${missing.join(', ')}: check the path`);
-  }
-  const scopes = await Promise.all(
-    paths.map(async (path) => ({
-      id: toId(base, path),
-      folder: (await stat(path)).isDirectory(),
-    })),
-  );
-  const seen = new Set<string>();
-  const changed: HashedDocument[] = [];
-  const passed: Array<{ id: string; reason: string }> = [];
-  for await (const document of scan(paths, (file) => passed.push(file))) {
-    seen.add(document.id);
-    const hash = contentHash(document.text, cleaning);
-    if (known.get(document.id) === hash) continue;
-    changed.push(cleanedDocument(document, hash, cleaning));
-  }
-  const gone = [...known.keys()].filter(
-    (id) =>
-      !seen.has(id) &&
-      scopes.some((scope) => (scope.folder ? id.startsWith(`${scope.id}/`) : id === scope.id)),
-  );
-  return { scanned: seen.size, changed, gone, passed };
-}
 
 /**
  * Indexes `changed` into `retriever` and records each in `manifest`; a document the retriever

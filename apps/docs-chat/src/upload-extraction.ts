@@ -9,7 +9,7 @@
 import type { DocumentFormat } from '@keel/retrieval';
 import { convert } from 'html-to-text';
 import { extractText, getDocumentProxy } from 'unpdf';
-import { INGESTED_EXTENSIONS } from './knowledge';
+import { INGESTED_EXTENSIONS } from './ingest-plan';
 
 /** What a file turned into: text to index, or why it was left out. */
 export type ExtractedUpload =
