@@ -92,6 +92,21 @@ describe('file parts', () => {
     ]);
   });
 
+  it('sends URL-safe or unpadded base64 in the standard form providers take', async () => {
+    // Trailing bytes that encode to '+' and '/' (URL-safe: '-' and '_'), with padding.
+    const bytes = Uint8Array.from([...samplePng(3, 3), 0xfb, 0xff]);
+    const standard = Buffer.from(bytes).toString('base64');
+    const urlSafe = Buffer.from(bytes).toString('base64url');
+    expect(urlSafe).not.toBe(standard);
+    const part: ImagePart = {
+      type: 'image',
+      source: { type: 'base64', mediaType: 'image/png', data: urlSafe },
+    };
+    await env.anthropic().generate(question(part));
+    const [message] = bodyOf(env.mock).messages as Array<{ content: unknown[] }>;
+    expect(message?.content[1]).toMatchObject({ source: { data: standard } });
+  });
+
   it('refuses, before sending, bytes that are no image, a type that contradicts them, bad base64', async () => {
     const svg: ImagePart = {
       type: 'image',

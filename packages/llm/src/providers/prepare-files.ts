@@ -73,6 +73,16 @@ function bytesOf(
   return bytes;
 }
 
+/**
+ * The base64 to send: the caller's when it is already standard and padded, else the bytes
+ * encoded (URL-safe or unpadded base64 is read, but providers take only the standard form).
+ */
+function base64For(source: { type: 'base64' | 'bytes'; data: unknown }, bytes: Uint8Array): string {
+  const given = source.data;
+  const standard = typeof given === 'string' && given.length % 4 === 0 && !/[-_]/.test(given);
+  return standard ? given : encodeBase64(bytes);
+}
+
 function assertSize(where: Where, size: number, limit: number): void {
   if (size > limit) {
     throw refuse(
@@ -103,7 +113,7 @@ function image(where: Where, part: ImagePart): ImagePart {
       `mediaType says ${source.mediaType} but the bytes are ${found}; fix mediaType`,
     );
   }
-  const data = source.type === 'base64' ? source.data : encodeBase64(bytes);
+  const data = base64For(source, bytes);
   return { type: 'image', source: { type: 'base64', mediaType: found as ImageMediaType, data } };
 }
 
@@ -169,7 +179,7 @@ function file(where: Where, part: FilePart): FilePart {
       `the PDF has ${info.pages} pages, more than the ${limits.pdfPages} ${api} reads; split it`,
     );
   }
-  const data = source.type === 'base64' ? source.data : encodeBase64(bytes);
+  const data = base64For(source, bytes);
   return { ...part, source: { type: 'base64', mediaType, data } };
 }
 
