@@ -379,7 +379,7 @@ export async function createHnswStore({
     const plan = (matches: number) =>
       planFilteredSearch({ matches, size: labels.size, k, ef: searchEf, exactFilterFraction });
     const first = plan(estimateMatches(filter, allowed));
-    const query = first.strategy === 'graph' ? Array.from(vector) : [];
+    const query = Array.from(vector);
     if (first.strategy === 'graph') {
       const found = graphSearch(query, { ef: first.ef, k, fetch: first.k, keep: accept });
       if (found.length === k) return found;
