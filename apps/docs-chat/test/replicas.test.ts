@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stateEngineUrl } from '@keel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../src/migrations';
 import { ofType, postChat, textOf } from './sse-client';
 import { type Replicas, startReplicas } from './start-replicas';
 
@@ -51,7 +52,7 @@ describe.skipIf(!serverUrl)('replicas on one PostgreSQL', () => {
     const versions = await run.query<{ version: number }>(
       'select version from schema_migrations order by version',
     );
-    expect(versions.map((row) => row.version)).toEqual([1, 2]);
+    expect(versions.map((row) => row.version)).toEqual(MIGRATIONS.map((m) => m.version));
     const stored = await run.query<{ documents: number; chunks: number }>(
       'select (select count(*)::int from documents) as documents, (select count(*)::int from chunks) as chunks',
     );
