@@ -29,21 +29,25 @@ export interface RenderedAnswer {
   message: Message;
 }
 
-/** Renders the prompt for `question` with the packed context. */
+/**
+ * Renders the prompt for `question` with the packed context and, when memory recalled
+ * anything, its fenced blocks (`renderMemory`'s text) beside the context and its instruction
+ * in the system text.
+ */
 export async function renderAnswer(
   question: string,
   packed: PackedContext,
+  memory: { instruction: string; text: string } = { instruction: '', text: '' },
 ): Promise<RenderedAnswer> {
   const [system, user] = await answerPrompt.render({ question });
   const rendered = `${(user as Message).content as string}`;
+  const documentation =
+    packed.chunks.length > 0
+      ? `Retrieved documentation:\n${packed.context}`
+      : 'No documentation matched this question.';
+  const remembered = memory.text === '' ? '' : `\n\nWhat you remember:\n${memory.text}`;
   return {
-    system: `${(system as Message).content as string}\n${packed.instruction}`,
-    message: {
-      role: 'user',
-      content:
-        packed.chunks.length > 0
-          ? `Retrieved documentation:\n${packed.context}\n\n${rendered}`
-          : `No documentation matched this question.\n\n${rendered}`,
-    },
+    system: `${(system as Message).content as string}\n${packed.instruction}${memory.instruction === '' ? '' : `\n${memory.instruction}`}`,
+    message: { role: 'user', content: `${documentation}${remembered}\n\n${rendered}` },
   };
 }

@@ -48,6 +48,12 @@ export interface Answerer {
    * Absent when the answerer spends no budget (offline mode).
    */
   estimate?(request: ChatRequest): Promise<CallEstimate>;
+  /**
+   * The model memory summarises and extracts facts with: the same client, retries, breaker and
+   * ledger as the answers, without the offline fallback or a user's budget. Absent offline
+   * (memory then summarises and extracts without a model).
+   */
+  memoryModel?: ChatModel;
 }
 
 /**
@@ -142,6 +148,7 @@ export function createAnswerer(
     return {
       mode,
       model,
+      memoryModel: createAnthropicModel({ ...shared, model, client }),
       forTurn: (options) =>
         createAnthropicModel({
           ...shared,
@@ -162,18 +169,22 @@ export function createAnswerer(
     ...(baseURL && { baseURL }),
     maxRetries: 0,
   });
+  const openaiOptions = {
+    ...shared,
+    model,
+    client,
+    ...(mode === 'openai-compatible' && {
+      provider: 'openai-compatible',
+      ...(prices && { prices }),
+    }),
+  };
   return {
     mode,
     model,
+    memoryModel: createOpenAIModel(openaiOptions),
     forTurn: (options) =>
       createOpenAIModel({
-        ...shared,
-        model,
-        client,
-        ...(mode === 'openai-compatible' && {
-          provider: 'openai-compatible',
-          ...(prices && { prices }),
-        }),
+        ...openaiOptions,
         ...(options.budget && { budget: options.budget }),
         fallbacks: [offline(options, true)],
       }),

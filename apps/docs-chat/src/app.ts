@@ -8,10 +8,12 @@
  */
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { createMemory, type Memory } from '@keel/memory';
+import { createPostgresMemoryStore } from '@keel/memory/postgres';
 import { createOutputGuard } from '@keel/observability';
 import type { IngestProgress } from '@keel/retrieval';
 import type { Redis } from 'ioredis';
-import { type Answerer, createAnswerer } from './answerer';
+import { type Answerer, countingModel, createAnswerer } from './answerer';
 import { type AppObservability, createAppObservability } from './app-observability';
 import { type ChatEngine, createChatEngine } from './chat-engine';
 import { APP_DIR, type Config } from './config';
@@ -25,6 +27,7 @@ import { documentRoutes } from './document-routes';
 import { createHttpServer } from './http-server';
 import { type IngestReport, type Knowledge, openKnowledge } from './knowledge';
 import { createLedgerStore, type LedgerStore } from './ledger-store';
+import { memoryRoutes } from './memory-routes';
 import { createNotesStore, type NotesStore } from './notes-store';
 import { connectDatabase } from './postgres-database';
 import { closeRedis, openRedis, REDIS_TIMEOUT_MS } from './redis-connection';
@@ -49,6 +52,8 @@ export interface App {
   readonly conversations: ConversationStore;
   readonly ledger: LedgerStore;
   readonly notes: NotesStore;
+  /** What the app remembers of its users (`@keel/memory`, in the app's database). */
+  readonly memory: Memory;
   readonly observability: AppObservability;
   readonly db: Database;
   /**
@@ -114,6 +119,18 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
       instrumentation: appObservability.instrumentation,
       ...(sharedRedis && { redis: sharedRedis }),
     });
+    // Memory's tables sit beside the app's; on PostgreSQL its transactions need the pool.
+    const memoryStore = createPostgresMemoryStore({ sql: db.pool ?? db, table: 'keel_memory' });
+    await memoryStore.migrate();
+    const memory = createMemory({
+      store: memoryStore,
+      tokenizer: countingModel(answerer.model),
+      historyTokens: config.historyTokens,
+      ...(answerer.memoryModel && {
+        summarizer: answerer.memoryModel,
+        extractor: answerer.memoryModel,
+      }),
+    });
     const limits = createUserLimits({
       requestsPerMinute: config.rateLimitPerMinute,
       dailyTokens: config.userDailyTokens,
@@ -131,6 +148,7 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
       answerer,
       limits,
       instrumentation: appObservability.instrumentation,
+      memory,
       ledgerWritten: appObservability.flush,
       outputGuard: createOutputGuard({
         allowedHosts: config.allowedHosts,
@@ -167,6 +185,7 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
       conversations,
       ledger,
       notes,
+      memory,
       observability: appObservability,
       db,
       ...(redis && { redis }),
@@ -185,7 +204,11 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
           answerer,
           observability: appObservability,
           publicDir: join(APP_DIR, 'public'),
-          routes: [...documentRoutes({ config, knowledge }), ...dashboard],
+          routes: [
+            ...documentRoutes({ config, knowledge }),
+            ...memoryRoutes({ memory }),
+            ...dashboard,
+          ],
         });
         const listening = server;
         await new Promise<void>((resolve, reject) => {

@@ -7,10 +7,11 @@
  * both consume the events it yields.
  */
 import type { Instrumentation, RequestMetadata } from '@keel/core';
+import type { Memory } from '@keel/memory';
 import type { OutputGuard } from '@keel/observability';
 import type { PackedChunk } from '@keel/retrieval';
 import { type ApprovalDecision, type ApprovalStore, createToolbox } from '@keel/tools';
-import { type Answerer, countingModel } from './answerer';
+import type { Answerer } from './answerer';
 import { ChatError } from './chat-error';
 import type { ChatEvent, ChatEventBody } from './chat-events';
 import { chatTools } from './chat-tools';
@@ -64,6 +65,8 @@ export interface ChatEngineOptions {
   answerer: Answerer;
   limits: UserLimits;
   instrumentation: Instrumentation;
+  /** The conversations' history windows and summaries, and the users' facts. */
+  memory: Memory;
   /** Resolves once the ledger has stored the turn's model calls (awaited before the turn ends). */
   ledgerWritten?: () => Promise<void>;
   /**
@@ -88,6 +91,7 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
     answerer,
     limits,
     instrumentation,
+    memory,
     ledgerWritten,
     conversationLock: locks = createKeyedMutex(),
     turnSlots,
@@ -103,7 +107,6 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
     }),
     { approvals, instrumentation },
   );
-  const fitModel = countingModel(answerer.model);
 
   /** Takes a turn slot (when slots are bounded), then the conversation's lock; frees both. */
   async function holdTurn(conversationId: string, signal?: AbortSignal): Promise<() => void> {
@@ -189,7 +192,7 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
             knowledge,
             conversations,
             instrumentation,
-            fitModel,
+            memory,
             userId,
             conversationId,
             create: !request.conversationId,

@@ -10,6 +10,7 @@ import type { AnswerUnit } from './answer-units';
 import { extractAnswer } from './extractive-answer';
 import { isInstructionLike } from './ingest-cleaning';
 import { readQuestion, resolveFollowUp } from './question';
+import { rememberedUnits } from './remembered-answer';
 
 const SAVE_NOTE = /^\s*(?:save|remember|note)(?:\s+(?:a|this))?(?:\s+note)?\s*:\s*([\s\S]+)$/i;
 
@@ -120,6 +121,14 @@ export function planOfflineStep(
     const body = (note[1] as string).trim();
     const title = body.split('\n')[0]?.slice(0, 80) ?? body;
     return { text: '', read: question, toolCall: { name: 'save_note', input: { title, body } } };
+  }
+  // A question about the user that recalled facts answer needs no search of the documents.
+  const remembered = results.length === 0 ? rememberedUnits(question, sources) : [];
+  if (remembered.length > 0) {
+    return {
+      read: [question, ...remembered.map((unit) => unit.text)].join('\n'),
+      text: `From what you told me (offline mode: remembered, not generated):\n\n${render(remembered)}`,
+    };
   }
   const earlier = earlierQuestions(messages);
   const read = readQuestion(resolveFollowUp(question, earlier));

@@ -1,17 +1,19 @@
 /**
  * Preparing a new turn: the question's retrieval (the corpus and the user's own documents),
- * packed into the context budget and fenced as untrusted, the versioned prompt, the history
- * fitted to its budget, and the turn's rows, written once the model has started.
+ * packed into the context budget and fenced as untrusted, the versioned prompt, memory (the
+ * history window with its rolling summary, and the user's recalled facts, fenced and citable),
+ * and the turn's rows, written once the model has started.
  */
 import type { Instrumentation, Message, RequestMetadata } from '@keel/core';
+import type { Memory } from '@keel/memory';
 import { type PackedChunk, packContext } from '@keel/retrieval';
-import { fitMessages } from '@keel/tokens';
 import type { AgentState, ApprovalDecision } from '@keel/tools';
 import { renderAnswer } from './answer-prompt';
 import type { ToolLine, UsageTotals } from './chat-events';
 import type { Config } from './config';
 import type { ConversationStore } from './conversation-store';
 import type { Knowledge } from './knowledge';
+import { recallForTurn, rememberTurn } from './turn-memory';
 import { ZERO_USAGE } from './usage-totals';
 
 /** A conversation as loaded for a turn. */
@@ -42,6 +44,8 @@ export interface PreparedTurn {
   tools: Map<string, ToolLine>;
   /** Writes the turn's opening rows (once; a resumed turn has them already). */
   begin: () => Promise<void>;
+  /** Stores in memory what the user stated in the turn, once it is stored (a new turn only). */
+  remember?: (answer: string) => Promise<void>;
 }
 
 /**
@@ -63,8 +67,8 @@ export interface PrepareTurnOptions {
   knowledge: Knowledge;
   conversations: ConversationStore;
   instrumentation: Instrumentation;
-  /** The model whose tokenizer counts the history. */
-  fitModel: string;
+  /** The history window, the rolling summary and the user's facts. */
+  memory: Memory;
   userId: string;
   conversationId: string;
   /** The conversation is new: its row is created with the turn's. */
@@ -88,7 +92,7 @@ export async function prepareTurn({
   knowledge,
   conversations,
   instrumentation,
-  fitModel,
+  memory,
   userId,
   conversationId,
   create,
@@ -106,13 +110,18 @@ export async function prepareTurn({
     metadata,
   });
   const packed = await packContext(retrieved, { maxTokens: config.contextTokens });
+  const recalled = await recallForTurn({
+    memory,
+    userId,
+    conversationId,
+    question,
+    history: loaded.history,
+    signal,
+  });
   const sources = new Map<string, PackedChunk>();
   cite(sources, packed.chunks);
-  const prompt = await renderAnswer(question, packed);
-  const history = await fitMessages(loaded.history, {
-    model: fitModel,
-    maxTokens: config.historyTokens,
-  });
+  cite(sources, recalled.sources);
+  const prompt = await renderAnswer(question, packed, recalled);
   // The rows are written once the model's first part is out (the embedded database runs on
   // this thread, and a write before it would delay the first token), or at the end.
   let begun: Promise<void> | undefined;
@@ -120,7 +129,7 @@ export async function prepareTurn({
     turnId,
     seq: loaded.nextSeq + 1,
     question,
-    agentInput: { system: prompt.system, messages: [...history.messages, prompt.message] },
+    agentInput: { system: prompt.system, messages: [...recalled.history, prompt.message] },
     sources,
     usageBefore: ZERO_USAGE,
     conversationBefore: loaded.usage,
@@ -137,5 +146,14 @@ export async function prepareTurn({
       });
       return begun;
     },
+    remember: (answer) =>
+      rememberTurn({
+        memory,
+        userId,
+        conversationId,
+        turn: loaded.history.length,
+        question,
+        answer,
+      }),
   };
 }

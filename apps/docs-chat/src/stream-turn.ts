@@ -1,7 +1,8 @@
 /**
  * Streaming a prepared turn: the agent loop's parts as the chat's events (text, tool lines
  * with their approvals, usage at each model call's end), then the citations read back from
- * the answer, the turn's usage and its stored row, and `finish` with how the turn ended.
+ * the answer (documents and remembered facts alike), the turn's usage and its stored row, what
+ * the user stated in it remembered, and `finish` with how the turn ended.
  */
 import type { ChatModel, RequestMetadata } from '@keel/core';
 import { extractCitations, type PackedChunk } from '@keel/retrieval';
@@ -211,6 +212,19 @@ export async function* streamTurn({
       code: 'internal_error',
       message: `The answer could not be stored: ${error instanceof Error ? error.message : String(error)}`,
     };
+  }
+  if (outcome !== 'error') {
+    // After the stored row, before `finish`: the next turn (which waits for this one) and the
+    // page's memory panel, refreshed at `finish`, see what the user stated.
+    try {
+      await turn.remember?.(text);
+    } catch (error) {
+      yield {
+        type: 'error',
+        code: 'internal_error',
+        message: `The answer was stored, but what you said in it could not be remembered: ${error instanceof Error ? error.message : String(error)}`,
+      };
+    }
   }
   yield { type: 'finish', outcome, turnId: turn.turnId, answeredBy: answeredBy() };
 }
