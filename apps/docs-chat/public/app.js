@@ -272,7 +272,9 @@ function openSource(source, opener) {
   els.panelTitle.textContent = `Source ${source.citationId}`;
   els.sourceId.textContent = source.sourceId;
   els.sourceHeading.textContent = source.headingPath.join(' › ') || '(top of document)';
-  els.sourceLines.textContent = `${source.startLine}–${source.endLine}`;
+  // A remembered fact (`memory:<id>`) has no lines: its section says when it was stated.
+  els.sourceLines.textContent =
+    source.sourceId === 'memory' ? '—' : `${source.startLine}–${source.endLine}`;
   els.sourceText.textContent = source.text;
   els.panel.hidden = false;
   els.panelTitle.focus();
@@ -408,6 +410,8 @@ function onEvent(msg, event) {
       break;
     case 'finish':
       msg.li.dataset.outcome = event.outcome;
+      // What the user stated in the turn is remembered by now: the memory section refreshes.
+      document.dispatchEvent(new CustomEvent('docs-chat:turn-finished'));
       if (event.outcome !== 'error' || !msg.li.dataset.error) {
         const fallback =
           event.answeredBy && msg.model && event.answeredBy !== msg.model

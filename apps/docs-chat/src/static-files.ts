@@ -24,6 +24,7 @@ const PUBLIC: Record<string, { file: string; type: string }> = {
   '/http.js': { file: 'http.js', type: JS },
   '/user.js': { file: 'user.js', type: JS },
   '/documents.js': { file: 'documents.js', type: JS },
+  '/memory.js': { file: 'memory.js', type: JS },
   '/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
   '/dashboard': { file: 'dashboard.html', type: 'text/html; charset=utf-8' },
   '/dashboard.js': { file: 'dashboard.js', type: JS },
