@@ -36,6 +36,10 @@ import { traceDatabase } from './traced-database';
 import { createTurnSlots } from './turn-slots';
 import { createUserLimits } from './user-limits';
 
+const DAY_MS = 86_400_000;
+/** How often memory forgets what outlived `DOCS_CHAT_MEMORY_TTL_DAYS`. */
+const SWEEP_EVERY_MS = 3_600_000;
+
 /** Options of {@link createApp}. */
 export interface AppOptions {
   config: Config;
@@ -88,6 +92,7 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
   let db: Database | undefined;
   let sharedKnowledge: SharedKnowledge | undefined;
   let redis: Redis | undefined;
+  let sweeper: NodeJS.Timeout | undefined;
   try {
     db = config.databaseUrl
       ? await connectDatabase(config.databaseUrl, {
@@ -122,15 +127,24 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
     // Memory's tables sit beside the app's; on PostgreSQL its transactions need the pool.
     const memoryStore = createPostgresMemoryStore({ sql: db.pool ?? db, table: 'keel_memory' });
     await memoryStore.migrate();
+    const ttlMs = config.memoryTtlDays && config.memoryTtlDays * DAY_MS;
     const memory = createMemory({
       store: memoryStore,
       tokenizer: countingModel(answerer.model),
-      historyTokens: config.historyTokens,
+      // No history at all (0) still needs a window: a token's, which nothing fits.
+      historyTokens: Math.max(1, config.historyTokens),
+      ...(ttlMs && { ttl: { user: ttlMs, conversation: ttlMs } }),
       ...(answerer.memoryModel && {
         summarizer: answerer.memoryModel,
         extractor: answerer.memoryModel,
       }),
     });
+    // What outlived its TTL is forgotten every hour (on each replica: a sweep is idempotent).
+    sweeper = ttlMs
+      ? setInterval(() => {
+          memory.sweep().catch((error: Error) => warn('memory-sweep-failed', error));
+        }, SWEEP_EVERY_MS).unref()
+      : undefined;
     const limits = createUserLimits({
       requestsPerMinute: config.rateLimitPerMinute,
       dailyTokens: config.userDailyTokens,
@@ -252,6 +266,7 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
 
   /** Closes what was opened, in reverse order. */
   async function release(): Promise<void> {
+    clearInterval(sweeper);
     await sharedKnowledge?.close();
     await db?.close();
     if (redis) await closeRedis(redis);
