@@ -37,8 +37,11 @@ export const RELEVANCE_FLOOR = 0.3;
 /** Lines quoted from one code block at most (the block itself is quoted whole instead). */
 const MAX_LINES_PER_BLOCK = 3;
 
-/** Units quoted from one document at most. */
-const MAX_PER_SOURCE = 4;
+/**
+ * Units quoted from one document at most: an answer about one thing may come from one document
+ * whole; a question about two things, answered with eight units, keeps two for its other side.
+ */
+const MAX_PER_SOURCE = 6;
 
 interface Scored {
   unit: AnswerUnit;
@@ -295,7 +298,7 @@ export function extractAnswer(
   }
   while (picked.length < limit) {
     // Greedy cover: a unit gains for the question's terms no picked unit holds yet; at most
-    // four units from one document (so a second document gets its say) and two code blocks.
+    // MAX_PER_SOURCE units from one document and two code blocks.
     let choice: Scored | undefined;
     let choiceGain = 0;
     for (const item of candidates) {

@@ -3,6 +3,7 @@
  * of the offline answerer over the bundled corpus plus the planted attack pages, each goal of
  * the answer-quality issue asserted on its own with the failing cases in its message.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { APP_DIR, bundledCorpus, loadConfig } from '../src/config';
@@ -34,6 +35,18 @@ describe('the bundled sets', () => {
     expect(count('two-doc')).toBeGreaterThanOrEqual(9);
     expect(count('unanswerable')).toBeGreaterThanOrEqual(18);
     expect(count('adversarial')).toBeGreaterThanOrEqual(30);
+  });
+
+  it('state every expected fact as one of its relevant documents writes it', () => {
+    // A documentation edit that rewords a fact fails here, naming the case to update, rather
+    // than as a fall in the answer figures.
+    const root = join(APP_DIR, '..', '..');
+    const gone = cases.flatMap((c) => {
+      if (!('facts' in c)) return [];
+      const written = c.relevant.map((file) => readFileSync(join(root, file), 'utf8')).join('\n');
+      return missingFacts(written, c.facts).map((fact) => `${c.id}: "${fact}"`);
+    });
+    expect(gone).toEqual([]);
   });
 
   it('plant a secret of every format the redaction rules know', () => {
