@@ -132,12 +132,13 @@ interface Block {
 }
 
 /**
- * The fence of a code block still open at the end of `text`, a chunk's overlap, if any. The
- * overlap may begin inside a block, so only a fence with a language (```` ```ts ````) is read
- * as opening one; a bare fence there closes a block opened before.
+ * The fence of a code block still open at the end of `text`, a chunk's overlap, if any, given
+ * the fence the text begins inside. The overlap may begin inside a block, so only a fence with
+ * a language (```` ```ts ````) is read as opening one; a bare fence there closes a block opened
+ * before.
  */
-function openFence(text: string): string | undefined {
-  let fence: string | undefined;
+function openFence(text: string, inside?: string): string | undefined {
+  let fence = inside;
   for (const line of text.split('\n')) {
     const marker = FENCE.exec(line);
     if (!marker) continue;
@@ -146,6 +147,26 @@ function openFence(text: string): string | undefined {
       fence = (marker[1] as string).slice(0, 3);
   }
   return fence;
+}
+
+/** A line of prose: words ending a sentence or leading into what follows. */
+const PROSE_LINE = /^\s*\p{Lu}.*\s\S+.*\s\S+.*[.:]\s*$/u;
+
+/**
+ * Whether a chunk's text begins inside a code block whose opening fence lies before it (the
+ * chunker cut the block): its first fence is bare (a closing one) and either the next fence
+ * names a language (an opening one) or, with no other fence, prose follows it.
+ */
+function beginsInCode(text: string): boolean {
+  const lines = text.split('\n');
+  const fences = lines.flatMap((line, index) => {
+    const marker = FENCE.exec(line);
+    return marker ? [{ index, bare: (marker[2] as string).trim() === '' }] : [];
+  });
+  const [first, second] = fences;
+  if (!first?.bare) return false;
+  if (second) return !second.bare;
+  return lines.slice(first.index + 1).some((line) => PROSE_LINE.test(line));
 }
 
 /**
@@ -240,7 +261,7 @@ export function answerUnits(chunk: PackedChunk, rank: number): AnswerUnit[] {
   for (const block of blocks(
     own,
     chunk.chunk.headingPath ?? [],
-    openFence(text.slice(0, overlap)),
+    openFence(text.slice(0, overlap), beginsInCode(text) ? '```' : undefined),
   )) {
     const { headingPath } = block;
     if (block.kind === 'code') {

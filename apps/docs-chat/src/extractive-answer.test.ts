@@ -97,6 +97,31 @@ describe('answerUnits', () => {
     );
     inside.chunk.overlap = 'const a = 1;\n'.length + 6;
     expect(answerUnits(inside, 0).map((unit) => unit.kind)).toEqual(['line', 'sentence']);
+    // A chunk that starts inside a block opened before it (its first fence is bare and closes
+    // it): the block's lines, then prose, then the next block whole.
+    const cut = chunk(
+      'a.md#2',
+      [
+        "  key: 'anthropic',",
+        '});',
+        "breaker.onBreak(({ error }) => page('failing', error));",
+        '```',
+        '',
+        'Only retryable failures count: aborts never trip it. `keyed()` gives one breaker per model:',
+        '',
+        '```ts',
+        'const breakers = keyed((key) => circuitBreaker({ key }));',
+        '```',
+      ].join('\n'),
+    );
+    expect(answerUnits(cut, 0).map((unit) => [unit.kind, unit.text])).toEqual([
+      ['line', "`key: 'anthropic',`"],
+      ['line', "`breaker.onBreak(({ error }) => page('failing', error));`"],
+      ['sentence', 'Only retryable failures count: aborts never trip it.'],
+      ['sentence', '`keyed()` gives one breaker per model:'],
+      ['code', '```ts\nconst breakers = keyed((key) => circuitBreaker({ key }));\n```'],
+      ['line', '`const breakers = keyed((key) => circuitBreaker({ key }));`'],
+    ]);
   });
 });
 
