@@ -9,6 +9,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { ChatModel, ChatRequest, Instrumentation, Message } from '@keel/core';
 import { createAnthropicModel, createOpenAIModel, type ModelOptions } from '@keel/llm';
+import type { BreakerLike } from '@keel/observability';
 import { circuitBreaker, retryBudget } from '@keel/resilience';
 import { redisCircuitBreaker, redisRetryBudget } from '@keel/resilience/redis';
 import type { PackedChunk } from '@keel/retrieval';
@@ -54,6 +55,8 @@ export interface Answerer {
    * (memory then summarises and extracts without a model).
    */
   memoryModel?: ChatModel;
+  /** The provider's circuit breaker, shared by every turn (absent offline). */
+  readonly breaker?: BreakerLike;
 }
 
 /**
@@ -122,6 +125,9 @@ export function createAnswerer(
     return { mode, model: OFFLINE_MODEL_ID, forTurn: (options) => offline(options, false) };
   }
   const key = mode;
+  const breaker = redis
+    ? redisCircuitBreaker({ ...redis, key, halfOpenAfterMs: 15_000 })
+    : circuitBreaker({ key, halfOpenAfterMs: 15_000 });
   const shared: ModelOptions = {
     retry: {
       maxAttempts: 3,
@@ -132,13 +138,7 @@ export function createAnswerer(
       maxRetryAfterMs: 4_000,
       budget: redis ? redisRetryBudget({ ...redis, key }) : retryBudget(),
     },
-    breaker: redis
-      ? redisCircuitBreaker({
-          ...redis,
-          key,
-          halfOpenAfterMs: 15_000,
-        })
-      : circuitBreaker({ key, halfOpenAfterMs: 15_000 }),
+    breaker,
     timeouts: { firstByteMs: 30_000, idleMs: 30_000, totalMs: 180_000 },
     instrumentation,
   };
@@ -148,6 +148,7 @@ export function createAnswerer(
     return {
       mode,
       model,
+      breaker,
       memoryModel: createAnthropicModel({ ...shared, model, client }),
       forTurn: (options) =>
         createAnthropicModel({
@@ -181,6 +182,7 @@ export function createAnswerer(
   return {
     mode,
     model,
+    breaker,
     memoryModel: createOpenAIModel(openaiOptions),
     forTurn: (options) =>
       createOpenAIModel({

@@ -124,6 +124,10 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
       instrumentation: appObservability.instrumentation,
       ...(sharedRedis && { redis: sharedRedis }),
     });
+    // The dashboard and /metrics show the provider breaker's state (`keel.breaker.state`).
+    if (answerer.breaker) {
+      appObservability.observability.watchBreaker(answerer.breaker, answerer.mode);
+    }
     // Memory's tables sit beside the app's; on PostgreSQL its transactions need the pool.
     const memoryStore = createPostgresMemoryStore({ sql: db.pool ?? db, table: 'keel_memory' });
     await memoryStore.migrate();

@@ -65,7 +65,12 @@ describe('with a real model (the mock provider)', () => {
   });
 
   it('falls back to the offline answerer when the provider keeps failing', async () => {
-    const { url } = await start(openai());
+    const { url, app } = await start(openai());
+    const breakerState = () =>
+      /keel_breaker_state\{[^}]*"openai-compatible"[^}]*\} (\d)/.exec(
+        app.observability.metrics.prometheus(),
+      )?.[1];
+    expect(breakerState()).toBe('0');
     provider.mock.respondWith('openai.chat', { error: { status: 503, message: 'overloaded' } });
     const { events } = await postChat(url, { message: 'How does hybrid search work?' });
     expect(textOf(events)).toContain('The configured model is unavailable');
@@ -75,6 +80,8 @@ describe('with a real model (the mock provider)', () => {
       answeredBy: 'keel-extractive',
     });
     expect(provider.mock.requests.length).toBeGreaterThanOrEqual(3);
+    // The provider's breaker reports its state (closed before, open after the failures).
+    expect(breakerState()).toBe('2');
   });
 
   it('a client disconnect aborts the upstream request', async () => {
