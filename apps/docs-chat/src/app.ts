@@ -138,10 +138,11 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
       // No history at all (0) still needs a window: a token's, which nothing fits.
       historyTokens: Math.max(1, config.historyTokens),
       ...(ttlMs && { ttl: { user: ttlMs, conversation: ttlMs } }),
-      ...(answerer.memoryModel && {
-        summarizer: answerer.memoryModel,
-        extractor: answerer.memoryModel,
-      }),
+      ...(config.memoryModel &&
+        answerer.memoryModel && {
+          summarizer: answerer.memoryModel,
+          extractor: answerer.memoryModel,
+        }),
     });
     // What outlived its TTL is forgotten every hour (on each replica: a sweep is idempotent).
     sweeper = ttlMs

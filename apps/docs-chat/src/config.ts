@@ -90,6 +90,7 @@ const schema = z.object({
   DOCS_CHAT_UPLOAD_QUOTA_BYTES: integer(1_024, 1_073_741_824).default(10_485_760),
   DOCS_CHAT_MAX_TURNS: integer(1, 100_000).optional(),
   DOCS_CHAT_MEMORY_TTL_DAYS: integer(1, 36_500).optional(),
+  DOCS_CHAT_MEMORY_MODEL: flag,
   DOCS_CHAT_TURN_QUEUE_MS: integer(0, 600_000).default(30_000),
   DOCS_CHAT_TURN_LEASE_MS: integer(1_000, 600_000).default(15_000),
   DOCS_CHAT_OFFLINE_PACE_MS: integer(0, 10_000).default(15),
@@ -150,6 +151,11 @@ export interface Config {
   maxTurns?: number;
   /** How long remembered facts and conversation summaries live, in days; forever when unset. */
   memoryTtlDays?: number;
+  /**
+   * With a provider, memory's summaries and fact extraction are calls of the configured model;
+   * otherwise (and always offline) the extractive summary and the user's plain statements.
+   */
+  memoryModel: boolean;
   /** How long a turn waits for one of `maxTurns` before a 503. */
   turnQueueMs: number;
   /** How long a dead replica's turn keeps its slot (its lease, renewed while it runs). */
@@ -252,6 +258,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBytes: e.DOCS_CHAT_UPLOAD_QUOTA_BYTES,
     },
     ...(e.DOCS_CHAT_MAX_TURNS !== undefined && { maxTurns: e.DOCS_CHAT_MAX_TURNS }),
+    memoryModel: e.DOCS_CHAT_MEMORY_MODEL,
     ...(e.DOCS_CHAT_MEMORY_TTL_DAYS !== undefined && {
       memoryTtlDays: e.DOCS_CHAT_MEMORY_TTL_DAYS,
     }),

@@ -350,6 +350,44 @@ describe.skipIf(SKIP)('docs-chat page in Chromium', () => {
     await page.close();
   });
 
+  it('remembers what the user states, cites it in a new conversation, and forgets it', async () => {
+    const page = await openPage();
+    const told = await ask(page, 'My dog is called Biscuit.');
+    await waitForOutcome(told, 'stop');
+    // The section refreshes when the turn finishes: the fact, its source, date and confidence.
+    const fact = page
+      .getByTestId('memory-fact')
+      .filter({ hasText: "The user's dog is called Biscuit." });
+    await fact.waitFor({ timeout: WAIT_MS });
+    expect(await fact.textContent()).toMatch(
+      /you said it in a conversation \(message 1\) · \d{4}-\d{2}-\d{2} · confidence 0\.6/,
+    );
+    const factId = (await fact.getAttribute('data-fact-id')) ?? '';
+
+    // Another conversation: the answer comes from memory, cited like a document.
+    await page.getByTestId('new-chat').click();
+    const answer = await ask(page, "What's my dog's name?");
+    await waitForOutcome(answer, 'stop');
+    const citation = answer.getByTestId('citation').first();
+    expect(await citation.getAttribute('data-citation-id')).toBe(`memory:${factId}`);
+    await citation.click();
+    const panel = page.getByTestId('source-panel');
+    await panel.waitFor({ timeout: WAIT_MS });
+    expect(await panel.getByTestId('source-text').textContent()).toBe(
+      "The user's dog is called Biscuit.",
+    );
+    await page.getByTestId('source-close').click();
+
+    // Forgotten: gone from the section, and the next answer no longer knows it.
+    await fact.getByRole('button', { name: /^Forget/ }).click();
+    await fact.waitFor({ state: 'detached', timeout: WAIT_MS });
+    await page.getByTestId('new-chat').click();
+    const after = await ask(page, "What's my dog's name?");
+    await waitForOutcome(after, 'stop');
+    expect(await after.getByTestId('message-text').textContent()).not.toContain('Biscuit');
+    expect(await after.locator('[data-citation-id^="memory:"]').count()).toBe(0);
+  });
+
   it('uploads documents with progress, lists and removes them, and keeps them from other users', async () => {
     const page = await openPage();
     const userId = await page.evaluate(() => localStorage.getItem('docs-chat.userId') ?? '');
@@ -409,44 +447,6 @@ describe.skipIf(SKIP)('docs-chat page in Chromium', () => {
     await listed.getByRole('button', { name: /Remove/ }).click();
     await status.filter({ hasText: 'Removed lighthouse.md.' }).waitFor({ timeout: WAIT_MS });
     expect(await listed.count()).toBe(0);
-  });
-
-  it('remembers what the user states, cites it in a new conversation, and forgets it', async () => {
-    const page = await openPage();
-    const told = await ask(page, 'My dog is called Biscuit.');
-    await waitForOutcome(told, 'stop');
-    // The section refreshes when the turn finishes: the fact, its source, date and confidence.
-    const fact = page
-      .getByTestId('memory-fact')
-      .filter({ hasText: "The user's dog is called Biscuit." });
-    await fact.waitFor({ timeout: WAIT_MS });
-    expect(await fact.textContent()).toMatch(
-      /you said it in a conversation \(message 1\) · \d{4}-\d{2}-\d{2} · confidence 0\.6/,
-    );
-    const factId = (await fact.getAttribute('data-fact-id')) ?? '';
-
-    // Another conversation: the answer comes from memory, cited like a document.
-    await page.getByTestId('new-chat').click();
-    const answer = await ask(page, "What's my dog's name?");
-    await waitForOutcome(answer, 'stop');
-    const citation = answer.getByTestId('citation').first();
-    expect(await citation.getAttribute('data-citation-id')).toBe(`memory:${factId}`);
-    await citation.click();
-    const panel = page.getByTestId('source-panel');
-    await panel.waitFor({ timeout: WAIT_MS });
-    expect(await panel.getByTestId('source-text').textContent()).toBe(
-      "The user's dog is called Biscuit.",
-    );
-    await page.getByTestId('source-close').click();
-
-    // Forgotten: gone from the section, and the next answer no longer knows it.
-    await fact.getByRole('button', { name: /^Forget/ }).click();
-    await fact.waitFor({ state: 'detached', timeout: WAIT_MS });
-    await page.getByTestId('new-chat').click();
-    const after = await ask(page, "What's my dog's name?");
-    await waitForOutcome(after, 'stop');
-    expect(await after.getByTestId('message-text').textContent()).not.toContain('Biscuit');
-    expect(await after.locator('[data-citation-id^="memory:"]').count()).toBe(0);
   });
 
   it('shows no console errors or CSP violations', () => {
