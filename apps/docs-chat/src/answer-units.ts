@@ -247,12 +247,46 @@ function blocks(text: string, headingPath: readonly string[], fence?: string): B
 }
 
 /**
- * The quotable units of `chunk` (its own text: the overlap repeated from the previous chunk
- * is quoted from that one).
+ * Where the chunk's own text (after its overlap with the previous chunk) first opens a block:
+ * the line it begins on, or the first line after it that opens one (after a blank line, a line
+ * of code, an item, heading, table row or fence). A sentence the chunk begins halfway through is
+ * never quoted: it is whole in the previous chunk. `inside` is the fence of a code block the
+ * text begins inside.
+ */
+function firstBlock(text: string, overlap: number, inside: string | undefined): number {
+  if (overlap === 0) return 0;
+  let start = text.lastIndexOf('\n', overlap - 1) + 1;
+  let previous =
+    start === 0 ? undefined : text.slice(text.lastIndexOf('\n', start - 2) + 1, start - 1);
+  while (start < text.length) {
+    const end = text.indexOf('\n', start);
+    const line = text.slice(start, end === -1 ? text.length : end);
+    if (
+      line.trim() !== '' &&
+      (previous?.trim() === '' ||
+        openFence(text.slice(0, start), inside) !== undefined ||
+        FENCE.test(line) ||
+        HEADING.test(line) ||
+        ITEM.test(line) ||
+        /^\s*\|/.test(line))
+    )
+      return start;
+    if (end === -1) break;
+    previous = line;
+    start = end + 1;
+  }
+  return text.length;
+}
+
+/**
+ * The quotable units of `chunk`, from the first block its own text opens (the overlap repeated
+ * from the previous chunk is quoted from that one).
  */
 export function answerUnits(chunk: PackedChunk, rank: number): AnswerUnit[] {
   const { text, overlap } = chunk.chunk;
-  const own = text.slice(overlap);
+  const inside = beginsInCode(text) ? '```' : undefined;
+  const start = firstBlock(text, overlap, inside);
+  const own = text.slice(start);
   const units: AnswerUnit[] = [];
   const base = { citationId: chunk.citationId, sourceId: chunk.chunk.sourceId, rank };
   const add = (unit: Omit<AnswerUnit, keyof typeof base | 'position'>) =>
@@ -261,7 +295,7 @@ export function answerUnits(chunk: PackedChunk, rank: number): AnswerUnit[] {
   for (const block of blocks(
     own,
     chunk.chunk.headingPath ?? [],
-    openFence(text.slice(0, overlap), beginsInCode(text) ? '```' : undefined),
+    openFence(text.slice(0, start), inside),
   )) {
     const { headingPath } = block;
     if (block.kind === 'code') {

@@ -97,6 +97,15 @@ describe('answerUnits', () => {
     );
     inside.chunk.overlap = 'const a = 1;\n'.length + 6;
     expect(answerUnits(inside, 0).map((unit) => unit.kind)).toEqual(['line', 'sentence']);
+    // A chunk whose own text begins halfway through a sentence quotes from its next block on.
+    const halfway = chunk(
+      'a.md#3',
+      'The budget caps spend. It is checked\nbefore every call and settled after.\n\n- A second block holds the rest.',
+    );
+    halfway.chunk.overlap = 'The budget caps spend. It is checked\n'.length;
+    expect(answerUnits(halfway, 0).map((unit) => unit.text)).toEqual([
+      'A second block holds the rest.',
+    ]);
     // A chunk that starts inside a block opened before it (its first fence is bare and closes
     // it): the block's lines, then prose, then the next block whole.
     const cut = chunk(

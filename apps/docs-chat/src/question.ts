@@ -30,7 +30,7 @@ export interface Question {
 
 /** Words of questions that say nothing about the topic. */
 const QUESTION_WORDS =
-  'about actually also any anything can could describe detail details difference differences do does doing done explain exactly give happen happens help how i keel many me mean means much my need please should show tell thing things use used uses using want way what whats when where whether which why work works would'.split(
+  'about actually also any anything can could describe detail details difference differences do does doing done explain exactly get give happen happens help how i keel many me mean means much my need please should show tell thing things use used uses using want way what whats when where whether which why work works would'.split(
     ' ',
   );
 
