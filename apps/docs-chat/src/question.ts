@@ -142,8 +142,10 @@ function namePhrases(text: string): string[] {
   const phrases: string[] = [];
   for (const match of text.matchAll(/(?<=\S\s+)[A-Z][\w.+-]*[\w+](?:\s+[A-Z][\w.+-]*[\w+])+/g)) {
     const words = match[0].split(/\s+/);
-    while (words.length > 0 && QUESTION_WORD_SET.has((words[0] as string).toLowerCase())) words.shift();
-    while (words.length > 0 && QUESTION_WORD_SET.has((words.at(-1) as string).toLowerCase())) words.pop();
+    while (words.length > 0 && QUESTION_WORD_SET.has((words[0] as string).toLowerCase()))
+      words.shift();
+    while (words.length > 0 && QUESTION_WORD_SET.has((words.at(-1) as string).toLowerCase()))
+      words.pop();
     if (words.length >= 2) phrases.push(words.join(' '));
   }
   return phrases;
