@@ -12,6 +12,7 @@ export {
 } from './fake-chat-model';
 export { createFakeClock, type FakeClock } from './fake-clock';
 export { loadScenario } from './load-scenario';
+export type { MockBatchPlan } from './mock-batches';
 export type {
   MockError,
   MockFaults,

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { InvalidArgumentError } from '@keel/core';
 import { bodySegments } from './body-segments';
+import { type BatchItemAnswer, createMockBatches, type MockBatchPlan } from './mock-batches';
 import type { MockFaults, MockReply } from './mock-reply';
 import { errorBody, retryHeaders, type ServerError, streamErrorData } from './provider-errors';
 import { providerHeaders, rateLimitState } from './provider-headers';
@@ -73,6 +74,12 @@ export interface MockProvider {
   enqueue(route: MockRoute, ...replies: MockScript[]): void;
   /** Answers every request to `route` that has no queued reply; `undefined` restores the default answer. */
   respondWith(route: MockRoute, script: MockScript | undefined): void;
+  /**
+   * How Message Batches progress: a batch ends after `pollsBeforeEnd` retrieves (default 1),
+   * and items from `expireFrom` on expire. Each item is answered by the `anthropic.messages`
+   * script, so a scripted error becomes an `errored` item.
+   */
+  planBatches(plan: MockBatchPlan): void;
   /** How many queued replies `route` has left. */
   pending(route: MockRoute): number;
   /** Clears queues, responders and the request log. */
@@ -109,6 +116,7 @@ export async function startMockProvider({
   const active = new Set<AbortController>();
   let sequence = 0;
   let closing = false;
+  let url = '';
   const ids: IdSource = { next: (prefix) => `${prefix}mock${String(++sequence).padStart(6, '0')}` };
   const limits = {
     requests: rateLimits.requests ?? 10_000,
@@ -126,8 +134,10 @@ export async function startMockProvider({
     if (typeof script !== 'function') validateReply(script, argument);
   };
 
+  const batches = createMockBatches({ ids, url: () => url, answer: answerBatchItem });
   const provider: Omit<MockProvider, 'url' | 'openaiBaseURL' | 'anthropicBaseURL'> = {
     requests,
+    planBatches: (plan) => batches.plan(plan),
     enqueue(route, ...replies) {
       checkRoute(route);
       for (const [i, reply] of replies.entries()) checkScript(reply, `replies[${i}]`);
@@ -145,6 +155,7 @@ export async function startMockProvider({
     reset() {
       queues.clear();
       responders.clear();
+      batches.reset();
       requests.length = 0;
     },
     async close() {
@@ -242,6 +253,25 @@ export async function startMockProvider({
       });
     }
     record.body = parseJson(raw);
+    if (batches.serves(path)) {
+      const answer = await batches.handle(record.method, path, record.body);
+      if ('error' in answer) return sendError(answer.error);
+      const text =
+        'jsonl' in answer
+          ? answer.jsonl.map((line) => `${JSON.stringify(line)}\n`).join('')
+          : JSON.stringify(answer.body);
+      const bytes = Buffer.from(text);
+      return send(
+        answer.status,
+        [{ bytes, content: false }],
+        {
+          ...standardHeaders(0, false),
+          'content-type': 'jsonl' in answer ? 'application/binary' : 'application/json',
+          'content-length': String(bytes.length),
+        },
+        {},
+      );
+    }
     const checked = checkRequest({
       route,
       provider: providerName,
@@ -313,6 +343,26 @@ export async function startMockProvider({
     );
   }
 
+  /** One batch item answered as a non-streaming `anthropic.messages` request. */
+  async function answerBatchItem(params: Record<string, unknown>): Promise<BatchItemAnswer> {
+    const route: MockRoute = 'anthropic.messages';
+    const summary = summarizeRequest(route, params);
+    const reply = await nextReply(
+      route,
+      { route, body: params, headers: {}, callIndex: 0 },
+      summary,
+    );
+    if (reply.error) return { error: reply.error };
+    const rendered = ROUTE_HANDLERS[route].render({
+      body: params,
+      reply: resolveReply(reply, summary),
+      ids,
+      created: Math.floor(Date.now() / 1000),
+      embeddings: [],
+    });
+    return { message: rendered.kind === 'json' ? rendered.body : undefined };
+  }
+
   async function nextReply(
     route: MockRoute,
     request: MockRequest,
@@ -341,7 +391,7 @@ export async function startMockProvider({
     });
   });
   const { port: boundPort } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
   return { ...provider, url, openaiBaseURL: `${url}/v1`, anthropicBaseURL: url };
 }
 
