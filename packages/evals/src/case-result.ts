@@ -10,6 +10,8 @@ export interface CaseResult {
   /** The run's name, e.g. `'baseline'`. */
   run: string;
   id: string;
+  /** The case's question; absent in results files written before it was recorded. */
+  question?: string;
   tags: string[];
   /** The pipeline's output; absent when it failed. */
   output?: EvalOutput;

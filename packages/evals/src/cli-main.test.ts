@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +54,29 @@ describe('keel-evals', () => {
     expect(err()).toContain('[2/2] cli  0 failed');
     expect(await main(['run', 'fail.mjs'], io)).toBe(1);
     expect(out()).toContain('echoed 1.000 is below 1.5');
+  });
+
+  it('--html writes the report of a comparison or of a run, stdout unchanged', async () => {
+    const { cwd, io, out, err } = await setUp();
+    expect(
+      await main(
+        ['compare', 'baseline.jsonl', 'candidate.jsonl', '--json', '--html', 'cmp.html'],
+        io,
+      ),
+    ).toBe(0);
+    expect(JSON.parse(out()).metrics[0]).toMatchObject({ name: 'recall', delta: -0.5 });
+    expect(err()).toContain(`report written to ${join(cwd, 'cmp.html')}`);
+    const comparison = await readFile(join(cwd, 'cmp.html'), 'utf8');
+    expect(comparison).toContain('<g class="down" data-metric="recall">');
+    expect(comparison.match(/<article/g)).toHaveLength(3);
+    await writeFile(
+      join(cwd, 'run.mjs'),
+      `export default { name: 'cli', cases: [{ id: 'q1', question: '<b>hi</b>' }], task: async (c) => ({ answer: c.question }) };`,
+    );
+    expect(await main(['run', 'run.mjs', '--html', 'run.html'], io)).toBe(0);
+    const run = await readFile(join(cwd, 'run.html'), 'utf8');
+    expect(run).toContain('<p class="question">&lt;b&gt;hi&lt;/b&gt;</p>');
+    expect(run).toContain('data-gate="pass"');
   });
 
   it('exits 2 on a usage error', async () => {

@@ -3,12 +3,14 @@
  * <baseline> <candidate>` compares two results files and gates on theirs. The exit code is 1
  * when a threshold is missed, 2 on a usage error.
  */
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { compareRuns } from './compare-runs';
 import type { EvalConfig } from './eval-config';
 import { formatComparison, formatRun } from './format-report';
+import { formatComparisonHtml, formatRunHtml } from './html-report';
 import type { OperationsMetric } from './operations';
 import { readResults } from './results-file';
 import { runEval } from './run-eval';
@@ -24,12 +26,22 @@ export interface CliIo {
 }
 
 const USAGE = `Usage:
-  keel-evals run <config.mjs> [--out results.jsonl] [--json]
+  keel-evals run <config.mjs> [--out results.jsonl] [--json] [--html report.html]
   keel-evals compare <baseline.jsonl> <candidate.jsonl> [--seed N] [--resamples N]
       [--max-drop metric=0.02]... [--min metric=0.8]... [--max latencyP95Ms=4000]... [--json]
+      [--html report.html]
 `;
 
 class UsageError extends Error {}
+
+/** Writes the HTML report when `--html` names a file, and says where on stderr. */
+async function writeHtml(values: Record<string, unknown>, io: CliIo, page: () => string) {
+  const file = values.html as string | undefined;
+  if (file === undefined) return;
+  const path = resolve(io.cwd, file);
+  await writeFile(path, page());
+  io.stderr.write(`keel-evals: report written to ${path}\n`);
+}
 
 function pairs(values: readonly string[] | undefined, option: string): Record<string, number> {
   const result: Record<string, number> = {};
@@ -81,6 +93,7 @@ async function run(
   if (result.stopped === 'cost-cap') {
     missed.push(`the cost cap stopped the run with ${result.skipped.length} cases not run`);
   }
+  await writeHtml(values, io, () => formatRunHtml({ ...result, missed }));
   io.stdout.write(
     values.json
       ? `${JSON.stringify({ name: result.name, summary: result.summary, skipped: result.skipped, missed })}\n`
@@ -110,6 +123,9 @@ async function compare(
       >,
     },
   });
+  await writeHtml(values, io, () =>
+    formatComparisonHtml({ comparison, baseline: baseline ?? [], candidate: candidate ?? [] }),
+  );
   io.stdout.write(values.json ? `${JSON.stringify(comparison)}\n` : formatComparison(comparison));
   return comparison.missed.length === 0 ? 0 : 1;
 }
@@ -130,6 +146,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       options: {
         out: { type: 'string' },
         json: { type: 'boolean' },
+        html: { type: 'string' },
         seed: { type: 'string' },
         resamples: { type: 'string' },
         'max-drop': { type: 'string', multiple: true },

@@ -21,8 +21,10 @@ function table(rows: string[][]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
-const score = (value: number | null) => (value === null ? '-' : value.toFixed(3));
-const signed = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(3)}`;
+/** A score to three places, `-` for none. */
+export const score = (value: number | null) => (value === null ? '-' : value.toFixed(3));
+/** A change to three places with its sign. */
+export const signed = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(3)}`;
 
 const OPERATIONS: [keyof OperationsSummary, string, (value: number) => string][] = [
   ['latencyP50Ms', 'latency p50', (v) => `${Math.round(v)} ms`],
@@ -33,7 +35,8 @@ const OPERATIONS: [keyof OperationsSummary, string, (value: number) => string][]
   ['errorRate', 'error rate', (v) => v.toFixed(3)],
 ];
 
-function operationRows(summaries: OperationsSummary[]): string[][] {
+/** The operations figures of one or more runs as rows: a label, then each run's value. */
+export function operationRows(summaries: OperationsSummary[]): string[][] {
   return OPERATIONS.map(([key, label, show]) => [
     label,
     ...summaries.map((summary) => {

@@ -44,6 +44,12 @@ export {
 export { defineEvalConfig, type EvalConfig } from './eval-config';
 export { formatComparison, formatRun } from './format-report';
 export {
+  type ComparisonReport,
+  formatComparisonHtml,
+  formatRunHtml,
+  type RunReport,
+} from './html-report';
+export {
   type Groundedness,
   type GroundednessOptions,
   groundedness,

@@ -99,7 +99,12 @@ export async function runCase<Case extends EvalCase>(
   options: RunCaseOptions<Case>,
 ): Promise<CaseResult> {
   const { run, evalCase, scorers, cassette, signal } = options;
-  const base = { run, id: evalCase.id, tags: [...(evalCase.tags ?? [])] };
+  const base = {
+    run,
+    id: evalCase.id,
+    question: evalCase.question,
+    tags: [...(evalCase.tags ?? [])],
+  };
   let recording: Recording;
   let replayed = false;
   if (cassette === undefined) {
@@ -152,7 +157,7 @@ export async function runCase<Case extends EvalCase>(
 }
 
 function failed(
-  base: Pick<CaseResult, 'run' | 'id' | 'tags'>,
+  base: Pick<CaseResult, 'run' | 'id' | 'question' | 'tags'>,
   { records, error, attempts }: Executed,
 ): CaseResult {
   return {
