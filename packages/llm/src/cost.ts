@@ -5,10 +5,17 @@ import type { Usage } from '@keel/core';
 import {
   type CostBreakdown,
   estimateCost,
+  getModel,
   ModelNotFoundError,
   type ModelPrices,
   PriceUnavailableError,
 } from '@keel/tokens';
+
+/**
+ * What the batch APIs take off every rate (input, cache reads and writes, output): both OpenAI's
+ * Batch API and Anthropic's Message Batches bill at half the standard price.
+ */
+export const BATCH_DISCOUNTS = { openai: 0.5, anthropic: 0.5 } as const;
 
 /** How a model's calls are priced. */
 export interface Pricing {
@@ -16,6 +23,15 @@ export interface Pricing {
   prices?: ModelPrices;
   /** Which Anthropic cache-write rate applies. */
   cacheWriteTtl?: '5m' | '1h';
+  /** The fraction taken off every rate, such as a batch API's (see {@link BATCH_DISCOUNTS}). */
+  discount?: number;
+}
+
+/** `prices` with `discount` taken off each rate. */
+function discounted(prices: ModelPrices, discount: number): ModelPrices {
+  return Object.fromEntries(
+    Object.entries(prices).map(([rate, price]) => [rate, price * (1 - discount)]),
+  ) as unknown as ModelPrices;
 }
 
 /**
@@ -27,8 +43,12 @@ export function costOf(
   modelId: string,
   pricing: Pricing = {},
 ): CostBreakdown | undefined {
+  const { discount, ...options } = pricing;
   try {
-    return estimateCost(usage, modelId, pricing);
+    if (discount === undefined) return estimateCost(usage, modelId, options);
+    const prices = options.prices ?? getModel(modelId).prices;
+    if (prices === null) return undefined;
+    return estimateCost(usage, modelId, { ...options, prices: discounted(prices, discount) });
   } catch (error) {
     if (ModelNotFoundError.isInstance(error) || PriceUnavailableError.isInstance(error))
       return undefined;

@@ -7,6 +7,7 @@ import { type ChatRequest, EMPTY_USAGE, systemClock } from '@keel/core';
 import { circuitBreaker, type Policy, retry, timeout, wrap } from '@keel/resilience';
 import { collect } from '@keel/streaming';
 import { getModel, type ModelInfo, ModelNotFoundError } from '@keel/tokens';
+import { collectedAnswer } from './collected-answer';
 import { observeModelCall } from './instrumentation';
 import { registerKeelModel } from './open-stream';
 import type { Driver } from './providers/driver';
@@ -15,7 +16,8 @@ import { type ModelContext, streamCall } from './stream-call';
 import type { LlmCallOptions, LlmGenerateResult, LlmModel, ModelOptions } from './types';
 import { assertRequest } from './validate-request';
 
-function catalogueEntry(modelId: string): ModelInfo | undefined {
+/** The catalogue's entry for `modelId`, or undefined for a model it does not list. */
+export function catalogueEntry(modelId: string): ModelInfo | undefined {
   try {
     return getModel(modelId);
   } catch (error) {
@@ -90,22 +92,7 @@ async function generate(
     );
   }
   const answer: LlmGenerateResult = {
-    text: collected.text,
-    ...(collected.reasoning !== '' && { reasoning: collected.reasoning }),
-    ...(collected.reasoningSignature !== undefined && {
-      reasoningSignature: collected.reasoningSignature,
-    }),
-    toolCalls: collected.toolCalls,
-    ...(collected.citations.length > 0 && { citations: collected.citations }),
-    ...(collected.serverToolCalls.length > 0 && { serverToolCalls: collected.serverToolCalls }),
-    ...(collected.serverToolResults.length > 0 && {
-      serverToolResults: collected.serverToolResults,
-    }),
-    ...(collected.logprobs.length > 0 && { logprobs: collected.logprobs }),
-    finishReason: collected.finishReason,
-    ...(collected.providerFinishReason !== undefined && {
-      providerFinishReason: collected.providerFinishReason,
-    }),
+    ...collectedAnswer(collected),
     usage: summary.usage,
     costUsd: summary.costUsd,
     cost: summary.cost,

@@ -26,16 +26,14 @@ import { ContextOverflowError } from './context-overflow-error';
 import { errorName } from './error-name';
 import { observeModelCall } from './instrumentation';
 import { type OpenedStream, openStream } from './open-stream';
-import { assertProviderOptions } from './providers/assert-provider-options';
 import type { Driver, PromptCaching, ResponseInfo } from './providers/driver';
-import { prepareFiles } from './providers/prepare-files';
 import type { LlmCallOptions, LlmStream, ModelOptions, StreamSummary } from './types';
-import { assertRequest } from './validate-request';
+import { readyRequest } from './validate-request';
 
 /** Counted with when a model is not in the catalogue: an estimate, good enough for budgets. */
 const ESTIMATE_MODEL = 'gpt-4o';
 /** Anthropic requires an output limit; used when neither the request nor the catalogue has one. */
-const FALLBACK_MAX_TOKENS = 4_096;
+export const FALLBACK_MAX_TOKENS = 4_096;
 
 /** What a model fixes once for all its calls. */
 export interface ModelContext {
@@ -112,12 +110,11 @@ async function prepare(
   signal: AbortSignal,
 ): Promise<{ request: ChatRequest; maxTokens: number | undefined; count: TokenCount | undefined }> {
   const { info, requiresMaxTokens, driver } = context;
-  assertRequest(given);
-  const maxTokens =
-    given.maxTokens ??
-    (requiresMaxTokens ? (info?.maxOutputTokens ?? FALLBACK_MAX_TOKENS) : undefined);
-  assertProviderOptions(driver.api, given, maxTokens);
-  const request = prepareFiles(driver.api, given);
+  const { request, maxTokens } = readyRequest(
+    driver.api,
+    given,
+    requiresMaxTokens ? (info?.maxOutputTokens ?? FALLBACK_MAX_TOKENS) : undefined,
+  );
   const count = await countPrompt(context, request, budgeted, signal);
   if (info !== undefined && count !== undefined) {
     const { contextWindow } = info;

@@ -2,6 +2,8 @@
  * Checks of a request before anything is counted, reserved or sent.
  */
 import { type ChatRequest, InvalidArgumentError } from '@keel/core';
+import { assertProviderOptions, type ProviderApi } from './providers/assert-provider-options';
+import { prepareFiles } from './providers/prepare-files';
 
 /** The content each role takes: text for system, results for tool, text or parts otherwise. */
 function assertMessage(message: unknown, index: number): void {
@@ -72,4 +74,21 @@ export function assertRequest(request: ChatRequest): void {
       message: `request.topP must be in (0, 1], got ${topP}`,
     });
   }
+}
+
+/**
+ * A request checked for `api` and ready for its driver: fields checked, provider options
+ * checked against the output limit (the request's, else `defaultMaxTokens`), files prepared.
+ *
+ * @throws InvalidArgumentError, UnsupportedOptionError or InvalidFileError before anything is sent.
+ */
+export function readyRequest(
+  api: ProviderApi,
+  given: ChatRequest,
+  defaultMaxTokens: number | undefined,
+): { request: ChatRequest; maxTokens: number | undefined } {
+  assertRequest(given);
+  const maxTokens = given.maxTokens ?? defaultMaxTokens;
+  assertProviderOptions(api, given, maxTokens);
+  return { request: prepareFiles(api, given), maxTokens };
 }

@@ -135,7 +135,9 @@ const TOOL_ONLY: ReadonlySet<StreamPart['type']> = new Set([
  * The forced JSON tool's arguments streamed as the answer's text (and only them: forced tool
  * use has no other text).
  */
-async function* jsonToolAsText(parts: AsyncIterable<StreamPart>): AsyncGenerator<StreamPart> {
+export async function* jsonToolAsText(
+  parts: AsyncIterable<StreamPart>,
+): AsyncGenerator<StreamPart> {
   for await (const part of parts) {
     if (part.type === 'tool-call-delta') yield { type: 'text-delta', text: part.inputTextDelta };
     else if (part.type === 'finish' && part.reason === 'tool-calls')
