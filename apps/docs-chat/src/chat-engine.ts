@@ -109,12 +109,15 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
   );
 
   /** Takes a turn slot (when slots are bounded), then the conversation's lock; frees both. */
-  async function holdTurn(conversationId: string, signal?: AbortSignal): Promise<() => void> {
+  async function holdTurn(
+    conversationId: string,
+    signal?: AbortSignal,
+  ): Promise<() => Promise<void>> {
     const freeSlot = await turnSlots?.acquire(signal);
     try {
       const release = await locks.acquire(conversationId, signal);
-      return () => {
-        release();
+      return async () => {
+        await release();
         freeSlot?.();
       };
     } catch (error) {
@@ -251,7 +254,9 @@ export function createChatEngine(options: ChatEngineOptions): ChatEngine {
       });
     } finally {
       if (citing) citable.delete(citing);
-      free();
+      // Awaited: the turn's end reaches the client once its conversation is free for the next
+      // turn on any replica (the lease row deleted).
+      await free();
     }
   }
 

@@ -33,7 +33,7 @@ export interface ConversationLockOptions {
  * ```ts
  * const lock = createConversationLock(db, { onTakeover: (id) => conversations.interrupt(id) });
  * const release = await lock.acquire(conversationId, signal);
- * try { await runTurn(); } finally { release(); }
+ * try { await runTurn(); } finally { await release(); }
  * ```
  */
 export function createConversationLock(
@@ -85,13 +85,19 @@ export function createConversationLock(
       renewal.unref();
       return () => {
         clearInterval(renewal);
-        db.query('delete from conversation_leases where conversation_id = $1 and holder = $2', [
-          conversationId,
-          holder,
-        ])
-          // Not deleted: the lease expires instead, and this process may take it back at once.
-          .catch(() => {})
-          .finally(releaseLocal);
+        return (
+          db
+            .query('delete from conversation_leases where conversation_id = $1 and holder = $2', [
+              conversationId,
+              holder,
+            ])
+            // Not deleted: the lease expires instead, and this process may take it back at once.
+            .then(
+              () => {},
+              () => {},
+            )
+            .finally(releaseLocal)
+        );
       };
     },
   };

@@ -5,8 +5,11 @@
 
 /** A lock per key. */
 export interface KeyedMutex {
-  /** Resolves, once it is the caller's turn, with the function that releases the lock. */
-  acquire(key: string, signal?: AbortSignal): Promise<() => void>;
+  /**
+   * Resolves, once it is the caller's turn, with the function that releases the lock; what
+   * that returns resolves once the next holder may take it (a shared lease's row is deleted).
+   */
+  acquire(key: string, signal?: AbortSignal): Promise<() => Promise<void>>;
 }
 
 /** Creates a keyed mutex. */
@@ -22,7 +25,7 @@ export function createKeyedMutex(): KeyedMutex {
       });
       const tail = previous.then(() => current);
       tails.set(key, tail);
-      const done = () => {
+      const done = async () => {
         release();
         if (tails.get(key) === tail) tails.delete(key);
       };
