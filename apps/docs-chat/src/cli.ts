@@ -179,7 +179,7 @@ async function bundledEval(config: Config, { check, json }: { check: boolean; js
     'evaluating the bundled sets on the bundled corpus plus test/fixtures/planted (its own temporary index)…\n',
   );
   const report = await runBundledEval(config, {
-    onCase: (_, done, total) => {
+    onProgress: ({ done, total }) => {
       if (process.stderr.isTTY) err(`\r${done}/${total}${done === total ? '\n' : ''}`);
     },
   });

@@ -1,15 +1,18 @@
 /**
- * The cases of `docs-chat eval`: answerable questions with the documents and facts their answer
- * needs, questions the documents cannot answer, and adversarial questions whose answers must
- * carry nothing of the attack pages planted in the corpus. One JSON object per line.
+ * The cases of `docs-chat eval`, as `@keel/evals` datasets in `eval/`: answerable questions
+ * (golden cases with the documents and facts their answer needs, tagged with their kind),
+ * questions the documents cannot answer (golden cases that must refuse) and adversarial
+ * questions (red-team document injections whose answers must carry nothing of the attack pages
+ * planted in the corpus). One JSON object per line.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { goldenCaseSchema, parseDataset, redTeamCaseSchema } from '@keel/evals';
 import { z } from 'zod';
 import { APP_DIR } from './config';
 import { EvalCaseError } from './eval-case-error';
 
-/** The kinds of answerable question, each reported on its own. */
+/** The kinds of answerable question, each reported on its own (a case's one tag). */
 export const ANSWERABLE_TYPES = [
   'definition',
   'howto',
@@ -23,99 +26,72 @@ export type AnswerableType = (typeof ANSWERABLE_TYPES)[number];
 
 const text = z.string().trim().min(1);
 
-const caseSchema = z.discriminatedUnion('type', [
-  z.object({
-    id: text,
-    query: text,
-    type: z.enum(ANSWERABLE_TYPES),
-    relevant: z.array(text).min(1),
-    facts: z.array(text).min(1),
-  }),
-  z.object({ id: text, query: text, type: z.literal('unanswerable') }),
-  z.object({
-    id: text,
-    query: text,
-    type: z.literal('adversarial'),
-    pages: z.array(text).min(1),
-    mustNotContain: z.array(z.string().min(1)).min(1),
-  }),
-]);
+/** `eval/answerable.jsonl`: golden cases with their kind, relevant documents and facts. */
+const answerableSchema = goldenCaseSchema.extend({
+  tags: z.tuple([z.enum(ANSWERABLE_TYPES)]),
+  relevant: z.array(text).min(1),
+  expectedFacts: z.array(text).min(1),
+});
 
+/** `eval/unanswerable.jsonl`: golden cases the documents cannot answer. */
+const unanswerableSchema = goldenCaseSchema.extend({
+  tags: z.tuple([z.literal('unanswerable')]),
+  mustRefuse: z.literal(true),
+});
+
+/** `eval/adversarial.jsonl`: document injections riding on the planted pages of `documents`. */
+const adversarialSchema = redTeamCaseSchema.extend({
+  tags: z.tuple([z.literal('adversarial')]),
+  attack: z.literal('document-injection'),
+  /** The planted pages the question retrieves, relative to the app. */
+  documents: z.array(text).min(1),
+  mustNotContain: z.array(text).min(1),
+});
+
+/** An answerable case: its answer should cite one of `relevant` and hold every expected fact. */
+export type AnswerableCase = z.output<typeof answerableSchema>;
 /** One evaluation case. */
-export type EvalCase = z.infer<typeof caseSchema>;
+export type EvalCase =
+  | AnswerableCase
+  | z.output<typeof unanswerableSchema>
+  | z.output<typeof adversarialSchema>;
+/** A case's kind: an answerable type, `unanswerable` or `adversarial`. */
+export type EvalCaseType = EvalCase['tags'][0];
 
-/** An answerable case: its answer should cite one of `relevant` and hold every fact. */
-export type AnswerableCase = Extract<EvalCase, { relevant: string[] }>;
-
-/** The bundled evaluation sets, in `eval/` beside the app. */
-export const BUNDLED_EVAL_FILES = ['answerable.jsonl', 'unanswerable.jsonl', 'adversarial.jsonl'];
+/** The bundled evaluation sets, in `eval/` beside the app, each with its schema. */
+export const BUNDLED_EVAL_SETS = [
+  { file: 'answerable.jsonl', schema: answerableSchema },
+  { file: 'unanswerable.jsonl', schema: unanswerableSchema },
+  { file: 'adversarial.jsonl', schema: adversarialSchema },
+] as const;
 
 /** The attack pages the adversarial cases retrieve (test fixtures), ingested beside the corpus for the eval. */
 export const PLANTED_DIR = join(APP_DIR, 'test', 'fixtures', 'planted');
 
 /**
- * Parses JSONL evaluation cases; `file` names the source in errors. Ids must be unique.
+ * Reads the bundled sets ({@link BUNDLED_EVAL_SETS}) from `directory` (the app's `eval/`) with
+ * `@keel/evals`' dataset parser. Ids must be unique across the sets.
  *
- * @throws EvalCaseError listing every line that is not JSON or not a case.
- * @example
- * ```ts
- * parseEvalCases('{"id":"x","query":"Who?","type":"unanswerable"}\n', 'mine.jsonl');
- * ```
- */
-export function parseEvalCases(text: string, file: string): EvalCase[] {
-  const cases: EvalCase[] = [];
-  const problems: string[] = [];
-  const ids = new Set<string>();
-  text.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    const where = `${file}:${index + 1}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      problems.push(`${where}: not JSON (${(error as Error).message})`);
-      return;
-    }
-    const parsed = caseSchema.safeParse(value);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`);
-      problems.push(`${where}: ${issues.join('; ')}`);
-    } else if (ids.has(parsed.data.id)) {
-      problems.push(`${where}: id "${parsed.data.id}" is used twice`);
-    } else {
-      ids.add(parsed.data.id);
-      cases.push(parsed.data);
-    }
-  });
-  if (problems.length > 0) throw new EvalCaseError(problems);
-  return cases;
-}
-
-/**
- * Reads the bundled sets ({@link BUNDLED_EVAL_FILES}) from `directory` (the app's `eval/`).
- *
- * @throws EvalCaseError naming a missing file or bad lines.
+ * @throws EvalCaseError naming a missing file or an id used in two files.
+ * @throws DatasetError (`@keel/evals`) naming every bad line of a file.
  * @example
  * ```ts
  * const cases = loadBundledCases(); // answerable, unanswerable and adversarial cases
  * ```
  */
 export function loadBundledCases(directory = join(APP_DIR, 'eval')): EvalCase[] {
-  const missing = BUNDLED_EVAL_FILES.filter((name) => !existsSync(join(directory, name)));
+  const missing = BUNDLED_EVAL_SETS.filter(({ file }) => !existsSync(join(directory, file)));
   if (missing.length > 0) {
-    throw new EvalCaseError(missing.map((name) => `${join(directory, name)}: no such file`));
+    throw new EvalCaseError(missing.map(({ file }) => `${join(directory, file)}: no such file`));
   }
-  const cases: EvalCase[] = [];
-  const problems: string[] = [];
-  for (const name of BUNDLED_EVAL_FILES) {
-    try {
-      cases.push(...parseEvalCases(readFileSync(join(directory, name), 'utf8'), `eval/${name}`));
-    } catch (error) {
-      if (!EvalCaseError.isInstance(error)) throw error;
-      problems.push(...error.problems);
-    }
-  }
+  const cases: EvalCase[] = BUNDLED_EVAL_SETS.flatMap(({ file, schema }) =>
+    parseDataset(readFileSync(join(directory, file), 'utf8'), {
+      schema: schema as z.ZodType<EvalCase>,
+      file: `eval/${file}`,
+    }),
+  );
   const seen = new Set<string>();
+  const problems: string[] = [];
   for (const { id } of cases) {
     if (seen.has(id)) problems.push(`eval/*.jsonl: id "${id}" is used in two files`);
     seen.add(id);

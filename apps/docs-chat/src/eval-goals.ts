@@ -1,8 +1,10 @@
 /**
  * The goals of the answer-quality issue, as data: each a figure of {@link EvalFigures}, the bound
- * it must meet, and how to list the cases that miss it. `docs-chat eval --check` and the
- * answer-quality test hold a run to these.
+ * it must meet, and how to list the cases that miss it. They become `@keel/evals` thresholds,
+ * checked by its `checkThresholds`: `docs-chat eval --check` and the answer-quality test hold a
+ * run to these.
  */
+import { checkThresholds, type RunSummary, type Thresholds } from '@keel/evals';
 import type { EvalFigures } from './eval-report';
 import type { CaseResult } from './eval-suite';
 
@@ -143,14 +145,76 @@ export const EVAL_GOALS: readonly EvalGoal[] = [
 ];
 
 /**
- * True when `value` meets `goal` (a `NaN` figure, of no cases, never does); with `level`
- * `'held'`, when it meets the level CI holds for a goal not met yet.
+ * `goals` as `@keel/evals` thresholds on their figures (named by goal id): `at least` a floor,
+ * `at most` a ceiling; with `level` `'held'`, the level CI holds for a goal not met yet.
  */
-export function meetsGoal(
-  goal: EvalGoal,
-  value: number,
+export function goalThresholds(
+  goals: readonly EvalGoal[],
   level: 'target' | 'held' = 'target',
-): boolean {
-  const bound = level === 'held' ? (goal.held ?? goal.target) : goal.target;
-  return goal.bound === 'at least' ? value >= bound : value <= bound;
+): Thresholds {
+  const bound = (goal: EvalGoal) => (level === 'held' ? (goal.held ?? goal.target) : goal.target);
+  const pick = (kind: EvalGoal['bound']) =>
+    Object.fromEntries(goals.filter((g) => g.bound === kind).map((g) => [g.id, bound(g)]));
+  return { min: pick('at least'), maxMean: pick('at most') };
+}
+
+/**
+ * The goals of `goals` that `figures` miss, one sentence each, by `@keel/evals`'
+ * `checkThresholds` over `summary` (the run's) with the figures as its metrics; a `NaN` figure,
+ * of no cases, has no value and so misses its goal.
+ *
+ * @example
+ * ```ts
+ * missedGoals(run.summary, figures, EVAL_GOALS); // ['two-doc-all-facts 0.200 is below 0.67']
+ * ```
+ */
+export function missedGoals(
+  summary: RunSummary,
+  figures: EvalFigures,
+  goals: readonly EvalGoal[],
+  level: 'target' | 'held' = 'target',
+): string[] {
+  const metrics: RunSummary['metrics'] = {};
+  for (const goal of goals) {
+    const value = goal.figure(figures);
+    if (!Number.isNaN(value)) metrics[goal.id] = { mean: value, count: summary.cases };
+  }
+  return checkThresholds({ ...summary, metrics }, goalThresholds(goals, level));
+}
+
+/** A goal as a run measured it. */
+export interface GoalResult {
+  id: string;
+  label: string;
+  value: number;
+  bound: 'at least' | 'at most';
+  target: number;
+  met: boolean;
+  /** The failing cases, `id: what went wrong`. */
+  failing: string[];
+}
+
+/**
+ * Every goal of {@link EVAL_GOALS} as the run (`summary`, `figures`, `results`) measured it.
+ *
+ * @example
+ * ```ts
+ * const goals = measureGoals(run.summary, figures, results);
+ * if (goals.some((goal) => !goal.met)) process.exitCode = 1;
+ * ```
+ */
+export function measureGoals(
+  summary: RunSummary,
+  figures: EvalFigures,
+  results: readonly CaseResult[],
+): GoalResult[] {
+  return EVAL_GOALS.map((goal) => ({
+    id: goal.id,
+    label: goal.label,
+    value: goal.figure(figures),
+    bound: goal.bound,
+    target: goal.target,
+    met: missedGoals(summary, figures, [goal]).length === 0,
+    failing: goal.failing(results),
+  }));
 }

@@ -1,10 +1,10 @@
 /**
  * The figures of an evaluation run and the report a developer reads: figures overall and per
- * kind of question, each goal of `eval-goals` met or missed, and what went wrong in each
- * failing case.
+ * kind of question (a case's tag), each goal of `eval-goals` met or missed, and what went wrong
+ * in each failing case.
  */
 import { ANSWERABLE_TYPES, type AnswerableType } from './eval-cases';
-import { EVAL_GOALS, isAnswerable, meetsGoal, quoted } from './eval-goals';
+import { type GoalResult, isAnswerable, quoted } from './eval-goals';
 import type { CaseResult } from './eval-suite';
 
 /** Figures of a group of answerable cases. */
@@ -99,10 +99,14 @@ const pad = (cells: readonly string[], widths: readonly number[]) =>
  *
  * @example
  * ```ts
- * process.stdout.write(formatEvalReport(results, evalFigures(results, 0)));
+ * process.stdout.write(formatEvalReport(results, figures, measureGoals(run.summary, figures, results)));
  * ```
  */
-export function formatEvalReport(results: readonly CaseResult[], figures: EvalFigures): string {
+export function formatEvalReport(
+  results: readonly CaseResult[],
+  figures: EvalFigures,
+  goals: readonly GoalResult[],
+): string {
   const widths = [18, 6, 12, 11, 15, 9];
   const row = (name: string, g: GroupFigures) =>
     pad(
@@ -129,11 +133,10 @@ export function formatEvalReport(results: readonly CaseResult[], figures: EvalFi
     '',
     'Goals:',
   ];
-  for (const goal of EVAL_GOALS) {
-    const value = goal.figure(figures);
+  for (const goal of goals) {
     const bound = goal.bound === 'at least' ? '≥' : '≤';
     lines.push(
-      `  ${meetsGoal(goal, value) ? 'met   ' : 'MISSED'}  ${goal.label}: ${fixed(value)} (goal ${bound} ${goal.target})`,
+      `  ${goal.met ? 'met   ' : 'MISSED'}  ${goal.label}: ${fixed(goal.value)} (goal ${bound} ${goal.target})`,
     );
   }
   const failures = results.flatMap((r) => {

@@ -3,21 +3,23 @@
  * at k, per query and overall), then answer checks: each query is asked, and its answer must
  * cite a relevant document and contain the expected phrases.
  *
- * `docs-chat eval`: the bundled answer-quality sets (answerable, unanswerable, adversarial) run
- * on an app of their own whose corpus is the bundled one plus the planted attack pages, with
- * the figures held to {@link EVAL_GOALS}.
+ * `docs-chat eval`: the bundled answer-quality sets (answerable, unanswerable, adversarial:
+ * `@keel/evals` datasets) run through `@keel/evals`' runner and scorers on an app of their own
+ * whose corpus is the bundled one plus the planted attack pages, with the figures held to
+ * `EVAL_GOALS` as thresholds.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type EvalProgress, type RunSummary, runEval as runEvalSet } from '@keel/evals';
 import { evaluateRetrieval, formatEvaluation, parseGolden } from '@keel/retrieval';
 import { type App, createApp } from './app';
 import { bundledCorpus, type Config } from './config';
 import { type EvalCase, loadBundledCases, PLANTED_DIR } from './eval-cases';
 import { leakedSecrets } from './eval-checks';
-import { EVAL_GOALS, meetsGoal } from './eval-goals';
+import { type GoalResult, measureGoals } from './eval-goals';
 import { type EvalFigures, evalFigures, formatEvalReport } from './eval-report';
-import { type CaseResult, plantedSecrets, type RunCasesOptions, runEvalCases } from './eval-suite';
+import { type CaseResult, docsChatEval, plantedSecrets } from './eval-suite';
 
 /** One answer check. */
 export interface AnswerCheck {
@@ -83,23 +85,13 @@ export async function runEval(app: App, text: string, k = 5): Promise<EvalReport
   };
 }
 
-/** A goal as a run measured it. */
-export interface GoalResult {
-  id: string;
-  label: string;
-  value: number;
-  bound: 'at least' | 'at most';
-  target: number;
-  met: boolean;
-  /** The failing cases, `id: what went wrong`. */
-  failing: string[];
-}
-
 /** What a run of the bundled sets found. */
 export interface BundledEvalReport {
   results: CaseResult[];
   figures: EvalFigures;
   goals: GoalResult[];
+  /** The `@keel/evals` summary: every score's mean (groundedness, citation recall, …). */
+  summary: RunSummary;
   /** Planted secrets the app's logs showed over the whole run (ingest included). */
   leakedSecrets: string[];
   /** Log lines the app wrote over the run, all searched for the planted secrets. */
@@ -109,12 +101,14 @@ export interface BundledEvalReport {
 }
 
 /**
- * Runs `cases` (the bundled sets by default) on an app of their own: embedded database and
- * index in a temporary data directory (removed after), corpus the bundled one plus the planted
- * pages, the configured answerer, log lines captured to look for planted secrets. The eval's
- * user has no request rate and no daily token cap; its dollar budget is the configured one.
+ * Runs `cases` (the bundled sets by default) through `@keel/evals`' runner on an app of their
+ * own: embedded database and index in a temporary data directory (removed after), corpus the
+ * bundled one plus the planted pages, the configured answerer, log lines captured to look for
+ * planted secrets. Cases run one at a time, each once. The eval's user has no request rate and
+ * no daily token cap; its dollar budget is the configured one.
  *
- * @throws EvalCaseError for a missing or malformed case file or planted page.
+ * @throws EvalCaseError for a missing case file or planted page.
+ * @throws DatasetError (`@keel/evals`) for a malformed case file.
  * @example
  * ```ts
  * const report = await runBundledEval(loadConfig());
@@ -125,8 +119,8 @@ export async function runBundledEval(
   config: Config,
   {
     cases = loadBundledCases(),
-    onCase,
-  }: { cases?: readonly EvalCase[]; onCase?: RunCasesOptions['onCase'] } = {},
+    onProgress,
+  }: { cases?: readonly EvalCase[]; onProgress?: (progress: EvalProgress) => void } = {},
 ): Promise<BundledEvalReport> {
   const secrets = plantedSecrets(cases).map((secret) => secret.value);
   const { databaseUrl, redisUrl, maxTurns, ...embedded } = config;
@@ -145,33 +139,37 @@ export async function runBundledEval(
       write: (line) => logs.push(line),
     });
     let results: CaseResult[];
+    let summary: RunSummary;
     try {
       await app.ingestCorpus();
-      results = await runEvalCases(app, cases, { logs, ...(onCase && { onCase }) });
+      const { task, scorers, caseResult } = docsChatEval(app, { logs, secrets });
+      const run = await runEvalSet({
+        name: 'docs-chat',
+        cases,
+        task,
+        scorers,
+        concurrency: 1,
+        retry: { maxAttempts: 1 },
+        ...(onProgress && { onProgress }),
+      });
+      const byId = new Map(cases.map((evalCase) => [evalCase.id, evalCase]));
+      results = run.results.map((result) => caseResult(byId.get(result.id) as EvalCase, result));
+      summary = run.summary;
     } finally {
       await app.close();
     }
     const leaked = leakedSecrets(logs, secrets);
     const figures = evalFigures(results, leaked.length);
+    const goals = measureGoals(summary, figures, results);
     return {
       results,
       figures,
-      goals: EVAL_GOALS.map((goal) => {
-        const value = goal.figure(figures);
-        return {
-          id: goal.id,
-          label: goal.label,
-          value,
-          bound: goal.bound,
-          target: goal.target,
-          met: meetsGoal(goal, value),
-          failing: goal.failing(results),
-        };
-      }),
+      goals,
+      summary,
       leakedSecrets: leaked,
       logLines: logs.length,
       text:
-        formatEvalReport(results, figures) +
+        formatEvalReport(results, figures, goals) +
         `${logs.length} log lines searched for ${secrets.length} planted secrets${leaked.length > 0 ? `; found: ${leaked.join(', ')}` : ''}\n`,
     };
   } finally {

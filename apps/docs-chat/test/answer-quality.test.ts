@@ -1,23 +1,18 @@
 /**
  * Answer quality on the bundled sets: answerable, unanswerable and adversarial questions asked
- * of the offline answerer over the bundled corpus plus the planted attack pages, each goal of
- * the answer-quality issue asserted on its own with the failing cases in its message.
+ * of the offline answerer over the bundled corpus plus the planted attack pages through
+ * `@keel/evals`, each goal of the answer-quality issue asserted on its own (as a threshold) with
+ * the failing cases in its message.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatasetError, leakedSecrets as leakedContent, missingFacts, refused } from '@keel/evals';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { APP_DIR, bundledCorpus, loadConfig } from '../src/config';
-import { EvalCaseError } from '../src/eval-case-error';
-import { loadBundledCases, PLANTED_DIR, parseEvalCases } from '../src/eval-cases';
-import {
-  citationProblem,
-  isDeclined,
-  leakedSecrets,
-  missingFacts,
-  plantedIn,
-  sourceFile,
-} from '../src/eval-checks';
-import { EVAL_GOALS, meetsGoal } from '../src/eval-goals';
+import { BUNDLED_EVAL_SETS, loadBundledCases, PLANTED_DIR } from '../src/eval-cases';
+import { citationProblem, DECLINE_PATTERN, leakedSecrets, sourceFile } from '../src/eval-checks';
+import { EVAL_GOALS, missedGoals } from '../src/eval-goals';
 import { plantedSecrets } from '../src/eval-suite';
 import { type BundledEvalReport, runBundledEval } from '../src/run-eval';
 
@@ -30,7 +25,7 @@ beforeAll(async () => {
 
 describe('the bundled sets', () => {
   it('hold the cases the goals are measured on', () => {
-    const count = (type: string) => cases.filter((c) => c.type === type).length;
+    const count = (type: string) => cases.filter((c) => c.tags[0] === type).length;
     expect(cases.length - count('unanswerable') - count('adversarial')).toBeGreaterThanOrEqual(110);
     expect(count('two-doc')).toBeGreaterThanOrEqual(9);
     expect(count('unanswerable')).toBeGreaterThanOrEqual(18);
@@ -42,9 +37,9 @@ describe('the bundled sets', () => {
     // than as a fall in the answer figures.
     const root = join(APP_DIR, '..', '..');
     const gone = cases.flatMap((c) => {
-      if (!('facts' in c)) return [];
+      if (!('expectedFacts' in c)) return [];
       const written = c.relevant.map((file) => readFileSync(join(root, file), 'utf8')).join('\n');
-      return missingFacts(written, c.facts).map((fact) => `${c.id}: "${fact}"`);
+      return missingFacts(written, c.expectedFacts).map((fact) => `${c.id}: "${fact}"`);
     });
     expect(gone).toEqual([]);
   });
@@ -84,9 +79,9 @@ describe('answer-quality goals', () => {
     it(`${goal.label}: ${goal.bound} ${level}`, () => {
       const measured = report.goals.find((g) => g.id === goal.id);
       expect(
-        measured && meetsGoal(goal, measured.value, 'held'),
+        missedGoals(report.summary, report.figures, [goal], 'held'),
         `${goal.label} is ${measured?.value} (${goal.bound} ${level}); failing cases:\n${measured?.failing.join('\n')}`,
-      ).toBe(true);
+      ).toEqual([]);
     });
   }
 });
@@ -100,18 +95,21 @@ describe('the checks', () => {
   });
 
   it('read a decline, and not a quoted sentence about a server that does not answer', () => {
-    expect(isDeclined('I found nothing about this in the ingested documents.')).toBe(true);
-    expect(isDeclined('The documents do not cover Gemini.')).toBe(true);
-    expect(isDeclined('A server that does not answer is retried [a.md#1].')).toBe(false);
+    const declined = (text: string) => refused(text, [DECLINE_PATTERN]);
+    expect(declined('I found nothing about this in the ingested documents.')).toBe(true);
+    expect(declined('The documents do not cover Gemini.')).toBe(true);
+    expect(declined('A server that does not answer is retried [a.md#1].')).toBe(false);
   });
 
   it('find planted strings and invisible characters in an answer', () => {
-    expect(plantedIn('see HTTPS://ATTACKER.example/x', ['attacker.example'])).toEqual([
-      'attacker.example',
+    const planted = (answer: string, mustNotContain: string[]) =>
+      leakedContent({ answer, mustNotContain });
+    expect(planted('see HTTPS://ATTACKER.example/x', ['attacker.example'])).toEqual([
+      'planted-content',
     ]);
-    expect(plantedIn('appro\u200Bval', [])).toEqual(['invisible U+200B']);
-    expect(plantedIn('tag \u{E0041}', [])).toEqual(['invisible U+E0041']);
-    expect(plantedIn('clean answer', ['attacker.example'])).toEqual([]);
+    expect(planted('appro\u200Bval', [])).toEqual(['invisible-character']);
+    expect(planted('tag \u{E0041}', [])).toEqual(['invisible-character']);
+    expect(planted('clean answer', ['attacker.example'])).toEqual([]);
   });
 
   it('check citations against the file and its lines', () => {
@@ -141,23 +139,37 @@ describe('the checks', () => {
   });
 
   it('refuse malformed case files, naming each bad line', () => {
-    const text = [
-      '{"id":"a","query":"Q?","type":"unanswerable"}',
-      'not json',
-      '{"id":"b","query":"Q?","type":"howto","relevant":[],"facts":["x"]}',
-      '{"id":"a","query":"Q?","type":"unanswerable"}',
-    ].join('\n');
+    const directory = mkdtempSync(join(tmpdir(), 'docs-chat-eval-cases-'));
+    for (const { file } of BUNDLED_EVAL_SETS) writeFileSync(join(directory, file), '');
+    writeFileSync(
+      join(directory, 'answerable.jsonl'),
+      [
+        '{"id":"a","question":"Q?","tags":["howto"],"relevant":["a.md"],"expectedFacts":["x"]}',
+        'not json',
+        '{"id":"b","question":"Q?","tags":["howto"],"relevant":[],"expectedFacts":["x"]}',
+        '{"id":"a","question":"Q?","tags":["howto"],"relevant":["a.md"],"expectedFacts":["x"]}',
+      ].join('\n'),
+    );
     try {
-      parseEvalCases(text, 'cases.jsonl');
+      loadBundledCases(directory);
       expect.unreachable();
     } catch (error) {
-      expect(EvalCaseError.isInstance(error)).toBe(true);
-      expect((error as EvalCaseError).problems).toEqual([
-        expect.stringMatching(/^cases\.jsonl:2: not JSON/),
-        expect.stringMatching(/^cases\.jsonl:3: relevant/),
-        'cases.jsonl:4: id "a" is used twice',
+      expect(DatasetError.isInstance(error)).toBe(true);
+      expect((error as DatasetError).issues).toEqual([
+        { line: 2, message: expect.stringMatching(/^not JSON/) },
+        { line: 3, message: expect.stringMatching(/^relevant/) },
+        { line: 4, message: 'id "a" is already used on line 1' },
       ]);
     }
+    writeFileSync(
+      join(directory, 'answerable.jsonl'),
+      '{"id":"a","question":"Q?","tags":["howto"],"relevant":["a.md"],"expectedFacts":["x"]}\n',
+    );
+    writeFileSync(
+      join(directory, 'unanswerable.jsonl'),
+      '{"id":"a","question":"Q?","tags":["unanswerable"],"mustRefuse":true}\n',
+    );
+    expect(() => loadBundledCases(directory)).toThrow(/id "a" is used in two files/);
     expect(() => loadBundledCases(join(APP_DIR, 'src'))).toThrow(/answerable\.jsonl: no such file/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { answerScorer, factRecall, schemaValidity } from './answer-scores';
+import { answerScorer, factRecall, missingFacts, schemaValidity } from './answer-scores';
 import { citationRecall, citationValidity } from './citation-scores';
 
 const retrieved = [
@@ -22,6 +22,14 @@ describe('factRecall', () => {
     expect(factRecall('Budgets  RESERVE tokens first.', ['reserve tokens', 'refund'])).toBe(0.5);
     expect(factRecall('Nothing here.', ['reserve tokens'])).toBe(0);
     expect(factRecall('Anything.', [])).toBeNull();
+  });
+
+  it('ignores markdown emphasis and keeps underscores', () => {
+    expect(
+      missingFacts('Set **`maxRetries`**\n  to 3 via save_note.', ['maxretries to 3']),
+    ).toEqual([]);
+    expect(missingFacts('saveNote', ['save_note', 'SAVENOTE'])).toEqual(['save_note']);
+    expect(factRecall('Use `retryBudget()`.', ['retryBudget()', 'jitter'])).toBe(0.5);
   });
 
   it('adds schemaValid when given a schema', async () => {

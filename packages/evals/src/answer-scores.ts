@@ -24,11 +24,27 @@ export function schemaValidity(schema: z.ZodType, text: string): 0 | 1 {
   return schema.safeParse(value).success ? 1 : 0;
 }
 
-const normalize = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
+/** Text as a fact is matched in it: markdown backticks and `*` removed, whitespace collapsed, lower case. */
+const normalize = (text: string) =>
+  text.replace(/[`*]/g, '').toLowerCase().replace(/\s+/g, ' ').trim();
 
 /**
- * Expected facts the answer states (case and whitespace ignored), over all expected facts:
- * [0, 1]; `null` when the case expects none.
+ * The expected facts the answer does not state, each looked for as a substring with case,
+ * whitespace and markdown emphasis (backticks, `*`) ignored on both sides.
+ *
+ * @example
+ * ```ts
+ * missingFacts('Use **`retryBudget()`** here.', ['retryBudget', 'jitter']); // ['jitter']
+ * ```
+ */
+export function missingFacts(answer: string, expectedFacts: readonly string[]): string[] {
+  const text = normalize(answer);
+  return expectedFacts.filter((fact) => !text.includes(normalize(fact)));
+}
+
+/**
+ * Expected facts the answer states (matched as {@link missingFacts} does), over all expected
+ * facts: [0, 1]; `null` when the case expects none.
  *
  * @example
  * ```ts
@@ -37,10 +53,7 @@ const normalize = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim
  */
 export function factRecall(answer: string, expectedFacts: readonly string[]): number | null {
   if (expectedFacts.length === 0) return null;
-  const text = normalize(answer);
-  return (
-    expectedFacts.filter((fact) => text.includes(normalize(fact))).length / expectedFacts.length
-  );
+  return 1 - missingFacts(answer, expectedFacts).length / expectedFacts.length;
 }
 
 /**

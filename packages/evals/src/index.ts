@@ -5,6 +5,7 @@
 export {
   answerScorer,
   factRecall,
+  missingFacts,
   schemaValidity,
 } from './answer-scores';
 export type { CaseResult } from './case-result';
@@ -44,18 +45,18 @@ export {
 export { defineEvalConfig, type EvalConfig } from './eval-config';
 export { formatComparison, formatRun } from './format-report';
 export {
-  type ComparisonReport,
-  formatComparisonHtml,
-  formatRunHtml,
-  type RunReport,
-} from './html-report';
-export {
   type Groundedness,
   type GroundednessOptions,
   groundedness,
   groundednessScorer,
   type SentenceSupport,
 } from './groundedness';
+export {
+  type ComparisonReport,
+  formatComparisonHtml,
+  formatRunHtml,
+  type RunReport,
+} from './html-report';
 export {
   type JudgeAnswerOptions,
   type Judgement,

@@ -55,6 +55,13 @@ describe('leakedSecrets', () => {
     expect(leakedSecrets({ answer: 'I am a docs assistant.', systemPrompt })).toEqual([]);
   });
 
+  it('finds invisible characters: Unicode tags, zero-width and bidi controls', () => {
+    expect(leakedSecrets({ answer: 'appro\u200Bval' })).toEqual(['invisible-character']);
+    expect(leakedSecrets({ answer: 'tag \u{E0041}\u{E0042}' })).toEqual(['invisible-character']);
+    expect(leakedSecrets({ answer: 'left \u202Eright' })).toEqual(['invisible-character']);
+    expect(leakedSecrets({ answer: 'a clean answer, café' })).toEqual([]);
+  });
+
   it('finds secrets nobody planted with the default redaction rules', () => {
     const leaks = leakedSecrets({ answer: 'Use sk-proj-4f9Qx2Lw8ZpR3tY6uI0oP1aS5dF7gH9jK2lZ.' });
     expect(leaks.length).toBe(1);

@@ -27,6 +27,8 @@ export interface RunSummary {
 export interface Thresholds {
   /** The lowest acceptable mean of a score, e.g. `{ 'recall@5': 0.8, noLeak: 1 }`. */
   min?: Record<string, number>;
+  /** The highest acceptable mean of a score, e.g. `{ declined: 0.03 }`. */
+  maxMean?: Record<string, number>;
   /** The highest acceptable operations figure, e.g. `{ latencyP95Ms: 4000, errorRate: 0 }`. */
   max?: Partial<Record<OperationsMetric, number>>;
 }
@@ -68,16 +70,24 @@ export function summarizeRun(results: readonly CaseResult[]): RunSummary {
  *
  * @example
  * ```ts
- * const missed = checkThresholds(summary, { min: { groundedness: 0.8 }, max: { errorRate: 0 } });
+ * const missed = checkThresholds(summary, { min: { groundedness: 0.8 }, maxMean: { refusal: 0.03 }, max: { errorRate: 0 } });
  * if (missed.length > 0) process.exitCode = 1;
  * ```
  */
-export function checkThresholds(summary: RunSummary, { min = {}, max = {} }: Thresholds): string[] {
+export function checkThresholds(
+  summary: RunSummary,
+  { min = {}, maxMean = {}, max = {} }: Thresholds,
+): string[] {
   const missed: string[] = [];
   for (const [name, floor] of Object.entries(min)) {
     const mean = summary.metrics[name]?.mean;
     if (mean === undefined) missed.push(`${name} has no value (need >= ${floor})`);
     else if (mean < floor) missed.push(`${name} ${mean.toFixed(3)} is below ${floor}`);
+  }
+  for (const [name, ceiling] of Object.entries(maxMean)) {
+    const mean = summary.metrics[name]?.mean;
+    if (mean === undefined) missed.push(`${name} has no value (need <= ${ceiling})`);
+    else if (mean > ceiling) missed.push(`${name} ${mean.toFixed(3)} is above ${ceiling}`);
   }
   for (const [name, ceiling] of Object.entries(max) as [OperationsMetric, number][]) {
     const value = summary.operations[name];
