@@ -12,7 +12,7 @@ export {
 } from './fake-chat-model';
 export { createFakeClock, type FakeClock } from './fake-clock';
 export { loadScenario } from './load-scenario';
-export type { MockBatchPlan } from './mock-batches';
+export type { MockBatchPlan } from './mock-batch-plan';
 export type {
   MockError,
   MockFaults,

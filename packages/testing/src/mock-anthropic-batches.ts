@@ -1,35 +1,10 @@
 /**
  * Anthropic Message Batches on the mock provider: create, retrieve and results, with the
- * batch's progress driven by the test (it ends after a set number of retrieves, and items past
- * a set index expire).
+ * batch's progress driven by the test's plan (it ends after a set number of retrieves, and
+ * items past a set index expire).
  */
+import type { BatchResponse, BatchRouteContext, MockBatchRoutes } from './mock-batch-plan';
 import type { ServerError } from './provider-errors';
-import type { IdSource } from './render/rendered';
-
-/** How the mock's batches progress; set with `MockProvider.planBatches`. */
-export interface MockBatchPlan {
-  /** Retrieves answered `in_progress` before a batch ends; default 1. */
-  pollsBeforeEnd?: number;
-  /** Items from this index on expire instead of being answered; default none. */
-  expireFrom?: number;
-}
-
-/** One batch item's answer: a rendered Message body, or the error the route would send. */
-export type BatchItemAnswer = { message: unknown } | { error: ServerError };
-
-/** What the batch routes need from the server: ids, and an answer for one item's params. */
-export interface BatchRouteContext {
-  ids: IdSource;
-  /** The server's base URL, for `results_url`. */
-  url(): string;
-  answer(params: Record<string, unknown>): Promise<BatchItemAnswer>;
-}
-
-/** A batch response: status and either a JSON body or JSON Lines. */
-export type BatchResponse =
-  | { status: number; body: unknown }
-  | { status: number; jsonl: unknown[] }
-  | { status: number; error: ServerError };
 
 interface StoredBatch {
   id: string;
@@ -42,15 +17,6 @@ interface StoredBatch {
 
 const BATCHES_PATH = '/v1/messages/batches';
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** The Anthropic batch routes, with their own store; one per mock server. */
-export interface MockBatches {
-  /** True for the paths these routes serve. */
-  serves(path: string): boolean;
-  handle(method: string, path: string, body: unknown): Promise<BatchResponse>;
-  plan(plan: MockBatchPlan): void;
-  reset(): void;
-}
 
 function notFound(id: string): BatchResponse {
   return {
@@ -117,22 +83,26 @@ function createProblem(body: unknown): ServerError | undefined {
   return undefined;
 }
 
-/** The batch routes of one mock server. */
-export function createMockBatches({ ids, url, answer }: BatchRouteContext): MockBatches {
+/** The Anthropic batch routes of one mock server. */
+export function anthropicBatchRoutes({
+  ids,
+  url,
+  plan,
+  answer,
+}: BatchRouteContext): MockBatchRoutes {
   const batches = new Map<string, StoredBatch>();
-  let plan: Required<MockBatchPlan> = { pollsBeforeEnd: 1, expireFrom: Number.POSITIVE_INFINITY };
 
   async function end(batch: StoredBatch): Promise<void> {
     const results: unknown[] = [];
     for (const [index, { custom_id, params }] of batch.requests.entries()) {
-      if (index >= plan.expireFrom) {
+      if (index >= plan().expireFrom) {
         results.push({ custom_id, result: { type: 'expired' } });
         continue;
       }
-      const item = await answer(params);
+      const item = await answer('anthropic.messages', params);
       results.push(
-        'message' in item
-          ? { custom_id, result: { type: 'succeeded', message: item.message } }
+        'body' in item
+          ? { custom_id, result: { type: 'succeeded', message: item.body } }
           : {
               custom_id,
               result: {
@@ -154,7 +124,7 @@ export function createMockBatches({ ids, url, answer }: BatchRouteContext): Mock
 
   return {
     serves: (path) => path.split('?')[0]?.startsWith(BATCHES_PATH) ?? false,
-    async handle(method, path, body) {
+    async handle({ method, path, body }) {
       const [id, action] = (path.split('?')[0] ?? '').slice(BATCHES_PATH.length + 1).split('/');
       if (method === 'POST' && (id === '' || id === undefined)) {
         const problem = createProblem(body);
@@ -181,21 +151,18 @@ export function createMockBatches({ ids, url, answer }: BatchRouteContext): Mock
             },
           };
         }
-        return { status: 200, jsonl: batch.results };
+        return {
+          status: 200,
+          text: batch.results.map((line) => `${JSON.stringify(line)}\n`).join(''),
+          contentType: 'application/binary',
+        };
       }
       batch.polls += 1;
-      if (batch.results === undefined && batch.polls > plan.pollsBeforeEnd) await end(batch);
+      if (batch.results === undefined && batch.polls > plan().pollsBeforeEnd) await end(batch);
       return { status: 200, body: batchObject(batch, url) };
-    },
-    plan(next) {
-      plan = {
-        pollsBeforeEnd: next.pollsBeforeEnd ?? 1,
-        expireFrom: next.expireFrom ?? Number.POSITIVE_INFINITY,
-      };
     },
     reset() {
       batches.clear();
-      plan = { pollsBeforeEnd: 1, expireFrom: Number.POSITIVE_INFINITY };
     },
   };
 }

@@ -6,7 +6,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { InvalidArgumentError } from '@keel/core';
 import { bodySegments } from './body-segments';
-import { type BatchItemAnswer, createMockBatches, type MockBatchPlan } from './mock-batches';
+import { anthropicBatchRoutes } from './mock-anthropic-batches';
+import {
+  type BatchItemAnswer,
+  type BatchRouteContext,
+  type MockBatchPlan,
+  resolveBatchPlan,
+} from './mock-batch-plan';
+import { openaiBatchRoutes } from './mock-openai-batches';
 import type { MockFaults, MockReply } from './mock-reply';
 import { errorBody, retryHeaders, type ServerError, streamErrorData } from './provider-errors';
 import { providerHeaders, rateLimitState } from './provider-headers';
@@ -75,9 +82,10 @@ export interface MockProvider {
   /** Answers every request to `route` that has no queued reply; `undefined` restores the default answer. */
   respondWith(route: MockRoute, script: MockScript | undefined): void;
   /**
-   * How Message Batches progress: a batch ends after `pollsBeforeEnd` retrieves (default 1),
-   * and items from `expireFrom` on expire. Each item is answered by the `anthropic.messages`
-   * script, so a scripted error becomes an `errored` item.
+   * How batches (OpenAI's Batch API, Anthropic's Message Batches) progress: a batch ends after
+   * `pollsBeforeEnd` retrieves (default 1), items from `expireFrom` on expire, and an OpenAI
+   * batch fails with `failWith`. Each item is answered by the `openai.chat` or
+   * `anthropic.messages` script, so a scripted error becomes a failed item.
    */
   planBatches(plan: MockBatchPlan): void;
   /** How many queued replies `route` has left. */
@@ -134,10 +142,19 @@ export async function startMockProvider({
     if (typeof script !== 'function') validateReply(script, argument);
   };
 
-  const batches = createMockBatches({ ids, url: () => url, answer: answerBatchItem });
+  let batchPlan = resolveBatchPlan();
+  const batchContext: BatchRouteContext = {
+    ids,
+    url: () => url,
+    plan: () => batchPlan,
+    answer: answerBatchItem,
+  };
+  const batchRoutes = [anthropicBatchRoutes(batchContext), openaiBatchRoutes(batchContext)];
   const provider: Omit<MockProvider, 'url' | 'openaiBaseURL' | 'anthropicBaseURL'> = {
     requests,
-    planBatches: (plan) => batches.plan(plan),
+    planBatches(plan) {
+      batchPlan = resolveBatchPlan(plan);
+    },
     enqueue(route, ...replies) {
       checkRoute(route);
       for (const [i, reply] of replies.entries()) checkScript(reply, `replies[${i}]`);
@@ -155,7 +172,8 @@ export async function startMockProvider({
     reset() {
       queues.clear();
       responders.clear();
-      batches.reset();
+      batchPlan = resolveBatchPlan();
+      for (const routes of batchRoutes) routes.reset();
       requests.length = 0;
     },
     async close() {
@@ -253,20 +271,22 @@ export async function startMockProvider({
       });
     }
     record.body = parseJson(raw);
-    if (batches.serves(path)) {
-      const answer = await batches.handle(record.method, path, record.body);
+    const batchRoute = batchRoutes.find((routes) => routes.serves(path));
+    if (batchRoute !== undefined) {
+      const answer = await batchRoute.handle({
+        method: record.method,
+        path,
+        body: record.body,
+        contentType: req.headers['content-type'] ?? '',
+      });
       if ('error' in answer) return sendError(answer.error);
-      const text =
-        'jsonl' in answer
-          ? answer.jsonl.map((line) => `${JSON.stringify(line)}\n`).join('')
-          : JSON.stringify(answer.body);
-      const bytes = Buffer.from(text);
+      const bytes = Buffer.from('text' in answer ? answer.text : JSON.stringify(answer.body));
       return send(
         answer.status,
         [{ bytes, content: false }],
         {
           ...standardHeaders(0, false),
-          'content-type': 'jsonl' in answer ? 'application/binary' : 'application/json',
+          'content-type': 'text' in answer ? answer.contentType : 'application/json',
           'content-length': String(bytes.length),
         },
         {},
@@ -343,9 +363,11 @@ export async function startMockProvider({
     );
   }
 
-  /** One batch item answered as a non-streaming `anthropic.messages` request. */
-  async function answerBatchItem(params: Record<string, unknown>): Promise<BatchItemAnswer> {
-    const route: MockRoute = 'anthropic.messages';
+  /** One batch item answered as a non-streaming request to `route`, by that route's script. */
+  async function answerBatchItem(
+    route: MockRoute,
+    params: Record<string, unknown>,
+  ): Promise<BatchItemAnswer> {
     const summary = summarizeRequest(route, params);
     const reply = await nextReply(
       route,
@@ -360,7 +382,7 @@ export async function startMockProvider({
       created: Math.floor(Date.now() / 1000),
       embeddings: [],
     });
-    return { message: rendered.kind === 'json' ? rendered.body : undefined };
+    return { body: rendered.kind === 'json' ? rendered.body : undefined };
   }
 
   async function nextReply(
