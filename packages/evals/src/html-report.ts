@@ -35,17 +35,18 @@ function gate(missed: readonly string[]): string {
 }
 
 const ms = (v: number) => `${Math.round(v)} ms`;
-const usd = (v: number) => `$${v.toPrecision(2)}`;
+const usd = (v: number) => (v === 0 ? '$0' : `$${v.toPrecision(2)}`);
 
 function distributions(series: (pick: (r: CaseResult) => number) => Series[]): string {
   return (
-    '<h2>Latency and cost per case</h2>' +
+    '<h2>Latency and cost per case</h2><h3>Latency per case</h3>' +
     distributionChart({
       chart: 'latency',
       label: 'Latency per case',
       series: series((r) => r.operations.latencyMs),
       show: ms,
     }) +
+    '<h3>Pipeline cost per case</h3>' +
     distributionChart({
       chart: 'cost',
       label: 'Pipeline cost per case',
