@@ -278,8 +278,11 @@ async function showTrace(traceId) {
     name.style.paddingLeft = `${span.depth * 1.2}rem`;
     const track = el('span', undefined, 'track');
     const bar = el('span', undefined, span.status === 'error' ? 'bar error' : 'bar');
-    bar.style.left = `${(span.offsetMs / total) * 100}%`;
-    bar.style.width = `${Math.max(0.5, (span.durationMs / total) * 100)}%`;
+    // At least 0.5 % wide, so an instant span shows; kept inside its track, so one that starts
+    // at the turn's very end (or outlives it) does not spill past the edge.
+    const width = Math.min(100, Math.max(0.5, (span.durationMs / total) * 100));
+    bar.style.left = `${Math.min((span.offsetMs / total) * 100, 100 - width)}%`;
+    bar.style.width = `${width}%`;
     track.append(bar);
     summary.append(name, track, el('span', ms(span.durationMs), 'span-duration'));
     details.append(summary, spanDetails(span));
