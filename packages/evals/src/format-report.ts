@@ -2,7 +2,7 @@
  * Reports as plain-text tables for a terminal: a run's figures, and a comparison's deltas,
  * changed cases and operations side by side.
  */
-import type { Comparison } from './compare-runs';
+import type { Comparison, MetricDelta } from './compare-runs';
 import type { OperationsSummary } from './operations';
 import type { RunSummary } from './summarize-run';
 
@@ -46,6 +46,24 @@ export function operationRows(summaries: OperationsSummary[]): string[][] {
   ]);
 }
 
+/** A header naming the two runs, then a row per metric: the means, the delta and its interval. */
+export function deltaRows(
+  metrics: readonly MetricDelta[],
+  [before, after]: readonly [string, string] = ['baseline', 'candidate'],
+): string[][] {
+  return [
+    ['metric', before, after, 'delta', '95% interval', 'pairs'],
+    ...metrics.map((m) => [
+      m.name,
+      score(m.baseline),
+      score(m.candidate),
+      signed(m.delta),
+      `[${signed(m.low)}, ${signed(m.high)}]`,
+      String(m.pairs),
+    ]),
+  ];
+}
+
 /**
  * A run's scores and operations as a table.
  *
@@ -73,17 +91,7 @@ export function formatRun(summary: RunSummary): string {
  * ```
  */
 export function formatComparison(comparison: Comparison): string {
-  const deltas = table([
-    ['metric', 'baseline', 'candidate', 'delta', '95% interval', 'pairs'],
-    ...comparison.metrics.map((m) => [
-      m.name,
-      score(m.baseline),
-      score(m.candidate),
-      signed(m.delta),
-      `[${signed(m.low)}, ${signed(m.high)}]`,
-      String(m.pairs),
-    ]),
-  ]);
+  const deltas = table(deltaRows(comparison.metrics));
   const operations = table([
     ['operations', 'baseline', 'candidate'],
     ...operationRows([comparison.baseline.operations, comparison.candidate.operations]),

@@ -95,7 +95,7 @@ export function htmlPage({
   body: string;
   data: unknown;
 }): string {
-  const policy = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${SCRIPT_HASH}'; img-src data:; form-action 'none'; base-uri 'none'`;
+  const policy = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${SCRIPT_HASH}'; form-action 'none'; base-uri 'none'`;
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -7,7 +7,7 @@
 import type { CaseResult } from './case-result';
 import type { ChangedCase, Comparison } from './compare-runs';
 import { escapeHtml } from './escape-html';
-import { operationRows, score, signed } from './format-report';
+import { deltaRows, operationRows, score } from './format-report';
 import { type CaseFilter, caseFilters, htmlPage } from './html-page';
 import type { RunSummary } from './summarize-run';
 import { deltaChart, direction, distributionChart, type Series } from './svg-charts';
@@ -166,17 +166,7 @@ export function formatComparisonHtml({
     metrics.length === 0 ? '<p>No metric was scored by both runs.</p>' : deltaChart(metrics),
     '<p>Each dot is the change of a mean, its bar the paired bootstrap interval: green when the whole interval is above zero, red when below, grey when it spans zero.</p>',
     htmlTable(
-      [
-        ['metric', names[0], names[1], 'delta', 'interval', 'pairs'],
-        ...metrics.map((m) => [
-          m.name,
-          score(m.baseline),
-          score(m.candidate),
-          signed(m.delta),
-          `[${signed(m.low)}, ${signed(m.high)}]`,
-          String(m.pairs),
-        ]),
-      ],
+      deltaRows(metrics, names),
       (i) => `${direction(metrics[i] as (typeof metrics)[number])}-text`,
     ),
     '<h2>Operations</h2>',
