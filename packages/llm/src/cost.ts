@@ -5,7 +5,6 @@ import type { Usage } from '@keel/core';
 import {
   type CostBreakdown,
   estimateCost,
-  getModel,
   ModelNotFoundError,
   type ModelPrices,
   PriceUnavailableError,
@@ -23,15 +22,8 @@ export interface Pricing {
   prices?: ModelPrices;
   /** Which Anthropic cache-write rate applies. */
   cacheWriteTtl?: '5m' | '1h';
-  /** The fraction taken off every rate, such as a batch API's (see {@link BATCH_DISCOUNTS}). */
+  /** The fraction taken off every part, such as a batch API's (see {@link BATCH_DISCOUNTS}). */
   discount?: number;
-}
-
-/** `prices` with `discount` taken off each rate. */
-function discounted(prices: ModelPrices, discount: number): ModelPrices {
-  return Object.fromEntries(
-    Object.entries(prices).map(([rate, price]) => [rate, price * (1 - discount)]),
-  ) as unknown as ModelPrices;
 }
 
 /**
@@ -43,12 +35,8 @@ export function costOf(
   modelId: string,
   pricing: Pricing = {},
 ): CostBreakdown | undefined {
-  const { discount, ...options } = pricing;
   try {
-    if (discount === undefined) return estimateCost(usage, modelId, options);
-    const prices = options.prices ?? getModel(modelId).prices;
-    if (prices === null) return undefined;
-    return estimateCost(usage, modelId, { ...options, prices: discounted(prices, discount) });
+    return estimateCost(usage, modelId, pricing);
   } catch (error) {
     if (ModelNotFoundError.isInstance(error) || PriceUnavailableError.isInstance(error))
       return undefined;

@@ -2,6 +2,7 @@
  * @keel/llm: one disciplined client over the official OpenAI and Anthropic SDKs, with Keel's
  * token budgets, resilience, streaming, cost and instrumentation wired in.
  */
+export { BatchFailedError, type BatchFailure } from './batch-failed-error';
 export {
   type BatchRecord,
   type BatchRecordItem,
@@ -21,6 +22,7 @@ export { ContextOverflowError } from './context-overflow-error';
 export { BATCH_DISCOUNTS } from './cost';
 export { type AnthropicBatchOptions, createAnthropicBatches } from './create-anthropic-batches';
 export { type AnthropicModelOptions, createAnthropicModel } from './create-anthropic-model';
+export { createOpenAIBatches, type OpenAIBatchOptions } from './create-openai-batches';
 export { createOpenAIModel, type OpenAIModelOptions } from './create-openai-model';
 export {
   type GenerateObjectOptions,

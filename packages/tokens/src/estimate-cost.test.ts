@@ -61,6 +61,25 @@ describe('estimateCost', () => {
     });
   });
 
+  it('takes a discount off every part, rounded to the nano-dollar', () => {
+    const usage = normalizeOpenAIChatUsage({
+      prompt_tokens: 1_001,
+      completion_tokens: 3,
+      prompt_tokens_details: { cached_tokens: 1 },
+    });
+    const full = estimateCost(usage, 'gpt-4o-mini');
+    const half = estimateCost(usage, 'gpt-4o-mini', { discount: 0.5 });
+    expect(half.nanoUsd.input).toBe(full.nanoUsd.input / 2);
+    expect(half.nanoUsd.output).toBe(full.nanoUsd.output / 2);
+    // 75 nano-dollars for the cached token at $0.075 per million: half is 37.5, rounded.
+    expect(full.nanoUsd.cachedInput).toBe(75);
+    expect(half.nanoUsd.cachedInput).toBe(38);
+    expect(half.nanoUsd.total).toBe(
+      half.nanoUsd.input + half.nanoUsd.cachedInput + half.nanoUsd.output,
+    );
+    expect(() => estimateCost(usage, 'gpt-4o-mini', { discount: 1.5 })).toThrow(/discount/);
+  });
+
   it('bills cached tokens at the input rate for models without a cache price', () => {
     const usage: Usage = { ...EMPTY_USAGE, inputTokens: 1_000, cacheReadTokens: 1_000 };
     expect(estimateCost(usage, 'gpt-4').cachedInput).toBe(0.03);

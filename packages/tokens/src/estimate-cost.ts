@@ -37,6 +37,11 @@ export interface EstimateCostOptions {
   prices?: ModelPrices;
   /** Which Anthropic cache-write rate applies: the 5-minute (default) or the 1-hour cache. */
   cacheWriteTtl?: '5m' | '1h';
+  /**
+   * The fraction taken off every part, e.g. `0.5` for the batch APIs' half price (each part is
+   * rounded to the nano-dollar after the discount). Default 0.
+   */
+  discount?: number;
 }
 
 /** Throws unless `usage` is a well-formed {@link Usage}. */
@@ -110,9 +115,10 @@ export function pricesOf(model: string, override?: ModelPrices): ModelPrices {
 export function estimateCost(
   usage: Usage,
   model: string,
-  { prices: override, cacheWriteTtl = '5m' }: EstimateCostOptions = {},
+  { prices: override, cacheWriteTtl = '5m', discount = 0 }: EstimateCostOptions = {},
 ): CostBreakdown {
   assertUsage(usage);
+  assertNumber('discount', discount, { min: 0, max: 1, hint: 'pass 0.5 for half price' });
   if (cacheWriteTtl !== '5m' && cacheWriteTtl !== '1h') {
     throw new InvalidArgumentError({
       argument: 'cacheWriteTtl',
@@ -122,10 +128,13 @@ export function estimateCost(
   const prices = pricesOf(model, override);
   const writeRate = cacheWriteTtl === '1h' ? prices.cacheWrite1h : prices.cacheWrite5m;
   const uncached = usage.inputTokens - usage.cacheReadTokens - usage.cacheWriteTokens;
-  const input = uncached * nanoUsdPerToken(prices.input);
-  const cachedInput = usage.cacheReadTokens * nanoUsdPerToken(prices.cachedInput ?? prices.input);
-  const cacheWrite = usage.cacheWriteTokens * nanoUsdPerToken(writeRate ?? prices.input);
-  const output = usage.outputTokens * nanoUsdPerToken(prices.output);
+  const paid = (nanoUsd: number) => Math.round(nanoUsd * (1 - discount));
+  const input = paid(uncached * nanoUsdPerToken(prices.input));
+  const cachedInput = paid(
+    usage.cacheReadTokens * nanoUsdPerToken(prices.cachedInput ?? prices.input),
+  );
+  const cacheWrite = paid(usage.cacheWriteTokens * nanoUsdPerToken(writeRate ?? prices.input));
+  const output = paid(usage.outputTokens * nanoUsdPerToken(prices.output));
   return costFromNanoUsd({
     input,
     cachedInput,
