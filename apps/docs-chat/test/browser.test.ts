@@ -4,7 +4,6 @@
  * model (the mock provider) whose answer carries markup that would load a beacon or run script.
  * Needs Chromium (CHROMIUM_PATH or /usr/bin/chromium); DOCS_CHAT_SKIP_BROWSER=1 skips it.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,20 +13,9 @@ import { gzipSync } from 'node:zlib';
 import { type MockProvider, startMockProvider } from '@keel/testing';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { CHROMIUM_ARGS, chromiumPath, SKIP_BROWSER } from './chromium.js';
 import { startTestApp } from './start-test-app.js';
 
-const SKIP = process.env.DOCS_CHAT_SKIP_BROWSER === '1';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Words are streamed this many ms apart, so a turn is slow enough to watch and to cancel. */
 const PACE_MS = 40;
 /** Generous: two cores shared with other suites. */
@@ -35,16 +23,10 @@ const WAIT_MS = 60_000;
 
 /** Headless Chromium with its profile in `userDataDir`. */
 async function launchChromium(userDataDir: string): Promise<BrowserContext> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}: run \`apt-get install chromium\` or set CHROMIUM_PATH; ` +
-        'DOCS_CHAT_SKIP_BROWSER=1 skips this test.',
-    );
-  }
   return chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
+    executablePath: chromiumPath(),
     headless: true,
-    args: ARGS,
+    args: CHROMIUM_ARGS,
   });
 }
 
@@ -56,7 +38,7 @@ interface Turn {
   usage?: { inputTokens: number; outputTokens: number; costUsd: number };
 }
 
-describe.skipIf(SKIP)('docs-chat page in Chromium', () => {
+describe.skipIf(SKIP_BROWSER)('docs-chat page in Chromium', () => {
   let app: Awaited<ReturnType<typeof startTestApp>>;
   let context: BrowserContext;
   let userDataDir: string;
@@ -466,7 +448,7 @@ const conversationOf = (context: BrowserContext, url: string) =>
   stored(context, url, 'docs-chat.conversationId');
 const userOf = (context: BrowserContext, url: string) => stored(context, url, 'docs-chat.userId');
 
-describe.skipIf(SKIP)('docs-chat page in Chromium, rendering a hostile answer', () => {
+describe.skipIf(SKIP_BROWSER)('docs-chat page in Chromium, rendering a hostile answer', () => {
   /** What the model sent, before the output guard. */
   let sent = '';
   /** Requests the beacon received: anything loaded from the answer lands here. */

@@ -5,16 +5,15 @@
  * to DOCS_CHAT_TEST_OUTPUT (default `<tmpdir>/docs-chat-test-output`), never the repository.
  * Needs Chromium (CHROMIUM_PATH or /usr/bin/chromium); DOCS_CHAT_SKIP_BROWSER=1 skips it.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, chromiumPath, SKIP_BROWSER } from './chromium';
 import { postChat } from './sse-client';
 import { startTestApp, type TestApp } from './start-test-app';
 
-const SKIP = process.env.DOCS_CHAT_SKIP_BROWSER === '1';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUTPUT = process.env.DOCS_CHAT_TEST_OUTPUT ?? join(tmpdir(), 'docs-chat-test-output');
 const TOKEN = 'dashboard-secret';
 /** Generous: two cores shared with other suites. */
@@ -33,7 +32,7 @@ function drawnPixels(page: Page, testId: string): Promise<number> {
   }, testId);
 }
 
-describe.skipIf(SKIP)('the dashboard in Chromium', () => {
+describe.skipIf(SKIP_BROWSER)('the dashboard in Chromium', () => {
   let app: TestApp;
   let browser: Browser;
   let page: Page;
@@ -41,11 +40,7 @@ describe.skipIf(SKIP)('the dashboard in Chromium', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}: run \`apt-get install chromium\` or set CHROMIUM_PATH; DOCS_CHAT_SKIP_BROWSER=1 skips this test.`,
-      );
-    }
+    const executablePath = chromiumPath();
     mkdirSync(OUTPUT, { recursive: true });
     app = await startTestApp({ env: { DOCS_CHAT_ADMIN_TOKEN: TOKEN } });
     for (const message of [
@@ -56,9 +51,9 @@ describe.skipIf(SKIP)('the dashboard in Chromium', () => {
       expect((await postChat(app.url, { message }, { userId: 'erin' })).status).toBe(200);
     }
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+      args: CHROMIUM_ARGS,
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
