@@ -139,13 +139,17 @@ interface Block {
  */
 function openFence(text: string, inside?: string): string | undefined {
   let fence = inside;
-  for (const line of text.split('\n')) {
-    const marker = FENCE.exec(line);
-    if (!marker) continue;
-    if (fence !== undefined && line.trimStart().startsWith(fence)) fence = undefined;
-    else if (fence === undefined && (marker[2] as string).trim() !== '')
-      fence = (marker[1] as string).slice(0, 3);
-  }
+  for (const line of text.split('\n')) fence = fenceAfter(line, fence);
+  return fence;
+}
+
+/** The fence open after `line`, given the one open before it (see {@link openFence}). */
+function fenceAfter(line: string, fence: string | undefined): string | undefined {
+  const marker = FENCE.exec(line);
+  if (!marker) return fence;
+  if (fence !== undefined && line.trimStart().startsWith(fence)) return undefined;
+  if (fence === undefined && (marker[2] as string).trim() !== '')
+    return (marker[1] as string).slice(0, 3);
   return fence;
 }
 
@@ -258,13 +262,14 @@ function firstBlock(text: string, overlap: number, inside: string | undefined): 
   let start = text.lastIndexOf('\n', overlap - 1) + 1;
   let previous =
     start === 0 ? undefined : text.slice(text.lastIndexOf('\n', start - 2) + 1, start - 1);
+  let fence = openFence(text.slice(0, start), inside);
   while (start < text.length) {
     const end = text.indexOf('\n', start);
     const line = text.slice(start, end === -1 ? text.length : end);
     if (
       line.trim() !== '' &&
       (previous?.trim() === '' ||
-        openFence(text.slice(0, start), inside) !== undefined ||
+        fence !== undefined ||
         FENCE.test(line) ||
         HEADING.test(line) ||
         ITEM.test(line) ||
@@ -273,6 +278,7 @@ function firstBlock(text: string, overlap: number, inside: string | undefined): 
       return start;
     if (end === -1) break;
     previous = line;
+    fence = fenceAfter(line, fence);
     start = end + 1;
   }
   return text.length;
