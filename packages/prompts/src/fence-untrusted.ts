@@ -4,7 +4,7 @@
  * content cannot guess, with lookalike tags inside escaped and invisible characters removed.
  */
 import { InvalidArgumentError } from '@keel/core';
-import { toBase64 } from './base64';
+import { encodeBase64 } from '@keel/core/internal';
 import { escapeFenceTags } from './escape-fence-tags';
 import { type InvisibleHandling, sanitizeText } from './sanitize-text';
 
@@ -85,7 +85,8 @@ function wrapLines(text: string, width: number): string {
 }
 
 function body(text: string, mode: UntrustedMode): string {
-  if (mode === 'base64') return wrapLines(toBase64(text), BASE64_LINE);
+  if (mode === 'base64')
+    return wrapLines(encodeBase64(new TextEncoder().encode(text)), BASE64_LINE);
   const escaped = escapeFenceTags(text);
   return mode === 'datamark'
     ? escaped.replaceAll(DATAMARK, '^').replace(SPACES, DATAMARK)
