@@ -40,13 +40,10 @@ export {
 } from './redis-test-kit';
 export type { MockProviderName, MockRoute } from './routes';
 export { samplePdf, samplePng } from './sample-files';
+export type { MockRequest, MockScenario, MockScript, Responder } from './script-book';
 export {
   type MockProvider,
   type MockProviderOptions,
-  type MockRequest,
-  type MockScenario,
-  type MockScript,
-  type Responder,
   startMockProvider,
 } from './start-mock-provider';
 export { type StateEngineVariable, stateEngineUrl } from './state-engine-url';

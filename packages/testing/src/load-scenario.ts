@@ -7,7 +7,7 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InvalidArgumentError } from '@keel/core';
 import { isMockRoute, ROUTES } from './routes';
-import type { MockScenario } from './start-mock-provider';
+import type { MockScenario } from './script-book';
 
 /**
  * Loads `path` (`.json`, `.js`, `.mjs` or `.cjs`) and checks that every key is a route.
