@@ -24,6 +24,7 @@ const els = {
   send: $('send'),
   cancel: $('cancel'),
   newChat: $('new-chat'),
+  deleteChat: $('delete-chat'),
   modeBadge: document.querySelector('[data-testid="mode-badge"]'),
   modeName: $('mode-name'),
   modeNote: $('mode-note'),
@@ -53,6 +54,12 @@ function setConversationId(id) {
   if (id) localStorage.setItem(CONVERSATION_KEY, id);
   else localStorage.removeItem(CONVERSATION_KEY);
   els.messages.dataset.conversationId = id ?? '';
+  syncDelete();
+}
+
+/** "Delete conversation" is for a stored conversation with no turn running (the server says 409). */
+function syncDelete() {
+  els.deleteChat.disabled = !state.conversationId || state.controller !== undefined;
 }
 
 /** Creates an element with optional class, text and attributes. */
@@ -381,6 +388,7 @@ const OUTCOME_TEXT = {
 function setBusy(busy) {
   els.send.disabled = busy;
   els.cancel.disabled = !busy;
+  syncDelete();
 }
 
 function onEvent(msg, event) {
@@ -585,6 +593,35 @@ function newChat() {
   els.input.focus();
 }
 
+/**
+ * Deletes the conversation shown (DELETE /api/conversations/:id: its turns and what the
+ * assistant remembers from it), then starts a new chat. One already gone (404) counts as deleted.
+ */
+async function deleteConversation() {
+  const id = state.conversationId;
+  if (!id || state.controller) return;
+  if (!window.confirm('Delete this conversation and what the assistant remembers from it?')) return;
+  els.deleteChat.disabled = true;
+  showError('');
+  try {
+    const res = await fetch(`/api/conversations/${encodeURIComponent(id)}`, {
+      method: 'DELETE',
+      headers: { 'x-user-id': state.userId },
+    });
+    if (!res.ok && res.status !== 404) {
+      showError(await readErrorBody(res));
+      return;
+    }
+  } catch (error) {
+    showError(`Connection failed: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  } finally {
+    syncDelete();
+  }
+  if (state.conversationId === id) newChat();
+  document.dispatchEvent(new CustomEvent('docs-chat:conversation-deleted'));
+}
+
 // ---------- wiring ----------
 
 els.form.addEventListener('submit', (e) => {
@@ -617,6 +654,7 @@ els.cancel.addEventListener('click', () => {
   els.input.focus();
 });
 els.newChat.addEventListener('click', newChat);
+els.deleteChat.addEventListener('click', deleteConversation);
 els.panelClose.addEventListener('click', closeSource);
 els.panel.addEventListener('keydown', (e) => {
   if (e.key === 'Escape') closeSource();

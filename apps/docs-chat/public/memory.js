@@ -2,7 +2,8 @@
  * The page's "What I remember" section: the facts the assistant keeps about this user
  * (GET /api/memory), each with its source, date and confidence and a Forget button
  * (DELETE /api/memory/facts/:id), and "Forget everything" (DELETE /api/memory). It refreshes
- * when a turn finishes (the chat page dispatches `docs-chat:turn-finished`). Facts come from
+ * when a turn finishes or a conversation is deleted (the chat page dispatches
+ * `docs-chat:turn-finished` and `docs-chat:conversation-deleted`). Facts come from
  * what users typed and only ever go into textContent.
  */
 import { readErrorBody } from '/http.js';
@@ -75,4 +76,5 @@ async function forget(path, button) {
 
 els.forgetAll.addEventListener('click', () => forget('/api/memory', els.forgetAll));
 document.addEventListener('docs-chat:turn-finished', loadFacts);
+document.addEventListener('docs-chat:conversation-deleted', loadFacts);
 loadFacts();

@@ -1,17 +1,20 @@
 /**
- * The JSON routes beside the chat: the page's settings, a stored conversation, the cost
- * ledger's report, health and the Prometheus metrics.
+ * The JSON routes beside the chat: the page's settings, a stored conversation and deleting it
+ * (with what memory drew from it), the cost ledger's report, health and the Prometheus metrics.
  */
+import type { Memory } from '@keel/memory';
 import type { Answerer } from './answerer';
 import type { AppObservability } from './app-observability';
 import { ChatError } from './chat-error';
 import type { Config } from './config';
 import type { ConversationStore } from './conversation-store';
 import { SECURITY_HEADERS, sendJson } from './http-responses';
+import type { KeyedMutex } from './keyed-mutex';
 import type { Knowledge } from './knowledge';
 import type { LedgerStore } from './ledger-store';
 import type { Route } from './route-table';
 import { sampleQuestion } from './sample-question';
+import { MEMORY_TENANT } from './turn-memory';
 
 /** What the routes read. */
 export interface ApiRoutesOptions {
@@ -21,6 +24,10 @@ export interface ApiRoutesOptions {
   knowledge: Knowledge;
   answerer: Answerer;
   observability: AppObservability;
+  /** The users' facts and the conversations' summaries: a deleted conversation's are forgotten. */
+  memory: Memory;
+  /** The lock a turn holds on its conversation (the chat engine's): no delete while it runs. */
+  conversationLock: KeyedMutex;
   /** The chats streaming now. */
   openStreams: () => number;
 }
@@ -33,6 +40,8 @@ export function apiRoutes({
   knowledge,
   answerer,
   observability,
+  memory,
+  conversationLock,
   openStreams,
 }: ApiRoutesOptions): Route[] {
   const startedAt = Date.now();
@@ -65,6 +74,35 @@ export function apiRoutes({
           });
         }
         sendJson(response, 200, view);
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/api/conversations/:id',
+      auth: 'user',
+      async handler({ response, params, userId }) {
+        const id = params.id ?? '';
+        const notFound = () =>
+          new ChatError({ code: 'not_found', message: `No conversation ${id} for this user` });
+        // Ownership first: another user's conversation is not found, running or not.
+        if (!(await conversations.owns(id, userId))) throw notFound();
+        const release = await conversationLock.tryAcquire(id);
+        if (!release) {
+          throw new ChatError({
+            code: 'conversation_busy',
+            message: `Conversation ${id} is answering a turn; wait for its finish event (or cancel it), then delete it again`,
+          });
+        }
+        try {
+          // Memory first: should the delete then fail, the conversation is still there and
+          // repeating the request finishes both (forgetting again removes nothing more).
+          const forgotten = await memory.forget({ tenantId: MEMORY_TENANT, conversationId: id });
+          const deleted = await conversations.delete(id, userId);
+          if (!deleted) throw notFound();
+          sendJson(response, 200, { id, turns: deleted.turns, forgotten });
+        } finally {
+          await release();
+        }
       },
     },
     {

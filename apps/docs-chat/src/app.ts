@@ -25,6 +25,7 @@ import { type Database, openDatabase } from './database';
 import { createDatabaseApprovalStore } from './database-approval-store';
 import { documentRoutes } from './document-routes';
 import { createHttpServer } from './http-server';
+import { createKeyedMutex } from './keyed-mutex';
 import { type IngestReport, type Knowledge, openKnowledge } from './knowledge';
 import { createLedgerStore, type LedgerStore } from './ledger-store';
 import { memoryRoutes } from './memory-routes';
@@ -158,6 +159,13 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
       ledger,
       ...(sharedRedis && { redis: sharedRedis }),
     });
+    // One lock for turns and for deleting a conversation: a lease row per conversation when
+    // replicas share the database, else within this process.
+    const conversationLock = shared
+      ? createConversationLock(db, {
+          onTakeover: (conversationId) => conversations.interrupt(conversationId),
+        })
+      : createKeyedMutex();
     const engine = createChatEngine({
       config,
       knowledge,
@@ -178,11 +186,7 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
         metrics: appObservability.metrics,
         span: appObservability.currentSpan,
       }),
-      ...(shared && {
-        conversationLock: createConversationLock(db, {
-          onTakeover: (conversationId) => conversations.interrupt(conversationId),
-        }),
-      }),
+      conversationLock,
       ...(config.maxTurns !== undefined && {
         turnSlots: createTurnSlots({
           maxTurns: config.maxTurns,
@@ -222,6 +226,8 @@ export async function createApp({ config, write }: AppOptions): Promise<App> {
           knowledge,
           answerer,
           observability: appObservability,
+          memory,
+          conversationLock,
           publicDir: join(APP_DIR, 'public'),
           routes: [
             ...documentRoutes({ config, knowledge }),

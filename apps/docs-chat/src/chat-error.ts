@@ -21,6 +21,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   overloaded: 503,
   unauthorized: 401,
   approval_not_found: 409,
+  conversation_busy: 409,
   upstream_error: 502,
   internal_error: 500,
 };

@@ -70,6 +70,7 @@ export type ErrorCode =
   | 'overloaded'
   | 'unauthorized'
   | 'approval_not_found'
+  | 'conversation_busy'
   | 'upstream_error'
   | 'internal_error';
 

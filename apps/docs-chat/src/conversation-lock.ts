@@ -44,26 +44,58 @@ export function createConversationLock(
   // One holder per process: the local mutex lets one turn per conversation at a time reach here.
   const holder = randomUUID();
 
+  /** One try at the lease: whether this process holds it now. */
+  async function tryTake(conversationId: string): Promise<boolean> {
+    // `xmax` is 0 on a row this statement inserted, and set on one it updated: a lease that
+    // was there, expired (or this process's own, left when a delete failed).
+    const { rows } = await db.query<{ taken_over: boolean }>(
+      `insert into conversation_leases (conversation_id, holder, expires_at)
+       values ($1, $2, now() + $3 * interval '1 millisecond')
+       on conflict (conversation_id) do update
+         set holder = excluded.holder, expires_at = excluded.expires_at
+         where conversation_leases.expires_at < now() or conversation_leases.holder = $2
+       returning xmax <> 0 as taken_over`,
+      [conversationId, holder, LEASE_MS],
+    );
+    const taken = rows[0];
+    if (!taken) return false;
+    if (taken.taken_over) await onTakeover?.(conversationId);
+    return true;
+  }
+
   async function take(conversationId: string, signal?: AbortSignal): Promise<void> {
     for (let wait = FIRST_RETRY_MS; ; wait = Math.min(wait * 2, LAST_RETRY_MS)) {
-      // `xmax` is 0 on a row this statement inserted, and set on one it updated: a lease that
-      // was there, expired (or this process's own, left when a delete failed).
-      const { rows } = await db.query<{ taken_over: boolean }>(
-        `insert into conversation_leases (conversation_id, holder, expires_at)
-         values ($1, $2, now() + $3 * interval '1 millisecond')
-         on conflict (conversation_id) do update
-           set holder = excluded.holder, expires_at = excluded.expires_at
-           where conversation_leases.expires_at < now() or conversation_leases.holder = $2
-         returning xmax <> 0 as taken_over`,
-        [conversationId, holder, LEASE_MS],
-      );
-      const taken = rows[0];
-      if (taken) {
-        if (taken.taken_over) await onTakeover?.(conversationId);
-        return;
-      }
+      if (await tryTake(conversationId)) return;
       await sleep(wait, signal ? { signal } : {});
     }
+  }
+
+  /** Renews the lease taken until the returned function releases it and the local lock. */
+  function hold(conversationId: string, releaseLocal: () => Promise<void>): () => Promise<void> {
+    const renewal = setInterval(() => {
+      db.query(
+        `update conversation_leases set expires_at = now() + $3 * interval '1 millisecond'
+          where conversation_id = $1 and holder = $2`,
+        [conversationId, holder, LEASE_MS],
+      ).catch(() => {}); // the next renewal retries; past the lease, another replica may go on
+    }, LEASE_MS / 3);
+    renewal.unref();
+    return () => {
+      clearInterval(renewal);
+      return (
+        db
+          .query('delete from conversation_leases where conversation_id = $1 and holder = $2', [
+            conversationId,
+            holder,
+          ])
+          // Not deleted: the lease expires instead, and this process may take it back at once.
+          .then(
+            () => {},
+            () => {},
+          )
+          .finally(releaseLocal)
+      );
+    };
   }
 
   return {
@@ -75,30 +107,23 @@ export function createConversationLock(
         releaseLocal();
         throw error;
       }
-      const renewal = setInterval(() => {
-        db.query(
-          `update conversation_leases set expires_at = now() + $3 * interval '1 millisecond'
-            where conversation_id = $1 and holder = $2`,
-          [conversationId, holder, LEASE_MS],
-        ).catch(() => {}); // the next renewal retries; past the lease, another replica may go on
-      }, LEASE_MS / 3);
-      renewal.unref();
-      return () => {
-        clearInterval(renewal);
-        return (
-          db
-            .query('delete from conversation_leases where conversation_id = $1 and holder = $2', [
-              conversationId,
-              holder,
-            ])
-            // Not deleted: the lease expires instead, and this process may take it back at once.
-            .then(
-              () => {},
-              () => {},
-            )
-            .finally(releaseLocal)
-        );
-      };
+      return hold(conversationId, releaseLocal);
+    },
+    async tryAcquire(conversationId) {
+      const releaseLocal = await local.tryAcquire(conversationId);
+      if (!releaseLocal) return undefined;
+      let taken: boolean;
+      try {
+        taken = await tryTake(conversationId);
+      } catch (error) {
+        releaseLocal();
+        throw error;
+      }
+      if (!taken) {
+        await releaseLocal();
+        return undefined;
+      }
+      return hold(conversationId, releaseLocal);
     },
   };
 }

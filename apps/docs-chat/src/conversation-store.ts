@@ -5,7 +5,8 @@
  * What a model produced is stored cleaned of what the database cannot hold (`toStorable`), so
  * an answer is never lost for a NUL in it.
  * Callers serialise turns of one conversation (see `createKeyedMutex`, and across replicas
- * `createConversationLock`), so seq numbers never interleave.
+ * `createConversationLock`), so seq numbers never interleave; a conversation is deleted under
+ * the same lock, so no turn writes to it meanwhile.
  */
 import type { Message } from '@keel/core';
 import type { PackedChunk } from '@keel/retrieval';
@@ -112,6 +113,16 @@ export interface ConversationStore {
   /** The last assistant turn, when it waits for approval. */
   pending(conversationId: string, userId: string): Promise<PendingTurn | undefined>;
   view(conversationId: string, userId: string): Promise<ConversationView | undefined>;
+  /** Whether the conversation exists and is `userId`'s. */
+  owns(conversationId: string, userId: string): Promise<boolean>;
+  /**
+   * Deletes `userId`'s conversation in one transaction: its turns, the approvals its last turn
+   * waits for, and the conversation. Resolves with the number of turn rows deleted (user and
+   * assistant halves, as `view` lists them), or undefined when it does not exist or belongs to
+   * another user. The ledger keeps its calls (budgets and usage reports count them) and notes
+   * the user saved stay theirs.
+   */
+  delete(conversationId: string, userId: string): Promise<{ turns: number } | undefined>;
   /**
    * Marks answers left `streaming` by a crash as `interrupted` (but not those of a turn still
    * holding its conversation's lease on another replica); returns how many.
@@ -268,6 +279,40 @@ export function createConversationStore(db: Database): ConversationStore {
           createdAt: row.created_at.toISOString(),
         })),
       };
+    },
+
+    async owns(conversationId, userId) {
+      const { rows } = await db.query(
+        'select 1 from conversations where id = $1 and user_id = $2',
+        [conversationId, userId],
+      );
+      return rows.length > 0;
+    },
+
+    delete(conversationId, userId) {
+      return db.transaction(async (tx) => {
+        const owner = await tx.query<{ user_id: string }>(
+          'select user_id from conversations where id = $1 for update',
+          [conversationId],
+        );
+        if (owner.rows[0]?.user_id !== userId) return undefined;
+        // The tokens of the calls a turn waits for are kept in its agent state.
+        await tx.query(
+          `delete from approvals where token in (
+             select pending ->> 'token'
+               from turns t,
+                    jsonb_array_elements(
+                      coalesce(t.agent_state -> 'agent' -> 'pendingApprovals', '[]')
+                    ) as pending
+              where t.conversation_id = $1 and t.agent_state is not null)`,
+          [conversationId],
+        );
+        const turns = await tx.query('delete from turns where conversation_id = $1', [
+          conversationId,
+        ]);
+        await tx.query('delete from conversations where id = $1', [conversationId]);
+        return { turns: turns.rowCount };
+      });
     },
 
     async recoverInterrupted() {

@@ -6,6 +6,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Memory } from '@keel/memory';
 import type { Answerer } from './answerer';
 import { apiRoutes } from './api-routes';
 import type { AppObservability } from './app-observability';
@@ -16,6 +17,7 @@ import { createChatRoute } from './chat-route';
 import type { Config } from './config';
 import type { ConversationStore } from './conversation-store';
 import { contentSecurityPolicy, SECURITY_HEADERS, sendError } from './http-responses';
+import type { KeyedMutex } from './keyed-mutex';
 import type { Knowledge } from './knowledge';
 import type { LedgerStore } from './ledger-store';
 import { matchRoute, type Route, type RouteContext } from './route-table';
@@ -30,6 +32,9 @@ export interface HttpDependencies {
   knowledge: Knowledge;
   answerer: Answerer;
   observability: AppObservability;
+  memory: Memory;
+  /** The lock the engine's turns hold on their conversation. */
+  conversationLock: KeyedMutex;
   publicDir: string;
   /** More routes, beside the chat and the JSON routes (documents, the dashboard). */
   routes?: readonly Route[];
