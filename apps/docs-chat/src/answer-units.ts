@@ -82,6 +82,24 @@ function renderRow(header: readonly string[], row: readonly string[]): string {
   return `${first} (${labelled.join('; ')})`;
 }
 
+/**
+ * A table row as quotable units: the row whole (see {@link renderRow}), or, when that is too
+ * long to quote, each sentence of its cells after the first, named by the first cell and the
+ * column (`createLocalEmbedder() (what it does): Deterministic, no network.`).
+ */
+function rowUnits(header: readonly string[], row: readonly string[]): string[] {
+  const whole = renderRow(header, row);
+  if (whole.length <= MAX_UNIT) return [whole];
+  const [first = '', ...rest] = row;
+  return rest.flatMap((cell, index) => {
+    const label = rest.length > 1 && header[index + 1] ? ` (${header[index + 1]})` : '';
+    return splitSentences(cell)
+      .filter(isSentence)
+      .map((sentence) => `${first}${label}: ${sentence}`)
+      .filter((text) => text.length <= MAX_UNIT);
+  });
+}
+
 /** Splits prose into sentences, never inside an inline code span or after an abbreviation. */
 export function splitSentences(prose: string): string[] {
   const sentences: string[] = [];
@@ -250,12 +268,46 @@ function blocks(text: string, headingPath: readonly string[], fence?: string): B
   return result;
 }
 
+/** The end of a sentence and the space after it, before the next sentence's first character. */
+const SENTENCE_END = /[.!?]["')\]*_]*\s+(?=[\p{Lu}\d`*_"'([])/gu;
+
 /**
- * Where the chunk's own text (after its overlap with the previous chunk) first opens a block:
- * the line it begins on, or the first line after it that opens one (after a blank line, a line
- * of code, an item, heading, table row or fence). A sentence the chunk begins halfway through is
- * never quoted: it is whole in the previous chunk. `inside` is the fence of a code block the
- * text begins inside.
+ * Where a sentence starts in `line` (at `offset` in the chunk's text) at or after `from`, if
+ * anywhere: after a sentence's end outside inline code (`ticks` backticks precede the line in
+ * its paragraph), or at the line's start when the line before ended one.
+ */
+function sentenceStart(
+  line: string,
+  offset: number,
+  from: number,
+  previous: string | undefined,
+  ticks: number,
+): number | undefined {
+  const indent = line.length - line.trimStart().length;
+  if (
+    offset >= from &&
+    previous !== undefined &&
+    /[.!?]["')\]*_]*\s*$/.test(previous) &&
+    !ABBREVIATIONS.test(previous.trim()) &&
+    /^[\p{Lu}\d`*_"'([]/u.test(line.slice(indent))
+  )
+    return offset + indent;
+  for (const match of line.matchAll(SENTENCE_END)) {
+    const at = offset + match.index + match[0].length;
+    const before = line.slice(0, match.index + 1);
+    if (at < from || ABBREVIATIONS.test(before)) continue;
+    if ((ticks + (before.match(/`/g) ?? []).length) % 2 === 0) return at;
+  }
+  return undefined;
+}
+
+/**
+ * Where the chunk's own text (after its overlap with the previous chunk) first opens a block
+ * or a sentence: the line it begins on, the first line after it that opens a block (after a
+ * blank line, a line of code, an item, heading, table row or fence), or an earlier sentence
+ * start inside a paragraph the chunk begins halfway through (the chunker cuts long paragraphs
+ * at sentence and line ends). A sentence the chunk begins halfway through is never quoted: it
+ * is whole in the previous chunk. `inside` is the fence of a code block the text begins inside.
  */
 function firstBlock(text: string, overlap: number, inside: string | undefined): number {
   if (overlap === 0) return 0;
@@ -263,6 +315,7 @@ function firstBlock(text: string, overlap: number, inside: string | undefined): 
   let previous =
     start === 0 ? undefined : text.slice(text.lastIndexOf('\n', start - 2) + 1, start - 1);
   let fence = openFence(text.slice(0, start), inside);
+  let ticks = 0;
   while (start < text.length) {
     const end = text.indexOf('\n', start);
     const line = text.slice(start, end === -1 ? text.length : end);
@@ -276,7 +329,12 @@ function firstBlock(text: string, overlap: number, inside: string | undefined): 
         /^\s*\|/.test(line))
     )
       return start;
+    if (line.trim() !== '' && fence === undefined) {
+      const sentence = sentenceStart(line, start, overlap, previous, ticks);
+      if (sentence !== undefined) return sentence;
+    }
     if (end === -1) break;
+    ticks = line.trim() === '' ? 0 : ticks + (line.match(/`/g) ?? []).length;
     previous = line;
     fence = fenceAfter(line, fence);
     start = end + 1;
@@ -285,8 +343,8 @@ function firstBlock(text: string, overlap: number, inside: string | undefined): 
 }
 
 /**
- * The quotable units of `chunk`, from the first block its own text opens (the overlap repeated
- * from the previous chunk is quoted from that one).
+ * The quotable units of `chunk`, from the first block or sentence its own text opens (the
+ * overlap repeated from the previous chunk is quoted from that one).
  */
 export function answerUnits(chunk: PackedChunk, rank: number): AnswerUnit[] {
   const { text, overlap } = chunk.chunk;
@@ -335,9 +393,10 @@ export function answerUnits(chunk: PackedChunk, rank: number): AnswerUnit[] {
       const hasHeader = block.lines.length > 1 && TABLE_RULE.test(block.lines[1] as string);
       const header = hasHeader ? (rows[0] ?? []) : [];
       for (const row of hasHeader ? rows.slice(1) : rows) {
-        const text = renderRow(header, row);
-        if (text.length > MAX_UNIT || !/\p{L}/u.test(text)) continue;
-        add({ kind: 'row', text, matchText: `${header.join(' ')} ${row.join(' ')}`, headingPath });
+        for (const text of rowUnits(header, row)) {
+          if (!/\p{L}/u.test(text)) continue;
+          add({ kind: 'row', text, matchText: `${header.join(' ')} ${text}`, headingPath });
+        }
       }
       lastSentence = undefined;
       continue;

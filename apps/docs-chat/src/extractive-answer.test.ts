@@ -132,6 +132,36 @@ describe('answerUnits', () => {
       ['line', '`const breakers = keyed((key) => circuitBreaker({ key }));`'],
     ]);
   });
+
+  it('resumes a paragraph the chunk begins halfway through at its next whole sentence', () => {
+    const resumed = chunk(
+      'a.md#4',
+      'The budget caps spend and is checked\nbefore every call. It is settled after the call, with the usage the\nprovider reported.\n\nThe next block.',
+    );
+    resumed.chunk.overlap = 'The budget caps spend and is checked\n'.length;
+    expect(answerUnits(resumed, 0).map((unit) => unit.text)).toEqual([
+      'It is settled after the call, with the usage the provider reported.',
+      'The next block.',
+    ]);
+  });
+
+  it('quotes a table row too long to quote whole by the sentences of its cells, each named by its first cell', () => {
+    const long = Array.from(
+      { length: 20 },
+      (_, i) => `Sentence ${i + 1} says what the embedder does.`,
+    );
+    const table = chunk(
+      'retrieval.md#2',
+      [
+        '| export | what it does |',
+        '| --- | --- |',
+        `| \`createLocalEmbedder()\` | ${long.join(' ')} |`,
+      ].join('\n'),
+    );
+    const texts = answerUnits(table, 0).map((unit) => unit.text);
+    expect(texts).toHaveLength(20);
+    expect(texts[0]).toBe('`createLocalEmbedder()`: Sentence 1 says what the embedder does.');
+  });
 });
 
 describe('readQuestion', () => {
@@ -315,5 +345,24 @@ describe('extractAnswer', () => {
       exclude: (text) => text.includes('evil'),
     });
     expect(JSON.stringify(found)).not.toContain('evil');
+  });
+
+  it('quotes the best unit of another document holding a strong one, beside the units of the best', () => {
+    const llm = chunk(
+      'llm.md#3',
+      Array.from(
+        { length: 8 },
+        (_, i) =>
+          `Retries of the client, case ${i + 1}: each retryable error is retried with backoff.`,
+      ).join(' '),
+    );
+    const core = chunk('core.md#1', 'A `TimeoutError` means a deadline passed; it is retryable.');
+    const found = extractAnswer(readQuestion('Is a TimeoutError retried by the client?'), [
+      llm,
+      core,
+    ]);
+    const sources = found.covered ? found.units.map((unit) => unit.sourceId) : [];
+    expect(sources).toContain('core.md');
+    expect(sources.filter((source) => source === 'llm.md').length).toBeGreaterThanOrEqual(5);
   });
 });

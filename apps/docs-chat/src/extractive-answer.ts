@@ -17,7 +17,10 @@ export type ExtractedAnswer = (
 
 /** Options of {@link extractAnswer}. */
 export interface ExtractOptions {
-  /** Most units quoted; default 6 (8 for a question about two things). */
+  /**
+   * Most units the greedy cover quotes; default 6 (8 for a question about two things). The best
+   * unit of up to two more documents may follow.
+   */
   maxUnits?: number;
   /**
    * The share of the question's weighted terms the best-covering chunk must hold for the
@@ -33,6 +36,12 @@ export interface ExtractOptions {
  * answer is "not in the documents".
  */
 export const RELEVANCE_FLOOR = 0.3;
+
+/** Documents quoted beyond the ones the greedy cover picked from, by their best unit. */
+const OTHER_SOURCES = 2;
+
+/** The share of the best unit's score another document's best unit needs to be quoted. */
+const OTHER_SHARE = 0.3;
 
 /** Lines quoted from one code block at most (the block itself is quoted whole instead). */
 const MAX_LINES_PER_BLOCK = 3;
@@ -333,6 +342,17 @@ export function extractAnswer(
       blocks.set(block, choice.unit.kind === 'code' ? 'code' : lines + 1);
     }
     for (const term of choice.held.keys()) covered.add(term);
+  }
+  // The best unit of up to OTHER_SOURCES documents no unit was picked from, when it scores at
+  // least OTHER_SHARE of the best: an answer drawing on two documents quotes and cites both.
+  const sources = new Set(picked.map((item) => item.unit.sourceId));
+  for (const item of candidates) {
+    if (sources.size >= perSource.size + OTHER_SOURCES || item.score < OTHER_SHARE * top) break;
+    if (sources.has(item.unit.sourceId) || item.unit.kind === 'code' || item.unit.kind === 'line')
+      continue;
+    if (seenText.has(item.unit.text)) continue;
+    sources.add(item.unit.sourceId);
+    picked.push(item);
   }
   // Quoted chunk by chunk, best chunk first, each chunk's units in document order.
   const order = new Map<string, number>();
