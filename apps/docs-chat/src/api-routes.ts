@@ -6,6 +6,7 @@ import type { Memory } from '@keel/memory';
 import type { Answerer } from './answerer';
 import type { AppObservability } from './app-observability';
 import { ChatError } from './chat-error';
+import { namedUser } from './chat-request';
 import type { Config } from './config';
 import type { ConversationStore } from './conversation-store';
 import { SECURITY_HEADERS, sendJson } from './http-responses';
@@ -15,6 +16,9 @@ import type { LedgerStore } from './ledger-store';
 import type { Route } from './route-table';
 import { sampleQuestion } from './sample-question';
 import { MEMORY_TENANT } from './turn-memory';
+
+const conversationNotFound = (id: string) =>
+  new ChatError({ code: 'not_found', message: `No conversation ${id} for this user` });
 
 /** What the routes read. */
 export interface ApiRoutesOptions {
@@ -67,12 +71,7 @@ export function apiRoutes({
       async handler({ response, params, userId }) {
         const id = params.id ?? '';
         const view = await conversations.view(id, userId);
-        if (!view) {
-          throw new ChatError({
-            code: 'not_found',
-            message: `No conversation ${id} for this user`,
-          });
-        }
+        if (!view) throw conversationNotFound(id);
         sendJson(response, 200, view);
       },
     },
@@ -82,27 +81,35 @@ export function apiRoutes({
       auth: 'user',
       async handler({ response, params, userId }) {
         const id = params.id ?? '';
-        const notFound = () =>
-          new ChatError({ code: 'not_found', message: `No conversation ${id} for this user` });
+        // Callers without an id all share `anonymous`: none may delete another's conversation.
+        const owner = namedUser(
+          userId,
+          'Only a named user may delete a conversation',
+          'deleting a conversation',
+        );
         // Ownership first: another user's conversation is not found, running or not.
-        if (!(await conversations.owns(id, userId))) throw notFound();
+        if (!(await conversations.owns(id, owner))) throw conversationNotFound(id);
         const release = await conversationLock.tryAcquire(id);
         if (!release) {
           throw new ChatError({
             code: 'conversation_busy',
-            message: `Conversation ${id} is answering a turn; wait for its finish event (or cancel it), then delete it again`,
+            message: `Conversation ${id} is busy (a turn is answering, or another delete runs); wait for the turn's finish event (or cancel it), then delete it again`,
           });
         }
+        let deleted: { turns: number } | undefined;
+        let forgotten: Awaited<ReturnType<Memory['forget']>>;
         try {
           // Memory first: should the delete then fail, the conversation is still there and
           // repeating the request finishes both (forgetting again removes nothing more).
-          const forgotten = await memory.forget({ tenantId: MEMORY_TENANT, conversationId: id });
-          const deleted = await conversations.delete(id, userId);
-          if (!deleted) throw notFound();
-          sendJson(response, 200, { id, turns: deleted.turns, forgotten });
+          forgotten = await memory.forget({ tenantId: MEMORY_TENANT, conversationId: id });
+          deleted = await conversations.delete(id, owner);
         } finally {
+          // Released before answering: once the client hears of the delete, the conversation
+          // is free (its lease row gone).
           await release();
         }
+        if (!deleted) throw conversationNotFound(id);
+        sendJson(response, 200, { id, turns: deleted.turns, forgotten });
       },
     },
     {

@@ -76,13 +76,35 @@ export function parseChatBody(text: string): ChatBody {
   return parsed.data;
 }
 
+/** The user of a request without `x-user-id`: every such caller shares it. */
+export const ANONYMOUS = 'anonymous';
+
+/**
+ * `userId`, when it names someone: what belongs to a user (documents, memory, a conversation
+ * to delete) is refused to {@link ANONYMOUS}, which every caller without `x-user-id` shares.
+ * `what` says so in the message ("Memory belongs to a user"), `field` names it in the field's
+ * problem.
+ *
+ * @throws ChatError `invalid_request` for the anonymous user.
+ */
+export function namedUser(userId: string, what: string, field: string): string {
+  if (userId === ANONYMOUS) {
+    throw new ChatError({
+      code: 'invalid_request',
+      message: `${what}: send x-user-id naming you`,
+      fields: { 'headers.x-user-id': `required for ${field}` },
+    });
+  }
+  return userId;
+}
+
 /**
  * The user id of a request: the `x-user-id` header, `anonymous` without it.
  *
  * @throws ChatError `invalid_request` when the header is malformed.
  */
 export function parseUserId(header: string | string[] | undefined): string {
-  if (header === undefined || header === '') return 'anonymous';
+  if (header === undefined || header === '') return ANONYMOUS;
   if (typeof header === 'string' && USER_ID.test(header)) return header;
   throw new ChatError({
     code: 'invalid_request',

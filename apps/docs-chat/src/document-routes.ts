@@ -6,6 +6,7 @@
  * and the `get_document` tool see the corpus and the asking user's own only.
  */
 import { ChatError } from './chat-error';
+import { namedUser } from './chat-request';
 import type { Config } from './config';
 import { writeEventStream } from './event-stream-response';
 import { sendJson } from './http-responses';
@@ -39,16 +40,7 @@ export type UploadEventBody =
 export type UploadEvent = UploadEventBody & { seq: number };
 
 /** Uploads belong to someone: an anonymous caller would share them with every other one. */
-function owner(userId: string): string {
-  if (userId === 'anonymous') {
-    throw new ChatError({
-      code: 'invalid_request',
-      message: 'Documents belong to a user: send x-user-id naming you',
-      fields: { 'headers.x-user-id': 'required for documents' },
-    });
-  }
-  return userId;
-}
+const owner = (userId: string) => namedUser(userId, 'Documents belong to a user', 'documents');
 
 /** Creates the three document routes. */
 export function documentRoutes({

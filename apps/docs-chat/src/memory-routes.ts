@@ -7,21 +7,13 @@
  */
 import { citationIdOf, type Fact, type Memory } from '@keel/memory';
 import { ChatError } from './chat-error';
+import { namedUser } from './chat-request';
 import { sendJson } from './http-responses';
 import type { Route } from './route-table';
-import { MEMORY_TENANT, memoryContext, remembers } from './turn-memory';
+import { MEMORY_TENANT, memoryContext } from './turn-memory';
 
 /** Memory belongs to someone: callers without an id share `anonymous`, which remembers nothing. */
-function owner(userId: string): string {
-  if (!remembers(userId)) {
-    throw new ChatError({
-      code: 'invalid_request',
-      message: 'Memory belongs to a user: send x-user-id naming you',
-      fields: { 'headers.x-user-id': 'required for memory' },
-    });
-  }
-  return userId;
-}
+const owner = (userId: string) => namedUser(userId, 'Memory belongs to a user', 'memory');
 
 /** A fact as the page shows it. */
 function view(fact: Fact) {

@@ -15,6 +15,7 @@ import {
   renderMemory,
 } from '@keel/memory';
 import type { PackedChunk } from '@keel/retrieval';
+import { ANONYMOUS } from './chat-request';
 
 /** The tenant every docs-chat user belongs to (the app serves one organisation). */
 export const MEMORY_TENANT = 'docs-chat';
@@ -44,7 +45,7 @@ export function memoryContext(userId: string, conversationId?: string): MemoryCo
  * `anonymous`, so nothing is remembered or recalled for them (one of them would hear what
  * another said).
  */
-export const remembers = (userId: string) => userId !== 'anonymous';
+export const remembers = (userId: string) => userId !== ANONYMOUS;
 
 /** A fact as a source a turn may cite: its citation id `memory:<id>` and its statement. */
 export function factSource(fact: Fact, score: number): PackedChunk {

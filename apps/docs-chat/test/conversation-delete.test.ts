@@ -120,6 +120,21 @@ function deletingConversations(env: () => Record<string, string>) {
     ]);
   });
 
+  it('refuses a caller without x-user-id, since every such caller shares one id', async () => {
+    const { events } = await postChat(
+      test.url,
+      { message: 'How do budgets work?' },
+      { userId: '' },
+    );
+    const shared = ofType(events, 'meta')[0]?.conversationId as string;
+    const refused = await fetch(`${test.url}/api/conversations/${shared}`, { method: 'DELETE' });
+    expect(refused.status).toBe(400);
+    const { error } = (await refused.json()) as ErrorBody;
+    expect(error.code).toBe('invalid_request');
+    expect(error.message).toMatch(/send x-user-id naming you/);
+    expect((await fetch(`${test.url}/api/conversations/${shared}`)).status).toBe(200);
+  });
+
   it('answers 404 for an unknown id', async () => {
     for (const id of [randomUUID(), 'not-a-conversation']) {
       const refused = await remove('uma', id);
@@ -139,7 +154,7 @@ function deletingConversations(env: () => Record<string, string>) {
     const { error } = (await refused.json()) as ErrorBody;
     expect(error.code).toBe('conversation_busy');
     expect(error.message).toMatch(
-      /wait for its finish event \(or cancel it\), then delete it again/,
+      /is busy .*; wait for the turn's finish event \(or cancel it\), then delete it again/,
     );
     // Refused whole: the turn goes on and stores its answer.
     let finish: unknown;
