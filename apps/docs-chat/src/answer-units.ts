@@ -84,13 +84,15 @@ function renderRow(header: readonly string[], row: readonly string[]): string {
 
 /**
  * A table row as quotable units: the row whole (see {@link renderRow}), or, when that is too
- * long to quote, each sentence of its cells after the first, named by the first cell and the
- * column (`createLocalEmbedder() (what it does): Deterministic, no network.`).
+ * long to quote, each sentence of its cells after the first, named by the first cell
+ * (`` `createLocalEmbedder()`: Deterministic, no network. ``) and, in a table of more than two
+ * columns, by the column's header. A long row with an empty first cell names nothing: none.
  */
 function rowUnits(header: readonly string[], row: readonly string[]): string[] {
   const whole = renderRow(header, row);
   if (whole.length <= MAX_UNIT) return [whole];
   const [first = '', ...rest] = row;
+  if (first === '') return [];
   return rest.flatMap((cell, index) => {
     const label = rest.length > 1 && header[index + 1] ? ` (${header[index + 1]})` : '';
     return splitSentences(cell)
@@ -268,20 +270,31 @@ function blocks(text: string, headingPath: readonly string[], fence?: string): B
   return result;
 }
 
+/**
+ * `text` with its HTML comments blanked out, lines and offsets kept: a comment it begins or
+ * ends inside too (opened before the chunk, or cut by its end).
+ */
+function withoutComments(text: string): string {
+  const blank = (part: string) => part.replace(/[^\n]/g, ' ');
+  const masked = text.replace(/<!--[\s\S]*?(?:-->|$)/g, blank);
+  const close = masked.indexOf('-->');
+  return close === -1 ? masked : blank(masked.slice(0, close + 3)) + masked.slice(close + 3);
+}
+
 /** The end of a sentence and the space after it, before the next sentence's first character. */
 const SENTENCE_END = /[.!?]["')\]*_]*\s+(?=[\p{Lu}\d`*_"'([])/gu;
 
 /**
  * Where a sentence starts in `line` (at `offset` in the chunk's text) at or after `from`, if
- * anywhere: after a sentence's end outside inline code (`ticks` backticks precede the line in
- * its paragraph), or at the line's start when the line before ended one.
+ * anywhere: after a sentence's end, or at the line's start when the line before ended one;
+ * `whole` says whether the sentence starting there is whole (not the tail of inline code).
  */
 function sentenceStart(
   line: string,
   offset: number,
   from: number,
   previous: string | undefined,
-  ticks: number,
+  whole: (at: number) => boolean,
 ): number | undefined {
   const indent = line.length - line.trimStart().length;
   if (
@@ -289,14 +302,14 @@ function sentenceStart(
     previous !== undefined &&
     /[.!?]["')\]*_]*\s*$/.test(previous) &&
     !ABBREVIATIONS.test(previous.trim()) &&
-    /^[\p{Lu}\d`*_"'([]/u.test(line.slice(indent))
+    /^[\p{Lu}\d`*_"'([]/u.test(line.slice(indent)) &&
+    whole(offset + indent)
   )
     return offset + indent;
   for (const match of line.matchAll(SENTENCE_END)) {
     const at = offset + match.index + match[0].length;
-    const before = line.slice(0, match.index + 1);
-    if (at < from || ABBREVIATIONS.test(before)) continue;
-    if ((ticks + (before.match(/`/g) ?? []).length) % 2 === 0) return at;
+    if (at < from || ABBREVIATIONS.test(line.slice(0, match.index + 1))) continue;
+    if (whole(at)) return at;
   }
   return undefined;
 }
@@ -315,7 +328,14 @@ function firstBlock(text: string, overlap: number, inside: string | undefined): 
   let previous =
     start === 0 ? undefined : text.slice(text.lastIndexOf('\n', start - 2) + 1, start - 1);
   let fence = openFence(text.slice(0, start), inside);
-  let ticks = 0;
+  // Sentences are looked for outside HTML comments; one starting inside inline code (its
+  // first sentence holds an odd number of backticks: the span's close) is not whole.
+  const prose = withoutComments(text);
+  const whole = (at: number) => {
+    const end = prose.slice(at).search(/\n[ \t]*\n/);
+    const rest = prose.slice(at, end === -1 ? prose.length : at + end).replace(/\s+/g, ' ');
+    return ((splitSentences(rest)[0] ?? '').match(/`/g) ?? []).length % 2 === 0;
+  };
   while (start < text.length) {
     const end = text.indexOf('\n', start);
     const line = text.slice(start, end === -1 ? text.length : end);
@@ -330,11 +350,16 @@ function firstBlock(text: string, overlap: number, inside: string | undefined): 
     )
       return start;
     if (line.trim() !== '' && fence === undefined) {
-      const sentence = sentenceStart(line, start, overlap, previous, ticks);
+      const sentence = sentenceStart(
+        prose.slice(start, end === -1 ? text.length : end),
+        start,
+        overlap,
+        previous,
+        whole,
+      );
       if (sentence !== undefined) return sentence;
     }
     if (end === -1) break;
-    ticks = line.trim() === '' ? 0 : ticks + (line.match(/`/g) ?? []).length;
     previous = line;
     fence = fenceAfter(line, fence);
     start = end + 1;

@@ -40,7 +40,10 @@ export const RELEVANCE_FLOOR = 0.3;
 /** Documents quoted beyond the ones the greedy cover picked from, by their best unit. */
 const OTHER_SOURCES = 2;
 
-/** The share of the best unit's score another document's best unit needs to be quoted. */
+/**
+ * The share of the best unit's score another document's best unit needs to be quoted: below
+ * the greedy cover's own cut (0.35), since it brings the other document's side of the answer.
+ */
 const OTHER_SHARE = 0.3;
 
 /** Lines quoted from one code block at most (the block itself is quoted whole instead). */

@@ -39,4 +39,20 @@ describe('createKeyedMutex', () => {
       'early',
     );
   });
+
+  it('tryAcquire takes a free key at once and refuses a held or awaited one', async () => {
+    const mutex = createKeyedMutex();
+    const release = await mutex.acquire('k');
+    expect(await mutex.tryAcquire('k')).toBeUndefined();
+    const waiting = mutex.acquire('k');
+    await release();
+    // A waiter queued behind the holder still has the key: refused until it releases.
+    expect(await mutex.tryAcquire('k')).toBeUndefined();
+    await (await waiting)();
+    const taken = await mutex.tryAcquire('k');
+    expect(taken).toBeTypeOf('function');
+    expect(await mutex.tryAcquire('other')).toBeTypeOf('function');
+    await taken?.();
+    expect(await mutex.tryAcquire('k')).toBeTypeOf('function');
+  });
 });
