@@ -92,7 +92,12 @@ async function answerBatchRequest(
  * @example
  * ```ts
  * const handle = createRequestHandler({ requests, ids, scripts, batchRoutes, limits, maxBodyBytes, active, closing: () => false });
- * const server = createServer((req, res) => void handle(req, res));
+ * const server = createServer((req, res) => {
+ *   handle(req, res).catch((error) => {
+ *     if (!res.headersSent) res.writeHead(500);
+ *     res.end(String(error));
+ *   });
+ * });
  * ```
  */
 export function createRequestHandler({
