@@ -194,6 +194,18 @@ function beginsInCode(text: string): boolean {
 }
 
 /**
+ * `lines` without the indentation they all share: a code block of a list item is quoted at the
+ * start of the line, where its fence still opens a block.
+ */
+function dedent(lines: readonly string[]): string[] {
+  const indents = lines
+    .filter((line) => line.trim() !== '')
+    .map((line) => line.length - line.trimStart().length);
+  const shared = Math.min(...indents);
+  return lines.map((line) => line.slice(Math.min(shared, line.length - line.trimStart().length)));
+}
+
+/**
  * The blocks of a chunk's own text (its overlap with the previous chunk left out). `fence` is
  * the fence of a code block the text starts inside (opened in the overlap); a code block cut
  * by either end of the chunk is not `whole`.
@@ -395,7 +407,7 @@ export function answerUnits(chunk: PackedChunk, rank: number): AnswerUnit[] {
         const leadIn = lastSentence?.endsWith(':') ? lastSentence : undefined;
         add({
           kind: 'code',
-          text: block.lines.join('\n'),
+          text: dedent(block.lines).join('\n'),
           matchText: `${leadIn ?? ''} ${body.join(' ')}`,
           ...(leadIn && { leadIn }),
           headingPath,

@@ -186,6 +186,17 @@ describe('answerUnits', () => {
     );
     expect(answerUnits(unnamed, 0)).toEqual([]);
   });
+
+  it('quotes a code block of a list item without the indentation it shares, so its fence opens a block', () => {
+    const item = chunk(
+      'tokens.md#4',
+      '- **Exact counts.** Pass a client:\n\n  ```ts\n  const { tokens } = await countMessageTokens(messages, {\n    client,\n  });\n  ```',
+    );
+    const code = answerUnits(item, 0).find((unit) => unit.kind === 'code');
+    expect(code?.text).toBe(
+      '```ts\nconst { tokens } = await countMessageTokens(messages, {\n  client,\n});\n```',
+    );
+  });
 });
 
 describe('readQuestion', () => {
@@ -245,6 +256,10 @@ describe('extractAnswer', () => {
       BUDGETS,
     ]);
     expect(found.covered && found.units.some((unit) => unit.kind === 'code')).toBe(true);
+    // The lead-in is shown once, before its block, not also as a bullet of its own.
+    expect(found.covered && found.units.map((unit) => unit.text)).not.toContain(
+      'Create one with a daily cap:',
+    );
   });
 
   it('says the documents do not cover a question about a name they never mention, offering the nearest sections', () => {

@@ -361,8 +361,15 @@ export function extractAnswer(
   const order = new Map<string, number>();
   for (const item of picked)
     if (!order.has(item.unit.citationId)) order.set(item.unit.citationId, order.size);
+  // A sentence picked beside the code block it leads into is shown once, as the block's lead-in.
+  const leadIns = new Set(
+    picked.map(({ unit }) =>
+      unit.leadIn === undefined ? '' : `${unit.citationId} ${unit.leadIn}`,
+    ),
+  );
   const ordered = picked
     .map((item) => item.unit)
+    .filter((unit) => unit.kind === 'code' || !leadIns.has(`${unit.citationId} ${unit.text}`))
     .sort(
       (a, b) =>
         (order.get(a.citationId) as number) - (order.get(b.citationId) as number) ||
