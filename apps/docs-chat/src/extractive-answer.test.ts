@@ -227,6 +227,23 @@ describe('readQuestion', () => {
     ]);
   });
 
+  it('reads the subject of a question asking what something is, the project name included', () => {
+    expect(readQuestion('What is Keel?')).toMatchObject({
+      subject: ['keel'],
+      terms: ['keel'],
+      queries: ['What is Keel?', 'Keel'],
+    });
+    expect(readQuestion('What does the resilience package do?')).toMatchObject({
+      subject: ['resili'],
+      terms: ['resili'],
+    });
+    expect(readQuestion('Tell me about docs-chat').subject).toEqual(['docs-chat', 'doc', 'chat']);
+    expect(readQuestion('How do I retry a call?').subject).toBeUndefined();
+    expect(
+      readQuestion('What does the dispatcher record for a denied call and its arguments?').subject,
+    ).toBeUndefined();
+  });
+
   it('resolves a follow-up with the question before it, and leaves a question that stands alone', () => {
     expect(
       resolveFollowUp('and for Anthropic?', ['How does the OpenAI adapter report usage?']),
@@ -373,6 +390,47 @@ describe('extractAnswer', () => {
       [mock],
     );
     expect(found.covered).toBe(true);
+  });
+
+  it('answers what something is with the opening of the document titled so, and from it alone', () => {
+    const opening = (citationId: string, text: string, title: string, index = 0) => {
+      const cut = chunk(citationId, text, [title]);
+      cut.chunk.index = index;
+      return cut;
+    };
+    const keel = opening(
+      'README.md#0',
+      '# Keel\n\nKeel is the typed TypeScript that LLM applications need around the model. Each layer is a small package.\n\n## Packages\n\nKeel ships eleven packages.',
+      'Keel',
+    );
+    const llm = opening(
+      'llm.md#0',
+      '# @keel/llm\n\nOne client over the official SDKs, with Keel budgets and retries.',
+      '@keel/llm',
+    );
+    const texts = (question: string, chunks: PackedChunk[]) => {
+      const found = extractAnswer(readQuestion(question), chunks);
+      return found.covered ? found.units.map((unit) => unit.text) : [];
+    };
+    // The best-fitting title (`Keel`, not `@keel/llm`); the section under `Packages` is not the
+    // opening, and the project's name is no term the other units could be quoted for.
+    expect(texts('What is Keel?', [llm, keel])).toEqual([
+      'Keel is the typed TypeScript that LLM applications need around the model.',
+      'Each layer is a small package.',
+    ]);
+    expect(texts('What is @keel/llm?', [keel, llm])).toEqual([
+      'One client over the official SDKs, with Keel budgets and retries.',
+    ]);
+    // A later chunk of the document is no opening.
+    const later = opening(
+      'llm.md#4',
+      'The client retries twice and then fails over.',
+      '@keel/llm',
+      4,
+    );
+    expect(texts('What is @keel/llm?', [later])[0]).toBe(
+      'The client retries twice and then fails over.',
+    );
   });
 
   it('never quotes a unit the caller excludes (instruction-like text)', () => {

@@ -7,7 +7,7 @@
  */
 import type { PackedChunk } from '@keel/retrieval';
 import { type AnswerUnit, answerUnits } from './answer-units';
-import { analyzeTerms, type Question } from './question';
+import { analyzeTerms, analyzeTitle, type Question } from './question';
 
 /** What the answerer found. */
 export type ExtractedAnswer = (
@@ -166,6 +166,36 @@ function missingNames(question: Question, scored: readonly Scored[]): string[] {
   ];
 }
 
+/** Opening sentences quoted for a question asking what something is. */
+const OPENING_UNITS = 2;
+
+/**
+ * For a question asking what something is, the opening sentences of the document titled so,
+ * when its first chunk was retrieved: the document whose title holds every term of the
+ * subject and the fewest others ("What is Keel?": `Keel`, not `@keel/llm`). None otherwise.
+ */
+function opening(question: Question, scored: readonly Scored[], chunks: readonly PackedChunk[]) {
+  const { subject } = question;
+  if (!subject) return [];
+  let best: { citationId: string; fit: number } | undefined;
+  for (const { chunk, citationId } of chunks) {
+    if (chunk.index !== 0) continue;
+    const title = new Set(analyzeTitle(chunk.headingPath?.[0] ?? ''));
+    if (!subject.every((term) => title.has(term))) continue;
+    const fit = subject.length / title.size;
+    if (!best || fit > best.fit) best = { citationId, fit };
+  }
+  return scored
+    .filter(
+      ({ unit }) =>
+        unit.citationId === best?.citationId &&
+        unit.headingPath.length <= 1 &&
+        (unit.kind === 'sentence' || unit.kind === 'item'),
+    )
+    .sort((a, b) => a.unit.position - b.unit.position)
+    .slice(0, OPENING_UNITS);
+}
+
 /**
  * The units answering `question` from `chunks` (most relevant chunk first), or the nearest
  * sections when the chunks do not cover it.
@@ -232,7 +262,12 @@ export function extractAnswer(
     share = Math.max(share, sum / total);
   }
   const relevance: Relevance = { share, missing: missingNames(question, scored) };
-  if (relevance.missing.length > 0 || share < floor) return { ...nearest(), relevance };
+  // A question asking what something is opens with the opening of the document titled so, and
+  // is answered from that document alone (its name is in every other): covered, whatever the
+  // share of its terms (the project's own name is no term of the analyzer).
+  const overview = opening(question, scored, chunks).filter((item) => !exclude?.(item.unit.text));
+  if (overview.length === 0 && (relevance.missing.length > 0 || share < floor))
+    return { ...nearest(), relevance };
 
   const identifiers = question.identifiers.map((id) => id.toLowerCase());
   const numeric = question.shape === 'numeric';
@@ -273,6 +308,11 @@ export function extractAnswer(
     else if (numeric && /\d/.test(unit.text)) score *= 1.2;
     // A little trust in the retrieval's order.
     item.score = score / (1 + 0.08 * unit.rank);
+    if (process.env.NB) {
+      const title = analyzeTerms(unit.headingPath[0] ?? '');
+      if (title.length > 0 && title.every((term) => wanted.includes(term)))
+        item.score *= Number(process.env.NB);
+    }
   }
 
   const limit = maxUnits ?? (question.queries.length > 1 ? 8 : 6);
@@ -308,12 +348,28 @@ export function extractAnswer(
     );
     if (best) named.add(best);
   }
+  const take = (choice: Scored) => {
+    picked.push(choice);
+    seenText.add(choice.unit.text);
+    perSource.set(choice.unit.sourceId, (perSource.get(choice.unit.sourceId) ?? 0) + 1);
+    if (choice.unit.kind === 'code') code++;
+    const block = blockOf(choice.unit);
+    if (block !== undefined) {
+      const lines = (blocks.get(block) as number | undefined) ?? 0;
+      blocks.set(block, choice.unit.kind === 'code' ? 'code' : lines + 1);
+    }
+    for (const term of choice.held.keys()) covered.add(term);
+  };
+  for (const item of overview) take(item);
+  const pool = overview[0]
+    ? candidates.filter((item) => item.unit.sourceId === overview[0]?.unit.sourceId)
+    : candidates;
   while (picked.length < limit) {
     // Greedy cover: a unit gains for the question's terms no picked unit holds yet; at most
     // MAX_PER_SOURCE units from one document and two code blocks.
     let choice: Scored | undefined;
     let choiceGain = 0;
-    for (const item of candidates) {
+    for (const item of pool) {
       if (picked.includes(item) || seenText.has(item.unit.text)) continue;
       if ((perSource.get(item.unit.sourceId) ?? 0) >= MAX_PER_SOURCE) continue;
       if (item.unit.kind === 'code' && code >= (howto ? 2 : 1)) continue;
@@ -335,21 +391,12 @@ export function extractAnswer(
       }
     }
     if (!choice || (choice.score < 0.35 * top && choice !== bestCode && !named.has(choice))) break;
-    picked.push(choice);
-    seenText.add(choice.unit.text);
-    perSource.set(choice.unit.sourceId, (perSource.get(choice.unit.sourceId) ?? 0) + 1);
-    if (choice.unit.kind === 'code') code++;
-    const block = blockOf(choice.unit);
-    if (block !== undefined) {
-      const lines = (blocks.get(block) as number | undefined) ?? 0;
-      blocks.set(block, choice.unit.kind === 'code' ? 'code' : lines + 1);
-    }
-    for (const term of choice.held.keys()) covered.add(term);
+    take(choice);
   }
   // The best unit of up to OTHER_SOURCES documents no unit was picked from, when it scores at
   // least OTHER_SHARE of the best: an answer drawing on two documents quotes and cites both.
   const sources = new Set(picked.map((item) => item.unit.sourceId));
-  for (const item of candidates) {
+  for (const item of pool) {
     if (sources.size >= perSource.size + OTHER_SOURCES || item.score < OTHER_SHARE * top) break;
     if (sources.has(item.unit.sourceId) || item.unit.kind === 'code' || item.unit.kind === 'line')
       continue;

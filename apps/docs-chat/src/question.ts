@@ -23,9 +23,15 @@ export interface Question {
   phrases: string[];
   /**
    * One search query per aspect, each in its key words: the question itself, then each side of
-   * an "X and Y".
+   * an "X and Y", or the subject alone when only its name says what the question is about.
    */
   queries: string[];
+  /**
+   * What a question asking what something is ("What is docs-chat?", "What does the resilience
+   * package do?", "Tell me about Keel") asks about, as title terms (see {@link analyzeTitle}):
+   * the document titled so answers it by its opening sentences.
+   */
+  subject?: string[];
 }
 
 /** Words of questions that say nothing about the topic. */
@@ -40,6 +46,35 @@ export const analyzeTerms = createAnalyzer({
   identifiers: true,
   stopWords: [...ENGLISH_STOP_WORDS, ...QUESTION_WORDS],
 });
+
+/**
+ * The analyzer titles are read with: stop words out, but not the words of questions, so the
+ * project's own name (`Keel`) and `@keel/llm`'s `keel` count.
+ */
+export const analyzeTitle = createAnalyzer({
+  stemming: true,
+  identifiers: true,
+  stopWords: ENGLISH_STOP_WORDS,
+});
+
+/** How a question asks what something is, as a whole. */
+const OVERVIEW =
+  /^\s*(?:what\s+(?:is|are|does|do)\b|what's\b|tell\s+me\s+about\b|describe\b|explain\b|introduce\b)/i;
+
+/** Words naming the kind of thing asked about, not the thing: "the resilience package". */
+const KINDS = new Set(analyzeTitle('app application library module package project toolkit'));
+
+/**
+ * The subject of a question asking what something is, in title terms: its content terms
+ * without words like "package", or, when it names nothing else, the names it holds ("What is
+ * Keel?"); none for a question about more than three terms, or not asking what something is.
+ */
+function subjectOf(text: string, terms: readonly string[], names: readonly string[]) {
+  if (!OVERVIEW.test(text)) return undefined;
+  const own = terms.filter((term) => !KINDS.has(term));
+  const subject = own.length > 0 ? own : names.flatMap((name) => analyzeTitle(name));
+  return subject.length > 0 && subject.length <= 3 ? subject : undefined;
+}
 
 const IDENTIFIER = /`([^`]+)`|\b([A-Za-z_$][\w$]*(?:[.-][A-Za-z_$][\w$]*)*(?:\(\))?)(?=[^\w$]|$)/g;
 
@@ -164,14 +199,20 @@ export function readQuestion(text: string): Question {
   const names = [...text.matchAll(/(?<=\S\s+)([A-Z][\w.+-]*[\w+])/g)]
     .map((match) => match[1] as string)
     .filter((word) => !identifiers.has(word) && word.length > 2);
+  const terms = [...new Set(analyzeTerms(text))];
+  const subject = subjectOf(text, terms, names);
+  // A question whose only topic is a name the analyzer leaves out ("Keel") is searched by it
+  // too; the subject's terms are what it asks for ("package" is not).
+  const named = terms.length === 0 && subject !== undefined;
   return {
     text,
     shape: shapeOf(text),
     phrases: namePhrases(text),
-    terms: [...new Set(analyzeTerms(text))],
+    terms: subject ?? terms,
     identifiers: [...identifiers],
     names,
-    queries: [text, ...aspectQueries(text)].map(keywords),
+    queries: [text, ...(named ? [names.join(' ')] : aspectQueries(text))].map(keywords),
+    ...(subject && { subject }),
   };
 }
 
