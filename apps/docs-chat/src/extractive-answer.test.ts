@@ -235,7 +235,7 @@ describe('readQuestion', () => {
     });
     expect(readQuestion('What does the resilience package do?')).toMatchObject({
       subject: ['resili'],
-      terms: ['resili'],
+      terms: ['resili', 'packag'],
     });
     expect(readQuestion('Tell me about docs-chat').subject).toEqual(['docs-chat', 'doc', 'chat']);
     expect(readQuestion('How do I retry a call?').subject).toBeUndefined();
@@ -421,16 +421,26 @@ describe('extractAnswer', () => {
     expect(texts('What is @keel/llm?', [keel, llm])).toEqual([
       'One client over the official SDKs, with Keel budgets and retries.',
     ]);
-    // A later chunk of the document is no opening.
-    const later = opening(
-      'llm.md#4',
-      'The client retries twice and then fails over.',
-      '@keel/llm',
-      4,
+    // A later chunk of the document is no opening: the project's name alone is no term.
+    const later = opening('README.md#3', 'Keel ships eleven packages.', 'Keel', 3);
+    expect(extractAnswer(readQuestion('What is Keel?'), [later]).covered).toBe(false);
+    // A title holding more than the subject does not name it: a page on budget alerts is not
+    // the answer to what a budget is.
+    const alerts = opening(
+      'alerts.md#0',
+      'Operators want an alert when a budget is nearly spent.',
+      'Budget alerts',
     );
-    expect(texts('What is @keel/llm?', [later])[0]).toBe(
-      'The client retries twice and then fails over.',
+    expect(texts('What is a budget?', [alerts, BUDGETS])).toContain(
+      'A budget caps the tokens and dollars a user may spend, e.g. per day.',
     );
+    // A sentence never quoted (instruction-like) is not part of the opening; the next one is.
+    const found = extractAnswer(readQuestion('What is Keel?'), [keel], {
+      exclude: (text) => text.startsWith('Keel is'),
+    });
+    expect(found.covered && found.units.map((unit) => unit.text)).toEqual([
+      'Each layer is a small package.',
+    ]);
   });
 
   it('never quotes a unit the caller excludes (instruction-like text)', () => {

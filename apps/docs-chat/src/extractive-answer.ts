@@ -7,7 +7,7 @@
  */
 import type { PackedChunk } from '@keel/retrieval';
 import { type AnswerUnit, answerUnits } from './answer-units';
-import { analyzeTerms, analyzeTitle, type Question } from './question';
+import { analyzeTerms, type Question, titles } from './question';
 
 /** What the answerer found. */
 export type ExtractedAnswer = (
@@ -170,28 +170,23 @@ function missingNames(question: Question, scored: readonly Scored[]): string[] {
 const OPENING_UNITS = 2;
 
 /**
- * For a question asking what something is, the opening sentences of the document titled so,
- * when its first chunk was retrieved: the document whose title holds every term of the
- * subject and the fewest others ("What is Keel?": `Keel`, not `@keel/llm`). None otherwise.
+ * For a question asking what something is, the opening of the document titled so, when its
+ * first chunk was retrieved: its first sentences or items under the title alone (`units`, the
+ * ones that may be quoted). None otherwise.
  */
-function opening(question: Question, scored: readonly Scored[], chunks: readonly PackedChunk[]) {
+function opening(question: Question, units: readonly Scored[], chunks: readonly PackedChunk[]) {
   const { subject } = question;
   if (!subject) return [];
-  let best: { citationId: string; fit: number } | undefined;
-  for (const { chunk, citationId } of chunks) {
-    if (chunk.index !== 0) continue;
-    const title = new Set(analyzeTitle(chunk.headingPath?.[0] ?? ''));
-    if (!subject.every((term) => title.has(term))) continue;
-    const fit = subject.length / title.size;
-    if (!best || fit > best.fit) best = { citationId, fit };
-  }
-  return scored
-    .filter(
-      ({ unit }) =>
-        unit.citationId === best?.citationId &&
-        unit.headingPath.length <= 1 &&
-        (unit.kind === 'sentence' || unit.kind === 'item'),
-    )
+  const first = new Set(chunks.filter(({ chunk }) => chunk.index === 0).map((c) => c.citationId));
+  const openers = units.filter(
+    ({ unit }) =>
+      first.has(unit.citationId) &&
+      unit.headingPath.length === 1 &&
+      (unit.kind === 'sentence' || unit.kind === 'item'),
+  );
+  const titled = openers.find(({ unit }) => titles(unit.headingPath[0] as string, subject));
+  return openers
+    .filter(({ unit }) => unit.citationId === titled?.unit.citationId)
     .sort((a, b) => a.unit.position - b.unit.position)
     .slice(0, OPENING_UNITS);
 }
@@ -263,9 +258,13 @@ export function extractAnswer(
   }
   const relevance: Relevance = { share, missing: missingNames(question, scored) };
   // A question asking what something is opens with the opening of the document titled so, and
-  // is answered from that document alone (its name is in every other): covered, whatever the
-  // share of its terms (the project's own name is no term of the analyzer).
-  const overview = opening(question, scored, chunks).filter((item) => !exclude?.(item.unit.text));
+  // is answered from that document alone. That document covers it, so the floor does not apply
+  // (a question about the project's own name, which the analyzer leaves out, holds no share).
+  const overview = opening(
+    question,
+    scored.filter((item) => !exclude?.(item.unit.text)),
+    chunks,
+  );
   if (overview.length === 0 && (relevance.missing.length > 0 || share < floor))
     return { ...nearest(), relevance };
 
@@ -308,11 +307,6 @@ export function extractAnswer(
     else if (numeric && /\d/.test(unit.text)) score *= 1.2;
     // A little trust in the retrieval's order.
     item.score = score / (1 + 0.08 * unit.rank);
-    if (process.env.NB) {
-      const title = analyzeTerms(unit.headingPath[0] ?? '');
-      if (title.length > 0 && title.every((term) => wanted.includes(term)))
-        item.score *= Number(process.env.NB);
-    }
   }
 
   const limit = maxUnits ?? (question.queries.length > 1 ? 8 : 6);

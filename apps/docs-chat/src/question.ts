@@ -23,13 +23,13 @@ export interface Question {
   phrases: string[];
   /**
    * One search query per aspect, each in its key words: the question itself, then each side of
-   * an "X and Y", or the subject alone when only its name says what the question is about.
+   * an "X and Y", or its names alone when only they say what the question is about.
    */
   queries: string[];
   /**
    * What a question asking what something is ("What is docs-chat?", "What does the resilience
    * package do?", "Tell me about Keel") asks about, as title terms (see {@link analyzeTitle}):
-   * the document titled so answers it by its opening sentences.
+   * the document titled so (see {@link titles}) answers it by its opening sentences.
    */
   subject?: string[];
 }
@@ -51,7 +51,7 @@ export const analyzeTerms = createAnalyzer({
  * The analyzer titles are read with: stop words out, but not the words of questions, so the
  * project's own name (`Keel`) and `@keel/llm`'s `keel` count.
  */
-export const analyzeTitle = createAnalyzer({
+const analyzeTitle = createAnalyzer({
   stemming: true,
   identifiers: true,
   stopWords: ENGLISH_STOP_WORDS,
@@ -74,6 +74,20 @@ function subjectOf(text: string, terms: readonly string[], names: readonly strin
   const own = terms.filter((term) => !KINDS.has(term));
   const subject = own.length > 0 ? own : names.flatMap((name) => analyzeTitle(name));
   return subject.length > 0 && subject.length <= 3 ? subject : undefined;
+}
+
+/**
+ * Whether `title` names `subject` and nothing more: it holds every term of the subject, and
+ * its content terms are the subject's or words such as "package" (`@keel/resilience` for "the
+ * resilience package", `Keel` for "Keel"; not `Budget alerts` for "a budget", nor
+ * `@keel/llm` for "Keel").
+ */
+export function titles(title: string, subject: readonly string[]): boolean {
+  const terms = analyzeTitle(title);
+  return (
+    subject.every((term) => terms.includes(term)) &&
+    analyzeTerms(title).every((term) => KINDS.has(term) || subject.includes(term))
+  );
 }
 
 const IDENTIFIER = /`([^`]+)`|\b([A-Za-z_$][\w$]*(?:[.-][A-Za-z_$][\w$]*)*(?:\(\))?)(?=[^\w$]|$)/g;
@@ -201,14 +215,14 @@ export function readQuestion(text: string): Question {
     .filter((word) => !identifiers.has(word) && word.length > 2);
   const terms = [...new Set(analyzeTerms(text))];
   const subject = subjectOf(text, terms, names);
-  // A question whose only topic is a name the analyzer leaves out ("Keel") is searched by it
-  // too; the subject's terms are what it asks for ("package" is not).
+  // A question whose only topic is a name the analyzer leaves out ("Keel") asks for it, and is
+  // searched by it too.
   const named = terms.length === 0 && subject !== undefined;
   return {
     text,
     shape: shapeOf(text),
     phrases: namePhrases(text),
-    terms: subject ?? terms,
+    terms: named ? subject : terms,
     identifiers: [...identifiers],
     names,
     queries: [text, ...(named ? [names.join(' ')] : aspectQueries(text))].map(keywords),
