@@ -71,13 +71,19 @@ function cells(line: string): string[] {
   return trimmed.split(/(?<!\\)\|/).map((cell) => cell.trim().replace(/\\\|/g, '|'));
 }
 
-/** A table row as the answer shows it: `name: value`, other columns labelled by the header. */
+/**
+ * A table row as the answer shows it: `name: value`, other columns labelled by the header (a
+ * row of a table the chunk cut from its header has cells without labels).
+ */
 function renderRow(header: readonly string[], row: readonly string[]): string {
   const [first = '', ...rest] = row;
   if (rest.length === 0) return first;
   if (rest.length === 1) return `${first}: ${rest[0]}`;
   const labelled = rest
-    .map((cell, index) => (cell === '' ? '' : `${header[index + 1] || 'value'}: ${cell}`))
+    .map((cell, index) => {
+      const label = header[index + 1];
+      return cell === '' || !label ? cell : `${label}: ${cell}`;
+    })
     .filter((part) => part !== '');
   return `${first} (${labelled.join('; ')})`;
 }
@@ -173,13 +179,21 @@ function fenceAfter(line: string, fence: string | undefined): string | undefined
   return fence;
 }
 
+/**
+ * A line of code: one ending in a bracket, `;`, `,` or `=`, or an arrow or a declaration (a
+ * list item ending in `;` is prose).
+ */
+const CODE_LINE =
+  /[{}()[\];,=]\s*(?:\/\/.*)?$|=>|^\s*(?:const|let|var|await|import|export|return|function|async|if|for|while)\b/;
+
 /** A line of prose: words ending a sentence or leading into what follows. */
 const PROSE_LINE = /^\s*\p{Lu}.*\s\S+.*\s\S+.*[.:]\s*$/u;
 
 /**
  * Whether a chunk's text begins inside a code block whose opening fence lies before it (the
  * chunker cut the block): its first fence is bare (a closing one) and either the next fence
- * names a language (an opening one) or, with no other fence, prose follows it.
+ * names a language (an opening one) or, with no other fence, prose follows it; or it has no
+ * fence at all and most of its lines are code (a block longer than the chunk).
  */
 function beginsInCode(text: string): boolean {
   const lines = text.split('\n');
@@ -188,7 +202,12 @@ function beginsInCode(text: string): boolean {
     return marker ? [{ index, bare: (marker[2] as string).trim() === '' }] : [];
   });
   const [first, second] = fences;
-  if (!first?.bare) return false;
+  if (!first) {
+    const written = lines.filter((line) => line.trim() !== '');
+    const code = written.filter((line) => CODE_LINE.test(line) && !ITEM.test(line));
+    return code.length > 0.6 * written.length;
+  }
+  if (!first.bare) return false;
   if (second) return !second.bare;
   return lines.slice(first.index + 1).some((line) => PROSE_LINE.test(line));
 }

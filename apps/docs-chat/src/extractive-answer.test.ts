@@ -187,6 +187,36 @@ describe('answerUnits', () => {
     expect(answerUnits(unnamed, 0)).toEqual([]);
   });
 
+  it('reads a chunk that lies inside a code block longer than itself as code, quoted by its lines', () => {
+    const inside = chunk(
+      'tools.md#1',
+      "async function handle(model: ChatModel, question: string) {\n  let state = await runAgent({ model, tools: toolbox, system: 'You are a support agent.' });\n  while (state.stopReason === 'pending-approval') {\n    state = await runAgent({ model, tools: toolbox, state, approvals });\n  }",
+    );
+    expect(answerUnits(inside, 0).map((unit) => unit.kind)).toEqual([
+      'line',
+      'line',
+      'line',
+      'line',
+    ]);
+    // Prose whose items end in `;` is still prose.
+    const items = chunk(
+      'app.md#4',
+      '- a request rate, one token bucket per user;\n- a daily budget, one ledger per day;\n- answering slots, leases renewed while a turn runs.',
+    );
+    expect(answerUnits(items, 0).map((unit) => unit.kind)).toEqual(['item', 'item', 'item']);
+  });
+
+  it('renders a row of a table the chunk cut from its header with unlabelled cells', () => {
+    const rows = chunk(
+      'core.md#2',
+      '| `TimeoutError` | class | a deadline passed |\n| `KeelError` | class | | the base of every error |',
+    );
+    expect(answerUnits(rows, 0).map((unit) => unit.text)).toEqual([
+      '`TimeoutError` (class; a deadline passed)',
+      '`KeelError` (class; the base of every error)',
+    ]);
+  });
+
   it('quotes a code block of a list item without the indentation it shares, so its fence opens a block', () => {
     const item = chunk(
       'tokens.md#4',
