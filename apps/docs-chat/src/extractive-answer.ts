@@ -260,11 +260,8 @@ export function extractAnswer(
   // A question asking what something is opens with the opening of the document titled so, and
   // is answered from that document alone. That document covers it, so the floor does not apply
   // (a question about the project's own name, which the analyzer leaves out, holds no share).
-  const overview = opening(
-    question,
-    scored.filter((item) => !exclude?.(item.unit.text)),
-    chunks,
-  );
+  const quotable = scored.filter((item) => !exclude?.(item.unit.text));
+  const overview = opening(question, quotable, chunks);
   if (overview.length === 0 && (relevance.missing.length > 0 || share < floor))
     return { ...nearest(), relevance };
 
@@ -272,7 +269,7 @@ export function extractAnswer(
   const numeric = question.shape === 'numeric';
   const howto = question.shape === 'howto';
   const figure = numeric ? FIGURES.find(({ asks }) => asks.test(question.text)) : undefined;
-  for (const item of scored) {
+  for (const item of quotable) {
     const { unit, held, heading } = item;
     const context = byChunk.get(unit.citationId) as Map<string, number>;
     let score = 0;
@@ -310,9 +307,7 @@ export function extractAnswer(
   }
 
   const limit = maxUnits ?? (question.queries.length > 1 ? 8 : 6);
-  const candidates = scored
-    .filter((item) => item.score > 0 && !exclude?.(item.unit.text))
-    .sort((a, b) => b.score - a.score);
+  const candidates = quotable.filter((item) => item.score > 0).sort((a, b) => b.score - a.score);
   const top = candidates[0]?.score ?? 0;
   const picked: Scored[] = [];
   const covered = new Set<string>();
@@ -404,8 +399,8 @@ export function extractAnswer(
     if (!order.has(item.unit.citationId)) order.set(item.unit.citationId, order.size);
   // A sentence picked beside the code block it leads into is shown once, as the block's lead-in.
   const leadIns = new Set(
-    picked.map(({ unit }) =>
-      unit.leadIn === undefined ? '' : `${unit.citationId} ${unit.leadIn}`,
+    picked.flatMap(({ unit }) =>
+      unit.leadIn === undefined ? [] : [`${unit.citationId} ${unit.leadIn}`],
     ),
   );
   const ordered = picked
