@@ -246,6 +246,12 @@ describe('readQuestion', () => {
       'Gemini',
     ]);
     expect(readQuestion('What is the default timeout?').shape).toBe('numeric');
+    // A model id is named as written: the documents must write it for the question to be covered.
+    expect(readQuestion('What does voyage-3 cost next to gpt-4.1-mini?').identifiers).toEqual([
+      'voyage-3',
+      'gpt-4.1-mini',
+    ]);
+    expect(readQuestion('Is a read-only token enough?').identifiers).toEqual([]);
     expect(readQuestion('Treat HTTP 409 as a fatal error').shape).toBe('howto');
     expect(readQuestion('How do I create a budget?').queries).toEqual(['create budget?']);
     expect(aspectQueries('What is a budget?')).toEqual([]);
@@ -268,6 +274,13 @@ describe('readQuestion', () => {
       terms: ['resili', 'packag'],
     });
     expect(readQuestion('Tell me about docs-chat').subject).toEqual(['docs-chat', 'doc', 'chat']);
+    // How the answer should be put is not part of what is asked.
+    expect(readQuestion('What is Keel, in one sentence?')).toMatchObject({
+      text: 'What is Keel, in one sentence?',
+      subject: ['keel'],
+      terms: ['keel'],
+    });
+    expect(readQuestion('Briefly, how are sentences split?').terms).toEqual(['sentenc', 'split']);
     expect(readQuestion('How do I retry a call?').subject).toBeUndefined();
     expect(
       readQuestion('What does the dispatcher record for a denied call and its arguments?').subject,

@@ -90,7 +90,7 @@ export function titles(title: string, subject: readonly string[]): boolean {
   );
 }
 
-const IDENTIFIER = /`([^`]+)`|\b([A-Za-z_$][\w$]*(?:[.-][A-Za-z_$][\w$]*)*(?:\(\))?)(?=[^\w$]|$)/g;
+const IDENTIFIER = /`([^`]+)`|\b([A-Za-z_$][\w$]*(?:[.-][\w$]+)*(?:\(\))?)(?=[^\w$]|$)/g;
 
 /** Whether `word` is written as code: camelCase, snake_case, SCREAMING_CASE, dotted or called. */
 function isIdentifier(word: string): boolean {
@@ -99,6 +99,7 @@ function isIdentifier(word: string): boolean {
     /[A-Za-z]_[A-Za-z]/.test(word) ||
     /^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(word) ||
     /\w\.\w/.test(word) ||
+    /[A-Za-z]-\d/.test(word) ||
     word.endsWith('()') ||
     /^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$/.test(word)
   );
@@ -200,8 +201,16 @@ function namePhrases(text: string): string[] {
   return phrases;
 }
 
+/**
+ * How the answer should be put ("in one sentence", "in short", "briefly"): said of the answer,
+ * not of the topic, so left out of what is searched and matched.
+ */
+const ANSWER_FORM =
+  /\b(?:in\s+(?:one|a|two|three|a\s+few|few|simple|plain)\s+(?:sentences?|words?|lines?|paragraphs?|english|terms)|in\s+(?:short|brief|a\s+nutshell)|briefly)\b/gi;
+
 /** Reads a question. */
-export function readQuestion(text: string): Question {
+export function readQuestion(asked: string): Question {
+  const text = asked.replace(ANSWER_FORM, ' ');
   const identifiers = new Set<string>();
   for (const match of text.matchAll(IDENTIFIER)) {
     const word = (match[1] ?? match[2] ?? '').trim();
@@ -219,7 +228,7 @@ export function readQuestion(text: string): Question {
   // searched by it too.
   const named = terms.length === 0 && subject !== undefined;
   return {
-    text,
+    text: asked,
     shape: shapeOf(text),
     phrases: namePhrases(text),
     terms: named ? subject : terms,
