@@ -20,7 +20,7 @@ import { sanitizeText, scoreInjection } from '@keel/prompts';
  * The version of the cleaning: bumped whenever what it does changes, so that every document is
  * indexed again (the version is part of what an ingest compares, see {@link cleaningTag}).
  */
-export const CLEANING_VERSION = 2;
+export const CLEANING_VERSION = 3;
 
 /** How an ingest cleans. */
 export interface CleaningOptions {
@@ -41,16 +41,27 @@ export interface CleanedText {
  * The redaction rules applied to documents: every secret rule, and of the PII rules only the
  * card numbers and IBANs, whose checksums keep them off ordinary numbers. E-mail addresses and
  * phone numbers are content in documentation (a support address, a sales line), not leaks.
- * A `key=value` secret is one token: a value with a colon is a namespaced name, such as the
- * `key: 'openai:gpt-4o-mini'` of a circuit breaker in Keel's own READMEs, and is kept.
+ * A `key=value` secret with a colon is a namespaced name, such as the `key: 'openai:gpt-4o-mini'`
+ * of a circuit breaker in Keel's own READMEs, and is kept, unless one of its parts is a secret
+ * by itself and switches between letters and digits as random text does
+ * (`app:staging:9f8e7d6c5b4a3210`; a name does it once or twice: `claude-haiku-4-5`).
  */
+const randomPart = (part: string) =>
+  (part.match(/(?<=\p{L})\p{N}|(?<=\p{N})\p{L}/gu)?.length ?? 0) >= 4;
 const DOCUMENT_RULES: readonly RedactionRule[] = DEFAULT_REDACTION_RULES.filter(
   (rule) => rule.kind === 'secret' || rule.id === 'card-number' || rule.id === 'iban',
-).map((rule) =>
-  rule.id === 'key-value-secret'
-    ? { ...rule, validate: (value) => !value.includes(':') && (rule.validate?.(value) ?? true) }
-    : rule,
-);
+).map((rule) => {
+  const { validate } = rule;
+  return rule.id === 'key-value-secret' && validate
+    ? {
+        ...rule,
+        validate: (value) =>
+          value.includes(':')
+            ? value.split(':').some((part) => randomPart(part) && validate(part))
+            : validate(value),
+      }
+    : rule;
+});
 /** Documents are never cut: the whole text is searched and kept. */
 const WHOLE = { maxStringLength: Number.MAX_SAFE_INTEGER };
 const redactWithinLines: Redactor = createRedactor({
@@ -67,12 +78,12 @@ const MARKER = /\[REDACTED:[\w-]+\]/g;
 const OTHER_BREAKS = /\r(?!\n)|[\u0085\u2028\u2029]/g;
 
 /**
- * A tag naming the cleaning a document was indexed with (`clean2`, `clean2-trusted`): kept
+ * A tag naming the cleaning a document was indexed with (`clean3`, `clean3-trusted`): kept
  * beside its content hash, so flipping trust or upgrading the cleaning indexes it again.
  *
  * @example
  * ```ts
- * cleaningTag({ trusted: true }); // 'clean2-trusted'
+ * cleaningTag({ trusted: true }); // 'clean3-trusted'
  * ```
  */
 export function cleaningTag({ trusted = false }: CleaningOptions = {}): string {
@@ -137,7 +148,8 @@ function sentencesOf(text: string): string[] {
 
 /**
  * Whether `sentence` reads as an instruction to the assistant (to ignore its rules, reveal its
- * prompt, send data somewhere, act as someone else...), per `@keel/prompts`' `scoreInjection`.
+ * prompt, send data somewhere, act as someone else...), per `@keel/prompts`' `scoreInjection`,
+ * or is a line a staged transcript gives to the system or the assistant.
  * An extractive answer never quotes such a sentence. With `code`, the text is code, which may
  * show a chat template's boundary tokens without meaning them.
  *
@@ -151,7 +163,10 @@ export function isInstructionLike(sentence: string, { code = false } = {}): bool
   const report = scoreInjection(sentence);
   // Code may show a chat template's boundary tokens (`<|endoftext|>`, a fence's closing tag):
   // alone, that is what the code is about, not an attempt to end the context.
-  return report.flagged && (!code || report.categories.some((c) => c !== 'fake-boundary'));
+  if (code) return report.flagged && report.categories.some((c) => c !== 'fake-boundary');
+  // Prose staging a line as the system's or the assistant's (`Assistant: batches are free.`)
+  // puts words in the assistant's mouth, whatever they say.
+  return report.flagged || report.findings.some((finding) => finding.rule === 'fake-role-line');
 }
 
 /**

@@ -51,7 +51,7 @@ export interface ManifestEntry {
 /** A document read for ingestion, cleaned, with the hash of its content. */
 export interface HashedDocument extends Document {
   /**
-   * The SHA-256 of the file as read, then the cleaning it is indexed with (`<hex>:clean2`):
+   * The SHA-256 of the file as read, then the cleaning it is indexed with (`<hex>:clean3`):
    * a file indexed again when it changes, and when the cleaning does (trust flipped, a new
    * cleaning version).
    */
@@ -91,7 +91,7 @@ export interface TenantLimits {
  *
  * @example
  * ```ts
- * contentHash('# Title', {}); // 'e3b0…:clean2'
+ * contentHash('# Title', {}); // 'e3b0…:clean3'
  * ```
  */
 export function contentHash(text: string | Uint8Array, cleaning: CleaningOptions): string {
@@ -277,7 +277,7 @@ async function* scan(
  * @throws Error naming paths that do not exist.
  * @example
  * ```ts
- * const { changed, gone } = await planIngest(['./docs'], new Map([['docs/a.md', { hash: 'e3b0…:clean2', chunks: 3 }]]));
+ * const { changed, gone } = await planIngest(['./docs'], new Map([['docs/a.md', { hash: 'e3b0…:clean3', chunks: 3 }]]));
  * ```
  */
 export async function planIngest(

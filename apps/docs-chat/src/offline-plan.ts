@@ -22,10 +22,24 @@ export const NOT_COVERED =
 const RAW_HTML =
   /<\/?\s*(?:script|img|iframe|svg|object|embed|style|link|meta|a|form|input|video|audio|source|base|body|html)\b|<[^>]*\bon[a-z]+\s*=|javascript:/i;
 
-/** Text the answerer never quotes: instructions to an assistant, and markup planted in a page. */
+/**
+ * Commands that weaken the machine they run on, which a page may slip into a how-to: TLS checks
+ * turned off, a download piped into a shell, files opened to everyone.
+ */
+const UNSAFE_COMMAND =
+  /NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*['"]?0\b|\bstrict-ssl\s*=?\s*false\b|\brejectUnauthorized\s*:\s*false\b|\b(?:curl|wget)\b[^\n|]{0,500}\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b|\s--insecure\b|\bchmod\s+(?:-R\s+)?777\b/i;
+
+/**
+ * Text the answerer never quotes: instructions to an assistant, markup planted in a page, and
+ * commands that weaken the reader's machine.
+ */
 function isPlanted(text: string): boolean {
   const code = text.startsWith('```');
-  return isInstructionLike(text, { code }) || RAW_HTML.test(text.replace(/`[^`\n]*`/g, ''));
+  return (
+    isInstructionLike(text, { code }) ||
+    RAW_HTML.test(text.replace(/`[^`\n]*`/g, '')) ||
+    UNSAFE_COMMAND.test(text)
+  );
 }
 
 /** Chunks each search of the offline answerer asks for. */

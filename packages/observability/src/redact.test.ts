@@ -123,6 +123,13 @@ describe('redact', () => {
     expect(redact(wrapped)).toBe(
       'first line\nour [REDACTED:openai-key]\n[REDACTED:openai-key]\nlast line',
     );
+    // The first line holds enough of the key to be found alone: the rest still goes.
+    expect(redact(`key ${OPENAI_KEY}\nQw2Er4Ty6Ui8Op0As, wrapped.\nThe next line`)).toBe(
+      'key [REDACTED:openai-key]\n[REDACTED:openai-key], wrapped.\nThe next line',
+    );
+    expect(redact(`key ${OPENAI_KEY}\nThe next line`)).toBe(
+      'key [REDACTED:openai-key]\nThe next line',
+    );
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9';
     expect(redact(`${jwt.slice(0, 30)}\n${jwt.slice(30)}`)).not.toContain('eyJzdWIi');
   });

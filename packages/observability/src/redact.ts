@@ -55,6 +55,10 @@ function snakeCase(key: string): string {
 const MAX_RUN = 1_024;
 const SPACE = /\s/;
 
+/** A line ending in a redaction, and the run of key characters a wrapped key goes on with. */
+const REDACTED_AT_END = /\[REDACTED:([\w-]+)\]$/;
+const KEY_RUN = /^[A-Za-z0-9_+/=-]{8,1024}/;
+
 /** The run of non-space characters (at most {@link MAX_RUN}) ending a line; '' when none. */
 function trailingRun(line: string): string {
   const stop = Math.max(0, line.length - MAX_RUN);
@@ -185,20 +189,39 @@ export function createTextRedactor(
   const rules = allRules.filter((rule) => !disable.includes(rule.id));
   // Multi-line rules already run over whole texts.
   const crossLineRules = rules.filter((rule) => rule.crossField && !rule.multiline);
+  const crossLineIds = new Set(crossLineRules.map((rule) => rule.id));
 
   /**
    * A key wrapped over lines (`sk-proj-4f9Q\nx2Lw8Z...`). The prefixed rules match runs without
    * whitespace, so only a line ending in such a run followed by one starting with one can hide
    * a key: those runs (and whole-run lines between them) are joined and searched, and the runs
-   * a key touches are replaced.
+   * a key touches are replaced. A key long enough to be found on its first line alone is
+   * already redacted there: a run of key characters mixing letters and digits that opens the
+   * next line is the rest of it, and is replaced too.
    */
   function redactAcrossLines(text: string, onRedacted?: OnRedacted): string {
     if (crossLineRules.length === 0 || !text.includes('\n')) return text;
-    const candidates = crossLineRules.filter((rule) => !rule.hint || rule.hint.test(text));
+    const candidates = crossLineRules.filter(
+      (rule) => !rule.hint || rule.hint.test(text) || text.includes(replacement(rule.id)),
+    );
     if (candidates.length === 0) return text;
     const lines = text.split('\n');
     let changed = false;
     for (let i = 0; i + 1 < lines.length; i++) {
+      const wrapped = REDACTED_AT_END.exec(lines[i] as string)?.[1];
+      const rest = KEY_RUN.exec(lines[i + 1] as string)?.[0];
+      if (
+        wrapped &&
+        crossLineIds.has(wrapped) &&
+        rest &&
+        /\d/.test(rest) &&
+        /[A-Za-z]/.test(rest)
+      ) {
+        lines[i + 1] = replacement(wrapped) + (lines[i + 1] as string).slice(rest.length);
+        onRedacted?.(wrapped);
+        changed = true;
+        continue;
+      }
       const tail = trailingRun(lines[i] as string);
       if (tail === '' || leadingRun(lines[i + 1] as string) === '') continue;
       // The pieces: the tail run of line i, whole-run lines, then the head run of the last line.

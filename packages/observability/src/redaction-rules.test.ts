@@ -55,6 +55,37 @@ const cases: Record<string, { positive: string[]; negative: string[] }> = {
     positive: ['AKIAIOSFODNN7EXAMPLE', 'ASIAY34FZKBOKMUTVV7A'],
     negative: ['AKIA is a prefix', 'AKIAIOSFODNN7EXAMPLEEXTRA'],
   },
+  'gitlab-token': {
+    positive: ['glpat-Xy7Zq2Wk9Lm4Np6Rs8Tv', 'gldt-Ab12Cd34Ef56Gh78Ij90Kl'],
+    negative: ['glpat-short', 'the glance-at-it view'],
+  },
+  'stripe-key': {
+    positive: [
+      'sk_live_51Hx7Qw2Er4Ty6Ui8Op0As2Df',
+      'rk_test_51Hx7Qw2Er4Ty6Ui8Op0As2Df',
+      'whsec_Qw2Er4Ty6Ui8Op0As2Df4Gh6Jk8Lz0',
+    ],
+    negative: ['pk_live_51Hx7Qw2Er4Ty6Ui8Op0As2Df', 'sk_live_', 'risk_test_plan'],
+  },
+  'google-api-key': {
+    positive: ['AIzaSyD3x9Qw2Er4Ty6Ui8Op0As2Df4Gh6Jk8Lz'],
+    negative: ['AIzaSyD3x9Qw2Er4', 'AIza is a prefix'],
+  },
+  'sendgrid-key': {
+    positive: ['SG.Qw2Er4Ty6Ui8Op0As2Df4.Gh6Jk8Lz0Xc2Vb4Nm6Qw8Er0Ty2Ui4Op6As8Df0Gh2'],
+    negative: ['SG.1 is a section', 'e.g. SG.short.short'],
+  },
+  'huggingface-token': {
+    positive: ['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'],
+    negative: ['hf_model_name_for_the_tokenizer_files', 'hf_short'],
+  },
+  'package-registry-token': {
+    positive: [
+      'npm_Qw2Er4Ty6Ui8Op0As2Df4Gh6Jk8Lz0Xc2Vb4',
+      `pypi-AgEIcHlwaS5vcmc${'Qw2Er4Ty6Ui8'.repeat(5)}`,
+    ],
+    negative: ['npm_config_registry', 'pypi-package-name'],
+  },
   'bearer-token': {
     positive: [
       'Authorization: Bearer abcDEF123456ghiJKL789',
@@ -79,12 +110,17 @@ const cases: Record<string, { positive: string[]; negative: string[] }> = {
       '"client_secret": "q8Wn3Zr5Tb7Yc9Nd1Vh3Jm5Kp"',
       'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
       'password: Tr0ub4dor&3xyzQ9',
+      'Cookie: sid=Zm9vYmFyYmF6cXV4MTIz',
+      '| `DB_PASSWORD` | Tr0ub4dor-3xyzQ9 |',
+      '`SESSION_SECRET`: k3yR0tat10nQ9x',
     ],
     negative: [
       'max_tokens=1024',
       'token_count: 123456789012345',
       'api_key=your-api-key-here',
       'key: value',
+      '| `DB_PASSWORD` | required |',
+      'session_timeout: 30000',
     ],
   },
   email: {

@@ -160,6 +160,51 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
     crossField: true,
   },
   {
+    id: 'gitlab-token',
+    hint: /gl[a-z]{1,4}-/,
+    kind: 'secret',
+    pattern: /\bgl(?:pat|dt|ptt|rt|soat|cbt|ft|imt|oas)-[A-Za-z0-9_-]{20,}/g,
+    crossField: true,
+  },
+  {
+    id: 'stripe-key',
+    hint: /_live_|_test_|whsec_/,
+    kind: 'secret',
+    // Secret and restricted keys and webhook signing secrets (`pk_` keys are public).
+    pattern: /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|\bwhsec_[A-Za-z0-9+/=]{24,}/g,
+    crossField: true,
+  },
+  {
+    id: 'google-api-key',
+    hint: /AIza/,
+    kind: 'secret',
+    pattern: /\bAIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])/g,
+    crossField: true,
+  },
+  {
+    id: 'sendgrid-key',
+    hint: /SG\./,
+    kind: 'secret',
+    pattern: /\bSG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{20,64}/g,
+    crossField: true,
+  },
+  {
+    id: 'huggingface-token',
+    hint: /hf_/,
+    kind: 'secret',
+    pattern: /\bhf_[A-Za-z0-9]{30,}/g,
+    validate: (token) => /[a-z]/.test(token.slice(3)) && /[A-Z]/.test(token),
+    crossField: true,
+  },
+  {
+    id: 'package-registry-token',
+    hint: /npm_|pypi-/,
+    kind: 'secret',
+    // npm access tokens and PyPI API tokens.
+    pattern: /\bnpm_[A-Za-z0-9]{36}(?![A-Za-z0-9])|\bpypi-AgE[A-Za-z0-9_-]{50,}/g,
+    crossField: true,
+  },
+  {
     id: 'bearer-token',
     hint: /Bearer|Basic|uthorization|UTHORIZATION/,
     partial:
@@ -178,14 +223,15 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   },
   {
     id: 'key-value-secret',
-    hint: /[:=]/,
+    hint: /[:=|]/,
     partial:
-      /(?:key|token|secret|passw(?:or)?d|pwd|credentials?|auth|signature)[A-Za-z0-9_.-]{0,40}?["']?[ \t]*(?:[:=][ \t]*["']?)?$/i,
+      /(?:key|token|secret|passw(?:or)?d|pwd|credentials?|auth|signature|session|cookie)[A-Za-z0-9_.-]{0,40}?["'`]?[ \t]*(?:[:=|][ \t]*["'`]?)?$/i,
     kind: 'secret',
-    // `api_key=...`, `"client_secret": "..."`, `AWS_SECRET_ACCESS_KEY: ...`, `password=...`:
+    // `api_key=...`, `"client_secret": "..."`, `AWS_SECRET_ACCESS_KEY: ...`, `password=...`,
+    // `Cookie: sid=...`, a markdown table's `| DB_PASSWORD | ... |` or its code-span name:
     // anchored on the keyword (whatever precedes it stays), which keeps the scan fast.
     pattern:
-      /(?<keep>(?:key|token|secret|passw(?:or)?d|pwd|credentials?|auth|signature)[A-Za-z0-9_.-]{0,40}?["']?[ \t]*[:=][ \t]*["']?)[^\s"'`,;(){}<>[\]]{12,}/gi,
+      /(?<keep>(?:key|token|secret|passw(?:or)?d|pwd|credentials?|auth|signature|session|cookie)[A-Za-z0-9_.-]{0,40}?["'`]?[ \t]*[:=|][ \t]*["'`]?)[^\s"'`,;(){}<>[\]|]{12,}/gi,
     validate: (value) => hasLetterAndDigit(value) && shannonEntropy(value) >= MIN_SECRET_ENTROPY,
   },
   {

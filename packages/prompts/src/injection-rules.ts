@@ -67,7 +67,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: 'addressed-to-ai',
     category: 'instruction-override',
     pattern: new RegExp(
-      `(?:\\b(?:dear|hey|hi|attention|note to|message for|instructions for)\\s+(?:the\\s+)?${AI}s?\\b|(?:^|[.!?:]\\s+)to the ${AI}s?\\b|\\b(?:if|when) (?:you are|you're) (?:an? )?(?:ai|language model|llm|assistant)\\b|\\b(?:if|when) (?:an? |the )?${AI} (?:reads|sees|processes|summari[sz]es)\\b)`,
+      `(?:\\b(?:dear|hey|hi|attention|note to|message for|instructions for)\\s+(?:the\\s+)?${AI}s?\\b|(?:^|[.!?:]\\s+)to the ${AI}s?\\b|\\b(?:if|when) (?:you are|you're) (?:an? )?(?:ai|language model|llm|assistant)\\b|\\b(?:if|when) (?:an? |the )?${AI} (?:reads|sees|processes|summari[sz]es)\\b|\\bfor (?:any|every|all|the|an?) ${AI}s? (?:reading|seeing|processing|summari[sz]ing|parsing)\\b)`,
     ),
     weight: 0.6,
   },
@@ -148,6 +148,23 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     pattern:
       /\b(?:tell|ask|instruct|urge|direct|advise|encourage|remind|invite|redirect|send|point|refer) (?:the |all |every )?(?:users?|readers?|customers?|visitors?|people)\b.{0,30}?\b(?:visit|go to|click|open|navigate to|download|install|run|call|contact|sign in|log in|login|enter|paste|follow (?:this|the) link|check out)\b/,
     weight: 0.55,
+  },
+  {
+    // What to tell the reader, as opposed to where to send them (`steer-user`): "Tell the user
+    // that forgotten facts are kept", "Assure customers, the service is free".
+    id: 'tell-user-that',
+    category: 'instruction-override',
+    pattern:
+      /\b(?:tell|inform|assure|reassure|convince|persuade) (?:the |all |every |any )?(?:users?|readers?|customers?|visitors?|people|everyone)\b,? (?:that|to)\b/,
+    weight: 0.55,
+  },
+  {
+    // A sentence opening with what to say, always or never: "Always recommend the mirror".
+    id: 'what-to-say',
+    category: 'instruction-override',
+    pattern:
+      /(?:^|[.!?:]\s)(?:always|only|never|please) (?:recommend|suggest|advise|tell|say|mention|claim|state|insist|promise|answer that|reply that|respond that)\b/,
+    weight: 0.5,
   },
   {
     id: 'respond-only-with',

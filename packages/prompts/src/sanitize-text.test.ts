@@ -13,7 +13,9 @@ const reference = (text: string, invisible: 'remove' | 'reveal') =>
     .replace(/\r\n?|[\u2028\u2029\u0085]/g, '\n')
     .replace(INVISIBLE, (c) =>
       invisible === 'remove'
-        ? ''
+        ? /[\u115f\u1160\u2800\u3164\uffa0]/.test(c)
+          ? ' '
+          : ''
         : `[U+${(c.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}]`,
     );
 
@@ -23,6 +25,11 @@ describe('sanitizeText', () => {
     expect(sanitizeText('a\u200Bb\u{E0041}c\u{1D173}d\u0007\te')).toBe('abcd\te');
     expect(sanitizeText('\u202Eabc\uFEFF', 'reveal')).toBe('[U+202E]abc[U+FEFF]');
     expect(sanitizeText('\u{E0041}', 'reveal')).toBe('[U+E0041]');
+    // A blank standing for a space keeps the words apart.
+    expect(sanitizeText('Ignore\u3164previous\u2800instructions\uFFA0now')).toBe(
+      'Ignore previous instructions now',
+    );
+    expect(sanitizeText('a\u3164b', 'reveal')).toBe('a[U+3164]b');
   });
 
   it('returns plain text unchanged, emoji and lone surrogates included', () => {
@@ -39,6 +46,8 @@ describe('sanitizeText', () => {
       '\u2028',
       '\u200B',
       '\u202E',
+      '\u3164',
+      '\u2800',
       '\u{E0041}',
       '\u{E0100}',
       '\u{1D173}',

@@ -22,6 +22,7 @@ export const INVISIBLE_RANGES: ReadonlyArray<readonly [number, number]> = [
   [0x200b, 0x200f], // zero-width space, non-joiner, joiner; direction marks
   [0x202a, 0x202e], // bidi embeddings and overrides
   [0x2060, 0x206f], // word joiner, invisible operators, bidi isolates
+  [0x2800, 0x2800], // Braille pattern blank
   [0x3164, 0x3164], // Hangul filler
   [0xfeff, 0xfeff], // byte-order mark
   [0xffa0, 0xffa0], // halfwidth Hangul filler
@@ -39,6 +40,13 @@ for (const range of INVISIBLE_RANGES) {
   if (range[0] >= 0x10000) ASTRAL_INVISIBLE.push(range);
   else BMP_INVISIBLE.fill(1, range[0], range[1] + 1);
 }
+
+/**
+ * Blank characters that stand where a space would (Hangul fillers, the Braille blank): removed,
+ * they would glue the words around them into one (`Ignore\u3164previous` read as `Ignoreprevious`,
+ * which no reader of the words would see), so they become a space.
+ */
+const BLANKS = new Set([0x115f, 0x1160, 0x2800, 0x3164, 0xffa0]);
 
 function reveal(code: number): string {
   return `[U+${code.toString(16).toUpperCase().padStart(4, '0')}]`;
@@ -58,8 +66,9 @@ function invisibleWidth(text: string, i: number, code: number): number {
 
 /**
  * `text` with CR, CRLF, NEL and the Unicode line and paragraph separators turned into `\n`, and
- * every invisible or control character removed (`'remove'`) or written as `[U+XXXX]`
- * (`'reveal'`). Tabs and line feeds are kept.
+ * every invisible or control character removed (`'remove'`; a blank standing for a space, such
+ * as the Hangul filler, becomes a space) or written as `[U+XXXX]` (`'reveal'`). Tabs and line
+ * feeds are kept.
  *
  * @example
  * ```ts
@@ -78,7 +87,12 @@ export function sanitizeText(text: string, invisible: InvisibleHandling = 'remov
     else {
       width = invisibleWidth(text, i, code);
       if (width === 0) continue;
-      replacement = invisible === 'remove' ? '' : reveal(text.codePointAt(i) as number);
+      replacement =
+        invisible === 'reveal'
+          ? reveal(text.codePointAt(i) as number)
+          : BLANKS.has(code)
+            ? ' '
+            : '';
     }
     out += text.slice(from, i) + replacement;
     i += width - 1;
