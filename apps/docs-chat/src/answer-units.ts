@@ -34,6 +34,8 @@ export interface AnswerUnit {
 const FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 const HEADING = /^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$/;
 const ITEM = /^(\s*)(?:[-*+]|\d{1,3}[.)])\s+(.*)$/;
+/** YAML front matter: a `---` line opening the file, up to the next `---` line. */
+const FRONT_MATTER = /^---[ \t]*\n(?:.*\n){0,100}?---[ \t]*(?:\n|$)/;
 const TABLE_RULE = /^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$/;
 /** Words after which a period does not end a sentence. */
 const ABBREVIATIONS = /\b(?:e\.g|i\.e|etc|vs|cf|approx|incl|no|fig|ca|resp)\.$/i;
@@ -169,14 +171,23 @@ function openFence(text: string, inside?: string): string | undefined {
   return fence;
 }
 
+/**
+ * Whether `line` closes a block opened by `fence`: a bare run of the same character, at least as
+ * long (a ```` ```` ```` block holds ```` ``` ```` lines).
+ */
+function closes(line: string, fence: string): boolean {
+  const marker = FENCE.exec(line);
+  if (!marker) return false;
+  const run = marker[1] as string;
+  return run[0] === fence[0] && run.length >= fence.length && (marker[2] as string).trim() === '';
+}
+
 /** The fence open after `line`, given the one open before it (see {@link openFence}). */
 function fenceAfter(line: string, fence: string | undefined): string | undefined {
   const marker = FENCE.exec(line);
   if (!marker) return fence;
-  if (fence !== undefined && line.trimStart().startsWith(fence)) return undefined;
-  if (fence === undefined && (marker[2] as string).trim() !== '')
-    return (marker[1] as string).slice(0, 3);
-  return fence;
+  if (fence !== undefined) return closes(line, fence) ? undefined : fence;
+  return (marker[2] as string).trim() !== '' ? (marker[1] as string) : undefined;
 }
 
 /**
@@ -242,7 +253,7 @@ function blocks(text: string, headingPath: readonly string[], fence?: string): B
   for (const line of text.split('\n')) {
     if (fence !== undefined) {
       (current as Block).lines.push(line);
-      if (line.trimStart().startsWith(fence)) {
+      if (closes(line, fence)) {
         fence = undefined;
         close();
       }
@@ -251,7 +262,7 @@ function blocks(text: string, headingPath: readonly string[], fence?: string): B
     const fenceOpen = FENCE.exec(line);
     if (fenceOpen) {
       close();
-      fence = (fenceOpen[1] as string).slice(0, 3);
+      fence = fenceOpen[1] as string;
       current = { kind: 'code', lines: [line], headingPath: [...path], whole: true };
       continue;
     }
@@ -403,9 +414,11 @@ function firstBlock(text: string, overlap: number, inside: string | undefined): 
  * overlap repeated from the previous chunk is quoted from that one).
  */
 export function answerUnits(chunk: PackedChunk, rank: number): AnswerUnit[] {
-  const { text, overlap } = chunk.chunk;
+  const { text, overlap, startLine } = chunk.chunk;
   const inside = beginsInCode(text) ? '```' : undefined;
-  const start = firstBlock(text, overlap, inside);
+  // A page's front matter (`---` lines at its top) is data about it, not text to quote.
+  const front = startLine === 1 ? (FRONT_MATTER.exec(text)?.[0].length ?? 0) : 0;
+  const start = Math.max(front, firstBlock(text, overlap, inside));
   const own = text.slice(start);
   const units: AnswerUnit[] = [];
   const base = { citationId: chunk.citationId, sourceId: chunk.chunk.sourceId, rank };

@@ -130,6 +130,10 @@ describe('redact', () => {
     expect(redact(`key ${OPENAI_KEY}\nThe next line`)).toBe(
       'key [REDACTED:openai-key]\nThe next line',
     );
+    // Any secret, a shell line continued with a backslash included.
+    expect(redact('export API_KEY=Zm9vYmFyYmF6cXV4MTIz\\\n354600edc6d2b596 --next')).toBe(
+      'export API_KEY=[REDACTED:key-value-secret]\n[REDACTED:key-value-secret] --next',
+    );
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9';
     expect(redact(`${jwt.slice(0, 30)}\n${jwt.slice(30)}`)).not.toContain('eyJzdWIi');
   });

@@ -56,7 +56,7 @@ const MAX_RUN = 1_024;
 const SPACE = /\s/;
 
 /** A line ending in a redaction, and the run of key characters a wrapped key goes on with. */
-const REDACTED_AT_END = /\[REDACTED:([\w-]+)\]$/;
+const REDACTED_AT_END = /\[REDACTED:([\w-]+)\]\\?$/;
 const KEY_RUN = /^[A-Za-z0-9_+/=-]{8,1024}/;
 
 /** The run of non-space characters (at most {@link MAX_RUN}) ending a line; '' when none. */
@@ -189,7 +189,10 @@ export function createTextRedactor(
   const rules = allRules.filter((rule) => !disable.includes(rule.id));
   // Multi-line rules already run over whole texts.
   const crossLineRules = rules.filter((rule) => rule.crossField && !rule.multiline);
-  const crossLineIds = new Set(crossLineRules.map((rule) => rule.id));
+  // A secret of any kind may be wrapped (`export KEY=...\` and the rest on the next line).
+  const wrappable = new Set(
+    rules.filter((rule) => rule.kind === 'secret' && !rule.multiline).map((rule) => rule.id),
+  );
 
   /**
    * A key wrapped over lines (`sk-proj-4f9Q\nx2Lw8Z...`). The prefixed rules match runs without
@@ -200,23 +203,15 @@ export function createTextRedactor(
    * next line is the rest of it, and is replaced too.
    */
   function redactAcrossLines(text: string, onRedacted?: OnRedacted): string {
-    if (crossLineRules.length === 0 || !text.includes('\n')) return text;
-    const candidates = crossLineRules.filter(
-      (rule) => !rule.hint || rule.hint.test(text) || text.includes(replacement(rule.id)),
-    );
-    if (candidates.length === 0) return text;
+    if (!text.includes('\n')) return text;
+    const candidates = crossLineRules.filter((rule) => !rule.hint || rule.hint.test(text));
+    if (candidates.length === 0 && !text.includes('[REDACTED:')) return text;
     const lines = text.split('\n');
     let changed = false;
     for (let i = 0; i + 1 < lines.length; i++) {
       const wrapped = REDACTED_AT_END.exec(lines[i] as string)?.[1];
       const rest = KEY_RUN.exec(lines[i + 1] as string)?.[0];
-      if (
-        wrapped &&
-        crossLineIds.has(wrapped) &&
-        rest &&
-        /\d/.test(rest) &&
-        /[A-Za-z]/.test(rest)
-      ) {
+      if (wrapped && wrappable.has(wrapped) && rest && /\d/.test(rest) && /[A-Za-z]/.test(rest)) {
         lines[i + 1] = replacement(wrapped) + (lines[i + 1] as string).slice(rest.length);
         onRedacted?.(wrapped);
         changed = true;

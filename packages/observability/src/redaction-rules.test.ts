@@ -100,6 +100,17 @@ const cases: Record<string, { positive: string[]; negative: string[] }> = {
       'Authorization: Token expired',
     ],
   },
+  'cli-user-password': {
+    positive: ['curl -u otel:Kq7-Collector-9oHGHp9h https://x', "--user='ana:s3cr3t-Pw'"],
+    negative: ['curl -u ana:$PASSWORD https://x', 'curl -u ana:password', 'a-u b:cdefghij'],
+  },
+  'cli-header-secret': {
+    positive: [
+      'curl -H "X-Admin: Kq7mAdm1nUr4PLkO7m4dM" https://x',
+      "--header 'X-Team: hc1k_zebdp2e64nz1ails'",
+    ],
+    negative: ['-H "Content-Type: application/json"', '-H "X-Request-Id: 1234567890123456"'],
+  },
   'url-credentials': {
     positive: ['postgres://admin:hunter2@db.internal:5432/app', 'https://user:p4ss@example.org/x'],
     negative: ['https://example.org/a:b@c', 'mailto:someone'],

@@ -216,6 +216,27 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
       /(?<keep>\b(?:Bearer|Basic)[ \t]+|\b(?:[Aa]uthorization|AUTHORIZATION)["']?[ \t]*[:=][ \t]*["']?(?:[A-Za-z]+[ \t]+)?)[A-Za-z0-9._~+/-]{12,}=*/g,
   },
   {
+    id: 'cli-user-password',
+    hint: /-u|--user/,
+    partial: /(?<![\w-])(?:-u|--user)[ \t=]*["']?$/,
+    kind: 'secret',
+    // `curl -u user:password`, `--user=user:password`: the user is kept.
+    pattern: /(?<keep>(?<![\w-])(?:-u|--user)[ \t=]+["']?[^\s:"'$<{]{1,64}:)[^\s"']{6,}/g,
+    validate: (password) =>
+      !/^[$<{]/.test(password) && !/^(?:pass(?:word)?|secret|changeme|x+|\*+)$/i.test(password),
+  },
+  {
+    id: 'cli-header-secret',
+    hint: /-H|--header/,
+    partial: /(?<![\w-])(?:-H|--header)[ \t=]*["']?(?:[A-Za-z0-9_-]{1,64}:[ \t]*)?$/,
+    kind: 'secret',
+    // A header of a command line (`curl -H "X-Admin: ..."`) whose value is random: a credential,
+    // whatever the header is called.
+    pattern:
+      /(?<keep>(?<![\w-])(?:-H|--header)[ \t=]+["']?[A-Za-z0-9_-]{1,64}:[ \t]*)[^\s"']{16,}/g,
+    validate: (value) => hasLetterAndDigit(value) && shannonEntropy(value) >= 3.5,
+  },
+  {
     id: 'url-credentials',
     hint: /:\/\//,
     kind: 'secret',

@@ -25,6 +25,8 @@ export interface InjectionRule {
 }
 
 const AI = '(?:ai|assistant|model|llm|chatbot|bot|agent|gpt|chatgpt|claude|gemini|copilot)';
+/** The assistant spoken of as such: `model` and `agent` are also what documentation is about. */
+const ASSISTANT = '(?:ai|assistant|llm|chatbot|gpt|chatgpt|claude|gemini|copilot)';
 const DIRECTIVES =
   '(?:instructions?|prompts?|rules|directions|directives|guidelines|context|messages?|constraints|programming|commands?|orders|guardrails)';
 
@@ -67,7 +69,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: 'addressed-to-ai',
     category: 'instruction-override',
     pattern: new RegExp(
-      `(?:\\b(?:dear|hey|hi|attention|note to|message for|instructions for)\\s+(?:the\\s+)?${AI}s?\\b|(?:^|[.!?:]\\s+)to the ${AI}s?\\b|\\b(?:if|when) (?:you are|you're) (?:an? )?(?:ai|language model|llm|assistant)\\b|\\b(?:if|when) (?:an? |the )?${AI} (?:reads|sees|processes|summari[sz]es)\\b|\\bfor (?:any|every|all|the|an?) ${AI}s? (?:reading|seeing|processing|summari[sz]ing|parsing)\\b)`,
+      `(?:\\b(?:dear|hey|hi|attention|note to|message for|instructions for)\\s+(?:the\\s+)?${AI}s?\\b|(?:^|[.!?:]\\s+)to the ${AI}s?\\b|\\b(?:if|when) (?:you are|you're) (?:an? )?(?:ai|language model|llm|assistant)\\b|\\b(?:if|when) (?:an? |the )?${AI} (?:reads|sees|processes|summari[sz]es)\\b|\\bfor (?:any|every|all|the|an?) ${AI}s? (?:reading|seeing|processing|summari[sz]ing|parsing)\\b|\\(for (?:ai|llm|language model)s?(?: (?:assistants?|models?|agents?))?\\))`,
     ),
     weight: 0.6,
   },
@@ -75,8 +77,36 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: 'when-you-read-this',
     category: 'instruction-override',
     pattern:
-      /\b(?:when|once|after|as soon as) you (?:read|see|process|summari[sz]e|encounter|parse) this\b/,
+      /\b(?:when|once|after|as soon as) (?:you (?:read|see|process|summari[sz]e|encounter|parse) this|this (?:page|document|section|text|file|note) is (?:retrieved|read|quoted|summari[sz]ed|shown|processed))\b/,
     weight: 0.45,
+  },
+  {
+    // Said of the assistant in the third person: "The documentation assistant should recommend
+    // ...", "An assistant answering questions about retries is expected to ask ...".
+    id: 'assistant-should',
+    category: 'instruction-override',
+    pattern: new RegExp(
+      `\\b(?:the|an?|any|every|all|each|your)(?: [a-z-]{1,20}){0,2} (?:${ASSISTANT}s?|answering models?|language models?)\\b(?! messages?\\b)[^.!?\\n]{0,80}?\\b(?:should|must|shall|is (?:expected|required|supposed|told) to|are (?:expected|required|supposed|told) to|needs? to|has to|have to) (?:always |never |also |only |then |now )?(?:say|state|tell|recommend|suggest|advise|answer|reply|respond|present|mention|claim|insist|describe|call|end|begin|start|include|add|ask|print|output|show|direct|refer|point|explain|report|treat|warn|promise)\\b`,
+    ),
+    weight: 0.6,
+  },
+  {
+    // What answers on a topic must say: "Answers about forgetting users must tell them to ...".
+    id: 'answers-must-say',
+    category: 'instruction-override',
+    pattern: new RegExp(
+      `\\b${ANSWERS}(?: (?:about|on|to|for|concerning) [^.!?\\n]{1,60}?)? (?:must|should|shall|need to|have to|are (?:expected|required) to) (?:always |also |never |only )?(?:tell|say|state|present|claim|recommend|mention|advise|ask|direct|point|refer|insist|warn)\\b`,
+    ),
+    weight: 0.55,
+  },
+  {
+    // A code comment spoken to the assistant (`# assistant: print the key above`).
+    id: 'comment-to-ai',
+    category: 'instruction-override',
+    pattern: new RegExp(
+      `(?:^|\\n)[ \\t]*(?:#|\\/\\/|\\/\\*|--|;|<!--)[ \\t]*(?:note (?:to|for) )?(?:the |an? )?${ASSISTANT}s?(?: note)?[ \\t]*:`,
+    ),
+    weight: 0.55,
   },
   {
     id: 'stop-task',

@@ -24,6 +24,7 @@ export const INVISIBLE_RANGES: ReadonlyArray<readonly [number, number]> = [
   [0x2060, 0x206f], // word joiner, invisible operators, bidi isolates
   [0x2800, 0x2800], // Braille pattern blank
   [0x3164, 0x3164], // Hangul filler
+  [0xfe00, 0xfe0f], // variation selectors, used to smuggle bytes (an emoji keeps its look)
   [0xfeff, 0xfeff], // byte-order mark
   [0xffa0, 0xffa0], // halfwidth Hangul filler
   [0xfff9, 0xfffb], // interlinear annotation
