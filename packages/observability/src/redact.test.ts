@@ -134,6 +134,9 @@ describe('redact', () => {
     expect(redact('export API_KEY=Zm9vYmFyYmF6cXV4MTIz\\\n354600edc6d2b596 --next')).toBe(
       'export API_KEY=[REDACTED:key-value-secret]\n[REDACTED:key-value-secret] --next',
     );
+    expect(redact(`export KEY=${OPENAI_KEY} \\\n  ${OPENAI_KEY.slice(3, 20)}`)).not.toContain(
+      OPENAI_KEY.slice(3, 20),
+    );
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9';
     expect(redact(`${jwt.slice(0, 30)}\n${jwt.slice(30)}`)).not.toContain('eyJzdWIi');
   });

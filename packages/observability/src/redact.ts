@@ -56,8 +56,8 @@ const MAX_RUN = 1_024;
 const SPACE = /\s/;
 
 /** A line ending in a redaction, and the run of key characters a wrapped key goes on with. */
-const REDACTED_AT_END = /\[REDACTED:([\w-]+)\]\\?$/;
-const KEY_RUN = /^[A-Za-z0-9_+/=-]{8,1024}/;
+const REDACTED_AT_END = /\[REDACTED:([\w-]+)\](?:[ \t]*\\)?$/;
+const KEY_RUN = /^([ \t]*)([A-Za-z0-9_+/=-]{8,1024})/;
 
 /** The run of non-space characters (at most {@link MAX_RUN}) ending a line; '' when none. */
 function trailingRun(line: string): string {
@@ -209,14 +209,22 @@ export function createTextRedactor(
     const lines = text.split('\n');
     let changed = false;
     for (let i = 0; i + 1 < lines.length; i++) {
-      const wrapped = REDACTED_AT_END.exec(lines[i] as string)?.[1];
-      const rest = KEY_RUN.exec(lines[i + 1] as string)?.[0];
-      if (wrapped && wrappable.has(wrapped) && rest && /\d/.test(rest) && /[A-Za-z]/.test(rest)) {
-        lines[i + 1] = replacement(wrapped) + (lines[i + 1] as string).slice(rest.length);
+      const wrapped = /[\]\\]$/.test(lines[i] as string)
+        ? REDACTED_AT_END.exec(lines[i] as string)?.[1]
+        : undefined;
+      const rest =
+        wrapped && wrappable.has(wrapped) ? KEY_RUN.exec(lines[i + 1] as string) : undefined;
+      const run = rest?.[2];
+      if (wrapped && rest && run && /\d/.test(run) && /[A-Za-z]/.test(run)) {
+        lines[i + 1] =
+          (rest[1] as string) +
+          replacement(wrapped) +
+          (lines[i + 1] as string).slice(rest[0].length);
         onRedacted?.(wrapped);
         changed = true;
         continue;
       }
+      if (candidates.length === 0) continue;
       const tail = trailingRun(lines[i] as string);
       if (tail === '' || leadingRun(lines[i + 1] as string) === '') continue;
       // The pieces: the tail run of line i, whole-run lines, then the head run of the last line.
