@@ -274,6 +274,8 @@ describe('readQuestion', () => {
       'gpt-4.1-mini',
     ]);
     expect(readQuestion('Is a read-only token enough?').identifiers).toEqual([]);
+    // A standard's name is not a model id: the documents may write `sha256` or `UTF8`.
+    expect(readQuestion('Is SHA-256 used, and is UTF-8 read, in v2.0?').identifiers).toEqual([]);
     expect(readQuestion('Treat HTTP 409 as a fatal error').shape).toBe('howto');
     expect(readQuestion('How do I create a budget?').queries).toEqual(['create budget?']);
     expect(aspectQueries('What is a budget?')).toEqual([]);
@@ -303,6 +305,7 @@ describe('readQuestion', () => {
       terms: ['keel'],
     });
     expect(readQuestion('Briefly, how are sentences split?').terms).toEqual(['sentenc', 'split']);
+    expect(readQuestion('Can I pass the answer in one line?').terms).toContain('line');
     expect(readQuestion('How do I retry a call?').subject).toBeUndefined();
     expect(
       readQuestion('What does the dispatcher record for a denied call and its arguments?').subject,

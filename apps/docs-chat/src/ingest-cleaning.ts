@@ -41,27 +41,16 @@ export interface CleanedText {
  * The redaction rules applied to documents: every secret rule, and of the PII rules only the
  * card numbers and IBANs, whose checksums keep them off ordinary numbers. E-mail addresses and
  * phone numbers are content in documentation (a support address, a sales line), not leaks.
- * A `key=value` secret with a colon is a namespaced name, such as the `key: 'openai:gpt-4o-mini'`
- * of a circuit breaker in Keel's own READMEs, and is kept, unless one of its parts is a secret
- * by itself and switches between letters and digits as random text does
- * (`app:staging:9f8e7d6c5b4a3210`; a name does it once or twice: `claude-haiku-4-5`).
+ * A `key=value` secret is one token: a value with a colon is a namespaced name, such as the
+ * `key: 'openai:gpt-4o-mini'` of a circuit breaker in Keel's own READMEs, and is kept.
  */
-const randomPart = (part: string) =>
-  (part.match(/(?<=\p{L})\p{N}|(?<=\p{N})\p{L}/gu)?.length ?? 0) >= 4;
 const DOCUMENT_RULES: readonly RedactionRule[] = DEFAULT_REDACTION_RULES.filter(
   (rule) => rule.kind === 'secret' || rule.id === 'card-number' || rule.id === 'iban',
-).map((rule) => {
-  const { validate } = rule;
-  return rule.id === 'key-value-secret' && validate
-    ? {
-        ...rule,
-        validate: (value) =>
-          value.includes(':')
-            ? value.split(':').some((part) => randomPart(part) && validate(part))
-            : validate(value),
-      }
-    : rule;
-});
+).map((rule) =>
+  rule.id === 'key-value-secret'
+    ? { ...rule, validate: (value) => !value.includes(':') && (rule.validate?.(value) ?? true) }
+    : rule,
+);
 /** Documents are never cut: the whole text is searched and kept. */
 const WHOLE = { maxStringLength: Number.MAX_SAFE_INTEGER };
 const redactWithinLines: Redactor = createRedactor({
@@ -149,7 +138,7 @@ function sentencesOf(text: string): string[] {
 /**
  * Whether `sentence` reads as an instruction to the assistant (to ignore its rules, reveal its
  * prompt, send data somewhere, act as someone else...), per `@keel/prompts`' `scoreInjection`,
- * or is a line a staged transcript gives to the system or the assistant.
+ * or is a line a staged transcript gives to the assistant.
  * An extractive answer never quotes such a sentence. With `code`, the text is code, which may
  * show a chat template's boundary tokens without meaning them.
  *
@@ -164,9 +153,14 @@ export function isInstructionLike(sentence: string, { code = false } = {}): bool
   // Code may show a chat template's boundary tokens (`<|endoftext|>`, a fence's closing tag):
   // alone, that is what the code is about, not an attempt to end the context.
   if (code) return report.flagged && report.categories.some((c) => c !== 'fake-boundary');
-  // Prose staging a line as the system's or the assistant's (`Assistant: batches are free.`)
-  // puts words in the assistant's mouth, whatever they say.
-  return report.flagged || report.findings.some((finding) => finding.rule === 'fake-role-line');
+  // Prose staging a line as the assistant's (`Assistant: batches are free.`) puts words in its
+  // mouth, whatever they say (a `System:` line may just name an operating system).
+  return (
+    report.flagged ||
+    report.findings.some(
+      (finding) => finding.rule === 'fake-role-line' && finding.excerpt.includes('assistant'),
+    )
+  );
 }
 
 /**

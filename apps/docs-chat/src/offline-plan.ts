@@ -24,19 +24,28 @@ const RAW_HTML =
 
 /**
  * Commands that weaken the machine they run on, which a page may slip into a how-to: TLS checks
- * turned off, a download piped into a shell, files opened to everyone, packages installed from
- * another registry than the one the reader chose.
+ * turned off, a download piped or fed into a shell, files opened to everyone, packages installed
+ * from another registry than the one the reader chose.
  */
 const UNSAFE_COMMAND =
-  /\b(?:npm|pnpm|yarn)\b[^\n]{0,80}(?:\bconfig set registry\b|\s--registry[ =])|\s--(?:extra-)?index-url\b|\s--trusted-host\b|NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*['"]?0\b|\bstrict-ssl\s*=?\s*false\b|\brejectUnauthorized\s*:\s*false\b|\b(?:curl|wget)\b[^\n|]{0,500}\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b|\s--insecure\b|\bchmod\s+(?:-R\s+)?777\b/i;
+  /\b(?:npm|pnpm|yarn|bun)\b[^\n]{0,80}(?:\bconfig set registry\b|\s--registry[ =])|\s--(?:extra-)?index-url\b|\s--trusted-host\b|NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*['"]?0\b|\bstrict-ssl\s*=?\s*false\b|\brejectUnauthorized\s*:\s*false\b|\bsslVerify\s*=?\s*false\b|\s--no-check-certificate\b|\b(?:curl|wget)\b[^\n|]{0,500}\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:\/(?:usr\/)?bin\/)?(?:ba|z|da)?sh\b|\b(?:ba|z)?sh\s+(?:-c\s+["']?\$\(|<\()\s*(?:curl|wget)\b|\bcurl\b[^\n|]{0,200}\s(?:-k|--insecure)\b|\bchmod\s+(?:-R\s+)?0?777\b/i;
+
+/** Advice against a command (`Never set NODE_TLS_REJECT_UNAUTHORIZED=0`) is not the command. */
+const WARNS = /\b(?:do not|don't|never|avoid|instead of|rather than)\b/i;
+
+/** Words that describe a password rather than state one ("the password is never logged"). */
+const DESCRIBES =
+  'not|never|no|a|an|the|its|their|your|redacted|hashed|encrypted|stored|required|optional|kept|set|read|sent|checked|missing|empty|wrong|invalid|incorrect|only|also|in|on|at|from|of|for|that|which|and|or|to|is|twice|once|again|field|hash|prompt|manager|reset|rule|policy|random|secret|unique|long|short|case|valid|too|then|now|still|same|different|strong|weak|shown|known';
 
 /**
  * A password written out in prose, which no redaction rule can tell from words: "the password
- * is amber falcon 97", "log in with the password opensesame". Words that describe a password
- * rather than state one ("is never logged", "with the password field") do not count.
+ * is amber falcon 97", "log in with the password opensesame". A word that describes one rather
+ * than states it (`DESCRIBES`, or ending like a participle or an adverb) does not count.
  */
-const PASSWORD_IN_PROSE =
-  /\b(?:password|passphrase|passcode|passwd)s?\b(?: (?:for|of|to) [^.,;:]{1,40}?)?(?: is| was| reads| ?:) (?!(?:not|never|no|a|an|the|its|their|your|redacted|hashed|encrypted|stored|required|optional|kept|set|read|sent|checked|missing|empty|wrong|invalid|only|also|in|on|at|from|given|taken|used|needed|shown|masked|hidden|changed|reset|rotated|generated|random|secret|unique|long|short|case|valid|too|then|now|still|same|different)\b)[\w-]|\b(?:with|using|use|enter|type) (?:the |a |your )?(?:password|passphrase|passcode) (?!(?:of|for|from|that|which|field|hash|prompt|you|your|in|on|to|is|and|or|the|a|manager|reset|rule|policy)\b)[\w-]{4}/i;
+const PASSWORD_IN_PROSE = new RegExp(
+  `\\b(?:password|passphrase|passcode|passwd)s?\\b(?: (?:for|of|to) [^.,;:]{1,40}?)?(?: is| was| reads| ?:) (?!(?:${DESCRIBES})\\b)(?![a-z]+(?:ed|en|ing|ly)\\b)[\\w-]|\\b(?:with|using|use|enter|type) (?:the |a |your )?(?:password|passphrase|passcode) (?!(?:${DESCRIBES})\\b)(?![a-z]+(?:ed|en|ing|ly)\\b)[\\w-]{4}`,
+  'i',
+);
 
 /**
  * Text the answerer never quotes: instructions to an assistant, markup planted in a page,
@@ -47,7 +56,7 @@ function isPlanted(text: string): boolean {
   return (
     isInstructionLike(text, { code }) ||
     RAW_HTML.test(text.replace(/`[^`\n]*`/g, '')) ||
-    UNSAFE_COMMAND.test(text) ||
+    (UNSAFE_COMMAND.test(text) && (code || !WARNS.test(text))) ||
     PASSWORD_IN_PROSE.test(text)
   );
 }

@@ -90,7 +90,8 @@ export function titles(title: string, subject: readonly string[]): boolean {
   );
 }
 
-const IDENTIFIER = /`([^`]+)`|\b([A-Za-z_$][\w$]*(?:[.-][\w$]+)*(?:\(\))?)(?=[^\w$]|$)/g;
+const IDENTIFIER =
+  /`([^`]+)`|\b([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|-[\w$]+(?:\.\d+)*)*(?:\(\))?)(?=[^\w$]|$)/g;
 
 /** Whether `word` is written as code: camelCase, snake_case, SCREAMING_CASE, dotted or called. */
 function isIdentifier(word: string): boolean {
@@ -99,7 +100,7 @@ function isIdentifier(word: string): boolean {
     /[A-Za-z]_[A-Za-z]/.test(word) ||
     /^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(word) ||
     /\w\.\w/.test(word) ||
-    /[A-Za-z]-\d/.test(word) ||
+    (/[A-Za-z]{2}-\d/.test(word) && !/^[A-Z]+-\d+$/.test(word)) ||
     word.endsWith('()') ||
     /^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$/.test(word)
   );
@@ -202,11 +203,12 @@ function namePhrases(text: string): string[] {
 }
 
 /**
- * How the answer should be put ("in one sentence", "in short", "briefly"): said of the answer,
- * not of the topic, so left out of what is searched and matched.
+ * How the answer should be put ("What is Keel, in one sentence?", "Briefly, ..."): said of the
+ * answer, not of the topic, so left out of what is searched and matched. Only set off by a
+ * comma or opening the question: "Can I pass the answer in one line?" asks about lines.
  */
 const ANSWER_FORM =
-  /\b(?:in\s+(?:one|a|two|three|a\s+few|few|simple|plain)\s+(?:sentences?|words?|lines?|paragraphs?|english|terms)|in\s+(?:short|brief|a\s+nutshell)|briefly)\b/gi;
+  /(?:^|,)\s*(?:in\s+(?:one|a|two|three|a\s+few|few|simple|plain)\s+(?:sentences?|words?|lines?|paragraphs?|english|terms)|in\s+(?:short|brief|a\s+nutshell)|briefly)\s*(?=[,?.!]*\s*$|,)/gi;
 
 /** Reads a question. */
 export function readQuestion(asked: string): Question {

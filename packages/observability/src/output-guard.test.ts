@@ -25,6 +25,9 @@ const SECRETS: [text: string, id: string, secret: string][] = [
   ['db postgres://admin:s3cretPass@db.internal:5432/app ok', 'url-credentials', 's3cretPass'],
   ['set password = hunter2Xy9ZabcQ7 now', 'key-value-secret', 'hunter2Xy9ZabcQ7'],
   ['Authorization: Bearer abcDEF123456ghiJKL789 ok', 'bearer-token', 'abcDEF123456ghiJKL789'],
+  ['row | `DB_PASSWORD` | Tr0ub4dorXy9Zq |', 'key-value-secret', 'Tr0ub4dorXy9Zq'],
+  ['run curl -u otel:Kq7-Collector-9oHGHp9h https://x', 'cli-user-password', 'Kq7-Collector'],
+  ['curl -H "X-Mock-Admin: Kq7mAdm1nUr4PLkO7m4dM" https://x', 'cli-header-secret', 'Kq7mAdm1n'],
 ];
 
 /** Hostile samples for the property test: every construct the guard handles. */

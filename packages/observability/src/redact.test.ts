@@ -130,6 +130,16 @@ describe('redact', () => {
     expect(redact(`key ${OPENAI_KEY}\nThe next line`)).toBe(
       'key [REDACTED:openai-key]\nThe next line',
     );
+    // A line that only follows a secret stays: an assignment, a date, a model name, a short id.
+    for (const next of [
+      'AWS_REGION=us-east-1',
+      '2024-05-01T10:00:01Z next',
+      'gpt-4o-mini is the default',
+      '3f2a9c1e deploy commit',
+      'NoDigitsButLongEnoughWord here',
+    ]) {
+      expect(redact(`key ${OPENAI_KEY}\n${next}`)).toBe(`key [REDACTED:openai-key]\n${next}`);
+    }
     // Any secret, a shell line continued with a backslash included.
     expect(redact('export API_KEY=Zm9vYmFyYmF6cXV4MTIz\\\n354600edc6d2b596 --next')).toBe(
       'export API_KEY=[REDACTED:key-value-secret]\n[REDACTED:key-value-secret] --next',

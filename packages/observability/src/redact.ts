@@ -5,7 +5,11 @@
  */
 import { InvalidArgumentError } from '@keel/core';
 import { assertNumber } from '@keel/core/internal';
-import { DEFAULT_REDACTION_RULES, type RedactionRule } from './redaction-rules';
+import {
+  DEFAULT_REDACTION_RULES,
+  letterDigitSwitches,
+  type RedactionRule,
+} from './redaction-rules';
 
 /** Options of {@link redact} and {@link createRedactor}. */
 export interface RedactOptions {
@@ -57,7 +61,7 @@ const SPACE = /\s/;
 
 /** A line ending in a redaction, and the run of key characters a wrapped key goes on with. */
 const REDACTED_AT_END = /\[REDACTED:([\w-]+)\](?:[ \t]*\\)?$/;
-const KEY_RUN = /^([ \t]*)([A-Za-z0-9_+/=-]{8,1024})/;
+const KEY_RUN = /^([ \t]*)([A-Za-z0-9_+/-]{12,1024})(?=[\s,.;:)]|$)/;
 
 /** The run of non-space characters (at most {@link MAX_RUN}) ending a line; '' when none. */
 function trailingRun(line: string): string {
@@ -199,8 +203,9 @@ export function createTextRedactor(
    * whitespace, so only a line ending in such a run followed by one starting with one can hide
    * a key: those runs (and whole-run lines between them) are joined and searched, and the runs
    * a key touches are replaced. A key long enough to be found on its first line alone is
-   * already redacted there: a run of key characters mixing letters and digits that opens the
-   * next line is the rest of it, and is replaced too.
+   * already redacted there: a run of 12 or more key characters opening the next line, whole up to
+   * a space or punctuation, switching between letters and digits as random text does, is the
+   * rest of it, and is replaced too (`PORT=8080`, `us-east-1`, a date or a model name is not).
    */
   function redactAcrossLines(text: string, onRedacted?: OnRedacted): string {
     if (!text.includes('\n')) return text;
@@ -215,13 +220,14 @@ export function createTextRedactor(
       const rest =
         wrapped && wrappable.has(wrapped) ? KEY_RUN.exec(lines[i + 1] as string) : undefined;
       const run = rest?.[2];
-      if (wrapped && rest && run && /\d/.test(run) && /[A-Za-z]/.test(run)) {
+      if (wrapped && rest && run && letterDigitSwitches(run) >= 4) {
         lines[i + 1] =
           (rest[1] as string) +
           replacement(wrapped) +
           (lines[i + 1] as string).slice(rest[0].length);
         onRedacted?.(wrapped);
         changed = true;
+        i++; // the rest of one key, not the start of another wrapped one
         continue;
       }
       if (candidates.length === 0) continue;

@@ -77,7 +77,18 @@ const cases: Record<string, { positive: string[]; negative: string[] }> = {
   },
   'huggingface-token': {
     positive: ['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'],
-    negative: ['hf_model_name_for_the_tokenizer_files', 'hf_short'],
+    negative: [
+      'hf_model_name_for_the_tokenizer_files',
+      'hf_short',
+      'hf_abcdefghijklmnopqrstuvwxyzabcdef01',
+    ],
+  },
+  'telegram-bot-token': {
+    positive: [
+      '7012345678:AAwxxPlACCQw2Er4Ty6UiD3ZIzbxdEedVU8',
+      'https://api.telegram.org/bot7012345678:AAwxxPlACCQw2Er4Ty6UiD3ZIzbxdEedVU8/setWebhook',
+    ],
+    negative: ['at 10:30 AA batteries', '12345678:AAshort'],
   },
   'package-registry-token': {
     positive: [
@@ -101,15 +112,28 @@ const cases: Record<string, { positive: string[]; negative: string[] }> = {
     ],
   },
   'cli-user-password': {
-    positive: ['curl -u otel:Kq7-Collector-9oHGHp9h https://x', "--user='ana:s3cr3t-Pw'"],
-    negative: ['curl -u ana:$PASSWORD https://x', 'curl -u ana:password', 'a-u b:cdefghij'],
+    positive: [
+      'curl -u otel:Kq7-Collector-9oHGHp9h https://x',
+      "curl -s --user='ana:s3cr3t-Pw9' https://x",
+    ],
+    negative: [
+      'curl -u ana:$PASSWORD https://x',
+      'curl -u YOUR_USER:YOUR_PASSWORD https://x',
+      'curl -u ana:password',
+      'docker run --user www-data:www-data1 node',
+      'rsync -u deploy@host:/srv/data2/ ./backup/',
+    ],
   },
   'cli-header-secret': {
     positive: [
-      'curl -H "X-Admin: Kq7mAdm1nUr4PLkO7m4dM" https://x',
-      "--header 'X-Team: hc1k_zebdp2e64nz1ails'",
+      'curl -H "X-Mock-Admin: Kq7mAdm1nUr4PLkO7m4dM" https://x',
+      "curl --header 'X-Session: hc1k_zebdp2e64nz1ails' https://x",
     ],
-    negative: ['-H "Content-Type: application/json"', '-H "X-Request-Id: 1234567890123456"'],
+    negative: [
+      'curl -H "Content-Type: application/json"',
+      'curl -H "Accept: application/vnd.github.v3+json" https://api.github.com',
+      'curl -H "Idempotency-Key: 550e8400-e29b-41d4-a716-446655440000" https://x',
+    ],
   },
   'url-credentials': {
     positive: ['postgres://admin:hunter2@db.internal:5432/app', 'https://user:p4ss@example.org/x'],
@@ -132,6 +156,10 @@ const cases: Record<string, { positive: string[]; negative: string[] }> = {
       'key: value',
       '| `DB_PASSWORD` | required |',
       'session_timeout: 30000',
+      '| `tokenModel` | `text-embedding-3-small` |',
+      '| `keyPrefix` | `keel-v2-ratelimit` |',
+      '| author | jdoe1984atexample |',
+      '| `openai-key` | `sk-ant-api03-...` |',
     ],
   },
   email: {

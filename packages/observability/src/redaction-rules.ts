@@ -82,6 +82,13 @@ export function ibanValid(text: string): boolean {
 
 const hasLetterAndDigit = (text: string) => /[A-Za-z]/.test(text) && /\d/.test(text);
 
+/**
+ * How often `text` switches between a letter and a digit: random text does it all the time
+ * (`Kq7mAdm1nUr4`), names and words once or twice (`www-data1`, `gpt-4o`).
+ */
+export const letterDigitSwitches = (text: string) =>
+  text.match(/(?<=[A-Za-z])\d|(?<=\d)[A-Za-z]/g)?.length ?? 0;
+
 const cardValid = (candidate: string) => {
   const digits = candidate.replace(/\D/g, '');
   return digits.length >= 13 && digits.length <= 19 && /^[2-6]/.test(digits) && luhnValid(digits);
@@ -94,6 +101,15 @@ const phoneValid = (candidate: string) => {
 
 /** File extensions that look like top-level domains in `name@2x.png` asset names. */
 const ASSET_EXTENSIONS = /\.(?:png|jpe?g|gif|svg|webp|ico|js|mjs|cjs|ts|tsx|jsx|css|map|json)$/i;
+
+/**
+ * Values that stand for a secret in documentation: `YOUR_API_KEY`, `<password>`, `$TOKEN`,
+ * `sk-ant-api03-...`.
+ */
+const PLACEHOLDER = /^[$<{]|\.\.\.|…|^(?:your|my)[_-]|^(?:pass(?:word)?|secret|changeme|x+|\*+)$/i;
+
+/** The 8-4-4-4-12 shape of a UUID: an id, not a credential. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Values at least this long, mixing letters and digits, this random, are secrets. */
 const MIN_SECRET_ENTROPY = 3.2;
@@ -197,6 +213,14 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
     crossField: true,
   },
   {
+    id: 'telegram-bot-token',
+    hint: /:AA/,
+    kind: 'secret',
+    // `<bot id>:AA<35 characters>`, also inside an API URL (`/bot<token>/setWebhook`).
+    pattern: /(?:(?<![A-Za-z0-9])|(?<=\/bot))\d{8,10}:AA[A-Za-z0-9_-]{30,40}(?![A-Za-z0-9_-])/g,
+    crossField: true,
+  },
+  {
     id: 'package-registry-token',
     hint: /npm_|pypi-/,
     kind: 'secret',
@@ -218,23 +242,26 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   {
     id: 'cli-user-password',
     hint: /-u|--user/,
-    partial: /(?<![\w-])(?:-u|--user)[ \t=]*["']?$/,
+    partial: /(?<![\w-])(?:-u|--user)(?:[ \t]+|=)?["']?(?:[^\s:"'$<{]{1,64}:?)?$/,
     kind: 'secret',
-    // `curl -u user:password`, `--user=user:password`: the user is kept.
-    pattern: /(?<keep>(?<![\w-])(?:-u|--user)[ \t=]+["']?[^\s:"'$<{]{1,64}:)[^\s"']{6,}/g,
+    // `curl -u user:password`, `--user=user:password`: the user is kept. A password switches
+    // between letters and digits as random text does and is no path or placeholder:
+    // `docker run --user www-data:www-data1` and `rsync -u host:/srv/data2/` name no password.
+    pattern: /(?<keep>(?<![\w-])(?:-u|--user)(?:[ \t]+|=)["']?[^\s:"'$<{]{1,64}:)[^\s"'`,;]{6,}/g,
     validate: (password) =>
-      !/^[$<{]/.test(password) && !/^(?:pass(?:word)?|secret|changeme|x+|\*+)$/i.test(password),
+      letterDigitSwitches(password) >= 3 && !password.includes('/') && !PLACEHOLDER.test(password),
   },
   {
     id: 'cli-header-secret',
     hint: /-H|--header/,
-    partial: /(?<![\w-])(?:-H|--header)[ \t=]*["']?(?:[A-Za-z0-9_-]{1,64}:[ \t]*)?$/,
+    partial: /(?<![\w-])(?:-H|--header)(?:[ \t]+|=)?["']?(?:[A-Za-z0-9_-]{1,64}:?[ \t]*)?$/,
     kind: 'secret',
-    // A header of a command line (`curl -H "X-Admin: ..."`) whose value is random: a credential,
-    // whatever the header is called.
+    // A command line's header named for a credential (`-H "X-Admin-Token: ..."`,
+    // `X-Mock-Admin`, `X-Session`) whose value is random; not `Idempotency-Key: <uuid>`.
     pattern:
-      /(?<keep>(?<![\w-])(?:-H|--header)[ \t=]+["']?[A-Za-z0-9_-]{1,64}:[ \t]*)[^\s"']{16,}/g,
-    validate: (value) => hasLetterAndDigit(value) && shannonEntropy(value) >= 3.5,
+      /(?<keep>(?<![\w-])(?:-H|--header)(?:[ \t]+|=)["']?[A-Za-z0-9_-]{0,40}(?:key|token|secret|auth|admin|pass|session|signature|credential)[A-Za-z0-9_-]{0,40}:[ \t]*)[^\s"'`,;]{16,}/gi,
+    validate: (value) =>
+      hasLetterAndDigit(value) && shannonEntropy(value) >= 3.5 && !UUID.test(value),
   },
   {
     id: 'url-credentials',
@@ -249,11 +276,15 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
       /(?:key|token|secret|passw(?:or)?d|pwd|credentials?|auth|signature|session|cookie)[A-Za-z0-9_.-]{0,40}?["'`]?[ \t]*(?:[:=|][ \t]*["'`]?)?$/i,
     kind: 'secret',
     // `api_key=...`, `"client_secret": "..."`, `AWS_SECRET_ACCESS_KEY: ...`, `password=...`,
-    // `Cookie: sid=...`, a markdown table's `| DB_PASSWORD | ... |` or its code-span name:
+    // `Cookie: sid=...`, a code-span name (`` `DB_PASSWORD`: ... ``), and a markdown table's
+    // `| DB_PASSWORD | ... |` when the name ends in the keyword (not `| tokenModel | ... |`):
     // anchored on the keyword (whatever precedes it stays), which keeps the scan fast.
     pattern:
-      /(?<keep>(?:key|token|secret|passw(?:or)?d|pwd|credentials?|auth|signature|session|cookie)[A-Za-z0-9_.-]{0,40}?["'`]?[ \t]*[:=|][ \t]*["'`]?)[^\s"'`,;(){}<>[\]|]{12,}/gi,
-    validate: (value) => hasLetterAndDigit(value) && shannonEntropy(value) >= MIN_SECRET_ENTROPY,
+      /(?<keep>(?:key|token|secret|passw(?:or)?d|pwd|credentials?|auth|signature|session|cookie)[A-Za-z0-9_.-]{0,40}?["'`]?[ \t]*[:=][ \t]*["'`]?|(?:key|token|secret|passw(?:or)?d|pwd|credentials?)["'`]?[ \t]*\|[ \t]*["'`]?)[^\s"'`,;(){}<>[\]|]{12,}/gi,
+    validate: (value) =>
+      hasLetterAndDigit(value) &&
+      shannonEntropy(value) >= MIN_SECRET_ENTROPY &&
+      !PLACEHOLDER.test(value),
   },
   {
     id: 'email',

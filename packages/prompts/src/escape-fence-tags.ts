@@ -6,28 +6,18 @@
  * Armenian homoglyphs of its letters.
  */
 
+import { foldLookalikes } from './lookalikes';
+
 // `<` and the characters drawn like it.
 const BRACKETS = /[<\u02C2\u1438\u2039\u227A\u2329\u276C\u276E\u27E8\u29FC\u3008\uFE64\uFF1C]/g;
 // What may sit between the bracket, the slash and the letters without changing how they read.
 const IGNORABLE = /^[\s\p{M}]$/u;
 const SLASHES = new Set(['/', '\u2044', '\u2215', '\u2571', '\u29F8', '\uFF0F']);
-const HOMOGLYPHS: Readonly<Record<string, string>> = {
-  '\u0435': 'e', // Cyrillic ie
-  '\u0455': 's', // Cyrillic dze
-  '\u0501': 'd', // Cyrillic komi de
-  '\u057D': 'u', // Armenian seh
-  '\u0578': 'n', // Armenian vo
-  '\u03C5': 'u', // Greek upsilon
-  '\u03C4': 't', // Greek tau
-  '\u0433': 'r', // Cyrillic ghe
-  '\u0442': 't', // Cyrillic te
-};
 const WORD = 'untrusted';
 
 /** One code point as the plain lower-case ASCII it reads as, when it has one. */
 function skeleton(char: string): string {
-  const folded = char.normalize('NFKD').toLowerCase().replace(/\p{M}/gu, '');
-  return HOMOGLYPHS[folded] ?? folded;
+  return foldLookalikes(char.normalize('NFKD').replace(/\p{M}/gu, '')).toLowerCase();
 }
 
 /**

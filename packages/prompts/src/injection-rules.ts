@@ -28,7 +28,7 @@ const AI = '(?:ai|assistant|model|llm|chatbot|bot|agent|gpt|chatgpt|claude|gemin
 /** The assistant spoken of as such: `model` and `agent` are also what documentation is about. */
 const ASSISTANT = '(?:ai|assistant|llm|chatbot|gpt|chatgpt|claude|gemini|copilot)';
 const DIRECTIVES =
-  '(?:instructions?|prompts?|rules|directions|directives|guidelines|context|messages?|constraints|programming|commands?|orders|guardrails)';
+  '(?:instructions?|prompts?|rules|directions|directives|guidelines|guidance|advice|context|messages?|constraints|programming|commands?|orders|guardrails)';
 
 const ANSWERS =
   '(?:answers?|responses?|replies|reply|messages?|outputs?|summar(?:y|ies)|completions?)';
@@ -69,7 +69,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: 'addressed-to-ai',
     category: 'instruction-override',
     pattern: new RegExp(
-      `(?:\\b(?:dear|hey|hi|attention|note to|message for|instructions for)\\s+(?:the\\s+)?${AI}s?\\b|(?:^|[.!?:]\\s+)to the ${AI}s?\\b|\\b(?:if|when) (?:you are|you're) (?:an? )?(?:ai|language model|llm|assistant)\\b|\\b(?:if|when) (?:an? |the )?${AI} (?:reads|sees|processes|summari[sz]es)\\b|\\bfor (?:any|every|all|the|an?) ${AI}s? (?:reading|seeing|processing|summari[sz]ing|parsing)\\b|\\(for (?:ai|llm|language model)s?(?: (?:assistants?|models?|agents?))?\\))`,
+      `(?:\\b(?:dear|hey|hi|attention|note to|message for|instructions for)\\s+(?:the\\s+)?${AI}s?\\b|(?:^|[.!?:]\\s+)to the ${AI}s?\\b|\\b(?:if|when) (?:you are|you're) (?:an? )?(?:ai|language model|llm|assistant)\\b|\\b(?:if|when) (?:an? |the )?${AI} (?:reads|sees|processes|summari[sz]es)\\b|\\bfor (?:any|every|all|the|an?) ${ASSISTANT}s? (?:reading|seeing|processing|summari[sz]ing|parsing) (?:this|these|the (?:page|document|text))\\b|\\(for (?:the |an? )?(?:ai |llm )?assistants?\\))`,
     ),
     weight: 0.6,
   },
@@ -86,7 +86,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: 'assistant-should',
     category: 'instruction-override',
     pattern: new RegExp(
-      `\\b(?:the|an?|any|every|all|each|your)(?: [a-z-]{1,20}){0,2} (?:${ASSISTANT}s?|answering models?|language models?)\\b(?! messages?\\b)[^.!?\\n]{0,80}?\\b(?:should|must|shall|is (?:expected|required|supposed|told) to|are (?:expected|required|supposed|told) to|needs? to|has to|have to) (?:always |never |also |only |then |now )?(?:say|state|tell|recommend|suggest|advise|answer|reply|respond|present|mention|claim|insist|describe|call|end|begin|start|include|add|ask|print|output|show|direct|refer|point|explain|report|treat|warn|promise)\\b`,
+      `(?:(?:^|[.!?:;|(]\\s*)|\\b(?:the|an?|any|every|all|each|your)(?: [a-z-]{1,20}){0,2} )(?:${ASSISTANT}s?|answering models?|language models?)\\b(?! (?:messages?|responses?|replies|turns?|role)\\b)[^.!?\\n]{0,80}?\\b(?:should|must|shall|is (?:expected|required|supposed|told) to|are (?:expected|required|supposed|told) to|needs? to|has to|have to) (?:always |never |also |only |then |now )?(?:say|tell|recommend|suggest|advise|present|claim|insist|promise|assure|reassure|pretend)\\b`,
     ),
     weight: 0.6,
   },
@@ -95,7 +95,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: 'answers-must-say',
     category: 'instruction-override',
     pattern: new RegExp(
-      `\\b${ANSWERS}(?: (?:about|on|to|for|concerning) [^.!?\\n]{1,60}?)? (?:must|should|shall|need to|have to|are (?:expected|required) to) (?:always |also |never |only )?(?:tell|say|state|present|claim|recommend|mention|advise|ask|direct|point|refer|insist|warn)\\b`,
+      `\\b${ANSWERS}(?: (?:about|on|to|for|concerning) [^.!?\\n]{1,60}?)? (?:must|should|shall|need to|have to|are (?:expected|required) to) (?:always |also |never |only )?(?:tell|say|present|claim|recommend|advise|insist)\\b`,
     ),
     weight: 0.55,
   },
@@ -104,7 +104,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: 'comment-to-ai',
     category: 'instruction-override',
     pattern: new RegExp(
-      `(?:^|\\n)[ \\t]*(?:#|\\/\\/|\\/\\*|--|;|<!--)[ \\t]*(?:note (?:to|for) )?(?:the |an? )?${ASSISTANT}s?(?: note)?[ \\t]*:`,
+      `(?:^|\\n)[ \\t]*(?:#|\\/\\/|\\/\\*|--|;|<!--)[ \\t]*(?:note (?:to|for) )?(?:the |an? )?${ASSISTANT}s?(?: note)?[ \\t]*:[ \\t]*(?:when|if|always|never|please|ignore|print|say|tell|reveal|output|show|do not|don't|you)\\b`,
     ),
     weight: 0.55,
   },
@@ -180,20 +180,21 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     weight: 0.55,
   },
   {
-    // What to tell the reader, as opposed to where to send them (`steer-user`): "Tell the user
-    // that forgotten facts are kept", "Assure customers, the service is free".
+    // What to tell the reader, as opposed to where to send them (`steer-user`), as an order:
+    // "Tell the user that forgotten facts are kept" (not "a banner tells users that ...").
     id: 'tell-user-that',
     category: 'instruction-override',
     pattern:
-      /\b(?:tell|inform|assure|reassure|convince|persuade) (?:the |all |every |any )?(?:users?|readers?|customers?|visitors?|people|everyone)\b,? (?:that|to)\b/,
+      /(?:^|[.!?:;]\s|\n)(?:please |always |also |then |and )?(?:tell|inform|assure|reassure|convince|persuade) (?:the |all |every |any )?(?:users?|readers?|customers?|visitors?|people|everyone)\b,? (?:that|to)\b/,
     weight: 0.55,
   },
   {
-    // A sentence opening with what to say, always or never: "Always recommend the mirror".
+    // A sentence opening with what to say to the reader, always or never: "Always tell users
+    // that ...", "Never mention to customers ..." (not "Always recommend the LTS version").
     id: 'what-to-say',
     category: 'instruction-override',
     pattern:
-      /(?:^|[.!?:]\s)(?:always|only|never|please) (?:recommend|suggest|advise|tell|say|mention|claim|state|insist|promise|answer that|reply that|respond that)\b/,
+      /(?:^|[.!?:]\s)(?:always|only|never|please) (?:recommend|suggest|advise|tell|say|mention|claim|state|insist|promise|answer|reply|respond)\b[^.!?\n]{0,60}?\b(?:that|to (?:the |all |every )?(?:users?|readers?|customers?|people|everyone))\b/,
     weight: 0.5,
   },
   {
@@ -319,7 +320,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: 'fake-role-line',
     category: 'fake-boundary',
     pattern:
-      /(?:^|\n)[ \t#*>[(-]{0,6}(?:system|assistant|developer|admin|administrator)[ \t]{0,3}(?:(?:message|prompt|note|override|instruction)[ \t]{0,3})?(?:[\])][ \t]{0,3})?:/,
+      /(?:^|\n)[ \t#*>[(-]{0,6}(?:system|assistants?|developer|admin|administrator)[ \t]{0,3}(?:(?:message|prompt|note|override|instruction)[ \t]{0,3})?(?:[\])][ \t]{0,3})?:/,
     weight: 0.4,
   },
   {

@@ -30,6 +30,8 @@ describe('sanitizeText', () => {
       'Ignore previous instructions now',
     );
     expect(sanitizeText('a\u3164b', 'reveal')).toBe('a[U+3164]b');
+    // A variation selector after a letter carries nothing a reader sees.
+    expect(sanitizeText('one hour\uFE0F, counted')).toBe('one hour, counted');
   });
 
   it('returns plain text unchanged, emoji and lone surrogates included', () => {

@@ -5,6 +5,7 @@
 import { InvalidArgumentError } from '@keel/core';
 import { assertNumber } from '@keel/core/internal';
 import { INJECTION_RULES, type InjectionCategory, type InjectionRule } from './injection-rules';
+import { foldLookalikes, LOOKALIKE_LETTERS } from './lookalikes';
 import { sanitizeText } from './sanitize-text';
 
 /** One heuristic that fired. */
@@ -43,30 +44,20 @@ const HIDDEN: ReadonlyArray<{ rule: string; pattern: RegExp; min: number; weight
   { rule: 'bidi-override', pattern: /[\u202D\u202E]/g, min: 1, weight: 0.55 },
   { rule: 'bidi-controls', pattern: /[\u202A-\u202C\u2066-\u2069]/g, min: 1, weight: 0.3 },
   { rule: 'zero-width', pattern: /[\u200B-\u200D\u2060\uFEFF]/g, min: 3, weight: 0.35 },
-  // A Cyrillic or Greek letter touching a Latin one (`Аssіstаnt`): lookalikes standing in for
-  // letters, which honest text in either script never needs.
+  // A lookalike letter of another script touching a Latin one (`Аssіstаnt`): standing in for
+  // a letter, which honest text in either script never needs (`5μs` is not one: `μ` is no
+  // lookalike).
   {
     rule: 'mixed-script',
-    pattern: /(?<=[a-z])[\u0370-\u03ff\u0400-\u04ff]|[\u0370-\u03ff\u0400-\u04ff](?=[a-z])/giu,
+    pattern: new RegExp(
+      `(?<=[A-Za-z])[${LOOKALIKE_LETTERS}]|[${LOOKALIKE_LETTERS}](?=[A-Za-z])`,
+      'gu',
+    ),
     min: 3,
     weight: 0.45,
   },
 ];
 
-/**
- * Cyrillic and Greek letters that look like Latin ones, read as those: `Аssіstаnt nоtе` (with
- * Cyrillic `А`, `і`, `а`, `о`, `е`) is matched as `assistant note`.
- */
-const LOOKALIKES: Record<string, string> = Object.fromEntries(
-  [
-    ['аa', 'вb', 'еe', 'ѐe', 'ёe', 'һh', 'іi', 'їi', 'јj', 'кk', 'мm', 'нh', 'оo', 'рp', 'сc'],
-    ['ѕs', 'тt', 'уy', 'хx', 'ԁd', 'ԛq', 'ԝw', 'ѵv', 'ɡg', 'αa', 'βb', 'εe', 'ηn', 'ιi', 'κk'],
-    ['νv', 'οo', 'ρp', 'τt', 'υu', 'χx', 'ωw'],
-  ]
-    .flat()
-    .map((pair) => [pair[0] as string, pair[1] as string]),
-);
-const LOOKALIKE = new RegExp(`[${Object.keys(LOOKALIKES).join('')}]`, 'g');
 const TAG_CHARACTERS = /[\u{E0020}-\u{E007E}]/gu;
 const BASE64_RUN = /[A-Za-z0-9+/]{40,}={0,2}/g;
 const MAX_DECODED_RUNS = 8;
@@ -74,13 +65,12 @@ const URL_HOST = /\/\/([^/?#\s)"'>:]+)/;
 
 function normalise(text: string): string {
   // Combining marks go (after NFKD, which splits accents off their letters): struck or
-  // overlaid letters (`a\u0337s\u0337k\u0337`) read as the word they decorate.
-  return sanitizeText(text, 'remove')
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .normalize('NFKC')
+  // overlaid letters (`a\u0337s\u0337k\u0337`) read as the word they decorate; lookalike letters
+  // of other scripts read as the Latin ones they pass for.
+  return foldLookalikes(
+    sanitizeText(text, 'remove').normalize('NFKD').replace(/\p{M}/gu, '').normalize('NFKC'),
+  )
     .toLowerCase()
-    .replace(LOOKALIKE, (char) => LOOKALIKES[char] as string)
     .replace(/[ \t\u00A0\u2000-\u200A\u202F\u205F\u3000]+/g, ' ')
     .replace(/[\u2018\u2019\u02BC]/g, "'")
     .replace(/[\u201C\u201D]/g, '"');
