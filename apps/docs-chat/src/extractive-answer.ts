@@ -27,8 +27,8 @@ export interface ExtractOptions {
    * documents to count as covering it; default {@link RELEVANCE_FLOOR}.
    */
   floor?: number;
-  /** Units never quoted (instruction-like text planted in a document). */
-  exclude?: (text: string) => boolean;
+  /** Units never quoted (instruction-like text planted in a document), by text and headings. */
+  exclude?: (text: string, headingPath: readonly string[]) => boolean;
 }
 
 /**
@@ -260,7 +260,7 @@ export function extractAnswer(
   // A question asking what something is opens with the opening of the document titled so, and
   // is answered from that document alone. That document covers it, so the floor does not apply
   // (a question about the project's own name, which the analyzer leaves out, holds no share).
-  const quotable = scored.filter((item) => !exclude?.(item.unit.text));
+  const quotable = scored.filter((item) => !exclude?.(item.unit.text, item.unit.headingPath));
   const overview = opening(question, quotable, chunks);
   if (overview.length === 0 && (relevance.missing.length > 0 || share < floor))
     return { ...nearest(), relevance };

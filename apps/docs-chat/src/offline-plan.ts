@@ -47,14 +47,20 @@ const PASSWORD_IN_PROSE = new RegExp(
   'i',
 );
 
+/** A heading naming a chat role (`### System:`): what follows is a staged prompt, not prose. */
+const ROLE_HEADING =
+  /^(?:system|assistant|developer)(?:\s+(?:message|prompt|note|instructions?))?\s*:?$/i;
+
 /**
- * Text the answerer never quotes: instructions to an assistant, markup planted in a page,
- * commands that weaken the reader's machine, and passwords written out in words.
+ * Text the answerer never quotes: instructions to an assistant, a section staged as a chat
+ * role's, markup planted in a page, commands that weaken the reader's machine, and passwords
+ * written out in words.
  */
-function isPlanted(text: string): boolean {
+function isPlanted(text: string, headingPath: readonly string[]): boolean {
   const code = text.startsWith('```');
   return (
     isInstructionLike(text, { code }) ||
+    ROLE_HEADING.test(headingPath.at(-1)?.trim() ?? '') ||
     RAW_HTML.test(text.replace(/`[^`\n]*`/g, '')) ||
     (UNSAFE_COMMAND.test(text) && (code || !WARNS.test(text))) ||
     PASSWORD_IN_PROSE.test(text)
