@@ -6,7 +6,7 @@
  * Armenian homoglyphs of its letters.
  */
 
-import { foldLookalikes } from './lookalikes';
+import { LOOKALIKES } from './lookalikes';
 
 // `<` and the characters drawn like it.
 const BRACKETS = /[<\u02C2\u1438\u2039\u227A\u2329\u276C\u276E\u27E8\u29FC\u3008\uFE64\uFF1C]/g;
@@ -17,7 +17,8 @@ const WORD = 'untrusted';
 
 /** One code point as the plain lower-case ASCII it reads as, when it has one. */
 function skeleton(char: string): string {
-  return foldLookalikes(char.normalize('NFKD').replace(/\p{M}/gu, '')).toLowerCase();
+  const folded = char.normalize('NFKD').replace(/\p{M}/gu, '');
+  return (LOOKALIKES[folded] ?? folded).toLowerCase();
 }
 
 /**
