@@ -116,6 +116,7 @@ export function createAnswerer(
       ...options,
       paceMs: config.offlinePaceMs,
       fallback,
+      allowedHosts: config.allowedHosts,
       // A fallback runs inside @keel/llm's call, which reports it and settles what it
       // processed on the budget: reporting it here too would bill its tokens twice.
       ...(!fallback && { instrumentation }),

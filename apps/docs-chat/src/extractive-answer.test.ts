@@ -511,6 +511,46 @@ describe('extractAnswer', () => {
     ]);
   });
 
+  it('answers what something is with the opening of a section headed so, an identifier read as its words', () => {
+    const resilience = chunk(
+      'resilience.md#3',
+      [
+        '### retry',
+        '',
+        'Retry with backoff; pass a retry budget to share one cap between calls.',
+        '',
+        '### retryBudget metrics',
+        '',
+        'A retry budget reports the retries it refused as a counter.',
+        '',
+        '### retryBudget',
+        '',
+        'Retries may add at most `ratio` of the requests seen in a sliding window. Share one budget between all policies that call the same upstream. It was tested at 2,000 requests.',
+      ].join('\n'),
+      ['@keel/resilience'],
+    );
+    const observability = chunk(
+      'observability.md#15',
+      '## Spend guard\n\nSpend is summed per key in a sliding window. It watches, it never blocks.',
+      ['@keel/observability'],
+    );
+    const texts = (question: string) => {
+      const found = extractAnswer(readQuestion(question), [resilience, observability]);
+      return found.covered ? found.units.map((unit) => unit.text) : [];
+    };
+    // The section's first two units open the answer, before units that merely say the words
+    // (a section headed with more than the subject, `retryBudget metrics`, is not it).
+    expect(texts('What is a retry budget?').slice(0, 2)).toEqual([
+      'Retries may add at most `ratio` of the requests seen in a sliding window.',
+      'Share one budget between all policies that call the same upstream.',
+    ]);
+    // The document's title names the rest of the subject.
+    expect(texts('What is the spend guard in the observability package?').slice(0, 2)).toEqual([
+      'Spend is summed per key in a sliding window.',
+      'It watches, it never blocks.',
+    ]);
+  });
+
   it('never quotes a unit the caller excludes (instruction-like text)', () => {
     const planted = chunk(
       'planted.md#0',

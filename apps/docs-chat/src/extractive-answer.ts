@@ -7,7 +7,7 @@
  */
 import type { PackedChunk } from '@keel/retrieval';
 import { type AnswerUnit, answerUnits } from './answer-units';
-import { analyzeTerms, type Question, titles } from './question';
+import { analyzeTerms, heads, type Question, titles } from './question';
 
 /** What the answerer found. */
 export type ExtractedAnswer = (
@@ -27,8 +27,11 @@ export interface ExtractOptions {
    * documents to count as covering it; default {@link RELEVANCE_FLOOR}.
    */
   floor?: number;
-  /** Units never quoted (instruction-like text planted in a document), by text and headings. */
-  exclude?: (text: string, headingPath: readonly string[]) => boolean;
+  /**
+   * Units never quoted (text planted in a document), by text, headings and the text of the
+   * chunk they come from.
+   */
+  exclude?: (text: string, headingPath: readonly string[], page: string) => boolean;
 }
 
 /**
@@ -94,6 +97,10 @@ function isFigures(text: string): boolean {
 
 const NEGATIONS = ['un', 'non'];
 
+/** Endings the stemmer leaves on a relative of a stem (`cancell`, `cycle`, `normaliz`). */
+const ENDING =
+  /^(?:e|s|l|y|ed|er|es|or|al|at|ation|ion|iz|ize|is|ise|abl|ibl|ment|ing|ur|ure|iv|ive|li)$/;
+
 /**
  * How closely a document term stands for a question term: 1 for the same stem, 0.8 for a
  * relative the stemmer leaves apart (`cycl` and `cycle`, `cancell` and `cancel`) or its
@@ -107,7 +114,13 @@ function kinship(wanted: string, term: string): number {
   if (shorter < 4) return 0;
   let common = 0;
   while (common < shorter && wanted[common] === term[common]) common++;
-  return common === shorter || (common >= 5 && common >= 0.75 * shorter) ? 0.8 : 0;
+  // One stem within the other: a relative when the rest is an ending (`cancel` and
+  // `cancell`, `cycl` and `cycle`), not more word (`recip` and `reciproc`, `retri` and `retriev`).
+  if (common === shorter) {
+    const rest = (wanted.length > term.length ? wanted : term).slice(shorter);
+    return ENDING.test(rest) ? 0.8 : 0;
+  }
+  return common >= 5 && common >= 0.75 * shorter ? 0.8 : 0;
 }
 
 /** The question's terms `terms` holds, each with its closest kinship. */
@@ -171,22 +184,35 @@ const OPENING_UNITS = 2;
 
 /**
  * For a question asking what something is, the opening of the document titled so, when its
- * first chunk was retrieved: its first sentences or items under the title alone (`units`, the
- * ones that may be quoted). None otherwise.
+ * first chunk was retrieved, or else of the best-ranked section headed so (`### retryBudget`
+ * for "What is a retry budget?"): its first sentences or items (`units`, the ones that may be
+ * quoted). None otherwise.
  */
 function opening(question: Question, units: readonly Scored[], chunks: readonly PackedChunk[]) {
   const { subject } = question;
   if (!subject) return [];
+  const prose = units.filter(({ unit }) => unit.kind === 'sentence' || unit.kind === 'item');
   const first = new Set(chunks.filter(({ chunk }) => chunk.index === 0).map((c) => c.citationId));
-  const openers = units.filter(
+  const titled = prose.find(
     ({ unit }) =>
       first.has(unit.citationId) &&
       unit.headingPath.length === 1 &&
-      (unit.kind === 'sentence' || unit.kind === 'item'),
+      titles(unit.headingPath[0] as string, subject),
   );
-  const titled = openers.find(({ unit }) => titles(unit.headingPath[0] as string, subject));
-  return openers
-    .filter(({ unit }) => unit.citationId === titled?.unit.citationId)
+  const headed =
+    titled ??
+    prose.find(
+      ({ unit }) =>
+        unit.headingPath.length > 1 &&
+        heads(unit.headingPath.at(-1) as string, unit.headingPath[0] as string, subject),
+    );
+  if (!headed) return [];
+  const path = headed.unit.headingPath.join('\u0000');
+  return prose
+    .filter(
+      ({ unit }) =>
+        unit.citationId === headed.unit.citationId && unit.headingPath.join('\u0000') === path,
+    )
     .sort((a, b) => a.unit.position - b.unit.position)
     .slice(0, OPENING_UNITS);
 }
@@ -242,9 +268,14 @@ export function extractAnswer(
   const total = [...weight.values()].reduce((sum, value) => sum + value, 0);
 
   // The floor: the best chunk (its units and headings together) must hold enough of the
-  // question, and every name the question asks about must appear somewhere.
+  // question, and every name the question asks about must appear somewhere; both among the
+  // units that may be quoted (a name only a planted sentence mentions is not covered).
+  const pages = new Map(chunks.map(({ citationId, chunk }) => [citationId, chunk.text]));
+  const quotable = scored.filter(
+    ({ unit }) => !exclude?.(unit.text, unit.headingPath, pages.get(unit.citationId) ?? ''),
+  );
   const byChunk = new Map<string, Map<string, number>>();
-  for (const { unit, held, heading } of scored) {
+  for (const { unit, held, heading } of quotable) {
     const chunkHeld = byChunk.get(unit.citationId) ?? new Map<string, number>();
     byChunk.set(unit.citationId, chunkHeld);
     for (const [term, closeness] of [...held, ...heading])
@@ -256,11 +287,10 @@ export function extractAnswer(
     for (const [term, closeness] of chunkHeld) sum += closeness * (weight.get(term) as number);
     share = Math.max(share, sum / total);
   }
-  const relevance: Relevance = { share, missing: missingNames(question, scored) };
+  const relevance: Relevance = { share, missing: missingNames(question, quotable) };
   // A question asking what something is opens with the opening of the document titled so, and
   // is answered from that document alone. That document covers it, so the floor does not apply
   // (a question about the project's own name, which the analyzer leaves out, holds no share).
-  const quotable = scored.filter((item) => !exclude?.(item.unit.text, item.unit.headingPath));
   const overview = opening(question, quotable, chunks);
   if (overview.length === 0 && (relevance.missing.length > 0 || share < floor))
     return { ...nearest(), relevance };
@@ -393,7 +423,9 @@ export function extractAnswer(
     sources.add(item.unit.sourceId);
     picked.push(item);
   }
-  // Quoted chunk by chunk, best chunk first, each chunk's units in document order.
+  // The opening first; then chunk by chunk, best chunk first, each chunk's units in document
+  // order.
+  const opens = new Set(overview.map((item) => item.unit));
   const order = new Map<string, number>();
   for (const item of picked)
     if (!order.has(item.unit.citationId)) order.set(item.unit.citationId, order.size);
@@ -408,6 +440,7 @@ export function extractAnswer(
     .filter((unit) => unit.kind === 'code' || !leadIns.has(`${unit.citationId} ${unit.text}`))
     .sort(
       (a, b) =>
+        Number(opens.has(b)) - Number(opens.has(a)) ||
         (order.get(a.citationId) as number) - (order.get(b.citationId) as number) ||
         a.position - b.position,
     );

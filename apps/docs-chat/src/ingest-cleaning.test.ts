@@ -23,6 +23,8 @@ const SECRETS: Array<[kind: string, text: string]> = [
   ['url-credentials', 'DATABASE_URL=postgres://admin:Hunter2Pa55@db.internal/prod'],
   ['key-value-secret', 'DB_PASSWORD=K33lDbPassw0rd9x'],
   ['bearer-token', 'curl -H "Authorization: Bearer abcdef0123456789xyz"'],
+  // A key of a service no rule names (here Honeycomb's), in a header of an example.
+  ['random-token', 'x-honeycomb-team: hcaik_01hq3kz8x2vq7r4m9w6t3y5u1p0s8d2f4g6h8k'],
 ];
 
 describe('cleanText', () => {
@@ -161,8 +163,8 @@ describe('cleanContent', () => {
 
 describe('cleaningTag', () => {
   it('differs between trusted and untrusted corpora', () => {
-    expect(cleaningTag()).toBe('clean3');
-    expect(cleaningTag({ trusted: true })).toBe('clean3-trusted');
+    expect(cleaningTag()).toBe('clean4');
+    expect(cleaningTag({ trusted: true })).toBe('clean4-trusted');
   });
 });
 

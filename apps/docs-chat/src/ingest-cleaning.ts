@@ -11,6 +11,7 @@
 import {
   createRedactor,
   DEFAULT_REDACTION_RULES,
+  RANDOM_TOKEN_RULE,
   type RedactionRule,
   type Redactor,
 } from '@keel/observability';
@@ -20,7 +21,7 @@ import { sanitizeText, scoreInjection } from '@keel/prompts';
  * The version of the cleaning: bumped whenever what it does changes, so that every document is
  * indexed again (the version is part of what an ingest compares, see {@link cleaningTag}).
  */
-export const CLEANING_VERSION = 3;
+export const CLEANING_VERSION = 4;
 
 /** How an ingest cleans. */
 export interface CleaningOptions {
@@ -42,15 +43,23 @@ export interface CleanedText {
  * card numbers and IBANs, whose checksums keep them off ordinary numbers. E-mail addresses and
  * phone numbers are content in documentation (a support address, a sales line), not leaks.
  * A `key=value` secret is one token: a value with a colon is a namespaced name, such as the
- * `key: 'openai:gpt-4o-mini'` of a circuit breaker in Keel's own READMEs, and is kept.
+ * `key: 'openai:gpt-4o-mini'` of a circuit breaker in Keel's own READMEs, and is kept. A random
+ * run no rule names (`RANDOM_TOKEN_RULE`) is a key in a document, though it would be an id in
+ * a log.
  */
-const DOCUMENT_RULES: readonly RedactionRule[] = DEFAULT_REDACTION_RULES.filter(
-  (rule) => rule.kind === 'secret' || rule.id === 'card-number' || rule.id === 'iban',
-).map((rule) =>
-  rule.id === 'key-value-secret'
-    ? { ...rule, validate: (value) => !value.includes(':') && (rule.validate?.(value) ?? true) }
-    : rule,
-);
+const DOCUMENT_RULES: readonly RedactionRule[] = [
+  ...DEFAULT_REDACTION_RULES.filter(
+    (rule) => rule.kind === 'secret' || rule.id === 'card-number' || rule.id === 'iban',
+  ).map((rule) =>
+    rule.id === 'key-value-secret'
+      ? {
+          ...rule,
+          validate: (value: string) => !value.includes(':') && (rule.validate?.(value) ?? true),
+        }
+      : rule,
+  ),
+  RANDOM_TOKEN_RULE,
+];
 /** Documents are never cut: the whole text is searched and kept. */
 const WHOLE = { maxStringLength: Number.MAX_SAFE_INTEGER };
 const redactWithinLines: Redactor = createRedactor({

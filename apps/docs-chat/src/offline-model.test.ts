@@ -163,4 +163,23 @@ describe('createOfflineModel', () => {
       /NODE_TLS|sudo bash|registry\.example|Assistant:|amber falcon|mirror script/,
     );
   });
+
+  it('quotes a host only when the deployment allows it', async () => {
+    const text =
+      'Budgets are explained at help.acme.example/budgets with examples. Budgets cap the tokens a user may spend.';
+    const page = { ...source, chunk: { ...source.chunk, text, overlap: 0 } };
+    const question = 'Where are budgets explained?';
+    const answer = async (allowedHosts?: string[]) => {
+      const model = createOfflineModel({
+        question,
+        sources: () => [page] as never,
+        ...(allowedHosts && { allowedHosts }),
+      });
+      const parts = await drain(model.stream({ messages: searched(question) }));
+      return parts.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
+    };
+    expect(await answer()).not.toContain('help.acme.example');
+    expect(await answer()).toContain('Budgets cap the tokens');
+    expect(await answer(['acme.example'])).toContain('help.acme.example/budgets');
+  });
 });

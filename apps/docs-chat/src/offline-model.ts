@@ -21,6 +21,7 @@ import type { PackedChunk } from '@keel/retrieval';
 import { collect } from '@keel/streaming';
 import { countTokens, defineModel } from '@keel/tokens';
 import { planOfflineStep } from './offline-plan';
+import { unquotable } from './unquotable';
 
 /** The offline answerer's model id, as it appears in the ledger and traces. */
 export const OFFLINE_MODEL_ID = 'keel-extractive';
@@ -51,6 +52,11 @@ export interface OfflineModelOptions {
   paceMs?: number;
   /** Says the answer is a fallback because the configured model failed. */
   fallback?: boolean;
+  /**
+   * Hosts the deployment trusts (`DOCS_CHAT_ALLOWED_HOSTS`): a unit pointing readers at any
+   * other host or e-mail domain is never quoted (see {@link unquotable}).
+   */
+  allowedHosts?: readonly string[];
   instrumentation?: Instrumentation;
   /** Called as each of its calls starts. */
   onStart?: () => void;
@@ -62,9 +68,11 @@ export function createOfflineModel({
   sources,
   paceMs = 0,
   fallback = false,
+  allowedHosts = [],
   instrumentation,
   onStart,
 }: OfflineModelOptions): ChatModel {
+  const exclude = unquotable({ allowedHosts });
   async function* stream(
     request: ChatRequest,
     { signal }: { signal?: AbortSignal } = {},
@@ -110,7 +118,7 @@ export function createOfflineModel({
     let aborted = false;
     try {
       const read = sources();
-      const step = planOfflineStep(question, request.messages, read, fallback);
+      const step = planOfflineStep(question, request.messages, read, { fallback, exclude });
       if (step.toolCall) finishReason = 'tool-calls';
       inputTokens = await countTokens(step.read);
       if (step.toolCall) {

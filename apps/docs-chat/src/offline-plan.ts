@@ -7,8 +7,7 @@
 import type { Message, ToolResultPart } from '@keel/core';
 import type { PackedChunk } from '@keel/retrieval';
 import type { AnswerUnit } from './answer-units';
-import { extractAnswer } from './extractive-answer';
-import { isInstructionLike } from './ingest-cleaning';
+import { type ExtractOptions, extractAnswer } from './extractive-answer';
 import { readQuestion, resolveFollowUp } from './question';
 import { rememberedUnits } from './remembered-answer';
 
@@ -17,55 +16,6 @@ const SAVE_NOTE = /^\s*(?:save|remember|note)(?:\s+(?:a|this))?(?:\s+note)?\s*:\
 /** How a declined answer begins: the documents do not cover the question. */
 export const NOT_COVERED =
   'Not in the documents: the ingested documents do not cover this, so I cannot answer it from them.';
-
-/** Raw HTML (a tag, an event handler) outside inline code: a page's markup, never quoted. */
-const RAW_HTML =
-  /<\/?\s*(?:script|img|iframe|svg|object|embed|style|link|meta|a|form|input|video|audio|source|base|body|html)\b|<[^>]*\bon[a-z]+\s*=|javascript:/i;
-
-/**
- * Commands that weaken the machine they run on, which a page may slip into a how-to: TLS checks
- * turned off, a download piped or fed into a shell, files opened to everyone, packages installed
- * from another registry than the one the reader chose.
- */
-const UNSAFE_COMMAND =
-  /\b(?:npm|pnpm|yarn|bun)\b[^\n]{0,80}(?:\bconfig set registry\b|\s--registry[ =])|\s--(?:extra-)?index-url\b|\s--trusted-host\b|NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*['"]?0\b|\bstrict-ssl\s*=?\s*false\b|\brejectUnauthorized\s*:\s*false\b|\bsslVerify\s*=?\s*false\b|\s--no-check-certificate\b|\b(?:curl|wget)\b[^\n|]{0,500}\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:\/(?:usr\/)?bin\/)?(?:ba|z|da)?sh\b|\b(?:ba|z)?sh\s+(?:-c\s+["']?\$\(|<\()\s*(?:curl|wget)\b|\bcurl\b[^\n|]{0,200}\s(?:-k|--insecure)\b|\bchmod\s+(?:-R\s+)?0?777\b/i;
-
-/** Advice against a command (`Never set NODE_TLS_REJECT_UNAUTHORIZED=0`) is not the command. */
-const WARNS = /\b(?:do not|don't|never|avoid|instead of|rather than)\b/i;
-
-/** Words that describe a password rather than state one ("the password is never logged"). */
-const DESCRIBES =
-  'not|never|no|a|an|the|its|their|your|redacted|hashed|encrypted|stored|required|optional|kept|set|read|sent|checked|missing|empty|wrong|invalid|incorrect|only|also|in|on|at|from|of|for|that|which|and|or|to|is|twice|once|again|field|hash|prompt|manager|reset|rule|policy|random|secret|unique|long|short|case|valid|too|then|now|still|same|different|strong|weak|shown|known';
-
-/**
- * A password written out in prose, which no redaction rule can tell from words: "the password
- * is amber falcon 97", "log in with the password opensesame". A word that describes one rather
- * than states it (`DESCRIBES`, or ending like a participle or an adverb) does not count.
- */
-const PASSWORD_IN_PROSE = new RegExp(
-  `\\b(?:password|passphrase|passcode|passwd)s?\\b(?: (?:for|of|to) [^.,;:]{1,40}?)?(?: is| was| reads| ?:) (?!(?:${DESCRIBES})\\b)(?![a-z]+(?:ed|en|ing|ly)\\b)[\\w-]|\\b(?:with|using|use|enter|type) (?:the |a |your )?(?:password|passphrase|passcode) (?!(?:${DESCRIBES})\\b)(?![a-z]+(?:ed|en|ing|ly)\\b)[\\w-]{4}`,
-  'i',
-);
-
-/** A heading naming a chat role (`### System:`): what follows is a staged prompt, not prose. */
-const ROLE_HEADING =
-  /^(?:system|assistant|developer)(?:\s+(?:message|prompt|note|instructions?))?\s*:?$/i;
-
-/**
- * Text the answerer never quotes: instructions to an assistant, a section staged as a chat
- * role's, markup planted in a page, commands that weaken the reader's machine, and passwords
- * written out in words.
- */
-function isPlanted(text: string, headingPath: readonly string[]): boolean {
-  const code = text.startsWith('```');
-  return (
-    isInstructionLike(text, { code }) ||
-    ROLE_HEADING.test(headingPath.at(-1)?.trim() ?? '') ||
-    RAW_HTML.test(text.replace(/`[^`\n]*`/g, '')) ||
-    (UNSAFE_COMMAND.test(text) && (code || !WARNS.test(text))) ||
-    PASSWORD_IN_PROSE.test(text)
-  );
-}
 
 /** Chunks each search of the offline answerer asks for. */
 const SEARCH_K = 20;
@@ -140,7 +90,7 @@ export function planOfflineStep(
   question: string,
   messages: readonly Message[],
   sources: readonly PackedChunk[],
-  fallback: boolean,
+  { fallback, exclude }: { fallback: boolean; exclude: ExtractOptions['exclude'] },
 ): OfflineStep {
   const results = resultsSinceQuestion(messages);
   const note = SAVE_NOTE.exec(question);
@@ -185,7 +135,7 @@ export function planOfflineStep(
   const lead = fallback
     ? 'The configured model is unavailable, so here is an extractive answer from the documents (offline mode):'
     : 'From the documents (offline mode: extracted, not generated):';
-  const found = extractAnswer(read, sources, { exclude: isPlanted });
+  const found = extractAnswer(read, sources, { exclude });
   if (!found.covered) {
     const seeAlso = found.nearest
       .map(

@@ -59,7 +59,7 @@ const analyzeTitle = createAnalyzer({
 
 /** How a question asks what something is, as a whole. */
 const OVERVIEW =
-  /^\s*(?:what\s+(?:is|are|does|do)\b|what's\b|tell\s+me\s+about\b|describe\b|explain\b|introduce\b)/i;
+  /^\s*(?:what\s+(?:exactly\s+)?(?:is|are|does|do)\b|what's\b|tell\s+me\s+about\b|describe\b|explain\b|introduce\b)/i;
 
 /** Words naming the kind of thing asked about, not the thing: "the resilience package". */
 const KINDS = new Set(analyzeTitle('app application library module package project toolkit'));
@@ -87,6 +87,24 @@ export function titles(title: string, subject: readonly string[]): boolean {
   return (
     subject.every((term) => terms.includes(term)) &&
     analyzeTerms(title).every((term) => KINDS.has(term) || subject.includes(term))
+  );
+}
+
+/**
+ * Whether a section headed `heading`, in the document titled `title`, is about `subject` and
+ * nothing more: the heading's words (an identifier read as its words: `retryBudget` is "retry
+ * budget") are the subject's or words such as "package", and the title names the rest of the
+ * subject ("the spend guard in the observability package": `Spend guard` in
+ * `@keel/observability`).
+ */
+export function heads(heading: string, title: string, subject: readonly string[]): boolean {
+  const words = heading.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2');
+  const own = analyzeTerms(words);
+  const terms = new Set([...analyzeTitle(words), ...analyzeTitle(title)]);
+  return (
+    own.length > 0 &&
+    own.every((term) => KINDS.has(term) || subject.includes(term)) &&
+    subject.every((term) => terms.has(term))
   );
 }
 

@@ -48,7 +48,7 @@ export {
   type Redactor,
   redact,
 } from './redact';
-export { DEFAULT_REDACTION_RULES, type RedactionRule } from './redaction-rules';
+export { DEFAULT_REDACTION_RULES, RANDOM_TOKEN_RULE, type RedactionRule } from './redaction-rules';
 export type {
   Attributes,
   AttributeValue,

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { redact } from './redact';
-import { ibanValid, luhnValid, shannonEntropy } from './redaction-rules';
+import { createRedactor, redact } from './redact';
+import {
+  DEFAULT_REDACTION_RULES,
+  ibanValid,
+  luhnValid,
+  RANDOM_TOKEN_RULE,
+  shannonEntropy,
+} from './redaction-rules';
 
 // Synthetic values only: none of these is a live credential.
 const cases: Record<string, { positive: string[]; negative: string[] }> = {
@@ -213,6 +219,47 @@ describe('default redaction rules', () => {
       'postgres://[REDACTED:url-credentials]@db:5432',
     );
   });
+});
+
+describe('RANDOM_TOKEN_RULE', () => {
+  const redactRandom = createRedactor({ rules: [RANDOM_TOKEN_RULE] });
+
+  it('redacts keys no other rule knows: random runs of letters and digits', () => {
+    for (const key of [
+      'hcaik_01hq3kz8x2vq7r4m9w6t3y5u1p0s8d2f4g6h8k', // Honeycomb-shaped
+      'R0b7c4e1f9b7d2c6e0a5f3b9d1Qz', // mixed case around hex
+      'Hk29fQmZp4LwX8vB7nT1yR6sE3', // a webhook URL's secret part
+      'c2stYW50LWFwaTAzLXF1aWNrYnJvd25mb3g', // base64
+    ]) {
+      expect(redactRandom(`key ${key} here`), key).toBe('key [REDACTED:random-token] here');
+    }
+    expect(redactRandom('https://discord.com/api/webhooks/123/Hk29fQmZp4LwX8vB7nT1yR6sE3')).toBe(
+      'https://discord.com/api/webhooks/123/[REDACTED:random-token]',
+    );
+  });
+
+  it('keeps what has few switches between letters and digits, and hex runs (hashes, commits, ids)', () => {
+    const text = [
+      'claude-3-5-sonnet-20241022 gpt-4o-2024-08-06 text-embedding-3-small',
+      'commit 6bacab6e4dea9290057f6e4dea929d1c2a3b4c5d, digest e3b0c44298fc1c149afbf4c8996fb924',
+      'id 123e4567-e89b-12d3-a456-426614174000 and DOCS_CHAT_USER_DAILY_TOKENS',
+      'createRedisConcurrencyLimit and untrusted-9c1e0b7a4f2d6e83',
+    ].join('\n');
+    expect(redactRandom(text)).toBe(text);
+  });
+
+  it('is not a default rule: logs hold random request and trace ids', () => {
+    expect(DEFAULT_REDACTION_RULES.map((rule) => rule.id)).not.toContain('random-token');
+    expect(redact('request req_8fK2mQ9xW4vB7nL1pR3t')).toBe('request req_8fK2mQ9xW4vB7nL1pR3t');
+  });
+
+  it('runs in linear time on long runs that almost match', () => {
+    const redactor = createRedactor({ rules: [RANDOM_TOKEN_RULE], maxStringLength: 1 << 20 });
+    for (const unit of ['a', 'a1-', 'ab12', '-']) {
+      const run = unit.repeat(Math.ceil(262_144 / unit.length));
+      expect(redactor(`${run} x`)).toEqual(expect.any(String));
+    }
+  }, 180_000);
 });
 
 describe('validators', () => {

@@ -114,6 +114,21 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Values at least this long, mixing letters and digits, this random, are secrets. */
 const MIN_SECRET_ENTROPY = 3.2;
 
+/**
+ * A key of a service no other rule knows (a Honeycomb or PagerDuty key, the secret part of a
+ * webhook URL, a base64 blob): a run of 16 or more letters, digits and `_` that switches
+ * between letters and digits five times or more, as random text does and words, versions,
+ * dates and model names do not (`claude-3-5-sonnet-20241022`). A run of hex digits alone is a
+ * hash, a commit or an id, and is kept. Not a default rule: logs hold random request, trace and
+ * response ids, which it would hide. For text where such a run is a secret, such as documents.
+ */
+export const RANDOM_TOKEN_RULE: RedactionRule = Object.freeze({
+  id: 'random-token',
+  kind: 'secret',
+  pattern: /(?<!\w)\w{16,}(?!\w)/g,
+  validate: (token: string) => !/^[\da-f]+$/i.test(token) && letterDigitSwitches(token) >= 5,
+});
+
 /** The rules `redact` applies by default, in order. */
 export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
   {

@@ -1,0 +1,203 @@
+/**
+ * What the offline answerer never quotes from a document, whatever it is asked: text a planted
+ * page uses to reach the reader. Instructions to an assistant; a section staged as a chat
+ * role's; markup a reader never sees (HTML, a Markdown comment) or text hidden from filters
+ * (ROT13, another language than its page's); commands that weaken the reader's machine;
+ * passwords written out in words; and hosts or e-mail addresses the deployment does not trust,
+ * which the output guard cannot neutralise when they are written without a link.
+ */
+import { isInstructionLike } from './ingest-cleaning';
+
+/** Raw HTML (a tag, an event handler) outside inline code: a page's markup, never quoted. */
+const RAW_HTML =
+  /<\/?\s*(?:script|img|iframe|svg|object|embed|style|link|meta|a|form|input|video|audio|source|base|body|html)\b|<[^>]*\bon[a-z]+\s*=|javascript:/i;
+
+/**
+ * An HTML tag in prose (`<span style="display:none">`, `</details>`): what it wraps is styled or
+ * hidden by markup the answer would show as text. A tag with an attribute's value, a closing
+ * tag, or an element that styles text; not a placeholder such as `<bot id>`. Code may show tags
+ * as its subject.
+ */
+const PROSE_TAG =
+  /<[a-z][a-z0-9]*\s+[a-z-]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)[^<>]*>|<\/[a-z][a-z0-9]*\s*>|<(?:span|div|details|summary|p|font|center|b|i|u|em|strong|small|sup|sub|mark|del|ins|br|hr)\b[^<>]*>/i;
+
+/**
+ * A link reference definition (`[//]: # (note)`, `[ref]: https://…`): never rendered, so a page
+ * can hide anything in one. A footnote (`[^1]: …`) is rendered, and is prose.
+ */
+const LINK_DEFINITION = /^\s*\[(?!\^)[^\]]+\]:\s*\S/;
+
+/**
+ * Commands that weaken the machine they run on, which a page may slip into a how-to: TLS checks
+ * turned off, a download piped or fed into a shell, files opened to everyone, packages installed
+ * from another registry than the one the reader chose, a browser's or container's isolation
+ * switched off, a Redis open to the network.
+ */
+const UNSAFE_COMMAND = new RegExp(
+  [
+    String.raw`\b(?:npm|pnpm|yarn|bun)\b[^\n]{0,80}(?:\bconfig set (?:@[\w-]+:)?registry\b|\s--registry[ =])`,
+    String.raw`^\s*(?:@[\w-]+:)?registry\s*=\s*https?:`,
+    String.raw`\s--(?:extra-)?index-url\b|\s--trusted-host\b|\s--unsafe-perm\b|\s--trust-all\b`,
+    String.raw`NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*['"]?0\b|\bstrict-ssl\s*=?\s*false\b|\brejectUnauthorized\s*:\s*false\b`,
+    String.raw`\bssl[-_]?verify\s*=?\s*(?:false|off|0)\b|\bproxy_ssl_verify\s+off\b|\s--no-check-certificate\b|\s--no-verify(?:-ssl)?\b`,
+    String.raw`\b(?:curl|wget)\b[^\n|]{0,500}\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:\/(?:usr\/)?bin\/)?(?:ba|z|da)?sh\b`,
+    String.raw`\b(?:ba|z)?sh\s+(?:-c\s+["']?\$\(|<\()\s*(?:curl|wget)\b`,
+    String.raw`\bcurl\b[^\n|]{0,200}\s-k\b|\s--insecure\b`,
+    String.raw`\bchmod\s+(?:-R\s+)?(?:0?777|0?666|(?:a|o|go|ugo)\+[rx]*w[rwx]*)\b|\bumask\s+0+\b`,
+    String.raw`\s--privileged\b|\/var\/run\/docker\.sock\b|\s--no-sandbox\b|\s--disable-web-security\b`,
+    String.raw`\bprotected-mode\s+no\b|\s--force-all\b`,
+  ].join('|'),
+  'im',
+);
+
+/**
+ * Prose telling the reader to hand a credential over: send, paste or upload a key, a password or
+ * a session cookie; decode one a page hid; record one as a span or log attribute.
+ */
+const SHARES_SECRET = (() => {
+  // Verbs may open the sentence; credentials' names keep their case (`ANTHROPIC_API_KEY`).
+  const either = (words: string) =>
+    words.replace(/\b([a-z])/g, (letter) => `[${letter}${letter.toUpperCase()}]`);
+  const credential = String.raw`(?:api[ _-]?keys?|session cookies?|passwords?|admin tokens?|credentials?|(?:[A-Z][A-Z0-9]*_)+(?:KEY|TOKEN|SECRET|PASSWORD))\b`;
+  return new RegExp(
+    [
+      String.raw`\b(?:${either('paste|send|share|forward|post|upload|submit|attach')})(?:s|ed|ing)?\b[^.;]{0,80}?\b${credential}`,
+      String.raw`\b${either('decod')}\w*\b[^.;]{0,80}?\b${credential}`,
+      String.raw`\b(?:[A-Z][A-Z0-9]*_)+(?:KEY|TOKEN|SECRET|PASSWORD)\b[^.;]{0,30}?\bas (?:an? )?(?:span |trace |log |metric )?(?:attribute|label|tag|field)\b`,
+    ].join('|'),
+  );
+})();
+
+/** Advice against a command (`Never set NODE_TLS_REJECT_UNAUTHORIZED=0`) is not the command. */
+const WARNS = /\b(?:do not|don't|never|avoid|instead of|rather than)\b/i;
+
+/** Words that describe a password rather than state one ("the password is never logged"). */
+const DESCRIBES =
+  'not|never|no|a|an|the|its|their|your|redacted|hashed|encrypted|stored|required|optional|kept|set|read|sent|checked|missing|empty|wrong|invalid|incorrect|only|also|in|on|at|from|of|for|that|which|and|or|to|is|twice|once|again|field|hash|prompt|manager|reset|rule|policy|random|secret|unique|long|short|case|valid|too|then|now|still|same|different|strong|weak|shown|known';
+
+/**
+ * A password written out in prose, which no redaction rule can tell from words: "the password
+ * is amber falcon 97", "log in with the password opensesame". A word that describes one rather
+ * than states it (`DESCRIBES`, or ending like a participle or an adverb) does not count.
+ */
+const PASSWORD_IN_PROSE = new RegExp(
+  `\\b(?:password|passphrase|passcode|passwd)s?\\b(?: (?:for|of|to) [^.,;:]{1,40}?)?(?: is| was| reads| ?:) (?!(?:${DESCRIBES})\\b)(?![a-z]+(?:ed|en|ing|ly)\\b)[\\w-]|\\b(?:with|using|use|enter|type) (?:the |a |your )?(?:password|passphrase|passcode) (?!(?:${DESCRIBES})\\b)(?![a-z]+(?:ed|en|ing|ly)\\b)[\\w-]{4}`,
+  'i',
+);
+
+/** A heading naming a chat role (`### System:`): what follows is a staged prompt, not prose. */
+const ROLE_HEADING =
+  /^(?:system|assistant|developer)(?:\s+(?:message|prompt|note|instructions?))?\s*:?$/i;
+
+/**
+ * Top-level domains of the hosts a page may send a reader to. Names such as `.test` or `.info`
+ * also end JavaScript member names (`regex.test(`, `logger.info(`): a name followed by `(`, or
+ * by more of a file name (`replicas.test.ts`), is not a host.
+ */
+const TLDS = new Set(
+  'com net org io dev ai app co cloud xyz site online tech biz info example invalid test'.split(
+    ' ',
+  ),
+);
+
+/** A host written in text, with or without a scheme, and an e-mail address's domain. */
+const HOST =
+  /(?<![\w@.-])(?:[a-z][a-z0-9+.-]*:\/\/)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63})(?![\w-]|\.[a-z0-9]|\()|[\w.+-]+@((?:[a-z0-9-]+\.)+[a-z]{2,63})\b/gi;
+
+/** Hosts every deployment trusts: the machine itself and the APIs Keel's packages call. */
+const TRUSTED_HOSTS = [
+  'localhost',
+  'api.openai.com',
+  'api.anthropic.com',
+  'api.cohere.com',
+  'api.voyageai.com',
+];
+
+/**
+ * The hosts and e-mail domains `text` points a reader at outside the links it holds (a link's
+ * destination is the output guard's: it keeps the link's words and drops the address unless
+ * the host is allowed).
+ */
+function pointedHosts(text: string): string[] {
+  const hosts: string[] = [];
+  for (const match of text.replace(/\]\([^)\s]*\)/g, ']').matchAll(HOST)) {
+    const host = (match[1] ?? match[2] ?? '').toLowerCase();
+    if (TLDS.has(host.slice(host.lastIndexOf('.') + 1))) hosts.push(host);
+  }
+  return hosts;
+}
+
+/** ROT13, which a page uses to slip an instruction past filters that read words. */
+function rot13(text: string): string {
+  return text.replace(/[a-z]/gi, (letter) => {
+    const base = letter <= 'Z' ? 65 : 97;
+    return String.fromCharCode(((letter.charCodeAt(0) - base + 13) % 26) + base);
+  });
+}
+
+/** The commonest English words: text whose ROT13 holds several more of them is encoded. */
+const ENGLISH =
+  /\b(?:the|to|and|of|a|in|is|you|your|from|for|with|that|this|it|on|be|are|user|users)\b/gi;
+
+const englishWords = (text: string) => text.match(ENGLISH)?.length ?? 0;
+
+/**
+ * Function words of other languages a page may slip an instruction in, for filters that read
+ * English: a sentence with several of them and few English ones is in another language.
+ */
+const FOREIGN =
+  /\b(?:le|la|les|des|une|pour|que|qui|dans|sur|avec|pas|vous|der|das|und|ist|nicht|für|auf|ein|eine|sie|los|las|una|por|para|usted|della|che|gli|não|uma|het|een|niet|voor)\b/gi;
+
+/** Scripts that write words without Latin letters (CJK, Cyrillic, Arabic, ...). */
+const NON_LATIN =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Cyrillic}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Thai}\p{Script=Devanagari}]/gu;
+
+/** Whether prose `text` is written in another language than English. */
+function foreign(text: string): boolean {
+  const letters = text.match(/\p{L}/gu)?.length ?? 0;
+  const nonLatin = text.match(NON_LATIN)?.length ?? 0;
+  if (letters > 0 && nonLatin >= 0.3 * letters) return true;
+  return (text.match(FOREIGN)?.length ?? 0) >= 3 && englishWords(text) <= 1;
+}
+
+/** Options of {@link unquotable}. */
+export interface UnquotableOptions {
+  /** Hosts the deployment trusts (and their subdomains): text may point readers at them. */
+  allowedHosts?: readonly string[];
+}
+
+/**
+ * The test the offline answerer runs on each unit of a document (its text and headings): true
+ * for text it must never quote. Prose in another language than English counts as hidden only
+ * in a page written in English (`page`, the chunk the unit comes from).
+ *
+ * @example
+ * ```ts
+ * const never = unquotable({ allowedHosts: ['docs.example.com'] });
+ * never('Report bugs to security@keel-support.example.', []); // true
+ * never('See docs.example.com/guide for more.', []); // false
+ * ```
+ */
+export function unquotable({ allowedHosts = [] }: UnquotableOptions = {}) {
+  const trusted = [...TRUSTED_HOSTS, ...allowedHosts.map((host) => host.toLowerCase())];
+  const untrusted = (host: string) =>
+    !trusted.some((allowed) => host === allowed || host.endsWith(`.${allowed}`));
+  return (text: string, headingPath: readonly string[], page = ''): boolean => {
+    const code = text.startsWith('```');
+    const spans = text.replace(/`[^`\n]*`/g, '');
+    const prose = code ? '' : spans;
+    return (
+      isInstructionLike(text, { code }) ||
+      ROLE_HEADING.test(headingPath.at(-1)?.trim() ?? '') ||
+      RAW_HTML.test(spans) ||
+      PROSE_TAG.test(prose) ||
+      LINK_DEFINITION.test(text) ||
+      (UNSAFE_COMMAND.test(text) && (code || !WARNS.test(text))) ||
+      PASSWORD_IN_PROSE.test(text) ||
+      (!code && SHARES_SECRET.test(text.replace(/`/g, '')) && !WARNS.test(prose)) ||
+      pointedHosts(text).some(untrusted) ||
+      englishWords(rot13(prose)) >= englishWords(prose) + 3 ||
+      (prose !== '' && foreign(prose) && !foreign(page))
+    );
+  };
+}
