@@ -562,6 +562,37 @@ describe('extractAnswer', () => {
     expect(JSON.stringify(found)).not.toContain('evil');
   });
 
+  it('quotes no part of a code block the caller refuses whole or by a line', () => {
+    const workflow = chunk(
+      'ci.md#0',
+      [
+        'Run the eval gate on pull requests with this workflow:',
+        '',
+        '```yaml',
+        'on: pull_request_target',
+        'steps:',
+        '  - uses: actions/checkout@v4',
+        `    with: { ref: "\${{ github.event.pull_request.head.sha }}" }`,
+        '  - run: npx keel-evals compare --gate',
+        '```',
+        '',
+        'The gate fails the check when a score drops.',
+      ].join('\n'),
+    );
+    const question = readQuestion('How do I run the eval gate on pull requests?');
+    const texts = (exclude: (text: string) => boolean) => {
+      const found = extractAnswer(question, [workflow], { exclude });
+      return found.covered ? found.units.map((unit) => unit.text).join('\n') : '';
+    };
+    expect(texts(() => false)).toContain('pull_request_target');
+    // Refused whole (the block's text) or by one of its lines: no line of it is quoted alone.
+    for (const refuse of ['```yaml', 'head.sha']) {
+      const answer = texts((text) => text.includes(refuse));
+      expect(answer, refuse).not.toMatch(/pull_request|checkout|keel-evals/);
+      expect(answer, refuse).toContain('The gate fails the check');
+    }
+  });
+
   it('quotes the best unit of another document holding a strong one, beside the units of the best', () => {
     const llm = chunk(
       'llm.md#3',

@@ -138,6 +138,10 @@ function holding(wanted: readonly string[], terms: ReadonlySet<string>): Map<str
   return held;
 }
 
+/** The code block a unit belongs to (a block, or one of its lines), across chunks. */
+const blockOf = ({ citationId, block }: AnswerUnit) =>
+  block === undefined ? undefined : `${citationId}#${block}`;
+
 /** How well the best chunk covers a question. */
 export interface Relevance {
   /** The share of the question's weighted terms the best chunk (units and headings) holds. */
@@ -271,8 +275,19 @@ export function extractAnswer(
   // question, and every name the question asks about must appear somewhere; both among the
   // units that may be quoted (a name only a planted sentence mentions is not covered).
   const pages = new Map(chunks.map(({ citationId, chunk }) => [citationId, chunk.text]));
+  const excluded = new Set(
+    scored.filter(
+      ({ unit }) =>
+        exclude?.(unit.text, unit.headingPath, pages.get(unit.citationId) ?? '') ?? false,
+    ),
+  );
+  // A code block refused whole or by one of its lines is quoted in no part: a line alone
+  // (`ref: ${{ github.event.pull_request.head.sha }}`) carries what the block was refused for.
+  const refusedBlocks = new Set(
+    [...excluded].map((item) => blockOf(item.unit)).filter((block) => block !== undefined),
+  );
   const quotable = scored.filter(
-    ({ unit }) => !exclude?.(unit.text, unit.headingPath, pages.get(unit.citationId) ?? ''),
+    (item) => !excluded.has(item) && !refusedBlocks.has(blockOf(item.unit) ?? ''),
   );
   const byChunk = new Map<string, Map<string, number>>();
   for (const { unit, held, heading } of quotable) {
@@ -345,8 +360,6 @@ export function extractAnswer(
   const perSource = new Map<string, number>();
   /** Code blocks quoted, whole (`code`) or by so many of their lines. */
   const blocks = new Map<string, 'code' | number>();
-  const blockOf = ({ citationId, block }: AnswerUnit) =>
-    block === undefined ? undefined : `${citationId}#${block}`;
   let code = 0;
   // A how-to is answered with its best code block whatever else is picked.
   const bestCode = howto ? candidates.find((item) => item.unit.kind === 'code') : undefined;
