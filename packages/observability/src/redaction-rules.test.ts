@@ -14,6 +14,7 @@ const cases: Record<string, { positive: string[]; negative: string[] }> = {
     positive: [
       '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx4f\nQk2/abc==\n-----END RSA PRIVATE KEY-----',
       '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA', // truncated: no END line
+      '-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBGXkZ3sBCADKx7\n=Qk2f\n-----END PGP PRIVATE KEY BLOCK-----',
       '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ\n-----END PRIVATE KEY-----',
     ],
     negative: [
@@ -142,7 +143,7 @@ const cases: Record<string, { positive: string[]; negative: string[] }> = {
     ],
   },
   'url-credentials': {
-    positive: ['postgres://admin:hunter2@db.internal:5432/app', 'https://user:p4ss@example.org/x'],
+    positive: ['postgres://admin:hunter2@db.internal:5432/app', 'https://user:p4ss@example.org/x', 'redis://:s3cretPass@cache:6379'],
     negative: ['https://example.org/a:b@c', 'mailto:someone'],
   },
   'key-value-secret': {

@@ -137,11 +137,11 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
     multiline: true,
     // The header so far, or a key whose END line has not come yet.
     partial:
-      /-----BEGIN [A-Z0-9 ]*(?:PRIVATE KEY-----(?:(?!-----END [A-Z0-9 ]*PRIVATE KEY-----)[\s\S])*)?$/,
+      /-----BEGIN [A-Z0-9 ]*(?:PRIVATE KEY(?: BLOCK)?-----(?:(?!-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----)[\s\S])*)?$/,
     kind: 'secret',
     // A truncated key (no END line) is redacted to the end of the text.
     pattern:
-      /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
+      /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g,
     crossField: true,
   },
   {
@@ -282,7 +282,7 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
     id: 'url-credentials',
     hint: /:\/\//,
     kind: 'secret',
-    pattern: /(?<keep>:\/\/)[^\s:/@]{1,256}:[^\s/@]{1,256}(?=@)/g,
+    pattern: /(?<keep>:\/\/)[^\s:/@]{0,256}:[^\s/@]{1,256}(?=@)/g,
   },
   {
     id: 'key-value-secret',
