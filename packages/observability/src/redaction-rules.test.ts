@@ -143,7 +143,11 @@ const cases: Record<string, { positive: string[]; negative: string[] }> = {
     ],
   },
   'url-credentials': {
-    positive: ['postgres://admin:hunter2@db.internal:5432/app', 'https://user:p4ss@example.org/x', 'redis://:s3cretPass@cache:6379'],
+    positive: [
+      'postgres://admin:hunter2@db.internal:5432/app',
+      'https://user:p4ss@example.org/x',
+      'redis://:s3cretPass@cache:6379',
+    ],
     negative: ['https://example.org/a:b@c', 'mailto:someone'],
   },
   'key-value-secret': {
