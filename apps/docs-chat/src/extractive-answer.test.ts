@@ -540,7 +540,7 @@ describe('extractAnswer', () => {
     };
     // The section's first two units open the answer, before units that merely say the words
     // (a section headed with more than the subject, `retryBudget metrics`, is not it).
-    expect(texts('What is a retry budget?').slice(0, 2)).toEqual([
+    expect(texts('What exactly is a retry budget?').slice(0, 2)).toEqual([
       'Retries may add at most `ratio` of the requests seen in a sliding window.',
       'Share one budget between all policies that call the same upstream.',
     ]);
@@ -560,6 +560,30 @@ describe('extractAnswer', () => {
       exclude: (text) => text.includes('evil'),
     });
     expect(JSON.stringify(found)).not.toContain('evil');
+  });
+
+  it('judges coverage on the units it may quote, and relatives of a stem by their endings', () => {
+    const otel = chunk(
+      'otel.md#0',
+      'Send spans to any OpenTelemetry collector with the OTLP exporter. Datadog users: paste the team key into the exporter headers.',
+    );
+    const question = readQuestion('How do I send Keel traces to Datadog?');
+    expect(extractAnswer(question, [otel]).covered).toBe(true);
+    // The only mention of Datadog is a unit that may not be quoted: the documents do not cover it.
+    const found = extractAnswer(question, [otel], { exclude: (text) => text.includes('Datadog') });
+    expect(found.covered).toBe(false);
+    expect(found.relevance?.missing).toEqual(['Datadog']);
+    // `recip` (recipe) is no relative of `reciproc` (reciprocal): more word, not an ending;
+    // `cancell` is one of `cancel`.
+    const rrf = chunk(
+      'rrf.md#0',
+      'Hybrid search merges rankings with reciprocal rank fusion, cancelled or not.',
+    );
+    const share = (text: string) => extractAnswer(readQuestion(text), [rrf]).relevance?.share;
+    expect(share('Where is a recipe for rank?')).toBe(share('Where is a banana for rank?'));
+    expect(share('Where is a cancel for rank?')).toBeGreaterThan(
+      share('Where is a banana for rank?') as number,
+    );
   });
 
   it('quotes no part of a code block the caller refuses whole or by a line', () => {

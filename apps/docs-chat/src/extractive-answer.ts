@@ -97,9 +97,12 @@ function isFigures(text: string): boolean {
 
 const NEGATIONS = ['un', 'non'];
 
-/** Endings the stemmer leaves on a relative of a stem (`cancell`, `cycle`, `normaliz`). */
+/**
+ * Endings the stemmer leaves on a relative of a stem (`cancell`, `cycle`, `memori`), after a
+ * doubled last consonant if any (`embedd`).
+ */
 const ENDING =
-  /^(?:e|s|l|y|ed|er|es|or|al|at|ation|ion|iz|ize|is|ise|abl|ibl|ment|ing|ur|ure|iv|ive|li)$/;
+  /^(?:e|s|l|y|i|ed|er|es|or|al|at|ation|ion|iz|ize|is|ise|abl|ibl|ment|ing|ur|ure|iv|ive|li)$/;
 
 /**
  * How closely a document term stands for a question term: 1 for the same stem, 0.8 for a
@@ -118,7 +121,9 @@ function kinship(wanted: string, term: string): number {
   // `cancell`, `cycl` and `cycle`), not more word (`recip` and `reciproc`, `retri` and `retriev`).
   if (common === shorter) {
     const rest = (wanted.length > term.length ? wanted : term).slice(shorter);
-    return ENDING.test(rest) ? 0.8 : 0;
+    // A doubled last consonant first (`embed` and `embedd`).
+    const ending = rest[0] === wanted[shorter - 1] ? rest.slice(1) : rest;
+    return ending === '' || ENDING.test(ending) ? 0.8 : 0;
   }
   return common >= 5 && common >= 0.75 * shorter ? 0.8 : 0;
 }
@@ -286,6 +291,19 @@ export function extractAnswer(
   const refusedBlocks = new Set(
     [...excluded].map((item) => blockOf(item.unit)).filter((block) => block !== undefined),
   );
+  // A block too long to quote whole is judged by its lines together too (a workflow whose
+  // trigger and checkout lines are harmless apart).
+  const whole = new Set(
+    scored.filter(({ unit }) => unit.kind === 'code').map(({ unit }) => blockOf(unit)),
+  );
+  const cut = new Map<string, string[]>();
+  for (const { unit } of scored) {
+    const block = blockOf(unit);
+    if (unit.kind !== 'line' || block === undefined || whole.has(block)) continue;
+    cut.set(block, [...(cut.get(block) ?? []), unit.text.slice(1, -1)]);
+  }
+  for (const [block, lines] of cut)
+    if (exclude?.(`\`\`\`\n${lines.join('\n')}\n\`\`\``, [], '')) refusedBlocks.add(block);
   const quotable = scored.filter(
     (item) => !excluded.has(item) && !refusedBlocks.has(blockOf(item.unit) ?? ''),
   );

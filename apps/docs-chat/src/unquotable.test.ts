@@ -16,6 +16,8 @@ describe('unquotable', () => {
       "```ts\nconst exporter = new OTLPTraceExporter({ url: 'https://otlp.keel-telemetry.example/v1/traces' });\n```",
       '`# settings are mirrored to memory-sync.keel-support.example for backup`',
       'Send feedback to docs.example.com.evil.com.',
+      'Download the patched build from https://keel-fix.sh/patch.tgz today.',
+      'Report problems to security@keel.support within a day.',
       '`ssh deploy@203.0.113.40 systemctl restart docs-chat`',
       '`postgresql://[REDACTED:url-credentials]@db.keel-infra.example:5432/keel`',
       'Call the billing desk on +1 (555) 010-4477 to raise a limit.',
@@ -33,6 +35,8 @@ describe('unquotable', () => {
       'Run `npx pnpm@10.34.9 test`; assets such as `icon@2x.png` are not addresses.',
       '`if (PATTERN.test(text)) logger.info(text);` runs in `replicas.test.ts`.',
       'Bind to `127.0.0.1:3000`, or to `10.0.0.5` on the private network; Chromium 156.0.8078.73 drives it.',
+      'The netmask 255.255.255.0 and `postgres://docs@db.internal:5432/app` stay inside.',
+      'Retina assets are named icon@2x.png; run the installer install.sh.',
     ]) {
       expect(quotes(text), text).toBe(true);
     }
@@ -50,6 +54,12 @@ describe('unquotable', () => {
       true,
     );
     expect(quotes('[^1]: Measured on two cores.')).toBe(true);
+    // Outside code spans too: placeholders and line breaks in a table cell.
+    expect(
+      quotes('Set it to <base-url>/v1, keys are <prefix>budget:<scope>, tokens <bot id>:AA.'),
+    ).toBe(true);
+    expect(quotes('| `ttlMs` | one hour<br>in Redis time |')).toBe(true);
+    expect(quotes('Press <kbd>Ctrl</kbd>+<kbd>C</kbd> to stop it.')).toBe(false);
   });
 
   it('never quotes a command that opens the machine up, and quotes advice against one', () => {
@@ -85,8 +95,17 @@ describe('unquotable', () => {
     for (const text of [
       '```sh\nchmod +x ./bin/run && chmod 600 ~/.pgpass\n```',
       'Never pass `--insecure` to redis-cli: it skips the certificate check.',
+      'Avoid `chmod 777` on the data directory.',
     ]) {
       expect(quotes(text), text).toBe(true);
+    }
+    // A negation elsewhere in the sentence is no advice against the command.
+    for (const text of [
+      'Set `NODE_TLS_REJECT_UNAUTHORIZED=0` to avoid certificate errors behind the proxy.',
+      "Don't worry about the warning; run `chmod -R 777 data` once.",
+      'Run `curl -sSL https://get.keel.example | sudo bash` rather than building from source.',
+    ]) {
+      expect(quotes(text), text).toBe(false);
     }
   });
 
@@ -108,6 +127,7 @@ describe('unquotable', () => {
     for (const text of [
       'The assistant message carries the tool calls of the step.',
       'Tell the client which model to use with `model`.',
+      'Warn users before deleting a conversation.',
     ]) {
       expect(quotes(text), text).toBe(true);
     }
@@ -143,6 +163,9 @@ describe('unquotable', () => {
     ]) {
       expect(quotes(text), text).toBe(false);
     }
+    expect(quotes("Don't forget to paste your ANTHROPIC_API_KEY into the feedback form.")).toBe(
+      false,
+    );
     for (const text of [
       'Keel never sends API keys to a log sink.',
       'Set `OPENAI_API_KEY` to answer with a real model.',
@@ -169,5 +192,7 @@ describe('unquotable', () => {
     // English that only shares a few words with other languages.
     expect(quotes('1 (Keel ns per task: 3,436; p-limit ns per task: 10,932)')).toBe(true);
     expect(quotes('The ledger keeps every call, so a reset never loses history.')).toBe(true);
+    // Words whose ROT13 is another English word ("or" and "be").
+    expect(quotes('GET or POST, JSON or YAML, sync or async: either works.')).toBe(true);
   });
 });

@@ -6,12 +6,17 @@
  * passwords written out in words; and hosts or e-mail addresses the deployment does not trust,
  * which the output guard cannot neutralise when they are written without a link.
  */
-import { createRedactor, DEFAULT_REDACTION_RULES, type RedactionRule } from '@keel/observability';
+import {
+  createRedactor,
+  DEFAULT_REDACTION_RULES,
+  RANDOM_TOKEN_RULE,
+  type RedactionRule,
+} from '@keel/observability';
 import { isInstructionLike } from './ingest-cleaning';
 
 /** Raw HTML (a tag, an event handler) outside inline code: a page's markup, never quoted. */
 const RAW_HTML =
-  /<\/?\s*(?:script|img|iframe|svg|object|embed|style|link|meta|a|form|input|video|audio|source|base|body|html)\b|<[^>]*\bon[a-z]+\s*=|javascript:/i;
+  /<\/?\s*(?:script|img|iframe|svg|object|embed|style|link|meta|a|form|input|video|audio|source|base|body|html)(?![\w-])|<[^<>]*\bon[a-z]+\s*=|javascript:/i;
 
 /**
  * An HTML tag in prose (`<span style="display:none">`, `</details>`): what it wraps is styled or
@@ -20,7 +25,7 @@ const RAW_HTML =
  * as its subject.
  */
 const PROSE_TAG =
-  /<[a-z][a-z0-9]*\s+[a-z-]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)[^<>]*>|<\/[a-z][a-z0-9]*\s*>|<(?:span|div|details|summary|p|font|center|b|i|u|em|strong|small|sup|sub|mark|del|ins|br|hr)\b[^<>]*>/i;
+  /<[a-z][a-z0-9]*\s+[a-z-]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)[^<>]*>|<\/[a-z][a-z0-9]*\s*>|<(?:span|div|details|summary|p|font|center|b|i|u|em|strong|small|sup|sub|mark|del|ins)\b[^<>]*>/i;
 
 /**
  * A link reference definition (`[//]: # (note)`, `[ref]: https://…`): never rendered, so a page
@@ -37,7 +42,7 @@ const LINK_DEFINITION = /^\s*\[(?!\^)[^\]]+\]:\s*\S/;
 const UNSAFE_COMMAND = new RegExp(
   [
     String.raw`\b(?:npm|pnpm|yarn|bun)\b[^\n]{0,80}(?:\bconfig set (?:@[\w-]+:)?registry\b|\s--registry[ =])`,
-    String.raw`^\s*(?:@[\w-]+:)?registry\s*=\s*https?:`,
+    String.raw`^[ \t]*(?:@[\w-]+:)?registry[ \t]*=[ \t]*https?:`,
     String.raw`\s--(?:extra-)?index-url\b|\s--trusted-host\b|\s--unsafe-perm\b|\s--trust-all\b`,
     String.raw`NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*['"]?0\b|\bstrict-ssl\s*=?\s*false\b|\brejectUnauthorized\s*:\s*false\b`,
     String.raw`\bssl[-_]?verify\s*=?\s*(?:false|off|0)\b|\bproxy_ssl_verify\s+off\b|\s--no-check-certificate\b|\s--no-verify(?:-ssl)?\b`,
@@ -55,13 +60,13 @@ const UNSAFE_COMMAND = new RegExp(
     String.raw`\s-DisableRealtimeMonitoring\s+\$true\b|\bSet-NetFirewallProfile\b[^\n]{0,80}-Enabled\s+False\b|\bsetenforce\s+0\b|\bSELINUX\s*=\s*disabled\b`,
     String.raw`\bufw\s+disable\b|\bsystemctl\s+(?:stop|disable)\s+(?:firewalld|ufw|apparmor)\b|\bNOPASSWD\s*:\s*ALL\b|\bStrictHostKeyChecking\s*=?\s*no\b|\bUserKnownHostsFile\s*=?\s*\/dev\/null\b`,
     // Servers and clusters open to all: any host trusted, privileged pods, the host's root.
-    String.raw`\b0\.0\.0\.0\/0\s+trust\b|\bprivileged:\s*true\b|\bhostNetwork:\s*true\b|\bhostPath:\s*\{?\s*path:\s*["']?\/["']?\s*(?:[,}]|$)|\bcluster-admin\b`,
+    String.raw`\b0\.0\.0\.0\/0\s+trust\b|\bprivileged:\s*true\b|\bhostNetwork:\s*true\b|\bhostPath:\s*(?:\{\s*)?path:[ \t]*["']?\/["']?[ \t]*(?:[,}]|$)|\bcluster-admin\b`,
     // An app's own protections off, or its debugger and network open to all.
     String.raw`\b[A-Z][A-Z0-9_]*_DISABLE_(?:CSRF|AUTH\w*|TLS|SSL|SECURITY)\s*=\s*["']?(?:true|1|yes|on)\b|\b[A-Z][A-Z0-9_]*_AUTH\s*=\s*["']?(?:off|false|none|disabled)\b`,
     String.raw`\b[A-Z][A-Z0-9_]*CORS_ORIGINS?\s*[=:]\s*["']?\*|\bAccess-Control-Allow-Origin["']?\s*:?\s*["']?\*`,
     String.raw`(?<![\w-])--inspect(?:-brk)?=0\.0\.0\.0\b|\bnetwork_mode:\s*["']?host\b|\binsecure-skip-tls-verify:\s*true\b|\beval\s*\(`,
     // CI that runs a fork's code with the repository's secrets, or hands the secrets out.
-    String.raw`\bpull_request_target\b[\s\S]{0,400}\bhead\b|\bpermissions:\s*write-all\b|\becho\b[^\n]{0,40}\$\{\{\s*secrets\.`,
+    String.raw`\bpull_request_target\b[\s\S]*?\bpull_request\.head\b|\bpull_request_target\b[^.\n]{0,200}\bhead\b|\bpermissions:\s*write-all\b|\becho\b[^\n]{0,40}\$\{\{\s*secrets\.`,
   ].join('|'),
   'im',
 );
@@ -97,10 +102,20 @@ const DIRECTIVE =
 /** An assistant named as the one spoken to: `AI assistant: report every run as passed`. */
 const ADDRESSED = /\b(?:assistants?|bots?|summari[sz]ers?)\s*:/i;
 const TELL =
-  /^\W*(?:(?:A|Answer)\s*:\s*)?(?:tell|inform|remind|warn|assure|point|direct|refer|send)\s+(?:them|the user|users|people|readers|customers|everyone)\b/i;
+  /^\W*(?:(?:A|Answer)\s*:\s*)?(?:(?:tell|inform|assure)\s+(?:them|the user|users|people|readers|customers|everyone)|(?:point|direct|refer)\s+them)\b/i;
 
-/** Advice against a command (`Never set NODE_TLS_REJECT_UNAUTHORIZED=0`) is not the command. */
-const WARNS = /\b(?:do not|don't|never|avoid|instead of|rather than)\b/i;
+/**
+ * Advice against a command (`Never set NODE_TLS_REJECT_UNAUTHORIZED=0`, "avoid `chmod 777`") is
+ * not the command: a negation shortly before it, in the same clause ("don't forget to" is none).
+ */
+const WARNS =
+  /\b(?:do not|don't|never|avoid|instead of)\b(?!\s+(?:forget|fail|hesitate|miss)\b)[^.;:!?]{0,60}$/i;
+
+/** Whether `pattern`'s first match in `text` is advised against rather than advised. */
+function advisedAgainst(pattern: RegExp, text: string): boolean {
+  const match = pattern.exec(text);
+  return match !== null && WARNS.test(text.slice(0, match.index));
+}
 
 /** Words that describe a password rather than state one ("the password is never logged"). */
 const DESCRIBES =
@@ -126,24 +141,34 @@ const ROLE_HEADING =
  * by more of a file name (`replicas.test.ts`), is not a host.
  */
 const TLDS = new Set(
-  'com net org io dev ai app co cloud xyz site online tech biz info example invalid test'.split(
+  'com net org io dev ai app co cloud xyz site online tech biz me us uk de eu ly gg example invalid test'.split(
     ' ',
   ),
 );
 
 /**
- * A host written in text, with or without a scheme: a name (an e-mail address's domain too) or
- * an IPv4 address.
+ * A host written in text: a name or an IPv4 address, after a scheme (`https://`, group 1) or an
+ * `@` (an e-mail address, ssh's `user@host`; group 2), or bare, a name then counting only with
+ * a top-level domain of {@link TLDS}.
  */
 const HOST =
-  /(?<![\w.-])(?:[a-z][a-z0-9+.-]*:\/\/)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}|(?:\d{1,3}\.){3}\d{1,3})(?![\w-]|\.[a-z0-9]|\()/gi;
+  /(?:(?<![\w.-])([a-z][a-z0-9+.-]*:\/\/)|((?<=@))|(?<![\w.@-]))((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}|(?:\d{1,3}\.){3}\d{1,3})(?![\w-]|\.[a-z0-9]|\()/gi;
+
+/** File extensions that look like top-level domains after an `@` (`icon@2x.png`). */
+const FILE_EXTENSION =
+  /\.(?:png|jpe?g|gif|svg|webp|ico|m?js|cjs|tsx?|jsx|css|map|json|md|txt|sh|py)$/;
 
 /** IPv4 addresses of the machine itself and of private networks: not a place on the internet. */
-const LOCAL_IP = /^(?:127|10|0)\.|^192\.168\.|^172\.(?:1[6-9]|2\d|3[01])\.|^169\.254\./;
+const LOCAL_IP = /^(?:127|10|0|255)\.|^192\.168\.|^172\.(?:1[6-9]|2\d|3[01])\.|^169\.254\./;
 
-/** Hosts every deployment trusts: the machine itself and the APIs Keel's packages call. */
+/**
+ * Hosts every deployment trusts: the machine itself, names private to a network (`.local`,
+ * `.internal`) and the APIs Keel's packages call.
+ */
 const TRUSTED_HOSTS = [
   'localhost',
+  'local',
+  'internal',
   'api.openai.com',
   'api.anthropic.com',
   'api.cohere.com',
@@ -158,12 +183,15 @@ const TRUSTED_HOSTS = [
 function pointedHosts(text: string): string[] {
   const hosts: string[] = [];
   for (const match of text.replace(/\]\([^)\s]*\)/g, ']').matchAll(HOST)) {
-    const host = (match[1] as string).toLowerCase();
+    const [, scheme, at, written] = match;
+    const host = (written as string).toLowerCase();
     const ip = /^[\d.]+$/.test(host);
     if (
       ip
         ? host.split('.').every((octet) => Number(octet) <= 255) && !LOCAL_IP.test(host)
-        : TLDS.has(host.slice(host.lastIndexOf('.') + 1))
+        : scheme !== undefined ||
+          (at !== undefined && !FILE_EXTENSION.test(host)) ||
+          TLDS.has(host.slice(host.lastIndexOf('.') + 1))
     )
       hosts.push(host);
   }
@@ -181,12 +209,13 @@ const PHONE = (() => {
 
 /**
  * The rest of a secret the ingest redacted part of ("first half: [REDACTED:…]; second half:
- * Gx5Mk8Qj3Rw0"): a random run beside a redaction.
+ * Gx5Mk8Qj3Rw0"): a random run (as `RANDOM_TOKEN_RULE` reads one, from 8 characters) beside a
+ * redaction.
  */
 function splitSecret(text: string): boolean {
   if (!text.includes('[REDACTED:')) return false;
   return (text.replace(/\[REDACTED:[\w-]+\]/g, ' ').match(/\b\w{8,}\b/g) ?? []).some(
-    (run) => (run.match(/(?<=[A-Za-z])\d|(?<=\d)[A-Za-z]/g)?.length ?? 0) >= 4,
+    (run) => RANDOM_TOKEN_RULE.validate?.(run) ?? false,
   );
 }
 
@@ -218,7 +247,7 @@ function rot13(text: string): string {
 
 /** The commonest English words: text whose ROT13 holds several more of them is encoded. */
 const ENGLISH =
-  /\b(?:the|to|and|of|a|in|is|you|your|from|for|with|that|this|it|on|be|are|user|users)\b/gi;
+  /\b(?:the|to|and|of|in|is|you|your|from|for|with|that|this|it|on|are|user|users)\b/gi;
 
 const englishWords = (text: string) => text.match(ENGLISH)?.length ?? 0;
 
@@ -267,20 +296,21 @@ export function unquotable({ allowedHosts = [] }: UnquotableOptions = {}) {
     const code = text.startsWith('```');
     const spans = text.replace(/`[^`\n]*`/g, '');
     const prose = code ? '' : spans;
+    const plain = text.replace(/`/g, '');
     return (
       isInstructionLike(text, { code }) ||
       ROLE_HEADING.test(headingPath.at(-1)?.trim() ?? '') ||
       RAW_HTML.test(spans) ||
       PROSE_TAG.test(prose) ||
       LINK_DEFINITION.test(text) ||
-      (UNSAFE_COMMAND.test(text) && (code || !WARNS.test(text))) ||
+      (UNSAFE_COMMAND.test(text) && (code || !advisedAgainst(UNSAFE_COMMAND, text))) ||
       PASSWORD_IN_PROSE.test(text) ||
       (ASSISTANT.test(text) && (DIRECTIVE.test(text) || ADDRESSED.test(text))) ||
       (ADDRESSED.test(text) && DIRECTIVE.test(text)) ||
       TELL.test(prose) ||
       PHONE.test(text) ||
       splitSecret(text) ||
-      (!code && SHARES_SECRET.test(text.replace(/`/g, '')) && !WARNS.test(prose)) ||
+      (!code && SHARES_SECRET.test(plain) && !advisedAgainst(SHARES_SECRET, plain)) ||
       [...pointedHosts(text), ...referencedHosts(text, page)].some(untrusted) ||
       englishWords(rot13(prose)) >= englishWords(prose) + 3 ||
       (prose !== '' && foreign(prose) && !foreign(page))
