@@ -66,7 +66,7 @@ const UNSAFE_COMMAND = new RegExp(
     String.raw`\b[A-Z][A-Z0-9_]*CORS_ORIGINS?\s*[=:]\s*["']?\*|\bAccess-Control-Allow-Origin["']?\s*:?\s*["']?\*`,
     String.raw`(?<![\w-])--inspect(?:-brk)?=0\.0\.0\.0\b|\bnetwork_mode:\s*["']?host\b|\binsecure-skip-tls-verify:\s*true\b|\beval\s*\(`,
     // CI that runs a fork's code with the repository's secrets, or hands the secrets out.
-    String.raw`\bpull_request_target\b[\s\S]*?\bpull_request\.head\b|\bpull_request_target\b[^.\n]{0,200}\bhead\b|\bpermissions:\s*write-all\b|\becho\b[^\n]{0,40}\$\{\{\s*secrets\.`,
+    String.raw`\bpull_request_target\b[\s\S]{0,3000}?\bpull_request\.head\b|\bpull_request_target\b[^.\n]{0,200}\bhead\b|\bpermissions:\s*write-all\b|\becho\b[^\n]{0,40}\$\{\{\s*secrets\.`,
   ].join('|'),
   'im',
 );

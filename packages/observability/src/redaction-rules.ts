@@ -115,7 +115,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MIN_SECRET_ENTROPY = 3.2;
 
 /**
- * A key of a service no other rule knows (a Honeycomb or PagerDuty key, the secret part of a
+ * A key of a service no other rule knows (a Honeycomb ingest key, the secret part of a
  * webhook URL, a base64 blob): a run of 16 or more letters, digits and `_` that switches
  * between letters and digits five times or more, as random text does and words, versions,
  * dates and model names do not (`claude-3-5-sonnet-20241022`). A run of hex digits alone is a
