@@ -44,9 +44,10 @@ const UNSAFE_COMMAND = new RegExp(
     String.raw`\b(?:npm|pnpm|yarn|bun)\b[^\n]{0,80}(?:\bconfig set (?:@[\w-]+:)?registry\b|\s--registry[ =])`,
     String.raw`^[ \t]*(?:@[\w-]+:)?registry[ \t]*=[ \t]*https?:`,
     String.raw`\s--(?:extra-)?index-url\b|\s--trusted-host\b|\s--unsafe-perm\b|\s--trust-all\b`,
-    String.raw`NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*['"]?0\b|\bstrict-ssl\s*=?\s*false\b|\brejectUnauthorized\s*:\s*false\b`,
+    String.raw`NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*['"]?0\b|\bstrict-ssl\s*=?\s*false\b|\brejectUnauthorized["']?\s*:\s*false\b|\bverify\s*=\s*False\b`,
     String.raw`\bssl[-_]?verify\s*=?\s*(?:false|off|0)\b|\bproxy_ssl_verify\s+off\b|\s--no-check-certificate\b|\s--no-verify(?:-ssl)?\b`,
-    String.raw`\b(?:curl|wget)\b[^\n|]{0,500}\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:\/(?:usr\/)?bin\/)?(?:ba|z|da)?sh\b`,
+    String.raw`\b(?:curl|wget)\b[^\n|]{0,500}\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:\/(?:usr\/)?bin\/)?(?:(?:ba|z|da)?sh|python3?|node|perl|ruby)\b`,
+    String.raw`\b(?:irm|iwr|Invoke-WebRequest|Invoke-RestMethod)\b[^\n|]{0,200}\|\s*(?:iex|Invoke-Expression)\b`,
     String.raw`\b(?:ba|z)?sh\s+(?:-c\s+["']?\$\(|<\()\s*(?:curl|wget)\b`,
     String.raw`\bcurl\b[^\n|]{0,200}\s-k\b|\s--insecure\b`,
     String.raw`\bchmod\s+(?:-R\s+)?(?:0?777|0?666|(?:a|o|go|ugo)\+[rx]*w[rwx]*)\b|\bumask\s+0+\b`,
@@ -60,7 +61,7 @@ const UNSAFE_COMMAND = new RegExp(
     String.raw`\s-DisableRealtimeMonitoring\s+\$true\b|\bSet-NetFirewallProfile\b[^\n]{0,80}-Enabled\s+False\b|\bsetenforce\s+0\b|\bSELINUX\s*=\s*disabled\b`,
     String.raw`\bufw\s+disable\b|\bsystemctl\s+(?:stop|disable)\s+(?:firewalld|ufw|apparmor)\b|\bNOPASSWD\s*:\s*ALL\b|\bStrictHostKeyChecking\s*=?\s*no\b|\bUserKnownHostsFile\s*=?\s*\/dev\/null\b`,
     // Servers and clusters open to all: any host trusted, privileged pods, the host's root.
-    String.raw`\b0\.0\.0\.0\/0\s+trust\b|\bprivileged:\s*true\b|\bhostNetwork:\s*true\b|\bhostPath:\s*(?:\{\s*)?path:[ \t]*["']?\/["']?[ \t]*(?:[,}]|$)|\bcluster-admin\b`,
+    String.raw`\b0\.0\.0\.0\/0\s+trust\b|\bhost(?:ssl)?[ \t]+\S+[ \t]+\S+[ \t]+(?:all|::\/0)[ \t]+trust\b|\bprivileged:\s*true\b|\bhostNetwork:\s*true\b|\bhostPath:\s*(?:\{\s*)?path:[ \t]*["']?\/["']?[ \t]*(?:[,}]|$)|\bcluster-admin\b`,
     // An app's own protections off, or its debugger and network open to all.
     String.raw`\b[A-Z][A-Z0-9_]*_DISABLE_(?:CSRF|AUTH\w*|TLS|SSL|SECURITY)\s*=\s*["']?(?:true|1|yes|on)\b|\b[A-Z][A-Z0-9_]*_AUTH\s*=\s*["']?(?:off|false|none|disabled)\b`,
     String.raw`\b[A-Z][A-Z0-9_]*CORS_ORIGINS?\s*[=:]\s*["']?\*|\bAccess-Control-Allow-Origin["']?\s*:?\s*["']?\*`,
