@@ -2,9 +2,10 @@
  * What the offline answerer never quotes from a document, whatever it is asked: text a planted
  * page uses to reach the reader. Instructions to an assistant; a section staged as a chat
  * role's; markup a reader never sees (HTML, a Markdown comment) or text hidden from filters
- * (ROT13, another language than its page's); commands that weaken the reader's machine;
- * passwords written out in words; and hosts or e-mail addresses the deployment does not trust,
- * which the output guard cannot neutralise when they are written without a link.
+ * (ROT13, another language than its page's); commands and settings that weaken the reader's
+ * machine or app; secrets in words or in part; and hosts, e-mail addresses, IP addresses and
+ * phone numbers the deployment does not trust, which the output guard cannot neutralise when
+ * they are written without a link.
  */
 import {
   createRedactor,
@@ -34,10 +35,11 @@ const PROSE_TAG =
 const LINK_DEFINITION = /^\s*\[(?!\^)[^\]]+\]:\s*\S/;
 
 /**
- * Commands that weaken the machine they run on, which a page may slip into a how-to: TLS checks
- * turned off, a download piped or fed into a shell, files opened to everyone, packages installed
- * from another registry than the one the reader chose, a browser's or container's isolation
- * switched off, a Redis open to the network.
+ * Commands and settings that weaken the machine or app they run on, which a page may slip into a
+ * how-to: TLS checks turned off, a download piped or fed into a shell or an interpreter, files
+ * opened to everyone, packages from another registry or an unchecked source, isolation and
+ * protections switched off (a container's, a browser's, the firewall's, an app's own CSRF or
+ * authentication), servers open to all, CI that hands a fork the repository's secrets.
  */
 const UNSAFE_COMMAND = new RegExp(
   [
@@ -137,9 +139,9 @@ const ROLE_HEADING =
   /^(?:system|assistant|developer)(?:\s+(?:message|prompt|note|instructions?))?\s*:?$/i;
 
 /**
- * Top-level domains of the hosts a page may send a reader to. Names such as `.test` or `.info`
- * also end JavaScript member names (`regex.test(`, `logger.info(`): a name followed by `(`, or
- * by more of a file name (`replicas.test.ts`), is not a host.
+ * Top-level domains a bare host name (no scheme, no `@`) must end in to count. Some also end
+ * JavaScript member names (`regex.test(`): a name followed by `(`, or by more of a file name
+ * (`replicas.test.ts`), is not a host.
  */
 const TLDS = new Set(
   'com net org io dev ai app co cloud xyz site online tech biz me us uk de eu ly gg example invalid test'.split(
