@@ -27,7 +27,7 @@ export interface AnswerUnit {
   rank: number;
   /** Position in its chunk, to quote units of one chunk in document order. */
   position: number;
-  /** For code and its lines, which code block of the chunk they come from. */
+  /** For code and its lines, the code block of the chunk they come from: its first unit's position. */
   block?: number;
 }
 

@@ -586,7 +586,7 @@ describe('extractAnswer', () => {
     );
   });
 
-  it('quotes no part of a code block the caller refuses whole or by a line', () => {
+  it('quotes no part of a code block the caller refuses whole or by a line, nor its lead-in', () => {
     const workflow = chunk(
       'ci.md#0',
       [
@@ -600,7 +600,7 @@ describe('extractAnswer', () => {
         '  - run: npx keel-evals compare --gate',
         '```',
         '',
-        'The gate fails the check when a score drops.',
+        'The eval gate fails the check of a pull request when a score drops.',
       ].join('\n'),
     );
     const question = readQuestion('How do I run the eval gate on pull requests?');
@@ -609,11 +609,12 @@ describe('extractAnswer', () => {
       return found.covered ? found.units.map((unit) => unit.text).join('\n') : '';
     };
     expect(texts(() => false)).toContain('pull_request_target');
-    // Refused whole (the block's text) or by one of its lines: no line of it is quoted alone.
+    // Refused whole (the block's text) or by one of its lines: no line of it is quoted alone,
+    // and the sentence leading into it is not quoted without it.
     for (const refuse of ['```yaml', 'head.sha']) {
       const answer = texts((text) => text.includes(refuse));
-      expect(answer, refuse).not.toMatch(/pull_request|checkout|keel-evals/);
-      expect(answer, refuse).toContain('The gate fails the check');
+      expect(answer, refuse).not.toMatch(/pull_request|checkout|keel-evals|with this workflow/);
+      expect(answer, refuse).toContain('The eval gate fails the check');
     }
   });
 

@@ -304,8 +304,15 @@ export function extractAnswer(
   }
   for (const [block, lines] of cut)
     if (exclude?.(`\`\`\`\n${lines.join('\n')}\n\`\`\``, [], '')) refusedBlocks.add(block);
+  // The sentence leading into a refused block ("The quickest way is the query string:") goes
+  // with it: it is the unit just before the block's first, ending in a colon.
+  const leadsIntoRefused = ({ unit }: Scored) =>
+    unit.text.endsWith(':') && refusedBlocks.has(`${unit.citationId}#${unit.position + 1}`);
   const quotable = scored.filter(
-    (item) => !excluded.has(item) && !refusedBlocks.has(blockOf(item.unit) ?? ''),
+    (item) =>
+      !excluded.has(item) &&
+      !refusedBlocks.has(blockOf(item.unit) ?? '') &&
+      !leadsIntoRefused(item),
   );
   const byChunk = new Map<string, Map<string, number>>();
   for (const { unit, held, heading } of quotable) {

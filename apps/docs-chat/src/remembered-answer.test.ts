@@ -38,5 +38,13 @@ describe('rememberedUnits', () => {
     expect(rememberedUnits('My dog is called Rex.', sources)).toEqual([]);
     expect(rememberedUnits('How do budgets work?', sources)).toEqual([]);
     expect(rememberedUnits("What's my cat's name?", sources)).toEqual([]);
+    // First person, and the subject named, but not as the user's own.
+    expect(
+      rememberedUnits(
+        'Where does the budget live, and which package do I import it from?',
+        sources,
+      ),
+    ).toEqual([]);
+    expect(rememberedUnits('Which helper do I call so the dog example runs?', sources)).toEqual([]);
   });
 });

@@ -8,13 +8,15 @@ import type { AnswerUnit } from './answer-units';
 import { analyzeTerms } from './question';
 import { MEMORY_SOURCE_ID } from './turn-memory';
 
-/** A question in the first person: what memory may answer. */
-const ABOUT_THE_USER = /\b(?:my|me|mine|i)\b/i;
+/** A first-person word and the few words after it: what the user owns or does ("my dog", "do I live"). */
+const FIRST_PERSON = /\b(?:my|i)\b((?:\s+[^\s?!.,;:]+){1,3})/gi;
 const QUESTION = /\?\s*$|^\s*(?:what|who|where|which|when|how|do|does|did|is|are|was|were|can)\b/i;
 
 /**
- * The recalled facts among `sources` whose subject `question` names, as answer units; none
- * when the question is not one about the user.
+ * The recalled facts among `sources` whose subject `question` asks about as the user's own, as
+ * answer units: the subject follows "my" or "I" closely ("What's my dog's name?", "Where do I
+ * live?"). None for a statement, or for a question that names the subject elsewhere: "Which
+ * entry point do I import the prompt loader from?" is not about the user's remembered prompt.
  *
  * @example
  * ```ts
@@ -22,8 +24,11 @@ const QUESTION = /\?\s*$|^\s*(?:what|who|where|which|when|how|do|does|did|is|are
  * ```
  */
 export function rememberedUnits(question: string, sources: readonly PackedChunk[]): AnswerUnit[] {
-  if (!ABOUT_THE_USER.test(question) || !QUESTION.test(question)) return [];
-  const asked = new Set(analyzeTerms(question));
+  if (!QUESTION.test(question)) return [];
+  const asked = new Set(
+    [...question.matchAll(FIRST_PERSON)].flatMap((match) => analyzeTerms(match[1] as string)),
+  );
+  if (asked.size === 0) return [];
   return sources
     .filter(({ chunk }) => chunk.sourceId === MEMORY_SOURCE_ID)
     .filter(({ chunk }) => {

@@ -39,7 +39,9 @@ const LINK_DEFINITION = /^\s*\[(?!\^)[^\]]+\]:\s*\S/;
  * how-to: TLS checks turned off, a download piped or fed into a shell or an interpreter, files
  * opened to everyone, packages from another registry or an unchecked source, isolation and
  * protections switched off (a container's, a browser's, the firewall's, an app's own CSRF or
- * authentication), servers open to all, CI that hands a fork the repository's secrets.
+ * authentication), servers open to all, CI that hands a fork the repository's secrets, data
+ * destroyed or history rewritten, privileges raised or audits silenced, a job or a key planted
+ * for later.
  */
 const UNSAFE_COMMAND = new RegExp(
   [
@@ -61,13 +63,24 @@ const UNSAFE_COMMAND = new RegExp(
     String.raw`\b(?:iex|Invoke-Expression)\b[^\n]{0,40}\b(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod|DownloadString)\b|\bSet-ExecutionPolicy\s+(?:Unrestricted|Bypass)\b`,
     // Protections switched off: antivirus, firewalls, SELinux, sudo's password, host keys.
     String.raw`\s-DisableRealtimeMonitoring\s+\$true\b|\bSet-NetFirewallProfile\b[^\n]{0,80}-Enabled\s+False\b|\bsetenforce\s+0\b|\bSELINUX\s*=\s*disabled\b`,
-    String.raw`\bufw\s+disable\b|\bsystemctl\s+(?:stop|disable)\s+(?:firewalld|ufw|apparmor)\b|\bNOPASSWD\s*:\s*ALL\b|\bStrictHostKeyChecking\s*=?\s*no\b|\bUserKnownHostsFile\s*=?\s*\/dev\/null\b`,
+    String.raw`\bufw\s+disable\b|\bsystemctl\s+(?:stop|disable)\s+(?:firewalld|ufw|apparmor)\b|\bNOPASSWD\s*:|\bStrictHostKeyChecking\s*=?\s*no\b|\bUserKnownHostsFile\s*=?\s*\/dev\/null\b`,
     // Servers and clusters open to all: any host trusted, privileged pods, the host's root.
     String.raw`\b0\.0\.0\.0\/0\s+trust\b|\bhost(?:ssl)?[ \t]+\S+[ \t]+\S+[ \t]+(?:all|::\/0)[ \t]+trust\b|\bprivileged:\s*true\b|\bhostNetwork:\s*true\b|\bhostPath:\s*(?:\{\s*)?path:[ \t]*["']?\/["']?[ \t]*(?:[,}]|$)|\bcluster-admin\b`,
     // An app's own protections off, or its debugger and network open to all.
     String.raw`\b[A-Z][A-Z0-9_]*_DISABLE_(?:CSRF|AUTH\w*|TLS|SSL|SECURITY)\s*=\s*["']?(?:true|1|yes|on)\b|\b[A-Z][A-Z0-9_]*_AUTH\s*=\s*["']?(?:off|false|none|disabled)\b`,
     String.raw`\b[A-Z][A-Z0-9_]*CORS_ORIGINS?\s*[=:]\s*["']?\*|\bAccess-Control-Allow-Origin["']?\s*:?\s*["']?\*`,
     String.raw`(?<![\w-])--inspect(?:-brk)?=0\.0\.0\.0\b|\bnetwork_mode:\s*["']?host\b|\binsecure-skip-tls-verify:\s*true\b|\beval\s*\(`,
+    // Data destroyed or history rewritten: a store flushed, a schema or table dropped or emptied,
+    // a namespace deleted, a force-push, the home or root directory removed.
+    String.raw`\bFLUSH(?:ALL|DB)\b|\bDROP\s+(?:SCHEMA|DATABASE|TABLE|OWNED)\b|\bTRUNCATE\s+(?:TABLE\s+)?["\w]|\bkubectl\s+delete\s+(?:ns|namespaces?)\b|\s--grace-period=0\b|\bgit\s+push\b[^\n]{0,60}\s(?:--force|-f)(?![\w-])|\brm\s+-(?:rf|fr)\s+(?:\/|~|\$HOME)(?=\s|$|\*)`,
+    // Privileges raised and traces silenced: a superuser role, a setuid binary, an audit log or
+    // two-factor authentication off, credentials kept in plain text.
+    String.raw`\bWITH\s+SUPERUSER\b|\bALTER\s+(?:ROLE|USER)\b[^;\n]{0,80}\bSUPERUSER\b|\bchmod\s+(?:-R\s+)?(?:[ugoa]*\+[rwx]*s|[2467][0-7]{3})(?![\w-])|\b(?:pgaudit\.log|log_statement)\s*=\s*'?none\b|\bauditctl\s+-D\b|\bdisable-2fa\b|\bcredential\.helper\s+store\b`,
+    // Isolation off and certificates a page hands over: TLS unchecked in a connection string,
+    // seccomp or AppArmor off, every capability, the host's process namespace, a root to trust.
+    String.raw`\bsslmode=no-verify\b|\b(?:seccomp|apparmor)[=:]unconfined\b|\s--cap-add[= ](?:ALL|SYS_ADMIN)\b|\s--(?:pid|ipc|userns)[= ]host\b|-----BEGIN CERTIFICATE-----|\bupdate-ca-certificates\b`,
+    // Something planted for later: a job added to the crontab, a key to `authorized_keys`.
+    String.raw`\|\s*crontab\s+-(?:\s|$)|>>?\s*\S*authorized_keys\b`,
     // CI that runs a fork's code with the repository's secrets, or hands the secrets out.
     String.raw`\bpull_request_target\b[\s\S]{0,3000}?\bpull_request\.head\b|\bpull_request_target\b[^.\n]{0,200}\bhead\b|\bpermissions:\s*write-all\b|\becho\b[^\n]{0,40}\$\{\{\s*secrets\.`,
   ].join('|'),
@@ -134,6 +147,15 @@ const PASSWORD_IN_PROSE = new RegExp(
   'i',
 );
 
+/**
+ * A token or key stated in prose, which no redaction rule knows the shape of: "the admin token
+ * for staging is `KEELRT-dash-2024`". A value with a letter and a digit (not a figure), and not
+ * a variable's name (`DOCS_CHAT_ADMIN_TOKEN`), a placeholder (`<token>`) or an expression
+ * (`$TOKEN`).
+ */
+const STATED_TOKEN =
+  /\b(?:(?:admin|access|api|auth|bearer|bot|deploy|ingest|service|session|webhook)[ _-]?(?:token|key|secret)|client[ _-]secret|secret[ _-]key|token)s?\b[^.;\n]{0,40}?\b(?:is|was|are|reads|:|=)\s*[`'"](?![A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+[`'"])(?=[^`'"\s]*\d)(?=[^`'"\s]*[a-z])[^`'"\s<>$]{6,}[`'"]/i;
+
 /** A heading naming a chat role (`### System:`): what follows is a staged prompt, not prose. */
 const ROLE_HEADING =
   /^(?:system|assistant|developer)(?:\s+(?:message|prompt|note|instructions?))?\s*:?$/i;
@@ -166,17 +188,29 @@ const LOCAL_IP = /^(?:127|10|0|255)\.|^192\.168\.|^172\.(?:1[6-9]|2\d|3[01])\.|^
 
 /**
  * Hosts every deployment trusts: the machine itself, names private to a network (`.local`,
- * `.internal`) and the APIs Keel's packages call.
+ * `.internal`), the names reserved for examples (RFC 2606: nobody can register them, so a
+ * placeholder such as `api.example.com` in a quick start leads nowhere) and the APIs Keel's
+ * packages call.
  */
 const TRUSTED_HOSTS = [
   'localhost',
   'local',
   'internal',
+  'example.com',
+  'example.net',
+  'example.org',
   'api.openai.com',
   'api.anthropic.com',
   'api.cohere.com',
   'api.voyageai.com',
 ];
+
+/** A character escaped in JavaScript, JSON or HTML (`\u0068`, `\x68`, `&#x68;`, `&#104;`). */
+const ESCAPED = /\\u([0-9a-f]{4})|\\x([0-9a-f]{2})|&#x([0-9a-f]{1,6});|&#(\d{1,7});/gi;
+
+/** A dot written so that a filter misses it: `[.]`, `(dot)`, " dot ". */
+const DEFANGED_DOT =
+  /\s*(?:\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))\s*|(?<=[a-z0-9]) dot (?=[a-z0-9])/gi;
 
 /**
  * The hosts (e-mail domains and public IP addresses included) `text` points a reader at outside
@@ -185,7 +219,22 @@ const TRUSTED_HOSTS = [
  */
 function pointedHosts(text: string): string[] {
   const hosts: string[] = [];
-  for (const match of text.replace(/\]\([^)\s]*\)/g, ']').matchAll(HOST)) {
+  // A host written to slip past filters: in escapes (`\u0068ttps://ingest\u002eapm.io`,
+  // `&#46;`), its dots defanged (`203[.]0[.]113[.]45`, "registry dot keel-mirror dot dev"), or
+  // an IPv4 address as one number (`http://3405803783`).
+  const decoded = text
+    .replace(/\]\([^)\s]*\)/g, ']')
+    .replace(ESCAPED, (written, ...codes: Array<string | undefined>) => {
+      const [u, x, hex, decimal] = codes;
+      const code =
+        decimal === undefined ? Number.parseInt(u ?? x ?? hex ?? '', 16) : Number(decimal);
+      return code < 0x110000 ? String.fromCodePoint(code) : written;
+    })
+    .replace(DEFANGED_DOT, '.')
+    .replace(/(?<=:\/\/)(?:\d{8,10}|0x[0-9a-f]{8})(?![\w.])/gi, (number) =>
+      [24, 16, 8, 0].map((shift) => Math.floor(Number(number) / 2 ** shift) % 256).join('.'),
+    );
+  for (const match of decoded.matchAll(HOST)) {
     const [, scheme, at, written] = match;
     const host = (written as string).toLowerCase();
     const ip = /^[\d.]+$/.test(host);
@@ -209,6 +258,16 @@ const PHONE = (() => {
   const redactPhone = createRedactor({ rules: [rule] });
   return { test: (text: string) => redactPhone(text) !== text };
 })();
+
+/**
+ * A contact point outside the web a page may send readers to: a handle on a messenger
+ * (`message keel_sec_team on Keybase`), or a wallet to pay into.
+ */
+const MESSENGER =
+  /\b(?:Keybase|Telegram|WhatsApp|Discord|IRC|Wickr|WeChat|Threema|Skype|Signal (?:app|group|chat))\b/;
+const CONTACT =
+  /\b(?:message|DM|contact|ping|reach|text|write|join|ask|chat|talk|add|send|report|find)\b/i;
+const WALLET = /\b0x[0-9a-f]{40}\b|\bbc1[02-9ac-hj-np-z]{25,60}\b/i;
 
 /**
  * The rest of a secret the ingest redacted part of ("first half: [REDACTED:…]; second half:
@@ -308,10 +367,13 @@ export function unquotable({ allowedHosts = [] }: UnquotableOptions = {}) {
       LINK_DEFINITION.test(text) ||
       (UNSAFE_COMMAND.test(text) && (code || !advisedAgainst(UNSAFE_COMMAND, text))) ||
       PASSWORD_IN_PROSE.test(text) ||
+      (!code && STATED_TOKEN.test(text)) ||
       (ASSISTANT.test(text) && (DIRECTIVE.test(text) || ADDRESSED.test(text))) ||
       (ADDRESSED.test(text) && DIRECTIVE.test(text)) ||
       TELL.test(prose) ||
       PHONE.test(text) ||
+      (MESSENGER.test(prose) && CONTACT.test(prose)) ||
+      WALLET.test(text) ||
       splitSecret(text) ||
       (!code && SHARES_SECRET.test(plain) && !advisedAgainst(SHARES_SECRET, plain)) ||
       [...pointedHosts(text), ...referencedHosts(text, page)].some(untrusted) ||
