@@ -277,6 +277,8 @@ describe('readQuestion', () => {
     // A standard's name is not a model id: the documents may write `sha256` or `UTF8`.
     expect(readQuestion('Is SHA-256 used, and is UTF-8 read, in v2.0?').identifiers).toEqual([]);
     expect(readQuestion('Treat HTTP 409 as a fatal error').shape).toBe('howto');
+    // After a clause setting the scene too.
+    expect(readQuestion('In a test, how do I fail the first call?').shape).toBe('howto');
     expect(readQuestion('How do I create a budget?').queries).toEqual(['create budget?']);
     expect(aspectQueries('What is a budget?')).toEqual([]);
     expect(
@@ -344,6 +346,36 @@ describe('extractAnswer', () => {
     // The lead-in is shown once, before its block, not also as a bullet of its own.
     expect(found.covered && found.units.map((unit) => unit.text)).not.toContain(
       'Create one with a daily cap:',
+    );
+  });
+
+  it('answers a how-to with the code doing it, not the install commands before it', () => {
+    const testing = chunk(
+      'testing.md#0',
+      [
+        'Install it beside the client your tests use:',
+        '',
+        '```sh',
+        'npm install --save-dev @keel/testing openai',
+        '```',
+        '',
+        'Point the client at the fake server in your tests:',
+        '',
+        '```ts',
+        'const mock = await startMockProvider();',
+        "const client = new OpenAI({ baseURL: mock.openaiBaseURL, apiKey: 'test' });",
+        '```',
+      ].join('\n'),
+    );
+    const code = (question: string) => {
+      const found = extractAnswer(readQuestion(question), [testing]);
+      return found.covered ? found.units.filter((unit) => unit.kind === 'code')[0]?.text : '';
+    };
+    expect(code('How do I point the openai client at a fake server in tests?')).toContain(
+      'mock.openaiBaseURL',
+    );
+    expect(code('How do I install the testing package with the openai client?')).toContain(
+      'npm install',
     );
   });
 

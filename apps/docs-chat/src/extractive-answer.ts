@@ -90,6 +90,25 @@ const FIGURES: ReadonlyArray<{ asks: RegExp; written: RegExp }> = [
   },
 ];
 
+/** A code block of install commands only (`npm install @keel/testing`). */
+function installsOnly(code: string): boolean {
+  const lines = code
+    .split('\n')
+    .slice(1, -1)
+    .filter((line) => line.trim() !== '' && !/^\s*#/.test(line));
+  return (
+    lines.length > 0 &&
+    lines.every((line) =>
+      /^\s*(?:sudo\s+)?(?:npm|pnpm|yarn|bun|pip3?|apt(?:-get)?|brew|cargo|go)\s+(?:i|install|add|get)\b/.test(
+        line,
+      ),
+    )
+  );
+}
+
+/** A question about installing or setting up, which install commands answer. */
+const ASKS_INSTALL = /\b(?:install\w*|set\s*up|setup|add|dependenc\w*|packages?|npm|pnpm|yarn)\b/i;
+
 /** Benchmark lines and other runs of figures: quoted only for a question about numbers. */
 function isFigures(text: string): boolean {
   return (text.match(/\d[\d.,]*\s*(?:×|x\b|%|ms|µs|MB|KB)/g) ?? []).length >= 2;
@@ -359,6 +378,8 @@ export function extractAnswer(
     if (identifiers.some((id) => lower.includes(id))) score += 1.5;
     if (unit.kind === 'code') {
       score *= howto ? 1.3 : 0.5;
+      // Install commands come before the answer to a how-to, not in it.
+      if (installsOnly(unit.text) && !ASKS_INSTALL.test(question.text)) score *= 0.3;
     } else if (unit.kind === 'line') {
       // A line of code answers a question about a value (its comment says what it is); a
       // how-to wants the whole block, and a question about meaning wants prose.

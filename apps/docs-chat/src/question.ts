@@ -128,7 +128,7 @@ function isIdentifier(word: string): boolean {
 const IMPERATIVE =
   'add|build|cache|call|cancel|chunk|configure|connect|count|create|deploy|disable|embed|enable|estimate|fence|filter|get|handle|index|install|keep|limit|load|log|make|measure|migrate|mock|monitor|parse|pass|persist|plug|prevent|print|protect|rank|read|record|redact|register|render|retry|run|save|search|send|set\\s+up|share|split|store|stream|switch|test|throttle|trace|track|treat|turn|upgrade|use|validate|watch|wrap|write';
 const HOWTO = new RegExp(
-  `^\\s*(?:how\\s+(?:do|can|should|would|could)\\s+(?:i|we|you|one)\\b|how\\s+to\\b|show\\b|give\\b.*\\bexample|(?:${IMPERATIVE})\\b)|\\b(?:example|snippet|code for|steps? to)\\b`,
+  `^\\s*(?:how\\s+(?:do|can|should|would|could)\\s+(?:i|we|you|one)\\b|how\\s+to\\b|show\\b|give\\b.*\\bexample|(?:${IMPERATIVE})\\b)|[,:;.?!]\\s+how\\s+(?:do|can|should|would|could)\\s+(?:i|we|you|one)\\b|\\b(?:example|snippet|code for|steps? to)\\b`,
   'i',
 );
 const NUMERIC =

@@ -46,5 +46,8 @@ describe('rememberedUnits', () => {
       ),
     ).toEqual([]);
     expect(rememberedUnits('Which helper do I call so the dog example runs?', sources)).toEqual([]);
+    expect(
+      rememberedUnits('How do I load my dog photos from disk into the index?', sources),
+    ).toEqual([]);
   });
 });

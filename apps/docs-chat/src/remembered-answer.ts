@@ -10,13 +10,16 @@ import { MEMORY_SOURCE_ID } from './turn-memory';
 
 /** A first-person word and the few words after it: what the user owns or does ("my dog", "do I live"). */
 const FIRST_PERSON = /\b(?:my|i)\b((?:\s+[^\s?!.,;:]+){1,3})/gi;
+/** A question asking how to do something, which no fact about the user answers. */
+const HOWTO = /^\s*how\s+(?:do|can|should|would|could)\s+(?:i|we)\b/i;
 const QUESTION = /\?\s*$|^\s*(?:what|who|where|which|when|how|do|does|did|is|are|was|were|can)\b/i;
 
 /**
  * The recalled facts among `sources` whose subject `question` asks about as the user's own, as
  * answer units: the subject follows "my" or "I" closely ("What's my dog's name?", "Where do I
- * live?"). None for a statement, or for a question that names the subject elsewhere: "Which
- * entry point do I import the prompt loader from?" is not about the user's remembered prompt.
+ * live?"). None for a statement, a question asking how to do something ("How do I load my
+ * prompt files from disk?"), or one that names the subject elsewhere ("Which entry point do I
+ * import the prompt loader from?").
  *
  * @example
  * ```ts
@@ -24,7 +27,7 @@ const QUESTION = /\?\s*$|^\s*(?:what|who|where|which|when|how|do|does|did|is|are
  * ```
  */
 export function rememberedUnits(question: string, sources: readonly PackedChunk[]): AnswerUnit[] {
-  if (!QUESTION.test(question)) return [];
+  if (!QUESTION.test(question) || HOWTO.test(question)) return [];
   const asked = new Set(
     [...question.matchAll(FIRST_PERSON)].flatMap((match) => analyzeTerms(match[1] as string)),
   );
