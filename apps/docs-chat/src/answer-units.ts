@@ -200,11 +200,20 @@ const CODE_LINE =
 /** A line of prose: words ending a sentence or leading into what follows. */
 const PROSE_LINE = /^\s*\p{Lu}.*\s\S+.*\s\S+.*[.:]\s*$/u;
 
+/** The share of the lines of `lines` holding something that read as code. */
+function codeShare(lines: readonly string[]): number {
+  const written = lines.filter((line) => line.trim() !== '');
+  const code = written.filter((line) => CODE_LINE.test(line) && !ITEM.test(line));
+  return written.length === 0 ? 0 : code.length / written.length;
+}
+
 /**
  * Whether a chunk's text begins inside a code block whose opening fence lies before it (the
  * chunker cut the block): its first fence is bare (a closing one) and either the next fence
- * names a language (an opening one) or, with no other fence, prose follows it; or it has no
- * fence at all and most of its lines are code (a block longer than the chunk).
+ * names a language (an opening one) or, with no other fence, prose follows it (a sentence on
+ * a line of its own, or text wrapped over lines that read as prose after lines that read as
+ * code); or it has no fence at all and most of its lines are code (a block longer than the
+ * chunk).
  */
 function beginsInCode(text: string): boolean {
   const lines = text.split('\n');
@@ -213,14 +222,14 @@ function beginsInCode(text: string): boolean {
     return marker ? [{ index, bare: (marker[2] as string).trim() === '' }] : [];
   });
   const [first, second] = fences;
-  if (!first) {
-    const written = lines.filter((line) => line.trim() !== '');
-    const code = written.filter((line) => CODE_LINE.test(line) && !ITEM.test(line));
-    return code.length > 0.6 * written.length;
-  }
+  if (!first) return codeShare(lines) > 0.6;
   if (!first.bare) return false;
   if (second) return !second.bare;
-  return lines.slice(first.index + 1).some((line) => PROSE_LINE.test(line));
+  const after = lines.slice(first.index + 1);
+  const before = codeShare(lines.slice(0, first.index));
+  return (
+    after.some((line) => PROSE_LINE.test(line)) || (before > 0.5 && codeShare(after) < before / 2)
+  );
 }
 
 /**

@@ -206,6 +206,28 @@ describe('answerUnits', () => {
     expect(answerUnits(items, 0).map((unit) => unit.kind)).toEqual(['item', 'item', 'item']);
   });
 
+  it('reads prose wrapped over lines after the end of a code block the chunk begins inside', () => {
+    const after = chunk(
+      'tools.md#2',
+      [
+        '    state = await runAgent({ model, tools: toolbox, state, approvals });',
+        '  }',
+        '  return { answer: state.text };',
+        '}',
+        '```',
+        '',
+        '`effect` says what running the tool does: `read`, `write` (your own data) or `external` (mail,',
+        'payments, anything outside). `run(input, { signal })` receives only input that passed',
+        'the schema; pass `signal` to your I/O.',
+      ].join('\n'),
+    );
+    const units = answerUnits(after, 0);
+    expect(units.filter((unit) => unit.kind === 'sentence').map((unit) => unit.text)).toEqual([
+      '`effect` says what running the tool does: `read`, `write` (your own data) or `external` (mail, payments, anything outside).',
+      '`run(input, { signal })` receives only input that passed the schema; pass `signal` to your I/O.',
+    ]);
+  });
+
   it('renders a row of a table the chunk cut from its header with unlabelled cells', () => {
     const rows = chunk(
       'core.md#2',
