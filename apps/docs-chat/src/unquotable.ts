@@ -56,7 +56,7 @@ const UNSAFE_COMMAND = new RegExp(
     String.raw`\bcurl\b[^\n|]{0,200}\s-k\b|\s--insecure\b`,
     String.raw`\bchmod\s+(?:-R\s+)?(?:0?777|0?666|(?:a|o|go|ugo)\+[rx]*w[rwx]*)\b|\bumask\s+0+\b`,
     String.raw`\s--privileged\b|\/var\/run\/docker\.sock\b|\s--no-sandbox\b|\s--disable-web-security\b`,
-    String.raw`\bprotected-mode\s+no\b|\s--force-all\b`,
+    String.raw`\bprotected-mode\s+no\b|\brequirepass\s+(?:""|'')|\s--force-all\b`,
     // Other ecosystems: packages from unchecked sources, a script fetched and run.
     String.raw`\s--break-system-packages\b|\s--allow-unauthenticated\b|\[trusted=yes\]|\s-P\s+NoSecurity\b|\bcheck-revoke\s*=\s*false\b`,
     String.raw`\bGO(?:SUMDB|NOSUMCHECK)\s*=\s*off\b|\bGOINSECURE\s*=|\bGOPROXY\s*=\s*["']?http:|\bsparse\+http:|\s--proto\s+["']?=http\b`,
@@ -79,8 +79,16 @@ const UNSAFE_COMMAND = new RegExp(
     // Isolation off and certificates a page hands over: TLS unchecked in a connection string,
     // seccomp or AppArmor off, every capability, the host's process namespace, a root to trust.
     String.raw`\bsslmode=no-verify\b|\b(?:seccomp|apparmor)[=:]unconfined\b|\s--cap-add[= ](?:ALL|SYS_ADMIN)\b|\s--(?:pid|ipc|userns)[= ]host\b|-----BEGIN CERTIFICATE-----|\bupdate-ca-certificates\b`,
-    // Something planted for later: a job added to the crontab, a key to `authorized_keys`.
-    String.raw`\|\s*crontab\s+-(?:\s|$)|>>?\s*\S*authorized_keys\b`,
+    // Something planted for later: a job added to the crontab, a key to `authorized_keys`, a
+    // reverse tunnel into the machine, code fetched and run by an interpreter or an install script.
+    String.raw`\|\s*crontab\s+-(?:\s|$)|>>?\s*\S*authorized_keys\b|\bssh\b[^\n]{0,40}\s-[a-zA-Z]*R\b|(?<![.\w$])exec\s*\(|\bnode\s+-e\b[^\n]{0,200}\bchild_process\b|["']?(?:pre|post)?install["']?\s*:\s*["'][^"'\n]*\b(?:child_process|curl|wget|node\s+-e)\b|\bunsafe-perm\s*=\s*true\b`,
+    // The kernel's and the network's protections off, or a capability that amounts to root.
+    String.raw`\biptables\s+(?:-F|--flush)\b|\brandomize_va_space\s*=\s*0\b|\bsetcap\b[^\n]{0,200}\bcap_sys_admin\b|\bhost(?:ssl)?[ \t]+\S+[ \t]+\S+[ \t]+(?:samenet|samehost)[ \t]+trust\b`,
+    // An app's own protection switched off by a setting named for it (redaction, the output
+    // guard, approvals, a filter, verification), or in code: a tool's approval, every rule.
+    String.raw`\b[A-Z][A-Z0-9_]*(?:REDACT[A-Z_]*|GUARD|APPROVALS?|CSRF|TLS|SSL|VERIFY[A-Z_]*|SANDBOX|FILTER|SECURITY|AUDIT[A-Z_]*)\s*=\s*["']?(?:off|false|0|no|none|never|disabled?|passthrough|any|\*)(?![\w-])|\brequiresApproval\s*:\s*(?:false|\(\)\s*=>\s*false)\b|\bdisable\s*:\s*DEFAULT_\w*RULES\b`,
+    // A secret handed to a package fetched and run on the spot.
+    String.raw`\b(?:npx|bunx|(?:pnpm|yarn)\s+dlx)\b[^\n]{0,200}\$\{?[A-Z][A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD)\b`,
     // CI that runs a fork's code with the repository's secrets, or hands the secrets out.
     String.raw`\bpull_request_target\b[\s\S]{0,3000}?\bpull_request\.head\b|\bpull_request_target\b[^.\n]{0,200}\bhead\b|\bpermissions:\s*write-all\b|\becho\b[^\n]{0,40}\$\{\{\s*secrets\.`,
   ].join('|'),
@@ -179,6 +187,14 @@ const TLDS = new Set(
 const HOST =
   /(?:(?<![\w.-])([a-z][a-z0-9+.-]*:\/\/)|((?<=@))|(?<![\w.@-]))((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}|(?:\d{1,3}\.){3}\d{1,3})(?![\w-]|\.[a-z0-9]|\()/gi;
 
+/**
+ * A host of one label, which only a network's own names resolve (`http://benchhub/agent.py`,
+ * `ssh tunnel@keelsupport`): after a scheme (and its user, if any), or after a user in an
+ * ssh-like command. Not a placeholder (`postgres://user@host:5432/db`).
+ */
+const NAME_HOST =
+  /(?<![\w.-])[a-z][a-z0-9+.-]*:\/\/(?:[^\s/@]*@)?(?!(?:host|hostname|server|domain)\b)([a-z][a-z0-9-]*)(?![^\s/]*@)(?=[:/?#\s'"`)]|$)|\b(?:ssh|scp|sftp|rsync|autossh)\b[^\n]{0,200}?[\w.-]+@([a-z][a-z0-9-]*)(?![\w.@-])/gi;
+
 /** File extensions that look like top-level domains after an `@` (`icon@2x.png`). */
 const FILE_EXTENSION =
   /\.(?:png|jpe?g|gif|svg|webp|ico|m?js|cjs|tsx?|jsx|css|map|json|md|txt|sh|py)$/;
@@ -247,6 +263,8 @@ function pointedHosts(text: string): string[] {
     )
       hosts.push(host);
   }
+  for (const [, url, ssh] of decoded.matchAll(NAME_HOST))
+    hosts.push((url ?? ssh ?? '').toLowerCase());
   return hosts;
 }
 
