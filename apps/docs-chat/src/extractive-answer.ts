@@ -99,7 +99,7 @@ function installsOnly(code: string): boolean {
   return (
     lines.length > 0 &&
     lines.every((line) =>
-      /^\s*(?:sudo\s+)?(?:npm|pnpm|yarn|bun|pip3?|apt(?:-get)?|brew|cargo|go)\s+(?:i|install|add|get)\b/.test(
+      /^\s*(?:\$\s+)?(?:sudo\s+)?(?:npm|pnpm|yarn|bun|pip3?|apt(?:-get)?|brew|cargo|go)\s+(?:i|ci|install|add|get)\b/.test(
         line,
       ),
     )
@@ -107,7 +107,7 @@ function installsOnly(code: string): boolean {
 }
 
 /** A question about installing or setting up, which install commands answer. */
-const ASKS_INSTALL = /\b(?:install\w*|set\s*up|setup|add|dependenc\w*|packages?|npm|pnpm|yarn)\b/i;
+const ASKS_INSTALL = /\b(?:install\w*|set\s*up|setup|dependenc\w*|npm|pnpm|yarn)\b/i;
 
 /** Benchmark lines and other runs of figures: quoted only for a question about numbers. */
 function isFigures(text: string): boolean {

@@ -5,13 +5,11 @@
  */
 import type { PackedChunk } from '@keel/retrieval';
 import type { AnswerUnit } from './answer-units';
-import { analyzeTerms } from './question';
+import { analyzeTerms, readQuestion } from './question';
 import { MEMORY_SOURCE_ID } from './turn-memory';
 
 /** A first-person word and the few words after it: what the user owns or does ("my dog", "do I live"). */
 const FIRST_PERSON = /\b(?:my|i)\b((?:\s+[^\s?!.,;:]+){1,3})/gi;
-/** A question asking how to do something, which no fact about the user answers. */
-const HOWTO = /^\s*how\s+(?:do|can|should|would|could)\s+(?:i|we)\b/i;
 const QUESTION = /\?\s*$|^\s*(?:what|who|where|which|when|how|do|does|did|is|are|was|were|can)\b/i;
 
 /**
@@ -27,7 +25,8 @@ const QUESTION = /\?\s*$|^\s*(?:what|who|where|which|when|how|do|does|did|is|are
  * ```
  */
 export function rememberedUnits(question: string, sources: readonly PackedChunk[]): AnswerUnit[] {
-  if (!QUESTION.test(question) || HOWTO.test(question)) return [];
+  // A question asking how to do something no fact about the user answers.
+  if (!QUESTION.test(question) || readQuestion(question).shape === 'howto') return [];
   const asked = new Set(
     [...question.matchAll(FIRST_PERSON)].flatMap((match) => analyzeTerms(match[1] as string)),
   );

@@ -47,7 +47,7 @@ const UNSAFE_COMMAND = new RegExp(
   [
     String.raw`\b(?:npm|pnpm|yarn|bun)\b[^\n]{0,80}(?:\bconfig set (?:@[\w-]+:)?registry\b|\s--registry[ =])`,
     String.raw`^[ \t]*(?:@[\w-]+:)?registry[ \t]*=[ \t]*https?:`,
-    String.raw`\s--(?:extra-)?index-url\b|\s--trusted-host\b|\s--unsafe-perm\b|\s--trust-all\b`,
+    String.raw`\s--(?:extra-)?index-url\b|\s--trusted-host\b|(?:\s--|\b)unsafe-perm(?:\s*=\s*true)?\b|\s--trust-all\b`,
     String.raw`NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*['"]?0\b|\bstrict-ssl\s*=?\s*false\b|\brejectUnauthorized["']?\s*:\s*false\b|\bverify\s*=\s*False\b`,
     String.raw`\bssl[-_]?verify\s*=?\s*(?:false|off|0)\b|\bproxy_ssl_verify\s+off\b|\s--no-check-certificate\b|\s--no-verify(?:-ssl)?\b`,
     String.raw`\b(?:curl|wget)\b[^\n|]{0,500}\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:\/(?:usr\/)?bin\/)?(?:(?:ba|z|da)?sh|python3?|node|perl|ruby)\b`,
@@ -65,34 +65,54 @@ const UNSAFE_COMMAND = new RegExp(
     String.raw`\s-DisableRealtimeMonitoring\s+\$true\b|\bSet-NetFirewallProfile\b[^\n]{0,80}-Enabled\s+False\b|\bsetenforce\s+0\b|\bSELINUX\s*=\s*disabled\b`,
     String.raw`\bufw\s+disable\b|\bsystemctl\s+(?:stop|disable)\s+(?:firewalld|ufw|apparmor)\b|\bNOPASSWD\s*:|\bStrictHostKeyChecking\s*=?\s*no\b|\bUserKnownHostsFile\s*=?\s*\/dev\/null\b`,
     // Servers and clusters open to all: any host trusted, privileged pods, the host's root.
-    String.raw`\b0\.0\.0\.0\/0\s+trust\b|\bhost(?:ssl)?[ \t]+\S+[ \t]+\S+[ \t]+(?:all|::\/0)[ \t]+trust\b|\bprivileged:\s*true\b|\bhostNetwork:\s*true\b|\bhostPath:\s*(?:\{\s*)?path:[ \t]*["']?\/["']?[ \t]*(?:[,}]|$)|\bcluster-admin\b`,
+    String.raw`\b0\.0\.0\.0\/0\s+trust\b|\bhost(?:ssl)?[ \t]+\S+[ \t]+\S+[ \t]+(?:all|::\/0|samenet|samehost)[ \t]+trust\b|\bprivileged:\s*true\b|\bhostNetwork:\s*true\b|\bhostPath:\s*(?:\{\s*)?path:[ \t]*["']?\/["']?[ \t]*(?:[,}]|$)|\bcluster-admin\b`,
     // An app's own protections off, or its debugger and network open to all.
     String.raw`\b[A-Z][A-Z0-9_]*_DISABLE_(?:CSRF|AUTH\w*|TLS|SSL|SECURITY)\s*=\s*["']?(?:true|1|yes|on)\b|\b[A-Z][A-Z0-9_]*_AUTH\s*=\s*["']?(?:off|false|none|disabled)\b`,
     String.raw`\b[A-Z][A-Z0-9_]*CORS_ORIGINS?\s*[=:]\s*["']?\*|\bAccess-Control-Allow-Origin["']?\s*:?\s*["']?\*`,
     String.raw`(?<![\w-])--inspect(?:-brk)?=0\.0\.0\.0\b|\bnetwork_mode:\s*["']?host\b|\binsecure-skip-tls-verify:\s*true\b|\beval\s*\(`,
-    // Data destroyed or history rewritten: a store flushed, a schema or table dropped or emptied,
-    // a namespace deleted, a force-push, the home or root directory removed.
-    String.raw`\bFLUSH(?:ALL|DB)\b|\bDROP\s+(?:SCHEMA|DATABASE|TABLE|OWNED)\b|\bTRUNCATE\s+(?:TABLE\s+)?["\w]|\bkubectl\s+delete\s+(?:ns|namespaces?)\b|\s--grace-period=0\b|\bgit\s+push\b[^\n]{0,60}\s(?:--force|-f)(?![\w-])|\brm\s+-(?:rf|fr)\s+(?:\/|~|\$HOME)(?=\s|$|\*)`,
-    // Privileges raised and traces silenced: a superuser role, a setuid binary, an audit log or
-    // two-factor authentication off, credentials kept in plain text.
-    String.raw`\bWITH\s+SUPERUSER\b|\bALTER\s+(?:ROLE|USER)\b[^;\n]{0,80}\bSUPERUSER\b|\bchmod\s+(?:-R\s+)?(?:[ugoa]*\+[rwx]*s|[2467][0-7]{3})(?![\w-])|\b(?:pgaudit\.log|log_statement)\s*=\s*'?none\b|\bauditctl\s+-D\b|\bdisable-2fa\b|\bcredential\.helper\s+store\b`,
+    // Data destroyed or history rewritten: a store flushed from the command line, a namespace
+    // deleted, a force-push, the home or root directory removed.
+    String.raw`\bredis-cli\b[^\n]{0,200}\bflush(?:all|db)\b|\bkubectl\s+delete\s+(?:ns|namespaces?)\b|\bgit\s+push\b[^\n]{0,60}\s(?:--force|-f)(?![\w-])|\brm\s+(?:-(?:rf|fr)|-r\s+-f|-f\s+-r|--recursive\s+--force)\s+(?:--no-preserve-root\s+)?["']?(?:\/|~\/?|\$\{?HOME\}?)["']?(?=\s|$|\*)|\s--no-preserve-root\b`,
+    // Privileges raised and traces silenced: a setuid binary, an audit log or two-factor
+    // authentication off, credentials kept in plain text.
+    String.raw`\bchmod\s+(?:-R\s+)?(?:[ao]*u[go]*\+[rwx]*s|0?[4-7][0-7]{3})(?![\w-])|\bSET\s+(?:pgaudit\.log|log_statement)\s*(?:=|TO)\s*'?none\b|\bauditctl\s+-D\b|\bdisable-2fa\b|\bcredential\.helper\s+store\b`,
     // Isolation off and certificates a page hands over: TLS unchecked in a connection string,
     // seccomp or AppArmor off, every capability, the host's process namespace, a root to trust.
     String.raw`\bsslmode=no-verify\b|\b(?:seccomp|apparmor)[=:]unconfined\b|\s--cap-add[= ](?:ALL|SYS_ADMIN)\b|\s--(?:pid|ipc|userns)[= ]host\b|-----BEGIN CERTIFICATE-----|\bupdate-ca-certificates\b`,
-    // Something planted for later: a job added to the crontab, a key to `authorized_keys`, a
-    // reverse tunnel into the machine, code fetched and run by an interpreter or an install script.
-    String.raw`\|\s*crontab\s+-(?:\s|$)|>>?\s*\S*authorized_keys\b|\bssh\b[^\n]{0,40}\s-[a-zA-Z]*R\b|(?<![.\w$])exec\s*\(|\bnode\s+-e\b[^\n]{0,200}\bchild_process\b|["']?(?:pre|post)?install["']?\s*:\s*["'][^"'\n]*\b(?:child_process|curl|wget|node\s+-e)\b|\bunsafe-perm\s*=\s*true\b`,
+    // Something planted for later: a job written to the crontab, a key to `authorized_keys`,
+    // code fetched and run by an interpreter or an install script.
+    String.raw`\|\s*(?:sudo\s+(?:-\S+\s+)*)?crontab\b(?!\s+-l)|(?:>>?|\btee\b[^\n]{0,40})[ \t]*[^\s>]{0,200}authorized_keys\b|\bexec\s*\([^)\n]{0,80}\b(?:urlopen|urllib|requests\.get|b64decode|fetch)\b|\bnode\s+-e\b[^\n]{0,200}\bchild_process\b|["']?(?:pre|post)?install["']?\s*:\s*["'][^"'\n]{0,200}\b(?:child_process|curl|wget|node\s+-e)\b`,
     // The kernel's and the network's protections off, or a capability that amounts to root.
-    String.raw`\biptables\s+(?:-F|--flush)\b|\brandomize_va_space\s*=\s*0\b|\bsetcap\b[^\n]{0,200}\bcap_sys_admin\b|\bhost(?:ssl)?[ \t]+\S+[ \t]+\S+[ \t]+(?:samenet|samehost)[ \t]+trust\b`,
-    // An app's own protection switched off by a setting named for it (redaction, the output
-    // guard, approvals, a filter, verification), or in code: a tool's approval, every rule.
-    String.raw`\b[A-Z][A-Z0-9_]*(?:REDACT[A-Z_]*|GUARD|APPROVALS?|CSRF|TLS|SSL|VERIFY[A-Z_]*|SANDBOX|FILTER|SECURITY|AUDIT[A-Z_]*)\s*=\s*["']?(?:off|false|0|no|none|never|disabled?|passthrough|any|\*)(?![\w-])|\brequiresApproval\s*:\s*(?:false|\(\)\s*=>\s*false)\b|\bdisable\s*:\s*DEFAULT_\w*RULES\b`,
+    String.raw`\biptables\s+(?:-F|--flush)\b|\brandomize_va_space\s*=\s*0\b|\bsetcap\b[^\n]{0,200}\bcap_sys_admin\b`,
+    // An app's approvals or every redaction rule turned off in code.
+    String.raw`\brequiresApproval["']?\s*:\s*(?:false|(?:async\s*)?\(\)\s*=>\s*(?:false|\{\s*return\s+false))\b|\bdisable\s*:\s*DEFAULT_\w*RULES\b`,
     // A secret handed to a package fetched and run on the spot.
     String.raw`\b(?:npx|bunx|(?:pnpm|yarn)\s+dlx)\b[^\n]{0,200}\$\{?[A-Z][A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD)\b`,
     // CI that runs a fork's code with the repository's secrets, or hands the secrets out.
     String.raw`\bpull_request_target\b[\s\S]{0,3000}?\bpull_request\.head\b|\bpull_request_target\b[^.\n]{0,200}\bhead\b|\bpermissions:\s*write-all\b|\becho\b[^\n]{0,40}\$\{\{\s*secrets\.`,
   ].join('|'),
   'im',
+);
+
+/**
+ * Commands and settings of {@link UNSAFE_COMMAND} that only read so in capitals (SQL, Redis,
+ * environment variables) or by one capital letter (`ssh -R`): in lower case they are prose
+ * ("truncate the text", "connect with superuser rights") or code (`redis.flushdb()`,
+ * `const useTls = false`, `ssh-keygen -R host`).
+ */
+const UNSAFE_NAMED = new RegExp(
+  [
+    // Data destroyed: a store flushed, a schema or table dropped or emptied.
+    String.raw`\bFLUSH(?:ALL|DB)\b|\bDROP\s+(?:SCHEMA|DATABASE|TABLE|OWNED)\b|\bTRUNCATE\s+(?:TABLE\s+)?["\w]`,
+    // A superuser role.
+    String.raw`\b(?:CREATE|ALTER)\s+(?:ROLE|USER)\b[^;\n]{0,120}(?<!NO)SUPERUSER\b`,
+    // A reverse tunnel into the machine.
+    String.raw`(?<![\w-])ssh\s(?:[^\n]{0,120}\s)?-[a-zA-Z]*R\b|\bRemoteForward\b`,
+    // An app's own protection switched off by a setting named for it: redaction, the output
+    // guard, approvals, a filter, verification, CSRF.
+    String.raw`\b[A-Z][A-Z0-9]{0,30}(?:_[A-Z0-9]{1,30}){0,6}_(?:REDACT[A-Z_]{0,30}|GUARD|APPROVALS?|CSRF|VERIFY[A-Z_]{0,30}|SANDBOX|FILTER|SECURITY)["']?\s*[=:]\s*["']?(?:off|false|never|disabled?|passthrough|any|\*)(?![\w-])`,
+  ].join('|'),
+  'm',
 );
 
 /**
@@ -159,10 +179,17 @@ const PASSWORD_IN_PROSE = new RegExp(
  * A token or key stated in prose, which no redaction rule knows the shape of: "the admin token
  * for staging is `KEELRT-dash-2024`". A value with a letter and a digit (not a figure), and not
  * a variable's name (`DOCS_CHAT_ADMIN_TOKEN`), a placeholder (`<token>`) or an expression
- * (`$TOKEN`).
+ * (`$TOKEN`). A bare "token" or "key" is a model's token or a cache's key.
  */
 const STATED_TOKEN =
-  /\b(?:(?:admin|access|api|auth|bearer|bot|deploy|ingest|service|session|webhook)[ _-]?(?:token|key|secret)|client[ _-]secret|secret[ _-]key|token)s?\b[^.;\n]{0,40}?\b(?:is|was|are|reads|:|=)\s*[`'"](?![A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+[`'"])(?=[^`'"\s]*\d)(?=[^`'"\s]*[a-z])[^`'"\s<>$]{6,}[`'"]/i;
+  /\b(?:(?:admin|access|api|auth|bearer|bot|deploy|ingest|service|webhook)[ _-]?(?:tokens?|secrets?)|api[ _-]?keys?|client[ _-]secrets?|secret[ _-]keys?)\b[^.;\n]{0,40}?(?:\s(?:is|was|are|reads)|\s*[:=])\s*(?:\*\*)?[`'"“](?=[^`'"”\s]*\d)(?=[^`'"”\s]*[a-z])([^`'"”\s<>$]{6,})[`'"”]/gi;
+
+/** Whether `text` states a token's value ({@link STATED_TOKEN}), a variable's name aside. */
+function statesToken(text: string): boolean {
+  return [...text.matchAll(STATED_TOKEN)].some(
+    ([, value]) => !/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value as string),
+  );
+}
 
 /** A heading naming a chat role (`### System:`): what follows is a staged prompt, not prose. */
 const ROLE_HEADING =
@@ -189,11 +216,12 @@ const HOST =
 
 /**
  * A host of one label, which only a network's own names resolve (`http://benchhub/agent.py`,
- * `ssh tunnel@keelsupport`): after a scheme (and its user, if any), or after a user in an
- * ssh-like command. Not a placeholder (`postgres://user@host:5432/db`).
+ * `ssh tunnel@keelsupport`): after a web scheme (and its user, if any), or after a user in an
+ * ssh-like command. Other schemes name services of a compose file (`redis://redis:6379`) or
+ * no host at all (`s3://bucket`); a placeholder (`user@host`) names none.
  */
 const NAME_HOST =
-  /(?<![\w.-])[a-z][a-z0-9+.-]*:\/\/(?:[^\s/@]*@)?(?!(?:host|hostname|server|domain)\b)([a-z][a-z0-9-]*)(?![^\s/]*@)(?=[:/?#\s'"`)]|$)|\b(?:ssh|scp|sftp|rsync|autossh)\b[^\n]{0,200}?[\w.-]+@([a-z][a-z0-9-]*)(?![\w.@-])/gi;
+  /(?<![\w.-])(?:https?|wss?|ftp):\/\/(?:[^\s/@]*@)?(?!(?:host|hostname|server|domain)\b)([a-z][a-z0-9-]*)(?![^\s/]*@)(?=[:/?#\s'"`)>,;!\]]|\.(?!\w)|$)|\b(?:ssh|scp|sftp|rsync|autossh)\b[^\n]{0,200}?(?<![\w.-])[\w.-]{1,64}@(?!(?:host|hostname|server|domain)\b)([a-z][a-z0-9-]*)(?![\w.@-])/gi;
 
 /** File extensions that look like top-level domains after an `@` (`icon@2x.png`). */
 const FILE_EXTENSION =
@@ -206,7 +234,8 @@ const LOCAL_IP = /^(?:127|10|0|255)\.|^192\.168\.|^172\.(?:1[6-9]|2\d|3[01])\.|^
  * Hosts every deployment trusts: the machine itself, names private to a network (`.local`,
  * `.internal`), the names reserved for examples (RFC 2606: nobody can register them, so a
  * placeholder such as `api.example.com` in a quick start leads nowhere) and the APIs Keel's
- * packages call.
+ * packages call. The reserved top-level domains (`.example`, `.test`, `.invalid`) stay
+ * untrusted: the planted pages of the tests stand for real hosts with them.
  */
 const TRUSTED_HOSTS = [
   'localhost',
@@ -226,7 +255,7 @@ const ESCAPED = /\\u([0-9a-f]{4})|\\x([0-9a-f]{2})|&#x([0-9a-f]{1,6});|&#(\d{1,7
 
 /** A dot written so that a filter misses it: `[.]`, `(dot)`, " dot ". */
 const DEFANGED_DOT =
-  /\s*(?:\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))\s*|(?<=[a-z0-9]) dot (?=[a-z0-9])/gi;
+  /[ \t]?(?:\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))[ \t]?|(?<=[a-z0-9]) dot (?=[a-z0-9])/gi;
 
 /**
  * The hosts (e-mail domains and public IP addresses included) `text` points a reader at outside
@@ -279,12 +308,14 @@ const PHONE = (() => {
 
 /**
  * A contact point outside the web a page may send readers to: a handle on a messenger
- * (`message keel_sec_team on Keybase`), or a wallet to pay into.
+ * (`message keel_sec_team on Keybase`, `@keel_ops on Telegram`, `#keel on IRC`), or a wallet to
+ * pay into. A messenger named without a handle ("join our Discord") is not one.
  */
 const MESSENGER =
-  /\b(?:Keybase|Telegram|WhatsApp|Discord|IRC|Wickr|WeChat|Threema|Skype|Signal (?:app|group|chat))\b/;
-const CONTACT =
-  /\b(?:message|DM|contact|ping|reach|text|write|join|ask|chat|talk|add|send|report|find)\b/i;
+  /\b(?:keybase|telegram|whatsapp|discord|irc|wickr|wechat|threema|skype|signal(?= (?:app|group|chat)))\b/i;
+/** A handle: `@name`, `#channel`, `name#1234`, or a name with `_` or a digit (`keel_sec_team`). */
+const HANDLE =
+  /(?<![\w@])@[a-z]\w{2,}|(?<![\w&])#[a-z][\w-]{2,}|\b[a-z]\w*#\d{4}\b|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/i;
 const WALLET = /\b0x[0-9a-f]{40}\b|\bbc1[02-9ac-hj-np-z]{25,60}\b/i;
 
 /**
@@ -383,14 +414,16 @@ export function unquotable({ allowedHosts = [] }: UnquotableOptions = {}) {
       RAW_HTML.test(spans) ||
       PROSE_TAG.test(prose) ||
       LINK_DEFINITION.test(text) ||
-      (UNSAFE_COMMAND.test(text) && (code || !advisedAgainst(UNSAFE_COMMAND, text))) ||
+      [UNSAFE_COMMAND, UNSAFE_NAMED].some(
+        (unsafe) => unsafe.test(text) && (code || !advisedAgainst(unsafe, text)),
+      ) ||
       PASSWORD_IN_PROSE.test(text) ||
-      (!code && STATED_TOKEN.test(text)) ||
+      (!code && statesToken(text)) ||
       (ASSISTANT.test(text) && (DIRECTIVE.test(text) || ADDRESSED.test(text))) ||
       (ADDRESSED.test(text) && DIRECTIVE.test(text)) ||
       TELL.test(prose) ||
       PHONE.test(text) ||
-      (MESSENGER.test(prose) && CONTACT.test(prose)) ||
+      (MESSENGER.test(prose) && HANDLE.test(text)) ||
       WALLET.test(text) ||
       splitSecret(text) ||
       (!code && SHARES_SECRET.test(plain) && !advisedAgainst(SHARES_SECRET, plain)) ||
