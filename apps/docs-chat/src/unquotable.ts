@@ -40,8 +40,9 @@ const LINK_DEFINITION = /^\s*\[(?!\^)[^\]]+\]:\s*\S/;
  * opened to everyone, packages from another registry or an unchecked source, isolation and
  * protections switched off (a container's, a browser's, the firewall's, an app's own CSRF or
  * authentication), servers open to all, CI that hands a fork the repository's secrets, data
- * destroyed or history rewritten, privileges raised or audits silenced, a job or a key planted
- * for later.
+ * destroyed or history rewritten, privileges raised or audits silenced, a job, a key or fetched
+ * code planted for later, the kernel's protections off, a secret handed to a package run on
+ * the spot.
  */
 const UNSAFE_COMMAND = new RegExp(
   [
