@@ -32,6 +32,11 @@ export interface ExtractOptions {
    * chunk they come from.
    */
   exclude?: (text: string, headingPath: readonly string[], page: string) => boolean;
+  /**
+   * Each chunk's rank, by citation id: its best place in any of the searches that found it.
+   * Default: its place in `chunks`.
+   */
+  ranks?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -252,10 +257,12 @@ function opening(question: Question, units: readonly Scored[], chunks: readonly 
 export function extractAnswer(
   question: Question,
   chunks: readonly PackedChunk[],
-  { maxUnits, floor = RELEVANCE_FLOOR, exclude }: ExtractOptions = {},
+  { maxUnits, floor = RELEVANCE_FLOOR, exclude, ranks }: ExtractOptions = {},
 ): ExtractedAnswer {
   const wanted = question.terms;
-  const units = chunks.flatMap((chunk, rank) => answerUnits(chunk, rank));
+  const units = chunks.flatMap((chunk, index) =>
+    answerUnits(chunk, ranks?.get(chunk.citationId) ?? index),
+  );
   const nearest = () => {
     const seen = new Set<string>();
     const sections: Array<{ sourceId: string; headingPath: readonly string[] }> = [];

@@ -182,4 +182,57 @@ describe('createOfflineModel', () => {
     expect(await answer()).toContain('Budgets cap the tokens');
     expect(await answer(['acme.example'])).toContain('help.acme.example/budgets');
   });
+
+  it("ranks a chunk by its best place in any of the turn's searches, not by when it was found", async () => {
+    const page = (citationId: string, text: string) => ({
+      citationId,
+      score: 1,
+      chunk: {
+        id: citationId,
+        sourceId: citationId.split('#')[0],
+        text,
+        startLine: 1,
+        endLine: 1,
+        overlap: 0,
+      },
+    });
+    const best = page(
+      'breaker.md#0',
+      'The breaker trips after five errors and resets after a pause.',
+    );
+    const others = Array.from({ length: 30 }, (_, i) =>
+      page(`log-${i}.md#0`, `Log lines number ${i} are written as JSON.`),
+    );
+    // Found last, by the last search, where it came first.
+    const probe = page('probe.md#0', 'A reset breaker lets one call through.');
+    const question = 'When does a tripped breaker reset?';
+    const found = (...ids: string[]) =>
+      JSON.stringify({ results: ids.map((citationId) => ({ citationId })), blocks: 'fenced text' });
+    const answer = async (lastSearch: string) => {
+      const model = createOfflineModel({
+        question,
+        sources: () => [best, ...others, probe] as never,
+      });
+      const messages: Message[] = [
+        { role: 'user', content: question },
+        ...[found(best.citationId, ...others.map((other) => other.citationId)), lastSearch].map(
+          (output, i): Message => ({
+            role: 'tool',
+            content: [
+              { type: 'tool-result', toolCallId: `c${i}`, toolName: 'search_docs', output },
+            ],
+          }),
+        ),
+      ];
+      const parts = await drain(model.stream({ messages }));
+      return parts.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
+    };
+    // Its search listed it first (a result cut to its token budget still lists its ids).
+    const cut = `${found(probe.citationId).slice(0, -8)}\n[result truncated to fit 800 tokens]`;
+    expect(await answer(cut)).toContain('A reset breaker lets one call through.');
+    // Ranked by when it was found (31st), it weighs too little to be quoted; a document's text
+    // that looks like a result list is not one.
+    const posing = JSON.stringify({ results: [], blocks: `"citationId":"${probe.citationId}"` });
+    expect(await answer(posing)).not.toContain('A reset breaker');
+  });
 });

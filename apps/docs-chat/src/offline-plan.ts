@@ -59,6 +59,17 @@ function describeResult(result: ToolResultPart): string {
   return typeof result.output === 'string' ? result.output : JSON.stringify(result.output);
 }
 
+/**
+ * The citation ids a search returned, best first, read from its output as the model was given
+ * it: JSON, or a prefix of it when cut to its token budget (the `results` list comes first). A
+ * document's text is a JSON string there, its quotes escaped, so it cannot pose as an id.
+ */
+function searchedIds(result: ToolResultPart): string[] {
+  return [...describeResult(result).matchAll(/"citationId":("(?:[^"\\]|\\.)*")/g)].map(
+    (match) => JSON.parse(match[1] as string) as string,
+  );
+}
+
 function firstSentence(text: string): string {
   const end = text.search(/[.!?](?:\s|$)/);
   return end === -1 ? text : text.slice(0, end + 1);
@@ -135,7 +146,16 @@ export function planOfflineStep(
   const lead = fallback
     ? 'The configured model is unavailable, so here is an extractive answer from the documents (offline mode):'
     : 'From the documents (offline mode: extracted, not generated):';
-  const found = extractAnswer(read, sources, { exclude });
+  // A chunk ranks by its best place in any search of the turn: the best chunk of a question's
+  // second aspect comes first in its own search, though found after the first search's.
+  const ranks = new Map(sources.map((source, index) => [source.citationId, index]));
+  for (const result of results) {
+    if (result.toolName !== 'search_docs') continue;
+    searchedIds(result).forEach((citationId, index) => {
+      if (index < (ranks.get(citationId) ?? Number.POSITIVE_INFINITY)) ranks.set(citationId, index);
+    });
+  }
+  const found = extractAnswer(read, sources, { exclude, ranks });
   if (!found.covered) {
     const seeAlso = found.nearest
       .map(
