@@ -200,15 +200,28 @@ describe('operator routes and early disconnects', () => {
     const { url, logs } = await start({ env: { DOCS_CHAT_OFFLINE_PACE_MS: '30' } });
     const first = await postChat(url, { message: 'What is ef?' });
     const conversationId = (first.events[0] as { conversationId: string }).conversationId;
-    const slow = postChat(url, { message: 'How does hybrid search rank chunks?', conversationId });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The second turn is sent once the first is answering (it holds the conversation), and
+    // left once the server has read it and opened its stream: it is then waiting its turn.
+    let answering = () => {};
+    const holding = new Promise<void>((resolve) => {
+      answering = resolve;
+    });
+    const slow = postChat(
+      url,
+      { message: 'How does hybrid search rank chunks?', conversationId },
+      { onEvent: (event) => event.type === 'text' && answering() },
+    );
+    await holding;
     const controller = new AbortController();
     const waiting = postChat(
       url,
       { message: 'Budgets?', conversationId },
       { signal: controller.signal },
     ).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await vi.waitFor(
+      async () => expect((await (await fetch(`${url}/healthz`)).json()).openStreams).toBe(2),
+      { timeout: 30_000, interval: 5 },
+    );
     controller.abort();
     await waiting;
     expect((await slow).events.at(-1)).toMatchObject({ type: 'finish', outcome: 'stop' });
