@@ -23,7 +23,13 @@ describe.skipIf(!redisUrl)('redisCircuitBreaker', () => {
 
   const pair = (key: string, options: Partial<RedisCircuitBreakerOptions> = {}) =>
     [replicas.first, replicas.second].map((redis) =>
-      redisCircuitBreaker({ redis, key, prefix: replicas.prefix, ...options }),
+      redisCircuitBreaker({
+        redis,
+        key,
+        prefix: replicas.prefix,
+        timeoutMs: replicas.timeoutMs,
+        ...options,
+      }),
     ) as [ReturnType<typeof redisCircuitBreaker>, ReturnType<typeof redisCircuitBreaker>];
 
   it('opens on every replica when failures seen on one reach the threshold', async () => {
@@ -55,7 +61,7 @@ describe.skipIf(!redisUrl)('redisCircuitBreaker', () => {
   it('admits halfOpenTrials trial calls across replicas and closes everywhere after them', async () => {
     const [a, b] = pair('anthropic', {
       strategy: { consecutiveFailures: 1 },
-      halfOpenAfterMs: 100,
+      halfOpenAfterMs: 1_000,
     });
     await expect(a.execute(fail)).rejects.toThrow('503');
     const halfOpened: string[] = [];
@@ -67,13 +73,12 @@ describe.skipIf(!redisUrl)('redisCircuitBreaker', () => {
       breaker.onHalfOpen(() => halfOpened.push(name));
       breaker.onReset(() => resets.push(name));
     }
+    // a's view turns half-open once the pause it saw begin is over; the pause in Redis began
+    // earlier, so it is over too, and the one call below is the trial.
+    await eventually(() => expect(a.state).toBe('half-open'));
     let finishTrial: (value: string) => void = () => {};
-    let trial: Promise<string> | undefined;
-    await eventually(async () => {
-      trial = b.execute(() => new Promise<string>((resolve) => (finishTrial = resolve)));
-      await Promise.race([trial, new Promise((resolve) => setTimeout(resolve, 20))]);
-      expect(halfOpened).toEqual(['b']);
-    });
+    const trial = b.execute(() => new Promise<string>((resolve) => (finishTrial = resolve)));
+    await eventually(() => expect(halfOpened).toEqual(['b']));
     await expect(a.execute(() => 'second trial')).rejects.toSatisfy(
       (error) => BrokenCircuitError.isInstance(error) && error.retryAfterMs === 0,
     );
@@ -88,17 +93,19 @@ describe.skipIf(!redisUrl)('redisCircuitBreaker', () => {
   it('gives a trial slot again when the replica holding it never reports', async () => {
     const [a, b] = pair('lost-trial', {
       strategy: { consecutiveFailures: 1 },
-      halfOpenAfterMs: 300,
+      halfOpenAfterMs: 1_000,
     });
     await expect(a.execute(fail)).rejects.toThrow('503');
+    await eventually(() => expect(a.state).toBe('half-open')); // the pause is over in Redis too
     let endLostTrial: (value: string) => void = () => {};
     const lostTrial = new Promise<string>((resolve) => (endLostTrial = resolve));
-    let lost: Promise<string> | undefined;
-    await eventually(async () => {
-      lost = a.execute(() => lostTrial); // a replica that dies mid-trial: it never reports
-      await Promise.race([lost, new Promise((resolve) => setTimeout(resolve, 20))]);
-      expect(a.state).toBe('half-open');
+    let started = false;
+    // A replica that dies mid-trial: it never reports.
+    const lost = a.execute(() => {
+      started = true;
+      return lostTrial;
     });
+    await eventually(() => expect(started).toBe(true));
     await expect(b.execute(() => 'ok')).rejects.toSatisfy(BrokenCircuitError.isInstance);
     await eventually(async () => {
       await expect(b.execute(() => 'recovered')).resolves.toBe('recovered');

@@ -23,7 +23,12 @@ describe.skipIf(!redisUrl)('redisConcurrencyLimit', () => {
   afterAll(() => replicas.close());
 
   it('holds maxConcurrent across replicas, and a replica waiting gets the slot another frees', async () => {
-    const options = { key: 'openai', prefix: replicas.prefix, maxConcurrent: 2 };
+    const options = {
+      key: 'openai',
+      prefix: replicas.prefix,
+      timeoutMs: replicas.timeoutMs,
+      maxConcurrent: 2,
+    };
     const a = redisConcurrencyLimit({ redis: replicas.first, ...options });
     const b = redisConcurrencyLimit({ redis: replicas.second, ...options, queueTimeoutMs: 10_000 });
     const bFull = redisConcurrencyLimit({ redis: replicas.second, ...options, maxQueue: 0 });
@@ -49,7 +54,13 @@ describe.skipIf(!redisUrl)('redisConcurrencyLimit', () => {
 
   it('frees the slot of a replica that died holding it once its lease expires', async () => {
     const dying = new Redis(redisUrl as string);
-    const options = { key: 'dies', prefix: replicas.prefix, maxConcurrent: 1, leaseTtlMs: 1_000 };
+    const options = {
+      key: 'dies',
+      prefix: replicas.prefix,
+      timeoutMs: replicas.timeoutMs,
+      maxConcurrent: 1,
+      leaseTtlMs: 3_000,
+    };
     const doomed = redisConcurrencyLimit({ redis: dying, ...options });
     const held = gate();
     const orphan = doomed.execute(held.call);
@@ -77,6 +88,7 @@ describe.skipIf(!redisUrl)('redisConcurrencyLimit', () => {
       redis: replicas.first,
       key: 'queue',
       prefix: replicas.prefix,
+      timeoutMs: replicas.timeoutMs,
       maxConcurrent: 1,
     };
     const holder = redisConcurrencyLimit(options);

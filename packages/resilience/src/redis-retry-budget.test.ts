@@ -20,7 +20,14 @@ describe.skipIf(!redisUrl)('redisRetryBudget', () => {
 
   const pair = (key: string, ratio: number, minRetriesPerSecond: number) =>
     [replicas.first, replicas.second].map((redis) =>
-      redisRetryBudget({ redis, key, prefix: replicas.prefix, ratio, minRetriesPerSecond }),
+      redisRetryBudget({
+        redis,
+        key,
+        prefix: replicas.prefix,
+        timeoutMs: replicas.timeoutMs,
+        ratio,
+        minRetriesPerSecond,
+      }),
     ) as [ReturnType<typeof redisRetryBudget>, ReturnType<typeof redisRetryBudget>];
 
   it('counts requests and retries of both replicas in one window', async () => {

@@ -29,6 +29,7 @@ describe.skipIf(!redisUrl)('Redis round trips per decision (the figures in the R
       redis,
       key: 'k',
       prefix: replicas.prefix,
+      timeoutMs: replicas.timeoutMs,
       tokensPerMinute: 1e9,
     });
     expect(await count(() => limiter.acquire({ tokens: 10 }))).toBe(1);
@@ -45,6 +46,7 @@ describe.skipIf(!redisUrl)('Redis round trips per decision (the figures in the R
       redis,
       key: 'k',
       prefix: replicas.prefix,
+      timeoutMs: replicas.timeoutMs,
       maxConcurrent: 4,
     });
     expect(await count(() => limit.execute(() => 'ok'))).toBe(2);
@@ -55,6 +57,7 @@ describe.skipIf(!redisUrl)('Redis round trips per decision (the figures in the R
       redis,
       key: 'k',
       prefix: replicas.prefix,
+      timeoutMs: replicas.timeoutMs,
       strategy: { consecutiveFailures: 1 },
     });
     expect(await count(() => breaker.execute(() => 'ok'))).toBe(2);
@@ -63,7 +66,12 @@ describe.skipIf(!redisUrl)('Redis round trips per decision (the figures in the R
   });
 
   it('retry budget: 1 per logical call, plus 1 per retry', async () => {
-    const budget = redisRetryBudget({ redis, key: 'k', prefix: replicas.prefix });
+    const budget = redisRetryBudget({
+      redis,
+      key: 'k',
+      prefix: replicas.prefix,
+      timeoutMs: replicas.timeoutMs,
+    });
     const policy = retry({ budget, maxAttempts: 2, baseDelayMs: 0 });
     // The count is sent beside the first attempt, not before it; a snapshot sent after it on
     // the same connection is answered after it, so it has landed once the snapshot has.

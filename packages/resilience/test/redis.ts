@@ -17,10 +17,20 @@ export function unreachableRedis(): Redis {
   return redis;
 }
 
-/** Two clients of the test Redis and a fresh prefix; `close` deletes the prefix's keys. */
+/**
+ * Two clients of the test Redis, a fresh prefix and the `timeoutMs` for policies on them;
+ * `close` deletes the prefix's keys. The timeout is 2 s, not the 250 ms default: on a loaded
+ * machine a reply can take longer, and a policy would count it as Redis being unavailable.
+ */
 export function redisReplicas(area: string) {
   const kit = redisTestKit(`resilience:${area}`, () => new Redis(redisUrl as string));
-  return { prefix: kit.prefix(), first: kit.client(), second: kit.client(), close: kit.close };
+  return {
+    prefix: kit.prefix(),
+    timeoutMs: 2_000,
+    first: kit.client(),
+    second: kit.client(),
+    close: kit.close,
+  };
 }
 
 /** An error the default classifier counts as a provider failure. */

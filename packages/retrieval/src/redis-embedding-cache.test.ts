@@ -50,8 +50,24 @@ describe.skipIf(!url)('createRedisEmbeddingCache', () => {
     const first = countRedisCalls(client());
     const second = countRedisCalls(client());
     const embedder = counting();
-    const one = withEmbeddingCache(embedder, createRedisEmbeddingCache({ redis: first, prefix }));
-    const two = withEmbeddingCache(embedder, createRedisEmbeddingCache({ redis: second, prefix }));
+    // Redis gets 2 s to answer, not the default 250 ms: on a loaded machine a slower reply
+    // would count as a miss and the texts would be embedded again.
+    const shared = { prefix, timeoutMs: 2_000 };
+    const one = withEmbeddingCache(
+      embedder,
+      createRedisEmbeddingCache({ redis: first, ...shared }),
+    );
+    const two = withEmbeddingCache(
+      embedder,
+      createRedisEmbeddingCache({ redis: second, ...shared }),
+    );
+    // A server without the cache's scripts answers each call twice (NOSCRIPT, then EVAL): a miss
+    // and its write under another prefix load both, so the counts below are those of a warm server.
+    await withEmbeddingCache(
+      counting(),
+      createRedisEmbeddingCache({ redis: first, prefix: freshPrefix() }),
+    ).embed(['warm-up']);
+    first.calls = 0;
 
     const stored = await one.embed(['a', 'bb', 'a']);
     expect(embedder.texts).toEqual(['a', 'bb']);

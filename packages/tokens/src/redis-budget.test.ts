@@ -21,10 +21,12 @@ describe.skipIf(!url)('createRedisBudget', () => {
   let prefix: string;
   let first: Redis;
   let second: Redis;
+  // Redis gets 2 s to answer, not the default 250 ms: on a loaded machine a reply can take
+  // longer, and the budget would refuse the reservation as if Redis were down.
   const budgetOn = (
     redis: Redis,
     options: Partial<RedisBudgetOptions> & Pick<RedisBudgetOptions, 'scope'>,
-  ) => createRedisBudget({ redis, prefix, maxTokens: 1_000, ...options });
+  ) => createRedisBudget({ redis, prefix, maxTokens: 1_000, timeoutMs: 2_000, ...options });
 
   beforeAll(() => {
     kit = redisTestKit('tokens', () => new Redis(url as string));
@@ -77,7 +79,7 @@ describe.skipIf(!url)('createRedisBudget', () => {
   });
 
   it('frees the hold of a replica that died before settling, once its TTL passes', async () => {
-    const dying = budgetOn(first, { scope: 'user:expiry', holdTtlMs: 1_000 });
+    const dying = budgetOn(first, { scope: 'user:expiry', holdTtlMs: 3_000 });
     await dying.reserve({ ...estimate, inputTokens: 960 });
     const survivor = budgetOn(second, { scope: 'user:expiry' });
     await expect(survivor.reserve(estimate)).rejects.toSatisfy(BudgetExceededError.isInstance);
