@@ -32,10 +32,7 @@ export interface ExtractOptions {
    * chunk they come from.
    */
   exclude?: (text: string, headingPath: readonly string[], page: string) => boolean;
-  /**
-   * Each chunk's rank, by citation id: its best place in any of the searches that found it.
-   * Default: its place in `chunks`.
-   */
+  /** Each chunk's rank, by citation id; default: its place in `chunks`. */
   ranks?: ReadonlyMap<string, number>;
 }
 
@@ -234,11 +231,13 @@ function opening(question: Question, units: readonly Scored[], chunks: readonly 
   );
   const headed =
     titled ??
-    prose.find(
-      ({ unit }) =>
-        unit.headingPath.length > 1 &&
-        heads(unit.headingPath.at(-1) as string, unit.headingPath[0] as string, subject),
-    );
+    [...prose]
+      .sort((a, b) => a.unit.rank - b.unit.rank)
+      .find(
+        ({ unit }) =>
+          unit.headingPath.length > 1 &&
+          heads(unit.headingPath.at(-1) as string, unit.headingPath[0] as string, subject),
+      );
   if (!headed) return [];
   const path = headed.unit.headingPath.join('\u0000');
   return prose

@@ -206,20 +206,23 @@ describe('createOfflineModel', () => {
     // Found last, by the last search, where it came first.
     const probe = page('probe.md#0', 'A reset breaker lets one call through.');
     const question = 'When does a tripped breaker reset?';
-    const found = (...ids: string[]) =>
-      JSON.stringify({ results: ids.map((citationId) => ({ citationId })), blocks: 'fenced text' });
-    const answer = async (lastSearch: string) => {
+    const found = (...ids: string[]) => ({
+      results: ids.map((citationId) => ({ citationId })),
+      blocks: 'fenced text',
+    });
+    const listed = found(best.citationId, ...others.map((other) => other.citationId));
+    const answer = async (...searches: Array<{ output: unknown; isError?: boolean }>) => {
       const model = createOfflineModel({
         question,
         sources: () => [best, ...others, probe] as never,
       });
       const messages: Message[] = [
         { role: 'user', content: question },
-        ...[found(best.citationId, ...others.map((other) => other.citationId)), lastSearch].map(
-          (output, i): Message => ({
+        ...searches.map(
+          (search, i): Message => ({
             role: 'tool',
             content: [
-              { type: 'tool-result', toolCallId: `c${i}`, toolName: 'search_docs', output },
+              { type: 'tool-result', toolCallId: `c${i}`, toolName: 'search_docs', ...search },
             ],
           }),
         ),
@@ -227,12 +230,21 @@ describe('createOfflineModel', () => {
       const parts = await drain(model.stream({ messages }));
       return parts.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
     };
-    // Its search listed it first (a result cut to its token budget still lists its ids).
-    const cut = `${found(probe.citationId).slice(0, -8)}\n[result truncated to fit 800 tokens]`;
-    expect(await answer(cut)).toContain('A reset breaker lets one call through.');
-    // Ranked by when it was found (31st), it weighs too little to be quoted; a document's text
-    // that looks like a result list is not one.
+    const quoted = 'A reset breaker lets one call through.';
+    // Listed first by a search, as the object it returned or as the text it was cut to.
+    expect(await answer({ output: listed }, { output: found(probe.citationId) })).toContain(quoted);
+    const cut = `${JSON.stringify(found(probe.citationId)).slice(0, -8)}\n[result truncated]`;
+    expect(await answer({ output: listed }, { output: cut })).toContain(quoted);
+    // Its best place counts, whichever search found it there.
+    const last = found(...others.map((other) => other.citationId), probe.citationId);
+    expect(await answer({ output: found(probe.citationId) }, { output: last })).toContain(quoted);
+    // Ranked by when it was found (31st), it weighs too little to be quoted: a document's text
+    // posing as a result list, or a failed search quoting its input, is no search's result.
     const posing = JSON.stringify({ results: [], blocks: `"citationId":"${probe.citationId}"` });
-    expect(await answer(posing)).not.toContain('A reset breaker');
+    expect(await answer({ output: listed }, { output: posing })).not.toContain(quoted);
+    const failed = `Unexpected token 'x', "x"citationId":"\\q"" is not valid JSON; "citationId":"${probe.citationId}"`;
+    expect(await answer({ output: listed }, { output: failed, isError: true })).not.toContain(
+      quoted,
+    );
   });
 });

@@ -60,14 +60,27 @@ function describeResult(result: ToolResultPart): string {
 }
 
 /**
- * The citation ids a search returned, best first, read from its output as the model was given
- * it: JSON, or a prefix of it when cut to its token budget (the `results` list comes first). A
- * document's text is a JSON string there, its quotes escaped, so it cannot pose as an id.
+ * A `citationId` key and its value, a JSON string with no raw control character and no unknown
+ * escape, so `JSON.parse` reads every match.
+ */
+const CITATION_ID = /"citationId":("(?:[^"\\\p{Cc}]|\\(?:["\\/bfnrt]|u[\dA-Fa-f]{4}))*")/gu;
+
+/**
+ * The citation ids a search returned, best first: its `results` list, as an object when it
+ * fitted the result's token budget, else read from the text it was cut to (JSON cut short, the
+ * list first; a document's text is a JSON string there, its quotes escaped, so it cannot pose
+ * as an id). A failed search returned none.
  */
 function searchedIds(result: ToolResultPart): string[] {
-  return [...describeResult(result).matchAll(/"citationId":("(?:[^"\\]|\\.)*")/g)].map(
-    (match) => JSON.parse(match[1] as string) as string,
-  );
+  if (result.isError) return [];
+  const { output } = result;
+  if (typeof output !== 'string') {
+    const found = (output as { results?: unknown } | null)?.results;
+    return Array.isArray(found)
+      ? found.flatMap((item) => (typeof item?.citationId === 'string' ? [item.citationId] : []))
+      : [];
+  }
+  return [...output.matchAll(CITATION_ID)].map((match) => JSON.parse(match[1] as string));
 }
 
 function firstSentence(text: string): string {
@@ -151,8 +164,9 @@ export function planOfflineStep(
   const ranks = new Map(sources.map((source, index) => [source.citationId, index]));
   for (const result of results) {
     if (result.toolName !== 'search_docs') continue;
+    // An id that is none of the turn's sources is left out.
     searchedIds(result).forEach((citationId, index) => {
-      if (index < (ranks.get(citationId) ?? Number.POSITIVE_INFINITY)) ranks.set(citationId, index);
+      if (index < (ranks.get(citationId) ?? -1)) ranks.set(citationId, index);
     });
   }
   const found = extractAnswer(read, sources, { exclude, ranks });

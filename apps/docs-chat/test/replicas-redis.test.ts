@@ -88,8 +88,8 @@ describe.skipIf(!databaseUrl || !redisUrl)('replicas sharing Redis', () => {
       ),
     );
     // Three a minute: three refused for their rate, though each replica saw three. The three
-    // admitted ones share the user's daily budget too, which on a loaded machine may refuse one
-    // whose turn overlaps another's reservation: that is the budget's verdict, not the rate's.
+    // admitted ones share the user's daily budget too, which on a loaded machine may refuse those
+    // whose turns overlap another's reservation: that is the budget's verdict, not the rate's.
     const rateLimited = responses.filter((response) => response.error?.code === 'rate_limited');
     expect(rateLimited).toHaveLength(3);
     for (const refused of rateLimited) {

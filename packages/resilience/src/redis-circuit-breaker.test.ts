@@ -74,7 +74,8 @@ describe.skipIf(!redisUrl)('redisCircuitBreaker', () => {
       breaker.onReset(() => resets.push(name));
     }
     // a's view turns half-open once the pause it saw begin is over; the pause in Redis began
-    // earlier, so it is over too, and the one call below is the trial.
+    // earlier (by the test Redis's clock, which is this machine's), so it is over too, and the
+    // one call below is the trial.
     await eventually(() => expect(a.state).toBe('half-open'));
     let finishTrial: (value: string) => void = () => {};
     const trial = b.execute(() => new Promise<string>((resolve) => (finishTrial = resolve)));

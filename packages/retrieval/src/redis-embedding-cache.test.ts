@@ -65,7 +65,7 @@ describe.skipIf(!url)('createRedisEmbeddingCache', () => {
     // and its write under another prefix load both, so the counts below are those of a warm server.
     await withEmbeddingCache(
       counting(),
-      createRedisEmbeddingCache({ redis: first, prefix: freshPrefix() }),
+      createRedisEmbeddingCache({ redis: first, prefix: freshPrefix(), timeoutMs: 2_000 }),
     ).embed(['warm-up']);
     first.calls = 0;
 
