@@ -203,7 +203,7 @@ describe('createOfflineModel', () => {
     const others = Array.from({ length: 30 }, (_, i) =>
       page(`log-${i}.md#0`, `Log lines number ${i} are written as JSON.`),
     );
-    // Found last, by the last search, where it came first.
+    // The last of the turn's sources: found after the other 31.
     const probe = page('probe.md#0', 'A reset breaker lets one call through.');
     const question = 'When does a tripped breaker reset?';
     const found = (...ids: string[]) => ({
