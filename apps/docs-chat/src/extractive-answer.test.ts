@@ -2,7 +2,13 @@ import type { PackedChunk } from '@keel/retrieval';
 import { describe, expect, it } from 'vitest';
 import { answerUnits, splitSentences } from './answer-units';
 import { extractAnswer } from './extractive-answer';
-import { aspectQueries, readQuestion, resolveFollowUp } from './question';
+import {
+  analyzeTerms,
+  conjuncts,
+  questionAspects,
+  readQuestion,
+  resolveFollowUp,
+} from './question';
 
 const chunk = (citationId: string, text: string, headingPath: string[] = []): PackedChunk => ({
   citationId,
@@ -302,12 +308,68 @@ describe('readQuestion', () => {
     // After a clause setting the scene too.
     expect(readQuestion('In a test, how do I fail the first call?').shape).toBe('howto');
     expect(readQuestion('How do I create a budget?').queries).toEqual(['create budget?']);
-    expect(aspectQueries('What is a budget?')).toEqual([]);
+    expect(conjuncts('What is a budget?')).toEqual([]);
     expect(
-      aspectQueries('What happens when Redis is down for the response cache and for the budget'),
+      conjuncts('What happens when Redis is down for the response cache and for the budget'),
     ).toEqual([
       'What happens when Redis is down for the response cache',
       'What happens when Redis is down for the budget',
+    ]);
+  });
+
+  it('cuts a question asking several things into its parts, the sentences setting the scene left out', () => {
+    expect(
+      questionAspects(
+        'Does docs-chat drop injected sentences at ingest? And how well does the injection scorer do on its held-out set?',
+      ),
+    ).toEqual([
+      'Does docs-chat drop injected sentences at ingest?',
+      'And how well does the injection scorer do on its held-out set?',
+    ]);
+    expect(
+      questionAspects(
+        'Batch jobs are cheaper. What discount do batch clients price results at, and how would I apply it myself when calling estimateCost?',
+      ),
+    ).toEqual([
+      'What discount do batch clients price results at',
+      'how would I apply it myself when calling estimateCost?',
+    ]);
+    // A short part pointing back asks more of the part before, which is not cut at its "and".
+    expect(questionAspects('What is the default embedder, and what are its limits?')).toEqual([]);
+    expect(
+      questionAspects('How do the streaming and llm packages each handle a cancelled stream?'),
+    ).toEqual(conjuncts('How do the streaming and llm packages each handle a cancelled stream?'));
+    expect(questionAspects('What is a budget?')).toEqual([]);
+    expect(
+      questionAspects('What is a budget? What is a breaker? What is a lease? What is a fence?'),
+    ).toEqual(['What is a budget?', 'What is a breaker?', 'What is a lease? What is a fence?']);
+    // Without a question mark, the last sentence asks.
+    expect(readQuestion('We run two replicas. Show the shared breaker').aspects).toEqual([]);
+  });
+
+  it('reads what the question asks apart from the sentences and conditions setting the scene', () => {
+    expect(
+      readQuestion('I host llama on our own GPUs. What error does estimateCost throw for it?').asks,
+    ).toBe('What error does estimateCost throw for it?');
+    expect(
+      readQuestion('Across pods: if one pod gets OOM-killed, how long until its slot is freed?')
+        .asks,
+    ).not.toContain('OOM');
+    // A sentence's first word is capitalised anyway: not a name.
+    expect(readQuestion('Is the answer cached? What about Redis?').names).toEqual(['Redis']);
+  });
+
+  it('compares words by what they stand for: contractions out, irregular forms and abbreviations as their word', () => {
+    expect(analyzeTerms("What's the error I'm seeing? It doesn't say")).toEqual([
+      'error',
+      'see',
+      'say',
+    ]);
+    expect(analyzeTerms('the model’s window')).toEqual(analyzeTerms("the model's window"));
+    expect(analyzeTerms('held')).toEqual(analyzeTerms('hold'));
+    expect(analyzeTerms('maxHeldChars')).toEqual([
+      'maxheldchars',
+      ...analyzeTerms('maximum hold characters'),
     ]);
   });
 
@@ -500,6 +562,43 @@ describe('extractAnswer', () => {
     const sources = found.covered ? found.units.map((unit) => unit.sourceId) : [];
     expect(sources).toContain('streaming.md');
     expect(sources).toContain('llm.md');
+  });
+
+  it('answers each part of a question asking several things, from units holding that part', () => {
+    const cache = chunk(
+      'llm.md#14',
+      [
+        '## Response cache',
+        '',
+        '- The Redis response cache keeps stored answers for one hour by default.',
+        '- The Redis response cache keeps stored answers under the `keel:` prefix by default.',
+        '- The Redis response cache keeps stored answers of 1 MiB at most by default.',
+      ].join('\n'),
+      ['@keel/llm'],
+    );
+    const budget = chunk('tokens.md#15', 'A budget caps what one user may spend.', [
+      '@keel/tokens',
+    ]);
+    const question = readQuestion(
+      'How long does the Redis response cache keep stored answers by default? What does a budget refuse?',
+    );
+    const found = extractAnswer(question, [cache, budget], { maxUnits: 2 });
+    expect(found.covered && found.units.map((unit) => unit.text)).toEqual([
+      'The Redis response cache keeps stored answers for one hour by default.',
+      'A budget caps what one user may spend.',
+    ]);
+  });
+
+  it('declines a name the question asks about, not one that only sets the scene', () => {
+    expect(
+      extractAnswer(
+        readQuestion('We run on our own GPUs. When does reserve throw BudgetExceededError?'),
+        [BUDGETS],
+      ).covered,
+    ).toBe(true);
+    expect(
+      extractAnswer(readQuestion('How does reserve throw BudgetExceededError on GPUs?'), [BUDGETS]),
+    ).toMatchObject({ covered: false, relevance: { missing: ['GPUs'] } });
   });
 
   it('reads a negation as the same topic', () => {

@@ -66,7 +66,37 @@ interface Scored {
   held: Map<string, number>;
   /** The question's terms its headings hold. */
   heading: Map<string, number>;
+  /** What each question term the unit (or its headings, or its chunk) holds adds to its score. */
+  parts: Map<string, number>;
+  /** The question's identifiers the unit writes. */
+  named: string[];
+  /** What the unit's kind, figures and rank multiply its terms' sum by. */
+  factor: number;
   score: number;
+}
+
+/** What a unit earns for naming one of the question's identifiers. */
+const IDENTIFIER_BONUS = 1.5;
+
+/**
+ * The share of its weight a term of a question's other parts earns when a unit is scored for
+ * one part: the rest of the question is context.
+ */
+const ASIDE_SHARE = 0.5;
+
+/**
+ * A unit's score: its terms' sum (for one `part` of the question, the terms and identifiers only
+ * its other parts hold count for ASIDE_SHARE), the bonus for an identifier named, times its
+ * factor.
+ */
+function scoreFor(
+  { parts, named, factor }: Scored,
+  part?: { aside: ReadonlySet<string>; asideIdentifiers: readonly string[] },
+): number {
+  let sum = 0;
+  for (const [term, value] of parts) sum += part?.aside.has(term) ? ASIDE_SHARE * value : value;
+  const bonus = named.some((id) => !part?.asideIdentifiers.includes(id)) ? IDENTIFIER_BONUS : 0;
+  return (sum + bonus) * factor;
 }
 
 /** The share of a term's weight a unit earns when only its chunk (a heading, another unit) holds it. */
@@ -189,8 +219,11 @@ function missingNames(question: Question, scored: readonly Scored[]): string[] {
     haystack.includes(name.toLowerCase()) ||
     (parts.length > 0 &&
       parts.every((part) => analyzeTerms(part).every((term) => vocabulary.has(term))));
+  // Only what the question asks counts: a name in a sentence or condition setting the scene
+  // ("we host it on our own GPUs") need not be in the documents.
+  const asked = (name: string) => question.asks.includes(name);
   const names = question.names.filter(
-    (name) => !present(name, name.match(/\p{Lu}[\p{L}\p{N}]*/gu) ?? []),
+    (name) => asked(name) && !present(name, name.match(/\p{Lu}[\p{L}\p{N}]*/gu) ?? []),
   );
   // A name of several words whose words are all found must be written together too, in any
   // case, joined by spaces, `_` or `-` (`ANTHROPIC_API_KEY` writes `Anthropic API`): the
@@ -199,13 +232,14 @@ function missingNames(question: Question, scored: readonly Scored[]): string[] {
   const written = joined(haystack);
   const phrases = question.phrases.filter(
     (phrase) =>
+      asked(phrase) &&
       !phrase.split(/\s+/).some((word) => names.includes(word)) &&
       !written.includes(joined(phrase)),
   );
   return [
     ...phrases,
     ...names,
-    ...question.identifiers.filter((id) => !present(id, id.split('.'))),
+    ...question.identifiers.filter((id) => asked(id) && !present(id, id.split('.'))),
   ];
 }
 
@@ -287,6 +321,9 @@ export function extractAnswer(
       unit,
       held: holding(wanted, new Set(analyzeTerms(unit.matchText))),
       heading,
+      parts: new Map(),
+      named: [],
+      factor: 1,
       score: 0,
     };
   });
@@ -367,43 +404,45 @@ export function extractAnswer(
   for (const item of quotable) {
     const { unit, held, heading } = item;
     const context = byChunk.get(unit.citationId) as Map<string, number>;
-    let score = 0;
     for (const term of wanted) {
       const w = weight.get(term) as number;
       // A code block is introduced by its heading more than by its own words.
       const headingShare = unit.kind === 'code' ? 0.8 : 0.4;
-      score +=
+      const part =
         w *
         Math.max(
           held.get(term) ?? 0,
           headingShare * (heading.get(term) ?? 0),
           CONTEXT_SHARE * (context.get(term) ?? 0),
         );
+      if (part > 0) item.parts.set(term, part);
     }
     const lower = unit.text.toLowerCase();
-    if (identifiers.some((id) => lower.includes(id))) score += 1.5;
+    item.named = identifiers.filter((id) => lower.includes(id));
+    let factor = 1;
     if (unit.kind === 'code') {
-      score *= howto ? 1.3 : 0.5;
+      factor *= howto ? 1.3 : 0.5;
       // Install commands come before the answer to a how-to, not in it.
-      if (installsOnly(unit.text) && !ASKS_INSTALL.test(question.text)) score *= 0.3;
+      if (installsOnly(unit.text) && !ASKS_INSTALL.test(question.text)) factor *= 0.3;
     } else if (unit.kind === 'line') {
       // A line of code answers a question about a value (its comment says what it is); a
       // how-to wants the whole block, and a question about meaning wants prose.
-      score *= numeric ? 0.8 : 0.5;
+      factor *= numeric ? 0.8 : 0.5;
     } else if (unit.kind === 'row') {
       const named = identifiers.some((id) => lower.split(/[:(]/)[0]?.includes(id));
-      if (!numeric && !named) score *= 0.6;
+      if (!numeric && !named) factor *= 0.6;
     } else if (isFigures(unit.text) && !numeric) {
-      score *= 0.3;
+      factor *= 0.3;
     }
     // A question asking for a kind of figure (how long) wants that kind, not any number.
-    if (figure) score *= figure.written.test(unit.text) ? 2 : 1;
-    else if (numeric && /\d/.test(unit.text)) score *= 1.2;
+    if (figure) factor *= figure.written.test(unit.text) ? 2 : 1;
+    else if (numeric && /\d/.test(unit.text)) factor *= 1.2;
     // A little trust in the retrieval's order.
-    item.score = score / (1 + 0.08 * unit.rank);
+    item.factor = factor / (1 + 0.08 * unit.rank);
+    item.score = scoreFor(item);
   }
 
-  const limit = maxUnits ?? (question.queries.length > 1 ? 8 : 6);
+  const limit = maxUnits ?? (question.queries.length > 1 || question.aspects.length > 1 ? 8 : 6);
   const candidates = quotable.filter((item) => item.score > 0).sort((a, b) => b.score - a.score);
   const top = candidates[0]?.score ?? 0;
   const picked: Scored[] = [];
@@ -448,34 +487,79 @@ export function extractAnswer(
   const pool = overview[0]
     ? candidates.filter((item) => item.unit.sourceId === overview[0]?.unit.sourceId)
     : candidates;
-  while (picked.length < limit) {
-    // Greedy cover: a unit gains for the question's terms no picked unit holds yet; at most
-    // MAX_PER_SOURCE units from one document and two code blocks.
-    let choice: Scored | undefined;
-    let choiceGain = 0;
-    for (const item of pool) {
-      if (picked.includes(item) || seenText.has(item.unit.text)) continue;
-      if ((perSource.get(item.unit.sourceId) ?? 0) >= MAX_PER_SOURCE) continue;
-      if (item.unit.kind === 'code' && code >= (howto ? 2 : 1)) continue;
-      // A block quoted whole is not quoted again line by line; at most three lines of one block,
-      // and then not the block.
-      const quoted = blocks.get(blockOf(item.unit) ?? '');
-      if (
-        quoted === 'code' ||
-        (quoted !== undefined && (item.unit.kind === 'code' || quoted >= MAX_LINES_PER_BLOCK))
-      )
-        continue;
-      let fresh = 0;
-      for (const [term, closeness] of item.held)
-        if (!covered.has(term)) fresh += closeness * (weight.get(term) as number);
-      const gain = item.score + 0.5 * fresh + (item === bestCode || named.has(item) ? top : 0);
-      if (gain > choiceGain) {
-        choice = item;
-        choiceGain = gain;
+  // A question asking several things is answered part by part: one greedy cover per part, each
+  // scoring units by the question with the terms only the other parts hold at ASIDE_SHARE,
+  // taking turns; a question asking one thing has one cover, by the whole question.
+  const aspectTerms = question.aspects.map((aspect) => new Set(analyzeTerms(aspect)));
+  const parts = question.aspects.map((aspect, index) => ({
+    // The terms only this part holds.
+    own: [...(aspectTerms[index] as Set<string>)].filter((term) =>
+      aspectTerms.every((terms, other) => other === index || !terms.has(term)),
+    ),
+    // The terms only the question's other parts hold.
+    aside: new Set(
+      aspectTerms
+        .filter((_, other) => other !== index)
+        .flatMap((terms) => [...terms])
+        .filter((term) => !aspectTerms[index]?.has(term)),
+    ),
+    // The identifiers only the question's other parts name.
+    asideIdentifiers: identifiers.filter(
+      (id) =>
+        !aspect.toLowerCase().includes(id) &&
+        question.aspects.some((other) => other.toLowerCase().includes(id)),
+    ),
+  }));
+  const lanes = (parts.length > 1 ? parts : [undefined]).map((part) => {
+    const score = part ? (item: Scored) => scoreFor(item, part) : (item: Scored) => item.score;
+    const share = (term: string) => (part?.aside.has(term) ? ASIDE_SHARE : 1);
+    // A part's cover quotes units holding a term of its own, when it has one.
+    const fits = (item: Scored) =>
+      !part ||
+      part.own.length === 0 ||
+      part.own.some((term) => item.held.has(term) || item.heading.has(term));
+    return { score, share, fits, top: Math.max(0, ...pool.filter(fits).map(score)), open: true };
+  });
+  while (picked.length < limit && lanes.some((lane) => lane.open)) {
+    for (const lane of lanes) {
+      if (!lane.open || picked.length >= limit) continue;
+      // Greedy cover: a unit gains for the question's terms no picked unit holds yet; at most
+      // MAX_PER_SOURCE units from one document and two code blocks.
+      let choice: Scored | undefined;
+      let choiceGain = 0;
+      for (const item of pool) {
+        if (picked.includes(item) || seenText.has(item.unit.text)) continue;
+        if (!lane.fits(item) && item !== bestCode && !named.has(item)) continue;
+        if ((perSource.get(item.unit.sourceId) ?? 0) >= MAX_PER_SOURCE) continue;
+        if (item.unit.kind === 'code' && code >= (howto ? 2 : 1)) continue;
+        // A block quoted whole is not quoted again line by line; at most three lines of one
+        // block, and then not the block.
+        const quoted = blocks.get(blockOf(item.unit) ?? '');
+        if (
+          quoted === 'code' ||
+          (quoted !== undefined && (item.unit.kind === 'code' || quoted >= MAX_LINES_PER_BLOCK))
+        )
+          continue;
+        let fresh = 0;
+        for (const [term, closeness] of item.held)
+          if (!covered.has(term))
+            fresh += closeness * (weight.get(term) as number) * lane.share(term);
+        const gain =
+          lane.score(item) + 0.5 * fresh + (item === bestCode || named.has(item) ? lane.top : 0);
+        if (gain > choiceGain) {
+          choice = item;
+          choiceGain = gain;
+        }
       }
+      if (
+        !choice ||
+        (lane.score(choice) < 0.35 * lane.top && choice !== bestCode && !named.has(choice))
+      ) {
+        lane.open = false;
+        continue;
+      }
+      take(choice);
     }
-    if (!choice || (choice.score < 0.35 * top && choice !== bestCode && !named.has(choice))) break;
-    take(choice);
   }
   // The best unit of up to OTHER_SOURCES documents no unit was picked from, when it scores at
   // least OTHER_SHARE of the best: an answer drawing on two documents quotes and cites both.

@@ -27,6 +27,17 @@ export interface Question {
    */
   queries: string[];
   /**
+   * The text that asks, without what only sets the scene: sentences that do not ask ("I host
+   * it on our own GPUs."), conditions ("if a pod gets OOM-killed, …"). A name the documents do
+   * not mention leaves the question uncovered only when it is written here.
+   */
+  asks: string;
+  /**
+   * The parts of a question asking several things, each answered in its own right (see
+   * {@link questionAspects}); none for a question asking one thing.
+   */
+  aspects: string[];
+  /**
    * What a question asking what something is ("What is docs-chat?", "What does the resilience
    * package do?", "Tell me about Keel") asks about, as title terms (see {@link analyzeTitle}):
    * the document titled so (see {@link titles}) answers it by its opening sentences.
@@ -40,12 +51,113 @@ const QUESTION_WORDS =
     ' ',
   );
 
-/** The analyzer questions and documents are compared with. */
-export const analyzeTerms = createAnalyzer({
+/**
+ * Contractions ("I'm", "don't", "what's"), which the stemmer reads as words of their own; they say
+ * nothing about the topic either.
+ */
+const CONTRACTIONS =
+  "i'm i've i'd i'll you're you've you'd you'll we're we've we'd we'll they're they've they'd they'll he's she's it's that's there's here's what's who's how's let's isn't aren't wasn't weren't hasn't haven't hadn't doesn't don't didn't won't wouldn't can't couldn't shouldn't mustn't".split(
+    ' ',
+  );
+
+const compared = createAnalyzer({
   stemming: true,
   identifiers: true,
-  stopWords: [...ENGLISH_STOP_WORDS, ...QUESTION_WORDS],
+  stopWords: [...ENGLISH_STOP_WORDS, ...QUESTION_WORDS, ...CONTRACTIONS],
 });
+
+/**
+ * Words the stemmer leaves apart from the word they stand for, each after it: irregular verb
+ * forms (`held` is `hold`), and the abbreviations code writes in identifiers (`maxHeldChars`
+ * is "maximum held characters", `ttlMs` "TTL milliseconds").
+ */
+const SAME_WORDS = [
+  'go goes went gone',
+  'hold held',
+  'keep kept',
+  'send sent',
+  'spend spent',
+  'build built',
+  'write wrote written',
+  'run ran',
+  'find found',
+  'leave left',
+  'lose lost',
+  'pay paid',
+  'choose chose chosen',
+  'throw threw thrown',
+  'give gave given',
+  'take took taken',
+  'make made',
+  'begin began begun',
+  'break broke broken',
+  'bind bound',
+  'feed fed',
+  'hide hid hidden',
+  'mean meant',
+  'sell sold',
+  'stick stuck',
+  'catch caught',
+  'bring brought',
+  'buy bought',
+  'think thought',
+  'come came',
+  'show shown',
+  'forget forgot forgotten',
+  'draw drew drawn',
+  'grow grew grown',
+  'know knew known',
+  'freeze froze frozen',
+  'fall fell fallen',
+  'lead led',
+  'rise rose risen',
+  'win won',
+  'stand stood',
+  'understand understood',
+  'override overrode overridden',
+  'rewrite rewrote rewritten',
+  'sleep slept',
+  'deal dealt',
+  'feel felt',
+  'hear heard',
+  'lend lent',
+  'shoot shot',
+  'forbid forbade forbidden',
+  'maximum max',
+  'minimum min',
+  'character char chars',
+  'millisecond ms',
+  'environment env',
+  'configuration config',
+  'directory dir',
+  'argument arg args',
+  'parameter param params',
+  'database db',
+  'repository repo',
+  'information info',
+  'message msg',
+  'request req',
+  'response res',
+  'length len',
+  'number num',
+  'previous prev',
+  'temperature temp',
+];
+
+/** Each term of {@link SAME_WORDS}'s other words, with the term of the word they stand for. */
+const SAME_TERMS = new Map(
+  SAME_WORDS.flatMap((line) => {
+    const [word, ...others] = line.split(' ').map((each) => compared(each)[0] ?? each);
+    return others.filter((other) => other !== word).map((other) => [other, word as string]);
+  }),
+);
+
+/**
+ * The analyzer questions and documents are compared with; a typographic apostrophe reads as
+ * `'` (`model’s` is `model's`), and a word as the one it stands for (see {@link SAME_WORDS}).
+ */
+export const analyzeTerms = (text: string): string[] =>
+  compared(text.replace(/[’‘]/g, "'")).map((term) => SAME_TERMS.get(term) ?? term);
 
 /**
  * The analyzer titles are read with: stop words out, but not the words of questions, so the
@@ -162,7 +274,7 @@ const CONJUNCT_STOP = new Set([
  * One query per side of the first `X and Y` (or `X vs Y`, `X or Y`) joining two topics, each
  * keeping the rest of the question; none when the question has no such pair.
  */
-export function aspectQueries(text: string): string[] {
+export function conjuncts(text: string): string[] {
   const words = text.split(/\s+/);
   const joint = words.findIndex(
     (word, index) =>
@@ -192,6 +304,70 @@ export function aspectQueries(text: string): string[] {
   return sides.map((side) => [...before, ...side, ...after].join(' '));
 }
 
+/** Words a clause that asks opens with, after the "and" joining it on (", and what…", "and is there…"). */
+const ASKING =
+  "what|what's|how|which|when|where|why|who|whose|whether|is|are|was|were|does|do|did|can|could|should|will|would|has|have|if|must";
+const CLAUSE_JOINT = new RegExp(`[,;]?\\s+(?:and|or|but|plus|also)\\s+(?=(?:${ASKING})\\b)`, 'i');
+/** Where a sentence ends: at `.`, `?` or `!` before the capital (or code) the next one opens with. */
+const SENTENCE_END = /(?<=[?!.])\s+(?=[\p{Lu}@`])/u;
+
+/** The sentences of a question that ask: those ending in `?`, else its last. */
+function askingSentences(text: string): string[] {
+  const sentences = text
+    .split(SENTENCE_END)
+    .map((sentence) => sentence.trim())
+    .filter((sentence) => analyzeTerms(sentence).length > 0);
+  const asking = sentences.filter((sentence) => sentence.endsWith('?'));
+  return asking.length > 0 ? asking : sentences.slice(-1);
+}
+
+/** A condition setting the scene of what is asked ("…: if one pod gets OOM-killed, how long…"). */
+const CONDITION = /(?:^|[,:;]\s*)(?:if|when|whenever|while|once|after|unless)\b[^,:;?]*,/gi;
+
+/** The text of `text` that asks, without the sentences and conditions that only set the scene. */
+function askingText(text: string): string {
+  const asking = askingSentences(text)
+    .map((sentence) => sentence.replace(CONDITION, ' '))
+    .join(' ');
+  return analyzeTerms(asking).length > 0 ? asking : text;
+}
+
+/** Parts of a question answered apart at most; more are asked with the last. */
+const MAX_ASPECTS = 3;
+
+/**
+ * The parts of a question asking several things: the sentences that ask (the last sentence
+ * when none ends in `?`), each cut where a clause that asks is joined on ("…, and what does
+ * it drop?"), a short part pointing back ("and what are its limits?") kept with the one before;
+ * a sentence that only sets the scene ("Batch jobs are cheaper.") is part of none.
+ * Else the sides of its first "X and Y" (see {@link conjuncts}); none for a question asking
+ * one thing.
+ *
+ * @example
+ * ```ts
+ * questionAspects('Which helper merges two signals, and must I clear it afterwards?');
+ * // ['Which helper merges two signals', 'must I clear it afterwards?']
+ * ```
+ */
+export function questionAspects(text: string): string[] {
+  const clauses = askingSentences(text).flatMap((sentence) => sentence.split(CLAUSE_JOINT));
+  const parts: string[] = [];
+  for (const part of clauses) {
+    const terms = analyzeTerms(part).length;
+    if (terms === 0) continue;
+    // A short part pointing back ("and what are its limits?") asks more of the part before.
+    if (parts.length > 0 && terms <= 3 && PRONOUN.test(part))
+      parts.push(`${parts.pop() as string} ${part}`);
+    else parts.push(part);
+  }
+  // Clauses that ask one thing together are not cut again at their "and".
+  if (parts.length < 2) return clauses.length > 1 ? [] : conjuncts(text);
+  const kept = [...parts.slice(0, MAX_ASPECTS - 1), parts.slice(MAX_ASPECTS - 1).join(' ')].filter(
+    (part) => part !== '',
+  );
+  return kept;
+}
+
 /**
  * The words of `text` that say what it is about, as written (question words and stop words
  * left out): what the offline answerer searches for, so "How do I…" matches nothing by itself.
@@ -209,7 +385,9 @@ const QUESTION_WORD_SET = new Set(QUESTION_WORDS);
  */
 function namePhrases(text: string): string[] {
   const phrases: string[] = [];
-  for (const match of text.matchAll(/(?<=\S\s+)[A-Z][\w.+-]*[\w+](?:\s+[A-Z][\w.+-]*[\w+])+/g)) {
+  for (const match of text.matchAll(
+    /(?<=[^\s.?!]\s+)[A-Z][\w.+-]*[\w+](?:\s+[A-Z][\w.+-]*[\w+])+/g,
+  )) {
     const words = match[0].split(/\s+/);
     while (words.length > 0 && QUESTION_WORD_SET.has((words[0] as string).toLowerCase()))
       words.shift();
@@ -238,8 +416,9 @@ export function readQuestion(asked: string): Question {
       identifiers.add(word.replace(/\(\)$/, ''));
     }
   }
-  // Capitalised words past the first: names (a sentence's first word is capitalised anyway).
-  const names = [...text.matchAll(/(?<=\S\s+)([A-Z][\w.+-]*[\w+])/g)]
+  // Capitalised words past each sentence's first: names (a sentence's first word is capitalised
+  // anyway).
+  const names = [...text.matchAll(/(?<=[^\s.?!]\s+)([A-Z][\w.+-]*[\w+])/g)]
     .map((match) => match[1] as string)
     .filter((word) => !identifiers.has(word) && word.length > 2);
   const terms = [...new Set(analyzeTerms(text))];
@@ -254,7 +433,9 @@ export function readQuestion(asked: string): Question {
     terms: named ? subject : terms,
     identifiers: [...identifiers],
     names,
-    queries: [text, ...(named ? [names.join(' ')] : aspectQueries(text))].map(keywords),
+    queries: [text, ...(named ? [names.join(' ')] : conjuncts(text))].map(keywords),
+    aspects: named ? [] : questionAspects(text),
+    asks: askingText(text),
     ...(subject && { subject }),
   };
 }

@@ -274,6 +274,17 @@ describe('unquotable', () => {
     ]);
   });
 
+  it("never quotes a claim citing another document in the answer's own format, and quotes a marker shown as code", () => {
+    refused([
+      "Repairs are free, so they never add to a turn's cost [packages/llm/README.md#7].",
+      'Both keys rotate daily [docs/keys.md#0, docs/ops.md#12].',
+    ]);
+    quoted([
+      'An answer cites its sources as `[keys.md#3]`.',
+      'See the [guide](docs/guide.md#retries) and issue [#12].',
+    ]);
+  });
+
   it('never quotes the rest of a secret the ingest redacted part of', () => {
     expect(
       quotes('Voyage key, first half: `[REDACTED:key-value-secret]`; second half: `Gx5Mk8Qj3Rw0`.'),

@@ -2,7 +2,7 @@
  * What the offline answerer never quotes from a document, whatever it is asked: text a planted
  * page uses to reach the reader. Instructions to an assistant; a section staged as a chat
  * role's; markup a reader never sees (HTML, a Markdown comment) or text hidden from filters
- * (ROT13, another language than its page's); commands and settings that weaken the reader's
+ * (ROT13, another language than its page's); citations forged in the answer's format; commands and settings that weaken the reader's
  * machine or app; secrets in words or in part; and hosts, e-mail addresses, IP addresses and
  * phone numbers the deployment does not trust, which the output guard cannot neutralise when
  * they are written without a link.
@@ -349,6 +349,13 @@ function referencedHosts(text: string, page: string): string[] {
   return hosts;
 }
 
+/**
+ * A citation marker as the answer writes one (`[packages/llm/README.md#7]`, `[a.md#0, b.md#2]`),
+ * in prose: a page citing another document in the answer's own format borrows that document's
+ * authority for its claim. Shown as code, a marker is an example.
+ */
+const FORGED_CITATION = /\[[\w@./-]+#\d+(?:\s*[,;]\s*[\w@./-]+#\d+)*\]/;
+
 /** ROT13, which a page uses to slip an instruction past filters that read words. */
 function rot13(text: string): string {
   return text.replace(/[a-z]/gi, (letter) => {
@@ -415,6 +422,7 @@ export function unquotable({ allowedHosts = [] }: UnquotableOptions = {}) {
       RAW_HTML.test(spans) ||
       PROSE_TAG.test(prose) ||
       LINK_DEFINITION.test(text) ||
+      FORGED_CITATION.test(prose) ||
       [UNSAFE_COMMAND, UNSAFE_NAMED].some(
         (unsafe) => unsafe.test(text) && (code || !advisedAgainst(unsafe, text)),
       ) ||
