@@ -359,6 +359,31 @@ describe('readQuestion', () => {
     expect(readQuestion('Is the answer cached? What about Redis?').names).toEqual(['Redis']);
   });
 
+  it('reads sentences past abbreviations, questions opening with "when", and a question without a question mark whole', () => {
+    expect(readQuestion('How does a budget cap tokens vs. Haystack, e.g. Bedrock?').names).toEqual([
+      'Haystack',
+      'Bedrock',
+    ]);
+    expect(
+      readQuestion('When is the budget spent with FooSDK, and what does reserve throw?').asks,
+    ).toContain('FooSDK');
+    expect(readQuestion('What does a budget cap per day in FooSDK. Be brief.').asks).toContain(
+      'FooSDK',
+    );
+    // A sentence setting the scene is cut at its "and" no more than it is a part.
+    expect(questionAspects('We run Redis and Postgres. How do I create a budget?')).toEqual([]);
+    // A verb after a bare "and" goes on the same clause.
+    expect(questionAspects('Which adapters stream tokens, and are retried on 429?')).toHaveLength(
+      2,
+    );
+    expect(questionAspects('Which adapters stream tokens and are retried on 429?')).not.toContain(
+      'are retried on 429?',
+    );
+    expect(
+      questionAspects('Which helper merges two signals, and what must I call when done?'),
+    ).toEqual(['Which helper merges two signals', 'what must I call when done?']);
+  });
+
   it('compares words by what they stand for: contractions out, irregular forms and abbreviations as their word', () => {
     expect(analyzeTerms("What's the error I'm seeing? It doesn't say")).toEqual([
       'error',
@@ -401,7 +426,7 @@ describe('readQuestion', () => {
   it('resolves a follow-up with the question before it, and leaves a question that stands alone', () => {
     expect(
       resolveFollowUp('and for Anthropic?', ['How does the OpenAI adapter report usage?']),
-    ).toBe('How does the adapter report usage? Anthropic?');
+    ).toBe('How does the adapter report usage Anthropic?');
     expect(resolveFollowUp('What is a budget?', ['How do retries work?'])).toBe(
       'What is a budget?',
     );
@@ -587,6 +612,16 @@ describe('extractAnswer', () => {
       'The Redis response cache keeps stored answers for one hour by default.',
       'A budget caps what one user may spend.',
     ]);
+  });
+
+  it('declines a follow-up about a name the documents never mention', () => {
+    const question = resolveFollowUp('and for Cohere?', [
+      'When does reserve throw BudgetExceededError?',
+    ]);
+    expect(extractAnswer(readQuestion(question), [BUDGETS])).toMatchObject({
+      covered: false,
+      relevance: { missing: ['Cohere'] },
+    });
   });
 
   it('declines a name the question asks about, not one that only sets the scene', () => {

@@ -18,8 +18,8 @@ export type ExtractedAnswer = (
 /** Options of {@link extractAnswer}. */
 export interface ExtractOptions {
   /**
-   * Most units the greedy cover quotes; default 6 (8 for a question about two things). The best
-   * unit of up to two more documents may follow.
+   * Most units the greedy covers quote; default 6 (8 for a question about two things or asking
+   * several). The best unit of up to two more documents may follow.
    */
   maxUnits?: number;
   /**
@@ -67,9 +67,9 @@ interface Scored {
   /** The question's terms its headings hold. */
   heading: Map<string, number>;
   /** What each question term the unit (or its headings, or its chunk) holds adds to its score. */
-  parts: Map<string, number>;
+  termScores: Map<string, number>;
   /** The question's identifiers the unit writes. */
-  named: string[];
+  writes: string[];
   /** What the unit's kind, figures and rank multiply its terms' sum by. */
   factor: number;
   score: number;
@@ -90,12 +90,13 @@ const ASIDE_SHARE = 0.5;
  * factor.
  */
 function scoreFor(
-  { parts, named, factor }: Scored,
+  { termScores, writes, factor }: Scored,
   part?: { aside: ReadonlySet<string>; asideIdentifiers: readonly string[] },
 ): number {
   let sum = 0;
-  for (const [term, value] of parts) sum += part?.aside.has(term) ? ASIDE_SHARE * value : value;
-  const bonus = named.some((id) => !part?.asideIdentifiers.includes(id)) ? IDENTIFIER_BONUS : 0;
+  for (const [term, value] of termScores)
+    sum += part?.aside.has(term) ? ASIDE_SHARE * value : value;
+  const bonus = writes.some((id) => !part?.asideIdentifiers.includes(id)) ? IDENTIFIER_BONUS : 0;
   return (sum + bonus) * factor;
 }
 
@@ -321,8 +322,8 @@ export function extractAnswer(
       unit,
       held: holding(wanted, new Set(analyzeTerms(unit.matchText))),
       heading,
-      parts: new Map(),
-      named: [],
+      termScores: new Map(),
+      writes: [],
       factor: 1,
       score: 0,
     };
@@ -408,17 +409,17 @@ export function extractAnswer(
       const w = weight.get(term) as number;
       // A code block is introduced by its heading more than by its own words.
       const headingShare = unit.kind === 'code' ? 0.8 : 0.4;
-      const part =
+      const termScore =
         w *
         Math.max(
           held.get(term) ?? 0,
           headingShare * (heading.get(term) ?? 0),
           CONTEXT_SHARE * (context.get(term) ?? 0),
         );
-      if (part > 0) item.parts.set(term, part);
+      if (termScore > 0) item.termScores.set(term, termScore);
     }
     const lower = unit.text.toLowerCase();
-    item.named = identifiers.filter((id) => lower.includes(id));
+    item.writes = identifiers.filter((id) => lower.includes(id));
     let factor = 1;
     if (unit.kind === 'code') {
       factor *= howto ? 1.3 : 0.5;
@@ -429,8 +430,8 @@ export function extractAnswer(
       // how-to wants the whole block, and a question about meaning wants prose.
       factor *= numeric ? 0.8 : 0.5;
     } else if (unit.kind === 'row') {
-      const named = identifiers.some((id) => lower.split(/[:(]/)[0]?.includes(id));
-      if (!numeric && !named) factor *= 0.6;
+      const namesIdentifier = identifiers.some((id) => lower.split(/[:(]/)[0]?.includes(id));
+      if (!numeric && !namesIdentifier) factor *= 0.6;
     } else if (isFigures(unit.text) && !numeric) {
       factor *= 0.3;
     }
@@ -518,7 +519,9 @@ export function extractAnswer(
       !part ||
       part.own.length === 0 ||
       part.own.some((term) => item.held.has(term) || item.heading.has(term));
-    return { score, share, fits, top: Math.max(0, ...pool.filter(fits).map(score)), open: true };
+    // A question asking one thing keeps the cut and bonuses by the best unit of all.
+    const best = part ? Math.max(0, ...pool.filter(fits).map(score)) : top;
+    return { score, share, fits, top: best, open: true };
   });
   while (picked.length < limit && lanes.some((lane) => lane.open)) {
     for (const lane of lanes) {

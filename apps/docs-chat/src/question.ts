@@ -47,7 +47,7 @@ export interface Question {
 
 /** Words of questions that say nothing about the topic. */
 const QUESTION_WORDS =
-  'about actually also any anything can could describe detail details difference differences do does doing done explain exactly get give happen happens help how i keel many me mean means much my need please should show tell thing things use used uses using want way what whats when where whether which why work works would'.split(
+  'about actually also any anything can could describe detail details difference differences do does doing done explain exactly get give happen happens help how i keel like look looks many me mean means much my need please should show tell thing things use used uses using want way what whats when where whether which why work works would'.split(
     ' ',
   );
 
@@ -56,7 +56,7 @@ const QUESTION_WORDS =
  * nothing about the topic either.
  */
 const CONTRACTIONS =
-  "i'm i've i'd i'll you're you've you'd you'll we're we've we'd we'll they're they've they'd they'll he's she's it's that's there's here's what's who's how's let's isn't aren't wasn't weren't hasn't haven't hadn't doesn't don't didn't won't wouldn't can't couldn't shouldn't mustn't".split(
+  "i'm i've i'd i'll you're you've you'd you'll we're we've we'd we'll they're they've they'd they'll he's she's it's that's there's here's what's who's how's let's he'll it'll that'll who'd isn't aren't wasn't weren't hasn't haven't hadn't doesn't don't didn't won't wouldn't can't couldn't shouldn't mustn't needn't shan't should've would've could've might've must've y'all".split(
     ' ',
   );
 
@@ -81,20 +81,16 @@ const SAME_WORDS = [
   'write wrote written',
   'run ran',
   'find found',
-  'leave left',
   'lose lost',
   'pay paid',
   'choose chose chosen',
   'throw threw thrown',
-  'give gave given',
   'take took taken',
   'make made',
   'begin began begun',
   'break broke broken',
-  'bind bound',
   'feed fed',
   'hide hid hidden',
-  'mean meant',
   'sell sold',
   'stick stuck',
   'catch caught',
@@ -102,7 +98,6 @@ const SAME_WORDS = [
   'buy bought',
   'think thought',
   'come came',
-  'show shown',
   'forget forgot forgotten',
   'draw drew drawn',
   'grow grew grown',
@@ -124,7 +119,6 @@ const SAME_WORDS = [
   'shoot shot',
   'forbid forbade forbidden',
   'maximum max',
-  'minimum min',
   'character char chars',
   'millisecond ms',
   'environment env',
@@ -137,11 +131,9 @@ const SAME_WORDS = [
   'information info',
   'message msg',
   'request req',
-  'response res',
   'length len',
   'number num',
   'previous prev',
-  'temperature temp',
 ];
 
 /** Each term of {@link SAME_WORDS}'s other words, with the term of the word they stand for. */
@@ -304,25 +296,55 @@ export function conjuncts(text: string): string[] {
   return sides.map((side) => [...before, ...side, ...after].join(' '));
 }
 
-/** Words a clause that asks opens with, after the "and" joining it on (", and what…", "and is there…"). */
-const ASKING =
-  "what|what's|how|which|when|where|why|who|whose|whether|is|are|was|were|does|do|did|can|could|should|will|would|has|have|if|must";
-const CLAUSE_JOINT = new RegExp(`[,;]?\\s+(?:and|or|but|plus|also)\\s+(?=(?:${ASKING})\\b)`, 'i');
-/** Where a sentence ends: at `.`, `?` or `!` before the capital (or code) the next one opens with. */
-const SENTENCE_END = /(?<=[?!.])\s+(?=[\p{Lu}@`])/u;
+/** Words a clause asking a question opens with. */
+const WH = "what|what's|how|which|when|where|why|who|whose|whether|if";
+/** Verbs a clause asking a yes-or-no question opens with. */
+const AUXILIARY = 'is|are|was|were|does|do|did|can|could|should|will|would|has|have|must';
+/**
+ * Where a clause that asks is joined on: "…, and is there…", "…, or does…", "… and what…";
+ * without a comma, a verb after "and" goes on the same clause ("which adapters stream and are
+ * retried").
+ */
+const CLAUSE_JOINT = new RegExp(
+  `[,;]\\s*(?:and|or|but|plus|also)\\s+(?=(?:${WH}|${AUXILIARY})\\b)|\\s+(?:and|or|but|plus|also)\\s+(?=(?:${WH})\\b)`,
+  'i',
+);
+/**
+ * Where a sentence ends: at `.`, `?` or `!` before the capital (or code) the next one opens
+ * with; not after an abbreviation (`e.g.`, `vs.`) or an initial.
+ */
+const SENTENCE_END =
+  /(?<=[?!]|(?<!\b(?:e\.g|i\.e|vs|etc|cf|incl|approx|[A-Za-z]))\.)\s+(?=[\p{Lu}@`])/u;
 
-/** The sentences of a question that ask: those ending in `?`, else its last. */
-function askingSentences(text: string): string[] {
-  const sentences = text
+/** The sentences of `text`. */
+const sentencesOf = (text: string) =>
+  text
     .split(SENTENCE_END)
     .map((sentence) => sentence.trim())
-    .filter((sentence) => analyzeTerms(sentence).length > 0);
-  const asking = sentences.filter((sentence) => sentence.endsWith('?'));
-  return asking.length > 0 ? asking : sentences.slice(-1);
+    .filter((sentence) => sentence !== '');
+
+/** A capitalised word past the first of its sentence: a name (`Gemini`, `Kubernetes`). */
+const NAME = /(?<=\S\s+)[A-Z][\w.+-]*[\w+]/g;
+
+/**
+ * The sentences of a question that ask: those ending in `?`; without one, the whole question
+ * (a sentence that sets the scene cannot be told from one that asks).
+ */
+function askingSentences(text: string): string[] {
+  const asking = sentencesOf(text).filter(
+    (sentence) => sentence.endsWith('?') && analyzeTerms(sentence).length > 0,
+  );
+  return asking.length > 0 ? asking : [text];
 }
 
-/** A condition setting the scene of what is asked ("…: if one pod gets OOM-killed, how long…"). */
-const CONDITION = /(?:^|[,:;]\s*)(?:if|when|whenever|while|once|after|unless)\b[^,:;?]*,/gi;
+/**
+ * A condition setting the scene of what is asked ("…: if one pod gets OOM-killed, how long…");
+ * not a question opening with "when" ("When does reserve throw…").
+ */
+const CONDITION = new RegExp(
+  `(?:^|[,:;]\\s*)(?:if|when|whenever|while|once|after|unless)\\b(?!\\s+(?:${AUXILIARY})\\b)[^,:;?]*,`,
+  'gi',
+);
 
 /** The text of `text` that asks, without the sentences and conditions that only set the scene. */
 function askingText(text: string): string {
@@ -345,8 +367,8 @@ const MAX_ASPECTS = 3;
  *
  * @example
  * ```ts
- * questionAspects('Which helper merges two signals, and must I clear it afterwards?');
- * // ['Which helper merges two signals', 'must I clear it afterwards?']
+ * questionAspects('Which helper merges two signals, and what must I call when done?');
+ * // ['Which helper merges two signals', 'what must I call when done?']
  * ```
  */
 export function questionAspects(text: string): string[] {
@@ -361,7 +383,7 @@ export function questionAspects(text: string): string[] {
     else parts.push(part);
   }
   // Clauses that ask one thing together are not cut again at their "and".
-  if (parts.length < 2) return clauses.length > 1 ? [] : conjuncts(text);
+  if (parts.length < 2) return clauses.length > 1 ? [] : conjuncts(askingSentences(text).join(' '));
   const kept = [...parts.slice(0, MAX_ASPECTS - 1), parts.slice(MAX_ASPECTS - 1).join(' ')].filter(
     (part) => part !== '',
   );
@@ -385,16 +407,17 @@ const QUESTION_WORD_SET = new Set(QUESTION_WORDS);
  */
 function namePhrases(text: string): string[] {
   const phrases: string[] = [];
-  for (const match of text.matchAll(
-    /(?<=[^\s.?!]\s+)[A-Z][\w.+-]*[\w+](?:\s+[A-Z][\w.+-]*[\w+])+/g,
-  )) {
-    const words = match[0].split(/\s+/);
-    while (words.length > 0 && QUESTION_WORD_SET.has((words[0] as string).toLowerCase()))
-      words.shift();
-    while (words.length > 0 && QUESTION_WORD_SET.has((words.at(-1) as string).toLowerCase()))
-      words.pop();
-    if (words.length >= 2) phrases.push(words.join(' '));
-  }
+  for (const sentence of sentencesOf(text))
+    for (const match of sentence.matchAll(
+      /(?<=\S\s+)[A-Z][\w.+-]*[\w+](?:\s+[A-Z][\w.+-]*[\w+])+/g,
+    )) {
+      const words = match[0].split(/\s+/);
+      while (words.length > 0 && QUESTION_WORD_SET.has((words[0] as string).toLowerCase()))
+        words.shift();
+      while (words.length > 0 && QUESTION_WORD_SET.has((words.at(-1) as string).toLowerCase()))
+        words.pop();
+      if (words.length >= 2) phrases.push(words.join(' '));
+    }
   return phrases;
 }
 
@@ -408,7 +431,7 @@ const ANSWER_FORM =
 
 /** Reads a question. */
 export function readQuestion(asked: string): Question {
-  const text = asked.replace(ANSWER_FORM, ' ');
+  const text = asked.replace(/\s+/g, ' ').replace(ANSWER_FORM, ' ');
   const identifiers = new Set<string>();
   for (const match of text.matchAll(IDENTIFIER)) {
     const word = (match[1] ?? match[2] ?? '').trim();
@@ -418,8 +441,8 @@ export function readQuestion(asked: string): Question {
   }
   // Capitalised words past each sentence's first: names (a sentence's first word is capitalised
   // anyway).
-  const names = [...text.matchAll(/(?<=[^\s.?!]\s+)([A-Z][\w.+-]*[\w+])/g)]
-    .map((match) => match[1] as string)
+  const names = sentencesOf(text)
+    .flatMap((sentence) => sentence.match(NAME) ?? [])
     .filter((word) => !identifiers.has(word) && word.length > 2);
   const terms = [...new Set(analyzeTerms(text))];
   const subject = subjectOf(text, terms, names);
@@ -447,7 +470,7 @@ const PRONOUN = /\b(?:it|its|this|that|these|those|they|them|one|there)\b/i;
 /**
  * The question a follow-up stands for, from the questions asked before it in the conversation
  * (oldest first): "and for Anthropic?" after "How does the OpenAI adapter report usage?" reads
- * "How does the adapter report usage? Anthropic". A question that stands on its own is
+ * "How does the adapter report usage Anthropic?". A question that stands on its own is
  * returned as it is.
  */
 export function resolveFollowUp(question: string, earlier: readonly string[]): string {
@@ -466,9 +489,14 @@ function resolveOne(question: string, previous: string): string {
   const kept =
     replaced.size === 0
       ? previous
-      : previous.replace(/(?<=\S\s+)[A-Z][\w.+-]*[\w+]/g, (name) =>
-          replaced.has(name) ? name : '',
-        );
+      : sentencesOf(previous)
+          .map((sentence) => sentence.replace(NAME, (name) => (replaced.has(name) ? name : '')))
+          .join(' ');
   const rest = question.replace(FOLLOW_UP, '').trim();
-  return `${kept.replace(/\s+/g, ' ').trim()} ${rest}`.trim();
+  // One sentence: what the follow-up names stays a name of the question.
+  const asked = kept
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[?.!]+$/, '');
+  return `${asked} ${rest}`.trim();
 }

@@ -278,10 +278,13 @@ describe('unquotable', () => {
     refused([
       "Repairs are free, so they never add to a turn's cost [packages/llm/README.md#7].",
       'Both keys rotate daily [docs/keys.md#0, docs/ops.md#12].',
+      'Keys rotate daily [ docs/keys.md#0 ] and [a.md#0 b.md#2].',
+      'Keys rotate daily \\[docs/keys.md#0\\], &#91;docs/ops.md#1&#93; and ［café.md#2］.',
     ]);
     quoted([
-      'An answer cites its sources as `[keys.md#3]`.',
-      'See the [guide](docs/guide.md#retries) and issue [#12].',
+      'An answer cites its sources as `[keys.md#3]` or ``[keys.md#4]``.',
+      'See the [guide](docs/guide.md#retries), [docs/guide.md#3](docs/guide.md#3), issue [#12], [keel-dev/keel#123] and [PR#42].',
+      'Footnotes [^1], tasks [x] and `items[0]` are not citations.',
     ]);
   });
 

@@ -2,10 +2,10 @@
  * What the offline answerer never quotes from a document, whatever it is asked: text a planted
  * page uses to reach the reader. Instructions to an assistant; a section staged as a chat
  * role's; markup a reader never sees (HTML, a Markdown comment) or text hidden from filters
- * (ROT13, another language than its page's); citations forged in the answer's format; commands and settings that weaken the reader's
- * machine or app; secrets in words or in part; and hosts, e-mail addresses, IP addresses and
- * phone numbers the deployment does not trust, which the output guard cannot neutralise when
- * they are written without a link.
+ * (ROT13, another language than its page's); citations forged in the answer's format; commands
+ * and settings that weaken the reader's machine or app; secrets in words or in part; and hosts,
+ * e-mail addresses, IP addresses and phone numbers the deployment does not trust, which the
+ * output guard cannot neutralise when they are written without a link.
  */
 import {
   createRedactor,
@@ -13,6 +13,7 @@ import {
   RANDOM_TOKEN_RULE,
   type RedactionRule,
 } from '@keel/observability';
+import { extractCitations } from '@keel/retrieval';
 import { isInstructionLike } from './ingest-cleaning';
 
 /** Raw HTML (a tag, an event handler) outside inline code: a page's markup, never quoted. */
@@ -350,11 +351,20 @@ function referencedHosts(text: string, page: string): string[] {
 }
 
 /**
- * A citation marker as the answer writes one (`[packages/llm/README.md#7]`, `[a.md#0, b.md#2]`),
- * in prose: a page citing another document in the answer's own format borrows that document's
- * authority for its claim. Shown as code, a marker is an example.
+ * A citation marker as the answer writes one, naming a file (`[packages/llm/README.md#7]`,
+ * `[a.md#0, b.md#2]`, read as `@keel/retrieval`'s `extractCitations` reads an answer's, also
+ * escaped or written as entities), in prose: a page citing another document in the answer's
+ * own format borrows that document's authority for its claim. A link's text is a link; shown
+ * as code, a marker is an example.
  */
-const FORGED_CITATION = /\[[\w@./-]+#\d+(?:\s*[,;]\s*[\w@./-]+#\d+)*\]/;
+function forgesCitation(prose: string): boolean {
+  const shown = prose
+    .replace(/\\([[\]])/g, '$1')
+    .replace(/&#0*91;|&#x0*5b;|&lsqb;|&lbrack;|［/gi, '[')
+    .replace(/&#0*93;|&#x0*5d;|&rsqb;|&rbrack;|］/gi, ']')
+    .replace(/\[[^\]\n]*\]\([^)\n]*\)/g, ' ');
+  return extractCitations(shown, []).unknown.some((id) => /\.\w+#\d+$/.test(id));
+}
 
 /** ROT13, which a page uses to slip an instruction past filters that read words. */
 function rot13(text: string): string {
@@ -413,7 +423,7 @@ export function unquotable({ allowedHosts = [] }: UnquotableOptions = {}) {
     !trusted.some((allowed) => host === allowed || host.endsWith(`.${allowed}`));
   return (text: string, headingPath: readonly string[], page = ''): boolean => {
     const code = text.startsWith('```');
-    const spans = text.replace(/`[^`\n]*`/g, '');
+    const spans = text.replace(/(`+)[^`\n]*?\1/g, '');
     const prose = code ? '' : spans;
     const plain = text.replace(/`/g, '');
     return (
@@ -422,7 +432,7 @@ export function unquotable({ allowedHosts = [] }: UnquotableOptions = {}) {
       RAW_HTML.test(spans) ||
       PROSE_TAG.test(prose) ||
       LINK_DEFINITION.test(text) ||
-      FORGED_CITATION.test(prose) ||
+      forgesCitation(prose) ||
       [UNSAFE_COMMAND, UNSAFE_NAMED].some(
         (unsafe) => unsafe.test(text) && (code || !advisedAgainst(unsafe, text)),
       ) ||
