@@ -325,6 +325,8 @@ const sentencesOf = (text: string) =>
 
 /** A capitalised word past the first of its sentence: a name (`Gemini`, `Kubernetes`). */
 const NAME = /(?<=\S\s+)[A-Z][\w.+-]*[\w+]/g;
+/** A run of names (`Google Vertex`). */
+const NAME_RUN = new RegExp(`${NAME.source}(?:\\s+[A-Z][\\w.+-]*[\\w+])+`, 'g');
 
 /**
  * The sentences of a question that ask: those ending in `?`; without one, the whole question
@@ -358,8 +360,8 @@ function askingText(text: string): string {
 const MAX_ASPECTS = 3;
 
 /**
- * The parts of a question asking several things: the sentences that ask (the last sentence
- * when none ends in `?`), each cut where a clause that asks is joined on ("…, and what does
+ * The parts of a question asking several things: the sentences that ask (see
+ * {@link askingSentences}), each cut where a clause that asks is joined on ("…, and what does
  * it drop?"), a short part pointing back ("and what are its limits?") kept with the one before;
  * a sentence that only sets the scene ("Batch jobs are cheaper.") is part of none.
  * Else the sides of its first "X and Y" (see {@link conjuncts}); none for a question asking
@@ -384,10 +386,9 @@ export function questionAspects(text: string): string[] {
   }
   // Clauses that ask one thing together are not cut again at their "and".
   if (parts.length < 2) return clauses.length > 1 ? [] : conjuncts(askingSentences(text).join(' '));
-  const kept = [...parts.slice(0, MAX_ASPECTS - 1), parts.slice(MAX_ASPECTS - 1).join(' ')].filter(
+  return [...parts.slice(0, MAX_ASPECTS - 1), parts.slice(MAX_ASPECTS - 1).join(' ')].filter(
     (part) => part !== '',
   );
-  return kept;
 }
 
 /**
@@ -408,9 +409,7 @@ const QUESTION_WORD_SET = new Set(QUESTION_WORDS);
 function namePhrases(text: string): string[] {
   const phrases: string[] = [];
   for (const sentence of sentencesOf(text))
-    for (const match of sentence.matchAll(
-      /(?<=\S\s+)[A-Z][\w.+-]*[\w+](?:\s+[A-Z][\w.+-]*[\w+])+/g,
-    )) {
+    for (const match of sentence.matchAll(NAME_RUN)) {
       const words = match[0].split(/\s+/);
       while (words.length > 0 && QUESTION_WORD_SET.has((words[0] as string).toLowerCase()))
         words.shift();
