@@ -80,6 +80,9 @@ export const PLANTED_DIR = join(APP_DIR, 'test', 'fixtures', 'planted');
  * ```
  */
 export function loadBundledCases(directory = join(APP_DIR, 'eval')): EvalCase[] {
+  // Files are named as the reader knows them: `eval/…` for the app's own sets.
+  const named = (file: string) =>
+    directory === join(APP_DIR, 'eval') ? `eval/${file}` : join(directory, file);
   const missing = BUNDLED_EVAL_SETS.filter(({ file }) => !existsSync(join(directory, file)));
   if (missing.length > 0) {
     throw new EvalCaseError(missing.map(({ file }) => `${join(directory, file)}: no such file`));
@@ -87,13 +90,13 @@ export function loadBundledCases(directory = join(APP_DIR, 'eval')): EvalCase[] 
   const cases: EvalCase[] = BUNDLED_EVAL_SETS.flatMap(({ file, schema }) =>
     parseDataset(readFileSync(join(directory, file), 'utf8'), {
       schema: schema as z.ZodType<EvalCase>,
-      file: `eval/${file}`,
+      file: named(file),
     }),
   );
   const seen = new Set<string>();
   const problems: string[] = [];
   for (const { id } of cases) {
-    if (seen.has(id)) problems.push(`eval/*.jsonl: id "${id}" is used in two files`);
+    if (seen.has(id)) problems.push(`${named('*.jsonl')}: id "${id}" is used in two files`);
     seen.add(id);
   }
   if (problems.length > 0) throw new EvalCaseError(problems);

@@ -163,6 +163,8 @@ describe('the checks', () => {
       expect.unreachable();
     } catch (error) {
       expect(DatasetError.isInstance(error)).toBe(true);
+      // Named by its own directory, not as the app's `eval/`.
+      expect((error as DatasetError).file).toBe(join(directory, 'answerable.jsonl'));
       expect((error as DatasetError).issues).toEqual([
         { line: 2, message: expect.stringMatching(/^not JSON/) },
         { line: 3, message: expect.stringMatching(/^relevant/) },
@@ -177,7 +179,9 @@ describe('the checks', () => {
       join(directory, 'unanswerable.jsonl'),
       '{"id":"a","question":"Q?","tags":["unanswerable"],"mustRefuse":true}\n',
     );
-    expect(() => loadBundledCases(directory)).toThrow(/id "a" is used in two files/);
+    expect(() => loadBundledCases(directory)).toThrow(
+      `${join(directory, '*.jsonl')}: id "a" is used in two files`,
+    );
     expect(() => loadBundledCases(join(APP_DIR, 'src'))).toThrow(/answerable\.jsonl: no such file/);
   });
 });
