@@ -374,7 +374,8 @@ const MAX_ASPECTS = 3;
  * ```
  */
 export function questionAspects(text: string): string[] {
-  const clauses = askingSentences(text).flatMap((sentence) => sentence.split(CLAUSE_JOINT));
+  const asking = askingSentences(text);
+  const clauses = asking.flatMap((sentence) => sentence.split(CLAUSE_JOINT));
   const parts: string[] = [];
   for (const part of clauses) {
     const terms = analyzeTerms(part).length;
@@ -385,7 +386,7 @@ export function questionAspects(text: string): string[] {
     else parts.push(part);
   }
   // Clauses that ask one thing together are not cut again at their "and".
-  if (parts.length < 2) return clauses.length > 1 ? [] : conjuncts(askingSentences(text).join(' '));
+  if (parts.length < 2) return clauses.length > 1 ? [] : conjuncts(asking.join(' '));
   return [...parts.slice(0, MAX_ASPECTS - 1), parts.slice(MAX_ASPECTS - 1).join(' ')].filter(
     (part) => part !== '',
   );
