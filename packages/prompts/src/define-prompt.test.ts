@@ -1,14 +1,16 @@
 import { InvalidArgumentError } from '@keel/core';
+import { encodingFor } from '@keel/tokens';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { rejectionOf, thrownBy } from '../test/helpers';
 import { definePrompt } from './define-prompt';
 import { escapeFenceTags } from './escape-fence-tags';
-import { UNTRUSTED_INSTRUCTIONS } from './fence-untrusted';
+import { LONGEST_FENCE_CODE, UNTRUSTED_INSTRUCTIONS } from './fence-untrusted';
 import { PromptInputError } from './prompt-input-error';
 import { PromptOutputError } from './prompt-output-error';
 import { PromptTooLargeError } from './prompt-too-large-error';
+import { contentTokens } from './render-prompt';
 import { sanitizeText } from './sanitize-text';
 import { TemplateSyntaxError } from './template-syntax-error';
 import { untrusted, untrustedText } from './untrusted';
@@ -310,6 +312,26 @@ describe('definePrompt', () => {
     expect(error).toMatchObject({ name: 'PromptTooLargeError', limit: 60 });
     expect((error as PromptTooLargeError).tokens).toBeGreaterThan(60);
     expect((error as PromptTooLargeError).path).toBeUndefined();
+  });
+
+  it('decides the budget with the longest fence code, so an input fits or not whatever codes are drawn', async () => {
+    const edge = (maxTokens: number) =>
+      definePrompt({
+        id: 'edge',
+        version: 1,
+        input: z.object({ page: untrustedText() }),
+        template: '{{page}}',
+        budget: { maxTokens },
+      });
+    const input = { page: untrusted('A page of text, fenced as it came.', { source: 's' }) };
+    const longest = await edge(10_000).render(input, { randomId: () => LONGEST_FENCE_CODE });
+    const bound = contentTokens(await encodingFor(), longest);
+    for (let draw = 0; draw < 40; draw++) {
+      await expect(edge(bound).render(input)).resolves.toHaveLength(2);
+      // A drawn code's fence mostly counts fewer tokens, and still does not fit one under.
+      const error = await rejectionOf(edge(bound - 1).render(input));
+      expect(error).toMatchObject({ name: 'PromptTooLargeError', tokens: bound });
+    }
   });
 
   it('renders hostile values safely: template syntax, fake fences, control characters', async () => {

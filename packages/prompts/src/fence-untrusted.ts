@@ -65,6 +65,21 @@ const SPACES = /[ \t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]+/g;
 const SOURCE_UNSAFE = /[^\p{L}\p{N} ._:/@#?=&%+~,()\-[\]]/gu;
 const RANDOM_ID = /^[A-Za-z0-9]{8,64}$/;
 
+/**
+ * The code that costs the most tokens among the codes {@link fenceUntrusted} draws: 16
+ * characters, a digit and a letter in turn, so each is a token of its own. A text fenced with it
+ * counts at least as many tokens as under any code drawn (a drawn code's fence counts up to 20
+ * tokens more or less from draw to draw), so a token budget decided on that count keeps or
+ * refuses the text whatever the draw.
+ *
+ * @example
+ * ```ts
+ * const bound = fenceUntrusted(page, { source: 'web', randomId: () => LONGEST_FENCE_CODE });
+ * if (encoding.isWithinLimit(bound.text, room)) parts.push(fenceUntrusted(page, { source: 'web' }).text);
+ * ```
+ */
+export const LONGEST_FENCE_CODE = '0a1b2c3d4e5f6a7b';
+
 function defaultRandomId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(8));
   let id = '';

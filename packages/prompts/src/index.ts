@@ -15,6 +15,7 @@ export {
   type FencedText,
   type FenceOptions,
   fenceUntrusted,
+  LONGEST_FENCE_CODE,
   UNTRUSTED_INSTRUCTIONS,
   type UntrustedMode,
 } from './fence-untrusted';

@@ -8,6 +8,7 @@ import { encodingFor, type TokenizerOptions } from '@keel/tokens';
 import { z } from 'zod';
 import type { Prompt } from './define-prompt';
 import { zodIssues } from './define-prompt';
+import { LONGEST_FENCE_CODE } from './fence-untrusted';
 import { formatMessages } from './format-messages';
 import { PromptFileError } from './prompt-file-error';
 import { formatIssues } from './prompt-input-error';
@@ -177,7 +178,9 @@ export async function runPromptCase(
   const failures = checkText(formatMessages(messages), expected, 'the prompt');
   if (expected.maxTokens !== undefined) {
     const encoding = await encodingFor(options.tokenizer ?? prompt.budget?.tokenizer);
-    const tokens = contentTokens(encoding, messages);
+    // Counted with the longest fence code, so a case passes or fails whatever codes are drawn.
+    const longest = await prompt.render(testCase.input, { randomId: () => LONGEST_FENCE_CODE });
+    const tokens = contentTokens(encoding, longest);
     if (tokens > expected.maxTokens)
       failures.push(`the prompt is ${tokens} tokens, over ${expected.maxTokens}`);
   }

@@ -6,7 +6,7 @@
 import { InvalidArgumentError, type Message } from '@keel/core';
 import { type Encoding, encodingFor, type TokenizerOptions } from '@keel/tokens';
 import { escapeFenceTags } from './escape-fence-tags';
-import { fenceUntrusted } from './fence-untrusted';
+import { fenceUntrusted, LONGEST_FENCE_CODE } from './fence-untrusted';
 import type { Template, ValuePath } from './parse-template';
 import { PromptTooLargeError } from './prompt-too-large-error';
 import { renderTemplate } from './render-template';
@@ -72,47 +72,55 @@ export async function renderPrompt({
   const encoding = budget && (await encodingFor(budget.tokenizer));
   if (budget && encoding) checkInput(key, input, encoding, budget.maxTokens);
 
-  const instructions = new Set<string>();
-  const format = (inSystem: boolean) => (value: unknown, path: ValuePath) => {
-    if (isUntrustedText(value)) {
-      if (inSystem) {
-        throw new InvalidArgumentError({
-          argument: 'input',
-          message: `Prompt ${key}: untrusted value {{${path.join('.')}}} cannot go in the system message; move it to a user message`,
+  /** The messages, each untrusted value fenced with a code from `code`. */
+  const render = (code: (() => string) | undefined): Message[] => {
+    const instructions = new Set<string>();
+    const format = (inSystem: boolean) => (value: unknown, path: ValuePath) => {
+      if (isUntrustedText(value)) {
+        if (inSystem) {
+          throw new InvalidArgumentError({
+            argument: 'input',
+            message: `Prompt ${key}: untrusted value {{${path.join('.')}}} cannot go in the system message; move it to a user message`,
+          });
+        }
+        const { source, mode, invisible } = value;
+        const fenced = fenceUntrusted(value.text, {
+          source,
+          mode,
+          invisible,
+          ...(code && { randomId: code }),
         });
+        instructions.add(fenced.instruction);
+        return fenced.text;
       }
-      const { source, mode, invisible } = value;
-      const fenced = fenceUntrusted(value.text, {
-        source,
-        mode,
-        invisible,
-        ...(randomId && { randomId }),
+      // Plain values are trusted, but still must not forge a fence or hide characters.
+      if (typeof value === 'string') return escapeFenceTags(sanitizeText(value));
+      if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+        return String(value);
+      if (value === undefined || value === null) return '';
+      throw new InvalidArgumentError({
+        argument: 'input',
+        message: `Prompt ${key}: {{${path.join('.')}}} is an object; interpolate its fields or loop with {{#each}}`,
       });
-      instructions.add(fenced.instruction);
-      return fenced.text;
-    }
-    // Plain values are trusted, but still must not forge a fence or hide characters.
-    if (typeof value === 'string') return escapeFenceTags(sanitizeText(value));
-    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
-      return String(value);
-    if (value === undefined || value === null) return '';
-    throw new InvalidArgumentError({
-      argument: 'input',
-      message: `Prompt ${key}: {{${path.join('.')}}} is an object; interpolate its fields or loop with {{#each}}`,
-    });
-  };
+    };
 
-  const systemText = system ? renderTemplate(system, input, format(true)) : '';
-  const rendered: Message[] = messages.map(({ role, template }) => ({
-    role,
-    content: renderTemplate(template, input, format(false)),
-  }));
-  const systemContent = [systemText, ...instructions].filter((part) => part !== '').join('\n\n');
-  const result: Message[] =
-    systemContent === '' ? rendered : [{ role: 'system', content: systemContent }, ...rendered];
+    const systemText = system ? renderTemplate(system, input, format(true)) : '';
+    const rendered: Message[] = messages.map(({ role, template }) => ({
+      role,
+      content: renderTemplate(template, input, format(false)),
+    }));
+    const systemContent = [systemText, ...instructions].filter((part) => part !== '').join('\n\n');
+    return systemContent === ''
+      ? rendered
+      : [{ role: 'system', content: systemContent }, ...rendered];
+  };
+  const result = render(randomId);
 
   if (budget && encoding) {
-    const tokens = contentTokens(encoding, result);
+    // Counted with the longest fence code (unless the caller draws the codes), so whether a
+    // prompt fits never depends on the codes drawn.
+    const counted = randomId ? result : render(() => LONGEST_FENCE_CODE);
+    const tokens = contentTokens(encoding, counted);
     if (tokens > budget.maxTokens)
       throw new PromptTooLargeError({ prompt: key, limit: budget.maxTokens, tokens });
   }

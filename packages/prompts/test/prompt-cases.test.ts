@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { encodingFor } from '@keel/tokens';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   definePrompt,
+  LONGEST_FENCE_CODE,
   PromptFileError,
   parsePromptCases,
   runPromptCase,
@@ -11,6 +13,7 @@ import {
   untrustedText,
 } from '../src/index';
 import { loadPromptDirectory } from '../src/node';
+import { contentTokens } from '../src/render-prompt';
 import { fakeModel } from './helpers';
 
 const directory = new URL('./fixtures/prompts/', import.meta.url);
@@ -86,6 +89,26 @@ describe('runPromptCase', () => {
     expect(model.requests[0]?.system).toMatch(/^Answer briefly\.\n\nSome content/);
     expect(model.requests[0]?.messages.map((m) => m.role)).toEqual(['user']);
     expect(model.requests[0]?.metadata).toEqual({ promptId: 'answer@1' });
+  });
+
+  it('counts maxTokens with the longest fence code, so a case passes or fails whatever codes are drawn', async () => {
+    const input = { question: 'Why?', doc: untrusted('Because.', { source: 'kb' }) };
+    const longest = await prompt.render(input, { randomId: () => LONGEST_FENCE_CODE });
+    const bound = contentTokens(await encodingFor(), longest);
+    const limited = (maxTokens: number) =>
+      parsePromptCases(
+        JSON.stringify({
+          name: `at most ${maxTokens}`,
+          input: { question: 'Why?', doc: { $untrusted: 'Because.', source: 'kb' } },
+          expect: { maxTokens },
+        }),
+      )[0] as never;
+    for (let draw = 0; draw < 40; draw++) {
+      expect((await runPromptCase(prompt, limited(bound))).failures).toEqual([]);
+      expect((await runPromptCase(prompt, limited(bound - 1))).failures).toEqual([
+        `the prompt is ${bound} tokens, over ${bound - 1}`,
+      ]);
+    }
   });
 
   it('collects every failed expectation', async () => {

@@ -1,3 +1,4 @@
+import { LONGEST_FENCE_CODE } from '@keel/prompts';
 import { countTokens } from '@keel/tokens';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +28,23 @@ function result(id: string, text: string, score: number): RetrievedChunk {
 const randomId = () => 'abcdef0123456789';
 
 describe('packContext', () => {
+  it('keeps the same chunks whatever codes the fences draw, counting each with the longest code', async () => {
+    const chunks = Array.from({ length: 12 }, (_, i) =>
+      result(`notes.md#${i}`, `Note ${i}: keep it short.`, 1 - i / 100),
+    );
+    const longest = () => LONGEST_FENCE_CODE;
+    const six = await packContext(chunks.slice(0, 6), { maxTokens: 10_000, randomId: longest });
+    const ids = six.chunks.map((chunk) => chunk.citationId);
+    const separators = 5 * (await countTokens('\n\n', { encoding: 'o200k_base' }));
+    const room = six.chunks.reduce((sum, chunk) => sum + chunk.tokens, separators);
+    for (let draw = 0; draw < 40; draw++) {
+      // Drawn codes mostly count fewer tokens than the longest: the room they leave is not used.
+      const packed = await packContext(chunks, { maxTokens: room });
+      expect(packed.chunks.map((chunk) => chunk.citationId)).toEqual(ids);
+      expect(packed.tokens).toBeLessThanOrEqual(room);
+    }
+  });
+
   it('keeps the most relevant chunks that fit the budget, fenced with citation ids', async () => {
     const chunks = [
       result('faq.md#1', 'Low relevance. '.repeat(5), 0.1),

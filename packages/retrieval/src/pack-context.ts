@@ -1,5 +1,5 @@
 import { assertNumber } from '@keel/core/internal';
-import { fenceUntrusted, type UntrustedMode } from '@keel/prompts';
+import { fenceUntrusted, LONGEST_FENCE_CODE, type UntrustedMode } from '@keel/prompts';
 import { type EncodingName, loadEncoding } from '@keel/tokens';
 import type { RetrievedChunk } from './types';
 
@@ -109,6 +109,9 @@ export async function packContext(
   const packed = new Set<string>();
   const kept: PackedChunk[] = [];
   const blocks: string[] = [];
+  // What fits is decided on the blocks fenced with the longest code (unless the caller draws
+  // the codes), so the chunks kept never depend on the codes drawn.
+  const counted: string[] = [];
   const dropped: RetrievedChunk[] = [];
   let instruction = '';
   let used = 0;
@@ -117,29 +120,32 @@ export async function packContext(
     // A chunk retrieved twice is packed once, at its best score.
     if (packed.has(result.chunk.id)) continue;
     packed.add(result.chunk.id);
-    const fenced = fenceUntrusted(result.chunk.text, {
-      source: citations.get(result.chunk.id) as string,
-      mode,
-      ...(randomId && { randomId }),
-    });
+    const fence = (code: (() => string) | undefined) =>
+      fenceUntrusted(result.chunk.text, {
+        source: citations.get(result.chunk.id) as string,
+        mode,
+        ...(code && { randomId: code }),
+      });
+    const fenced = fence(randomId);
+    const bound = randomId ? fenced.text : fence(() => LONGEST_FENCE_CODE).text;
     instruction = fenced.instruction;
-    const tokens = tokenizer.count(fenced.text);
-    const cost = tokens + (blocks.length > 0 ? separatorTokens : 0);
+    const cost = tokenizer.count(bound) + (blocks.length > 0 ? separatorTokens : 0);
     if (used + cost > maxTokens) {
       dropped.push(result);
       continue;
     }
-    kept.push({ ...result, citationId: fenced.source, tokens });
+    kept.push({ ...result, citationId: fenced.source, tokens: tokenizer.count(fenced.text) });
     blocks.push(fenced.text);
+    counted.push(bound);
     used += cost;
   }
-  let context = blocks.join(SEPARATOR);
   // Counts are not always additive across the separators: trim until the whole fits.
-  while (blocks.length > 0 && !tokenizer.isWithinLimit(context, maxTokens)) {
+  while (blocks.length > 0 && !tokenizer.isWithinLimit(counted.join(SEPARATOR), maxTokens)) {
     blocks.pop();
+    counted.pop();
     dropped.unshift(kept.pop() as PackedChunk);
-    context = blocks.join(SEPARATOR);
   }
+  const context = blocks.join(SEPARATOR);
   return {
     chunks: kept,
     context,
