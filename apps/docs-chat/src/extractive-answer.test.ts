@@ -384,12 +384,15 @@ describe('readQuestion', () => {
     ).toEqual(['Which helper merges two signals', 'what must I call when done?']);
   });
 
-  it('compares words by what they stand for: contractions out, irregular forms and abbreviations as their word', () => {
+  it('compares words by what they stand for: contractions and function words out, irregular forms and abbreviations as their word', () => {
     expect(analyzeTerms("What's the error I'm seeing? It doesn't say")).toEqual([
       'error',
       'see',
       'say',
     ]);
+    expect(
+      analyzeTerms('Will it really stop their calls once they just go past the limit itself?'),
+    ).toEqual(['stop', 'call', 'go', 'past', 'limit']);
     expect(analyzeTerms('the model’s window')).toEqual(analyzeTerms("the model's window"));
     expect(analyzeTerms('held')).toEqual(analyzeTerms('hold'));
     expect(analyzeTerms('maxHeldChars')).toEqual([
@@ -416,6 +419,12 @@ describe('readQuestion', () => {
       terms: ['keel'],
     });
     expect(readQuestion('Briefly, how are sentences split?').terms).toEqual(['sentenc', 'split']);
+    // Said first, with its comma: the question after it still opens the text.
+    expect(readQuestion('In one sentence, what is Keel supposed to be?')).toMatchObject({
+      shape: 'definition',
+      subject: ['keel'],
+      terms: ['keel'],
+    });
     expect(readQuestion('Can I pass the answer in one line?').terms).toContain('line');
     expect(readQuestion('How do I retry a call?').subject).toBeUndefined();
     expect(

@@ -60,10 +60,19 @@ const CONTRACTIONS =
     ' ',
   );
 
+/**
+ * Function words the short stop list of `@keel/retrieval` keeps: pronouns, forms of "be" and
+ * "have", and adverbs of degree and time ("just", "really", "once", "more").
+ */
+const FUNCTION_WORDS =
+  'am was were been being has had having did myself ourselves yourself yourselves himself herself itself themselves our ours your yours his her hers their theirs them whom here again further once more so than too very just now even still really quite rather already ever basically simply supposed meant worried wondering'.split(
+    ' ',
+  );
+
 const compared = createAnalyzer({
   stemming: true,
   identifiers: true,
-  stopWords: [...ENGLISH_STOP_WORDS, ...QUESTION_WORDS, ...CONTRACTIONS],
+  stopWords: [...ENGLISH_STOP_WORDS, ...QUESTION_WORDS, ...CONTRACTIONS, ...FUNCTION_WORDS],
 });
 
 /**
@@ -431,7 +440,10 @@ const ANSWER_FORM =
 
 /** Reads a question. */
 export function readQuestion(asked: string): Question {
-  const text = asked.replace(/\s+/g, ' ').replace(ANSWER_FORM, ' ');
+  const text = asked
+    .replace(/\s+/g, ' ')
+    .replace(ANSWER_FORM, ' ')
+    .replace(/^[\s,]+/, '');
   const identifiers = new Set<string>();
   for (const match of text.matchAll(IDENTIFIER)) {
     const word = (match[1] ?? match[2] ?? '').trim();
