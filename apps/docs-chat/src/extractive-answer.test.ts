@@ -426,6 +426,20 @@ describe('readQuestion', () => {
       terms: ['keel'],
     });
     expect(readQuestion('Can I pass the answer in one line?').terms).toContain('line');
+    // The subject is what the first clause asking what something is names, without its purpose.
+    expect(
+      readQuestion("What is retryBudget for? I'm worried about retry storms when OpenAI is down.")
+        .subject,
+    ).toEqual(['retrybudget', 'retri', 'budget']);
+    expect(
+      readQuestion("what's in @keel/core and why would I install it on its own?").subject,
+    ).toEqual(['core']);
+    expect(
+      readQuestion("What's the point of @keel/evals? Is it a scoring library?").subject,
+    ).toEqual(['eval']);
+    expect(
+      readQuestion('what is the docs-chat app and do I need an API key to try it?').subject,
+    ).toEqual(['docs-chat', 'doc', 'chat']);
     expect(readQuestion('How do I retry a call?').subject).toBeUndefined();
     expect(
       readQuestion('What does the dispatcher record for a denied call and its arguments?').subject,
@@ -738,6 +752,11 @@ describe('extractAnswer', () => {
     // The section's first two units open the answer, before units that merely say the words
     // (a section headed with more than the subject, `retryBudget metrics`, is not it).
     expect(texts('What exactly is a retry budget?').slice(0, 2)).toEqual([
+      'Retries may add at most `ratio` of the requests seen in a sliding window.',
+      'Share one budget between all policies that call the same upstream.',
+    ]);
+    // Asked by the identifier, in a clause of its own.
+    expect(texts('What is retryBudget for? I worry about retry storms.').slice(0, 2)).toEqual([
       'Retries may add at most `ratio` of the requests seen in a sliding window.',
       'Share one budget between all policies that call the same upstream.',
     ]);

@@ -177,15 +177,27 @@ const OVERVIEW =
 /** Words naming the kind of thing asked about, not the thing: "the resilience package". */
 const KINDS = new Set(analyzeTitle('app application library module package project toolkit'));
 
+/** Words saying what a thing is for, not what it is: "the point of @keel/evals". */
+const PURPOSES = new Set(analyzeTitle('point purpose role goal job'));
+
 /**
- * The subject of a question asking what something is, in title terms: its content terms
- * without words like "package", or, when it names nothing else, the names it holds ("What is
- * Keel?"); none for a question about more than three terms, or not asking what something is.
+ * The subject of a question asking what something is, in title terms: the content terms of its
+ * first clause asking so ("What is retryBudget for?" of "What is retryBudget for? I'm worried
+ * about retry storms.", "what's in @keel/core" of "what's in @keel/core and why would I install
+ * it?") without words like "package" or "point", or, when it names nothing else, the names it
+ * holds ("What is Keel?"); none for a clause about more than three terms, or a question not
+ * asking what something is.
  */
-function subjectOf(text: string, terms: readonly string[], names: readonly string[]) {
-  if (!OVERVIEW.test(text)) return undefined;
-  const own = terms.filter((term) => !KINDS.has(term));
-  const subject = own.length > 0 ? own : names.flatMap((name) => analyzeTitle(name));
+function subjectOf(text: string, names: readonly string[]) {
+  const clause = sentencesOf(text)
+    .flatMap((sentence) => sentence.split(NEXT_QUESTION))
+    .find((part) => OVERVIEW.test(part));
+  if (clause === undefined) return undefined;
+  const own = analyzeTerms(clause).filter((term) => !KINDS.has(term) && !PURPOSES.has(term));
+  const subject =
+    own.length > 0
+      ? [...new Set(own)]
+      : names.filter((name) => clause.includes(name)).flatMap((name) => analyzeTitle(name));
   return subject.length > 0 && subject.length <= 3 ? subject : undefined;
 }
 
@@ -213,7 +225,8 @@ export function titles(title: string, subject: readonly string[]): boolean {
 export function heads(heading: string, title: string, subject: readonly string[]): boolean {
   const words = heading.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2');
   const own = analyzeTerms(words);
-  const terms = new Set([...analyzeTitle(words), ...analyzeTitle(title)]);
+  // The heading as written too: an identifier reads as itself as well as its words.
+  const terms = new Set([...analyzeTitle(heading), ...analyzeTitle(words), ...analyzeTitle(title)]);
   return (
     own.length > 0 &&
     own.every((term) => KINDS.has(term) || subject.includes(term)) &&
@@ -318,6 +331,15 @@ const CLAUSE_JOINT = new RegExp(
   `[,;]\\s*(?:and|or|but|plus|also)\\s+(?=(?:${WH}|${AUXILIARY})\\b)|\\s+(?:and|or|but|plus|also)\\s+(?=(?:${WH})\\b)`,
   'i',
 );
+/**
+ * Where another question is joined on: a clause that asks (see {@link CLAUSE_JOINT}), or "and"
+ * before an auxiliary and who it asks about ("what is docs-chat and do I need a key?").
+ */
+const NEXT_QUESTION = new RegExp(
+  `${CLAUSE_JOINT.source}|\\s+and\\s+(?=(?:${AUXILIARY})\\s+(?:i|we|you|it|they|one)\\b)`,
+  'i',
+);
+
 /**
  * Where a sentence ends: at `.`, `?` or `!` before the capital (or code) the next one opens
  * with; not after an abbreviation (`e.g.`, `vs.`) or an initial.
@@ -457,7 +479,7 @@ export function readQuestion(asked: string): Question {
     .flatMap((sentence) => sentence.match(NAME) ?? [])
     .filter((word) => !identifiers.has(word) && word.length > 2);
   const terms = [...new Set(analyzeTerms(text))];
-  const subject = subjectOf(text, terms, names);
+  const subject = subjectOf(text, names);
   // A question whose only topic is a name the analyzer leaves out ("Keel") asks for it, and is
   // searched by it too.
   const named = terms.length === 0 && subject !== undefined;
