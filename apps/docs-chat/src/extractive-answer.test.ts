@@ -538,11 +538,16 @@ describe('extractAnswer', () => {
     expect(
       extractAnswer(readQuestion('Which Python version does the Keel Python SDK require?'), [sdks]),
     ).toMatchObject({ covered: false, relevance: { missing: ['Python SDK'] } });
-    // Written together in any case, or joined by `_` or `-`, the name is found.
+    // Written together in any case, or joined by `_`, `-` or `/`, the name is found.
     expect(
       extractAnswer(readQuestion('Where does the Anthropic SDK read the Anthropic API key from?'), [
         sdks,
       ]).covered,
+    ).toBe(true);
+    // Or by a package name, a word apart.
+    const client = chunk('llm.md#1', 'The official `@anthropic-ai/sdk` client streams its usage.');
+    expect(
+      extractAnswer(readQuestion('How does the Anthropic SDK stream usage?'), [client]).covered,
     ).toBe(true);
   });
 

@@ -227,15 +227,24 @@ function missingNames(question: Question, scored: readonly Scored[]): string[] {
     (name) => asked(name) && !present(name, name.match(/\p{Lu}[\p{L}\p{N}]*/gu) ?? []),
   );
   // A name of several words whose words are all found must be written together too, in any
-  // case, joined by spaces, `_` or `-` (`ANTHROPIC_API_KEY` writes `Anthropic API`): the
-  // documents may speak of Python and of SDKs without a Python SDK.
-  const joined = (text: string) => text.toLowerCase().replace(/[\s_-]+/g, ' ');
+  // case, joined by spaces, `_`, `-`, `/` or `@` (`ANTHROPIC_API_KEY` writes `Anthropic API`),
+  // at most one word apart (`@anthropic-ai/sdk` writes `Anthropic SDK`): the documents may
+  // speak of Python and of SDKs without a Python SDK.
+  const joined = (text: string) => text.toLowerCase().replace(/[\s_/@-]+/g, ' ');
   const written = joined(haystack);
+  const together = (phrase: string) =>
+    new RegExp(
+      joined(phrase)
+        .trim()
+        .split(' ')
+        .map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join(' (?:\\S+ )?'),
+    ).test(written);
   const phrases = question.phrases.filter(
     (phrase) =>
       asked(phrase) &&
       !phrase.split(/\s+/).some((word) => names.includes(word)) &&
-      !written.includes(joined(phrase)),
+      !together(phrase),
   );
   return [
     ...phrases,
