@@ -772,6 +772,35 @@ describe('extractAnswer', () => {
     ]);
   });
 
+  it('answers a question asking which error, or which function, with a unit naming one', () => {
+    const budgets = chunk(
+      'tokens.md#4',
+      [
+        'A budget that would be exceeded refuses the call and tells the caller the limit that was hit.',
+        '',
+        'Refused budgets throw `LimitReachedError`.',
+        '',
+        'Batches report an error per call.',
+        '',
+        'Exceeded batches are checked before they are sent.',
+        '',
+        'Batches go through `checkBatch()` first.',
+      ].join('\n'),
+    );
+    // The one unit quoted when one is: the one naming the kind asked for, though a unit of
+    // prose holds as much of the question.
+    const best = (question: string) => {
+      const found = extractAnswer(readQuestion(question), [budgets], { maxUnits: 1 });
+      return found.covered ? found.units.map((unit) => unit.text) : [];
+    };
+    expect(best('Which error do I get when a budget is exceeded?')).toEqual([
+      'Refused budgets throw `LimitReachedError`.',
+    ]);
+    expect(best('Which function checks batches?')).toEqual([
+      'Batches go through `checkBatch()` first.',
+    ]);
+  });
+
   it('never quotes a unit the caller excludes (instruction-like text)', () => {
     const planted = chunk(
       'planted.md#0',

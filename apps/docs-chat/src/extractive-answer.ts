@@ -123,6 +123,26 @@ const FIGURES: ReadonlyArray<{ asks: RegExp; written: RegExp }> = [
   },
 ];
 
+/**
+ * The kinds of thing a question may ask for by name, each with how the documents name one: a
+ * question asking which error is answered by a unit naming an error class
+ * (`BudgetExceededError`), one asking which function by a unit naming a call
+ * (`evaluateRetrieval(`).
+ */
+const NAMED_KINDS: ReadonlyArray<{ asks: RegExp; named: RegExp }> = [
+  {
+    asks: /\b(?:what|which)\s+(?:\w+\s+)?(?:errors?|exceptions?)\b/i,
+    named: /\b[A-Z][A-Za-z]*Error\b/,
+  },
+  {
+    asks: /\b(?:what|which)\s+(?:\w+\s+)?(?:functions?|methods?|helpers?|calls?)\b/i,
+    named: /`[\w.]+\(/,
+  },
+];
+
+/** What a unit naming the kind of thing asked for multiplies its score by. */
+const NAMED_KIND_FACTOR = 1.5;
+
 /** A code block of install commands only (`npm install @keel/testing`). */
 function installsOnly(code: string): boolean {
   const lines = code
@@ -411,6 +431,7 @@ export function extractAnswer(
   const numeric = question.shape === 'numeric';
   const howto = question.shape === 'howto';
   const figure = numeric ? FIGURES.find(({ asks }) => asks.test(question.text)) : undefined;
+  const kind = NAMED_KINDS.find(({ asks }) => asks.test(question.text));
   for (const item of quotable) {
     const { unit, held, heading } = item;
     const context = byChunk.get(unit.citationId) as Map<string, number>;
@@ -447,6 +468,7 @@ export function extractAnswer(
     // A question asking for a kind of figure (how long) wants that kind, not any number.
     if (figure) factor *= figure.written.test(unit.text) ? 2 : 1;
     else if (numeric && /\d/.test(unit.text)) factor *= 1.2;
+    if (kind?.named.test(unit.text)) factor *= NAMED_KIND_FACTOR;
     // A little trust in the retrieval's order.
     item.factor = factor / (1 + 0.08 * unit.rank);
     item.score = scoreFor(item);
