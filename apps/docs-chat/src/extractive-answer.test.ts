@@ -334,6 +334,20 @@ describe('readQuestion', () => {
       'What discount do batch clients price results at',
       'how would I apply it myself when calling estimateCost?',
     ]);
+    // Without a comma, "and" joins another question when who it asks about follows the verb:
+    // here a short one pointing back, so the question is one part, not cut at its "and" (the
+    // docs-chat app / the API key).
+    expect(
+      questionAspects('What is the docs-chat app and do I need an API key to try it?'),
+    ).toEqual([]);
+    expect(
+      questionAspects(
+        'What does the streaming package do and do I need the official provider SDK client installed?',
+      ),
+    ).toEqual([
+      'What does the streaming package do',
+      'do I need the official provider SDK client installed?',
+    ]);
     // A short part pointing back asks more of the part before, which is not cut at its "and".
     expect(questionAspects('What is the default embedder, and what are its limits?')).toEqual([]);
     expect(
@@ -533,6 +547,8 @@ describe('extractAnswer', () => {
         'One client over the official OpenAI and Anthropic SDKs. Code blocks are highlighted in JSON, Python and TypeScript.',
         '',
         'Set `ANTHROPIC_API_KEY` to answer with Claude; the Anthropic SDK reads it.',
+        '',
+        'Examples cover Python and SDKs for Go.',
       ].join('\n'),
     );
     expect(
@@ -765,6 +781,13 @@ describe('extractAnswer', () => {
       'Retries may add at most `ratio` of the requests seen in a sliding window.',
       'Share one budget between all policies that call the same upstream.',
     ]);
+    // A name asked about in another clause that no candidate mentions still declines it.
+    expect(
+      extractAnswer(readQuestion('What is retryBudget for? Does it work with Google Vertex?'), [
+        resilience,
+        observability,
+      ]),
+    ).toMatchObject({ covered: false, relevance: { missing: ['Google', 'Vertex'] } });
     // The document's title names the rest of the subject.
     expect(texts('What is the spend guard in the observability package?').slice(0, 2)).toEqual([
       'Spend is summed per key in a sliding window.',

@@ -247,19 +247,17 @@ function missingNames(question: Question, scored: readonly Scored[]): string[] {
     (name) => asked(name) && !present(name, name.match(/\p{Lu}[\p{L}\p{N}]*/gu) ?? []),
   );
   // A name of several words whose words are all found must be written together too, in any
-  // case, joined by spaces, `_`, `-`, `/` or `@` (`ANTHROPIC_API_KEY` writes `Anthropic API`),
-  // at most one word apart (`@anthropic-ai/sdk` writes `Anthropic SDK`): the documents may
-  // speak of Python and of SDKs without a Python SDK.
-  const joined = (text: string) => text.toLowerCase().replace(/[\s_/@-]+/g, ' ');
-  const written = joined(haystack);
+  // case, joined by spaces, `_` or `-` (`ANTHROPIC_API_KEY` writes `Anthropic API`), or within
+  // one word of code (`@anthropic-ai/sdk` writes `Anthropic SDK`): the documents may speak of
+  // Python and of SDKs without a Python SDK.
   const together = (phrase: string) =>
     new RegExp(
-      joined(phrase)
-        .trim()
-        .split(' ')
+      phrase
+        .toLowerCase()
+        .split(/[\s_-]+/)
         .map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-        .join(' (?:\\S+ )?'),
-    ).test(written);
+        .join('(?:[\\s_-]+|[\\w.-]*[/@_-])'),
+    ).test(haystack);
   const phrases = question.phrases.filter(
     (phrase) =>
       asked(phrase) &&
@@ -422,9 +420,11 @@ export function extractAnswer(
   const relevance: Relevance = { share, missing: missingNames(question, quotable) };
   // A question asking what something is opens with the opening of the document titled so, and
   // is answered from that document alone. That document covers it, so the floor does not apply
-  // (a question about the project's own name, which the analyzer leaves out, holds no share).
+  // (a question about the project's own name, which the analyzer leaves out, holds no share);
+  // a name the question asks about that no candidate mentions still declines it ("What is
+  // docs-chat and does it run on Azure Functions?").
   const overview = opening(question, quotable, chunks);
-  if (overview.length === 0 && (relevance.missing.length > 0 || share < floor))
+  if (relevance.missing.length > 0 || (overview.length === 0 && share < floor))
     return { ...nearest(), relevance };
 
   const identifiers = question.identifiers.map((id) => id.toLowerCase());

@@ -47,7 +47,7 @@ export interface Question {
 
 /** Words of questions that say nothing about the topic. */
 const QUESTION_WORDS =
-  'about actually also any anything can could describe detail details difference differences do does doing done explain exactly get give happen happens help how i keel like look looks many me mean means much my need please should show tell thing things use used uses using want way what whats when where whether which why work works would'.split(
+  'about actually also any anything can could describe detail details difference differences do does doing done explain exactly get give happen happens help how i keel like look looks many me mean means meant much my need please should show supposed tell thing things use used uses using want way what whats when where whether which why wondering work works worried would'.split(
     ' ',
   );
 
@@ -61,11 +61,11 @@ const CONTRACTIONS =
   );
 
 /**
- * Function words the short stop list of `@keel/retrieval` keeps: pronouns, forms of "be" and
- * "have", and adverbs of degree and time ("just", "really", "once", "more").
+ * Function words `ENGLISH_STOP_WORDS` does not hold: pronouns, forms of "be", "have" and "do",
+ * and adverbs of degree and time ("just", "really", "once", "more").
  */
 const FUNCTION_WORDS =
-  'am was were been being has had having did myself ourselves yourself yourselves himself herself itself themselves our ours your yours his her hers their theirs them whom here again further once more so than too very just now even still really quite rather already ever basically simply supposed meant worried wondering'.split(
+  'am been being had having did myself ourselves yourself yourselves himself herself itself themselves ours yours hers theirs whom here again further once more too very just even still really quite rather already ever basically simply'.split(
     ' ',
   );
 
@@ -177,23 +177,23 @@ const OVERVIEW =
 /** Words naming the kind of thing asked about, not the thing: "the resilience package". */
 const KINDS = new Set(analyzeTitle('app application library module package project toolkit'));
 
-/** Words saying what a thing is for, not what it is: "the point of @keel/evals". */
-const PURPOSES = new Set(analyzeTitle('point purpose role goal job'));
+/** Words asking what a thing is for, not what it is: "the point of @keel/evals". */
+const PURPOSE_OF = /\b(?:the\s+)?(?:point|purpose|use)\s+of\b/gi;
 
 /**
  * The subject of a question asking what something is, in title terms: the content terms of its
  * first clause asking so ("What is retryBudget for?" of "What is retryBudget for? I'm worried
  * about retry storms.", "what's in @keel/core" of "what's in @keel/core and why would I install
- * it?") without words like "package" or "point", or, when it names nothing else, the names it
+ * it?") without words like "package" or "the point of", or, when it names nothing else, the names it
  * holds ("What is Keel?"); none for a clause about more than three terms, or a question not
  * asking what something is.
  */
 function subjectOf(text: string, names: readonly string[]) {
   const clause = sentencesOf(text)
-    .flatMap((sentence) => sentence.split(NEXT_QUESTION))
+    .flatMap((sentence) => sentence.split(CLAUSE_JOINT))
     .find((part) => OVERVIEW.test(part));
   if (clause === undefined) return undefined;
-  const own = analyzeTerms(clause).filter((term) => !KINDS.has(term) && !PURPOSES.has(term));
+  const own = analyzeTerms(clause.replace(PURPOSE_OF, ' ')).filter((term) => !KINDS.has(term));
   const subject =
     own.length > 0
       ? [...new Set(own)]
@@ -323,23 +323,14 @@ const WH = "what|what's|how|which|when|where|why|who|whose|whether|if";
 /** Verbs a clause asking a yes-or-no question opens with. */
 const AUXILIARY = 'is|are|was|were|does|do|did|can|could|should|will|would|has|have|must';
 /**
- * Where a clause that asks is joined on: "…, and is there…", "…, or does…", "… and what…";
- * without a comma, a verb after "and" goes on the same clause ("which adapters stream and are
- * retried").
+ * Where a clause that asks is joined on: "…, and is there…", "…, or does…", "… and what…", "…
+ * and do I need…"; without a comma, a verb after "and" goes on the same clause ("which adapters
+ * stream and are retried") unless who it asks about follows.
  */
 const CLAUSE_JOINT = new RegExp(
-  `[,;]\\s*(?:and|or|but|plus|also)\\s+(?=(?:${WH}|${AUXILIARY})\\b)|\\s+(?:and|or|but|plus|also)\\s+(?=(?:${WH})\\b)`,
+  `[,;]\\s*(?:and|or|but|plus|also)\\s+(?=(?:${WH}|${AUXILIARY})\\b)|\\s+(?:and|or|but|plus|also)\\s+(?=(?:${WH})\\b)|\\s+and\\s+(?=(?:${AUXILIARY})\\s+(?:i|we|you|it|they|one)\\b)`,
   'i',
 );
-/**
- * Where another question is joined on: a clause that asks (see {@link CLAUSE_JOINT}), or "and"
- * before an auxiliary and who it asks about ("what is docs-chat and do I need a key?").
- */
-const NEXT_QUESTION = new RegExp(
-  `${CLAUSE_JOINT.source}|\\s+and\\s+(?=(?:${AUXILIARY})\\s+(?:i|we|you|it|they|one)\\b)`,
-  'i',
-);
-
 /**
  * Where a sentence ends: at `.`, `?` or `!` before the capital (or code) the next one opens
  * with; not after an abbreviation (`e.g.`, `vs.`) or an initial.
