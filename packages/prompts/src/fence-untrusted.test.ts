@@ -1,8 +1,15 @@
 import { InvalidArgumentError } from '@keel/core';
+import { loadEncoding } from '@keel/tokens';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { escapeFenceTags } from './escape-fence-tags';
-import { DATAMARK, fenceUntrusted, UNTRUSTED_INSTRUCTIONS } from './fence-untrusted';
+import {
+  DATAMARK,
+  fenceUntrusted,
+  LONGEST_FENCE_CODE,
+  UNTRUSTED_INSTRUCTIONS,
+  type UntrustedMode,
+} from './fence-untrusted';
 import { sanitizeText } from './sanitize-text';
 
 const fixedId = () => 'abcd1234abcd1234';
@@ -222,6 +229,34 @@ describe('fenceUntrusted', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it('property: no code drawn makes a fence count more tokens than the longest code', async () => {
+    const encodings = await Promise.all(
+      (['o200k_base', 'cl100k_base'] as const).map((name) => loadEncoding(name)),
+    );
+    const hex = fc.string({
+      unit: fc.constantFrom(...'0123456789abcdef'),
+      minLength: 16,
+      maxLength: 16,
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        hex,
+        fc.string({ maxLength: 60 }),
+        fc.constantFrom<UntrustedMode>('fence', 'datamark', 'base64'),
+        fc.constantFrom('s', 'docs/guide.md#3', 'web:example.com/a?b=1'),
+        async (code, text, mode, source) => {
+          const fenced = (id: string) =>
+            fenceUntrusted(text, { source, mode, randomId: () => id }).text;
+          for (const encoding of encodings)
+            expect(encoding.count(fenced(code))).toBeLessThanOrEqual(
+              encoding.count(fenced(LONGEST_FENCE_CODE)),
+            );
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

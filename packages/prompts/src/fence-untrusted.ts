@@ -68,8 +68,8 @@ const RANDOM_ID = /^[A-Za-z0-9]{8,64}$/;
 /**
  * The code that costs the most tokens among the codes {@link fenceUntrusted} draws: 16
  * characters, a digit and a letter in turn, so each is a token of its own. A text fenced with it
- * counts at least as many tokens as under any code drawn (a drawn code's fence counts up to 20
- * tokens more or less from draw to draw), so a token budget decided on that count keeps or
+ * counts at least as many tokens as under any code drawn (the same text fenced with two drawn
+ * codes can count up to 24 tokens apart), so a token budget decided on that count keeps or
  * refuses the text whatever the draw.
  *
  * @example

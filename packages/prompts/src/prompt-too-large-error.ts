@@ -25,7 +25,10 @@ export class PromptTooLargeError extends KeelError {
   /** `id@version` of the prompt. */
   readonly prompt: string;
   readonly limit: number;
-  /** Tokens counted; for an input refused before rendering, the lower bound `limit + 1`. */
+  /**
+   * Tokens counted, each fence with its longest code (see `LONGEST_FENCE_CODE`); for an input
+   * refused before rendering, the lower bound `limit + 1`.
+   */
   readonly tokens: number;
   /** The input value that alone or with the values before it passed the limit, if any. */
   readonly path?: string;

@@ -72,6 +72,7 @@ export async function renderPrompt({
   const encoding = budget && (await encodingFor(budget.tokenizer));
   if (budget && encoding) checkInput(key, input, encoding, budget.maxTokens);
 
+  let fenced = false;
   /** The messages, each untrusted value fenced with a code from `code`. */
   const render = (code: (() => string) | undefined): Message[] => {
     const instructions = new Set<string>();
@@ -84,14 +85,15 @@ export async function renderPrompt({
           });
         }
         const { source, mode, invisible } = value;
-        const fenced = fenceUntrusted(value.text, {
+        const block = fenceUntrusted(value.text, {
           source,
           mode,
           invisible,
           ...(code && { randomId: code }),
         });
-        instructions.add(fenced.instruction);
-        return fenced.text;
+        instructions.add(block.instruction);
+        fenced = true;
+        return block.text;
       }
       // Plain values are trusted, but still must not forge a fence or hide characters.
       if (typeof value === 'string') return escapeFenceTags(sanitizeText(value));
@@ -119,7 +121,7 @@ export async function renderPrompt({
   if (budget && encoding) {
     // Counted with the longest fence code (unless the caller draws the codes), so whether a
     // prompt fits never depends on the codes drawn.
-    const counted = randomId ? result : render(() => LONGEST_FENCE_CODE);
+    const counted = randomId || !fenced ? result : render(() => LONGEST_FENCE_CODE);
     const tokens = contentTokens(encoding, counted);
     if (tokens > budget.maxTokens)
       throw new PromptTooLargeError({ prompt: key, limit: budget.maxTokens, tokens });
