@@ -70,7 +70,7 @@ interface Scored {
   termScores: Map<string, number>;
   /** The question's identifiers the unit writes. */
   writes: string[];
-  /** What the unit's kind, figures and rank multiply its terms' sum by. */
+  /** What the unit's kind, figures, named kind (see NAMED_KINDS) and rank multiply its sum by. */
   factor: number;
   score: number;
 }

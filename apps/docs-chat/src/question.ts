@@ -184,8 +184,8 @@ const PURPOSE_OF = /\b(?:the\s+)?(?:point|purpose|use)\s+of\b/gi;
  * The subject of a question asking what something is, in title terms: the content terms of its
  * first clause asking so ("What is retryBudget for?" of "What is retryBudget for? I'm worried
  * about retry storms.", "what's in @keel/core" of "what's in @keel/core and why would I install
- * it?") without words like "package" or "the point of", or, when it names nothing else, the names it
- * holds ("What is Keel?"); none for a clause about more than three terms, or a question not
+ * it?") without words like "package" or "the point of", or, when it names nothing else, the names
+ * it holds ("What is Keel?"); none for a clause about more than three terms, or a question not
  * asking what something is.
  */
 function subjectOf(text: string, names: readonly string[]) {

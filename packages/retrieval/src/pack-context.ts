@@ -129,12 +129,14 @@ export async function packContext(
     const fenced = fence(randomId);
     const bound = randomId ? fenced.text : fence(() => LONGEST_FENCE_CODE).text;
     instruction = fenced.instruction;
-    const cost = tokenizer.count(bound) + (blocks.length > 0 ? separatorTokens : 0);
+    const boundTokens = tokenizer.count(bound);
+    const cost = boundTokens + (blocks.length > 0 ? separatorTokens : 0);
     if (used + cost > maxTokens) {
       dropped.push(result);
       continue;
     }
-    kept.push({ ...result, citationId: fenced.source, tokens: tokenizer.count(fenced.text) });
+    const tokens = bound === fenced.text ? boundTokens : tokenizer.count(fenced.text);
+    kept.push({ ...result, citationId: fenced.source, tokens });
     blocks.push(fenced.text);
     counted.push(bound);
     used += cost;
