@@ -308,6 +308,22 @@ describe('readQuestion', () => {
     // After a clause setting the scene too.
     expect(readQuestion('In a test, how do I fail the first call?').shape).toBe('howto');
     expect(readQuestion('How do I create a budget?').queries).toEqual(['create budget?']);
+    // Each part of a question asking several things is searched on its own, then the sides of
+    // its "X and Y"; four searches at most.
+    expect(
+      readQuestion(
+        'How many attempts does the llm client make by default, and what backoff formula does the retry policy use?',
+      ).queries,
+    ).toEqual([
+      'attempts llm client make default, backoff formula retry policy',
+      'attempts llm client make default',
+      'backoff formula retry policy',
+      'attempts llm client make default, retry policy',
+    ]);
+    // "… and was anything sent" asks apart.
+    expect(
+      readQuestion('What error do I get and was anything sent to the provider?').aspects,
+    ).toEqual(['What error do I get', 'was anything sent to the provider?']);
     expect(conjuncts('What is a budget?')).toEqual([]);
     expect(
       conjuncts('What happens when Redis is down for the response cache and for the budget'),

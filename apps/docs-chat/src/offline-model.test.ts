@@ -247,4 +247,75 @@ describe('createOfflineModel', () => {
       quoted,
     );
   });
+
+  it('searches once more for a name its answer points to and no source explains, then answers', async () => {
+    const page = (citationId: string, text: string) => ({
+      citationId,
+      score: 1,
+      chunk: {
+        id: citationId,
+        sourceId: citationId.split('#')[0],
+        text,
+        startLine: 1,
+        endLine: 1,
+        overlap: 0,
+      },
+    });
+    const question = 'What happens when a call goes over its budget?';
+    const pointing = page(
+      'llm.md#0',
+      'A call over its budget fails with `BudgetExceededError` from the tokens package.',
+    );
+    const step = async (sources: unknown[], searches: number) => {
+      const model = createOfflineModel({ question, sources: () => sources as never });
+      const messages: Message[] = [{ role: 'user', content: question }];
+      for (let i = 0; i < searches; i++)
+        messages.push({
+          role: 'tool',
+          content: [
+            { type: 'tool-result', toolCallId: `c${i}`, toolName: 'search_docs', output: '' },
+          ],
+        });
+      const parts = await drain(model.stream({ messages }));
+      return {
+        call: parts.find((part) => part.type === 'tool-call'),
+        text: parts.map((part) => (part.type === 'text-delta' ? part.text : '')).join(''),
+      };
+    };
+    // After the question's search, the name its answer writes is searched for.
+    expect((await step([pointing], 1)).call).toMatchObject({
+      toolName: 'search_docs',
+      input: { query: 'BudgetExceededError' },
+    });
+    // Once: after that search, the answer.
+    const defined = page('tokens.md#4', '`BudgetExceededError`: a reservation would pass a limit.');
+    const answered = await step([pointing, defined], 2);
+    expect(answered.call).toBeUndefined();
+    expect(answered.text).toContain('fails with `BudgetExceededError`');
+    // A name the sources already explain (a section headed by it) is not searched for.
+    const headed = {
+      ...defined,
+      chunk: { ...defined.chunk, headingPath: ['Errors', 'BudgetExceededError'] },
+    };
+    expect((await step([pointing, headed], 1)).call).toBeUndefined();
+    // Nor a name the question writes.
+    const model = createOfflineModel({
+      question: 'When is `BudgetExceededError` thrown?',
+      sources: () => [pointing] as never,
+    });
+    const parts = await drain(
+      model.stream({
+        messages: [
+          { role: 'user', content: 'When is `BudgetExceededError` thrown?' },
+          {
+            role: 'tool',
+            content: [
+              { type: 'tool-result', toolCallId: 'c', toolName: 'search_docs', output: '' },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(parts.some((part) => part.type === 'tool-call')).toBe(false);
+  });
 });

@@ -1,14 +1,14 @@
 /**
  * What the offline answerer does at each step of a turn: search the documents (once per aspect
- * of the question, a follow-up read with the conversation before it), or save the note asked
- * for; then answer from what the searches found, or say plainly that the documents do not
- * cover the question.
+ * of the question, a follow-up read with the conversation before it; then once more for a name
+ * the answer found points to, see `pointedTo`), or save the note asked for; then answer from
+ * what the searches found, or say plainly that the documents do not cover the question.
  */
 import type { Message, ToolResultPart } from '@keel/core';
 import type { PackedChunk } from '@keel/retrieval';
 import type { AnswerUnit } from './answer-units';
 import { type ExtractOptions, extractAnswer } from './extractive-answer';
-import { readQuestion, resolveFollowUp } from './question';
+import { isIdentifier, type Question, readQuestion, resolveFollowUp } from './question';
 import { rememberedUnits } from './remembered-answer';
 
 const SAVE_NOTE = /^\s*(?:save|remember|note)(?:\s+(?:a|this))?(?:\s+note)?\s*:\s*([\s\S]+)$/i;
@@ -25,10 +25,10 @@ export interface OfflineStep {
   text: string;
   /**
    * The text the step read, which its input tokens count: the question; the questions asked
-   * before it in the conversation, which a follow-up is read against; at the answering step
-   * also every source chunk it scored. A note is planned from the question alone, and
-   * confirmed from the question and the tool's result. The system prompt and the fenced context
-   * the request carries are not read.
+   * before it in the conversation, which a follow-up is read against; at the answering step,
+   * and at the search for a name the answer points to, also every source chunk it scored. A
+   * note is planned from the question alone, and confirmed from the question and the tool's
+   * result. The system prompt and the fenced context the request carries are not read.
    */
   read: string;
   toolCall?: { name: string; input: Record<string, unknown> };
@@ -109,6 +109,37 @@ function render(units: readonly AnswerUnit[]): string {
   return blocks.join('\n\n');
 }
 
+/** Code spans of a text. */
+const CODE_SPAN = /`([^`\n]+)`/g;
+
+/**
+ * The name the answer points to and the sources do not explain: an identifier a quoted unit
+ * writes (`BudgetExceededError`, `fenceUntrusted`) that the question does not, which no
+ * section of the sources is headed by and at most one source chunk mentions. The documents
+ * that say what it is are another search away.
+ */
+function pointedTo(
+  question: Question,
+  units: readonly AnswerUnit[],
+  sources: readonly PackedChunk[],
+): string | undefined {
+  const asked = new Set(question.identifiers.map((id) => id.toLowerCase()));
+  for (const unit of units) {
+    if (unit.kind === 'code' || unit.kind === 'line') continue;
+    for (const [, span] of unit.text.matchAll(CODE_SPAN)) {
+      const name = (span as string).replace(/\(\)$/, '');
+      if (!/^[A-Za-z_$][\w$.]{3,}$/.test(name) || !isIdentifier(name)) continue;
+      if (asked.has(name.toLowerCase())) continue;
+      const mentions = sources.filter(({ chunk }) => chunk.text.includes(name));
+      const headed = mentions.some(({ chunk }) =>
+        (chunk.headingPath ?? []).some((h) => h.includes(name)),
+      );
+      if (!headed && mentions.length <= 1) return name;
+    }
+  }
+  return undefined;
+}
+
 /** The text and tool call of one offline step. */
 export function planOfflineStep(
   question: string,
@@ -162,14 +193,23 @@ export function planOfflineStep(
   // A chunk ranks by its best place in any search of the turn: the best chunk of a question's
   // second aspect comes first in its own search, though found after the first search's.
   const ranks = new Map(sources.map((source, index) => [source.citationId, index]));
-  for (const result of results) {
-    if (result.toolName !== 'search_docs') continue;
+  const searches = results.filter((result) => result.toolName === 'search_docs');
+  for (const result of searches) {
     // An id that is none of the turn's sources is left out.
     searchedIds(result).forEach((citationId, index) => {
       if (index < (ranks.get(citationId) ?? -1)) ranks.set(citationId, index);
     });
   }
   const found = extractAnswer(read, sources, { exclude, ranks });
+  if (found.covered && searches.length === read.queries.length) {
+    const follow = pointedTo(read, found.units, sources);
+    if (follow !== undefined)
+      return {
+        text: '',
+        read: scored,
+        toolCall: { name: 'search_docs', input: { query: follow, k: SEARCH_K } },
+      };
+  }
   if (!found.covered) {
     const seeAlso = found.nearest
       .map(

@@ -22,8 +22,9 @@ export interface Question {
   /** Runs of capitalised words that name one thing together (`Python SDK`, `Google Vertex`). */
   phrases: string[];
   /**
-   * One search query per aspect, each in its key words: the question itself, then each side of
-   * an "X and Y", or its names alone when only they say what the question is about.
+   * The searches of the documents, each in its key words: the question itself, then each of its
+   * parts (see `aspects`) and each side of an "X and Y", or its names alone when only they say
+   * what the question is about; four at most.
    */
   queries: string[];
   /**
@@ -238,7 +239,7 @@ const IDENTIFIER =
   /`([^`]+)`|\b([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|-[\w$]+(?:\.\d+)*)*(?:\(\))?)(?=[^\w$]|$)/g;
 
 /** Whether `word` is written as code: camelCase, snake_case, SCREAMING_CASE, dotted or called. */
-function isIdentifier(word: string): boolean {
+export function isIdentifier(word: string): boolean {
   return (
     /[a-z][A-Z]/.test(word) ||
     /[A-Za-z]_[A-Za-z]/.test(word) ||
@@ -328,7 +329,7 @@ const AUXILIARY = 'is|are|was|were|does|do|did|can|could|should|will|would|has|h
  * stream and are retried") unless who it asks about follows.
  */
 const CLAUSE_JOINT = new RegExp(
-  `[,;]\\s*(?:and|or|but|plus|also)\\s+(?=(?:${WH}|${AUXILIARY})\\b)|\\s+(?:and|or|but|plus|also)\\s+(?=(?:${WH})\\b)|\\s+and\\s+(?=(?:${AUXILIARY})\\s+(?:i|we|you|it|they|one)\\b)`,
+  `[,;]\\s*(?:and|or|but|plus|also)\\s+(?=(?:${WH}|${AUXILIARY})\\b)|\\s+(?:and|or|but|plus|also)\\s+(?=(?:${WH})\\b)|\\s+and\\s+(?=(?:${AUXILIARY})\\s+(?:i|we|you|it|they|one|there|anything|something|nothing|everything)\\b)`,
   'i',
 );
 /**
@@ -377,6 +378,13 @@ function askingText(text: string): string {
     .join(' ');
   return analyzeTerms(asking).length > 0 ? asking : text;
 }
+
+/**
+ * Searches of the documents for one question at most: the question, then its aspects, then the
+ * sides of its "X and Y". With the search that follows a name the first answer points to and
+ * the answer itself, a turn takes six agent steps at most.
+ */
+const MAX_SEARCHES = 4;
 
 /** Parts of a question answered apart at most; more are asked with the last. */
 const MAX_ASPECTS = 3;
@@ -474,6 +482,7 @@ export function readQuestion(asked: string): Question {
   // A question whose only topic is a name the analyzer leaves out ("Keel") asks for it, and is
   // searched by it too.
   const named = terms.length === 0 && subject !== undefined;
+  const aspects = named ? [] : questionAspects(text);
   return {
     text: asked,
     shape: shapeOf(text),
@@ -481,8 +490,12 @@ export function readQuestion(asked: string): Question {
     terms: named ? subject : terms,
     identifiers: [...identifiers],
     names,
-    queries: [text, ...(named ? [names.join(' ')] : conjuncts(text))].map(keywords),
-    aspects: named ? [] : questionAspects(text),
+    queries: [
+      ...new Set(
+        [text, ...(named ? [names.join(' ')] : [...aspects, ...conjuncts(text)])].map(keywords),
+      ),
+    ].slice(0, MAX_SEARCHES),
+    aspects,
     asks: askingText(text),
     ...(subject && { subject }),
   };
