@@ -487,6 +487,23 @@ describe('readQuestion', () => {
 });
 
 describe('extractAnswer', () => {
+  it('counts a question asking two things as covered when a chunk covers each part', () => {
+    const question = readQuestion(
+      'Which option lets a retry policy wait without sleeping for real, and what does the test kit clock do when advanced by hand?',
+    );
+    const waits = chunk('resilience.md#2', 'A retry policy waits, and never sleeps.');
+    const fires = chunk('testing.md#1', 'The test kit clock fires due timers.');
+    // Neither chunk holds 0.3 of the whole question's terms, but each holds that of its part.
+    const found = extractAnswer(question, [waits, fires]);
+    expect(found.relevance?.share).toBeGreaterThan(0.3);
+    expect(found.covered && found.units.map((unit) => unit.citationId)).toEqual([
+      'resilience.md#2',
+      'testing.md#1',
+    ]);
+    // A part no chunk covers leaves the question below the floor.
+    expect(extractAnswer(question, [waits]).covered).toBe(false);
+  });
+
   it('quotes the units that answer, each with its citation, the table row that names an identifier included', () => {
     const found = extractAnswer(readQuestion('When is BudgetExceededError thrown?'), [
       STREAMING,

@@ -221,7 +221,10 @@ const blockOf = ({ citationId, block }: AnswerUnit) =>
 
 /** How well the best chunk covers a question. */
 export interface Relevance {
-  /** The share of the question's weighted terms the best chunk (units and headings) holds. */
+  /**
+   * The share of the question's weighted terms the best chunk (units and headings) holds; for a
+   * question asking several things, at least the least share of a part's terms any chunk holds.
+   */
   share: number;
   /** Names and identifiers of the question that no candidate mentions. */
   missing: string[];
@@ -411,12 +414,22 @@ export function extractAnswer(
     for (const [term, closeness] of [...held, ...heading])
       chunkHeld.set(term, Math.max(chunkHeld.get(term) ?? 0, closeness));
   }
-  let share = 0;
-  for (const chunkHeld of byChunk.values()) {
-    let sum = 0;
-    for (const [term, closeness] of chunkHeld) sum += closeness * (weight.get(term) as number);
-    share = Math.max(share, sum / total);
-  }
+  // The share of `terms` the best chunk holds.
+  const bestShare = (terms: readonly string[]) => {
+    const of = terms.reduce((sum, term) => sum + (weight.get(term) ?? 0), 0);
+    let best = 0;
+    for (const chunkHeld of byChunk.values()) {
+      let sum = 0;
+      for (const term of terms) sum += (chunkHeld.get(term) ?? 0) * (weight.get(term) ?? 0);
+      best = Math.max(best, of === 0 ? 0 : sum / of);
+    }
+    return best;
+  };
+  // A question asking several things is covered too when each part is, by a chunk of its own.
+  const partShares = question.aspects.map((aspect) =>
+    bestShare(analyzeTerms(aspect).filter((term) => weight.has(term))),
+  );
+  const share = Math.max(bestShare(wanted), partShares.length > 1 ? Math.min(...partShares) : 0);
   const relevance: Relevance = { share, missing: missingNames(question, quotable) };
   // A question asking what something is opens with the opening of the document titled so, and
   // is answered from that document alone. That document covers it, so the floor does not apply
