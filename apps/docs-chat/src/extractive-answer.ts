@@ -223,7 +223,8 @@ const blockOf = ({ citationId, block }: AnswerUnit) =>
 export interface Relevance {
   /**
    * The share of the question's weighted terms the best chunk (units and headings) holds; for a
-   * question asking several things, at least the least share of a part's terms any chunk holds.
+   * question asking several things, at least the smallest, over its parts, of the best chunk's
+   * share of that part's terms.
    */
   share: number;
   /** Names and identifiers of the question that no candidate mentions. */
@@ -414,22 +415,22 @@ export function extractAnswer(
     for (const [term, closeness] of [...held, ...heading])
       chunkHeld.set(term, Math.max(chunkHeld.get(term) ?? 0, closeness));
   }
-  // The share of `terms` the best chunk holds.
-  const bestShare = (terms: readonly string[]) => {
-    const of = terms.reduce((sum, term) => sum + (weight.get(term) ?? 0), 0);
+  // The share of `terms` (the question's) the best chunk holds.
+  const bestShare = (terms: Iterable<string>) => {
+    const of = [...terms].filter((term) => weight.has(term));
+    const whole = of.reduce((sum, term) => sum + (weight.get(term) as number), 0);
     let best = 0;
     for (const chunkHeld of byChunk.values()) {
       let sum = 0;
-      for (const term of terms) sum += (chunkHeld.get(term) ?? 0) * (weight.get(term) ?? 0);
-      best = Math.max(best, of === 0 ? 0 : sum / of);
+      for (const term of of) sum += (chunkHeld.get(term) ?? 0) * (weight.get(term) as number);
+      best = Math.max(best, sum);
     }
-    return best;
+    return whole === 0 ? 0 : best / whole;
   };
   // A question asking several things is covered too when each part is, by a chunk of its own.
-  const partShares = question.aspects.map((aspect) =>
-    bestShare(analyzeTerms(aspect).filter((term) => weight.has(term))),
-  );
-  const share = Math.max(bestShare(wanted), partShares.length > 1 ? Math.min(...partShares) : 0);
+  const aspectTerms = question.aspects.map((aspect) => new Set(analyzeTerms(aspect)));
+  const partShares = aspectTerms.map(bestShare);
+  const share = Math.max(bestShare(wanted), partShares.length > 0 ? Math.min(...partShares) : 0);
   const relevance: Relevance = { share, missing: missingNames(question, quotable) };
   // A question asking what something is opens with the opening of the document titled so, and
   // is answered from that document alone. That document covers it, so the floor does not apply
@@ -535,7 +536,6 @@ export function extractAnswer(
   // A question asking several things is answered part by part: one greedy cover per part, each
   // scoring units by the question with the terms only the other parts hold at ASIDE_SHARE,
   // taking turns; a question asking one thing has one cover, by the whole question.
-  const aspectTerms = question.aspects.map((aspect) => new Set(analyzeTerms(aspect)));
   const parts = question.aspects.map((aspect, index) => ({
     // The terms only this part holds.
     own: [...(aspectTerms[index] as Set<string>)].filter((term) =>

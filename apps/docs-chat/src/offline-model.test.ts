@@ -266,16 +266,17 @@ describe('createOfflineModel', () => {
       'llm.md#0',
       'A call over its budget fails with `BudgetExceededError` from the tokens package.',
     );
-    const step = async (sources: unknown[], searches: number) => {
+    const step = async (sources: unknown[], searches: number, tools: string[] = []) => {
       const model = createOfflineModel({ question, sources: () => sources as never });
       const messages: Message[] = [{ role: 'user', content: question }];
-      for (let i = 0; i < searches; i++)
-        messages.push({
-          role: 'tool',
-          content: [
-            { type: 'tool-result', toolCallId: `c${i}`, toolName: 'search_docs', output: '' },
-          ],
-        });
+      [...tools, ...Array.from({ length: searches }, () => 'search_docs')].forEach(
+        (toolName, i) => {
+          messages.push({
+            role: 'tool',
+            content: [{ type: 'tool-result', toolCallId: `c${i}`, toolName, output: '' }],
+          });
+        },
+      );
       const parts = await drain(model.stream({ messages }));
       return {
         call: parts.find((part) => part.type === 'tool-call'),
@@ -292,12 +293,18 @@ describe('createOfflineModel', () => {
     const answered = await step([pointing, defined], 2);
     expect(answered.call).toBeUndefined();
     expect(answered.text).toContain('fails with `BudgetExceededError`');
-    // A name the sources already explain (a section headed by it) is not searched for.
-    const headed = {
-      ...defined,
-      chunk: { ...defined.chunk, headingPath: ['Errors', 'BudgetExceededError'] },
-    };
+    // Not when a model that fell back to the answerer called other tools first: the turn's
+    // steps would not leave room for the answer.
+    expect((await step([pointing], 1, ['get_document'])).call).toBeUndefined();
+    // Not a name the sources already explain: a section headed by it (its text need not repeat
+    // the name), or two chunks mentioning it.
+    const headed = page('tokens.md#5', 'Its fields are scope, limit and used.');
+    headed.chunk = { ...headed.chunk, headingPath: ['Errors', 'BudgetExceededError'] } as never;
     expect((await step([pointing, headed], 1)).call).toBeUndefined();
+    expect((await step([pointing, defined], 1)).call).toBeUndefined();
+    // Not a file's or a host's name.
+    const file = page('setup.md#0', 'A call over its budget is logged in `budget.json`.');
+    expect((await step([file], 1)).call).toBeUndefined();
     // Nor a name the question writes.
     const model = createOfflineModel({
       question: 'When is `BudgetExceededError` thrown?',

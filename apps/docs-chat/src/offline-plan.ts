@@ -112,11 +112,16 @@ function render(units: readonly AnswerUnit[]): string {
 /** Code spans of a text. */
 const CODE_SPAN = /`([^`\n]+)`/g;
 
+/** A name of a file or a host, written like a dotted identifier (`package.json`, `api.example.com`). */
+const FILE_OR_HOST =
+  /\.(?:[cm]?[jt]sx?|json|jsonl|md|ya?ml|toml|tf|lock|txt|html?|css|sh|ps1|exe|dll|so|env|com|org|net|io|dev|example|local|internal)$/i;
+
 /**
- * The name the answer points to and the sources do not explain: an identifier a quoted unit
- * writes (`BudgetExceededError`, `fenceUntrusted`) that the question does not, which no
- * section of the sources is headed by and at most one source chunk mentions. The documents
- * that say what it is are another search away.
+ * The name the answer points to and the sources do not explain: the first identifier (4 to 64
+ * characters, not a file or host name) that a quoted sentence, item or row writes in a code
+ * span (`BudgetExceededError`, `fenceUntrusted`) and the question does not, which no section of
+ * the sources is headed by and at most one source chunk mentions. The documents that say what
+ * it is are another search away.
  */
 function pointedTo(
   question: Question,
@@ -128,13 +133,13 @@ function pointedTo(
     if (unit.kind === 'code' || unit.kind === 'line') continue;
     for (const [, span] of unit.text.matchAll(CODE_SPAN)) {
       const name = (span as string).replace(/\(\)$/, '');
-      if (!/^[A-Za-z_$][\w$.]{3,}$/.test(name) || !isIdentifier(name)) continue;
-      if (asked.has(name.toLowerCase())) continue;
-      const mentions = sources.filter(({ chunk }) => chunk.text.includes(name));
-      const headed = mentions.some(({ chunk }) =>
-        (chunk.headingPath ?? []).some((h) => h.includes(name)),
+      if (!/^[A-Za-z_$][\w$.]{3,63}$/.test(name) || !isIdentifier(name)) continue;
+      if (FILE_OR_HOST.test(name) || asked.has(name.toLowerCase())) continue;
+      const headed = sources.some(({ chunk }) =>
+        (chunk.headingPath ?? []).some((heading) => heading.includes(name)),
       );
-      if (!headed && mentions.length <= 1) return name;
+      const mentions = sources.filter(({ chunk }) => chunk.text.includes(name)).length;
+      if (!headed && mentions <= 1) return name;
     }
   }
   return undefined;
@@ -177,15 +182,15 @@ export function planOfflineStep(
   const earlier = earlierQuestions(messages);
   const read = readQuestion(resolveFollowUp(question, earlier));
   const asked = [...earlier, question].join('\n');
-  // One search per aspect, one step each; then the answer.
+  const search = (query: string, text: string): OfflineStep => ({
+    text: '',
+    read: text,
+    toolCall: { name: 'search_docs', input: { query, k: SEARCH_K } },
+  });
+  // The question's searches (see `Question.queries`), one step each; then perhaps one for the
+  // name the answer points to; then the answer.
   const query = read.queries[results.length];
-  if (query !== undefined) {
-    return {
-      text: '',
-      read: asked,
-      toolCall: { name: 'search_docs', input: { query, k: SEARCH_K } },
-    };
-  }
+  if (query !== undefined) return search(query, asked);
   const scored = [asked, ...sources.map((source) => source.chunk.text)].join('\n');
   const lead = fallback
     ? 'The configured model is unavailable, so here is an extractive answer from the documents (offline mode):'
@@ -193,22 +198,21 @@ export function planOfflineStep(
   // A chunk ranks by its best place in any search of the turn: the best chunk of a question's
   // second aspect comes first in its own search, though found after the first search's.
   const ranks = new Map(sources.map((source, index) => [source.citationId, index]));
-  const searches = results.filter((result) => result.toolName === 'search_docs');
-  for (const result of searches) {
+  for (const result of results) {
+    if (result.toolName !== 'search_docs') continue;
     // An id that is none of the turn's sources is left out.
     searchedIds(result).forEach((citationId, index) => {
       if (index < (ranks.get(citationId) ?? -1)) ranks.set(citationId, index);
     });
   }
   const found = extractAnswer(read, sources, { exclude, ranks });
-  if (found.covered && searches.length === read.queries.length) {
+  // Only right after the question's own searches, each a step of its own: a step calling a
+  // tool adds a result, so at most four steps are behind (MAX_SEARCHES), also when a model
+  // that fell back here called other tools first; the follow is the fifth and the answer the
+  // sixth, the turn's last (`maxSteps` in stream-turn.ts).
+  if (found.covered && results.length === read.queries.length) {
     const follow = pointedTo(read, found.units, sources);
-    if (follow !== undefined)
-      return {
-        text: '',
-        read: scored,
-        toolCall: { name: 'search_docs', input: { query: follow, k: SEARCH_K } },
-      };
+    if (follow !== undefined) return search(follow, scored);
   }
   if (!found.covered) {
     const seeAlso = found.nearest

@@ -329,7 +329,7 @@ const AUXILIARY = 'is|are|was|were|does|do|did|can|could|should|will|would|has|h
  * stream and are retried") unless who it asks about follows.
  */
 const CLAUSE_JOINT = new RegExp(
-  `[,;]\\s*(?:and|or|but|plus|also)\\s+(?=(?:${WH}|${AUXILIARY})\\b)|\\s+(?:and|or|but|plus|also)\\s+(?=(?:${WH})\\b)|\\s+and\\s+(?=(?:${AUXILIARY})\\s+(?:i|we|you|it|they|one|there|anything|something|nothing|everything)\\b)`,
+  `[,;]\\s*(?:and|or|but|plus|also)\\s+(?=(?:${WH}|${AUXILIARY})\\b)|\\s+(?:and|or|but|plus|also)\\s+(?=(?:${WH})\\b)|\\s+and\\s+(?=(?:${AUXILIARY})\\s+(?:i|we|you|it|they|one|anything)\\b)`,
   'i',
 );
 /**
@@ -381,8 +381,8 @@ function askingText(text: string): string {
 
 /**
  * Searches of the documents for one question at most: the question, then its aspects, then the
- * sides of its "X and Y". With the search that follows a name the first answer points to and
- * the answer itself, a turn takes six agent steps at most.
+ * sides of its "X and Y". The offline answerer may search once more, for a name its answer
+ * points to, and then answers: six steps, the most a turn's agent takes.
  */
 const MAX_SEARCHES = 4;
 
