@@ -368,7 +368,6 @@ export function extractAnswer(
       return [term, Math.log(1 + scored.length / (1 + count))];
     }),
   );
-  const total = [...weight.values()].reduce((sum, value) => sum + value, 0);
 
   // The floor: the best chunk (its units and headings together) must hold enough of the
   // question, and every name the question asks about must appear somewhere; both among the
