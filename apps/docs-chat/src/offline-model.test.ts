@@ -27,6 +27,20 @@ async function drain(stream: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
   return parts;
 }
 
+/** A source chunk of one line. */
+const page = (citationId: string, text: string) => ({
+  citationId,
+  score: 1,
+  chunk: {
+    id: citationId,
+    sourceId: citationId.split('#')[0],
+    text,
+    startLine: 1,
+    endLine: 1,
+    overlap: 0,
+  },
+});
+
 const searched = (question: string): Message[] => [
   { role: 'user', content: question },
   {
@@ -184,18 +198,6 @@ describe('createOfflineModel', () => {
   });
 
   it("ranks a chunk by its best place in any of the turn's searches, not by when it was found", async () => {
-    const page = (citationId: string, text: string) => ({
-      citationId,
-      score: 1,
-      chunk: {
-        id: citationId,
-        sourceId: citationId.split('#')[0],
-        text,
-        startLine: 1,
-        endLine: 1,
-        overlap: 0,
-      },
-    });
     const best = page(
       'breaker.md#0',
       'The breaker trips after five errors and resets after a pause.',
@@ -249,18 +251,6 @@ describe('createOfflineModel', () => {
   });
 
   it('searches once more for a name its answer points to and no source explains, then answers', async () => {
-    const page = (citationId: string, text: string) => ({
-      citationId,
-      score: 1,
-      chunk: {
-        id: citationId,
-        sourceId: citationId.split('#')[0],
-        text,
-        startLine: 1,
-        endLine: 1,
-        overlap: 0,
-      },
-    });
     const question = 'What happens when a call goes over its budget?';
     const pointing = page(
       'llm.md#0',
