@@ -1,13 +1,13 @@
 /**
  * The offline answerer: a `ChatModel` that needs no key and no network. It behaves as a small
- * agent over the app's tools: first it calls `search_docs` with the question, each of its parts and
- * then perhaps the name its answer points to (or `save_note` when asked to save one), then it
- * streams an extractive answer citing the chunks found,
- * word by word. It reports through the instrumentation seam like a real model, at a price of
- * zero, with the tokens it actually processes (input: what its step read, `OfflineStep.read`; output: the
- * words it streamed, or its tool call's arguments): each call ends with a usage part
- * (`costUsd: 0`) carrying the very figures it reported, a cancelled call too (then
- * `finish: abort`). It spends no budget: nothing bills it.
+ * agent over the app's tools: first it calls `search_docs` with the question, each of its parts
+ * and then perhaps the name its answer points to (or `save_note` when asked to save one), then
+ * it streams an extractive answer citing the chunks found, word by word. It reports through the
+ * instrumentation seam like a real model, at a price of zero, with the tokens it actually
+ * processes (input: what its step read, `OfflineStep.read`; output: the words it streamed, or
+ * its tool call's arguments): each call ends with a usage part (`costUsd: 0`) carrying the very
+ * figures it reported, a cancelled call too (then `finish: abort`). It spends no budget: nothing
+ * bills it.
  */
 import {
   type ChatModel,
