@@ -449,6 +449,10 @@ describe('readQuestion', () => {
       terms: ['keel'],
     });
     expect(readQuestion('Briefly, how are sentences split?').terms).toEqual(['sentenc', 'split']);
+    expect(readQuestion('In a sentence or two, what is Keel?')).toMatchObject({
+      subject: ['keel'],
+      terms: ['keel'],
+    });
     // Said first, with its comma: the question after it still opens the text.
     expect(readQuestion('In one sentence, what is Keel supposed to be?')).toMatchObject({
       shape: 'definition',
@@ -598,6 +602,19 @@ describe('extractAnswer', () => {
     expect(
       extractAnswer(readQuestion('How does the Anthropic SDK stream usage?'), [client]).covered,
     ).toBe(true);
+    // An acronym is found spelled out, its words run together in a package name.
+    const mcp = chunk(
+      'tools.md#13',
+      'Tools of a Model Context Protocol server need the peer `@modelcontextprotocol/sdk`, version 1.32 or later.',
+    );
+    expect(
+      extractAnswer(readQuestion('Which version of the MCP SDK do the tools need?'), [mcp]),
+    ).toMatchObject({ covered: true, relevance: { missing: [] } });
+    expect(
+      extractAnswer(readQuestion('Which version of the MCP SDK do the tools need?'), [
+        chunk('tools.md#14', 'MCP tools need version 2 of the official SDKs of OpenAI.'),
+      ]),
+    ).toMatchObject({ covered: false, relevance: { missing: ['MCP SDK'] } });
   });
 
   it('quotes the lines of a code block the chunk cuts, the one holding the figure asked for included', () => {

@@ -238,10 +238,21 @@ function missingNames(question: Question, scored: readonly Scored[]): string[] {
     .join(' ');
   const haystack = text.toLowerCase();
   const vocabulary = new Set(analyzeTerms(text));
-  // A name is found written whole or by its capitalised words (`Redis-backed`: `Redis`); an
-  // identifier whole, or by its dotted segments (`Usage.inputTokens`: `inputTokens`).
+  // An acronym's capitalised words as the documents spell them out, run together and in lower
+  // case (`MCP`: the Model Context Protocol, `modelcontextprotocol`); none when they do not, or
+  // for a word that is no acronym.
+  const spelled = (word: string) => {
+    if (!/^[A-Z]{2,5}$/.test(word)) return [];
+    const initials = [...word].map((letter) => `${letter}[a-z]+`).join('[\\s-]+');
+    const found = text.match(new RegExp(`\\b${initials}\\b`, 'g')) ?? [];
+    return [...new Set(found.map((run) => run.replace(/[\s-]+/g, '').toLowerCase()))];
+  };
+  // A name is found written whole, spelled out (an acronym) or by its capitalised words
+  // (`Redis-backed`: `Redis`); an identifier whole, or by its dotted segments
+  // (`Usage.inputTokens`: `inputTokens`).
   const present = (name: string, parts: readonly string[]) =>
     haystack.includes(name.toLowerCase()) ||
+    spelled(name).length > 0 ||
     (parts.length > 0 &&
       parts.every((part) => analyzeTerms(part).every((term) => vocabulary.has(term))));
   // Only what the question asks counts: a name in a sentence or condition setting the scene
@@ -252,14 +263,18 @@ function missingNames(question: Question, scored: readonly Scored[]): string[] {
   );
   // A name of several words whose words are all found must be written together too, in any
   // case, joined by spaces, `_` or `-` (`ANTHROPIC_API_KEY` writes `Anthropic API`), or within
-  // one word of code (`@anthropic-ai/sdk` writes `Anthropic SDK`): the documents may speak of
-  // Python and of SDKs without a Python SDK.
+  // one word of code (`@anthropic-ai/sdk` writes `Anthropic SDK`, `@modelcontextprotocol/sdk`
+  // `MCP SDK`): the documents may speak of Python and of SDKs without a Python SDK.
   const together = (phrase: string) =>
     new RegExp(
       phrase
-        .toLowerCase()
         .split(/[\s_-]+/)
-        .map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .map((word) =>
+          [word.toLowerCase(), ...spelled(word)]
+            .map((spelling) => spelling.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+            .join('|'),
+        )
+        .map((spellings) => `(?:${spellings})`)
         .join('(?:[\\s_-]+|[\\w.-]*[/@_-])'),
     ).test(haystack);
   const phrases = question.phrases.filter(
