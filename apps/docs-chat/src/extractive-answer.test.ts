@@ -647,6 +647,32 @@ describe('extractAnswer', () => {
     expect(texts.some((text) => text.startsWith('```'))).toBe(false);
   });
 
+  it('reads a duration written in words as the figure a question asking how long wants', () => {
+    const cache = chunk(
+      'llm.md#14',
+      [
+        '```ts',
+        'const cache = createRedisCache({',
+        '  redis,',
+        '  maxValueBytes: 1_048_576, // default 1 MiB per stored answer',
+        '  ttlMs: 3_600_000,         // default one hour',
+        '});',
+        '```',
+      ].join('\n'),
+      ['@keel/llm', 'Response cache on Redis'],
+    );
+    // Cut by the chunk's end: its lines are quoted one by one.
+    cache.chunk.text = cache.chunk.text.slice(0, cache.chunk.text.indexOf('});'));
+    const found = extractAnswer(
+      readQuestion('How long does the Redis response cache keep an answer by default?'),
+      [cache],
+      { maxUnits: 1 },
+    );
+    expect(found.covered ? found.units.map((unit) => unit.text) : []).toEqual([
+      '`ttlMs: 3_600_000,         // default one hour`',
+    ]);
+  });
+
   it('prefers the unit holding the rare term of the question when its chunk holds the rest', () => {
     const stores = chunk(
       'retrieval.md#7',

@@ -105,13 +105,14 @@ const CONTEXT_SHARE = 0.3;
 
 /**
  * The kinds of figure a question about numbers may ask for, each with how the documents write
- * one: a question asking how long is answered by a duration, how big by a size, what it costs
- * by a price.
+ * one: a question asking how long is answered by a duration (`30 days`, `one hour`), how big
+ * by a size, what it costs by a price.
  */
 const FIGURES: ReadonlyArray<{ asks: RegExp; written: RegExp }> = [
   {
     asks: /\b(?:how\s+(?:long|often)|timeouts?|ttl|durations?|expir\w*|wait\w*|intervals?|delays?|deadlines?)\b/i,
-    written: /\d[\d_,.]*\s*(?:ms|µs|ns|s|sec|seconds?|minutes?|min|hours?|h|days?|weeks?)\b/i,
+    written:
+      /(?:\d[\d_,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\s)\s*(?:ms|µs|ns|s|sec|seconds?|minutes?|min|hours?|h|days?|weeks?)\b/i,
   },
   {
     asks: /\b(?:how\s+(?:big|large)|sizes?|bytes|memory|how\s+much\s+(?:memory|space|data))\b/i,
