@@ -673,6 +673,35 @@ describe('extractAnswer', () => {
     ]);
   });
 
+  it('prefers the units of the package a question or a part of it names', () => {
+    const arch = chunk(
+      'architecture.md#4',
+      'A client retries a failed call up to three times with jittered backoff.',
+      ['Architecture', 'Resilience'],
+    );
+    const llm = chunk(
+      'llm.md#2',
+      'A failed call is tried up to 3 times in all. Each retry of a failed call waits with backoff first.',
+      ['@keel/llm', 'Retries'],
+    );
+    const quoted = (question: string) => {
+      const found = extractAnswer(readQuestion(question), [arch, llm], { maxUnits: 2 });
+      return found.covered ? found.units.map((unit) => unit.text) : [];
+    };
+    expect(quoted('How many times is a failed call retried with backoff?')).toEqual([
+      'A client retries a failed call up to three times with jittered backoff.',
+      'A failed call is tried up to 3 times in all.',
+    ]);
+    for (const question of [
+      'How many times does @keel/llm retry a failed call with backoff?',
+      'In the llm package, how many times is a failed call retried with backoff?',
+    ])
+      expect(quoted(question).slice(0, 2)).toEqual([
+        'A failed call is tried up to 3 times in all.',
+        'Each retry of a failed call waits with backoff first.',
+      ]);
+  });
+
   it('prefers the unit holding the rare term of the question when its chunk holds the rest', () => {
     const stores = chunk(
       'retrieval.md#7',

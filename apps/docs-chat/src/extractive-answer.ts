@@ -291,6 +291,9 @@ function missingNames(question: Question, scored: readonly Scored[]): string[] {
   ];
 }
 
+/** What a unit of a package the question (or the part of it) names multiplies its score by. */
+const HOME_FACTOR = 1.5;
+
 /** Opening sentences quoted for a question asking what something is. */
 const OPENING_UNITS = 2;
 
@@ -570,16 +573,38 @@ export function extractAnswer(
         question.aspects.some((other) => other.toLowerCase().includes(id)),
     ),
   }));
-  const lanes = (parts.length > 1 ? parts : [undefined]).map((part) => {
-    const score = part ? (item: Scored) => scoreFor(item, part) : (item: Scored) => item.score;
+  // The documents of the packages the question or a part names (`@keel/llm`, "the streaming
+  // and llm packages"), by their titles: a unit of one weighs more in that part's cover.
+  const packages = new Map<string, string>();
+  for (const { unit } of candidates) {
+    const name = /^@keel\/([\w-]+)$/.exec(unit.headingPath[0] ?? '')?.[1];
+    if (name) packages.set(unit.sourceId, name);
+  }
+  const homes = (text: string) =>
+    new Set(
+      [...packages]
+        .filter(([, name]) =>
+          new RegExp(`@keel/${name}\\b|\\b${name}\\b[\\w\\s-]{0,20}\\bpackages?\\b`, 'i').test(
+            text,
+          ),
+        )
+        .map(([sourceId]) => sourceId),
+    );
+  const lanes = (parts.length > 1 ? parts : [undefined]).map((part, index) => {
+    const home = homes(part ? (question.aspects[index] as string) : question.text);
+    const boost = (item: Scored) => (home.has(item.unit.sourceId) ? HOME_FACTOR : 1);
+    const score = part
+      ? (item: Scored) => scoreFor(item, part) * boost(item)
+      : (item: Scored) => item.score * boost(item);
     const share = (term: string) => (part?.aside.has(term) ? ASIDE_SHARE : 1);
     // A part's cover quotes units holding a term of its own, when it has one.
     const fits = (item: Scored) =>
       !part ||
       part.own.length === 0 ||
       part.own.some((term) => item.held.has(term) || item.heading.has(term));
-    // A question asking one thing keeps the cut and bonuses by the best unit of all.
-    const best = part ? Math.max(0, ...pool.filter(fits).map(score)) : top;
+    // A question asking one thing and naming no package keeps the cut and bonuses by the best
+    // unit of all.
+    const best = part || home.size > 0 ? Math.max(0, ...pool.filter(fits).map(score)) : top;
     return { score, share, fits, top: best, open: true };
   });
   while (picked.length < limit && lanes.some((lane) => lane.open)) {
