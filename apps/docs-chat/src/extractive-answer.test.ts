@@ -449,6 +449,10 @@ describe('readQuestion', () => {
       terms: ['keel'],
     });
     expect(readQuestion('Briefly, how are sentences split?').terms).toEqual(['sentenc', 'split']);
+    expect(readQuestion('In one or two sentences, what is Keel?')).toMatchObject({
+      subject: ['keel'],
+      terms: ['keel'],
+    });
     expect(readQuestion('In a sentence or two, what is Keel?')).toMatchObject({
       subject: ['keel'],
       terms: ['keel'],
@@ -610,11 +614,30 @@ describe('extractAnswer', () => {
     expect(
       extractAnswer(readQuestion('Which version of the MCP SDK do the tools need?'), [mcp]),
     ).toMatchObject({ covered: true, relevance: { missing: [] } });
+    // Spelled out in prose, its words apart, too.
+    expect(
+      extractAnswer(readQuestion('Which version of the MCP SDK do the tools need?'), [
+        chunk('tools.md#14', 'The tools need the Model Context Protocol SDK, version 1.32.'),
+      ]).covered,
+    ).toBe(true);
     expect(
       extractAnswer(readQuestion('Which version of the MCP SDK do the tools need?'), [
         chunk('tools.md#14', 'MCP tools need version 2 of the official SDKs of OpenAI.'),
       ]),
     ).toMatchObject({ covered: false, relevance: { missing: ['MCP SDK'] } });
+    // Never across a heading and the text under it, by stop words or joined by hyphens.
+    for (const [question, text, heading] of [
+      [
+        'Does Keel support GCP?',
+        'The Providers section lists every model.',
+        ['Guide', 'Getting Connected'],
+      ],
+      ['Does Keel support AWS?', 'A Way Strange to support every model.', ['Support']],
+      ['Does Keel support SKU pricing?', 'Set-Key-Upstream pricing for every model.', ['Support']],
+    ] as const)
+      expect(
+        extractAnswer(readQuestion(question), [chunk('guide.md#0', text, [...heading])]).covered,
+      ).toBe(false);
   });
 
   it('quotes the lines of a code block the chunk cuts, the one holding the figure asked for included', () => {
@@ -700,6 +723,39 @@ describe('extractAnswer', () => {
         'A failed call is tried up to 3 times in all.',
         'Each retry of a failed call waits with backoff first.',
       ]);
+  });
+
+  it('weighs the units of each package a question asking several things names in its own part', () => {
+    const arch = chunk(
+      'architecture.md#4',
+      [
+        'A stream retries a failed call once with jittered backoff.',
+        'A client retries a failed call three times with jittered backoff.',
+      ].join(' '),
+      ['Architecture', 'Resilience'],
+    );
+    const streaming = chunk(
+      'streaming.md#2',
+      'A failed stream call is never retried with backoff. A stream retry of a failed call would replay text.',
+      ['@keel/streaming', 'Endings'],
+    );
+    const llm = chunk(
+      'llm.md#2',
+      'A failed call is tried up to 3 times in all. Each retry of a failed call waits with backoff first.',
+      ['@keel/llm', 'Retries'],
+    );
+    const found = extractAnswer(
+      readQuestion('How do the streaming and llm packages each retry a failed call with backoff?'),
+      [arch, streaming, llm],
+      { maxUnits: 4 },
+    );
+    expect(found.covered ? found.units.map((unit) => unit.citationId).sort() : []).toEqual([
+      'architecture.md#4',
+      'llm.md#2',
+      'llm.md#2',
+      'streaming.md#2',
+      'streaming.md#2',
+    ]);
   });
 
   it('prefers the unit holding the rare term of the question when its chunk holds the rest', () => {

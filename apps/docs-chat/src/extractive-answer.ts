@@ -112,7 +112,7 @@ const FIGURES: ReadonlyArray<{ asks: RegExp; written: RegExp }> = [
   {
     asks: /\b(?:how\s+(?:long|often)|timeouts?|ttl|durations?|expir\w*|wait\w*|intervals?|delays?|deadlines?)\b/i,
     written:
-      /(?:\d[\d_,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\s)\s*(?:ms|µs|ns|s|sec|seconds?|minutes?|min|hours?|h|days?|weeks?)\b/i,
+      /(?:\d[\d_,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)[\s-])\s*(?:ms|µs|ns|s|sec|seconds?|minutes?|min|hours?|h|days?|weeks?)\b/i,
   },
   {
     asks: /\b(?:how\s+(?:big|large)|sizes?|bytes|memory|how\s+much\s+(?:memory|space|data))\b/i,
@@ -239,14 +239,27 @@ function missingNames(question: Question, scored: readonly Scored[]): string[] {
     .join(' ');
   const haystack = text.toLowerCase();
   const vocabulary = new Set(analyzeTerms(text));
-  // An acronym's capitalised words as the documents spell them out, run together and in lower
-  // case (`MCP`: the Model Context Protocol, `modelcontextprotocol`); none when they do not, or
-  // for a word that is no acronym.
-  const spelled = (word: string) => {
-    if (!/^[A-Z]{2,5}$/.test(word)) return [];
-    const initials = [...word].map((letter) => `${letter}[a-z]+`).join('[\\s-]+');
-    const found = text.match(new RegExp(`\\b${initials}\\b`, 'g')) ?? [];
-    return [...new Set(found.map((run) => run.replace(/[\s-]+/g, '').toLowerCase()))];
+  // How the units (each apart, and each heading) spell out an acronym of three to five letters:
+  // its capitalised words, apart and none a stop word (`MCP`: the Model Context Protocol, as
+  // `['model', 'context', 'protocol']`); none for a word that is no acronym.
+  const passages = [
+    ...new Set(scored.flatMap(({ unit }) => [unit.matchText, ...unit.headingPath])),
+  ];
+  const spellings = new Map<string, string[][]>();
+  const spelled = (word: string): string[][] => {
+    if (!/^[A-Z]{3,5}$/.test(word)) return [];
+    let found = spellings.get(word);
+    if (!found) {
+      const initials = [...word].map((letter) => `${letter}[a-z]+`).join('\\s+');
+      const runs = passages.flatMap(
+        (passage) => passage.match(new RegExp(`\\b${initials}\\b`, 'g')) ?? [],
+      );
+      found = [...new Set(runs.map((run) => run.toLowerCase()))]
+        .map((run) => run.split(/\s+/))
+        .filter((words) => words.every((each) => analyzeTerms(each).length > 0));
+      spellings.set(word, found);
+    }
+    return found;
   };
   // A name is found written whole, spelled out (an acronym) or by its capitalised words
   // (`Redis-backed`: `Redis`); an identifier whole, or by its dotted segments
@@ -264,16 +277,19 @@ function missingNames(question: Question, scored: readonly Scored[]): string[] {
   );
   // A name of several words whose words are all found must be written together too, in any
   // case, joined by spaces, `_` or `-` (`ANTHROPIC_API_KEY` writes `Anthropic API`), or within
-  // one word of code (`@anthropic-ai/sdk` writes `Anthropic SDK`, `@modelcontextprotocol/sdk`
-  // `MCP SDK`): the documents may speak of Python and of SDKs without a Python SDK.
+  // one word of code (`@anthropic-ai/sdk` writes `Anthropic SDK`); an acronym spelled out too,
+  // its words apart or run together (`@modelcontextprotocol/sdk` writes `MCP SDK`): the
+  // documents may speak of Python and of SDKs without a Python SDK.
   const together = (phrase: string) =>
     new RegExp(
       phrase
         .split(/[\s_-]+/)
         .map((word) =>
-          [word.toLowerCase(), ...spelled(word)]
-            .map((spelling) => spelling.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-            .join('|'),
+          [
+            word.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+            // Letters only: nothing to escape.
+            ...spelled(word).map((words) => words.join('[\\s_-]*')),
+          ].join('|'),
         )
         .map((spellings) => `(?:${spellings})`)
         .join('(?:[\\s_-]+|[\\w.-]*[/@_-])'),
@@ -290,6 +306,10 @@ function missingNames(question: Question, scored: readonly Scored[]): string[] {
     ...question.identifiers.filter((id) => asked(id) && !present(id, id.split('.'))),
   ];
 }
+
+/** A list of names before "package(s)": "the streaming and llm packages", "the tokens package". */
+const PACKAGE_LIST =
+  /[\w-]+(?:\s*,\s*(?:(?:and|or)\s+)?[\w-]+|\s+(?:and|or)\s+[\w-]+)*\s+packages?\b/gi;
 
 /** What a unit of a package the question (or the part of it) names multiplies its score by. */
 const HOME_FACTOR = 1.5;
@@ -573,21 +593,23 @@ export function extractAnswer(
         question.aspects.some((other) => other.toLowerCase().includes(id)),
     ),
   }));
-  // The documents of the packages the question or a part names (`@keel/llm`, "the streaming
-  // and llm packages"), by their titles: a unit of one weighs more in that part's cover.
+  // The packages the question names (`@keel/llm`, "the streaming and llm packages"), each the
+  // document titled by its scoped name (`@keel/llm`): a unit of one the question or a part of
+  // it names weighs more in that part's cover.
+  const listed = new Set<string>();
+  for (const [, name] of question.text.matchAll(/@[\w-]+\/([\w-]+)/g))
+    listed.add((name as string).toLowerCase());
+  for (const [list] of question.text.matchAll(PACKAGE_LIST))
+    for (const word of list.split(/[\s,]+/)) listed.add(word.toLowerCase());
   const packages = new Map<string, string>();
   for (const { unit } of candidates) {
-    const name = /^@keel\/([\w-]+)$/.exec(unit.headingPath[0] ?? '')?.[1];
-    if (name) packages.set(unit.sourceId, name);
+    const name = /^@[\w-]+\/([\w-]+)$/.exec(unit.headingPath[0] ?? '')?.[1]?.toLowerCase();
+    if (name && listed.has(name)) packages.set(unit.sourceId, name);
   }
   const homes = (text: string) =>
     new Set(
       [...packages]
-        .filter(([, name]) =>
-          new RegExp(`@keel/${name}\\b|\\b${name}\\b[\\w\\s-]{0,20}\\bpackages?\\b`, 'i').test(
-            text,
-          ),
-        )
+        .filter(([, name]) => new RegExp(`(?<![\\w-])${name}(?![\\w-])`, 'i').test(text))
         .map(([sourceId]) => sourceId),
     );
   const lanes = (parts.length > 1 ? parts : [undefined]).map((part, index) => {

@@ -457,7 +457,7 @@ function namePhrases(text: string): string[] {
  * comma or opening the question: "Can I pass the answer in one line?" asks about lines.
  */
 const ANSWER_FORM =
-  /(?:^|,)\s*(?:in\s+(?:one|a|two|three|a\s+few|few|simple|plain)\s+(?:sentences?|words?|lines?|paragraphs?|english|terms)(?:\s+or\s+(?:two|three|so))?|in\s+(?:short|brief|a\s+nutshell)|briefly)\s*(?=[,?.!]*\s*$|,)/gi;
+  /(?:^|,)\s*(?:in\s+(?:one|a|two|three|a\s+few|few|simple|plain)(?:\s+or\s+(?:two|three))?\s+(?:sentences?|words?|lines?|paragraphs?|english|terms)(?:\s+or\s+(?:two|three|so))?|in\s+(?:short|brief|a\s+nutshell)|briefly)\s*(?=[,?.!]*\s*$|,)/gi;
 
 /** Reads a question. */
 export function readQuestion(asked: string): Question {
