@@ -640,8 +640,15 @@ describe('extractAnswer', () => {
       ).toBe(false);
   });
 
+  /** A chunk whose end cuts its code block before the `});` line: only its lines can be quoted. */
+  const cutBlock = (citationId: string, lines: string[], headingPath: string[]) => {
+    const cut = chunk(citationId, lines.join('\n'), headingPath);
+    cut.chunk.text = cut.chunk.text.slice(0, cut.chunk.text.indexOf('});'));
+    return cut;
+  };
+
   it('quotes the lines of a code block the chunk cuts, the one holding the figure asked for included', () => {
-    const cache = chunk(
+    const cache = cutBlock(
       'retrieval.md#5',
       [
         '### The embedding cache on Redis',
@@ -655,11 +662,9 @@ describe('extractAnswer', () => {
         '```',
         '',
         'A Redis that fails is a miss: the texts are embedded again.',
-      ].join('\n'),
+      ],
       ['@keel/retrieval', 'Embedders'],
     );
-    // A block cut by the chunk's end: only its lines can be quoted.
-    cache.chunk.text = cache.chunk.text.slice(0, cache.chunk.text.indexOf('});'));
     const found = extractAnswer(
       readQuestion('How long are vectors kept in the Redis embedding cache?'),
       [cache],
@@ -671,7 +676,7 @@ describe('extractAnswer', () => {
   });
 
   it('reads a duration written in words as the figure a question asking how long wants', () => {
-    const cache = chunk(
+    const cache = cutBlock(
       'llm.md#14',
       [
         '```ts',
@@ -681,11 +686,9 @@ describe('extractAnswer', () => {
         '  ttlMs: 3_600_000,         // default one hour',
         '});',
         '```',
-      ].join('\n'),
+      ],
       ['@keel/llm', 'Response cache on Redis'],
     );
-    // Cut by the chunk's end: its lines are quoted one by one.
-    cache.chunk.text = cache.chunk.text.slice(0, cache.chunk.text.indexOf('});'));
     const found = extractAnswer(
       readQuestion('How long does the Redis response cache keep an answer by default?'),
       [cache],
