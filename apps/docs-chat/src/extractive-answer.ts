@@ -541,12 +541,13 @@ export function extractAnswer(
   // A document the question names by its title ("the llm and resilience packages") is quoted
   // at least once: its best unit holding a term of the question beyond the title.
   const asked = new Set(wanted);
-  const titles = new Map<string, string[]>();
+  // Each candidate document's title (its first heading).
+  const titles = new Map<string, string>();
   for (const { unit } of candidates)
-    if (!titles.has(unit.sourceId))
-      titles.set(unit.sourceId, analyzeTerms(unit.headingPath[0] ?? ''));
+    if (!titles.has(unit.sourceId)) titles.set(unit.sourceId, unit.headingPath[0] ?? '');
   const named = new Set<Scored>();
-  for (const [sourceId, title] of titles) {
+  for (const [sourceId, heading] of titles) {
+    const title = analyzeTerms(heading);
     if (title.length === 0 || !title.every((term) => asked.has(term))) continue;
     const best = candidates.find(
       (item) =>
@@ -602,9 +603,9 @@ export function extractAnswer(
   for (const [list] of question.text.matchAll(PACKAGE_LIST))
     for (const word of list.split(/[\s,]+/)) listed.add(word.toLowerCase());
   const packages = new Map<string, string>();
-  for (const { unit } of candidates) {
-    const name = /^@[\w-]+\/([\w-]+)$/.exec(unit.headingPath[0] ?? '')?.[1]?.toLowerCase();
-    if (name && listed.has(name)) packages.set(unit.sourceId, name);
+  for (const [sourceId, title] of titles) {
+    const name = /^@[\w-]+\/([\w-]+)$/.exec(title)?.[1]?.toLowerCase();
+    if (name && listed.has(name)) packages.set(sourceId, name);
   }
   const homes = (text: string) =>
     new Set(
