@@ -55,6 +55,38 @@ describe('createAnalyzer with identifiers', () => {
     expect(identifierParts('XMLHttpRequest')).toEqual(['XML', 'Http', 'Request']);
   });
 
+  it('keeps a plural acronym one word, stemmed to the acronym, where the first rules split it', () => {
+    expect(identifierParts('PDFs')).toEqual(['PDFs']);
+    expect(identifierParts('getURLsFor')).toEqual(['get', 'URLs', 'For']);
+    expect(identifierParts('IDs')).toEqual(['IDs']);
+    expect(identifierParts('HTTPServer')).toEqual(['HTTP', 'Server']);
+    expect(identifierParts('HTTPSocket')).toEqual(['HTTP', 'Socket']);
+    expect(identifierParts('AWSSession')).toEqual(['AWS', 'Session']);
+    const stemmed = createAnalyzer({ identifiers: true, stemming: true, stopWords: true });
+    expect(stemmed('LLMs read PDFs and APIs')).toEqual(['llm', 'read', 'pdf', 'api']);
+    expect(stemmed('LLM PDF API')).toEqual(['llm', 'pdf', 'api']);
+    expect(stemmed('listAPIsByIDs')).toEqual(['listapisbyids', 'list', 'api', 'id']);
+
+    const first = createAnalyzer({ identifiers: 'v1', stemming: true, stopWords: true });
+    expect(first('LLMs read PDFs')).toEqual(['llms', 'll', 'ms', 'read', 'pdfs', 'pd', 'fs']);
+    expect(first('createRedisBudget')).toEqual(stemmed('createRedisBudget'));
+  });
+
+  it('records the version of its rules, absent for the first ones as descriptors saved them', () => {
+    expect(createAnalyzer({ identifiers: true }).descriptor).toMatchObject({
+      identifiers: true,
+      identifierRules: 2,
+    });
+    const first = createAnalyzer({ identifiers: 'v1' }).descriptor;
+    expect(first.identifiers).toBe(true);
+    expect(first).not.toHaveProperty('identifierRules');
+    expect(createAnalyzer().descriptor).not.toHaveProperty('identifierRules');
+    expect(formatAnalyzer(first)).toMatch(/identifiers on$/);
+    expect(formatAnalyzer(createAnalyzer({ identifiers: true }).descriptor)).toMatch(
+      /identifiers on \(rules 2\)$/,
+    );
+  });
+
   it('stems and stop-lists the words, never the whole identifier', () => {
     const full = createAnalyzer({ identifiers: true, stemming: true, stopWords: true });
     expect(full('isIndexing the max_tokens')).toEqual([
@@ -83,6 +115,8 @@ describe('createAnalyzer with identifiers', () => {
       'create Redis Budget max tokens',
     );
     expect(identifierWords('no identifiers here')).toBe('');
+    // PostgreSQL's stemmer leaves `pdfs` as it is: the acronym is indexed beside it.
+    expect(identifierWords('LLMs read PDFs via getURLsFor')).toBe('LLM PDF get URL For');
   });
 });
 
@@ -228,11 +262,11 @@ describe('createAnalyzer stop words', () => {
 });
 
 describe('legacyAnalyzer', () => {
-  it('reads options as they were read before descriptors: light stemmer, Keel stop words, no folding', () => {
+  it('reads options as they were read before descriptors: light stemmer, Keel stop words, no folding, the first identifier rules', () => {
     const options = { stemming: true, stopWords: true, identifiers: true } as const;
     expect(formatAnalyzer(legacyAnalyzer(options))).toBe(
       formatAnalyzer(
-        createAnalyzer({ stemming: 'light', stopWords: 'keel', identifiers: true, folding: false })
+        createAnalyzer({ stemming: 'light', stopWords: 'keel', identifiers: 'v1', folding: false })
           .descriptor,
       ),
     );
@@ -241,6 +275,7 @@ describe('legacyAnalyzer', () => {
       stemming: 'light',
       stopWords: 'keel',
       folding: false,
+      identifiers: 'v1',
     });
     expect(earlier('The Indexing of createRedisBudget')).toEqual([
       'index',

@@ -26,9 +26,32 @@ const SEPARATOR = /[._-]+/u;
 /**
  * Case boundaries inside a part: before an upper-case letter that follows a lower-case letter or
  * a digit (`createRedis`, `v2Client`), and before the last capital of a run followed by a
- * lower-case letter (`HTTPServer`). Letters next to digits stay together (`gpt4o`, `p50`).
+ * lower-case letter (`HTTPServer`), unless that letter is a lone plural `s` (`PDFs`, `getURLsFor`).
+ * Letters next to digits stay together (`gpt4o`, `p50`).
  */
-const CASE_BOUNDARY = /(?<=[\p{Ll}\p{N}])(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})/u;
+const CASE_BOUNDARY =
+  /(?<=[\p{Ll}\p{N}])(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})(?!\p{Lu}s(?!\p{Ll}))/u;
+/** A plural acronym (`PDFs`, `IDs`): its word is the acronym, which stemmers leave as it is. */
+const PLURAL_ACRONYM = /^(\p{Lu}{2,})s$/u;
+
+/** How identifiers are split into words, and the word each part stands for. */
+interface IdentifierRules {
+  caseBoundary: RegExp;
+  word(part: string): string;
+}
+
+/** The rules of `identifiers: true`: plural acronyms are one word, the acronym. */
+const IDENTIFIER_RULES: IdentifierRules = {
+  caseBoundary: CASE_BOUNDARY,
+  word: (part) => PLURAL_ACRONYM.exec(part)?.[1] ?? part,
+};
+/** Their version, as descriptors record it. */
+const IDENTIFIER_RULES_VERSION = 2;
+/** The first rules (`identifiers: 'v1'`), which split plural acronyms (`PDFs` as `PD`, `Fs`). */
+const FIRST_IDENTIFIER_RULES: IdentifierRules = {
+  caseBoundary: /(?<=[\p{Ll}\p{N}])(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})/u,
+  word: (part) => part,
+};
 
 /** A stemmer by name: Snowball's for the language (Porter2 for English), or Keel's light English one. */
 export type StemmerName = 'snowball' | 'light';
@@ -63,10 +86,12 @@ export interface AnalyzerOptions {
   /**
    * Split code identifiers into their words too: `createRedisBudget` gives `createredisbudget`,
    * `create`, `redis` and `budget`; `max_tokens`, `HTTPServer`, `keel.cost_usd` and
-   * `keel-mock` likewise. The whole identifier is kept (never stemmed); its parts are stemmed
-   * and stop-listed like words. Default false.
+   * `keel-mock` likewise, while a plural acronym stays one word (`PDFs` is `pdf` stemmed). The
+   * whole identifier is kept (never stemmed); its parts are stemmed and stop-listed like words.
+   * `'v1'` applies the first rules, which split plural acronyms (`PDFs` as `pd` and `fs`), to
+   * open an index built with them. Default false.
    */
-  identifiers?: boolean;
+  identifiers?: boolean | 'v1';
 }
 
 /** A function from text to its terms, with the descriptor of what it does. */
@@ -84,29 +109,37 @@ export interface Analyzer {
  * identifierParts('createRedisBudget'); // ['create', 'Redis', 'Budget']
  * identifierParts('HTTPServer'); // ['HTTP', 'Server']
  * identifierParts('gpt4o'); // ['gpt4o']
+ * identifierParts('getURLs'); // ['get', 'URLs']
  * ```
  */
 export function identifierParts(token: string): string[] {
+  return splitIdentifier(token, IDENTIFIER_RULES);
+}
+
+function splitIdentifier(token: string, { caseBoundary }: IdentifierRules): string[] {
   return token
     .split(SEPARATOR)
-    .flatMap((segment) => segment.split(CASE_BOUNDARY))
+    .flatMap((segment) => segment.split(caseBoundary))
     .filter((part) => part !== '');
 }
 
 /**
- * The parts of every code identifier in `text`, space-separated: what a full-text engine with
- * its own parser (PostgreSQL) indexes beside the text to find identifiers by their words.
+ * The words of every code identifier and plural acronym in `text`, space-separated: what a
+ * full-text engine with its own parser (PostgreSQL) indexes beside the text to find identifiers
+ * by their words and `PDFs` by `PDF`.
  *
  * @example
  * ```ts
  * identifierWords('Call createRedisBudget with max_tokens'); // 'create Redis Budget max tokens'
+ * identifierWords('Read PDFs'); // 'PDF'
  * ```
  */
 export function identifierWords(text: string): string {
   const words: string[] = [];
   for (const match of text.matchAll(DOTTED_WORD)) {
     const parts = identifierParts(match[0]);
-    if (parts.length > 1) words.push(...parts);
+    const partWords = parts.map(IDENTIFIER_RULES.word);
+    if (parts.length > 1 || partWords[0] !== parts[0]) words.push(...partWords);
   }
   return words.join(' ');
 }
@@ -173,8 +206,11 @@ export function createAnalyzer({
           : { name: `snowball-${language}`, version: SNOWBALL_VERSION },
     stopWords: set?.id ?? null,
     folding,
-    identifiers,
+    identifiers: identifiers !== false,
+    // Descriptors saved before the rules had versions hold none: those are the first rules.
+    ...(identifiers === true && { identifierRules: IDENTIFIER_RULES_VERSION }),
   });
+  const rules = identifiers === 'v1' ? FIRST_IDENTIFIER_RULES : IDENTIFIER_RULES;
 
   /** A lower-case word as indexed: folded and stemmed, or null for a stop word. */
   function termOf(word: string): string | null {
@@ -202,15 +238,15 @@ export function createAnalyzer({
         const terms: string[] = [];
         for (const match of (folding ? normalizeText(text) : text).matchAll(DOTTED_WORD)) {
           const token = match[0];
-          const parts = identifierParts(token);
-          const whole = token.toLowerCase();
+          const parts = splitIdentifier(token, rules);
           if (parts.length === 1) {
-            pushWord(terms, whole);
+            pushWord(terms, rules.word(token).toLowerCase());
             continue;
           }
+          const whole = token.toLowerCase();
           const folded = folding ? foldWord(whole) : whole;
           if (!stop?.has(folded)) terms.push(folded);
-          for (const part of parts) pushWord(terms, part.toLowerCase());
+          for (const part of parts) pushWord(terms, rules.word(part).toLowerCase());
         }
         return terms;
       }

@@ -16,6 +16,11 @@ export interface AnalyzerDescriptor {
   folding: boolean;
   /** Code identifiers split into their words too. */
   identifiers: boolean;
+  /**
+   * The version of the splitting rules, from 2 (plural acronyms kept whole); absent for the
+   * first rules, which descriptors saved before it was recorded applied.
+   */
+  identifierRules?: number;
 }
 
 /**
@@ -34,13 +39,15 @@ export function formatAnalyzer({
   stopWords,
   folding,
   identifiers,
+  identifierRules,
 }: AnalyzerDescriptor): string {
   return [
     `language ${language}`,
     `stemmer ${stemmer === null ? 'none' : `${stemmer.name}@${stemmer.version}`}`,
     `stop words ${stopWords ?? 'none'}`,
     `folding ${folding ? 'on' : 'off'}`,
-    `identifiers ${identifiers ? 'on' : 'off'}`,
+    // The first rules read as they always did, so the digests of their analyzers stay.
+    `identifiers ${identifiers ? (identifierRules === undefined ? 'on' : `on (rules ${identifierRules})`) : 'off'}`,
   ].join(', ');
 }
 

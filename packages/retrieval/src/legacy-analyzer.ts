@@ -1,6 +1,6 @@
 /**
  * The analyzer of an index saved before analyzers were recorded: the same options as they were
- * read then (Keel's light English stemmer and stop words, no folding).
+ * read then (Keel's light English stemmer and stop words, no folding, the first identifier rules).
  */
 import { type AnalyzerOptions, createAnalyzer } from './analyze';
 import type { AnalyzerDescriptor } from './analyzer-descriptor';
@@ -21,7 +21,7 @@ export function legacyAnalyzer({
   return createAnalyzer({
     stemming: stemming === false ? false : 'light',
     stopWords: stopWords === true ? 'keel' : stopWords,
-    identifiers,
+    identifiers: identifiers === false ? false : 'v1',
     folding: false,
   }).descriptor;
 }

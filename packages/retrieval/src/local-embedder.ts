@@ -16,14 +16,15 @@ export interface LocalEmbedderOptions {
   dimensions?: number;
   /**
    * Split code identifiers into their words too (`createRedisBudget` also as `create redis
-   * budget`); default true.
+   * budget`), by the analyzer's rules (`'v1'` for the first ones); default true.
    */
-  identifiers?: boolean;
+  identifiers?: boolean | 'v1';
   /**
    * The analyzer of the embedded words; default `{ stemming: true }` (Porter2, folding), with
    * `identifiers` above. The model id names the analyzer: `keel-local-hash-v3-<dimensions>-<digest>`.
    * `{ stemming: 'light', folding: false }` gives the earlier vectors, to open an index built
-   * before: `keel-local-hash-v2-<dimensions>`, or `v1` with `identifiers: false`.
+   * before: `keel-local-hash-v2-<dimensions>` with `identifiers: 'v1'`, or `v1` with
+   * `identifiers: false`.
    */
   analyzer?: AnalyzerOptions;
 }
@@ -55,7 +56,7 @@ export function createLocalEmbedder({
   const options = { stemming: true, identifiers, ...analyzer };
   const analyze = createAnalyzer(options);
   // Vectors of different analyzers must never mix in a store or cache: v1 (before identifier
-  // splitting) and v2 (identifiers) are the light stemmer's, v3 names its analyzer.
+  // splitting) and v2 (the first identifier rules) are the light stemmer's, v3 names its analyzer.
   const legacy =
     formatAnalyzer(analyze.descriptor) === formatAnalyzer(legacyAnalyzer(options)) &&
     options.stemming !== false &&

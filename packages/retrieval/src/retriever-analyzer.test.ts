@@ -91,6 +91,23 @@ describe('the analyzer of a saved retriever', () => {
     ).rejects.toSatisfy(AnalyzerMismatchError.isInstance);
   });
 
+  it('of an index built with the first identifier rules is refused by the rules of today, opened with identifiers: v1', async () => {
+    const dir = await tempDir();
+    const first = { identifiers: 'v1' } as const;
+    const retriever = await createRetriever({ directory: dir, bm25: first });
+    await retriever.ingest([{ id: 'pdf.md', text: '# Reading PDFs\n\nLLMs read PDFs.\n' }]);
+    await retriever.save();
+    const saved = await createRetriever({ directory: dir }).catch((caught: unknown) => caught);
+    expect(AnalyzerMismatchError.isInstance(saved)).toBe(true);
+    expect((saved as Error).message).toMatch(
+      /identifiers on\) but was opened with \(.*identifiers on \(rules 2\)\)/,
+    );
+    const reopened = await createRetriever({ directory: dir, bm25: first });
+    expect((await reopened.retrieve('PDFs', { k: 1, mode: 'bm25' }))[0]?.chunk.sourceId).toBe(
+      'pdf.md',
+    );
+  });
+
   it('is not checked for a new directory', async () => {
     const dir = await tempDir();
     const retriever = await createRetriever({ directory: dir, bm25: { stopWords: 'lucene' } });
