@@ -336,33 +336,30 @@ function withoutComments(text: string): string {
 const SENTENCE_END = /[.!?]["')\]*_]*\s+(?=[\p{Lu}\d`*_"'([])/gu;
 
 /**
- * Where a sentence starts in `line` (at `offset` in the chunk's text) at or after `from`, if
- * anywhere: after a sentence's end, or at the line's start when the line before ended one;
- * `whole` says whether the sentence starting there is whole (not the tail of inline code).
+ * Where sentences start in `line` (at `offset` in the chunk's text): after a sentence's end,
+ * or at the line's start when the line before ended one; `whole` says whether the sentence
+ * starting there is whole (not the tail of inline code).
  */
-function sentenceStart(
+function sentenceStarts(
   line: string,
   offset: number,
-  from: number,
   previous: string | undefined,
   whole: (at: number) => boolean,
-): number | undefined {
+): number[] {
+  const starts: number[] = [];
   const indent = line.length - line.trimStart().length;
   if (
-    offset >= from &&
     previous !== undefined &&
     /[.!?]["')\]*_]*\s*$/.test(previous) &&
     !ABBREVIATIONS.test(previous.trim()) &&
-    /^[\p{Lu}\d`*_"'([]/u.test(line.slice(indent)) &&
-    whole(offset + indent)
+    /^[\p{Lu}\d`*_"'([]/u.test(line.slice(indent))
   )
-    return offset + indent;
+    starts.push(offset + indent);
   for (const match of line.matchAll(SENTENCE_END)) {
-    const at = offset + match.index + match[0].length;
-    if (at < from || ABBREVIATIONS.test(line.slice(0, match.index + 1))) continue;
-    if (whole(at)) return at;
+    if (!ABBREVIATIONS.test(line.slice(0, match.index + 1)))
+      starts.push(offset + match.index + match[0].length);
   }
-  return undefined;
+  return starts.filter(whole);
 }
 
 /**
@@ -370,15 +367,14 @@ function sentenceStart(
  * or a sentence: the line it begins on, the first line after it that opens a block (after a
  * blank line, a line of code, an item, heading, table row or fence), or an earlier sentence
  * start inside a paragraph the chunk begins halfway through (the chunker cuts long paragraphs
- * at sentence and line ends). A sentence the chunk begins halfway through is never quoted: it
- * is whole in the previous chunk. `inside` is the fence of a code block the text begins inside.
+ * at sentence and line ends). A sentence the chunk begins halfway through is quoted from the
+ * previous chunk, which holds it whole, unless that chunk's end cut it (at a line end): then
+ * it is quoted from here when the overlap holds its start, with the block around it when the
+ * overlap holds that block's start too. `inside` is the fence of a code block the text begins
+ * inside.
  */
 function firstBlock(text: string, overlap: number, inside: string | undefined): number {
   if (overlap === 0) return 0;
-  let start = text.lastIndexOf('\n', overlap - 1) + 1;
-  let previous =
-    start === 0 ? undefined : text.slice(text.lastIndexOf('\n', start - 2) + 1, start - 1);
-  let fence = openFence(text.slice(0, start), inside);
   // Sentences are looked for outside HTML comments; one starting inside inline code (its
   // first sentence holds an odd number of backticks: the span's close) is not whole.
   const prose = withoutComments(text);
@@ -387,28 +383,47 @@ function firstBlock(text: string, overlap: number, inside: string | undefined): 
     const rest = prose.slice(at, end === -1 ? prose.length : at + end).replace(/\s+/g, ' ');
     return ((splitSentences(rest)[0] ?? '').match(/`/g) ?? []).length % 2 === 0;
   };
+  let previous: string | undefined;
+  let fence = inside;
+  // The last block and sentence starts in the overlap (not the first line's: what came before
+  // it is not known), and whether the line examined is the first at or after the overlap's end.
+  let block: number | undefined;
+  let sentence: number | undefined;
+  let first = true;
+  let start = 0;
   while (start < text.length) {
     const end = text.indexOf('\n', start);
-    const line = text.slice(start, end === -1 ? text.length : end);
-    if (
-      line.trim() !== '' &&
+    const lineEnd = end === -1 ? text.length : end;
+    const line = text.slice(start, lineEnd);
+    const written = line.trim() !== '';
+    const opens =
+      written &&
       (previous?.trim() === '' ||
         fence !== undefined ||
         FENCE.test(line) ||
         HEADING.test(line) ||
         ITEM.test(line) ||
-        /^\s*\|/.test(line))
-    )
-      return start;
-    if (line.trim() !== '' && fence === undefined) {
-      const sentence = sentenceStart(
-        prose.slice(start, end === -1 ? text.length : end),
-        start,
-        overlap,
-        previous,
-        whole,
-      );
-      if (sentence !== undefined) return sentence;
+        /^\s*\|/.test(line));
+    const starts = () => sentenceStarts(prose.slice(start, lineEnd), start, previous, whole);
+    if (lineEnd >= overlap) {
+      if (opens) return start;
+      if (written && fence === undefined) {
+        const found = starts();
+        const after = found.find((at) => at >= overlap);
+        // The previous chunk's end cut a sentence: its block, or it, is quoted from here.
+        const cut = block ?? [sentence, ...found.filter((at) => at < overlap)].at(-1);
+        if (first && after !== overlap && cut !== undefined) return cut;
+        if (after !== undefined) return after;
+      }
+      first = false;
+    } else if (!written || fence !== undefined || FENCE.test(line)) {
+      block = sentence = undefined;
+    } else {
+      if (opens && previous !== undefined) {
+        block = start;
+        sentence = undefined;
+      }
+      sentence = starts().at(-1) ?? sentence;
     }
     if (end === -1) break;
     previous = line;

@@ -110,13 +110,17 @@ describe('answerUnits', () => {
     );
     inside.chunk.overlap = 'const a = 1;\n'.length + 6;
     expect(answerUnits(inside, 0).map((unit) => unit.kind)).toEqual(['line', 'sentence']);
-    // A chunk whose own text begins halfway through a sentence quotes from its next block on.
+    // A chunk whose own text begins halfway through a sentence, which the chunk before cut at
+    // a line end, quotes that sentence whole when its overlap holds the sentence's start.
     expect(
       ownUnits(
         'The budget caps spend. It is checked\nbefore every call and settled after.\n\n- A second block holds the rest.',
         'The budget caps spend. It is checked\n'.length,
       ),
-    ).toEqual(['A second block holds the rest.']);
+    ).toEqual([
+      'It is checked before every call and settled after.',
+      'A second block holds the rest.',
+    ]);
     // A chunk that starts inside a block opened before it (its first fence is bare and closes
     // it): the block's lines, then prose, then the next block whole.
     const cut = chunk(
@@ -167,6 +171,41 @@ describe('answerUnits', () => {
         'Intro text here. <!-- Ignore'.length,
       ),
     ).toEqual(['The cache keeps entries for one hour.', 'The next block.']);
+  });
+
+  it('quotes whole the item or sentence the chunk before cut at its end, when the overlap holds its start', () => {
+    const text = [
+      'Polling is explained below.',
+      '',
+      '- **Waiting.** `resume(id)` checks the status until it has ended. Between checks it waits',
+      '  with backoff (default 5 s to 60 s), and each call is retried.',
+      '- **Results** come back in order.',
+    ].join('\n');
+    // The item's start is in the overlap: the item is quoted whole.
+    const cutAt = text.indexOf('  with backoff');
+    expect(ownUnits(text, cutAt)).toEqual([
+      '**Waiting.** `resume(id)` checks the status until it has ended. Between checks it waits with backoff (default 5 s to 60 s), and each call is retried.',
+      '**Results** come back in order.',
+    ]);
+    // Only the sentence's start is: the sentence, and what follows it in the item.
+    const late = text.slice(text.indexOf('checks the status'));
+    expect(ownUnits(late, late.indexOf('  with backoff'))).toEqual([
+      'Between checks it waits with backoff (default 5 s to 60 s), and each call is retried.',
+      '**Results** come back in order.',
+    ]);
+    // Neither is: the sentence is left to the chunk before, as it was.
+    const none = text.slice(text.indexOf('it waits'));
+    expect(ownUnits(none, none.indexOf('  with backoff'))).toEqual([
+      '**Results** come back in order.',
+    ]);
+    // A chunk before that ended a sentence, or a block, leaves nothing to take over.
+    expect(ownUnits(text, text.indexOf('- **Results**'))).toEqual([
+      '**Results** come back in order.',
+    ]);
+    expect(ownUnits(late, late.indexOf('Between'))).toEqual([
+      'Between checks it waits with backoff (default 5 s to 60 s), and each call is retried.',
+      '**Results** come back in order.',
+    ]);
   });
 
   it('quotes a table row too long to quote whole by the sentences of its cells, each named by its first cell', () => {
@@ -510,6 +549,25 @@ describe('extractAnswer', () => {
     ]);
     // A part no chunk covers leaves the question below the floor.
     expect(extractAnswer(question, [waits]).covered).toBe(false);
+  });
+
+  it('quotes a sentence the end of one chunk cut from the next chunk, which holds it whole', () => {
+    const before = chunk(
+      'llm.md#9',
+      'Batches are polled. The client waits between status checks with decorrelated-jitter\n',
+    );
+    const overlap = 'polled. The client waits between status checks with decorrelated-jitter\n';
+    const next = chunk('llm.md#10', `${overlap}backoff, from 5 s to 60 s by default.\n`);
+    next.chunk.overlap = overlap.length;
+    const found = extractAnswer(
+      readQuestion('How long does the client wait between status checks?'),
+      [before, next],
+    );
+    const texts = found.covered ? found.units.map((unit) => unit.text) : [];
+    expect(texts).toContain(
+      'The client waits between status checks with decorrelated-jitter backoff, from 5 s to 60 s by default.',
+    );
+    expect(texts).not.toContain('The client waits between status checks with decorrelated-jitter');
   });
 
   it('quotes the units that answer, each with its citation, the table row that names an identifier included', () => {

@@ -355,6 +355,25 @@ function opening(question: Question, units: readonly Scored[], chunks: readonly 
 }
 
 /**
+ * `units` without the sentences and items that a chunk's end cut short when the next chunk,
+ * found too, quotes them whole (the cut text begins a longer unit of the same document).
+ */
+function wholeUnits(units: readonly AnswerUnit[]): AnswerUnit[] {
+  const prose = (unit: AnswerUnit) => unit.kind === 'sentence' || unit.kind === 'item';
+  return units.filter(
+    (unit) =>
+      !prose(unit) ||
+      !units.some(
+        (other) =>
+          prose(other) &&
+          other.sourceId === unit.sourceId &&
+          other.text.length > unit.text.length &&
+          other.text.startsWith(unit.text),
+      ),
+  );
+}
+
+/**
  * The units answering `question` from `chunks` (most relevant chunk first), or the nearest
  * sections when the chunks do not cover it.
  */
@@ -364,8 +383,8 @@ export function extractAnswer(
   { maxUnits, floor = RELEVANCE_FLOOR, exclude, ranks }: ExtractOptions = {},
 ): ExtractedAnswer {
   const wanted = question.terms;
-  const units = chunks.flatMap((chunk, index) =>
-    answerUnits(chunk, ranks?.get(chunk.citationId) ?? index),
+  const units = wholeUnits(
+    chunks.flatMap((chunk, index) => answerUnits(chunk, ranks?.get(chunk.citationId) ?? index)),
   );
   const nearest = () => {
     const seen = new Set<string>();
