@@ -55,35 +55,47 @@ describe('createAnalyzer with identifiers', () => {
     expect(identifierParts('XMLHttpRequest')).toEqual(['XML', 'Http', 'Request']);
   });
 
-  it('keeps a plural acronym one word, stemmed to the acronym, where the first rules split it', () => {
+  it('reads a plural acronym as written and as its acronym, which Porter2 leaves apart', () => {
     expect(identifierParts('PDFs')).toEqual(['PDFs']);
-    expect(identifierParts('getURLsFor')).toEqual(['get', 'URLs', 'For']);
+    expect(identifierParts('getURLs')).toEqual(['get', 'URLs']);
     expect(identifierParts('IDs')).toEqual(['IDs']);
-    expect(identifierParts('HTTPServer')).toEqual(['HTTP', 'Server']);
     expect(identifierParts('HTTPSocket')).toEqual(['HTTP', 'Socket']);
     expect(identifierParts('AWSSession')).toEqual(['AWS', 'Session']);
+    // An `s` that begins the next word is no plural.
+    expect(identifierParts('readJSONAsText')).toEqual(['read', 'JSON', 'As', 'Text']);
+    expect(identifierParts('checkIfURLIsValid')).toEqual(['check', 'If', 'URL', 'Is', 'Valid']);
+    // Read as `LLMs` is: a run of capitals ending in `Ms` is a plural.
+    expect(identifierParts('cacheTTLMs')).toEqual(['cache', 'TTLMs']);
+    expect(identifierParts('As')).toEqual(['As']);
     const stemmed = createAnalyzer({ identifiers: true, stemming: true, stopWords: true });
-    expect(stemmed('LLMs read PDFs and APIs')).toEqual(['llm', 'read', 'pdf', 'api']);
-    expect(stemmed('LLM PDF API')).toEqual(['llm', 'pdf', 'api']);
-    expect(stemmed('listAPIsByIDs')).toEqual(['listapisbyids', 'list', 'api', 'id']);
-
-    const first = createAnalyzer({ identifiers: 'v1', stemming: true, stopWords: true });
-    expect(first('LLMs read PDFs')).toEqual(['llms', 'll', 'ms', 'read', 'pdfs', 'pd', 'fs']);
-    expect(first('createRedisBudget')).toEqual(stemmed('createRedisBudget'));
+    expect(stemmed('LLMs read PDFs and APIs')).toEqual([
+      'llms',
+      'llm',
+      'read',
+      'pdfs',
+      'pdf',
+      'api',
+    ]);
+    expect(stemmed('LLM PDF API pdfs')).toEqual(['llm', 'pdf', 'api', 'pdfs']);
+    expect(stemmed("the PDFs' pages")).toEqual(['pdfs', 'pdf', 'page']);
+    expect(stemmed('get_PDFs')).toEqual(['get_pdfs', 'get', 'pdfs', 'pdf']);
+    expect(stemmed('readJSONAsText')).toEqual(['readjsonastext', 'read', 'json', 'text']);
+    const plain = createAnalyzer({ identifiers: true });
+    expect(plain('IDs')).toEqual(['ids', 'id']);
+    expect(plain('Ss OS')).toEqual(['ss', 'os']);
   });
 
-  it('records the version of its rules, absent for the first ones as descriptors saved them', () => {
+  it('records the version of its identifier rules', () => {
     expect(createAnalyzer({ identifiers: true }).descriptor).toMatchObject({
       identifiers: true,
       identifierRules: 2,
     });
-    const first = createAnalyzer({ identifiers: 'v1' }).descriptor;
-    expect(first.identifiers).toBe(true);
-    expect(first).not.toHaveProperty('identifierRules');
     expect(createAnalyzer().descriptor).not.toHaveProperty('identifierRules');
-    expect(formatAnalyzer(first)).toMatch(/identifiers on$/);
     expect(formatAnalyzer(createAnalyzer({ identifiers: true }).descriptor)).toMatch(
       /identifiers on \(rules 2\)$/,
+    );
+    expect(() => createAnalyzer({ identifiers: 'v2' as unknown as boolean })).toThrow(
+      /identifiers must be true or false, got "v2"/,
     );
   });
 
@@ -116,7 +128,7 @@ describe('createAnalyzer with identifiers', () => {
     );
     expect(identifierWords('no identifiers here')).toBe('');
     // PostgreSQL's stemmer leaves `pdfs` as it is: the acronym is indexed beside it.
-    expect(identifierWords('LLMs read PDFs via getURLsFor')).toBe('LLM PDF get URL For');
+    expect(identifierWords('LLMs read PDFs via get_URLs')).toBe('LLM PDF get URLs URL');
   });
 });
 
@@ -262,27 +274,14 @@ describe('createAnalyzer stop words', () => {
 });
 
 describe('legacyAnalyzer', () => {
-  it('reads options as they were read before descriptors: light stemmer, Keel stop words, no folding, the first identifier rules', () => {
+  it('reads options as the first release read them: light stemmer, Keel stop words, no folding, no identifiers', () => {
     const options = { stemming: true, stopWords: true, identifiers: true } as const;
     expect(formatAnalyzer(legacyAnalyzer(options))).toBe(
       formatAnalyzer(
-        createAnalyzer({ stemming: 'light', stopWords: 'keel', identifiers: 'v1', folding: false })
-          .descriptor,
+        createAnalyzer({ stemming: 'light', stopWords: 'keel', folding: false }).descriptor,
       ),
     );
-    const earlier = createAnalyzer({
-      ...options,
-      stemming: 'light',
-      stopWords: 'keel',
-      folding: false,
-      identifiers: 'v1',
-    });
-    expect(earlier('The Indexing of createRedisBudget')).toEqual([
-      'index',
-      'createredisbudget',
-      'create',
-      'redi',
-      'budget',
-    ]);
+    const earlier = createAnalyzer({ stemming: 'light', stopWords: 'keel', folding: false });
+    expect(earlier('The Indexing of createRedisBudget')).toEqual(['index', 'createredisbudget']);
   });
 });

@@ -26,32 +26,22 @@ const SEPARATOR = /[._-]+/u;
 /**
  * Case boundaries inside a part: before an upper-case letter that follows a lower-case letter or
  * a digit (`createRedis`, `v2Client`), and before the last capital of a run followed by a
- * lower-case letter (`HTTPServer`), unless that letter is a lone plural `s` (`PDFs`, `getURLsFor`).
- * Letters next to digits stay together (`gpt4o`, `p50`).
+ * lower-case letter (`HTTPServer`), unless that letter is a plural `s` ending the part (`PDFs`,
+ * `getURLs`; `readJSONAsText` is `read`, `JSON`, `As`, `Text`, but `cacheTTLMs` ends in a plural
+ * as `LLMs` does). Letters next to digits stay together (`gpt4o`, `p50`).
  */
 const CASE_BOUNDARY =
-  /(?<=[\p{Ll}\p{N}])(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})(?!\p{Lu}s(?!\p{Ll}))/u;
-/** A plural acronym (`PDFs`, `IDs`): its word is the acronym, which stemmers leave as it is. */
-const PLURAL_ACRONYM = /^(\p{Lu}{2,})s$/u;
+  /(?<=[\p{Ll}\p{N}])(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})(?!\p{Lu}s(?!\p{L}))/u;
+/** A plural acronym (`PDFs`, `IDs`, `APIs'`), which stemmers leave as it is (`pdfs`). */
+const PLURAL_ACRONYM = /^(\p{Lu}{2,})s['’]?$/u;
+/** The version of the identifier rules, recorded in descriptors: 2 reads plural acronyms. */
+const IDENTIFIER_RULES = 2;
 
-/** How identifiers are split into words, and the word each part stands for. */
-interface IdentifierRules {
-  caseBoundary: RegExp;
-  word(part: string): string;
+/** A part's words: the part, and the acronym of a plural acronym (`PDFs` is also `PDF`). */
+function partWords(part: string): string[] {
+  const acronym = PLURAL_ACRONYM.exec(part)?.[1];
+  return acronym === undefined ? [part] : [part, acronym];
 }
-
-/** The rules of `identifiers: true`: plural acronyms are one word, the acronym. */
-const IDENTIFIER_RULES: IdentifierRules = {
-  caseBoundary: CASE_BOUNDARY,
-  word: (part) => PLURAL_ACRONYM.exec(part)?.[1] ?? part,
-};
-/** Their version, as descriptors record it. */
-const IDENTIFIER_RULES_VERSION = 2;
-/** The first rules (`identifiers: 'v1'`), which split plural acronyms (`PDFs` as `PD`, `Fs`). */
-const FIRST_IDENTIFIER_RULES: IdentifierRules = {
-  caseBoundary: /(?<=[\p{Ll}\p{N}])(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})/u,
-  word: (part) => part,
-};
 
 /** A stemmer by name: Snowball's for the language (Porter2 for English), or Keel's light English one. */
 export type StemmerName = 'snowball' | 'light';
@@ -86,12 +76,11 @@ export interface AnalyzerOptions {
   /**
    * Split code identifiers into their words too: `createRedisBudget` gives `createredisbudget`,
    * `create`, `redis` and `budget`; `max_tokens`, `HTTPServer`, `keel.cost_usd` and
-   * `keel-mock` likewise, while a plural acronym stays one word (`PDFs` is `pdf` stemmed). The
-   * whole identifier is kept (never stemmed); its parts are stemmed and stop-listed like words.
-   * `'v1'` applies the first rules, which split plural acronyms (`PDFs` as `pd` and `fs`), to
-   * open an index built with them. Default false.
+   * `keel-mock` likewise, and a plural acronym is also its acronym (`PDFs` gives `pdfs` and
+   * `pdf`). The whole identifier is kept (never stemmed); its parts are stemmed and stop-listed
+   * like words. Default false.
    */
-  identifiers?: boolean | 'v1';
+  identifiers?: boolean;
 }
 
 /** A function from text to its terms, with the descriptor of what it does. */
@@ -113,13 +102,9 @@ export interface Analyzer {
  * ```
  */
 export function identifierParts(token: string): string[] {
-  return splitIdentifier(token, IDENTIFIER_RULES);
-}
-
-function splitIdentifier(token: string, { caseBoundary }: IdentifierRules): string[] {
   return token
     .split(SEPARATOR)
-    .flatMap((segment) => segment.split(caseBoundary))
+    .flatMap((segment) => segment.split(CASE_BOUNDARY))
     .filter((part) => part !== '');
 }
 
@@ -138,8 +123,11 @@ export function identifierWords(text: string): string {
   const words: string[] = [];
   for (const match of text.matchAll(DOTTED_WORD)) {
     const parts = identifierParts(match[0]);
-    const partWords = parts.map(IDENTIFIER_RULES.word);
-    if (parts.length > 1 || partWords[0] !== parts[0]) words.push(...partWords);
+    if (parts.length > 1) words.push(...parts);
+    for (const part of parts) {
+      const acronym = partWords(part)[1];
+      if (acronym !== undefined) words.push(acronym);
+    }
   }
   return words.join(' ');
 }
@@ -149,8 +137,8 @@ export function identifierWords(text: string): string {
  * again gives the same terms.
  *
  * @throws InvalidArgumentError for an unknown language or stemmer, the light stemmer or a
- * named English stop-word list with another language, or a language without built-in stop
- * words with `stopWords: true`.
+ * named English stop-word list with another language, a language without built-in stop
+ * words with `stopWords: true`, or `identifiers` other than a boolean.
  * @example
  * ```ts
  * const analyze = createAnalyzer({ stemming: true, stopWords: true });
@@ -192,6 +180,12 @@ export function createAnalyzer({
       : stemmer === 'snowball'
         ? snowballStemmer(language)
         : undefined;
+  if (typeof identifiers !== 'boolean') {
+    throw new InvalidArgumentError({
+      argument: 'identifiers',
+      message: `identifiers must be true or false, got ${JSON.stringify(identifiers)}`,
+    });
+  }
   const set = stopWords === false ? undefined : stopWordSet(language, stopWords);
   // With folding, words are stop-listed by their folded form: `etre` is `être`.
   const stop =
@@ -206,11 +200,9 @@ export function createAnalyzer({
           : { name: `snowball-${language}`, version: SNOWBALL_VERSION },
     stopWords: set?.id ?? null,
     folding,
-    identifiers: identifiers !== false,
-    // Descriptors saved before the rules had versions hold none: those are the first rules.
-    ...(identifiers === true && { identifierRules: IDENTIFIER_RULES_VERSION }),
+    identifiers,
+    ...(identifiers && { identifierRules: IDENTIFIER_RULES }),
   });
-  const rules = identifiers === 'v1' ? FIRST_IDENTIFIER_RULES : IDENTIFIER_RULES;
 
   /** A lower-case word as indexed: folded and stemmed, or null for a stop word. */
   function termOf(word: string): string | null {
@@ -232,21 +224,28 @@ export function createAnalyzer({
     if (term !== null) terms.push(term);
   }
 
+  /** A part of an identifier as its words' terms (a stemmed `IDs` and `ID` are one term). */
+  function pushPart(terms: string[], part: string): void {
+    const count = terms.length;
+    for (const word of partWords(part)) pushWord(terms, word.toLowerCase());
+    if (terms.length === count + 2 && terms[count] === terms[count + 1]) terms.pop();
+  }
+
   const analyze = identifiers
     ? // Case boundaries are read before lowercasing.
       function analyzeIdentifiers(text: string): string[] {
         const terms: string[] = [];
         for (const match of (folding ? normalizeText(text) : text).matchAll(DOTTED_WORD)) {
           const token = match[0];
-          const parts = splitIdentifier(token, rules);
+          const parts = identifierParts(token);
           if (parts.length === 1) {
-            pushWord(terms, rules.word(token).toLowerCase());
+            pushPart(terms, token);
             continue;
           }
           const whole = token.toLowerCase();
           const folded = folding ? foldWord(whole) : whole;
           if (!stop?.has(folded)) terms.push(folded);
-          for (const part of parts) pushWord(terms, rules.word(part).toLowerCase());
+          for (const part of parts) pushPart(terms, part);
         }
         return terms;
       }

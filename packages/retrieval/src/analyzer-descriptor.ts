@@ -17,8 +17,8 @@ export interface AnalyzerDescriptor {
   /** Code identifiers split into their words too. */
   identifiers: boolean;
   /**
-   * The version of the splitting rules, from 2 (plural acronyms kept whole); absent for the
-   * first rules, which descriptors saved before it was recorded applied.
+   * The version of the identifier rules: 2 reads plural acronyms (`PDFs` is also `pdf`);
+   * absent without identifiers, and in descriptors saved before the rules read them.
    */
   identifierRules?: number;
 }
@@ -46,7 +46,6 @@ export function formatAnalyzer({
     `stemmer ${stemmer === null ? 'none' : `${stemmer.name}@${stemmer.version}`}`,
     `stop words ${stopWords ?? 'none'}`,
     `folding ${folding ? 'on' : 'off'}`,
-    // The first rules read as they always did, so the digests of their analyzers stay.
     `identifiers ${identifiers ? (identifierRules === undefined ? 'on' : `on (rules ${identifierRules})`) : 'off'}`,
   ].join(', ');
 }

@@ -13,6 +13,16 @@ const docs = [
 ];
 
 describe('createBm25Index', () => {
+  it('finds a plural acronym by its acronym, as written and in lower case', () => {
+    const index = createBm25Index({ stemming: true, stopWords: true, identifiers: true });
+    index.add([
+      { id: 'pdf', text: 'The loader reads PDFs and hands them to LLMs.' },
+      { id: 'other', text: 'Markdown and text files are read as they are.' },
+    ]);
+    for (const query of ['PDF', 'PDFs', 'pdfs', 'which LLM', 'llms'])
+      expect(index.search(query).map((hit) => hit.id)).toEqual(['pdf']);
+  });
+
   it('ranks like a reference BM25 with the same parameters', () => {
     const index = createBm25Index({ k1: 1.5, b: 0.6, phrase: 0 });
     index.add(docs);

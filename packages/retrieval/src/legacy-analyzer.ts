@@ -1,12 +1,12 @@
 /**
- * The analyzer of an index saved before analyzers were recorded: the same options as they were
- * read then (Keel's light English stemmer and stop words, no folding, the first identifier rules).
+ * The analyzer of the first release (0.1.0), before analyzers were recorded: the same options as
+ * they were read then (Keel's light English stemmer and stop words, no folding, no identifiers).
  */
 import { type AnalyzerOptions, createAnalyzer } from './analyze';
 import type { AnalyzerDescriptor } from './analyzer-descriptor';
 
 /**
- * The descriptor that `options` had before analyzers were recorded with an index.
+ * The descriptor that `options` had in the first release.
  *
  * @example
  * ```ts
@@ -16,12 +16,10 @@ import type { AnalyzerDescriptor } from './analyzer-descriptor';
 export function legacyAnalyzer({
   stemming = false,
   stopWords = false,
-  identifiers = false,
 }: AnalyzerOptions): AnalyzerDescriptor {
   return createAnalyzer({
     stemming: stemming === false ? false : 'light',
     stopWords: stopWords === true ? 'keel' : stopWords,
-    identifiers: identifiers === false ? false : 'v1',
     folding: false,
   }).descriptor;
 }

@@ -16,15 +16,14 @@ export interface LocalEmbedderOptions {
   dimensions?: number;
   /**
    * Split code identifiers into their words too (`createRedisBudget` also as `create redis
-   * budget`), by the analyzer's rules (`'v1'` for the first ones); default true.
+   * budget`); default true.
    */
-  identifiers?: boolean | 'v1';
+  identifiers?: boolean;
   /**
    * The analyzer of the embedded words; default `{ stemming: true }` (Porter2, folding), with
    * `identifiers` above. The model id names the analyzer: `keel-local-hash-v3-<dimensions>-<digest>`.
-   * `{ stemming: 'light', folding: false }` gives the earlier vectors, to open an index built
-   * before: `keel-local-hash-v2-<dimensions>` with `identifiers: 'v1'`, or `v1` with
-   * `identifiers: false`.
+   * `{ stemming: 'light', folding: false }` with `identifiers: false` gives the first release's
+   * vectors, `keel-local-hash-v1-<dimensions>`, to open an index built with it.
    */
   analyzer?: AnalyzerOptions;
 }
@@ -55,14 +54,14 @@ export function createLocalEmbedder({
   assertNumber('dimensions', dimensions, { integer: true, min: 8 });
   const options = { stemming: true, identifiers, ...analyzer };
   const analyze = createAnalyzer(options);
-  // Vectors of different analyzers must never mix in a store or cache: v1 (before identifier
-  // splitting) and v2 (the first identifier rules) are the light stemmer's, v3 names its analyzer.
+  // Vectors of different analyzers must never mix in a store or cache: v1 is the first
+  // release's (light stemmer, no identifiers), v3 names its analyzer.
   const legacy =
     formatAnalyzer(analyze.descriptor) === formatAnalyzer(legacyAnalyzer(options)) &&
     options.stemming !== false &&
     (options.stopWords ?? false) === false;
   const modelId = legacy
-    ? `keel-local-hash-${options.identifiers ? 'v2' : 'v1'}-${dimensions}`
+    ? `keel-local-hash-v1-${dimensions}`
     : `keel-local-hash-v3-${dimensions}-${analyzerDigest(analyze.descriptor)}`;
 
   function add(vector: Float32Array, feature: string, weight: number): void {
