@@ -368,9 +368,9 @@ function sentenceStarts(
  * blank line, a line of code, an item, heading, table row or fence), or an earlier sentence
  * start inside a paragraph the chunk begins halfway through (the chunker cuts long paragraphs
  * at sentence and line ends). A sentence the chunk begins halfway through is quoted from the
- * previous chunk, which holds it whole, unless that chunk's end cut it (at a line end): then
- * it is quoted from here when the overlap holds its start, with the block around it when the
- * overlap holds that block's start too. `inside` is the fence of a code block the text begins
+ * previous chunk, which holds it whole, unless that chunk's end cut it: then it is quoted from
+ * here when the overlap holds its start, with its paragraph or item when the overlap holds that
+ * block's start too. `inside` is the fence of a code block the text begins
  * inside.
  */
 function firstBlock(text: string, overlap: number, inside: string | undefined): number {
@@ -383,18 +383,23 @@ function firstBlock(text: string, overlap: number, inside: string | undefined): 
     const rest = prose.slice(at, end === -1 ? prose.length : at + end).replace(/\s+/g, ' ');
     return ((splitSentences(rest)[0] ?? '').match(/`/g) ?? []).length % 2 === 0;
   };
-  let previous: string | undefined;
-  let fence = inside;
-  // The last block and sentence starts in the overlap (not the first line's: what came before
-  // it is not known), and whether the line examined is the first at or after the overlap's end.
+  // Whether the previous chunk's end (this overlap's) cut a sentence: it ends no block, and no
+  // sentence or lead-in (a stop with a space after it: not `reasoning.` of `reasoning.effort`).
+  const before = prose.slice(0, overlap);
+  const stop = /[.!?:]["')\]*_`]*(\s*)$/.exec(before);
+  const ended = stop !== null && (stop[1] !== '' || /^(?:\s|$)/.test(prose.slice(overlap)));
+  const cutShort = !ended && !/\n[ \t]*\n\s*$/.test(before);
+  // The last paragraph or item and sentence starts in the overlap (not the first line's: what
+  // came before it is not known). Lines are read with their HTML comments blanked.
   let block: number | undefined;
   let sentence: number | undefined;
-  let first = true;
+  let previous: string | undefined;
+  let fence = inside;
   let start = 0;
   while (start < text.length) {
     const end = text.indexOf('\n', start);
     const lineEnd = end === -1 ? text.length : end;
-    const line = text.slice(start, lineEnd);
+    const line = prose.slice(start, lineEnd);
     const written = line.trim() !== '';
     const opens =
       written &&
@@ -404,22 +409,27 @@ function firstBlock(text: string, overlap: number, inside: string | undefined): 
         HEADING.test(line) ||
         ITEM.test(line) ||
         /^\s*\|/.test(line));
-    const starts = () => sentenceStarts(prose.slice(start, lineEnd), start, previous, whole);
+    const starts = () => sentenceStarts(line, start, previous, whole);
     if (lineEnd >= overlap) {
       if (opens) return start;
       if (written && fence === undefined) {
         const found = starts();
-        const after = found.find((at) => at >= overlap);
-        // The previous chunk's end cut a sentence: its block, or it, is quoted from here.
+        // The sentence the previous chunk's end cut, with its paragraph or item, from here.
         const cut = block ?? [sentence, ...found.filter((at) => at < overlap)].at(-1);
-        if (first && after !== overlap && cut !== undefined) return cut;
+        if (cutShort && cut !== undefined) return cut;
+        const after = found.find((at) => at >= overlap);
         if (after !== undefined) return after;
       }
-      first = false;
-    } else if (!written || fence !== undefined || FENCE.test(line)) {
+    } else if (
+      !written ||
+      fence !== undefined ||
+      FENCE.test(line) ||
+      HEADING.test(line) ||
+      /^\s*\|/.test(line)
+    ) {
       block = sentence = undefined;
     } else {
-      if (opens && previous !== undefined) {
+      if (previous !== undefined && (opens || HEADING.test(previous))) {
         block = start;
         sentence = undefined;
       }
@@ -435,7 +445,8 @@ function firstBlock(text: string, overlap: number, inside: string | undefined): 
 
 /**
  * The quotable units of `chunk`, from the first block or sentence its own text opens (the
- * overlap repeated from the previous chunk is quoted from that one).
+ * overlap repeated from the previous chunk is quoted from that one, unless that chunk's end cut
+ * a sentence of it).
  */
 export function answerUnits(chunk: PackedChunk, rank: number): AnswerUnit[] {
   const { text, overlap, startLine } = chunk.chunk;
@@ -508,4 +519,26 @@ export function answerUnits(chunk: PackedChunk, rank: number): AnswerUnit[] {
     }
   }
   return units;
+}
+
+/**
+ * `units` without the sentences and items a chunk's end cut short (they end mid-sentence) when
+ * another chunk of the same document, found too, quotes them whole: a longer unit beginning with
+ * the cut text.
+ */
+export function wholeUnits(units: readonly AnswerUnit[]): AnswerUnit[] {
+  const prose = (unit: AnswerUnit) => unit.kind === 'sentence' || unit.kind === 'item';
+  return units.filter(
+    (unit) =>
+      !prose(unit) ||
+      /[.!?:]["')\]*_`]*$/.test(unit.text) ||
+      !units.some(
+        (other) =>
+          prose(other) &&
+          other.sourceId === unit.sourceId &&
+          other.citationId !== unit.citationId &&
+          other.text.length > unit.text.length &&
+          other.text.startsWith(unit.text),
+      ),
+  );
 }

@@ -1,6 +1,6 @@
 import type { PackedChunk } from '@keel/retrieval';
 import { describe, expect, it } from 'vitest';
-import { answerUnits, splitSentences } from './answer-units';
+import { type AnswerUnit, answerUnits, splitSentences, wholeUnits } from './answer-units';
 import { extractAnswer } from './extractive-answer';
 import {
   analyzeTerms,
@@ -198,6 +198,12 @@ describe('answerUnits', () => {
     expect(ownUnits(none, none.indexOf('  with backoff'))).toEqual([
       '**Results** come back in order.',
     ]);
+    // A stop inside inline code, cut after it, ends no sentence.
+    const dotted = 'Intro.\n\n- Checked fields: `top_p`\n  and `reasoning.';
+    expect(ownUnits(`${dotted}effort\` and the rest.\n- Next item here.`, dotted.length)).toEqual([
+      'Checked fields: `top_p` and `reasoning.effort` and the rest.',
+      'Next item here.',
+    ]);
     // A chunk before that ended a sentence, or a block, leaves nothing to take over.
     expect(ownUnits(text, text.indexOf('- **Results**'))).toEqual([
       '**Results** come back in order.',
@@ -206,6 +212,65 @@ describe('answerUnits', () => {
       'Between checks it waits with backoff (default 5 s to 60 s), and each call is retried.',
       '**Results** come back in order.',
     ]);
+  });
+
+  it('takes over no cut sentence from a comment, an indented line, a heading or a table row', () => {
+    // A comment in the overlap is no block or sentence to start from.
+    const commented =
+      'Intro here.\n\n<!--\n\nThe default timeout is 5 minutes, and retries are off.\n-->\nThe client sends each request with the timeout\n';
+    expect(
+      ownUnits(`${commented}you pass, and retries transient failures.\n`, commented.length),
+    ).toEqual([
+      'The client sends each request with the timeout you pass, and retries transient failures.',
+    ]);
+    // An overlap that ends a sentence cut nothing, whatever the next line begins with.
+    const item = '- **Waiting.** First ends here.\n';
+    expect(
+      ownUnits(
+        `Intro.\n\n${item}  second starts here.\n- Next item here.`,
+        `Intro.\n\n${item}`.length,
+      ),
+    ).toEqual(['Next item here.']);
+    // The chunk before cut it mid-line: the sentence starts in the overlap's last line.
+    const midLine = 'The batch is polled\nuntil it has ended. Between checks it';
+    expect(ownUnits(`${midLine} waits a while.\n`, midLine.length)).toEqual([
+      'Between checks it waits a while.',
+    ]);
+    // A heading or table row in the overlap is not quoted again; the paragraph after it is.
+    const headed = '## Waiting\nThe client waits between checks\n';
+    expect(ownUnits(`Intro.\n\n${headed}for a while.\n`, `Intro.\n\n${headed}`.length)).toEqual([
+      'The client waits between checks for a while.',
+    ]);
+    const row = '| a | b |\nThe client waits between checks\n';
+    expect(ownUnits(`Intro.\n\n${row}for a while.\n`, `Intro.\n\n${row}`.length)).toEqual([]);
+  });
+
+  it('leaves out a cut unit only for a longer one of another chunk of its document', () => {
+    const unit = (citationId: string, text: string, kind: AnswerUnit['kind'] = 'sentence') => ({
+      kind,
+      text,
+      matchText: text,
+      headingPath: [],
+      citationId,
+      sourceId: citationId.split('#')[0] as string,
+      rank: 0,
+      position: 0,
+    });
+    const cut = unit('a.md#1', 'The client waits with');
+    const texts = (units: AnswerUnit[]) => wholeUnits(units).map((kept) => kept.text);
+    expect(texts([cut, unit('a.md#2', 'The client waits with backoff.')])).toEqual([
+      'The client waits with backoff.',
+    ]);
+    // Another document, the same chunk, a code line, or a whole sentence: kept.
+    expect(texts([cut, unit('b.md#2', 'The client waits with backoff.')])).toHaveLength(2);
+    expect(texts([cut, unit('a.md#1', 'The client waits with backoff.')])).toHaveLength(2);
+    expect(texts([cut, unit('a.md#2', 'The client waits with backoff.', 'line')])).toHaveLength(2);
+    expect(
+      texts([
+        unit('a.md#1', 'Budgets cap spend.'),
+        unit('a.md#2', 'Budgets cap spend. They hold.'),
+      ]),
+    ).toHaveLength(2);
   });
 
   it('quotes a table row too long to quote whole by the sentences of its cells, each named by its first cell', () => {

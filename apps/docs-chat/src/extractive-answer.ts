@@ -6,7 +6,7 @@
  * do not.
  */
 import type { PackedChunk } from '@keel/retrieval';
-import { type AnswerUnit, answerUnits } from './answer-units';
+import { type AnswerUnit, answerUnits, wholeUnits } from './answer-units';
 import { analyzeTerms, heads, type Question, titles } from './question';
 
 /** What the answerer found. */
@@ -352,25 +352,6 @@ function opening(question: Question, units: readonly Scored[], chunks: readonly 
     )
     .sort((a, b) => a.unit.position - b.unit.position)
     .slice(0, OPENING_UNITS);
-}
-
-/**
- * `units` without the sentences and items that a chunk's end cut short when the next chunk,
- * found too, quotes them whole (the cut text begins a longer unit of the same document).
- */
-function wholeUnits(units: readonly AnswerUnit[]): AnswerUnit[] {
-  const prose = (unit: AnswerUnit) => unit.kind === 'sentence' || unit.kind === 'item';
-  return units.filter(
-    (unit) =>
-      !prose(unit) ||
-      !units.some(
-        (other) =>
-          prose(other) &&
-          other.sourceId === unit.sourceId &&
-          other.text.length > unit.text.length &&
-          other.text.startsWith(unit.text),
-      ),
-  );
 }
 
 /**
