@@ -8,6 +8,8 @@ import { SNOWBALL_VERSION } from './snowball-stem';
 import { ENGLISH_STOP_WORDS } from './stop-words';
 
 const analyze = createAnalyzer({ identifiers: true });
+/** The retriever's analyzer with stemming and stop words. */
+const full = createAnalyzer({ identifiers: true, stemming: true, stopWords: true });
 
 describe('createAnalyzer with identifiers', () => {
   it('keeps a code identifier whole and adds its words', () => {
@@ -67,19 +69,11 @@ describe('createAnalyzer with identifiers', () => {
     // Read as `LLMs` is: a run of capitals ending in `Ms` is a plural.
     expect(identifierParts('cacheTTLMs')).toEqual(['cache', 'TTLMs']);
     expect(identifierParts('As')).toEqual(['As']);
-    const stemmed = createAnalyzer({ identifiers: true, stemming: true, stopWords: true });
-    expect(stemmed('LLMs read PDFs and APIs')).toEqual([
-      'llms',
-      'llm',
-      'read',
-      'pdfs',
-      'pdf',
-      'api',
-    ]);
-    expect(stemmed('LLM PDF API pdfs')).toEqual(['llm', 'pdf', 'api', 'pdfs']);
-    expect(stemmed("the PDFs' pages")).toEqual(['pdfs', 'pdf', 'page']);
-    expect(stemmed('get_PDFs')).toEqual(['get_pdfs', 'get', 'pdfs', 'pdf']);
-    expect(stemmed('readJSONAsText')).toEqual(['readjsonastext', 'read', 'json', 'text']);
+    expect(full('LLMs read PDFs and APIs')).toEqual(['llms', 'llm', 'read', 'pdfs', 'pdf', 'api']);
+    expect(full('LLM PDF API pdfs')).toEqual(['llm', 'pdf', 'api', 'pdfs']);
+    expect(full("the PDFs' pages")).toEqual(['pdfs', 'pdf', 'page']);
+    expect(full('get_PDFs')).toEqual(['get_pdfs', 'get', 'pdfs', 'pdf']);
+    expect(full('readJSONAsText')).toEqual(['readjsonastext', 'read', 'json', 'text']);
     const plain = createAnalyzer({ identifiers: true });
     expect(plain('IDs')).toEqual(['ids', 'id']);
     expect(plain('Ss OS')).toEqual(['ss', 'os']);
@@ -100,7 +94,6 @@ describe('createAnalyzer with identifiers', () => {
   });
 
   it('stems and stop-lists the words, never the whole identifier', () => {
-    const full = createAnalyzer({ identifiers: true, stemming: true, stopWords: true });
     expect(full('isIndexing the max_tokens')).toEqual([
       'isindexing',
       'index',
