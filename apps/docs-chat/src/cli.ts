@@ -59,6 +59,9 @@ async function ingestWithBar(app: App, paths?: string[]): Promise<void> {
       ? `index up to date: ${report.scanned} files unchanged since the last ingest; ${index}\n`
       : `checked ${report.scanned} files: ${report.changed} embedded, ${report.unchanged} unchanged, ${report.removed} removed, ${report.skipped.length} skipped, ${report.chunks} chunks in ${(report.elapsedMs / 1_000).toFixed(1)} s; ${index}\n`,
   );
+  if (report.reembedded > 0) {
+    err(`${report.reembedded} stored documents embedded again (their vectors were missing)\n`);
+  }
   for (const { id, reason } of report.skipped) err(`skipped ${id}: ${reason}\n`);
   for (const { id, secrets } of report.redacted) {
     err(`${secrets} ${secrets === 1 ? 'secret' : 'secrets'} redacted in ${id}\n`);

@@ -44,6 +44,12 @@ export interface IngestReport {
   chunks: number;
   /** Files refused (binary, invalid UTF-8), with why. */
   skipped: Array<{ id: string; reason: string }>;
+  /**
+   * Stored documents embedded again outside the plan (their chunks are in `chunks`), their
+   * vectors being missing: after the embedding model changed, or when a replica without
+   * pgvector stored them.
+   */
+  reembedded: number;
   /** Files embedded with secrets redacted (never when the corpus is trusted), and how many. */
   redacted: Array<{ id: string; secrets: number }>;
   /** Files embedded with sentences that read as instructions (never quoted), and how many. */
@@ -182,8 +188,12 @@ export async function indexDocuments(
   return { chunks: result.chunks, skipped };
 }
 
+/** What {@link indexDocuments} indexed: chunks embedded, documents refused with why. */
+type Indexed = Awaited<ReturnType<typeof indexDocuments>>;
+
 /**
- * The report of an ingest planned by {@link planIngest}, indexed by {@link indexDocuments}.
+ * The report of an ingest planned by {@link planIngest}, indexed by {@link indexDocuments};
+ * `stale`: how many stored documents were indexed again outside the plan, and what that did.
  *
  * @example
  * ```ts
@@ -192,8 +202,9 @@ export async function indexDocuments(
  */
 export function reportIngest(
   { scanned, changed, gone, passed }: IngestPlan,
-  { chunks, skipped }: Awaited<ReturnType<typeof indexDocuments>>,
+  { chunks, skipped }: Indexed,
   started: number,
+  stale: Indexed & { documents: number } = { documents: 0, chunks: 0, skipped: new Map() },
 ): IngestReport {
   const indexed = changed.filter((document) => !skipped.has(document.id));
   return {
@@ -202,14 +213,15 @@ export function reportIngest(
     indexed: indexed.map((document) => document.id),
     unchanged: scanned - changed.length,
     removed: gone.length,
-    chunks,
-    skipped: [...passed, ...[...skipped].map(([id, reason]) => ({ id, reason }))],
+    chunks: chunks + stale.chunks,
+    skipped: [...passed, ...[...skipped, ...stale.skipped].map(([id, reason]) => ({ id, reason }))],
     redacted: indexed
       .filter((document) => (document.redactions ?? 0) > 0)
       .map((document) => ({ id: document.id, secrets: document.redactions as number })),
     flagged: indexed
       .filter((document) => (document.flaggedSentences ?? 0) > 0)
       .map((document) => ({ id: document.id, sentences: document.flaggedSentences as number })),
+    reembedded: stale.documents - stale.skipped.size,
     elapsedMs: performance.now() - started,
   };
 }

@@ -26,7 +26,12 @@ const TEXT_TABLE = 'chunk_text';
 /** The two stores of the index over `sql` (the pool, or an ingest's transaction). */
 function storesOn(sql: SqlQuery | pg.Pool, embedder: Embedder) {
   return {
-    store: createPgVectorStore({ sql, table: VECTORS_TABLE, dim: embedder.dimensions }),
+    store: createPgVectorStore({
+      sql,
+      table: VECTORS_TABLE,
+      dim: embedder.dimensions,
+      model: embedder.modelId,
+    }),
     text: createPostgresTextIndex({ sql, table: TEXT_TABLE }),
   };
 }
@@ -53,7 +58,9 @@ export async function openPgVectorKnowledge(db: Database, pool: pg.Pool): Promis
   const embedder = createLocalEmbedder();
   const { store, text } = storesOn(pool, embedder);
   // Idempotent, each under an advisory lock: replicas starting together create them once.
-  await store.migrate();
+  // Vectors of an earlier embedder (an upgrade changed its features or terms) are cleared, and
+  // the next ingest embeds the stored documents again; a replica still on it fails to search.
+  await store.migrate({ onModelMismatch: 'clear' });
   await text.migrate();
   // It never ingests, so it keeps no chunk texts: every hit's text comes from the table.
   const retriever: SharedRetriever = await createRetriever({
@@ -105,22 +112,22 @@ export async function openPgVectorKnowledge(db: Database, pool: pg.Pool): Promis
     },
     (planFor, options) =>
       ingestShared(db, planFor, options, async (tx) => {
-        // A document counts as indexed when each of its chunks has its vector: one stored
-        // before the server had pgvector (or by a replica without it) is embedded again.
+        // A document whose chunks lack vectors (stored before the server had pgvector, by a
+        // replica without it, or before the embedding model changed) is embedded again.
         const { rows } = await tx.query<{
           source_id: string;
           content_hash: string;
           chunks: number;
           tenant: string | null;
           bytes: number;
+          embedded: boolean;
         }>(
           `select d.source_id, d.content_hash, count(c.chunk_id)::int as chunks, d.tenant,
-                  octet_length(d.body)::int as bytes
+                  octet_length(d.body)::int as bytes, count(c.chunk_id) = count(v.id) as embedded
              from documents d
              left join chunks c on c.source_id = d.source_id
              left join ${VECTORS_TABLE} v on v.id = c.chunk_id
-            group by d.source_id, d.content_hash, d.tenant, d.body
-           having count(c.chunk_id) = count(v.id)`,
+            group by d.source_id, d.content_hash, d.tenant, d.body`,
         );
         const manifest = new Map<string, ManifestEntry>(
           rows.map((row) => [
@@ -133,12 +140,20 @@ export async function openPgVectorKnowledge(db: Database, pool: pg.Pool): Promis
             },
           ]),
         );
+        const { rows: stale } = await tx.query<{ source_id: string; body: Buffer }>(
+          'select source_id, body from documents where source_id = any($1)',
+          [rows.filter((row) => !row.embedded).map((row) => row.source_id)],
+        );
         // Written in the ingest's transaction; a retriever of this ingest only, so no process
         // keeps chunk texts that another replica's later ingest could make stale.
         const stores = storesOn(tx, embedder);
         return {
           retriever: await createRetriever({ embedder, ...stores }),
           manifest,
+          stale: stale.map(({ source_id: id, body }) => {
+            const { hash, tenant } = manifest.get(id) as ManifestEntry;
+            return { id, hash, text: body, ...(tenant !== undefined && { metadata: { tenant } }) };
+          }),
           async forget(gone, changed) {
             const { rows: chunks } = await tx.query<{ chunk_id: string }>(
               'select chunk_id from chunks where source_id = any($1)',

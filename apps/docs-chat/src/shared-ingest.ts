@@ -6,7 +6,7 @@
  */
 import type { Chunk } from '@keel/retrieval';
 import type { Database, SqlQuery } from './database';
-import type { ManifestEntry } from './ingest-plan';
+import type { HashedDocument, ManifestEntry } from './ingest-plan';
 import {
   type IndexingRetriever,
   type IndexUpdate,
@@ -28,6 +28,12 @@ export interface IndexWriter {
   forget(gone: readonly string[], changed: readonly string[]): Promise<void>;
   /** The channel to NOTIFY once something changed, when other replicas follow by it. */
   channel?: string;
+  /**
+   * Stored documents (in `manifest`) whose index entries are missing, indexed again from their
+   * stored text before the plan is made: pgvector's vectors after the embedding model changed,
+   * or those of documents a replica without pgvector wrote.
+   */
+  stale?: HashedDocument[];
 }
 
 /** A chunk row of the `chunks` table. */
@@ -122,7 +128,29 @@ export function ingestShared(
   const started = performance.now();
   return db.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [INGEST_LOCK]);
-    const { retriever, manifest, forget, channel } = await open(tx);
+    const { retriever, manifest, forget, channel, stale = [] } = await open(tx);
+    const progress = {
+      ...(onProgress && { onProgress }),
+      ...(signal && { signal }),
+    };
+    /** Indexes `documents` again and writes their rows (a document the retriever refuses goes). */
+    async function reindex(documents: readonly HashedDocument[]) {
+      const indexed = await indexDocuments(retriever, manifest, documents, progress);
+      for (const document of documents) {
+        const entry = manifest.get(document.id);
+        if (entry) await storeDocument(tx, retriever, document, entry);
+        else await tx.query('delete from documents where source_id = $1', [document.id]);
+      }
+      return indexed;
+    }
+    let again: Parameters<typeof reportIngest>[3];
+    if (stale.length > 0) {
+      await forget(
+        [],
+        stale.map((document) => document.id),
+      );
+      again = { documents: stale.length, ...(await reindex(stale)) };
+    }
     const plan = await planFor(manifest);
     const { changed, gone } = plan;
     await forget(
@@ -133,18 +161,11 @@ export function ingestShared(
     if (gone.length > 0) {
       await tx.query('delete from documents where source_id = any($1)', [gone]);
     }
-    const indexed = await indexDocuments(retriever, manifest, changed, {
-      ...(onProgress && { onProgress }),
-      ...(signal && { signal }),
-    });
-    for (const document of changed) {
-      const entry = manifest.get(document.id);
-      if (entry) await storeDocument(tx, retriever, document, entry);
-      else await tx.query('delete from documents where source_id = $1', [document.id]);
-    }
-    if (channel !== undefined && (changed.length > 0 || gone.length > 0)) {
+    const indexed = await reindex(changed);
+    const touched = changed.length > 0 || gone.length > 0 || stale.length > 0;
+    if (channel !== undefined && touched) {
       await tx.query('select pg_notify($1, $2)', [channel, '']);
     }
-    return reportIngest(plan, indexed, started);
+    return reportIngest(plan, indexed, started, again);
   });
 }

@@ -12,9 +12,11 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { createLocalEmbedder } from '@keel/retrieval';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../src/app';
 import { loadConfig } from '../src/config';
+import { uploadId } from '../src/ingest-plan';
 import { ofType, postChat, textOf } from './sse-client';
 import { FIXTURE_CORPUS } from './start-test-app';
 
@@ -67,7 +69,7 @@ describe('docs-chat with the index in pgvector (PGlite + vector over the wire)',
   beforeAll(async () => {
     cpSync(FIXTURE_CORPUS, corpus, { recursive: true });
     pglite = await PGlite.create({ extensions: { vector } });
-    server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 2 });
+    server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 3 });
     await server.start();
   });
 
@@ -138,8 +140,50 @@ describe('docs-chat with the index in pgvector (PGlite + vector over the wire)',
     await a.app.db.query('delete from chunk_vectors');
     await a.app.db.query('delete from chunk_text');
     const { documents, chunks } = await a.app.knowledge.count();
-    expect(await a.app.ingestCorpus()).toMatchObject({ changed: documents, unchanged: 0, chunks });
+    expect(await a.app.ingestCorpus()).toMatchObject({
+      changed: 0,
+      unchanged: documents,
+      reembedded: documents,
+      chunks,
+    });
     expect(await rowCounts(a.app)).toEqual({ vectors: chunks, text: chunks, chunks });
     expect((await ask(a, 'When does the quokka budget reset?')).citations).not.toEqual([]);
+  });
+
+  it('embeds every stored document again, uploads too, when the embedder changed', async () => {
+    const [a] = apps as [{ app: App; url: string }];
+    const otters = uploadId('uma', 'otters.md');
+    await a.app.knowledge.upload(
+      [
+        {
+          id: otters,
+          text: '# Otters\n\nOtters hold paws while they sleep.\n',
+          format: 'markdown',
+        },
+      ],
+      { tenant: 'uma', limits: { maxDocuments: 5, maxBytes: 1e6 } },
+    );
+    const { documents, chunks } = await a.app.knowledge.count();
+    // As a table written by an earlier local embedder (an upgrade changed its analyzer).
+    await a.app.db.query(
+      `comment on column chunk_vectors.embedding is 'embedding model: keel-local-hash-v0-384'`,
+    );
+    const c = await start('c');
+    // C cleared the other model's vectors when it opened the table, and recorded its own.
+    expect((await rowCounts(c.app))?.vectors).toBe(0);
+    const { rows } = await c.app.db.query<{ comment: string }>(
+      `select col_description(attrelid, attnum) as comment from pg_attribute
+        where attrelid = 'chunk_vectors'::regclass and attname = 'embedding'`,
+    );
+    expect(rows[0]?.comment).toBe(`embedding model: ${createLocalEmbedder().modelId}`);
+    expect(await c.app.ingestCorpus()).toMatchObject({
+      changed: 0,
+      reembedded: documents,
+      chunks,
+      skipped: [],
+    });
+    expect(await rowCounts(c.app)).toEqual({ vectors: chunks, text: chunks, chunks });
+    const hits = await c.app.knowledge.search('otters sleep holding paws', { tenant: 'uma' });
+    expect(hits.map((hit) => hit.chunk.sourceId)).toContain(otters);
   });
 });

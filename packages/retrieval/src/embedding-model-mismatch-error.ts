@@ -1,5 +1,5 @@
 /**
- * The error for an index directory written with another embedding model.
+ * The error for an index (a directory or a table) written with another embedding model.
  */
 import { KeelError } from '@keel/core';
 
@@ -7,7 +7,8 @@ const marker = 'keel.error.EmbeddingModelMismatchError';
 const symbol = Symbol.for(marker);
 
 /**
- * The index on disk was built with `indexModel`, but it was opened for `requestedModel`.
+ * The index was built with `indexModel` (on disk, or recorded on a pgvector table), but it was
+ * opened for `requestedModel`.
  * Mixing vectors of two models gives meaningless distances, so the index is not opened.
  *
  * @example
@@ -20,6 +21,7 @@ const symbol = Symbol.for(marker);
 export class EmbeddingModelMismatchError extends KeelError {
   protected readonly [symbol] = true;
 
+  /** The index's directory, or its table. */
   readonly path: string;
   readonly indexModel: string;
   readonly requestedModel: string;
@@ -28,10 +30,13 @@ export class EmbeddingModelMismatchError extends KeelError {
     path,
     indexModel,
     requestedModel,
-  }: { path: string; indexModel: string; requestedModel: string }) {
+    message,
+  }: { path: string; indexModel: string; requestedModel: string; message?: string }) {
     super({
       name: 'EmbeddingModelMismatchError',
-      message: `Index at ${path} was built with embedding model "${indexModel}" but was opened for "${requestedModel}"; open it with the same model or re-index into a new directory`,
+      message:
+        message ??
+        `Index at ${path} was built with embedding model "${indexModel}" but was opened for "${requestedModel}"; open it with the same model or re-index into a new directory`,
     });
     this.path = path;
     this.indexModel = indexModel;

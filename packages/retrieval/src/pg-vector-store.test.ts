@@ -7,6 +7,8 @@ import { usePgliteVectorServer } from '../test/pglite-vector-server';
 import { usePostgresSchema } from '../test/postgres-schema';
 import { vectorStoreContract, vectors } from '../test/vector-store-contract';
 import { DimensionMismatchError } from './dimension-mismatch-error';
+import { EmbeddingModelMismatchError } from './embedding-model-mismatch-error';
+import { createHnswStore } from './hnsw-store';
 import { createLocalEmbedder } from './local-embedder';
 import { createPgVectorStore, hasPgVector } from './pg-vector-store';
 import { createPostgresTextIndex } from './postgres-text-index';
@@ -47,6 +49,107 @@ describe('createPgVectorStore', () => {
     ).rejects.toSatisfy((error) => DimensionMismatchError.isInstance(error) && error.actual === 8);
     expect(await hasPgVector(server.pool())).toBe(true);
     await expect(first.search(items[0]?.vector ?? [], { ef: 0 })).rejects.toThrow(/ef must be/);
+  });
+
+  it('records the embedding model and refuses another one at migrate, write and search', async () => {
+    const name = table();
+    const open = (model?: string) =>
+      createPgVectorStore({ sql: server.pool(), table: name, dim: 8, ...(model && { model }) });
+    const v1 = open('model-v1');
+    await v1.migrate();
+    const items = vectors(10, 8);
+    await v1.upsert(items);
+    // The same model, or a store that records none, opens it as it is.
+    await open('model-v1').migrate();
+    await open().migrate();
+    expect(await open().count()).toBe(10);
+
+    const v2 = open('model-v2');
+    const refused = (error: unknown) =>
+      EmbeddingModelMismatchError.isInstance(error) &&
+      error.path === name &&
+      error.indexModel === 'model-v1' &&
+      error.requestedModel === 'model-v2' &&
+      /onModelMismatch: 'clear'/.test(error.message);
+    await expect(v2.migrate()).rejects.toSatisfy(refused);
+    await expect(v2.search(items[0]?.vector ?? [])).rejects.toSatisfy(refused);
+    await expect(v2.upsert(items)).rejects.toSatisfy(refused);
+    await expect(v2.add([{ id: 'new', vector: items[0]?.vector ?? [] }])).rejects.toSatisfy(
+      refused,
+    );
+    // Nothing was written or cleared by the refused calls.
+    expect((await v1.ids()).sort()).toEqual(items.map((item) => item.id).sort());
+
+    // A replica of the new model clears the table once; one migrating after it keeps its rows.
+    await v2.migrate({ onModelMismatch: 'clear' });
+    expect(await v1.count()).toBe(0);
+    await v2.upsert(items.slice(0, 3));
+    await open('model-v2').migrate({ onModelMismatch: 'clear' });
+    expect(await v2.count()).toBe(3);
+    expect((await v2.search(items[1]?.vector ?? [], { k: 1 }))[0]?.id).toBe('v1');
+    // The replica still on the old model can neither read nor write the new vectors.
+    const stale = (error: unknown) =>
+      EmbeddingModelMismatchError.isInstance(error) && error.indexModel === 'model-v2';
+    await expect(v1.search(items[0]?.vector ?? [])).rejects.toSatisfy(stale);
+    await expect(v1.upsert(items)).rejects.toSatisfy(stale);
+    expect(await v2.count()).toBe(3);
+  });
+
+  it('adopts a table that records no model, and keeps model ids with quotes and backslashes', async () => {
+    const name = table();
+    const plain = createPgVectorStore({ sql: server.pool(), table: name, dim: 4 });
+    await plain.migrate();
+    await plain.upsert(vectors(3, 4));
+    const model = `it's a \\odd\\ "model"`;
+    const recorded = createPgVectorStore({ sql: server.pool(), table: name, dim: 4, model });
+    await recorded.migrate({ onModelMismatch: 'clear' });
+    expect(await recorded.count()).toBe(3);
+    expect(recorded.model).toBe(model);
+    await expect(
+      createPgVectorStore({ sql: server.pool(), table: name, dim: 4, model: 'other' }).migrate(),
+    ).rejects.toSatisfy(
+      (error) => EmbeddingModelMismatchError.isInstance(error) && error.indexModel === model,
+    );
+  });
+
+  it('refuses a bad model or onModelMismatch before any SQL', async () => {
+    for (const model of ['', 'a\nb', 'x'.repeat(201), 42]) {
+      expect(() =>
+        createPgVectorStore({ sql: server.pool(), table: 'v', dim: 4, model: model as string }),
+      ).toThrow(/model must be an embedding model id/);
+    }
+    const store = createPgVectorStore({ sql: server.pool(), table: table(), dim: 4, model: 'm' });
+    await expect(store.migrate({ onModelMismatch: 'drop' as never })).rejects.toThrow(
+      /onModelMismatch must be 'throw' or 'clear', got "drop"/,
+    );
+  });
+
+  it('a retriever refuses a store of another embedding model', async () => {
+    const embedder = createLocalEmbedder({ dimensions: 8 });
+    const refused = (error: unknown) =>
+      EmbeddingModelMismatchError.isInstance(error) &&
+      error.indexModel === 'text-embedding-3-small' &&
+      error.requestedModel === embedder.modelId;
+    const pgStore = createPgVectorStore({
+      sql: server.pool(),
+      table: table(),
+      dim: 8,
+      model: 'text-embedding-3-small',
+    });
+    await expect(createRetriever({ embedder, store: pgStore, cache: false })).rejects.toSatisfy(
+      refused,
+    );
+    const hnsw = await createHnswStore({ dim: 8, model: 'text-embedding-3-small' });
+    await expect(createRetriever({ embedder, store: hnsw, cache: false })).rejects.toSatisfy(
+      refused,
+    );
+    const same = createPgVectorStore({
+      sql: server.pool(),
+      table: table(),
+      dim: 8,
+      model: embedder.modelId,
+    });
+    await expect(createRetriever({ embedder, store: same, cache: false })).resolves.toBeDefined();
   });
 
   it('keeps k hits under a filter on pgvector before 0.8 (no iterative scans): the exact scan fills in', async () => {

@@ -14,6 +14,7 @@ import {
   tableName,
 } from '@keel/core/internal';
 import { DimensionMismatchError } from './dimension-mismatch-error';
+import { EmbeddingModelMismatchError } from './embedding-model-mismatch-error';
 import type { Filter } from './filter';
 import { rowsById } from './postgres-rows';
 import { firstPassing, sqlFilter } from './sql-filter';
@@ -43,19 +44,39 @@ export interface PgVectorStoreOptions {
   efConstruction?: number;
   /** `hnsw.ef_search` of each search, raised to k (pgvector caps it at 1,000); default 64. */
   ef?: number;
+  /**
+   * Embedding model of the vectors (`embedder.modelId`): recorded by `migrate` on the table's
+   * `embedding` column and checked by `migrate`, every write and every search, so vectors of
+   * two models never meet, even when another replica re-embeds the table.
+   */
+  model?: string;
+}
+
+/** Options of {@link PgVectorStore.migrate}. */
+export interface PgVectorMigrateOptions {
+  /**
+   * When the table records another embedding model than the store's: `throw` (default) an
+   * EmbeddingModelMismatchError, or `clear` the table's vectors and record the store's model,
+   * for the caller to embed its documents again. Replicas migrating together clear it once.
+   */
+  onModelMismatch?: 'throw' | 'clear';
 }
 
 /** A pgvector store. */
 export interface PgVectorStore extends AsyncVectorStore {
   /** The table, as given. */
   readonly table: string;
+  /** The embedding model of the vectors, as given. */
+  readonly model: string | undefined;
   /**
-   * Creates the `vector` extension, the table and its indexes when missing (idempotent, and
-   * serialised across replicas by an advisory lock).
+   * Creates the `vector` extension, the table and its indexes when missing, and records the
+   * store's embedding model on a table that records none (idempotent, and serialised across
+   * replicas by an advisory lock).
    *
-   * @throws DimensionMismatchError when the table exists with another dimension.
+   * @throws DimensionMismatchError when the table exists with another dimension;
+   * EmbeddingModelMismatchError when it records another embedding model (unless `clear`).
    */
-  migrate(): Promise<void>;
+  migrate(options?: PgVectorMigrateOptions): Promise<void>;
 }
 
 /** pgvector's distance operator and HNSW operator class of each space. */
@@ -76,6 +97,27 @@ const SCORES: Record<Space, (distance: number) => number> = {
 
 /** pgvector refuses a larger `hnsw.ef_search`. */
 const MAX_EF_SEARCH = 1_000;
+
+/** How the `embedding` column's comment records the model of its vectors. */
+const MODEL_COMMENT = 'embedding model: ';
+
+/** The embedding column's dimension and comment, of the table the parameter `table` names. */
+const columnSql = (table: string) => `select atttypmod as dim,
+    col_description(attrelid, attnum) as comment
+  from pg_attribute where attrelid = ${table}::regclass and attname = 'embedding'`;
+
+/** The model a column comment records, if it records one. */
+function recordedModel(comment: string | null | undefined): string | undefined {
+  return comment?.startsWith(MODEL_COMMENT) ? comment.slice(MODEL_COMMENT.length) : undefined;
+}
+
+/**
+ * A string literal for DDL, which takes no parameters: the `E''` form reads the same whatever
+ * `standard_conforming_strings` says.
+ */
+function ddlLiteral(text: string): string {
+  return `E'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+}
 
 /** The text form pgvector reads: `[1,2,3]`. */
 function vectorLiteral(vector: Vector): string {
@@ -123,6 +165,7 @@ export function createPgVectorStore({
   m = 16,
   efConstruction = 64,
   ef = 64,
+  model,
 }: PgVectorStoreOptions): PgVectorStore {
   assertSqlClient('createPgVectorStore', sql);
   const { quoted, bare } = tableName(table);
@@ -132,6 +175,12 @@ export function createPgVectorStore({
   assertNumber('m', m, { integer: true, min: 2, max: 100 });
   assertNumber('efConstruction', efConstruction, { integer: true, min: 4, max: 1_000 });
   assertNumber('ef', ef, { integer: true, min: 1 });
+  if (model !== undefined && (typeof model !== 'string' || !/^[^\p{Cc}]{1,200}$/u.test(model))) {
+    throw new InvalidArgumentError({
+      argument: 'model',
+      message: `model must be an embedding model id of 1 to 200 characters without control characters (embedder.modelId), got ${JSON.stringify(model)}`,
+    });
+  }
   const { operator, opclass } = SPACES[space];
   const score = SCORES[space];
 
@@ -161,6 +210,44 @@ export function createPgVectorStore({
       iterative = asked;
     }
     return iterative;
+  }
+
+  function mismatch(recorded: string, requested: string): EmbeddingModelMismatchError {
+    return new EmbeddingModelMismatchError({
+      path: table,
+      indexModel: recorded,
+      requestedModel: requested,
+      message: `Table ${table} holds vectors of embedding model "${recorded}" but this store embeds with "${requested}"; use the same model, another table, or migrate({ onModelMismatch: 'clear' }) and embed the documents again`,
+    });
+  }
+  /** Throws when the column's comment records another model than the store's (none passes). */
+  function assertModel(comment: string | null | undefined): void {
+    const recorded = recordedModel(comment);
+    if (model !== undefined && recorded !== undefined && recorded !== model) {
+      throw mismatch(recorded, model);
+    }
+  }
+  /**
+   * Runs `work` in a transaction once the table is known to hold the store's model: the lock
+   * waits for a replica clearing the table for another model (and makes it wait for `work`).
+   */
+  function writing(
+    operation: string,
+    items: readonly VectorItem[],
+    work: (connection: SqlClient) => Promise<void>,
+  ): Promise<void> {
+    assertItems(items, dim);
+    return inTransaction(sql, operation, async (connection) => {
+      if (model !== undefined) {
+        await connection.query(`lock table ${quoted} in row exclusive mode`);
+        const { rows: columns } = await connection.query<{ comment: string | null }>(
+          columnSql('$1'),
+          [quoted],
+        );
+        assertModel(columns[0]?.comment);
+      }
+      await work(connection);
+    });
   }
 
   const insert = `insert into ${quoted} (id, embedding, metadata)
@@ -207,7 +294,14 @@ export function createPgVectorStore({
     count: byId.count,
     has: byId.has,
     delete: byId.remove,
-    async migrate() {
+    model,
+    async migrate({ onModelMismatch = 'throw' } = {}) {
+      if (onModelMismatch !== 'throw' && onModelMismatch !== 'clear') {
+        throw new InvalidArgumentError({
+          argument: 'onModelMismatch',
+          message: `onModelMismatch must be 'throw' or 'clear', got ${JSON.stringify(onModelMismatch)}`,
+        });
+      }
       await inMigration(sql, 'pg-vector-store.migrate', table, async (connection) => {
         if (!(await hasPgVector(connection))) {
           throw new Error(
@@ -221,9 +315,8 @@ export function createPgVectorStore({
           id text primary key,
           embedding vector(${dim}) not null,
           metadata jsonb not null default '{}'::jsonb)`);
-        const { rows: columns } = await connection.query<{ dim: number }>(
-          `select atttypmod as dim from pg_attribute
-            where attrelid = $1::regclass and attname = 'embedding'`,
+        const { rows: columns } = await connection.query<{ dim: number; comment: string | null }>(
+          columnSql('$1'),
           [quoted],
         );
         const existing = Number(columns[0]?.dim);
@@ -234,6 +327,17 @@ export function createPgVectorStore({
             message: `Table ${table} holds ${existing}-dimensional vectors but ${dim} were requested; use dim: ${existing} or another table`,
           });
         }
+        const recorded = recordedModel(columns[0]?.comment);
+        if (model !== undefined && recorded !== model) {
+          if (recorded !== undefined) {
+            if (onModelMismatch === 'throw') throw mismatch(recorded, model);
+            // Waits for writes in flight; those queued behind it see the new model and fail.
+            await connection.query(`truncate ${quoted}`);
+          }
+          await connection.query(
+            `comment on column ${quoted}.embedding is ${ddlLiteral(MODEL_COMMENT + model)}`,
+          );
+        }
         await connection.query(`create index if not exists "${bare}_hnsw_${space}"
           on ${quoted} using hnsw (embedding ${opclass})
           with (m = ${m}, ef_construction = ${efConstruction})`);
@@ -242,8 +346,7 @@ export function createPgVectorStore({
       });
     },
     async add(items) {
-      assertItems(items, dim);
-      await inTransaction(sql, 'pg-vector-store.add', async (connection) => {
+      await writing('pg-vector-store.add', items, async (connection) => {
         const inserted = await connection.query<{ id: string }>(
           `${insert} on conflict (id) do nothing returning id`,
           rows(items),
@@ -259,14 +362,13 @@ export function createPgVectorStore({
       });
     },
     async upsert(items) {
-      assertItems(items, dim);
-      await runQuery(
-        sql,
-        'pg-vector-store.upsert',
-        `${insert} on conflict (id) do update
-          set embedding = excluded.embedding, metadata = excluded.metadata`,
-        rows(items),
-      );
+      await writing('pg-vector-store.upsert', items, async (connection) => {
+        await connection.query(
+          `${insert} on conflict (id) do update
+            set embedding = excluded.embedding, metadata = excluded.metadata`,
+          rows(items),
+        );
+      });
     },
     async ids() {
       const found = await runQuery<{ id: string }>(
@@ -281,13 +383,16 @@ export function createPgVectorStore({
       assertVector(vector, dim, 'query');
       assertNumber('ef', searchEf, { integer: true, min: 1 });
       return inTransaction(sql, 'pg-vector-store.search', async (connection) => {
-        const settings = (await iterativeScans(connection))
-          ? `select set_config('hnsw.ef_search', $1, true),
-              set_config('hnsw.iterative_scan', 'strict_order', true)`
-          : `select set_config('hnsw.ef_search', $1, true)`;
-        await connection.query(settings, [
-          String(Math.min(Math.max(searchEf, wanted), MAX_EF_SEARCH)),
-        ]);
+        const iterativeSetting = (await iterativeScans(connection))
+          ? `, set_config('hnsw.iterative_scan', 'strict_order', true)`
+          : '';
+        // The recorded model is read in the same round trip.
+        const { rows: settings } = await connection.query<{ comment: string | null }>(
+          `select set_config('hnsw.ef_search', $1, true)${iterativeSetting},
+            (select comment from (${columnSql('$2')}) as col) as comment`,
+          [String(Math.min(Math.max(searchEf, wanted), MAX_EF_SEARCH)), quoted],
+        );
+        assertModel(settings[0]?.comment);
         return search(connection, vector, wanted, filter);
       });
     },

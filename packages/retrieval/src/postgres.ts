@@ -6,6 +6,7 @@
 export {
   createPgVectorStore,
   hasPgVector,
+  type PgVectorMigrateOptions,
   type PgVectorStore,
   type PgVectorStoreOptions,
 } from './pg-vector-store';

@@ -19,6 +19,7 @@ import { chunkDocument } from './chunk-document';
 import { chunkFields } from './chunk-fields';
 import { DimensionMismatchError } from './dimension-mismatch-error';
 import { createEmbeddingCache, withEmbeddingCache } from './embedding-cache';
+import { EmbeddingModelMismatchError } from './embedding-model-mismatch-error';
 import { companionOf, createHnswStore } from './hnsw-store';
 import { fuseHybrid, hybridSettings } from './hybrid-fusion';
 import { createLocalEmbedder } from './local-embedder';
@@ -131,6 +132,14 @@ export async function createRetriever({
       expected: store.dim,
       actual: baseEmbedder.dimensions,
       message: `The store holds ${store.dim}-dimensional vectors but embedder "${baseEmbedder.modelId}" makes ${baseEmbedder.dimensions}; use matching ones`,
+    });
+  }
+  if (store.model !== undefined && store.model !== baseEmbedder.modelId) {
+    throw new EmbeddingModelMismatchError({
+      path: 'table' in store ? String(store.table) : (directory ?? 'the given store'),
+      indexModel: store.model,
+      requestedModel: baseEmbedder.modelId,
+      message: `The store holds vectors of embedding model "${store.model}" but embedder "${baseEmbedder.modelId}" was given; use the embedder the vectors were made with, or another store`,
     });
   }
   const lexicalOptions = { identifiers: true, ...bm25Options };

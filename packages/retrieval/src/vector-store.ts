@@ -39,6 +39,11 @@ export interface VectorSearchOptions {
 export interface VectorStore {
   readonly dim: number;
   readonly space: Space;
+  /**
+   * The embedding model of the vectors, when the store records one: a retriever refuses an
+   * embedder of another model.
+   */
+  readonly model?: string | undefined;
   /** Live (not deleted) vectors. */
   readonly size: number;
   /** Adds new vectors. @throws InvalidArgumentError when an id is already stored. */
@@ -63,6 +68,11 @@ export interface VectorStore {
 export interface AsyncVectorStore {
   readonly dim: number;
   readonly space: Space;
+  /**
+   * The embedding model of the vectors, when the store records one: a retriever refuses an
+   * embedder of another model.
+   */
+  readonly model?: string | undefined;
   /** Live vectors. */
   count(): Promise<number>;
   /** Adds new vectors. Rejects with InvalidArgumentError when an id is already stored. */
