@@ -95,7 +95,16 @@ export interface Catalog {
  */
 export type IndexUpdate = (
   plan: (indexed: ReadonlyMap<string, ManifestEntry>) => Promise<IngestPlan>,
-  options?: { onProgress?: (progress: IngestProgress) => void; signal?: AbortSignal },
+  options?: {
+    onProgress?: (progress: IngestProgress) => void;
+    signal?: AbortSignal;
+    /**
+     * Also index again the stored documents whose index entries are missing, where the index
+     * can tell (pgvector): a corpus ingest does, never a user's upload or removal, whose
+     * progress and report that user sees.
+     */
+    repair?: boolean;
+  },
 ) => Promise<IngestReport>;
 
 /** The collection. */
@@ -295,7 +304,7 @@ export function knowledgeOver(
 ): Knowledge {
   return {
     ingest: (paths, { trusted, ...options } = {}) =>
-      update((indexed) => planIngest(paths, indexed, { trusted }), options),
+      update((indexed) => planIngest(paths, indexed, { trusted }), { ...options, repair: true }),
     upload: (documents, { tenant, limits, ...options }) =>
       update(async (indexed) => planUpload(documents, indexed, { tenant, limits }), options),
     async remove(sourceId, tenant) {

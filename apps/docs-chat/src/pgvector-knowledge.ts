@@ -5,6 +5,7 @@
  * listens for changes. An ingest writes the vectors and text rows in the transaction that
  * writes the documents and chunks, so all four change together or not at all.
  */
+import { createHash } from 'node:crypto';
 import {
   type Chunk,
   createLocalEmbedder,
@@ -19,16 +20,24 @@ import type { ManifestEntry } from './ingest-plan';
 import { ANSWER_FUSION, type Knowledge, knowledgeOver, storedDocument } from './knowledge';
 import { type ChunkRow, chunkOfRow, ingestShared } from './shared-ingest';
 
-/** The tables of the index, beside `documents` and `chunks`. */
-const VECTORS_TABLE = 'chunk_vectors';
+/** The full-text table of the index, beside `documents` and `chunks`. */
 const TEXT_TABLE = 'chunk_text';
+
+/**
+ * The vectors table of `embedder`'s model, `chunk_vectors_<12 hex of its id's SHA-256>`: an
+ * upgrade that changes the embedder writes a table of its own, so replicas still on the
+ * earlier one keep searching theirs (the store records and checks the model as well).
+ */
+export function vectorsTable(embedder: Pick<Embedder, 'modelId'>): string {
+  return `chunk_vectors_${createHash('sha256').update(embedder.modelId).digest('hex').slice(0, 12)}`;
+}
 
 /** The two stores of the index over `sql` (the pool, or an ingest's transaction). */
 function storesOn(sql: SqlQuery | pg.Pool, embedder: Embedder) {
   return {
     store: createPgVectorStore({
       sql,
-      table: VECTORS_TABLE,
+      table: vectorsTable(embedder),
       dim: embedder.dimensions,
       model: embedder.modelId,
     }),
@@ -58,9 +67,7 @@ export async function openPgVectorKnowledge(db: Database, pool: pg.Pool): Promis
   const embedder = createLocalEmbedder();
   const { store, text } = storesOn(pool, embedder);
   // Idempotent, each under an advisory lock: replicas starting together create them once.
-  // Vectors of an earlier embedder (an upgrade changed its features or terms) are cleared, and
-  // the next ingest embeds the stored documents again; a replica still on it fails to search.
-  await store.migrate({ onModelMismatch: 'clear' });
+  await store.migrate();
   await text.migrate();
   // It never ingests, so it keeps no chunk texts: every hit's text comes from the table.
   const retriever: SharedRetriever = await createRetriever({
@@ -112,8 +119,8 @@ export async function openPgVectorKnowledge(db: Database, pool: pg.Pool): Promis
     },
     (planFor, options) =>
       ingestShared(db, planFor, options, async (tx) => {
-        // A document whose chunks lack vectors (stored before the server had pgvector, by a
-        // replica without it, or before the embedding model changed) is embedded again.
+        // A document whose chunks lack vectors in this model's table (stored before the server
+        // had pgvector, by a replica without it, or by one on another embedder) is stale.
         const { rows } = await tx.query<{
           source_id: string;
           content_hash: string;
@@ -126,7 +133,7 @@ export async function openPgVectorKnowledge(db: Database, pool: pg.Pool): Promis
                   octet_length(d.body)::int as bytes, count(c.chunk_id) = count(v.id) as embedded
              from documents d
              left join chunks c on c.source_id = d.source_id
-             left join ${VECTORS_TABLE} v on v.id = c.chunk_id
+             left join ${store.table} v on v.id = c.chunk_id
             group by d.source_id, d.content_hash, d.tenant, d.body`,
         );
         const manifest = new Map<string, ManifestEntry>(

@@ -30,8 +30,8 @@ export interface IndexWriter {
   channel?: string;
   /**
    * Stored documents (in `manifest`) whose index entries are missing, indexed again from their
-   * stored text before the plan is made: pgvector's vectors after the embedding model changed,
-   * or those of documents a replica without pgvector wrote.
+   * stored text by a repairing ingest unless its plan changes or removes them: pgvector's
+   * vectors of a new embedding model, or of documents a replica without pgvector wrote.
    */
   stale?: HashedDocument[];
 }
@@ -122,50 +122,50 @@ async function storeDocument(
 export function ingestShared(
   db: Database,
   planFor: Parameters<IndexUpdate>[0],
-  { onProgress, signal }: Parameters<IndexUpdate>[1] = {},
+  { onProgress, signal, repair = false }: Parameters<IndexUpdate>[1] = {},
   open: (tx: SqlQuery) => Promise<IndexWriter>,
 ): Promise<IngestReport> {
   const started = performance.now();
   return db.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [INGEST_LOCK]);
     const { retriever, manifest, forget, channel, stale = [] } = await open(tx);
-    const progress = {
-      ...(onProgress && { onProgress }),
-      ...(signal && { signal }),
-    };
-    /** Indexes `documents` again and writes their rows (a document the retriever refuses goes). */
-    async function reindex(documents: readonly HashedDocument[]) {
-      const indexed = await indexDocuments(retriever, manifest, documents, progress);
-      for (const document of documents) {
-        const entry = manifest.get(document.id);
-        if (entry) await storeDocument(tx, retriever, document, entry);
-        else await tx.query('delete from documents where source_id = $1', [document.id]);
-      }
-      return indexed;
-    }
-    let again: Parameters<typeof reportIngest>[3];
-    if (stale.length > 0) {
-      await forget(
-        [],
-        stale.map((document) => document.id),
-      );
-      again = { documents: stale.length, ...(await reindex(stale)) };
-    }
     const plan = await planFor(manifest);
     const { changed, gone } = plan;
+    const planned = new Set([...changed.map((document) => document.id), ...gone]);
+    const again = repair ? stale.filter((document) => !planned.has(document.id)) : [];
     await forget(
       gone,
-      changed.map((document) => document.id),
+      [...changed, ...again].map((document) => document.id),
     );
     for (const id of gone) manifest.delete(id);
     if (gone.length > 0) {
       await tx.query('delete from documents where source_id = any($1)', [gone]);
     }
-    const indexed = await reindex(changed);
-    const touched = changed.length > 0 || gone.length > 0 || stale.length > 0;
-    if (channel !== undefined && touched) {
+    const progress = {
+      ...(onProgress && { onProgress }),
+      ...(signal && { signal }),
+    };
+    const indexed = await indexDocuments(retriever, manifest, changed, progress);
+    for (const document of changed) {
+      const entry = manifest.get(document.id);
+      if (entry) await storeDocument(tx, retriever, document, entry);
+      else await tx.query('delete from documents where source_id = $1', [document.id]);
+    }
+    let reindexed: Parameters<typeof reportIngest>[3];
+    if (again.length > 0) {
+      reindexed = {
+        documents: again.length,
+        ...(await indexDocuments(retriever, manifest, again, progress)),
+      };
+      // A stored document refused keeps its rows: the next repairing ingest tries it again.
+      for (const document of again) {
+        const entry = manifest.get(document.id);
+        if (entry) await storeDocument(tx, retriever, document, entry);
+      }
+    }
+    if (channel !== undefined && (changed.length > 0 || gone.length > 0)) {
       await tx.query('select pg_notify($1, $2)', [channel, '']);
     }
-    return reportIngest(plan, indexed, started, again);
+    return reportIngest(plan, indexed, started, reindexed);
   });
 }

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { uploadId } from '../src/ingest-plan';
+import { vectorsTable } from '../src/pgvector-knowledge';
 import { ofType, postChat, textOf } from './sse-client';
 import { FIXTURE_CORPUS } from './start-test-app';
 
@@ -56,10 +57,13 @@ describe('docs-chat with the index in pgvector (PGlite + vector over the wire)',
     return { text: textOf(events), citations: ofType(events, 'citations')[0]?.citations ?? [] };
   }
 
+  /** The vectors table of the app's embedder. */
+  const VECTORS = vectorsTable(createLocalEmbedder());
+
   /** Rows of the index tables and of the chunks table, through an app's own pool. */
   async function rowCounts(app: App) {
     const { rows } = await app.db.query<{ vectors: number; text: number; chunks: number }>(
-      `select (select count(*) from chunk_vectors)::int as vectors,
+      `select (select count(*) from ${VECTORS})::int as vectors,
               (select count(*) from chunk_text)::int as text,
               (select count(*) from chunks)::int as chunks`,
     );
@@ -129,7 +133,7 @@ describe('docs-chat with the index in pgvector (PGlite + vector over the wire)',
     const { chunks } = await b.app.knowledge.count();
     expect(await rowCounts(b.app)).toEqual({ vectors: chunks, text: chunks, chunks });
     const { rows } = await b.app.db.query<{ stale: number }>(
-      `select count(*)::int as stale from chunk_vectors where id like 'corpus/notes.txt#%'`,
+      `select count(*)::int as stale from ${VECTORS} where id like 'corpus/notes.txt#%'`,
     );
     expect(rows[0]?.stale).toBe(0);
   });
@@ -137,7 +141,7 @@ describe('docs-chat with the index in pgvector (PGlite + vector over the wire)',
   it('embeds again the documents stored before the server had pgvector', async () => {
     const [a] = apps as [{ app: App; url: string }];
     // As a database first filled by replicas without pgvector: documents and chunks, no index.
-    await a.app.db.query('delete from chunk_vectors');
+    await a.app.db.query(`delete from ${VECTORS}`);
     await a.app.db.query('delete from chunk_text');
     const { documents, chunks } = await a.app.knowledge.count();
     expect(await a.app.ingestCorpus()).toMatchObject({
@@ -150,9 +154,10 @@ describe('docs-chat with the index in pgvector (PGlite + vector over the wire)',
     expect((await ask(a, 'When does the quokka budget reset?')).citations).not.toEqual([]);
   });
 
-  it('embeds every stored document again, uploads too, when the embedder changed', async () => {
+  it("embeds every stored document again, uploads too, into a new embedder's own table", async () => {
     const [a] = apps as [{ app: App; url: string }];
     const otters = uploadId('uma', 'otters.md');
+    const limits = { maxDocuments: 5, maxBytes: 1e6 };
     await a.app.knowledge.upload(
       [
         {
@@ -161,29 +166,34 @@ describe('docs-chat with the index in pgvector (PGlite + vector over the wire)',
           format: 'markdown',
         },
       ],
-      { tenant: 'uma', limits: { maxDocuments: 5, maxBytes: 1e6 } },
+      { tenant: 'uma', limits },
     );
     const { documents, chunks } = await a.app.knowledge.count();
-    // As a table written by an earlier local embedder (an upgrade changed its analyzer).
-    await a.app.db.query(
-      `comment on column chunk_vectors.embedding is 'embedding model: keel-local-hash-v0-384'`,
-    );
+    // As a database whose vectors an earlier embedder wrote: this embedder's table is new.
+    await a.app.db.query(`drop table ${VECTORS}`);
     const c = await start('c');
-    // C cleared the other model's vectors when it opened the table, and recorded its own.
     expect((await rowCounts(c.app))?.vectors).toBe(0);
-    const { rows } = await c.app.db.query<{ comment: string }>(
-      `select col_description(attrelid, attnum) as comment from pg_attribute
-        where attrelid = 'chunk_vectors'::regclass and attname = 'embedding'`,
+    // Another user's upload embeds only what it adds, and reports nothing of uma's.
+    const upload = await c.app.knowledge.upload(
+      [{ id: uploadId('hana', 'h.md'), text: '# Hana\n\nA note.\n', format: 'markdown' }],
+      { tenant: 'hana', limits },
     );
-    expect(rows[0]?.comment).toBe(`embedding model: ${createLocalEmbedder().modelId}`);
-    expect(await c.app.ingestCorpus()).toMatchObject({
-      changed: 0,
-      reembedded: documents,
-      chunks,
-      skipped: [],
+    expect(upload).toMatchObject({ indexed: [uploadId('hana', 'h.md')], reembedded: 0 });
+    // The next corpus ingest (a start) embeds every stored document again.
+    const report = await c.app.ingestCorpus();
+    expect(report).toMatchObject({ changed: 0, reembedded: documents, chunks, skipped: [] });
+    const after = await c.app.knowledge.count();
+    expect(await rowCounts(c.app)).toEqual({
+      vectors: after.chunks,
+      text: after.chunks,
+      chunks: after.chunks,
     });
-    expect(await rowCounts(c.app)).toEqual({ vectors: chunks, text: chunks, chunks });
     const hits = await c.app.knowledge.search('otters sleep holding paws', { tenant: 'uma' });
     expect(hits.map((hit) => hit.chunk.sourceId)).toContain(otters);
+    const { rows } = await c.app.db.query<{ comment: string }>(
+      `select col_description(attrelid, attnum) as comment from pg_attribute
+        where attrelid = '${VECTORS}'::regclass and attname = 'embedding'`,
+    );
+    expect(rows[0]?.comment).toBe(`embedding model: ${createLocalEmbedder().modelId}`);
   });
 });

@@ -62,6 +62,7 @@ describe('createPgVectorStore', () => {
     // The same model, or a store that records none, opens it as it is.
     await open('model-v1').migrate();
     await open().migrate();
+    await open().upsert(items.slice(0, 1));
     expect(await open().count()).toBe(10);
 
     const v2 = open('model-v2');
@@ -70,58 +71,77 @@ describe('createPgVectorStore', () => {
       error.path === name &&
       error.indexModel === 'model-v1' &&
       error.requestedModel === 'model-v2' &&
-      /onModelMismatch: 'clear'/.test(error.message);
+      /use the same model, or another table/.test(error.message);
     await expect(v2.migrate()).rejects.toSatisfy(refused);
     await expect(v2.search(items[0]?.vector ?? [])).rejects.toSatisfy(refused);
-    await expect(v2.upsert(items)).rejects.toSatisfy(refused);
+    await expect(v2.upsert(vectors(12, 8))).rejects.toSatisfy(refused);
     await expect(v2.add([{ id: 'new', vector: items[0]?.vector ?? [] }])).rejects.toSatisfy(
       refused,
     );
-    // Nothing was written or cleared by the refused calls.
+    // The refused writes wrote nothing.
     expect((await v1.ids()).sort()).toEqual(items.map((item) => item.id).sort());
-
-    // A replica of the new model clears the table once; one migrating after it keeps its rows.
-    await v2.migrate({ onModelMismatch: 'clear' });
-    expect(await v1.count()).toBe(0);
-    await v2.upsert(items.slice(0, 3));
-    await open('model-v2').migrate({ onModelMismatch: 'clear' });
-    expect(await v2.count()).toBe(3);
-    expect((await v2.search(items[1]?.vector ?? [], { k: 1 }))[0]?.id).toBe('v1');
-    // The replica still on the old model can neither read nor write the new vectors.
-    const stale = (error: unknown) =>
-      EmbeddingModelMismatchError.isInstance(error) && error.indexModel === 'model-v2';
-    await expect(v1.search(items[0]?.vector ?? [])).rejects.toSatisfy(stale);
-    await expect(v1.upsert(items)).rejects.toSatisfy(stale);
-    expect(await v2.count()).toBe(3);
+    expect((await v1.search(items[3]?.vector ?? [], { k: 1 }))[0]?.id).toBe('v3');
   });
 
-  it('adopts a table that records no model, and keeps model ids with quotes and backslashes', async () => {
+  it("writes on the caller's transaction without ending it", async () => {
+    const store = createPgVectorStore({ sql: server.pool(), table: table(), dim: 4, model: 'm' });
+    await store.migrate();
+    const connection = await server.pool().connect();
+    try {
+      const onTransaction = createPgVectorStore({
+        sql: connection,
+        table: store.table,
+        dim: 4,
+        model: 'm',
+      });
+      await connection.query('begin');
+      await onTransaction.upsert(vectors(3, 4));
+      await connection.query('rollback');
+    } finally {
+      connection.release();
+    }
+    expect(await store.count()).toBe(0);
+  });
+
+  it("keeps model ids with quotes and backslashes, and a column comment of the user's own", async () => {
+    const model = `it's a \\odd\\ "model"`;
+    const quoted = createPgVectorStore({ sql: server.pool(), table: table(), dim: 4, model });
+    await quoted.migrate();
+    await quoted.migrate();
+    expect(quoted.model).toBe(model);
+    await expect(
+      createPgVectorStore({
+        sql: server.pool(),
+        table: quoted.table,
+        dim: 4,
+        model: 'x',
+      }).migrate(),
+    ).rejects.toSatisfy(
+      (error) => EmbeddingModelMismatchError.isInstance(error) && error.indexModel === model,
+    );
+
     const name = table();
     const plain = createPgVectorStore({ sql: server.pool(), table: name, dim: 4 });
     await plain.migrate();
     await plain.upsert(vectors(3, 4));
-    const model = `it's a \\odd\\ "model"`;
-    const recorded = createPgVectorStore({ sql: server.pool(), table: name, dim: 4, model });
-    await recorded.migrate({ onModelMismatch: 'clear' });
-    expect(await recorded.count()).toBe(3);
-    expect(recorded.model).toBe(model);
-    await expect(
-      createPgVectorStore({ sql: server.pool(), table: name, dim: 4, model: 'other' }).migrate(),
-    ).rejects.toSatisfy(
-      (error) => EmbeddingModelMismatchError.isInstance(error) && error.indexModel === model,
+    await server.pool().query(`comment on column "${name}".embedding is 'ours'`);
+    const recorded = createPgVectorStore({ sql: server.pool(), table: name, dim: 4, model: 'm' });
+    await recorded.migrate();
+    const { rows } = await server.pool().query<{ comment: string }>(
+      `select col_description(attrelid, attnum) as comment from pg_attribute
+          where attrelid = $1::regclass and attname = 'embedding'`,
+      [name],
     );
+    expect(rows[0]?.comment).toBe('ours');
+    expect(await recorded.count()).toBe(3);
   });
 
-  it('refuses a bad model or onModelMismatch before any SQL', async () => {
-    for (const model of ['', 'a\nb', 'x'.repeat(201), 42]) {
+  it('refuses a bad model before any SQL', () => {
+    for (const model of ['', 'a\nb', 'x'.repeat(201), 'lone \ud800', 42]) {
       expect(() =>
         createPgVectorStore({ sql: server.pool(), table: 'v', dim: 4, model: model as string }),
       ).toThrow(/model must be an embedding model id/);
     }
-    const store = createPgVectorStore({ sql: server.pool(), table: table(), dim: 4, model: 'm' });
-    await expect(store.migrate({ onModelMismatch: 'drop' as never })).rejects.toThrow(
-      /onModelMismatch must be 'throw' or 'clear', got "drop"/,
-    );
   });
 
   it('a retriever refuses a store of another embedding model', async () => {

@@ -46,20 +46,10 @@ export interface PgVectorStoreOptions {
   ef?: number;
   /**
    * Embedding model of the vectors (`embedder.modelId`): recorded by `migrate` on the table's
-   * `embedding` column and checked by `migrate`, every write and every search, so vectors of
-   * two models never meet, even when another replica re-embeds the table.
+   * `embedding` column and checked by `migrate`, every write and every search (in the same
+   * statement, no extra round trip), so vectors of two models never meet.
    */
   model?: string;
-}
-
-/** Options of {@link PgVectorStore.migrate}. */
-export interface PgVectorMigrateOptions {
-  /**
-   * When the table records another embedding model than the store's: `throw` (default) an
-   * EmbeddingModelMismatchError, or `clear` the table's vectors and record the store's model,
-   * for the caller to embed its documents again. Replicas migrating together clear it once.
-   */
-  onModelMismatch?: 'throw' | 'clear';
 }
 
 /** A pgvector store. */
@@ -70,13 +60,13 @@ export interface PgVectorStore extends AsyncVectorStore {
   readonly model: string | undefined;
   /**
    * Creates the `vector` extension, the table and its indexes when missing, and records the
-   * store's embedding model on a table that records none (idempotent, and serialised across
-   * replicas by an advisory lock).
+   * store's embedding model on a table whose column has no comment (idempotent, and serialised
+   * across replicas by an advisory lock).
    *
    * @throws DimensionMismatchError when the table exists with another dimension;
-   * EmbeddingModelMismatchError when it records another embedding model (unless `clear`).
+   * EmbeddingModelMismatchError when it records another embedding model.
    */
-  migrate(options?: PgVectorMigrateOptions): Promise<void>;
+  migrate(): Promise<void>;
 }
 
 /** pgvector's distance operator and HNSW operator class of each space. */
@@ -106,6 +96,14 @@ const columnSql = (table: string) => `select atttypmod as dim,
     col_description(attrelid, attnum) as comment
   from pg_attribute where attrelid = ${table}::regclass and attname = 'embedding'`;
 
+/**
+ * Whether the comment `$comment` records another model than the comment `$expected` would
+ * (none recorded, or no model given, passes).
+ */
+const otherModel = (comment: string, expected: string) =>
+  `(${expected}::text is not null and starts_with(${comment}, '${MODEL_COMMENT}')
+    and ${comment} <> ${expected})`;
+
 /** The model a column comment records, if it records one. */
 function recordedModel(comment: string | null | undefined): string | undefined {
   return comment?.startsWith(MODEL_COMMENT) ? comment.slice(MODEL_COMMENT.length) : undefined;
@@ -113,10 +111,11 @@ function recordedModel(comment: string | null | undefined): string | undefined {
 
 /**
  * A string literal for DDL, which takes no parameters: the `E''` form reads the same whatever
- * `standard_conforming_strings` says.
+ * `standard_conforming_strings` says, and a quote is doubled (`backslash_quote` may refuse
+ * `\\'`).
  */
 function ddlLiteral(text: string): string {
-  return `E'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+  return `E'${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 }
 
 /** The text form pgvector reads: `[1,2,3]`. */
@@ -175,10 +174,13 @@ export function createPgVectorStore({
   assertNumber('m', m, { integer: true, min: 2, max: 100 });
   assertNumber('efConstruction', efConstruction, { integer: true, min: 4, max: 1_000 });
   assertNumber('ef', ef, { integer: true, min: 1 });
-  if (model !== undefined && (typeof model !== 'string' || !/^[^\p{Cc}]{1,200}$/u.test(model))) {
+  if (
+    model !== undefined &&
+    (typeof model !== 'string' || !/^[^\p{Cc}\p{Cs}]{1,200}$/u.test(model))
+  ) {
     throw new InvalidArgumentError({
       argument: 'model',
-      message: `model must be an embedding model id of 1 to 200 characters without control characters (embedder.modelId), got ${JSON.stringify(model)}`,
+      message: `model must be an embedding model id of 1 to 200 characters without control characters or lone surrogates (embedder.modelId), got ${JSON.stringify(model)}`,
     });
   }
   const { operator, opclass } = SPACES[space];
@@ -212,46 +214,48 @@ export function createPgVectorStore({
     return iterative;
   }
 
-  function mismatch(recorded: string, requested: string): EmbeddingModelMismatchError {
-    return new EmbeddingModelMismatchError({
-      path: table,
-      indexModel: recorded,
-      requestedModel: requested,
-      message: `Table ${table} holds vectors of embedding model "${recorded}" but this store embeds with "${requested}"; use the same model, another table, or migrate({ onModelMismatch: 'clear' }) and embed the documents again`,
-    });
-  }
-  /** Throws when the column's comment records another model than the store's (none passes). */
+  /** The comment recording the store's model, compared in SQL by every write. */
+  const expected = model === undefined ? null : MODEL_COMMENT + model;
+  /** Throws when `comment` records another model than the store's (none recorded passes). */
   function assertModel(comment: string | null | undefined): void {
     const recorded = recordedModel(comment);
     if (model !== undefined && recorded !== undefined && recorded !== model) {
-      throw mismatch(recorded, model);
+      throw new EmbeddingModelMismatchError({
+        path: table,
+        indexModel: recorded,
+        requestedModel: model,
+        message: `Table ${table} holds vectors of embedding model "${recorded}" but this store embeds with "${model}"; use the same model, or another table and embed the documents again`,
+      });
     }
   }
-  /**
-   * Runs `work` in a transaction once the table is known to hold the store's model: the lock
-   * waits for a replica clearing the table for another model (and makes it wait for `work`).
-   */
-  function writing(
-    operation: string,
-    items: readonly VectorItem[],
-    work: (connection: SqlClient) => Promise<void>,
-  ): Promise<void> {
-    assertItems(items, dim);
-    return inTransaction(sql, operation, async (connection) => {
-      if (model !== undefined) {
-        await connection.query(`lock table ${quoted} in row exclusive mode`);
-        const { rows: columns } = await connection.query<{ comment: string | null }>(
-          columnSql('$1'),
-          [quoted],
-        );
-        assertModel(columns[0]?.comment);
-      }
-      await work(connection);
-    });
-  }
 
-  const insert = `insert into ${quoted} (id, embedding, metadata)
-    select * from unnest($1::text[], $2::vector[], $3::jsonb[])`;
+  /**
+   * Writes the items in one statement, unless the table records another model: the insert
+   * locks the table before the statement's snapshot, so the model it reads is the one it
+   * writes under. Resolves to the ids written.
+   */
+  async function write(
+    connection: SqlClient,
+    operation: string,
+    conflict: string,
+    items: readonly VectorItem[],
+  ): Promise<Set<string>> {
+    const [row] = await runQuery<{ comment: string | null; ids: string[] }>(
+      connection,
+      operation,
+      `with recorded as (select comment from (${columnSql('$4')}) as col),
+        written as (
+          insert into ${quoted} (id, embedding, metadata)
+          select * from unnest($1::text[], $2::vector[], $3::jsonb[])
+           where not exists (select from recorded where ${otherModel('comment', '$5')})
+          ${conflict} returning id)
+      select (select comment from recorded) as comment,
+        array(select id from written) as ids`,
+      [...rows(items), quoted, expected],
+    );
+    assertModel(row?.comment);
+    return new Set(row?.ids);
+  }
 
   async function search(
     connection: SqlClient,
@@ -295,13 +299,7 @@ export function createPgVectorStore({
     has: byId.has,
     delete: byId.remove,
     model,
-    async migrate({ onModelMismatch = 'throw' } = {}) {
-      if (onModelMismatch !== 'throw' && onModelMismatch !== 'clear') {
-        throw new InvalidArgumentError({
-          argument: 'onModelMismatch',
-          message: `onModelMismatch must be 'throw' or 'clear', got ${JSON.stringify(onModelMismatch)}`,
-        });
-      }
+    async migrate() {
       await inMigration(sql, 'pg-vector-store.migrate', table, async (connection) => {
         if (!(await hasPgVector(connection))) {
           throw new Error(
@@ -327,15 +325,12 @@ export function createPgVectorStore({
             message: `Table ${table} holds ${existing}-dimensional vectors but ${dim} were requested; use dim: ${existing} or another table`,
           });
         }
-        const recorded = recordedModel(columns[0]?.comment);
-        if (model !== undefined && recorded !== model) {
-          if (recorded !== undefined) {
-            if (onModelMismatch === 'throw') throw mismatch(recorded, model);
-            // Waits for writes in flight; those queued behind it see the new model and fail.
-            await connection.query(`truncate ${quoted}`);
-          }
+        const comment = columns[0]?.comment;
+        assertModel(comment);
+        // A comment of the user's own is left as it is (and records no model).
+        if (expected !== null && comment === null) {
           await connection.query(
-            `comment on column ${quoted}.embedding is ${ddlLiteral(MODEL_COMMENT + model)}`,
+            `comment on column ${quoted}.embedding is ${ddlLiteral(expected)}`,
           );
         }
         await connection.query(`create index if not exists "${bare}_hnsw_${space}"
@@ -346,29 +341,32 @@ export function createPgVectorStore({
       });
     },
     async add(items) {
-      await writing('pg-vector-store.add', items, async (connection) => {
-        const inserted = await connection.query<{ id: string }>(
-          `${insert} on conflict (id) do nothing returning id`,
-          rows(items),
+      assertItems(items, dim);
+      await inTransaction(sql, 'pg-vector-store.add', async (connection) => {
+        const added = await write(
+          connection,
+          'pg-vector-store.add',
+          'on conflict (id) do nothing',
+          items,
         );
-        if (inserted.rows.length < items.length) {
-          const added = new Set(inserted.rows.map((row) => row.id));
-          const stored = items.find((item) => !added.has(item.id))?.id;
+        const stored = items.find((item) => !added.has(item.id));
+        if (stored !== undefined) {
           throw new InvalidArgumentError({
             argument: 'items',
-            message: `id "${stored}" is already stored; use upsert to replace it`,
+            message: `id "${stored.id}" is already stored; use upsert to replace it`,
           });
         }
       });
     },
     async upsert(items) {
-      await writing('pg-vector-store.upsert', items, async (connection) => {
-        await connection.query(
-          `${insert} on conflict (id) do update
-            set embedding = excluded.embedding, metadata = excluded.metadata`,
-          rows(items),
-        );
-      });
+      assertItems(items, dim);
+      await write(
+        sql,
+        'pg-vector-store.upsert',
+        `on conflict (id) do update
+          set embedding = excluded.embedding, metadata = excluded.metadata`,
+        items,
+      );
     },
     async ids() {
       const found = await runQuery<{ id: string }>(
@@ -386,9 +384,11 @@ export function createPgVectorStore({
         const iterativeSetting = (await iterativeScans(connection))
           ? `, set_config('hnsw.iterative_scan', 'strict_order', true)`
           : '';
-        // The recorded model is read in the same round trip.
+        // The recorded model is read in the same round trip. Naming the table takes its share
+        // lock before the statement's snapshot: the model read is the one searched.
         const { rows: settings } = await connection.query<{ comment: string | null }>(
           `select set_config('hnsw.ef_search', $1, true)${iterativeSetting},
+            (select 1 from ${quoted} limit 0) as locked,
             (select comment from (${columnSql('$2')}) as col) as comment`,
           [String(Math.min(Math.max(searchEf, wanted), MAX_EF_SEARCH)), quoted],
         );

@@ -6,7 +6,6 @@
 export {
   createPgVectorStore,
   hasPgVector,
-  type PgVectorMigrateOptions,
   type PgVectorStore,
   type PgVectorStoreOptions,
 } from './pg-vector-store';
