@@ -444,6 +444,25 @@ function firstBlock(text: string, overlap: number, inside: string | undefined): 
 }
 
 /**
+ * The sentence leading into what follows `text` (it ends in a colon: "Swapping is one line:"),
+ * when `text` ends in a prose paragraph holding it whole: the lead-in of a code block that
+ * opens a chunk's own text, its paragraph repeated in the overlap.
+ */
+function leadInBefore(text: string): string | undefined {
+  const paragraphs = text.trimEnd().split(/\n[ \t]*\n/);
+  const last = paragraphs.at(-1) ?? '';
+  const lines = last.split('\n');
+  if (lines.some((line) => FENCE.test(line) || HEADING.test(line) || /^\s*\|/.test(line)))
+    return undefined;
+  if (ITEM.test(lines[0] ?? '')) return undefined;
+  const sentences = splitSentences(stripMarkup(lines.join(' ')));
+  const sentence = sentences.at(-1);
+  // A paragraph begun before the chunk may have its first sentence cut.
+  const whole = paragraphs.length > 1 || sentences.length > 1;
+  return whole && sentence?.endsWith(':') ? sentence : undefined;
+}
+
+/**
  * The quotable units of `chunk`, from the first block or sentence its own text opens (the
  * overlap repeated from the previous chunk is quoted from that one, unless that chunk's end cut
  * a sentence of it).
@@ -459,7 +478,7 @@ export function answerUnits(chunk: PackedChunk, rank: number): AnswerUnit[] {
   const base = { citationId: chunk.citationId, sourceId: chunk.chunk.sourceId, rank };
   const add = (unit: Omit<AnswerUnit, keyof typeof base | 'position'>) =>
     units.push({ ...unit, ...base, position: units.length });
-  let lastSentence: string | undefined;
+  let lastSentence = start > 0 ? leadInBefore(withoutComments(text.slice(0, start))) : undefined;
   for (const block of blocks(
     own,
     chunk.chunk.headingPath ?? [],

@@ -173,6 +173,30 @@ describe('answerUnits', () => {
     ).toEqual(['The cache keeps entries for one hour.', 'The next block.']);
   });
 
+  it('gives a code block opening the own text its lead-in from the overlap, when held whole', () => {
+    const leadOf = (text: string, overlap: number) => {
+      const cut = chunk('a.md#1', text);
+      cut.chunk.overlap = overlap;
+      return answerUnits(cut, 0).find((unit) => unit.kind === 'code')?.leadIn;
+    };
+    const code = '\n\n```ts\nconst budget = createRedisBudget({ redis });\n```\n';
+    const overlap = (before: string) => `${before}${code}`.indexOf('```');
+    const swap = 'Every replica then sees one budget. Swapping is one line:';
+    expect(leadOf(`${swap}${code}`, overlap(swap))).toBe('Swapping is one line:');
+    const paragraph = `Intro.\n\nSwapping is one line:`;
+    expect(leadOf(`${paragraph}${code}`, overlap(paragraph))).toBe('Swapping is one line:');
+    // A paragraph begun before the chunk may have its one sentence cut; a sentence with no
+    // colon leads into nothing; a heading or an item is no lead-in.
+    for (const before of [
+      'is one line:',
+      'Every replica sees one budget.',
+      '## Swapping:',
+      '- Swapping is one line:',
+    ]) {
+      expect(leadOf(`Intro.\n\n${before}${code}`.slice(8), overlap(before))).toBeUndefined();
+    }
+  });
+
   it('quotes whole the item or sentence the chunk before cut at its end, when the overlap holds its start', () => {
     const text = [
       'Polling is explained below.',
@@ -657,6 +681,37 @@ describe('extractAnswer', () => {
     expect(found.covered && found.units.map((unit) => unit.text)).not.toContain(
       'Create one with a daily cap:',
     );
+  });
+
+  it('quotes the sentence after a code block that names what the code calls', () => {
+    const clock = (after: string) =>
+      chunk(
+        'testing.md#4',
+        [
+          '## Fake clock',
+          '',
+          'Control time in tests:',
+          '',
+          '```ts',
+          'const clock = createFakeClock();',
+          'await clock.advance(30_000);',
+          '```',
+          '',
+          after,
+        ].join('\n'),
+        ['@keel/testing', 'Fake clock'],
+      );
+    const texts = (after: string) => {
+      const found = extractAnswer(readQuestion('How do I control time in unit tests?'), [
+        clock(after),
+      ]);
+      return found.covered ? found.units.map((unit) => unit.text) : [];
+    };
+    const gloss = '`advance(ms)` and `runAll()` fire the due timers in order.';
+    expect(texts(gloss)).toContain(gloss);
+    // One naming nothing the code calls is left to its own score.
+    const other = 'The `Budget` type is documented in the tokens package.';
+    expect(texts(other)).not.toContain(other);
   });
 
   it('answers a how-to with the code doing it, not the install commands before it', () => {

@@ -355,6 +355,16 @@ function opening(question: Question, units: readonly Scored[], chunks: readonly 
 }
 
 /**
+ * Whether `prose` names, in a code span, a function or property `code` uses
+ * (`advance(ms)` and `clock.advance(30_000)`).
+ */
+function namesCodeOf(prose: string, code: string): boolean {
+  return [...prose.matchAll(/`([A-Za-z_$][\w$]{2,})[^`]*`/g)].some(([, name]) =>
+    new RegExp(`(?<![\\w$])${(name as string).replaceAll('$', '\\$')}(?![\\w$])`).test(code),
+  );
+}
+
+/**
  * The units answering `question` from `chunks` (most relevant chunk first), or the nearest
  * sections when the chunks do not cover it.
  */
@@ -682,6 +692,26 @@ export function extractAnswer(
     sources.add(item.unit.sourceId);
     picked.push(item);
   }
+  // A code block quoted brings the sentence or item right after it when that names what the
+  // code calls (`advance(ms)`, `runAll()` after `clock.advance(30_000)`): the example in words.
+  for (const { unit: code } of picked.filter(({ unit }) => unit.kind === 'code')) {
+    const next = quotable.find(
+      ({ unit }) =>
+        unit.citationId === code.citationId &&
+        unit.position > code.position &&
+        unit.kind !== 'line',
+    );
+    if (
+      next !== undefined &&
+      (next.unit.kind === 'sentence' || next.unit.kind === 'item') &&
+      next.unit.headingPath.join('\u0000') === code.headingPath.join('\u0000') &&
+      !seenText.has(next.unit.text) &&
+      namesCodeOf(next.unit.text, code.text)
+    ) {
+      seenText.add(next.unit.text);
+      picked.push(next);
+    }
+  }
   // The opening first; then chunk by chunk, best chunk first, each chunk's units in document
   // order.
   const opens = new Set(overview.map((item) => item.unit));
@@ -691,12 +721,12 @@ export function extractAnswer(
   // A sentence picked beside the code block it leads into is shown once, as the block's lead-in.
   const leadIns = new Set(
     picked.flatMap(({ unit }) =>
-      unit.leadIn === undefined ? [] : [`${unit.citationId} ${unit.leadIn}`],
+      unit.leadIn === undefined ? [] : [`${unit.sourceId} ${unit.leadIn}`],
     ),
   );
   const ordered = picked
     .map((item) => item.unit)
-    .filter((unit) => unit.kind === 'code' || !leadIns.has(`${unit.citationId} ${unit.text}`))
+    .filter((unit) => unit.kind === 'code' || !leadIns.has(`${unit.sourceId} ${unit.text}`))
     .sort(
       (a, b) =>
         Number(opens.has(b)) - Number(opens.has(a)) ||
