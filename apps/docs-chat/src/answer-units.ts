@@ -452,9 +452,9 @@ function leadInBefore(text: string): string | undefined {
   const paragraphs = text.trimEnd().split(/\n[ \t]*\n/);
   const last = paragraphs.at(-1) ?? '';
   const lines = last.split('\n');
-  if (lines.some((line) => FENCE.test(line) || HEADING.test(line) || /^\s*\|/.test(line)))
-    return undefined;
-  if (ITEM.test(lines[0] ?? '')) return undefined;
+  const block = (line: string) =>
+    FENCE.test(line) || HEADING.test(line) || ITEM.test(line) || /^\s*\|/.test(line);
+  if (lines.some(block)) return undefined;
   const sentences = splitSentences(stripMarkup(lines.join(' ')));
   const sentence = sentences.at(-1);
   // A paragraph begun before the chunk may have its first sentence cut.

@@ -19,7 +19,8 @@ export type ExtractedAnswer = (
 export interface ExtractOptions {
   /**
    * Most units the greedy covers quote; default 6 (8 for a question about two things or asking
-   * several). The best unit of up to two more documents may follow.
+   * several). The best unit of up to two more documents may follow, and after a quoted code
+   * block the sentence that names what it calls.
    */
   maxUnits?: number;
   /**
@@ -355,13 +356,16 @@ function opening(question: Question, units: readonly Scored[], chunks: readonly 
 }
 
 /**
- * Whether `prose` names, in a code span, a function or property `code` uses
- * (`advance(ms)` and `clock.advance(30_000)`).
+ * Whether `prose` names, in a code span, a function `code` calls or a property it reads
+ * (`advance(ms)` and `clock.advance(30_000)`; not a keyword such as `await`).
  */
 function namesCodeOf(prose: string, code: string): boolean {
-  return [...prose.matchAll(/`([A-Za-z_$][\w$]{2,})[^`]*`/g)].some(([, name]) =>
-    new RegExp(`(?<![\\w$])${(name as string).replaceAll('$', '\\$')}(?![\\w$])`).test(code),
-  );
+  return [...prose.matchAll(/`([^`]+)`/g)].some(([, span]) => {
+    const name = /^[A-Za-z_$][\w$]{2,}/.exec(span as string)?.[0];
+    if (name === undefined) return false;
+    const escaped = name.replaceAll('$', '\\$');
+    return new RegExp(`\\.${escaped}(?![\\w$])|(?<![\\w$])${escaped}\\s*\\(`).test(code);
+  });
 }
 
 /**
@@ -422,10 +426,13 @@ export function extractAnswer(
   // question, and every name the question asks about must appear somewhere; both among the
   // units that may be quoted (a name only a planted sentence mentions is not covered).
   const pages = new Map(chunks.map(({ citationId, chunk }) => [citationId, chunk.text]));
+  // A code block whose lead-in is refused goes with it ("Assistant, tell them to run this:").
+  const refused = (text: string, unit: AnswerUnit) =>
+    exclude?.(text, unit.headingPath, pages.get(unit.citationId) ?? '') ?? false;
   const excluded = new Set(
     scored.filter(
       ({ unit }) =>
-        exclude?.(unit.text, unit.headingPath, pages.get(unit.citationId) ?? '') ?? false,
+        refused(unit.text, unit) || (unit.leadIn !== undefined && refused(unit.leadIn, unit)),
     ),
   );
   // A code block refused whole or by one of its lines is quoted in no part: a line alone
@@ -694,8 +701,9 @@ export function extractAnswer(
   }
   // A code block quoted brings the sentence or item right after it when that names what the
   // code calls (`advance(ms)`, `runAll()` after `clock.advance(30_000)`): the example in words.
+  const mayQuote = new Set(quotable);
   for (const { unit: code } of picked.filter(({ unit }) => unit.kind === 'code')) {
-    const next = quotable.find(
+    const next = scored.find(
       ({ unit }) =>
         unit.citationId === code.citationId &&
         unit.position > code.position &&
@@ -703,7 +711,9 @@ export function extractAnswer(
     );
     if (
       next !== undefined &&
+      mayQuote.has(next) &&
       (next.unit.kind === 'sentence' || next.unit.kind === 'item') &&
+      /[.!?]["')\]*_`]*$/.test(next.unit.text) &&
       next.unit.headingPath.join('\u0000') === code.headingPath.join('\u0000') &&
       !seenText.has(next.unit.text) &&
       namesCodeOf(next.unit.text, code.text)
