@@ -147,20 +147,28 @@ export async function openPgVectorKnowledge(db: Database, pool: pg.Pool): Promis
             },
           ]),
         );
-        const { rows: stale } = await tx.query<{ source_id: string; body: Buffer }>(
-          'select source_id, body from documents where source_id = any($1)',
-          [rows.filter((row) => !row.embedded).map((row) => row.source_id)],
-        );
         // Written in the ingest's transaction; a retriever of this ingest only, so no process
         // keeps chunk texts that another replica's later ingest could make stale.
         const stores = storesOn(tx, embedder);
         return {
           retriever: await createRetriever({ embedder, ...stores }),
           manifest,
-          stale: stale.map(({ source_id: id, body }) => {
-            const { hash, tenant } = manifest.get(id) as ManifestEntry;
-            return { id, hash, text: body, ...(tenant !== undefined && { metadata: { tenant } }) };
-          }),
+          // Their texts are read only by an ingest that repairs.
+          async stale() {
+            const { rows: stale } = await tx.query<{ source_id: string; body: Buffer }>(
+              'select source_id, body from documents where source_id = any($1)',
+              [rows.filter((row) => !row.embedded).map((row) => row.source_id)],
+            );
+            return stale.map(({ source_id: id, body }) => {
+              const { hash, tenant } = manifest.get(id) as ManifestEntry;
+              return {
+                id,
+                hash,
+                text: body,
+                ...(tenant !== undefined && { metadata: { tenant } }),
+              };
+            });
+          },
           async forget(gone, changed) {
             const { rows: chunks } = await tx.query<{ chunk_id: string }>(
               'select chunk_id from chunks where source_id = any($1)',

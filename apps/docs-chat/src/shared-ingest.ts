@@ -33,7 +33,7 @@ export interface IndexWriter {
    * stored text by a repairing ingest unless its plan changes or removes them: pgvector's
    * vectors of a new embedding model, or of documents a replica without pgvector wrote.
    */
-  stale?: HashedDocument[];
+  stale?(): Promise<HashedDocument[]>;
 }
 
 /** A chunk row of the `chunks` table. */
@@ -128,11 +128,12 @@ export function ingestShared(
   const started = performance.now();
   return db.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [INGEST_LOCK]);
-    const { retriever, manifest, forget, channel, stale = [] } = await open(tx);
+    const { retriever, manifest, forget, channel, stale } = await open(tx);
     const plan = await planFor(manifest);
     const { changed, gone } = plan;
     const planned = new Set([...changed.map((document) => document.id), ...gone]);
-    const again = repair ? stale.filter((document) => !planned.has(document.id)) : [];
+    const again =
+      repair && stale ? (await stale()).filter((document) => !planned.has(document.id)) : [];
     await forget(
       gone,
       [...changed, ...again].map((document) => document.id),

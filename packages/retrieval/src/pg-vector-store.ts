@@ -96,14 +96,6 @@ const columnSql = (table: string) => `select atttypmod as dim,
     col_description(attrelid, attnum) as comment
   from pg_attribute where attrelid = ${table}::regclass and attname = 'embedding'`;
 
-/**
- * Whether the comment `$comment` records another model than the comment `$expected` would
- * (none recorded, or no model given, passes).
- */
-const otherModel = (comment: string, expected: string) =>
-  `(${expected}::text is not null and starts_with(${comment}, '${MODEL_COMMENT}')
-    and ${comment} <> ${expected})`;
-
 /** The model a column comment records, if it records one. */
 function recordedModel(comment: string | null | undefined): string | undefined {
   return comment?.startsWith(MODEL_COMMENT) ? comment.slice(MODEL_COMMENT.length) : undefined;
@@ -247,7 +239,9 @@ export function createPgVectorStore({
         written as (
           insert into ${quoted} (id, embedding, metadata)
           select * from unnest($1::text[], $2::vector[], $3::jsonb[])
-           where not exists (select from recorded where ${otherModel('comment', '$5')})
+           -- nothing when the table records another model
+           where $5::text is null or not exists (select from recorded
+             where starts_with(comment, '${MODEL_COMMENT}') and comment <> $5)
           ${conflict} returning id)
       select (select comment from recorded) as comment,
         array(select id from written) as ids`,
