@@ -99,9 +99,57 @@ export async function runQuery<Row>(
   }
 }
 
+/** The savepoint a transaction opened on a client already in one is nested in. */
+const SAVEPOINT = 'keel_transaction';
+
+/**
+ * Whether a client is in a transaction already, where its driver says so without a round trip
+ * (pg 8.20 and later, PGlite); `undefined` where it cannot.
+ */
+function reportsTransaction(client: SqlClient): boolean | undefined {
+  const { getTransactionStatus, isInTransaction } = client as {
+    getTransactionStatus?: () => string | null;
+    isInTransaction?: () => boolean;
+  };
+  // pg: 'I' idle, 'T' in a transaction, 'E' in a failed one; null before the first query.
+  const status = getTransactionStatus?.call(client);
+  if (status === 'I') return false;
+  if (status === 'T' || status === 'E') return true;
+  const pglite = isInTransaction?.call(client);
+  return typeof pglite === 'boolean' ? pglite : undefined;
+}
+
+/** PostgreSQL's `no_active_sql_transaction`: a savepoint asked for outside a transaction. */
+const NO_ACTIVE_TRANSACTION = '25P01';
+
+/**
+ * Opens a transaction on `client`, or a savepoint inside the one it is in already (a
+ * transaction's client, a PGlite `transaction()`), so the caller's transaction is neither
+ * committed nor ended; returns whether it nested.
+ */
+async function open(client: SqlClient): Promise<boolean> {
+  const already = reportsTransaction(client);
+  if (already === false) {
+    await client.query('begin');
+    return false;
+  }
+  try {
+    await client.query(`savepoint ${SAVEPOINT}`);
+    return true;
+  } catch (error) {
+    if (already === true || (error as { code?: unknown }).code !== NO_ACTIVE_TRANSACTION) {
+      throw error;
+    }
+  }
+  await client.query('begin');
+  return false;
+}
+
 /**
  * Runs `work` in a transaction on one connection (checked out of a Pool, else the client
- * itself), committed when it resolves and rolled back when it throws.
+ * itself), committed when it resolves and rolled back when it throws. On a client already in a
+ * transaction it runs in a savepoint instead, released or rolled back to, and the caller's
+ * transaction goes on (settings `work` makes local last until that transaction ends).
  *
  * @throws SharedStateUnavailableError when the server fails or cannot be reached; `work`'s own
  * Keel errors unchanged.
@@ -120,25 +168,31 @@ export async function inTransaction<T>(
 ): Promise<T> {
   let connection: SqlClient;
   let release: (destroy?: boolean) => void = () => {};
+  let nested: boolean;
   try {
     if (isPool(sql)) {
       const checkedOut = await sql.connect();
       connection = checkedOut;
       release = (destroy) => checkedOut.release(destroy);
     } else connection = sql;
-    await connection.query('begin');
+    nested = await open(connection);
   } catch (error) {
     release(true);
     throw unavailable(operation, error);
   }
   try {
     const result = await work(connection);
-    await connection.query('commit');
+    await connection.query(nested ? `release savepoint ${SAVEPOINT}` : 'commit');
     release();
     return result;
   } catch (error) {
     // A connection that cannot roll back is broken: the pool must not hand it out again.
-    const rolledBack = await connection.query('rollback').then(
+    const rolledBack = await (nested
+      ? connection
+          .query(`rollback to savepoint ${SAVEPOINT}`)
+          .then(() => connection.query(`release savepoint ${SAVEPOINT}`))
+      : connection.query('rollback')
+    ).then(
       () => true,
       () => false,
     );

@@ -83,9 +83,10 @@ describe('createPgVectorStore', () => {
     expect((await v1.search(items[3]?.vector ?? [], { k: 1 }))[0]?.id).toBe('v3');
   });
 
-  it("writes on the caller's transaction without ending it", async () => {
+  it("writes and searches on the caller's transaction without ending it", async () => {
     const store = createPgVectorStore({ sql: server.pool(), table: table(), dim: 4, model: 'm' });
     await store.migrate();
+    const items = vectors(6, 4);
     const connection = await server.pool().connect();
     try {
       const onTransaction = createPgVectorStore({
@@ -95,7 +96,12 @@ describe('createPgVectorStore', () => {
         model: 'm',
       });
       await connection.query('begin');
-      await onTransaction.upsert(vectors(3, 4));
+      await onTransaction.upsert(items.slice(0, 3));
+      await onTransaction.add(items.slice(3));
+      // The search sees the transaction's own writes, and a refused add leaves them be.
+      expect((await onTransaction.search(items[4]?.vector ?? [], { k: 1 }))[0]?.id).toBe('v4');
+      await expect(onTransaction.add(items.slice(0, 1))).rejects.toThrow(/already/);
+      expect(await onTransaction.count()).toBe(6);
       await connection.query('rollback');
     } finally {
       connection.release();

@@ -31,7 +31,10 @@ import {
 
 /** Options of {@link createPgVectorStore}. */
 export interface PgVectorStoreOptions {
-  /** A `pg` Pool (searches and `add` check out one connection for a transaction). */
+  /**
+   * A `pg` Pool (searches and `add` check out one connection for a transaction), or a client:
+   * one already in a transaction runs them in a savepoint of it.
+   */
   sql: SqlClient;
   /** Table name, optionally schema-qualified: lower-case letters, digits, underscores. */
   table: string;
