@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type StreamPart } from '@keel/core';
 import fc from 'fast-check';
+import { marked } from 'marked';
 import { describe, expect, it } from 'vitest';
 import { createObservability } from './create-observability';
 import { createMetricsRegistry } from './metrics-registry';
@@ -43,6 +44,7 @@ const HOSTILE = [
   '![alt][ref]\n\n[ref]: https://evil.com/x.png\n[ok]:\n  https://allowed.com/y "title here"',
   'card 4111 1111 1111 1111, phone +44 20 7946 0958, iban GB82 WEST 1234 5698 7654 32.',
   'a `` x ` y `` b ` c <b> d [x\ny](//evil.com) e](https://evil.com "t t") f',
+  'a `<img src=x>|y` b\n| --- | :-: |\n| c | d |\n\n| h | i |\n|---|---|\n| `<b>|</b>` | z |\n\nq `x|y`',
 ];
 
 function guardOf(options: Parameters<typeof createOutputGuard>[0] = {}) {
@@ -195,6 +197,71 @@ describe('text a renderer reads differently (found by fuzzing against marked)', 
     ['a link title with a URL', '[a](/x "https://evil.com")', 'a'],
   ])('%s', (_, input, output) => {
     expect(guard.guardText(input)).toBe(output);
+  });
+});
+
+describe('code spans holding `|`, which a GFM table row splits', () => {
+  const guard = guardOf();
+  /** Tables and raw HTML as marked (GFM) renders them, the page's renderer. */
+  const rendered = (markdown: string) => marked.parse(markdown, { async: false });
+
+  it('keeps them as code outside a table', () => {
+    const sample =
+      "Rejects with `'queue-full' | 'queue-timeout'`; keys are `<p><rate|breaker>:<key>`.";
+    expect(guard.guardText(sample)).toBe(sample);
+    expect(rendered(guard.guardText(sample))).toContain(
+      '<code>&lt;p&gt;&lt;rate|breaker&gt;:&lt;key&gt;</code>',
+    );
+  });
+
+  it.each([
+    [
+      'a delimiter row',
+      'a `<img src=x>|y` b\n|---|---|\n| c | d |',
+      'a `<img src=x>|y` b\n\\|---|---|\n| c | d |',
+    ],
+    ['one with alignments', '`<img src=x>|y`\n :-|-: ', '`<img src=x>|y`\n \\:-|-: '],
+    [
+      'one in a quote',
+      '> `<img src=x>|y`\n> | --- | --- |',
+      '> `<img src=x>|y`\n> \\| --- | --- |',
+    ],
+    ['one in a list item', '- `<img src=x>|y`\n  |---|---|', '- `<img src=x>|y`\n  \\|---|---|'],
+  ])('escapes %s right after such a line, so it never becomes a header', (_, input, output) => {
+    expect(guard.guardText(input)).toBe(output);
+    // Unguarded, marked renders a table whose cell holds the tag; guarded, code.
+    expect(rendered(input)).toMatch(/<table>[^]*<img src=x>/);
+    expect(rendered(output)).not.toMatch(/<table>|<img/);
+  });
+
+  it("reads them as text in a table's rows, and as code again after the blank line that ends it", () => {
+    const sample = '| h | i |\n|---|---|\n| `<img src=x>|y` | z |\n\nthen `<b>p|q</b>`';
+    const out = guard.guardText(sample);
+    expect(out).toBe(
+      '| h | i |\n|---|---|\n| \\`&lt;img src=x&gt;|y\\` | z |\n\nthen `<b>p|q</b>`',
+    );
+    expect(rendered(out)).toContain('<table>');
+    expect(rendered(out)).not.toMatch(/<img|<b>/);
+    // A table whose header holds no such span is left a table.
+    expect(guard.guardText('| `a` | b |\n|---|---|')).toBe('| `a` | b |\n|---|---|');
+  });
+
+  it('never lets marked render a tag from text mixing code, pipes, tables, quotes and lists', () => {
+    const pieces = ['| a | b |\n', '|---|---|\n', ':-|-:', '`<img src=x>|y`', '`x|<b>`', '`', '``'];
+    const more = ['|', ' | ', '---', '\n', '\n\n', '> ', '- ', '  ', '<b>', 'a', '~', '\\', '['];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces, ...more), { maxLength: 16 }), (parts) => {
+        expect(rendered(guard.guardText(parts.join('')))).not.toMatch(/<img|<b>/);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('decides the same however the text is split, the delimiter row held whole', () => {
+    const stream = guard.text();
+    expect(stream.push('a `x|y` b\n| -')).toBe('a `x|y` b\n');
+    expect(stream.push('-- | --- |\nc')).toBe('\\| --- | --- |\n');
+    expect(stream.flush()).toBe('c');
   });
 });
 

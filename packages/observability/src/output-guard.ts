@@ -17,6 +17,7 @@ import {
   type MarkdownContext,
   type OutputGuardDecisionKind,
   sanitizeMarkdown,
+  tableStart,
 } from './output-guard-markdown';
 import { normalizeAllowedHost } from './output-guard-urls';
 import { createTextRedactor, type RedactOptions } from './redact';
@@ -181,6 +182,7 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
     let held = '';
     let fence: Fence | undefined;
     let lineStart = true;
+    const table = tableStart();
     /** A forced cut split a word: the rest of it may be the rest of a URL. */
     let wordCut = false;
 
@@ -200,7 +202,7 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
       }
       const result = sanitizeMarkdown(
         redacted,
-        { fence, lineStart: lineStart && head === '' },
+        { fence, lineStart: lineStart && head === '', table },
         context,
       );
       fence = result.fence;
