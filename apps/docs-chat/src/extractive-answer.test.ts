@@ -675,6 +675,31 @@ describe('extractAnswer', () => {
     );
   });
 
+  it("takes a table row named in the question's words (an identifier's parts) as an answer, not context", () => {
+    const overview = chunk(
+      'resilience.md#0',
+      'It owns retries: backoff, a retry budget across calls, breakers and fallback.',
+      ['@keel/resilience'],
+    );
+    const answer = (row: string) => {
+      const exports = chunk('resilience.md#9', `| export | what |\n| --- | --- |\n${row}`, [
+        '@keel/resilience',
+        'API',
+      ]);
+      const found = extractAnswer(readQuestion('What is a retry budget?'), [exports, overview], {
+        maxUnits: 1,
+      });
+      return found.covered ? found.units.map((unit) => unit.text) : [];
+    };
+    expect(answer('| `retryBudget(options)`, `RetryBudget` | a shared cap on retries |')).toEqual([
+      '`retryBudget(options)`, `RetryBudget`: a shared cap on retries',
+    ]);
+    // A row named with a word the question does not hold is context: the sentence comes first.
+    expect(answer('| `RetryBudgetSnapshot` | a retry budget as counts |')).toEqual([
+      'It owns retries: backoff, a retry budget across calls, breakers and fallback.',
+    ]);
+  });
+
   it('answers a how-to with the code block and its lead-in', () => {
     const found = extractAnswer(readQuestion('How do I create a budget with a daily cap?'), [
       BUDGETS,

@@ -145,6 +145,19 @@ const NAMED_KINDS: ReadonlyArray<{ asks: RegExp; named: RegExp }> = [
 /** What a unit naming the kind of thing asked for multiplies its score by. */
 const NAMED_KIND_FACTOR = 1.5;
 
+/**
+ * Whether a name is made of the question's terms (`asked`): every word of it, an identifier's
+ * parts for the identifier (`retryBudget` is `retry` and `budget`).
+ */
+function namedIn(name: string, asked: ReadonlySet<string>): boolean {
+  const terms = analyzeTerms(name);
+  // The analyzer keeps an identifier whole beside its parts (`retrybudget`, `retri`, `budget`).
+  const words = terms.filter(
+    (term) => !terms.some((other) => other !== term && term.includes(other)),
+  );
+  return words.length > 0 && words.every((term) => asked.has(term));
+}
+
 /** A code block of install commands only (`npm install @keel/testing`). */
 function installsOnly(code: string): boolean {
   const lines = code
@@ -501,6 +514,7 @@ export function extractAnswer(
   const howto = question.shape === 'howto';
   const figure = numeric ? FIGURES.find(({ asks }) => asks.test(question.text)) : undefined;
   const kind = NAMED_KINDS.find(({ asks }) => asks.test(question.text));
+  const asked = new Set(wanted);
   for (const item of quotable) {
     const { unit, held, heading } = item;
     const context = byChunk.get(unit.citationId) as Map<string, number>;
@@ -529,8 +543,14 @@ export function extractAnswer(
       // how-to wants the whole block, and a question about meaning wants prose.
       factor *= numeric ? 0.8 : 0.5;
     } else if (unit.kind === 'row') {
-      const namesIdentifier = identifiers.some((id) => lower.split(/[:(]/)[0]?.includes(id));
-      if (!numeric && !namesIdentifier) factor *= 0.6;
+      // A row is about what its first cell names: a row naming one of the question's
+      // identifiers, or named in the question's own words (`retryBudget(options)` for "What is
+      // a retry budget?", `tool call`), answers it; any other is context, unless the question
+      // asks for a figure.
+      const name = unit.text.split(/[:(]/)[0] as string;
+      const answers =
+        identifiers.some((id) => name.toLowerCase().includes(id)) || namedIn(name, asked);
+      if (!numeric && !answers) factor *= 0.6;
     } else if (isFigures(unit.text) && !numeric) {
       factor *= 0.3;
     }
@@ -557,7 +577,6 @@ export function extractAnswer(
   const bestCode = howto ? candidates.find((item) => item.unit.kind === 'code') : undefined;
   // A document the question names by its title ("the llm and resilience packages") is quoted
   // at least once: its best unit holding a term of the question beyond the title.
-  const asked = new Set(wanted);
   // Each candidate document's title (its first heading).
   const titles = new Map<string, string>();
   for (const { unit } of candidates)
