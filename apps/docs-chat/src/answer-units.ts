@@ -19,6 +19,8 @@ export interface AnswerUnit {
   matchText: string;
   /** For code, the sentence that introduces it (shown before the block). */
   leadIn?: string;
+  /** For a table row, its first cell: what the row is about. */
+  name?: string;
   /** Headings the unit sits under, outermost first. */
   headingPath: readonly string[];
   citationId: string;
@@ -518,7 +520,13 @@ export function answerUnits(chunk: PackedChunk, rank: number): AnswerUnit[] {
       for (const row of hasHeader ? rows.slice(1) : rows) {
         for (const text of rowUnits(header, row)) {
           if (!/\p{L}/u.test(text)) continue;
-          add({ kind: 'row', text, matchText: `${header.join(' ')} ${text}`, headingPath });
+          add({
+            kind: 'row',
+            text,
+            matchText: `${header.join(' ')} ${text}`,
+            name: row[0] ?? '',
+            headingPath,
+          });
         }
       }
       lastSentence = undefined;

@@ -1,7 +1,7 @@
 import type { PackedChunk } from '@keel/retrieval';
 import { describe, expect, it } from 'vitest';
 import { type AnswerUnit, answerUnits, splitSentences, wholeUnits } from './answer-units';
-import { extractAnswer } from './extractive-answer';
+import { extractAnswer, namedIn } from './extractive-answer';
 import {
   analyzeTerms,
   conjuncts,
@@ -675,29 +675,42 @@ describe('extractAnswer', () => {
     );
   });
 
-  it("takes a table row named in the question's words (an identifier's parts) as an answer, not context", () => {
-    const overview = chunk(
-      'resilience.md#0',
+  it.each([
+    [
+      'What is a retry budget?',
+      '| `retryBudget(options)`, `RetryBudget` | a shared cap on retries |',
       'It owns retries: backoff, a retry budget across calls, breakers and fallback.',
-      ['@keel/resilience'],
-    );
-    const answer = (row: string) => {
-      const exports = chunk('resilience.md#9', `| export | what |\n| --- | --- |\n${row}`, [
-        '@keel/resilience',
-        'API',
-      ]);
-      const found = extractAnswer(readQuestion('What is a retry budget?'), [exports, overview], {
-        maxUnits: 1,
-      });
-      return found.covered ? found.units.map((unit) => unit.text) : [];
-    };
-    expect(answer('| `retryBudget(options)`, `RetryBudget` | a shared cap on retries |')).toEqual([
-      '`retryBudget(options)`, `RetryBudget`: a shared cap on retries',
-    ]);
-    // A row named with a word the question does not hold is context: the sentence comes first.
-    expect(answer('| `RetryBudgetSnapshot` | a retry budget as counts |')).toEqual([
+      'row',
+    ],
+    // A word of the name the question does not hold: context.
+    [
+      'What is a retry budget?',
+      '| `RetryBudgetSnapshot` | a retry budget as counts |',
       'It owns retries: backoff, a retry budget across calls, breakers and fallback.',
-    ]);
+      'sentence',
+    ],
+  ])(
+    'for "%s", takes the row %s as an answer only when named in its words',
+    (question, row, sentence, wins) => {
+      const rows = chunk('guide.md#9', `| name | what |\n| --- | --- |\n${row}`, ['Guide', 'API']);
+      const prose = chunk('guide.md#0', sentence, ['Guide']);
+      const found = extractAnswer(readQuestion(question), [rows, prose], { maxUnits: 1 });
+      expect(found.covered && found.units[0]?.kind).toBe(wins);
+    },
+  );
+
+  it("reads a row's name as its words: an identifier by its parts, a call without its arguments", () => {
+    const named = (name: string, question: string) =>
+      namedIn(name, new Set(readQuestion(question).terms));
+    expect(named('`retryBudget(options)`, `RetryBudget`', 'What is a retry budget?')).toBe(true);
+    // Abbreviations (`max`, `Chars`) read as their words, as the question's are.
+    expect(named('`maxHeldChars`', 'What is the maximum of held characters?')).toBe(true);
+    expect(named('`keel.breaker.state`', "Where is a breaker's state?")).toBe(true);
+    // Every word of the name must be the question's: `timeout` is not `time`.
+    expect(named('`time`, `timeout`', 'What time does a budget reset?')).toBe(false);
+    expect(named('`RetryBudgetSnapshot`', 'What is a retry budget?')).toBe(false);
+    expect(named('', 'What is a retry budget?')).toBe(false);
+    expect(named('the', 'What is the budget?')).toBe(false);
   });
 
   it('answers a how-to with the code block and its lead-in', () => {

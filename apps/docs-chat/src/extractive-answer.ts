@@ -146,16 +146,18 @@ const NAMED_KINDS: ReadonlyArray<{ asks: RegExp; named: RegExp }> = [
 const NAMED_KIND_FACTOR = 1.5;
 
 /**
- * Whether a name is made of the question's terms (`asked`): every word of it, an identifier's
- * parts for the identifier (`retryBudget` is `retry` and `budget`).
+ * Whether a name is made of the question's terms (`asked`), an identifier's by its parts
+ * (`retryBudget` is `retry` and `budget`), a call's arguments left out.
  */
-function namedIn(name: string, asked: ReadonlySet<string>): boolean {
-  const terms = analyzeTerms(name);
-  // The analyzer keeps an identifier whole beside its parts (`retrybudget`, `retri`, `budget`).
-  const words = terms.filter(
-    (term) => !terms.some((other) => other !== term && term.includes(other)),
+export function namedIn(name: string, asked: ReadonlySet<string>): boolean {
+  const terms = (name.replace(/\([^)]*\)/g, ' ').match(/[\p{L}\p{N}_$.-]+/gu) ?? []).flatMap(
+    (word) => {
+      const each = analyzeTerms(word);
+      // The analyzer keeps an identifier whole beside its parts (`retrybudget`, `retri`, `budget`).
+      return each.length > 1 && each[0] === word.toLowerCase() ? each.slice(1) : each;
+    },
   );
-  return words.length > 0 && words.every((term) => asked.has(term));
+  return terms.length > 0 && terms.every((term) => asked.has(term));
 }
 
 /** A code block of install commands only (`npm install @keel/testing`). */
@@ -547,9 +549,14 @@ export function extractAnswer(
       // identifiers, or named in the question's own words (`retryBudget(options)` for "What is
       // a retry budget?", `tool call`), answers it; any other is context, unless the question
       // asks for a figure.
-      const name = unit.text.split(/[:(]/)[0] as string;
+      const name = unit.name ?? '';
       const answers =
-        identifiers.some((id) => name.toLowerCase().includes(id)) || namedIn(name, asked);
+        identifiers.some((id) =>
+          name
+            .replace(/\([^)]*\)/g, '')
+            .toLowerCase()
+            .includes(id),
+        ) || namedIn(name, asked);
       if (!numeric && !answers) factor *= 0.6;
     } else if (isFigures(unit.text) && !numeric) {
       factor *= 0.3;

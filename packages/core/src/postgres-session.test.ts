@@ -24,10 +24,7 @@ function failAfter(name: string) {
   };
 }
 
-/**
- * What `inTransaction` must do on one client, whichever way the driver tells (or does not
- * tell) whether the client is in a transaction already.
- */
+/** What `inTransaction` must do on one client (not a Pool), in a transaction or not. */
 function sessionContract(name: string, client: () => SqlClient) {
   describe(`inTransaction on ${name}`, () => {
     beforeEach(async () => {
@@ -56,6 +53,14 @@ function sessionContract(name: string, client: () => SqlClient) {
       await inTransaction(client(), 'test.insert', insert('inside'));
       // Still the caller's transaction: its rollback undoes both writes.
       await insert('after')(client());
+      await client().query('rollback');
+      expect(await names(client())).toEqual([]);
+    });
+
+    it("runs in a savepoint after a caller's begin that is sent but not awaited yet", async () => {
+      const begun = client().query('begin');
+      await inTransaction(client(), 'test.insert', insert('inside'));
+      await begun;
       await client().query('rollback');
       expect(await names(client())).toEqual([]);
     });
@@ -100,9 +105,9 @@ describe('on PGlite', () => {
     db = await PGlite.create();
   });
   afterAll(() => db?.close());
-  sessionContract('PGlite (isInTransaction)', () => db);
-  // A client that only has `query` (a wrapper, an older driver): asked with a savepoint.
-  sessionContract('a client that does not report its transaction', () => ({
+  sessionContract('PGlite', () => db);
+  // A client that only has `query` (a wrapper).
+  sessionContract('a wrapper of PGlite', () => ({
     query: (text, values) => db.query(text, values),
   }));
 });
@@ -123,5 +128,25 @@ describe.skipIf(!url)('on PostgreSQL', () => {
     await client?.query(`drop schema if exists keel_session_${process.pid} cascade`);
     await client?.end();
   });
-  sessionContract('a pg Client (getTransactionStatus)', () => client);
+  sessionContract('a pg Client', () => client);
+
+  it("commits its own transaction on a Pool's connection, even one left in a transaction", async () => {
+    const schema = `keel_session_${process.pid}`;
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 1,
+      options: `-c search_path=${schema}`,
+    });
+    try {
+      await pool.query('truncate items');
+      // A connection released in the middle of a transaction (someone else's bug).
+      const leaked = await pool.connect();
+      await leaked.query('begin');
+      leaked.release();
+      await inTransaction(pool, 'test.insert', insert('p'));
+      expect(await names(client)).toEqual(['p']);
+    } finally {
+      await pool.end();
+    }
+  });
 });

@@ -99,57 +99,37 @@ export async function runQuery<Row>(
   }
 }
 
-/** The savepoint a transaction opened on a client already in one is nested in. */
-const SAVEPOINT = 'keel_transaction';
-
-/**
- * Whether a client is in a transaction already, where its driver says so without a round trip
- * (pg 8.20 and later, PGlite); `undefined` where it cannot.
- */
-function reportsTransaction(client: SqlClient): boolean | undefined {
-  const { getTransactionStatus, isInTransaction } = client as {
-    getTransactionStatus?: () => string | null;
-    isInTransaction?: () => boolean;
-  };
-  // pg: 'I' idle, 'T' in a transaction, 'E' in a failed one; null before the first query.
-  const status = getTransactionStatus?.call(client);
-  if (status === 'I') return false;
-  if (status === 'T' || status === 'E') return true;
-  const pglite = isInTransaction?.call(client);
-  return typeof pglite === 'boolean' ? pglite : undefined;
-}
-
 /** PostgreSQL's `no_active_sql_transaction`: a savepoint asked for outside a transaction. */
 const NO_ACTIVE_TRANSACTION = '25P01';
 
+/** Savepoints opened so far: each call's has a name of its own. */
+let savepoints = 0;
+
 /**
- * Opens a transaction on `client`, or a savepoint inside the one it is in already (a
- * transaction's client, a PGlite `transaction()`), so the caller's transaction is neither
- * committed nor ended; returns whether it nested.
+ * Opens a transaction on a client: a savepoint when it is in one already (a transaction's
+ * client, a PGlite `transaction()`), so the caller's transaction is neither committed nor ended;
+ * returns the savepoint's name, or `undefined` for a transaction of its own. Asked with a
+ * savepoint, in order with the client's other statements: a driver's own status is stale while
+ * statements are queued (a `begin` sent and not awaited).
  */
-async function open(client: SqlClient): Promise<boolean> {
-  const already = reportsTransaction(client);
-  if (already === false) {
-    await client.query('begin');
-    return false;
-  }
+async function open(client: SqlClient): Promise<string | undefined> {
+  const savepoint = `keel_transaction_${++savepoints}`;
   try {
-    await client.query(`savepoint ${SAVEPOINT}`);
-    return true;
+    await client.query(`savepoint ${savepoint}`);
+    return savepoint;
   } catch (error) {
-    if (already === true || (error as { code?: unknown }).code !== NO_ACTIVE_TRANSACTION) {
-      throw error;
-    }
+    if ((error as { code?: unknown }).code !== NO_ACTIVE_TRANSACTION) throw error;
   }
   await client.query('begin');
-  return false;
+  return undefined;
 }
 
 /**
  * Runs `work` in a transaction on one connection (checked out of a Pool, else the client
  * itself), committed when it resolves and rolled back when it throws. On a client already in a
  * transaction it runs in a savepoint instead, released or rolled back to, and the caller's
- * transaction goes on (settings `work` makes local last until that transaction ends).
+ * transaction goes on (settings `work` makes local last until that transaction ends). Calls on
+ * one client must not overlap, as two transactions on one connection cannot.
  *
  * @throws SharedStateUnavailableError when the server fails or cannot be reached; `work`'s own
  * Keel errors unchanged.
@@ -168,29 +148,33 @@ export async function inTransaction<T>(
 ): Promise<T> {
   let connection: SqlClient;
   let release: (destroy?: boolean) => void = () => {};
-  let nested: boolean;
+  let savepoint: string | undefined;
   try {
     if (isPool(sql)) {
+      // A connection checked out is this call's: a transaction of its own.
       const checkedOut = await sql.connect();
       connection = checkedOut;
       release = (destroy) => checkedOut.release(destroy);
-    } else connection = sql;
-    nested = await open(connection);
+      await connection.query('begin');
+    } else {
+      connection = sql;
+      savepoint = await open(connection);
+    }
   } catch (error) {
     release(true);
     throw unavailable(operation, error);
   }
   try {
     const result = await work(connection);
-    await connection.query(nested ? `release savepoint ${SAVEPOINT}` : 'commit');
+    await connection.query(savepoint ? `release savepoint ${savepoint}` : 'commit');
     release();
     return result;
   } catch (error) {
     // A connection that cannot roll back is broken: the pool must not hand it out again.
-    const rolledBack = await (nested
+    const rolledBack = await (savepoint
       ? connection
-          .query(`rollback to savepoint ${SAVEPOINT}`)
-          .then(() => connection.query(`release savepoint ${SAVEPOINT}`))
+          .query(`rollback to savepoint ${savepoint}`)
+          .then(() => connection.query(`release savepoint ${savepoint}`))
       : connection.query('rollback')
     ).then(
       () => true,

@@ -17,11 +17,8 @@ import type { RedactionRule } from './redaction-rules';
 
 /** Look-behind for a rule's `partial` pattern (multi-line rules look at the whole held text). */
 const PARTIAL_WINDOW = 256;
-/**
- * A line made only of these may still become a fence inside a list item or quote, or a table's
- * delimiter row: it is held whole.
- */
-const LINE_PREFIX = /^[ \t>*+\-\d.)`~|:]*$/;
+/** A line made only of these may still become a fence inside a list item or quote. */
+const LINE_PREFIX = /^[ \t>*+\-\d.)`~]*$/;
 const DEFINITION_START = new RegExp(String.raw`^ {0,3}\[[^\[\]]{1,${MAX_LINK_TEXT}}\]$`);
 
 /** Tracks what is open at the end of the text read so far. */

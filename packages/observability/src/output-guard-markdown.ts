@@ -5,6 +5,7 @@
  * could disagree the output is made unambiguous (an unpaired backtick or an unclosed `](` is
  * escaped), so nothing the guard took for code or text can render as HTML or a link.
  */
+import type { TableLines } from './output-guard-tables';
 import { destinationAllowed, emailAllowed } from './output-guard-urls';
 
 /** What the guard did, as its decision hook, metric and span events report it. */
@@ -86,14 +87,9 @@ const TAG = new RegExp(`<([/!?]?)([A-Za-z][A-Za-z0-9:-]*)?([^<>]{0,${MAX_TAG}})(
 const BARE_URL = /(?:(?:https?|ftp):\/\/|(?:mailto|xmpp):|www\.|\/\/)[^\s<>[\]()`"']*/iy;
 /** The same URL as far as a renderer may read it (through quotes, brackets and parentheses). */
 const RENDERED_URL = /\S*/y;
-/** Where the scanner stops to look: escapes, code, tags, images, links, URLs, line breaks. */
+/** Where the scanner stops to look: escapes, code, tags, images, links, URLs. */
 const TOKEN =
-  /\\[!-/:-@[-`{-~]|`+|<(?=[A-Za-z/!?])|!\[|\[|\]\(|(?:https?|ftp):\/\/|www\.|(?<![A-Za-z0-9])(?:mailto|xmpp):|(?<![A-Za-z0-9:/])\/\/(?=[A-Za-z0-9])|\n/gi;
-/**
- * A line a renderer may read as a GFM table's delimiter row (`| --- | :-: |`, in a quote too),
- * with what comes before its first cell.
- */
-const DELIMITER_ROW = /^([ \t>]*)(?=[^\n]*\|)(?=[^\n]*-)[|:-][ \t|:-]*$/;
+  /\\[!-/:-@[-`{-~]|`+|<(?=[A-Za-z/!?])|!\[|\[|\]\(|(?:https?|ftp):\/\/|www\.|(?<![A-Za-z0-9])(?:mailto|xmpp):|(?<![A-Za-z0-9:/])\/\/(?=[A-Za-z0-9])/gi;
 /** Attributes that make a tag load something. */
 const LOADING_ATTRIBUTE =
   /\b(?:src|srcset|poster|data|background|xlink:href|href|action|formaction)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi;
@@ -123,49 +119,27 @@ function plainAlt(alt: string): string {
 }
 
 /**
- * What the guard knows of GFM tables where a piece of prose starts, updated as it is read. In a
- * table row a `|` splits cells even inside code, so a code span holding one would be read as
- * text: such a span is kept as code only outside a table, and a delimiter row right after a
- * line that kept one is escaped, so that line never becomes a table's header.
- */
-export interface TableState {
-  /** A delimiter row was let through and no blank line has followed: the lines are rows. */
-  inTable: boolean;
-  /** The current line kept a code span holding `|`. */
-  pipedLine: boolean;
-  /** The line before it did. */
-  pipedBefore: boolean;
-}
-
-/** A new {@link TableState}, for the start of a text. */
-export function tableStart(): TableState {
-  return { inTable: false, pipedLine: false, pipedBefore: false };
-}
-
-/**
- * Sanitises Markdown prose (no fenced code). `lineStart`: the text starts a line. `table`: the
- * state of the text's lines (without it, every code span holding `|` is read as text).
+ * Sanitises Markdown prose (no fenced code). `lineStart`: the text starts a line. `inTable`: given
+ * the output so far, whether a code span holding `|` may be in a table's rows (see
+ * `output-guard-tables.ts`); without it every such span is read as text.
  */
 function sanitizeProse(
   text: string,
   lineStart: boolean,
   context: MarkdownContext,
-  table?: TableState,
+  inTable?: (before: string) => boolean,
 ): string {
   const { allowedHosts, decide } = context;
   let out = '';
-  let done = lineStart ? lineBegins(0) : 0;
-  TOKEN.lastIndex = done;
+  let done = 0;
+  TOKEN.lastIndex = 0;
   for (let found = TOKEN.exec(text); found !== null; found = TOKEN.exec(text)) {
     const at = found.index;
     const token = found[0];
     out += text.slice(done, at);
     let next = at + token.length;
     const first = token[0];
-    if (first === '\n') {
-      out += token;
-      next = lineBegins(next);
-    } else if (first === '\\') {
+    if (first === '\\') {
       out += token;
     } else if (first === '`') {
       next = codeSpan(at, token.length);
@@ -185,36 +159,14 @@ function sanitizeProse(
   }
   return out + text.slice(done);
 
-  /** At the start of a line: tracks the table state; escapes a delimiter row (see TableState). */
-  function lineBegins(at: number): number {
-    // A piece ending with a line break: the next piece starts the line.
-    if (!table || at === text.length) return at;
-    const lineEnd = text.indexOf('\n', at);
-    const line = text.slice(at, lineEnd === -1 ? text.length : lineEnd);
-    table.pipedBefore = table.pipedLine;
-    table.pipedLine = false;
-    // Blank only when whole: the rest of a piece's last line may follow in the next piece.
-    if (lineEnd !== -1 && line.trim() === '') table.inTable = false;
-    const row = DELIMITER_ROW.exec(line);
-    if (!row) return at;
-    if (!table.pipedBefore) {
-      table.inTable = true;
-      return at;
-    }
-    const prefix = row[1] as string;
-    out += `${prefix}\\`;
-    return at + prefix.length;
-  }
-
   function codeSpan(at: number, length: number): number {
     const lineEnd = text.indexOf('\n', at);
     const rest = text.slice(at + length, lineEnd === -1 ? text.length : lineEnd);
     const close = new RegExp(`(?<!\`)\`{${length}}(?!\`)`).exec(rest);
-    const piped = close ? rest.slice(0, close.index).includes('|') : false;
-    // Marked reads no code span right after a `~`: such a span is read as text, as is one
-    // holding `|` that may be in a table row (see TableState).
-    if (close && text[at - 1] !== '~' && (!piped || (table && !table.inTable))) {
-      if (piped && table) table.pipedLine = true;
+    // Marked reads no code span right after a `~`, and a table row splits one holding `|`:
+    // such spans are read as text.
+    const piped = close !== null && rest.slice(0, close.index).includes('|');
+    if (close && text[at - 1] !== '~' && (!piped || inTable?.(out) === false)) {
       const end = at + length + close.index + length;
       out += text.slice(at, end);
       return end;
@@ -397,7 +349,7 @@ function sanitizeProse(
  */
 export function sanitizeMarkdown(
   text: string,
-  start: { fence: Fence | undefined; lineStart: boolean; table: TableState },
+  start: { fence: Fence | undefined; lineStart: boolean; tables: TableLines },
   context: MarkdownContext,
 ): { text: string; fence: Fence | undefined } {
   let fence = start.fence;
@@ -407,7 +359,12 @@ export function sanitizeMarkdown(
   let atLineStart = start.lineStart;
   let position = 0;
   const flushProse = () => {
-    if (prose !== '') out += sanitizeProse(prose, proseLineStart, context, start.table);
+    if (prose !== '') {
+      const before = out;
+      out += sanitizeProse(prose, proseLineStart, context, (proseOut) =>
+        start.tables.inTableAfter(before + proseOut),
+      );
+    }
     prose = '';
   };
   while (position < text.length) {

@@ -246,14 +246,62 @@ describe('code spans holding `|`, which a GFM table row splits', () => {
     expect(guard.guardText('| `a` | b |\n|---|---|')).toBe('| `a` | b |\n|---|---|');
   });
 
+  it.each([
+    ['CRLF line breaks', '`<img src=x>|y`\r\n|---|---|\r\n'],
+    ['CR line breaks', 'a `<img src=x>|y`\r|---|---|'],
+    ['a CRLF table', '| h | i |\r\n|---|---|\r\n| `<img src=x>|y` | z |\r\n'],
+    ['a delimiter row left by a removed link', '`<img src=x>|y`\n|---|---|[](https://evil.com/x)'],
+    ['a delimiter row as link text', '`<img src=x>|y`\n[|---|---|](https://evil.com)'],
+    [
+      'a table begun after a removed link',
+      '| h | i |\n|---|---|[](https://e.com)\n| `<b>|y` | z |',
+    ],
+    ['a delimiter row inside a tag', '`<img src=x>|y` <b\n|---|---|\n>'],
+    ['a delimiter row inside a comment', '`<img src=x>|y` <!--\n|---|---|\n-->'],
+    ['a table begun inside a tag', '| h | <b\n|---|---|\n>\n`<img src=x>|y`'],
+    ['a line of a tab in a table', '| h | i |\n|---|---|\n\t\n`<img src=x>|y`'],
+    ['a code span across a CR', '---`~  \r> ``x<b>`'],
+  ])('reads lines as the renderer does: %s', (_, input) => {
+    expect(rendered(guard.guardText(input))).not.toMatch(/<img|<b>/);
+  });
+
+  it('decides a line held at a flush as if it were a delimiter row (the text may go on)', async () => {
+    const parts = await collect(
+      guardOf().guard(
+        streamOf(
+          text('`<img src=x>|y`\n|'),
+          { type: 'reasoning-delta', text: 'hmm' },
+          text('---|---|\n'),
+          { type: 'finish', reason: 'stop' },
+        ),
+      ),
+    );
+    const said = parts.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
+    expect(said).toBe('`<img src=x>|y`\n\\|---|---|\n');
+  });
+
   it('never lets marked render a tag from text mixing code, pipes, tables, quotes and lists', () => {
     const pieces = ['| a | b |\n', '|---|---|\n', ':-|-:', '`<img src=x>|y`', '`x|<b>`', '`', '``'];
-    const more = ['|', ' | ', '---', '\n', '\n\n', '> ', '- ', '  ', '<b>', 'a', '~', '\\', '['];
+    const more = ['|', ' | ', '---', '\n', '\r\n', '\r', '\n\n', '\t', '> ', '- ', '  ', '<b>'];
+    const rest = ['<b', '>', '<!--', 'a', '~', '\\', '[', '](', '[](https://evil.com/x)'];
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(...pieces, ...more), { maxLength: 16 }), (parts) => {
-        expect(rendered(guard.guardText(parts.join('')))).not.toMatch(/<img|<b>/);
-      }),
-      { numRuns: 500 },
+      fc.property(
+        fc.array(fc.constantFrom(...pieces, ...more, ...rest), { maxLength: 16 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (parts, cuts) => {
+          const sample = parts.join('');
+          const out = guard.guardText(sample);
+          expect(rendered(out)).not.toMatch(/<img|<b>|<b |<!--/);
+          // The same however it is split.
+          expect(
+            guardSplit(
+              sample,
+              cuts.map((cut) => cut % (sample.length + 1)),
+            ),
+          ).toBe(out);
+        },
+      ),
+      { numRuns: 1_000 },
     );
   });
 

@@ -17,8 +17,8 @@ import {
   type MarkdownContext,
   type OutputGuardDecisionKind,
   sanitizeMarkdown,
-  tableStart,
 } from './output-guard-markdown';
+import { TableLines } from './output-guard-tables';
 import { normalizeAllowedHost } from './output-guard-urls';
 import { createTextRedactor, type RedactOptions } from './redact';
 import type { SpanLike } from './span-types';
@@ -56,7 +56,8 @@ export interface OutputGuardOptions {
   /**
    * Most characters held back while a construct is open (a link, a tag, a code span, a private
    * key), default 8,192; past it the held text is released in one piece, with a line break if
-   * that cuts a word, so no URL survives across the cut. At least 1,024.
+   * that cuts a word, so no URL survives across the cut. At least 1,024. As many again may be
+   * held of a line that may be a table's delimiter row (`|---|`).
    */
   maxHeldChars?: number;
   /** Told every decision, as it is taken (a hook that throws is ignored). */
@@ -182,9 +183,11 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
     let held = '';
     let fence: Fence | undefined;
     let lineStart = true;
-    const table = tableStart();
+    const tables = new TableLines(maxHeldChars);
     /** A forced cut split a word: the rest of it may be the rest of a URL. */
     let wordCut = false;
+    /** The last character read was `\r`, read as a line break. */
+    let afterReturn = false;
 
     /** Redacts and sanitises one piece that ends where a cut is allowed. */
     function release(piece: string): string {
@@ -202,17 +205,17 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
       }
       const result = sanitizeMarkdown(
         redacted,
-        { fence, lineStart: lineStart && head === '', table },
+        { fence, lineStart: lineStart && head === '', tables },
         context,
       );
       fence = result.fence;
       lineStart = redacted.endsWith('\n');
-      return head + result.text;
+      return tables.feed(head + result.text);
     }
 
     return {
       get held() {
-        return held.length;
+        return held.length + tables.held;
       },
       push(delta) {
         if (typeof delta !== 'string') {
@@ -223,7 +226,14 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
         }
         let out = '';
         for (let i = 0; i < delta.length; i++) {
-          const char = delta[i] as string;
+          let char = delta[i] as string;
+          // Line breaks as a renderer reads them: `\r\n` and `\r` are each one `\n`.
+          if (afterReturn && char === '\n') {
+            afterReturn = false;
+            continue;
+          }
+          afterReturn = char === '\r';
+          if (afterReturn) char = '\n';
           held += char;
           tracker.feed(char);
           if (/\s/.test(char) && !tracker.open() && !secretMayContinue(held, redactor.rules)) {
@@ -243,7 +253,7 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
         return out;
       },
       flush() {
-        const out = release(held);
+        const out = release(held) + tables.flush();
         held = '';
         return out;
       },

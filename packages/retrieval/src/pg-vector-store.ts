@@ -33,7 +33,8 @@ import {
 export interface PgVectorStoreOptions {
   /**
    * A `pg` Pool (searches and `add` check out one connection for a transaction), or a client:
-   * one already in a transaction runs them in a savepoint of it.
+   * one already in a transaction runs them in a savepoint of it (a search's `hnsw` settings
+   * then last until that transaction ends).
    */
   sql: SqlClient;
   /** Table name, optionally schema-qualified: lower-case letters, digits, underscores. */

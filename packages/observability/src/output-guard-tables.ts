@@ -1,0 +1,149 @@
+/**
+ * GFM tables as a renderer reads the guard's output. In a table row a `|` splits cells even
+ * inside code, so a code span holding one would render its halves as text (and a tag in it as
+ * HTML). The guard keeps such a span as code only where no table can read it: outside a table's
+ * rows, and on a line that never becomes a table's header, since the delimiter row that would
+ * make it one is escaped (`\|---|---|`). Lines are read from the output itself (the guard reads
+ * `\r\n` and `\r` as `\n`), so what the guard removed, escaped or joined across lines cannot
+ * make a table it did not see; a line that may still become a delimiter row is held until it
+ * ends.
+ */
+
+/** A delimiter row (`| --- | :-: |`, in a quote or list item too), with what precedes its cells. */
+const DELIMITER_ROW = /^([ \t>]*)(?=[^|]*\|)(?=[^-]*-)[|:-][ \t|:-]*$/;
+/** A line so far that may still become a delimiter row. */
+const MAY_BE_DELIMITER_ROW = /^[ \t>|:-]*$/;
+/** A line that ends a table (a line of spaces; renderers end one at a blank line or sooner). */
+const ENDS_TABLE = /^ *$/;
+
+/** Whether a line of the guard's output holds a code span containing `|`. */
+function pipedCodeSpan(line: string): boolean {
+  let at = 0;
+  while (at < line.length) {
+    const char = line[at];
+    if (char === '\\') {
+      at += 2;
+      continue;
+    }
+    if (char !== '`') {
+      at++;
+      continue;
+    }
+    let end = at;
+    while (line[end] === '`') end++;
+    const run = end - at;
+    // The span closes at the next run of as many backticks; backslashes are text inside it.
+    let close = end;
+    let closed = -1;
+    while (close < line.length) {
+      if (line[close] !== '`') {
+        close++;
+        continue;
+      }
+      let after = close;
+      while (line[after] === '`') after++;
+      if (after - close === run) {
+        closed = close;
+        break;
+      }
+      close = after;
+    }
+    if (closed === -1) {
+      at = end;
+      continue;
+    }
+    if (line.slice(end, closed).includes('|')) return true;
+    at = closed + run;
+  }
+  return false;
+}
+
+/** What the guard knows of tables at a point of its output, and the line it holds back. */
+export class TableLines {
+  /** A delimiter row was let through and no line of spaces has followed: lines are rows. */
+  private inTable = false;
+  /** The line before the current one held a code span containing `|`. */
+  private pipedBefore = false;
+  /** The current line so far. */
+  private line = '';
+  /** The current line is held back whole (it may still become a delimiter row). */
+  private holding = true;
+
+  /** `maxLine`: the longest line held back; past it, it is released as at a flush. */
+  constructor(private readonly maxLine: number) {}
+
+  /** Characters held back. */
+  get held(): number {
+    return this.holding ? this.line.length : 0;
+  }
+
+  /**
+   * Whether a code span holding `|`, right after `text` (output not yet fed), may be in a
+   * table's rows.
+   */
+  inTableAfter(text: string): boolean {
+    const copy = Object.assign(new TableLines(this.maxLine), this);
+    copy.feed(text);
+    return copy.inTable;
+  }
+
+  /** Reads output; returns what may be released (a line that may be a delimiter row waits). */
+  feed(text: string): string {
+    let out = '';
+    let rest = text;
+    while (rest !== '') {
+      const end = rest.indexOf('\n');
+      const part = end === -1 ? rest : rest.slice(0, end);
+      const lineBreak = end === -1 ? '' : '\n';
+      this.line += part;
+      if (!this.holding) out += part;
+      else if (lineBreak !== '') {
+        out += this.decided(this.line);
+        this.holding = false;
+      } else if (!MAY_BE_DELIMITER_ROW.test(this.line)) {
+        out += this.line;
+        this.holding = false;
+      } else if (this.line.length >= this.maxLine) out += this.flush();
+      if (lineBreak !== '') {
+        out += lineBreak;
+        this.endLine();
+      }
+      rest = rest.slice(part.length + lineBreak.length);
+    }
+    return out;
+  }
+
+  /**
+   * Releases the line held, at the end of the text, a flush or past `maxLine` (the line may go
+   * on after it): decided as if it were a delimiter row.
+   */
+  flush(): string {
+    if (!this.holding || this.line === '') return '';
+    this.holding = false;
+    if (this.pipedBefore) return this.escaped(this.line);
+    this.inTable = true;
+    return this.line;
+  }
+
+  /** A whole line: a delimiter row after a line holding a piped code span is escaped. */
+  private decided(line: string): string {
+    if (!DELIMITER_ROW.test(line)) return line;
+    if (this.pipedBefore) return this.escaped(line);
+    this.inTable = true;
+    return line;
+  }
+
+  private escaped(line: string): string {
+    const prefix = (/^[ \t>]*/.exec(line) as RegExpExecArray)[0];
+    const escapedLine = `${prefix}\\${line.slice(prefix.length)}`;
+    this.line = escapedLine;
+    return escapedLine;
+  }
+
+  private endLine(): void {
+    if (ENDS_TABLE.test(this.line)) this.inTable = false;
+    this.pipedBefore = pipedCodeSpan(this.line);
+    this.line = '';
+    this.holding = true;
+  }
+}
