@@ -304,7 +304,9 @@ function sanitizeProse(
     if (keepable(destination, title)) out += `[${shown}]${keptDestination(link.slice(2))}`;
     else {
       decide('link-removed', 'markdown-link');
-      out += shown;
+      // A link without text leaves a marker: text around it must not join (`` `a` `` and a
+      // backtick after it would make one run of two).
+      out += shown === '' ? LINK_REMOVED : shown;
     }
     return at + whole.length;
   }

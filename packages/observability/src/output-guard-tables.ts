@@ -9,8 +9,11 @@
  * ends.
  */
 
-/** A delimiter row (`| --- | :-: |`, in a quote or list item too), with what precedes its cells. */
-const DELIMITER_ROW = /^([ \t>]*)(?=[^|]*\|)(?=[^-]*-)[|:-][ \t|:-]*$/;
+/**
+ * A delimiter row (`| --- | :-: |`, in a quote or list item too; a one-column table's may have
+ * no pipe, `-:`), with what precedes its cells.
+ */
+const DELIMITER_ROW = /^([ \t>]*)(?=[^-]*-)[|:-][ \t|:-]*$/;
 /** A line so far that may still become a delimiter row. */
 const MAY_BE_DELIMITER_ROW = /^[ \t>|:-]*$/;
 /** A line that ends a table (a line of spaces; renderers end one at a blank line or sooner). */

@@ -195,6 +195,11 @@ describe('text a renderer reads differently (found by fuzzing against marked)', 
     ['a definition whose destination hides a URL', '[r]: \\https://1.', '[r]: (link removed)'],
     ['HTML in the info string of a last-line fence', '```<b>', '```&lt;b&gt;'],
     ['a link title with a URL', '[a](/x "https://evil.com")', 'a'],
+    [
+      'a link without text removed between backticks, which would join their runs',
+      '``<b> x``[](https://evil.com)`y`',
+      '``<b> x``(link removed)`y`',
+    ],
   ])('%s', (_, input, output) => {
     expect(guard.guardText(input)).toBe(output);
   });
@@ -261,6 +266,8 @@ describe('code spans holding `|`, which a GFM table row splits', () => {
     ['a table begun inside a tag', '| h | <b\n|---|---|\n>\n`<img src=x>|y`'],
     ['a line of a tab in a table', '| h | i |\n|---|---|\n\t\n`<img src=x>|y`'],
     ['a code span across a CR', '---`~  \r> ``x<b>`'],
+    ['a one-column table, its delimiter row without a pipe', '| x |\n -:\n`<b>|y`'],
+    ['after a one-column header', '`<b>|y`\n-:\n'],
   ])('reads lines as the renderer does: %s', (_, input) => {
     expect(rendered(guard.guardText(input))).not.toMatch(/<img|<b>/);
   });
