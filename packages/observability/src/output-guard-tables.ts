@@ -13,9 +13,14 @@
  * A delimiter row (`| --- | :-: |`, in a quote or list item too; a one-column table's may have
  * no pipe, `-:`), with what precedes its cells.
  */
-const DELIMITER_ROW = /^([ \t>]*)(?=[^-]*-)[|:-][ \t|:-]*$/;
-/** A line so far that may still become a delimiter row. */
-const MAY_BE_DELIMITER_ROW = /^[ \t>|:-]*$/;
+const DELIMITER_ROW = /^([ \t>]*)(?=[^-]*-)[|:-](?:[|:-]|[^\S\n])*$/;
+/**
+ * A line so far that may still become a delimiter row (any whitespace: a renderer trims the end
+ * of a list's last item as JavaScript does, NBSP included).
+ */
+const MAY_BE_DELIMITER_ROW = /^(?:[>|:-]|[^\S\n])*$/;
+/** What may come before a delimiter row's first cell. */
+const ROW_PREFIX = /^[ \t>]*/;
 /** A line that ends a table (a line of spaces; renderers end one at a blank line or sooner). */
 const ENDS_TABLE = /^ *$/;
 
@@ -71,6 +76,11 @@ export class TableLines {
   private line = '';
   /** The current line is held back whole (it may still become a delimiter row). */
   private holding = true;
+  /**
+   * A line released at a flush before its first cell began, after a line holding a piped code
+   * span: its first `|`, `:` or `-` is escaped when it comes.
+   */
+  private escapeNext = false;
 
   /** `maxLine`: the longest line held back; past it, it is released as at a flush. */
   constructor(private readonly maxLine: number) {}
@@ -99,7 +109,7 @@ export class TableLines {
       const part = end === -1 ? rest : rest.slice(0, end);
       const lineBreak = end === -1 ? '' : '\n';
       this.line += part;
-      if (!this.holding) out += part;
+      if (!this.holding) out += this.escapeNext ? this.escapeFirstCell(part) : part;
       else if (lineBreak !== '') {
         out += this.decided(this.line);
         this.holding = false;
@@ -136,14 +146,29 @@ export class TableLines {
     return line;
   }
 
+  /** The line with its first cell's first character escaped, or, before it came, to come. */
   private escaped(line: string): string {
-    const prefix = (/^[ \t>]*/.exec(line) as RegExpExecArray)[0];
+    const prefix = (ROW_PREFIX.exec(line) as RegExpExecArray)[0];
+    // Never a trailing `\`: it would escape whatever the text goes on with (a backtick).
+    if (prefix === line) {
+      this.escapeNext = true;
+      return line;
+    }
     const escapedLine = `${prefix}\\${line.slice(prefix.length)}`;
     this.line = escapedLine;
     return escapedLine;
   }
 
+  /** A part of a line released before its first cell: that cell's first character escaped. */
+  private escapeFirstCell(part: string): string {
+    const at = part.search(/[^ \t>]/);
+    if (at === -1) return part;
+    this.escapeNext = false;
+    return /[|:-]/.test(part[at] as string) ? `${part.slice(0, at)}\\${part.slice(at)}` : part;
+  }
+
   private endLine(): void {
+    this.escapeNext = false;
     if (ENDS_TABLE.test(this.line)) this.inTable = false;
     this.pipedBefore = pipedCodeSpan(this.line);
     this.line = '';

@@ -268,8 +268,33 @@ describe('code spans holding `|`, which a GFM table row splits', () => {
     ['a code span across a CR', '---`~  \r> ``x<b>`'],
     ['a one-column table, its delimiter row without a pipe', '| x |\n -:\n`<b>|y`'],
     ['after a one-column header', '`<b>|y`\n-:\n'],
+    ['a delimiter row ending in a no-break space', '- `|<img src=x>`\n  |-|-|\u00a0\n'],
+    ['one ending in an ideographic space', '* Use `a|<img src=x>`\n  | --- | --- |\u3000\n\nText.'],
   ])('reads lines as the renderer does: %s', (_, input) => {
     expect(rendered(guard.guardText(input))).not.toMatch(/<img|<b>/);
+  });
+
+  it('never ends a line held past maxHeldChars with a backslash (it would escape a backtick)', () => {
+    const sample = `Use \`a|b\` here\n[ ](https://evil.example)${' '.repeat(1_023)}\`<img src=x>\`\n`;
+    const out = guardOf({ maxHeldChars: 1_024 }).guardText(sample);
+    expect(rendered(out)).not.toMatch(/<img/);
+    expect(out).toContain('`<img src=x>`');
+  });
+
+  it('escapes the first cell of a line released at a flush before it began', async () => {
+    const parts = await collect(
+      guardOf().guard(
+        streamOf(
+          text('Use `a|b`\n>'),
+          { type: 'tool-call-start', toolCallId: 't1', toolName: 'search' },
+          text('`<img src=x>` done\n|---|---|\n'),
+          { type: 'finish', reason: 'stop' },
+        ),
+      ),
+    );
+    const said = parts.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
+    expect(said).toBe('Use `a|b`\n>`<img src=x>` done\n|---|---|\n');
+    expect(rendered(said)).not.toMatch(/<img/);
   });
 
   it('decides a line held at a flush as if it were a delimiter row (the text may go on)', async () => {
