@@ -17,8 +17,8 @@ import type { RedactionRule } from './redaction-rules';
 
 /** Look-behind for a rule's `partial` pattern (multi-line rules look at the whole held text). */
 const PARTIAL_WINDOW = 256;
-/** A line made only of these may still become a fence inside a list item or quote. */
-const LINE_PREFIX = /^[ \t>*+\-\d.)`~]*$/;
+/** A line made only of these characters may still become a fence (in a list item or quote). */
+const LINE_PREFIX = /[ \t>*+\-\d.)`~]/;
 const DEFINITION_START = new RegExp(String.raw`^ {0,3}\[[^\[\]]{1,${MAX_LINK_TEXT}}\]$`);
 
 /** Tracks what is open at the end of the text read so far. */
@@ -28,6 +28,10 @@ export class CutTracker {
   private position = 0;
   private line = '';
   private lineCapped = false;
+  /** The line so far is only `LINE_PREFIX` characters. */
+  private prefixOnly = true;
+  /** The line looks like a fence (decided when it stops being only prefix characters). */
+  private fenceLikeLine = false;
   private backslashes = 0;
   private previous = '\n';
   private bracketAt = -1;
@@ -37,9 +41,16 @@ export class CutTracker {
   private tagAt = -1;
   private run = 0;
   private openTicks = 0;
-  /** 0 none; 1 after `[label]:`, waiting for the destination; 2 inside it. */
+  /**
+   * A reference definition: 0 none; 1 after `[label]:`, waiting for the destination; 2 inside
+   * it; 3 after it, where a title may start (on its line or the next); 4 inside the title.
+   */
   private definition = 0;
   private definitionLine = false;
+  /** The character that closes the definition's title. */
+  private titleClose = '';
+  /** Line breaks since the definition's destination ended. */
+  private titleBreaks = 0;
 
   constructor(private readonly maxLine: number) {}
 
@@ -63,15 +74,18 @@ export class CutTracker {
       if (fenceLike(this.line) && !this.lineCapped) this.fence = nextFence(this.line, this.fence);
       this.line = '';
       this.lineCapped = false;
+      this.prefixOnly = true;
+      this.fenceLikeLine = false;
       this.bracketAt = -1;
       this.openTicks = 0;
-      // The destination may start on the next line, not later.
-      if (this.definition === 2 || (this.definition === 1 && !this.definitionLine)) {
-        this.definition = 0;
+    } else {
+      if (this.line.length < this.maxLine) this.line += char;
+      else this.lineCapped = true;
+      if (this.prefixOnly && !LINE_PREFIX.test(char)) {
+        this.prefixOnly = false;
+        this.fenceLikeLine = fenceLike(this.line);
       }
-      this.definitionLine = false;
-    } else if (this.line.length < this.maxLine) this.line += char;
-    else this.lineCapped = true;
+    }
     if (!this.fence) this.prose(char, escaped);
     this.previous = char;
     this.position++;
@@ -98,8 +112,7 @@ export class CutTracker {
       } else if (char === '(' && !escaped) this.destinationDepth++;
       else if (char === ')' && !escaped && --this.destinationDepth === 0) this.destinationAt = -1;
     }
-    if (this.definition === 1 && !/\s/.test(char)) this.definition = 2;
-    else if (this.definition === 2 && /\s/.test(char)) this.definition = 0;
+    this.readDefinition(char, escaped);
     if (escaped) return;
     if (char === '[') this.bracketAt = at;
     else if (char === ']') this.bracketAt = -1;
@@ -118,11 +131,33 @@ export class CutTracker {
     if (this.previous === '<' && /[A-Za-z/!?]/.test(char)) this.tagAt = at - 1;
   }
 
+  /** A definition's destination, then its title, may start on the next line, not later. */
+  private readDefinition(char: string, escaped: boolean): void {
+    const space = /\s/.test(char);
+    if (this.definition === 1) {
+      if (char === '\n') this.definition = this.definitionLine ? 1 : 0;
+      else if (!space) this.definition = 2;
+    } else if (this.definition === 2) {
+      if (space) {
+        this.definition = 3;
+        this.titleBreaks = char === '\n' ? 1 : 0;
+      }
+    } else if (this.definition === 3) {
+      if (char === '\n') this.definition = ++this.titleBreaks > 1 ? 0 : 3;
+      else if (char === '"' || char === "'" || char === '(') {
+        this.definition = 4;
+        this.titleClose = char === '(' ? ')' : char;
+      } else if (!space) this.definition = 0;
+    } else if (this.definition === 4 && char === this.titleClose && !escaped) {
+      this.definition = 0;
+    }
+    if (char === '\n') this.definitionLine = false;
+  }
+
   /** True when the text read so far may not be cut at its end (after whitespace). */
   open(): boolean {
     const at = this.position;
-    if (LINE_PREFIX.test(this.line) && this.line !== '') return true;
-    if (fenceLike(this.line)) return true;
+    if ((this.prefixOnly && this.line !== '') || this.fenceLikeLine) return true;
     if (this.fence) return false;
     return (
       this.openTicks > 0 ||

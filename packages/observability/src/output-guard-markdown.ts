@@ -64,17 +64,139 @@ export function fenceLike(lineStart: string): boolean {
   return FENCE_LIKE.test(lineStart);
 }
 
-// A link destination and title, as CommonMark reads them (lengths bounded).
-const DESTINATION = String.raw`([ \t]*\n?[ \t]*)(<[^<>\n]{0,${MAX_DESTINATION}}>|(?:[^\s()\\]|\\[^\n]|\((?:[^\s()\\]|\\[^\n]){0,${MAX_DESTINATION}}\)){0,${MAX_DESTINATION}})((?:(?:[ \t]+\n?|\n)[ \t]*(?:"[^"]{0,1024}"|'[^']{0,1024}'|\([^()]{0,1024}\)))?)([ \t]*\n?[ \t]*)\)`;
-const LINK = new RegExp(String.raw`\[([^\[\]\n]{0,${MAX_LINK_TEXT}})\]\(${DESTINATION}`, 'y');
-const ORPHAN_DESTINATION = new RegExp(String.raw`\]\(${DESTINATION}`, 'y');
-const IMAGE = new RegExp(String.raw`!\[([^\[\]\n]{0,${MAX_LINK_TEXT}})\]\(${DESTINATION}`, 'y');
+/** A link's destination and title, from after its `(` through its `)`. */
+interface Destination {
+  /** The parts between the parentheses, in order: they make up the whole. */
+  parts: [before: string, url: string, title: string, after: string];
+  /** Where the text goes on after the `)`. */
+  end: number;
+}
+
+const isBlank = (char: string | undefined) => char === ' ' || char === '\t';
+
+/** `[ \t]*\n?[ \t]*` from `at`: where it ends. */
+function skipSpace(text: string, at: number): number {
+  let i = at;
+  while (isBlank(text[i])) i++;
+  if (text[i] === '\n') i++;
+  while (isBlank(text[i])) i++;
+  return i;
+}
+
+/**
+ * Reads a link destination and title after `(`, as CommonMark does (lengths bounded), in one
+ * pass: every way of splitting the spaces between them reads the same, so none is tried twice.
+ */
+function readDestination(text: string, from: number): Destination | undefined {
+  const start = skipSpace(text, from);
+  if (text[start] === '<') {
+    let i = start + 1;
+    while (i - start <= MAX_DESTINATION && i < text.length && !'<>\n'.includes(text[i] as string)) {
+      i++;
+    }
+    const read = text[i] === '>' && finish(start, i + 1);
+    if (read) return read;
+  }
+  const end = plainUrlEnd(text, start);
+  // Without a URL, the spaces may be the title's.
+  return end === start ? finish(from, from) : finish(start, end);
+
+  function finish(urlStart: number, urlEnd: number): Destination | undefined {
+    const titleEnd = readTitle(text, urlEnd);
+    for (const after of titleEnd === undefined ? [urlEnd] : [titleEnd, urlEnd]) {
+      const close = skipSpace(text, after);
+      if (text[close] !== ')') continue;
+      return {
+        parts: [
+          text.slice(from, urlStart),
+          text.slice(urlStart, urlEnd),
+          text.slice(urlEnd, after),
+          text.slice(after, close),
+        ],
+        end: close + 1,
+      };
+    }
+    return undefined;
+  }
+}
+
+/**
+ * After a reference definition's destination (at `end`): whether a title may follow that ends
+ * past its line, one opened on the line and not closed on it, or one on the next line.
+ */
+function titleMayFollow(text: string, end: number): boolean {
+  const lineEnd = text.indexOf('\n', end);
+  const rest = text.slice(end, lineEnd === -1 ? text.length : lineEnd);
+  if (/^[ \t]*$/.test(rest)) return lineEnd !== -1 && /^[ \t]*["'(]/.test(text.slice(lineEnd + 1));
+  return /^[ \t]+["'(]/.test(rest) && !CLOSED_TITLE.test(rest);
+}
+
+/** Where a destination not in `<>` ends: no spaces, parentheses balanced one deep, escapes. */
+function plainUrlEnd(text: string, start: number): number {
+  let i = start;
+  for (let count = 0; count < MAX_DESTINATION; count++) {
+    if (text[i] === '(') {
+      const inner = urlCharsEnd(text, i + 1);
+      if (text[inner] !== ')') break;
+      i = inner + 1;
+    } else {
+      const next = urlCharsEnd(text, i, 1);
+      if (next === i) break;
+      i = next;
+    }
+  }
+  return i;
+}
+
+/** Up to `max` URL characters (not space or parenthesis; a backslash escapes one) from `at`. */
+function urlCharsEnd(text: string, at: number, max = MAX_DESTINATION): number {
+  let i = at;
+  for (let count = 0; count < max; count++) {
+    const char = text[i];
+    if (char === '\\' && i + 1 < text.length && text[i + 1] !== '\n') i += 2;
+    else if (char !== undefined && !/[\s()\\]/.test(char)) i++;
+    else break;
+  }
+  return i;
+}
+
+/** A title after a destination (spaces, then `"…"`, `'…'` or `(…)`): where it ends. */
+function readTitle(text: string, at: number): number | undefined {
+  let i = at;
+  if (isBlank(text[i])) {
+    while (isBlank(text[i])) i++;
+    if (text[i] === '\n') i++;
+  } else if (text[i] === '\n') i++;
+  else return undefined;
+  while (isBlank(text[i])) i++;
+  const open = text[i];
+  if (open === undefined || !'"\'('.includes(open)) return undefined;
+  const close = open === '(' ? ')' : open;
+  for (let j = i + 1; j - i - 1 <= 1_024 && j < text.length; j++) {
+    if (text[j] === close) return j + 1;
+    if (text[j] === open && open === '(') return undefined;
+  }
+  return undefined;
+}
+
+/** Link text: no brackets or line breaks; a backslash escapes one (`[a\\](x)` is no link). */
+const LABEL = String.raw`(?:[^\[\]\n\\]|\\[^\n])`;
+const LINK_START = new RegExp(String.raw`\[(${LABEL}{0,${MAX_LINK_TEXT}})\]\(`, 'y');
+const IMAGE_START = new RegExp(String.raw`!\[(${LABEL}{0,${MAX_LINK_TEXT}})\]\(`, 'y');
 const REFERENCE_IMAGE = new RegExp(
-  String.raw`!\[([^\[\]\n]{0,${MAX_LINK_TEXT}})\]\[[^\[\]\n]{0,${MAX_LINK_TEXT}}\]`,
+  String.raw`!\[(${LABEL}{0,${MAX_LINK_TEXT}})\]\[${LABEL}{0,${MAX_LINK_TEXT}}\]`,
   'y',
 );
 const DEFINITION = new RegExp(
-  String.raw`\[([^\[\]\n]{1,${MAX_LINK_TEXT}})\]:([ \t]*\n?[ \t]*)(<[^<>\n]{0,${MAX_DESTINATION}}>|[^\s<>]{1,${MAX_DESTINATION}})`,
+  String.raw`\[(${LABEL}{1,${MAX_LINK_TEXT}})\]:([ \t]*(?:\n[ \t]*)?)(<[^<>\n]{0,${MAX_DESTINATION}}>|(?:[^\s<\\]|\\\S)(?:[^\s\\]|\\\S){0,${MAX_DESTINATION}})`,
+  'y',
+);
+/** What may come before a block on its line: indentation, list markers, quote markers. */
+const CONTAINERS = /^[ \t>*+\-\d.)]*$/;
+/** A title closed on its line, and nothing after it. */
+const CLOSED_TITLE = /^[ \t]+(?:"[^"]*"|'[^']*'|\([^()]*\))[ \t]*$/;
+const DEFINITION_OPEN = new RegExp(
+  String.raw`\[${LABEL}{1,${MAX_LINK_TEXT}}\]:[ \t]*(?:\n[ \t]*)?$`,
   'y',
 );
 const AUTOLINK = /<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>/y;
@@ -82,11 +204,16 @@ const EMAIL_AUTOLINK = /<([^\s<>@]+@[A-Za-z0-9.-]+)>/y;
 const TAG = new RegExp(`<([/!?]?)([A-Za-z][A-Za-z0-9:-]*)?([^<>]{0,${MAX_TAG}})(>?)`, 'y');
 /**
  * A bare URL a renderer may turn into a link (GFM: `http://`, `https://`, `ftp://`, `www.`;
- * linkify also `mailto:` and protocol-relative `//`); stops where Markdown syntax starts.
+ * linkify also `mailto:` and protocol-relative `//`); stops where Markdown syntax starts
+ * (emphasis too: `*https://a.com*https://b.com` is two links to marked).
  */
-const BARE_URL = /(?:(?:https?|ftp):\/\/|(?:mailto|xmpp):|www\.|\/\/)[^\s<>[\]()`"']*/iy;
+const BARE_URL = /(?:(?:https?|ftp):\/\/|(?:mailto|xmpp):|www\.|\/\/)[^\s<>[\]()`"'\\*_~]*/iy;
 /** The same URL as far as a renderer may read it (through quotes, brackets and parentheses). */
 const RENDERED_URL = /\S*/y;
+/** Where a renderer may find a bare URL inside a kept destination (`](\\https://a.com)`). */
+const URL_STARTS = /(?:https?|ftp):\/\/|www\./gi;
+/** A URL whose host has ended (at a path, query or fragment). */
+const HOST_ENDED = /^(?:(?:https?:)?\/\/|www\.)[^/?#]*[/?#]/i;
 /** Where the scanner stops to look: escapes, code, tags, images, links, URLs. */
 const TOKEN =
   /\\[!-/:-@[-`{-~]|`+|<(?=[A-Za-z/!?])|!\[|\[|\]\(|(?:https?|ftp):\/\/|www\.|(?<![A-Za-z0-9])(?:mailto|xmpp):|(?<![A-Za-z0-9:/])\/\/(?=[A-Za-z0-9])/gi;
@@ -99,6 +226,11 @@ const LOADING_TAG =
 /** Characters that could end a destination or start code, percent-encoded (same URL). */
 function encodeRisky(url: string): string {
   return url.replace(/[<>"'`]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** A kept destination as the guard writes it (in `<>` if it was). */
+function shownUrl(url: string): string {
+  return /^<.*>$/s.test(url) ? `<${encodeRisky(url.slice(1, -1))}>` : encodeRisky(url);
 }
 
 /** A link title with the characters that could start a tag or code made entities. */
@@ -124,12 +256,20 @@ function plainAlt(alt: string): string {
  * `output-guard-tables.ts`); without it every such span is read as text.
  */
 function sanitizeProse(
-  text: string,
+  input: string,
   lineStart: boolean,
   context: MarkdownContext,
   inTable?: (before: string) => boolean,
 ): string {
   const { allowedHosts, decide } = context;
+  /** The text read: a removed link is replaced by its text, read again in place. */
+  let text = input;
+  /**
+   * The end of the word a kept bare URL starts: a renderer may read the URL on through it (marked
+   * reads to a space or `<`), so a backtick in it is text, never code, and a backslash before a
+   * `<` escapes nothing.
+   */
+  let urlWordEnd = -1;
   let out = '';
   let done = 0;
   TOKEN.lastIndex = 0;
@@ -139,7 +279,13 @@ function sanitizeProse(
     out += text.slice(done, at);
     let next = at + token.length;
     const first = token[0];
-    if (first === '\\') {
+    if (at < urlWordEnd && first === '`') {
+      out += '\\`'.repeat(token.length);
+    } else if (at < urlWordEnd && token === '\\<') {
+      // Marked's URL ends at `<`: the backslash is its last character, the `<` is read anew.
+      out += '\\';
+      next = at + 1;
+    } else if (first === '\\') {
       out += token;
     } else if (first === '`') {
       next = codeSpan(at, token.length);
@@ -227,17 +373,20 @@ function sanitizeProse(
   }
 
   function image(at: number): number {
-    IMAGE.lastIndex = at;
-    const inline = IMAGE.exec(text);
-    if (inline) {
-      const [whole, alt = '', , destination = '', title = ''] = inline;
-      if (keepable(destination, title)) {
-        out += `![${sanitizeProse(alt, false, context)}]${keptDestination(inline.slice(2))}`;
+    IMAGE_START.lastIndex = at;
+    const start = IMAGE_START.exec(text);
+    const open = IMAGE_START.lastIndex;
+    const inline = start && readDestination(text, open);
+    if (start && inline) {
+      const alt = start[1] ?? '';
+      const [before, url, title] = inline.parts;
+      if (keepable(url, title, open + before.length)) {
+        out += `![${sanitizeProse(alt, false, context)}]${keptDestination(inline.parts)}`;
       } else {
         decide('image-removed', 'markdown-image');
         out += removedImage(alt);
       }
-      return at + whole.length;
+      return inline.end;
     }
     // `![alt][ref]`: its definition may come later, so its host cannot be checked: removed.
     REFERENCE_IMAGE.lastIndex = at;
@@ -260,89 +409,196 @@ function sanitizeProse(
 
   /**
    * A destination (and title) may stay when its host is allowed and, read as plain text by a
-   * renderer that does not take the construct as a link, it holds nothing the guard would change.
+   * renderer that does not take the construct as a link, it holds nothing the guard would change
+   * and reads on into nothing else (`readOn`; the destination is at `urlAt`).
    */
-  function keepable(destination: string, title = ''): boolean {
+  function keepable(destination: string, title: string, urlAt: number): boolean {
     const probe: MarkdownContext = { allowedHosts, decide() {} };
+    const shown = shownUrl(destination);
     return (
       destinationAllowed(destination, allowedHosts) &&
-      sanitizeProse(destination, false, probe) === destination &&
-      sanitizeProse(escapeTitle(title), false, probe) === escapeTitle(title)
+      destinationAllowed(shown, allowedHosts) &&
+      sanitizeProse(shown, false, probe) === shown &&
+      sanitizeProse(escapeTitle(title), false, probe) === escapeTitle(title) &&
+      (shown.startsWith('<') || readOn(urlAt, destination))
     );
   }
 
-  /** `(destination "title")` of a kept link, made unambiguous (groups: space, URL, title, space). */
-  function keptDestination(groups: readonly (string | undefined)[]): string {
-    const [before = '', destination = '', title = '', after = ''] = groups;
-    const url = /^<.*>$/s.test(destination)
-      ? `<${encodeRisky(destination.slice(1, -1))}>`
-      : encodeRisky(destination);
-    return `(${before}${url}${escapeTitle(title)}${after})`;
+  /** `(destination "title")` of a kept link, made unambiguous. */
+  function keptDestination([before, url, title, after]: Destination['parts']): string {
+    return `(${before}${shownUrl(url)}${escapeTitle(title)}${after})`;
   }
 
   function bracket(at: number): number {
     const lineStartAt = text.lastIndexOf('\n', at - 1) + 1;
-    if ((lineStartAt > 0 || lineStart) && /^ {0,3}$/.test(text.slice(lineStartAt, at))) {
+    // At the start of a line, in a list item or quote too.
+    if ((lineStartAt > 0 || lineStart) && CONTAINERS.test(text.slice(lineStartAt, at))) {
       DEFINITION.lastIndex = at;
       const definition = DEFINITION.exec(text);
+      const open = definition && titleMayFollow(text, at + definition[0].length);
+      // A title that may go on past this line (marked reads one across lines, blank ones too,
+      // and a fence line in it as title): the line is made no definition at all.
+      if (open) {
+        out += '\\[';
+        return at + 1;
+      }
       if (definition) {
         const [whole, label = '', space = '', destination = ''] = definition;
-        const kept = keepable(destination);
+        const kept = keepable(destination, '', at + whole.length - destination.length);
         if (!kept) decide('link-removed', 'reference-definition');
-        out += `[${sanitizeProse(label, false, context)}]:${space}${kept ? encodeRisky(destination) : LINK_REMOVED}`;
+        out += `[${sanitizeProse(label, false, context)}]:${space}${kept ? shownUrl(destination) : LINK_REMOVED}`;
         return at + whole.length;
       }
+      // A definition still without a destination where the prose ends (a fence line follows):
+      // a renderer may take that line as its destination, so it is no definition at all.
+      DEFINITION_OPEN.lastIndex = at;
+      if (DEFINITION_OPEN.test(text)) {
+        out += '\\[';
+        return at + 1;
+      }
     }
-    LINK.lastIndex = at;
-    const link = LINK.exec(text);
-    if (!link) {
+    LINK_START.lastIndex = at;
+    const start = LINK_START.exec(text);
+    const open = LINK_START.lastIndex;
+    const link = start && readDestination(text, open);
+    if (!start || !link) {
       out += '[';
       return at + 1;
     }
-    const [whole, label = '', , destination = '', title = ''] = link;
-    const shown = sanitizeProse(label, false, context);
-    if (keepable(destination, title)) out += `[${shown}]${keptDestination(link.slice(2))}`;
-    else {
-      decide('link-removed', 'markdown-link');
-      // A link without text leaves a marker: text around it must not join (`` `a` `` and a
-      // backtick after it would make one run of two).
-      out += shown === '' ? LINK_REMOVED : shown;
+    const label = start[1] ?? '';
+    const [before, url, title] = link.parts;
+    if (keepable(url, title, open + before.length)) {
+      out += `[${sanitizeProse(label, false, context)}]${keptDestination(link.parts)}`;
+      return link.end;
     }
-    return at + whole.length;
+    decide('link-removed', 'markdown-link');
+    // A link without text leaves a marker: text around it must not join (`` `a` `` and a
+    // backtick after it would make one run of two).
+    if (label === '') {
+      out += LINK_REMOVED;
+      return link.end;
+    }
+    // The text stays and is read again with what follows, as a renderer reads the output.
+    unlink(at, label, link.end);
+    return at;
   }
 
   function orphanDestination(at: number): number {
-    ORPHAN_DESTINATION.lastIndex = at;
-    const match = ORPHAN_DESTINATION.exec(text);
+    const match = readDestination(text, at + 2);
     if (!match) {
       // Unclosed here: escaped, so that no later `)` can make it a link.
       out += ']\\(';
       return at + 2;
     }
-    if (keepable(match[2] ?? '', match[3])) out += `]${keptDestination(match.slice(1))}`;
+    const [before, url, title] = match.parts;
+    if (keepable(url, title, at + 2 + before.length)) out += `]${keptDestination(match.parts)}`;
     else {
       decide('link-removed', 'markdown-link');
       out += ']';
     }
-    return at + match[0].length;
+    return match.end;
+  }
+
+  /**
+   * Replaces the link from `at` to `end` with its text; a fence this makes at the start of a
+   * line (`~~[~](x)`) gets its first character escaped.
+   */
+  function unlink(at: number, label: string, end: number): void {
+    text = text.slice(0, at) + label + text.slice(end);
+    if (urlWordEnd > at) urlWordEnd -= end - at - label.length;
+    const outLineAt = out.lastIndexOf('\n') + 1;
+    if (outLineAt === 0 && !lineStart) return;
+    const outLine = out.slice(outLineAt);
+    const lineEnd = text.indexOf('\n', at);
+    const like = FENCE_LIKE.exec(outLine + text.slice(at, lineEnd === -1 ? text.length : lineEnd));
+    if (!like) return;
+    const fenceAt = (like[1] as string).length;
+    if (fenceAt >= outLine.length) {
+      const textAt = at + fenceAt - outLine.length;
+      text = `${text.slice(0, textAt)}\\${text.slice(textAt)}`;
+    } else out = `${out.slice(0, outLineAt + fenceAt)}\\${out.slice(outLineAt + fenceAt)}`;
   }
 
   function bareUrl(at: number): number {
     BARE_URL.lastIndex = at;
     const url = trimTrailing((BARE_URL.exec(text) as RegExpExecArray)[0]);
-    RENDERED_URL.lastIndex = at;
-    const rendered = trimTrailing((RENDERED_URL.exec(text) as RegExpExecArray)[0]);
     // Kept only when both readings are allowed; the rest of a longer one is read after it.
-    const allowed = [url, rendered].every((reading) =>
-      destinationAllowed(/^www\./i.test(reading) ? `https://${reading}` : reading, allowedHosts),
-    );
-    if (allowed) out += encodeRisky(url);
+    if (bareUrlAllowed(at, url) && readOn(at, url)) out += encodeRisky(url);
     else {
       decide('link-removed', 'bare-url');
       out += LINK_REMOVED;
     }
     return at + url.length;
   }
+
+  /** Whether a bare URL read from `from` may stay. */
+  function bareUrlAllowed(from: number, reading: string): boolean {
+    // `www.` reads as a host even when nothing follows (`www.` alone is no relative path).
+    const scheme = /^www\./i.test(text.slice(from, from + 4)) ? 'https://' : '';
+    return destinationAllowed(`${scheme}${reading}`, allowedHosts);
+  }
+
+  /**
+   * A URL the guard keeps at `urlAt` (bare, or a destination a renderer may not read as one): a
+   * renderer may autolink it, or a URL inside it, and read on to the next space, so each such
+   * reading must be allowed too, and a backtick up to there is text (see `urlWordEnd`). Past the
+   * end of a URL's host the longer reading has the same host, and is not read again.
+   */
+  function readOn(urlAt: number, url: string): boolean {
+    for (const start of url.matchAll(URL_STARTS)) {
+      const from = urlAt + start.index;
+      const reading = url.slice(start.index);
+      if (start.index > 0 && !bareUrlAllowed(from, trimTrailing(reading))) return false;
+      if (!HOST_ENDED.test(reading)) {
+        RENDERED_URL.lastIndex = from;
+        const rendered = trimTrailing((RENDERED_URL.exec(text) as RegExpExecArray)[0]);
+        if (!bareUrlAllowed(from, rendered)) return false;
+      }
+      if (from >= urlWordEnd) {
+        const space = /\s/g;
+        space.lastIndex = from;
+        urlWordEnd = space.exec(text)?.index ?? text.length;
+      }
+    }
+    return true;
+  }
+}
+
+/** Most passes of {@link sanitizeProseSettled} before it gives up on a settled reading. */
+const MAX_PASSES = 4;
+
+/**
+ * Sanitises prose until the guard, reading its own output, would change nothing more. One pass
+ * reads some parts on their own (a tag's inside, an image's alt, a removed link's text), and
+ * what it writes for them joins what is around them (`http` and a link text `s://evil.com`); the
+ * next pass reads the joined output whole, as a renderer does. Output that has not settled after
+ * `MAX_PASSES` is escaped whole ({@link inert}).
+ */
+function sanitizeProseSettled(
+  text: string,
+  lineStart: boolean,
+  context: MarkdownContext,
+  inTable?: (before: string) => boolean,
+): string {
+  let current = text;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const next = sanitizeProse(current, lineStart, context, inTable);
+    if (next === current) return next;
+    current = next;
+  }
+  return inert(current);
+}
+
+/**
+ * Text no renderer reads as anything but text: every ASCII punctuation character escaped (a
+ * backslash before it, `&lt;` and `&amp;` for `<` and `&`) and every URL-like word removed.
+ */
+export function inert(text: string): string {
+  return text
+    .replace(/\S*(?:(?:https?|ftp):\/\/|www\.|mailto:|xmpp:|\/\/)\S*/gi, LINK_REMOVED)
+    .replace(/[!-/:-@[-`{-~]/g, (char) =>
+      char === '<' ? '&lt;' : char === '&' ? '&amp;' : `\\${char}`,
+    );
 }
 
 /**
@@ -363,7 +619,7 @@ export function sanitizeMarkdown(
   const flushProse = () => {
     if (prose !== '') {
       const before = out;
-      out += sanitizeProse(prose, proseLineStart, context, (proseOut) =>
+      out += sanitizeProseSettled(prose, proseLineStart, context, (proseOut) =>
         start.tables.inTableAfter(before + proseOut),
       );
     }
@@ -384,7 +640,7 @@ export function sanitizeMarkdown(
         // The info string is text to a renderer that does not take the line as a fence (one
         // at the very end, without a line break): sanitised like prose, harmless in a class.
         const marker = (/^(`+|~+)/.exec(line) as RegExpExecArray)[0];
-        out += marker + sanitizeProse(line.slice(marker.length), false, context);
+        out += marker + sanitizeProseSettled(line.slice(marker.length), false, context);
       } else {
         const like = FENCE_LIKE.exec(line);
         // Escape the first fence character so no renderer opens a block the guard did not.

@@ -6,8 +6,10 @@
  * make it one is escaped (`\|---|---|`). Lines are read from the output itself (the guard reads
  * `\r\n` and `\r` as `\n`), so what the guard removed, escaped or joined across lines cannot
  * make a table it did not see; a line that may still become a delimiter row is held until it
- * ends.
+ * ends. Fenced code is read as the guard reads it (the guard leaves it as it is), so nothing in
+ * it is held or escaped.
  */
+import { type Fence, nextFence } from './output-guard-markdown';
 
 /**
  * A delimiter row (`| --- | :-: |`, in a quote or list item too; a one-column table's may have
@@ -68,6 +70,8 @@ function pipedCodeSpan(line: string): boolean {
 
 /** What the guard knows of tables at a point of its output, and the line it holds back. */
 export class TableLines {
+  /** The fenced code block the output is in (its lines are code, never rows). */
+  private fence: Fence | undefined;
   /** A delimiter row was let through and no line of spaces has followed: lines are rows. */
   private inTable = false;
   /** The line before the current one held a code span containing `|`. */
@@ -113,7 +117,8 @@ export class TableLines {
       else if (lineBreak !== '') {
         out += this.decided(this.line);
         this.holding = false;
-      } else if (!MAY_BE_DELIMITER_ROW.test(this.line)) {
+      } else if (!MAY_BE_DELIMITER_ROW.test(part)) {
+        // (the line before `part` may be one: only the new part is read)
         out += this.line;
         this.holding = false;
       } else if (this.line.length >= this.maxLine) out += this.flush();
@@ -169,9 +174,12 @@ export class TableLines {
 
   private endLine(): void {
     this.escapeNext = false;
-    if (ENDS_TABLE.test(this.line)) this.inTable = false;
-    this.pipedBefore = pipedCodeSpan(this.line);
+    const wasCode = this.fence !== undefined;
+    this.fence = nextFence(this.line, this.fence);
+    // A fence ends a table, as a line of spaces does.
+    if (this.fence || ENDS_TABLE.test(this.line)) this.inTable = false;
+    this.pipedBefore = !wasCode && pipedCodeSpan(this.line);
     this.line = '';
-    this.holding = true;
+    this.holding = !this.fence;
   }
 }

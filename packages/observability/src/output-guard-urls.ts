@@ -84,13 +84,17 @@ function readingAllowed(raw: string, allowedHosts: readonly string[]): boolean {
 
 /**
  * True when a link or image destination may stay: every reading of it (as written, with HTML
- * entities decoded, with Markdown escapes removed) is relative or an allowed http(s) URL.
+ * entities decoded, with Markdown escapes removed; each with backslashes as a browser reads them,
+ * `/`, and as a renderer may percent-encode them, `%5C`, which a browser does not) is relative or
+ * an allowed http(s) URL.
  */
 export function destinationAllowed(raw: string, allowedHosts: readonly string[]): boolean {
   const trimmed = raw.startsWith('<') && raw.endsWith('>') ? raw.slice(1, -1) : raw;
   const decoded = decodeEntities(trimmed);
-  return [trimmed, decoded, unescapeMarkdown(trimmed), unescapeMarkdown(decoded)].every((reading) =>
-    readingAllowed(reading, allowedHosts),
+  return [trimmed, decoded, unescapeMarkdown(trimmed), unescapeMarkdown(decoded)].every(
+    (reading) =>
+      readingAllowed(reading, allowedHosts) &&
+      (!reading.includes('\\') || readingAllowed(reading.replace(/\\/g, '%5C'), allowedHosts)),
   );
 }
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createObservability } from './create-observability';
 import { createMetricsRegistry } from './metrics-registry';
 import { createOutputGuard, type OutputGuardDecision } from './output-guard';
+import { inert } from './output-guard-markdown';
 import { createTracer } from './tracer';
 
 const OPENAI_KEY = `sk-proj-${'a1B2'.repeat(6)}`;
@@ -74,6 +75,7 @@ async function* streamOf(...parts: StreamPart[]): AsyncIterable<StreamPart> {
 }
 
 const text = (t: string): StreamPart => ({ type: 'text-delta', text: t });
+const rendered = (markdown: string) => marked.parse(markdown, { async: false });
 
 describe('secrets', () => {
   for (const [sample, id, secret] of SECRETS) {
@@ -200,6 +202,51 @@ describe('text a renderer reads differently (found by fuzzing against marked)', 
       '``<b> x``[](https://evil.com)`y`',
       '``<b> x``(link removed)`y`',
     ],
+    [
+      'link text ending in a backslash, which escapes its `]` (no link)',
+      '[a\\](https://e.com)`<b>`',
+      '[a\\]((link removed))`<b>`',
+    ],
+    [
+      'the text of a removed link, read again with what follows it (a backtick run)',
+      '[a`](https://e.com)`<b>`',
+      'a\\`\\`&lt;b&gt;\\`',
+    ],
+    [
+      'the text of a removed link making a fence at the start of a line',
+      '~~[~](https://e.com)\n~~~\n<b>\n',
+      '\\~~~\n~~~\n<b>\n',
+    ],
+    [
+      'the text of a removed link making a reference definition',
+      '[ ](https://e.com)[y]: https://evil.com/z',
+      ' \\[y]: (link removed)',
+    ],
+    [
+      'backslashes and backticks in the word of an allowed URL, which marked reads on into',
+      'https://allowed.com/a\\`<b>`',
+      'https://allowed.com/a\\`&lt;b&gt;\\`',
+    ],
+    [
+      'an allowed destination that a renderer autolinks past its `)`',
+      '\\[a](https://allowed.com/x)@\\<b>',
+      '\\[a](https://allowed.com/x)@\\&lt;b&gt;',
+    ],
+    [
+      'a destination whose autolinked reading has another host',
+      '](\\https://allowed.com)*a<b`@1',
+      ']*a&lt;b\\`@1',
+    ],
+    [
+      'a definition without a destination before a fence (marked takes the fence line as one)',
+      '[r]: \n```\n<b>\n```\n',
+      '\\[r]: \n```\n<b>\n```\n',
+    ],
+    [
+      'emphasis between two URLs (two links to marked)',
+      '*https://allowed.com/p*https://evil.com/x',
+      '*https://allowed.com/p*(link removed)',
+    ],
   ])('%s', (_, input, output) => {
     expect(guard.guardText(input)).toBe(output);
   });
@@ -208,7 +255,6 @@ describe('text a renderer reads differently (found by fuzzing against marked)', 
 describe('code spans holding `|`, which a GFM table row splits', () => {
   const guard = guardOf();
   /** Tables and raw HTML as marked (GFM) renders them, the page's renderer. */
-  const rendered = (markdown: string) => marked.parse(markdown, { async: false });
 
   it('keeps them as code outside a table', () => {
     const sample =
@@ -316,9 +362,16 @@ describe('code spans holding `|`, which a GFM table row splits', () => {
     const pieces = ['| a | b |\n', '|---|---|\n', ':-|-:', '`<img src=x>|y`', '`x|<b>`', '`', '``'];
     const more = ['|', ' | ', '---', '\n', '\r\n', '\r', '\n\n', '\t', '> ', '- ', '  ', '<b>'];
     const rest = ['<b', '>', '<!--', 'a', '~', '\\', '[', '](', '[](https://evil.com/x)'];
+    const links = [
+      '[a](https://evil.com/x)',
+      '[~](//evil.com)',
+      '~~~',
+      '```',
+      'https://allowed.com',
+    ];
     fc.assert(
       fc.property(
-        fc.array(fc.constantFrom(...pieces, ...more, ...rest), { maxLength: 16 }),
+        fc.array(fc.constantFrom(...pieces, ...more, ...rest, ...links), { maxLength: 16 }),
         fc.array(fc.nat(), { maxLength: 4 }),
         (parts, cuts) => {
           const sample = parts.join('');
@@ -335,6 +388,19 @@ describe('code spans holding `|`, which a GFM table row splits', () => {
       ),
       { numRuns: 1_000 },
     );
+  });
+
+  it('escapes prose whole as plain text when its reading does not settle (the fallback)', () => {
+    const hostile = '[a](https://evil.com) ![i](/x.png) <b>x</b> `c` www.evil.com *e* \\ a&lt;';
+    const html = rendered(inert(hostile));
+    expect(html).toBe(
+      '<p>(link removed) ![i](/x.png) &lt;b&gt;x&lt;/b&gt; `c` (link removed) *e* \\ a&amp;lt;</p>\n',
+    );
+  });
+
+  it('leaves fenced code as it is, piped code and delimiter-like lines included', () => {
+    const fenced = 'x `a|b`\n```\n`c|d`\n|---|---|\n```\n| a | b |\n';
+    expect(guard.guardText(fenced)).toBe(fenced);
   });
 
   it('decides the same however the text is split, the delimiter row held whole', () => {
@@ -465,6 +531,20 @@ describe('streaming', () => {
       { kind: 'html-escaped', rule: 'html-tag' },
       { kind: 'link-removed', rule: 'markdown-link' },
     ]);
+  });
+
+  it('seals text released before another part, so the text after it cannot make a tag', async () => {
+    const said = async (...parts: StreamPart[]) =>
+      (await collect(guardOf().guard(streamOf(...parts))))
+        .map((part) => (part.type === 'text-delta' ? part.text : ''))
+        .join('');
+    const tool: StreamPart = { type: 'tool-call-start', toolCallId: 't1', toolName: 'search' };
+    const thought: StreamPart = { type: 'reasoning-delta', text: 'hmm' };
+    expect(await said(text('a <'), thought, text('b> c'))).toBe('a &lt;b> c');
+    expect(await said(text('a \\'), tool, text('`<b>`'))).toBe('a \\\\`<b>`');
+    expect(rendered(await said(text('a \\\\<'), tool, text('b>')))).not.toMatch(/<b>/);
+    // At the end nothing follows: the text is left as it is.
+    expect(await said(text('a <'))).toBe('a <');
   });
 
   it('delivers held text before a thrown error, and guards it on early return', async () => {

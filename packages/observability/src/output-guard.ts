@@ -97,6 +97,19 @@ export interface OutputGuard {
   guardText(text: string): string;
 }
 
+/**
+ * The end of text released where more may follow after another part (a reasoning or tool part
+ * between): a `\\` or `<` there could escape or open what follows once a renderer joins the
+ * two, so it is written as the same character in a form that cannot.
+ */
+function sealEnd(text: string): string {
+  const before = /(\\*)(<?)$/.exec(text) as RegExpExecArray;
+  const [, backslashes = '', angle] = before;
+  if (angle === '' && backslashes.length % 2 === 1) return `${text}\\`;
+  if (angle === '<' && backslashes.length % 2 === 0) return `${text.slice(0, -1)}&lt;`;
+  return text;
+}
+
 /** Event name of a decision on a span. */
 const DECISION_EVENT = 'keel.output_guard.decision';
 
@@ -178,7 +191,10 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
   }
   const context: MarkdownContext = { allowedHosts: hosts, decide };
 
-  function text(): OutputTextGuard {
+  function text(): OutputTextGuard & {
+    /** Releases everything held where more text follows after another part (see `sealEnd`). */
+    cut(): string;
+  } {
     const tracker = new CutTracker(maxHeldChars);
     let held = '';
     let fence: Fence | undefined;
@@ -189,8 +205,11 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
     /** The last character read was `\r`, read as a line break. */
     let afterReturn = false;
 
-    /** Redacts and sanitises one piece that ends where a cut is allowed. */
-    function release(piece: string): string {
+    /**
+     * Redacts and sanitises one piece that ends where a cut is allowed; `sealed`: text follows
+     * it after another part, so its end is sealed.
+     */
+    function release(piece: string, sealed = false): string {
       if (piece === '') return '';
       let redacted = redactor.redact(piece, (id) => decide('secret-redacted', id));
       let head = '';
@@ -210,7 +229,7 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
       );
       fence = result.fence;
       lineStart = redacted.endsWith('\n');
-      return tables.feed(head + result.text);
+      return tables.feed(head + (sealed && !fence ? sealEnd(result.text) : result.text));
     }
 
     return {
@@ -257,6 +276,11 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
         held = '';
         return out;
       },
+      cut() {
+        const out = release(held, true) + tables.flush();
+        held = '';
+        return out;
+      },
     };
   }
 
@@ -270,34 +294,37 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
       const answer = text();
       const reasoning = text();
       let flushed = false;
-      /** Everything held, as parts (at most one of the two holds text at a time). */
-      function flushAll(): StreamPart[] {
+      /**
+       * Everything held, as parts (at most one of the two holds text at a time); `more`: the
+       * stream goes on, so the ends are sealed.
+       */
+      function flushAll(more = false): StreamPart[] {
         flushed = true;
         const out: StreamPart[] = [];
-        const thought = reasoning.flush();
+        const thought = more ? reasoning.cut() : reasoning.flush();
         if (thought !== '') out.push({ type: 'reasoning-delta', text: thought });
-        const said = answer.flush();
+        const said = more ? answer.cut() : answer.flush();
         if (said !== '') out.push({ type: 'text-delta', text: said });
         return out;
       }
       try {
         for await (const part of parts) {
           if (part.type === 'text-delta') {
-            const thought = reasoning.flush();
+            const thought = reasoning.cut();
             if (thought !== '') yield { type: 'reasoning-delta', text: thought };
             const out = answer.push(part.text);
             if (out !== '') yield { ...part, text: out };
           } else if (part.type === 'reasoning-delta') {
-            const said = answer.flush();
+            const said = answer.cut();
             if (said !== '') yield { type: 'text-delta', text: said };
             // A signature ends the reasoning block: its text is released with it.
             const out =
               part.signature === undefined
                 ? reasoning.push(part.text)
-                : reasoning.push(part.text) + reasoning.flush();
+                : reasoning.push(part.text) + reasoning.cut();
             if (out !== '' || part.signature !== undefined) yield { ...part, text: out };
           } else {
-            yield* flushAll();
+            yield* flushAll(true);
             flushed = false;
             yield part;
           }
