@@ -145,18 +145,21 @@ const NAMED_KINDS: ReadonlyArray<{ asks: RegExp; named: RegExp }> = [
 /** What a unit naming the kind of thing asked for multiplies its score by. */
 const NAMED_KIND_FACTOR = 1.5;
 
+/** A name with its calls' arguments left out (`retryBudget(options)` reads as `retryBudget`). */
+function withoutArguments(name: string): string {
+  return name.replace(/\([^)]*\)/g, ' ');
+}
+
 /**
  * Whether a name is made of the question's terms (`asked`), an identifier's by its parts
  * (`retryBudget` is `retry` and `budget`), a call's arguments left out.
  */
 export function namedIn(name: string, asked: ReadonlySet<string>): boolean {
-  const terms = (name.replace(/\([^)]*\)/g, ' ').match(/[\p{L}\p{N}_$.-]+/gu) ?? []).flatMap(
-    (word) => {
-      const each = analyzeTerms(word);
-      // The analyzer keeps an identifier whole beside its parts (`retrybudget`, `retri`, `budget`).
-      return each.length > 1 && each[0] === word.toLowerCase() ? each.slice(1) : each;
-    },
-  );
+  const terms = (withoutArguments(name).match(/[\p{L}\p{N}_$.-]+/gu) ?? []).flatMap((word) => {
+    const each = analyzeTerms(word);
+    // The analyzer keeps an identifier whole beside its parts (`retrybudget`, `retri`, `budget`).
+    return each.length > 1 && each[0] === word.toLowerCase() ? each.slice(1) : each;
+  });
   return terms.length > 0 && terms.every((term) => asked.has(term));
 }
 
@@ -551,12 +554,8 @@ export function extractAnswer(
       // asks for a figure.
       const name = unit.name ?? '';
       const answers =
-        identifiers.some((id) =>
-          name
-            .replace(/\([^)]*\)/g, '')
-            .toLowerCase()
-            .includes(id),
-        ) || namedIn(name, asked);
+        identifiers.some((id) => withoutArguments(name).toLowerCase().includes(id)) ||
+        namedIn(name, asked);
       if (!numeric && !answers) factor *= 0.6;
     } else if (isFigures(unit.text) && !numeric) {
       factor *= 0.3;
