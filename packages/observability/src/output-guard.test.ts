@@ -543,6 +543,9 @@ describe('streaming', () => {
     expect(await said(text('a <'), thought, text('b> c'))).toBe('a &lt;b> c');
     expect(await said(text('a \\'), tool, text('`<b>`'))).toBe('a \\\\`<b>`');
     expect(rendered(await said(text('a \\\\<'), tool, text('b>')))).not.toMatch(/<b>/);
+    expect(await said(text('see https://allowed.com'), tool, text('.evil.com/x ok'))).toBe(
+      'see https://allowed.com(link removed) ok',
+    );
     // At the end nothing follows: the text is left as it is.
     expect(await said(text('a <'))).toBe('a <');
   });

@@ -200,7 +200,7 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
     let fence: Fence | undefined;
     let lineStart = true;
     const tables = new TableLines(maxHeldChars);
-    /** A forced cut split a word: the rest of it may be the rest of a URL. */
+    /** A forced cut (or another part) split a word: the rest of it may be the rest of a URL. */
     let wordCut = false;
     /** The last character read was `\r`, read as a line break. */
     let afterReturn = false;
@@ -279,6 +279,12 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
       cut() {
         const out = release(held, true) + tables.flush();
         held = '';
+        // A URL at the very end may go on in the text after the part: that text's first word
+        // is read as after a forced cut.
+        const lastWord = out.slice(
+          Math.max(...[' ', '\n', '\t'].map((c) => out.lastIndexOf(c))) + 1,
+        );
+        if (/(?:(?:https?|ftp):\/\/|www\.)/i.test(lastWord)) wordCut = true;
         return out;
       },
     };
