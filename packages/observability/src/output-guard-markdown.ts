@@ -310,9 +310,13 @@ function sanitizeProse(
     const rest = text.slice(at + length, lineEnd === -1 ? text.length : lineEnd);
     const close = new RegExp(`(?<!\`)\`{${length}}(?!\`)`).exec(rest);
     // Marked reads no code span right after a `~`, and a table row splits one holding `|`:
-    // such spans are read as text.
-    const piped = close !== null && rest.slice(0, close.index).includes('|');
-    if (close && text[at - 1] !== '~' && (!piped || inTable?.(out) === false)) {
+    // such spans are read as text (the second only in a table's rows).
+    const inside = close === null ? '' : rest.slice(0, close.index);
+    const piped = inside.includes('|');
+    // Marked reads a run of two or more backticks inside link text as empty code spans, so a
+    // `](` in such a span may end a link's text: the span is read as text.
+    const linky = length > 1 && inside.includes('](');
+    if (close && text[at - 1] !== '~' && !linky && (!piped || inTable?.(out) === false)) {
       const end = at + length + close.index + length;
       out += text.slice(at, end);
       return end;

@@ -243,6 +243,11 @@ describe('text a renderer reads differently (found by fuzzing against marked)', 
       '\\[r]: \n```\n<b>\n```\n',
     ],
     [
+      'a code span of two backticks holding `](` in link text (marked ends the text there)',
+      '[a ``](https://evil.com)``',
+      'a \\`\\`\\`\\`',
+    ],
+    [
       'emphasis between two URLs (two links to marked)',
       '*https://allowed.com/p*https://evil.com/x',
       '*https://allowed.com/p*(link removed)',
