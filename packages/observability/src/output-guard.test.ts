@@ -551,6 +551,16 @@ describe('streaming', () => {
     expect(await said(text('see https://allowed.com'), tool, text('.evil.com/x ok'))).toBe(
       'see https://allowed.com(link removed) ok',
     );
+    expect(await said(text('a ht'), thought, text('tp://evil.com ok'))).toBe(
+      'a ht(link removed) ok',
+    );
+    expect(await said(text('a ma'), tool, text('ilto:x@evil.com'))).toBe('a ma(link removed)');
+    expect(await said(text('a http://allowed.com'), tool, text('m ok'))).toBe(
+      'a http://allowed.com(link removed) ok',
+    );
+    expect(await said(text('I will search.'), tool, text('Done: see README.md'))).toBe(
+      'I will search.Done: see README.md',
+    );
     // At the end nothing follows: the text is left as it is.
     expect(await said(text('a <'))).toBe('a <');
   });

@@ -110,6 +110,9 @@ function sealEnd(text: string): string {
   return text;
 }
 
+/** Where a renderer may start a URL (checked across a part between two texts). */
+const URL_STARTS = /(?:https?|ftp):\/\/|www\.|(?:mailto|xmpp):|(?<![A-Za-z0-9:/])\/\//gi;
+
 /** Event name of a decision on a span. */
 const DECISION_EVENT = 'keel.output_guard.decision';
 
@@ -200,8 +203,13 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
     let fence: Fence | undefined;
     let lineStart = true;
     const tables = new TableLines(maxHeldChars);
-    /** A forced cut (or another part) split a word: the rest of it may be the rest of a URL. */
+    /** A forced cut split a word: the rest of it may be the rest of a URL. */
     let wordCut = false;
+    /**
+     * The last word released before another part (see `cut`): a renderer joins it to the text
+     * after the part, which must not make it a URL or carry one on.
+     */
+    let tailWord = '';
     /** The last character read was `\r`, read as a line break. */
     let afterReturn = false;
 
@@ -213,15 +221,18 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
       if (piece === '') return '';
       let redacted = redactor.redact(piece, (id) => decide('secret-redacted', id));
       let head = '';
-      if (wordCut) {
-        wordCut = false;
-        const rest = /^\S+/.exec(redacted)?.[0] ?? '';
-        if (/[:/\\.@]/.test(rest)) {
-          decide('link-removed', 'bare-url');
-          head = LINK_REMOVED;
-          redacted = redacted.slice(rest.length);
-        }
+      const rest = /^\S+/.exec(redacted)?.[0] ?? '';
+      const joined = [...`${tailWord}${rest}`.matchAll(URL_STARTS)];
+      if (
+        (wordCut && /[:/\\.@]/.test(rest)) ||
+        (rest !== '' && joined.some((start) => start.index < tailWord.length))
+      ) {
+        decide('link-removed', 'bare-url');
+        head = LINK_REMOVED;
+        redacted = redacted.slice(rest.length);
       }
+      wordCut = false;
+      tailWord = '';
       const result = sanitizeMarkdown(
         redacted,
         { fence, lineStart: lineStart && head === '', tables },
@@ -279,12 +290,8 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
       cut() {
         const out = release(held, true) + tables.flush();
         held = '';
-        // A URL at the very end may go on in the text after the part: that text's first word
-        // is read as after a forced cut.
-        const lastWord = out.slice(
-          Math.max(...[' ', '\n', '\t'].map((c) => out.lastIndexOf(c))) + 1,
-        );
-        if (/(?:(?:https?|ftp):\/\/|www\.)/i.test(lastWord)) wordCut = true;
+        if (out !== '')
+          tailWord = out.slice(Math.max(...[' ', '\n', '\t'].map((c) => out.lastIndexOf(c))) + 1);
         return out;
       },
     };
