@@ -19,7 +19,8 @@ import type { RedactionRule } from './redaction-rules';
 const PARTIAL_WINDOW = 256;
 /** A line made only of these characters may still become a fence (in a list item or quote). */
 const LINE_PREFIX = /[ \t>*+\-\d.)`~]/;
-const DEFINITION_START = new RegExp(String.raw`^ {0,3}\[[^\[\]]{1,${MAX_LINK_TEXT}}\]$`);
+/** `[label]` at the start of a line, in a list item or quote too (a definition may follow). */
+const DEFINITION_START = new RegExp(String.raw`^[ \t>*+\-\d.)]*\[[^\[\]]{1,${MAX_LINK_TEXT}}\]$`);
 
 /** Tracks what is open at the end of the text read so far. */
 export class CutTracker {

@@ -192,7 +192,7 @@ const DEFINITION = new RegExp(
   'y',
 );
 /** What may come before a block on its line: indentation, list markers, quote markers. */
-const CONTAINERS = /^[ \t>*+\-\d.)]*$/;
+const CONTAINER = /[ \t>*+\-\d.)]/;
 /** A title closed on its line, and nothing after it. */
 const CLOSED_TITLE = /^[ \t]+(?:"[^"]*"|'[^']*'|\([^()]*\))[ \t]*$/;
 const DEFINITION_OPEN = new RegExp(
@@ -200,7 +200,9 @@ const DEFINITION_OPEN = new RegExp(
   'y',
 );
 const AUTOLINK = /<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>/y;
-const EMAIL_AUTOLINK = /<([^\s<>@]+@[A-Za-z0-9.-]+)>/y;
+/** CommonMark's e-mail autolink: its local part holds no Markdown brackets or parentheses. */
+const EMAIL_AUTOLINK =
+  /<([A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>/y;
 const TAG = new RegExp(`<([/!?]?)([A-Za-z][A-Za-z0-9:-]*)?([^<>]{0,${MAX_TAG}})(>?)`, 'y');
 /**
  * A bare URL a renderer may turn into a link (GFM: `http://`, `https://`, `ftp://`, `www.`;
@@ -211,12 +213,13 @@ const BARE_URL = /(?:(?:https?|ftp):\/\/|(?:mailto|xmpp):|www\.|\/\/)[^\s<>[\]()
 /** The same URL as far as a renderer may read it (through quotes, brackets and parentheses). */
 const RENDERED_URL = /\S*/y;
 /** Where a renderer may find a bare URL inside a kept destination (`](\\https://a.com)`). */
-const URL_STARTS = /(?:https?|ftp):\/\/|www\./gi;
+const URL_STARTS =
+  /(?:https?|ftp):\/\/|www\.|(?<![A-Za-z0-9])(?:mailto|xmpp):|(?<![A-Za-z0-9:/])\/\/(?=[^\s/])/gi;
 /** A URL whose host has ended (at a path, query or fragment). */
 const HOST_ENDED = /^(?:(?:https?:)?\/\/|www\.)[^/?#]*[/?#]/i;
 /** Where the scanner stops to look: escapes, code, tags, images, links, URLs. */
 const TOKEN =
-  /\\[!-/:-@[-`{-~]|`+|<(?=[A-Za-z/!?])|!\[|\[|\]\(|(?:https?|ftp):\/\/|www\.|(?<![A-Za-z0-9])(?:mailto|xmpp):|(?<![A-Za-z0-9:/])\/\/(?=[A-Za-z0-9])/gi;
+  /\\[!-/:-@[-`{-~]|`+|<(?=[A-Za-z/!?])|!\[|\[|\]\(|(?:https?|ftp):\/\/|www\.|(?<![A-Za-z0-9])(?:mailto|xmpp):|(?<![A-Za-z0-9:/])\/\/(?=[^\s/])/gi;
 /** Attributes that make a tag load something. */
 const LOADING_ATTRIBUTE =
   /\b(?:src|srcset|poster|data|background|xlink:href|href|action|formaction)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi;
@@ -238,8 +241,14 @@ function escapeTitle(title: string): string {
   return title.replace(/[<>`]/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
+/** A URL without the punctuation GFM leaves out at its end, unbalanced `)` included. */
 function trimTrailing(url: string): string {
-  return url.replace(/[?!.,:;*_~]+$/, '');
+  let trimmed = url.replace(/[?!.,:;*_~]+$/, '');
+  const count = (char: string) => trimmed.split(char).length - 1;
+  while (trimmed.endsWith(')') && count(')') > count('(')) {
+    trimmed = trimmed.slice(0, -1).replace(/[?!.,:;*_~]+$/, '');
+  }
+  return trimmed;
 }
 
 /** Alt text as plain words for a removal marker. */
@@ -270,6 +279,9 @@ function sanitizeProse(
    * `<` escapes nothing.
    */
   let urlWordEnd = -1;
+  /** Code span runs that found no closer on the line ending at `codeLineEnd`, by length. */
+  const codeCloses = new Map<number, number>();
+  let codeLineEnd = -1;
   let out = '';
   let done = 0;
   TOKEN.lastIndex = 0;
@@ -308,7 +320,17 @@ function sanitizeProse(
   function codeSpan(at: number, length: number): number {
     const lineEnd = text.indexOf('\n', at);
     const rest = text.slice(at + length, lineEnd === -1 ? text.length : lineEnd);
-    const close = new RegExp(`(?<!\`)\`{${length}}(?!\`)`).exec(rest);
+    // A run of this length found no closer on this line from an earlier point: none here either.
+    const noCloser = codeCloses.get(length);
+    const close =
+      noCloser !== undefined && noCloser <= at && lineEnd === codeLineEnd
+        ? null
+        : new RegExp(`(?<!\`)\`{${length}}(?!\`)`).exec(rest);
+    if (close === null) {
+      if (lineEnd !== codeLineEnd) codeCloses.clear();
+      codeLineEnd = lineEnd;
+      if (!codeCloses.has(length)) codeCloses.set(length, at);
+    }
     // Marked reads no code span right after a `~`, and a table row splits one holding `|`:
     // such spans are read as text (the second only in a table's rows).
     const inside = close === null ? '' : rest.slice(0, close.index);
@@ -384,7 +406,7 @@ function sanitizeProse(
     if (start && inline) {
       const alt = start[1] ?? '';
       const [before, url, title] = inline.parts;
-      if (keepable(url, title, open + before.length)) {
+      if (keepable(url, title)) {
         out += `![${sanitizeProse(alt, false, context)}]${keptDestination(inline.parts)}`;
       } else {
         decide('image-removed', 'markdown-image');
@@ -414,9 +436,10 @@ function sanitizeProse(
   /**
    * A destination (and title) may stay when its host is allowed and, read as plain text by a
    * renderer that does not take the construct as a link, it holds nothing the guard would change
-   * and reads on into nothing else (`readOn`; the destination is at `urlAt`).
+   * and, for a destination a renderer may not read as one (a `](` without its `[`, at `urlAt`),
+   * its URLs read on into nothing else (`readOn`).
    */
-  function keepable(destination: string, title: string, urlAt: number): boolean {
+  function keepable(destination: string, title: string, urlAt?: number): boolean {
     const probe: MarkdownContext = { allowedHosts, decide() {} };
     const shown = shownUrl(destination);
     return (
@@ -424,7 +447,7 @@ function sanitizeProse(
       destinationAllowed(shown, allowedHosts) &&
       sanitizeProse(shown, false, probe) === shown &&
       sanitizeProse(escapeTitle(title), false, probe) === escapeTitle(title) &&
-      (shown.startsWith('<') || readOn(urlAt, destination))
+      (urlAt === undefined || shown.startsWith('<') || readOn(urlAt, destination))
     );
   }
 
@@ -434,9 +457,10 @@ function sanitizeProse(
   }
 
   function bracket(at: number): number {
-    const lineStartAt = text.lastIndexOf('\n', at - 1) + 1;
     // At the start of a line, in a list item or quote too.
-    if ((lineStartAt > 0 || lineStart) && CONTAINERS.test(text.slice(lineStartAt, at))) {
+    let lineStartAt = at;
+    while (lineStartAt > 0 && CONTAINER.test(text[lineStartAt - 1] as string)) lineStartAt--;
+    if (lineStartAt === 0 ? lineStart : text[lineStartAt - 1] === '\n') {
       DEFINITION.lastIndex = at;
       const definition = DEFINITION.exec(text);
       const open = definition && titleMayFollow(text, at + definition[0].length);
@@ -448,7 +472,7 @@ function sanitizeProse(
       }
       if (definition) {
         const [whole, label = '', space = '', destination = ''] = definition;
-        const kept = keepable(destination, '', at + whole.length - destination.length);
+        const kept = keepable(destination, '');
         if (!kept) decide('link-removed', 'reference-definition');
         out += `[${sanitizeProse(label, false, context)}]:${space}${kept ? shownUrl(destination) : LINK_REMOVED}`;
         return at + whole.length;
@@ -471,7 +495,7 @@ function sanitizeProse(
     }
     const label = start[1] ?? '';
     const [before, url, title] = link.parts;
-    if (keepable(url, title, open + before.length)) {
+    if (keepable(url, title)) {
       out += `[${sanitizeProse(label, false, context)}]${keptDestination(link.parts)}`;
       return link.end;
     }
@@ -510,11 +534,13 @@ function sanitizeProse(
   function unlink(at: number, label: string, end: number): void {
     text = text.slice(0, at) + label + text.slice(end);
     if (urlWordEnd > at) urlWordEnd -= end - at - label.length;
-    const outLineAt = out.lastIndexOf('\n') + 1;
-    if (outLineAt === 0 && !lineStart) return;
+    codeCloses.clear();
+    // Only a line holding nothing but what may come before a fence (and fence characters).
+    let outLineAt = out.length;
+    while (outLineAt > 0 && /[ \t>*+\-\d.)`~]/.test(out[outLineAt - 1] as string)) outLineAt--;
+    if (outLineAt === 0 ? !lineStart : out[outLineAt - 1] !== '\n') return;
     const outLine = out.slice(outLineAt);
-    const lineEnd = text.indexOf('\n', at);
-    const like = FENCE_LIKE.exec(outLine + text.slice(at, lineEnd === -1 ? text.length : lineEnd));
+    const like = FENCE_LIKE.exec(outLine + text.slice(at, at + 2 * MAX_LINK_TEXT));
     if (!like) return;
     const fenceAt = (like[1] as string).length;
     if (fenceAt >= outLine.length) {
@@ -552,8 +578,10 @@ function sanitizeProse(
     for (const start of url.matchAll(URL_STARTS)) {
       const from = urlAt + start.index;
       const reading = url.slice(start.index);
-      if (start.index > 0 && !bareUrlAllowed(from, trimTrailing(reading))) return false;
-      if (!HOST_ENDED.test(reading)) {
+      // Up to the end of its host, where the URL has one (the host is all that is checked).
+      const host = HOST_ENDED.exec(reading)?.[0];
+      if (start.index > 0 && !bareUrlAllowed(from, host ?? trimTrailing(reading))) return false;
+      if (host === undefined) {
         RENDERED_URL.lastIndex = from;
         const rendered = trimTrailing((RENDERED_URL.exec(text) as RegExpExecArray)[0]);
         if (!bareUrlAllowed(from, rendered)) return false;

@@ -15,7 +15,7 @@ import { type Fence, nextFence } from './output-guard-markdown';
  * A delimiter row (`| --- | :-: |`, in a quote or list item too; a one-column table's may have
  * no pipe, `-:`), with what precedes its cells.
  */
-const DELIMITER_ROW = /^([ \t>]*)(?=[^-]*-)[|:-](?:[|:-]|[^\S\n])*$/;
+const DELIMITER_ROW = /^(?=[^-]*-)([ \t>]*)[|:-](?:[|:-]|[^\S\n])*$/;
 /**
  * A line so far that may still become a delimiter row (any whitespace: a renderer trims the end
  * of a list's last item as JavaScript does, NBSP included).

@@ -4,8 +4,9 @@
  * `data:`, `vbscript:`, `mailto:`...) and every other host is refused, however it is disguised:
  * entity-encoded, percent-encoded, mixed case, with whitespace or control characters inside the
  * scheme, backslashes for slashes (`https:\\evil`), protocol-relative (`//evil`) or with an
- * allowed-looking user name (`https://allowed.com@evil.com`). Hosts are read by the WHATWG URL
- * parser, as a browser reads them.
+ * allowed-looking user name (`https://allowed.com@evil.com`; a URL with a user name or password,
+ * or a host a renderer may end early, with `_`, `(` or `~` in it, is refused too). Hosts are read
+ * by the WHATWG URL parser, as a browser reads them.
  */
 import { InvalidArgumentError } from '@keel/core';
 
@@ -61,6 +62,9 @@ export function normalizeAllowedHost(host: unknown): string {
 
 function hostAllowed(hostname: string, allowedHosts: readonly string[]): boolean {
   const host = hostname.toLowerCase().replace(/\.$/, '');
+  // Only what every renderer reads as one host: a browser takes `_`, `(`, `~` or `}` in a host,
+  // where a renderer ends the link (`allowed.com_.evil.com(.allowed.com` links evil.com).
+  if (!/^[a-z0-9-]+(?:\.[a-z0-9-]+)*$/.test(host)) return false;
   return allowedHosts.some((allowed) => host === allowed || host.endsWith(`.${allowed}`));
 }
 
@@ -76,7 +80,10 @@ function readingAllowed(raw: string, allowedHosts: readonly string[]): boolean {
   if (scheme === undefined && !slashes) return true; // relative: a path, query or #anchor
   if (scheme !== undefined && scheme !== 'http' && scheme !== 'https') return false;
   try {
-    return hostAllowed(new URL(url, 'https://relative.invalid/').hostname, allowedHosts);
+    const parsed = new URL(url, 'https://relative.invalid/');
+    // A user name or password: a renderer may end the link at the `@` (`https://evil.com@.a.com`).
+    if (parsed.username !== '' || parsed.password !== '') return false;
+    return hostAllowed(parsed.hostname, allowedHosts);
   } catch {
     return false;
   }

@@ -247,6 +247,26 @@ describe('text a renderer reads differently (found by fuzzing against marked)', 
       '[a ``](https://evil.com)``',
       'a \\`\\`\\`\\`',
     ],
+    ['a protocol-relative URL read on', '//allowed.com~x.evil.com', '(link removed)~x.evil.com'],
+    ['a protocol-relative URL inside a kept one', 'www.allowed.com.//evil.com', '(link removed)'],
+    [
+      'a host a renderer ends early (`_`, `(`)',
+      'http://allowed.com_.evil.com(.allowed.com',
+      '(link removed)_.evil.com(.allowed.com',
+    ],
+    ['a user name a renderer ends the link at', 'https://evil.com@.allowed.com', '(link removed)'],
+    ['a protocol-relative URL to a non-ASCII host', '//évil.com/x', '(link removed)'],
+    [
+      'a link to an allowed host without a path',
+      '[docs](https://allowed.com)',
+      '[docs](https://allowed.com)',
+    ],
+    [
+      'an e-mail autolink whose local part holds a link (none to CommonMark)',
+      '<x[a](javascript:alert(1))@allowed.com>',
+      '&lt;xa@allowed.com&gt;',
+    ],
+    ['a definition in a list item', '- [r]: /x\n', '- [r]: /x\n'],
     [
       'emphasis between two URLs (two links to marked)',
       '*https://allowed.com/p*https://evil.com/x',
@@ -560,6 +580,13 @@ describe('streaming', () => {
     );
     expect(await said(text('I will search.'), tool, text('Done: see README.md'))).toBe(
       'I will search.Done: see README.md',
+    );
+    expect(await said(text('[x]'), tool, text('(javascript:alert(1))'))).toBe(
+      '[x\\](javascript:alert(1))',
+    );
+    expect(await said(text('~~'), tool, text('~\n~~~\n<b>x</b>\n'))).toBe('\\~~~\n~~~\n<b>x</b>\n');
+    expect(await said(text('> '), tool, text('```\nx\n```\n<b>\n'))).toBe(
+      '> \\`\\`\\`\nx\n```\n<b>\n',
     );
     // At the end nothing follows: the text is left as it is.
     expect(await said(text('a <'))).toBe('a <');

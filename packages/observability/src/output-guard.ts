@@ -99,15 +99,39 @@ export interface OutputGuard {
 
 /**
  * The end of text released where more may follow after another part (a reasoning or tool part
- * between): a `\\` or `<` there could escape or open what follows once a renderer joins the
- * two, so it is written as the same character in a form that cannot.
+ * between): a `\\`, `<` or `]` there could escape, open or complete what follows once a
+ * renderer joins the two (`[x]` and `(javascript:…)`), so it is written as the same character
+ * in a form that cannot.
  */
 function sealEnd(text: string): string {
-  const before = /(\\*)(<?)$/.exec(text) as RegExpExecArray;
-  const [, backslashes = '', angle] = before;
-  if (angle === '' && backslashes.length % 2 === 1) return `${text}\\`;
-  if (angle === '<' && backslashes.length % 2 === 0) return `${text.slice(0, -1)}&lt;`;
+  let end = text.length;
+  while (end > 0 && text[end - 1] === '\\') end--;
+  const trailing = text.length - end;
+  if (trailing > 0) return trailing % 2 === 1 ? `${text}\\` : text;
+  let before = end - 1;
+  while (before > 0 && text[before - 1] === '\\') before--;
+  // The last character, unless a backslash escapes it.
+  if ((end - 1 - before) % 2 === 1) return text;
+  if (text.endsWith('<')) return `${text.slice(0, -1)}&lt;`;
+  if (text.endsWith(']')) return `${text.slice(0, -1)}\\]`;
   return text;
+}
+
+/** A line of these characters only may still become a fence when it goes on. */
+const PREFIX_ONLY = /^[ \t>*+\-\d.)`~]*$/;
+/** What may come before a fence on its line. */
+const FENCE_LEAD = /^[ \t>*+\-\d.)]*/;
+
+/**
+ * `text` with a backslash before the fence characters it starts with (after what may come
+ * before a fence) when they are a fence already or may grow into one (they end the text).
+ */
+function escapeFenceStart(text: string): string {
+  const lead = (FENCE_LEAD.exec(text) as RegExpExecArray)[0].length;
+  const run = /^(?:`+|~+)/.exec(text.slice(lead))?.[0] ?? '';
+  return run.length >= 3 || (run !== '' && lead + run.length === text.length)
+    ? `${text.slice(0, lead)}\\${text.slice(lead)}`
+    : text;
 }
 
 /** Where a renderer may start a URL (checked across a part between two texts). */
@@ -210,6 +234,8 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
      * after the part, which must not make it a URL or carry one on.
      */
     let tailWord = '';
+    /** The line released before another part may still become a fence (see `release`). */
+    let openLine = false;
     /** The last character read was `\r`, read as a line break. */
     let afterReturn = false;
 
@@ -233,6 +259,24 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
       }
       wordCut = false;
       tailWord = '';
+      // A line cut short by another part while it could still become a fence (`~~`, `> `):
+      // its first fence character is escaped, in the text it ends with or the text going on.
+      const continued = openLine && head === '';
+      if (continued) redacted = escapeFenceStart(redacted);
+      openLine = false;
+      const lineAt = redacted.lastIndexOf('\n') + 1;
+      const last = redacted.slice(lineAt);
+      if (
+        sealed &&
+        head === '' &&
+        (lineAt > 0 || lineStart || continued) &&
+        last !== '' &&
+        PREFIX_ONLY.test(last)
+      ) {
+        const escaped = escapeFenceStart(last);
+        redacted = redacted.slice(0, lineAt) + escaped;
+        openLine = escaped === last;
+      }
       const result = sanitizeMarkdown(
         redacted,
         { fence, lineStart: lineStart && head === '', tables },
