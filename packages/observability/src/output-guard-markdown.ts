@@ -405,7 +405,7 @@ function sanitizeProse(
     const inline = start && readDestination(text, open);
     if (start && inline) {
       const alt = start[1] ?? '';
-      const [before, url, title] = inline.parts;
+      const [, url, title] = inline.parts;
       if (keepable(url, title)) {
         out += `![${sanitizeProse(alt, false, context)}]${keptDestination(inline.parts)}`;
       } else {
@@ -494,7 +494,7 @@ function sanitizeProse(
       return at + 1;
     }
     const label = start[1] ?? '';
-    const [before, url, title] = link.parts;
+    const [, url, title] = link.parts;
     if (keepable(url, title)) {
       out += `[${sanitizeProse(label, false, context)}]${keptDestination(link.parts)}`;
       return link.end;
