@@ -582,11 +582,18 @@ describe('streaming', () => {
       'I will search.Done: see README.md',
     );
     expect(await said(text('[x]'), tool, text('(javascript:alert(1))'))).toBe(
-      '[x\\](javascript:alert(1))',
+      '[x]\\(javascript:alert(1))',
     );
     expect(await said(text('~~'), tool, text('~\n~~~\n<b>x</b>\n'))).toBe('\\~~~\n~~~\n<b>x</b>\n');
     expect(await said(text('> '), tool, text('```\nx\n```\n<b>\n'))).toBe(
       '> \\`\\`\\`\nx\n```\n<b>\n',
+    );
+    expect(await said(text('```http<'), tool, text('/b> `x`'))).toBe('\\`\\`\\`http&lt;/b> `x`');
+    expect(await said(text('See [a.md#1]'), tool, text(' and more.'))).toBe(
+      'See [a.md#1] and more.',
+    );
+    expect(await said(text('a h'), tool, text('ttps:'), thought, text('//evil.com x'))).toBe(
+      'a https:(link removed) x',
     );
     // At the end nothing follows: the text is left as it is.
     expect(await said(text('a <'))).toBe('a <');

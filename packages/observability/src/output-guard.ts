@@ -99,9 +99,8 @@ export interface OutputGuard {
 
 /**
  * The end of text released where more may follow after another part (a reasoning or tool part
- * between): a `\\`, `<` or `]` there could escape, open or complete what follows once a
- * renderer joins the two (`[x]` and `(javascript:…)`), so it is written as the same character
- * in a form that cannot.
+ * between): a `\\` or `<` there could escape or open what follows once a renderer joins the
+ * two, so it is written as the same character in a form that cannot.
  */
 function sealEnd(text: string): string {
   let end = text.length;
@@ -112,9 +111,7 @@ function sealEnd(text: string): string {
   while (before > 0 && text[before - 1] === '\\') before--;
   // The last character, unless a backslash escapes it.
   if ((end - 1 - before) % 2 === 1) return text;
-  if (text.endsWith('<')) return `${text.slice(0, -1)}&lt;`;
-  if (text.endsWith(']')) return `${text.slice(0, -1)}\\]`;
-  return text;
+  return text.endsWith('<') ? `${text.slice(0, -1)}&lt;` : text;
 }
 
 /** A line of these characters only may still become a fence when it goes on. */
@@ -134,6 +131,8 @@ function escapeFenceStart(text: string): string {
     : text;
 }
 
+/** The most of a word kept to check across parts (a URL's start is nearer its end). */
+const MAX_TAIL_WORD = 4_096;
 /** Where a renderer may start a URL (checked across a part between two texts). */
 const URL_STARTS = /(?:https?|ftp):\/\/|www\.|(?:mailto|xmpp):|(?<![A-Za-z0-9:/])\/\//gi;
 
@@ -230,12 +229,15 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
     /** A forced cut split a word: the rest of it may be the rest of a URL. */
     let wordCut = false;
     /**
-     * The last word released before another part (see `cut`): a renderer joins it to the text
-     * after the part, which must not make it a URL or carry one on.
+     * The word the text released so far ends in, begun before earlier parts too (`ht`, a part,
+     * `tps`): a renderer joins it to the text after a part, which must not make it a URL or
+     * carry one on.
      */
     let tailWord = '';
     /** The line released before another part may still become a fence (see `release`). */
     let openLine = false;
+    /** The text released before another part ended in a `]` (see `release`). */
+    let afterBracket = false;
     /** The last character read was `\r`, read as a line break. */
     let afterReturn = false;
 
@@ -258,24 +260,21 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
         redacted = redacted.slice(rest.length);
       }
       wordCut = false;
-      tailWord = '';
       // A line cut short by another part while it could still become a fence (`~~`, `> `):
       // its first fence character is escaped, in the text it ends with or the text going on.
       const continued = openLine && head === '';
       if (continued) redacted = escapeFenceStart(redacted);
+      // `[x]` before the part and `(javascript:…)`, `: url` or `[ref]` after it: no link.
+      if (afterBracket && head === '' && /^[(:[]/.test(redacted)) redacted = `\\${redacted}`;
       openLine = false;
+      afterBracket = false;
       const lineAt = redacted.lastIndexOf('\n') + 1;
       const last = redacted.slice(lineAt);
-      if (
-        sealed &&
-        head === '' &&
-        (lineAt > 0 || lineStart || continued) &&
-        last !== '' &&
-        PREFIX_ONLY.test(last)
-      ) {
+      if (sealed && head === '' && (lineAt > 0 || lineStart || continued) && last !== '') {
+        // A fence line cut short may be none once it goes on (`` ```a `` and a backtick after).
         const escaped = escapeFenceStart(last);
         redacted = redacted.slice(0, lineAt) + escaped;
-        openLine = escaped === last;
+        openLine = escaped === last && PREFIX_ONLY.test(last);
       }
       const result = sanitizeMarkdown(
         redacted,
@@ -284,7 +283,16 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
       );
       fence = result.fence;
       lineStart = redacted.endsWith('\n');
-      return tables.feed(head + (sealed && !fence ? sealEnd(result.text) : result.text));
+      return follow(tables.feed(head + (sealed && !fence ? sealEnd(result.text) : result.text)));
+    }
+
+    /** Keeps the word `released` ends in, joined to the one before when it has no space. */
+    function follow(released: string): string {
+      const space = Math.max(...[' ', '\n', '\t'].map((c) => released.lastIndexOf(c)));
+      tailWord = (space === -1 ? tailWord + released : released.slice(space + 1)).slice(
+        -MAX_TAIL_WORD,
+      );
+      return released;
     }
 
     return {
@@ -332,10 +340,9 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
         return out;
       },
       cut() {
-        const out = release(held, true) + tables.flush();
+        const out = release(held, true) + follow(tables.flush());
         held = '';
-        if (out !== '')
-          tailWord = out.slice(Math.max(...[' ', '\n', '\t'].map((c) => out.lastIndexOf(c))) + 1);
+        afterBracket = /(?:^|[^\\])(?:\\\\)*\]$/.test(out.slice(-64));
         return out;
       },
     };
