@@ -405,8 +405,8 @@ function sanitizeProse(
     const inline = start && readDestination(text, open);
     if (start && inline) {
       const alt = start[1] ?? '';
-      const [, url, title] = inline.parts;
-      if (keepable(url, title)) {
+      const [before, url, title] = inline.parts;
+      if (keepable(url, title, open + before.length)) {
         out += `![${sanitizeProse(alt, false, context)}]${keptDestination(inline.parts)}`;
       } else {
         decide('image-removed', 'markdown-image');
@@ -436,8 +436,8 @@ function sanitizeProse(
   /**
    * A destination (and title) may stay when its host is allowed and, read as plain text by a
    * renderer that does not take the construct as a link, it holds nothing the guard would change
-   * and, for a destination a renderer may not read as one (a `](` without its `[`, at `urlAt`),
-   * its URLs read on into nothing else (`readOn`).
+   * and its URLs, autolinked by a renderer that does not read the construct (or, a `](` without
+   * its `[`, reads no link), read on into nothing else (`readOn`; the destination is at `urlAt`).
    */
   function keepable(destination: string, title: string, urlAt?: number): boolean {
     const probe: MarkdownContext = { allowedHosts, decide() {} };
@@ -494,8 +494,8 @@ function sanitizeProse(
       return at + 1;
     }
     const label = start[1] ?? '';
-    const [, url, title] = link.parts;
-    if (keepable(url, title)) {
+    const [before, url, title] = link.parts;
+    if (keepable(url, title, open + before.length)) {
       out += `[${sanitizeProse(label, false, context)}]${keptDestination(link.parts)}`;
       return link.end;
     }

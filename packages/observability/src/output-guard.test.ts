@@ -262,6 +262,11 @@ describe('text a renderer reads differently (found by fuzzing against marked)', 
       '[docs](https://allowed.com)',
     ],
     [
+      'a link a renderer may autolink on past its `)` (when it reads no link there)',
+      '[a](https://allowed.com)com~x.evil.com',
+      'acom~x.evil.com',
+    ],
+    [
       'an e-mail autolink whose local part holds a link (none to CommonMark)',
       '<x[a](javascript:alert(1))@allowed.com>',
       '&lt;xa@allowed.com&gt;',
