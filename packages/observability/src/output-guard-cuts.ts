@@ -6,6 +6,8 @@
  * only on the text before it, so the guard's output is the same however the text was split.
  */
 import {
+  BLOCK_LEAD,
+  FENCE_PREFIX,
   type Fence,
   fenceLike,
   MAX_DESTINATION,
@@ -17,10 +19,9 @@ import type { RedactionRule } from './redaction-rules';
 
 /** Look-behind for a rule's `partial` pattern (multi-line rules look at the whole held text). */
 const PARTIAL_WINDOW = 256;
-/** A line made only of these characters may still become a fence (in a list item or quote). */
-const LINE_PREFIX = /[ \t>*+\-\d.)`~]/;
+
 /** `[label]` at the start of a line, in a list item or quote too (a definition may follow). */
-const DEFINITION_START = new RegExp(String.raw`^[ \t>*+\-\d.)]*\[[^\[\]]{1,${MAX_LINK_TEXT}}\]$`);
+const DEFINITION_START = new RegExp(String.raw`^${BLOCK_LEAD}*\[[^\[\]]{1,${MAX_LINK_TEXT}}\]$`);
 
 /** Tracks what is open at the end of the text read so far. */
 export class CutTracker {
@@ -29,7 +30,7 @@ export class CutTracker {
   private position = 0;
   private line = '';
   private lineCapped = false;
-  /** The line so far is only `LINE_PREFIX` characters. */
+  /** The line so far is only `FENCE_PREFIX` characters (it may still become a fence). */
   private prefixOnly = true;
   /** The line looks like a fence (decided when it stops being only prefix characters). */
   private fenceLikeLine = false;
@@ -82,7 +83,7 @@ export class CutTracker {
     } else {
       if (this.line.length < this.maxLine) this.line += char;
       else this.lineCapped = true;
-      if (this.prefixOnly && !LINE_PREFIX.test(char)) {
+      if (this.prefixOnly && !FENCE_PREFIX.test(char)) {
         this.prefixOnly = false;
         this.fenceLikeLine = fenceLike(this.line);
       }

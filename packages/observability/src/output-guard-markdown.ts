@@ -37,10 +37,27 @@ export const MAX_DESTINATION = 2_048;
 /** Longest raw HTML tag read as one (a longer `<tag ...` is escaped as an unclosed tag). */
 export const MAX_TAG = 1_024;
 
+/** What may come before a block on its line: indentation, list markers, quote markers. */
+export const BLOCK_LEAD = String.raw`[ \t>*+\-\d.)]`;
 const FENCE_OPEN = /^(`{3,}|~{3,})([^\n]*)$/;
 const FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})[ \t]*\r?$/;
 /** A line a renderer may read as a fence inside a list item or quote, or indented: escaped. */
-const FENCE_LIKE = /^([ \t>*+\-\d.)]*?)(`{3,}|~{3,})/;
+const FENCE_LIKE = new RegExp(String.raw`^(${BLOCK_LEAD}*?)(\`{3,}|~{3,})`);
+/** A character of a line that may still become a fence: a lead or a fence character. */
+export const FENCE_PREFIX = /[ \t>*+\-\d.)`~]/;
+const LEADS = new RegExp(`^${BLOCK_LEAD}*`);
+
+/**
+ * `text` with a backslash before the fence characters it starts with (after what may come
+ * before a fence) when they are a fence already or may grow into one (they end the text).
+ */
+export function escapeFenceStart(text: string): string {
+  const lead = (LEADS.exec(text) as RegExpExecArray)[0].length;
+  const run = /^(?:`+|~+)/.exec(text.slice(lead))?.[0] ?? '';
+  return run.length >= 3 || (run !== '' && lead + run.length === text.length)
+    ? `${text.slice(0, lead)}\\${text.slice(lead)}`
+    : text;
+}
 
 /**
  * The fence state after one whole line (without its line break). Only a fence at the start of a
@@ -191,8 +208,7 @@ const DEFINITION = new RegExp(
   String.raw`\[(${LABEL}{1,${MAX_LINK_TEXT}})\]:([ \t]*(?:\n[ \t]*)?)(<[^<>\n]{0,${MAX_DESTINATION}}>|(?:[^\s<\\]|\\\S)(?:[^\s\\]|\\\S){0,${MAX_DESTINATION}})`,
   'y',
 );
-/** What may come before a block on its line: indentation, list markers, quote markers. */
-const CONTAINER = /[ \t>*+\-\d.)]/;
+const CONTAINER = new RegExp(BLOCK_LEAD);
 /** A title closed on its line, and nothing after it. */
 const CLOSED_TITLE = /^[ \t]+(?:"[^"]*"|'[^']*'|\([^()]*\))[ \t]*$/;
 const DEFINITION_OPEN = new RegExp(
@@ -212,8 +228,11 @@ const TAG = new RegExp(`<([/!?]?)([A-Za-z][A-Za-z0-9:-]*)?([^<>]{0,${MAX_TAG}})(
 const BARE_URL = /(?:(?:https?|ftp):\/\/|(?:mailto|xmpp):|www\.|\/\/)[^\s<>[\]()`"'\\*_~]*/iy;
 /** The same URL as far as a renderer may read it (through quotes, brackets and parentheses). */
 const RENDERED_URL = /\S*/y;
-/** Where a renderer may find a bare URL inside a kept destination (`](\\https://a.com)`). */
-const URL_STARTS =
+/**
+ * Where a renderer may start a URL: inside a kept destination (`](\\https://a.com)`), or where
+ * two texts join across another part (`ht`, a part, `tp://`).
+ */
+export const URL_STARTS =
   /(?:https?|ftp):\/\/|www\.|(?<![A-Za-z0-9])(?:mailto|xmpp):|(?<![A-Za-z0-9:/])\/\/(?=[^\s/])/gi;
 /** A URL whose host has ended (at a path, query or fragment). */
 const HOST_ENDED = /^(?:(?:https?:)?\/\/|www\.)[^/?#]*[/?#]/i;
@@ -537,7 +556,7 @@ function sanitizeProse(
     codeCloses.clear();
     // Only a line holding nothing but what may come before a fence (and fence characters).
     let outLineAt = out.length;
-    while (outLineAt > 0 && /[ \t>*+\-\d.)`~]/.test(out[outLineAt - 1] as string)) outLineAt--;
+    while (outLineAt > 0 && FENCE_PREFIX.test(out[outLineAt - 1] as string)) outLineAt--;
     if (outLineAt === 0 ? !lineStart : out[outLineAt - 1] !== '\n') return;
     const outLine = out.slice(outLineAt);
     const like = FENCE_LIKE.exec(outLine + text.slice(at, at + 2 * MAX_LINK_TEXT));

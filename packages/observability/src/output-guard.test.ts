@@ -589,6 +589,9 @@ describe('streaming', () => {
     expect(await said(text('[x]'), tool, text('(javascript:alert(1))'))).toBe(
       '[x]\\(javascript:alert(1))',
     );
+    expect(await said(text('[x]'), tool, thought, text('(javascript:alert(1))'))).toBe(
+      '[x]\\(javascript:alert(1))',
+    );
     expect(await said(text('~~'), tool, text('~\n~~~\n<b>x</b>\n'))).toBe('\\~~~\n~~~\n<b>x</b>\n');
     expect(await said(text('> '), tool, text('```\nx\n```\n<b>\n'))).toBe(
       '> \\`\\`\\`\nx\n```\n<b>\n',

@@ -12,11 +12,14 @@ import { KEEL, METRICS } from './attributes';
 import type { MetricsRecorder } from './metrics-registry';
 import { CutTracker, secretMayContinue } from './output-guard-cuts';
 import {
+  escapeFenceStart,
+  FENCE_PREFIX,
   type Fence,
   LINK_REMOVED,
   type MarkdownContext,
   type OutputGuardDecisionKind,
   sanitizeMarkdown,
+  URL_STARTS,
 } from './output-guard-markdown';
 import { TableLines } from './output-guard-tables';
 import { normalizeAllowedHost } from './output-guard-urls';
@@ -114,27 +117,8 @@ function sealEnd(text: string): string {
   return text.endsWith('<') ? `${text.slice(0, -1)}&lt;` : text;
 }
 
-/** A line of these characters only may still become a fence when it goes on. */
-const PREFIX_ONLY = /^[ \t>*+\-\d.)`~]*$/;
-/** What may come before a fence on its line. */
-const FENCE_LEAD = /^[ \t>*+\-\d.)]*/;
-
-/**
- * `text` with a backslash before the fence characters it starts with (after what may come
- * before a fence) when they are a fence already or may grow into one (they end the text).
- */
-function escapeFenceStart(text: string): string {
-  const lead = (FENCE_LEAD.exec(text) as RegExpExecArray)[0].length;
-  const run = /^(?:`+|~+)/.exec(text.slice(lead))?.[0] ?? '';
-  return run.length >= 3 || (run !== '' && lead + run.length === text.length)
-    ? `${text.slice(0, lead)}\\${text.slice(lead)}`
-    : text;
-}
-
 /** The most of a word kept to check across parts (a URL's start is nearer its end). */
 const MAX_TAIL_WORD = 4_096;
-/** Where a renderer may start a URL (checked across a part between two texts). */
-const URL_STARTS = /(?:https?|ftp):\/\/|www\.|(?:mailto|xmpp):|(?<![A-Za-z0-9:/])\/\//gi;
 
 /** Event name of a decision on a span. */
 const DECISION_EVENT = 'keel.output_guard.decision';
@@ -274,7 +258,7 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
         // A fence line cut short may be none once it goes on (`` ```a `` and a backtick after).
         const escaped = escapeFenceStart(last);
         redacted = redacted.slice(0, lineAt) + escaped;
-        openLine = escaped === last && PREFIX_ONLY.test(last);
+        openLine = escaped === last && [...last].every((char) => FENCE_PREFIX.test(char));
       }
       const result = sanitizeMarkdown(
         redacted,
@@ -342,7 +326,7 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
       cut() {
         const out = release(held, true) + follow(tables.flush());
         held = '';
-        afterBracket = /(?:^|[^\\])(?:\\\\)*\]$/.test(out.slice(-64));
+        if (out !== '') afterBracket = /(?:^|[^\\])(?:\\\\)*\]$/.test(out.slice(-64));
         return out;
       },
     };
