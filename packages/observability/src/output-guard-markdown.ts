@@ -236,9 +236,12 @@ export const URL_STARTS =
   /(?:https?|ftp):\/\/|www\.|(?<![A-Za-z0-9])(?:mailto|xmpp):|(?<![A-Za-z0-9:/])\/\/(?=[^\s/])/gi;
 /** A URL whose host has ended (at a path, query or fragment). */
 const HOST_ENDED = /^(?:(?:https?:)?\/\/|www\.)[^/?#]*[/?#]/i;
-/** Where the scanner stops to look: escapes, code, tags, images, links, URLs. */
+/**
+ * Where the scanner stops to look: escapes, code, tags and autolinks (an e-mail one may start
+ * with a backtick: `` <`@evil.com> ``), images, links, URLs.
+ */
 const TOKEN =
-  /\\[!-/:-@[-`{-~]|`+|<(?=[A-Za-z/!?])|!\[|\[|\]\(|(?:https?|ftp):\/\/|www\.|(?<![A-Za-z0-9])(?:mailto|xmpp):|(?<![A-Za-z0-9:/])\/\/(?=[^\s/])/gi;
+  /\\[!-/:-@[-`{-~]|`+|<(?=[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-])|!\[|\[|\]\(|(?:https?|ftp):\/\/|www\.|(?<![A-Za-z0-9])(?:mailto|xmpp):|(?<![A-Za-z0-9:/])\/\/(?=[^\s/])/gi;
 /** Attributes that make a tag load something. */
 const LOADING_ATTRIBUTE =
   /\b(?:src|srcset|poster|data|background|xlink:href|href|action|formaction)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi;
@@ -294,8 +297,8 @@ function sanitizeProse(
   let text = input;
   /**
    * The end of the word a kept bare URL starts: a renderer may read the URL on through it (marked
-   * reads to a space or `<`), so a backtick in it is text, never code, and a backslash before a
-   * `<` escapes nothing.
+   * reads to a space or `<`), so a backtick in it is text, never code, a `[` starts no link, and a
+   * backslash before a `<` escapes nothing.
    */
   let urlWordEnd = -1;
   /** Code span runs that found no closer on the line ending at `codeLineEnd`, by length. */
@@ -312,6 +315,9 @@ function sanitizeProse(
     const first = token[0];
     if (at < urlWordEnd && first === '`') {
       out += '\\`'.repeat(token.length);
+    } else if (at < urlWordEnd && (token === '[' || token === '![')) {
+      // Marked's URL reads on through the bracket, so no link starts there.
+      out += token === '[' ? '\\[' : '!\\[';
     } else if (at < urlWordEnd && token === '\\<') {
       // Marked's URL ends at `<`: the backslash is its last character, the `<` is read anew.
       out += '\\';
@@ -382,8 +388,13 @@ function sanitizeProse(
       }
       return pattern.lastIndex;
     }
+    // No autolink, and no tag either (`<=`): text.
+    if (!/[A-Za-z/!?]/.test(text[at + 1] as string)) {
+      out += '<';
+      return at + 1;
+    }
     TAG.lastIndex = at;
-    const tag = TAG.exec(text) as RegExpExecArray; // TOKEN saw `<` and a tag character
+    const tag = TAG.exec(text) as RegExpExecArray; // a tag character follows the `<`
     const [whole, , name = '', rest = '', closed] = tag;
     if (!closed) {
       // Not a tag to any renderer: the `<` is escaped and the rest read on, in full context.

@@ -262,6 +262,17 @@ describe('text a renderer reads differently (found by fuzzing against marked)', 
       '[docs](https://allowed.com)',
     ],
     [
+      'a link in the word of a kept URL (marked reads the URL on through it)',
+      'https://allowed.com?q=[{\\<b>](/x)',
+      'https://allowed.com?q=\\[{\\&lt;b&gt;](/x)',
+    ],
+    [
+      'an e-mail autolink starting with a backtick (it binds before the code span)',
+      '<`@evil.com>`',
+      '(link removed)\\`',
+    ],
+    ['a comparison that is no tag', 'if a <= b or a <3', 'if a <= b or a <3'],
+    [
       'a link a renderer may autolink on past its `)` (when it reads no link there)',
       '[a](https://allowed.com)com~x.evil.com',
       'acom~x.evil.com',
