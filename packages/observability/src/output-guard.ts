@@ -234,11 +234,15 @@ export function createOutputGuard(options: OutputGuardOptions = {}): OutputGuard
       let redacted = redactor.redact(piece, (id) => decide('secret-redacted', id));
       let head = '';
       const rest = /^\S+/.exec(redacted)?.[0] ?? '';
-      const joined = [...`${tailWord}${rest}`.matchAll(URL_STARTS)];
-      if (
-        (wordCut && /[:/\\.@]/.test(rest)) ||
-        (rest !== '' && joined.some((start) => start.index < tailWord.length))
-      ) {
+      // Only text after another part joins a word released before it (`tailWord` is empty after
+      // a cut at whitespace).
+      const joinsUrl =
+        tailWord !== '' &&
+        rest !== '' &&
+        [...`${tailWord}${rest}`.matchAll(URL_STARTS)].some(
+          (start) => start.index < tailWord.length,
+        );
+      if ((wordCut && /[:/\\.@]/.test(rest)) || joinsUrl) {
         decide('link-removed', 'bare-url');
         head = LINK_REMOVED;
         redacted = redacted.slice(rest.length);
