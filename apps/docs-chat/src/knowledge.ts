@@ -10,6 +10,7 @@ import type { Instrumentation, RequestMetadata } from '@keel/core';
 import {
   AnalyzerMismatchError,
   type Chunk,
+  createLocalEmbedder,
   createRetriever,
   EmbeddingModelMismatchError,
   type IngestProgress,
@@ -336,7 +337,21 @@ export function knowledgeOver(
  * 0.958; the library default 0.810, 0.745, 0.980, 0.958; the earlier k 60 with every weight 1
  * 0.810, 0.732, 0.954, 0.917.
  */
-export const ANSWER_FUSION = { k: 10, vectorWeight: 0.5 };
+const ANSWER_FUSION = { k: 10, vectorWeight: 0.5 };
+
+/**
+ * What the app's retrievers are made with: {@link ANSWER_FUSION}, and British and American
+ * spellings read as one by the lexical index and the local embedder alike (the docs write
+ * `normalise`, their code `normalizeAnthropicUsage`, and a user either).
+ */
+export function answerRetrieval() {
+  const analysis = { spelling: true };
+  return {
+    hybrid: ANSWER_FUSION,
+    bm25: analysis,
+    embedder: createLocalEmbedder({ analyzer: analysis }),
+  };
+}
 
 /**
  * Opens (or creates) the collection stored in `directory`. An index built by an earlier
@@ -344,7 +359,7 @@ export const ANSWER_FUSION = { k: 10, vectorWeight: 0.5 };
  * by the next ingest, never mixed with new vectors.
  */
 export async function openKnowledge(directory: string): Promise<Knowledge> {
-  const retriever = await createRetriever({ directory, hybrid: ANSWER_FUSION }).catch(
+  const retriever = await createRetriever({ directory, ...answerRetrieval() }).catch(
     async (error: unknown) => {
       if (
         !EmbeddingModelMismatchError.isInstance(error) &&
@@ -352,7 +367,7 @@ export async function openKnowledge(directory: string): Promise<Knowledge> {
       )
         throw error;
       await rm(directory, { recursive: true, force: true });
-      return createRetriever({ directory, hybrid: ANSWER_FUSION });
+      return createRetriever({ directory, ...answerRetrieval() });
     },
   );
   const manifestPath = join(directory, 'manifest.json');

@@ -6,18 +6,12 @@
  * writes the documents and chunks, so all four change together or not at all.
  */
 import { createHash } from 'node:crypto';
-import {
-  type Chunk,
-  createLocalEmbedder,
-  createRetriever,
-  type Embedder,
-  type SharedRetriever,
-} from '@keel/retrieval';
+import { type Chunk, createRetriever, type Embedder, type SharedRetriever } from '@keel/retrieval';
 import { createPgVectorStore, createPostgresTextIndex } from '@keel/retrieval/postgres';
 import type pg from 'pg';
 import type { Database, SqlQuery } from './database';
 import type { ManifestEntry } from './ingest-plan';
-import { ANSWER_FUSION, type Knowledge, knowledgeOver, storedDocument } from './knowledge';
+import { answerRetrieval, type Knowledge, knowledgeOver, storedDocument } from './knowledge';
 import { type ChunkRow, chunkOfRow, ingestShared } from './shared-ingest';
 
 /** The full-text table of the index, beside `documents` and `chunks`. */
@@ -64,7 +58,7 @@ async function fetchChunks(db: SqlQuery, ids: readonly string[]): Promise<Chunk[
  * ```
  */
 export async function openPgVectorKnowledge(db: Database, pool: pg.Pool): Promise<Knowledge> {
-  const embedder = createLocalEmbedder();
+  const { embedder, hybrid } = answerRetrieval();
   const { store, text } = storesOn(pool, embedder);
   // Idempotent, each under an advisory lock: replicas starting together create them once.
   await store.migrate();
@@ -72,7 +66,7 @@ export async function openPgVectorKnowledge(db: Database, pool: pg.Pool): Promis
   // It never ingests, so it keeps no chunk texts: every hit's text comes from the table.
   const retriever: SharedRetriever = await createRetriever({
     embedder,
-    hybrid: ANSWER_FUSION,
+    hybrid,
     store,
     text,
     cache: false,

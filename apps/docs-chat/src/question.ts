@@ -73,6 +73,7 @@ const FUNCTION_WORDS =
 const compared = createAnalyzer({
   stemming: true,
   identifiers: true,
+  spelling: true,
   stopWords: [...ENGLISH_STOP_WORDS, ...QUESTION_WORDS, ...CONTRACTIONS, ...FUNCTION_WORDS],
 });
 
@@ -168,6 +169,7 @@ export const analyzeTerms = (text: string): string[] =>
 const analyzeTitle = createAnalyzer({
   stemming: true,
   identifiers: true,
+  spelling: true,
   stopWords: ENGLISH_STOP_WORDS,
 });
 

@@ -12,7 +12,7 @@ import { hasPgVector } from '@keel/retrieval/postgres';
 import type { Database, SqlQuery } from './database';
 import type { ManifestEntry } from './ingest-plan';
 import {
-  ANSWER_FUSION,
+  answerRetrieval,
   indexDocuments,
   type Knowledge,
   knowledgeOver,
@@ -58,7 +58,7 @@ async function openCachedKnowledge(
   db: Database,
   onWarning: (event: string, error: Error) => void,
 ): Promise<SharedKnowledge> {
-  const retriever = await createRetriever({ hybrid: ANSWER_FUSION });
+  const retriever = await createRetriever(answerRetrieval());
   const manifest = new Map<string, ManifestEntry>();
   // Ingests and syncs change the cache one at a time.
   let queue: Promise<unknown> = Promise.resolve();

@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { createLocalEmbedder } from '@keel/retrieval';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { uploadId } from '../src/ingest-plan';
+import { answerRetrieval } from '../src/knowledge';
 import { vectorsTable } from '../src/pgvector-knowledge';
 import { ofType, postChat, textOf } from './sse-client';
 import { FIXTURE_CORPUS } from './start-test-app';
@@ -58,7 +58,8 @@ describe('docs-chat with the index in pgvector (PGlite + vector over the wire)',
   }
 
   /** The vectors table of the app's embedder. */
-  const VECTORS = vectorsTable(createLocalEmbedder());
+  const EMBEDDER = answerRetrieval().embedder;
+  const VECTORS = vectorsTable(EMBEDDER);
 
   /** Rows of the index tables and of the chunks table, through an app's own pool. */
   async function rowCounts(app: App) {
@@ -194,6 +195,6 @@ describe('docs-chat with the index in pgvector (PGlite + vector over the wire)',
       `select col_description(attrelid, attnum) as comment from pg_attribute
         where attrelid = '${VECTORS}'::regclass and attname = 'embedding'`,
     );
-    expect(rows[0]?.comment).toBe(`embedding model: ${createLocalEmbedder().modelId}`);
+    expect(rows[0]?.comment).toBe(`embedding model: ${EMBEDDER.modelId}`);
   });
 });

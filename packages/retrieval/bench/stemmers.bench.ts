@@ -93,6 +93,10 @@ const ANALYZERS = [
   },
   { name: "createAnalyzer stemming: 'snowball' (folding)", options: { stemming: 'snowball' } },
   { name: 'createAnalyzer, no stemming (folding)', options: {} },
+  {
+    name: "createAnalyzer stemming: 'snowball', spelling (folding)",
+    options: { stemming: 'snowball', spelling: true },
+  },
 ] as const;
 const analyzerRates = wordsPerSecond(ANALYZERS, words.length, ({ options }) => {
   createAnalyzer({ ...options, identifiers: true, stopWords: 'keel' })(corpus);
@@ -132,6 +136,12 @@ const OPTION_ROWS: ReadonlyArray<{ name: string; options: Bm25Options }> = [
   { name: "stemming: true, stopWords: 'lucene'", options: { stemming: true, stopWords: 'lucene' } },
   { name: 'stemming: true, stopWords: true', options: { stemming: true, stopWords: true } },
   { name: 'stemming: true, no stop words', options: { stemming: true } },
+  {
+    name: 'stemming: true, stopWords: true, spelling: true',
+    options: { stemming: true, stopWords: true, spelling: true },
+  },
+  { name: 'no stemming, spelling: true', options: { spelling: true } },
+  { name: 'no stemming', options: {} },
 ];
 const optionRows = await Promise.all(
   OPTION_ROWS.map(({ name, options }) => {

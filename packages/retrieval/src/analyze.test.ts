@@ -266,6 +266,89 @@ describe('createAnalyzer stop words', () => {
   });
 });
 
+describe('createAnalyzer spelling', () => {
+  const spelled = createAnalyzer({ identifiers: true, stemming: true, spelling: true });
+  const same = (a: string, b: string) => expect(spelled(a)).toEqual(spelled(b));
+
+  it('reads British spellings as American ones, with or without stemming', () => {
+    same('normalise', 'normalize');
+    same('normalised usage', 'normalized usage');
+    same('organisation', 'organization');
+    same('tokeniser', 'tokenizer');
+    same('behaviour', 'behavior');
+    same('behavioural', 'behavioral');
+    same('favourite colour', 'favorite color');
+    same('analyse', 'analyze');
+    same('paralysed', 'paralyzed');
+    same('model catalogue', 'model catalog');
+    same('defence', 'defense');
+    same('licence', 'license');
+    same('centre', 'center');
+    same('judgement', 'judgment');
+    expect(createAnalyzer({ spelling: true })('Normalised behaviour catalogue')).toEqual([
+      'normalized',
+      'behavior',
+      'catalog',
+    ]);
+    // Without the option, they stay apart.
+    expect(full('normalise')).not.toEqual(full('normalize'));
+  });
+
+  it('reads each part of an identifier, keeping the whole as written', () => {
+    expect(createAnalyzer({ identifiers: true, spelling: true })('normaliseUsage')).toEqual([
+      'normaliseusage',
+      'normalize',
+      'usage',
+    ]);
+    expect(spelled('normaliseUsage').slice(1)).toEqual(spelled('normalizeUsage').slice(1));
+  });
+
+  it('leaves words American English also writes with -ise, and the words they stem with', () => {
+    const plain = createAnalyzer({ spelling: true });
+    for (const word of [
+      'advise',
+      'promise',
+      'precise',
+      'exercise',
+      'otherwise',
+      'surprising',
+      'raised',
+      'noise',
+      'analysis',
+      'hour',
+      'four',
+      'contour',
+      'tour',
+    ])
+      expect(plain(word)).toEqual([word]);
+    same('precise', 'precision');
+    same('revise', 'revision');
+  });
+
+  it('records the version of its rules only when on, so other descriptors read as before', () => {
+    expect(createAnalyzer({ spelling: true }).descriptor).toMatchObject({ spellingRules: 1 });
+    expect(createAnalyzer().descriptor).not.toHaveProperty('spellingRules');
+    expect(formatAnalyzer(createAnalyzer({ spelling: true }).descriptor)).toMatch(
+      /, spelling american \(rules 1\)$/,
+    );
+    expect(formatAnalyzer(createAnalyzer().descriptor)).toBe(
+      'language english, stemmer none, stop words none, folding on, identifiers off',
+    );
+  });
+
+  it('rejects a value that is not a boolean, and a language other than English', () => {
+    expect(() => createAnalyzer({ spelling: 'uk' as unknown as boolean })).toThrow(
+      /spelling must be true or false, got "uk"/,
+    );
+    expect(() => createAnalyzer({ language: 'french', spelling: true })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => createAnalyzer({ language: 'french', spelling: true })).toThrow(
+      /leave it off for french/,
+    );
+  });
+});
+
 describe('legacyAnalyzer', () => {
   it('reads options as the first release read them: light stemmer, Keel stop words, no folding, no identifiers', () => {
     const options = { stemming: true, stopWords: true, identifiers: true } as const;

@@ -4,6 +4,7 @@
  * and Snowball stemming per language. Each analyzer carries a descriptor of what it does.
  */
 import { InvalidArgumentError } from '@keel/core';
+import { americanSpelling, SPELLING_RULES } from './american-spelling';
 import type { AnalyzerDescriptor } from './analyzer-descriptor';
 import { foldWord, normalizeText } from './fold-word';
 import { LIGHT_STEMMER, lightStem } from './light-stem';
@@ -81,6 +82,13 @@ export interface AnalyzerOptions {
    * like words. Default false.
    */
   identifiers?: boolean;
+  /**
+   * Read British spellings as American ones (`normalise` is `normalize`, `behaviour` is
+   * `behavior`, `analyse` is `analyze`, `catalogue` is `catalog`), so a query in either
+   * matches a document in the other; before stemming, and in each part of an identifier.
+   * English only. Default false.
+   */
+  spelling?: boolean;
 }
 
 /** A function from text to its terms, with the descriptor of what it does. */
@@ -154,6 +162,7 @@ export function createAnalyzer({
   stopWords = false,
   folding = true,
   identifiers = false,
+  spelling = false,
 }: AnalyzerOptions = {}): Analyzer {
   if (!ANALYZER_LANGUAGES.includes(language)) {
     throw new InvalidArgumentError({
@@ -186,6 +195,18 @@ export function createAnalyzer({
       message: `identifiers must be true or false, got ${JSON.stringify(identifiers)}`,
     });
   }
+  if (typeof spelling !== 'boolean') {
+    throw new InvalidArgumentError({
+      argument: 'spelling',
+      message: `spelling must be true or false, got ${JSON.stringify(spelling)}`,
+    });
+  }
+  if (spelling && language !== 'english') {
+    throw new InvalidArgumentError({
+      argument: 'spelling',
+      message: `spelling reads British English as American; leave it off for ${language}`,
+    });
+  }
   const set = stopWords === false ? undefined : stopWordSet(language, stopWords);
   // With folding, words are stop-listed by their folded form: `etre` is `être`.
   const stop =
@@ -202,20 +223,22 @@ export function createAnalyzer({
     folding,
     identifiers,
     ...(identifiers && { identifierRules: IDENTIFIER_RULES }),
+    ...(spelling && { spellingRules: SPELLING_RULES }),
   });
 
-  /** A lower-case word as indexed: folded and stemmed, or null for a stop word. */
+  /** A lower-case word as indexed: folded, spelled and stemmed, or null for a stop word. */
   function termOf(word: string): string | null {
     const folded = folding ? foldWord(word) : word;
     if (stop?.has(folded)) return null;
-    if (stem === undefined) return folded;
+    if (stem === undefined) return spelling ? americanSpelling(folded) : folded;
     // The stemmer reads the word with its diacritics (French and German stemmers use them).
-    return folding ? foldWord(stem(word)) : stem(word);
+    const stemmed = stem(spelling ? americanSpelling(word) : word);
+    return folding ? foldWord(stemmed) : stemmed;
   }
 
   const memo = new Map<string, string | null>();
   function pushWord(terms: string[], word: string): void {
-    let term = stem === undefined ? termOf(word) : memo.get(word);
+    let term = stem === undefined && !spelling ? termOf(word) : memo.get(word);
     if (term === undefined) {
       if (memo.size === TERM_MEMO_SIZE) memo.clear();
       term = termOf(word);

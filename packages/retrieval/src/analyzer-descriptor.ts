@@ -21,6 +21,8 @@ export interface AnalyzerDescriptor {
    * absent without identifiers, and in descriptors saved before the rules read them.
    */
   identifierRules?: number;
+  /** The version of the spelling rules (British read as American); absent when off. */
+  spellingRules?: number;
 }
 
 /**
@@ -40,6 +42,7 @@ export function formatAnalyzer({
   folding,
   identifiers,
   identifierRules,
+  spellingRules,
 }: AnalyzerDescriptor): string {
   return [
     `language ${language}`,
@@ -47,6 +50,8 @@ export function formatAnalyzer({
     `stop words ${stopWords ?? 'none'}`,
     `folding ${folding ? 'on' : 'off'}`,
     `identifiers ${identifiers ? (identifierRules === undefined ? 'on' : `on (rules ${identifierRules})`) : 'off'}`,
+    // Absent from descriptors made without it, so theirs read as before.
+    ...(spellingRules === undefined ? [] : [`spelling american (rules ${spellingRules})`]),
   ].join(', ');
 }
 

@@ -32,7 +32,7 @@ export class AnalyzerMismatchError extends KeelError {
   }: { path: string; indexAnalyzer: AnalyzerDescriptor; requestedAnalyzer: AnalyzerDescriptor }) {
     super({
       name: 'AnalyzerMismatchError',
-      message: `Index at ${path} was built with analyzer (${formatAnalyzer(indexAnalyzer)}) but was opened with (${formatAnalyzer(requestedAnalyzer)}); pass the same analyzer options (bm25: { language, stemming, stopWords, folding, identifiers }) or rebuild the index into a new directory`,
+      message: `Index at ${path} was built with analyzer (${formatAnalyzer(indexAnalyzer)}) but was opened with (${formatAnalyzer(requestedAnalyzer)}); pass the same analyzer options (bm25: { language, stemming, stopWords, folding, identifiers, spelling }) or rebuild the index into a new directory`,
     });
     this.path = path;
     this.indexAnalyzer = indexAnalyzer;

@@ -108,6 +108,35 @@ describe('the analyzer of a saved retriever', () => {
     );
   });
 
+  it('with spelling, finds a British page by an American query, and reopens only with it', async () => {
+    const dir = await tempDir();
+    const analysis = { spelling: true };
+    const options = {
+      directory: dir,
+      bm25: analysis,
+      embedder: createLocalEmbedder({ analyzer: analysis }),
+    };
+    const retriever = await createRetriever(options);
+    const pages = [
+      ...documents,
+      { id: 'usage.md', text: '# Usage\n\nProvider usage is normalised by `normaliseUsage`.\n' },
+    ];
+    await retriever.ingest(pages);
+    await retriever.save();
+    for (const mode of ['bm25', 'vector'] as const)
+      expect((await retriever.retrieve('normalized', { k: 1, mode }))[0]?.chunk.sourceId).toBe(
+        'usage.md',
+      );
+    // Without it, no word of the query is in the page.
+    const plain = await createRetriever({});
+    await plain.ingest(pages);
+    expect(await plain.retrieve('normalized', { mode: 'bm25' })).toEqual([]);
+    expect((await createRetriever(options)).size).toBe(3);
+    await expect(
+      createRetriever({ ...options, bm25: {} }).catch((caught: unknown) => caught),
+    ).resolves.toSatisfy(AnalyzerMismatchError.isInstance);
+  });
+
   it('is not checked for a new directory', async () => {
     const dir = await tempDir();
     const retriever = await createRetriever({ directory: dir, bm25: { stopWords: 'lucene' } });
