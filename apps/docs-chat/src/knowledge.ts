@@ -340,16 +340,18 @@ export function knowledgeOver(
 const ANSWER_FUSION = { k: 10, vectorWeight: 0.5 };
 
 /**
- * What the app's retrievers are made with: {@link ANSWER_FUSION}, and British and American
- * spellings read as one by the lexical index and the local embedder alike (the docs write
- * `normalise`, their code `normalizeAnthropicUsage`, and a user either).
+ * How the app's indexes read text beyond `@keel/retrieval`'s defaults: British and American
+ * spellings as one (the docs write `normalise`, their code `normalizeAnthropicUsage`, and a user
+ * either), by the lexical index (in process or PostgreSQL's) and the local embedder alike.
  */
+export const ANSWER_ANALYSIS = { spelling: true };
+
+/** What the app's retrievers are made with: {@link ANSWER_FUSION} and {@link ANSWER_ANALYSIS}. */
 export function answerRetrieval() {
-  const analysis = { spelling: true };
   return {
     hybrid: ANSWER_FUSION,
-    bm25: analysis,
-    embedder: createLocalEmbedder({ analyzer: analysis }),
+    bm25: ANSWER_ANALYSIS,
+    embedder: createLocalEmbedder({ analyzer: ANSWER_ANALYSIS }),
   };
 }
 

@@ -11,7 +11,13 @@ import { createPgVectorStore, createPostgresTextIndex } from '@keel/retrieval/po
 import type pg from 'pg';
 import type { Database, SqlQuery } from './database';
 import type { ManifestEntry } from './ingest-plan';
-import { answerRetrieval, type Knowledge, knowledgeOver, storedDocument } from './knowledge';
+import {
+  ANSWER_ANALYSIS,
+  answerRetrieval,
+  type Knowledge,
+  knowledgeOver,
+  storedDocument,
+} from './knowledge';
 import { type ChunkRow, chunkOfRow, ingestShared } from './shared-ingest';
 
 /** The full-text table of the index, beside `documents` and `chunks`. */
@@ -35,7 +41,7 @@ function storesOn(sql: SqlQuery | pg.Pool, embedder: Embedder) {
       dim: embedder.dimensions,
       model: embedder.modelId,
     }),
-    text: createPostgresTextIndex({ sql, table: TEXT_TABLE }),
+    text: createPostgresTextIndex({ sql, table: TEXT_TABLE, ...ANSWER_ANALYSIS }),
   };
 }
 

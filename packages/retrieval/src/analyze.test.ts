@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { InvalidArgumentError } from '@keel/core';
 import { describe, expect, it } from 'vitest';
-import { createAnalyzer, identifierParts, identifierWords } from './analyze';
+import { americanWords, createAnalyzer, identifierParts, identifierWords } from './analyze';
 import { formatAnalyzer } from './analyzer-descriptor';
 import { legacyAnalyzer } from './legacy-analyzer';
 import { SNOWBALL_VERSION } from './snowball-stem';
@@ -323,6 +323,13 @@ describe('createAnalyzer spelling', () => {
       expect(plain(word)).toEqual([word]);
     same('precise', 'precision');
     same('revise', 'revision');
+  });
+
+  it('lists the American spellings of a text for an engine with its own parser', () => {
+    expect(americanWords('Usage is normalised by normaliseUsage and a catalogue')).toBe(
+      'normalized catalog normalize',
+    );
+    expect(americanWords('Usage is normalized')).toBe('');
   });
 
   it('records the version of its rules only when on, so other descriptors read as before', () => {

@@ -121,6 +121,29 @@ describe.skipIf(!url)('createPostgresTextIndex', () => {
     expect(await plain.search('create budget')).toEqual([]);
   });
 
+  it('with spelling, finds a British page by American words, and the other way round', async () => {
+    const corpus: Bm25Document[] = [
+      { id: 'usage', text: 'Provider usage is normalised by normaliseUsage.' },
+      { id: 'colors', text: 'The dashboard color scheme and its behavior.' },
+      { id: 'other', text: 'A cache of answers in Redis.' },
+    ];
+    const index = createPostgresTextIndex({
+      sql: database.pool(),
+      table: 'spelled_text',
+      spelling: true,
+    });
+    await index.migrate();
+    await index.add(corpus);
+    const top = async (query: string) => (await index.search(query, { k: 1 }))[0]?.id;
+    expect(await top('normalized')).toBe('usage');
+    expect(await top('normalize usage')).toBe('usage');
+    expect(await top('colour behaviour')).toBe('colors');
+    const plain = createPostgresTextIndex({ sql: database.pool(), table: 'unspelled_text' });
+    await plain.migrate();
+    await plain.add(corpus);
+    expect(await plain.search('normalized')).toEqual([]);
+  });
+
   it('returns k hits whenever k match, with plain syntax and another language', async () => {
     const index = createPostgresTextIndex({
       sql: database.pool(),

@@ -11,7 +11,7 @@ import {
   runQuery,
   tableName,
 } from '@keel/core/internal';
-import { identifierWords } from './analyze';
+import { americanWords, identifierWords } from './analyze';
 import { assertDocuments, type Bm25Hit } from './bm25-index';
 import { rowsById } from './postgres-rows';
 import { firstPassing, sqlFilter } from './sql-filter';
@@ -41,6 +41,13 @@ export interface PostgresTextIndexOptions {
    * before get them when their documents are added again.
    */
   identifiers?: boolean;
+  /**
+   * Index the American spelling of each word British English writes otherwise (`normalised`
+   * also as `normalized`), and add it to `any` queries, as the analyzer's `spelling` option
+   * reads them; default false. Rows written before get them when their documents are added
+   * again.
+   */
+  spelling?: boolean;
 }
 
 /** A PostgreSQL full-text index. */
@@ -86,6 +93,7 @@ export function createPostgresTextIndex({
   language = 'english',
   syntax = 'any',
   identifiers = true,
+  spelling = false,
 }: PostgresTextIndexOptions): PostgresTextIndex {
   assertSqlClient('createPostgresTextIndex', sql);
   const { quoted, bare } = tableName(table);
@@ -96,9 +104,14 @@ export function createPostgresTextIndex({
       message: `language must be the name of a text search configuration such as 'english' or 'simple', got ${JSON.stringify(language)}`,
     });
   }
-  /** The text given to `to_tsvector`: with identifier words after it, positions unchanged. */
+  /**
+   * The text given to `to_tsvector`: with identifier words and American spellings after it,
+   * positions unchanged.
+   */
   const analyzed = (text: string) => {
-    const words = identifiers ? identifierWords(text) : '';
+    const words = [identifiers ? identifierWords(text) : '', spelling ? americanWords(text) : '']
+      .filter((each) => each !== '')
+      .join('\n');
     return words === '' ? text : `${text}\n${words}`;
   };
   const parser = PARSERS[syntax];
