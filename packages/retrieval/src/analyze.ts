@@ -141,19 +141,18 @@ export function identifierWords(text: string): string {
 }
 
 /**
- * The American spelling of every word of `text` (its identifiers' words too) that British
- * English writes otherwise, space-separated: what a full-text engine with its own parser
- * (PostgreSQL) indexes beside the text to find British pages by American words, as the
- * analyzer's `spelling` option reads them.
+ * The American spelling of every word of `text` that British English writes otherwise,
+ * space-separated: what a full-text engine with its own parser (PostgreSQL) indexes beside the
+ * text to find British pages by American words, as the analyzer's `spelling` option reads them.
  *
  * @example
  * ```ts
- * americanWords('Usage is normalised by normaliseUsage'); // 'normalized normalize'
+ * americanWords('Usage is normalised by normalise Usage'); // 'normalized normalize'
  * ```
  */
 export function americanWords(text: string): string {
   const words: string[] = [];
-  for (const [word] of `${text} ${identifierWords(text)}`.toLowerCase().matchAll(WORD)) {
+  for (const [word] of text.toLowerCase().matchAll(WORD)) {
     const american = americanSpelling(word);
     if (american !== word) words.push(american);
   }

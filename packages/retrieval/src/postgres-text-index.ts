@@ -109,9 +109,9 @@ export function createPostgresTextIndex({
    * positions unchanged.
    */
   const analyzed = (text: string) => {
-    const words = [identifiers ? identifierWords(text) : '', spelling ? americanWords(text) : '']
-      .filter((each) => each !== '')
-      .join('\n');
+    const parts = identifiers ? identifierWords(text) : '';
+    // A part of an identifier is spelled too (`normaliseUsage` as `normalize`).
+    const words = `${parts} ${spelling ? americanWords(`${text} ${parts}`) : ''}`.trim();
     return words === '' ? text : `${text}\n${words}`;
   };
   const parser = PARSERS[syntax];
