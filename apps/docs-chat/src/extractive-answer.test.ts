@@ -978,7 +978,6 @@ describe('extractAnswer', () => {
     for (const question of [
       'How many times does @keel/llm retry a failed call with backoff?',
       'In the llm package, how many times is a failed call retried with backoff?',
-      'With llm, how many times is a failed call retried with backoff?',
     ])
       expect(quoted(question).slice(0, 2)).toEqual([
         'A failed call is tried up to 3 times in all.',

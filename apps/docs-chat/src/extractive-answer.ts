@@ -326,6 +326,10 @@ function missingNames(question: Question, scored: readonly Scored[]): string[] {
   ];
 }
 
+/** A list of names before "package(s)": "the streaming and llm packages", "the tokens package". */
+const PACKAGE_LIST =
+  /[\w-]+(?:\s*,\s*(?:(?:and|or)\s+)?[\w-]+|\s+(?:and|or)\s+[\w-]+)*\s+packages?\b/gi;
+
 /** What a unit of a package the question (or the part of it) names multiplies its score by. */
 const HOME_FACTOR = 1.5;
 
@@ -632,14 +636,18 @@ export function extractAnswer(
         question.aspects.some((other) => other.toLowerCase().includes(id)),
     ),
   }));
-  // The packages the question names by a word of it (`@keel/llm`, "the llm client", "the
-  // streaming and llm packages"), each the document titled by its scoped name (`@keel/llm`): a
-  // unit of one the question or a part of it names weighs more in that part's cover.
-  const words = new Set(question.text.toLowerCase().match(/[\w-]+/g));
+  // The packages the question names (`@keel/llm`, "the streaming and llm packages"), each the
+  // document titled by its scoped name (`@keel/llm`): a unit of one the question or a part of
+  // it names weighs more in that part's cover.
+  const listed = new Set<string>();
+  for (const [, name] of question.text.matchAll(/@[\w-]+\/([\w-]+)/g))
+    listed.add((name as string).toLowerCase());
+  for (const [list] of question.text.matchAll(PACKAGE_LIST))
+    for (const word of list.split(/[\s,]+/)) listed.add(word.toLowerCase());
   const packages = new Map<string, string>();
   for (const [sourceId, title] of titles) {
     const name = /^@[\w-]+\/([\w-]+)$/.exec(title)?.[1]?.toLowerCase();
-    if (name && words.has(name)) packages.set(sourceId, name);
+    if (name && listed.has(name)) packages.set(sourceId, name);
   }
   const homes = (text: string) =>
     new Set(

@@ -16,6 +16,7 @@ import {
   type IngestProgress,
   type RetrievedChunk,
   type Retriever,
+  readSavedChunks,
 } from '@keel/retrieval';
 import type { CleaningOptions } from './ingest-cleaning';
 import {
@@ -29,6 +30,7 @@ import {
   tenantFilter,
   type UploadedDocument,
 } from './ingest-plan';
+import { formatOf } from './upload-extraction';
 
 /** What an ingest did. */
 export interface IngestReport {
@@ -356,11 +358,41 @@ export function answerRetrieval() {
 }
 
 /**
+ * Uploads again, each document whole, the users' documents whose `chunks` a dropped index held:
+ * no corpus folder brings them back.
+ */
+async function uploadAgain(knowledge: Knowledge, chunks: readonly Chunk[]): Promise<void> {
+  const byTenant = new Map<string, Map<string, Chunk[]>>();
+  for (const chunk of chunks) {
+    const tenant = chunk.metadata?.tenant;
+    if (typeof tenant !== 'string') continue;
+    const documents = byTenant.get(tenant) ?? new Map<string, Chunk[]>();
+    byTenant.set(tenant, documents);
+    documents.set(chunk.sourceId, [...(documents.get(chunk.sourceId) ?? []), chunk]);
+  }
+  // They were within the limits when uploaded.
+  const limits = { maxDocuments: Number.POSITIVE_INFINITY, maxBytes: Number.POSITIVE_INFINITY };
+  for (const [tenant, documents] of byTenant) {
+    const uploads = [...documents].map(([id, parts]) => ({
+      id,
+      text: storedDocument(
+        id,
+        parts.sort((a, b) => a.index - b.index),
+      ).text,
+      format: formatOf(id),
+    }));
+    await knowledge.upload(uploads, { tenant, limits });
+  }
+}
+
+/**
  * Opens (or creates) the collection stored in `directory`. An index built by an earlier
- * embedder or analyzer (an upgrade changed its features or terms) is dropped and built again
- * by the next ingest, never mixed with new vectors.
+ * embedder or analyzer (an upgrade changed its features or terms) is dropped, never mixed with
+ * new vectors: the users' uploads it held are read from it and indexed again at once, the
+ * corpus by the next ingest.
  */
 export async function openKnowledge(directory: string): Promise<Knowledge> {
+  let uploads: Chunk[] = [];
   const retriever = await createRetriever({ directory, ...answerRetrieval() }).catch(
     async (error: unknown) => {
       if (
@@ -368,6 +400,7 @@ export async function openKnowledge(directory: string): Promise<Knowledge> {
         !AnalyzerMismatchError.isInstance(error)
       )
         throw error;
+      uploads = await readSavedChunks(directory);
       await rm(directory, { recursive: true, force: true });
       return createRetriever({ directory, ...answerRetrieval() });
     },
@@ -387,27 +420,33 @@ export async function openKnowledge(directory: string): Promise<Knowledge> {
 
   // Ingests and uploads change the index one at a time.
   let queue: Promise<unknown> = Promise.resolve();
-  return knowledgeOver(retriever, localCatalog(retriever, manifest), (planFor, options = {}) => {
-    const next = queue.then(async () => {
-      const { onProgress, signal } = options;
-      const started = performance.now();
-      const plan = await planFor(manifest);
-      const { changed, gone } = plan;
-      for (const id of gone) {
-        retriever.remove(id);
-        manifest.delete(id);
-      }
-      const indexed = await indexDocuments(retriever, manifest, changed, {
-        ...(onProgress && { onProgress }),
-        ...(signal && { signal }),
+  const knowledge = knowledgeOver(
+    retriever,
+    localCatalog(retriever, manifest),
+    (planFor, options = {}) => {
+      const next = queue.then(async () => {
+        const { onProgress, signal } = options;
+        const started = performance.now();
+        const plan = await planFor(manifest);
+        const { changed, gone } = plan;
+        for (const id of gone) {
+          retriever.remove(id);
+          manifest.delete(id);
+        }
+        const indexed = await indexDocuments(retriever, manifest, changed, {
+          ...(onProgress && { onProgress }),
+          ...(signal && { signal }),
+        });
+        if (changed.length > 0 || gone.length > 0) {
+          await retriever.save();
+          await saveManifest();
+        }
+        return reportIngest(plan, indexed, started);
       });
-      if (changed.length > 0 || gone.length > 0) {
-        await retriever.save();
-        await saveManifest();
-      }
-      return reportIngest(plan, indexed, started);
-    });
-    queue = next.catch(() => {});
-    return next;
-  });
+      queue = next.catch(() => {});
+      return next;
+    },
+  );
+  await uploadAgain(knowledge, uploads);
+  return knowledge;
 }

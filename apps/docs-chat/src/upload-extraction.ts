@@ -63,6 +63,13 @@ function extensionOf(name: string): string {
   return match ? match[0].toLowerCase() : '';
 }
 
+/** How the text of a file named `name` is read: markdown, code or plain text, by its extension. */
+export function formatOf(name: string): DocumentFormat {
+  const extension = extensionOf(name);
+  if (MARKDOWN.includes(extension)) return 'markdown';
+  return CODE.includes(extension) ? 'code' : 'text';
+}
+
 /** The binary format `bytes` starts with, if any. */
 function signatureOf(bytes: Uint8Array): string | undefined {
   return SIGNATURES.find(({ bytes: signature }) =>
@@ -143,8 +150,6 @@ export async function extractUpload(name: string, bytes: Uint8Array): Promise<Ex
     return { kind: 'text', text: converted, format: 'text', type: 'html' };
   }
   if (text.trim() === '') return { kind: 'skipped', reason: 'the file holds only white space' };
-  if (MARKDOWN.includes(extension))
-    return { kind: 'text', text, format: 'markdown', type: 'markdown' };
-  if (CODE.includes(extension)) return { kind: 'text', text, format: 'code', type: 'code' };
-  return { kind: 'text', text, format: 'text', type: 'text' };
+  const format = formatOf(name);
+  return { kind: 'text', text, format, type: format };
 }

@@ -285,6 +285,18 @@ describe('createAnalyzer spelling', () => {
     same('licence', 'license');
     same('centre', 'center');
     same('judgement', 'judgment');
+    for (const [british, american] of [
+      ['cataloguing', 'cataloging'],
+      ['greyed out', 'grayed out'],
+      ['practised', 'practiced'],
+      ['organisational', 'organizational'],
+      ['colourise', 'colorize'],
+      ['neighbourhood', 'neighborhood'],
+      ['unfavourable', 'unfavorable'],
+      ['analysable', 'analyzable'],
+      ["the organisation's behaviour", "the organization's behavior"],
+    ] as const)
+      same(british, american);
     expect(createAnalyzer({ spelling: true })('Normalised behaviour catalogue')).toEqual([
       'normalized',
       'behavior',
@@ -319,10 +331,20 @@ describe('createAnalyzer spelling', () => {
       'four',
       'contour',
       'tour',
+      'imprecise',
+      'appraise',
+      'unsupervised',
+      'pairwise',
+      'stepwise',
     ])
       expect(plain(word)).toEqual([word]);
     same('precise', 'precision');
     same('revise', 'revision');
+    same('imprecise', 'imprecision');
+    // A stop word is one in either spelling.
+    expect(createAnalyzer({ spelling: true, stopWords: ['color'] })('colour color hue')).toEqual([
+      'hue',
+    ]);
   });
 
   it('lists the American spellings of a text for an engine with its own parser', () => {

@@ -248,7 +248,7 @@ export function createAnalyzer({
   /** A lower-case word as indexed: folded, spelled and stemmed, or null for a stop word. */
   function termOf(word: string): string | null {
     const folded = folding ? foldWord(word) : word;
-    if (stop?.has(folded)) return null;
+    if (stop?.has(folded) || (spelling && stop?.has(americanSpelling(folded)))) return null;
     if (stem === undefined) return spelling ? americanSpelling(folded) : folded;
     // The stemmer reads the word with its diacritics (French and German stemmers use them).
     const stemmed = stem(spelling ? americanSpelling(word) : word);
@@ -284,7 +284,9 @@ export function createAnalyzer({
             pushPart(terms, token);
             continue;
           }
-          const whole = token.toLowerCase();
+          const lowered = token.toLowerCase();
+          // Spelled too, so the whole read again as a word gives itself (`isauthorized`).
+          const whole = spelling ? americanSpelling(lowered) : lowered;
           const folded = folding ? foldWord(whole) : whole;
           if (!stop?.has(folded)) terms.push(folded);
           for (const part of parts) pushPart(terms, part);

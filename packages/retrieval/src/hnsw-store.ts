@@ -137,6 +137,34 @@ async function readManifest(folder: string, path: string): Promise<Manifest> {
   }
 }
 
+/** The companion text of a generation, checked against its manifest; undefined when it has none. */
+async function readCompanion(
+  folder: string,
+  manifest: Manifest,
+  path: string,
+): Promise<string | undefined> {
+  if (manifest.companionSha256 === undefined) return undefined;
+  const text = await readFile(join(folder, COMPANION_FILE), 'utf8').catch(() => undefined);
+  if (text === undefined || digestOf(text) !== manifest.companionSha256) {
+    throw new CorruptIndexError({ path, reason: 'companion.json does not match its checksum' });
+  }
+  return text;
+}
+
+/**
+ * The companion text saved with the current generation of the store at `path` (what a
+ * retriever keeps beside its vectors), whatever its model and dimensions; undefined for none.
+ *
+ * @throws CorruptIndexError when a saved file does not match its checksum.
+ */
+export function savedCompanion(path: string): Promise<string | undefined> {
+  return withDirectoryLock(path, async () => {
+    const folder = await openGeneration(path);
+    if (folder === undefined) return undefined;
+    return readCompanion(folder, await readManifest(folder, path), path);
+  });
+}
+
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object') {
     for (const entry of Object.values(value)) deepFreeze(entry);
@@ -220,13 +248,7 @@ export async function createHnswStore({
         message: `Index at ${path} uses the ${manifest.space} space but ${space} was requested`,
       });
     }
-    if (manifest.companionSha256 !== undefined) {
-      const text = await readFile(join(folder, COMPANION_FILE), 'utf8').catch(() => undefined);
-      if (text === undefined || digestOf(text) !== manifest.companionSha256) {
-        throw new CorruptIndexError({ path, reason: 'companion.json does not match its checksum' });
-      }
-      companion = text;
-    }
+    companion = await readCompanion(folder, manifest, path);
     recordedModel = manifest.model ?? model;
     try {
       await index.readIndex(join(folder, INDEX_FILE));

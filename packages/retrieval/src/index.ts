@@ -71,6 +71,7 @@ export {
 export { parseGolden } from './parse-golden';
 export { type ReadFolderOptions, readFolder } from './read-folder';
 export type { RerankResult } from './read-rerank-response';
+export { readSavedChunks } from './read-saved-chunks';
 export { type FusionOptions, reciprocalRankFusion } from './reciprocal-rank-fusion';
 export { removeNearDuplicates } from './remove-near-duplicates';
 export { RerankHttpError } from './rerank-http-error';

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../test/temp-dirs';
@@ -6,6 +6,7 @@ import { createAnalyzer } from './analyze';
 import { AnalyzerMismatchError } from './analyzer-mismatch-error';
 import { digestOf } from './index-directory';
 import { createLocalEmbedder } from './local-embedder';
+import { readSavedChunks } from './read-saved-chunks';
 import { createRetriever } from './retriever';
 import type { Document } from './types';
 
@@ -135,6 +136,31 @@ describe('the analyzer of a saved retriever', () => {
     await expect(
       createRetriever({ ...options, bm25: {} }).catch((caught: unknown) => caught),
     ).resolves.toSatisfy(AnalyzerMismatchError.isInstance);
+  });
+
+  it('leaves its chunks readable by readSavedChunks, to index them again with other options', async () => {
+    const dir = await tempDir();
+    expect(await readSavedChunks(dir)).toEqual([]);
+    const retriever = await createRetriever({ directory: dir });
+    await retriever.ingest(documents);
+    await retriever.save();
+    const options = { bm25: { spelling: true }, embedder: createLocalEmbedder({ dimensions: 64 }) };
+    await expect(createRetriever({ directory: dir, ...options })).rejects.toThrow();
+
+    const chunks = await readSavedChunks(dir);
+    expect(chunks.map((chunk) => chunk.sourceId).sort()).toEqual(['cafe.md', 'compress.md']);
+    await rm(dir, { recursive: true });
+    const rebuilt = await createRetriever({ directory: dir, ...options });
+    await rebuilt.ingest(
+      documents.map(({ id }) => ({
+        id,
+        text: chunks
+          .filter((chunk) => chunk.sourceId === id)
+          .map((chunk) => chunk.text.slice(chunk.overlap))
+          .join(''),
+      })),
+    );
+    expect((await rebuilt.retrieve('cafe opens', { k: 1 }))[0]?.chunk.sourceId).toBe('cafe.md');
   });
 
   it('is not checked for a new directory', async () => {
