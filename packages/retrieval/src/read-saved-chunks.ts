@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { savedCompanion } from './hnsw-store';
-import { loadChunks, parseChunks } from './saved-chunks';
+import { savedChunksIn } from './saved-chunks';
 import type { Chunk } from './types';
 
 /**
@@ -25,9 +25,5 @@ import type { Chunk } from './types';
 export async function readSavedChunks(directory: string): Promise<Chunk[]> {
   const vectors = join(directory, 'vectors');
   const companion = existsSync(vectors) ? await savedCompanion(vectors) : undefined;
-  const saved =
-    companion === undefined
-      ? await loadChunks(join(directory, 'chunks.json'))
-      : parseChunks(companion, vectors);
-  return saved?.chunks ?? [];
+  return (await savedChunksIn(directory, companion))?.chunks ?? [];
 }

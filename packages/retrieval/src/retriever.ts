@@ -34,7 +34,7 @@ import type {
   SharedRetriever,
   SharedRetrieverOptions,
 } from './retriever-options';
-import { loadChunks, parseChunks, saveChunks, serializeChunks } from './saved-chunks';
+import { saveChunks, savedChunksIn, serializeChunks } from './saved-chunks';
 import type { Chunk } from './types';
 import { UnsupportedDocumentError } from './unsupported-document-error';
 import { assertVector } from './validate-vector';
@@ -159,11 +159,7 @@ export async function createRetriever({
     // The HNSW store keeps the chunks in the generation of its vectors, swapped in together.
     // Another store saves them in a file beside it, chunks then vectors: keep only what both
     // sides hold.
-    const companion = companionOf(store)?.loaded();
-    const saved =
-      companion === undefined
-        ? await loadChunks(`${directory}/chunks.json`)
-        : parseChunks(companion, `${directory}/vectors`);
+    const saved = await savedChunksIn(directory, companionOf(store)?.loaded());
     // An index saved before analyzers were recorded opens with the analyzer asked for: its
     // lexical index is built again from the chunks' text below, and the next save records it.
     const indexAnalyzer = saved?.analyzer;

@@ -33,7 +33,7 @@ export async function saveChunks(
 }
 
 /** What a chunk file's text holds; `path` names it in errors. */
-export function parseChunks(text: string, path: string): SavedChunks {
+function parseChunks(text: string, path: string): SavedChunks {
   try {
     const saved = JSON.parse(text) as {
       format?: string;
@@ -54,7 +54,7 @@ export function parseChunks(text: string, path: string): SavedChunks {
 }
 
 /** What is saved at `path`; undefined when there is no file. */
-export async function loadChunks(path: string): Promise<SavedChunks | undefined> {
+async function loadChunks(path: string): Promise<SavedChunks | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -63,4 +63,17 @@ export async function loadChunks(path: string): Promise<SavedChunks | undefined>
     throw error;
   }
   return parseChunks(text, path);
+}
+
+/**
+ * What a retriever saved in `directory`: the `companion` text its HNSW store keeps with its
+ * vectors, or else the chunk file beside them; undefined when neither was saved.
+ */
+export async function savedChunksIn(
+  directory: string,
+  companion: string | undefined,
+): Promise<SavedChunks | undefined> {
+  return companion === undefined
+    ? loadChunks(`${directory}/chunks.json`)
+    : parseChunks(companion, `${directory}/vectors`);
 }
