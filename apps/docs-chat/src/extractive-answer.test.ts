@@ -840,6 +840,42 @@ describe('extractAnswer', () => {
     ).toBe(false);
   });
 
+  it('declines a yes-or-no question about a name that none of the quoted units writes', () => {
+    const releases = chunk(
+      'releasing.md#0',
+      [
+        'Every package is versioned on its own; a new version of a package is published when its changes land.',
+        '',
+        'Versions of the packages follow semantic versioning.',
+      ].join('\n'),
+      ['Releasing packages'],
+    );
+    const notebook = chunk(
+      'notebook.md#0',
+      [
+        '```python',
+        'import pandas as pd',
+        "rows = pd.read_json('results.jsonl', lines=True)",
+        '```',
+      ].join('\n'),
+      ['Reading results in Python'],
+    );
+    const question = readQuestion('Is there a Python version of the packages?');
+    const found = extractAnswer(question, [releases, notebook]);
+    // Python is found (the notebook's heading), but what would be quoted is about versions.
+    expect(found).toMatchObject({ covered: false, relevance: { missing: [] } });
+    // Quoted units that write the name answer it.
+    const port = chunk('ports.md#0', 'A Python version of the packages is not planned.');
+    expect(extractAnswer(question, [releases, notebook, port]).covered).toBe(true);
+    // A question asking how, not whether, is answered from what was found.
+    expect(
+      extractAnswer(
+        readQuestion('How is a new version of the packages published, Python included?'),
+        [releases, notebook],
+      ).covered,
+    ).toBe(true);
+  });
+
   it('declines a question about a name of several words the documents write only apart', () => {
     const sdks = chunk(
       'llm.md#0',

@@ -747,6 +747,14 @@ export function extractAnswer(
       picked.push(next);
     }
   }
+  // A yes-or-no question about a name that no quoted unit writes ("Is there a Python version
+  // of the packages?", answered from release notes) is not answered by them: what was found
+  // speaks of something else.
+  if (
+    question.yesOrNo &&
+    missingNames(question, picked).some((name) => question.names.includes(name))
+  )
+    return { ...nearest(), relevance };
   // The opening first; then chunk by chunk, best chunk first, each chunk's units in document
   // order.
   const opens = new Set(overview.map((item) => item.unit));

@@ -33,6 +33,8 @@ export interface Question {
    * not mention leaves the question uncovered only when it is written here.
    */
   asks: string;
+  /** Whether what it asks opens as a yes-or-no question ("Is there a Python SDK?", "Can I …?"). */
+  yesOrNo: boolean;
   /**
    * The parts of a question asking several things, each answered in its own right (see
    * {@link questionAspects}); none for a question asking one thing.
@@ -325,6 +327,8 @@ export function conjuncts(text: string): string[] {
 const WH = "what|what's|how|which|when|where|why|who|whose|whether|if";
 /** Verbs a clause asking a yes-or-no question opens with. */
 const AUXILIARY = 'is|are|was|were|does|do|did|can|could|should|will|would|has|have|must';
+/** A question opening with one of those verbs. */
+const YES_OR_NO = new RegExp(`^\\s*(?:${AUXILIARY})\\b`, 'i');
 /**
  * Where a clause that asks is joined on: "…, and is there…", "…, or does…", "… and what…", "…
  * and do I need…"; without a comma, a verb after "and" goes on the same clause ("which adapters
@@ -485,6 +489,7 @@ export function readQuestion(asked: string): Question {
   // searched by it too.
   const named = terms.length === 0 && subject !== undefined;
   const aspects = named ? [] : questionAspects(text);
+  const asks = askingText(text);
   return {
     text: asked,
     shape: shapeOf(text),
@@ -498,7 +503,8 @@ export function readQuestion(asked: string): Question {
       ),
     ].slice(0, MAX_SEARCHES),
     aspects,
-    asks: askingText(text),
+    asks,
+    yesOrNo: YES_OR_NO.test(asks),
     ...(subject && { subject }),
   };
 }
