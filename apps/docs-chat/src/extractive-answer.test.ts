@@ -840,6 +840,37 @@ describe('extractAnswer', () => {
     ).toBe(false);
   });
 
+  it('quotes, for a question asking two things, the row defining a name the quoted prose writes', () => {
+    const arch = chunk(
+      'architecture.md#4',
+      'Every ending is explicit: a stream that ends without its terminal event is a `StreamTruncatedError`, never a success.',
+    );
+    const testing = chunk(
+      'testing.md#2',
+      'To test a stream that ends without its terminal event, pass `faults: { omitTerminalEvent: true }` to the mock.',
+    );
+    const errors = chunk(
+      'streaming.md#5',
+      [
+        'A stream that ends without its terminal event is reported as an error part, then `finish`.',
+        '',
+        '| error | when |',
+        '| --- | --- |',
+        '| `StreamParseError` | an event is not JSON |',
+        '| `StreamTruncatedError` | the body closed before the terminal event; retryable |',
+      ].join('\n'),
+    );
+    const question = readQuestion(
+      'How do I test a stream that ends without its terminal event, and what error is reported?',
+    );
+    const found = extractAnswer(question, [testing, arch, errors], { maxUnits: 2 });
+    const texts = found.covered ? found.units.map((unit) => unit.text) : [];
+    expect(texts).toContain(
+      '`StreamTruncatedError`: the body closed before the terminal event; retryable',
+    );
+    expect(texts.join('\n')).not.toContain('StreamParseError');
+  });
+
   it('declines a yes-or-no question about a name that none of the quoted units writes', () => {
     const releases = chunk(
       'releasing.md#0',

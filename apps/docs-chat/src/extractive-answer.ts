@@ -19,8 +19,9 @@ export type ExtractedAnswer = (
 export interface ExtractOptions {
   /**
    * Most units the greedy covers quote; default 6 (8 for a question about two things or asking
-   * several). The best unit of up to two more documents may follow, and after a quoted code
-   * block the sentence that names what it calls.
+   * several). The best unit of up to two more documents may follow, then for a question asking
+   * several things the table rows defining up to two names the quoted prose writes, and after a
+   * quoted code block the sentence that names what it calls.
    */
   maxUnits?: number;
   /**
@@ -51,6 +52,12 @@ const OTHER_SOURCES = 2;
  * the greedy cover's own cut (0.35), since it brings the other document's side of the answer.
  */
 const OTHER_SHARE = 0.3;
+
+/**
+ * Table rows quoted at most, for a question asking several things, that define a name the
+ * quoted prose writes (see {@link spannedNames}).
+ */
+const DEFINING_ROWS = 2;
 
 /** Lines quoted from one code block at most (the block itself is quoted whole instead). */
 const MAX_LINES_PER_BLOCK = 3;
@@ -148,6 +155,13 @@ const NAMED_KIND_FACTOR = 1.5;
 /** A name with its calls' arguments left out (`retryBudget(options)` reads as `retryBudget`). */
 function withoutArguments(name: string): string {
   return name.replace(/\([^)]*\)/g, ' ');
+}
+
+/** The names a text writes as code (`isWithinLimit(text, limit)` as `isWithinLimit`). */
+function spannedNames(text: string): string[] {
+  return [...text.matchAll(/`([^`]+)`/g)]
+    .map(([, span]) => withoutArguments(span as string).trim())
+    .filter((name) => /^[A-Za-z_$][\w$.]{2,}$/.test(name));
 }
 
 /**
@@ -723,6 +737,33 @@ export function extractAnswer(
     if (seenText.has(item.unit.text)) continue;
     sources.add(item.unit.sourceId);
     picked.push(item);
+  }
+  // For a question asking several things, the rows defining up to DEFINING_ROWS names the
+  // quoted prose writes, best first: one part's answer often names what another asks about ("a
+  // missing terminal event is a `StreamTruncatedError`" for "what error is reported?").
+  if (parts.length > 1) {
+    const written = new Set(
+      picked
+        .filter(({ unit }) => unit.kind !== 'code' && unit.kind !== 'line')
+        .flatMap(({ unit }) => spannedNames(unit.text)),
+    );
+    let rows = 0;
+    for (const item of pool) {
+      if (rows >= DEFINING_ROWS) break;
+      const { unit } = item;
+      if (unit.kind !== 'row' || picked.includes(item) || seenText.has(unit.text)) continue;
+      if (!spannedNames(unit.name ?? '').some((name) => written.has(name))) continue;
+      // Another cell of a row quoted already.
+      if (
+        picked.some(
+          (other) => other.unit.citationId === unit.citationId && other.unit.name === unit.name,
+        )
+      )
+        continue;
+      seenText.add(unit.text);
+      picked.push(item);
+      rows++;
+    }
   }
   // A code block quoted brings the sentence or item right after it when that names what the
   // code calls (`advance(ms)`, `runAll()` after `clock.advance(30_000)`): the example in words.
