@@ -738,30 +738,32 @@ export function extractAnswer(
     sources.add(item.unit.sourceId);
     picked.push(item);
   }
-  // For a question asking several things, the rows defining up to DEFINING_ROWS names the
-  // quoted prose writes, best first: one part's answer often names what another asks about ("a
-  // missing terminal event is a `StreamTruncatedError`" for "what error is reported?").
+  // For a question asking several things, the best rows defining up to DEFINING_ROWS names the
+  // quoted prose writes, in the order it was picked: one part's answer often names what another
+  // asks about ("a missing terminal event is a `StreamTruncatedError`" for "what error is
+  // reported?"), and the row defining it says more.
   if (parts.length > 1) {
     const written = new Set(
       picked
         .filter(({ unit }) => unit.kind !== 'code' && unit.kind !== 'line')
         .flatMap(({ unit }) => spannedNames(unit.text)),
     );
+    // Rows quoted already, each by any of its cells.
+    const quotedRows = new Set(picked.map(({ unit }) => `${unit.citationId} ${unit.name}`));
     let rows = 0;
-    for (const item of pool) {
+    for (const name of written) {
       if (rows >= DEFINING_ROWS) break;
-      const { unit } = item;
-      if (unit.kind !== 'row' || picked.includes(item) || seenText.has(unit.text)) continue;
-      if (!spannedNames(unit.name ?? '').some((name) => written.has(name))) continue;
-      // Another cell of a row quoted already.
-      if (
-        picked.some(
-          (other) => other.unit.citationId === unit.citationId && other.unit.name === unit.name,
-        )
-      )
-        continue;
-      seenText.add(unit.text);
-      picked.push(item);
+      const row = pool.find(
+        ({ unit }) =>
+          unit.kind === 'row' &&
+          !quotedRows.has(`${unit.citationId} ${unit.name}`) &&
+          !seenText.has(unit.text) &&
+          spannedNames(unit.name ?? '').includes(name),
+      );
+      if (!row) continue;
+      quotedRows.add(`${row.unit.citationId} ${row.unit.name}`);
+      seenText.add(row.unit.text);
+      picked.push(row);
       rows++;
     }
   }
