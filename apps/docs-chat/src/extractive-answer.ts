@@ -749,7 +749,11 @@ export function extractAnswer(
         .flatMap(({ unit }) => spannedNames(unit.text)),
     );
     // Rows quoted already, each by any of its cells.
-    const quotedRows = new Set(picked.map(({ unit }) => `${unit.citationId} ${unit.name}`));
+    const quotedRows = new Set(
+      picked
+        .filter(({ unit }) => unit.kind === 'row')
+        .map(({ unit }) => `${unit.citationId} ${unit.name}`),
+    );
     let rows = 0;
     for (const name of written) {
       if (rows >= DEFINING_ROWS) break;
