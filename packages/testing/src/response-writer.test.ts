@@ -1,3 +1,4 @@
+import { ServerResponse } from 'node:http';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { describe, expect, it, vi } from 'vitest';
@@ -245,13 +246,24 @@ describe('faults', () => {
   it('splitUtf8 splits multi-byte characters across writes; correct decoders still get the text', async () => {
     const text = 'naïve café 🌍 — 東京';
     env.mock.enqueue('anthropic.messages', { chunks: [text], faults: { splitUtf8: true } });
+    // The server's writes, as it makes them: a busy client may read two writes as one chunk.
+    const writes: Buffer[] = [];
+    const write = ServerResponse.prototype.write;
+    const spy = vi.spyOn(ServerResponse.prototype, 'write').mockImplementation(function (
+      this: ServerResponse,
+      chunk: unknown,
+      ...rest: unknown[]
+    ) {
+      if (Buffer.isBuffer(chunk)) writes.push(chunk);
+      return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+    });
     const { chunks } = await rawPost(
       `${env.mock.anthropicBaseURL}/v1/messages`,
       { ...anthropicBody, stream: true },
       anthropicHeaders,
-    );
+    ).finally(() => spy.mockRestore());
     const strict = new TextDecoder('utf-8', { fatal: true });
-    const splitChunks = chunks.filter((chunk) => {
+    const splitChunks = writes.filter((chunk) => {
       try {
         strict.decode(chunk);
         return false;
