@@ -427,6 +427,8 @@ describe('readQuestion', () => {
       'Gemini',
     ]);
     expect(readQuestion('What is the default timeout?').shape).toBe('numeric');
+    // A superlative asks for a figure.
+    expect(readQuestion("What's the smallest thinking budget I can give?").shape).toBe('numeric');
     // A model id is named as written: the documents must write it for the question to be covered.
     expect(readQuestion('What does voyage-3 cost next to gpt-4.1-mini?').identifiers).toEqual([
       'voyage-3',
@@ -585,6 +587,10 @@ describe('readQuestion', () => {
       terms: ['keel'],
     });
     expect(readQuestion('In a sentence or two, what is Keel?')).toMatchObject({
+      subject: ['keel'],
+      terms: ['keel'],
+    });
+    expect(readQuestion('In a couple of sentences, what is Keel?')).toMatchObject({
       subject: ['keel'],
       terms: ['keel'],
     });
@@ -840,7 +846,7 @@ describe('extractAnswer', () => {
     ).toBe(false);
   });
 
-  it('quotes, for a question asking two things, the row defining a name the quoted prose writes', () => {
+  it('quotes, for a question asking two things or which error, the row defining a name the quoted prose writes', () => {
     const arch = chunk(
       'architecture.md#4',
       'Every ending is explicit: a stream that ends without its terminal event is a `StreamTruncatedError`, never a success.',
@@ -869,6 +875,15 @@ describe('extractAnswer', () => {
       '`StreamTruncatedError`: the body closed before the terminal event; retryable',
     );
     expect(texts.join('\n')).not.toContain('StreamParseError');
+    // A question asking which error, though it asks one thing.
+    const which = extractAnswer(
+      readQuestion('Which error is a stream that ends without its terminal event?'),
+      [arch, errors],
+      { maxUnits: 1 },
+    );
+    expect(which.covered ? which.units.map((unit) => unit.text) : []).toContain(
+      '`StreamTruncatedError`: the body closed before the terminal event; retryable',
+    );
   });
 
   it('declines a yes-or-no question about a name that none of the quoted units writes', () => {

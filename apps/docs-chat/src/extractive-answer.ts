@@ -20,8 +20,8 @@ export interface ExtractOptions {
   /**
    * Most units the greedy covers quote; default 6 (8 for a question about two things or asking
    * several). The best unit of up to two more documents may follow, then for a question asking
-   * several things the table rows defining up to two names the quoted prose writes, and after a
-   * quoted code block the sentence that names what it calls.
+   * several things or which error or function, the table rows defining up to two names the
+   * quoted prose writes, and after a quoted code block the sentence that names what it calls.
    */
   maxUnits?: number;
   /**
@@ -54,8 +54,8 @@ const OTHER_SOURCES = 2;
 const OTHER_SHARE = 0.3;
 
 /**
- * Table rows quoted at most, for a question asking several things, that define a name the
- * quoted prose writes (see {@link spannedNames}).
+ * Table rows quoted at most, for a question asking several things or which error or function
+ * (see NAMED_KINDS), that define a name the quoted prose writes (see {@link spannedNames}).
  */
 const DEFINING_ROWS = 2;
 
@@ -738,11 +738,11 @@ export function extractAnswer(
     sources.add(item.unit.sourceId);
     picked.push(item);
   }
-  // For a question asking several things, the best rows defining up to DEFINING_ROWS names the
-  // quoted prose writes, in the order it was picked: one part's answer often names what another
-  // asks about ("a missing terminal event is a `StreamTruncatedError`" for "what error is
-  // reported?"), and the row defining it says more.
-  if (parts.length > 1) {
+  // For a question asking several things or which error or function, the best rows defining up
+  // to DEFINING_ROWS names the quoted prose writes, in the order it was picked: an answer often
+  // names what is asked about ("a missing terminal event is a `StreamTruncatedError`" for "what
+  // error is reported?"), and the row defining it says more.
+  if (parts.length > 1 || kind !== undefined) {
     const written = new Set(
       picked
         .filter(({ unit }) => unit.kind !== 'code' && unit.kind !== 'line')

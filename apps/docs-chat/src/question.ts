@@ -263,7 +263,7 @@ const HOWTO = new RegExp(
   'i',
 );
 const NUMERIC =
-  /\b(?:how\s+(?:many|much|long|often|big|large|fast|slow)|default(?:s)?|maximum|minimum|max|min|limit|limits|threshold|timeout|price|prices|cost|costs|percent|percentage|size|number of|value|values|ratio|rate|p50|p95|p99|ms|seconds?|minutes?|bytes|MB|tokens? (?:a|per)|at most|at least|capacity|ceiling|cap)\b/i;
+  /\b(?:how\s+(?:many|much|long|often|big|large|fast|slow)|default(?:s)?|maximum|minimum|max|min|(?:small|larg|bigg|low|high|few|long|short)est|limit|limits|threshold|timeout|price|prices|cost|costs|percent|percentage|size|number of|value|values|ratio|rate|p50|p95|p99|ms|seconds?|minutes?|bytes|MB|tokens? (?:a|per)|at most|at least|capacity|ceiling|cap)\b/i;
 const DEFINITION = /^\s*(?:what\s+(?:is|are|does|do)\b|define\b|what's\b|explain\b|describe\b)/i;
 
 function shapeOf(text: string): QuestionShape {
@@ -463,7 +463,7 @@ function namePhrases(text: string): string[] {
  * comma or opening the question: "Can I pass the answer in one line?" asks about lines.
  */
 const ANSWER_FORM =
-  /(?:^|,)\s*(?:in\s+(?:one|a|two|three|a\s+few|few|simple|plain)(?:\s+or\s+(?:two|three))?\s+(?:sentences?|words?|lines?|paragraphs?|english|terms)(?:\s+or\s+(?:two|three|so))?|in\s+(?:short|brief|a\s+nutshell)|briefly)\s*(?=[,?.!]*\s*$|,)/gi;
+  /(?:^|,)\s*(?:in\s+(?:one|a|two|three|a\s+few|few|a\s+couple\s+of|simple|plain)(?:\s+or\s+(?:two|three))?\s+(?:sentences?|words?|lines?|paragraphs?|english|terms)(?:\s+or\s+(?:two|three|so))?|in\s+(?:short|brief|a\s+nutshell)|briefly)\s*(?=[,?.!]*\s*$|,)/gi;
 
 /** Reads a question. */
 export function readQuestion(asked: string): Question {

@@ -46,6 +46,10 @@ describe('rememberedUnits', () => {
       ),
     ).toEqual([]);
     expect(rememberedUnits('Which helper do I call so the dog example runs?', sources)).toEqual([]);
+    // The subject named only in a sentence that sets the scene.
+    expect(
+      rememberedUnits('My dog chewed the cable. Which port does the app use?', sources),
+    ).toEqual([]);
     expect(
       rememberedUnits('How do I load my dog photos from disk into the index?', sources),
     ).toEqual([]);

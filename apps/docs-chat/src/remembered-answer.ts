@@ -17,7 +17,8 @@ const QUESTION = /\?\s*$|^\s*(?:what|who|where|which|when|how|do|does|did|is|are
  * answer units: the subject follows "my" or "I" closely ("What's my dog's name?", "Where do I
  * live?"). None for a statement, a question asking how to do something ("How do I load my
  * prompt files from disk?"), or one that names the subject elsewhere ("Which entry point do I
- * import the prompt loader from?").
+ * import the prompt loader from?") or only in a sentence that sets the scene ("My dog chewed
+ * the cable. Which port does the app use?").
  *
  * @example
  * ```ts
@@ -25,10 +26,14 @@ const QUESTION = /\?\s*$|^\s*(?:what|who|where|which|when|how|do|does|did|is|are
  * ```
  */
 export function rememberedUnits(question: string, sources: readonly PackedChunk[]): AnswerUnit[] {
+  if (!QUESTION.test(question)) return [];
+  const { shape, asks } = readQuestion(question);
   // A question asking how to do something no fact about the user answers.
-  if (!QUESTION.test(question) || readQuestion(question).shape === 'howto') return [];
+  if (shape === 'howto') return [];
+  // Only what asks: a sentence setting the scene ("I passed a variable that my prompt's schema
+  // does not declare.") says what the user did, not what they ask about themselves.
   const asked = new Set(
-    [...question.matchAll(FIRST_PERSON)].flatMap((match) => analyzeTerms(match[1] as string)),
+    [...asks.matchAll(FIRST_PERSON)].flatMap((match) => analyzeTerms(match[1] as string)),
   );
   if (asked.size === 0) return [];
   return sources
