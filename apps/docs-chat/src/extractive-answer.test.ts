@@ -609,6 +609,11 @@ describe('readQuestion', () => {
     expect(
       readQuestion("what's in @keel/core and why would I install it on its own?").subject,
     ).toEqual(['core']);
+    // What it is asked to do is not part of what it is.
+    expect(
+      readQuestion('What is the spend guard in the observability package supposed to stop?')
+        .subject,
+    ).toEqual(['spend', 'guard', 'observ']);
     expect(
       readQuestion("What's the point of @keel/evals? Is it a scoring library?").subject,
     ).toEqual(['eval']);
@@ -1293,6 +1298,18 @@ describe('extractAnswer', () => {
     ).toMatchObject({ covered: false, relevance: { missing: ['Google', 'Vertex'] } });
     // The document's title names the rest of the subject.
     expect(texts('What is the spend guard in the observability package?').slice(0, 2)).toEqual([
+      'Spend is summed per key in a sliding window.',
+      'It watches, it never blocks.',
+    ]);
+    // A later chunk of the section ranked first does not open it.
+    const rest = chunk(
+      'observability.md#16',
+      'An alert says which spend guard key passed its limit.',
+      ['@keel/observability', 'Spend guard'],
+    );
+    const later = { ...rest, chunk: { ...rest.chunk, index: 16 } };
+    const found = extractAnswer(readQuestion('What is the spend guard?'), [later, observability]);
+    expect(found.covered ? found.units.map((unit) => unit.text).slice(0, 2) : []).toEqual([
       'Spend is summed per key in a sliding window.',
       'It watches, it never blocks.',
     ]);

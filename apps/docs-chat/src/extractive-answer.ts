@@ -377,13 +377,17 @@ function opening(question: Question, units: readonly Scored[], chunks: readonly 
           heads(unit.headingPath.at(-1) as string, unit.headingPath[0] as string, subject),
       );
   if (!headed) return [];
+  // The section's first units found, in the earliest of its chunks: a later chunk of a long
+  // section may rank first.
   const path = headed.unit.headingPath.join('\u0000');
+  const index = new Map(chunks.map(({ citationId, chunk }) => [citationId, chunk.index]));
+  const at = ({ unit }: Scored) => index.get(unit.citationId) ?? 0;
   return prose
     .filter(
       ({ unit }) =>
-        unit.citationId === headed.unit.citationId && unit.headingPath.join('\u0000') === path,
+        unit.sourceId === headed.unit.sourceId && unit.headingPath.join('\u0000') === path,
     )
-    .sort((a, b) => a.unit.position - b.unit.position)
+    .sort((a, b) => at(a) - at(b) || a.unit.position - b.unit.position)
     .slice(0, OPENING_UNITS);
 }
 

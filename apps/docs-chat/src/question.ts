@@ -186,6 +186,12 @@ const KINDS = new Set(analyzeTitle('app application library module package proje
 const PURPOSE_OF = /\b(?:the\s+)?(?:point|purpose|use)\s+of\b/gi;
 
 /**
+ * Where what a thing is asked to do begins, after the thing: "What is the output guard
+ * supposed to protect against?" asks about the output guard.
+ */
+const PURPOSE_AFTER = /\s+(?:supposed|meant|designed|intended|used)\s+(?:to|for)\b.*$/i;
+
+/**
  * The subject of a question asking what something is, in title terms: the content terms of its
  * first clause asking so ("What is retryBudget for?" of "What is retryBudget for? I'm worried
  * about retry storms.", "what's in @keel/core" of "what's in @keel/core and why would I install
@@ -198,7 +204,9 @@ function subjectOf(text: string, names: readonly string[]) {
     .flatMap((sentence) => sentence.split(CLAUSE_JOINT))
     .find((part) => OVERVIEW.test(part));
   if (clause === undefined) return undefined;
-  const own = analyzeTerms(clause.replace(PURPOSE_OF, ' ')).filter((term) => !KINDS.has(term));
+  const own = analyzeTerms(clause.replace(PURPOSE_OF, ' ').replace(PURPOSE_AFTER, '')).filter(
+    (term) => !KINDS.has(term),
+  );
   const subject =
     own.length > 0
       ? [...new Set(own)]
