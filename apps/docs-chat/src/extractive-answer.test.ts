@@ -1301,6 +1301,23 @@ describe('extractAnswer', () => {
       'Spend is summed per key in a sliding window.',
       'It watches, it never blocks.',
     ]);
+    // A question asking more about it gets one more unit of the section, which often says it.
+    const guard = chunk(
+      'observability.md#15',
+      '## Spend guard\n\nSpend is summed per key. Keys past 100,000 are forgotten. It watches, it never blocks.',
+      ['@keel/observability'],
+    );
+    const opened = (question: string) => {
+      const found = extractAnswer(readQuestion(question), [guard], { maxUnits: 1 });
+      return found.covered ? found.units.map((unit) => unit.text) : [];
+    };
+    expect(opened('What is the spend guard?')).toEqual([
+      'Spend is summed per key.',
+      'Keys past 100,000 are forgotten.',
+    ]);
+    expect(opened('What is the spend guard, and will it stop calls?')).toContain(
+      'It watches, it never blocks.',
+    );
     // A later chunk of the section ranked first does not open it.
     const rest = chunk(
       'observability.md#16',

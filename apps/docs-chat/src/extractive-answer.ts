@@ -347,7 +347,10 @@ const PACKAGE_LIST =
 /** What a unit of a package the question (or the part of it) names multiplies its score by. */
 const HOME_FACTOR = 1.5;
 
-/** Opening sentences quoted for a question asking what something is. */
+/**
+ * Opening sentences quoted for a question asking what something is; one more when it asks more
+ * about it ("…, and will it stop calls?"), which the section often goes on to say.
+ */
 const OPENING_UNITS = 2;
 
 /**
@@ -388,7 +391,7 @@ function opening(question: Question, units: readonly Scored[], chunks: readonly 
         unit.sourceId === headed.unit.sourceId && unit.headingPath.join('\u0000') === path,
     )
     .sort((a, b) => at(a) - at(b) || a.unit.position - b.unit.position)
-    .slice(0, OPENING_UNITS);
+    .slice(0, OPENING_UNITS + (question.asksMore ? 1 : 0));
 }
 
 /**

@@ -46,6 +46,8 @@ export interface Question {
    * the document titled so (see {@link titles}) answers it by its opening sentences.
    */
   subject?: string[];
+  /** Whether a question asking what something is asks more about it ("…, and will it stop calls?"). */
+  asksMore?: boolean;
 }
 
 /** Words of questions that say nothing about the topic. */
@@ -513,7 +515,10 @@ export function readQuestion(asked: string): Question {
     aspects,
     asks,
     yesOrNo: YES_OR_NO.test(asks),
-    ...(subject && { subject }),
+    ...(subject && {
+      subject,
+      asksMore: terms.some((term) => !subject.includes(term) && !KINDS.has(term)),
+    }),
   };
 }
 
