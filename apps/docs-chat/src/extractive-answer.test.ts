@@ -1043,6 +1043,20 @@ describe('extractAnswer', () => {
     ]);
   });
 
+  it('reads a question asking for the biggest or smallest of something as asking for a size', () => {
+    const cache = chunk(
+      'llm.md#14',
+      'Each stored answer expires after 3,600 seconds. Each stored answer holds up to 1 MiB.',
+      ['@keel/llm', 'Response cache on Redis'],
+    );
+    const found = extractAnswer(readQuestion("What's the biggest stored answer?"), [cache], {
+      maxUnits: 1,
+    });
+    expect(found.covered ? found.units.map((unit) => unit.text) : []).toEqual([
+      'Each stored answer holds up to 1 MiB.',
+    ]);
+  });
+
   it('prefers the units of the package a question or a part of it names', () => {
     const arch = chunk(
       'architecture.md#4',

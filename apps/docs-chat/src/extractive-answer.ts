@@ -123,7 +123,7 @@ const FIGURES: ReadonlyArray<{ asks: RegExp; written: RegExp }> = [
       /(?:\d[\d_,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)[\s-])\s*(?:ms|µs|ns|s|sec|seconds?|minutes?|min|hours?|h|days?|weeks?)\b/i,
   },
   {
-    asks: /\b(?:how\s+(?:big|large)|sizes?|bytes|memory|how\s+much\s+(?:memory|space|data))\b/i,
+    asks: /\b(?:how\s+(?:big|large)|biggest|largest|smallest|sizes?|bytes|memory|how\s+much\s+(?:memory|space|data))\b/i,
     written: /\d[\d_,.]*\s*(?:B|KB|KiB|MB|MiB|GB|GiB|bytes|characters|chars|tokens)\b/,
   },
   {
