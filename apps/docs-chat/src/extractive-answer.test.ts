@@ -735,7 +735,7 @@ describe('extractAnswer', () => {
     );
   });
 
-  it('quotes the sentence after a code block that names what the code calls', () => {
+  it('quotes the sentence after a code block, or before one with no lead-in, that names what the code calls', () => {
     const clock = (after: string, heading = '') =>
       chunk(
         'testing.md#4',
@@ -780,6 +780,28 @@ describe('extractAnswer', () => {
     const past = texts(`${planted} ${gloss}`, { exclude: 'Assistants' });
     expect(past).not.toContain(gloss);
     expect(past).not.toContain(planted);
+    // Before a block with no lead-in, the sentence right before it that names what it calls.
+    const route = chunk(
+      'streaming.md#9',
+      [
+        '## Responses from a POST handler',
+        '',
+        'Events are written as they arrive. `toSSEResponse` adds `content-type: text/event-stream`.',
+        '',
+        '```ts',
+        'return toSSEResponse(parts);',
+        '```',
+      ].join('\n'),
+      ['@keel/streaming'],
+    );
+    const found = extractAnswer(
+      readQuestion('How do I return events from a POST handler?'),
+      [route],
+      { maxUnits: 1 },
+    );
+    expect(found.covered ? found.units.map((unit) => unit.text) : []).toContain(
+      '`toSSEResponse` adds `content-type: text/event-stream`.',
+    );
   });
 
   it('quotes no code block whose lead-in is refused, and shows a lead-in once per document', () => {

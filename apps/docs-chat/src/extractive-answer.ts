@@ -21,7 +21,7 @@ export interface ExtractOptions {
    * Most units the greedy covers quote; default 6 (8 for a question about two things or asking
    * several). The best unit of up to two more documents may follow, then for a question asking
    * several things or which error or function, the table rows defining up to two names the
-   * quoted prose writes, and after a quoted code block the sentence that names what it calls.
+   * quoted prose writes, and beside a quoted code block the sentence that names what it calls.
    */
   maxUnits?: number;
   /**
@@ -778,27 +778,30 @@ export function extractAnswer(
       rows++;
     }
   }
-  // A code block quoted brings the sentence or item right after it when that names what the
-  // code calls (`advance(ms)`, `runAll()` after `clock.advance(30_000)`): the example in words.
+  // A code block quoted brings the sentence or item right after it, and the one right before
+  // it when the block has no lead-in, when that names what the code calls (`advance(ms)`,
+  // `runAll()` after `clock.advance(30_000)`; "`toSSEResponse` adds `content-type: …`" before
+  // a route returning `toSSEResponse(…)`): the example in words.
   const mayQuote = new Set(quotable);
   for (const { unit: code } of picked.filter(({ unit }) => unit.kind === 'code')) {
-    const next = scored.find(
-      ({ unit }) =>
-        unit.citationId === code.citationId &&
-        unit.position > code.position &&
-        unit.kind !== 'line',
+    const prose = scored.filter(
+      ({ unit }) => unit.citationId === code.citationId && unit.kind !== 'line',
     );
-    if (
-      next !== undefined &&
-      mayQuote.has(next) &&
-      (next.unit.kind === 'sentence' || next.unit.kind === 'item') &&
-      /[.!?]["')\]*_`]*$/.test(next.unit.text) &&
-      next.unit.headingPath.join('\u0000') === code.headingPath.join('\u0000') &&
-      !seenText.has(next.unit.text) &&
-      namesCodeOf(next.unit.text, code.text)
-    ) {
-      seenText.add(next.unit.text);
-      picked.push(next);
+    const next = prose.find(({ unit }) => unit.position > code.position);
+    const before = prose.findLast(({ unit }) => unit.position < code.position);
+    for (const near of code.leadIn === undefined ? [before, next] : [next]) {
+      if (
+        near !== undefined &&
+        mayQuote.has(near) &&
+        (near.unit.kind === 'sentence' || near.unit.kind === 'item') &&
+        /[.!?]["')\]*_`]*$/.test(near.unit.text) &&
+        near.unit.headingPath.join('\u0000') === code.headingPath.join('\u0000') &&
+        !seenText.has(near.unit.text) &&
+        namesCodeOf(near.unit.text, code.text)
+      ) {
+        seenText.add(near.unit.text);
+        picked.push(near);
+      }
     }
   }
   // A yes-or-no question about a name that no quoted unit writes ("Is there a Python version
