@@ -784,11 +784,12 @@ export function extractAnswer(
   // a route returning `toSSEResponse(…)`): the example in words.
   const mayQuote = new Set(quotable);
   for (const { unit: code } of picked.filter(({ unit }) => unit.kind === 'code')) {
-    const prose = scored.filter(
+    // The chunk's units around the block, its own lines left out.
+    const around = scored.filter(
       ({ unit }) => unit.citationId === code.citationId && unit.kind !== 'line',
     );
-    const next = prose.find(({ unit }) => unit.position > code.position);
-    const before = prose.findLast(({ unit }) => unit.position < code.position);
+    const next = around.find(({ unit }) => unit.position > code.position);
+    const before = around.findLast(({ unit }) => unit.position < code.position);
     for (const near of code.leadIn === undefined ? [before, next] : [next]) {
       if (
         near !== undefined &&
