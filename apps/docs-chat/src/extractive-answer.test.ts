@@ -963,11 +963,22 @@ describe('extractAnswer', () => {
     expect(
       extractAnswer(readQuestion('Which Python version does the Keel Python SDK require?'), [sdks]),
     ).toMatchObject({ covered: false, relevance: { missing: ['Python SDK'] } });
+    // The project's name and one word are a name (a product), not the word alone.
+    const plans = chunk('obs.md#2', 'Keel sends traces to Grafana Cloud; each plan has its cost.');
+    expect(
+      extractAnswer(readQuestion('How much does the hosted Keel Cloud plan cost?'), [plans]),
+    ).toMatchObject({ covered: false, relevance: { missing: ['Keel Cloud'] } });
     // Written together in any case, or joined by `_`, `-` or `/`, the name is found.
     expect(
       extractAnswer(readQuestion('Where does the Anthropic SDK read the Anthropic API key from?'), [
         sdks,
       ]).covered,
+    ).toBe(true);
+    // Or run together in an identifier.
+    const route = chunk('streaming.md#4', 'Return `toSSEResponse(stream)` from a route handler.');
+    expect(
+      extractAnswer(readQuestion('How do I return an SSE Response from a route handler?'), [route])
+        .covered,
     ).toBe(true);
     // Or by a package name, a word apart.
     const client = chunk('llm.md#1', 'The official `@anthropic-ai/sdk` client streams its usage.');

@@ -451,14 +451,19 @@ const QUESTION_WORD_SET = new Set(QUESTION_WORDS);
 
 /**
  * Runs of two or more capitalised words past the first word (`the Python SDK`), without a
- * question word at either end (`Keel`): one name, which the documents must write as such.
+ * question word at either end (`Keel`): one name, which the documents must write as such. The
+ * project's name opening a run of two is kept: `Keel Cloud` is a name, `Cloud` a word.
  */
 function namePhrases(text: string): string[] {
   const phrases: string[] = [];
   for (const sentence of sentencesOf(text))
     for (const match of sentence.matchAll(NAME_RUN)) {
       const words = match[0].split(/\s+/);
-      while (words.length > 0 && QUESTION_WORD_SET.has((words[0] as string).toLowerCase()))
+      while (
+        words.length > 0 &&
+        QUESTION_WORD_SET.has((words[0] as string).toLowerCase()) &&
+        !(words.length === 2 && words[0]?.toLowerCase() === 'keel')
+      )
         words.shift();
       while (words.length > 0 && QUESTION_WORD_SET.has((words.at(-1) as string).toLowerCase()))
         words.pop();
