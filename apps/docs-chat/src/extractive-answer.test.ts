@@ -483,6 +483,16 @@ describe('readQuestion', () => {
       'What discount do batch clients price results at',
       'how would I apply it myself when calling estimateCost?',
     ]);
+    // A dash joins another question as a comma and "and" do.
+    for (const dash of [' — ', '–', ' - '])
+      expect(
+        questionAspects(
+          `What's the spend guard in the observability package${dash}will it stop a user who goes over?`,
+        ),
+      ).toEqual([
+        "What's the spend guard in the observability package",
+        'will it stop a user who goes over?',
+      ]);
     // Without a comma, "and" joins another question when who it asks about follows the verb:
     // here a short one pointing back, so the question is one part, not cut at its "and" (the
     // docs-chat app / the API key).

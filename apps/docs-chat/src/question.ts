@@ -341,11 +341,11 @@ const AUXILIARY = 'is|are|was|were|does|do|did|can|could|should|will|would|has|h
 const YES_OR_NO = new RegExp(`^\\s*(?:${AUXILIARY})\\b`, 'i');
 /**
  * Where a clause that asks is joined on: "…, and is there…", "…, or does…", "… and what…", "…
- * and do I need…"; without a comma, a verb after "and" goes on the same clause ("which adapters
- * stream and are retried") unless who it asks about follows.
+ * and do I need…", "… — will it…"; without a comma, a verb after "and" goes on the same clause
+ * ("which adapters stream and are retried") unless who it asks about follows.
  */
 const CLAUSE_JOINT = new RegExp(
-  `[,;]\\s*(?:and|or|but|plus|also)\\s+(?=(?:${WH}|${AUXILIARY})\\b)|\\s+(?:and|or|but|plus|also)\\s+(?=(?:${WH})\\b)|\\s+and\\s+(?=(?:${AUXILIARY})\\s+(?:i|we|you|it|they|one|anything)\\b)`,
+  `[,;]\\s*(?:and|or|but|plus|also)\\s+(?=(?:${WH}|${AUXILIARY})\\b)|\\s*[—–]\\s*(?=(?:${WH}|${AUXILIARY})\\b)|\\s+-\\s+(?=(?:${WH}|${AUXILIARY})\\b)|\\s+(?:and|or|but|plus|also)\\s+(?=(?:${WH})\\b)|\\s+and\\s+(?=(?:${AUXILIARY})\\s+(?:i|we|you|it|they|one|anything)\\b)`,
   'i',
 );
 /**
