@@ -1245,6 +1245,17 @@ describe('extractAnswer', () => {
     ).toMatchObject({ covered: false, relevance: { missing: ['GPUs'] } });
   });
 
+  it('weighs the words of a sentence setting the scene less than those of the one asking', () => {
+    const collectors = chunk('otel.md#0', 'Dashboards read metrics from collectors.');
+    const route = chunk('obs.md#4', 'Call `prometheus()` to expose metrics.');
+    const found = extractAnswer(
+      readQuestion('Our dashboards read collectors. How do I expose Prometheus metrics?'),
+      [collectors, route],
+      { maxUnits: 1 },
+    );
+    expect(found.covered && found.units[0]?.text).toBe('Call `prometheus()` to expose metrics.');
+  });
+
   it('reads a negation as the same topic', () => {
     const mock = chunk(
       'testing.md#3',

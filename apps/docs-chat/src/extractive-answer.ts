@@ -88,7 +88,8 @@ const IDENTIFIER_BONUS = 1.5;
 
 /**
  * The share of its weight a term of a question's other parts earns when a unit is scored for
- * one part: the rest of the question is context.
+ * one part, and a term only what sets the scene holds ("We run collectors. How do I…?"): the
+ * rest of the question is context.
  */
 const ASIDE_SHARE = 0.5;
 
@@ -542,6 +543,9 @@ export function extractAnswer(
   const figure = numeric ? FIGURES.find(({ asks }) => asks.test(question.text)) : undefined;
   const kind = NAMED_KINDS.find(({ asks }) => asks.test(question.text));
   const asked = new Set(wanted);
+  // A term only a sentence or condition setting the scene holds is context (ASIDE_SHARE).
+  const asking = new Set(analyzeTerms(question.asks));
+  const scene = (term: string) => (asking.has(term) ? 1 : ASIDE_SHARE);
   for (const item of quotable) {
     const { unit, held, heading } = item;
     const context = byChunk.get(unit.citationId) as Map<string, number>;
@@ -551,6 +555,7 @@ export function extractAnswer(
       const headingShare = unit.kind === 'code' ? 0.8 : 0.4;
       const termScore =
         w *
+        scene(term) *
         Math.max(
           held.get(term) ?? 0,
           headingShare * (heading.get(term) ?? 0),
@@ -683,7 +688,7 @@ export function extractAnswer(
     const score = part
       ? (item: Scored) => scoreFor(item, part) * boost(item)
       : (item: Scored) => item.score * boost(item);
-    const share = (term: string) => (part?.aside.has(term) ? ASIDE_SHARE : 1);
+    const share = (term: string) => (part?.aside.has(term) ? ASIDE_SHARE : 1) * scene(term);
     // A part's cover quotes units holding a term of its own, when it has one.
     const fits = (item: Scored) =>
       !part ||
