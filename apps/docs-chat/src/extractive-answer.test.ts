@@ -530,6 +530,10 @@ describe('readQuestion', () => {
     ).not.toContain('OOM');
     // A sentence's first word is capitalised anyway: not a name.
     expect(readQuestion('Is the answer cached? What about Redis?').names).toEqual(['Redis']);
+    // Nor need it be: a question typed in a hurry is read by its sentences too.
+    expect(readQuestion('we run 6 pods. how do I make the budget shared?').asks).toBe(
+      'how do I make the budget shared?',
+    );
   });
 
   it('reads sentences past abbreviations, questions opening with "when", and a question without a question mark whole', () => {
@@ -1254,6 +1258,21 @@ describe('extractAnswer', () => {
       { maxUnits: 1 },
     );
     expect(found.covered && found.units[0]?.text).toBe('Call `prometheus()` to expose metrics.');
+  });
+
+  it('weighs the identifiers of a sentence setting the scene as those of the one asking', () => {
+    // What asks may point back to them ("it").
+    const found = extractAnswer(
+      readQuestion('our stream never switched with fallbackStream. when can it fall back?'),
+      [
+        chunk('a.md#0', 'Each call can fall back to the next stream when one is never switched.'),
+        chunk('b.md#0', '`fallbackStream` moves to the next source only before the first part.'),
+      ],
+      { maxUnits: 1 },
+    );
+    expect(found.covered && found.units[0]?.text).toBe(
+      '`fallbackStream` moves to the next source only before the first part.',
+    );
   });
 
   it('reads a negation as the same topic', () => {

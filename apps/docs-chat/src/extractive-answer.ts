@@ -543,8 +543,10 @@ export function extractAnswer(
   const figure = numeric ? FIGURES.find(({ asks }) => asks.test(question.text)) : undefined;
   const kind = NAMED_KINDS.find(({ asks }) => asks.test(question.text));
   const asked = new Set(wanted);
-  // A term only a sentence or condition setting the scene holds is context (ASIDE_SHARE).
-  const asking = new Set(analyzeTerms(question.asks));
+  // A term only a sentence or condition setting the scene holds is context (ASIDE_SHARE); not
+  // an identifier's, which what asks may point back to ("fallbackStream didn't switch. When can
+  // it fall back?").
+  const asking = new Set(analyzeTerms([question.asks, ...question.identifiers].join(' ')));
   const scene = (term: string) => (asking.has(term) ? 1 : ASIDE_SHARE);
   for (const item of quotable) {
     const { unit, held, heading } = item;

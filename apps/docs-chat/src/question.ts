@@ -349,11 +349,12 @@ const CLAUSE_JOINT = new RegExp(
   'i',
 );
 /**
- * Where a sentence ends: at `.`, `?` or `!` before the capital (or code) the next one opens
- * with; not after an abbreviation (`e.g.`, `vs.`) or an initial.
+ * Where a sentence ends: at `.`, `?` or `!` before the word (or code) the next one opens with,
+ * capitalised or not (a question typed in a hurry); not after an abbreviation (`e.g.`, `vs.`)
+ * or an initial.
  */
 const SENTENCE_END =
-  /(?<=[?!]|(?<!\b(?:e\.g|i\.e|vs|etc|cf|incl|approx|[A-Za-z]))\.)\s+(?=[\p{Lu}@`])/u;
+  /(?<=[?!]|(?<!\b(?:e\.g|i\.e|vs|etc|cf|incl|approx|[A-Za-z]))\.)\s+(?=[\p{L}\p{N}@`])/u;
 
 /** The sentences of `text`. */
 const sentencesOf = (text: string) =>
