@@ -10,6 +10,7 @@ import type { AnswerUnit } from './answer-units';
 import { type ExtractOptions, extractAnswer } from './extractive-answer';
 import { isIdentifier, type Question, readQuestion, resolveFollowUp } from './question';
 import { rememberedUnits } from './remembered-answer';
+import { MEMORY_SOURCE_ID } from './turn-memory';
 
 const SAVE_NOTE = /^\s*(?:save|remember|note)(?:\s+(?:a|this))?(?:\s+note)?\s*:\s*([\s\S]+)$/i;
 
@@ -191,13 +192,16 @@ export function planOfflineStep(
   // name the answer points to; then the answer.
   const query = read.queries[results.length];
   if (query !== undefined) return search(query, asked);
-  const scored = [asked, ...sources.map((source) => source.chunk.text)].join('\n');
+  // The documents: what the user told the app answers only a question about them (above),
+  // never a question about the documents, whose answer it would neither join nor weigh.
+  const documents = sources.filter(({ chunk }) => chunk.sourceId !== MEMORY_SOURCE_ID);
+  const scored = [asked, ...documents.map((source) => source.chunk.text)].join('\n');
   const lead = fallback
     ? 'The configured model is unavailable, so here is an extractive answer from the documents (offline mode):'
     : 'From the documents (offline mode: extracted, not generated):';
   // A chunk ranks by its best place in any search of the turn: the best chunk of a question's
   // second aspect comes first in its own search, though found after the first search's.
-  const ranks = new Map(sources.map((source, index) => [source.citationId, index]));
+  const ranks = new Map(documents.map((source, index) => [source.citationId, index]));
   for (const result of results) {
     if (result.toolName !== 'search_docs') continue;
     // An id that is none of the turn's sources is left out.
@@ -205,13 +209,13 @@ export function planOfflineStep(
       if (index < (ranks.get(citationId) ?? -1)) ranks.set(citationId, index);
     });
   }
-  const found = extractAnswer(read, sources, { exclude, ranks });
+  const found = extractAnswer(read, documents, { exclude, ranks });
   // Only right after the question's own searches, each a step of its own: a step calling a
   // tool adds a result, so at most four steps are behind (MAX_SEARCHES), also when a model
   // that fell back here called other tools first; the follow is the fifth and the answer the
   // sixth, the turn's last (`maxSteps` in stream-turn.ts).
   if (found.covered && results.length === read.queries.length) {
-    const follow = pointedTo(read, found.units, sources);
+    const follow = pointedTo(read, found.units, documents);
     if (follow !== undefined) return search(follow, scored);
   }
   if (!found.covered) {

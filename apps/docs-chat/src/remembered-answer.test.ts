@@ -1,5 +1,8 @@
+import type { Message } from '@keel/core';
 import type { Fact } from '@keel/memory';
+import type { PackedChunk } from '@keel/retrieval';
 import { describe, expect, it } from 'vitest';
+import { planOfflineStep } from './offline-plan';
 import { rememberedUnits } from './remembered-answer';
 import { factSource } from './turn-memory';
 
@@ -53,5 +56,41 @@ describe('rememberedUnits', () => {
     expect(
       rememberedUnits('How do I load my dog photos from disk into the index?', sources),
     ).toEqual([]);
+  });
+});
+
+describe('planOfflineStep', () => {
+  it('never joins what the user told the app to an answer from the documents', () => {
+    const question = 'How many replicas can run against one Redis?';
+    const told = factSource(
+      fact('f3', 'replicas', 'The user runs four replicas on one Redis.'),
+      0.9,
+    );
+    const page: PackedChunk = {
+      citationId: 'deploy.md#0',
+      score: 1,
+      tokens: 10,
+      chunk: {
+        id: 'deploy.md#0',
+        sourceId: 'deploy.md',
+        index: 0,
+        text: 'Any number of replicas can run against one Redis.',
+        overlap: 0,
+        start: 0,
+        end: 50,
+      },
+    };
+    const searched: Message = {
+      role: 'tool',
+      content: [{ type: 'tool-result', toolCallId: 'c0', toolName: 'search_docs', output: '' }],
+    };
+    const { text } = planOfflineStep(
+      question,
+      [{ role: 'user', content: question }, searched],
+      [told, page],
+      { fallback: false, exclude: undefined },
+    );
+    expect(text).toContain('Any number of replicas can run against one Redis. [deploy.md#0]');
+    expect(text).not.toContain('memory:');
   });
 });
