@@ -988,11 +988,15 @@ describe('extractAnswer', () => {
         sdks,
       ]).covered,
     ).toBe(true);
-    // Or run together in an identifier.
+    // Or run together in an identifier, or with markdown between its words.
     const route = chunk('streaming.md#4', 'Return `toSSEResponse(stream)` from a route handler.');
     expect(
       extractAnswer(readQuestion('How do I return an SSE Response from a route handler?'), [route])
         .covered,
+    ).toBe(true);
+    const direct = chunk('llm.md#9', 'Retries are off when calling the `openai` SDK directly.');
+    expect(
+      extractAnswer(readQuestion('Are retries off in the OpenAI SDK?'), [direct]).covered,
     ).toBe(true);
     // Or by a package name, a word apart.
     const client = chunk('llm.md#1', 'The official `@anthropic-ai/sdk` client streams its usage.');

@@ -310,11 +310,11 @@ function missingNames(question: Question, scored: readonly Scored[]): string[] {
     (name) => asked(name) && !present(name, name.match(/\p{Lu}[\p{L}\p{N}]*/gu) ?? []),
   );
   // A name of several words whose words are all found must be written together too, in any
-  // case, run together or joined by spaces, `_` or `-` (`ANTHROPIC_API_KEY` writes `Anthropic
-  // API`, `toSSEResponse` writes `SSE Response`), or within one word of code
-  // (`@anthropic-ai/sdk` writes `Anthropic SDK`); an acronym spelled out too, its words apart
-  // or run together (`@modelcontextprotocol/sdk` writes `MCP SDK`): the documents may speak of
-  // Python and of SDKs without a Python SDK.
+  // case, run together or joined by spaces, `_`, `-` or markdown (`ANTHROPIC_API_KEY` writes
+  // `Anthropic API`, `toSSEResponse` `SSE Response`, "the `openai` SDK" `OpenAI SDK`), or within
+  // one word of code (`@anthropic-ai/sdk` writes `Anthropic SDK`); an acronym spelled out too,
+  // its words apart or run together (`@modelcontextprotocol/sdk` writes `MCP SDK`): the
+  // documents may speak of Python and of SDKs without a Python SDK.
   const together = (phrase: string) =>
     new RegExp(
       phrase
@@ -327,7 +327,7 @@ function missingNames(question: Question, scored: readonly Scored[]): string[] {
           ].join('|'),
         )
         .map((spellings) => `(?:${spellings})`)
-        .join('(?:[\\s_-]*|[\\w.-]*[/@_-])'),
+        .join('(?:[\\s_`*-]*|[\\w.-]*[/@_-])'),
     ).test(haystack);
   const phrases = question.phrases.filter(
     (phrase) =>

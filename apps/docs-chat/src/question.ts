@@ -345,7 +345,7 @@ const YES_OR_NO = new RegExp(`^\\s*(?:${AUXILIARY})\\b`, 'i');
  * ("which adapters stream and are retried") unless who it asks about follows.
  */
 const CLAUSE_JOINT = new RegExp(
-  `[,;]\\s*(?:and|or|but|plus|also)\\s+(?=(?:${WH}|${AUXILIARY})\\b)|\\s*[—–]\\s*(?=(?:${WH}|${AUXILIARY})\\b)|\\s+-\\s+(?=(?:${WH}|${AUXILIARY})\\b)|\\s+(?:and|or|but|plus|also)\\s+(?=(?:${WH})\\b)|\\s+and\\s+(?=(?:${AUXILIARY})\\s+(?:i|we|you|it|they|one|anything)\\b)`,
+  `[,;]\\s*(?:and|or|but|plus|also)\\s+(?=(?:${WH}|${AUXILIARY})\\b)|(?:\\s*[—–]\\s*|\\s+-\\s+)(?=(?:${WH}|${AUXILIARY})\\b)|\\s+(?:and|or|but|plus|also)\\s+(?=(?:${WH})\\b)|\\s+and\\s+(?=(?:${AUXILIARY})\\s+(?:i|we|you|it|they|one|anything)\\b)`,
   'i',
 );
 /**

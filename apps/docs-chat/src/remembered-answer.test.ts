@@ -78,6 +78,11 @@ describe('planOfflineStep', () => {
         overlap: 0,
         start: 0,
         end: 50,
+        startLine: 1,
+        endLine: 1,
+        tokens: 10,
+        hash: '0',
+        metadata: {},
       },
     };
     const searched: Message = {
