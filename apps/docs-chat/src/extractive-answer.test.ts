@@ -534,6 +534,17 @@ describe('readQuestion', () => {
     expect(readQuestion('we run 6 pods. how do I make the budget shared?').asks).toBe(
       'how do I make the budget shared?',
     );
+    // Typed without capitals, its names are the words no English word list holds; code and
+    // words made of English ones (`re-embedding`, `deterministically`) are not names.
+    expect(
+      readQuestion('does keel ship a pinecone adapter? re-embedding with `createRetriever` is slow')
+        .names,
+    ).toEqual(['pinecone']);
+    expect(
+      readQuestion('how do i test retries deterministically with createFakeClock?').names,
+    ).toEqual([]);
+    // A question with capitals writes its names capitalised: a lowercase word is no name.
+    expect(readQuestion('Does Keel ship a pinecone adapter?').names).toEqual(['Keel']);
   });
 
   it('reads sentences past abbreviations, questions opening with "when", and a question without a question mark whole', () => {
@@ -993,6 +1004,20 @@ describe('extractAnswer', () => {
     expect(
       extractAnswer(readQuestion('How do I return an SSE Response from a route handler?'), [route])
         .covered,
+    ).toBe(true);
+    // A name typed in lowercase is found by its stem or its hyphen's parts, or written with or
+    // without a hyphen; one no candidate writes declines the question.
+    const stores = chunk(
+      'retrieval.md#3',
+      'Caches backed by Redis keep vectors; a multi-byte character is tokenized whole. The HNSW store is built on disk.',
+    );
+    expect(
+      extractAnswer(readQuestion('does retrieval ship a pinecone vector store?'), [stores]),
+    ).toMatchObject({ covered: false, relevance: { missing: ['pinecone'] } });
+    expect(
+      extractAnswer(readQuestion('is a multibyte character tokenized in a redis-backed cache?'), [
+        stores,
+      ]).covered,
     ).toBe(true);
     const direct = chunk('llm.md#9', 'Retries are off when calling the `openai` SDK directly.');
     expect(

@@ -272,6 +272,8 @@ function missingNames(question: Question, scored: readonly Scored[]): string[] {
     .map(({ unit }) => `${unit.matchText} ${unit.headingPath.join(' ')}`)
     .join(' ');
   const haystack = text.toLowerCase();
+  // Words joined with or without a hyphen or space are one name (`multibyte`, `multi-byte`).
+  const squeezed = haystack.replace(/[\s-]/g, '');
   const vocabulary = new Set(analyzeTerms(text));
   // How the units (each apart, and each heading) spell out an acronym of three to five letters:
   // its capitalised words, apart and none a stop word (`MCP`: the Model Context Protocol, as
@@ -295,11 +297,13 @@ function missingNames(question: Question, scored: readonly Scored[]): string[] {
     }
     return found;
   };
-  // A name is found written whole, spelled out (an acronym) or by its capitalised words
-  // (`Redis-backed`: `Redis`); an identifier whole, or by its dotted segments
-  // (`Usage.inputTokens`: `inputTokens`).
+  // A name is found written whole (with or without hyphens), spelled out (an acronym) or by its
+  // capitalised words (`Redis-backed`: `Redis`), a name typed in lowercase by its hyphen's parts
+  // (`redis-backed`); an identifier whole, or by its dotted segments (`Usage.inputTokens`:
+  // `inputTokens`).
   const present = (name: string, parts: readonly string[]) =>
     haystack.includes(name.toLowerCase()) ||
+    squeezed.includes(name.toLowerCase().replace(/[\s-]/g, '')) ||
     spelled(name).length > 0 ||
     (parts.length > 0 &&
       parts.every((part) => analyzeTerms(part).every((term) => vocabulary.has(term))));
@@ -307,7 +311,7 @@ function missingNames(question: Question, scored: readonly Scored[]): string[] {
   // ("we host it on our own GPUs") need not be in the documents.
   const asked = (name: string) => question.asks.includes(name);
   const names = question.names.filter(
-    (name) => asked(name) && !present(name, name.match(/\p{Lu}[\p{L}\p{N}]*/gu) ?? []),
+    (name) => asked(name) && !present(name, name.match(/\p{Lu}[\p{L}\p{N}]*/gu) ?? name.split('-')),
   );
   // A name of several words whose words are all found must be written together too, in any
   // case, run together or joined by spaces, `_`, `-` or markdown (`ANTHROPIC_API_KEY` writes

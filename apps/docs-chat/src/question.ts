@@ -5,6 +5,7 @@
  * per aspect.
  */
 import { createAnalyzer, ENGLISH_STOP_WORDS } from '@keel/retrieval';
+import { isEnglishWord } from './english-words';
 
 /** The shape of answer a question wants. */
 export type QuestionShape = 'howto' | 'numeric' | 'definition' | 'other';
@@ -481,6 +482,29 @@ function namePhrases(text: string): string[] {
 const ANSWER_FORM =
   /(?:^|,)\s*(?:in\s+(?:one|a|two|three|a\s+few|few|a\s+couple\s+of|simple|plain)(?:\s+or\s+(?:two|three))?\s+(?:sentences?|words?|lines?|paragraphs?|english|terms)(?:\s+or\s+(?:two|three|so))?|in\s+(?:short|brief|a\s+nutshell)|briefly)\s*(?=[,?.!]*\s*$|,)/gi;
 
+/**
+ * The names of a question typed without capitals, code aside ("does keel ship a pinecone
+ * adapter?"): its words no English word list holds (`pinecone`, `websockets`; see
+ * {@link isEnglishWord}), since its writer capitalises nothing.
+ */
+function lowercaseNames(text: string, identifiers: ReadonlySet<string>): string[] {
+  const prose = text.replace(IDENTIFIER, (word, code) =>
+    code !== undefined || identifiers.has(word) ? ' ' : word,
+  );
+  if (/\p{Lu}/u.test(prose)) return [];
+  return [
+    ...new Set(
+      (prose.match(/[a-z][a-z0-9'-]*[a-z0-9]/g) ?? []).filter(
+        (word) =>
+          word.length > 3 &&
+          !/\d/.test(word) &&
+          analyzeTerms(word).length > 0 &&
+          !isEnglishWord(word),
+      ),
+    ),
+  ];
+}
+
 /** Reads a question. */
 export function readQuestion(asked: string): Question {
   const text = asked
@@ -495,10 +519,13 @@ export function readQuestion(asked: string): Question {
     }
   }
   // Capitalised words past each sentence's first: names (a sentence's first word is capitalised
-  // anyway).
-  const names = sentencesOf(text)
-    .flatMap((sentence) => sentence.match(NAME) ?? [])
-    .filter((word) => !identifiers.has(word) && word.length > 2);
+  // anyway); in a question typed without capitals, the words no English word list holds.
+  const names = [
+    ...sentencesOf(text)
+      .flatMap((sentence) => sentence.match(NAME) ?? [])
+      .filter((word) => !identifiers.has(word) && word.length > 2),
+    ...lowercaseNames(text, identifiers),
+  ];
   const terms = [...new Set(analyzeTerms(text))];
   const subject = subjectOf(text, names);
   // A question whose only topic is a name the analyzer leaves out ("Keel") asks for it, and is
