@@ -593,8 +593,14 @@ describe('readQuestion', () => {
     expect(readQuestion('What is Keel?')).toMatchObject({
       subject: ['keel'],
       terms: ['keel'],
-      queries: ['What is Keel?', 'Keel'],
+      queries: ['What is Keel?', 'keel'],
     });
+    // Typed without capitals too.
+    expect(readQuestion('what is keel?')).toMatchObject({
+      subject: ['keel'],
+      queries: ['what is keel?', 'keel'],
+    });
+    expect(readQuestion('What does it do?').subject).toBeUndefined();
     expect(readQuestion('What does the resilience package do?')).toMatchObject({
       subject: ['resili'],
       terms: ['resili', 'packag'],

@@ -51,6 +51,9 @@ export interface Question {
   asksMore?: boolean;
 }
 
+/** The project's name, which every document names: a word of questions (see QUESTION_WORDS). */
+const PROJECT_NAME = /\bkeel\b/i;
+
 /** Words of questions that say nothing about the topic. */
 const QUESTION_WORDS =
   'about actually also any anything can could describe detail details difference differences do does doing done explain exactly get give happen happens help how i keel like look looks many me mean means meant much my need please should show supposed tell thing things use used uses using want way what whats when where whether which why wondering work works worried would'.split(
@@ -198,11 +201,11 @@ const PURPOSE_AFTER = /\s+(?:supposed|meant|designed|intended|used)\s+(?:to|for)
  * The subject of a question asking what something is, in title terms: the content terms of its
  * first clause asking so ("What is retryBudget for?" of "What is retryBudget for? I'm worried
  * about retry storms.", "what's in @keel/core" of "what's in @keel/core and why would I install
- * it?") without words like "package" or "the point of", or, when it names nothing else, the names
- * it holds ("What is Keel?"); none for a clause about more than three terms, or a question not
- * asking what something is.
+ * it?") without words like "package" or "the point of", or, when it names nothing else, the
+ * project's name ("What is Keel?", "what is keel"); none for a clause about more than three
+ * terms, or a question not asking what something is.
  */
-function subjectOf(text: string, names: readonly string[]) {
+function subjectOf(text: string) {
   const clause = sentencesOf(text)
     .flatMap((sentence) => sentence.split(CLAUSE_JOINT))
     .find((part) => OVERVIEW.test(part));
@@ -211,9 +214,7 @@ function subjectOf(text: string, names: readonly string[]) {
     (term) => !KINDS.has(term),
   );
   const subject =
-    own.length > 0
-      ? [...new Set(own)]
-      : names.filter((name) => clause.includes(name)).flatMap((name) => analyzeTitle(name));
+    own.length > 0 ? [...new Set(own)] : PROJECT_NAME.test(clause) ? analyzeTitle('Keel') : [];
   return subject.length > 0 && subject.length <= 3 ? subject : undefined;
 }
 
@@ -527,7 +528,7 @@ export function readQuestion(asked: string): Question {
     ...lowercaseNames(text, identifiers),
   ];
   const terms = [...new Set(analyzeTerms(text))];
-  const subject = subjectOf(text, names);
+  const subject = subjectOf(text);
   // A question whose only topic is a name the analyzer leaves out ("Keel") asks for it, and is
   // searched by it too.
   const named = terms.length === 0 && subject !== undefined;
@@ -542,7 +543,7 @@ export function readQuestion(asked: string): Question {
     names,
     queries: [
       ...new Set(
-        [text, ...(named ? [names.join(' ')] : [...aspects, ...conjuncts(text)])].map(keywords),
+        [text, ...(named ? [subject.join(' ')] : [...aspects, ...conjuncts(text)])].map(keywords),
       ),
     ].slice(0, MAX_SEARCHES),
     aspects,
