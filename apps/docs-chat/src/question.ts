@@ -51,14 +51,16 @@ export interface Question {
   asksMore?: boolean;
 }
 
-/** The project's name, which every document names: a word of questions (see QUESTION_WORDS). */
-const PROJECT_NAME = /\bkeel\b/i;
+/** The project's name, which every document names, so a word of questions (see QUESTION_WORDS). */
+const PROJECT = 'keel';
 
 /** Words of questions that say nothing about the topic. */
-const QUESTION_WORDS =
-  'about actually also any anything can could describe detail details difference differences do does doing done explain exactly get give happen happens help how i keel like look looks many me mean means meant much my need please should show supposed tell thing things use used uses using want way what whats when where whether which why wondering work works worried would'.split(
+const QUESTION_WORDS = [
+  ...'about actually also any anything can could describe detail details difference differences do does doing done explain exactly get give happen happens help how i like look looks many me mean means meant much my need please should show supposed tell thing things use used uses using want way what whats when where whether which why wondering work works worried would'.split(
     ' ',
-  );
+  ),
+  PROJECT,
+];
 
 /**
  * Contractions ("I'm", "don't", "what's"), which the stemmer reads as words of their own; they say
@@ -213,9 +215,9 @@ function subjectOf(text: string) {
   const own = analyzeTerms(clause.replace(PURPOSE_OF, ' ').replace(PURPOSE_AFTER, '')).filter(
     (term) => !KINDS.has(term),
   );
-  const subject =
-    own.length > 0 ? [...new Set(own)] : PROJECT_NAME.test(clause) ? analyzeTitle('Keel') : [];
-  return subject.length > 0 && subject.length <= 3 ? subject : undefined;
+  if (own.length === 0) return analyzeTitle(clause).includes(PROJECT) ? [PROJECT] : undefined;
+  const subject = [...new Set(own)];
+  return subject.length <= 3 ? subject : undefined;
 }
 
 /**
@@ -465,7 +467,7 @@ function namePhrases(text: string): string[] {
       while (
         words.length > 0 &&
         QUESTION_WORD_SET.has((words[0] as string).toLowerCase()) &&
-        !(words.length === 2 && words[0]?.toLowerCase() === 'keel')
+        !(words.length === 2 && words[0]?.toLowerCase() === PROJECT)
       )
         words.shift();
       while (words.length > 0 && QUESTION_WORD_SET.has((words.at(-1) as string).toLowerCase()))
