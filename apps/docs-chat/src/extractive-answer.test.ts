@@ -601,6 +601,11 @@ describe('readQuestion', () => {
       queries: ['what is keel?', 'keel'],
     });
     expect(readQuestion('What does it do?').subject).toBeUndefined();
+    // A clause pointing back asks about what the question named before.
+    expect(
+      readQuestion('resume(id) throws UnknownBatchError. What does that error mean?').subject,
+    ).toBeUndefined();
+    expect(readQuestion('I use keel. What does keel do about them?').subject).toBeUndefined();
     expect(readQuestion('What does the resilience package do?')).toMatchObject({
       subject: ['resili'],
       terms: ['resili', 'packag'],

@@ -187,6 +187,9 @@ const analyzeTitle = createAnalyzer({
 const OVERVIEW =
   /^\s*(?:what\s+(?:exactly\s+)?(?:is|are|does|do)\b|what's\b|tell\s+me\s+about\b|describe\b|explain\b|introduce\b)/i;
 
+/** A word pointing back at what the question named before: "What does that error mean?". */
+const POINTS_BACK = /\b(?:this|that|these|those|it|they|them)\b/i;
+
 /** Words naming the kind of thing asked about, not the thing: "the resilience package". */
 const KINDS = new Set(analyzeTitle('app application library module package project toolkit'));
 
@@ -211,7 +214,8 @@ function subjectOf(text: string) {
   const clause = sentencesOf(text)
     .flatMap((sentence) => sentence.split(CLAUSE_JOINT))
     .find((part) => OVERVIEW.test(part));
-  if (clause === undefined) return undefined;
+  // "What does that error mean?" asks about what an earlier sentence names, not about errors.
+  if (clause === undefined || POINTS_BACK.test(clause)) return undefined;
   const own = analyzeTerms(clause.replace(PURPOSE_OF, ' ').replace(PURPOSE_AFTER, '')).filter(
     (term) => !KINDS.has(term),
   );
