@@ -272,8 +272,8 @@ function missingNames(question: Question, scored: readonly Scored[]): string[] {
     .map(({ unit }) => `${unit.matchText} ${unit.headingPath.join(' ')}`)
     .join(' ');
   const haystack = text.toLowerCase();
-  // Words joined with or without a hyphen or space are one name (`multibyte`, `multi-byte`).
-  const squeezed = haystack.replace(/[\s-]/g, '');
+  // Words joined with or without a hyphen are one name (`multibyte`, `multi-byte`).
+  const unhyphenated = haystack.replaceAll('-', '');
   const vocabulary = new Set(analyzeTerms(text));
   // How the units (each apart, and each heading) spell out an acronym of three to five letters:
   // its capitalised words, apart and none a stop word (`MCP`: the Model Context Protocol, as
@@ -302,8 +302,7 @@ function missingNames(question: Question, scored: readonly Scored[]): string[] {
   // (`redis-backed`); an identifier whole, or by its dotted segments (`Usage.inputTokens`:
   // `inputTokens`).
   const present = (name: string, parts: readonly string[]) =>
-    haystack.includes(name.toLowerCase()) ||
-    squeezed.includes(name.toLowerCase().replace(/[\s-]/g, '')) ||
+    unhyphenated.includes(name.toLowerCase().replaceAll('-', '')) ||
     spelled(name).length > 0 ||
     (parts.length > 0 &&
       parts.every((part) => analyzeTerms(part).every((term) => vocabulary.has(term))));
