@@ -985,6 +985,50 @@ describe('extractAnswer', () => {
     ).toBe(true);
   });
 
+  it('declines a question asking what a named option defaults to when no unit states one', () => {
+    const repair = chunk(
+      'llm.md#4',
+      [
+        '`generateObject` validates the reply against the schema and asks again on a mismatch.',
+        '',
+        '```ts',
+        'const { object } = await generateObject(model, { schema }, { maxRepairs: 2 });',
+        '```',
+      ].join('\n'),
+      ['Structured output'],
+    );
+    const asked = readQuestion('What is the default maxRepairs of generateObject?');
+    // The example passes 2; that is not what generateObject does without it.
+    expect(extractAnswer(asked, [repair]).covered).toBe(false);
+    // Stated in words, or as a parameter's `= value`, beside the name, it is answered.
+    for (const stated of [
+      'Each repair is one more call: `maxRepairs` (default 1) bounds them.',
+      '`generateObject(model, request, { maxRepairs = 1, signal })` returns the object.',
+    ]) {
+      const found = extractAnswer(asked, [
+        repair,
+        chunk('llm.md#5', stated, ['Structured output']),
+      ]);
+      expect(found.covered ? found.units.map((unit) => unit.text) : []).toContain(stated);
+    }
+    // A table row states it for the function its chunk names.
+    const options = chunk(
+      'retrieval.md#18',
+      [
+        '`retriever.retrieve(query, options)`:',
+        '',
+        '| option | default | |',
+        '| --- | --- | --- |',
+        '| `k` | 5 | results |',
+      ].join('\n'),
+      ['Retrieval'],
+    );
+    expect(
+      extractAnswer(readQuestion('What is the default k of retriever.retrieve?'), [options])
+        .covered,
+    ).toBe(true);
+  });
+
   it('declines a question about a name of several words the documents write only apart', () => {
     const sdks = chunk(
       'llm.md#0',

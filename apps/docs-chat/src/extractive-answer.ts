@@ -83,6 +83,12 @@ interface Scored {
   score: number;
 }
 
+/** A question asking what something defaults to ("the default `maxRepairs`", "by default"). */
+const ASKS_DEFAULT = /\bdefault(?:s|ed)?\b/i;
+
+/** How the documents state a default: in words, or as a parameter's `= value` (`maxSteps = 10`). */
+const STATES_DEFAULT = /\bdefault|[({,]\s*[\w$]+\??\s*=(?![=>])/i;
+
 /** What a unit earns for naming one of the question's identifiers. */
 const IDENTIFIER_BONUS = 1.5;
 
@@ -537,10 +543,28 @@ export function extractAnswer(
   // a name the question asks about that no candidate mentions still declines it ("What is
   // docs-chat and does it run on Azure Functions?").
   const overview = opening(question, quotable, chunks);
-  if (relevance.missing.length > 0 || (overview.length === 0 && share < floor))
+  const identifiers = question.identifiers.map((id) => id.toLowerCase());
+  // A question asking what a function or option it names defaults to is covered only by a unit
+  // stating a default beside the name: in its text or headings, or for a table row, anywhere in
+  // its chunk (a method by its own name: `retrieve` for `retriever.retrieve`). An example's
+  // value (`{ maxRepairs: 2 }`) is not a default.
+  const unstated =
+    ASKS_DEFAULT.test(question.text) &&
+    identifiers.length > 0 &&
+    !quotable.some(({ unit }) => {
+      if (unit.kind === 'code' || !STATES_DEFAULT.test(unit.text)) return false;
+      const beside = [
+        unit.text,
+        ...unit.headingPath,
+        unit.kind === 'row' ? (pages.get(unit.citationId) ?? '') : '',
+      ]
+        .join('\n')
+        .toLowerCase();
+      return identifiers.some((id) => beside.includes(id.slice(id.lastIndexOf('.') + 1)));
+    });
+  if (relevance.missing.length > 0 || unstated || (overview.length === 0 && share < floor))
     return { ...nearest(), relevance };
 
-  const identifiers = question.identifiers.map((id) => id.toLowerCase());
   const numeric = question.shape === 'numeric';
   const howto = question.shape === 'howto';
   const figure = numeric ? FIGURES.find(({ asks }) => asks.test(question.text)) : undefined;
