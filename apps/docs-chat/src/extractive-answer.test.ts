@@ -1027,6 +1027,12 @@ describe('extractAnswer', () => {
       extractAnswer(readQuestion('What is the default k of retriever.retrieve?'), [options])
         .covered,
     ).toBe(true);
+    // A default stated for longer names that write them is not theirs.
+    const longer = chunk(
+      'llm.md#6',
+      '`generateObjectStream(model, request, { maxRepairsPerPart = 3 })` streams the object.',
+    );
+    expect(extractAnswer(asked, [repair, longer]).covered).toBe(false);
   });
 
   it('declines a question about a name of several words the documents write only apart', () => {

@@ -89,6 +89,17 @@ const ASKS_DEFAULT = /\bdefault(?:s|ed)?\b/i;
 /** How the documents state a default: in words, or as a parameter's `= value` (`maxSteps = 10`). */
 const STATES_DEFAULT = /\bdefault|[({,]\s*[\w$]+\??\s*=(?![=>])/i;
 
+/**
+ * Whether `text` writes `name` whole, not inside a longer name (`concurrencyLimit` is not written
+ * by `redisConcurrencyLimit`).
+ */
+function writesWhole(text: string, name: string): boolean {
+  for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1))
+    if (!/[\w$]/.test(text[at - 1] ?? '') && !/[\w$]/.test(text[at + name.length] ?? ''))
+      return true;
+  return false;
+}
+
 /** What a unit earns for naming one of the question's identifiers. */
 const IDENTIFIER_BONUS = 1.5;
 
@@ -545,9 +556,9 @@ export function extractAnswer(
   const overview = opening(question, quotable, chunks);
   const identifiers = question.identifiers.map((id) => id.toLowerCase());
   // A question asking what a function or option it names defaults to is covered only by a unit
-  // stating a default beside the name: in its text or headings, or for a table row, anywhere in
-  // its chunk (a method by its own name: `retrieve` for `retriever.retrieve`). An example's
-  // value (`{ maxRepairs: 2 }`) is not a default.
+  // stating a default beside the name, written whole: in its text or headings, or for a table
+  // row, anywhere in its chunk (a method by its own name: `retrieve` for `retriever.retrieve`).
+  // An example's value (`{ maxRepairs: 2 }`) is not a default.
   const unstated =
     ASKS_DEFAULT.test(question.text) &&
     identifiers.length > 0 &&
@@ -560,7 +571,7 @@ export function extractAnswer(
       ]
         .join('\n')
         .toLowerCase();
-      return identifiers.some((id) => beside.includes(id.slice(id.lastIndexOf('.') + 1)));
+      return identifiers.some((id) => writesWhole(beside, id.slice(id.lastIndexOf('.') + 1)));
     });
   if (relevance.missing.length > 0 || unstated || (overview.length === 0 && share < floor))
     return { ...nearest(), relevance };
