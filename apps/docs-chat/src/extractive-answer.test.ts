@@ -1000,6 +1000,9 @@ describe('extractAnswer', () => {
     const asked = readQuestion('What is the default maxRepairs of generateObject?');
     // The example passes 2; that is not what generateObject does without it.
     expect(extractAnswer(asked, [repair]).covered).toBe(false);
+    // Asked how to change it, the example answers.
+    const change = readQuestion('How do I change the default maxRepairs of generateObject?');
+    expect(extractAnswer(change, [repair]).covered).toBe(true);
     // Stated in words, or as a parameter's `= value`, beside the name, it is answered.
     for (const stated of [
       'Each repair is one more call: `maxRepairs` (default 1) bounds them.',

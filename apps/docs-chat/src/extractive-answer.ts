@@ -558,8 +558,10 @@ export function extractAnswer(
   // A question asking what a function or option it names defaults to is covered only by a unit
   // stating a default beside the name, written whole: in its text or headings, or for a table
   // row, anywhere in its chunk (a method by its own name: `retrieve` for `retriever.retrieve`).
-  // An example's value (`{ maxRepairs: 2 }`) is not a default.
+  // An example's value (`{ maxRepairs: 2 }`) is not a default. A how-to ("How do I change the
+  // default …?") is answered by how, wherever the default is.
   const unstated =
+    question.shape !== 'howto' &&
     ASKS_DEFAULT.test(question.text) &&
     identifiers.length > 0 &&
     !quotable.some(({ unit }) => {
