@@ -560,10 +560,11 @@ export function extractAnswer(
   // row, anywhere in its chunk (a method by its own name: `retrieve` for `retriever.retrieve`).
   // An example's value (`{ maxRepairs: 2 }`) is not a default. A how-to ("How do I change the
   // default …?") is answered by how, wherever the default is.
+  const defaulted = identifiers.map((id) => id.slice(id.lastIndexOf('.') + 1));
   const unstated =
     question.shape !== 'howto' &&
     ASKS_DEFAULT.test(question.text) &&
-    identifiers.length > 0 &&
+    defaulted.length > 0 &&
     !quotable.some(({ unit }) => {
       if (unit.kind === 'code' || !STATES_DEFAULT.test(unit.text)) return false;
       const beside = [
@@ -573,7 +574,7 @@ export function extractAnswer(
       ]
         .join('\n')
         .toLowerCase();
-      return identifiers.some((id) => writesWhole(beside, id.slice(id.lastIndexOf('.') + 1)));
+      return defaulted.some((name) => writesWhole(beside, name));
     });
   if (relevance.missing.length > 0 || unstated || (overview.length === 0 && share < floor))
     return { ...nearest(), relevance };
