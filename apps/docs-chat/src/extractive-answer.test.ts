@@ -528,6 +528,17 @@ describe('readQuestion', () => {
       readQuestion('Across pods: if one pod gets OOM-killed, how long until its slot is freed?')
         .asks,
     ).not.toContain('OOM');
+    // What a sentence says before a colon and a question sets the scene, unless the question
+    // points back to it.
+    expect(readQuestion('Coming from LiteLLM: does reserve throw BudgetExceededError?').asks).toBe(
+      'does reserve throw BudgetExceededError?',
+    );
+    expect(readQuestion('Spend guard vs budget: which one refuses calls?').asks).toContain(
+      'Spend guard',
+    );
+    expect(readQuestion('ModelNotFoundError: what triggers it?').asks).toContain(
+      'ModelNotFoundError',
+    );
     // A sentence's first word is capitalised anyway: not a name.
     expect(readQuestion('Is the answer cached? What about Redis?').names).toEqual(['Redis']);
     // Nor need it be: a question typed in a hurry is read by its sentences too.
@@ -1334,6 +1345,12 @@ describe('extractAnswer', () => {
     expect(
       extractAnswer(
         readQuestion('We run on our own GPUs. When does reserve throw BudgetExceededError?'),
+        [BUDGETS],
+      ).covered,
+    ).toBe(true);
+    expect(
+      extractAnswer(
+        readQuestion('Coming from LiteLLM: when does reserve throw BudgetExceededError?'),
         [BUDGETS],
       ).covered,
     ).toBe(true);

@@ -30,7 +30,8 @@ export interface Question {
   queries: string[];
   /**
    * The text that asks, without what only sets the scene: sentences that do not ask ("I host
-   * it on our own GPUs."), conditions ("if a pod gets OOM-killed, …"). A name the documents do
+   * it on our own GPUs."), conditions ("if a pod gets OOM-killed, …"), a preamble before a
+   * colon ("Coming from LiteLLM: …"; see {@link PREAMBLE}). A name the documents do
    * not mention leaves the question uncovered only when it is written here.
    */
   asks: string;
@@ -187,8 +188,11 @@ const analyzeTitle = createAnalyzer({
 const OVERVIEW =
   /^\s*(?:what\s+(?:exactly\s+)?(?:is|are|does|do)\b|what's\b|tell\s+me\s+about\b|describe\b|explain\b|introduce\b)/i;
 
-/** A word pointing back at what the question named before: "What does that error mean?". */
-const POINTS_BACK = /\b(?:this|that|these|those|it|they|them)\b/i;
+/**
+ * A word pointing back at what the question named before: "What does that error mean?",
+ * "Spend guard vs budget: which one refuses calls?".
+ */
+const POINTS_BACK = /\b(?:this|that|these|those|it|they|them|one)\b/i;
 
 /** Words naming the kind of thing asked about, not the thing: "the resilience package". */
 const KINDS = new Set(analyzeTitle('app application library module package project toolkit'));
@@ -396,10 +400,29 @@ const CONDITION = new RegExp(
   'gi',
 );
 
+/**
+ * What a sentence says before a colon and a question ("Coming from LiteLLM: does …?", "For a
+ * compliance review: how are …?"): the scene, unless the question points back to it ("Spend
+ * guard vs budget: which one refuses calls?", "`input_tokens` excludes cached tokens: how is
+ * that normalised?"), which makes it the topic.
+ */
+const PREAMBLE = new RegExp(
+  `^(?!\\s*(?:${WH}|${AUXILIARY})\\b)[^:?\`]+:\\s+(?=(?:${WH}|${AUXILIARY})\\b)`,
+  'i',
+);
+
+/** A sentence without the scene a preamble sets (see {@link PREAMBLE}). */
+function withoutPreamble(sentence: string): string {
+  const preamble = PREAMBLE.exec(sentence)?.[0];
+  if (preamble === undefined) return sentence;
+  const rest = sentence.slice(preamble.length);
+  return POINTS_BACK.test(rest) ? sentence : rest;
+}
+
 /** The text of `text` that asks, without the sentences and conditions that only set the scene. */
 function askingText(text: string): string {
   const asking = askingSentences(text)
-    .map((sentence) => sentence.replace(CONDITION, ' '))
+    .map((sentence) => withoutPreamble(sentence).replace(CONDITION, ' '))
     .join(' ');
   return analyzeTerms(asking).length > 0 ? asking : text;
 }
