@@ -21,7 +21,8 @@ export interface ExtractOptions {
    * Most units the greedy covers quote; default 6 (8 for a question about two things or asking
    * several). The best unit of up to two more documents may follow, then for a question asking
    * several things or which error or function, the table rows defining up to two names the
-   * quoted prose writes, and beside a quoted code block the sentence that names what it calls.
+   * quoted prose writes, beside a quoted code block the sentence that names what it calls, and
+   * after a quoted sentence the one going on about the same thing ("It is …").
    */
   maxUnits?: number;
   /**
@@ -99,6 +100,9 @@ function writesWhole(text: string, name: string): boolean {
       return true;
   return false;
 }
+
+/** How a sentence going on about what the one before it spoke of opens. */
+const GOES_ON = /^(?:It|Its|They|Their)\b/;
 
 /** What a unit earns for naming one of the question's identifiers. */
 const IDENTIFIER_BONUS = 1.5;
@@ -852,6 +856,25 @@ export function extractAnswer(
         seenText.add(near.unit.text);
         picked.push(near);
       }
+    }
+  }
+  // A sentence quoted brings the next one of its chunk when that goes on about the same thing
+  // ("… live in `@keel/core/internal`. It is not a public API …"): alone, it is half an answer.
+  // Not past an opening, which quotes as many units as it asks for (OPENING_UNITS).
+  for (const { unit } of picked.filter(
+    (item) => item.unit.kind === 'sentence' && !overview.includes(item),
+  )) {
+    const next = quotable.find(
+      ({ unit: other }) =>
+        other.citationId === unit.citationId && other.position === unit.position + 1,
+    );
+    if (
+      next?.unit.kind === 'sentence' &&
+      GOES_ON.test(next.unit.text) &&
+      !seenText.has(next.unit.text)
+    ) {
+      seenText.add(next.unit.text);
+      picked.push(next);
     }
   }
   // A yes-or-no question about a name that no quoted unit writes ("Is there a Python version
