@@ -1067,6 +1067,20 @@ describe('extractAnswer', () => {
       '`generateObjectStream(model, request, { maxRepairsPerPart = 3 })` streams the object.',
     );
     expect(extractAnswer(asked, [repair, longer]).covered).toBe(false);
+    // The default must be the option's asked about: the name written nearest "default", not a
+    // default stated for another option in a unit writing it too.
+    const queue = readQuestion('What is the default maxQueue of concurrencyLimit()?');
+    const lease = chunk(
+      'resilience.md#9',
+      'A `concurrencyLimit` lease expires `leaseTtlMs` (default 10 s) after its renewal; `maxQueue` is per process.',
+      ['Concurrency limit'],
+    );
+    expect(extractAnswer(queue, [lease]).covered).toBe(false);
+    const stated = chunk(
+      'resilience.md#10',
+      '`concurrencyLimit` refuses calls past `maxQueue` (default 100).',
+    );
+    expect(extractAnswer(queue, [lease, stated]).covered).toBe(true);
   });
 
   it('declines a question about a name of several words the documents write only apart', () => {

@@ -104,6 +104,53 @@ function writesWhole(text: string, name: string): boolean {
 /** How a sentence going on about what the one before it spoke of opens. */
 const GOES_ON = /^(?:It|Its|They|Their)\b/;
 
+/**
+ * The name a question asking a default asks it of, lowercase (a method by its own name:
+ * `retrieve` for `retriever.retrieve`): of the identifiers it names, the one written nearest
+ * "default" (`maxQueue` in "the default maxQueue of concurrencyLimit()"); none for a question
+ * not asking a default, or naming no identifier.
+ */
+function defaultAskedOf({ text, identifiers }: Question): string | undefined {
+  const asked = ASKS_DEFAULT.exec(text);
+  if (!asked) return undefined;
+  const from = asked.index;
+  const to = from + asked[0].length;
+  let nearest: string | undefined;
+  let distance = Number.POSITIVE_INFINITY;
+  for (const id of identifiers) {
+    for (let at = text.indexOf(id); at !== -1; at = text.indexOf(id, at + 1)) {
+      const apart = at >= to ? at - to : from - (at + id.length);
+      if (apart < distance) {
+        nearest = id;
+        distance = apart;
+      }
+    }
+  }
+  return nearest?.slice(nearest.lastIndexOf('.') + 1).toLowerCase();
+}
+
+/**
+ * Whether `text` (lowercase) states a default of `name` where it writes it whole: "default" in
+ * the same clause before or after it, no other code between (`` `maxKeys` (default 10,000) ``,
+ * "the default for all four is `onUnavailable: …`"), its own `= value`
+ * (`maxSteps = 10`), or its call's parameters' (`chunkDocument(document, { maxTokens = 512 })`).
+ */
+function statesDefaultOf(text: string, name: string): boolean {
+  for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
+    const before = text.slice(0, at);
+    const after = text.slice(at + name.length);
+    if (/[\w$]$/.test(before) || /^[\w$]/.test(after)) continue;
+    if (
+      /\bdefault[^`);.]{0,48}`?$/.test(before) ||
+      /^`?[^`;.]{0,48}?\bdefault/.test(after) ||
+      /^`?\s*\??\s*(?::\s*[^,=()`]+)?=(?![=>])/.test(after) ||
+      /^\([^)]*[({,]\s*[\w$]+\??\s*=(?![=>])/.test(after)
+    )
+      return true;
+  }
+  return false;
+}
+
 /** What a unit earns for naming one of the question's identifiers. */
 const IDENTIFIER_BONUS = 1.5;
 
@@ -560,25 +607,25 @@ export function extractAnswer(
   const overview = opening(question, quotable, chunks);
   const identifiers = question.identifiers.map((id) => id.toLowerCase());
   // A question asking what a function or option it names defaults to is covered only by a unit
-  // stating a default beside the name, written whole: in its text or headings, or for a table
-  // row, anywhere in its chunk (a method by its own name: `retrieve` for `retriever.retrieve`).
-  // An example's value (`{ maxRepairs: 2 }`) is not a default. A how-to ("How do I change the
-  // default …?") is answered by how, wherever the default is.
-  const defaulted = identifiers.map((id) => id.slice(id.lastIndexOf('.') + 1));
+  // stating a default of the name it asks it of (see defaultAskedOf), written whole: in the
+  // unit's own clause (see statesDefaultOf), under a heading naming it, or for a table row,
+  // anywhere in its chunk. An example's value (`{ maxRepairs: 2 }`) is not a default. A how-to
+  // ("How do I change the default …?") is answered by how, wherever the default is.
+  const defaulted = question.shape === 'howto' ? undefined : defaultAskedOf(question);
   const unstated =
-    question.shape !== 'howto' &&
-    ASKS_DEFAULT.test(question.text) &&
-    defaulted.length > 0 &&
+    defaulted !== undefined &&
     !quotable.some(({ unit }) => {
       if (unit.kind === 'code' || !STATES_DEFAULT.test(unit.text)) return false;
-      const beside = [
-        unit.text,
-        ...unit.headingPath,
-        unit.kind === 'row' ? (pages.get(unit.citationId) ?? '') : '',
-      ]
+      if (unit.kind !== 'row') {
+        return (
+          statesDefaultOf(unit.text.toLowerCase(), defaulted) ||
+          writesWhole(unit.headingPath.join('\n').toLowerCase(), defaulted)
+        );
+      }
+      const beside = [unit.text, ...unit.headingPath, pages.get(unit.citationId) ?? '']
         .join('\n')
         .toLowerCase();
-      return defaulted.some((name) => writesWhole(beside, name));
+      return writesWhole(beside, defaulted);
     });
   if (relevance.missing.length > 0 || unstated || (overview.length === 0 && share < floor))
     return { ...nearest(), relevance };
