@@ -1083,6 +1083,29 @@ describe('extractAnswer', () => {
     expect(extractAnswer(queue, [lease, stated]).covered).toBe(true);
   });
 
+  it('declines a question asking what a named model costs when no unit prices that model', () => {
+    const catalogue = chunk(
+      'tokens.md#9',
+      [
+        "`getModel('claude-sonnet-4-5').prices` is `{ input: 3, output: 15 }` per million tokens.",
+        '',
+        'Newer models (GPT-5.x and later) are not in the catalogue: add them with `defineModel`.',
+      ].join('\n'),
+      ['Model catalogue'],
+    );
+    const texts = (question: string) => {
+      const found = extractAnswer(readQuestion(question), [catalogue]);
+      return found.covered ? found.units.map((unit) => unit.text) : [];
+    };
+    // Another model's prices do not answer it.
+    expect(texts('What input price per million tokens does the catalogue list for gpt-5?')).toEqual(
+      [],
+    );
+    expect(texts('What is the price per million tokens of claude-sonnet-4-5?')).toContain(
+      "`getModel('claude-sonnet-4-5').prices` is `{ input: 3, output: 15 }` per million tokens.",
+    );
+  });
+
   it('declines a question about a name of several words the documents write only apart', () => {
     const sdks = chunk(
       'llm.md#0',

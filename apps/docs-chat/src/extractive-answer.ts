@@ -105,28 +105,28 @@ function writesWhole(text: string, name: string): boolean {
 const GOES_ON = /^(?:It|Its|They|Their)\b/;
 
 /**
- * The name a question asking a default asks it of, lowercase (a method by its own name:
- * `retrieve` for `retriever.retrieve`): of the identifiers it names, the one written nearest
- * "default" (`maxQueue` in "the default maxQueue of concurrencyLimit()"); none for a question
- * not asking a default, or naming no identifier.
+ * Of `names` (identifiers `text` writes), the one written nearest what `asks` matches first,
+ * lowercase, a method by its own name (`retrieve` for `retriever.retrieve`; `rerank-v3.5` stays
+ * whole): what a question asks a default or a price of (`maxQueue` in "the default maxQueue of
+ * concurrencyLimit()"). None when `asks` matches nothing or there are no names.
  */
-function defaultAskedOf({ text, identifiers }: Question): string | undefined {
-  const asked = ASKS_DEFAULT.exec(text);
+function nearestName(text: string, names: readonly string[], asks: RegExp): string | undefined {
+  const asked = asks.exec(text);
   if (!asked) return undefined;
   const from = asked.index;
   const to = from + asked[0].length;
   let nearest: string | undefined;
   let distance = Number.POSITIVE_INFINITY;
-  for (const id of identifiers) {
-    for (let at = text.indexOf(id); at !== -1; at = text.indexOf(id, at + 1)) {
-      const apart = at >= to ? at - to : from - (at + id.length);
+  for (const name of names) {
+    for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
+      const apart = at >= to ? at - to : from - (at + name.length);
       if (apart < distance) {
-        nearest = id;
+        nearest = name;
         distance = apart;
       }
     }
   }
-  return nearest?.slice(nearest.lastIndexOf('.') + 1).toLowerCase();
+  return (/\.([A-Za-z_$][\w$]*)$/.exec(nearest ?? '')?.[1] ?? nearest)?.toLowerCase();
 }
 
 /**
@@ -180,6 +180,12 @@ function scoreFor(
 /** The share of a term's weight a unit earns when only its chunk (a heading, another unit) holds it. */
 const CONTEXT_SHARE = 0.3;
 
+/** How a question asks what something costs, and how the documents write a price. */
+const PRICE = {
+  asks: /\b(?:prices?|costs?|dollars?|USD|spend)\b/i,
+  written: /\$\s?\d|\d\s*(?:USD|dollars?|cents?)\b|\b(?:input|output|cachedInput)\s*:\s*\d/i,
+};
+
 /**
  * The kinds of figure a question about numbers may ask for, each with how the documents write
  * one: a question asking how long is answered by a duration (`30 days`, `one hour`), how big
@@ -195,10 +201,7 @@ const FIGURES: ReadonlyArray<{ asks: RegExp; written: RegExp }> = [
     asks: /\b(?:how\s+(?:big|large)|biggest|largest|smallest|sizes?|bytes|memory|how\s+much\s+(?:memory|space|data))\b/i,
     written: /\d[\d_,.]*\s*(?:B|KB|KiB|MB|MiB|GB|GiB|bytes|characters|chars|tokens)\b/,
   },
-  {
-    asks: /\b(?:prices?|costs?|dollars?|USD|spend)\b/i,
-    written: /\$\s?\d|\d\s*(?:USD|dollars?|cents?)\b|\b(?:input|output|cachedInput)\s*:\s*\d/i,
-  },
+  PRICE,
 ];
 
 /**
@@ -607,11 +610,14 @@ export function extractAnswer(
   const overview = opening(question, quotable, chunks);
   const identifiers = question.identifiers.map((id) => id.toLowerCase());
   // A question asking what a function or option it names defaults to is covered only by a unit
-  // stating a default of the name it asks it of (see defaultAskedOf), written whole: in the
+  // stating a default of the name it asks it of (see nearestName), written whole: in the
   // unit's own clause (see statesDefaultOf), under a heading naming it, or for a table row,
   // anywhere in its chunk. An example's value (`{ maxRepairs: 2 }`) is not a default. A how-to
   // ("How do I change the default …?") is answered by how, wherever the default is.
-  const defaulted = question.shape === 'howto' ? undefined : defaultAskedOf(question);
+  const defaulted =
+    question.shape === 'howto'
+      ? undefined
+      : nearestName(question.text, question.identifiers, ASKS_DEFAULT);
   const unstated =
     defaulted !== undefined &&
     !quotable.some(({ unit }) => {
@@ -627,7 +633,28 @@ export function extractAnswer(
         .toLowerCase();
       return writesWhole(beside, defaulted);
     });
-  if (relevance.missing.length > 0 || unstated || (overview.length === 0 && share < floor))
+  // A question asking what a model or version it names costs (a name with a figure in it:
+  // `gpt-5`, `rerank-v3.5`) is covered only by a unit writing that name whole beside a price:
+  // another model's prices do not answer it.
+  const priced =
+    question.shape === 'numeric'
+      ? nearestName(
+          question.text,
+          question.identifiers.filter((id) => /\d/.test(id)),
+          PRICE.asks,
+        )
+      : undefined;
+  const unpriced =
+    priced !== undefined &&
+    !quotable.some(
+      ({ unit }) => PRICE.written.test(unit.text) && writesWhole(unit.text.toLowerCase(), priced),
+    );
+  if (
+    relevance.missing.length > 0 ||
+    unstated ||
+    unpriced ||
+    (overview.length === 0 && share < floor)
+  )
     return { ...nearest(), relevance };
 
   const numeric = question.shape === 'numeric';
