@@ -851,7 +851,7 @@ describe('extractAnswer', () => {
     );
   });
 
-  it('quotes the sentence after a quoted one when it goes on about the same thing', () => {
+  it('quotes the sentence after a quoted one when it goes on about the same thing, and the one before a quoted one going on', () => {
     const texts = (after: string, exclude?: string) => {
       const found = extractAnswer(
         readQuestion('What is @keel/core/internal?'),
@@ -869,6 +869,16 @@ describe('extractAnswer', () => {
     const other = 'This page lists the entry points of every package.';
     expect(texts(other)).not.toContain(other);
     expect(texts(goesOn, 'public API')).not.toContain(goesOn);
+    // Quoted alone, a sentence going on so brings the one saying what "it" is.
+    const found = extractAnswer(
+      readQuestion('Which API may change in any release?'),
+      [chunk('core.md#2', `The shared helpers live in \`@keel/core/internal\`. ${goesOn}`)],
+      { maxUnits: 1 },
+    );
+    expect(found.covered ? found.units.map((unit) => unit.text) : []).toEqual([
+      'The shared helpers live in `@keel/core/internal`.',
+      goesOn,
+    ]);
   });
 
   it('quotes no code block whose lead-in is refused, and shows a lead-in once per document', () => {
