@@ -22,8 +22,8 @@ export interface ExtractOptions {
    * several). The best unit of up to two more documents may follow, then for a question asking
    * several things or which error or function, the table rows defining up to two names the
    * quoted prose writes, beside a quoted code block the sentence that names what it calls, and
-   * after a quoted sentence the one going on about the same thing ("It is …"), before one going
-   * on the sentence it goes on from.
+   * beside a quoted sentence the next one when it goes on about the same thing ("It is …"), or
+   * the one before when the quoted one goes on so itself.
    */
   maxUnits?: number;
   /**
@@ -935,9 +935,9 @@ export function extractAnswer(
   }
   // A sentence quoted brings the next one of its chunk when that goes on about the same thing
   // ("… live in `@keel/core/internal`. It is not a public API …"): alone, it is half an answer;
-  // and a sentence going on so brings the one before it, which says what "it" is. Not past an
-  // opening, which quotes as many units as it asks for (OPENING_UNITS).
-  const beside = (unit: AnswerUnit, step: number) =>
+  // and a sentence going on so brings the one before it, which says what "it" is. Not around
+  // an opening, which quotes as many units as it asks for (OPENING_UNITS).
+  const neighbour = (unit: AnswerUnit, step: number) =>
     quotable.find(
       ({ unit: other }) =>
         other.citationId === unit.citationId && other.position === unit.position + step,
@@ -950,9 +950,9 @@ export function extractAnswer(
   for (const { unit } of picked.filter(
     (item) => item.unit.kind === 'sentence' && !overview.includes(item),
   )) {
-    const next = beside(unit, 1);
+    const next = neighbour(unit, 1);
     if (next?.unit.kind === 'sentence' && GOES_ON.test(next.unit.text)) quote(next);
-    const before = beside(unit, -1);
+    const before = neighbour(unit, -1);
     if (before?.unit.kind === 'sentence' && GOES_ON.test(unit.text)) quote(before);
   }
   // A yes-or-no question about a name that no quoted unit writes ("Is there a Python version
