@@ -88,18 +88,28 @@ interface Scored {
 /** A question asking what something defaults to ("the default `maxRepairs`", "by default"). */
 const ASKS_DEFAULT = /\bdefault(?:s|ed)?\b/i;
 
+/** A parameter's default in a signature: `= value` after its name (`{ maxSteps = 10`). */
+const PARAMETER_DEFAULT = /[({,]\s*[\w$]+\??\s*=(?![=>])/;
+
 /** How the documents state a default: in words, or as a parameter's `= value` (`maxSteps = 10`). */
-const STATES_DEFAULT = /\bdefault|[({,]\s*[\w$]+\??\s*=(?![=>])/i;
+const STATES_DEFAULT = new RegExp(`\\bdefault|${PARAMETER_DEFAULT.source}`, 'i');
+
+/** A call whose parameters state a default (`(document, { maxTokens = 512 })`). */
+const CALL_STATES_DEFAULT = new RegExp(`^\\([^)]*${PARAMETER_DEFAULT.source}`);
 
 /**
- * Whether `text` writes `name` whole, not inside a longer name (`concurrencyLimit` is not written
+ * Where `text` writes `name` whole, not inside a longer name (`concurrencyLimit` is not written
  * by `redisConcurrencyLimit`).
  */
-function writesWhole(text: string, name: string): boolean {
+function* wholeAt(text: string, name: string): Generator<number> {
   for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1))
     if (!/[\w$]/.test(text[at - 1] ?? '') && !/[\w$]/.test(text[at + name.length] ?? ''))
-      return true;
-  return false;
+      yield at;
+}
+
+/** Whether `text` writes `name` whole (see {@link wholeAt}). */
+function writesWhole(text: string, name: string): boolean {
+  return !wholeAt(text, name).next().done;
 }
 
 /** How a sentence going on about what the one before it spoke of opens. */
@@ -137,15 +147,14 @@ function nearestName(text: string, names: readonly string[], asks: RegExp): stri
  * (`maxSteps = 10`), or its call's parameters' (`chunkDocument(document, { maxTokens = 512 })`).
  */
 function statesDefaultOf(text: string, name: string): boolean {
-  for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
+  for (const at of wholeAt(text, name)) {
     const before = text.slice(0, at);
     const after = text.slice(at + name.length);
-    if (/[\w$]$/.test(before) || /^[\w$]/.test(after)) continue;
     if (
       /\bdefault[^`);.]{0,48}`?$/.test(before) ||
       /^`?[^`;.]{0,48}?\bdefault/.test(after) ||
       /^`?\s*\??\s*(?::\s*[^,=()`]+)?=(?![=>])/.test(after) ||
-      /^\([^)]*[({,]\s*[\w$]+\??\s*=(?![=>])/.test(after)
+      CALL_STATES_DEFAULT.test(after)
     )
       return true;
   }
