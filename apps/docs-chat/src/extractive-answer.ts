@@ -103,8 +103,7 @@ const CALL_STATES_DEFAULT = new RegExp(`^\\([^)]*${PARAMETER_DEFAULT.source}`);
  */
 function* wholeAt(text: string, name: string): Generator<number> {
   for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1))
-    if (!/[\w$]/.test(text[at - 1] ?? '') && !/[\w$]/.test(text[at + name.length] ?? ''))
-      yield at;
+    if (!/[\w$]/.test(text[at - 1] ?? '') && !/[\w$]/.test(text[at + name.length] ?? '')) yield at;
 }
 
 /** Whether `text` writes `name` whole (see {@link wholeAt}). */
