@@ -1114,6 +1114,38 @@ describe('extractAnswer', () => {
     expect(texts('What is the price per million tokens of claude-sonnet-4-5?')).toContain(
       "`getModel('claude-sonnet-4-5').prices` is `{ input: 3, output: 15 }` per million tokens.",
     );
+    // Nor does a code block naming the model on one line and pricing another on the next.
+    const example = chunk(
+      'tokens.md#10',
+      [
+        'Models resolve by alias and price by id:',
+        '',
+        '```ts',
+        "getModel('gpt-4o-2024-08-06').id; // 'gpt-4o'",
+        "getModel('claude-sonnet-4-5').prices; // { input: 3, output: 15 }",
+        '```',
+      ].join('\n'),
+      ['Model catalogue'],
+    );
+    const question = readQuestion("What's gpt-4o's input price per million tokens?");
+    expect(extractAnswer(question, [example]).covered).toBe(false);
+    const priced = chunk('tokens.md#11', "`getModel('gpt-4o').prices` is `{ input: 2.5 }`.");
+    expect(extractAnswer(question, [example, priced]).covered).toBe(true);
+  });
+
+  it('finds a name the question asks about only where a word writes it, not inside one', () => {
+    const sizes = chunk(
+      'retrieval.md#7',
+      '`createHnswStore({ dim, m = 16 })` takes these parameters; memory grows with `m`.',
+    );
+    const ram = readQuestion('How much RAM does createHnswStore need for 100,000 vectors?');
+    // "parameters" does not write RAM.
+    expect(extractAnswer(ram, [sizes])).toMatchObject({
+      covered: false,
+      relevance: { missing: ['RAM'] },
+    });
+    const written = chunk('retrieval.md#8', 'The graph of `createHnswStore` is held in RAM.');
+    expect(extractAnswer(ram, [sizes, written]).relevance?.missing).toEqual([]);
   });
 
   it('declines a question about a name of several words the documents write only apart', () => {

@@ -97,6 +97,9 @@ const STATES_DEFAULT = new RegExp(`\\bdefault|${PARAMETER_DEFAULT.source}`, 'i')
 /** A call whose parameters state a default (`(document, { maxTokens = 512 })`). */
 const CALL_STATES_DEFAULT = new RegExp(`^\\([^)]*${PARAMETER_DEFAULT.source}`);
 
+/** `text` as a pattern matching it literally. */
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /**
  * Where `text` writes `name` whole, not inside a longer name (`concurrencyLimit` is not written
  * by `redisConcurrencyLimit`).
@@ -377,12 +380,15 @@ function missingNames(question: Question, scored: readonly Scored[]): string[] {
     }
     return found;
   };
-  // A name is found written whole (with or without hyphens), spelled out (an acronym) or by its
-  // capitalised words (`Redis-backed`: `Redis`), a name typed in lowercase by its hyphen's parts
-  // (`redis-backed`); an identifier whole, or by its dotted segments (`Usage.inputTokens`:
-  // `inputTokens`).
+  // A name is found written whole (with or without hyphens; a word, not a piece of one: `RAM`
+  // is not written by "parameters"), spelled out (an acronym) or by its capitalised words
+  // (`Redis-backed`: `Redis`), a name typed in lowercase by its hyphen's parts (`redis-backed`);
+  // an identifier whole, or by its dotted segments (`Usage.inputTokens`: `inputTokens`).
   const present = (name: string, parts: readonly string[]) =>
-    unhyphenated.includes(name.toLowerCase().replaceAll('-', '')) ||
+    new RegExp(
+      `(?<![\\p{L}\\p{N}])${escapeRegExp(name.toLowerCase().replaceAll('-', ''))}(?![\\p{L}\\p{N}])`,
+      'u',
+    ).test(unhyphenated) ||
     spelled(name).length > 0 ||
     (parts.length > 0 &&
       parts.every((part) => analyzeTerms(part).every((term) => vocabulary.has(term))));
@@ -404,7 +410,7 @@ function missingNames(question: Question, scored: readonly Scored[]): string[] {
         .split(/[\s_-]+/)
         .map((word) =>
           [
-            word.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+            escapeRegExp(word.toLowerCase()),
             // Letters only: nothing to escape.
             ...spelled(word).map((words) => words.join('[\\s_-]*')),
           ].join('|'),
@@ -643,8 +649,9 @@ export function extractAnswer(
       return writesWhole(beside, defaulted);
     });
   // A question asking what a model or version it names costs (a name with a figure in it:
-  // `gpt-5`, `rerank-v3.5`) is covered only by a unit writing that name whole beside a price:
-  // another model's prices do not answer it.
+  // `gpt-5`, `rerank-v3.5`) is covered only by a unit writing that name whole beside a price,
+  // in one line of it: another model's prices do not answer it, nor a code block pricing
+  // another model on its next line.
   const priced =
     question.shape === 'numeric'
       ? nearestName(
@@ -655,8 +662,10 @@ export function extractAnswer(
       : undefined;
   const unpriced =
     priced !== undefined &&
-    !quotable.some(
-      ({ unit }) => PRICE.written.test(unit.text) && writesWhole(unit.text.toLowerCase(), priced),
+    !quotable.some(({ unit }) =>
+      unit.text
+        .split('\n')
+        .some((line) => PRICE.written.test(line) && writesWhole(line.toLowerCase(), priced)),
     );
   if (
     relevance.missing.length > 0 ||
