@@ -990,6 +990,32 @@ describe('extractAnswer', () => {
     );
   });
 
+  it('quotes the row defining a method the quoted prose writes with its object', () => {
+    const prompts = chunk(
+      'prompts.md#2',
+      'A prompt budget counts the input with early exit (`Encoding.isWithinLimit`), so a megabyte value is refused quickly.',
+    );
+    const tokens = chunk(
+      'tokens.md#1',
+      [
+        '| function | what it is |',
+        '| --- | --- |',
+        '| `countTokens(text)` | tokens in a string |',
+        '| `isWithinLimit(text, limit)` | fits in `limit`? stops counting once past it |',
+      ].join('\n'),
+    );
+    const found = extractAnswer(
+      readQuestion(
+        'How does a prompt budget refuse a megabyte input, and which tokens function makes it quick?',
+      ),
+      [prompts, tokens],
+      { maxUnits: 1 },
+    );
+    expect(found.covered ? found.units.map((unit) => unit.text) : []).toContain(
+      '`isWithinLimit(text, limit)`: fits in `limit`? stops counting once past it',
+    );
+  });
+
   it('declines a yes-or-no question about a name that none of the quoted units writes', () => {
     const releases = chunk(
       'releasing.md#0',

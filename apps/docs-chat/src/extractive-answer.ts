@@ -241,10 +241,14 @@ function withoutArguments(name: string): string {
   return name.replace(/\([^)]*\)/g, ' ');
 }
 
-/** The names a text writes as code (`isWithinLimit(text, limit)` as `isWithinLimit`). */
+/**
+ * The names a text writes as code (`isWithinLimit(text, limit)` as `isWithinLimit`), a member
+ * by its own name too (`Encoding.isWithinLimit` as `isWithinLimit`).
+ */
 function spannedNames(text: string): string[] {
   return [...text.matchAll(/`([^`]+)`/g)]
     .map(([, span]) => withoutArguments(span as string).trim())
+    .flatMap((name) => (name.includes('.') ? [name, name.slice(name.lastIndexOf('.') + 1)] : name))
     .filter((name) => /^[A-Za-z_$][\w$.]{2,}$/.test(name));
 }
 
