@@ -1159,6 +1159,26 @@ describe('extractAnswer', () => {
     expect(extractAnswer(question, [example, priced]).covered).toBe(true);
   });
 
+  it('declines a question asking a figure by labels no line writes together with a figure', () => {
+    const bench = chunk(
+      'llm.md#17',
+      [
+        '- 401-message request: added at p50 1.51 ms, at p90 2.72 ms.',
+        '- The dashboard shows p50, p90 and p99 of each turn; p99 was 34.6 ms last run.',
+      ].join('\n'),
+      ['Benchmarks'],
+    );
+    const p99 = readQuestion('What p99 time to first token does the 401-message request add?');
+    // A p90 of that request, or a p99 of another measure, does not answer it.
+    expect(extractAnswer(p99, [bench]).covered).toBe(false);
+    const stated = chunk('llm.md#18', 'The 401-message request adds 3.1 ms at p99.');
+    expect(extractAnswer(p99, [bench, stated]).covered).toBe(true);
+    // Quantities are no labels: "10%" and "2s" need not be written.
+    const limits = chunk('obs.md#3', 'The tracer keeps at most 10,000 spans in memory.');
+    const most = readQuestion('How many spans does the tracer keep at most when 10% fail in 2s?');
+    expect(extractAnswer(most, [limits]).covered).toBe(true);
+  });
+
   it('finds a name the question asks about only where a word writes it, not inside one', () => {
     const sizes = chunk(
       'retrieval.md#7',

@@ -118,13 +118,13 @@ function writesWhole(text: string, name: string): boolean {
 const GOES_ON = /^(?:It|Its|They|Their)\b/;
 
 /**
- * Of `names` (identifiers `text` writes), the one written nearest what `asks` matches first,
- * lowercase, a method by its own name (`retrieve` for `retriever.retrieve`; `rerank-v3.5` stays
- * whole): what a question asks a default or a price of (`maxQueue` in "the default maxQueue of
- * concurrencyLimit()"). None when `asks` matches nothing or there are no names.
+ * Of `names` (identifiers `text` writes), the one written nearest "default", lowercase, a method
+ * by its own name (`retrieve` for `retriever.retrieve`): what a question asks the default of
+ * (`maxQueue` in "the default maxQueue of concurrencyLimit()"). None when `text` does not ask a
+ * default or there are no names.
  */
-function nearestName(text: string, names: readonly string[], asks: RegExp): string | undefined {
-  const asked = asks.exec(text);
+function defaultedName(text: string, names: readonly string[]): string | undefined {
+  const asked = ASKS_DEFAULT.exec(text);
   if (!asked) return undefined;
   const from = asked.index;
   const to = from + asked[0].length;
@@ -163,6 +163,36 @@ function statesDefaultOf(text: string, name: string): boolean {
   return false;
 }
 
+/**
+ * The labels a question writes: words mixing letters and digits (`p99`, `gpt-4o`,
+ * `384-dimensional`), lowercase, not quantities (`10%`, `30s`, `1h`).
+ */
+function figureLabels(text: string): string[] {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}_.-]*\p{N}[\p{L}\p{N}_.-]*/gu) ?? [];
+  return [
+    ...new Set(
+      words
+        .map((word) => word.replace(/^[._-]+|[._-]+$/g, ''))
+        .filter((word) => /\p{L}/u.test(word) && !/^\d[\d.,_]*(?:%|ms|s|m|h|k|d)?$/.test(word)),
+    ),
+  ];
+}
+
+/**
+ * Whether `line` writes every one of `labels` whole and, besides them, a figure: of
+ * the kind asked (`figure`: a price, a duration), or else any number.
+ */
+function labelsFigure(
+  line: string,
+  labels: readonly string[],
+  figure: (typeof FIGURES)[number] | undefined,
+): boolean {
+  if (!labels.every((label) => writesWhole(line.toLowerCase(), label))) return false;
+  let rest = line;
+  for (const label of labels) rest = rest.replace(new RegExp(escapeRegExp(label), 'gi'), ' ');
+  return (figure?.written ?? /\d/).test(rest);
+}
+
 /** What a unit earns for naming one of the question's identifiers. */
 const IDENTIFIER_BONUS = 1.5;
 
@@ -192,12 +222,6 @@ function scoreFor(
 /** The share of a term's weight a unit earns when only its chunk (a heading, another unit) holds it. */
 const CONTEXT_SHARE = 0.3;
 
-/** How a question asks what something costs, and how the documents write a price. */
-const PRICE = {
-  asks: /\b(?:prices?|costs?|dollars?|USD|spend)\b/i,
-  written: /\$\s?\d|\d\s*(?:USD|dollars?|cents?)\b|\b(?:input|output|cachedInput)\s*:\s*\d/i,
-};
-
 /**
  * The kinds of figure a question about numbers may ask for, each with how the documents write
  * one: a question asking how long is answered by a duration (`30 days`, `one hour`), how big
@@ -213,7 +237,10 @@ const FIGURES: ReadonlyArray<{ asks: RegExp; written: RegExp }> = [
     asks: /\b(?:how\s+(?:big|large)|biggest|largest|smallest|sizes?|bytes|memory|how\s+much\s+(?:memory|space|data))\b/i,
     written: /\d[\d_,.]*\s*(?:B|KB|KiB|MB|MiB|GB|GiB|bytes|characters|chars|tokens)\b/,
   },
-  PRICE,
+  {
+    asks: /\b(?:prices?|costs?|dollars?|USD|spend)\b/i,
+    written: /\$\s?\d|\d\s*(?:USD|dollars?|cents?)\b|\b(?:input|output|cachedInput)\s*:\s*\d/i,
+  },
 ];
 
 /**
@@ -629,14 +656,12 @@ export function extractAnswer(
   const overview = opening(question, quotable, chunks);
   const identifiers = question.identifiers.map((id) => id.toLowerCase());
   // A question asking what a function or option it names defaults to is covered only by a unit
-  // stating a default of the name it asks it of (see nearestName), written whole: in the
+  // stating a default of the name it asks it of (see defaultedName), written whole: in the
   // unit's own clause (see statesDefaultOf), under a heading naming it, or for a table row,
   // anywhere in its chunk. An example's value (`{ maxRepairs: 2 }`) is not a default. A how-to
   // ("How do I change the default …?") is answered by how, wherever the default is.
   const defaulted =
-    question.shape === 'howto'
-      ? undefined
-      : nearestName(question.text, question.identifiers, ASKS_DEFAULT);
+    question.shape === 'howto' ? undefined : defaultedName(question.text, question.identifiers);
   const unstated =
     defaulted !== undefined &&
     !quotable.some(({ unit }) => {
@@ -652,36 +677,28 @@ export function extractAnswer(
         .toLowerCase();
       return writesWhole(beside, defaulted);
     });
-  // A question asking what a model or version it names costs (a name with a figure in it:
-  // `gpt-5`, `rerank-v3.5`) is covered only by a unit writing that name whole beside a price,
-  // in one line of it: another model's prices do not answer it, nor a code block pricing
-  // another model on its next line.
-  const priced =
-    question.shape === 'numeric'
-      ? nearestName(
-          question.text,
-          question.identifiers.filter((id) => /\d/.test(id)),
-          PRICE.asks,
-        )
-      : undefined;
-  const unpriced =
-    priced !== undefined &&
+  const numeric = question.shape === 'numeric';
+  const figure = numeric ? FIGURES.find(({ asks }) => asks.test(question.text)) : undefined;
+  // A question asking for a figure of what it names by labels with a digit in them (`p99`,
+  // `384-dimensional`, `gpt-5`) is covered only by a line writing them all beside a figure, of
+  // the kind asked if it asks one: a p99 of another benchmark, another model's prices, or a
+  // code block resolving `gpt-4o` on one line and pricing another model on the next, do not
+  // answer it.
+  const labels = numeric ? figureLabels(question.text) : [];
+  const unlabelled =
+    labels.length > 0 &&
     !quotable.some(({ unit }) =>
-      unit.text
-        .split('\n')
-        .some((line) => PRICE.written.test(line) && writesWhole(line.toLowerCase(), priced)),
+      unit.text.split('\n').some((line) => labelsFigure(line, labels, figure)),
     );
   if (
     relevance.missing.length > 0 ||
     unstated ||
-    unpriced ||
+    unlabelled ||
     (overview.length === 0 && share < floor)
   )
     return { ...nearest(), relevance };
 
-  const numeric = question.shape === 'numeric';
   const howto = question.shape === 'howto';
-  const figure = numeric ? FIGURES.find(({ asks }) => asks.test(question.text)) : undefined;
   const kind = NAMED_KINDS.find(({ asks }) => asks.test(question.text));
   const asked = new Set(wanted);
   // A term only a sentence or condition setting the scene holds is context (ASIDE_SHARE); not
