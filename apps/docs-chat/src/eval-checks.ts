@@ -107,7 +107,7 @@ export function secretsIn(text: string): Array<{ rule: string; value: string }> 
     if (rule.kind !== 'secret') continue;
     for (const match of text.matchAll(new RegExp(rule.pattern.source, rule.pattern.flags))) {
       const value = match[0].slice(match.groups?.keep?.length ?? 0);
-      if (rule.validate && !rule.validate(value)) continue;
+      if (rule.validate && !rule.validate(value, match.groups)) continue;
       if (!found.has(value)) found.set(value, rule.id);
     }
   }

@@ -108,6 +108,7 @@ describe('cleanText', () => {
   it('keeps what only looks like a secret: model keys, versions, hashes, dates, addresses', () => {
     const text = [
       "circuitBreaker({ key: 'openai:gpt-4o-mini' })",
+      "cache.set({ key: 'tenant-42-embedding-cache' })",
       'version 0.1.0, node >=20.19, sha 6bacab6e4dea9290057f6e4dea92 on 2025-01-15',
       'mail support@example.com or call +44 20 7946 0958',
       'HNSW with ef=64 and M=16 over 1536 dimensions',
@@ -163,8 +164,8 @@ describe('cleanContent', () => {
 
 describe('cleaningTag', () => {
   it('differs between trusted and untrusted corpora', () => {
-    expect(cleaningTag()).toBe('clean4');
-    expect(cleaningTag({ trusted: true })).toBe('clean4-trusted');
+    expect(cleaningTag()).toBe('clean5');
+    expect(cleaningTag({ trusted: true })).toBe('clean5-trusted');
   });
 });
 

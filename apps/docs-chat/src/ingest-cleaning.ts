@@ -21,7 +21,7 @@ import { sanitizeText, scoreInjection } from '@keel/prompts';
  * The version of the cleaning: bumped whenever what it does changes, so that every document is
  * indexed again (the version is part of what an ingest compares, see {@link cleaningTag}).
  */
-export const CLEANING_VERSION = 4;
+export const CLEANING_VERSION = 5;
 
 /** How an ingest cleans. */
 export interface CleaningOptions {
@@ -54,7 +54,8 @@ const DOCUMENT_RULES: readonly RedactionRule[] = [
     rule.id === 'key-value-secret'
       ? {
           ...rule,
-          validate: (value: string) => !value.includes(':') && (rule.validate?.(value) ?? true),
+          validate: (value: string, groups?: Readonly<Record<string, string | undefined>>) =>
+            !value.includes(':') && (rule.validate?.(value, groups) ?? true),
         }
       : rule,
   ),
@@ -99,7 +100,7 @@ function secretsFound(text: string, rule: RedactionRule): string[] {
   const found: string[] = [];
   for (const match of text.matchAll(new RegExp(rule.pattern.source, rule.pattern.flags))) {
     const candidate = match[0].slice(match.groups?.keep?.length ?? 0);
-    if (!rule.validate || rule.validate(candidate)) found.push(candidate);
+    if (!rule.validate || rule.validate(candidate, match.groups)) found.push(candidate);
   }
   return found;
 }

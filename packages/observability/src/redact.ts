@@ -90,10 +90,14 @@ export type OnRedacted = (ruleId: string) => void;
 function replaceMatches(text: string, rule: RedactionRule, onRedacted?: OnRedacted): string {
   rule.pattern.lastIndex = 0;
   return text.replace(rule.pattern, (match: string, ...args: unknown[]) => {
-    const groups = args[args.length - 1] as { keep?: string } | undefined;
-    const keep = typeof groups === 'object' && groups !== null ? (groups.keep ?? '') : '';
+    const last = args[args.length - 1];
+    const groups =
+      typeof last === 'object' && last !== null
+        ? (last as Record<string, string | undefined>)
+        : undefined;
+    const keep = groups?.keep ?? '';
     const candidate = match.slice(keep.length);
-    if (rule.validate && !rule.validate(candidate)) return match;
+    if (rule.validate && !rule.validate(candidate, groups)) return match;
     onRedacted?.(rule.id);
     return keep + replacement(rule.id);
   });
@@ -487,7 +491,7 @@ function redactAcrossFields(
     for (const match of joined.matchAll(rule.pattern)) {
       const from = match.index;
       const to = from + match[0].length;
-      if (rule.validate && !rule.validate(match[0])) continue;
+      if (rule.validate && !rule.validate(match[0], match.groups)) continue;
       const first = lastIndexAtOrBefore(starts, from);
       let last = lastIndexAtOrBefore(starts, to - 1);
       // A match runs on into following fields of the same characters ('...Ws' + 'fine'): keep

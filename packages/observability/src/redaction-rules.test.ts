@@ -159,6 +159,9 @@ const cases: Record<string, { positive: string[]; negative: string[] }> = {
       'Cookie: sid=Zm9vYmFyYmF6cXV4MTIz',
       '| `DB_PASSWORD` | Tr0ub4dor-3xyzQ9 |',
       '`SESSION_SECRET`: k3yR0tat10nQ9x',
+      "key: 'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5'",
+      'KEY=q8Wn3Zr5Tb7Yc9Nd1Vh3Jm5Kp',
+      "api_key: 'openai:gpt4oQ9x7Zk2'",
     ],
     negative: [
       'max_tokens=1024',
@@ -171,6 +174,9 @@ const cases: Record<string, { positive: string[]; negative: string[] }> = {
       '| `keyPrefix` | `keel-v2-ratelimit` |',
       '| author | jdoe1984atexample |',
       '| `openai-key` | `sk-ant-api03-...` |',
+      "circuitBreaker({ key: 'openai:gpt-4o', halfOpenAfterMs: 30_000 })",
+      '"key": "anthropic:claude-haiku-4-5"',
+      'key = tenant-42:embedding-cache',
     ],
   },
   email: {

@@ -23,8 +23,11 @@ export interface RedactionRule {
   hint?: RegExp;
   /** Matches may span lines: the pattern always runs on the whole text. */
   multiline?: boolean;
-  /** Confirms a candidate (the match without `keep`); a rejected candidate is left as is. */
-  validate?: (candidate: string) => boolean;
+  /**
+   * Confirms a candidate (the match without `keep`), given the match's named groups too; a
+   * rejected candidate is left as is.
+   */
+  validate?: (candidate: string, groups?: Readonly<Record<string, string | undefined>>) => boolean;
   /**
    * Also look for this secret across adjacent string fields of an object, so that a key split
    * over two fields is still caught. Only for rules with a distinctive prefix.
@@ -293,13 +296,17 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
     // `api_key=...`, `"client_secret": "..."`, `AWS_SECRET_ACCESS_KEY: ...`, `password=...`,
     // `Cookie: sid=...`, a code-span name (`` `DB_PASSWORD`: ... ``), and a markdown table's
     // `| DB_PASSWORD | ... |` when the name ends in the keyword (not `| tokenModel | ... |`):
-    // anchored on the keyword (whatever precedes it stays), which keeps the scan fast.
+    // anchored on the keyword (whatever precedes it stays), which keeps the scan fast. A name
+    // that is `key` alone names a cache's or a breaker's key as often as a credential (it is no
+    // sensitive key of an object either): its value must switch between letters and digits as
+    // random text does (`key: 'openai:gpt-4o'` stays).
     pattern:
-      /(?<keep>(?:key|token|secret|passw(?:or)?d|pwd|credentials?|auth|signature|session|cookie)[A-Za-z0-9_.-]{0,40}?["'`]?[ \t]*[:=][ \t]*["'`]?|(?:key|token|secret|passw(?:or)?d|pwd|credentials?)["'`]?[ \t]*\|[ \t]*["'`]?)[^\s"'`,;(){}<>[\]|]{12,}/gi,
-    validate: (value) =>
+      /(?<keep>(?:(?<bare>(?<![A-Za-z0-9_.$-])key(?=["'`]?[ \t]*[:=]))|key|token|secret|passw(?:or)?d|pwd|credentials?|auth|signature|session|cookie)[A-Za-z0-9_.-]{0,40}?["'`]?[ \t]*[:=][ \t]*["'`]?|(?:key|token|secret|passw(?:or)?d|pwd|credentials?)["'`]?[ \t]*\|[ \t]*["'`]?)[^\s"'`,;(){}<>[\]|]{12,}/gi,
+    validate: (value, groups) =>
       hasLetterAndDigit(value) &&
       shannonEntropy(value) >= MIN_SECRET_ENTROPY &&
-      !PLACEHOLDER.test(value),
+      !PLACEHOLDER.test(value) &&
+      (groups?.bare === undefined || letterDigitSwitches(value) >= 3),
   },
   {
     id: 'email',
