@@ -28,6 +28,8 @@ const SECRETS: [text: string, id: string, secret: string][] = [
   ['set password = hunter2Xy9ZabcQ7 now', 'key-value-secret', 'hunter2Xy9ZabcQ7'],
   ['Authorization: Bearer abcDEF123456ghiJKL789 ok', 'bearer-token', 'abcDEF123456ghiJKL789'],
   ['row | `DB_PASSWORD` | Tr0ub4dorXy9Zq |', 'key-value-secret', 'Tr0ub4dorXy9Zq'],
+  // A name ending in `key` whose value does not look random: only a bare `key` needs it to.
+  ['export API_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY ok', 'key-value-secret', 'wJalrXUtnFEMI'],
   ['run curl -u otel:Kq7-Collector-9oHGHp9h https://x', 'cli-user-password', 'Kq7-Collector'],
   ['curl -H "X-Mock-Admin: Kq7mAdm1nUr4PLkO7m4dM" https://x', 'cli-header-secret', 'Kq7mAdm1n'],
 ];
@@ -87,6 +89,14 @@ describe('secrets', () => {
       }
     });
   }
+
+  it("keeps a bare key's value that does not look random, split at every point", () => {
+    const sample = "circuitBreaker({ key: 'openai:gpt-4o' }) and api_key: 'Zm9vYmFyYmF6cXV4MTIz'";
+    for (let cut = 0; cut <= sample.length; cut++)
+      expect(guardSplit(sample, [cut]), `cut at ${cut}`).toBe(
+        "circuitBreaker({ key: 'openai:gpt-4o' }) and api_key: '[REDACTED:key-value-secret]'",
+      );
+  });
 
   it('redacts secrets inside code too', () => {
     expect(guardOf().guardText(`\`${OPENAI_KEY}\`\n\`\`\`\nkey=${OPENAI_KEY}\n\`\`\`\n`)).toBe(
