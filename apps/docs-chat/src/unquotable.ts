@@ -72,9 +72,9 @@ const UNSAFE_COMMAND = new RegExp(
     String.raw`\b[A-Z][A-Z0-9_]*_DISABLE_(?:CSRF|AUTH\w*|TLS|SSL|SECURITY)\s*=\s*["']?(?:true|1|yes|on)\b|\b[A-Z][A-Z0-9_]*_AUTH\s*=\s*["']?(?:off|false|none|disabled)\b`,
     String.raw`\b[A-Z][A-Z0-9_]*CORS_ORIGINS?\s*[=:]\s*["']?\*|\bAccess-Control-Allow-Origin["']?\s*:?\s*["']?\*`,
     String.raw`(?<![\w-])--inspect(?:-brk)?=0\.0\.0\.0\b|\bnetwork_mode:\s*["']?host\b|\binsecure-skip-tls-verify:\s*true\b|\beval\s*\(`,
-    // Data destroyed or history rewritten: a store flushed from the command line, a namespace
-    // deleted, a force-push, the home or root directory removed.
-    String.raw`\bredis-cli\b[^\n]{0,200}\bflush(?:all|db)\b|\bkubectl\s+delete\s+(?:ns|namespaces?)\b|\bgit\s+push\b[^\n]{0,60}\s(?:--force|-f)(?![\w-])|\brm\s+(?:-(?:rf|fr)|-r\s+-f|-f\s+-r|--recursive\s+--force)\s+(?:--no-preserve-root\s+)?["']?(?:\/|~\/?|\$\{?HOME\}?)["']?(?=\s|$|\*)|\s--no-preserve-root\b`,
+    // Data destroyed or history rewritten: files found and deleted, a store flushed from the
+    // command line, a namespace deleted, a force-push, the home or root directory removed.
+    String.raw`\bfind\s[^\n|;]{0,200}\s-(?:delete|exec\s+rm)\b|\bredis-cli\b[^\n]{0,200}\bflush(?:all|db)\b|\bkubectl\s+delete\s+(?:ns|namespaces?)\b|\bgit\s+push\b[^\n]{0,60}\s(?:--force|-f)(?![\w-])|\brm\s+(?:-(?:rf|fr)|-r\s+-f|-f\s+-r|--recursive\s+--force)\s+(?:--no-preserve-root\s+)?["']?(?:\/|~\/?|\$\{?HOME\}?)["']?(?=\s|$|\*)|\s--no-preserve-root\b`,
     // Privileges raised and traces silenced: a setuid binary, an audit log or two-factor
     // authentication off, credentials kept in plain text.
     String.raw`\bchmod\s+(?:-R\s+)?(?:[ao]*u[go]*\+[rwx]*s|0?[4-7][0-7]{3})(?![\w-])|\bSET\s+(?:pgaudit\.log|log_statement)\s*(?:=|TO)\s*'?none\b|\bauditctl\s+-D\b|\bdisable-2fa\b|\bcredential\.helper\s+store\b`,
@@ -111,7 +111,8 @@ const UNSAFE_NAMED = new RegExp(
     // A reverse tunnel into the machine.
     String.raw`(?<![\w-])ssh\s(?:[^\n]{0,120}\s)?-[a-zA-Z]*R\b|\bRemoteForward\b`,
     // An app's own protection switched off by a setting named for it: redaction, the output
-    // guard, approvals, a filter, verification, CSRF.
+    // guard, approvals, a filter, verification, CSRF; or its allowlist opened to every host.
+    String.raw`\b[A-Z][A-Z0-9_]*ALLOWED_(?:HOSTS?|ORIGINS?|DOMAINS?)["']?\s*[=:]\s*["']?\*(?![\w.-])`,
     String.raw`\b[A-Z][A-Z0-9]{0,30}(?:_[A-Z0-9]{1,30}){0,6}_(?:REDACT[A-Z_]{0,30}|GUARD|APPROVALS?|CSRF|VERIFY[A-Z_]{0,30}|SANDBOX|FILTER|SECURITY)["']?\s*[=:]\s*["']?(?:off|false|never|disabled?|passthrough|any|\*)(?![\w-])`,
   ].join('|'),
   'm',
@@ -142,11 +143,15 @@ const SHARES_SECRET = (() => {
  * injection scorer makes of its wording. Keel's own documents never address one.
  */
 const ASSISTANT =
-  /\b(?:(?:AI|LLM|docs?|documentation|support|chat)[ -]?(?:assistants?|bots?|summari[sz]ers?)|chatbots?|(?:language )?models? (?:reading|answering|summari[sz]ing)|answering models?|assistants? (?:answering|summari[sz]ing|reading|replying|quoting)|(?:notes?|requests?|messages?|instructions?|hints?|rules?) (?:to|for) (?:the |any |all )?(?:assistants?|bots?|LLMs?|AIs?|(?:language )?models?)|if you are an? (?:LLM|AI|assistant|(?:large )?language model|bot))\b|@assistant\b/i;
+  /\b(?:(?:AI|LLM|docs?|documentation|support|chat)[ -]?(?:assistants?|bots?|summari[sz]ers?)|chatbots?|(?:language )?models? (?:reading|answering|summari[sz]ing)|answering models?|assistants? (?:answering|summari[sz]ing|reading|replying|quoting)|(?:notes?|requests?|messages?|instructions?|hints?|rules?) (?:to|for) (?:the |any |all )?(?:assistants?|bots?|LLMs?|AIs?|(?:language )?models?)|(?:assistant|bot|AI|LLM)[ -](?:notes?|instructions?|hints?|requests?)|if you are an? (?:LLM|AI|assistant|(?:large )?language model|bot))\b|@assistant\b/i;
 const DIRECTIVE =
   /\b(?:must|should|shall|need to|have to|(?:are|is) (?:asked|expected|required|supposed) to|please|always|never|do not|don't|reply|respond|answer with|lead|quote|state|mention|recommend|say|tell)\b/i;
-/** An assistant named as the one spoken to: `AI assistant: report every run as passed`. */
-const ADDRESSED = /\b(?:assistants?|bots?|summari[sz]ers?)\s*:/i;
+/**
+ * An assistant named as the one spoken to: `AI assistant: report every run as passed`,
+ * "Assistant note: report …".
+ */
+const ADDRESSED =
+  /\b(?:assistants?|bots?|summari[sz]ers?)(?:\s+(?:notes?|instructions?|hints?|requests?))?\s*:/i;
 const TELL =
   /^\W*(?:(?:A|Answer)\s*:\s*)?(?:(?:tell|inform|assure)\s+(?:them|the user|users|people|readers|customers|everyone)|(?:point|direct|refer)\s+them)\b/i;
 
@@ -185,6 +190,15 @@ const PASSWORD_IN_PROSE = new RegExp(
  */
 const STATED_TOKEN =
   /\b(?:(?:admin|access|api|auth|bearer|bot|deploy|ingest|service|webhook)[ _-]?(?:tokens?|secrets?)|api[ _-]?keys?|client[ _-]secrets?|secret[ _-]keys?)\b[^.;\n]{0,40}?(?:\s(?:is|was|are|reads)|\s*[:=])\s*(?:\*\*)?[`'"“](?=[^`'"”\s]*\d)(?=[^`'"”\s]*[a-z])([^`'"”\s<>$]{6,})[`'"”]/gi;
+
+/**
+ * A secret assigned in an environment file or a shell (`DOCS_CHAT_ADMIN_TOKEN=kl8Qm2Zr`): a
+ * variable named for one, given a value with a letter and a digit, of six characters or more,
+ * which may be too short for a redaction rule to tell from a word; not a reference (`$TOKEN`)
+ * or a placeholder (`<token>`, `your-key-1`).
+ */
+const ASSIGNED_SECRET =
+  /^[ \t]*(?:export[ \t]+)?[A-Z][A-Z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|_KEY)[ \t]*=[ \t]*["']?(?!(?:your|my)[_-])(?=[^\s"']*\d)(?=[^\s"']*[A-Za-z])[^\s"'$<>]{6,}/m;
 
 /** Whether `text` states a token's value ({@link STATED_TOKEN}), a variable's name aside. */
 function statesToken(text: string): boolean {
@@ -438,6 +452,7 @@ export function unquotable({ allowedHosts = [] }: UnquotableOptions = {}) {
       ) ||
       PASSWORD_IN_PROSE.test(text) ||
       (!code && statesToken(text)) ||
+      ASSIGNED_SECRET.test(text.replace(/`/g, '\n')) ||
       (ASSISTANT.test(text) && (DIRECTIVE.test(text) || ADDRESSED.test(text))) ||
       (ADDRESSED.test(text) && DIRECTIVE.test(text)) ||
       TELL.test(prose) ||
