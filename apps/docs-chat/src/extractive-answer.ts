@@ -187,7 +187,8 @@ function labelsFigure(
   labels: readonly string[],
   figure: (typeof FIGURES)[number] | undefined,
 ): boolean {
-  if (!labels.every((label) => writesWhole(line.toLowerCase(), label))) return false;
+  const lower = line.toLowerCase();
+  if (!labels.every((label) => writesWhole(lower, label))) return false;
   let rest = line;
   for (const label of labels) rest = rest.replace(new RegExp(escapeRegExp(label), 'gi'), ' ');
   return (figure?.written ?? /\d/).test(rest);
