@@ -1117,6 +1117,20 @@ describe('extractAnswer', () => {
       '`concurrencyLimit` refuses calls past `maxQueue` (default 100).',
     );
     expect(extractAnswer(queue, [lease, stated]).covered).toBe(true);
+    // The default of a name the asking sentence or its condition writes; not of one a sentence
+    // setting the scene writes.
+    const fusion = chunk(
+      'retrieval.md#30',
+      'The fusion settings of hybrid search by default: k 2, vector 0.25.',
+    );
+    const scene = readQuestion(
+      "What are the default fusion settings for hybrid search? I think LangChain's EnsembleRetriever uses 60.",
+    );
+    expect(extractAnswer(scene, [fusion]).covered).toBe(true);
+    const condition = readQuestion(
+      'If I call generateObject without passing maxRepairs, how many repairs does it make by default?',
+    );
+    expect(extractAnswer(condition, [repair]).covered).toBe(false);
   });
 
   it('declines a question asking what a named model costs when no unit prices that model', () => {
@@ -1177,6 +1191,12 @@ describe('extractAnswer', () => {
     const limits = chunk('obs.md#3', 'The tracer keeps at most 10,000 spans in memory.');
     const most = readQuestion('How many spans does the tracer keep at most when 10% fail in 2s?');
     expect(extractAnswer(most, [limits]).covered).toBe(true);
+    const hour = readQuestion('What does a 1-hour cache write cost for claude-sonnet-4-5?');
+    const prices = chunk(
+      'tokens.md#9',
+      "A cache write costs: `getModel('claude-sonnet-4-5').prices` is `{ input: 3, cacheWrite1h: 6 }`.",
+    );
+    expect(extractAnswer(hour, [prices]).covered).toBe(true);
   });
 
   it('finds a name the question asks about only where a word writes it, not inside one', () => {
@@ -1502,6 +1522,75 @@ describe('extractAnswer', () => {
     expect(
       extractAnswer(readQuestion('How does reserve throw BudgetExceededError on GPUs?'), [BUDGETS]),
     ).toMatchObject({ covered: false, relevance: { missing: ['GPUs'] } });
+  });
+
+  it('reads what a question measures the documents against as a point of comparison', () => {
+    const read = readQuestion(
+      "What is ChatModel in core, roughly the counterpart of the AI SDK's LanguageModel interface?",
+    );
+    expect(read.references).toEqual(["counterpart of the AI SDK's LanguageModel interface"]);
+    expect(read.asks).not.toContain('LanguageModel');
+    // To the end of its clause: the clause asking after it stays.
+    const splitter = readQuestion(
+      "What replaces LangChain's RecursiveCharacterTextSplitter here, and what chunk size does it use?",
+    );
+    expect(splitter.references).toEqual([
+      "replaces LangChain's RecursiveCharacterTextSplitter here",
+    ]);
+    expect(splitter.asks).toContain('what chunk size does it use?');
+    expect(readQuestion('Is there a LangChain-style retriever?').references).toEqual([
+      'LangChain-style',
+    ]);
+    expect(readQuestion('Can search use Elasticsearch instead of BM25?').asks).toContain(
+      'Elasticsearch',
+    );
+    // "like" as a verb compares nothing.
+    expect(readQuestion("I'd like to know how retries work, like cockatiel's?").references).toEqual(
+      ["like cockatiel's"],
+    );
+  });
+
+  it('answers a question measuring a documented thing against a name the documents never mention', () => {
+    const core = chunk(
+      'core.md#2',
+      '`ChatModel` is a plain interface: a fake is an object literal.',
+      ['@keel/core'],
+    );
+    for (const question of [
+      "What is ChatModel in core, roughly the counterpart of the AI SDK's LanguageModel interface?",
+      "What is ChatModel, the same idea as LangChain's BaseChatModel?",
+      'What is ChatModel? Something like LangChainBaseModel?',
+    ])
+      expect(extractAnswer(readQuestion(question), [core]).covered).toBe(true);
+    // A name asked about, not compared with, must be in the documents.
+    expect(
+      extractAnswer(
+        readQuestion("What is ChatModel and does it wrap the AI SDK's LanguageModel?"),
+        [core],
+      ).covered,
+    ).toBe(false);
+  });
+
+  it('holds a question to the floor by what it asks: the scene and what it compares with weigh less', () => {
+    const budget = chunk(
+      'resilience.md#3',
+      'A retry budget in this toolkit is a shared cap on retries: 10% of the requests in a window.',
+      ['Retry budget'],
+    );
+    const question = readQuestion(
+      "What's a retry budget in this toolkit? Our old client only ever gave us a retry count.",
+    );
+    expect(extractAnswer(question, [budget]).covered).toBe(true);
+    // A part of the question that only names what it compares with is not asked on its own.
+    const chunking = chunk(
+      'retrieval.md#2',
+      '`chunkDocument` splits a document at 512 tokens with 64 of overlap unless told otherwise.',
+      ['Chunking'],
+    );
+    const splitter = readQuestion(
+      "What replaces LangChain's RecursiveCharacterTextSplitter here, and what chunk size and overlap does it use if I don't pass any?",
+    );
+    expect(extractAnswer(splitter, [chunking]).covered).toBe(true);
   });
 
   it('weighs the words of a sentence setting the scene less than those of the one asking', () => {

@@ -163,9 +163,13 @@ function statesDefaultOf(text: string, name: string): boolean {
   return false;
 }
 
+/** A quantity written as one word: `10%`, `30s`, `1h`, `1-hour`, `2k`. */
+const QUANTITY =
+  /^\d[\d.,_]*-?(?:%|ms|s|m|h|k|d|secs?|seconds?|mins?|minutes?|hrs?|hours?|days?|weeks?|months?|years?)?$/;
+
 /**
  * The labels a question writes: words mixing letters and digits (`p99`, `gpt-4o`,
- * `384-dimensional`), lowercase, not quantities (`10%`, `30s`, `1h`).
+ * `384-dimensional`), lowercase, not quantities (see {@link QUANTITY}).
  */
 function figureLabels(text: string): string[] {
   const words = text.toLowerCase().match(/[\p{L}\p{N}_.-]*\p{N}[\p{L}\p{N}_.-]*/gu) ?? [];
@@ -173,7 +177,7 @@ function figureLabels(text: string): string[] {
     ...new Set(
       words
         .map((word) => word.replace(/^[._-]+|[._-]+$/g, ''))
-        .filter((word) => /\p{L}/u.test(word) && !/^\d[\d.,_]*(?:%|ms|s|m|h|k|d)?$/.test(word)),
+        .filter((word) => /\p{L}/u.test(word) && !QUANTITY.test(word)),
     ),
   ];
 }
@@ -632,21 +636,41 @@ export function extractAnswer(
     for (const [term, closeness] of [...held, ...heading])
       chunkHeld.set(term, Math.max(chunkHeld.get(term) ?? 0, closeness));
   }
-  // The share of `terms` (the question's) the best chunk holds.
+  // A term only a sentence or condition setting the scene holds is context (ASIDE_SHARE); not
+  // an identifier's, which what asks may point back to ("fallbackStream didn't switch. When can
+  // it fall back?"), unless it is a point of comparison ("like LangChain's maxRetries").
+  const askedTerms = new Set(
+    analyzeTerms(
+      [
+        question.asks,
+        ...question.identifiers.filter(
+          (id) => !question.references.some((reference) => reference.includes(id)),
+        ),
+      ].join(' '),
+    ),
+  );
+  const scene = (term: string) => (askedTerms.has(term) ? 1 : ASIDE_SHARE);
+  // The share of `terms` (the question's) the best chunk holds, a term of the scene counting
+  // for less.
   const bestShare = (terms: Iterable<string>) => {
     const of = [...terms].filter((term) => weight.has(term));
-    const whole = of.reduce((sum, term) => sum + (weight.get(term) as number), 0);
+    const worth = (term: string) => (weight.get(term) as number) * scene(term);
+    const whole = of.reduce((sum, term) => sum + worth(term), 0);
     let best = 0;
     for (const chunkHeld of byChunk.values()) {
       let sum = 0;
-      for (const term of of) sum += (chunkHeld.get(term) ?? 0) * (weight.get(term) as number);
+      for (const term of of) sum += (chunkHeld.get(term) ?? 0) * worth(term);
       best = Math.max(best, sum);
     }
     return whole === 0 ? 0 : best / whole;
   };
   // A question asking several things is covered too when each part is, by a chunk of its own.
   const aspectTerms = question.aspects.map((aspect) => new Set(analyzeTerms(aspect)));
-  const partShares = aspectTerms.map(bestShare);
+  // A part only setting the scene ("What replaces LangChain's text splitter here, and …?") is
+  // not asked.
+  const partShares = aspectTerms
+    .filter((terms) => [...terms].some((term) => askedTerms.has(term)))
+    .map(bestShare);
   const share = Math.max(bestShare(wanted), partShares.length > 0 ? Math.min(...partShares) : 0);
   const relevance: Relevance = { share, missing: missingNames(question, quotable) };
   // A question asking what something is opens with the opening of the document titled so, and
@@ -662,7 +686,7 @@ export function extractAnswer(
   // anywhere in its chunk. An example's value (`{ maxRepairs: 2 }`) is not a default. A how-to
   // ("How do I change the default …?") is answered by how, wherever the default is.
   const defaulted =
-    question.shape === 'howto' ? undefined : defaultedName(question.text, question.identifiers);
+    question.shape === 'howto' ? undefined : defaultedName(question.asking, question.identifiers);
   const unstated =
     defaulted !== undefined &&
     !quotable.some(({ unit }) => {
@@ -702,11 +726,6 @@ export function extractAnswer(
   const howto = question.shape === 'howto';
   const kind = NAMED_KINDS.find(({ asks }) => asks.test(question.text));
   const asked = new Set(wanted);
-  // A term only a sentence or condition setting the scene holds is context (ASIDE_SHARE); not
-  // an identifier's, which what asks may point back to ("fallbackStream didn't switch. When can
-  // it fall back?").
-  const asking = new Set(analyzeTerms([question.asks, ...question.identifiers].join(' ')));
-  const scene = (term: string) => (asking.has(term) ? 1 : ASIDE_SHARE);
   for (const item of quotable) {
     const { unit, held, heading } = item;
     const context = byChunk.get(unit.citationId) as Map<string, number>;

@@ -35,6 +35,17 @@ export interface Question {
    * not mention leaves the question uncovered only when it is written here.
    */
   asks: string;
+  /**
+   * The sentences that ask (see {@link askingSentences}), conditions and preamble kept, points
+   * of comparison left out: where it asks what a name defaults to ("If I call generateObject
+   * without maxRepairs, how many repairs does it make by default?").
+   */
+  asking: string;
+  /**
+   * Its points of comparison (see {@link REFERENCE}): what it measures the documents' thing
+   * against ("the AI SDK's LanguageModel interface"), which sets the scene too.
+   */
+  references: string[];
   /** Whether what it asks opens as a yes-or-no question ("Is there a Python SDK?", "Can I …?"). */
   yesOrNo: boolean;
   /**
@@ -419,10 +430,37 @@ function withoutPreamble(sentence: string): string {
   return POINTS_BACK.test(rest) ? sentence : rest;
 }
 
+/**
+ * A point of comparison: what the question measures the documents' thing against ("the
+ * counterpart of the AI SDK's LanguageModel", "the same idea as LangChain's summary memory",
+ * "instead of BM25", "What replaces LangChain's text splitter", "a LangChain-style framework"),
+ * up to the end of its clause. The documents need
+ * not mention it: a user coming from another library names that library's words.
+ */
+const REFERENCE = new RegExp(
+  `\\b(?:${[
+    '(?:similar|equivalent|analogous)\\s+to',
+    '(?:counterpart|equivalent|analog(?:ue)?|replacement)\\s+(?:of|to|for)',
+    '(?:the\\s+)?same(?:\\s+(?:idea|thing|concept))?\\s+as',
+    'instead\\s+of',
+    'rather\\s+than',
+    'in\\s+place\\s+of',
+    'unlike',
+    '(?:coming|migrating|moving|switching|porting)\\s+from',
+    // "What replaces X", not "How do I replace X".
+    '(?<=\\b(?:what|which\\s+\\w+)\\s+)replaces',
+    // "like X", not "I'd like to" or "looks like".
+    "(?<!\\b(?:i|we|you|they|would|'d|looks?)\\s+)like(?!\\s+(?:to|this|that|so)\\b)",
+  ].join(
+    '|',
+  )})\\s+(?:(?!\\s+(?:and|or|but)\\s+(?:${WH}|${AUXILIARY})\\b)[^,;:?!])+|[\\w.@/]+-(?:style|like|esque)\\b`,
+  'gi',
+);
+
 /** The text of `text` that asks, without the sentences and conditions that only set the scene. */
 function askingText(text: string): string {
   const asking = askingSentences(text)
-    .map((sentence) => withoutPreamble(sentence).replace(CONDITION, ' '))
+    .map((sentence) => withoutPreamble(sentence).replace(CONDITION, ' ').replace(REFERENCE, ' '))
     .join(' ');
   return analyzeTerms(asking).length > 0 ? asking : text;
 }
@@ -564,6 +602,10 @@ export function readQuestion(asked: string): Question {
   const aspects = named ? [] : questionAspects(text);
   const asks = askingText(text);
   return {
+    asking: askingSentences(text)
+      .map((sentence) => sentence.replace(REFERENCE, ' '))
+      .join(' '),
+    references: [...text.matchAll(REFERENCE)].map(([reference]) => reference),
     text: asked,
     shape: shapeOf(text),
     phrases: namePhrases(text),
