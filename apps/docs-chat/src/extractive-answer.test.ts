@@ -1131,6 +1131,17 @@ describe('extractAnswer', () => {
       'If I call generateObject without passing maxRepairs, how many repairs does it make by default?',
     );
     expect(extractAnswer(condition, [repair]).covered).toBe(false);
+    // A name left unset asks its default too.
+    for (const unset of [
+      'If we leave maxRepairs unset, how many repairs does generateObject make?',
+      "When maxRepairs isn't configured, how many repairs does generateObject make?",
+      'If generateObject is called without maxRepairs, how many repairs does it make?',
+      'How many repairs does generateObject make when I leave maxRepairs out?',
+    ]) {
+      expect(extractAnswer(readQuestion(unset), [repair]).covered).toBe(false);
+      const stated = chunk('llm.md#5', '`maxRepairs` (default 1) bounds the repairs.');
+      expect(extractAnswer(readQuestion(unset), [repair, stated]).covered).toBe(true);
+    }
   });
 
   it('declines a question asking what a named model costs when no unit prices that model', () => {

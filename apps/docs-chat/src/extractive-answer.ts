@@ -85,8 +85,16 @@ interface Scored {
   score: number;
 }
 
-/** A question asking what something defaults to ("the default `maxRepairs`", "by default"). */
-const ASKS_DEFAULT = /\bdefault(?:s|ed)?\b/i;
+/**
+ * A question asking what something defaults to: "the default `maxRepairs`", "by default", or
+ * what it does with a name left unset ("If we leave DOCS_CHAT_MAX_STREAMS unset", "when it isn't
+ * configured", "when I leave it out"; see also {@link WITHOUT_NAME}).
+ */
+const ASKS_DEFAULT =
+  /\bdefault(?:s|ed)?\b|\bunset\b|\b(?:is|are|was)(?:n't|\s+not)\s+(?:set|configured|given|passed)\b|\b(?:don't|do\s+not|doesn't|does\s+not)\s+(?:set|pass|give|configure)\b|\b(?:leave|leaves|left)\s+(?:\S+\s+)?out\b/i;
+
+/** A name left unset, written as code: "declared without windowMs", "without passing `k`". */
+const WITHOUT_NAME = /\bwithout\s+(?:passing\s+|setting\s+|giving\s+)?(?:`|[a-z]+[A-Z]|[A-Za-z]+_)/;
 
 /** A parameter's default in a signature: `= value` after its name (`{ maxSteps = 10`). */
 const PARAMETER_DEFAULT = /[({,]\s*[\w$]+\??\s*=(?![=>])/;
@@ -124,7 +132,7 @@ const GOES_ON = /^(?:It|Its|They|Their)\b/;
  * default or there are no names.
  */
 function defaultedName(text: string, names: readonly string[]): string | undefined {
-  const asked = ASKS_DEFAULT.exec(text);
+  const asked = ASKS_DEFAULT.exec(text) ?? WITHOUT_NAME.exec(text);
   if (!asked) return undefined;
   const from = asked.index;
   const to = from + asked[0].length;
