@@ -1137,9 +1137,13 @@ describe('extractAnswer', () => {
       "When maxRepairs isn't configured, how many repairs does generateObject make?",
       'If generateObject is called without maxRepairs, how many repairs does it make?',
       'How many repairs does generateObject make when I leave maxRepairs out?',
+      'If I call generateObject with no options, how many repairs does it make?',
     ]) {
       expect(extractAnswer(readQuestion(unset), [repair]).covered).toBe(false);
-      const stated = chunk('llm.md#5', '`maxRepairs` (default 1) bounds the repairs.');
+      const stated = chunk(
+        'llm.md#5',
+        '`generateObject` repairs by default, up to `maxRepairs` (default 1) times.',
+      );
       expect(extractAnswer(readQuestion(unset), [repair, stated]).covered).toBe(true);
     }
   });

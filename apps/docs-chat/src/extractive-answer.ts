@@ -88,10 +88,10 @@ interface Scored {
 /**
  * A question asking what something defaults to: "the default `maxRepairs`", "by default", or
  * what it does with a name left unset ("If we leave DOCS_CHAT_MAX_STREAMS unset", "when it isn't
- * configured", "when I leave it out"; see also {@link WITHOUT_NAME}).
+ * configured", "when I leave it out", "called with no options"; see also {@link WITHOUT_NAME}).
  */
 const ASKS_DEFAULT =
-  /\bdefault(?:s|ed)?\b|\bunset\b|\b(?:is|are|was)(?:n't|\s+not)\s+(?:set|configured|given|passed)\b|\b(?:don't|do\s+not|doesn't|does\s+not)\s+(?:set|pass|give|configure)\b|\b(?:leave|leaves|left)\s+(?:\S+\s+)?out\b/i;
+  /\bdefault(?:s|ed)?\b|\bunset\b|\b(?:is|are|was)(?:n't|\s+not)\s+(?:set|configured|given|passed)\b|\b(?:don't|do\s+not|doesn't|does\s+not)\s+(?:set|pass|give|configure)\b|\b(?:leave|leaves|left)\s+(?:\S+\s+)?out\b|\bno\s+(?:options|arguments|args|parameters|config(?:uration)?)\b/i;
 
 /** A name left unset, written as code: "declared without windowMs", "without passing `k`". */
 const WITHOUT_NAME = /\bwithout\s+(?:passing\s+|setting\s+|giving\s+)?(?:`|[a-z]+[A-Z]|[A-Za-z]+_)/;
