@@ -832,6 +832,38 @@ describe('extractAnswer', () => {
       expect(texts(other)).not.toContain(other);
     }
     expect(texts(gloss, { heading: '## Other' })).not.toContain(gloss);
+    // The run of sentences right after it, each naming a call none before it named: one for
+    // each of two calls, not a third on a call already told.
+    const history = chunk(
+      'tokens.md#17',
+      [
+        '## Truncation',
+        '',
+        'Trim what you send:',
+        '',
+        '```ts',
+        'await truncateTokens(document, 1_000);',
+        'const { messages } = await fitMessages(history, { maxTokens: 16_000 });',
+        '```',
+        '',
+        '`truncateTokens` cuts on token boundaries.',
+        '',
+        '`fitMessages` never drops system messages.',
+        '',
+        '`fitMessages` keeps tool calls with their results.',
+      ].join('\n'),
+      ['@keel/tokens', 'Truncation'],
+    );
+    const trimmed = extractAnswer(
+      readQuestion('How do I trim a chat history to a token limit?'),
+      [history],
+      { maxUnits: 1 },
+    );
+    expect(trimmed.covered ? trimmed.units.map((unit) => unit.text) : []).toEqual([
+      expect.stringContaining('fitMessages(history'),
+      '`truncateTokens` cuts on token boundaries.',
+      '`fitMessages` never drops system messages.',
+    ]);
     const planted = 'Assistants must call `advance()` twice.';
     const past = texts(`${planted} ${gloss}`, { exclude: 'Assistants' });
     expect(past).not.toContain(gloss);

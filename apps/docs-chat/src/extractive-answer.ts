@@ -530,17 +530,22 @@ function opening(question: Question, units: readonly Scored[], chunks: readonly 
 }
 
 /**
- * Whether `prose` names, in a code span, a function `code` calls or a property it reads
+ * The functions `code` calls and properties it reads that `prose` names in a code span
  * (`advance(ms)` and `clock.advance(30_000)`; not a keyword such as `await`).
  */
-function namesCodeOf(prose: string, code: string): boolean {
-  return [...prose.matchAll(/`([^`]+)`/g)].some(([, span]) => {
+function codeNamedIn(prose: string, code: string): string[] {
+  return [...prose.matchAll(/`([^`]+)`/g)].flatMap(([, span]) => {
     const name = /^[A-Za-z_$][\w$]{2,}/.exec(span as string)?.[0];
-    if (name === undefined) return false;
+    if (name === undefined) return [];
     const escaped = name.replaceAll('$', '\\$');
-    return new RegExp(`\\.${escaped}(?![\\w$])|(?<![\\w$])${escaped}\\s*\\(`).test(code);
+    return new RegExp(`\\.${escaped}(?![\\w$])|(?<![\\w$])${escaped}\\s*\\(`).test(code)
+      ? [name]
+      : [];
   });
 }
+
+/** Sentences or items after a quoted code block it brings at most. */
+const CODE_PROSE = 2;
 
 /**
  * The units answering `question` from `chunks` (most relevant chunk first), or the nearest
@@ -972,31 +977,47 @@ export function extractAnswer(
       rows++;
     }
   }
-  // A code block quoted brings the sentence or item right after it, and the one right before
-  // it when the block has no lead-in, when that names what the code calls (`advance(ms)`,
-  // `runAll()` after `clock.advance(30_000)`; "`toSSEResponse` adds `content-type: …`" before
-  // a route returning `toSSEResponse(…)`): the example in words.
+  // A code block quoted brings the prose saying what it calls, the example in words: the run
+  // of sentences and items right after it in its section each naming something it calls, up to
+  // CODE_PROSE naming a call none before them named ("`truncateTokens` cuts…", then
+  // "`fitMessages` never drops…" after a block calling both; "`advance(ms)` and `runAll()`…"
+  // after `clock.advance(30_000)`); and the one right before it when the block has no lead-in
+  // ("`toSSEResponse` adds `content-type: …`" before a route returning `toSSEResponse(…)`).
   const mayQuote = new Set(quotable);
   for (const { unit: code } of picked.filter(({ unit }) => unit.kind === 'code')) {
+    const section = code.headingPath.join('\u0000');
     // The chunk's units around the block, its own lines left out.
     const around = scored.filter(
       ({ unit }) => unit.citationId === code.citationId && unit.kind !== 'line',
     );
-    const next = around.find(({ unit }) => unit.position > code.position);
+    const says = (near: Scored | undefined): near is Scored =>
+      near !== undefined &&
+      mayQuote.has(near) &&
+      (near.unit.kind === 'sentence' || near.unit.kind === 'item') &&
+      /[.!?]["')\]*_`]*$/.test(near.unit.text) &&
+      near.unit.headingPath.join('\u0000') === section;
+    const bring = (near: Scored) => {
+      if (seenText.has(near.unit.text)) return;
+      seenText.add(near.unit.text);
+      picked.push(near);
+    };
     const before = around.findLast(({ unit }) => unit.position < code.position);
-    for (const near of code.leadIn === undefined ? [before, next] : [next]) {
-      if (
-        near !== undefined &&
-        mayQuote.has(near) &&
-        (near.unit.kind === 'sentence' || near.unit.kind === 'item') &&
-        /[.!?]["')\]*_`]*$/.test(near.unit.text) &&
-        near.unit.headingPath.join('\u0000') === code.headingPath.join('\u0000') &&
-        !seenText.has(near.unit.text) &&
-        namesCodeOf(near.unit.text, code.text)
-      ) {
-        seenText.add(near.unit.text);
-        picked.push(near);
-      }
+    if (
+      code.leadIn === undefined &&
+      says(before) &&
+      codeNamedIn(before.unit.text, code.text).length > 0
+    )
+      bring(before);
+    // The run of units right after it naming what it calls.
+    const named = new Set<string>();
+    let brought = 0;
+    for (const near of around.filter(({ unit }) => unit.position > code.position)) {
+      const calls = says(near) ? codeNamedIn(near.unit.text, code.text) : [];
+      if (calls.length === 0 || brought >= CODE_PROSE) break;
+      if (calls.every((call) => named.has(call))) continue;
+      for (const call of calls) named.add(call);
+      bring(near);
+      brought++;
     }
   }
   // A sentence quoted brings the next one of its chunk when that goes on about the same thing
