@@ -1227,6 +1227,26 @@ describe('extractAnswer', () => {
     expect(extractAnswer(question, [example]).covered).toBe(false);
     const priced = chunk('tokens.md#11', "`getModel('gpt-4o').prices` is `{ input: 2.5 }`.");
     expect(extractAnswer(question, [example, priced]).covered).toBe(true);
+    // Nor do other things' prices answer what something without a label costs.
+    const plan = readQuestion('How much does the enterprise support plan cost per month?');
+    const terms = chunk(
+      'support.md#1',
+      [
+        'The enterprise support plan gives a named engineer each month.',
+        '',
+        '- A turn on `claude-haiku-4-5` costs about $0.0008.',
+      ].join('\n'),
+    );
+    expect(extractAnswer(plan, [terms]).covered).toBe(false);
+    const support = chunk('support.md#0', 'The enterprise support plan costs $500 per month.');
+    expect(extractAnswer(plan, [terms, support]).covered).toBe(true);
+    // A search "costing" statements asks no price.
+    const statements = chunk('pg.md#2', 'One vector search costs 6 SQL statements per query.');
+    expect(
+      extractAnswer(readQuestion('How many SQL statements does one vector search cost?'), [
+        statements,
+      ]).covered,
+    ).toBe(true);
   });
 
   it('declines a question asking a figure by labels no line writes together with a figure', () => {

@@ -235,6 +235,10 @@ function scoreFor(
 /** The share of a term's weight a unit earns when only its chunk (a heading, another unit) holds it. */
 const CONTEXT_SHARE = 0.3;
 
+/** How the documents write a price: `$2`, `0.5 USD`, `{ input: 3, output: 15 }`. */
+const PRICE_WRITTEN =
+  /\$\s?\d|\d\s*(?:USD|dollars?|cents?)\b|\b(?:input|output|cachedInput)\s*:\s*\d/i;
+
 /**
  * The kinds of figure a question about numbers may ask for, each with how the documents write
  * one: a question asking how long is answered by a duration (`30 days`, `one hour`), how big
@@ -250,11 +254,25 @@ const FIGURES: ReadonlyArray<{ asks: RegExp; written: RegExp }> = [
     asks: /\b(?:how\s+(?:big|large)|biggest|largest|smallest|sizes?|bytes|memory|how\s+much\s+(?:memory|space|data))\b/i,
     written: /\d[\d_,.]*\s*(?:B|KB|KiB|MB|MiB|GB|GiB|bytes|characters|chars|tokens)\b/,
   },
-  {
-    asks: /\b(?:prices?|costs?|dollars?|USD|spend)\b/i,
-    written: /\$\s?\d|\d\s*(?:USD|dollars?|cents?)\b|\b(?:input|output|cachedInput)\s*:\s*\d/i,
-  },
+  { asks: /\b(?:prices?|costs?|dollars?|USD|spend)\b/i, written: PRICE_WRITTEN },
 ];
+
+/**
+ * A question asking what something costs in money: "How much does the enterprise plan cost?",
+ * "What does Cohere reranking cost?", "gpt-4o's price"; not "how many statements does a search
+ * cost" or "the spend guard".
+ */
+const ASKS_PRICE = /\b(?:how\s+much|what)\b[^?]*\bcost(?:s|ing)?\b|\bpric(?:e|es|ed|ing)\b/i;
+
+/**
+ * Words of a question asking a price that say it is a price, not what is priced: "How much does
+ * the enterprise plan cost per month?" prices the enterprise plan.
+ */
+const PRICE_WORDS = new Set(
+  analyzeTerms(
+    'cost costs price prices priced pricing pay paid charge charged bill billed billing usd dollar dollars cent cents spend much per month monthly year yearly annual day daily week weekly hour hourly million thousand token tokens',
+  ),
+);
 
 /**
  * The kinds of thing a question may ask for by name, each with how the documents name one: a
@@ -728,10 +746,29 @@ export function extractAnswer(
     !quotable.some(({ unit }) =>
       unit.text.split('\n').some((line) => labelsFigure(line, labels, figure)),
     );
+  // A question asking what something costs is covered only by a line writing a price beside
+  // a word of what is priced (under its heading, for a row or a line): other things' prices do
+  // not answer "How much does the enterprise plan cost per month?".
+  const priced = new Set(wanted.filter((term) => !PRICE_WORDS.has(term)));
+  const unpriced =
+    numeric &&
+    ASKS_PRICE.test(question.text) &&
+    priced.size > 0 &&
+    !quotable.some(({ unit }) => {
+      const heading = analyzeTerms(unit.headingPath.join(' '));
+      return unit.text
+        .split('\n')
+        .some(
+          (line) =>
+            PRICE_WRITTEN.test(line) &&
+            [...analyzeTerms(line), ...heading].some((term) => priced.has(term)),
+        );
+    });
   if (
     relevance.missing.length > 0 ||
     unstated ||
     unlabelled ||
+    unpriced ||
     (overview.length === 0 && share < floor)
   )
     return { ...nearest(), relevance };
