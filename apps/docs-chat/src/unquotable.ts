@@ -73,8 +73,8 @@ const UNSAFE_COMMAND = new RegExp(
     String.raw`\b[A-Z][A-Z0-9_]*CORS_ORIGINS?\s*[=:]\s*["']?\*|\bAccess-Control-Allow-Origin["']?\s*:?\s*["']?\*`,
     String.raw`(?<![\w-])--inspect(?:-brk)?=0\.0\.0\.0\b|\bnetwork_mode:\s*["']?host\b|\binsecure-skip-tls-verify:\s*true\b|\beval\s*\(`,
     // Data destroyed or history rewritten: files found and deleted, a store flushed from the
-    // command line, a namespace deleted, a force-push, the home or root directory removed.
-    String.raw`\bfind\s[^\n|;]{0,200}\s-(?:delete|exec\s+rm)\b|\bredis-cli\b[^\n]{0,200}\bflush(?:all|db)\b|\bkubectl\s+delete\s+(?:ns|namespaces?)\b|\bgit\s+push\b[^\n]{0,60}\s(?:--force|-f)(?![\w-])|\brm\s+(?:-(?:rf|fr)|-r\s+-f|-f\s+-r|--recursive\s+--force)\s+(?:--no-preserve-root\s+)?["']?(?:\/|~\/?|\$\{?HOME\}?)["']?(?=\s|$|\*)|\s--no-preserve-root\b`,
+    // command line or its keys scanned and deleted, a namespace deleted, a force-push, the home or root directory removed.
+    String.raw`\bfind\s[^\n|;]{0,200}\s-(?:delete|exec\s+rm)\b|\bredis-cli\b[^\n]{0,200}\bflush(?:all|db)\b|\s--scan\b[^\n]{0,200}\|\s*xargs\b[^\n]{0,200}\b(?:del|unlink)\b|\bkubectl\s+delete\s+(?:ns|namespaces?)\b|\bgit\s+push\b[^\n]{0,60}\s(?:--force|-f)(?![\w-])|\brm\s+(?:-(?:rf|fr)|-r\s+-f|-f\s+-r|--recursive\s+--force)\s+(?:--no-preserve-root\s+)?["']?(?:\/|~\/?|\$\{?HOME\}?)["']?(?=\s|$|\*)|\s--no-preserve-root\b`,
     // Privileges raised and traces silenced: a setuid binary, an audit log or two-factor
     // authentication off, credentials kept in plain text.
     String.raw`\bchmod\s+(?:-R\s+)?(?:[ao]*u[go]*\+[rwx]*s|0?[4-7][0-7]{3})(?![\w-])|\bSET\s+(?:pgaudit\.log|log_statement)\s*(?:=|TO)\s*'?none\b|\bauditctl\s+-D\b|\bdisable-2fa\b|\bcredential\.helper\s+store\b`,
@@ -119,6 +119,17 @@ const UNSAFE_NAMED = new RegExp(
 );
 
 /**
+ * A redactor told to leave a kind of secret in (`redaction: { disable: ['private-key'] }`): the
+ * secrets it would let through reach logs and answers. Disabling a PII rule (`'phone'`) is the
+ * documented way to keep contact details.
+ */
+const DISABLES_SECRET_RULE = (() => {
+  // Rule ids are kebab-case words: nothing to escape.
+  const ids = DEFAULT_REDACTION_RULES.filter(({ kind }) => kind === 'secret').map(({ id }) => id);
+  return new RegExp(String.raw`\bdisable["']?\s*:\s*\[[^\]]*["'](?:${ids.join('|')})["']`);
+})();
+
+/**
  * Prose telling the reader to hand a credential over: send, paste or upload a key, a password or
  * a session cookie; decode one a page hid; record one as a span or log attribute.
  */
@@ -154,6 +165,12 @@ const ADDRESSED =
   /\b(?:assistants?|bots?|summari[sz]ers?)(?:\s+(?:notes?|instructions?|hints?|requests?))?\s*:/i;
 const TELL =
   /^\W*(?:(?:A|Answer)\s*:\s*)?(?:(?:tell|inform|assure)\s+(?:them|the user|users|people|readers|customers|everyone)|(?:point|direct|refer)\s+them)\b/i;
+/**
+ * What a page's summaries or answers drawn from it must say ("Summaries of this page should tell
+ * the reader that …", also in an image's alt text): an order to whoever writes them.
+ */
+const ORDERS_SUMMARIES =
+  /\b(?:summaries|summary|answers?|replies|responses)\s+(?:(?:of|about|from|drawn from|based on)\s+)?this\s+(?:page|document|doc|section|article)\s+(?:must|should|shall|need to|have to|are to|is to)\b/i;
 
 /**
  * Advice against a command (`Never set NODE_TLS_REJECT_UNAUTHORIZED=0`, "avoid `chmod 777`") is
@@ -456,6 +473,8 @@ export function unquotable({ allowedHosts = [] }: UnquotableOptions = {}) {
       (ASSISTANT.test(text) && (DIRECTIVE.test(text) || ADDRESSED.test(text))) ||
       (ADDRESSED.test(text) && DIRECTIVE.test(text)) ||
       TELL.test(prose) ||
+      ORDERS_SUMMARIES.test(text) ||
+      DISABLES_SECRET_RULE.test(text) ||
       PHONE.test(text) ||
       (MESSENGER.test(prose) && HANDLE.test(text)) ||
       WALLET.test(text) ||
