@@ -247,6 +247,16 @@ export const DEFAULT_REDACTION_RULES: readonly RedactionRule[] = Object.freeze([
     crossField: true,
   },
   {
+    id: 'azure-sas-signature',
+    hint: /sig=/,
+    kind: 'secret',
+    // The `sig` of an Azure shared access signature (an HMAC-SHA256 in base64, URL-encoded in a
+    // URL: `%2B`, `%2F`, `%3D`), in a SAS URL or token; the SAS's other fields (`sv=`, `se=`,
+    // `sp=`) say what it grants and stay.
+    pattern: /(?<keep>(?<![\w-])sig=)(?:[A-Za-z0-9+/]|%2[BbFf]){40,}(?:=|%3[Dd]){0,2}/g,
+    validate: hasLetterAndDigit,
+  },
+  {
     id: 'bearer-token',
     hint: /Bearer|Basic|uthorization|UTHORIZATION/,
     partial:
