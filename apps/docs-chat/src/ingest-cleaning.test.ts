@@ -164,8 +164,8 @@ describe('cleanContent', () => {
 
 describe('cleaningTag', () => {
   it('differs between trusted and untrusted corpora', () => {
-    expect(cleaningTag()).toBe('clean5');
-    expect(cleaningTag({ trusted: true })).toBe('clean5-trusted');
+    expect(cleaningTag()).toBe('clean6');
+    expect(cleaningTag({ trusted: true })).toBe('clean6-trusted');
   });
 });
 

@@ -21,7 +21,7 @@ import { sanitizeText, scoreInjection } from '@keel/prompts';
  * The version of the cleaning: bumped whenever what it does changes, so that every document is
  * indexed again (the version is part of what an ingest compares, see {@link cleaningTag}).
  */
-export const CLEANING_VERSION = 5;
+export const CLEANING_VERSION = 6;
 
 /** How an ingest cleans. */
 export interface CleaningOptions {

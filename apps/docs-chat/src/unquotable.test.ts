@@ -290,6 +290,7 @@ describe('unquotable', () => {
       // Too short for a redaction rule, assigned as in an environment file.
       '```sh\n# production\nDOCS_CHAT_ADMIN_TOKEN=kl8Qm2Zr\n```',
       'Set `export REDIS_PASSWORD=r7Tq2wX9` before starting.',
+      "```sh\nexport KEEL_REPORTS_SAS='sv=2024-11-04&sp=rwl&sig=Qm9x%2Fq7LrT0vN4%3D'\n```",
     ]);
     quoted([
       'The admin token is read from `DOCS_CHAT_ADMIN_TOKEN`.',

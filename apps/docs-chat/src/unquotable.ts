@@ -209,13 +209,14 @@ const STATED_TOKEN =
   /\b(?:(?:admin|access|api|auth|bearer|bot|deploy|ingest|service|webhook)[ _-]?(?:tokens?|secrets?)|api[ _-]?keys?|client[ _-]secrets?|secret[ _-]keys?)\b[^.;\n]{0,40}?(?:\s(?:is|was|are|reads)|\s*[:=])\s*(?:\*\*)?[`'"“](?=[^`'"”\s]*\d)(?=[^`'"”\s]*[a-z])([^`'"”\s<>$]{6,})[`'"”]/gi;
 
 /**
- * A secret assigned in an environment file or a shell (`DOCS_CHAT_ADMIN_TOKEN=kl8Qm2Zr`): a
- * variable named for one, given a value with a letter and a digit, of six characters or more,
- * which may be too short for a redaction rule to tell from a word; not a reference (`$TOKEN`)
- * or a placeholder (`<token>`, `your-key-1`).
+ * A secret assigned in an environment file or a shell (`DOCS_CHAT_ADMIN_TOKEN=kl8Qm2Zr`, an
+ * Azure `…_SAS='sv=…&sig=…'`): a variable named for one (a token, secret, password, key, shared
+ * access signature or credentials), given a value with a letter and a digit, of six characters
+ * or more, which may be too short for a redaction rule to tell from a word; not a reference
+ * (`$TOKEN`) or a placeholder (`<token>`, `your-key-1`).
  */
 const ASSIGNED_SECRET =
-  /^[ \t]*(?:export[ \t]+)?[A-Z][A-Z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|_KEY)[ \t]*=[ \t]*["']?(?!(?:your|my)[_-])(?=[^\s"']*\d)(?=[^\s"']*[A-Za-z])[^\s"'$<>]{6,}/m;
+  /^[ \t]*(?:export[ \t]+)?[A-Z][A-Z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|_KEY|_SAS|SIGNATURE|CREDENTIALS?)[ \t]*=[ \t]*["']?(?!(?:your|my)[_-])(?=[^\s"']*\d)(?=[^\s"']*[A-Za-z])[^\s"'$<>]{6,}/m;
 
 /** Whether `text` states a token's value ({@link STATED_TOKEN}), a variable's name aside. */
 function statesToken(text: string): boolean {
