@@ -631,6 +631,8 @@ describe('readQuestion', () => {
       terms: ['resili', 'packag'],
     });
     expect(readQuestion('Tell me about docs-chat').subject).toEqual(['docs-chat', 'doc', 'chat']);
+    // After a preamble, and with an adverb.
+    expect(readQuestion('Quick one: what actually is Keel?').subject).toEqual(['keel']);
     // How the answer should be put is not part of what is asked.
     expect(readQuestion('What is Keel, in one sentence?')).toMatchObject({
       text: 'What is Keel, in one sentence?',

@@ -195,9 +195,9 @@ const analyzeTitle = createAnalyzer({
   stopWords: ENGLISH_STOP_WORDS,
 });
 
-/** How a question asks what something is, as a whole. */
+/** How a question asks what something is, as a whole ("What actually is Keel?"). */
 const OVERVIEW =
-  /^\s*(?:what\s+(?:exactly\s+)?(?:is|are|does|do)\b|what's\b|tell\s+me\s+about\b|describe\b|explain\b|introduce\b)/i;
+  /^\s*(?:what\s+(?:(?:exactly|actually|really|precisely|basically)\s+)?(?:is|are|does|do)\b|what's\b|tell\s+me\s+about\b|describe\b|explain\b|introduce\b)/i;
 
 /**
  * A word pointing back at what the question named before: "What does that error mean?",
@@ -219,15 +219,16 @@ const PURPOSE_AFTER = /\s+(?:supposed|meant|designed|intended|used)\s+(?:to|for)
 
 /**
  * The subject of a question asking what something is, in title terms: the content terms of its
- * first clause asking so ("What is retryBudget for?" of "What is retryBudget for? I'm worried
- * about retry storms.", "what's in @keel/core" of "what's in @keel/core and why would I install
- * it?") without words like "package" or "the point of", or, when it names nothing else, the
+ * first clause asking so, past a preamble ("What is retryBudget for?" of "What is retryBudget
+ * for? I'm worried about retry storms.", "what's in @keel/core" of "what's in @keel/core and why
+ * would I install it?", "what actually is Keel?" of "Quick one: what actually is Keel?") without
+ * words like "package" or "the point of", or, when it names nothing else, the
  * project's name ("What is Keel?", "what is keel"); none for a clause about more than three
  * terms, or a question not asking what something is.
  */
 function subjectOf(text: string) {
   const clause = sentencesOf(text)
-    .flatMap((sentence) => sentence.split(CLAUSE_JOINT))
+    .flatMap((sentence) => withoutPreamble(sentence).split(CLAUSE_JOINT))
     .find((part) => OVERVIEW.test(part));
   // "What does that error mean?" asks about what an earlier sentence names, not about errors.
   if (clause === undefined || POINTS_BACK.test(clause)) return undefined;
