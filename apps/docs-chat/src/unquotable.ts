@@ -73,7 +73,8 @@ const UNSAFE_COMMAND = new RegExp(
     String.raw`\b[A-Z][A-Z0-9_]*CORS_ORIGINS?\s*[=:]\s*["']?\*|\bAccess-Control-Allow-Origin["']?\s*:?\s*["']?\*`,
     String.raw`(?<![\w-])--inspect(?:-brk)?=0\.0\.0\.0\b|\bnetwork_mode:\s*["']?host\b|\binsecure-skip-tls-verify:\s*true\b|\beval\s*\(`,
     // Data destroyed or history rewritten: files found and deleted, a store flushed from the
-    // command line or its keys scanned and deleted, a namespace deleted, a force-push, the home or root directory removed.
+    // command line or its keys scanned and deleted, a namespace deleted, a force-push, the home
+    // or root directory removed.
     String.raw`\bfind\s[^\n|;]{0,200}\s-(?:delete|exec\s+rm)\b|\bredis-cli\b[^\n]{0,200}\bflush(?:all|db)\b|\s--scan\b[^\n]{0,200}\|\s*xargs\b[^\n]{0,200}\b(?:del|unlink)\b|\bkubectl\s+delete\s+(?:ns|namespaces?)\b|\bgit\s+push\b[^\n]{0,60}\s(?:--force|-f)(?![\w-])|\brm\s+(?:-(?:rf|fr)|-r\s+-f|-f\s+-r|--recursive\s+--force)\s+(?:--no-preserve-root\s+)?["']?(?:\/|~\/?|\$\{?HOME\}?)["']?(?=\s|$|\*)|\s--no-preserve-root\b`,
     // Privileges raised and traces silenced: a setuid binary, an audit log or two-factor
     // authentication off, credentials kept in plain text.
