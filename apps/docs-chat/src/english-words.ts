@@ -49,16 +49,15 @@ const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 export function misspells(word: string): boolean {
   if (!/^[a-z]{6,}$/.test(word) || isEnglishWord(word)) return false;
   common ??= wordsOf(COMMON_SIZES);
-  const known = common;
   for (let at = 1; at <= word.length; at++) {
     const before = word.slice(0, at);
     const after = word.slice(at);
-    if (at < word.length && known.has(before + after.slice(1))) return true;
-    if (at < word.length - 1 && known.has(before + after[1] + after[0] + after.slice(2)))
+    if (at < word.length && common.has(before + after.slice(1))) return true;
+    if (at < word.length - 1 && common.has(before + after[1] + after[0] + after.slice(2)))
       return true;
     for (const letter of LETTERS) {
-      if (known.has(before + letter + after)) return true;
-      if (at < word.length && known.has(before + letter + after.slice(1))) return true;
+      if (common.has(before + letter + after)) return true;
+      if (at < word.length && common.has(before + letter + after.slice(1))) return true;
     }
   }
   return false;

@@ -1175,6 +1175,10 @@ describe('extractAnswer', () => {
     );
     expect(extractAnswer(condition, [repair]).covered).toBe(false);
     // A name left unset asks its default too.
+    const repairs = chunk(
+      'llm.md#5',
+      '`generateObject` repairs by default, up to `maxRepairs` (default 1) times.',
+    );
     for (const unset of [
       'If we leave maxRepairs unset, how many repairs does generateObject make?',
       "When maxRepairs isn't configured, how many repairs does generateObject make?",
@@ -1183,11 +1187,7 @@ describe('extractAnswer', () => {
       'If I call generateObject with no options, how many repairs does it make?',
     ]) {
       expect(extractAnswer(readQuestion(unset), [repair]).covered).toBe(false);
-      const stated = chunk(
-        'llm.md#5',
-        '`generateObject` repairs by default, up to `maxRepairs` (default 1) times.',
-      );
-      expect(extractAnswer(readQuestion(unset), [repair, stated]).covered).toBe(true);
+      expect(extractAnswer(readQuestion(unset), [repair, repairs]).covered).toBe(true);
     }
   });
 

@@ -749,10 +749,11 @@ export function extractAnswer(
   // A question asking what something costs is covered only by a line writing a price beside
   // a word of what is priced (under its heading, for a row or a line): other things' prices do
   // not answer "How much does the enterprise plan cost per month?".
-  const priced = new Set(wanted.filter((term) => !PRICE_WORDS.has(term)));
+  const priced =
+    numeric && ASKS_PRICE.test(question.text)
+      ? new Set(wanted.filter((term) => !PRICE_WORDS.has(term)))
+      : new Set<string>();
   const unpriced =
-    numeric &&
-    ASKS_PRICE.test(question.text) &&
     priced.size > 0 &&
     !quotable.some(({ unit }) => {
       const heading = analyzeTerms(unit.headingPath.join(' '));
