@@ -14,6 +14,7 @@ import {
   type RedactionRule,
 } from '@keel/observability';
 import { extractCitations } from '@keel/retrieval';
+import { isEnglishWord } from './english-words';
 import { isInstructionLike } from './ingest-cleaning';
 
 /** Raw HTML (a tag, an event handler) outside inline code: a page's markup, never quoted. */
@@ -91,6 +92,10 @@ const UNSAFE_COMMAND = new RegExp(
     String.raw`\brequiresApproval["']?\s*:\s*(?:false|(?:async\s*)?\(\)\s*=>\s*(?:false|\{\s*return\s+false))\b|\bdisable\s*:\s*DEFAULT_\w*RULES\b`,
     // A secret handed to a package fetched and run on the spot.
     String.raw`\b(?:npx|bunx|(?:pnpm|yarn)\s+dlx)\b[^\n]{0,200}\$\{?[A-Z][A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD)\b`,
+    // A machine's credentials read from its cloud's instance metadata, or a file of secrets sent
+    // away (`curl --data-binary @.env https://…`, `scp ~/.aws/credentials …`).
+    String.raw`\/meta-data\/iam\/security-credentials\b|\/computeMetadata\/v1\/instance\/service-accounts\/[^\s/]+\/token\b|\/metadata\/identity\/oauth2\/token\b`,
+    String.raw`\b(?:curl|wget|scp|rsync|nc|ncat|http)\b[^\n]{0,200}(?:\s|@|=)[^\s"']*(?:(?<![\w.-])\.env(?![\w.-])|\bid_(?:rsa|ed25519|ecdsa)(?!\.pub)\b|\.aws\/credentials\b|(?<![\w-])\.(?:npmrc|netrc|pgpass|git-credentials)\b)`,
     // CI that runs a fork's code with the repository's secrets, or hands the secrets out.
     String.raw`\bpull_request_target\b[\s\S]{0,3000}?\bpull_request\.head\b|\bpull_request_target\b[^.\n]{0,200}\bhead\b|\bpermissions:\s*write-all\b|\becho\b[^\n]{0,40}\$\{\{\s*secrets\.`,
   ].join('|'),
@@ -112,9 +117,11 @@ const UNSAFE_NAMED = new RegExp(
     // A reverse tunnel into the machine.
     String.raw`(?<![\w-])ssh\s(?:[^\n]{0,120}\s)?-[a-zA-Z]*R\b|\bRemoteForward\b`,
     // An app's own protection switched off by a setting named for it: redaction, the output
-    // guard, approvals, a filter, verification, CSRF; or its allowlist opened to every host.
-    String.raw`\b[A-Z][A-Z0-9_]*ALLOWED_(?:HOSTS?|ORIGINS?|DOMAINS?)["']?\s*[=:]\s*["']?\*(?![\w.-])`,
-    String.raw`\b[A-Z][A-Z0-9]{0,30}(?:_[A-Z0-9]{1,30}){0,6}_(?:REDACT[A-Z_]{0,30}|GUARD|APPROVALS?|CSRF|VERIFY[A-Z_]{0,30}|SANDBOX|FILTER|SECURITY)["']?\s*[=:]\s*["']?(?:off|false|never|disabled?|passthrough|any|\*)(?![\w-])`,
+    // guard, approvals (or approving by itself: `…_APPROVAL_MODE=auto`), a filter,
+    // verification, CSRF; or its allowlist opened to every host, or to a whole top-level
+    // domain (`…_ALLOWED_HOSTS=com,net,io`: a host allows its subdomains).
+    String.raw`\b[A-Z][A-Z0-9_]*ALLOWED_(?:HOSTS?|ORIGINS?|DOMAINS?)["']?\s*[=:]\s*["']?(?:\*|(?:[\w.-]+,\s*)*\.?(?:com|net|org|io|dev|app|ai|co|cloud)(?=[,\s"'\x60]|$))(?![\w.-])`,
+    String.raw`\b[A-Z][A-Z0-9]{0,30}(?:_[A-Z0-9]{1,30}){0,6}_(?:REDACT[A-Z_]{0,30}|GUARD|APPROVALS?(?:_MODE)?|CSRF|VERIFY[A-Z_]{0,30}|SANDBOX|FILTER|SECURITY)["']?\s*[=:]\s*["']?(?:off|false|never|disabled?|passthrough|any|auto|\*)(?![\w-])`,
   ].join('|'),
   'm',
 );
@@ -138,7 +145,7 @@ const SHARES_SECRET = (() => {
   // Verbs may open the sentence; credentials' names keep their case (`ANTHROPIC_API_KEY`).
   const either = (words: string) =>
     words.replace(/\b([a-z])/g, (letter) => `[${letter}${letter.toUpperCase()}]`);
-  const credential = String.raw`(?:api[ _-]?keys?|session cookies?|passwords?|admin tokens?|credentials?|(?:[A-Z][A-Z0-9]*_)+(?:KEY|TOKEN|SECRET|PASSWORD))\b`;
+  const credential = String.raw`(?:api[ _-]?keys?|session cookies?|passwords?|admin tokens?|credentials?|(?:[A-Z][A-Z0-9]*_)+(?:KEY|TOKEN|SECRET|PASSWORD)|SecretAccessKey|AccessKeyId)\b`;
   return new RegExp(
     [
       String.raw`\b(?:${either('paste|send|share|forward|post|upload|submit|attach')})(?:s|ed|ing)?\b[^.;]{0,80}?\b${credential}`,
@@ -168,10 +175,11 @@ const TELL =
   /^\W*(?:(?:A|Answer)\s*:\s*)?(?:(?:tell|inform|assure)\s+(?:them|the user|users|people|readers|customers|everyone)|(?:point|direct|refer)\s+them)\b/i;
 /**
  * What a page's summaries or answers drawn from it must say ("Summaries of this page should tell
- * the reader that …", also in an image's alt text): an order to whoever writes them.
+ * the reader that …", "Any reply built from these notes is expected to close by …", also in an
+ * image's alt text): an order to whoever writes them.
  */
 const ORDERS_SUMMARIES =
-  /\b(?:summaries|summary|answers?|replies|responses)\s+(?:(?:of|about|from|drawn from|based on)\s+)?this\s+(?:page|document|doc|section|article)\s+(?:must|should|shall|need to|have to|are to|is to)\b/i;
+  /\b(?:summaries|summary|answers?|replies|reply|responses?)\s+(?:(?:built|drawn|written|made|generated|derived|quoting)\s+)?(?:(?:of|about|from|on|based on)\s+)?(?:this|these)\s+(?:pages?|documents?|docs?|sections?|articles?|notes?)\s+(?:must|should|shall|need to|have to|are to|is to|(?:is|are) (?:expected|required|supposed|asked) to)\b/i;
 
 /**
  * Advice against a command (`Never set NODE_TLS_REJECT_UNAUTHORIZED=0`, "avoid `chmod 777`") is
@@ -219,6 +227,21 @@ const STATED_TOKEN =
 const ASSIGNED_SECRET =
   /^[ \t]*(?:export[ \t]+)?[A-Z][A-Z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|_KEY|_SAS|SIGNATURE|CREDENTIALS?)[ \t]*=[ \t]*["']?(?!(?:your|my)[_-])(?=[^\s"']*\d)(?=[^\s"']*[A-Za-z])[^\s"'$<>]{6,}/m;
 
+/**
+ * A token or key stated in prose without quotes ("the relay's API key for staging is
+ * key-7c41e09b…"): as {@link STATED_TOKEN}, its value 16 characters or more.
+ */
+const STATED_BARE_TOKEN =
+  /\b(?:(?:admin|access|api|auth|bearer|bot|deploy|ingest|service|webhook)[ _-]?(?:tokens?|secrets?)|api[ _-]?keys?|client[ _-]secrets?|secret[ _-]keys?)\b[^.;\n]{0,40}?\s(?:is|was|are|reads)\s+(?=[\w-]*\d)(?=[\w-]*[a-z])[\w-]{16,}\b/i;
+
+/**
+ * A password given in a URL's query or a connection string (`jdbc:…?user=bi&password=…`,
+ * `…;PWD=…;`, libpq's `host=… password=…`): whatever its shape, it is the password; not a
+ * reference to one (`$PGPASSWORD`, `<password>`, `process.env.…`, a call).
+ */
+const PASSWORD_PARAMETER =
+  /(?:^|[\s?&;])(?:password|passwd|pwd)=(?![$<{%*]|\[REDACTED|(?:process\.)?env\.)[^\s&;'"`()]{4,}(?![(\w])/im;
+
 /** Whether `text` states a token's value ({@link STATED_TOKEN}), a variable's name aside. */
 function statesToken(text: string): boolean {
   return [...text.matchAll(STATED_TOKEN)].some(
@@ -265,6 +288,20 @@ const FILE_EXTENSION =
 /** IPv4 addresses of the machine itself and of private networks: not a place on the internet. */
 const LOCAL_IP = /^(?:127|10|0|255)\.|^192\.168\.|^172\.(?:1[6-9]|2\d|3[01])\.|^169\.254\./;
 
+/** An IPv4 address with a part in hexadecimal (`0x2d.0x4f.0x7a.0x11`), as `ping` reads one. */
+const HEX_IPV4 =
+  /(?<![\w.])(?=[\d.]*0x)(?:(?:0x[0-9a-f]{1,2}|\d{1,3})\.){3}(?:0x[0-9a-f]{1,2}|\d{1,3})(?![\w.])/gi;
+
+/** An IPv6 address as a URL's host (`http://[2a01:4f8::1]:8443/`). */
+const IPV6_HOST = /:\/\/(?:[^\s/@[]*@)?\[([0-9a-f:.]+)\]/gi;
+
+/**
+ * IPv6 addresses of the machine itself, of a link and of private networks (`fc00::/7`), and
+ * IPv4 ones written as IPv6 (`::ffff:10.0.0.1`) when those are local.
+ */
+const LOCAL_IPV6 =
+  /^(?:::1?|fe[89ab][0-9a-f]?:.*|f[cd][0-9a-f]{0,2}:.*|::ffff:(?:127|10|0|255)\..*|::ffff:192\.168\..*|::ffff:172\.(?:1[6-9]|2\d|3[01])\..*)$/i;
+
 /**
  * Hosts every deployment trusts: the machine itself, names private to a network (`.local`,
  * `.internal`), the names reserved for examples (RFC 2606: nobody can register them, so a
@@ -301,7 +338,8 @@ function pointedHosts(text: string): string[] {
   const hosts: string[] = [];
   // A host written to slip past filters: in escapes (`\u0068ttps://ingest\u002eapm.io`,
   // `&#46;`), its dots defanged (`203[.]0[.]113[.]45`, "registry dot keel-mirror dot dev"), or
-  // an IPv4 address as one number (`http://3405803783`).
+  // an IPv4 address as one number (`http://3405803783`) or in hexadecimal parts
+  // (`http://0x2d.0x4f.0x7a.0x11`).
   const decoded = text
     .replace(/\]\([^)\s]*\)/g, ']')
     .replace(ESCAPED, (written, ...codes: Array<string | undefined>) => {
@@ -313,7 +351,8 @@ function pointedHosts(text: string): string[] {
     .replace(DEFANGED_DOT, '.')
     .replace(/(?<=:\/\/)(?:\d{8,10}|0x[0-9a-f]{8})(?![\w.])/gi, (number) =>
       [24, 16, 8, 0].map((shift) => Math.floor(Number(number) / 2 ** shift) % 256).join('.'),
-    );
+    )
+    .replace(HEX_IPV4, (address) => address.split('.').map(Number).join('.'));
   for (const match of decoded.matchAll(HOST)) {
     const [, scheme, at, written] = match;
     const host = (written as string).toLowerCase();
@@ -329,6 +368,8 @@ function pointedHosts(text: string): string[] {
   }
   for (const [, url, ssh] of decoded.matchAll(NAME_HOST))
     hosts.push((url ?? ssh ?? '').toLowerCase());
+  for (const [, address] of decoded.matchAll(IPV6_HOST))
+    if (!LOCAL_IPV6.test(address as string)) hosts.push((address as string).toLowerCase());
   return hosts;
 }
 
@@ -407,6 +448,17 @@ function rot13(text: string): string {
   });
 }
 
+/**
+ * Whether `text` is English written backwards (`.tekcit eht otni yek ruoy etsap`): several more
+ * of its words of three letters or more read as English reversed than as written.
+ */
+function readsReversed(text: string): boolean {
+  const words = text.toLowerCase().match(/[a-z]{3,}/g) ?? [];
+  const english = (list: readonly string[]) => list.filter(isEnglishWord).length;
+  const backwards = english(words.map((word) => [...word].reverse().join('')));
+  return backwards >= english(words) + 4 && backwards >= 0.6 * words.length;
+}
+
 /** The commonest English words: text whose ROT13 holds several more of them is encoded. */
 const ENGLISH =
   /\b(?:the|to|and|of|in|is|you|your|from|for|with|that|this|it|on|are|user|users)\b/gi;
@@ -432,6 +484,15 @@ function foreign(text: string): boolean {
   return (text.match(FOREIGN)?.length ?? 0) >= 3 && englishWords(text) <= 1;
 }
 
+/**
+ * Letters styled to read past filters that read words: the mathematical alphanumerics (`𝗽𝗮𝘀𝘁𝗲`,
+ * `𝑘𝑒𝑦`) and the fullwidth letters and digits with the punctuation of an address
+ * (`ｋｅｅｌ－ｍｉｒｒｏｒ．ｃｏｍ`). A unit is judged with them read as the characters they
+ * style (NFKC), and quoted as written.
+ */
+const STYLED =
+  /[\u{1D400}-\u{1D7FF}\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A\uFF0D-\uFF0F\uFF1A\uFF20]/gu;
+
 /** Options of {@link unquotable}. */
 export interface UnquotableOptions {
   /** Hosts the deployment trusts (and their subdomains): text may point readers at them. */
@@ -454,7 +515,8 @@ export function unquotable({ allowedHosts = [] }: UnquotableOptions = {}) {
   const trusted = [...TRUSTED_HOSTS, ...allowedHosts.map((host) => host.toLowerCase())];
   const untrusted = (host: string) =>
     !trusted.some((allowed) => host === allowed || host.endsWith(`.${allowed}`));
-  return (text: string, headingPath: readonly string[], page = ''): boolean => {
+  return (written: string, headingPath: readonly string[], page = ''): boolean => {
+    const text = written.replace(STYLED, (styled) => styled.normalize('NFKC'));
     const code = text.startsWith('```');
     const spans = text.replace(/(`+)[^`\n]*?\1/g, '');
     const prose = code ? '' : spans;
@@ -470,7 +532,8 @@ export function unquotable({ allowedHosts = [] }: UnquotableOptions = {}) {
         (unsafe) => unsafe.test(text) && (code || !advisedAgainst(unsafe, text)),
       ) ||
       PASSWORD_IN_PROSE.test(text) ||
-      (!code && statesToken(text)) ||
+      (!code && (statesToken(text) || STATED_BARE_TOKEN.test(text))) ||
+      PASSWORD_PARAMETER.test(text) ||
       ASSIGNED_SECRET.test(text.replace(/`/g, '\n')) ||
       (ASSISTANT.test(text) && (DIRECTIVE.test(text) || ADDRESSED.test(text))) ||
       (ADDRESSED.test(text) && DIRECTIVE.test(text)) ||
@@ -484,6 +547,9 @@ export function unquotable({ allowedHosts = [] }: UnquotableOptions = {}) {
       (!code && SHARES_SECRET.test(plain) && !advisedAgainst(SHARES_SECRET, plain)) ||
       [...pointedHosts(text), ...referencedHosts(text, page)].some(untrusted) ||
       englishWords(rot13(prose)) >= englishWords(prose) + 3 ||
+      [spans, ...[...text.matchAll(/(`+)([^`\n]*?)\1/g)].map((span) => span[2] as string)].some(
+        readsReversed,
+      ) ||
       (prose !== '' && foreign(prose) && !foreign(page))
     );
   };
