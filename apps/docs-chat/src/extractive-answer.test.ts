@@ -1191,6 +1191,50 @@ describe('extractAnswer', () => {
     }
   });
 
+  it('declines a default asked in plain words when no unit states a default of what it names', () => {
+    const embedder = chunk(
+      'retrieval.md#12',
+      [
+        '`createOpenAIEmbedder({ client, model, concurrency = 4 })` batches inputs and retries with backoff.',
+        '',
+        'Each request of the embedder is cancelled by its signal.',
+      ].join('\n'),
+      ['Embedders'],
+    );
+    const timeout = readQuestion('default request timeout for the OpenAI embedder?');
+    expect(extractAnswer(timeout, [embedder]).covered).toBe(false);
+    const sampling = readQuestion(
+      'What trace sampling rate does @keel/observability apply by default when exporting spans?',
+    );
+    const traces = chunk(
+      'observability.md#3',
+      'Spans are exported through OpenTelemetry; the default exporter sends every trace it is given.',
+      ['Traces'],
+    );
+    expect(extractAnswer(sampling, [traces]).covered).toBe(false);
+    // A unit stating a default of what is asked, its words in the unit or its heading, answers.
+    const stated = chunk(
+      'retrieval.md#13',
+      'A request of the OpenAI embedder has a timeout of 30 s by default.',
+      ['Embedders'],
+    );
+    expect(extractAnswer(timeout, [embedder, stated]).covered).toBe(true);
+    const rate = chunk('observability.md#4', 'By default every trace is kept: a rate of 1.', [
+      'Trace sampling',
+    ]);
+    expect(extractAnswer(sampling, [traces, rate]).covered).toBe(true);
+    // Words naming a kind of figure are not what is asked about.
+    const cap = readQuestion(
+      'What is the default cap on how many tokens a tool result may return?',
+    );
+    const results = chunk(
+      'tools.md#7',
+      'Results longer than `maxResultTokens` (per tool, default 4,000 tokens) are cut.',
+      ['Tool results'],
+    );
+    expect(extractAnswer(cap, [results]).covered).toBe(true);
+  });
+
   it('declines a question asking what a named model costs when no unit prices that model', () => {
     const catalogue = chunk(
       'tokens.md#9',

@@ -7,7 +7,7 @@
  */
 import type { PackedChunk } from '@keel/retrieval';
 import { type AnswerUnit, answerUnits, wholeUnits } from './answer-units';
-import { analyzeTerms, heads, type Question, titles } from './question';
+import { analyzeTerms, heads, isIdentifier, type Question, titles } from './question';
 
 /** What the answerer found. */
 export type ExtractedAnswer = (
@@ -120,6 +120,39 @@ function* wholeAt(text: string, name: string): Generator<number> {
 /** Whether `text` writes `name` whole (see {@link wholeAt}). */
 function writesWhole(text: string, name: string): boolean {
   return !wholeAt(text, name).next().done;
+}
+
+/** A word ending what a question asks the default of ("the default request timeout for …"). */
+const ENDS_DEFAULTED =
+  /^(?:for|of|in|on|at|when|if|does|do|is|are|was|will|would|can|used|uses?|that|with|to|and|or|per|by|vs)$/i;
+
+/**
+ * Words naming a kind of figure rather than what it is of: "the default cap on how many tokens…"
+ * asks about tokens, in the documents' words or not.
+ */
+const FIGURE_WORDS = /^(?:caps?|limits?|max(?:imum)?s?|min(?:imum)?s?|sizes?|values?|numbers?|amounts?|counts?|settings?|options?|levels?|ceilings?|thresholds?)$/i;
+
+/**
+ * What `text` asks the default of in plain words, up to a preposition or a verb: "the default
+ * request timeout for …", "What trace sampling rate does … apply by default?"; none when it asks
+ * no default or names what it asks in code (see {@link defaultedName}). Words naming a kind of
+ * figure (`FIGURE_WORDS`) are left out.
+ */
+function defaultedWords(text: string): string[] {
+  const written =
+    /(?<!\bby\s+)\bdefault\s+((?:[\w-]+\s*){1,4})/i.exec(text) ??
+    (/\bby\s+default\b/i.test(text)
+      ? /\b(?:what|which|how\s+(?:many|much|long))\s+((?:[\w-]+\s+){1,4}?)(?:does|do|is|are|will|would|did|can)\b/i.exec(
+          text,
+        )
+      : null);
+  const words: string[] = [];
+  for (const word of written?.[1]?.trim().split(/\s+/) ?? []) {
+    if (ENDS_DEFAULTED.test(word)) break;
+    if (isIdentifier(word)) return [];
+    if (!FIGURE_WORDS.test(word)) words.push(word);
+  }
+  return words;
 }
 
 /** How a sentence going on about what the one before it spoke of opens. */
@@ -733,6 +766,21 @@ export function extractAnswer(
         .toLowerCase();
       return writesWhole(beside, defaulted);
     });
+  // The same for a default asked in plain words: a unit stating a default must hold every term of
+  // what is asked ("the default request timeout for the OpenAI embedder" is not answered by
+  // another option's default).
+  const defaultedTerms =
+    question.shape === 'howto'
+      ? []
+      : analyzeTerms(defaultedWords(question.asking).join(' ')).filter((term) => weight.has(term));
+  const unstatedPlainly =
+    defaultedTerms.length > 0 &&
+    !quotable.some(
+      ({ unit, held, heading }) =>
+        unit.kind !== 'code' &&
+        STATES_DEFAULT.test(unit.text) &&
+        defaultedTerms.every((term) => held.has(term) || heading.has(term)),
+    );
   const numeric = question.shape === 'numeric';
   const figure = numeric ? FIGURES.find(({ asks }) => asks.test(question.text)) : undefined;
   // A question asking for a figure of what it names by labels with a digit in them (`p99`,
@@ -768,6 +816,7 @@ export function extractAnswer(
   if (
     relevance.missing.length > 0 ||
     unstated ||
+    unstatedPlainly ||
     unlabelled ||
     unpriced ||
     (overview.length === 0 && share < floor)
