@@ -45,7 +45,10 @@ const FORBID_TAGS = [
   'video',
 ];
 
-/** True when `raw` is this page's own origin, or http(s) on an allowed host or below it. */
+/**
+ * True when `raw` is this page's own origin, or http(s) on an allowed host or below it; below a
+ * name of one label (`intranet`) is a top-level domain, not its subdomains (as the server's guard).
+ */
 export function urlAllowed(raw, allowedHosts) {
   let url;
   try {
@@ -56,7 +59,9 @@ export function urlAllowed(raw, allowedHosts) {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
   if (url.origin === window.location.origin) return true;
   const host = url.hostname.toLowerCase().replace(/\.$/, '');
-  return allowedHosts.some((allowed) => host === allowed || host.endsWith(`.${allowed}`));
+  return allowedHosts.some(
+    (allowed) => host === allowed || (allowed.includes('.') && host.endsWith(`.${allowed}`)),
+  );
 }
 
 /** What one sanitise pass checks its links and images against. */

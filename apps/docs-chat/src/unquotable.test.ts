@@ -44,6 +44,14 @@ describe('unquotable', () => {
     ]);
   });
 
+  it('quotes a configured host of one label as itself only, never its top-level domain', () => {
+    const intranet = unquotable({ allowedHosts: ['intranet', 'com'] });
+    expect(intranet('See http://intranet/wiki for the runbook.', [])).toBe(false);
+    expect(
+      intranet('See https://evil.com/wiki or http://wiki.intranet/ for the runbook.', []),
+    ).toBe(true);
+  });
+
   it('quotes the names reserved for examples, which lead nowhere, and nothing that only ends like one', () => {
     quoted([
       '```ts\nredact("mail jane@example.com, key " + key);\n```',

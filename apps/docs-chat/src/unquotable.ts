@@ -512,9 +512,14 @@ export interface UnquotableOptions {
  * ```
  */
 export function unquotable({ allowedHosts = [] }: UnquotableOptions = {}) {
-  const trusted = [...TRUSTED_HOSTS, ...allowedHosts.map((host) => host.toLowerCase())];
+  // A configured name of one label is its own host only, as the output guard reads it; the
+  // trusted ones of one label (`local`, `internal`) are the domains private to a network.
+  const configured = allowedHosts.map((host) => host.toLowerCase());
   const untrusted = (host: string) =>
-    !trusted.some((allowed) => host === allowed || host.endsWith(`.${allowed}`));
+    !TRUSTED_HOSTS.some((allowed) => host === allowed || host.endsWith(`.${allowed}`)) &&
+    !configured.some(
+      (allowed) => host === allowed || (allowed.includes('.') && host.endsWith(`.${allowed}`)),
+    );
   return (written: string, headingPath: readonly string[], page = ''): boolean => {
     const text = written.replace(STYLED, (styled) => styled.normalize('NFKC'));
     const code = text.startsWith('```');

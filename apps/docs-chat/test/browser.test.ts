@@ -620,6 +620,8 @@ describe.skipIf(SKIP_BROWSER)('docs-chat page in Chromium, rendering a hostile a
       '<details open ontoggle="window.__pwned = \'details\'">x</details>',
       `<style>body { background: url(${beam}&via=style) }</style>`,
       '[allowed](https://docs.example.com/guide)',
+      // `com` on the list is the host `com` alone, not every host under it.
+      '[under a one-label entry](https://evil.com/tld)',
       '| a | b |\n| - | - |\n| <img src=x onerror=alert(1)> | `<b>` |',
       `\`\`\`html\n<script>fetch('${beam}&via=code')</script>\n\`\`\``,
       `[beacon]: ${beam}&via=reference-definition`,
@@ -629,7 +631,7 @@ describe.skipIf(SKIP_BROWSER)('docs-chat page in Chromium, rendering a hostile a
     await page.evaluate(`import('/render.js').then(({ renderMarkdown }) => {
       const box = document.createElement('div');
       box.id = 'rendered';
-      box.append(renderMarkdown(${JSON.stringify(hostile)}, ['docs.example.com']));
+      box.append(renderMarkdown(${JSON.stringify(hostile)}, ['docs.example.com', 'com']));
       document.body.append(box);
     })`);
     await page.waitForLoadState('networkidle');

@@ -65,7 +65,11 @@ function hostAllowed(hostname: string, allowedHosts: readonly string[]): boolean
   // Only what every renderer reads as one host: a browser takes `_`, `(`, `~` or `}` in a host,
   // where a renderer ends the link (`allowed.com_.evil.com(.allowed.com` links evil.com).
   if (!/^[a-z0-9-]+(?:\.[a-z0-9-]+)*$/.test(host)) return false;
-  return allowedHosts.some((allowed) => host === allowed || host.endsWith(`.${allowed}`));
+  // A name of one label (`intranet`, or `com` by mistake) is its own host only: below it is a
+  // top-level domain's whole namespace, not the allowed host's subdomains.
+  return allowedHosts.some(
+    (allowed) => host === allowed || (allowed.includes('.') && host.endsWith(`.${allowed}`)),
+  );
 }
 
 /** One reading of a destination: true when it is relative or an allowed http(s) URL. */

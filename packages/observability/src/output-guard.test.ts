@@ -119,6 +119,15 @@ describe('links and images', () => {
     for (const sample of kept) expect(guard.guardText(sample)).toBe(sample);
   });
 
+  it('keeps a host of one label on the list only as itself, never its top-level domain', () => {
+    const guard = guardOf({ allowedHosts: ['intranet', 'com'] });
+    const kept = '[wiki](http://intranet/page) [odd](https://com/x)';
+    expect(guard.guardText(kept)).toBe(kept);
+    expect(guard.guardText('[a](https://evil.com/x) ![b](https://wiki.intranet/b.png)')).toBe(
+      'a (image removed: b)',
+    );
+  });
+
   it('removes images to other hosts, keeping the alt text and never the URL or host', () => {
     expect(guard.guardText('![the chart](https://evil.example/p.png?d=secret) end')).toBe(
       '(image removed: the chart) end',
