@@ -130,7 +130,8 @@ const ENDS_DEFAULTED =
  * Words naming a kind of figure rather than what it is of: "the default cap on how many tokens…"
  * asks about tokens, in the documents' words or not.
  */
-const FIGURE_WORDS = /^(?:caps?|limits?|max(?:imum)?s?|min(?:imum)?s?|sizes?|values?|numbers?|amounts?|counts?|settings?|options?|levels?|ceilings?|thresholds?)$/i;
+const FIGURE_WORDS =
+  /^(?:caps?|limits?|max(?:imum)?s?|min(?:imum)?s?|sizes?|values?|numbers?|amounts?|counts?|settings?|options?|levels?|ceilings?|thresholds?)$/i;
 
 /**
  * What `text` asks the default of in plain words, up to a preposition or a verb: "the default

@@ -407,7 +407,8 @@ describe('unquotable', () => {
     ]);
     quoted([
       '`postgres://app@db.internal/app?sslmode=require&password=$PGPASSWORD`',
-      '```ts\nconst url = `host=db password=${process.env.PGPASSWORD}`;\nconnect({ password=getPassword() });\n```',
+      "```ts\nconst conninfo = 'host=db password=' + process.env.PGPASSWORD;\nconnect({ password=getPassword() });\n```",
+      '`host=db password=process.env.PGPASSWORD`',
       'The API key is read once at start from `OPENAI_API_KEY`.',
       'The API key is optional for a local server such as Ollama.',
       'Set `DOCS_CHAT_ALLOWED_HOSTS=docs.acme.dev,api.docs.acme.dev` to keep their links.',
