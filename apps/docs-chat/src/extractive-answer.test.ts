@@ -1557,6 +1557,35 @@ describe('extractAnswer', () => {
     ]);
   });
 
+  it('weighs the units of a package a part of the question names by its name alone', () => {
+    const arch = chunk(
+      'architecture.md#12',
+      'Observability creates a span for every call. Observability spans follow the conventions.',
+      ['Architecture', 'Tracing'],
+    );
+    const tools = chunk(
+      'tools.md#8',
+      'Every dispatch records a `ToolCallRecord`: its decision and outcome.',
+      ['@keel/tools', 'Records'],
+    );
+    const observability = chunk(
+      'observability.md#2',
+      'Finished spans are kept in a bounded buffer. A tool call is the span `execute_tool {tool}`.',
+      ['@keel/observability', 'Spans'],
+    );
+    const found = extractAnswer(
+      readQuestion('What does the dispatcher record, and what span does observability create?'),
+      [arch, tools, observability],
+      { maxUnits: 3 },
+    );
+    // The second part's cover quotes @keel/observability first, the architecture after.
+    expect(found.covered ? found.units.map((unit) => unit.sourceId) : []).toEqual([
+      'tools.md',
+      'observability.md',
+      'architecture.md',
+    ]);
+  });
+
   it('prefers the unit holding the rare term of the question when its chunk holds the rest', () => {
     const stores = chunk(
       'retrieval.md#7',

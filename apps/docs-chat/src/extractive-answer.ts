@@ -944,14 +944,17 @@ export function extractAnswer(
         question.aspects.some((other) => other.toLowerCase().includes(id)),
     ),
   }));
-  // The packages the question names (`@keel/llm`, "the streaming and llm packages"), each the
-  // document titled by its scoped name (`@keel/llm`): a unit of one the question or a part of
-  // it names weighs more in that part's cover.
+  // The packages the question names (`@keel/llm`, "the streaming and llm packages", and in a
+  // question asking several things, a package by its name alone: "what span does observability
+  // create?"), each the document titled by its scoped name (`@keel/llm`): a unit of one the
+  // question or a part of it names weighs more in that part's cover.
   const listed = new Set<string>();
   for (const [, name] of question.text.matchAll(/@[\w-]+\/([\w-]+)/g))
     listed.add((name as string).toLowerCase());
   for (const [list] of question.text.matchAll(PACKAGE_LIST))
     for (const word of list.split(/[\s,]+/)) listed.add(word.toLowerCase());
+  if (parts.length > 1)
+    for (const word of question.text.toLowerCase().match(/[\w-]+/g) ?? []) listed.add(word);
   const packages = new Map<string, string>();
   for (const [sourceId, title] of titles) {
     const name = /^@[\w-]+\/([\w-]+)$/.exec(title)?.[1]?.toLowerCase();
