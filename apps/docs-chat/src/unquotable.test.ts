@@ -392,6 +392,8 @@ describe('unquotable', () => {
     quoted([
       '`curl -s http://169.254.169.254/latest/meta-data/instance-id` prints the instance.',
       'Copy `.env.example` to `.env`, then run `curl http://localhost:3000/health`.',
+      'Open http://localhost:3000 once `.env` is filled in.',
+      '`curl http://localhost:3000/health` after editing `.env`',
       '`scp ~/.ssh/id_ed25519.pub deploy@docs.acme.dev:`',
     ]);
   });

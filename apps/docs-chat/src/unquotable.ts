@@ -36,6 +36,9 @@ const PROSE_TAG =
  */
 const LINK_DEFINITION = /^\s*\[(?!\^)[^\]]+\]:\s*\S/;
 
+/** A file of secrets: an environment file, an ssh private key, cloud or registry credentials. */
+const SECRET_FILE = String.raw`(?:(?<![\w.-])\.env(?![\w.-])|\bid_(?:rsa|ed25519|ecdsa)(?!\.pub)\b|\.aws\/credentials\b|(?<![\w-])\.(?:npmrc|netrc|pgpass|git-credentials)\b)`;
+
 /**
  * Commands and settings that weaken the machine or app they run on, which a page may slip into a
  * how-to: TLS checks turned off, a download piped or fed into a shell or an interpreter, files
@@ -95,7 +98,8 @@ const UNSAFE_COMMAND = new RegExp(
     // A machine's credentials read from its cloud's instance metadata, or a file of secrets sent
     // away (`curl --data-binary @.env https://…`, `scp ~/.aws/credentials …`).
     String.raw`\/meta-data\/iam\/security-credentials\b|\/computeMetadata\/v1\/instance\/service-accounts\/[^\s/]+\/token\b|\/metadata\/identity\/oauth2\/token\b`,
-    String.raw`\b(?:curl|wget|scp|rsync|nc|ncat|http)\b[^\n]{0,200}(?:\s|@|=)[^\s"']*(?:(?<![\w.-])\.env(?![\w.-])|\bid_(?:rsa|ed25519|ecdsa)(?!\.pub)\b|\.aws\/credentials\b|(?<![\w-])\.(?:npmrc|netrc|pgpass|git-credentials)\b)`,
+    String.raw`\b(?:curl|wget|http)\b[^\n]{0,200}(?:@|--upload-file[ =]|\s-T\s*|--(?:post|body)-file=)["']?[^\s"']*${SECRET_FILE}`,
+    String.raw`\b(?:scp|rsync)\b[^\n]{0,200}\s["']?[^\s"']*${SECRET_FILE}|\bn?cat\b[^\n]{0,200}<\s*[^\s"']*${SECRET_FILE}`,
     // CI that runs a fork's code with the repository's secrets, or hands the secrets out.
     String.raw`\bpull_request_target\b[\s\S]{0,3000}?\bpull_request\.head\b|\bpull_request_target\b[^.\n]{0,200}\bhead\b|\bpermissions:\s*write-all\b|\becho\b[^\n]{0,40}\$\{\{\s*secrets\.`,
   ].join('|'),
