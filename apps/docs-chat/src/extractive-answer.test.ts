@@ -1584,6 +1584,30 @@ describe('extractAnswer', () => {
       'observability.md',
       'architecture.md',
     ]);
+    // A plural name by its singular: "the token budget" names `@keel/tokens`.
+    const budgets = chunk(
+      'architecture.md#13',
+      'The token budget refuses calls when Redis is down. Token budgets follow the ledger.',
+      ['Architecture', 'Budgets'],
+    );
+    const tokens = chunk(
+      'tokens.md#15',
+      'Spent budgets are kept per day. A budget fails closed when Redis is down.',
+      ['@keel/tokens', 'Budgets on Redis'],
+    );
+    const singular = extractAnswer(
+      readQuestion(
+        'What does the dispatcher record, and what does the token budget do when Redis is down?',
+      ),
+      [budgets, tools, tokens],
+      { maxUnits: 4 },
+    );
+    expect(singular.covered ? singular.units.map((unit) => unit.sourceId) : []).toEqual([
+      'tokens.md',
+      'tokens.md',
+      'architecture.md',
+      'tools.md',
+    ]);
   });
 
   it('prefers the unit holding the rare term of the question when its chunk holds the rest', () => {

@@ -945,16 +945,18 @@ export function extractAnswer(
     ),
   }));
   // The packages the question names (`@keel/llm`, "the streaming and llm packages", and in a
-  // question asking several things, a package by its name alone: "what span does observability
-  // create?"), each the document titled by its scoped name (`@keel/llm`): a unit of one the
-  // question or a part of it names weighs more in that part's cover.
+  // question asking several things, a package by its name alone, a plural's `s` dropped or not:
+  // "what span does observability create?", "the token budget"), each the document titled by
+  // its scoped name (`@keel/llm`): a unit of one the question or a part of it names weighs more
+  // in that part's cover.
   const listed = new Set<string>();
   for (const [, name] of question.text.matchAll(/@[\w-]+\/([\w-]+)/g))
     listed.add((name as string).toLowerCase());
   for (const [list] of question.text.matchAll(PACKAGE_LIST))
     for (const word of list.split(/[\s,]+/)) listed.add(word.toLowerCase());
   if (parts.length > 1)
-    for (const word of question.text.toLowerCase().match(/[\w-]+/g) ?? []) listed.add(word);
+    for (const word of question.text.toLowerCase().match(/[\w-]+/g) ?? [])
+      listed.add(word).add(`${word}s`);
   const packages = new Map<string, string>();
   for (const [sourceId, title] of titles) {
     const name = /^@[\w-]+\/([\w-]+)$/.exec(title)?.[1]?.toLowerCase();
@@ -963,7 +965,12 @@ export function extractAnswer(
   const homes = (text: string) =>
     new Set(
       [...packages]
-        .filter(([, name]) => new RegExp(`(?<![\\w-])${name}(?![\\w-])`, 'i').test(text))
+        .filter(([, name]) =>
+          new RegExp(
+            `(?<![\\w-])${parts.length > 1 ? `${name.replace(/s$/, '')}s?` : name}(?![\\w-])`,
+            'i',
+          ).test(text),
+        )
         .map(([sourceId]) => sourceId),
     );
   const lanes = (parts.length > 1 ? parts : [undefined]).map((part, index) => {
