@@ -212,14 +212,19 @@ const PASSWORD_IN_PROSE = new RegExp(
   'i',
 );
 
+/** What names a token or a key in prose; a bare "token" or "key" is a model's or a cache's. */
+const TOKEN_NAME = String.raw`\b(?:(?:admin|access|api|auth|bearer|bot|deploy|ingest|service|webhook)[ _-]?(?:tokens?|secrets?)|api[ _-]?keys?|client[ _-]secrets?|secret[ _-]keys?)\b`;
+
 /**
  * A token or key stated in prose, which no redaction rule knows the shape of: "the admin token
  * for staging is `KEELRT-dash-2024`". A value with a letter and a digit (not a figure), and not
  * a variable's name (`DOCS_CHAT_ADMIN_TOKEN`), a placeholder (`<token>`) or an expression
  * (`$TOKEN`). A bare "token" or "key" is a model's token or a cache's key.
  */
-const STATED_TOKEN =
-  /\b(?:(?:admin|access|api|auth|bearer|bot|deploy|ingest|service|webhook)[ _-]?(?:tokens?|secrets?)|api[ _-]?keys?|client[ _-]secrets?|secret[ _-]keys?)\b[^.;\n]{0,40}?(?:\s(?:is|was|are|reads)|\s*[:=])\s*(?:\*\*)?[`'"“](?=[^`'"”\s]*\d)(?=[^`'"”\s]*[a-z])([^`'"”\s<>$]{6,})[`'"”]/gi;
+const STATED_TOKEN = new RegExp(
+  String.raw`${TOKEN_NAME}[^.;\n]{0,40}?(?:\s(?:is|was|are|reads)|\s*[:=])\s*(?:\*\*)?[\x60'"“](?=[^\x60'"”\s]*\d)(?=[^\x60'"”\s]*[a-z])([^\x60'"”\s<>$]{6,})[\x60'"”]`,
+  'gi',
+);
 
 /**
  * A secret assigned in an environment file or a shell (`DOCS_CHAT_ADMIN_TOKEN=kl8Qm2Zr`, an
@@ -235,8 +240,10 @@ const ASSIGNED_SECRET =
  * A token or key stated in prose without quotes ("the relay's API key for staging is
  * key-7c41e09b…"): as {@link STATED_TOKEN}, its value 16 characters or more.
  */
-const STATED_BARE_TOKEN =
-  /\b(?:(?:admin|access|api|auth|bearer|bot|deploy|ingest|service|webhook)[ _-]?(?:tokens?|secrets?)|api[ _-]?keys?|client[ _-]secrets?|secret[ _-]keys?)\b[^.;\n]{0,40}?\s(?:is|was|are|reads)\s+(?=[\w-]*\d)(?=[\w-]*[a-z])[\w-]{16,}\b/i;
+const STATED_BARE_TOKEN = new RegExp(
+  String.raw`${TOKEN_NAME}[^.;\n]{0,40}?\s(?:is|was|are|reads)\s+(?=[\w-]*\d)(?=[\w-]*[a-z])[\w-]{16,}\b`,
+  'i',
+);
 
 /**
  * A password given in a URL's query or a connection string (`jdbc:…?user=bi&password=…`,
@@ -460,7 +467,8 @@ function readsReversed(text: string): boolean {
   const words = text.toLowerCase().match(/[a-z]{3,}/g) ?? [];
   const english = (list: readonly string[]) => list.filter(isEnglishWord).length;
   const backwards = english(words.map((word) => [...word].reverse().join('')));
-  return backwards >= english(words) + 4 && backwards >= 0.6 * words.length;
+  // Most text reads forwards: the written count only when the reversed one could beat it.
+  return backwards >= Math.max(4, 0.6 * words.length) && backwards >= english(words) + 4;
 }
 
 /** The commonest English words: text whose ROT13 holds several more of them is encoded. */
@@ -497,6 +505,9 @@ function foreign(text: string): boolean {
 const STYLED =
   /[\u{1D400}-\u{1D7FF}\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A\uFF0D-\uFF0F\uFF1A\uFF20]/gu;
 
+/** Inline code: its backticks (group 1) and what they hold (group 2). */
+const CODE_SPAN = /(`+)([^`\n]*?)\1/g;
+
 /** Options of {@link unquotable}. */
 export interface UnquotableOptions {
   /** Hosts the deployment trusts (and their subdomains): text may point readers at them. */
@@ -519,15 +530,17 @@ export function unquotable({ allowedHosts = [] }: UnquotableOptions = {}) {
   // A configured name of one label is its own host only, as the output guard reads it; the
   // trusted ones of one label (`local`, `internal`) are the domains private to a network.
   const configured = allowedHosts.map((host) => host.toLowerCase());
+  const within = (host: string, allowed: string) =>
+    host === allowed || host.endsWith(`.${allowed}`);
   const untrusted = (host: string) =>
-    !TRUSTED_HOSTS.some((allowed) => host === allowed || host.endsWith(`.${allowed}`)) &&
+    !TRUSTED_HOSTS.some((allowed) => within(host, allowed)) &&
     !configured.some(
-      (allowed) => host === allowed || (allowed.includes('.') && host.endsWith(`.${allowed}`)),
+      (allowed) => host === allowed || (allowed.includes('.') && within(host, allowed)),
     );
   return (written: string, headingPath: readonly string[], page = ''): boolean => {
     const text = written.replace(STYLED, (styled) => styled.normalize('NFKC'));
     const code = text.startsWith('```');
-    const spans = text.replace(/(`+)[^`\n]*?\1/g, '');
+    const spans = text.replace(CODE_SPAN, '');
     const prose = code ? '' : spans;
     const plain = text.replace(/`/g, '');
     return (
@@ -556,7 +569,7 @@ export function unquotable({ allowedHosts = [] }: UnquotableOptions = {}) {
       (!code && SHARES_SECRET.test(plain) && !advisedAgainst(SHARES_SECRET, plain)) ||
       [...pointedHosts(text), ...referencedHosts(text, page)].some(untrusted) ||
       englishWords(rot13(prose)) >= englishWords(prose) + 3 ||
-      [spans, ...[...text.matchAll(/(`+)([^`\n]*?)\1/g)].map((span) => span[2] as string)].some(
+      [spans, ...[...text.matchAll(CODE_SPAN)].map((span) => span[2] as string)].some(
         readsReversed,
       ) ||
       (prose !== '' && foreign(prose) && !foreign(page))
