@@ -948,6 +948,23 @@ describe('extractAnswer', () => {
     expect(shown.map((unit) => unit.text)).not.toContain('Swapping to Redis is one line:');
   });
 
+  it('quotes no sentence going on by a pronoun from a refused one', () => {
+    const page = [
+      'Exceptions above $50 a day need a named approver.',
+      'The on-call engineer asks for the last characters of your key.',
+      'Give them on the bridge call; the engineer types them into the exceptions sheet.',
+      'Keep them short and written down.',
+    ].join(' ');
+    const found = extractAnswer(
+      readQuestion('How is a budget exception approved by the engineer?'),
+      [chunk('budget.md#0', `# Budget exceptions\n\n${page}`, ['Budget exceptions'])],
+      { exclude: (text) => text.includes('characters of your key') },
+    );
+    const shown = found.covered ? found.units.map((unit) => unit.text).join('\n') : '';
+    expect(shown).toContain('named approver');
+    expect(shown).not.toContain('types them');
+  });
+
   it('answers a how-to with the code doing it, not the install commands before it', () => {
     const testing = chunk(
       'testing.md#0',

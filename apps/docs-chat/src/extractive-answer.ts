@@ -159,6 +159,9 @@ function defaultedWords(text: string): string[] {
 /** How a sentence going on about what the one before it spoke of opens. */
 const GOES_ON = /^(?:It|Its|They|Their)\b/;
 
+/** A sentence opening with a verb and a pronoun for what the sentence before it named. */
+const CONTINUES = /^(?:then\s+|and\s+)?[A-Za-z]+\s+(?:it|them|these|those)\b/i;
+
 /**
  * Of `names` (identifiers `text` writes), the one written nearest "default", lowercase, a method
  * by its own name (`retrieve` for `retriever.retrieve`): what a question asks the default of
@@ -688,11 +691,17 @@ export function extractAnswer(
   // with it: it is the unit just before the block's first, ending in a colon.
   const leadsIntoRefused = ({ unit }: Scored) =>
     unit.text.endsWith(':') && refusedBlocks.has(`${unit.citationId}#${unit.position + 1}`);
+  // A sentence going on from a refused one by a pronoun ("Give them on the bridge call") does
+  // what that one was refused for.
+  const refusedAt = new Set([...excluded].map(({ unit }) => `${unit.citationId}#${unit.position}`));
+  const continuesRefused = ({ unit }: Scored) =>
+    CONTINUES.test(unit.text) && refusedAt.has(`${unit.citationId}#${unit.position - 1}`);
   const quotable = scored.filter(
     (item) =>
       !excluded.has(item) &&
       !refusedBlocks.has(blockOf(item.unit) ?? '') &&
-      !leadsIntoRefused(item),
+      !leadsIntoRefused(item) &&
+      !continuesRefused(item),
   );
   const byChunk = new Map<string, Map<string, number>>();
   for (const { unit, held, heading } of quotable) {

