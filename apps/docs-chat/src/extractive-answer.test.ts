@@ -554,6 +554,10 @@ describe('readQuestion', () => {
     expect(
       readQuestion('how do i test retries deterministically with createFakeClock?').names,
     ).toEqual([]);
+    // A name made a verb is what a thing did, not a name the documents must write.
+    expect(readQuestion('How long does a SIGKILLed process hold its Redis slot?').names).toEqual([
+      'Redis',
+    ]);
     // A question with capitals writes its names capitalised: a lowercase word is no name.
     expect(readQuestion('Does Keel ship a pinecone adapter?').names).toEqual(['Keel']);
     // A common word misspelled by one edit past its first letter is no name either.
@@ -1196,6 +1200,17 @@ describe('extractAnswer', () => {
       'llm.md#5',
       '`generateObject` repairs by default, up to `maxRepairs` (default 1) times.',
     );
+    // Another sentence's name is another topic; a pronoun points back to it.
+    const content = chunk(
+      'architecture.md#20',
+      'By default no content (requests, answers) reaches telemetry; the caller opts in.',
+    );
+    const two = readQuestion(
+      'If the onRecord hook throws, does the call fail? And does content reach telemetry by default?',
+    );
+    expect(extractAnswer(two, [content]).covered).toBe(true);
+    const back = readQuestion('I call generateObject. How many repairs does it make by default?');
+    expect(extractAnswer(back, [repair]).covered).toBe(false);
     for (const unset of [
       'If we leave maxRepairs unset, how many repairs does generateObject make?',
       "When maxRepairs isn't configured, how many repairs does generateObject make?",
@@ -1250,6 +1265,26 @@ describe('extractAnswer', () => {
       ['Tool results'],
     );
     expect(extractAnswer(cap, [results]).covered).toBe(true);
+    const heartbeat = chunk(
+      'streaming.md#9',
+      'Heartbeat comments are sent while the client waits (`heartbeatMs`, default 15 s, 0 disables).',
+      ['SSE encoding'],
+    );
+    for (const asked of [
+      "what's the default heartbeat interval when encoding SSE?",
+      'What is the default upper bound on how long a heartbeat waits?',
+    ])
+      expect(extractAnswer(readQuestion(asked), [heartbeat]).covered).toBe(true);
+    // A compound's parts are asked, less its function words ("per-call" asks of a call).
+    const redis = chunk(
+      'resilience.md#14',
+      '`timeoutMs` for every Redis call (default 250 ms) and `onUnavailable`.',
+      ['Redis state'],
+    );
+    const perCall = readQuestion('What is the default per-call Redis timeout?');
+    expect(extractAnswer(perCall, [redis]).covered).toBe(true);
+    const perKey = readQuestion('What is the default per-key Redis timeout?');
+    expect(extractAnswer(perKey, [redis]).covered).toBe(false);
   });
 
   it('declines a question asking what a named model costs when no unit prices that model', () => {

@@ -96,6 +96,9 @@ const ASKS_DEFAULT =
 /** A name left unset, written as code: "declared without windowMs", "without passing `k`". */
 const WITHOUT_NAME = /\bwithout\s+(?:passing\s+|setting\s+|giving\s+)?(?:`|[a-z]+[A-Z]|[A-Za-z]+_)/;
 
+/** A pronoun pointing back to what an earlier sentence named. */
+const POINTS_BACK = /\b(?:it|its|they|them|their|this|that|these|those)\b/i;
+
 /** A parameter's default in a signature: `= value` after its name (`{ maxSteps = 10`). */
 const PARAMETER_DEFAULT = /[({,]\s*[\w$]+\??\s*=(?![=>])/;
 
@@ -131,7 +134,7 @@ const ENDS_DEFAULTED =
  * asks about tokens, in the documents' words or not.
  */
 const FIGURE_WORDS =
-  /^(?:caps?|limits?|max(?:imum)?s?|min(?:imum)?s?|sizes?|values?|numbers?|amounts?|counts?|settings?|options?|levels?|ceilings?|thresholds?)$/i;
+  /^(?:caps?|limits?|max(?:imum)?s?|min(?:imum)?s?|sizes?|values?|numbers?|amounts?|counts?|settings?|options?|levels?|ceilings?|thresholds?|upper|lower|bounds?|intervals?|periods?|durations?|frequenc(?:y|ies))$/i;
 
 /**
  * What `text` asks the default of in plain words, up to a preposition or a verb: "the default
@@ -151,7 +154,9 @@ function defaultedWords(text: string): string[] {
   for (const word of written?.[1]?.trim().split(/\s+/) ?? []) {
     if (ENDS_DEFAULTED.test(word)) break;
     if (isIdentifier(word)) return [];
-    if (!FIGURE_WORDS.test(word)) words.push(word);
+    // A compound's parts, less its function words ("per-call" asks of a call).
+    for (const part of word.split('-'))
+      if (!FIGURE_WORDS.test(part) && !ENDS_DEFAULTED.test(part)) words.push(part);
   }
   return words;
 }
@@ -163,12 +168,22 @@ const GOES_ON = /^(?:It|Its|They|Their)\b/;
 const CONTINUES = /^(?:then\s+|and\s+)?[A-Za-z]+\s+(?:it|them|these|those)\b/i;
 
 /**
- * Of `names` (identifiers `text` writes), the one written nearest "default", lowercase, a method
- * by its own name (`retrieve` for `retriever.retrieve`): what a question asks the default of
- * (`maxQueue` in "the default maxQueue of concurrencyLimit()"). None when `text` does not ask a
- * default or there are no names.
+ * Of `names` (identifiers `question` writes), the one written nearest "default" in the sentence
+ * asking it, lowercase, a method by its own name (`retrieve` for `retriever.retrieve`): what a
+ * question asks the default of (`maxQueue` in "the default maxQueue of concurrencyLimit()").
+ * None when `question` does not ask a default or there are no names.
  */
-function defaultedName(text: string, names: readonly string[]): string | undefined {
+function defaultedName(question: string, names: readonly string[]): string | undefined {
+  // The sentence asking the default names it, or points back with a pronoun to the one before
+  // ("I use chunkDocument. What does it default to?"); another sentence's name is another topic.
+  const sentence = question
+    .split(/(?<=[.?!])\s+/)
+    .find((each) => ASKS_DEFAULT.test(each) || WITHOUT_NAME.test(each));
+  if (sentence === undefined) return undefined;
+  const text =
+    names.some((name) => sentence.includes(name)) || !POINTS_BACK.test(sentence)
+      ? sentence
+      : question;
   const asked = ASKS_DEFAULT.exec(text) ?? WITHOUT_NAME.exec(text);
   if (!asked) return undefined;
   const from = asked.index;

@@ -389,6 +389,12 @@ const sentencesOf = (text: string) =>
 
 /** A capitalised word past the first of its sentence: a name (`Gemini`, `Kubernetes`). */
 const NAME = /(?<=\S\s+)[A-Z][\w.+-]*[\w+]/g;
+/**
+ * A name made a verb by an ending in lower case ("SIGKILLed", "OOMing", "DDoSed"): what a thing
+ * did, which the documents say in their own words ("a process that was killed").
+ */
+const INFLECTED = /^[A-Z]{2,}[a-z]?[A-Z]*(?:ed|ing)$/;
+
 /** A run of names (`Google Vertex`). */
 const NAME_RUN = new RegExp(`${NAME.source}(?:\\s+[A-Z][\\w.+-]*[\\w+])+`, 'g');
 
@@ -594,7 +600,7 @@ export function readQuestion(asked: string): Question {
   const names = [
     ...sentencesOf(text)
       .flatMap((sentence) => sentence.match(NAME) ?? [])
-      .filter((word) => !identifiers.has(word) && word.length > 2),
+      .filter((word) => !identifiers.has(word) && word.length > 2 && !INFLECTED.test(word)),
     ...lowercaseNames(text, identifiers),
   ];
   const terms = [...new Set(analyzeTerms(text))];
