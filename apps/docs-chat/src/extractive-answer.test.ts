@@ -1200,6 +1200,24 @@ describe('extractAnswer', () => {
       'llm.md#5',
       '`generateObject` repairs by default, up to `maxRepairs` (default 1) times.',
     );
+    // An option asked of a function is that function's: a default stated for an option of the
+    // same name under another heading (another function's section) does not answer it.
+    const memory = chunk(
+      'llm.md#13',
+      '`createMemoryCache({ maxEntries, ttlMs })` keeps answers in this process.',
+      ['Response cache'],
+    );
+    const onRedis = chunk(
+      'llm.md#14',
+      '`createRedisCache({ redis })` shares answers. Its `ttlMs` (default one hour) counts in Redis time.',
+      ['Response cache', 'On Redis'],
+    );
+    const ttl = readQuestion(
+      'What TTL does createMemoryCache apply by default if ttlMs is not passed?',
+    );
+    expect(extractAnswer(ttl, [memory, onRedis]).covered).toBe(false);
+    const redisTtl = readQuestion('What is the default ttlMs of createRedisCache?');
+    expect(extractAnswer(redisTtl, [memory, onRedis]).covered).toBe(true);
     // Another sentence's name is another topic; a pronoun points back to it.
     const content = chunk(
       'architecture.md#20',

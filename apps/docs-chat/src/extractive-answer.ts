@@ -776,20 +776,40 @@ export function extractAnswer(
   // ("How do I change the default …?") is answered by how, wherever the default is.
   const defaulted =
     question.shape === 'howto' ? undefined : defaultedName(question.asking, question.identifiers);
+  // The option asked of a function it names ("the default ttlMs of createMemoryCache") is that
+  // function's: the unit, its heading or its section (the units of its document under the same
+  // headings) writes the function too; an option of the same name under another heading is
+  // another function's (`createRedisCache`'s `ttlMs`).
+  const sections = new Map<string, string>();
+  const sectionOf = (unit: AnswerUnit) =>
+    `${unit.sourceId}\u0000${unit.headingPath.join('\u0000')}`;
+  for (const { unit } of scored)
+    sections.set(sectionOf(unit), `${sections.get(sectionOf(unit)) ?? ''}\n${unit.matchText}`);
+  const asking = question.asking.toLowerCase();
+  const owners = identifiers.filter(
+    (id) =>
+      defaulted !== undefined &&
+      asking.includes(id) &&
+      id !== defaulted &&
+      !id.endsWith(`.${defaulted}`) &&
+      !defaulted.includes(id),
+  );
   const unstated =
     defaulted !== undefined &&
     !quotable.some(({ unit }) => {
       if (unit.kind === 'code' || !STATES_DEFAULT.test(unit.text)) return false;
+      const around = [unit.text, ...unit.headingPath, pages.get(unit.citationId) ?? '']
+        .join('\n')
+        .toLowerCase();
+      const section = `${around}\n${sections.get(sectionOf(unit)) ?? ''}`.toLowerCase();
+      if (owners.length > 0 && !owners.some((owner) => writesWhole(section, owner))) return false;
       if (unit.kind !== 'row') {
         return (
           statesDefaultOf(unit.text.toLowerCase(), defaulted) ||
           writesWhole(unit.headingPath.join('\n').toLowerCase(), defaulted)
         );
       }
-      const beside = [unit.text, ...unit.headingPath, pages.get(unit.citationId) ?? '']
-        .join('\n')
-        .toLowerCase();
-      return writesWhole(beside, defaulted);
+      return writesWhole(around, defaulted);
     });
   // The same for a default asked in plain words: a unit stating a default must hold every term of
   // what is asked ("the default request timeout for the OpenAI embedder" is not answered by
