@@ -952,6 +952,25 @@ describe('extractAnswer', () => {
     expect(shown.map((unit) => unit.text)).not.toContain('Swapping to Redis is one line:');
   });
 
+  it('quotes more units for a question asking several things, each part keeping room', () => {
+    const sentences = (topic: string, words: string[]) =>
+      words.map((word) => `The ${topic} ${word} on every replica.`).join(' ');
+    const words = ['waits', 'refills', 'counts', 'resets', 'expires', 'reports', 'settles'];
+    const limiter = chunk('limiter.md#3', sentences('rate limiter', words), ['Rate limiter']);
+    const breaker = chunk('breaker.md#4', sentences('circuit breaker', words), ['Breaker']);
+    const quoted = (asked: string) => {
+      const found = extractAnswer(readQuestion(asked), [limiter, breaker]);
+      return found.covered ? found.units.length : 0;
+    };
+    // Six by the cover, and the best unit of another document.
+    expect(quoted('What does the rate limiter do on every replica?')).toBe(7);
+    expect(
+      quoted(
+        'What does the rate limiter do on every replica, and how does the circuit breaker work?',
+      ),
+    ).toBe(12);
+  });
+
   it('quotes no sentence going on by a pronoun from a refused one', () => {
     const page = [
       'Exceptions above $50 a day need a named approver.',
