@@ -7,7 +7,7 @@
  */
 import type { PackedChunk } from '@keel/retrieval';
 import { type AnswerUnit, answerUnits, wholeUnits } from './answer-units';
-import { analyzeTerms, heads, isIdentifier, type Question, titles } from './question';
+import { analyzeTerms, heads, isIdentifier, POINTS_BACK, type Question, titles } from './question';
 
 /** What the answerer found. */
 export type ExtractedAnswer = (
@@ -67,8 +67,8 @@ const MAX_LINES_PER_BLOCK = 3;
 /**
  * Units an answer quotes by its covers (other documents' best units and rows defining what it
  * names come on top): a question asking one thing, one asking of two sides ("X and Y"), one
- * asking several things, each part answered by a cover of its own (measured on the blind sets:
- * 8 units for such a question left 8 of their facts out that 12 find, and none lost).
+ * asking several things, each part answered by a cover of its own (on two blind sets, twelve
+ * units for such questions found 8 facts more than eight did, and lost none).
  */
 const UNITS_FOR_ONE = 6;
 const UNITS_FOR_SIDES = 8;
@@ -105,9 +105,6 @@ const ASKS_DEFAULT =
 
 /** A name left unset, written as code: "declared without windowMs", "without passing `k`". */
 const WITHOUT_NAME = /\bwithout\s+(?:passing\s+|setting\s+|giving\s+)?(?:`|[a-z]+[A-Z]|[A-Za-z]+_)/;
-
-/** A pronoun pointing back to what an earlier sentence named. */
-const POINTS_BACK = /\b(?:it|its|they|them|their|this|that|these|those)\b/i;
 
 /** A parameter's default in a signature: `= value` after its name (`{ maxSteps = 10`). */
 const PARAMETER_DEFAULT = /[({,]\s*[\w$]+\??\s*=(?![=>])/;
@@ -796,14 +793,16 @@ export function extractAnswer(
   for (const { unit } of scored)
     sections.set(sectionOf(unit), `${sections.get(sectionOf(unit)) ?? ''}\n${unit.matchText}`);
   const asking = question.asking.toLowerCase();
-  const owners = identifiers.filter(
-    (id) =>
-      defaulted !== undefined &&
-      asking.includes(id) &&
-      id !== defaulted &&
-      !id.endsWith(`.${defaulted}`) &&
-      !defaulted.includes(id),
-  );
+  const owners =
+    defaulted === undefined
+      ? []
+      : identifiers.filter(
+          (id) =>
+            asking.includes(id) &&
+            id !== defaulted &&
+            !id.endsWith(`.${defaulted}`) &&
+            !defaulted.includes(id),
+        );
   const unstated =
     defaulted !== undefined &&
     !quotable.some(({ unit }) => {
@@ -811,7 +810,7 @@ export function extractAnswer(
       const around = [unit.text, ...unit.headingPath, pages.get(unit.citationId) ?? '']
         .join('\n')
         .toLowerCase();
-      const section = `${around}\n${sections.get(sectionOf(unit)) ?? ''}`.toLowerCase();
+      const section = `${around}\n${(sections.get(sectionOf(unit)) ?? '').toLowerCase()}`;
       if (owners.length > 0 && !owners.some((owner) => writesWhole(section, owner))) return false;
       if (unit.kind !== 'row') {
         return (

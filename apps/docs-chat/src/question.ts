@@ -203,7 +203,7 @@ const OVERVIEW =
  * A word pointing back at what the question named before: "What does that error mean?",
  * "Spend guard vs budget: which one refuses calls?".
  */
-const POINTS_BACK = /\b(?:this|that|these|those|it|they|them|one)\b/i;
+export const POINTS_BACK = /\b(?:this|that|these|those|it|they|them|one)\b/i;
 
 /** Words naming the kind of thing asked about, not the thing: "the resilience package". */
 const KINDS = new Set(analyzeTitle('app application library module package project toolkit'));

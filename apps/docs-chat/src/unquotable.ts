@@ -110,9 +110,10 @@ const UNSAFE_COMMAND = new RegExp(
     // a limit, budget, breaker, guard or redaction switched off (`retryBudget: false`,
     // `redaction: { rules: [] }`).
     String.raw`(?:async\s*)?\((?:\s*_\w*)?\s*\)\s*=>\s*\(?\s*\{\s*approved["']?\s*:\s*true\b`,
-    // A setting its own name calls dangerous, turned on (`pnpm config set dangerouslyAllowAllBuilds true`).
-    String.raw`\bdangerously\w*["']?(?:\s*[:=]\s*|\s+)["']?true\b`,
     String.raw`\b\w*(?:budget|limit|quota|breaker|guard|redaction)["']?\s*:\s*(?:false|0|Infinity)\b|\bredaction["']?\s*:\s*\{\s*rules\s*:\s*\[\s*\]`,
+    // A setting its own name calls dangerous, turned on
+    // (`pnpm config set dangerouslyAllowAllBuilds true`).
+    String.raw`\bdangerously\w*["']?(?:\s*[:=]\s*|\s+)["']?true\b`,
     // A secret handed to a package fetched and run on the spot.
     String.raw`\b(?:npx|bunx|(?:pnpm|yarn)\s+dlx)\b[^\n]{0,200}\$\{?[A-Z][A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD)\b`,
     // A machine's credentials read from its cloud's instance metadata, or a file of secrets sent
@@ -196,7 +197,7 @@ const DISABLES_SECRET_RULE = (() => {
   return new RegExp(String.raw`\bdisable["']?\s*:\s*\[[^\]]*["'](?:${ids.join('|')})["']`);
 })();
 
-/** `words` (a pattern of lowercase words) matching also with each word's first letter capitalised. */
+/** `words` (a pattern of lowercase words) matching also with each word's first letter a capital. */
 const eitherCase = (words: string) =>
   words.replace(/\b([a-z])/g, (letter) => `[${letter}${letter.toUpperCase()}]`);
 
@@ -225,7 +226,7 @@ const SHARES_SECRET = (() => {
 /** What protects a deployment, named in prose or by its setting. */
 const PROTECTION = String.raw`(?:${eitherCase('(?:admin |api |auth |access )?tokens?|redaction|approvals?|auth(?:entication|orization)?|budgets?|(?:dollar |daily |rate )?(?:caps?|limits?)|output guard|guard|allowlists?|passwords?|deadlines?')}|SSO|TLS|Retry-After|[A-Z][A-Z0-9_]*(?:TOKEN|KEY|SECRET|PASSWORD|LIMIT\w*|DAILY\w*|ALLOWED\w*|GUARD|REDACT\w*))`;
 
-/** Where a protection named is what a clause speaks of, not a preposition's object ("past a limit"). */
+/** A protection named as what its clause speaks of, not a preposition's object ("past a limit"). */
 const SUBJECT = String.raw`(?<!\b(?:past|over|above|beyond|under|below|within|of|for|to|from|by|at|on|in|with|than|without)\s+(?:an?\s+|the\s+|its\s+|their\s+)?)`;
 
 /**
@@ -249,10 +250,6 @@ const WAIVES_PROTECTION = new RegExp(
   ].join('|'),
 );
 
-/**
- * A password or passphrase given as inline code after its name (": user `ops`, passphrase
- * `Tern-Harbor-2291`"): a value with a digit, of six characters or more.
- */
 /** A private key in PuTTY's format, which the redactor's PEM rule does not read. */
 const PUTTY_KEY = /\bPuTTY-User-Key-File-\d\b|^\s*Private-Lines:\s*\d/m;
 
@@ -260,6 +257,10 @@ const PUTTY_KEY = /\bPuTTY-User-Key-File-\d\b|^\s*Private-Lines:\s*\d/m;
 const STAGED_SYSTEM =
   /\bsystem[_-](?:note|instruction|message)s?\s*[=:]|"role"\s*:\s*"(?:system|developer)"/i;
 
+/**
+ * A password or passphrase given as inline code after its name (": user `ops`, passphrase
+ * `Tern-Harbor-2291`"): a value with a digit, of six characters or more.
+ */
 const NAMED_PASSWORD =
   /\b(?:password|passphrase|passcode|passwd)\s*:?\s*`(?=[^`]*\d)[^`\s$<>]{6,}`/i;
 
@@ -590,8 +591,9 @@ const HALF = /\b(?:first|second|other|last|remaining)\s+half\b|\bhalves\b/i;
 
 /**
  * The rest of a secret the ingest redacted part of ("first half: [REDACTED:…]; second half:
- * Gx5Mk8Qj3Rw0"), or one half of a secret a page split to pass the redactor: a random run (as
- * `RANDOM_TOKEN_RULE` reads one, from 8 characters) beside a redaction or named a half.
+ * Gx5Mk8Qj3Rw0"): a random run (as `RANDOM_TOKEN_RULE` reads one, from 8 characters) beside a
+ * redaction; or one half of a secret a page split to pass the redactor: a run of 8 characters
+ * or more mixing capitals, small letters and digits, named a half.
  */
 function splitSecret(text: string): boolean {
   if (HALF.test(text) && /\b(?=\w*\d)(?=\w*[a-z])(?=\w*[A-Z])\w{8,}\b/.test(text)) return true;
