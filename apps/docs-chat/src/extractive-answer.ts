@@ -787,11 +787,6 @@ export function extractAnswer(
   // function's: the unit, its heading or its section (the units of its document under the same
   // headings) writes the function too; an option of the same name under another heading is
   // another function's (`createRedisCache`'s `ttlMs`).
-  const sections = new Map<string, string>();
-  const sectionOf = (unit: AnswerUnit) =>
-    `${unit.sourceId}\u0000${unit.headingPath.join('\u0000')}`;
-  for (const { unit } of scored)
-    sections.set(sectionOf(unit), `${sections.get(sectionOf(unit)) ?? ''}\n${unit.matchText}`);
   const asking = question.asking.toLowerCase();
   const owners =
     defaulted === undefined
@@ -803,6 +798,16 @@ export function extractAnswer(
             !id.endsWith(`.${defaulted}`) &&
             !defaulted.includes(id),
         );
+  const sectionOf = (unit: AnswerUnit) =>
+    `${unit.sourceId}\u0000${unit.headingPath.join('\u0000')}`;
+  // Each section's text, lowercase: read only when a default is asked of a function's option.
+  const sections = new Map<string, string>();
+  if (owners.length > 0)
+    for (const { unit } of scored)
+      sections.set(
+        sectionOf(unit),
+        `${sections.get(sectionOf(unit)) ?? ''}\n${unit.matchText.toLowerCase()}`,
+      );
   const unstated =
     defaulted !== undefined &&
     !quotable.some(({ unit }) => {
@@ -810,8 +815,10 @@ export function extractAnswer(
       const around = [unit.text, ...unit.headingPath, pages.get(unit.citationId) ?? '']
         .join('\n')
         .toLowerCase();
-      const section = `${around}\n${(sections.get(sectionOf(unit)) ?? '').toLowerCase()}`;
-      if (owners.length > 0 && !owners.some((owner) => writesWhole(section, owner))) return false;
+      if (owners.length > 0) {
+        const section = `${around}\n${sections.get(sectionOf(unit)) ?? ''}`;
+        if (!owners.some((owner) => writesWhole(section, owner))) return false;
+      }
       if (unit.kind !== 'row') {
         return (
           statesDefaultOf(unit.text.toLowerCase(), defaulted) ||
