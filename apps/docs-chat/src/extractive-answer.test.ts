@@ -1375,6 +1375,24 @@ describe('extractAnswer', () => {
     expect(extractAnswer(plan, [terms]).covered).toBe(false);
     const support = chunk('support.md#0', 'The enterprise support plan costs $500 per month.');
     expect(extractAnswer(plan, [terms, support]).covered).toBe(true);
+    // Nor does another thing's price sharing one word of what is asked: Voyage's reranking
+    // price does not say what Voyage's embeddings cost.
+    const reranking = chunk(
+      'retrieval.md#21',
+      [
+        'Voyage reranks the candidates of a search in one call.',
+        '',
+        'Embedding calls are priced from the catalogue.',
+        '',
+        '- Voyage `rerank-2.5`: $0.05 per million tokens.',
+        '- Voyage `rerank-2`: $0.05 per million tokens.',
+      ].join('\n'),
+      ['Voyage reranking'],
+    );
+    const embeddings = readQuestion('How much do Voyage embeddings cost per million tokens?');
+    expect(extractAnswer(embeddings, [reranking]).covered).toBe(false);
+    const voyage = chunk('retrieval.md#22', 'Voyage embeddings cost $0.06 per million tokens.');
+    expect(extractAnswer(embeddings, [reranking, voyage]).covered).toBe(true);
     // A search "costing" statements asks no price.
     const statements = chunk('pg.md#2', 'One vector search costs 6 SQL statements per query.');
     expect(

@@ -316,6 +316,9 @@ const FIGURES: ReadonlyArray<{ asks: RegExp; written: RegExp }> = [
   { asks: /\b(?:prices?|costs?|dollars?|USD|spend)\b/i, written: PRICE_WRITTEN },
 ];
 
+/** The share of what a question asking a price names that the line writing the price must hold. */
+const PRICED_SHARE = 0.4;
+
 /**
  * A question asking what something costs in money: "How much does the enterprise plan cost?",
  * "What does Cohere reranking cost?", "gpt-4o's price"; not "how many statements does a search
@@ -856,23 +859,26 @@ export function extractAnswer(
       unit.text.split('\n').some((line) => labelsFigure(line, labels, figure)),
     );
   // A question asking what something costs is covered only by a line writing a price beside
-  // a word of what is priced (under its heading, for a row or a line): other things' prices do
-  // not answer "How much does the enterprise plan cost per month?".
+  // what is priced (under its heading, for a row or a line): words holding PRICED_SHARE of the
+  // question's weight, or for a question asking several things, a word of it. Other things'
+  // prices do not answer "How much does the enterprise plan cost per month?", nor Voyage's
+  // reranking price "how much do voyage embeddings cost?".
   const priced =
     numeric && ASKS_PRICE.test(question.text)
-      ? new Set(wanted.filter((term) => !PRICE_WORDS.has(term)))
-      : new Set<string>();
+      ? wanted.filter((term) => !PRICE_WORDS.has(term))
+      : [];
+  const worth = (term: string) => (weight.get(term) as number) * scene(term);
+  const pricedWorth = priced.reduce((sum, term) => sum + worth(term), 0);
+  const enough = question.aspects.length > 1 ? Number.MIN_VALUE : PRICED_SHARE * pricedWorth;
   const unpriced =
-    priced.size > 0 &&
+    priced.length > 0 &&
     !quotable.some(({ unit }) => {
       const heading = analyzeTerms(unit.headingPath.join(' '));
-      return unit.text
-        .split('\n')
-        .some(
-          (line) =>
-            PRICE_WRITTEN.test(line) &&
-            [...analyzeTerms(line), ...heading].some((term) => priced.has(term)),
-        );
+      return unit.text.split('\n').some((line) => {
+        if (!PRICE_WRITTEN.test(line)) return false;
+        const held = new Set([...analyzeTerms(line), ...heading]);
+        return priced.reduce((sum, term) => sum + (held.has(term) ? worth(term) : 0), 0) >= enough;
+      });
     });
   if (
     relevance.missing.length > 0 ||
