@@ -1288,6 +1288,19 @@ describe('extractAnswer', () => {
       ['Embedders'],
     );
     expect(extractAnswer(timeout, [embedder, stated]).covered).toBe(true);
+    // Asked after the verb ("what's the … of"), or of a setting left unset without "default".
+    const slow = chunk(
+      'retrieval.md#14',
+      'An embedder request that passes its timeout is retried by `createOpenAIEmbedder`.',
+      ['Embedders'],
+    );
+    for (const asked of [
+      "what's the per-request timeout of createOpenAIEmbedder by default?",
+      "If I create the OpenAI embedder and don't pass options, what request timeout does it use?",
+    ]) {
+      expect(extractAnswer(readQuestion(asked), [embedder, slow]).covered).toBe(false);
+      expect(extractAnswer(readQuestion(asked), [embedder, slow, stated]).covered).toBe(true);
+    }
     const rate = chunk('observability.md#4', 'By default every trace is kept: a rate of 1.', [
       'Trace sampling',
     ]);

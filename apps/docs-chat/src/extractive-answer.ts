@@ -109,8 +109,14 @@ const WITHOUT_NAME = /\bwithout\s+(?:passing\s+|setting\s+|giving\s+)?(?:`|[a-z]
 /** A parameter's default in a signature: `= value` after its name (`{ maxSteps = 10`). */
 const PARAMETER_DEFAULT = /[({,]\s*[\w$]+\??\s*=(?![=>])/;
 
-/** How the documents state a default: in words, or as a parameter's `= value` (`maxSteps = 10`). */
-const STATES_DEFAULT = new RegExp(`\\bdefault|${PARAMETER_DEFAULT.source}`, 'i');
+/**
+ * How the documents state a default: in words ("default 10", "unless told otherwise"), or as a
+ * parameter's `= value` (`maxSteps = 10`).
+ */
+const STATES_DEFAULT = new RegExp(
+  `\\bdefault|\\bunless\\s+(?:told|set|configured)\\s+otherwise\\b|${PARAMETER_DEFAULT.source}`,
+  'i',
+);
 
 /** A call whose parameters state a default (`(document, { maxTokens = 512 })`). */
 const CALL_STATES_DEFAULT = new RegExp(`^\\([^)]*${PARAMETER_DEFAULT.source}`);
@@ -144,6 +150,13 @@ const FIGURE_WORDS =
   /^(?:caps?|limits?|max(?:imum)?s?|min(?:imum)?s?|sizes?|values?|numbers?|amounts?|counts?|settings?|options?|levels?|ceilings?|thresholds?|upper|lower|bounds?|intervals?|periods?|durations?|frequenc(?:y|ies))$/i;
 
 /**
+ * What a question asks for, before its verb ("What trace sampling rate does …", "how many
+ * streams are …") or after it ("what's the per-request timeout of …").
+ */
+const WHAT_IS_ASKED =
+  /\b(?:what|which|how\s+(?:many|much|long))\s+((?:[\w-]+\s+){1,4}?)(?:does|do|is|are|will|would|did|can)\b|\bwhat(?:'s|\s+is|\s+are)\s+((?:[\w-]+\s*){1,4})/i;
+
+/**
  * What `text` asks the default of in plain words, up to a preposition or a verb: "the default
  * request timeout for …", "What trace sampling rate does … apply by default?"; none when it asks
  * no default or names what it asks in code (see {@link defaultedName}). Words naming a kind of
@@ -152,13 +165,9 @@ const FIGURE_WORDS =
 function defaultedWords(text: string): string[] {
   const written =
     /(?<!\bby\s+)\bdefault\s+((?:[\w-]+\s*){1,4})/i.exec(text) ??
-    (/\bby\s+default\b/i.test(text)
-      ? /\b(?:what|which|how\s+(?:many|much|long))\s+((?:[\w-]+\s+){1,4}?)(?:does|do|is|are|will|would|did|can)\b/i.exec(
-          text,
-        )
-      : null);
+    (ASKS_DEFAULT.test(text) ? WHAT_IS_ASKED.exec(text) : null);
   const words: string[] = [];
-  for (const word of written?.[1]?.trim().split(/\s+/) ?? []) {
+  for (const word of (written?.[1] ?? written?.[2])?.trim().split(/\s+/) ?? []) {
     if (ENDS_DEFAULTED.test(word)) break;
     if (isIdentifier(word)) return [];
     // A compound's parts, less its function words ("per-call" asks of a call).
