@@ -1439,6 +1439,36 @@ describe('extractAnswer', () => {
       "A cache write costs: `getModel('claude-sonnet-4-5').prices` is `{ input: 3, cacheWrite1h: 6 }`.",
     );
     expect(extractAnswer(hour, [prices]).covered).toBe(true);
+    // A context window is answered by a figure beside its name, not by another token count.
+    const reserve = chunk(
+      'tokens.md#15',
+      [
+        'A budget holds a call before it runs and the context window bounds it:',
+        '',
+        '```ts',
+        "budget.reserve({ model: 'claude-haiku-4-5', inputTokens: 12_000, maxOutputTokens: 1_000 });",
+        "getModel('gpt-4o').contextWindow; // 128000",
+        '```',
+      ].join('\n'),
+      ['Budgets'],
+    );
+    const haiku = readQuestion(
+      'What context window does the catalogue record for claude-haiku-4-5?',
+    );
+    expect(extractAnswer(haiku, [reserve]).covered).toBe(false);
+    const gpt4o = readQuestion("What is gpt-4o's context window in the catalogue?");
+    expect(extractAnswer(gpt4o, [reserve]).covered).toBe(true);
+    // A label is not written inside a longer one: `gpt-4o` by `gpt-4o-mini`.
+    const mini = chunk(
+      'tokens.md#16',
+      [
+        'The `gpt-4o` family shares one tokenizer and one context window.',
+        '',
+        "Its smallest model's entry: `getModel('gpt-4o-mini').contextWindow; // 128000`.",
+      ].join('\n'),
+      ['Catalogue'],
+    );
+    expect(extractAnswer(gpt4o, [mini]).covered).toBe(false);
   });
 
   it('finds a name the question asks about only where a word writes it, not inside one', () => {

@@ -259,6 +259,20 @@ function figureLabels(text: string): string[] {
 }
 
 /**
+ * Whether `text` (lowercase) writes `label` whole, not as a part of a longer label (`gpt-4o` is
+ * not written by `gpt-4o-mini`, nor `gpt-4o-mini` by `ft:gpt-4o-mini:acme`).
+ */
+function writesLabel(text: string, label: string): boolean {
+  for (const at of wholeAt(text, label))
+    if (
+      !/[\w$][-:]$/.test(text.slice(Math.max(0, at - 2), at)) &&
+      !/^[-:][\w$]/.test(text.slice(at + label.length, at + label.length + 2))
+    )
+      return true;
+  return false;
+}
+
+/**
  * Whether `line` writes every one of `labels` whole and, besides them, a figure: of
  * the kind asked (`figure`: a price, a duration), or else any number.
  */
@@ -268,7 +282,7 @@ function labelsFigure(
   figure: (typeof FIGURES)[number] | undefined,
 ): boolean {
   const lower = line.toLowerCase();
-  if (!labels.every((label) => writesWhole(lower, label))) return false;
+  if (!labels.every((label) => writesLabel(lower, label))) return false;
   let rest = line;
   for (const label of labels) rest = rest.replace(new RegExp(escapeRegExp(label), 'gi'), ' ');
   return (figure?.written ?? /\d/).test(rest);
@@ -310,7 +324,7 @@ const PRICE_WRITTEN =
 /**
  * The kinds of figure a question about numbers may ask for, each with how the documents write
  * one: a question asking how long is answered by a duration (`30 days`, `one hour`), how big
- * by a size, what it costs by a price.
+ * by a size, what it costs by a price, a context window by a figure beside its name (`contextWindow; // 128000`).
  */
 const FIGURES: ReadonlyArray<{ asks: RegExp; written: RegExp }> = [
   {
@@ -323,6 +337,10 @@ const FIGURES: ReadonlyArray<{ asks: RegExp; written: RegExp }> = [
     written: /\d[\d_,.]*\s*(?:B|KB|KiB|MB|MiB|GB|GiB|bytes|characters|chars|tokens)\b/,
   },
   { asks: /\b(?:prices?|costs?|dollars?|USD|spend)\b/i, written: PRICE_WRITTEN },
+  {
+    asks: /\bcontext\s+windows?\b/i,
+    written: /context[\s_-]*window[^\n]{0,40}?\d|\d[^\n]{0,40}?context[\s_-]*window/i,
+  },
 ];
 
 /** The share of what a question asking a price names that the line writing the price must hold. */
