@@ -2005,6 +2005,18 @@ describe('extractAnswer', () => {
     expect(found.covered && found.units.map((unit) => unit.text)).toEqual([
       'Each layer is a small package.',
     ]);
+    // A question asking more than what the thing is asks the rest of any document.
+    const loop = chunk(
+      'tools.md#4',
+      'The agent loop answers a broken call as an error and goes on.',
+      ['@keel/tools'],
+    );
+    expect(
+      texts('What is @keel/llm, and does the agent loop crash on a broken call?', [llm, loop]),
+    ).toEqual([
+      'One client over the official SDKs, with Keel budgets and retries.',
+      'The agent loop answers a broken call as an error and goes on.',
+    ]);
   });
 
   it('answers what something is with the opening of a section headed so, an identifier read as its words', () => {

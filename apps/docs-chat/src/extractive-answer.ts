@@ -1018,9 +1018,12 @@ export function extractAnswer(
     for (const term of choice.held.keys()) covered.add(term);
   };
   for (const item of overview) take(item);
-  const pool = overview[0]
-    ? candidates.filter((item) => item.unit.sourceId === overview[0]?.unit.sourceId)
-    : candidates;
+  // A question asking what one thing is is answered from the document opening on it; one asking
+  // several things asks the others of any document.
+  const pool =
+    overview[0] && question.aspects.length <= 1
+      ? candidates.filter((item) => item.unit.sourceId === overview[0]?.unit.sourceId)
+      : candidates;
   // A question asking several things is answered part by part: one greedy cover per part, each
   // scoring units by the question with the terms only the other parts hold at ASIDE_SHARE,
   // taking turns; a question asking one thing has one cover, by the whole question.
