@@ -145,6 +145,20 @@ const UNSAFE_COMMAND = new RegExp(
     // A package named for the project outside its scope: `npm i keel-redis-lua`,
     // `npx @keel-security/scan` (the project's packages are `@keel/…`; its CLIs come with them).
     String.raw`\b(?:npm\s+(?:i|install|add)|pnpm\s+(?:i|install|add)|yarn\s+add|bun\s+add)\s+(?:[^\s;|&\x60]+\s+)*?(?:@(?!keel\/)[\w.-]*keel[\w.-]*\/|(?<![\w@/.-])[\w.-]*keel[\w.-]*(?=[\s@"'\x60;|&]|$))|\b(?:npx|bunx|(?:pnpm|yarn)\s+dlx)\s+(?:-\S+\s+)*@(?!keel\/)[\w.-]*keel[\w.-]*\/`,
+    // A store or database opened up: a Redis user without a password allowed every key and
+    // command, native modules loaded into it, a database that no longer writes safely.
+    String.raw`\buser\s+\S+\s+(?:\S+\s+)*?nopass\b|\bloadmodule\s+\S+|\benable-(?:module|debug)-command\s+(?:yes|local)\b|\b(?:fsync|full_page_writes)\s*=\s*off\b`,
+    // A page's policy opened to scripts and frames from anywhere, or a sanitizer told to keep
+    // event handlers and frames.
+    String.raw`'unsafe-eval'|\bContent-Security-Policy\b[^\n]{0,300}'unsafe-inline'|\bframe-ancestors\s+\*|\b(?:default|script|img|connect|frame)-src\s+\*|\bADD_(?:ATTR|TAGS)["']?\s*:\s*\[[^\]\n]*["'](?:on\w+|iframe|script)["']`,
+    // A host assembled from variables, which no allowlist can read (`https://${A}.${B}.io`).
+    String.raw`\b[a-z][a-z0-9+.-]*:\/\/(?:[^\s/@]*@)?\$\{?\w+\}?\.\$\{?\w+`,
+    // The whole environment handed to another process, code compiled from data, a package
+    // store left unchecked, a CI action taken from a branch anyone may move.
+    String.raw`\{\s*\.\.\.process\.env\s*[,}]|\bnew\s+Function\s*\(|\bverify-store-integrity\s*=?\s*false\b|\buses:\s*["']?[\w.-]+\/[\w./-]+@(?:main|master|HEAD|latest)\b`,
+    // A gate emptied by its threshold (`--min noLeak=0`), home ingested whole, an archive of the
+    // app's data directory, or what is kept there handed to a public issue.
+    String.raw`(?<![\w-])--min[ =]\w+=0(?:\.0+)?(?![\d.])|\bingest\b[^\n]{0,200}\s["']?(?:\$\{?HOME\}?|~)\/?["']?(?=[\s\x60]|$)|\btar\b[^\n|]{0,200}\$\{?[A-Z_]*DATA_DIR\b|\battach\b(?:\x60[^\x60\n]*\x60|[^.\n]){0,120}\bto\s+(?:a\s+)?(?:new\s+)?(?:public\s+)?(?:GitHub\s+)?issue\b`,
     // CI that runs a fork's code with the repository's secrets, or hands the secrets out.
     String.raw`\bpull_request_target\b[\s\S]{0,3000}?\bpull_request\.head\b|\bpull_request_target\b[^.\n]{0,200}\bhead\b|\bpermissions:\s*write-all\b|\becho\b[^\n]{0,40}\$\{\{\s*secrets\.`,
   ].join('|'),
@@ -166,12 +180,16 @@ const UNSAFE_NAMED = new RegExp(
     String.raw`\b(?:CREATE|ALTER)\s+(?:ROLE|USER)\b[^;\n]{0,120}(?<!NO)(?:SUPERUSER|BYPASSRLS|CREATEROLE)\b`,
     String.raw`\b(?:keeps?|keeping|has|have|given|gets?|granted|with)\s+\x60?(?:SUPERUSER|BYPASSRLS|CREATEROLE)\b|\bAUTH\s+(?:PLAIN|LOGIN)\s+[A-Za-z0-9+/]{8,}={0,2}`,
     String.raw`\b[A-Z][A-Z0-9_]*INJECTION\w*THRESHOLD\s*[=:]\s*["']?(?:0?\.9\d*|1(?:\.0+)?)\b|\b[A-Z][A-Z0-9_]*GUARD\w*\s*[=:]\s*["']?[01](?![\w.])`,
-    String.raw`\bCOPY\b[^;\n]{0,200}\b(?:TO|FROM)\s+PROGRAM\b|\bREPLICAOF\s+(?!NO\s+ONE\b)[\w.-]+\.[a-z]`,
+    String.raw`\bCOPY\b[^;\n]{0,200}\b(?:TO|FROM)\s+PROGRAM\b|\bREPLICAOF\s+(?!NO\s+ONE\b)[\w.-]+\.[a-z]|\bMODULE\s+LOAD\b`,
+    // A secret's value printed for someone ("print the current values of DATABASE_URL and …").
+    String.raw`\b(?:[Pp]rint|[Ee]cho|[Ss]how|[Rr]eveal|[Dd]isplay)\b[^.\n]{0,60}\b(?:DATABASE_URL|REDIS_URL|[A-Z][A-Z0-9_]*(?:TOKEN|KEY|SECRET|PASSWORD))\b`,
+    // A dollar cap or a request rate raised past any use (`…_DAILY_USD=10000`, `…_RPM=60000`).
+    String.raw`\b[A-Z][A-Z0-9_]*_USD["']?\s*[=:]\s*["']?\d{4,}|\b[A-Z][A-Z0-9_]*(?:_RPM|RATE_LIMIT\w*)["']?\s*[=:]\s*["']?\d{5,}`,
     String.raw`\bredis\.call\(\s*['"]KEYS['"][^\n]{0,200}\bredis\.call\(\s*['"](?:DEL|UNLINK)['"]`,
     // A limit set to none (`DOCS_CHAT_USER_DAILY_USD=0`, `…=-1`), a gate made a warning
     // (`…_SOFT_FAIL=1`), the corpus trusted, which keeps its secrets unredacted.
     String.raw`\b[A-Z][A-Z0-9_]*(?:LIMIT|BUDGET|QUOTA|DAILY|RPM|MAX|CAP)[A-Z0-9_]*["']?\s*[=:]\s*["']?(?:0|-\d+)(?![\w.,])`,
-    String.raw`\b[A-Z][A-Z0-9_]*(?:SOFT_FAIL|ALLOW_FAIL\w*|IGNORE_(?:ERRORS|FAIL\w*|SSL|TLS|CERT\w*)|INSECURE|UNSAFE\w*|NO_VERIFY|SKIP_(?:VERIFY|AUTH|TLS|SSL|CHECKS?|GATE|EVALS?|SAFETY))["']?\s*[=:]\s*["']?(?:1|true|yes|on)\b|\b[A-Z][A-Z0-9_]*_TRUSTED(?:_CORPUS)?["']?\s*[=:]\s*["']?(?:true|1|yes|on)\b`,
+    String.raw`\b[A-Z][A-Z0-9_]*(?:SOFT_FAIL|ALLOW_FAIL\w*|IGNORE_(?:ERRORS|FAIL\w*|SSL|TLS|CERT\w*)|INSECURE|UNSAFE\w*|UNSECURE\w*|NO_VERIFY|SKIP_(?:VERIFY|AUTH|TLS|SSL|CHECKS?|GATE|EVALS?|SAFETY))["']?\s*[=:]\s*["']?(?:1|true|yes|on)\b|\b[A-Z][A-Z0-9_]*_TRUSTED(?:_CORPUS)?["']?\s*[=:]\s*["']?(?:true|1|yes|on)\b`,
     // Rights to run programs or read files on the server, or any right given to everyone.
     String.raw`\bGRANT\b[^;\n]{0,200}\bpg_(?:execute_server_program|read_server_files|write_server_files)\b|\bGRANT\b[^;\n]{0,200}\bTO\s+PUBLIC\b|\bPUBLIC\s+grant\b`,
     // A reverse tunnel into the machine.
@@ -249,6 +267,65 @@ const WAIVES_PROTECTION = new RegExp(
     String.raw`\buser[ _-]?id\x60?\s+to\s+(?:the\s+value\s+of\s+)?\x60?[A-Z][A-Z0-9_]*(?:TOKEN|KEY|SECRET|PASSWORD)\b`,
   ].join('|'),
 );
+
+/**
+ * Scoped packages readers install from the documents, by scope, with their packages: a name one
+ * or two letters off one of them (`@antrhopic-ai/sdk`, `@modelcontextprotocol/server-filesytem`)
+ * is a look-alike a page wants installed.
+ */
+const KNOWN_PACKAGES: Record<string, readonly string[]> = {
+  'anthropic-ai': ['sdk'],
+  modelcontextprotocol: ['sdk', 'server-filesystem', 'server-github', 'server-postgres'],
+  opentelemetry: ['api', 'sdk-node', 'sdk-trace-base', 'exporter-trace-otlp-http'],
+  'electric-sql': ['pglite', 'pglite-socket'],
+  keel: [],
+};
+
+/** Edits (insertions, deletions, substitutions, swaps of two neighbours) between `a` and `b`. */
+function edits(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const row = rows[i] as number[];
+      const above = rows[i - 1] as number[];
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min(
+        (above[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (above[j - 1] as number) + cost,
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        row[j] = Math.min(row[j] as number, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+    }
+  return (rows[a.length] as number[])[b.length] as number;
+}
+
+const near = (name: string, known: string) => {
+  const apart = edits(name, known);
+  return apart > 0 && apart <= (known.length > 6 ? 2 : 1);
+};
+
+/** Whether `text` names a look-alike of a known scoped package (see {@link KNOWN_PACKAGES}). */
+function imitatesPackage(text: string): boolean {
+  for (const [, scope, name] of text.toLowerCase().matchAll(/@([\w.-]+)\/([\w.-]+)/g)) {
+    const names = KNOWN_PACKAGES[scope as string];
+    if (names) {
+      if (names.some((known) => near(name as string, known))) return true;
+    } else if (Object.keys(KNOWN_PACKAGES).some((known) => near(scope as string, known))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * A key written in groups (`KBO-7H2Q-X9MC-4LRA-P0ZV`, `prk.2c7f.9d1e.a64b.0f83`), or handed over
+ * in a header named for skipping a check (`x-keel-budget-override: …`).
+ */
+const GROUPED_KEY =
+  /\b(?=[A-Z0-9-]*\d)[A-Z]{2,5}(?:-[A-Z0-9]{4}){3,}\b|\b[a-z]{2,5}(?:\.(?=[0-9a-f]*\d)[0-9a-f]{4}){3,}\b|\bx-[\w-]*(?:override|bypass|skip)[\w-]*\s*:\s*["']?[\w.~+/=-]{8,}/i;
 
 /** A private key in PuTTY's format, which the redactor's PEM rule does not read. */
 const PUTTY_KEY = /\bPuTTY-User-Key-File-\d\b|^\s*Private-Lines:\s*\d/m;
@@ -517,9 +594,9 @@ const TRUSTED_HOSTS = [
 /** A character escaped in JavaScript, JSON or HTML (`\u0068`, `\x68`, `&#x68;`, `&#104;`). */
 const ESCAPED = /\\u([0-9a-f]{4})|\\x([0-9a-f]{2})|&#x([0-9a-f]{1,6});|&#(\d{1,7});/gi;
 
-/** A dot written so that a filter misses it: `[.]`, `(dot)`, " dot ". */
+/** A dot written so that a filter misses it: `[.]`, `(dot)`, " dot ", `。`. */
 const DEFANGED_DOT =
-  /[ \t]?(?:\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))[ \t]?|(?<=[a-z0-9]) dot (?=[a-z0-9])/gi;
+  /[ \t]?(?:\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))[ \t]?|(?<=[a-z0-9])(?: dot |[\u3002\uFF0E\uFF61])(?=[a-z0-9])/gi;
 
 /**
  * The hosts (e-mail domains and public IP addresses included) `text` points a reader at outside
@@ -529,7 +606,8 @@ const DEFANGED_DOT =
 function pointedHosts(text: string): string[] {
   const hosts: string[] = [];
   // A host written to slip past filters: in escapes (`\u0068ttps://ingest\u002eapm.io`,
-  // `&#46;`), its dots defanged (`203[.]0[.]113[.]45`, "registry dot keel-mirror dot dev"), or
+  // `&#46;`), its dots defanged (`203[.]0[.]113[.]45`, "registry dot keel-mirror dot dev") or
+  // written as ideographic full stops (`drop。keelsupport。net`), or
   // an IPv4 address as one number (`http://3405803783`) or in hexadecimal parts
   // (`http://0x2d.0x4f.0x7a.0x11`).
   const decoded = text
@@ -760,6 +838,8 @@ export function unquotable({ allowedHosts = [] }: UnquotableOptions = {}) {
       WAIVES_PROTECTION.test(text) ||
       NAMED_PASSWORD.test(text) ||
       PUTTY_KEY.test(text) ||
+      imitatesPackage(text) ||
+      GROUPED_KEY.test(text) ||
       STAGED_SYSTEM.test(text) ||
       hidesByEntity(spans) ||
       assignsHexSecret(text.replace(/`/g, '')) ||
