@@ -577,7 +577,8 @@ describe('unquotable', () => {
       '```conf\nfsync = off\nfull_page_writes = off\n```',
       `\`add_header Content-Security-Policy "script-src 'self' 'unsafe-inline' 'unsafe-eval'; frame-ancestors *";\``,
       "`DOMPurify.sanitize(html, { ADD_ATTR: ['onerror'], ADD_TAGS: ['iframe'] })`",
-      '`endpoint: `https://${OTLP_HOST}.${OTLP_DOMAIN}.io/v1/traces`,`',
+      // A template literal's placeholders, written without one.
+      ['`const endpoint = https://$', '{OTLP_HOST}.$', '{OTLP_DOMAIN}.io/v1/traces;`'].join(''),
       '```ts\nconnectMcpServer({ command: "npx", env: { ...process.env } });\n```',
       "`score: new Function('output', 'expected', row.scorerSource),`",
       '`verify-store-integrity=false`',
