@@ -1292,6 +1292,20 @@ describe('extractAnswer', () => {
       ['Embedders'],
     );
     expect(extractAnswer(timeout, [embedder, stated]).covered).toBe(true);
+    // A default asked in a clause of its own is of that clause, not of the one before it.
+    const batches = chunk(
+      'llm.md#9',
+      [
+        "A batch is created with `completion_window: '24h'`.",
+        '',
+        'Between status checks it waits with backoff (default 5 s to 60 s).',
+      ].join('\n'),
+      ['Batches'],
+    );
+    const polling = readQuestion(
+      'What completion window does a batch ask for, and how long does it wait between status checks by default?',
+    );
+    expect(extractAnswer(polling, [batches]).covered).toBe(true);
     // Asked after the verb ("what's the … of"), or of a setting left unset without "default".
     const slow = chunk(
       'retrieval.md#14',

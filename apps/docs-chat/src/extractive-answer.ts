@@ -163,9 +163,21 @@ const WHAT_IS_ASKED =
  * figure (`FIGURE_WORDS`) are left out.
  */
 function defaultedWords(text: string): string[] {
+  // Asked in a clause of its own, what is asked is that clause's ("What completion window …,
+  // and how long does it wait between checks by default?" asks no completion window's default).
+  const asked = ASKS_DEFAULT.exec(text);
+  const clause = asked
+    ? text.slice(
+        Math.max(
+          0,
+          ...[...text.slice(0, asked.index).matchAll(/[,;.?!](?=\s)/g)].map(
+            (boundary) => (boundary.index as number) + 1,
+          ),
+        ),
+      )
+    : '';
   const written =
-    /(?<!\bby\s+)\bdefault\s+((?:[\w-]+\s*){1,4})/i.exec(text) ??
-    (ASKS_DEFAULT.test(text) ? WHAT_IS_ASKED.exec(text) : null);
+    /(?<!\bby\s+)\bdefault\s+((?:[\w-]+\s*){1,4})/i.exec(text) ?? WHAT_IS_ASKED.exec(clause);
   const words: string[] = [];
   for (const word of (written?.[1] ?? written?.[2])?.trim().split(/\s+/) ?? []) {
     if (ENDS_DEFAULTED.test(word)) break;
