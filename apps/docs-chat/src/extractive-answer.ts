@@ -336,7 +336,8 @@ const PRICE_WRITTEN =
 /**
  * The kinds of figure a question about numbers may ask for, each with how the documents write
  * one: a question asking how long is answered by a duration (`30 days`, `one hour`), how big
- * by a size, what it costs by a price, a context window by a figure beside its name (`contextWindow; // 128000`).
+ * by a size, what it costs by a price, a context window by a figure beside its name
+ * (`contextWindow; // 128000`).
  */
 const FIGURES: ReadonlyArray<{ asks: RegExp; written: RegExp }> = [
   {
@@ -788,11 +789,11 @@ export function extractAnswer(
     ),
   );
   const scene = (term: string) => (askedTerms.has(term) ? 1 : ASIDE_SHARE);
-  // The share of `terms` (the question's) the best chunk holds, a term of the scene counting
-  // for less.
+  // A term's weight, a term of the scene counting for less.
+  const worth = (term: string) => (weight.get(term) as number) * scene(term);
+  // The share of `terms` (the question's) the best chunk holds, each by its worth.
   const bestShare = (terms: Iterable<string>) => {
     const of = [...terms].filter((term) => weight.has(term));
-    const worth = (term: string) => (weight.get(term) as number) * scene(term);
     const whole = of.reduce((sum, term) => sum + worth(term), 0);
     let best = 0;
     for (const chunkHeld of byChunk.values()) {
@@ -906,9 +907,9 @@ export function extractAnswer(
     numeric && ASKS_PRICE.test(question.text)
       ? wanted.filter((term) => !PRICE_WORDS.has(term))
       : [];
-  const worth = (term: string) => (weight.get(term) as number) * scene(term);
   const pricedWorth = priced.reduce((sum, term) => sum + worth(term), 0);
-  const enough = question.aspects.length > 1 ? Number.MIN_VALUE : PRICED_SHARE * pricedWorth;
+  const enough = (held: number) =>
+    question.aspects.length > 1 ? held > 0 : held >= PRICED_SHARE * pricedWorth;
   const unpriced =
     priced.length > 0 &&
     !quotable.some(({ unit }) => {
@@ -916,7 +917,7 @@ export function extractAnswer(
       return unit.text.split('\n').some((line) => {
         if (!PRICE_WRITTEN.test(line)) return false;
         const held = new Set([...analyzeTerms(line), ...heading]);
-        return priced.reduce((sum, term) => sum + (held.has(term) ? worth(term) : 0), 0) >= enough;
+        return enough(priced.reduce((sum, term) => sum + (held.has(term) ? worth(term) : 0), 0));
       });
     });
   if (

@@ -278,6 +278,7 @@ const KNOWN_PACKAGES: Record<string, readonly string[]> = {
   modelcontextprotocol: ['sdk', 'server-filesystem', 'server-github', 'server-postgres'],
   opentelemetry: ['api', 'sdk-node', 'sdk-trace-base', 'exporter-trace-otlp-http'],
   'electric-sql': ['pglite', 'pglite-socket'],
+  // The project's own scope: any of its names is its own; a scope a letter off is not.
   keel: [],
 };
 
