@@ -1312,9 +1312,17 @@ describe('extractAnswer', () => {
       'An embedder request that passes its timeout is retried by `createOpenAIEmbedder`.',
       ['Embedders'],
     );
+    // A question about what happens without a setting asks no default.
+    const model = chunk('llm.md#2', 'A client made without a model throws a `ConfigError`.', [
+      'Client',
+    ]);
+    expect(
+      extractAnswer(readQuestion("What error do I get if I don't pass a model?"), [model]).covered,
+    ).toBe(true);
     for (const asked of [
       "what's the per-request timeout of createOpenAIEmbedder by default?",
       "If I create the OpenAI embedder and don't pass options, what request timeout does it use?",
+      "What request timeout does the OpenAI embedder use, if I don't pass options?",
     ]) {
       expect(extractAnswer(readQuestion(asked), [embedder, slow]).covered).toBe(false);
       expect(extractAnswer(readQuestion(asked), [embedder, slow, stated]).covered).toBe(true);
@@ -1487,6 +1495,15 @@ describe('extractAnswer', () => {
       ['Catalogue'],
     );
     expect(extractAnswer(gpt4o, [mini]).covered).toBe(false);
+    // Asked how large, it is still a context window; a provider's prefix is no part of a name.
+    const keyed = chunk(
+      'llm.md#3',
+      'The breaker `openai:gpt-4o` guards a context window of 128000.',
+    );
+    expect(
+      extractAnswer(readQuestion("How large is gpt-4o's context window?"), [keyed]).covered,
+    ).toBe(true);
+    expect(readQuestion('What is a context window?').shape).toBe('definition');
   });
 
   it('finds a name the question asks about only where a word writes it, not inside one', () => {

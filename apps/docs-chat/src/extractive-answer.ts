@@ -154,7 +154,7 @@ const FIGURE_WORDS =
  * streams are …") or after it ("what's the per-request timeout of …").
  */
 const WHAT_IS_ASKED =
-  /\b(?:what|which|how\s+(?:many|much|long))\s+((?:[\w-]+\s+){1,4}?)(?:does|do|is|are|will|would|did|can)\b|\bwhat(?:'s|\s+is|\s+are)\s+((?:[\w-]+\s*){1,4})/i;
+  /\b(?:what|which|how\s+(?:many|much|long))\s+((?:[\w-]+\s+){1,4}?)(?:does|do|is|are|will|would|did|can)\b|\bwhat(?:['’]s|\s+is|\s+are)\s+((?:[\w-]+\s*){1,4})/i;
 
 /**
  * What `text` asks the default of in plain words, up to a preposition or a verb: "the default
@@ -162,9 +162,12 @@ const WHAT_IS_ASKED =
  * no default or names what it asks in code (see {@link defaultedName}). Words naming a kind of
  * figure (`FIGURE_WORDS`) are left out.
  */
-function defaultedWords(text: string): string[] {
+function defaultedWords(text: string, numeric: boolean): string[] {
   // Asked in a clause of its own, what is asked is that clause's ("What completion window …,
-  // and how long does it wait between checks by default?" asks no completion window's default).
+  // and how long does it wait between checks by default?" asks no completion window's default),
+  // or the question's when that clause asks nothing ("What idle timeout does it use, if I don't
+  // pass timeouts?"). Without the word "default", only a question about a figure asks one
+  // ("What error do I get if I don't pass a model?" asks what happens).
   const asked = ASKS_DEFAULT.exec(text);
   const clause = asked
     ? text.slice(
@@ -176,8 +179,10 @@ function defaultedWords(text: string): string[] {
         ),
       )
     : '';
+  const scope = /\b(?:what|which|how)\b/i.test(clause) ? clause : text;
   const written =
-    /(?<!\bby\s+)\bdefault\s+((?:[\w-]+\s*){1,4})/i.exec(text) ?? WHAT_IS_ASKED.exec(clause);
+    /(?<!\bby\s+)\bdefault\s+((?:[\w-]+\s*){1,4})/i.exec(text) ??
+    (asked && (numeric || /default/i.test(asked[0])) ? WHAT_IS_ASKED.exec(scope) : null);
   const words: string[] = [];
   for (const word of (written?.[1] ?? written?.[2])?.trim().split(/\s+/) ?? []) {
     if (ENDS_DEFAULTED.test(word)) break;
@@ -272,12 +277,13 @@ function figureLabels(text: string): string[] {
 
 /**
  * Whether `text` (lowercase) writes `label` whole, not as a part of a longer label (`gpt-4o` is
- * not written by `gpt-4o-mini`, nor `gpt-4o-mini` by `ft:gpt-4o-mini:acme`).
+ * not written by `gpt-4o-mini`, nor `gpt-4o-mini` by `ft:gpt-4o-mini:acme`); a provider's prefix
+ * (`openai:gpt-4o`, `openai/gpt-4o`) is no part of it.
  */
 function writesLabel(text: string, label: string): boolean {
   for (const at of wholeAt(text, label))
     if (
-      !/[\w$][-:]$/.test(text.slice(Math.max(0, at - 2), at)) &&
+      !/[\w$]-$/.test(text.slice(Math.max(0, at - 2), at)) &&
       !/^[-:][\w$]/.test(text.slice(at + label.length, at + label.length + 2))
     )
       return true;
@@ -341,6 +347,10 @@ const PRICE_WRITTEN =
  */
 const FIGURES: ReadonlyArray<{ asks: RegExp; written: RegExp }> = [
   {
+    asks: /\bcontext\s+windows?\b/i,
+    written: /context[\s_-]*window[^\n]{0,40}?\d|\d[^\n]{0,40}?context[\s_-]*window/i,
+  },
+  {
     asks: /\b(?:how\s+(?:long|often)|timeouts?|ttl|durations?|expir\w*|wait\w*|intervals?|delays?|deadlines?)\b/i,
     written:
       /(?:\d[\d_,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)[\s-])\s*(?:ms|µs|ns|s|sec|seconds?|minutes?|min|hours?|h|days?|weeks?)\b/i,
@@ -350,10 +360,6 @@ const FIGURES: ReadonlyArray<{ asks: RegExp; written: RegExp }> = [
     written: /\d[\d_,.]*\s*(?:B|KB|KiB|MB|MiB|GB|GiB|bytes|characters|chars|tokens)\b/,
   },
   { asks: /\b(?:prices?|costs?|dollars?|USD|spend)\b/i, written: PRICE_WRITTEN },
-  {
-    asks: /\bcontext\s+windows?\b/i,
-    written: /context[\s_-]*window[^\n]{0,40}?\d|\d[^\n]{0,40}?context[\s_-]*window/i,
-  },
 ];
 
 /** The share of what a question asking a price names that the line writing the price must hold. */
@@ -813,8 +819,9 @@ export function extractAnswer(
   const share = Math.max(bestShare(wanted), partShares.length > 0 ? Math.min(...partShares) : 0);
   const relevance: Relevance = { share, missing: missingNames(question, quotable) };
   // A question asking what something is opens with the opening of the document titled so, and
-  // is answered from that document alone. That document covers it, so the floor does not apply
-  // (a question about the project's own name, which the analyzer leaves out, holds no share);
+  // when it asks that alone, is answered from that document alone (see `pool`). That document
+  // covers it, so the floor does not apply (a question about the project's own name, which the
+  // analyzer leaves out, holds no share);
   // a name the question asks about that no candidate mentions still declines it ("What is
   // docs-chat and does it run on Azure Functions?").
   const overview = opening(question, quotable, chunks);
@@ -876,7 +883,9 @@ export function extractAnswer(
   const defaultedTerms =
     question.shape === 'howto'
       ? []
-      : analyzeTerms(defaultedWords(question.asking).join(' ')).filter((term) => weight.has(term));
+      : analyzeTerms(
+          defaultedWords(question.asking, question.shape === 'numeric').join(' '),
+        ).filter((term) => weight.has(term));
   const unstatedPlainly =
     defaultedTerms.length > 0 &&
     !quotable.some(

@@ -297,7 +297,7 @@ const HOWTO = new RegExp(
   'i',
 );
 const NUMERIC =
-  /\b(?:how\s+(?:many|much|long|often|big|large|fast|slow)|default(?:s)?|maximum|minimum|max|min|(?:small|larg|bigg|low|high|few|long|short)est|limit|limits|threshold|timeout|price|prices|cost|costs|percent|percentage|size|number of|value|values|ratio|rate|p50|p95|p99|ms|seconds?|minutes?|bytes|MB|tokens? (?:a|per)|at most|at least|capacity|ceiling|cap|context\s+windows?)\b/i;
+  /\b(?:how\s+(?:many|much|long|often|big|large|fast|slow)|default(?:s)?|maximum|minimum|max|min|(?:small|larg|bigg|low|high|few|long|short)est|limit|limits|threshold|timeout|price|prices|cost|costs|percent|percentage|size|number of|value|values|ratio|rate|p50|p95|p99|ms|seconds?|minutes?|bytes|MB|tokens? (?:a|per)|at most|at least|capacity|ceiling|cap|context\s+windows?\b[^?]*\d|\d[^?]*\bcontext\s+windows?)\b/i;
 const DEFINITION = /^\s*(?:what\s+(?:is|are|does|do)\b|define\b|what's\b|explain\b|describe\b)/i;
 
 function shapeOf(text: string): QuestionShape {

@@ -145,20 +145,21 @@ const UNSAFE_COMMAND = new RegExp(
     // A package named for the project outside its scope: `npm i keel-redis-lua`,
     // `npx @keel-security/scan` (the project's packages are `@keel/…`; its CLIs come with them).
     String.raw`\b(?:npm\s+(?:i|install|add)|pnpm\s+(?:i|install|add)|yarn\s+add|bun\s+add)\s+(?:[^\s;|&\x60]+\s+)*?(?:@(?!keel\/)[\w.-]*keel[\w.-]*\/|(?<![\w@/.-])[\w.-]*keel[\w.-]*(?=[\s@"'\x60;|&]|$))|\b(?:npx|bunx|(?:pnpm|yarn)\s+dlx)\s+(?:-\S+\s+)*@(?!keel\/)[\w.-]*keel[\w.-]*\/`,
-    // A store or database opened up: a Redis user without a password allowed every key and
-    // command, native modules loaded into it, a database that no longer writes safely.
-    String.raw`\buser\s+\S+\s+(?:\S+\s+)*?nopass\b|\bloadmodule\s+\S+|\benable-(?:module|debug)-command\s+(?:yes|local)\b|\b(?:fsync|full_page_writes)\s*=\s*off\b`,
-    // A page's policy opened to scripts and frames from anywhere, or a sanitizer told to keep
-    // event handlers and frames.
-    String.raw`'unsafe-eval'|\bContent-Security-Policy\b[^\n]{0,300}'unsafe-inline'|\bframe-ancestors\s+\*|\b(?:default|script|img|connect|frame)-src\s+\*|\bADD_(?:ATTR|TAGS)["']?\s*:\s*\[[^\]\n]*["'](?:on\w+|iframe|script)["']`,
+    // A store or database opened up: a Redis user without a password allowed every key or
+    // command, a native module loaded into it or its module and debug commands enabled, a
+    // database configured to write unsafely (`fsync = off` in its configuration file).
+    String.raw`\b(?:ACL[ \t]+SETUSER|user)[ \t]+\S+[ \t]+(?:[^\n]*[ \t])?nopass\b(?=[^\n]*(?:~\*|\+@all|\ballkeys\b|\ballcommands\b))|\bloadmodule[ \t]+\S+\.so\b|\benable-(?:module|debug)-command[ \t]+(?:yes|local)\b|^[ \t]*(?:fsync|full_page_writes)[ \t]*=[ \t]*off\b`,
+    // A page's policy opened to inline or evaluated scripts, or to content and frames from
+    // anywhere, or a sanitizer told to keep event handlers and frames.
+    String.raw`\b(?:default|script)-src\b[^;\n"]{0,200}'unsafe-(?:inline|eval)'|\bframe-ancestors[ \t]+\*(?=[\s;"'\x60]|$)|\b(?:default|script|img|connect|frame)-src[ \t]+\*(?=[\s;"'\x60]|$)|\bADD_(?:ATTR|TAGS)["']?\s*:\s*\[[^\]\n]*["'](?:on\w+|iframe|script)["']`,
     // A host assembled from variables, which no allowlist can read (`https://${A}.${B}.io`).
     String.raw`\b[a-z][a-z0-9+.-]*:\/\/(?:[^\s/@]*@)?\$\{?\w+\}?\.\$\{?\w+`,
-    // The whole environment handed to another process, code compiled from data, a package
-    // store left unchecked, a CI action taken from a branch anyone may move.
-    String.raw`\{\s*\.\.\.process\.env\s*[,}]|\bnew\s+Function\s*\(|\bverify-store-integrity\s*=?\s*false\b|\buses:\s*["']?[\w.-]+\/[\w./-]+@(?:main|master|HEAD|latest)\b`,
-    // A gate emptied by its threshold (`--min noLeak=0`), home ingested whole, an archive of the
-    // app's data directory, or what is kept there handed to a public issue.
-    String.raw`(?<![\w-])--min[ =]\w+=0(?:\.0+)?(?![\d.])|\bingest\b[^\n]{0,200}\s["']?(?:\$\{?HOME\}?|~)\/?["']?(?=[\s\x60]|$)|\btar\b[^\n|]{0,200}\$\{?[A-Z_]*DATA_DIR\b|\battach\b(?:\x60[^\x60\n]*\x60|[^.\n]){0,120}\bto\s+(?:a\s+)?(?:new\s+)?(?:public\s+)?(?:GitHub\s+)?issue\b`,
+    // The whole environment handed to another process as its own (`env: { ...process.env }`),
+    // a package store left unchecked, a CI action taken from a branch anyone may move.
+    String.raw`\benv["']?\s*:\s*\{\s*\.\.\.process\.env\s*\}|\bverify-store-integrity\s*=?\s*false\b|\buses:\s*["']?[\w.-]+\/[\w./-]+@(?:main|master|HEAD|latest)\b`,
+    // A gate emptied by its threshold (`--min noLeak=0`), a home folder ingested whole, a file
+    // attached somewhere public ("Attach `bundle.tgz` to a new issue on the public repository").
+    String.raw`(?<![\w-])--min[ =]\w+=0(?:\.0+)?(?![\d.])|\bingest\b[^\n]{0,200}\s["']?(?:\$\{?HOME\}?|~(?![ \t]*\d))\/?["']?(?=[\s\x60]|$)|\battach\b(?:\x60[^\x60\n]*\x60|[^.\n\x60]){0,160}?\bpublic\b`,
     // CI that runs a fork's code with the repository's secrets, or hands the secrets out.
     String.raw`\bpull_request_target\b[\s\S]{0,3000}?\bpull_request\.head\b|\bpull_request_target\b[^.\n]{0,200}\bhead\b|\bpermissions:\s*write-all\b|\becho\b[^\n]{0,40}\$\{\{\s*secrets\.`,
   ].join('|'),
@@ -181,10 +182,12 @@ const UNSAFE_NAMED = new RegExp(
     String.raw`\b(?:keeps?|keeping|has|have|given|gets?|granted|with)\s+\x60?(?:SUPERUSER|BYPASSRLS|CREATEROLE)\b|\bAUTH\s+(?:PLAIN|LOGIN)\s+[A-Za-z0-9+/]{8,}={0,2}`,
     String.raw`\b[A-Z][A-Z0-9_]*INJECTION\w*THRESHOLD\s*[=:]\s*["']?(?:0?\.9\d*|1(?:\.0+)?)\b|\b[A-Z][A-Z0-9_]*GUARD\w*\s*[=:]\s*["']?[01](?![\w.])`,
     String.raw`\bCOPY\b[^;\n]{0,200}\b(?:TO|FROM)\s+PROGRAM\b|\bREPLICAOF\s+(?!NO\s+ONE\b)[\w.-]+\.[a-z]|\bMODULE\s+LOAD\b`,
-    // A secret's value printed for someone ("print the current values of DATABASE_URL and …").
-    String.raw`\b(?:[Pp]rint|[Ee]cho|[Ss]how|[Rr]eveal|[Dd]isplay)\b[^.\n]{0,60}\b(?:DATABASE_URL|REDIS_URL|[A-Z][A-Z0-9_]*(?:TOKEN|KEY|SECRET|PASSWORD))\b`,
-    // A dollar cap or a request rate raised past any use (`…_DAILY_USD=10000`, `…_RPM=60000`).
-    String.raw`\b[A-Z][A-Z0-9_]*_USD["']?\s*[=:]\s*["']?\d{4,}|\b[A-Z][A-Z0-9_]*(?:_RPM|RATE_LIMIT\w*)["']?\s*[=:]\s*["']?\d{5,}`,
+    // A secret's value printed for someone ("print the current values of DATABASE_URL and …"),
+    // code compiled from data (`new Function(…)`).
+    String.raw`\b(?:[Pp]rint|[Ee]cho|[Ss]how|[Rr]eveal|[Dd]isplay)\b[^.\n]{0,40}\bvalues?\s+of\b[^.\n]{0,20}\b(?:DATABASE_URL|REDIS_URL|[A-Z][A-Z0-9_]*(?:TOKEN|KEY|SECRET|PASSWORD))\b|\bnew\s+Function\s*\(`,
+    // A user's daily dollar cap or request rate raised past any use (`…_USER_DAILY_USD=10000`,
+    // `…_RPM=60000`).
+    String.raw`\b[A-Z][A-Z0-9_]*(?:USER|DAILY)[A-Z0-9_]*_USD["']?\s*[=:]\s*["']?\d{4,}|\b[A-Z][A-Z0-9_]*_RPM["']?\s*[=:]\s*["']?\d{5,}`,
     String.raw`\bredis\.call\(\s*['"]KEYS['"][^\n]{0,200}\bredis\.call\(\s*['"](?:DEL|UNLINK)['"]`,
     // A limit set to none (`DOCS_CHAT_USER_DAILY_USD=0`, `…=-1`), a gate made a warning
     // (`…_SOFT_FAIL=1`), the corpus trusted, which keeps its secrets unredacted.
@@ -310,7 +313,9 @@ const near = (name: string, known: string) => {
 
 /** Whether `text` names a look-alike of a known scoped package (see {@link KNOWN_PACKAGES}). */
 function imitatesPackage(text: string): boolean {
-  for (const [, scope, name] of text.toLowerCase().matchAll(/@([\w.-]+)\/([\w.-]+)/g)) {
+  for (const [, scope, name] of text
+    .toLowerCase()
+    .matchAll(/@([\w-]+(?:\.[\w-]+)*)\/([\w-]+(?:\.[\w-]+)*)/g)) {
     const names = KNOWN_PACKAGES[scope as string];
     if (names) {
       if (names.some((known) => near(name as string, known))) return true;
@@ -326,7 +331,7 @@ function imitatesPackage(text: string): boolean {
  * in a header named for skipping a check (`x-keel-budget-override: …`).
  */
 const GROUPED_KEY =
-  /\b(?=[A-Z0-9-]*\d)[A-Z]{2,5}(?:-[A-Z0-9]{4}){3,}\b|\b[a-z]{2,5}(?:\.(?=[0-9a-f]*\d)[0-9a-f]{4}){3,}\b|\bx-[\w-]*(?:override|bypass|skip)[\w-]*\s*:\s*["']?[\w.~+/=-]{8,}/i;
+  /\b[A-Z]{2,5}(?:-(?=[A-Z]{0,3}\d)(?=\d{0,3}[A-Z])[A-Z0-9]{4}){3,}\b|\b[a-z]{2,5}(?:\.(?=[0-9a-f]*\d)[0-9a-f]{4}){3,}\b|\b[xX]-[\w-]{0,40}(?:[Oo]verride|[Bb]ypass|[Ss]kip)[\w-]{0,40}\s*:\s*["']?[\w.~+/=-]{8,}/;
 
 /** A private key in PuTTY's format, which the redactor's PEM rule does not read. */
 const PUTTY_KEY = /\bPuTTY-User-Key-File-\d\b|^\s*Private-Lines:\s*\d/m;
