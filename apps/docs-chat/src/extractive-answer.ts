@@ -169,16 +169,9 @@ function defaultedWords(text: string, numeric: boolean): string[] {
   // pass timeouts?"). Without the word "default", only a question about a figure asks one
   // ("What error do I get if I don't pass a model?" asks what happens).
   const asked = ASKS_DEFAULT.exec(text);
-  const clause = asked
-    ? text.slice(
-        Math.max(
-          0,
-          ...[...text.slice(0, asked.index).matchAll(/[,;.?!](?=\s)/g)].map(
-            (boundary) => (boundary.index as number) + 1,
-          ),
-        ),
-      )
-    : '';
+  // What comes before the clause holding what asks it: up to its last `,;.?!` before a space.
+  const before = asked ? (/^[\s\S]*[,;.?!](?=\s)/.exec(text.slice(0, asked.index))?.[0] ?? '') : '';
+  const clause = asked ? text.slice(before.length) : '';
   const scope = /\b(?:what|which|how)\b/i.test(clause) ? clause : text;
   const written =
     /(?<!\bby\s+)\bdefault\s+((?:[\w-]+\s*){1,4})/i.exec(text) ??

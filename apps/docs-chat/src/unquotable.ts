@@ -284,6 +284,7 @@ const KNOWN_PACKAGES: Record<string, readonly string[]> = {
   // The project's own scope: any of its names is its own; a scope a letter off is not.
   keel: [],
 };
+const KNOWN_SCOPES = Object.keys(KNOWN_PACKAGES);
 
 /** Edits (insertions, deletions, substitutions, swaps of two neighbours) between `a` and `b`. */
 function edits(a: string, b: string): number {
@@ -319,7 +320,7 @@ function imitatesPackage(text: string): boolean {
     const names = KNOWN_PACKAGES[scope as string];
     if (names) {
       if (names.some((known) => near(name as string, known))) return true;
-    } else if (Object.keys(KNOWN_PACKAGES).some((known) => near(scope as string, known))) {
+    } else if (KNOWN_SCOPES.some((known) => near(scope as string, known))) {
       return true;
     }
   }
