@@ -429,6 +429,11 @@ describe('readQuestion', () => {
     expect(readQuestion('What is the default timeout?').shape).toBe('numeric');
     // A superlative asks for a figure.
     expect(readQuestion("What's the smallest thinking budget I can give?").shape).toBe('numeric');
+    // A name in quotes asks for no figure by its words; an apostrophe opens no quote.
+    expect(
+      readQuestion("What does the 'one cost figure' principle mean in Keel's architecture?").shape,
+    ).toBe('definition');
+    expect(readQuestion("What's the cost of a call in Keel's catalogue?").shape).toBe('numeric');
     // A model id is named as written: the documents must write it for the question to be covered.
     expect(readQuestion('What does voyage-3 cost next to gpt-4.1-mini?').identifiers).toEqual([
       'voyage-3',
@@ -536,6 +541,18 @@ describe('readQuestion', () => {
     expect(readQuestion('Spend guard vs budget: which one refuses calls?').asks).toContain(
       'Spend guard',
     );
+    // Where the asker is, opening the question, sets the scene; a setting of the documents' own
+    // is what is asked about.
+    expect(
+      readQuestion('In a Next.js route handler, how do I stream an OpenAI answer as SSE?').asks,
+    ).not.toContain('Next.js');
+    expect(
+      readQuestion('Inside our Express app, what does toSSEResponse send?').asks,
+    ).not.toContain('Express');
+    expect(readQuestion('In the llm package, what does the breaker key on?').asks).toContain(
+      'llm package',
+    );
+    expect(readQuestion('In a stream, is the usage part last?').asks).toContain('In a stream');
     expect(readQuestion('ModelNotFoundError: what triggers it?').asks).toContain(
       'ModelNotFoundError',
     );
@@ -1432,6 +1449,22 @@ describe('extractAnswer', () => {
     expect(extractAnswer(embeddings, [reranking]).covered).toBe(false);
     const voyage = chunk('retrieval.md#22', 'Voyage embeddings cost $0.06 per million tokens.');
     expect(extractAnswer(embeddings, [reranking, voyage]).covered).toBe(true);
+    // Where the price is written ("per the built-in price table") is not what is priced.
+    const rows = chunk(
+      'retrieval.md#23',
+      [
+        '| model | price |',
+        '| --- | --- |',
+        '| Cohere `rerank-v3.5` | $2.00 per 1,000 search units |',
+      ].join('\n'),
+      ['@keel/retrieval', 'Reranking'],
+    );
+    expect(
+      extractAnswer(
+        readQuestion('How much does the Cohere reranker cost per the built-in price table?'),
+        [rows],
+      ).covered,
+    ).toBe(true);
     // A search "costing" statements asks no price.
     const statements = chunk('pg.md#2', 'One vector search costs 6 SQL statements per query.');
     expect(
@@ -1876,6 +1909,12 @@ describe('extractAnswer', () => {
     expect(
       extractAnswer(
         readQuestion('Coming from LiteLLM: when does reserve throw BudgetExceededError?'),
+        [BUDGETS],
+      ).covered,
+    ).toBe(true);
+    expect(
+      extractAnswer(
+        readQuestion('In a Next.js route handler, when does reserve throw BudgetExceededError?'),
         [BUDGETS],
       ).covered,
     ).toBe(true);

@@ -376,6 +376,13 @@ const PRICE_WORDS = new Set(
 );
 
 /**
+ * Where a question asking a price says the price is written ("per the built-in price table",
+ * "in the catalogue"): not what is priced.
+ */
+const PRICE_SOURCE =
+  /\b(?:per|in|from|on|according\s+to)\s+(?:the|its|keel's|keel’s)\s+(?:[\w-]+\s+){0,3}?(?:table|catalog(?:ue)?|list|docs|documentation|readme)\b/gi;
+
+/**
  * The kinds of thing a question may ask for by name, each with how the documents name one: a
  * question asking which error is answered by a unit naming an error class
  * (`BudgetExceededError`), one asking which function by a unit naming a call
@@ -907,7 +914,10 @@ export function extractAnswer(
   // reranking price "how much do voyage embeddings cost?".
   const priced =
     numeric && ASKS_PRICE.test(question.text)
-      ? wanted.filter((term) => !PRICE_WORDS.has(term))
+      ? analyzeTerms(question.text.replace(PRICE_SOURCE, ' ')).filter(
+          (term, index, terms) =>
+            weight.has(term) && !PRICE_WORDS.has(term) && terms.indexOf(term) === index,
+        )
       : [];
   const pricedWorth = priced.reduce((sum, term) => sum + worth(term), 0);
   const enough = (held: number) =>

@@ -300,9 +300,15 @@ const NUMERIC =
   /\b(?:how\s+(?:many|much|long|often|big|large|fast|slow)|default(?:s)?|maximum|minimum|max|min|(?:small|larg|bigg|low|high|few|long|short)est|limit|limits|threshold|timeout|price|prices|cost|costs|percent|percentage|size|number of|value|values|ratio|rate|p50|p95|p99|ms|seconds?|minutes?|bytes|MB|tokens? (?:a|per)|at most|at least|capacity|ceiling|cap|context\s+windows?\b[^?]*\d|\d[^?]*\bcontext\s+windows?)\b/i;
 const DEFINITION = /^\s*(?:what\s+(?:is|are|does|do)\b|define\b|what's\b|explain\b|describe\b)/i;
 
+/**
+ * A name written in quotes: "the 'one cost figure' principle" names a principle, it asks for no
+ * cost. Not an apostrophe (`What's`, `Keel's`).
+ */
+const QUOTED = /(?<![\p{L}\p{N}])(?:'[^'\n]+'|"[^"\n]+"|‘[^’\n]+’|“[^”\n]+”)(?![\p{L}\p{N}])/gu;
+
 function shapeOf(text: string): QuestionShape {
   if (HOWTO.test(text)) return 'howto';
-  if (NUMERIC.test(text)) return 'numeric';
+  if (NUMERIC.test(text.replace(QUOTED, ' '))) return 'numeric';
   if (DEFINITION.test(text)) return 'definition';
   return 'other';
 }
@@ -419,6 +425,16 @@ const CONDITION = new RegExp(
 );
 
 /**
+ * Where the asker is, opening the question: their own ("Inside our app, what …?") or a named
+ * kind of place ("In a Next.js route handler, how do I …?"), which sets the scene; not "In the
+ * llm package, what …?" nor "In a stream, is …?", which name what is asked about.
+ */
+const SETTING = new RegExp(
+  `^\\s*(?:[Ii]n|[Ii]nside|[Ww]ithin|[Ff]rom)\\s+(?:(?:my|our)\\s|an?\\s+[^,:;?]*?\\p{Lu})[^,:;?]*,(?=\\s*(?:${WH}|${AUXILIARY})\\b)`,
+  'u',
+);
+
+/**
  * What a sentence says before a colon and a question ("Coming from LiteLLM: does …?", "For a
  * compliance review: how are …?"): the scene, unless the question points back to it ("Spend
  * guard vs budget: which one refuses calls?", "`input_tokens` excludes cached tokens: how is
@@ -467,7 +483,12 @@ const REFERENCE = new RegExp(
 /** The text of `text` that asks, without the sentences and conditions that only set the scene. */
 function askingText(text: string): string {
   const asking = askingSentences(text)
-    .map((sentence) => withoutPreamble(sentence).replace(CONDITION, ' ').replace(REFERENCE, ' '))
+    .map((sentence) =>
+      withoutPreamble(sentence)
+        .replace(SETTING, ' ')
+        .replace(CONDITION, ' ')
+        .replace(REFERENCE, ' '),
+    )
     .join(' ');
   return analyzeTerms(asking).length > 0 ? asking : text;
 }
