@@ -914,9 +914,8 @@ export function extractAnswer(
   // reranking price "how much do voyage embeddings cost?".
   const priced =
     numeric && ASKS_PRICE.test(question.text)
-      ? analyzeTerms(question.text.replace(PRICE_SOURCE, ' ')).filter(
-          (term, index, terms) =>
-            weight.has(term) && !PRICE_WORDS.has(term) && terms.indexOf(term) === index,
+      ? [...new Set(analyzeTerms(question.text.replace(PRICE_SOURCE, ' ')))].filter(
+          (term) => weight.has(term) && !PRICE_WORDS.has(term),
         )
       : [];
   const pricedWorth = priced.reduce((sum, term) => sum + worth(term), 0);
