@@ -632,6 +632,13 @@ describe('readQuestion', () => {
       'maxheldchars',
       ...analyzeTerms('maximum hold characters'),
     ]);
+    // Words counting what the question names, and "handle", say nothing about the topic.
+    expect(analyzeTerms('How do both packages each handle every other cancelled stream?')).toEqual(
+      analyzeTerms('packages cancelled stream'),
+    );
+    expect(analyzeTerms('handler')).not.toEqual([]);
+    // Code writes dollars as USD (`maxCostUsd`, `DAILY_USD`).
+    expect(analyzeTerms('maxCostUsd')).toContain(analyzeTerms('dollars')[0]);
   });
 
   it('reads the subject of a question asking what something is, the project name included', () => {
@@ -975,7 +982,7 @@ describe('extractAnswer', () => {
 
   it('quotes more units for a question asking several things, each part keeping room', () => {
     const sentences = (topic: string, words: string[]) =>
-      words.map((word) => `The ${topic} ${word} on every replica.`).join(' ');
+      words.map((word) => `The ${topic} ${word} on a shared replica.`).join(' ');
     const words = ['waits', 'refills', 'counts', 'resets', 'expires', 'reports', 'settles'];
     const limiter = chunk('limiter.md#3', sentences('rate limiter', words), ['Rate limiter']);
     const breaker = chunk('breaker.md#4', sentences('circuit breaker', words), ['Breaker']);
@@ -984,10 +991,10 @@ describe('extractAnswer', () => {
       return found.covered ? found.units.length : 0;
     };
     // Six by the cover, and the best unit of another document.
-    expect(quoted('What does the rate limiter do on every replica?')).toBe(7);
+    expect(quoted('What does the rate limiter do on a shared replica?')).toBe(7);
     expect(
       quoted(
-        'What does the rate limiter do on every replica, and how does the circuit breaker work?',
+        'What does the rate limiter do on a shared replica, and how does the circuit breaker work?',
       ),
     ).toBe(12);
   });
@@ -1378,6 +1385,72 @@ describe('extractAnswer', () => {
     expect(extractAnswer(perCall, [redis]).covered).toBe(true);
     const perKey = readQuestion('What is the default per-key Redis timeout?');
     expect(extractAnswer(perKey, [redis]).covered).toBe(false);
+  });
+
+  it('reads a default in the sentence and clause asking it, a name apart from plain words as whose it is', () => {
+    // Another sentence, or a clause asking where, names no default in plain words.
+    const logs = chunk(
+      'observability.md#6',
+      [
+        'Prompt and completion content is off by default.',
+        '',
+        'The rule for content crossing the seam: recorded only when the caller opts in.',
+      ].join('\n'),
+      ['Content'],
+    );
+    const rule = readQuestion(
+      "Do prompts end up in logs by default? What's the general rule for content crossing the seam?",
+    );
+    expect(extractAnswer(rule, [logs]).covered).toBe(true);
+    const approvals = chunk(
+      'tools.md#9',
+      '`save_note` needs approval before it runs. Approvals wait in an in-process store by default.',
+      ['Approvals'],
+    );
+    const where = readQuestion(
+      'Which tool needs approval, and where are approvals kept by default?',
+    );
+    expect(extractAnswer(where, [approvals]).covered).toBe(true);
+    // The name of another clause is not what is asked the default of.
+    const history = chunk(
+      'memory.md#3',
+      [
+        '`memory.history()` counts its budget in tokens of its tokenizer (default `gpt-4o-mini`).',
+        '',
+        '`fitMessages` stops at system messages.',
+      ].join('\n'),
+      ['History'],
+    );
+    const clauses = readQuestion(
+      'How does memory.history count its history budget by default, and when does fitMessages stop?',
+    );
+    expect(extractAnswer(clauses, [history]).covered).toBe(true);
+    // A name apart from what is asked in plain words is whose default it is; right beside the
+    // words asking, it is what is asked.
+    const compare = chunk(
+      'evals.md#7',
+      [
+        '`compareRuns(baseline, candidate)` compares two runs.',
+        '',
+        'Intervals are bootstrapped: 2,000 resamples at 95% confidence by default.',
+      ].join('\n'),
+      ['Comparing'],
+    );
+    const level = readQuestion('What confidence level does compareRuns use by default?');
+    expect(extractAnswer(level, [compare]).covered).toBe(true);
+    const packed = chunk(
+      'app.md#4',
+      [
+        'Retrieved context is packed to `CONTEXT_TOKENS` tokens.',
+        '',
+        'Tokens are counted with `o200k_base` by default.',
+      ].join('\n'),
+      ['Context'],
+    );
+    const tokens = readQuestion(
+      'How many tokens of context does the app pack by default (CONTEXT_TOKENS)?',
+    );
+    expect(extractAnswer(tokens, [packed]).covered).toBe(false);
   });
 
   it('declines a question asking what a named model costs when no unit prices that model', () => {

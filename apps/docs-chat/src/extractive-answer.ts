@@ -163,19 +163,22 @@ const WHAT_IS_ASKED =
  * figure (`FIGURE_WORDS`) are left out.
  */
 function defaultedWords(text: string, numeric: boolean): string[] {
-  // Asked in a clause of its own, what is asked is that clause's ("What completion window …,
-  // and how long does it wait between checks by default?" asks no completion window's default),
-  // or the question's when that clause asks nothing ("What idle timeout does it use, if I don't
-  // pass timeouts?"). Without the word "default", only a question about a figure asks one
-  // ("What error do I get if I don't pass a model?" asks what happens).
-  const asked = ASKS_DEFAULT.exec(text);
-  // What comes before the clause holding what asks it: up to its last `,;.?!` before a space.
-  const before = asked ? (/^[\s\S]*[,;.?!](?=\s)/.exec(text.slice(0, asked.index))?.[0] ?? '') : '';
-  const clause = asked ? text.slice(before.length) : '';
-  const scope = /\b(?:what|which|how)\b/i.test(clause) ? clause : text;
+  // Asked in a clause of its own (from the last `,;` before it in its sentence), what is asked
+  // is that clause's ("What completion window …, and how long does it wait between checks by
+  // default?" asks no completion window's default), or its sentence's when that clause asks
+  // nothing ("What idle timeout does it use, if I don't pass timeouts?"), never another
+  // sentence's ("Are prompts logged by default? What's the rule …?"). Without the word
+  // "default", only a question about a figure asks one ("What error do I get if I don't pass a
+  // model?" asks what happens).
+  const sentence = text.split(/(?<=[.?!])\s+/).find((each) => ASKS_DEFAULT.test(each));
+  const asked = sentence === undefined ? null : ASKS_DEFAULT.exec(sentence);
+  if (sentence === undefined || !asked) return [];
+  const before = /^[\s\S]*[,;](?=\s)/.exec(sentence.slice(0, asked.index))?.[0] ?? '';
+  const clause = sentence.slice(before.length);
+  const scope = /\b(?:what|which|how)\b/i.test(clause) ? clause : sentence;
   const written =
-    /(?<!\bby\s+)\bdefault\s+((?:[\w-]+\s*){1,4})/i.exec(text) ??
-    (asked && (numeric || /default/i.test(asked[0])) ? WHAT_IS_ASKED.exec(scope) : null);
+    /(?<!\bby\s+)\bdefault\s+((?:[\w-]+\s*){1,4})/i.exec(sentence) ??
+    (numeric || /default/i.test(asked[0]) ? WHAT_IS_ASKED.exec(scope) : null);
   const words: string[] = [];
   for (const word of (written?.[1] ?? written?.[2])?.trim().split(/\s+/) ?? []) {
     if (ENDS_DEFAULTED.test(word)) break;
@@ -193,13 +196,23 @@ const GOES_ON = /^(?:It|Its|They|Their)\b/;
 /** A sentence opening with a verb and a pronoun for what the sentence before it named. */
 const CONTINUES = /^(?:then\s+|and\s+)?[A-Za-z]+\s+(?:it|them|these|those)\b/i;
 
+/** Where a clause of its own is joined on: ", and", ", or", ", but", ";". */
+const JOINED_CLAUSE = /,\s+(?:and|or|but)\b|;/g;
+
 /**
- * Of `names` (identifiers `question` writes), the one written nearest "default" in the sentence
+ * Of `names` (identifiers `question` writes), the one written nearest "default" in the clause
  * asking it, lowercase, a method by its own name (`retrieve` for `retriever.retrieve`): what a
  * question asks the default of (`maxQueue` in "the default maxQueue of concurrencyLimit()").
- * None when `question` does not ask a default or there are no names.
+ * When the question asks it in `plain` words too (see {@link defaultedWords}), only a name
+ * holding them ("What TTL does … apply if ttlMs is not passed?"); another is whose default is
+ * asked ("What confidence level does compareRuns use by default?"). None when `question` does
+ * not ask a default or no name is so written.
  */
-function defaultedName(question: string, names: readonly string[]): string | undefined {
+function defaultedName(
+  question: string,
+  names: readonly string[],
+  plain: readonly string[],
+): string | undefined {
   // The sentence asking the default names it, or points back with a pronoun to the one before
   // ("I use chunkDocument. What does it default to?"); another sentence's name is another topic.
   const sentence = question
@@ -214,10 +227,18 @@ function defaultedName(question: string, names: readonly string[]): string | und
   if (!asked) return undefined;
   const from = asked.index;
   const to = from + asked[0].length;
+  // Within its clause: one joined on by "and", "or", "but" or a semicolon asks something else
+  // ("How does memory.history count by default, and when does fitMessages stop?").
+  const joins = [...text.matchAll(JOINED_CLAUSE)];
+  const opens = joins.findLast((join) => join.index + join[0].length <= from);
+  const lo = opens ? opens.index + opens[0].length : 0;
+  const hi = joins.find((join) => join.index >= to)?.index ?? text.length;
   let nearest: string | undefined;
   let distance = Number.POSITIVE_INFINITY;
   for (const name of names) {
-    for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
+    if (!plain.every((term) => analyzeTerms(name).includes(term))) continue;
+    for (let at = text.indexOf(name, lo); at !== -1; at = text.indexOf(name, at + 1)) {
+      if (at + name.length > hi) break;
       const apart = at >= to ? at - to : from - (at + name.length);
       if (apart < distance) {
         nearest = name;
@@ -826,13 +847,24 @@ export function extractAnswer(
   // docs-chat and does it run on Azure Functions?").
   const overview = opening(question, quotable, chunks);
   const identifiers = question.identifiers.map((id) => id.toLowerCase());
+  // A question asking a default in plain words ("the default request timeout for the OpenAI
+  // embedder") is covered only by a unit stating a default and holding every term of what is
+  // asked: another option's default does not answer it.
+  const defaultedTerms =
+    question.shape === 'howto'
+      ? []
+      : analyzeTerms(
+          defaultedWords(question.asking, question.shape === 'numeric').join(' '),
+        ).filter((term) => weight.has(term));
   // A question asking what a function or option it names defaults to is covered only by a unit
   // stating a default of the name it asks it of (see defaultedName), written whole: in the
   // unit's own clause (see statesDefaultOf), under a heading naming it, or for a table row,
   // anywhere in its chunk. An example's value (`{ maxRepairs: 2 }`) is not a default. A how-to
   // ("How do I change the default …?") is answered by how, wherever the default is.
   const defaulted =
-    question.shape === 'howto' ? undefined : defaultedName(question.asking, question.identifiers);
+    question.shape === 'howto'
+      ? undefined
+      : defaultedName(question.asking, question.identifiers, defaultedTerms);
   // The option asked of a function it names ("the default ttlMs of createMemoryCache") is that
   // function's: the unit, its heading or its section (the units of its document under the same
   // headings) writes the function too; an option of the same name under another heading is
@@ -877,15 +909,6 @@ export function extractAnswer(
       }
       return writesWhole(around, defaulted);
     });
-  // The same for a default asked in plain words: a unit stating a default must hold every term of
-  // what is asked ("the default request timeout for the OpenAI embedder" is not answered by
-  // another option's default).
-  const defaultedTerms =
-    question.shape === 'howto'
-      ? []
-      : analyzeTerms(
-          defaultedWords(question.asking, question.shape === 'numeric').join(' '),
-        ).filter((term) => weight.has(term));
   const unstatedPlainly =
     defaultedTerms.length > 0 &&
     !quotable.some(

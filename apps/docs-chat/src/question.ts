@@ -68,7 +68,7 @@ const PROJECT = 'keel';
 
 /** Words of questions that say nothing about the topic. */
 const QUESTION_WORDS = [
-  ...'about actually also any anything can could describe detail details difference differences do does doing done explain exactly get give happen happens help how i like look looks many me mean means meant much my need please should show supposed tell thing things use used uses using want way what whats when where whether which why wondering work works worried would'.split(
+  ...'about actually also any anything can could describe detail details difference differences do does doing done explain exactly get give handle handled handles handling happen happens help how i like look looks many me mean means meant much my need please should show supposed tell thing things use used uses using want way what whats when where whether which why wondering work works worried would'.split(
     ' ',
   ),
   PROJECT,
@@ -85,10 +85,11 @@ const CONTRACTIONS =
 
 /**
  * Function words `ENGLISH_STOP_WORDS` does not hold: pronouns, forms of "be", "have" and "do",
- * and adverbs of degree and time ("just", "really", "once", "more").
+ * adverbs of degree and time ("just", "really", "once", "more"), and the words counting or
+ * sorting what a question names ("each", "both", "every", "other").
  */
 const FUNCTION_WORDS =
-  'am been being had having did myself ourselves yourself yourselves himself herself itself themselves ours yours hers theirs whom here again further once more too very just even still really quite rather already ever basically simply'.split(
+  'am been being had having did myself ourselves yourself yourselves himself herself itself themselves ours yours hers theirs whom here again further once more too very just even still really quite rather already ever basically simply each every both either neither all some another other others own same several various such'.split(
     ' ',
   );
 
@@ -167,6 +168,7 @@ const SAME_WORDS = [
   'length len',
   'number num',
   'previous prev',
+  'dollar usd',
 ];
 
 /** Each term of {@link SAME_WORDS}'s other words, with the term of the word they stand for. */
