@@ -1610,6 +1610,23 @@ describe('extractAnswer', () => {
       extractAnswer(readQuestion("How large is gpt-4o's context window?"), [keyed]).covered,
     ).toBe(true);
     expect(readQuestion('What is a context window?').shape).toBe('definition');
+    // Asked of two things, each side's labels on a line of their own: one line for each model.
+    const rerankers = chunk(
+      'retrieval.md#20',
+      [
+        '| reranker | price |',
+        '| --- | --- |',
+        '| Cohere `rerank-v3.5` | $2.00 per 1,000 searches |',
+        '| Voyage `rerank-2.5` | $0.05 per million tokens |',
+      ].join('\n'),
+      ['Rerankers'],
+    );
+    const both = readQuestion(
+      'What prices does Keel assume for Cohere rerank-v3.5 and for Voyage rerank-2.5?',
+    );
+    expect(extractAnswer(both, [rerankers]).covered).toBe(true);
+    const cohere = chunk('retrieval.md#21', 'Cohere `rerank-v3.5` costs $2.00 per 1,000 searches.');
+    expect(extractAnswer(both, [cohere]).covered).toBe(false);
   });
 
   it('finds a name the question asks about only where a word writes it, not inside one', () => {

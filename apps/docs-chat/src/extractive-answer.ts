@@ -7,7 +7,15 @@
  */
 import type { PackedChunk } from '@keel/retrieval';
 import { type AnswerUnit, answerUnits, wholeUnits } from './answer-units';
-import { analyzeTerms, heads, isIdentifier, POINTS_BACK, type Question, titles } from './question';
+import {
+  analyzeTerms,
+  conjuncts,
+  heads,
+  isIdentifier,
+  POINTS_BACK,
+  type Question,
+  titles,
+} from './question';
 
 /** What the answerer found. */
 export type ExtractedAnswer = (
@@ -923,13 +931,17 @@ export function extractAnswer(
   // `384-dimensional`, `gpt-5`) is covered only by a line writing them all beside a figure, of
   // the kind asked if it asks one: a p99 of another benchmark, another model's prices, or a
   // code block resolving `gpt-4o` on one line and pricing another model on the next, do not
-  // answer it.
-  const labels = numeric ? figureLabels(question.text) : [];
-  const unlabelled =
-    labels.length > 0 &&
-    !quotable.some(({ unit }) =>
-      unit.text.split('\n').some((line) => labelsFigure(line, labels, figure)),
-    );
+  // answer it. A question asking it of two things ("for rerank-v3.5 and for rerank-2.5") asks
+  // each side's labels of a line of their own.
+  const sides = numeric ? conjuncts(question.text) : [];
+  const labelled = numeric ? (sides.length > 0 ? sides : [question.text]).map(figureLabels) : [];
+  const unlabelled = labelled.some(
+    (labels) =>
+      labels.length > 0 &&
+      !quotable.some(({ unit }) =>
+        unit.text.split('\n').some((line) => labelsFigure(line, labels, figure)),
+      ),
+  );
   // A question asking what something costs is covered only by a line writing a price beside
   // what is priced (under its heading, for a row or a line): words holding PRICED_SHARE of the
   // question's weight, or for a question asking several things, a word of it. Other things'
