@@ -1408,7 +1408,7 @@ describe('extractAnswer', () => {
       ['Approvals'],
     );
     const where = readQuestion(
-      'Which tool needs approval, and where are approvals kept by default?',
+      'Which tool needs approval and does it survive a restart? Where are approvals kept by default?',
     );
     expect(extractAnswer(where, [approvals]).covered).toBe(true);
     // The name of another clause is not what is asked the default of.

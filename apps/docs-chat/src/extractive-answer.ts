@@ -14,6 +14,7 @@ import {
   isIdentifier,
   POINTS_BACK,
   type Question,
+  sentencesOf,
   titles,
 } from './question';
 
@@ -178,9 +179,9 @@ function defaultedWords(text: string, numeric: boolean): string[] {
   // sentence's ("Are prompts logged by default? What's the rule …?"). Without the word
   // "default", only a question about a figure asks one ("What error do I get if I don't pass a
   // model?" asks what happens).
-  const sentence = text.split(/(?<=[.?!])\s+/).find((each) => ASKS_DEFAULT.test(each));
-  const asked = sentence === undefined ? null : ASKS_DEFAULT.exec(sentence);
-  if (sentence === undefined || !asked) return [];
+  const sentence = sentencesOf(text).find((each) => ASKS_DEFAULT.test(each));
+  if (sentence === undefined) return [];
+  const asked = ASKS_DEFAULT.exec(sentence) as RegExpExecArray;
   const before = /^[\s\S]*[,;](?=\s)/.exec(sentence.slice(0, asked.index))?.[0] ?? '';
   const clause = sentence.slice(before.length);
   const scope = /\b(?:what|which|how)\b/i.test(clause) ? clause : sentence;
@@ -223,9 +224,9 @@ function defaultedName(
 ): string | undefined {
   // The sentence asking the default names it, or points back with a pronoun to the one before
   // ("I use chunkDocument. What does it default to?"); another sentence's name is another topic.
-  const sentence = question
-    .split(/(?<=[.?!])\s+/)
-    .find((each) => ASKS_DEFAULT.test(each) || WITHOUT_NAME.test(each));
+  const sentence = sentencesOf(question).find(
+    (each) => ASKS_DEFAULT.test(each) || WITHOUT_NAME.test(each),
+  );
   if (sentence === undefined) return undefined;
   const text =
     names.some((name) => sentence.includes(name)) || !POINTS_BACK.test(sentence)

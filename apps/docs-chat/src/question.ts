@@ -389,7 +389,7 @@ const SENTENCE_END =
   /(?<=[?!]|(?<!\b(?:e\.g|i\.e|vs|etc|cf|incl|approx|[A-Za-z]))\.)\s+(?=[\p{L}\p{N}@`])/u;
 
 /** The sentences of `text`. */
-const sentencesOf = (text: string) =>
+export const sentencesOf = (text: string) =>
   text
     .split(SENTENCE_END)
     .map((sentence) => sentence.trim())
